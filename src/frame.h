@@ -1,0 +1,37 @@
+// A stack frame as Sentry puts it on the wire (oldest first in a stacktrace).
+#pragma once
+#include <string>
+#include <vector>
+#include "json.h"
+
+namespace faultline {
+
+struct Frame {
+  std::string function;   // "?" when the engine gave no name
+  std::string filename;   // the URL/path as the engine printed it (Sentry's `filename`)
+  std::string abs_path;   // same as filename for URLs (Sentry's `abs_path`)
+  int lineno = 0;         // 1-based; 0 = unknown
+  int colno = 0;          // 1-based; 0 = unknown
+  bool in_app = true;     // classification (grouping) may set this to false
+  bool native = false;    // "[native code]", "(native)", "<anonymous>"-style internal frames
+  bool eval = false;      // eval / new Function / Function code
+};
+
+inline json frame_to_json(const Frame& f) {
+  json j = json::object();
+  j["function"] = f.function.empty() ? std::string("?") : f.function;
+  if (!f.filename.empty()) j["filename"] = f.filename;
+  if (!f.abs_path.empty()) j["abs_path"] = f.abs_path;
+  if (f.lineno > 0) j["lineno"] = f.lineno;
+  if (f.colno > 0) j["colno"] = f.colno;
+  j["in_app"] = f.in_app;
+  return j;
+}
+
+inline json frames_to_json(const std::vector<Frame>& frames) {
+  json arr = json::array();
+  for (const auto& f : frames) arr.push_back(frame_to_json(f));
+  return arr;
+}
+
+}  // namespace faultline
