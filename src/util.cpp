@@ -1,0 +1,146 @@
+#include "util.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+#endif
+
+namespace faultline {
+
+std::string truncate_utf8(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  static constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
+  if (max_bytes < kEllipsis.size()) return std::string(kEllipsis.substr(0, 0));
+  size_t cut = max_bytes - kEllipsis.size();
+  // Step back over continuation bytes so we never split a code point.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  std::string out(s.substr(0, cut));
+  out += kEllipsis;
+  return out;
+}
+
+bool normalize_json(json& value, const NormalizeLimits& limits, int depth) {
+  bool cut = false;
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    if (s.size() > limits.max_value_length) {
+      value = truncate_utf8(s, limits.max_value_length);
+      cut = true;
+    }
+  } else if (value.is_object()) {
+    if (depth >= limits.max_depth) {
+      value = "[Object]";
+      return true;
+    }
+    if (value.size() > limits.max_breadth) {
+      json kept = json::object();
+      size_t n = 0;
+      for (auto it = value.begin(); it != value.end() && n < limits.max_breadth; ++it, ++n) kept[it.key()] = std::move(*it);
+      value = std::move(kept);
+      cut = true;
+    }
+    for (auto& item : value) cut |= normalize_json(item, limits, depth + 1);
+  } else if (value.is_array()) {
+    if (depth >= limits.max_depth) {
+      value = "[Array]";
+      return true;
+    }
+    if (value.size() > limits.max_breadth) {
+      value.erase(value.begin() + static_cast<long>(limits.max_breadth), value.end());
+      cut = true;
+    }
+    for (auto& item : value) cut |= normalize_json(item, limits, depth + 1);
+  } else if (value.is_number_float()) {
+    double d = value.get<double>();
+    if (!std::isfinite(d)) {  // JSON has no NaN/Infinity
+      value = std::isnan(d) ? "NaN" : (d > 0 ? "Infinity" : "-Infinity");
+      cut = true;
+    }
+  }
+  return cut;
+}
+
+std::string iso8601(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > 253402300799.0) seconds = 0;
+  auto whole = static_cast<time_t>(seconds);
+  int ms = static_cast<int>((seconds - static_cast<double>(whole)) * 1000.0);
+  if (ms < 0) ms = 0;
+  if (ms > 999) ms = 999;
+  struct tm tm {};
+  gmtime_r(&whole, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+namespace {
+uint64_t splitmix(uint64_t& x) {
+  uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+}  // namespace
+
+Rng::Rng(uint64_t seed) { reseed(seed); }
+
+void Rng::reseed(uint64_t seed) {
+  uint64_t x = seed;
+  for (auto& s : s_) s = splitmix(x);
+}
+
+uint64_t Rng::next() {
+  uint64_t result = rotl(s_[1] * 5, 7) * 9;
+  uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = rotl(s_[3], 45);
+  return result;
+}
+
+std::string Rng::hex32() {
+  static const char* digits = "0123456789abcdef";
+  uint64_t a = next(), b = next();
+  a = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) out[15 - i] = digits[(a >> (4 * i)) & 0xF];
+  for (int i = 0; i < 16; ++i) out[31 - i] = digits[(b >> (4 * i)) & 0xF];
+  return out;
+}
+
+uint64_t platform_seed() {
+  uint64_t seed = 0;
+#if defined(__EMSCRIPTEN__)
+  // crypto.getRandomValues via a JS snippet compiled into the module (no eval at run time).
+  seed = static_cast<uint64_t>(EM_ASM_DOUBLE({
+    var c = (typeof crypto !== 'undefined') ? crypto : null;
+    if (c && c.getRandomValues) { var a = new Uint32Array(2); c.getRandomValues(a); return a[0] * 2097152 + (a[1] & 0x1fffff); }
+    return Math.random() * 9007199254740991;
+  }));
+#else
+  if (FILE* f = std::fopen("/dev/urandom", "rb")) {
+    if (std::fread(&seed, sizeof seed, 1, f) != 1) seed = 0;
+    std::fclose(f);
+  }
+#endif
+  seed ^= static_cast<uint64_t>(std::chrono::high_resolution_clock::now().time_since_epoch().count());
+  return seed;
+}
+
+bool is_hex32(std::string_view s) {
+  if (s.size() != 32) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace faultline
