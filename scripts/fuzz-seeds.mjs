@@ -1,0 +1,35 @@
+// Writes seed corpora for the fuzz targets from the project's fixtures.
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.resolve(process.argv[2] || 'build/fuzz/seeds');
+const put = (target, name, text) => {
+  const dir = path.join(out, target);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, name), text);
+};
+const readJson = (p) => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null);
+
+const fixtures = readJson(path.resolve(root, '../shared/fixtures/stack-fixtures.json'));
+(fixtures?.cases || []).forEach((c, i) => {
+  put('fuzz_stack_parser', `fixture-${i}`, `\x05${c.message || ''}${c.stack || ''}`);
+  put('fuzz_grouping', `fixture-${i}`, `\x09\x20${c.error_name || 'Error'}${c.message || ''}${c.stack || ''}`);
+  put('fuzz_client', `fixture-${i}`, '\x04' + JSON.stringify({ exceptions: [{ type: c.error_name, value: c.message, stack: c.stack }] }));
+});
+const corpus = readJson(path.join(root, 'tests/fixtures/grouping/corpus.json'));
+const records = Array.isArray(corpus) ? corpus : corpus?.records || [];
+records.slice(0, 200).forEach((r, i) => put('fuzz_grouping', `corpus-${i}`, `\x10\x40${r.type || ''}${r.value || ''}${r.stack || ''}`));
+const scrub = readJson(path.join(root, 'tests/fixtures/scrubbing/corpus.json'));
+JSON.stringify(scrub || {}).match(/"(?:[^"\\]|\\.)*"/g)?.slice(0, 300).forEach((s, i) => put('fuzz_scrubber', `s-${i}`, JSON.parse(s)));
+['https://abc@o1.ingest.sentry.io/2', 'http://k:s@127.0.0.1:8765/prefix/3', 'http://k@[::1]:9000/4/', 'https://@x/1'].forEach((d, i) =>
+  put('fuzz_dsn', `dsn-${i}`, d));
+[
+  '\x01{"tags":{"a":"b"},"user":{"id":1},"level":"warning","fingerprint":["{{ default }}","x"]}',
+  '\x02{"category":"ui.click","message":"button#x","data":{"a":[1,2,{"b":null}]}}',
+  '\x03[{"reason":"sample_rate","category":"error","quantity":3}]',
+  '\x00{"dsn":"https://k@h/1","maxBreadcrumbs":5,"aggregation":{"windowMs":10}}',
+  '\x04{"message":"hello","scope":{"tags":{"x":"y"}}}',
+].forEach((s, i) => put('fuzz_client', `api-${i}`, s));
+console.log(`[fuzz] seeds written to ${out}`);
