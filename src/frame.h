@@ -10,8 +10,8 @@ struct Frame {
   std::string function;   // "?" when the engine gave no name
   std::string filename;   // the URL/path as the engine printed it (Sentry's `filename`)
   std::string abs_path;   // same as filename for URLs (Sentry's `abs_path`)
-  int lineno = 0;         // 1-based; 0 = unknown
-  int colno = 0;          // 1-based; 0 = unknown
+  int lineno = -1;        // as the engine printed it (1-based); -1 = unknown
+  int colno = -1;         // as the engine printed it (1-based; Opera printed 0); -1 = unknown
   bool in_app = true;     // classification (grouping) may set this to false
   bool native = false;    // "[native code]", "(native)", "<anonymous>"-style internal frames
   bool eval = false;      // eval / new Function / Function code
@@ -22,8 +22,8 @@ inline json frame_to_json(const Frame& f) {
   j["function"] = f.function.empty() ? std::string("?") : f.function;
   if (!f.filename.empty()) j["filename"] = f.filename;
   if (!f.abs_path.empty()) j["abs_path"] = f.abs_path;
-  if (f.lineno > 0) j["lineno"] = f.lineno;
-  if (f.colno > 0) j["colno"] = f.colno;
+  if (f.lineno >= 0) j["lineno"] = f.lineno;
+  if (f.colno >= 0) j["colno"] = f.colno;
   j["in_app"] = f.in_app;
   return j;
 }
