@@ -1,0 +1,62 @@
+// Grouping: decides which events are "the same bug", in the browser, before anything is sent.
+// See ../shared/docs/grouping.md for the design brief and README.md ("Grouping") for the rules.
+//
+// fingerprint = "fl1:" + 128-bit hash over length-prefixed parts:
+//   canonical type | message key | throw-site frame token | cause/AggregateError keys
+// where the message key is a cross-engine canonical kind for engine errors
+// ("nullish-property-access", "not-a-function:f", ...) or the developer's message with its
+// parameters (numbers, ids, quoted values, URLs, e-mails...) replaced by placeholders, and the
+// frame token is the innermost in-app frame as "normalized-file-basename:normalized-function"
+// (never a line or a column, so a new deploy keeps the group).
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frame.h"
+#include "json.h"
+
+namespace faultline {
+
+struct ExceptionInput {
+  std::string type;           // "TypeError", "Error", "" for non-Error throws
+  std::string value;          // message
+  std::vector<Frame> frames;  // oldest first, as produced by parse_stack
+  std::string filename;       // ErrorEvent location when there is no stack ("Script error.")
+  int lineno = 0;
+  int colno = 0;
+  bool synthetic = false;     // a non-Error value was thrown/captured
+};
+
+struct GroupingOptions {
+  std::vector<std::string> in_app_include;       // substrings of filename: force in-app
+  std::vector<std::string> in_app_exclude;       // substrings of filename: never in-app
+  std::vector<std::string> first_party_origins;  // when set, other http(s) origins are third party
+  std::vector<std::string> sdk_markers = {       // substrings that mark the SDK's own files
+      "faultline-core.mjs", "faultline.min.mjs", "faultline.iife.js", "/node_modules/faultline/",
+      "/faultline/js/"};
+};
+
+struct GroupingResult {
+  std::string fingerprint;     // "fl1:<32 hex>"
+  std::string title;           // "TypeError: Cannot read properties of null (reading 'x')"
+  std::string canonical_type;  // "RangeError" for Firefox's InternalError: too much recursion, ...
+  std::string message_key;     // what the message contributed
+  json parts;                  // every component, for contexts.faultline.grouping
+};
+
+void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts);
+// chain[0] = the thrown error, chain[1..] = its causes / AggregateError members in order.
+GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const GroupingOptions& opts);
+GroupingResult compute_message_grouping(std::string_view message, const GroupingOptions& opts);
+// Sentry-style override: "{{ default }}" expands to the computed fingerprint.
+std::string apply_fingerprint_override(const GroupingResult& computed, const std::vector<std::string>& user_fingerprint);
+
+// Exposed for tests and the CLI.
+std::string canonicalize_message(std::string_view type, std::string_view message);
+std::string canonical_type(std::string_view type, std::string_view message);
+std::string parameterize_message(std::string_view message);
+std::string normalize_function(std::string_view function);
+std::string normalize_file(std::string_view filename);
+
+}  // namespace faultline
