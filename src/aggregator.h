@@ -1,0 +1,73 @@
+// Aggregation of repeats: per fingerprint, the first `per_group_budget` occurrences in a window
+// become full events; later ones are counted and reported as summaries, so that the counts of
+// everything reported always add up to the number of occurrences.
+//
+// Memory is bounded: at most `max_groups` groups are tracked. When a new group arrives at the cap,
+// the least recently seen group is evicted; if it had counted repeats not yet reported, they are
+// reported (evicted = true), never lost. If more than `max_groups` such reports pile up before
+// take_reports is called, further ones are folded into one "fl1:overflow" report (exact counts,
+// coarser identity) so memory stays bounded.
+#pragma once
+#include <cstdint>
+#include <list>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace faultline {
+
+struct AggregatorOptions {
+  double window_ms = 60000;       // a group's window starts at its first full event
+  uint32_t per_group_budget = 1;  // full events per group per window
+  size_t max_groups = 1000;
+  size_t max_title = 200;
+};
+
+enum class Decision { SendFull, Counted };
+
+struct GroupReport {
+  std::string fingerprint, title;
+  uint64_t count = 0;  // occurrences counted (not sent) in the reported span
+  double first_seen_ms = 0, last_seen_ms = 0;
+  bool evicted = false;
+};
+
+class Aggregator {
+ public:
+  explicit Aggregator(AggregatorOptions o = {});
+
+  Decision record(std::string_view fingerprint, std::string_view title, double now_ms);
+  // Reports for counted repeats whose window has closed (all pending ones when force=true, e.g.
+  // on flush or page unload), plus the reports produced by eviction since the last call.
+  std::vector<GroupReport> take_reports(double now_ms, bool force);
+
+  size_t tracked_groups() const { return groups_.size(); }
+  size_t approx_memory_bytes() const;
+  uint64_t occurrences() const { return occurrences_; }
+  uint64_t reported_full() const { return full_; }
+  uint64_t reported_in_summaries() const { return summarized_; }
+  uint64_t pending() const;  // counted, not yet handed out
+  const AggregatorOptions& options() const { return opts_; }
+
+ private:
+  struct Group {
+    std::string fingerprint, title;
+    double window_start = 0;
+    uint32_t full_in_window = 0;
+    uint64_t counted = 0;  // pending repeats
+    double first_counted = 0, last_counted = 0;
+    double last_seen = 0;
+  };
+  using Lru = std::list<Group>;  // front = most recently seen
+  GroupReport report_of(Group& g, bool evicted);
+
+  AggregatorOptions opts_;
+  Lru lru_;
+  std::unordered_map<std::string_view, Lru::iterator> groups_;  // keys view into Group::fingerprint
+  std::vector<GroupReport> evicted_;
+  uint64_t occurrences_ = 0, full_ = 0, summarized_ = 0;
+  double clock_ = 0;  // monotonic: time never goes backwards for the windows
+};
+
+}  // namespace faultline
