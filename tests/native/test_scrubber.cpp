@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "scrubber.h"
+
+using namespace faultline;
+
+namespace {
+json load_corpus() {
+  std::ifstream in(FAULTLINE_SOURCE_DIR "/tests/fixtures/scrubbing/corpus.json");
+  return json::parse(in);
+}
+}  // namespace
+
+TEST(Scrubber, CorpusPositivesAreScrubbed) {
+  json c = load_corpus();
+  Scrubber s;
+  ASSERT_GE(c["positives"].size(), 10u);
+  for (const auto& p : c["positives"]) EXPECT_EQ(s.scrub_text(p[0].get<std::string>()), p[1].get<std::string>());
+}
+
+TEST(Scrubber, CorpusNegativesAreLeftAlone) {
+  json c = load_corpus();
+  Scrubber s;
+  ASSERT_GE(c["negatives"].size(), 10u);
+  for (const auto& n : c["negatives"]) EXPECT_EQ(s.scrub_text(n.get<std::string>()), n.get<std::string>());
+}
+
+TEST(Scrubber, SendDefaultPiiKeepsEmailsAndIpsButNeverSecrets) {
+  json c = load_corpus();
+  ScrubOptions o;
+  o.send_default_pii = true;
+  Scrubber s(o);
+  for (const auto& p : c["pii_allowed"]) EXPECT_EQ(s.scrub_text(p[0].get<std::string>()), p[1].get<std::string>());
+}
+
+TEST(Scrubber, LuhnInvalidNumberIsNotACard) {
+  EXPECT_TRUE(luhn_valid("4111111111111111"));
+  EXPECT_FALSE(luhn_valid("4111111111111112"));
+  EXPECT_FALSE(luhn_valid(""));
+  EXPECT_FALSE(luhn_valid("41x1"));
+}
+
+TEST(Scrubber, SensitiveKeysAreFilteredInNestedData) {
+  Scrubber s;
+  json v = json::parse(R"({"password":"p","user":{"authToken":"t","author":"Jane","sessionId":42},
+                           "list":[{"api_key":"k","name":"x"}],"cookie":"a=b","note":"mail me at a@b.io","empty_secret":""})");
+  s.scrub_value(v);
+  EXPECT_EQ(v["password"], "[Filtered]");
+  EXPECT_EQ(v["user"]["authToken"], "[Filtered]");
+  EXPECT_EQ(v["user"]["author"], "Jane");
+  EXPECT_EQ(v["user"]["sessionId"], "[Filtered]");
+  EXPECT_EQ(v["list"][0]["api_key"], "[Filtered]");
+  EXPECT_EQ(v["list"][0]["name"], "x");
+  EXPECT_EQ(v["cookie"], "[Filtered]");
+  EXPECT_EQ(v["note"], "mail me at [email]");
+  EXPECT_EQ(v["empty_secret"], "");
+}
+
+TEST(Scrubber, UrlCredentialsAndQuerySecretsAreFiltered) {
+  Scrubber s;
+  EXPECT_EQ(s.scrub_url("https://bob:hunter2@api.example/v1?token=abc&q=shoes#frag"),
+            "https://[Filtered]@api.example/v1?token=[Filtered]&q=shoes#frag");
+}
+
+TEST(Scrubber, EventFieldsAreAllScrubbed) {
+  Scrubber s;
+  json ev = json::parse(R"({
+    "exception":{"values":[{"type":"Error","value":"bad login for jo@ex.com",
+      "stacktrace":{"frames":[{"filename":"https://a.example/app.js?sig=abc123","function":"f"}]}}]},
+    "logentry":{"formatted":"card 4111111111111111"},
+    "breadcrumbs":{"values":[{"message":"POST /login password=x","data":{"url":"https://a/x?token=1","to":"/reset?code=1&email=a@b.co"}}]},
+    "request":{"url":"https://a.example/p?session=1","headers":{"Cookie":"sid=1","Authorization":"Bearer abcdefghij","User-Agent":"UA"},"cookies":{"sid":"1"},"data":{"pwd":"x"}},
+    "extra":{"secret":"s","ok":"fine"},
+    "contexts":{"app":{"api_key":"k"}},
+    "tags":{"auth":"x","plan":"pro"},
+    "user":{"id":"7","email":"jo@ex.com","ip_address":"1.2.3.4","username":"jo@ex.com"}
+  })");
+  s.scrub_event(ev);
+  std::string dumped = ev.dump();
+  for (const char* leak : {"jo@ex.com", "4111111111111111", "password=x", "token=1", "sid=1", "abcdefghij", "\"k\"", "\"s\"", "1.2.3.4", "sig=abc123", "a@b.co"})
+    EXPECT_EQ(dumped.find(leak), std::string::npos) << leak << " leaked: " << dumped;
+  EXPECT_EQ(ev["request"]["headers"]["User-Agent"], "UA");
+  EXPECT_FALSE(ev["request"].contains("cookies"));
+  EXPECT_EQ(ev["user"]["id"], "7");
+  EXPECT_EQ(ev["tags"]["plan"], "pro");
+  EXPECT_EQ(ev["extra"]["ok"], "fine");
+}
+
+TEST(Scrubber, UserKeysAndPatternsExtendTheDefaults) {
+  ScrubOptions o;
+  o.extra_keys = {"tenant"};
+  o.extra_patterns = {"ACCT-####", "sk_*"};
+  o.safe_keys = {"session"};
+  Scrubber s(o);
+  json v = json::parse(R"({"tenantName":"acme","session":"keep-me","note":"acct ACCT-1234 with key sk_live_abc ok"})");
+  s.scrub_value(v);
+  EXPECT_EQ(v["tenantName"], "[Filtered]");
+  EXPECT_EQ(v["session"], "keep-me");
+  EXPECT_EQ(v["note"], "acct [Filtered] with key [Filtered] ok");
+  size_t end = 0;
+  EXPECT_TRUE(pattern_match_at("a?c", "xabcx", 1, end));
+  EXPECT_EQ(end, 4u);
+  EXPECT_FALSE(pattern_match_at("ACCT-####", "ACCT-12a4", 0, end));
+}
+
+TEST(Scrubber, TenMegabyteTextIsScrubbedInLinearTime) {
+  std::string big;
+  for (int i = 0; i < 200000; ++i) big += "user" + std::to_string(i) + "@example.com 4111 1111 1111 1111 v1.2.3.4 ";
+  Scrubber s;
+  auto t0 = std::chrono::steady_clock::now();
+  std::string out = s.scrub_text(big);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(ms, 3000);
+  EXPECT_EQ(out.find("@example.com"), std::string::npos);
+  EXPECT_EQ(out.find("4111"), std::string::npos);
+}
