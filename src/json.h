@@ -9,9 +9,18 @@
 namespace faultline {
 using json = nlohmann::json;
 
+// JSON.stringify escapes lone UTF-16 surrogates ("\ud800"), which nlohmann/json rejects.
+// Replace every unpaired surrogate escape with U+FFFD so such text still parses.
+std::string replace_lone_surrogate_escapes(std::string_view text);
+
 // Parse without throwing; returns a discarded value on error (check is_discarded()).
 inline json parse_json(std::string_view text) {
-  return json::parse(text.begin(), text.end(), nullptr, false);
+  json j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded() && text.find("\\u") != std::string_view::npos) {
+    std::string fixed = replace_lone_surrogate_escapes(text);
+    j = json::parse(fixed.begin(), fixed.end(), nullptr, false);
+  }
+  return j;
 }
 
 // Serialize without throwing on invalid UTF-8 (invalid bytes become U+FFFD).

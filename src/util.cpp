@@ -10,6 +10,57 @@
 
 namespace faultline {
 
+namespace {
+int hex4(std::string_view t, size_t i) {
+  if (i + 4 > t.size()) return -1;
+  int v = 0;
+  for (size_t k = i; k < i + 4; ++k) {
+    char c = t[k];
+    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+}  // namespace
+
+std::string replace_lone_surrogate_escapes(std::string_view t) {
+  std::string out;
+  out.reserve(t.size());
+  size_t i = 0;
+  while (i < t.size()) {
+    if (t[i] != '\\' || i + 1 >= t.size()) {
+      out += t[i++];
+      continue;
+    }
+    if (t[i + 1] != 'u') {  // another escape: copy both characters so "\\\\u" is not misread
+      out.append(t.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    int v = hex4(t, i + 2);
+    if (v >= 0xD800 && v <= 0xDBFF) {
+      int low = (i + 11 < t.size() && t[i + 6] == '\\' && t[i + 7] == 'u') ? hex4(t, i + 8) : -1;
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        out.append(t.substr(i, 12));
+        i += 12;
+        continue;
+      }
+      out += "\\ufffd";
+      i += 6;
+      continue;
+    }
+    if (v >= 0xDC00 && v <= 0xDFFF) {
+      out += "\\ufffd";
+      i += 6;
+      continue;
+    }
+    out.append(t.substr(i, 2));
+    i += 2;
+  }
+  return out;
+}
+
 std::string truncate_utf8(std::string_view s, size_t max_bytes) {
   if (s.size() <= max_bytes) return std::string(s);
   static constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026

@@ -88,3 +88,12 @@ TEST(Util, EventIdsAreUniqueUuid4Hex) {
   EXPECT_EQ(seen.size(), 10000u);
   EXPECT_FALSE(is_hex32("0123456789ABCDEF0123456789abcdef"));
 }
+
+TEST(Util, LoneSurrogateEscapesFromJsonStringifyStillParse) {
+  // What JSON.stringify('a\ud800b\udfffc\ud83d\ude00') produces: two lone halves and one valid pair.
+  json j = parse_json(R"({"v":"a\ud800b\udfffc\ud83d\ude00","esc":"\\ud800"})");
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_EQ(j["v"], "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xF0\x9F\x98\x80");
+  EXPECT_EQ(j["esc"], "\\ud800") << "an escaped backslash followed by u is not a surrogate escape";
+  EXPECT_TRUE(parse_json(R"({"v":"\ud800)").is_discarded()) << "still invalid JSON is still rejected";
+}

@@ -130,9 +130,9 @@ test('garbage capture input is dropped with a reason and counted', async () => {
 
 test('hostile values become well-formed, size-limited events', async () => {
   const core = await newCore({ maxValueLength: 1000, aggregation: { windowMs: 0 } });
-  const huge = 'x'.repeat(10 * 1024 * 1024);
+  const huge = 'x'.repeat(1024 * 1024);
   const inputs = [
-    { exceptions: [{ type: 'Error', value: huge, stack: `Error: boom\n${'    at f (https://a/b.js:1:2)\n'.repeat(200000)}` }] },
+    { exceptions: [{ type: 'Error', value: huge, stack: `Error: boom\n${'    at f (https://a/b.js:1:2)\n'.repeat(80000)}` }] },
     { exceptions: [{ type: 42, value: { nested: [1, 2] }, stack: 17 }] },
     { exceptions: [{ type: 'Error', value: 'lone \ud800 surrogate \udfff', stack: '\ud83d' }] },
     { message: null, extra: { deep: { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } } } },
@@ -149,6 +149,16 @@ test('hostile values become well-formed, size-limited events', async () => {
     assert.ok(JSON.stringify(ev).length < 200_000, 'event is size-limited');
   }
   for (const e of envelopes) assert.ok(e.body.length < 1_000_000);
+  core.delete();
+});
+
+test('inputs too large to parse safely are dropped with a reason, and the module keeps working', async () => {
+  const core = await newCore();
+  const r = JSON.parse(core.capture(JSON.stringify({ message: 'y'.repeat(10 * 1024 * 1024) })));
+  assert.equal(r.status, 'dropped');
+  assert.equal(r.reason, 'oversized_input');
+  assert.equal(JSON.parse(core.stats()).dropped.oversized_input, 1);
+  assert.equal(JSON.parse(core.capture(JSON.stringify({ message: 'still alive' }))).status, 'queued');
   core.delete();
 });
 

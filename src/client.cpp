@@ -1,0 +1,521 @@
+#include "client.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "envelope.h"
+#include "frame.h"
+#include "stack_parser.h"
+
+#if defined(__EMSCRIPTEN__)
+#include <emscripten/heap.h>
+#endif
+
+namespace faultline {
+namespace {
+
+double wall_clock_seconds() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6;
+}
+
+json ok_result() { return json{{"ok", true}}; }
+json error_result(const std::string& why) { return json{{"ok", false}, {"error", why}}; }
+
+std::vector<std::string> string_list(const json& v) {
+  std::vector<std::string> out;
+  if (!v.is_array()) return out;
+  for (const auto& s : v)
+    if (s.is_string() && out.size() < 256) out.push_back(s.get<std::string>());
+  return out;
+}
+
+// A capture's text fields may be anything JS handed over; turn non-strings into text.
+std::string text_field(const json& obj, const char* key, size_t max_len) {
+  const json* v = get_field(obj, key);
+  if (!v || v->is_null()) return {};
+  if (v->is_string()) return truncate_utf8(v->get_ref<const std::string&>(), max_len);
+  return truncate_utf8(dump_json(*v), max_len);
+}
+
+int int_field(const json& obj, const char* key) {
+  double d = get_number(obj, key, 0);
+  if (!std::isfinite(d) || d < 0) return 0;
+  if (d > 1e9) return 0;
+  return static_cast<int>(d);
+}
+
+void merge_bag(json& target, const json* patch) {
+  if (!patch || !patch->is_object()) return;
+  for (auto it = patch->begin(); it != patch->end(); ++it) {
+    if (it->is_null()) target.erase(it.key());
+    else target[it.key()] = *it;
+  }
+}
+
+}  // namespace
+
+Client::Client(std::string_view options_json) : crumbs_(100), rng_(platform_seed()) {
+  std::string r = configure(options_json);
+  (void)r;
+}
+
+std::string Client::configure(std::string_view options_json) {
+  json o = parse_json(options_json);
+  if (o.is_discarded() || !o.is_object()) {
+    options_error_ = "options must be a JSON object";
+    return dump_json(error_result(options_error_));
+  }
+  std::string problems;
+  ClientOptions next = opts_;
+
+  if (const json* dsn = get_field(o, "dsn")) {
+    if (dsn->is_null() || (dsn->is_string() && dsn->get_ref<const std::string&>().empty())) {
+      next.has_dsn = false;
+    } else if (dsn->is_string()) {
+      DsnResult r = parse_dsn(dsn->get_ref<const std::string&>());
+      if (r.ok) {
+        next.has_dsn = true;
+        next.dsn = r.dsn;
+      } else {
+        next.has_dsn = false;
+        problems += r.error + "; ";
+      }
+    } else {
+      problems += "invalid DSN: must be a string; ";
+    }
+  }
+  if (get_field(o, "release")) next.release = truncate_utf8(get_string(o, "release"), 200);
+  if (get_field(o, "environment")) next.environment = truncate_utf8(get_string(o, "environment"), 64);
+  if (get_field(o, "dist")) next.dist = truncate_utf8(get_string(o, "dist"), 64);
+  if (const json* v = get_field(o, "maxBreadcrumbs")) {
+    double n = v->is_number() ? v->get<double>() : -1;
+    if (n >= 0 && n <= BreadcrumbBuffer::kMaxCapacity) next.max_breadcrumbs = static_cast<size_t>(n);
+    else problems += "maxBreadcrumbs must be a number from 0 to 1000; ";
+  }
+  next.send_default_pii = get_bool(o, "sendDefaultPii", next.send_default_pii);
+  if (get_field(o, "inAppInclude")) next.grouping.in_app_include = string_list(o["inAppInclude"]);
+  if (get_field(o, "inAppExclude")) next.grouping.in_app_exclude = string_list(o["inAppExclude"]);
+  if (get_field(o, "firstPartyOrigins")) next.grouping.first_party_origins = string_list(o["firstPartyOrigins"]);
+  if (const json* s = get_field(o, "scrub"); s && s->is_object()) {
+    if (get_field(*s, "keys")) next.scrub.extra_keys = string_list((*s)["keys"]);
+    if (get_field(*s, "patterns")) next.scrub.extra_patterns = string_list((*s)["patterns"]);
+    if (get_field(*s, "safeKeys")) next.scrub.safe_keys = string_list((*s)["safeKeys"]);
+  }
+  next.scrub.send_default_pii = next.send_default_pii;
+  if (const json* a = get_field(o, "aggregation"); a && a->is_object()) {
+    double w = get_number(*a, "windowMs", next.aggregation.window_ms);
+    double b = get_number(*a, "perGroupBudget", next.aggregation.per_group_budget);
+    double g = get_number(*a, "maxGroups", static_cast<double>(next.aggregation.max_groups));
+    if (w >= 0 && w <= 86400000) next.aggregation.window_ms = w; else problems += "aggregation.windowMs out of range; ";
+    if (b >= 1 && b <= 1000) next.aggregation.per_group_budget = static_cast<uint32_t>(b); else problems += "aggregation.perGroupBudget out of range; ";
+    if (g >= 1 && g <= 100000) next.aggregation.max_groups = static_cast<size_t>(g); else problems += "aggregation.maxGroups out of range; ";
+  }
+  if (const json* v = get_field(o, "maxValueLength"); v && v->is_number()) {
+    double n = v->get<double>();
+    if (n >= 16 && n <= 1 << 20) next.limits.max_value_length = static_cast<size_t>(n);
+    else problems += "maxValueLength must be from 16 to 1048576; ";
+  }
+  if (const json* v = get_field(o, "normalizeDepth"); v && v->is_number()) {
+    double n = v->get<double>();
+    if (n >= 1 && n <= 32) next.limits.max_depth = static_cast<int>(n);
+    else problems += "normalizeDepth must be from 1 to 32; ";
+  }
+  if (const json* v = get_field(o, "maxQueue"); v && v->is_number()) {
+    double n = v->get<double>();
+    if (n >= 1 && n <= 10000) next.max_queue = static_cast<size_t>(n);
+    else problems += "maxQueue must be from 1 to 10000; ";
+  }
+  if (const json* s = get_field(o, "sdk"); s && s->is_object()) {
+    next.sdk_name = truncate_utf8(get_string(*s, "name", next.sdk_name), 100);
+    next.sdk_version = truncate_utf8(get_string(*s, "version", next.sdk_version), 50);
+  }
+
+  bool agg_changed = next.aggregation.window_ms != opts_.aggregation.window_ms ||
+                     next.aggregation.per_group_budget != opts_.aggregation.per_group_budget ||
+                     next.aggregation.max_groups != opts_.aggregation.max_groups;
+  if (agg_changed) {
+    // Counted repeats are never lost to a reconfiguration: report them first.
+    for (const auto& r : aggregator_.take_reports(0, true)) {
+      json ev = build_summary_event(r);
+      enqueue(get_string(ev, "event_id"), dump_json(ev), r.count);
+    }
+    aggregator_ = Aggregator(next.aggregation);
+  }
+  opts_ = std::move(next);
+  crumbs_.set_capacity(opts_.max_breadcrumbs);
+  scrubber_ = Scrubber(opts_.scrub);
+  options_error_ = problems;
+  if (!problems.empty()) {
+    problems.resize(problems.size() - 2);
+    return dump_json(error_result(problems));
+  }
+  return dump_json(ok_result());
+}
+
+std::string Client::set_scope(std::string_view patch_json) {
+  json p = parse_json(patch_json);
+  if (p.is_discarded()) return dump_json(error_result("scope patch is not valid JSON"));
+  std::string problems = scopes_.current().apply_patch(p);
+  return dump_json(problems.empty() ? ok_result() : error_result(problems));
+}
+
+void Client::push_scope() {
+  if (!scopes_.push()) count_drop("scope_depth_exceeded");
+}
+
+void Client::pop_scope() { scopes_.pop(); }
+
+std::string Client::add_breadcrumb(std::string_view crumb_json) {
+  if (crumb_json.size() > opts_.max_input_bytes) {
+    count_drop("oversized_breadcrumb");
+    return dump_json(error_result("breadcrumb larger than " + std::to_string(opts_.max_input_bytes) + " bytes"));
+  }
+  json c = parse_json(crumb_json);
+  if (c.is_discarded() || !c.is_object()) return dump_json(error_result("breadcrumb must be a JSON object"));
+  json crumb = json::object();
+  double ts = get_number(c, "timestamp", 0);
+  crumb["timestamp"] = (std::isfinite(ts) && ts > 0) ? ts : wall_clock_seconds();
+  for (const char* key : {"type", "category", "message"}) {
+    std::string v = text_field(c, key, key[0] == 'm' ? opts_.limits.max_value_length : 128);
+    if (!v.empty()) crumb[key] = v;
+  }
+  std::string level = get_string(c, "level");
+  if (!level.empty()) crumb["level"] = is_valid_level(level) ? level : "info";
+  if (const json* d = get_field(c, "data"); d && d->is_object()) {
+    json data = *d;
+    NormalizeLimits lim = opts_.limits;
+    lim.max_value_length = lim.max_value_length < 2048 ? lim.max_value_length : 2048;
+    lim.max_depth = 3;
+    normalize_json(data, lim, 0);
+    crumb["data"] = std::move(data);
+  }
+  crumbs_.push(std::move(crumb));
+  return dump_json(ok_result());
+}
+
+std::string Client::capture(std::string_view input_json) {
+  ++captured_;
+  if (input_json.size() > opts_.max_input_bytes) {
+    // Parsing would need several times this in memory; the SDK truncates long values before
+    // they get here, so this is a last line of defence. Counted, never silent.
+    count_drop("oversized_input");
+    return dump_json(json{{"status", "dropped"}, {"reason", "oversized_input"},
+                          {"error", "capture input larger than " + std::to_string(opts_.max_input_bytes) + " bytes"}});
+  }
+  json in = parse_json(input_json);
+  if (in.is_discarded() || !in.is_object()) {
+    count_drop("invalid_input");
+    return dump_json(json{{"status", "dropped"}, {"reason", "invalid_input"},
+                          {"error", "capture input must be a JSON object"}});
+  }
+
+  double ts = get_number(in, "timestamp", 0);
+  if (!std::isfinite(ts) || ts <= 0 || ts > 253402300799.0) ts = wall_clock_seconds();
+  const double now_ms = ts * 1000.0;
+  last_timestamp_ = ts;
+
+  // 1. Exceptions: parse stacks, classify frames, group.
+  std::vector<ExceptionInput> chain;
+  std::vector<json> mechanisms, parents;
+  const json* exc = get_field(in, "exceptions");
+  if (exc && exc->is_array()) {
+    for (const auto& e : *exc) {
+      if (chain.size() >= opts_.max_chain) {
+        count_drop("chain_truncated");
+        break;
+      }
+      if (!e.is_object()) continue;
+      ExceptionInput x;
+      x.type = text_field(e, "type", 256);
+      x.value = text_field(e, "value", opts_.limits.max_value_length);
+      std::string stack = get_string(e, "stack");
+      std::string stacktrace = get_string(e, "stacktrace");
+      if (stack.size() > opts_.max_stack_bytes) stack.resize(opts_.max_stack_bytes);
+      if (stacktrace.size() > opts_.max_stack_bytes) stacktrace.resize(opts_.max_stack_bytes);
+      if (!stack.empty() || !stacktrace.empty()) x.frames = parse_stack(stack, x.value, stacktrace).frames;
+      classify_frames(x.frames, opts_.grouping);
+      x.filename = text_field(e, "filename", 1024);
+      x.lineno = int_field(e, "lineno");
+      x.colno = int_field(e, "colno");
+      x.synthetic = get_bool(e, "synthetic", false);
+      const json* m = get_field(e, "mechanism");
+      mechanisms.push_back(m && m->is_object() ? *m : json::object());
+      const json* p = get_field(e, "parent");
+      parents.push_back(p && p->is_number_unsigned() ? *p : json());
+      chain.push_back(std::move(x));
+    }
+  }
+  std::string message;
+  const bool is_message = chain.empty();
+  if (is_message) {
+    message = text_field(in, "message", opts_.limits.max_value_length);
+    if (message.empty()) message = "<empty capture>";
+  }
+
+  Scope scope = scopes_.current();  // copy: per-call data must not leak into the scope
+  if (const json* s = get_field(in, "scope"); s && s->is_object()) scope.apply_patch(*s);
+  if (const json* t = get_field(in, "tags"); t && t->is_object()) scope.apply_patch(json{{"tags", *t}});  // stringifies
+  merge_bag(scope.extra, get_field(in, "extra"));
+  merge_bag(scope.contexts, get_field(in, "contexts"));
+  if (const json* u = get_field(in, "user"); u && u->is_object()) merge_bag(scope.user, u);
+  std::vector<std::string> user_fp = scope.fingerprint;
+  if (const json* f = get_field(in, "fingerprint"); f && f->is_array()) user_fp = string_list(*f);
+
+  GroupingResult g = is_message ? compute_message_grouping(message, opts_.grouping)
+                                : compute_grouping(chain, opts_.grouping);
+  std::string fingerprint = user_fp.empty() ? g.fingerprint : apply_fingerprint_override(g, user_fp);
+
+  // 2. Aggregation: repeats inside the window are counted, not built.
+  if (aggregator_.record(fingerprint, g.title, now_ms) == Decision::Counted) {
+    ++aggregated_;
+    return dump_json(json{{"status", "aggregated"}, {"fingerprint", fingerprint}});
+  }
+
+  // 3. Build the full event.
+  std::string event_id = get_string(in, "event_id");
+  if (!is_hex32(event_id)) event_id = rng_.hex32();
+  json ev = json::object();
+  ev["event_id"] = event_id;
+  ev["timestamp"] = ts;
+  ev["platform"] = "javascript";
+  std::string level = get_string(in, "level");
+  if (!is_valid_level(level)) level = scope.level.empty() ? (is_message ? "info" : "error") : scope.level;
+  ev["level"] = level;
+  ev["sdk"] = json{{"name", opts_.sdk_name}, {"version", opts_.sdk_version}};
+  if (!opts_.release.empty()) ev["release"] = opts_.release;
+  if (!opts_.environment.empty()) ev["environment"] = opts_.environment;
+  if (!opts_.dist.empty()) ev["dist"] = opts_.dist;
+
+  if (is_message) {
+    ev["logentry"] = json{{"formatted", message}};
+  } else {
+    json values = json::array();
+    // Sentry wants the thrown error last; exception_id 0 is the last value, 1 the one before, ...
+    for (size_t k = chain.size(); k-- > 0;) {
+      const ExceptionInput& x = chain[k];
+      json v = json::object();
+      v["type"] = x.type.empty() ? std::string("Error") : x.type;
+      v["value"] = x.value;
+      if (!x.frames.empty()) v["stacktrace"] = json{{"frames", frames_to_json(x.frames)}};
+      json mech = mechanisms[k];
+      if (k == 0) {
+        if (!mech.contains("type") || !mech["type"].is_string()) mech["type"] = "generic";
+        if (!mech.contains("handled") || !mech["handled"].is_boolean()) mech["handled"] = true;
+      } else {
+        json m2 = json::object();
+        m2["type"] = "chained";
+        m2["source"] = mech.contains("source") && mech["source"].is_string() ? mech["source"] : json("cause");
+        m2["handled"] = true;
+        mech = std::move(m2);
+      }
+      if (mech.contains("data") && !mech["data"].is_object()) mech.erase("data");
+      mech["exception_id"] = k;
+      if (k > 0) mech["parent_id"] = parents[k].is_number_unsigned() && parents[k].get<size_t>() < k ? parents[k].get<size_t>() : k - 1;
+      if (x.type == "AggregateError") mech["is_exception_group"] = true;
+      if (x.synthetic) mech["synthetic"] = true;
+      v["mechanism"] = std::move(mech);
+      values.push_back(std::move(v));
+    }
+    ev["exception"] = json{{"values", std::move(values)}};
+  }
+
+  json crumbs = crumbs_.to_json();
+  if (!crumbs.empty()) ev["breadcrumbs"] = json{{"values", std::move(crumbs)}};
+
+  json contexts = scope.contexts;
+  for (auto it = contexts.begin(); it != contexts.end();) {
+    if (!it->is_object()) it = contexts.erase(it);  // every context must be an object
+    else ++it;
+  }
+  json fl = json::object();
+  fl["type"] = "faultline";
+  fl["count"] = 1;
+  fl["first_seen"] = ts;
+  fl["last_seen"] = ts;
+  fl["summary"] = false;
+  fl["fingerprint"] = fingerprint;
+  fl["grouping"] = g.parts;
+  contexts["faultline"] = std::move(fl);
+  ev["contexts"] = std::move(contexts);
+  if (!scope.tags.empty()) ev["tags"] = scope.tags;
+  if (!scope.extra.empty()) ev["extra"] = scope.extra;
+  if (!scope.user.empty()) ev["user"] = scope.user;
+  if (!scope.transaction.empty()) ev["transaction"] = scope.transaction;
+  if (const json* r = get_field(in, "request"); r && r->is_object()) {
+    json req = json::object();
+    std::string url = text_field(*r, "url", 2048);
+    if (!url.empty()) req["url"] = url;
+    if (const json* h = get_field(*r, "headers"); h && h->is_object()) {
+      json headers = json::object();
+      for (auto it = h->begin(); it != h->end(); ++it)
+        if (it->is_string()) headers[it.key()] = truncate_utf8(it->get_ref<const std::string&>(), 1024);
+      if (!headers.empty()) req["headers"] = std::move(headers);
+    }
+    if (!req.empty()) ev["request"] = std::move(req);
+  }
+  ev["fingerprint"] = json::array({fingerprint});
+
+  for (const char* bag : {"extra", "contexts", "user", "request"})
+    if (ev.contains(bag)) normalize_json(ev[bag], opts_.limits, 0);
+  scrubber_.scrub_event(ev);
+  enqueue(event_id, dump_json(ev), 1);
+  return dump_json(json{{"status", "queued"}, {"event_id", event_id}, {"fingerprint", fingerprint}});
+}
+
+json Client::build_summary_event(const GroupReport& r) {
+  json ev = json::object();
+  ev["event_id"] = rng_.hex32();
+  double last = r.last_seen_ms / 1000.0;
+  ev["timestamp"] = (std::isfinite(last) && last > 0) ? last : wall_clock_seconds();
+  ev["platform"] = "javascript";
+  ev["level"] = "error";
+  ev["sdk"] = json{{"name", opts_.sdk_name}, {"version", opts_.sdk_version}};
+  if (!opts_.release.empty()) ev["release"] = opts_.release;
+  if (!opts_.environment.empty()) ev["environment"] = opts_.environment;
+  std::string title = r.title.empty() ? std::string("Repeated error") : r.title;
+  ev["logentry"] = json{{"formatted", title + " (repeated " + std::to_string(r.count) + "\xC3\x97)"}};
+  json fl = json::object();
+  fl["type"] = "faultline";
+  fl["count"] = r.count;
+  fl["first_seen"] = r.first_seen_ms / 1000.0;
+  fl["last_seen"] = r.last_seen_ms / 1000.0;
+  fl["summary"] = true;
+  fl["evicted"] = r.evicted;
+  fl["fingerprint"] = r.fingerprint;
+  ev["contexts"] = json{{"faultline", std::move(fl)}};
+  ev["fingerprint"] = json::array({r.fingerprint});
+  scrubber_.scrub_event(ev);
+  ++summaries_;
+  return ev;
+}
+
+void Client::enqueue(std::string event_id, std::string payload, uint64_t occurrences) {
+  // Summaries (occurrences > 1 or evictions) may use a second cap's worth of room: they carry counts.
+  size_t cap = occurrences > 1 ? opts_.max_queue * 2 : opts_.max_queue;
+  if (queue_.size() >= cap) {
+    count_drop("queue_overflow", occurrences);
+    return;
+  }
+  ++queued_;
+  queue_.push_back(Pending{std::move(event_id), std::move(payload), occurrences});
+}
+
+json Client::envelope_header(const std::string& event_id, double now_ms) const {
+  json h = json::object();
+  if (!event_id.empty()) h["event_id"] = event_id;
+  h["sent_at"] = iso8601(now_ms / 1000.0);
+  h["sdk"] = json{{"name", opts_.sdk_name}, {"version", opts_.sdk_version}};
+  if (opts_.has_dsn) h["dsn"] = opts_.dsn.to_string();
+  return h;
+}
+
+std::string Client::drain(double now_ms, bool force, int max_events_per_envelope) {
+  if (!std::isfinite(now_ms) || now_ms <= 0) now_ms = wall_clock_seconds() * 1000.0;
+  for (const auto& r : aggregator_.take_reports(now_ms, force)) {
+    json ev = build_summary_event(r);
+    enqueue(get_string(ev, "event_id"), dump_json(ev), r.count);
+  }
+  size_t per = max_events_per_envelope < 1 ? 1 : static_cast<size_t>(max_events_per_envelope);
+  if (per > 1000) per = 1000;
+  json envelopes = json::array();
+  while (!queue_.empty()) {
+    std::vector<EnvelopeItem> items;
+    json ids = json::array();
+    uint64_t occurrences = 0;
+    size_t bytes = 0;
+    while (!queue_.empty() && items.size() < per &&
+           (items.empty() || bytes + queue_.front().payload.size() <= opts_.max_envelope_bytes)) {
+      Pending p = std::move(queue_.front());
+      queue_.pop_front();
+      bytes += p.payload.size();
+      ids.push_back(p.event_id);
+      occurrences += p.occurrences;
+      items.push_back(EnvelopeItem{"event", std::move(p.payload)});
+    }
+    std::string first_id = items.size() == 1 ? ids[0].get<std::string>() : std::string();
+    json e = json::object();
+    e["body"] = build_envelope(envelope_header(first_id, now_ms), items);
+    e["event_ids"] = std::move(ids);
+    e["occurrences"] = occurrences;
+    sent_events_ += items.size();
+    envelopes.push_back(std::move(e));
+  }
+  return dump_json(json{{"envelopes", std::move(envelopes)}});
+}
+
+std::string Client::client_report(std::string_view discarded_json, double now_ms) {
+  std::map<std::pair<std::string, std::string>, uint64_t> totals;
+  json d = parse_json(discarded_json);
+  if (d.is_array()) {
+    for (const auto& x : d) {
+      std::string reason = get_string(x, "reason"), category = get_string(x, "category", "error");
+      double q = get_number(x, "quantity", 0);
+      if (reason.empty() || !(q >= 1) || q > 1e12) continue;
+      totals[{truncate_utf8(reason, 64), truncate_utf8(category, 32)}] += static_cast<uint64_t>(q);
+    }
+  }
+  for (const auto& [reason, n] : unreported_)
+    if (n > 0) totals[{reason, "error"}] += n;
+  unreported_.clear();
+  if (totals.empty()) return {};
+  json events = json::array();
+  for (const auto& [key, n] : totals)
+    events.push_back(json{{"reason", key.first}, {"category", key.second}, {"quantity", n}});
+  if (!std::isfinite(now_ms) || now_ms <= 0) now_ms = wall_clock_seconds() * 1000.0;
+  json report = json{{"timestamp", now_ms / 1000.0}, {"discarded_events", std::move(events)}};
+  return build_envelope(envelope_header("", now_ms), {EnvelopeItem{"client_report", dump_json(report)}});
+}
+
+std::string Client::stats() const {
+  json s = json::object();
+  s["captured"] = captured_;
+  s["queued"] = queued_;
+  s["aggregated"] = aggregated_;
+  s["sent_events"] = sent_events_;
+  s["summaries"] = summaries_;
+  s["queue_length"] = queue_.size();
+  json d = json::object();
+  for (const auto& [k, v] : dropped_) d[k] = v;
+  s["dropped"] = std::move(d);
+  s["groups"] = aggregator_.tracked_groups();
+  s["aggregator_bytes"] = aggregator_.approx_memory_bytes();
+  s["breadcrumbs"] = crumbs_.size();
+  s["scope_depth"] = scopes_.depth();
+  s["dsn"] = opts_.has_dsn ? json(opts_.dsn.to_string()) : json();
+  s["envelope_url"] = opts_.has_dsn ? json(opts_.dsn.envelope_url()) : json();
+  if (!options_error_.empty()) s["options_error"] = options_error_;
+#if defined(__EMSCRIPTEN__)
+  s["heap_bytes"] = static_cast<double>(emscripten_get_heap_size());
+#else
+  s["heap_bytes"] = 0;
+#endif
+  return dump_json(s);
+}
+
+std::string cli_parse_stack(std::string_view line_json) {
+  json in = parse_json(line_json);
+  if (in.is_discarded() || !in.is_object()) return dump_json(json{{"error", "input line is not a JSON object"}});
+  const json* stack = get_field(in, "stack");
+  if (!stack || !stack->is_string()) return dump_json(json{{"error", "missing string field \"stack\""}});
+  ParsedStack p = parse_stack(stack->get_ref<const std::string&>(), get_string(in, "message"), get_string(in, "stacktrace"));
+  return dump_json(json{{"frames", frames_to_json(p.frames)}});
+}
+
+std::string cli_fingerprint(std::string_view line_json) {
+  json in = parse_json(line_json);
+  if (in.is_discarded() || !in.is_object()) return dump_json(json{{"error", "input line is not a JSON object"}});
+  const json* stack = get_field(in, "stack");
+  if (stack && !stack->is_string() && !stack->is_null()) return dump_json(json{{"error", "field \"stack\" must be a string"}});
+  ExceptionInput x;
+  x.type = text_field(in, "type", 256);
+  x.value = text_field(in, "value", 8192);
+  if (x.type.empty() && x.value.empty() && !stack) return dump_json(json{{"error", "need at least one of \"type\", \"value\", \"stack\""}});
+  if (stack && stack->is_string()) x.frames = parse_stack(stack->get_ref<const std::string&>(), x.value).frames;
+  GroupingOptions opts;
+  classify_frames(x.frames, opts);
+  GroupingResult g = compute_grouping({x}, opts);
+  return dump_json(json{{"fingerprint", g.fingerprint}, {"title", g.title}, {"frames", frames_to_json(x.frames)}, {"parts", g.parts}});
+}
+
+}  // namespace faultline

@@ -1,0 +1,89 @@
+// The core's facade: everything the WASM boundary and the CLI call. Every entry point takes and
+// returns JSON text, never throws, and turns bad input into {"error": ...} or a well-formed event,
+// counting what it drops. See bindings/README.md for the contract.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aggregator.h"
+#include "breadcrumbs.h"
+#include "dsn.h"
+#include "grouping.h"
+#include "json.h"
+#include "scope.h"
+#include "scrubber.h"
+#include "util.h"
+
+namespace faultline {
+
+struct ClientOptions {
+  bool has_dsn = false;
+  Dsn dsn;
+  std::string release, environment, dist;
+  size_t max_breadcrumbs = 100;
+  bool send_default_pii = false;
+  GroupingOptions grouping;
+  ScrubOptions scrub;
+  AggregatorOptions aggregation;
+  NormalizeLimits limits;
+  size_t max_queue = 100;               // serialized events waiting for drain()
+  size_t max_envelope_bytes = 900 * 1024;
+  size_t max_chain = 8;                 // exceptions per event (cause chain / AggregateError)
+  size_t max_stack_bytes = 512 * 1024;  // of one stack text handed to the parser
+  size_t max_input_bytes = 4 * 1024 * 1024;  // of one JSON text crossing the boundary (the SDK truncates first)
+  std::string sdk_name = "faultline.javascript.browser";
+  std::string sdk_version = "0.1.0";
+};
+
+class Client {
+ public:
+  explicit Client(std::string_view options_json = "{}");
+
+  std::string configure(std::string_view options_json);
+  std::string set_scope(std::string_view patch_json);
+  void push_scope();
+  void pop_scope();
+  std::string add_breadcrumb(std::string_view crumb_json);
+  std::string capture(std::string_view input_json);
+  std::string drain(double now_ms, bool force, int max_events_per_envelope);
+  std::string client_report(std::string_view discarded_json, double now_ms);
+  std::string stats() const;
+
+  // Structured access for native callers/tests.
+  const ClientOptions& options() const { return opts_; }
+  void count_drop(const std::string& reason, uint64_t n = 1) { dropped_[reason] += n; unreported_[reason] += n; }
+
+ private:
+  struct Pending {
+    std::string event_id;
+    std::string payload;  // serialized event
+    uint64_t occurrences = 1;
+  };
+  json build_summary_event(const GroupReport& r);
+  void enqueue(std::string event_id, std::string payload, uint64_t occurrences);
+  json envelope_header(const std::string& event_id, double now_ms) const;
+
+  ClientOptions opts_;
+  std::string options_error_;
+  ScopeStack scopes_;
+  BreadcrumbBuffer crumbs_;
+  Aggregator aggregator_;
+  Scrubber scrubber_;
+  Rng rng_;
+  std::deque<Pending> queue_;
+  std::map<std::string, uint64_t> dropped_;     // all drops by reason (stats)
+  std::map<std::string, uint64_t> unreported_;  // drops not yet sent in a client report
+  uint64_t captured_ = 0, queued_ = 0, aggregated_ = 0, sent_events_ = 0, summaries_ = 0;
+  double last_timestamp_ = 0;
+};
+
+// One-shot helpers behind `faultline parse-stack` and `faultline fingerprint` (one NDJSON line in,
+// one JSON line out; a malformed line gives {"error": "..."}).
+std::string cli_parse_stack(std::string_view line_json);
+std::string cli_fingerprint(std::string_view line_json);
+
+}  // namespace faultline
