@@ -234,6 +234,9 @@ std::string Client::capture(std::string_view input_json) {
       if (stack.size() > opts_.max_stack_bytes) stack.resize(opts_.max_stack_bytes);
       if (stacktrace.size() > opts_.max_stack_bytes) stacktrace.resize(opts_.max_stack_bytes);
       if (!stack.empty() || !stacktrace.empty()) x.frames = parse_stack(stack, x.value, stacktrace).frames;
+      // React's framesToPop: the innermost N frames belong to an invariant() helper, not the bug.
+      double pop = get_number(e, "framesToPop", 0);
+      if (pop >= 1 && pop < 1000) x.frames.resize(x.frames.size() > static_cast<size_t>(pop) ? x.frames.size() - static_cast<size_t>(pop) : 0);
       classify_frames(x.frames, opts_.grouping);
       x.filename = text_field(e, "filename", 1024);
       x.lineno = int_field(e, "lineno");

@@ -1,0 +1,69 @@
+// The demo page: real faults, captured by the real SDK, sent to the local collector.
+import * as Faultline from '/js/index.js';
+
+const dsn = `http://demo-public-key@${location.host}/1`;
+Faultline.init({
+  dsn,
+  release: 'demo@1.0.0',
+  environment: 'demo',
+  transport: { multiEvent: true, maxEvents: 50, maxAgeMs: 300 },
+  aggregation: { windowMs: 5000 },
+  debug: new URLSearchParams(location.search).has('debug'),
+});
+
+// --- the faults -------------------------------------------------------------------------
+function renderCart(cart) { return cart.items.length; }            // TypeError when cart is null
+function loadProfile(id) { return fetch(`/api/profile/${id}`).then((r) => { if (!r.ok) throw new Error(`profile ${id} failed with ${r.status}`); return r.json(); }); }
+function parseConfig(text) { return JSON.parse(text); }
+class PaymentError extends Error { constructor(message, options) { super(message, options); this.name = 'PaymentError'; } }
+
+const on = (id, fn) => document.getElementById(id).addEventListener('click', fn);
+on('type-error', () => { setTimeout(() => renderCart(null)); });
+on('rejection', () => { loadProfile(Math.floor(Math.random() * 1000)); });
+on('non-error', () => { setTimeout(() => { throw { code: 'E_DEMO', detail: 'a plain object was thrown' }; }); });
+on('with-cause', () => {
+  try { parseConfig('{broken'); } catch (cause) {
+    Faultline.captureException(new PaymentError('checkout failed: config unreadable', { cause }));
+  }
+});
+on('failed-fetch', () => { fetch('http://127.0.0.1:9/unreachable').catch((err) => Faultline.captureException(err)); });
+on('console-error', () => {
+  console.error('inventory sync failed for store', Math.floor(Math.random() * 100));
+  Faultline.captureMessage('inventory sync degraded', 'warning');
+});
+on('storm', () => {
+  // 3 000 uncaught errors from three bugs, with varying ids in their messages.
+  for (let i = 0; i < 3000; i++) {
+    const bug = i % 3;
+    const err = bug === 0 ? new TypeError(`order ${i} has no line items`)
+      : bug === 1 ? new RangeError(`page ${i} out of range`) : new Error(`session ${1000 + i} expired`);
+    if (typeof reportError === 'function') reportError(err);
+    else Faultline.captureException(err);
+  }
+});
+on('user', () => {
+  Faultline.setUser({ id: '42', username: 'ada', email: 'ada@example.com' });
+  Faultline.setTags({ plan: 'pro', region: 'eu' });
+  Faultline.addBreadcrumb({ category: 'auth', message: 'user signed in' });
+});
+on('offline', async () => { await fetch('/__faults', { method: 'POST', body: JSON.stringify({ mode: 'drop' }) }); status('Collector now drops connections: events retry, then wait in IndexedDB.'); });
+on('online', async () => {
+  await fetch('/__faults', { method: 'POST', body: JSON.stringify({ mode: 'none' }) });
+  window.dispatchEvent(new Event('online'));
+  status('Back online: queued events are being sent.');
+});
+on('flush', () => Faultline.flush());
+
+// --- what the SDK did -------------------------------------------------------------------
+function status(text) { document.getElementById('status').textContent = text; }
+function render() {
+  const s = Faultline.getStats();
+  const dropped = Object.entries(s.dropped || {}).map(([k, v]) => `${k}: ${v}`).join(', ') || '0';
+  const rows = [['core', s.core], ['captured', s.captured], ['sent as full events', s.queued], ['aggregated (counted, not re-sent)', s.aggregated],
+    ['requests', s.transport.requests || 0], ['bytes sent', s.transport.bytes || 0], ['in offline queue (saved)', s.transport.offline_saved || 0], ['dropped', dropped]];
+  const dl = document.getElementById('stats');
+  dl.replaceChildren(...rows.flatMap(([k, v]) => { const dt = document.createElement('dt'); dt.textContent = k; const dd = document.createElement('dd'); dd.textContent = String(v); dd.dataset.stat = k; return [dt, dd]; }));
+}
+Faultline.ready().then((core) => { status(core === 'wasm' ? 'WASM core ready.' : `Core: ${core}`); document.body.dataset.ready = core; });
+setInterval(render, 250);
+render();

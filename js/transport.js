@@ -1,0 +1,292 @@
+// Faultline transport: sends envelopes with retry + back-off + jitter, honours Sentry rate limits
+// (429, Retry-After, X-Sentry-Rate-Limits), gzips large bodies, delivers on page hide with
+// keepalive/sendBeacon, and keeps undeliverable envelopes in an IndexedDB offline queue shared
+// safely by tabs (each record is leased before it is sent, deleted after a 2xx).
+// Every envelope that is not delivered is counted as dropped with a reason.
+
+const DB = 'faultline-offline';
+const STORE = 'envelopes';
+const LEASE_MS = 30000;
+const KEEPALIVE_BUDGET = 60000; // bytes; browsers cap in-flight keepalive bodies at 64 KiB
+
+export function parseRateLimits(header, retryAfter, now) {
+  const limits = {};
+  if (header) {
+    for (const part of String(header).split(',')) {
+      const [secs, cats] = part.trim().split(':');
+      const until = now + (parseInt(secs, 10) || 60) * 1000;
+      const list = (cats || '').split(';').filter(Boolean);
+      for (const c of list.length ? list : ['all']) limits[c] = Math.max(limits[c] || 0, until);
+    }
+    return limits;
+  }
+  let ms = 60000;
+  if (retryAfter) {
+    const n = Number(retryAfter);
+    ms = Number.isFinite(n) ? n * 1000 : Math.max(0, Date.parse(retryAfter) - now) || 60000;
+  }
+  limits.all = now + ms;
+  return limits;
+}
+
+export function createTransport(o) {
+  const fetchImpl = o.fetchImpl || (typeof fetch === 'function' ? fetch.bind(globalThis) : null);
+  const url = o.url;
+  const maxAttempts = o.maxAttempts || 5;
+  const baseDelay = o.baseDelayMs || 1000;
+  const queueCap = o.queueCap || 100;
+  const onDrop = o.onDrop || (() => {});
+  const debug = o.debug ? (...a) => console.warn('[faultline]', ...a) : () => {};
+  const tabId = Math.random().toString(36).slice(2);
+  const stats = { sent: 0, failed: 0, retried: 0, offline_saved: 0, offline_sent: 0, requests: 0, bytes: 0 };
+  let limits = {};
+  let inflight = new Set();
+  let pending = []; // envelopes waiting for a retry timer
+  let dbPromise = null;
+
+  const limited = (cat, now = Date.now()) => (limits.all || 0) > now || (limits[cat] || 0) > now;
+
+  function openDb() {
+    if (dbPromise) return dbPromise;
+    dbPromise = new Promise((resolve) => {
+      try {
+        if (typeof indexedDB === 'undefined') return resolve(null);
+        const req = indexedDB.open(DB, 1);
+        req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => resolve(null);
+        req.onblocked = () => resolve(null);
+      } catch {
+        resolve(null);
+      }
+    });
+    return dbPromise;
+  }
+
+  function tx(db, mode, fn) {
+    return new Promise((resolve) => {
+      try {
+        const t = db.transaction(STORE, mode);
+        const out = fn(t.objectStore(STORE));
+        t.oncomplete = () => resolve(out && 'result' in out ? out.result : out);
+        t.onerror = t.onabort = () => resolve(undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
+  }
+
+  async function saveOffline(env) {
+    const db = await openDb();
+    if (!db) {
+      onDrop('network_error', env.occurrences);
+      return false;
+    }
+    const all = (await tx(db, 'readonly', (s) => s.getAll())) || [];
+    let evict = all.length + 1 - queueCap;
+    await tx(db, 'readwrite', (s) => {
+      for (const rec of all) {
+        if (evict-- <= 0) break;
+        s.delete(rec.id);
+        onDrop('queue_overflow', rec.occurrences || 1);
+      }
+      s.add({ body: env.body, occurrences: env.occurrences || 1, lease: 0, owner: '', saved: Date.now() });
+    });
+    stats.offline_saved += 1;
+    return true;
+  }
+
+  // Sends what the offline queue holds; each record is leased in a readwrite transaction first so
+  // two tabs never send the same record at the same time.
+  async function replayOffline() {
+    const db = await openDb();
+    if (!db || (typeof navigator !== 'undefined' && navigator.onLine === false)) return;
+    const now = Date.now();
+    const claimed = await tx(db, 'readwrite', (s) => {
+      const mine = [];
+      const req = s.openCursor();
+      req.onsuccess = () => {
+        const cur = req.result;
+        if (!cur) return;
+        const rec = cur.value;
+        if (!rec.lease || rec.lease < now) {
+          rec.lease = now + LEASE_MS;
+          rec.owner = tabId;
+          cur.update(rec);
+          mine.push(rec);
+        }
+        cur.continue();
+      };
+      return { get result() { return mine; } };
+    });
+    for (const rec of claimed || []) {
+      if (limited('error')) break;
+      const res = await post(rec.body, false);
+      if (res === 'ok' || res === 'drop') {
+        await tx(db, 'readwrite', (s) => s.delete(rec.id));
+        if (res === 'ok') stats.offline_sent += 1;
+        else onDrop('send_error', rec.occurrences);
+      } else {
+        await tx(db, 'readwrite', (s) => {
+          rec.lease = 0;
+          s.put(rec);
+        });
+        break;
+      }
+    }
+  }
+
+  async function compress(body) {
+    if (typeof CompressionStream === 'undefined' || body.length < 1024) return null;
+    try {
+      const stream = new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'));
+      return new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch {
+      return null;
+    }
+  }
+
+  // Returns 'ok', 'retry' (network/5xx), 'limited' (429) or 'drop' (other 4xx).
+  async function post(body, keepalive) {
+    if (!fetchImpl) return 'drop';
+    stats.requests += 1;
+    try {
+      const headers = { 'Content-Type': 'text/plain;charset=UTF-8' };
+      let payload = body;
+      if (!keepalive && o.compress !== false) {
+        const gz = await compress(body);
+        if (gz) {
+          payload = gz;
+          headers['Content-Encoding'] = 'gzip';
+        }
+      }
+      stats.bytes += typeof payload === 'string' ? payload.length : payload.byteLength;
+      const res = await fetchImpl(url, { method: 'POST', body: payload, headers, keepalive: !!keepalive, credentials: 'omit', __faultline: true });
+      const rl = res.headers && res.headers.get ? res.headers.get('X-Sentry-Rate-Limits') : null;
+      if (res.status === 429 || rl) {
+        const ra = res.headers && res.headers.get ? res.headers.get('Retry-After') : null;
+        const next = parseRateLimits(rl, ra, Date.now());
+        for (const k of Object.keys(next)) limits[k] = Math.max(limits[k] || 0, next[k]);
+        if (res.status === 429) return 'limited';
+      }
+      if (res.ok) return 'ok';
+      if (res.status >= 500) return 'retry';
+      debug('endpoint refused an envelope', res.status);
+      return 'drop';
+    } catch (err) {
+      debug('send failed', err && err.message);
+      return 'retry';
+    }
+  }
+
+  async function deliver(env) {
+    if (limited(env.category || 'error')) {
+      onDrop('ratelimit_backoff', env.occurrences);
+      return;
+    }
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      await saveOffline(env);
+      return;
+    }
+    const res = await post(env.body, false);
+    if (res === 'ok') {
+      stats.sent += 1;
+      return;
+    }
+    if (res === 'limited') {
+      onDrop('ratelimit_backoff', env.occurrences);
+      return;
+    }
+    if (res === 'drop') {
+      stats.failed += 1;
+      onDrop('send_error', env.occurrences);
+      return;
+    }
+    env.attempts = (env.attempts || 0) + 1;
+    if (env.attempts >= maxAttempts) {
+      await saveOffline(env);
+      return;
+    }
+    stats.retried += 1;
+    const delay = Math.random() * baseDelay * 2 ** env.attempts; // full jitter
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      pending.push({ env, timer, resolve });
+    }).then(() => {
+      pending = pending.filter((p) => p.env !== env);
+    });
+    if (!env.abandoned) await deliver(env);
+  }
+
+  function track(p) {
+    inflight.add(p);
+    p.finally(() => inflight.delete(p));
+    return p;
+  }
+
+  function send(envelopes) {
+    for (const env of envelopes) track(deliver(env).catch(() => onDrop('internal_sdk_error', env.occurrences)));
+  }
+
+  // Page is going away: no time for retries. keepalive fetch within its budget, then sendBeacon,
+  // then the offline queue (IndexedDB writes may or may not finish; a later visit replays them).
+  function sendOnHide(envelopes) {
+    let budget = KEEPALIVE_BUDGET;
+    for (const p of pending) {
+      clearTimeout(p.timer);
+      p.env.abandoned = true;
+      p.resolve();
+      envelopes.push(p.env);
+    }
+    pending = [];
+    for (const env of envelopes) {
+      if (limited(env.category || 'error')) {
+        onDrop('ratelimit_backoff', env.occurrences);
+        continue;
+      }
+      const size = env.body.length;
+      if (size <= budget && fetchImpl) {
+        budget -= size;
+        stats.requests += 1;
+        stats.bytes += size;
+        try {
+          fetchImpl(url, { method: 'POST', body: env.body, keepalive: true, headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, credentials: 'omit', __faultline: true }).catch(() => {});
+          stats.sent += 1;
+          continue;
+        } catch {
+          /* fall through */
+        }
+      }
+      if (typeof navigator !== 'undefined' && navigator.sendBeacon && size <= 65000) {
+        try {
+          if (navigator.sendBeacon(url, env.body)) {
+            stats.sent += 1;
+            continue;
+          }
+        } catch {
+          /* fall through */
+        }
+      }
+      saveOffline(env);
+    }
+  }
+
+  async function flush(timeoutMs = 2000) {
+    const all = Promise.all([...inflight]).then(() => true);
+    const timeout = new Promise((r) => setTimeout(() => r(false), timeoutMs));
+    return Promise.race([all, timeout]);
+  }
+
+  if (typeof addEventListener === 'function') {
+    addEventListener('online', () => replayOffline().catch(() => {}));
+  }
+
+  return {
+    send,
+    sendOnHide,
+    flush,
+    replayOffline: () => replayOffline().catch(() => {}),
+    isRateLimited: (cat) => limited(cat || 'error'),
+    stats: () => ({ ...stats, pending: pending.length, inflight: inflight.size, limits: { ...limits } }),
+  };
+}

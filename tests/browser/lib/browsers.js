@@ -1,0 +1,151 @@
+// Launchers for the real engines installed from Debian. A browser that cannot start fails the
+// test with a clear message; nothing is skipped silently.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
+
+function need(path, pkg) {
+  if (!fs.existsSync(path)) throw new Error(`${path} is missing: install the Debian package '${pkg}' (scripts/toolchain.sh does)`);
+}
+
+/** Chromium via playwright-core. Returns { name, newPage(), close() } with Playwright pages. */
+export async function launchChromium() {
+  need('/usr/bin/chromium', 'chromium');
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60000 });
+  return {
+    name: 'chromium',
+    browser,
+    async newPage() {
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      return {
+        raw: page,
+        goto: (url) => page.goto(url, { timeout: 30000 }),
+        click: (sel) => page.click(sel),
+        evaluate: (fn, arg) => page.evaluate(fn, arg),
+        waitFor: (fn, arg, timeout = 20000) => page.waitForFunction(fn, arg, { timeout, polling: 50 }),
+        close: () => ctx.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+/** Firefox ESR via puppeteer-core over WebDriver BiDi. */
+export async function launchFirefox() {
+  need('/usr/bin/firefox-esr', 'firefox-esr');
+  const puppeteer = (await import('puppeteer-core')).default;
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true, timeout: 60000,
+    extraPrefsFirefox: { 'network.proxy.type': 0, 'app.update.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false } });
+  return {
+    name: 'firefox',
+    browser,
+    async newPage() {
+      const page = await browser.newPage();
+      return {
+        raw: page,
+        goto: (url) => page.goto(url, { timeout: 30000 }),
+        click: (sel) => page.click(sel),
+        evaluate: (fn, arg) => page.evaluate(fn, arg),
+        waitFor: (fn, arg, timeout = 20000) => page.waitForFunction(fn, { timeout, polling: 50 }, arg),
+        close: () => page.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitForPort(port, timeoutMs) {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    const ok = await new Promise((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => {
+        sock.end();
+        resolve(true);
+      });
+      sock.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`);
+}
+
+/** WebKitGTK MiniBrowser via WebKitWebDriver under Xvfb, driven by selenium-webdriver. */
+export async function launchWebKit() {
+  need('/usr/bin/WebKitWebDriver', 'webkit2gtk-driver');
+  need('/usr/bin/Xvfb', 'xvfb');
+  const mini = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+  need(mini, 'webkit2gtk-driver');
+  const display = `:${90 + Math.floor(Math.random() * 9)}`;
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x900x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  const port = await freePort();
+  const driver = spawn('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], { stdio: 'ignore', env: { ...process.env, DISPLAY: display } });
+  const killAll = () => {
+    for (const p of [driver, xvfb]) {
+      try {
+        p.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  };
+  try {
+    await waitForPort(port, 15000);
+    const { Builder } = await import('selenium-webdriver');
+    const caps = { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: mini, args: ['--automation'] } };
+    const wd = await new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities(caps).build();
+    await wd.manage().setTimeouts({ script: 30000, pageLoad: 30000 });
+    const toSrc = (fn) => (typeof fn === 'function' ? `return (${fn.toString()})(arguments[0]);` : fn);
+    return {
+      name: 'webkit',
+      async newPage() {
+        return {
+          goto: (url) => wd.get(url),
+          click: (sel) => wd.executeScript(`document.querySelector(${JSON.stringify(sel)}).click()`),
+          evaluate: async (fn, arg) => {
+            if (typeof fn === 'function' && fn.constructor.name === 'AsyncFunction') {
+              return wd.executeAsyncScript(`const done = arguments[arguments.length - 1]; (${fn.toString()})(arguments[0]).then(done, (e) => done({ __error: String(e) }));`, arg);
+            }
+            return wd.executeScript(toSrc(fn), arg);
+          },
+          waitFor: async (fn, arg, timeout = 20000) => {
+            const start = Date.now();
+            while (Date.now() - start < timeout) {
+              if (await wd.executeScript(toSrc(fn), arg)) return true;
+              await new Promise((r) => setTimeout(r, 100));
+            }
+            throw new Error('waitFor timed out in WebKit');
+          },
+          close: async () => {},
+        };
+      },
+      async close() {
+        try {
+          await wd.quit();
+        } finally {
+          killAll();
+        }
+      },
+    };
+  } catch (err) {
+    killAll();
+    throw new Error(`WebKitGTK could not start: ${err.message}`);
+  }
+}
