@@ -23,6 +23,7 @@ const counts = { captured: 0, aggregated: 0, queued: 0, sent_envelopes: 0, inter
 const traceId = hex(32);
 const rootSpan = hex(16);
 let fallback = null; // JS fallback module when WASM cannot load
+const failedRequests = new WeakMap(); // error -> "METHOD url" for errors that rejected a fetch
 
 function hex(n) {
   let s = '';
@@ -117,6 +118,7 @@ function exceptionsOf(value, mechanism) {
         stack: safeString(safeGet(v, 'stack') || '', MAX_STACK),
         stacktrace: typeof safeGet(v, 'stacktrace') === 'string' ? safeString(v.stacktrace, MAX_STACK) : undefined,
         framesToPop: safeGet(v, 'framesToPop'),
+        request: failedRequests.get(v),
       });
     } else {
       const event = typeof ErrorEvent !== 'undefined' && v instanceof ErrorEvent ? v : null;
@@ -617,8 +619,11 @@ function installHooks(enabled) {
         p.then(
           guard((res) => addBreadcrumb({ type: 'http', category: 'fetch', level: res.status >= 400 ? 'error' : 'info',
             data: { method, url: safeString(url, 2048), status_code: res.status, duration_ms: Date.now() - start } })),
-          guard((err) => addBreadcrumb({ type: 'http', category: 'fetch', level: 'error',
-            data: { method, url: safeString(url, 2048), error: safeString(err && err.message), duration_ms: Date.now() - start } })),
+          guard((err) => {
+            if (err && typeof err === 'object') failedRequests.set(err, `${method} ${new URL(url, G.location && G.location.href).href}`);
+            addBreadcrumb({ type: 'http', category: 'fetch', level: 'error',
+              data: { method, url: safeString(url, 2048), error: safeString(err && err.message), duration_ms: Date.now() - start } });
+          }),
         );
       } catch {
         /* not a promise */

@@ -242,6 +242,7 @@ std::string Client::capture(std::string_view input_json) {
       x.lineno = int_field(e, "lineno");
       x.colno = int_field(e, "colno");
       x.synthetic = get_bool(e, "synthetic", false);
+      x.request = text_field(e, "request", 2048);
       const json* m = get_field(e, "mechanism");
       mechanisms.push_back(m && m->is_object() ? *m : json::object());
       const json* p = get_field(e, "parent");

@@ -322,6 +322,28 @@ std::string parameterize_message(std::string_view message) {
   return out;
 }
 
+std::string parameterize_request(std::string_view request) {
+  // "GET https://api.example/users/17/orders?x=1" -> "GET https://api.example/users/<num>/orders"
+  sv r = trim(request.substr(0, 2048));
+  size_t q = r.find_first_of("?#");
+  if (q != sv::npos) r = r.substr(0, q);
+  std::string out;
+  size_t scheme = r.find("://");
+  size_t path_start = scheme == sv::npos ? 0 : r.find('/', scheme + 3);
+  if (path_start == sv::npos) return std::string(r);
+  out.append(r.substr(0, path_start));
+  size_t i = path_start;
+  while (i < r.size()) {
+    size_t j = r.find('/', i + 1);
+    if (j == sv::npos) j = r.size();
+    out += '/';
+    sv seg = r.substr(i + 1, j - i - 1);
+    if (!seg.empty()) out += param_word(seg);
+    i = j;
+  }
+  return out;
+}
+
 std::string normalize_function(std::string_view function) {
   sv f = trim(function);
   if (starts_with(f, "async*")) f.remove_prefix(6);  // Firefox async frames
@@ -465,13 +487,22 @@ namespace {
 // The throw site: the innermost in-app frame (or innermost non-native frame when none is
 // in-app), as "file:function". An anonymous function is named by its caller ("?>render"),
 // which engines agree on even when they name the anonymous function differently.
-std::string frame_token(const std::vector<Frame>& frames, json& explain) {
+std::string frame_token(const std::vector<Frame>& frames, std::string_view error_type, json& explain) {
   auto usable = [&](const Frame& f, bool need_app) { return !f.native && !f.filename.empty() && (!need_app || f.in_app); };
   bool any_app = std::any_of(frames.begin(), frames.end(), [](const Frame& f) { return f.in_app; });
+  // SpiderMonkey and JavaScriptCore show an Error subclass's own constructor as the innermost
+  // frame ("PaymentError@app.js"); V8 hides it. Skip it so the engines agree.
+  const std::string ctor = normalize_function(error_type);
+  bool innermost = true;
   for (size_t k = frames.size(); k-- > 0;) {
     const Frame& f = frames[k];
     if (!usable(f, any_app)) continue;
     std::string fn = normalize_function(f.function);
+    if (innermost && !ctor.empty() && fn == ctor && k > 0) {
+      innermost = false;
+      continue;
+    }
+    innermost = false;
     if (fn.empty()) {
       std::string caller;
       for (size_t c = k; c-- > 0;) {
@@ -510,9 +541,19 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
 
   std::vector<std::string> parts = {"exception", r.canonical_type, r.message_key};
   json explain_frame;
-  std::string token = frame_token(top.frames, explain_frame);
+  // Network failures raised by the DOM carry a stack in V8 but none in SpiderMonkey or JSC, so
+  // frames cannot group them across engines; the failed request can (method + parameterized
+  // origin and path), which also keeps different endpoints apart.
+  const bool network = r.message_key == "fetch-failed" || r.message_key == "dynamic-import-failed";
+  std::string token = network ? std::string() : frame_token(top.frames, top.type, explain_frame);
   std::string strategy = "stack";
-  if (!token.empty()) {
+  if (network) {
+    strategy = "request";
+    if (!top.request.empty()) {
+      parts.push_back("request:" + parameterize_request(top.request));
+      r.parts["request"] = parts.back();
+    }
+  } else if (!token.empty()) {
     parts.push_back(token);
   } else if (!top.filename.empty()) {
     // No stack (e.g. an ErrorEvent without an error object): where it happened is all we have.
@@ -529,7 +570,7 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
     causes.push_back(key);
   }
   r.fingerprint = hash_parts(parts);
-  r.parts = json::object();
+  if (!r.parts.is_object()) r.parts = json::object();
   r.parts["version"] = "fl1";
   r.parts["strategy"] = strategy;
   r.parts["type"] = r.canonical_type;

@@ -26,6 +26,7 @@ struct ExceptionInput {
   int lineno = 0;
   int colno = 0;
   bool synthetic = false;     // a non-Error value was thrown/captured
+  std::string request;        // "GET https://api/x/17" when the SDK saw this error reject a fetch/XHR
 };
 
 struct GroupingOptions {
@@ -56,6 +57,7 @@ std::string apply_fingerprint_override(const GroupingResult& computed, const std
 std::string canonicalize_message(std::string_view type, std::string_view message);
 std::string canonical_type(std::string_view type, std::string_view message);
 std::string parameterize_message(std::string_view message);
+std::string parameterize_request(std::string_view request);
 std::string normalize_function(std::string_view function);
 std::string normalize_file(std::string_view filename);
 

@@ -240,3 +240,27 @@ TEST(Grouping, HashIsLengthPrefixedSoPartBoundariesMatter) {
   for (int i = 0; i < 2000; ++i) seen.insert(compute_message_grouping("kind " + std::string(1, 'a' + i % 26) + std::string(i / 26, 'x'), {}).fingerprint);
   EXPECT_EQ(seen.size(), 2000u);
 }
+
+TEST(Grouping, ErrorSubclassConstructorFrameIsSkippedLikeV8Does) {
+  // Captured in the demo: V8 hides `new PaymentError`, SpiderMonkey and JavaScriptCore show it.
+  auto v8 = ex("PaymentError", "checkout failed", "PaymentError: checkout failed\n    at HTMLButtonElement.<anonymous> (http://h/demo.js:20:5)");
+  auto sm = ex("PaymentError", "checkout failed", "PaymentError@http://h/demo.js:7:60\n@http://h/demo.js:20:5\n");
+  auto jsc = ex("PaymentError", "checkout failed", "PaymentError@http://h/demo.js:7:70\n@http://h/demo.js:20:9\nclick@[native code]");
+  EXPECT_EQ(fp(v8), fp(sm));
+  EXPECT_EQ(fp(v8), fp(jsc));
+}
+
+TEST(Grouping, NetworkFailuresGroupByTheFailedRequestNotByFrames) {
+  // V8 gives a failed fetch's TypeError a stack; SpiderMonkey and JavaScriptCore do not.
+  auto v8 = ex("TypeError", "Failed to fetch", "TypeError: Failed to fetch\n    at HTMLButtonElement.<anonymous> (http://h/demo.js:31:34)");
+  auto sm = ex("TypeError", "NetworkError when attempting to fetch resource.", "");
+  auto jsc = ex("TypeError", "Load failed", "");
+  v8.request = sm.request = "GET https://api.example/users/17/orders?page=2";
+  jsc.request = "GET https://api.example/users/912/orders";
+  EXPECT_EQ(fp(v8), fp(sm));
+  EXPECT_EQ(fp(v8), fp(jsc));
+  auto other = jsc;
+  other.request = "POST https://api.example/checkout";
+  EXPECT_NE(fp(other), fp(jsc)) << "different endpoints are different problems";
+  EXPECT_EQ(parameterize_request("GET https://a.example/v2/items/0b6f8a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b/x?q=1"), "GET https://a.example/v<num>/items/<uuid>/x");
+}
