@@ -239,6 +239,7 @@ let lastReport = 0;
 function reportDrops(force) {
   const engine = core || fallback;
   if (!engine || !transport || (!force && Date.now() - lastReport < 10000)) return;
+  if (transport.isRateLimited('internal')) return; // keep the counts until the report can go out
   const list = Object.entries(dropped).map(([reason, quantity]) => ({ reason, category: 'error', quantity }));
   const body = engine.clientReport(JSON.stringify(list), Date.now());
   for (const k of Object.keys(dropped)) delete dropped[k];
@@ -277,9 +278,28 @@ function replay() {
 }
 
 async function loadCore() {
-  const locate = opts.wasmUrl ? () => opts.wasmUrl : (f) => new URL(`../dist/${f}`, import.meta.url).href;
-  const mod = await import(/* webpackIgnore: false */ '../dist/faultline-core.mjs');
-  const instance = await mod.default({ locateFile: locate });
+  const wasmUrl = opts.wasmUrl || new URL('../dist/faultline.wasm', import.meta.url).href;
+  const mod = await import('../dist/faultline-core.mjs');
+  // We fetch the .wasm ourselves (with the unwrapped fetch, so the SDK's own download is not an
+  // app breadcrumb) and fall back to non-streaming instantiation when the server's MIME type is off.
+  const instance = await new Promise((resolve, reject) => {
+    mod.default({
+      instantiateWasm(imports, done) {
+        (async () => {
+          const res = await (origFetch || G.fetch)(wasmUrl, { credentials: 'same-origin', __faultline: true });
+          if (!res.ok) throw new Error(`faultline.wasm: HTTP ${res.status}`);
+          let out;
+          try {
+            out = await WebAssembly.instantiateStreaming(res.clone(), imports);
+          } catch {
+            out = await WebAssembly.instantiate(await res.arrayBuffer(), imports);
+          }
+          done(out.instance, out.module);
+        })().catch(reject);
+        return {};
+      },
+    }).then(resolve, reject);
+  });
   return new instance.Core(JSON.stringify(coreOptions()));
 }
 
@@ -316,7 +336,10 @@ export const init = guard((options = {}) => {
   }
   origFetch = origFetch || (typeof G.fetch === 'function' ? G.fetch.bind(G) : null);
   transport = createTransport({ url: endpoint, fetchImpl: origFetch, queueCap: opts.transport.queueCap, debug: opts.debug,
-    compress: opts.transport.compress, onDrop: (reason, n) => drop(reason, n || 1) });
+    compress: opts.transport.compress, maxAttempts: opts.transport.maxAttempts, baseDelayMs: opts.transport.baseDelayMs,
+    onDrop: (reason, n) => {
+      if (n !== 0) drop(reason, n === undefined ? 1 : n); // client-report envelopes carry no events
+    } });
   installHooks(opts.integrations);
   transport.replayOffline();
   loadCore().then(

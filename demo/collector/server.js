@@ -325,6 +325,11 @@ export async function startCollector(opts = {}) {
       req.on('close', () => sse.delete(res));
       return undefined;
     }
+    if (p === '/__echo') {
+      // Diagnostics for tests: which headers did this request carry (trace propagation checks)?
+      req.resume();
+      return send(res, 200, { method: req.method, headers: req.headers });
+    }
     if (p === '/__stats' && req.method === 'GET') {
       return send(res, 200, { ...stats, stored: store.totals, discarded: store.discarded, issues: store.issues.size, torn_lines: store.tornLines, fault });
     }

@@ -1,0 +1,245 @@
+// The browser SDK in real headless Chromium against the real collector on loopback.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startCollector } from '../../demo/collector/server.js';
+import { CHROMIUM_ARGS } from './lib/browsers.js';
+import { validateEvent } from '../node/lib/schema.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let root;
+let dataDir;
+let collector;
+let browser;
+let thirdParty;
+const thirdPartyHeaders = [];
+
+before(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-sdk-root-'));
+  fs.mkdirSync(path.join(root, 'demo'));
+  fs.symlinkSync(path.join(repo, 'tests/browser/pages'), path.join(root, 'demo/page'));
+  fs.symlinkSync(path.join(repo, 'js'), path.join(root, 'js'));
+  fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-sdk-data-'));
+  collector = await startCollector({ port: 0, dataDir, staticRoot: root, projects: { 1: { publicKey: 'test-key' } } });
+  thirdParty = http.createServer((req, res) => {
+    thirdPartyHeaders.push(req.headers);
+    res.writeHead(200, { 'access-control-allow-origin': '*', 'content-type': 'application/json' });
+    res.end('{}');
+  });
+  await new Promise((r) => thirdParty.listen(0, '127.0.0.1', r));
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await collector?.close();
+  await new Promise((r) => thirdParty.close(r));
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await fetch(collector.url + '/__faults', { method: 'POST', body: '{"mode":"none"}' });
+  await fetch(collector.url + '/__data', { method: 'DELETE' });
+});
+
+async function open(config = {}, extra = '', context) {
+  const ctx = context || (await browser.newContext());
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${collector.url}/demo/sdk.html?config=${encodeURIComponent(JSON.stringify(config))}${extra}`);
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+  return { page, ctx, errors };
+}
+
+const events = async () => (await (await fetch(collector.url + '/api/events?limit=1000')).json()).map((e) => e.event);
+const stats = async () => (await fetch(collector.url + '/__stats')).json();
+const flush = (page) => page.evaluate(() => window.SDK.flush(5000));
+const top = (ev) => ev.exception.values[ev.exception.values.length - 1];
+
+test('an uncaught error becomes an onerror event with the throw site last', async () => {
+  const { page, ctx } = await open();
+  await page.evaluate(() => { setTimeout(window.explode); });
+  await page.waitForTimeout(200);
+  await flush(page);
+  const [ev] = await events();
+  assert.equal(top(ev).type, 'TypeError');
+  assert.deepEqual(top(ev).mechanism.type, 'onerror');
+  assert.equal(top(ev).mechanism.handled, false);
+  assert.equal(top(ev).stacktrace.frames.at(-1).function, 'explode');
+  assert.deepEqual(validateEvent(ev), []);
+  await ctx.close();
+});
+
+test('an unhandled rejection with a non-Error reason becomes a synthetic onunhandledrejection event', async () => {
+  const { page, ctx } = await open();
+  await page.evaluate(() => { Promise.reject({ code: 42 }); });
+  await page.waitForTimeout(200);
+  await flush(page);
+  const [ev] = await events();
+  assert.equal(top(ev).mechanism.type, 'onunhandledrejection');
+  assert.match(top(ev).value, /Non-Error promise rejection captured with keys: code/);
+  await ctx.close();
+});
+
+test('breadcrumbs from console, clicks, inputs, fetch and navigation arrive in order, never the typed value', async () => {
+  const { page, ctx } = await open();
+  await page.evaluate(() => console.log('step one'));
+  await page.click('#buy');
+  await page.fill('#email', 'secret-typed-value@example.com');
+  await page.evaluate(async () => {
+    await fetch('/__echo');
+    history.pushState({}, '', '/demo/checkout');
+    window.SDK.captureException(new Error('after the trail'));
+  });
+  await flush(page);
+  const [ev] = await events();
+  const trail = ev.breadcrumbs.values.map((b) => b.category);
+  const want = ['console', 'ui.click', 'ui.input', 'fetch', 'navigation'];
+  assert.deepEqual(trail.filter((c) => want.includes(c)), want);
+  const click = ev.breadcrumbs.values.find((b) => b.category === 'ui.click');
+  assert.match(click.message, /button#buy/);
+  assert.ok(!JSON.stringify(ev).includes('secret-typed-value'), 'typed value never recorded');
+  const fetchCrumb = ev.breadcrumbs.values.find((b) => b.category === 'fetch');
+  assert.equal(fetchCrumb.data.status_code, 200);
+  await ctx.close();
+});
+
+test('errors raised before the WASM core is ready are not lost', async () => {
+  const { page, ctx } = await open({}, '&early=1');
+  await page.waitForTimeout(300);
+  await flush(page);
+  const values = (await events()).map((e) => top(e).value).sort();
+  assert.deepEqual(values, ['early failure before the core is ready', 'early rejection']);
+  await ctx.close();
+});
+
+test('a 429 with Retry-After stops sending until it expires, and the drops are reported', async () => {
+  const { page, ctx } = await open({ transport: { maxAgeMs: 10 } });
+  await fetch(collector.url + '/__faults', { method: 'POST', body: JSON.stringify({ mode: '429', retryAfter: 2, count: 1 }) });
+  await page.evaluate(() => window.SDK.captureMessage('first, rejected with 429'));
+  await flush(page);
+  const envelopesAfterLimit = (await stats()).envelopes;
+  await page.evaluate(() => window.SDK.captureMessage('second, while limited'));
+  await flush(page);
+  const sdk = await page.evaluate(() => window.SDK.getStats());
+  assert.equal(sdk.transport.requests, 1, 'nothing was sent while the limit held');
+  assert.equal((await stats()).envelopes, envelopesAfterLimit);
+  await page.waitForTimeout(2100);
+  await page.evaluate(() => window.SDK.captureMessage('third, after expiry'));
+  await flush(page);
+  const msgs = (await events()).map((e) => e.logentry && e.logentry.formatted);
+  assert.deepEqual(msgs, ['third, after expiry']);
+  const discarded = (await stats()).discarded;
+  assert.equal(discarded['ratelimit_backoff:error'], 2, JSON.stringify(discarded));
+  await ctx.close();
+});
+
+test('an offline page keeps its events in IndexedDB and sends them once after reload', async () => {
+  const ctx = await browser.newContext();
+  const { page } = await open({ transport: { maxAgeMs: 10, maxAttempts: 2, baseDelayMs: 20 } }, '', ctx);
+  await fetch(collector.url + '/__faults', { method: 'POST', body: JSON.stringify({ mode: 'drop' }) });
+  await page.evaluate(() => window.SDK.captureException(new Error('made while offline')));
+  await page.waitForFunction(() => window.SDK.getStats().transport.offline_saved >= 1, null, { timeout: 10000 });
+  assert.equal((await events()).length, 0);
+  await fetch(collector.url + '/__faults', { method: 'POST', body: '{"mode":"none"}' });
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.SDK.getStats().transport.offline_sent >= 1, null, { timeout: 10000 });
+  const evs = await events();
+  assert.deepEqual(evs.map((e) => top(e).value), ['made while offline'], 'delivered exactly once');
+  await ctx.close();
+});
+
+test('events still queued when the page is hidden are delivered on the way out', async () => {
+  const { page, ctx } = await open({ transport: { maxAgeMs: 60000 } });
+  await page.evaluate(() => window.SDK.captureException(new Error('sent on pagehide')));
+  assert.equal((await events()).length, 0, 'not sent yet: the batch is waiting');
+  await page.close({ runBeforeUnload: true });
+  const start = Date.now();
+  while ((await events()).length === 0 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual((await events()).map((e) => top(e).value), ['sent on pagehide']);
+  await ctx.close();
+});
+
+test('traceparent reaches same-origin calls and not third-party ones, and events carry the trace', async () => {
+  const { page, ctx } = await open();
+  const third = `http://127.0.0.1:${thirdParty.address().port}/x`;
+  const same = await page.evaluate(async (url) => {
+    const mine = await (await fetch('/__echo')).json();
+    await fetch(url);
+    const xhr = await new Promise((resolve) => {
+      const x = new XMLHttpRequest();
+      x.open('GET', '/__echo');
+      x.onload = () => resolve(JSON.parse(x.responseText));
+      x.send();
+    });
+    window.SDK.captureException(new Error('traced'));
+    return { mine, xhr };
+  }, third);
+  const tp = same.mine.headers.traceparent;
+  assert.match(tp, /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+  assert.match(same.mine.headers['sentry-trace'], /^[0-9a-f]{32}-[0-9a-f]{16}$/);
+  assert.match(same.mine.headers.baggage, /sentry-trace_id=/);
+  assert.match(same.xhr.headers.traceparent, /^00-/);
+  assert.equal(thirdPartyHeaders.at(-1).traceparent, undefined);
+  assert.equal(thirdPartyHeaders.at(-1)['sentry-trace'], undefined);
+  await flush(page);
+  const [ev] = await events();
+  assert.equal(ev.contexts.trace.trace_id, tp.split('-')[1]);
+  await ctx.close();
+});
+
+test('hostile values never throw into the page and still yield well-formed events', async () => {
+  const { page, ctx, errors } = await open({ aggregation: { windowMs: 0 } });
+  const threw = await page.evaluate(() => {
+    const thrown = [];
+    const hostile = [
+      'a string', 42, null, undefined, Symbol('s'), 10n, Object.freeze({ a: 1 }),
+      { get message() { throw new Error('getter'); }, toString() { throw new Error('toString'); } },
+      new Proxy({}, { get() { throw new Error('proxy'); }, ownKeys() { throw new Error('proxy keys'); } }),
+      (() => { const o = {}; o.self = o; return o; })(),
+      new Error('x'.repeat(10 * 1024 * 1024)),
+      new Error('lone \ud800 surrogate'),
+      new DOMException('dom failure', 'NotFoundError'),
+      new ErrorEvent('error', { message: 'event without error' }),
+    ];
+    for (const v of hostile) {
+      try { window.SDK.captureException(v); } catch (e) { thrown.push(String(e)); }
+    }
+    try { window.SDK.addBreadcrumb({ data: { big: 10n, sym: Symbol('x') } }); } catch (e) { thrown.push(String(e)); }
+    try { window.SDK.setUser(new Proxy({}, { ownKeys() { throw new Error('p'); } })); } catch (e) { thrown.push(String(e)); }
+    return thrown;
+  });
+  assert.deepEqual(threw, []);
+  await flush(page);
+  const evs = await events();
+  assert.ok(evs.length >= 12, `events: ${evs.length}`);
+  for (const ev of evs) {
+    assert.deepEqual(validateEvent(ev), []);
+    assert.ok(JSON.stringify(ev).length < 100000);
+  }
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('when WASM cannot load, the JS fallback still reports errors', async () => {
+  const ctx = await browser.newContext();
+  await ctx.route('**/faultline.wasm', (route) => route.fulfill({ status: 404, body: 'blocked' }));
+  const { page } = await open({}, '', ctx);
+  assert.equal(await page.evaluate(() => document.body.dataset.ready), 'js-fallback');
+  await page.evaluate(() => window.SDK.captureException(new Error('reported without WASM')));
+  await flush(page);
+  const [ev] = await events();
+  assert.equal(top(ev).value, 'reported without WASM');
+  assert.equal(ev.tags['faultline.core'], 'js-fallback');
+  assert.deepEqual(validateEvent(ev), []);
+  await ctx.close();
+});
