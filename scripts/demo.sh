@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `npm run demo`: install what is missing, build, start the local collector + viewer, serve the demo page.
+#   FAULTLINE_DEMO_PORT=8765 (default)   FAULTLINE_DEMO_DATA=.demo-data (default)
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+FAULTLINE_TOOLCHAIN=minimal bash scripts/toolchain.sh
+bash scripts/build.sh wasm
+port="${FAULTLINE_DEMO_PORT:-8765}"
+data="${FAULTLINE_DEMO_DATA:-.demo-data}"
+key="demo-public-key"
+echo
+echo "  Faultline demo"
+echo "    demo page : http://127.0.0.1:${port}/demo/"
+echo "    viewer    : http://127.0.0.1:${port}/"
+echo "    DSN       : http://${key}@127.0.0.1:${port}/1"
+echo "  (Ctrl-C to stop; events are kept in ${data}/)"
+echo
+exec node demo/collector/server.js --port "$port" --data-dir "$data" --project 1 --public-key "$key" --static "$here"
