@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 
 namespace faultline {
 namespace {
@@ -60,10 +59,12 @@ std::string hash_parts(const std::vector<std::string>& parts) {
     feed(len);
     feed(p);
   }
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(mix64(a ^ (b << 1))),
-                static_cast<unsigned long long>(mix64(b + 0x9E3779B97F4A7C15ULL * a)));
-  return std::string("fl1:") + buf;
+  // Hex by hand: snprintf would pull printf and float formatting into the WASM module.
+  std::string out = "fl1:";
+  static const char* digits = "0123456789abcdef";
+  for (uint64_t v : {mix64(a ^ (b << 1)), mix64(b + 0x9E3779B97F4A7C15ULL * a)})
+    for (int shift = 60; shift >= 0; shift -= 4) out += digits[(v >> shift) & 0xF];
+  return out;
 }
 
 // ---- message canonicalization ----------------------------------------------------------------

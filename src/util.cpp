@@ -122,10 +122,16 @@ std::string iso8601(double seconds) {
   if (ms > 999) ms = 999;
   struct tm tm {};
   gmtime_r(&whole, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-  return buf;
+  // Formatted by hand: snprintf would pull printf and float formatting into the WASM module.
+  std::string out;
+  auto put = [&out](int v, int width) {
+    char d[8];
+    for (int i = width - 1; i >= 0; --i, v /= 10) d[i] = static_cast<char>('0' + v % 10);
+    out.append(d, static_cast<size_t>(width));
+  };
+  put(tm.tm_year + 1900, 4), out += '-', put(tm.tm_mon + 1, 2), out += '-', put(tm.tm_mday, 2), out += 'T';
+  put(tm.tm_hour, 2), out += ':', put(tm.tm_min, 2), out += ':', put(tm.tm_sec, 2), out += '.', put(ms, 3), out += 'Z';
+  return out;
 }
 
 namespace {
