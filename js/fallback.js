@@ -1,109 +1,317 @@
-// The JS fallback core, used only when the WASM core cannot load (a CSP without
-// 'wasm-unsafe-eval', an old browser, the .wasm failing to download). It keeps errors flowing as
-// well-formed Sentry events with the same API as the WASM Core, but without grouping across
-// engines, aggregation or the full scrubber: such events carry the tag faultline.core=js-fallback.
+// The JS fallback core, loaded only when the WASM core cannot load (a CSP without
+// 'wasm-unsafe-eval', a browser without WebAssembly, the .wasm failing to download). It has the
+// WASM Core's interface (JSON text in, JSON text out; see bindings/README.md), so the client and
+// the transport work unchanged, and builds minimal, valid Sentry events: exception type/value,
+// frames from a simple line parser (V8 "at f (url:l:c)", SpiderMonkey/JavaScriptCore "f@url:l:c"),
+// scope, breadcrumbs, request, trace context. What it lacks against the core: cross-engine
+// grouping (Sentry groups these events itself) and the full scrubber (this one filters sensitive
+// keys, secrets in key=value text, bearer tokens, e-mail and IP addresses). Repeats are still
+// counted rather than sent one by one, so a storm cannot flood the endpoint, and counts add up.
+// Every event carries the tag faultline.core = "js-fallback".
 
-const LINE_V8 = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?\s*$/;
-const LINE_GECKO = /^\s*(.*?)@(.+?):(\d+):(\d+)\s*$/;
-const EMAIL = /[\w.+%-]+@[\w-]+(?:\.[\w-]+)+/g;
-const SECRET_KV = /\b((?:pass(?:word|wd)?|secret|token|api[_-]?key|auth\w*|session\w*)=)[^&\s]+/gi;
+const V8 = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?\s*$/;
+const GECKO = /^\s*(.*?)@(.+?):(\d+):(\d+)\s*$/;
+const NOT_APP = /\/node_modules\/|^(?:chrome|moz|safari(?:-web)?)-extension:/;
+const KEY = /pass|secret|token|api.?key|auth|credential|cookie|session|csrf|xsrf|private.?key|card|cvv|cvc|ssn/i;
+const SECRETS = [
+  [/\b((?:pass\w*|secret|\w*token|api.?key|auth\w*|session\w*|sig\w*)=)[^&\s;#"']+/gi, '$1[Filtered]'],
+  [/\b(bearer|basic)\s+[\w.~+/=-]{8,}/gi, '$1 [Filtered]'],
+  [/\beyJ[\w-]+\.[\w-]+\.[\w-]+/g, '[Filtered]'],
+];
+const PII = [[/[\w.+%-]+@[\w-]+(?:\.[\w-]+)+/g, '[email]'], [/(^|[^\w./])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])/g, '$1[ip]']];
+const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'];
+const FILTERED = '[Filtered]';
+const obj = (v) => (v && typeof v == 'object' && !Array.isArray(v) ? v : {});
 
-function frames(stack) {
+function hex32() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => (x < 16 ? '0' : '') + x.toString(16)).join('');
+}
+
+export function parseFrames(stack) {
   const out = [];
-  for (const line of String(stack || '').split('\n').slice(0, 100)) {
-    const m = LINE_V8.exec(line) || LINE_GECKO.exec(line);
-    if (m) out.push({ function: m[1] || '?', filename: m[2], abs_path: m[2], lineno: +m[3], colno: +m[4], in_app: true });
+  for (const line of String(stack || '').split('\n', 200)) {
+    const m = V8.exec(line) || GECKO.exec(line);
+    if (m && out.length < 100) {
+      const file = m[2];
+      out.push({ function: m[1] || '?', filename: file, abs_path: file, lineno: +m[3], colno: +m[4], in_app: !NOT_APP.test(file) });
+    }
   }
-  return out.reverse();
+  return out.reverse();  // Sentry wants the oldest frame first
 }
 
-function hex(n) {
-  let s = '';
-  while (s.length < n) s += Math.floor(Math.random() * 16).toString(16);
-  return s;
+function merge(target, patch, tags) {
+  for (const k in obj(patch)) {
+    const v = patch[k];
+    if (v === null) delete target[k];
+    else if (!tags) target[k] = v;
+    else if (['string', 'number', 'boolean'].includes(typeof v)) target[k] = String(v).slice(0, 200);
+  }
 }
 
-export function createFallbackCore(options) {
-  const scrub = (t) => (typeof t === 'string' ? t.replace(SECRET_KV, '$1[Filtered]').replace(options.sendDefaultPii ? /$^/ : EMAIL, '[email]') : t);
-  const crumbs = [];
-  const scopes = [{ user: {}, tags: {}, extra: {}, contexts: {} }];
-  const queue = [];
-  const dropped = {};
-  const scope = () => scopes[scopes.length - 1];
-  const dsnKey = /\/\/([\w.~-]+)@/.exec(options.dsn || '');
-  return {
-    setScope(json) {
-      const p = JSON.parse(json);
-      const s = scope();
-      for (const k of ['tags', 'extra', 'contexts']) if (p[k]) Object.assign(s[k], p[k]);
-      if ('user' in p) s.user = p.user || {};
-      if ('level' in p) s.level = p.level;
-      if ('fingerprint' in p) s.fingerprint = p.fingerprint;
+const newScope = () => ({ user: {}, tags: {}, extra: {}, contexts: {}, level: '', fingerprint: [], transaction: '' });
+
+export class FallbackCore {
+  constructor(optionsJson) {
+    this.o = { maxBreadcrumbs: 100, maxQueue: 100, maxValueLength: 8192, aggregation: {}, sdk: { name: 'faultline.javascript.browser', version: '0.1.0' } };
+    this.scopes = [newScope()];
+    this.crumbs = [];
+    this.queue = [];
+    this.groups = new Map();  // key -> {title, start, sent, counted, first, last}
+    this.dropped = {};
+    this.unreported = {};
+    this.n = { captured: 0, queued: 0, aggregated: 0, sent_events: 0 };
+    this.configure(optionsJson);
+  }
+
+  configure(json) {
+    try {
+      const o = JSON.parse(json);
+      for (const k in obj(o)) if (o[k] !== undefined && o[k] !== null) this.o[k] = o[k];
+      const dsn = this.o.dsn;
+      this.error = dsn && !/^https?:\/\/[^@/]+@[^/]+\/(.*\/)?\w+\/?$/.test(dsn) ? 'invalid DSN' : '';
+      return JSON.stringify(this.error ? { ok: false, error: this.error } : { ok: true });
+    } catch {
+      return '{"ok":false,"error":"options must be a JSON object"}';
+    }
+  }
+
+  count(reason, n = 1) {
+    this.dropped[reason] = (this.dropped[reason] || 0) + n;
+    this.unreported[reason] = (this.unreported[reason] || 0) + n;
+  }
+
+  scope() {
+    return this.scopes[this.scopes.length - 1];
+  }
+
+  setScope(json) {
+    try {
+      this.patch(this.scope(), JSON.parse(json));
       return '{"ok":true}';
-    },
-    pushScope() {
-      const s = scope();
-      scopes.push({ ...s, user: { ...s.user }, tags: { ...s.tags }, extra: { ...s.extra }, contexts: { ...s.contexts } });
-    },
-    popScope() {
-      if (scopes.length > 1) scopes.pop();
-    },
-    addBreadcrumb(json) {
-      crumbs.push(JSON.parse(json));
-      if (crumbs.length > (options.maxBreadcrumbs ?? 100)) crumbs.shift();
-      return '{"ok":true}';
-    },
-    capture(json) {
-      const input = JSON.parse(json);
-      const s = scope();
-      const id = hex(32);
-      const ev = {
-        event_id: id, timestamp: input.timestamp, platform: 'javascript', level: input.level || (input.exceptions ? 'error' : 'info'),
-        sdk: options.sdk, release: options.release, environment: options.environment,
-        tags: { ...s.tags, ...(input.tags || {}), 'faultline.core': 'js-fallback' }, extra: { ...s.extra, ...(input.extra || {}) },
-        contexts: { ...s.contexts, ...(input.contexts || {}), faultline: { count: 1, summary: false } },
-        user: { ...s.user, ...(input.user || {}) }, request: input.request,
-        breadcrumbs: { values: crumbs.map((c) => ({ ...c, message: scrub(c.message) })) },
-      };
-      if (!options.sendDefaultPii) delete ev.user.email, delete ev.user.ip_address;
-      if (input.fingerprint || s.fingerprint) ev.fingerprint = input.fingerprint || s.fingerprint;
-      if (input.exceptions) {
-        ev.exception = { values: input.exceptions.map((x, i) => ({ type: x.type || 'Error', value: scrub(x.value),
-          stacktrace: { frames: frames(x.stack) }, mechanism: i === 0 ? { handled: true, type: 'generic', ...(x.mechanism || {}), exception_id: 0 } : { type: 'chained', source: 'cause', exception_id: i, parent_id: x.parent || 0 } })).reverse() };
-      } else {
-        ev.logentry = { formatted: scrub(input.message) };
+    } catch {
+      return '{"ok":false,"error":"scope patch is not valid JSON"}';
+    }
+  }
+
+  patch(s, p) {
+    p = obj(p);
+    if ('user' in p) s.user = { ...obj(p.user) };
+    for (const k of ['tags', 'extra', 'contexts']) if (k in p) p[k] === null ? (s[k] = {}) : merge(s[k], p[k], k == 'tags');
+    if ('level' in p) s.level = LEVELS.includes(p.level) ? p.level : '';
+    if ('fingerprint' in p) s.fingerprint = Array.isArray(p.fingerprint) ? p.fingerprint.filter((x) => typeof x == 'string') : [];
+    if ('transaction' in p) s.transaction = typeof p.transaction == 'string' ? p.transaction : '';
+  }
+
+  pushScope() {
+    const s = this.scope();
+    if (this.scopes.length < 100) this.scopes.push({ ...s, user: { ...s.user }, tags: { ...s.tags }, extra: { ...s.extra }, contexts: { ...s.contexts } });
+  }
+
+  popScope() {
+    if (this.scopes.length > 1) this.scopes.pop();
+  }
+
+  addBreadcrumb(json) {
+    let c;
+    try { c = JSON.parse(json); } catch {}
+    if (!c || typeof c != 'object' || Array.isArray(c)) return '{"ok":false,"error":"breadcrumb must be a JSON object"}';
+    const crumb = { timestamp: c.timestamp > 0 ? c.timestamp : Date.now() / 1000 };
+    for (const k of ['type', 'category', 'message']) if (c[k] != null) crumb[k] = String(c[k]);
+    if (c.level) crumb.level = LEVELS.includes(c.level) ? c.level : 'info';
+    if (c.data && typeof c.data == 'object') crumb.data = c.data;
+    this.crumbs.push(crumb);
+    while (this.crumbs.length > this.o.maxBreadcrumbs) this.crumbs.shift();
+    return '{"ok":true}';
+  }
+
+  capture(json) {
+    this.n.captured++;
+    let input;
+    try { input = JSON.parse(json); } catch {}
+    if (!input || typeof input != 'object' || Array.isArray(input)) {
+      this.count('invalid_input');
+      return '{"status":"dropped","reason":"invalid_input"}';
+    }
+    const o = this.o, max = o.maxValueLength;
+    let ts = +input.timestamp;
+    if (!(ts > 0)) ts = Date.now() / 1000;
+    const chain = (Array.isArray(input.exceptions) ? input.exceptions : []).filter((x) => x && typeof x == 'object').slice(0, 8);
+    const text = (v) => (v == null ? '' : typeof v == 'string' ? v : JSON.stringify(v)).slice(0, max);
+    const values = chain.map((x, k) => {
+      const v = { type: text(x.type).slice(0, 256) || 'Error', value: text(x.value) };
+      let frames = parseFrames(x.stack);
+      if (!frames.length && x.filename) frames = [{ function: '?', filename: String(x.filename), abs_path: String(x.filename), lineno: +x.lineno || 0, colno: +x.colno || 0, in_app: true }];
+      if (frames.length) v.stacktrace = { frames };
+      const m = obj(x.mechanism);
+      v.mechanism = k
+        ? { type: 'chained', source: typeof m.source == 'string' ? m.source : 'cause', handled: true, exception_id: k, parent_id: x.parent >= 0 && x.parent < k ? x.parent : k - 1 }
+        : { ...m, type: typeof m.type == 'string' ? m.type : 'generic', handled: typeof m.handled == 'boolean' ? m.handled : true, exception_id: 0 };
+      if (v.type == 'AggregateError') v.mechanism.is_exception_group = true;
+      if (x.synthetic) v.mechanism.synthetic = true;
+      return v;
+    });
+    const message = chain.length ? '' : text(input.message) || '<empty capture>';
+    const s = { ...this.scope() };
+    for (const k of ['user', 'tags', 'extra', 'contexts']) s[k] = { ...s[k] };
+    if (input.scope) this.patch(s, input.scope);
+    merge(s.tags, input.tags, true);
+    merge(s.extra, input.extra);
+    merge(s.contexts, input.contexts);
+    merge(s.user, input.user);
+    const fingerprint = Array.isArray(input.fingerprint) ? input.fingerprint.filter((x) => typeof x == 'string') : s.fingerprint;
+
+    // Repeats: the first `perGroupBudget` per window are sent, the others counted into a summary.
+    const top = values[0];
+    const title = top ? `${top.type}: ${top.value}` : message;
+    const key = fingerprint.length ? fingerprint.join('\n') : title + '\n' + JSON.stringify(top && top.stacktrace ? top.stacktrace.frames.slice(-1) : '');
+    const now = ts * 1000, agg = obj(o.aggregation), windowMs = agg.windowMs ?? 60000;
+    let g = this.groups.get(key);
+    if (!g) {
+      if (this.groups.size >= (agg.maxGroups || 1000)) this.evict();
+      this.groups.set(key, (g = { title: title.slice(0, 200), start: now, sent: 0, counted: 0 }));
+    }
+    if (now - g.start >= windowMs) Object.assign(g, { start: now, sent: 0 });
+    if (g.sent >= (agg.perGroupBudget || 1)) {
+      if (!g.counted) g.first = ts;
+      g.last = ts;
+      g.counted++;
+      this.n.aggregated++;
+      return '{"status":"aggregated"}';
+    }
+    g.sent++;
+
+    const id = /^[0-9a-f]{32}$/.test(input.event_id) ? input.event_id : hex32();
+    const ev = this.base(id, ts, LEVELS.includes(input.level) ? input.level : s.level || (chain.length ? 'error' : 'info'));
+    if (chain.length) ev.exception = { values: values.reverse() };
+    else ev.logentry = { formatted: message };
+    if (this.crumbs.length) ev.breadcrumbs = { values: this.crumbs.slice() };
+    Object.assign(ev.tags, s.tags, { 'faultline.core': 'js-fallback' });
+    for (const k in s.contexts) if (!s.contexts[k] || typeof s.contexts[k] != 'object') delete s.contexts[k];
+    ev.contexts = { ...s.contexts, faultline: { type: 'faultline', count: 1, first_seen: ts, last_seen: ts, summary: false } };
+    if (Object.keys(s.extra).length) ev.extra = s.extra;
+    if (Object.keys(s.user).length) ev.user = s.user;
+    if (s.transaction) ev.transaction = s.transaction;
+    const req = obj(input.request);
+    if (typeof req.url == 'string' || req.headers) {
+      ev.request = {};
+      if (typeof req.url == 'string') ev.request.url = req.url.slice(0, 2048);
+      const h = {};
+      for (const k in obj(req.headers)) if (typeof req.headers[k] == 'string') h[k] = req.headers[k];
+      if (Object.keys(h).length) ev.request.headers = h;
+    }
+    if (fingerprint.length) ev.fingerprint = fingerprint;
+    return this.enqueue(ev, 1) ? JSON.stringify({ status: 'queued', event_id: id }) : '{"status":"dropped","reason":"queue_overflow"}';
+  }
+
+  base(id, ts, level) {
+    const o = this.o, ev = { event_id: id, timestamp: ts, platform: 'javascript', level, sdk: o.sdk, tags: {} };
+    for (const k of ['release', 'environment', 'dist']) if (o[k]) ev[k] = String(o[k]);
+    return ev;
+  }
+
+  evict() {
+    let oldest, key;
+    for (const [k, g] of this.groups) if (!oldest || g.start < oldest.start) [oldest, key] = [g, k];
+    this.groups.delete(key);
+    if (oldest.counted) this.summary(oldest, true);
+  }
+
+  summary(g, evicted) {
+    const ev = this.base(hex32(), g.last, 'error');
+    ev.tags['faultline.core'] = 'js-fallback';
+    ev.logentry = { formatted: `${g.title || 'Repeated error'} (repeated ${g.counted}\u00d7)` };
+    ev.contexts = { faultline: { type: 'faultline', count: g.counted, first_seen: g.first, last_seen: g.last, summary: true, evicted: !!evicted } };
+    this.enqueue(ev, g.counted);
+    g.counted = 0;
+  }
+
+  enqueue(ev, occurrences) {
+    if (this.queue.length >= this.o.maxQueue * (occurrences > 1 ? 2 : 1)) {
+      this.count('queue_overflow', occurrences);
+      return false;
+    }
+    this.scrub(ev);
+    this.n.queued++;
+    this.queue.push({ id: ev.event_id, payload: JSON.stringify(ev), occurrences });
+    return true;
+  }
+
+  // Filters values under sensitive keys and secrets (and, unless sendDefaultPii, e-mail and IP
+  // addresses) in every string of the event, and bounds string length.
+  scrub(ev) {
+    const o = this.o, max = o.maxValueLength;
+    const extraKeys = Array.isArray(obj(o.scrub).keys) ? o.scrub.keys.map((k) => String(k).toLowerCase()) : [];
+    const rules = o.sendDefaultPii ? SECRETS : SECRETS.concat(PII);
+    const str = (s) => rules.reduce((t, [re, to]) => t.replace(re, to), s.length > max ? s.slice(0, max) + '\u2026' : s);
+    const walk = (v, depth) => {
+      if (typeof v == 'string') return str(v);
+      if (!v || typeof v != 'object') return v;
+      if (depth > 8) return '[Object]';
+      for (const k in v) {
+        const sensitive = !Array.isArray(v) && (KEY.test(k) || extraKeys.includes(k.toLowerCase())) && k != 'faultline.core';
+        v[k] = sensitive && v[k] != null && typeof v[k] != 'boolean' ? FILTERED : walk(v[k], depth + 1);
       }
-      if (queue.length >= (options.maxQueue || 100)) {
-        dropped.queue_overflow = (dropped.queue_overflow || 0) + 1;
-        return JSON.stringify({ status: 'dropped', reason: 'queue_overflow' });
+      return v;
+    };
+    for (const k of ['exception', 'logentry', 'breadcrumbs', 'extra', 'contexts', 'user', 'request', 'tags', 'transaction']) {
+      if (k in ev && k != 'contexts') ev[k] = walk(ev[k], 0);
+    }
+    for (const k in ev.contexts) if (k != 'faultline') ev.contexts[k] = walk(ev.contexts[k], 0);
+  }
+
+  header(id, now) {
+    const h = { sent_at: new Date(now).toISOString(), sdk: this.o.sdk };
+    if (id) h.event_id = id;
+    if (this.o.dsn && !this.error) h.dsn = this.o.dsn;
+    return JSON.stringify(h);
+  }
+
+  drain(now, force, per) {
+    now = now > 0 ? now : Date.now();
+    const windowMs = obj(this.o.aggregation).windowMs ?? 60000;
+    for (const g of this.groups.values()) if (g.counted && (force || now - g.start >= windowMs)) this.summary(g);
+    per = Math.min(Math.max(1, per | 0), 1000);
+    const enc = new TextEncoder(), envelopes = [];
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, per);
+      let body = this.header(batch.length == 1 ? batch[0].id : '', now) + '\n';
+      for (const e of batch) body += `{"type":"event","length":${enc.encode(e.payload).length},"content_type":"application/json"}\n${e.payload}\n`;
+      this.n.sent_events += batch.length;
+      envelopes.push({ body, event_ids: batch.map((e) => e.id), occurrences: batch.reduce((s, e) => s + e.occurrences, 0) });
+    }
+    return JSON.stringify({ envelopes });
+  }
+
+  clientReport(json, now) {
+    now = now > 0 ? now : Date.now();
+    const totals = {};
+    let list = [];
+    try { list = JSON.parse(json); } catch {}
+    for (const x of Array.isArray(list) ? list : []) {
+      if (x && x.reason && x.quantity >= 1) {
+        const k = `${x.reason}\n${x.category || 'error'}`;
+        totals[k] = (totals[k] || 0) + Math.floor(x.quantity);
       }
-      queue.push(ev);
-      return JSON.stringify({ status: 'queued', event_id: id });
-    },
-    drain(now, force, per) {
-      const envelopes = [];
-      while (queue.length) {
-        const batch = queue.splice(0, Math.max(1, per));
-        const header = JSON.stringify({ event_id: batch.length === 1 ? batch[0].event_id : undefined, sent_at: new Date(now).toISOString(), sdk: options.sdk, dsn: options.dsn });
-        const items = batch.map((e) => {
-          const payload = JSON.stringify(e);
-          return `${JSON.stringify({ type: 'event', length: new TextEncoder().encode(payload).length })}\n${payload}`;
-        });
-        envelopes.push({ body: `${header}\n${items.join('\n')}\n`, event_ids: batch.map((e) => e.event_id), occurrences: batch.length });
-      }
-      return JSON.stringify({ envelopes });
-    },
-    clientReport(json, now) {
-      const list = JSON.parse(json);
-      for (const [reason, quantity] of Object.entries(dropped)) list.push({ reason, category: 'error', quantity });
-      for (const k of Object.keys(dropped)) delete dropped[k];
-      if (!list.length) return '';
-      const payload = JSON.stringify({ timestamp: now / 1000, discarded_events: list });
-      return `${JSON.stringify({ sent_at: new Date(now).toISOString(), dsn: options.dsn })}\n{"type":"client_report"}\n${payload}\n`;
-    },
-    stats() {
-      return JSON.stringify({ dropped, queue_length: queue.length, core: 'js-fallback', key: dsnKey && dsnKey[1] });
-    },
-    delete() {},
-  };
+    }
+    for (const r in this.unreported) totals[`${r}\nerror`] = (totals[`${r}\nerror`] || 0) + this.unreported[r];
+    this.unreported = {};
+    const discarded_events = Object.entries(totals).map(([k, quantity]) => {
+      const [reason, category] = k.split('\n');
+      return { reason, category, quantity };
+    });
+    if (!discarded_events.length) return '';
+    const payload = JSON.stringify({ timestamp: now / 1000, discarded_events });
+    return `${this.header('', now)}\n{"type":"client_report","length":${new TextEncoder().encode(payload).length},"content_type":"application/json"}\n${payload}\n`;
+  }
+
+  stats() {
+    let pending = 0;
+    for (const g of this.groups.values()) pending += g.counted;
+    return JSON.stringify({ ...this.n, dropped: this.dropped, queue_length: this.queue.length, groups: this.groups.size, pending,
+      breadcrumbs: this.crumbs.length, scope_depth: this.scopes.length, heap_bytes: 0, ...(this.error && { options_error: this.error }) });
+  }
+
+  delete() {}
 }

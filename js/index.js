@@ -1,765 +1,319 @@
-// Faultline browser SDK. The public API mirrors @sentry/browser; the work (stack parsing,
-// grouping, aggregation, scrubbing, event and envelope building) happens in the WASM core,
-// which loads lazily. Nothing here throws into the host page: every entry point is guarded and
-// internal failures are counted (see getStats(); logged with debug: true).
-import { createTransport } from './transport.js';
+// Faultline browser SDK. The public API mirrors @sentry/browser, so switching is an import
+// change. Stack parsing, grouping, aggregation, scrubbing and event/envelope building happen in
+// the WASM core. This file, util.js and the hooks are all a page loads before it can capture:
+// client.js, the transport and the core are imported lazily, and until they are ready every
+// operation is queued (bounded) and replayed in order. If WASM cannot load, the JS fallback core
+// takes over. Nothing here throws into the page: every entry point and hook is guarded, internal
+// failures are counted (getStats().internal_errors) and logged with `debug: true`.
+import { G, log, hex, get, norm, str, cut, matches, topUrl, isErr, exceptions } from './util.js';
+import { install as errorHooks, onError, onRejection } from './hooks/errors.js';
+import { install as httpHooks } from './hooks/http.js';
+import { install as consoleHook } from './hooks/console.js';
+import { install as domHooks } from './hooks/dom.js';
+import { install as historyHooks } from './hooks/history.js';
 
-const SDK = { name: 'faultline.javascript.browser', version: '0.1.0' };
-const G = typeof window !== 'undefined' ? window : globalThis;
-const MAX_EARLY_OPS = 1000; // operations buffered before the core is ready
-const MAX_STACK = 256 * 1024;
+const MAX_EARLY = 100;  // captures waiting for the core; more are dropped as queue_overflow
 
-let opts = null;
-let core = null; // Embind Core once loaded
-let coreFailed = false;
-let early = []; // [method, argument] replayed in order when the core is ready
-let transport = null;
-let drainTimer = null;
-let windowTimer = null;
-let lastId;
-let origFetch = null;
-const dropped = {}; // JS-side drops by reason (also reported as client reports)
-const counts = { captured: 0, aggregated: 0, queued: 0, sent_envelopes: 0, internal_errors: 0 };
-const traceId = hex(32);
-const rootSpan = hex(16);
-let fallback = null; // JS fallback module when WASM cannot load
-const failedRequests = new WeakMap(); // error -> "METHOD url" for errors that rejected a fetch
-
-function hex(n) {
-  let s = '';
-  const c = G.crypto;
-  if (c && c.getRandomValues) {
-    const b = new Uint8Array(n / 2);
-    c.getRandomValues(b);
-    for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
-    return s;
+// What the hooks and the API talk to: options, filters, the early queue, trace state.
+class Hub {
+  constructor(o) {
+    this.o = o;
+    this.q = [];  // [core method, argument] made before the core was ready
+    this.nq = this.nc = 0;  // captures / breadcrumbs in q
+    this.dropped = {};  // "reason:category" -> n, not yet sent in a client report
+    this.n = { captured: 0, queued: 0, aggregated: 0, internal_errors: 0, dropped: {} };
+    this.undo = [];
+    this.orig = new Map();  // event_id -> original exception, for beforeSend's hint
+    this.seen = new WeakSet();
+    this.mode = 'loading';
+    this.fetch = G.fetch;  // as it was before the hooks
+    this.newTrace();
+    try {
+      const u = new URL(o.dsn), path = u.pathname.split('/'), project = path.pop();
+      this.key = decodeURIComponent(u.username);
+      this.ingest = `${u.protocol}//${u.host}${path.join('/')}/api/${project}/envelope/`;
+      this.tunnel = o.tunnel && new URL(o.tunnel, G.location.href).href;
+      this.ok = this.key && /^\w+$/.test(project) && /^https?:$/.test(u.protocol);
+    } catch {}
   }
-  while (s.length < n) s += Math.floor(Math.random() * 16).toString(16);
+
+  fail(e) {
+    this.n.internal_errors++;
+    log(this.o.debug, 'internal error', e);
+  }
+
+  drop(reason, n = 1, category = 'error') {
+    const k = reason + ':' + category, d = this.n.dropped;
+    this.dropped[k] = (this.dropped[k] || 0) + n;
+    d[reason] = (d[reason] || 0) + n;
+  }
+
+  on(t, type, fn, capture) {
+    if (!t || !t.addEventListener) return;
+    const h = (e) => { if (!this.off) try { fn(e); } catch (x) { this.fail(x); } };
+    t.addEventListener(type, h, capture);
+    this.undo.push(() => t.removeEventListener(type, h, capture));
+  }
+
+  // Wrappers stay installed after close() (someone may have wrapped ours); they pass through then.
+  wrap(obj, name, make) {
+    try {
+      const f = obj[name];
+      if (typeof f != 'function') return;
+      const w = make(f);
+      try { Object.defineProperty(w, 'name', { value: f.name }); } catch {}
+      obj[name] = w;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Is this request the SDK's own delivery? */
+  ours(url) {
+    try {
+      const h = new URL(url, G.location.href).href;
+      return h.startsWith(this.ingest) || (this.tunnel && h.startsWith(this.tunnel));
+    } catch {}
+  }
+
+  newTrace() {
+    this.tid = hex(16);
+    this.sid = hex(8);
+  }
+
+  /** Trace headers for a request to `url`, or nothing when it is not a propagation target. */
+  traceHeaders(url) {
+    const o = this.o, t = o.tracePropagationTargets, loc = G.location;
+    const u = new URL(url, loc.href);
+    if (t ? !matches(t, [url, u.href]) : u.origin != loc.origin) return;
+    const span = hex(8);
+    return {
+      traceparent: `00-${this.tid}-${span}-00`,
+      'sentry-trace': `${this.tid}-${span}`,
+      baggage: [['trace_id', this.tid], ['public_key', this.key], ['release', o.release], ['environment', o.environment]]
+        .filter((x) => x[1]).map(([k, v]) => `sentry-${k}=${encodeURIComponent(v)}`).join(','),
+    };
+  }
+
+  /** Adds the headers the app did not set (`set` appends); a trace the app set is kept whole. */
+  addHeaders(h, get, set) {
+    if (get('traceparent') != null || get('sentry-trace') != null) return;
+    const b = get('baggage');
+    if (b != null && /(^|,)\s*sentry-/.test(b)) delete h.baggage;
+    for (const k in h) set(k, h[k]);
+    return 1;
+  }
+
+  crumb(b, hint) {
+    if (this.off || this.o.maxBreadcrumbs === 0) return;
+    try {
+      b = { timestamp: Date.now() / 1000, ...b };
+      const f = this.o.beforeBreadcrumb;
+      if (f) {
+        try { b = f(b, hint); } catch (e) { b = 0; this.fail(e); }  // a throwing filter drops the crumb
+      }
+      if (b && typeof b == 'object') this.call('addBreadcrumb', norm(b, 5));
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** input: {exceptions} or {message}, plus scope/extra; original: the thrown value. */
+  capture(input, original, ts) {
+    const o = this.o, id = hex(16);
+    if (this.off) return id;
+    if (isErr(original)) {
+      if (this.seen.has(original)) return id;  // captured, then rethrown to onerror: one event
+      this.seen.add(original);
+    }
+    const x = input.exceptions && input.exceptions[0];
+    const url = x && (topUrl(x.stack) || x.filename);
+    const tp = this.cl && this.cl.tp;
+    const reason = matches(o.ignoreErrors, x ? [`${x.type}: ${x.value}`, x.value] : [input.message]) ||
+      (url && (matches(o.denyUrls, [url]) || (o.allowUrls && o.allowUrls.length && !matches(o.allowUrls, [url]))))
+      ? 'event_processor'
+      : Math.random() >= (o.sampleRate ?? 1) ? 'sample_rate'
+      : tp && tp.isRateLimited && tp.isRateLimited('error') ? 'ratelimit_backoff' : 0;
+    if (reason) {
+      this.drop(reason);
+      return id;
+    }
+    const loc = G.location, nav = G.navigator, ref = G.document && G.document.referrer;
+    input.event_id = id;
+    input.timestamp = ts || Date.now() / 1000;
+    input.request = { url: loc && loc.href, headers: { 'User-Agent': nav && nav.userAgent, ...(ref && { Referer: ref }) } };
+    input.contexts = { ...input.contexts, trace: { trace_id: this.tid, span_id: this.sid } };
+    if (original !== undefined) {
+      this.orig.set(id, original);
+      if (this.orig.size > MAX_EARLY) this.orig.delete(this.orig.keys().next().value);
+    }
+    if (this.call('capture', input) !== false) this.last = id;
+    return id;
+  }
+
+  /** Runs a core operation now, or queues it (bounded) until the core is ready. */
+  call(m, a) {
+    if (this.off) return false;
+    const q = this.q, cl = this.cl;
+    if (m == 'capture') {
+      if (!(cl && cl.core) && this.nq >= MAX_EARLY) {
+        this.drop('queue_overflow');
+        return false;
+      }
+      this.n.captured++;
+    }
+    if (cl && cl.core) return cl.run(m, a);
+    if (m == 'capture') this.nq++;
+    else if (m == 'addBreadcrumb') {
+      // The core keeps only the newest maxBreadcrumbs; so does the queue.
+      if (++this.nc > (this.o.maxBreadcrumbs ?? 100)) {
+        q.splice(q.findIndex((e) => e[0] == m), 1);
+        this.nc--;
+      }
+    } else if (q.length > 2000) {
+      return this.fail('early queue full');
+    }
+    q.push([m, a]);
+  }
+}
+
+let c = null;  // the hub of the current init()
+
+const guard = (f) => function () {
+  try { return f.apply(this, arguments); } catch (e) { if (c) c.fail(e); }
+};
+
+// The scope setters, writing a patch through `put` (the core's current scope, or a per-call patch).
+function scope(put) {
+  const s = {
+    setUser: (u) => put({ user: u == null ? null : norm(u) }),
+    setTag: (k, v) => put({ tags: { [str(k)]: norm(v, 0) } }),
+    setTags: (t) => put({ tags: norm(t, 1) }),
+    setExtra: (k, v) => put({ extra: { [str(k)]: norm(v) } }),
+    setExtras: (x) => put({ extra: norm(x, 4) }),
+    setContext: (k, v) => put({ contexts: { [str(k)]: v == null ? null : norm(v) } }),
+    setLevel: (l) => put({ level: l }),
+    setFingerprint: (f) => put({ fingerprint: norm(f, 1) }),
+    setTransactionName: (n) => put({ transaction: str(n) }),
+    addBreadcrumb: (b) => addBreadcrumb(b),
+  };
+  for (const k in s) {
+    const f = s[k];
+    s[k] = guard(function () { f.apply(null, arguments); return s; });
+  }
   return s;
 }
 
-function log(...a) {
-  if (opts && opts.debug) console.warn('[faultline]', ...a);
-}
+const S = scope((p) => c && c.call('setScope', p));
 
-function drop(reason, n = 1) {
-  dropped[reason] = (dropped[reason] || 0) + n;
-}
-
-// Runs fn, never letting an exception escape into the page.
-function guard(fn) {
-  return function guarded(...args) {
+// captureContext: a level, an object {tags, extra, user, contexts, level, fingerprint}, or a
+// function receiving a scope, as in Sentry. Becomes the per-capture scope patch.
+function context(ctx) {
+  if (typeof ctx == 'string') return { level: ctx };
+  const p = {};
+  if (typeof ctx == 'function') {
     try {
-      return fn.apply(this, args);
-    } catch (err) {
-      counts.internal_errors += 1;
-      log('internal error', err);
-      return undefined;
+      ctx(scope((x) => { for (const k in x) p[k] = p[k] && typeof x[k] == 'object' && !Array.isArray(x[k]) ? { ...p[k], ...x[k] } : x[k]; }));
+    } catch (e) {
+      c.fail(e);
     }
-  };
-}
-
-function safeString(v, max = 8192) {
-  try {
-    if (typeof v === 'string') return v.length > max ? v.slice(0, max) : v;
-    if (typeof v === 'symbol' || typeof v === 'bigint') return String(v);
-    const s = String(v);
-    return s.length > max ? s.slice(0, max) : s;
-  } catch {
-    return '[unprintable]';
-  }
-}
-
-function safeGet(obj, key) {
-  try {
-    return obj[key];
-  } catch {
-    return undefined;
-  }
-}
-
-function describe(value) {
-  if (value === null) return 'null';
-  const t = typeof value;
-  if (t !== 'object' && t !== 'function') return `${t} ${safeString(value, 200)}`;
-  let keys = [];
-  try {
-    keys = Object.keys(value).slice(0, 10);
-  } catch {
-    /* proxy that throws */
-  }
-  return keys.length ? `keys: ${keys.join(', ')}` : 'no keys';
-}
-
-function isErrorLike(v) {
-  if (!v || typeof v !== 'object') return false;
-  try {
-    return v instanceof Error || (typeof safeGet(v, 'stack') === 'string' && typeof safeGet(v, 'message') === 'string');
-  } catch {
-    return false;
-  }
-}
-
-// The thrown value, its causes and AggregateError members, as the core's exception inputs.
-function exceptionsOf(value, mechanism) {
-  const out = [];
-  const seen = new Set();
-  const visit = (v, parent, source) => {
-    if (out.length >= 8) return;
-    if (v && typeof v === 'object') {
-      if (seen.has(v)) return;
-      seen.add(v);
-    }
-    const index = out.length;
-    if (isErrorLike(v)) {
-      out.push({
-        type: safeString(safeGet(v, 'name') || 'Error', 200),
-        value: safeString(safeGet(v, 'message') || '', 8192),
-        stack: safeString(safeGet(v, 'stack') || '', MAX_STACK),
-        stacktrace: typeof safeGet(v, 'stacktrace') === 'string' ? safeString(v.stacktrace, MAX_STACK) : undefined,
-        framesToPop: safeGet(v, 'framesToPop'),
-        request: failedRequests.get(v),
-      });
-    } else {
-      const event = typeof ErrorEvent !== 'undefined' && v instanceof ErrorEvent ? v : null;
-      out.push({
-        type: event ? 'Error' : (mechanism && mechanism.type === 'onunhandledrejection' ? 'UnhandledRejection' : 'Error'),
-        value: typeof v === 'string' ? safeString(v)
-          : `Non-Error ${mechanism && mechanism.type === 'onunhandledrejection' ? 'promise rejection' : 'exception'} captured with ${describe(v)}`,
-        synthetic: true,
-      });
-    }
-    if (index === 0) out[0].mechanism = mechanism;
-    else {
-      out[index].parent = parent;
-      out[index].mechanism = { type: 'chained', source };
-    }
-    if (!isErrorLike(v)) return;
-    const cause = safeGet(v, 'cause');
-    if (cause !== undefined && cause !== null) visit(cause, index, 'cause');
-    const members = safeGet(v, 'errors');
-    if (Array.isArray(members)) members.slice(0, 5).forEach((m, i) => visit(m, index, `errors[${i}]`));
-  };
-  visit(value, 0, '');
-  return out;
-}
-
-function matches(list, text) {
-  if (!list || !text) return false;
-  for (const p of list) {
-    try {
-      if (typeof p === 'string' ? text.includes(p) : p.test(text)) return true;
-    } catch {
-      /* bad pattern */
+  } else if (ctx && typeof ctx == 'object') {
+    for (const k of ['tags', 'extra', 'user', 'contexts', 'level', 'fingerprint']) {
+      const v = get(ctx, k);
+      if (v !== undefined) p[k] = norm(v, k == 'tags' || k == 'fingerprint' ? 1 : 4);
     }
   }
-  return false;
+  return { scope: p };
 }
 
-function topFileOf(stack) {
-  const m = /(https?:\/\/[^\s)]+?|file:\/\/[^\s)]+?)(?::\d+){1,2}\)?\s*$/m.exec(stack || '');
-  return m ? m[1] : '';
-}
-
-function traceContext() {
-  return { trace: { trace_id: traceId, span_id: rootSpan } };
-}
-
-function request() {
-  const r = { url: G.location ? G.location.href : undefined, headers: {} };
-  if (G.navigator && G.navigator.userAgent) r.headers['User-Agent'] = G.navigator.userAgent;
-  return r;
-}
-
-// ---- core plumbing -----------------------------------------------------------------------
-
-function call(method, arg) {
-  if (core) return core[method](arg);
-  if (fallback) return fallback[method](arg);
-  if (early.length >= MAX_EARLY_OPS) {
-    if (method === 'capture') drop('queue_overflow');
-    return undefined;
+export const init = guard((options) => {
+  const o = { ...options };
+  if (c) {
+    close(0);
+    c.off = 1;
   }
-  early.push([method, arg]);
-  return undefined;
-}
-
-function scheduleDrain(delay) {
-  if (drainTimer) return;
-  drainTimer = setTimeout(guard(() => {
-    drainTimer = null;
-    drain(false);
-  }), delay);
-}
-
-function drain(force) {
-  const engine = core || fallback;
-  if (!engine || !transport) return;
-  const per = opts.transport.multiEvent ? opts.transport.maxEvents : 1;
-  const out = JSON.parse(engine.drain(Date.now(), force, per));
-  let envelopes = out.envelopes;
-  if (opts.beforeSend) envelopes = applyBeforeSend(envelopes);
-  counts.sent_envelopes += envelopes.length;
-  if (envelopes.length) transport.send(envelopes.map((e) => ({ body: e.body, occurrences: e.occurrences, category: 'error' })));
-  reportDrops();
-  return envelopes;
-}
-
-function applyBeforeSend(envelopes) {
-  const kept = [];
-  for (const env of envelopes) {
-    const lines = env.body.split('\n');
-    const header = lines[0];
-    const items = [];
-    let occurrences = 0;
-    for (let i = 1; i + 1 < lines.length; i += 2) {
-      const ih = JSON.parse(lines[i]);
-      let event = JSON.parse(lines[i + 1]);
-      const n = (event.contexts && event.contexts.faultline && event.contexts.faultline.count) || 1;
-      try {
-        event = opts.beforeSend(event, {});
-      } catch (err) {
-        log('beforeSend threw; event kept', err);
-      }
-      if (!event) {
-        drop('before_send', n);
-        continue;
-      }
-      occurrences += n;
-      const payload = JSON.stringify(event);
-      ih.length = new TextEncoder().encode(payload).length;
-      items.push(JSON.stringify(ih), payload);
-    }
-    if (items.length) kept.push({ body: [header, ...items].join('\n') + '\n', occurrences });
+  const h = (c = new Hub(o));
+  if (o.enabled === false || !h.ok) {
+    h.off = 1;
+    h.mode = 'disabled';
+    if (o.enabled !== false) log(true, 'no valid DSN; Faultline is disabled');
+    return;
   }
-  return kept;
-}
-
-let lastReport = 0;
-function reportDrops(force) {
-  const engine = core || fallback;
-  if (!engine || !transport || (!force && Date.now() - lastReport < 10000)) return;
-  if (transport.isRateLimited('internal')) return; // keep the counts until the report can go out
-  const list = Object.entries(dropped).map(([reason, quantity]) => ({ reason, category: 'error', quantity }));
-  const body = engine.clientReport(JSON.stringify(list), Date.now());
-  for (const k of Object.keys(dropped)) delete dropped[k];
-  lastReport = Date.now();
-  if (body) transport.send([{ body, occurrences: 0, category: 'internal' }]);
-}
-
-function onCaptured(resultJson) {
-  if (!resultJson) return undefined;
-  const r = JSON.parse(resultJson);
-  if (r.status === 'queued') {
-    counts.queued += 1;
-    lastId = r.event_id;
-    scheduleDrain(opts.transport.maxAgeMs);
-  } else if (r.status === 'aggregated') {
-    counts.aggregated += 1;
-    if (!windowTimer) {
-      windowTimer = setTimeout(guard(() => {
-        windowTimer = null;
-        drain(false);
-      }), opts.aggregation.windowMs + 50);
-    }
-  } else {
-    log('capture dropped', r.reason, r.error);
+  try { if (!(Error.stackTraceLimit >= 50)) Error.stackTraceLimit = 50; } catch {}
+  const ints = o.integrations || {};
+  const on = (k) => ints[k] !== false;
+  for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks]) f(h, on);
+  // Delivery when the page goes away; registered now, so it runs before the transport's own.
+  const hide = () => h.cl && h.cl.hide();
+  h.on(G, 'pagehide', hide);
+  h.on(G.document, 'visibilitychange', () => G.document.visibilityState == 'hidden' && hide());
+  // Errors the tiny loader (js/loader.js) buffered before the SDK arrived, oldest first.
+  const L = G.__faultline_loader;
+  if (L && L.stop) {
+    L.stop();
+    for (const [e, ts] of L.q) (e.type == 'error' ? onError : onRejection)(h, e, ts);
+    if (L.n) h.drop('queue_overflow', L.n);
   }
-  return r.event_id;
-}
-
-function replay() {
-  const ops = early;
-  early = [];
-  for (const [method, arg] of ops) {
-    const r = (core || fallback)[method](arg);
-    if (method === 'capture') onCaptured(r);
-  }
-}
-
-async function loadCore() {
-  const wasmUrl = opts.wasmUrl || new URL('../dist/faultline.wasm', import.meta.url).href;
-  const mod = await import('../dist/faultline-core.mjs');
-  // We fetch the .wasm ourselves (with the unwrapped fetch, so the SDK's own download is not an
-  // app breadcrumb) and fall back to non-streaming instantiation when the server's MIME type is off.
-  const instance = await new Promise((resolve, reject) => {
-    mod.default({
-      instantiateWasm(imports, done) {
-        (async () => {
-          const res = await (origFetch || G.fetch)(wasmUrl, { credentials: 'same-origin', __faultline: true });
-          if (!res.ok) throw new Error(`faultline.wasm: HTTP ${res.status}`);
-          let out;
-          try {
-            out = await WebAssembly.instantiateStreaming(res.clone(), imports);
-          } catch {
-            out = await WebAssembly.instantiate(await res.arrayBuffer(), imports);
-          }
-          done(out.instance, out.module);
-        })().catch(reject);
-        return {};
-      },
-    }).then(resolve, reject);
+  h.ready = import('./client.js').then((m) => {
+    if (!h.off) return (h.cl = new m.Client(h)).ready;
+  }).catch((e) => {
+    h.mode = 'failed';
+    h.fail(e);
   });
-  return new instance.Core(JSON.stringify(coreOptions()));
-}
-
-function coreOptions() {
-  return {
-    dsn: opts.dsn, release: opts.release, environment: opts.environment, maxBreadcrumbs: opts.maxBreadcrumbs,
-    sendDefaultPii: !!opts.sendDefaultPii, inAppInclude: opts.inAppInclude, inAppExclude: opts.inAppExclude,
-    firstPartyOrigins: opts.firstPartyOrigins || (G.location && G.location.origin && G.location.origin !== 'null' ? [G.location.origin] : []),
-    scrub: opts.scrub || {}, aggregation: opts.aggregation, maxValueLength: opts.maxValueLength, maxQueue: opts.transport.queueCap, sdk: SDK,
-  };
-}
-
-// ---- public API --------------------------------------------------------------------------
-
-export const init = guard((options = {}) => {
-  if (opts) close(0);
-  opts = {
-    enabled: true, sampleRate: 1, maxBreadcrumbs: 100, maxValueLength: 8192, debug: false,
-    integrations: {}, ...options,
-    transport: { maxEvents: 50, maxAgeMs: 250, queueCap: 100, multiEvent: false, ...(options.transport || {}) },
-    aggregation: { windowMs: 60000, perGroupBudget: 1, maxGroups: 1000, ...(options.aggregation || {}) },
-  };
-  if (!opts.enabled) return;
-  const endpoint = opts.tunnel || envelopeUrl(opts.dsn);
-  if (!endpoint) {
-    log('no valid DSN; Faultline is disabled');
-    opts.enabled = false;
-    return;
-  }
-  try {
-    Error.stackTraceLimit = Math.max(Error.stackTraceLimit || 0, 50);
-  } catch {
-    /* frozen */
-  }
-  origFetch = origFetch || (typeof G.fetch === 'function' ? G.fetch.bind(G) : null);
-  transport = createTransport({ url: endpoint, fetchImpl: origFetch, queueCap: opts.transport.queueCap, debug: opts.debug,
-    compress: opts.transport.compress, maxAttempts: opts.transport.maxAttempts, baseDelayMs: opts.transport.baseDelayMs,
-    onDrop: (reason, n) => {
-      if (n !== 0) drop(reason, n === undefined ? 1 : n); // client-report envelopes carry no events
-    } });
-  installHooks(opts.integrations);
-  transport.replayOffline();
-  loadCore().then(
-    (c) => {
-      core = c;
-      replay();
-    },
-    async (err) => {
-      coreFailed = true;
-      log('WASM core unavailable, using the JS fallback:', err && err.message);
-      try {
-        const m = await import('./fallback.js');
-        fallback = m.createFallbackCore(coreOptions());
-        replay();
-      } catch (e) {
-        drop('internal_sdk_error', early.filter(([m]) => m === 'capture').length);
-        early = [];
-      }
-    },
-  );
 });
 
-function envelopeUrl(dsn) {
-  const m = /^(https?):\/\/([\w.~-]+)(?::[^@]*)?@([^/?#]+)((?:\/[\w.~-]+)*)\/([\w.~-]+)\/?$/.exec(String(dsn || '').trim());
-  if (!m) return null;
-  return `${m[1]}://${m[3]}${m[4]}/api/${m[5]}/envelope/?sentry_key=${m[2]}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`;
-}
-
-function captureInput(value, mechanism, ctx) {
-  const input = { exceptions: exceptionsOf(value, mechanism), timestamp: Date.now() / 1000, request: request(), contexts: traceContext() };
-  if (ctx) applyContext(input, ctx);
-  return input;
-}
-
-function applyContext(input, ctx) {
-  if (typeof ctx === 'string') {
-    input.level = ctx;
-    return;
-  }
-  if (!ctx || typeof ctx !== 'object') return;
-  for (const k of ['level', 'fingerprint', 'tags', 'extra', 'user']) if (ctx[k] !== undefined) input[k] = ctx[k];
-  if (ctx.contexts) Object.assign(input.contexts, ctx.contexts);
-}
-
-function shouldSend(input) {
-  if (!opts || !opts.enabled) return false;
-  counts.captured += 1;
-  const top = input.exceptions && input.exceptions[0];
-  const text = top ? `${top.type}: ${top.value}` : input.message;
-  if (opts.ignoreErrors && matches(opts.ignoreErrors, text)) {
-    drop('ignored');
-    return false;
-  }
-  const file = top && (top.filename || topFileOf(top.stack));
-  if (file && opts.denyUrls && matches(opts.denyUrls, file)) {
-    drop('deny_url');
-    return false;
-  }
-  if (file && opts.allowUrls && opts.allowUrls.length && !matches(opts.allowUrls, file)) {
-    drop('deny_url');
-    return false;
-  }
-  if (opts.sampleRate < 1 && Math.random() >= opts.sampleRate) {
-    drop('sample_rate');
-    return false;
-  }
-  return true;
-}
-
-function capture(input) {
-  if (!shouldSend(input)) return undefined;
-  const id = onCaptured(call('capture', JSON.stringify(input)));
-  return id || lastId;
-}
-
-export const captureException = guard((error, captureContext) => capture(captureInput(error, { type: 'generic', handled: true }, captureContext)));
-
-export const captureMessage = guard((message, levelOrContext) => {
-  const input = { message: safeString(message), level: 'info', timestamp: Date.now() / 1000, request: request(), contexts: traceContext() };
-  applyContext(input, levelOrContext);
-  return capture(input);
+export const captureException = guard((e, ctx) => {
+  if (!c) return;
+  let v = e;
+  try { if (typeof ErrorEvent == 'function' && e instanceof ErrorEvent && e.error != null) v = e.error; } catch {}
+  const input = { exceptions: exceptions(v, { type: 'generic', handled: true }), ...context(ctx) };
+  if (!isErr(v) && v && typeof v == 'object') input.extra = { __serialized__: norm(v) };
+  return c.capture(input, v);
 });
 
-export const addBreadcrumb = guard((crumb) => {
-  if (!opts || !opts.enabled || !crumb) return;
-  let c = { timestamp: Date.now() / 1000, ...crumb };
-  if (opts.beforeBreadcrumb) {
-    try {
-      c = opts.beforeBreadcrumb(c);
-    } catch (err) {
-      log('beforeBreadcrumb threw', err);
-    }
-    if (!c) return;
-  }
-  call('addBreadcrumb', JSON.stringify(c, (k, v) => (typeof v === 'bigint' ? String(v) : v)));
-});
+export const captureMessage = guard((msg, ctx) => c && c.capture({ message: cut(str(msg), 16384), ...context(ctx) }));
 
-const patch = (p) => {
-  if (opts && opts.enabled) call('setScope', JSON.stringify(p));
-};
-export const setUser = guard((user) => patch({ user: user || null }));
-export const setTag = guard((key, value) => patch({ tags: { [key]: value } }));
-export const setTags = guard((tags) => patch({ tags }));
-export const setExtra = guard((key, value) => patch({ extra: { [key]: value } }));
-export const setExtras = guard((extras) => patch({ extra: extras }));
-export const setContext = guard((name, context) => patch({ contexts: { [name]: context } }));
+export const addBreadcrumb = guard((b) => { if (c && b && typeof b == 'object') c.crumb(b); });
 
-function scopeObject() {
-  return {
-    setUser, setTag, setTags, setExtra, setExtras, setContext,
-    setLevel: guard((level) => patch({ level })),
-    setFingerprint: guard((fingerprint) => patch({ fingerprint })),
-    setTransactionName: guard((transaction) => patch({ transaction })),
-  };
-}
+export const setUser = (u) => { S.setUser(u); };
+export const setTag = (k, v) => { S.setTag(k, v); };
+export const setTags = (t) => { S.setTags(t); };
+export const setContext = (k, v) => { S.setContext(k, v); };
+export const setExtra = (k, v) => { S.setExtra(k, v); };
+export const setExtras = (x) => { S.setExtras(x); };
 
-export const withScope = (callback) => {
-  let pushed = false;
+/** Runs cb with a scope of its own (pushed before, popped after; the callback's own errors pass). */
+export function withScope(cb) {
+  if (typeof cb != 'function') return;
+  let pushed;
+  try { pushed = c && c.call('pushScope') !== false; } catch (e) { c.fail(e); }
   try {
-    if (opts && opts.enabled) {
-      call('pushScope');
-      pushed = true;
-    }
-  } catch {
-    /* counted by guard elsewhere */
-  }
-  try {
-    return callback(scopeObject()); // the callback's own errors are the app's: let them through
+    return cb(S);
   } finally {
-    if (pushed) {
-      try {
-        call('popScope');
-      } catch {
-        counts.internal_errors += 1;
-      }
-    }
+    try { if (pushed) c.call('popScope'); } catch (e) { c.fail(e); }
   }
+}
+
+const after = (h, f) => (h ? Promise.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)).catch(() => false) : Promise.resolve(false));
+
+/** Sends everything pending (aggregation summaries included); false if it did not finish in time. */
+export const flush = (ms = 2000) => after(c, (cl) => cl.flush(ms));
+
+/** Flushes, then stops the SDK: hooks detach (wrappers pass through), the core is released. */
+export const close = (ms = 2000) => {
+  const h = c;
+  const p = after(h, (cl) => cl.close(ms));
+  if (h) p.then(() => { h.off = 1; for (const u of h.undo) try { u(); } catch {} });
+  return p;
 };
 
-export const flush = async (timeout = 2000) => {
-  try {
-    if (!opts || !opts.enabled) return true;
-    const start = Date.now();
-    while (!core && !fallback && Date.now() - start < timeout) await new Promise((r) => setTimeout(r, 20));
-    drain(true);
-    reportDrops(true);
-    return await transport.flush(Math.max(0, timeout - (Date.now() - start)));
-  } catch (err) {
-    counts.internal_errors += 1;
-    log('flush failed', err);
-    return false;
-  }
+export const lastEventId = () => (c ? c.last : undefined);
+
+/** Counters for dashboards and tests (not part of Sentry's API). */
+export const getStats = () => (c ? (c.cl ? c.cl.stats() : { ...c.n, core: c.mode, early: c.q.length }) : {});
+
+/** Resolves with the core in use ('wasm', 'js-fallback', 'failed', 'loading', 'disabled'). */
+export const ready = (ms = 10000) => {
+  const h = c;
+  return Promise.race([h && h.ready, new Promise((r) => setTimeout(r, ms))]).then(() => (h ? h.mode : 'disabled'));
 };
-
-export const close = async (timeout = 2000) => {
-  const ok = await flush(timeout);
-  try {
-    uninstallHooks();
-    if (core) core.delete();
-  } catch {
-    /* already gone */
-  }
-  core = null;
-  fallback = null;
-  opts = null;
-  early = [];
-  return ok;
-};
-
-export const lastEventId = () => lastId;
-
-/** Counters for dashboards and the demo page (not part of Sentry's API). */
-export const getStats = () => {
-  let coreStats = {};
-  try {
-    coreStats = core ? JSON.parse(core.stats()) : {};
-  } catch {
-    /* ignore */
-  }
-  return { ...counts, dropped: { ...dropped, ...(coreStats.dropped || {}) }, core: core ? 'wasm' : fallback ? 'js-fallback' : coreFailed ? 'failed' : 'loading',
-    heap_bytes: coreStats.heap_bytes, groups: coreStats.groups, transport: transport ? transport.stats() : {} };
-};
-
-/** Resolves once the WASM core (or the JS fallback) is ready. */
-export const ready = async (timeout = 10000) => {
-  const start = Date.now();
-  while (!core && !fallback && Date.now() - start < timeout) await new Promise((r) => setTimeout(r, 10));
-  return core ? 'wasm' : fallback ? 'js-fallback' : 'loading';
-};
-
-// ---- hooks -------------------------------------------------------------------------------
-
-const undo = [];
-
-function wrap(obj, name, make) {
-  const original = obj && obj[name];
-  if (typeof original !== 'function') return;
-  const wrapped = make(original);
-  try {
-    obj[name] = wrapped;
-    undo.push(() => {
-      if (obj[name] === wrapped) obj[name] = original;
-    });
-  } catch {
-    /* read-only */
-  }
-}
-
-function listen(target, type, fn, capture) {
-  if (!target || !target.addEventListener) return;
-  target.addEventListener(type, fn, capture);
-  undo.push(() => target.removeEventListener(type, fn, capture));
-}
-
-function uninstallHooks() {
-  while (undo.length) {
-    try {
-      undo.pop()();
-    } catch {
-      /* ignore */
-    }
-  }
-}
-
-function selectorOf(el) {
-  try {
-    const parts = [];
-    for (let n = el, depth = 0; n && n.nodeType === 1 && depth < 4; n = n.parentElement, depth++) {
-      let s = n.tagName.toLowerCase();
-      if (n.id) s += `#${n.id}`;
-      const cls = typeof n.className === 'string' ? n.className.trim().split(/\s+/).filter(Boolean).slice(0, 2) : [];
-      for (const c of cls) s += `.${c}`;
-      for (const a of ['name', 'type', 'aria-label', 'data-testid']) {
-        const v = n.getAttribute && n.getAttribute(a);
-        if (v && a !== 'type') s += `[${a}="${v.slice(0, 30)}"]`;
-      }
-      parts.unshift(s);
-      if (n.id) break;
-    }
-    return parts.join(' > ');
-  } catch {
-    return '<unknown>';
-  }
-}
-
-function propagates(url) {
-  try {
-    const u = new URL(url, G.location && G.location.href);
-    const targets = opts.tracePropagationTargets;
-    if (!targets) return !!G.location && u.origin === G.location.origin;
-    return matches(targets, u.href);
-  } catch {
-    return false;
-  }
-}
-
-function traceHeaders() {
-  const span = hex(16);
-  const baggage = [`sentry-trace_id=${traceId}`, opts.release && `sentry-release=${encodeURIComponent(opts.release)}`,
-    opts.environment && `sentry-environment=${encodeURIComponent(opts.environment)}`,
-    /\/\/([\w.~-]+)[:@]/.test(opts.dsn || '') && `sentry-public_key=${RegExp.$1}`].filter(Boolean).join(',');
-  return { 'sentry-trace': `${traceId}-${span}`, traceparent: `00-${traceId}-${span}-00`, baggage };
-}
-
-function installHooks(enabled) {
-  const on = (k) => enabled[k] !== false;
-  if (on('onerror')) {
-    listen(G, 'error', guard((e) => {
-      if (!e || e.target && e.target !== G && !(e instanceof ErrorEvent)) return; // resource load errors
-      const input = e.error !== undefined && e.error !== null
-        ? captureInput(e.error, { type: 'onerror', handled: false })
-        : { exceptions: [{ type: 'Error', value: safeString(e.message || 'Script error.'), filename: e.filename || '', lineno: e.lineno || 0,
-            colno: e.colno || 0, synthetic: true, mechanism: { type: 'onerror', handled: false } }], timestamp: Date.now() / 1000, request: request(), contexts: traceContext() };
-      capture(input);
-    }));
-  }
-  if (on('onunhandledrejection')) {
-    listen(G, 'unhandledrejection', guard((e) => capture(captureInput(e && 'reason' in e ? e.reason : e, { type: 'onunhandledrejection', handled: false }))));
-  }
-  if (on('fetch') && typeof G.fetch === 'function') {
-    wrap(G, 'fetch', (original) => function fetch(input, init) {
-      if (init && init.__faultline) return original.apply(this, arguments);
-      let method = 'GET';
-      let url = '';
-      let args = arguments;
-      try {
-        method = String((init && init.method) || (input && input.method) || 'GET').toUpperCase();
-        url = typeof input === 'string' ? input : input instanceof URL ? input.href : (input && input.url) || '';
-        if (propagates(url) && !(input instanceof Request)) {
-          const headers = new Headers((init && init.headers) || undefined);
-          for (const [k, v] of Object.entries(traceHeaders())) if (!headers.has(k)) headers.set(k, v);
-          args = [input, { ...(init || {}), headers }];
-        }
-      } catch {
-        args = arguments;
-      }
-      const start = Date.now();
-      const p = original.apply(this, args);
-      try {
-        p.then(
-          guard((res) => addBreadcrumb({ type: 'http', category: 'fetch', level: res.status >= 400 ? 'error' : 'info',
-            data: { method, url: safeString(url, 2048), status_code: res.status, duration_ms: Date.now() - start } })),
-          guard((err) => {
-            if (err && typeof err === 'object') failedRequests.set(err, `${method} ${new URL(url, G.location && G.location.href).href}`);
-            addBreadcrumb({ type: 'http', category: 'fetch', level: 'error',
-              data: { method, url: safeString(url, 2048), error: safeString(err && err.message), duration_ms: Date.now() - start } });
-          }),
-        );
-      } catch {
-        /* not a promise */
-      }
-      return p;
-    });
-  }
-  if (on('xhr') && G.XMLHttpRequest) {
-    const proto = G.XMLHttpRequest.prototype;
-    wrap(proto, 'open', (original) => function open(method, url) {
-      try {
-        this.__fl = { method: String(method).toUpperCase(), url: safeString(url, 2048), headers: {} };
-      } catch {
-        /* ignore */
-      }
-      return original.apply(this, arguments);
-    });
-    wrap(proto, 'setRequestHeader', (original) => function setRequestHeader(name) {
-      try {
-        if (this.__fl) this.__fl.headers[String(name).toLowerCase()] = true;
-      } catch {
-        /* ignore */
-      }
-      return original.apply(this, arguments);
-    });
-    wrap(proto, 'send', (original) => function send() {
-      const info = this.__fl;
-      if (info) {
-        try {
-          if (propagates(info.url)) {
-            for (const [k, v] of Object.entries(traceHeaders())) if (!info.headers[k]) this.setRequestHeader(k, v);
-          }
-          const start = Date.now();
-          this.addEventListener('loadend', guard(() => addBreadcrumb({ type: 'http', category: 'xhr', level: this.status === 0 || this.status >= 400 ? 'error' : 'info',
-            data: { method: info.method, url: info.url, status_code: this.status, duration_ms: Date.now() - start } })));
-        } catch {
-          /* ignore */
-        }
-      }
-      return original.apply(this, arguments);
-    });
-  }
-  if (on('console') && G.console) {
-    for (const level of ['debug', 'info', 'warn', 'error', 'log', 'assert']) {
-      wrap(G.console, level, (original) => function consoleMethod(...args) {
-        try {
-          if (level !== 'assert' || !args[0]) {
-            const parts = level === 'assert' ? args.slice(1) : args;
-            addBreadcrumb({ category: 'console', level: level === 'warn' ? 'warning' : level === 'log' || level === 'assert' ? (level === 'assert' ? 'error' : 'info') : level,
-              message: parts.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' ').slice(0, 1024) });
-          }
-        } catch {
-          /* never break console */
-        }
-        return original.apply(this, args);
-      });
-    }
-  }
-  if (on('dom') && G.document) {
-    listen(G.document, 'click', guard((e) => addBreadcrumb({ category: 'ui.click', message: selectorOf(e.target) })), true);
-    let lastInput = null;
-    listen(G.document, 'input', guard((e) => {
-      if (e.target === lastInput) return; // one crumb per field focus, never the typed value
-      lastInput = e.target;
-      addBreadcrumb({ category: 'ui.input', message: selectorOf(e.target) });
-    }), true);
-  }
-  if (on('history') && G.history && G.location) {
-    let from = G.location.href;
-    const nav = (to) => {
-      const next = new URL(to, G.location.href).href;
-      addBreadcrumb({ category: 'navigation', data: { from, to: next } });
-      from = next;
-    };
-    for (const m of ['pushState', 'replaceState']) {
-      wrap(G.history, m, (original) => function historyMethod(state, title, url) {
-        const r = original.apply(this, arguments);
-        if (url !== undefined && url !== null) guard(nav)(String(url));
-        return r;
-      });
-    }
-    listen(G, 'popstate', guard(() => nav(G.location.href)));
-  }
-  // Delivery on page hide: everything pending leaves now (keepalive / beacon / offline queue).
-  const onHide = guard(() => {
-    const engine = core || fallback;
-    if (!engine || !transport) return;
-    const per = opts.transport.multiEvent ? opts.transport.maxEvents : 1;
-    let envs = JSON.parse(engine.drain(Date.now(), true, per)).envelopes;
-    if (opts.beforeSend) envs = applyBeforeSend(envs);
-    const list = envs.map((e) => ({ body: e.body, occurrences: e.occurrences, category: 'error' }));
-    const report = engine.clientReport(JSON.stringify(Object.entries(dropped).map(([reason, quantity]) => ({ reason, category: 'error', quantity }))), Date.now());
-    for (const k of Object.keys(dropped)) delete dropped[k];
-    if (report) list.push({ body: report, occurrences: 0, category: 'internal' });
-    transport.sendOnHide(list);
-  });
-  listen(G, 'pagehide', onHide);
-  if (G.document) listen(G.document, 'visibilitychange', () => G.document.visibilityState === 'hidden' && onHide());
-}
-
-function safeJson(v) {
-  try {
-    const seen = new WeakSet();
-    return JSON.stringify(v, (k, x) => {
-      if (typeof x === 'bigint') return `${x}n`;
-      if (typeof x === 'symbol') return String(x);
-      if (x && typeof x === 'object') {
-        if (seen.has(x)) return '[Circular]';
-        seen.add(x);
-      }
-      return x;
-    }) ?? String(v);
-  } catch {
-    return safeString(v);
-  }
-}

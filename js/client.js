@@ -1,0 +1,223 @@
+// The part of the SDK that talks to the core and the transport. It is imported lazily by
+// index.js together with them, so it is not on the critical path: until it runs, index.js queues
+// every operation (bounded). It loads the WASM core (or, when WASM cannot load, the JS fallback
+// core), replays the queue in order, decides when to drain the core into envelopes, runs
+// beforeSend on the final events, sends client reports, and implements flush/close.
+import { G, log, get } from './util.js';
+
+export const SDK = { name: 'faultline.javascript.browser', version: '0.1.0' };
+const thenable = (x) => x && typeof x.then == 'function';
+const within = (p, ms) => Promise.race([p, new Promise((r) => setTimeout(r, ms))]);
+
+export class Client {
+  constructor(hub) {
+    const o = hub.o, t = o.transport || {}, loc = G.location;
+    this.h = hub;
+    this.o = o;
+    this.pc = 0;  // events queued since the last drain
+    this.per = t.multiEvent ? t.maxEvents || 50 : 1;
+    this.pend = new Set();  // beforeSend promises in flight
+    const tp = import('./transport.js').then((m) => {
+      // (url: for transports that take the endpoint rather than the DSN)
+      this.tp = m.createTransport({ dsn: o.dsn, tunnel: o.tunnel, url: hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, batch: { maxEvents: t.maxEvents, maxAgeMs: t.maxAgeMs },
+        queueCap: t.queueCap, multiEvent: !!t.multiEvent, compress: t.compress, debug: !!o.debug,
+        onDrop: (r, n, cat) => (r && typeof r == 'object' ? hub.drop(r.reason, r.quantity, r.category) : hub.drop(r, n, cat)) });
+      if (this.tp.replayOffline) this.tp.replayOffline();
+      this.schedule(0);
+    });
+    const json = JSON.stringify({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
+      sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude,
+      firstPartyOrigins: o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []), scrub: o.scrub, aggregation: o.aggregation,
+      maxValueLength: o.maxValueLength, normalizeDepth: o.normalizeDepth, maxQueue: t.queueCap, sdk: SDK });
+    const say = (s) => log(o.debug, s);
+    const core = (typeof WebAssembly == 'object' ? import('../dist/faultline-core.mjs') : Promise.reject(Error('no WebAssembly')))
+      .then((m) => new Promise((ok, no) => {
+        setTimeout(() => no(Error('WASM core load timed out')), o.wasmTimeout || 30000);
+        // We fetch and instantiate the .wasm ourselves, with the page's fetch as it was before the
+        // SDK hooked it (no breadcrumb, no trace headers), and see the failure directly.
+        const url = o.wasmUrl || (o.locateFile ? o.locateFile('faultline.wasm', '') : new URL('../dist/faultline.wasm', import.meta.url).href);
+        m.default({
+          print: say, printErr: say,
+          instantiateWasm: (imports, done) => {
+            Promise.resolve(url).then((u) => hub.fetch.call(G, u, { credentials: 'same-origin' }))
+              .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(Error(`${url}: HTTP ${r.status}`))))
+              .then((b) => WebAssembly.instantiate(b, imports))
+              .then((r) => done(r.instance, r.module), no);
+            return {};
+          },
+        }).then(ok, no);
+      }))
+      .then((mod) => ['wasm', new mod.Core(json)], (e) => {
+        log(o.debug, 'WASM core unavailable, using the JS fallback:', e);
+        return import('./fallback.js').then((m) => ['js-fallback', new m.FallbackCore(json)]);
+      })
+      .then(([mode, c]) => {
+        if (hub.off) return c.delete();
+        this.core = c;
+        hub.mode = mode;
+        const err = JSON.parse(c.stats()).options_error;
+        if (err) log(o.debug, 'options:', err);
+        const q = hub.q;
+        hub.q = [];
+        hub.nq = hub.nc = 0;
+        for (const [m, a] of q) this.run(m, a);
+      });
+    this.ready = Promise.all([core.catch((e) => {
+      hub.mode = 'failed';
+      hub.fail(e);
+      if (hub.nq) hub.drop('internal_sdk_error', hub.nq);
+      hub.q = [];
+    }), tp.catch((e) => hub.fail(e))]);
+  }
+
+  /** Runs one core operation (JSON in, JSON out). */
+  run(m, a) {
+    const h = this.h;
+    try {
+      const c = this.core;
+      if (a === undefined) return c[m]();
+      const r = JSON.parse(c[m](JSON.stringify(a)));
+      if (m != 'capture') {
+        if (r.ok === false) log(this.o.debug, m, r.error);
+        return;
+      }
+      if (r.status == 'queued') {
+        h.n.queued++;
+        const t = this.o.transport || {};
+        this.schedule(t.multiEvent && ++this.pc < this.per ? t.maxAgeMs ?? 250 : 0);
+      } else if (r.status == 'aggregated') {
+        // Repeats are counted in the core; their summary leaves when the group's window closes.
+        h.n.aggregated++;
+        if (!this.wt) this.wt = setTimeout(() => { this.wt = 0; this.pump(); }, ((this.o.aggregation || {}).windowMs ?? 60000) + 50);
+      } else {
+        log(this.o.debug, 'event dropped by the core:', r.reason, r.error);
+      }
+    } catch (e) {
+      h.fail(e);
+    }
+  }
+
+  schedule(ms) {
+    if (this.st && ms) return;
+    clearTimeout(this.st);
+    this.st = setTimeout(() => { this.st = 0; this.pump(); }, ms);
+  }
+
+  /** Drains the core's queue (force: also the pending aggregation summaries) to the transport. */
+  pump(force, hiding) {
+    const c = this.core, tp = this.tp;
+    if (!c || !tp) return;
+    try {
+      this.pc = 0;
+      const envs = JSON.parse(c.drain(Date.now(), !!force, this.per)).envelopes;
+      const send = (l) => {
+        l = l.filter(Boolean);
+        if (l.length) (hiding && tp.sendOnHide ? tp.sendOnHide(l) : tp.send(l));
+      };
+      const bs = this.o.beforeSend;
+      if (!envs.length) return;
+      if (!bs) return send(envs);
+      const out = envs.map((e) => this.before(e, bs));
+      if (!out.some(thenable)) return send(out);
+      const p = Promise.all(out).then(send).catch((e) => this.h.fail(e)).then(() => this.pend.delete(p));
+      this.pend.add(p);
+    } catch (e) {
+      this.h.fail(e);
+    }
+  }
+
+  /**
+   * Runs beforeSend on every event of an envelope and re-frames what it keeps. Returns the
+   * envelope, null when everything was dropped, or a promise of either if beforeSend is async.
+   * (The core serializes compact JSON, so an envelope is header, then item-header/payload lines.)
+   */
+  before(env, bs) {
+    const h = this.h;
+    const [head, ...lines] = env.body.split('\n');
+    const items = [];
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const ih = JSON.parse(lines[i]);
+      if (ih.type != 'event') {
+        items.push([ih, lines[i + 1], 0]);
+        continue;
+      }
+      const ev = JSON.parse(lines[i + 1]), id = ev.event_id;
+      const n = get(get(ev.contexts, 'faultline'), 'count') || 1;
+      const done = (r, threw) => {
+        let p;
+        try { p = !threw && r && typeof r == 'object' && JSON.stringify(r); } catch (e) { threw = e; }
+        if (p) return [ih, p, n, get(r, 'event_id') || id];
+        if (threw) h.fail(threw);  // a throwing beforeSend drops the event: it may have been meant to scrub it
+        h.drop(threw ? 'internal_sdk_error' : 'before_send', n);
+        return null;
+      };
+      const hint = { event_id: id, originalException: h.orig.get(id) };
+      h.orig.delete(id);
+      try {
+        const r = bs(ev, hint);
+        items.push(thenable(r) ? Promise.resolve(r).then(done, (e) => done(0, e || 1)) : done(r));
+      } catch (e) {
+        items.push(done(0, e || 1));
+      }
+    }
+    const frame = (list) => {
+      list = list.filter(Boolean);
+      if (!list.length) return null;
+      const enc = new TextEncoder();
+      let body = head + '\n';
+      for (const [ih, p] of list) body += JSON.stringify({ ...ih, length: enc.encode(p).length }) + '\n' + p + '\n';
+      return { body, event_ids: list.map((x) => x[3]).filter(Boolean), occurrences: list.reduce((s, x) => s + x[2], 0) };
+    };
+    return items.some(thenable) ? Promise.all(items).then(frame) : frame(items);
+  }
+
+  /** Sends the drops seen in JS (and, via the core, the core's own) as a client report. */
+  report() {
+    const c = this.core, tp = this.tp, h = this.h;
+    if (!c || !tp) return;
+    try {
+      const d = Object.entries(h.dropped).map(([k, quantity]) => {
+        const [reason, category] = k.split(':');
+        return { reason, category, quantity };
+      });
+      h.dropped = {};
+      const body = c.clientReport(JSON.stringify(d), Date.now());
+      if (body) tp.sendClientReport ? tp.sendClientReport(body) : tp.send([{ body, occurrences: 0, category: 'internal' }]);
+    } catch (e) {
+      h.fail(e);
+    }
+  }
+
+  /** The page is being hidden or unloaded: everything pending leaves now, summaries included. */
+  hide() {
+    this.pump(true, 1);
+    this.report();
+  }
+
+  async flush(ms = 2000) {
+    const end = Date.now() + ms, left = () => Math.max(0, end - Date.now());
+    await within(this.ready, left());
+    this.pump(true);
+    await within(Promise.all(this.pend), left());
+    this.report();
+    return this.tp ? !!(await this.tp.flush(left())) : false;
+  }
+
+  async close(ms) {
+    const ok = await this.flush(ms);
+    try { if (this.tp && this.tp.close) await this.tp.close(ms); } catch (e) { this.h.fail(e); }
+    try { if (this.core) this.core.delete(); } catch {}
+    this.core = null;
+    return ok;
+  }
+
+  stats() {
+    const h = this.h;
+    let s = {}, tp = {};
+    try { if (this.core) s = JSON.parse(this.core.stats()); } catch {}
+    try { if (this.tp) tp = this.tp.stats(); } catch {}
+    const dropped = { ...s.dropped };
+    for (const k in h.n.dropped) dropped[k] = (dropped[k] || 0) + h.n.dropped[k];
+    return { ...h.n, core: h.mode, dropped, early: h.q.length, heap_bytes: s.heap_bytes, groups: s.groups, transport: tp };
+  }
+}

@@ -1,0 +1,82 @@
+// fetch and XMLHttpRequest: an `http` breadcrumb per request (method, url, status_code, duration in
+// ms; level warning for 4xx, error for 5xx and network failures) and trace propagation headers on
+// requests to tracePropagationTargets (same origin by default). The app sees the same behaviour and
+// results as without the SDK; headers it set itself are never replaced.
+import { G, get, str } from '../util.js';
+
+const level = (s) => (!s || s >= 500 ? 'error' : s >= 400 ? 'warning' : undefined);
+
+function crumb(c, category, method, url, t0, status, err) {
+  const data = { method, url, duration: Math.round(performance.now() - t0) };
+  if (status) data.status_code = status;
+  if (err) data.error = err;
+  c.crumb({ type: 'http', category, level: level(status), data });
+}
+
+export function install(c, on) {
+  if (on('fetch') && typeof G.fetch == 'function') {
+    c.wrap(G, 'fetch', (orig) => function fetch(input, init) {
+      let args = arguments;
+      let method, url, t0;
+      try {
+        const req = typeof Request == 'function' && input instanceof Request;
+        url = req ? input.url : String(input);  // what fetch itself does with a non-Request
+        method = String((init && get(init, 'method')) || (req ? input.method : 'GET')).toUpperCase();
+        if (c.off || c.ours(url)) url = 0;
+        const h = url && c.traceHeaders(url);
+        const plain = !init || Object.getPrototypeOf(init) == Object.prototype;
+        if (h && plain) {
+          const headers = new Headers((init && init.headers) || (req ? input.headers : undefined));
+          if (c.addHeaders(h, (k) => headers.get(k), (k, v) => headers.append(k, v))) args = [input, { ...init, headers }];
+        }
+        t0 = performance.now();
+      } catch (e) {
+        c.fail(e);
+        url = 0;
+      }
+      const p = orig.apply(this, args);
+      if (!url) return p;
+      // The app gets a promise settling exactly like the original one: same value, same rejection
+      // (still unhandled if the app does not handle it).
+      return p.then((res) => {
+        try { crumb(c, 'fetch', method, url, t0, res.status); } catch (e) { c.fail(e); }
+        return res;
+      }, (err) => {
+        try { crumb(c, 'fetch', method, url, t0, 0, str(get(err, 'message') ?? err)); } catch (e) { c.fail(e); }
+        throw err;
+      });
+    });
+  }
+
+  const X = G.XMLHttpRequest;
+  if (on('xhr') && X) {
+    const P = X.prototype;
+    const info = new WeakMap();
+    const setHeader = P.setRequestHeader;
+    c.wrap(P, 'open', (orig) => function open(method, url) {
+      try { info.set(this, { m: String(method).toUpperCase(), u: str(url), h: {} }); } catch (e) { c.fail(e); }
+      return orig.apply(this, arguments);
+    });
+    c.wrap(P, 'setRequestHeader', (orig) => function setRequestHeader(name, value) {
+      try { const d = info.get(this); if (d) d.h[String(name).toLowerCase()] = String(value); } catch (e) { c.fail(e); }
+      return orig.apply(this, arguments);
+    });
+    c.wrap(P, 'send', (orig) => function send() {
+      try {
+        const d = info.get(this);
+        if (d && !c.off && !c.ours(d.u)) {
+          const h = c.traceHeaders(d.u);
+          // setRequestHeader appends to a header the app already set, as Headers.append does.
+          if (h) c.addHeaders(h, (k) => d.h[k], (k, v) => setHeader.call(this, k, v));
+          const t0 = performance.now();
+          this.addEventListener('loadend', () => {
+            try { crumb(c, 'xhr', d.m, d.u, t0, this.status); } catch (e) { c.fail(e); }
+          });
+        }
+      } catch (e) {
+        c.fail(e);
+      }
+      return orig.apply(this, arguments);
+    });
+  }
+}

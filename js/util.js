@@ -1,0 +1,160 @@
+// Small, defensive helpers shared by the SDK. Nothing here may throw: every read of a value that
+// came from the page goes through get() or a try, because it can be a Proxy, have throwing
+// getters, be cyclic, or be a Symbol/BigInt that breaks string concatenation and JSON.
+export const G = typeof window != 'undefined' ? window : globalThis;
+const C = G.console;
+// The console methods as they were when the SDK loaded: debug output never becomes a breadcrumb.
+const warn = C && C.warn;
+
+export function log(on, ...a) {
+  if (on && warn) try { warn.call(C, '[faultline]', ...a); } catch {}
+}
+
+/** n random bytes as 2n lowercase hex characters. */
+export function hex(n) {
+  const b = new Uint8Array(n);
+  try { G.crypto.getRandomValues(b); } catch { for (let i = 0; i < n; i++) b[i] = Math.random() * 256; }
+  let s = '';
+  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
+  return s;
+}
+
+export function get(o, k) {
+  try { return o[k]; } catch {}
+}
+
+const tagOf = (v) => { try { return Object.prototype.toString.call(v); } catch { return '[object Object]'; } };
+
+export function isErr(v) {
+  if (!v || typeof v != 'object') return false;
+  try { if (v instanceof Error) return true; } catch { return false; }
+  const t = tagOf(v);
+  return t == '[object Error]' || t == '[object DOMException]' || t == '[object Exception]';
+}
+
+export const cut = (s, n) => (s.length > n ? s.slice(0, n) + '\u2026' : s);
+
+/**
+ * A JSON-safe copy of any value: cycles become "[Circular]", depth and width are bounded, throwing
+ * getters and Proxies degrade to markers, BigInt/Symbol/functions become strings.
+ */
+export function norm(v, d = 3, seen = []) {
+  try {
+    switch (typeof v) {
+      case 'string': return cut(v, 2000);
+      case 'number': return isFinite(v) ? v : String(v);
+      case 'boolean': case 'undefined': return v;
+      case 'bigint': return v + 'n';
+      case 'symbol': return v.toString();
+      case 'function': return `[Function: ${get(v, 'name') || '<anonymous>'}]`;
+    }
+    if (v === null) return null;
+    if (seen.includes(v)) return '[Circular]';
+    // A budget over the whole value: wide and deep objects cost at most ~500 visited values.
+    if ((seen.n = (seen.n || 0) + 1) > 500) return '[\u2026]';
+    if (isErr(v)) return `${str(get(v, 'name'))}: ${str(get(v, 'message'))}`;
+    if (typeof get(v, 'nodeType') == 'number') return `[${get(v, 'nodeName')}]`;
+    const arr = Array.isArray(v);
+    const t = tagOf(v);
+    if (!arr && t != '[object Object]') return t == '[object Date]' ? v.toISOString() : t;
+    if (d <= 0) return arr ? '[Array]' : '[Object]';
+    seen.push(v);
+    const out = arr ? [] : {};
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length && i < 100; i++) {
+      let x;
+      try { x = v[keys[i]]; } catch { x = '[Throws]'; }
+      out[arr ? i : keys[i]] = norm(x, d - 1, seen);
+    }
+    seen.pop();
+    return out;
+  } catch {
+    return '[Unserializable]';
+  }
+}
+
+/** A readable string for any value; never throws. */
+export function str(v) {
+  if (typeof v == 'string') return v;
+  if (v === undefined) return 'undefined';
+  try {
+    const n = norm(v, 2);
+    return typeof n == 'string' ? n : JSON.stringify(n);
+  } catch {
+    return '[Unserializable]';
+  }
+}
+
+/** Does any of the strings match one of the patterns (string = substring, RegExp)? */
+export function matches(list, texts) {
+  if (!list) return false;
+  for (const p of list) {
+    for (const t of texts) {
+      try { if (typeof t == 'string' && (typeof p == 'string' ? t.includes(p) : t.search(p) >= 0)) return true; } catch {}
+    }
+  }
+  return false;
+}
+
+// Sentry's wording for the values that are not Errors, so issues read the same after a switch.
+function describe(v, rejection) {
+  if (rejection) return 'Non-Error promise rejection captured with value: ' + str(v);
+  if (v && typeof v == 'object') {
+    const t = tagOf(v);
+    if (t.endsWith('Event]')) return `Event \`${str(get(v, 'type'))}\` captured as exception`;
+    let keys;
+    try { keys = Object.keys(v).sort().slice(0, 10).join(', '); } catch {}
+    return `Object captured as exception with keys: ${keys || '[none]'}`;
+  }
+  return str(v);
+}
+
+function one(e, rejection) {
+  if (!isErr(e)) return { type: rejection ? 'UnhandledRejection' : 'Error', value: describe(e, rejection), synthetic: true };
+  let type = get(e, 'name');
+  if (typeof type != 'string' || !type) type = 'Error';
+  const ctor = get(get(e, 'constructor'), 'name');
+  if (type == 'Error' && typeof ctor == 'string' && ctor && ctor != 'Object') type = ctor;  // class X extends Error without name
+  const x = { type, value: cut(str(get(e, 'message') ?? ''), 16384) };
+  for (const k of ['stack', 'stacktrace']) {  // stacktrace: old Opera
+    const s = get(e, k);
+    if (typeof s == 'string') x[k] = cut(s, 262144);
+  }
+  const f = get(e, 'framesToPop');  // React's invariant(): frames of the helper, not of the bug
+  if (f > 0) x.framesToPop = f;
+  return x;
+}
+
+/**
+ * The thrown value followed by its `cause` chain and AggregateError members, as the core's
+ * exception inputs (bounded: 8 exceptions, 5 levels deep, cycles cut).
+ */
+export function exceptions(value, mechanism) {
+  const out = [];
+  const seen = [];
+  const rejection = mechanism.type == 'onunhandledrejection';
+  const visit = (v, parent, source, depth) => {
+    if (out.length >= 8 || depth > 5 || (v && typeof v == 'object' && seen.includes(v))) return;
+    seen.push(v);
+    const i = out.length;
+    const x = one(v, rejection && !i);
+    if (i) { x.parent = parent; x.mechanism = { type: 'chained', source }; } else x.mechanism = mechanism;
+    out.push(x);
+    if (!isErr(v)) return;
+    const errs = get(v, 'errors');
+    try { if (Array.isArray(errs)) for (let k = 0; k < errs.length && k < 8; k++) visit(errs[k], i, `errors[${k}]`, depth + 1); } catch {}
+    const c = get(v, 'cause');
+    if (c !== undefined) visit(c, i, 'cause', depth + 1);
+  };
+  visit(value, 0, '', 0);
+  return out;
+}
+
+/** The URL of the innermost frame of a stack (V8, SpiderMonkey and JavaScriptCore formats). */
+export function topUrl(stack) {
+  for (const l of String(stack || '').split('\n', 60)) {
+    const m = /^\s*at |@/.test(l) && /[a-z][\w+.-]*:\/\/[^\s()@]+/i.exec(l);
+    if (m) return m[0].replace(/(:\d+){1,2}$/, '');
+  }
+  return '';
+}
