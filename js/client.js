@@ -19,9 +19,12 @@ export class Client {
     this.pend = new Set();  // beforeSend promises in flight
     const tp = import('./transport.js').then((m) => {
       // (url: for transports that take the endpoint rather than the DSN)
-      this.tp = m.createTransport({ dsn: o.dsn, tunnel: o.tunnel, url: hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, batch: { maxEvents: t.maxEvents, maxAgeMs: t.maxAgeMs },
-        queueCap: t.queueCap, multiEvent: !!t.multiEvent, compress: t.compress, debug: !!o.debug,
-        onDrop: (r, n, cat) => (r && typeof r == 'object' ? hub.drop(r.reason, r.quantity, r.category) : hub.drop(r, n, cat)) });
+      this.tp = m.createTransport({ ...t, dsn: o.dsn, tunnel: o.tunnel, url: hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`,
+        batch: { maxEvents: t.maxEvents, maxAgeMs: t.maxAgeMs }, multiEvent: !!t.multiEvent, debug: !!o.debug,
+        onDrop: (r, n, cat) => {
+          if (r && typeof r == 'object') ({ reason: r, quantity: n, category: cat } = r);
+          if (n !== 0) hub.drop(r, n, cat);  // 0: a client report, which carries no events
+        } });
       if (this.tp.replayOffline) this.tp.replayOffline();
       this.schedule(0);
     });
@@ -174,7 +177,7 @@ export class Client {
   /** Sends the drops seen in JS (and, via the core, the core's own) as a client report. */
   report() {
     const c = this.core, tp = this.tp, h = this.h;
-    if (!c || !tp) return;
+    if (!c || !tp || (tp.isRateLimited && tp.isRateLimited('internal'))) return;  // keep the counts until it can go
     try {
       const d = Object.entries(h.dropped).map(([k, quantity]) => {
         const [reason, category] = k.split(':');

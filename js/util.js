@@ -98,15 +98,15 @@ export function matches(list, texts) {
 
 // Sentry's wording for the values that are not Errors, so issues read the same after a switch.
 function describe(v, rejection) {
-  if (rejection) return 'Non-Error promise rejection captured with value: ' + str(v);
+  const what = rejection ? 'promise rejection' : 'exception';
   if (v && typeof v == 'object') {
     const t = tagOf(v);
-    if (t.endsWith('Event]')) return `Event \`${str(get(v, 'type'))}\` captured as exception`;
+    if (t.endsWith('Event]')) return `Event \`${str(get(v, 'type'))}\` captured as ${what}`;
     let keys;
     try { keys = Object.keys(v).sort().slice(0, 10).join(', '); } catch {}
-    return `Object captured as exception with keys: ${keys || '[none]'}`;
+    return `Object captured as ${what} with keys: ${keys || '[object has no keys]'}`;
   }
-  return str(v);
+  return rejection ? 'Non-Error promise rejection captured with value: ' + str(v) : str(v);
 }
 
 function one(e, rejection) {
