@@ -546,7 +546,10 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   // frames cannot group them across engines; the failed request can (method + parameterized
   // origin and path), which also keeps different endpoints apart.
   const bool network = r.message_key == "fetch-failed" || r.message_key == "dynamic-import-failed";
-  std::string token = network ? std::string() : frame_token(top.frames, top.type, explain_frame);
+  // A thrown non-Error value has no stack of its own; where engines say it came from differs
+  // (V8 and SpiderMonkey name the script, JSC may not), so its description alone groups it.
+  const bool synthetic_value = top.synthetic && r.message_key != "script-error";
+  std::string token = network || synthetic_value ? std::string() : frame_token(top.frames, top.type, explain_frame);
   std::string strategy = "stack";
   if (network) {
     strategy = "request";
@@ -556,7 +559,7 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
     }
   } else if (!token.empty()) {
     parts.push_back(token);
-  } else if (!top.filename.empty()) {
+  } else if (!top.filename.empty() && !synthetic_value) {
     // No stack (e.g. an ErrorEvent without an error object): where it happened is all we have.
     strategy = "location";
     parts.push_back("at:" + normalize_file(top.filename));

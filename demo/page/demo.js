@@ -57,7 +57,8 @@ on('flush', () => Faultline.flush());
 // --- what the SDK did -------------------------------------------------------------------
 function status(text) { document.getElementById('status').textContent = text; }
 function render() {
-  const s = Faultline.getStats();
+  const s = Faultline.getStats() || {};
+  s.transport = s.transport || {};
   const dropped = Object.entries(s.dropped || {}).map(([k, v]) => `${k}: ${v}`).join(', ') || '0';
   const rows = [['core', s.core], ['captured', s.captured], ['sent as full events', s.queued], ['aggregated (counted, not re-sent)', s.aggregated],
     ['requests', s.transport.requests || 0], ['bytes sent', s.transport.bytes || 0], ['in offline queue (saved)', s.transport.offline_saved || 0], ['dropped', dropped]];

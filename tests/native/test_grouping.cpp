@@ -264,3 +264,12 @@ TEST(Grouping, NetworkFailuresGroupByTheFailedRequestNotByFrames) {
   EXPECT_NE(fp(other), fp(jsc)) << "different endpoints are different problems";
   EXPECT_EQ(parameterize_request("GET https://a.example/v2/items/0b6f8a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b/x?q=1"), "GET https://a.example/v<num>/items/<uuid>/x");
 }
+
+TEST(Grouping, ThrownNonErrorValuesGroupByDescriptionWhateverLocationTheEngineReports) {
+  ExceptionInput chrome, webkit;
+  chrome.synthetic = webkit.synthetic = true;
+  chrome.value = webkit.value = "Object captured as exception with keys: code, detail";
+  chrome.frames = parse_stack("Error: x\n    at http://h/demo/demo.js:26:3");
+  chrome.filename = "http://h/demo/demo.js";
+  EXPECT_EQ(fp(chrome), fp(webkit));
+}
