@@ -269,7 +269,7 @@ TEST(Grouping, ThrownNonErrorValuesGroupByDescriptionWhateverLocationTheEngineRe
   ExceptionInput chrome, webkit;
   chrome.synthetic = webkit.synthetic = true;
   chrome.value = webkit.value = "Object captured as exception with keys: code, detail";
-  chrome.frames = parse_stack("Error: x\n    at http://h/demo/demo.js:26:3");
+  chrome.frames = parse_stack("Error: x\n    at http://h/demo/demo.js:26:3").frames;
   chrome.filename = "http://h/demo/demo.js";
   EXPECT_EQ(fp(chrome), fp(webkit));
 }
