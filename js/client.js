@@ -7,6 +7,21 @@ import { G, log, get } from './util.js';
 
 export const SDK = { name: 'faultline.javascript.browser', version: '0.1.0' };
 const thenable = (x) => x && typeof x.then == 'function';
+const USER = ['id', 'email', 'username', 'name', 'segment', 'ip_address'];
+
+// Sentry's user: known fields are strings, `geo` an object, everything else belongs in `data`.
+function user(u) {
+  if (!u || typeof u != 'object') return u;
+  const out = {}, data = { ...(u.data && typeof u.data == 'object' ? u.data : {}) };
+  for (const k in u) {
+    const v = u[k];
+    if (USER.includes(k)) out[k] = v == null || typeof v == 'string' ? v : typeof v == 'object' ? JSON.stringify(v) : String(v);
+    else if (k == 'geo' && v && typeof v == 'object') out.geo = v;
+    else if (k != 'data') data[k] = v;
+  }
+  if (Object.keys(data).length) out.data = data;
+  return out;
+}
 const within = (p, ms) => Promise.race([p, new Promise((r) => setTimeout(r, ms))]);
 
 export class Client {
@@ -79,6 +94,7 @@ export class Client {
     try {
       const c = this.core;
       if (a === undefined) return c[m]();
+      for (const x of [a, a.scope]) if (x && x.user) x.user = user(x.user);
       const r = JSON.parse(c[m](JSON.stringify(a)));
       if (m != 'capture') {
         if (r.ok === false) log(this.o.debug, m, r.error);

@@ -297,7 +297,10 @@ export function withScope(cb) {
 const after = (h, f) => (h ? Promise.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)).catch(() => false) : Promise.resolve(false));
 
 /** Sends everything pending (aggregation summaries included); false if it did not finish in time. */
-export const flush = (ms = 2000) => after(c, (cl) => cl.flush(ms));
+export const flush = (ms = 2000) => {
+  const h = c;
+  return after(h, (cl) => !h.off && cl.flush(ms));
+};
 
 /** Flushes, then stops the SDK: hooks detach (wrappers pass through), the core is released. */
 export const close = (ms = 2000) => {

@@ -14,8 +14,13 @@ export function onError(c, e, ts) {
     const m = /^(?:uncaught (?:exception: )?)?(?:(\w*Error): )?([\s\S]*)$/i.exec(str(e.message || ''));
     ex = [{ type: (m && m[1]) || 'Error', value: m ? m[2] : '', synthetic: true, mechanism }];
   }
-  // Where the engine says it happened: used for a frame when the value carries no stack.
-  if (!isErr(err)) Object.assign(ex[0], { filename: str(e.filename || ''), lineno: +e.lineno || 0, colno: +e.colno || 0 });
+  // Where the engine says it happened, for a value that carries no stack: one frame, written as a
+  // V8 stack line so the core parses it like any other (the core only groups on filename/lineno).
+  if (!isErr(err) && e.filename) {
+    const x = ex[0];
+    Object.assign(x, { filename: str(e.filename), lineno: +e.lineno || 0, colno: +e.colno || 0 });
+    x.stack = `${x.type}: ${x.value}\n    at ${x.filename}:${x.lineno}:${x.colno}`;
+  }
   c.capture({ exceptions: ex }, err, ts);
 }
 

@@ -1,0 +1,154 @@
+// Test harness for the SDK's browser tests (Node side): a loopback HTTP server that serves the
+// repository's js/ and dist/ and the test pages, records every request and every envelope the SDK
+// delivers, and one headless Chromium per test file. Everything is bounded in time.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '../../../..');
+const PAGES = path.resolve(here, '..');
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+/** Splits an envelope into { header, items: [{ header, payload }] } honouring item lengths (bytes). */
+export function parseEnvelope(buf) {
+  if (!Buffer.isBuffer(buf)) buf = Buffer.from(buf, 'utf8');
+  let nl = buf.indexOf(0x0a);
+  const header = JSON.parse(buf.subarray(0, nl < 0 ? buf.length : nl).toString('utf8'));
+  const items = [];
+  let pos = nl < 0 ? buf.length : nl + 1;
+  while (pos < buf.length) {
+    nl = buf.indexOf(0x0a, pos);
+    const line = buf.subarray(pos, nl < 0 ? buf.length : nl).toString('utf8');
+    pos = nl < 0 ? buf.length : nl + 1;
+    if (!line.trim()) continue;
+    const ih = JSON.parse(line);
+    let end = typeof ih.length == 'number' ? pos + ih.length : buf.indexOf(0x0a, pos);
+    if (end < 0) end = buf.length;
+    const payload = buf.subarray(pos, end).toString('utf8');
+    pos = end + 1;
+    items.push({ header: ih, payload: JSON.parse(payload) });
+  }
+  return { header, items };
+}
+
+/**
+ * Starts a server on 127.0.0.1 (port 0). Options:
+ *   csp: Content-Security-Policy for HTML pages; blockWasm: .wasm requests get 404;
+ *   cors: answer CORS (for a "third party" origin).
+ * Routes: /js/*, /dist/*, /pages/* (static); POST /api/<project>/envelope/ (recorded);
+ *   /echo (200, JSON of the request headers); /status/<code>; /slow/<ms>.
+ */
+export async function startServer(opts = {}) {
+  const requests = [];
+  const envelopes = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url, 'http://x');
+      let body = Buffer.concat(chunks);
+      requests.push({ method: req.method, path: url.pathname, search: url.search, headers: req.headers });
+      const cors = opts.cors ? { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': '*' } : {};
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, cors);
+        return res.end();
+      }
+      if (/^\/api\/\w+\/envelope\/?$/.test(url.pathname) && req.method === 'POST') {
+        try {
+          if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
+          envelopes.push({ ...parseEnvelope(body), raw: body.toString('utf8'), query: url.search });
+        } catch (err) {
+          envelopes.push({ error: String(err), raw: body.toString('utf8') });
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json', ...cors });
+        return res.end('{}');
+      }
+      if (url.pathname === '/echo') {
+        res.writeHead(200, { 'Content-Type': 'application/json', ...cors });
+        return res.end(JSON.stringify(req.headers));
+      }
+      let m = /^\/status\/(\d+)$/.exec(url.pathname);
+      if (m) {
+        res.writeHead(+m[1], cors);
+        return res.end('status');
+      }
+      m = /^\/slow\/(\d+)$/.exec(url.pathname);
+      if (m) return setTimeout(() => { res.writeHead(200, cors); res.end('slow'); }, Math.min(+m[1], 5000));
+      let file = null;
+      if (url.pathname.startsWith('/js/') || url.pathname.startsWith('/dist/')) file = path.join(ROOT, url.pathname);
+      else if (url.pathname.startsWith('/pages/')) file = path.join(PAGES, url.pathname.slice(7));
+      if (file && file.endsWith('/')) file += 'index.html';
+      if (!file || !file.startsWith(ROOT) || !fs.existsSync(file) || fs.statSync(file).isDirectory() || (opts.blockWasm && file.endsWith('.wasm'))) {
+        res.writeHead(404, cors);
+        return res.end('not found');
+      }
+      const type = TYPES[path.extname(file)] || 'application/octet-stream';
+      const headers = { 'Content-Type': type, 'Cache-Control': 'no-store', ...cors };
+      if (opts.csp && type.startsWith('text/html')) headers['Content-Security-Policy'] = opts.csp;
+      res.writeHead(200, headers);
+      res.end(fs.readFileSync(file));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+  const origin = `http://127.0.0.1:${port}`;
+  const events = () => envelopes.flatMap((e) => (e.items || []).filter((i) => i.header.type === 'event').map((i) => i.payload));
+  const reports = () => envelopes.flatMap((e) => (e.items || []).filter((i) => i.header.type === 'client_report').map((i) => i.payload));
+  return {
+    port, origin, requests, envelopes, events, reports,
+    dsn: `http://testkey@127.0.0.1:${port}/7`,
+    async waitFor(pred, timeoutMs = 10000, what = 'condition') {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const v = pred();
+        if (v) return v;
+        if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+export async function launch() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60000 });
+}
+
+/**
+ * A fresh page (own context) that records the page's uncaught errors and console output, so tests
+ * can assert the SDK never threw into the page.
+ */
+export async function newPage(browser) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  const pageErrors = [];
+  const consoleMessages = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e && e.message)));
+  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
+  return { page, pageErrors, consoleMessages, close: () => ctx.close() };
+}
+
+/** Loads `pagePath` from `server` and initialises the SDK there with `options` (plus the server's DSN). */
+export async function initSdk(page, server, options = {}, pagePath = '/pages/sdk-basic/') {
+  await page.goto(server.origin + pagePath);
+  await page.evaluate(async ({ dsn, options }) => {
+    const F = await import('/js/index.js');
+    window.F = F;
+    F.init({ dsn, ...options });
+  }, { dsn: server.dsn, options });
+}
+
+/** Waits for the core to be ready in the page; returns 'wasm' / 'js-fallback' / ... */
+export function coreReady(page) {
+  return page.evaluate(() => window.F.ready(15000));
+}
+
+export const wasmBuilt = () => fs.existsSync(path.join(ROOT, 'dist/faultline.wasm')) && fs.existsSync(path.join(ROOT, 'dist/faultline-core.mjs'));
