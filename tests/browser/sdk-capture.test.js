@@ -3,7 +3,7 @@
 // reports, and hostile values. A loopback server serves the page and records the envelopes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, wasmBuilt } from './pages/sdk-common/harness.js';
+import { startServer, launch, newPage, wasmBuilt, scenario as run } from './pages/sdk-common/harness.js';
 import { validateEvent } from '../node/lib/schema.js';
 
 let browser;
@@ -16,23 +16,7 @@ after(async () => { await browser?.close(); });
 const top = (ev) => ev.exception.values.at(-1);
 const msg = (ev) => ev.logentry && ev.logentry.formatted;
 
-/**
- * A fresh server and page; `init` runs in the page (it may hold functions, so it is a function
- * of (dsn) evaluated there). Checks the WASM core is the one in use, then runs `fn`.
- */
-async function scenario({ server: serverOpts, init }, fn) {
-  const server = await startServer(serverOpts);
-  const p = await newPage(browser);
-  try {
-    await p.page.goto(server.origin + '/pages/sdk-basic/');
-    await p.page.evaluate(`(async () => { const F = await import('/js/index.js'); window.F = F; (${init})(F, ${JSON.stringify(server.dsn)}); })()`);
-    assert.equal(await p.page.evaluate(() => window.F.ready(15000)), 'wasm');
-    return await fn({ ...p, server, flush: () => p.page.evaluate(() => window.F.flush(5000)) });
-  } finally {
-    await p.close();
-    await server.close();
-  }
-}
+const scenario = (opts, fn) => run(browser, opts, fn);
 
 const basic = (extra = '') => `(F, dsn) => F.init({ dsn, release: 'app@2.0.0', environment: 'test', aggregation: { windowMs: 0 } ${extra} })`;
 

@@ -152,3 +152,27 @@ export function coreReady(page) {
 }
 
 export const wasmBuilt = () => fs.existsSync(path.join(ROOT, 'dist/faultline.wasm')) && fs.existsSync(path.join(ROOT, 'dist/faultline-core.mjs'));
+
+/**
+ * A fresh server and page for one test. `init` is the source of a function (F, dsn) run in the
+ * page after it loads `pagePath` (it may define beforeSend and the like); unless `core` is null,
+ * waits for the core and checks it is `core` ('wasm' by default). Then runs fn({ page, server,
+ * flush, pageErrors, consoleMessages }) and always cleans up.
+ */
+export async function scenario(browser, { server: serverOpts, init, pagePath = '/pages/sdk-basic/', core = 'wasm', context }, fn) {
+  const server = await startServer(serverOpts);
+  const p = await newPage(browser);
+  try {
+    if (context) await context(p.page.context(), server);
+    await p.page.goto(server.origin + pagePath);
+    if (init) await p.page.evaluate(`(async () => { const F = await import('/js/index.js'); window.F = F; (${init})(F, ${JSON.stringify(server.dsn)}); })()`);
+    if (core) {
+      const got = await p.page.evaluate(() => window.F.ready(15000));
+      if (got !== core) throw new Error(`expected the ${core} core, got ${got}`);
+    }
+    return await fn({ ...p, server, flush: () => p.page.evaluate(() => window.F.flush(5000)) });
+  } finally {
+    await p.close();
+    await server.close();
+  }
+}
