@@ -37,6 +37,7 @@ export function parseEnvelope(buf) {
 /**
  * Starts a server on 127.0.0.1 (port 0). Options:
  *   csp: Content-Security-Policy for HTML pages; blockWasm: .wasm requests get 404;
+ *   delayWasmMs: .wasm responses are held back this long (keeps the core "not ready");
  *   cors: answer CORS (for a "third party" origin).
  * Routes: /js/*, /dist/*, /pages/* (static); POST /api/<project>/envelope/ (recorded);
  *   /echo (200, JSON of the request headers); /status/<code>; /slow/<ms>.
@@ -88,8 +89,12 @@ export async function startServer(opts = {}) {
       const type = TYPES[path.extname(file)] || 'application/octet-stream';
       const headers = { 'Content-Type': type, 'Cache-Control': 'no-store', ...cors };
       if (opts.csp && type.startsWith('text/html')) headers['Content-Security-Policy'] = opts.csp;
-      res.writeHead(200, headers);
-      res.end(fs.readFileSync(file));
+      const serve = () => {
+        res.writeHead(200, headers);
+        res.end(fs.readFileSync(file));
+      };
+      if (opts.delayWasmMs && file.endsWith('.wasm')) return setTimeout(serve, opts.delayWasmMs);
+      serve();
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
