@@ -3,7 +3,7 @@
 // every operation (bounded). It loads the WASM core (or, when WASM cannot load, the JS fallback
 // core), replays the queue in order, decides when to drain the core into envelopes, runs
 // beforeSend on the final events, sends client reports, and implements flush/close.
-import { G, log, get } from './util.js';
+import { G, log, get, str, cut, norm, isErr, tagOf, matches } from './util.js';
 
 export const SDK = { name: 'faultline.javascript.browser', version: '0.1.0' };
 const thenable = (x) => x && typeof x.then == 'function';
@@ -23,6 +23,69 @@ function user(u) {
   return out;
 }
 const within = (p, ms) => Promise.race([p, new Promise((r) => setTimeout(r, ms))]);
+
+// Sentry's wording for the values that are not Errors, so issues read the same after a switch.
+function describe(v, rejection) {
+  const what = rejection ? 'promise rejection' : 'exception';
+  if (v && typeof v == 'object') {
+    const t = tagOf(v);
+    if (t.endsWith('Event]')) return `Event \`${str(get(v, 'type'))}\` captured as ${what}`;
+    let keys;
+    try { keys = Object.keys(v).sort().slice(0, 10).join(', '); } catch {}
+    return `Object captured as ${what} with keys: ${keys || '[object has no keys]'}`;
+  }
+  return rejection ? 'Non-Error promise rejection captured with value: ' + str(v) : str(v);
+}
+
+function one(e, rejection) {
+  if (!isErr(e)) return { type: rejection ? 'UnhandledRejection' : 'Error', value: describe(e, rejection), synthetic: true };
+  let type = get(e, 'name');
+  if (typeof type != 'string' || !type) type = 'Error';
+  const ctor = get(get(e, 'constructor'), 'name');
+  if (type == 'Error' && typeof ctor == 'string' && ctor && ctor != 'Object') type = ctor;  // class X extends Error without name
+  const x = { type, value: cut(str(get(e, 'message') ?? ''), 16384) };
+  for (const k of ['stack', 'stacktrace']) {  // stacktrace: old Opera
+    const s = get(e, k);
+    if (typeof s == 'string') x[k] = cut(s, 262144);
+  }
+  const f = get(e, 'framesToPop');  // React's invariant(): frames of the helper, not of the bug
+  if (f > 0) x.framesToPop = f;
+  return x;
+}
+
+/**
+ * The thrown value followed by its `cause` chain and AggregateError members, as the core's
+ * exception inputs (bounded: 8 exceptions, 5 levels deep, cycles cut).
+ */
+export function exceptions(value, mechanism) {
+  const out = [];
+  const seen = [];
+  const rejection = mechanism.type == 'onunhandledrejection';
+  const visit = (v, parent, source, depth) => {
+    if (out.length >= 8 || depth > 5 || (v && typeof v == 'object' && seen.includes(v))) return;
+    seen.push(v);
+    const i = out.length;
+    const x = one(v, rejection && !i);
+    if (i) { x.parent = parent; x.mechanism = { type: 'chained', source }; } else x.mechanism = mechanism;
+    out.push(x);
+    if (!isErr(v)) return;
+    const errs = get(v, 'errors');
+    try { if (Array.isArray(errs)) for (let k = 0; k < errs.length && k < 8; k++) visit(errs[k], i, `errors[${k}]`, depth + 1); } catch {}
+    const c = get(v, 'cause');
+    if (c !== undefined) visit(c, i, 'cause', depth + 1);
+  };
+  visit(value, 0, '', 0);
+  return out;
+}
+
+/** The URL of the innermost frame of a stack (V8, SpiderMonkey and JavaScriptCore formats). */
+export function topUrl(stack) {
+  for (const l of String(stack || '').split('\n', 60)) {
+    const m = /^\s*at |@/.test(l) && /[a-z][\w+.-]*:\/\/[^\s()@]+/i.exec(l);
+    if (m) return m[0].replace(/(:\d+){1,2}$/, '');
+  }
+  return '';
+}
 
 export class Client {
   constructor(hub) {
@@ -95,6 +158,7 @@ export class Client {
       const c = this.core;
       if (a === undefined) return c[m]();
       for (const x of [a, a.scope]) if (x && x.user) x.user = user(x.user);
+      if (m == 'capture' && this.build(a)) return;
       const r = JSON.parse(c[m](JSON.stringify(a)));
       if (m != 'capture') {
         if (r.ok === false) log(this.o.debug, m, r.error);
@@ -113,6 +177,36 @@ export class Client {
       }
     } catch (e) {
       h.fail(e);
+    }
+  }
+
+  /**
+   * Completes a capture input: the thrown value becomes the exception inputs, then ignoreErrors,
+   * denyUrls and allowUrls apply. Returns true when the event is filtered out (counted).
+   */
+  build(a) {
+    const h = this.h, o = this.o;
+    if ('raw' in a) {
+      const v = a.raw;
+      a.exceptions = exceptions(v, a.mechanism);
+      if (!isErr(v) && v && typeof v == 'object') a.extra = { ...a.extra, __serialized__: norm(v) };
+      delete a.raw;
+      delete a.mechanism;
+    }
+    const x = a.exceptions && a.exceptions[0];
+    if (x && a.loc && !x.stack) {
+      // One frame where the engine says it happened, written as a V8 stack line for the core's parser.
+      [x.filename, x.lineno, x.colno] = a.loc;
+      x.stack = `${x.type}: ${x.value}\n    at ${a.loc.join(':')}`;
+    }
+    delete a.loc;
+    const url = x && (topUrl(x.stack) || x.filename);
+    if (matches(o.ignoreErrors, x ? [`${x.type}: ${x.value}`, x.value] : [a.message]) ||
+        (url && (matches(o.denyUrls, [url]) || (o.allowUrls && o.allowUrls.length && !matches(o.allowUrls, [url]))))) {
+      h.n.captured--;
+      h.orig.delete(a.event_id);
+      h.drop('event_processor');
+      return true;
     }
   }
 

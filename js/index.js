@@ -5,7 +5,7 @@
 // operation is queued (bounded) and replayed in order. If WASM cannot load, the JS fallback core
 // takes over. Nothing here throws into the page: every entry point and hook is guarded, internal
 // failures are counted (getStats().internal_errors) and logged with `debug: true`.
-import { G, log, hex, get, norm, str, cut, matches, topUrl, isErr, exceptions } from './util.js';
+import { G, log, hex, get, norm, str, cut, matches, isErr } from './util.js';
 import { install as errorHooks, onError, onRejection } from './hooks/errors.js';
 import { install as httpHooks } from './hooks/http.js';
 import { install as consoleHook } from './hooks/console.js';
@@ -118,7 +118,10 @@ class Hub {
     }
   }
 
-  /** input: {exceptions} or {message}, plus scope/extra; original: the thrown value. */
+  /**
+   * input: {raw, mechanism} (a thrown value; client.js builds the exceptions), {exceptions} or
+   * {message}, plus scope/extra; original: the thrown value, for beforeSend's hint.
+   */
   capture(input, original, ts) {
     const o = this.o, id = hex(16);
     if (this.off) return id;
@@ -126,14 +129,9 @@ class Hub {
       if (this.seen.has(original)) return id;  // captured, then rethrown to onerror: one event
       this.seen.add(original);
     }
-    const x = input.exceptions && input.exceptions[0];
-    const url = x && (topUrl(x.stack) || x.filename);
+    // Sampling and rate limits are decided now; ignoreErrors/allowUrls/denyUrls when the event is built.
     const tp = this.cl && this.cl.tp;
-    const reason = matches(o.ignoreErrors, x ? [`${x.type}: ${x.value}`, x.value] : [input.message]) ||
-      (url && (matches(o.denyUrls, [url]) || (o.allowUrls && o.allowUrls.length && !matches(o.allowUrls, [url]))))
-      ? 'event_processor'
-      : Math.random() >= (o.sampleRate ?? 1) ? 'sample_rate'
-      : tp && tp.isRateLimited && tp.isRateLimited('error') ? 'ratelimit_backoff' : 0;
+    const reason = Math.random() >= (o.sampleRate ?? 1) ? 'sample_rate' : tp && tp.isRateLimited && tp.isRateLimited('error') ? 'ratelimit_backoff' : 0;
     if (reason) {
       this.drop(reason);
       return id;
@@ -183,8 +181,9 @@ const guard = (f) => function () {
   try { return f.apply(this, arguments); } catch (e) { if (c) c.fail(e); }
 };
 
-// The scope setters, writing a patch through `put` (the core's current scope, or a per-call patch).
-function scope(put) {
+// The scope setters, writing a patch through `put` (the core's current scope, or a per-call patch);
+// chainable (`self`) on the scope objects handed to callbacks, returning nothing at the top level.
+function scope(put, self) {
   const s = {
     setUser: (u) => put({ user: u == null ? null : norm(u) }),
     setTag: (k, v) => put({ tags: { [str(k)]: norm(v, 0) } }),
@@ -199,12 +198,16 @@ function scope(put) {
   };
   for (const k in s) {
     const f = s[k];
-    s[k] = guard(function () { f.apply(null, arguments); return s; });
+    s[k] = guard(function () {
+      f.apply(null, arguments);
+      if (self) return s;
+    });
   }
   return s;
 }
 
-const S = scope((p) => c && c.call('setScope', p));
+const put = (p) => c && c.call('setScope', p);
+const S = scope(put, 1);
 
 // captureContext: a level, an object {tags, extra, user, contexts, level, fingerprint}, or a
 // function receiving a scope, as in Sentry. Becomes the per-capture scope patch.
@@ -213,7 +216,7 @@ function context(ctx) {
   const p = {};
   if (typeof ctx == 'function') {
     try {
-      ctx(scope((x) => { for (const k in x) p[k] = p[k] && typeof x[k] == 'object' && !Array.isArray(x[k]) ? { ...p[k], ...x[k] } : x[k]; }));
+      ctx(scope((x) => { for (const k in x) p[k] = p[k] && typeof x[k] == 'object' && !Array.isArray(x[k]) ? { ...p[k], ...x[k] } : x[k]; }, 1));
     } catch (e) {
       c.fail(e);
     }
@@ -266,21 +269,14 @@ export const captureException = guard((e, ctx) => {
   if (!c) return;
   let v = e;
   try { if (typeof ErrorEvent == 'function' && e instanceof ErrorEvent && e.error != null) v = e.error; } catch {}
-  const input = { exceptions: exceptions(v, { type: 'generic', handled: true }), ...context(ctx) };
-  if (!isErr(v) && v && typeof v == 'object') input.extra = { __serialized__: norm(v) };
-  return c.capture(input, v);
+  return c.capture({ raw: v, mechanism: { type: 'generic', handled: true }, ...context(ctx) }, v);
 });
 
 export const captureMessage = guard((msg, ctx) => c && c.capture({ message: cut(str(msg), 16384), ...context(ctx) }));
 
 export const addBreadcrumb = guard((b) => { if (c && b && typeof b == 'object') c.crumb(b); });
 
-export const setUser = (u) => { S.setUser(u); };
-export const setTag = (k, v) => { S.setTag(k, v); };
-export const setTags = (t) => { S.setTags(t); };
-export const setContext = (k, v) => { S.setContext(k, v); };
-export const setExtra = (k, v) => { S.setExtra(k, v); };
-export const setExtras = (x) => { S.setExtras(x); };
+export const { setUser, setTag, setTags, setContext, setExtra, setExtras } = scope(put);
 
 /** Runs cb with a scope of its own (pushed before, popped after; the callback's own errors pass). */
 export function withScope(cb) {

@@ -23,13 +23,12 @@ export function get(o, k) {
   try { return o[k]; } catch {}
 }
 
-const tagOf = (v) => { try { return Object.prototype.toString.call(v); } catch { return '[object Object]'; } };
+export const tagOf = (v) => { try { return Object.prototype.toString.call(v); } catch { return '[object Object]'; } };
 
 export function isErr(v) {
   if (!v || typeof v != 'object') return false;
   try { if (v instanceof Error) return true; } catch { return false; }
-  const t = tagOf(v);
-  return t == '[object Error]' || t == '[object DOMException]' || t == '[object Exception]';
+  return /^\[object (Error|DOMException|Exception)\]$/.test(tagOf(v));  // also Errors from other frames
 }
 
 export const cut = (s, n) => (s.length > n ? s.slice(0, n) + '\u2026' : s);
@@ -94,67 +93,4 @@ export function matches(list, texts) {
     }
   }
   return false;
-}
-
-// Sentry's wording for the values that are not Errors, so issues read the same after a switch.
-function describe(v, rejection) {
-  const what = rejection ? 'promise rejection' : 'exception';
-  if (v && typeof v == 'object') {
-    const t = tagOf(v);
-    if (t.endsWith('Event]')) return `Event \`${str(get(v, 'type'))}\` captured as ${what}`;
-    let keys;
-    try { keys = Object.keys(v).sort().slice(0, 10).join(', '); } catch {}
-    return `Object captured as ${what} with keys: ${keys || '[object has no keys]'}`;
-  }
-  return rejection ? 'Non-Error promise rejection captured with value: ' + str(v) : str(v);
-}
-
-function one(e, rejection) {
-  if (!isErr(e)) return { type: rejection ? 'UnhandledRejection' : 'Error', value: describe(e, rejection), synthetic: true };
-  let type = get(e, 'name');
-  if (typeof type != 'string' || !type) type = 'Error';
-  const ctor = get(get(e, 'constructor'), 'name');
-  if (type == 'Error' && typeof ctor == 'string' && ctor && ctor != 'Object') type = ctor;  // class X extends Error without name
-  const x = { type, value: cut(str(get(e, 'message') ?? ''), 16384) };
-  for (const k of ['stack', 'stacktrace']) {  // stacktrace: old Opera
-    const s = get(e, k);
-    if (typeof s == 'string') x[k] = cut(s, 262144);
-  }
-  const f = get(e, 'framesToPop');  // React's invariant(): frames of the helper, not of the bug
-  if (f > 0) x.framesToPop = f;
-  return x;
-}
-
-/**
- * The thrown value followed by its `cause` chain and AggregateError members, as the core's
- * exception inputs (bounded: 8 exceptions, 5 levels deep, cycles cut).
- */
-export function exceptions(value, mechanism) {
-  const out = [];
-  const seen = [];
-  const rejection = mechanism.type == 'onunhandledrejection';
-  const visit = (v, parent, source, depth) => {
-    if (out.length >= 8 || depth > 5 || (v && typeof v == 'object' && seen.includes(v))) return;
-    seen.push(v);
-    const i = out.length;
-    const x = one(v, rejection && !i);
-    if (i) { x.parent = parent; x.mechanism = { type: 'chained', source }; } else x.mechanism = mechanism;
-    out.push(x);
-    if (!isErr(v)) return;
-    const errs = get(v, 'errors');
-    try { if (Array.isArray(errs)) for (let k = 0; k < errs.length && k < 8; k++) visit(errs[k], i, `errors[${k}]`, depth + 1); } catch {}
-    const c = get(v, 'cause');
-    if (c !== undefined) visit(c, i, 'cause', depth + 1);
-  };
-  visit(value, 0, '', 0);
-  return out;
-}
-
-/** The URL of the innermost frame of a stack (V8, SpiderMonkey and JavaScriptCore formats). */
-export function topUrl(stack) {
-  for (const l of String(stack || '').split('\n', 60)) {
-    const m = /^\s*at |@/.test(l) && /[a-z][\w+.-]*:\/\/[^\s()@]+/i.exec(l);
-    if (m) return m[0].replace(/(:\d+){1,2}$/, '');
-  }
-  return '';
 }

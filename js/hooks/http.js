@@ -51,7 +51,7 @@ export function install(c, on) {
   const X = G.XMLHttpRequest;
   if (on('xhr') && X) {
     const P = X.prototype;
-    const info = new WeakMap();
+    const info = new WeakMap(), hooked = new WeakSet();
     const setHeader = P.setRequestHeader;
     c.wrap(P, 'open', (orig) => function open(method, url) {
       try { info.set(this, { m: String(method).toUpperCase(), u: str(url), h: {} }); } catch (e) { c.fail(e); }
@@ -68,10 +68,13 @@ export function install(c, on) {
           const h = c.traceHeaders(d.u);
           // setRequestHeader appends to a header the app already set, as Headers.append does.
           if (h) c.addHeaders(h, (k) => d.h[k], (k, v) => setHeader.call(this, k, v));
-          const t0 = performance.now();
-          this.addEventListener('loadend', () => {
-            try { crumb(c, 'xhr', d.m, d.u, t0, this.status); } catch (e) { c.fail(e); }
-          });
+          d.t = performance.now();
+          if (!hooked.has(this)) {  // an XHR object may be reused: one listener, reading the current request
+            hooked.add(this);
+            this.addEventListener('loadend', () => {
+              try { const d = info.get(this); if (d.t) crumb(c, 'xhr', d.m, d.u, d.t, this.status); } catch (e) { c.fail(e); }
+            });
+          }
         }
       } catch (e) {
         c.fail(e);

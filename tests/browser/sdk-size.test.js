@@ -1,0 +1,39 @@
+// The performance budget: the JS a page must load before it can capture (js/index.js, util.js and
+// the hooks, minified) stays within 6 KiB gzip; the client, the transport, the JS fallback and the
+// WASM core are only imported lazily; the loader snippet is tiny and imports nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { build } from 'esbuild';
+import { ROOT } from './pages/sdk-common/harness.js';
+
+async function bundle(entry) {
+  const out = await build({ entryPoints: [path.join(ROOT, entry)], bundle: true, minify: true, format: 'esm', write: false, logLevel: 'silent',
+    metafile: true, external: ['./client.js', './transport.js', './fallback.js', '../dist/*'] });
+  const code = out.outputFiles[0].contents;
+  return { code: Buffer.from(code).toString('utf8'), gzip: zlib.gzipSync(code, { level: 9 }).length, inputs: Object.keys(out.metafile.inputs) };
+}
+
+test('what a page loads before it can capture is at most 6 KiB gzip, and the rest loads lazily', async () => {
+  const { code, gzip, inputs } = await bundle('js/index.js');
+  assert.ok(gzip <= 6 * 1024, `critical path is ${gzip} bytes gzip`);
+  assert.deepEqual(inputs.map((f) => path.relative('js', f)).sort(),
+    ['hooks/console.js', 'hooks/dom.js', 'hooks/errors.js', 'hooks/history.js', 'hooks/http.js', 'index.js', 'util.js']);
+  assert.match(code, /import\("\.\/client\.js"\)/, 'client.js is a dynamic import');
+  assert.doesNotMatch(code, /^import |[;}]import [{*\w]/m, 'no static imports remain');
+  const client = fs.readFileSync(path.join(ROOT, 'js/client.js'), 'utf8');
+  for (const lazy of ['./transport.js', './fallback.js', '../dist/faultline-core.mjs']) {
+    assert.ok(client.includes(`import('${lazy}')`), `${lazy} is imported lazily by client.js`);
+    assert.ok(!new RegExp(`^import .* from '${lazy.replace(/\./g, '\\.')}'`, 'm').test(client));
+  }
+});
+
+test('the loader snippet is tiny, imports nothing and runs as a classic script', async () => {
+  const src = fs.readFileSync(path.join(ROOT, 'js/loader.js'), 'utf8');
+  assert.doesNotMatch(src, /\bimport\b|\bexport\b/);
+  const { gzip } = await bundle('js/loader.js');
+  assert.ok(gzip <= 512, `loader is ${gzip} bytes gzip`);
+  new Function(src);  // parses as a classic script
+});
