@@ -355,7 +355,8 @@ export async function startCollector(opts = {}) {
     throw new HttpError(405, 'method not allowed', 'bad_method');
   }
 
-  const server = http.createServer((req, res) => {
+  // Slow-loris guard: headers within 10 s, the whole request within 30 s, checked every second.
+  const server = http.createServer({ headersTimeout: 10000, requestTimeout: 30000, connectionsCheckingInterval: 1000 }, (req, res) => {
     handle(req, res).catch((err) => {
       const status = err instanceof HttpError ? err.status : 500;
       reject(err instanceof HttpError ? err.reason : 'internal');
@@ -363,9 +364,6 @@ export async function startCollector(opts = {}) {
       if (!res.headersSent && !res.destroyed) send(res, status, { detail: err.message || 'error' });
     });
   });
-  // Slow-loris guard: a client must send its headers and body within these bounds.
-  server.headersTimeout = 10000;
-  server.requestTimeout = 30000;
   server.keepAliveTimeout = 5000;
   await new Promise((resolve, reject2) => {
     server.once('error', reject2);
