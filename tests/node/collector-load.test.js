@@ -61,6 +61,7 @@ test('a slow-loris client that never finishes its headers is cut off and others 
   const c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: 'k' } } });
   const net = await import('node:net');
   const sock = net.connect(c.port, '127.0.0.1');
+  sock.resume(); // consume the server's 408 so 'close' can fire
   const closed = new Promise((resolve) => sock.on('close', resolve));
   sock.write('POST /api/1/envelope/?sentry_key=k HTTP/1.1\r\nHost: x\r\n');  // and then nothing
   const res = await fetch(`${c.url}/__stats`);
