@@ -309,7 +309,7 @@ export const close = (ms = 2000) => {
 export const lastEventId = () => (c ? c.last : undefined);
 
 /** Counters for dashboards and tests (not part of Sentry's API). */
-export const getStats = () => (c ? (c.cl ? c.cl.stats() : { ...c.n, core: c.mode, early: c.q.length }) : {});
+export const getStats = () => (c ? (c.cl ? c.cl.stats() : { ...c.n, core: c.mode, early: c.q.length, transport: {} }) : {});
 
 /** Resolves with the core in use ('wasm', 'js-fallback', 'failed', 'loading', 'disabled'). */
 export const ready = (ms = 10000) => {
