@@ -119,6 +119,9 @@ export class Client {
         const url = o.wasmUrl || (o.locateFile ? o.locateFile('faultline.wasm', '') : new URL('../dist/faultline.wasm', import.meta.url).href);
         m.default({
           print: say, printErr: say,
+          // Given locateFile, the glue never derives the URL from import.meta.url, which is empty
+          // in the single-file script-tag build.
+          locateFile: () => url,
           instantiateWasm: (imports, done) => {
             Promise.resolve(url).then((u) => hub.fetch.call(G, u, { credentials: 'same-origin' }))
               .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(Error(`${url}: HTTP ${r.status}`))))

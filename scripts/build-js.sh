@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the script-tag bundle: dist/faultline.iife.js (global `Faultline`), with faultline.wasm beside it.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+[ -f dist/faultline.wasm ] || bash scripts/build.sh wasm
+npx --no-install esbuild js/iife.js --bundle --minify --format=iife --global-name=Faultline \
+  --target=es2019 --log-level=error --outfile=dist/faultline.iife.js
+echo "[build-js] dist/faultline.iife.js $(wc -c < dist/faultline.iife.js) bytes, gzip -9 $(gzip -9c dist/faultline.iife.js | wc -c)"
