@@ -143,6 +143,7 @@ std::string Client::configure(std::string_view options_json) {
     aggregator_ = Aggregator(next.aggregation);
   }
   opts_ = std::move(next);
+  signature_cache_.clear();  // grouping options may have changed
   crumbs_.set_capacity(opts_.max_breadcrumbs);
   scrubber_ = Scrubber(opts_.scrub);
   options_error_ = problems;
@@ -215,9 +216,17 @@ std::string Client::capture(std::string_view input_json) {
   const double now_ms = ts * 1000.0;
   last_timestamp_ = ts;
 
-  // 1. Exceptions: parse stacks, classify frames, group.
+  // 1. Exceptions. Stacks are parsed only when needed: a repeat of an error seen before (same
+  //    texts, same options) takes its fingerprint from the signature cache.
   std::vector<ExceptionInput> chain;
+  std::vector<std::string> stacks, stacktraces;
+  std::vector<size_t> pops;
   std::vector<json> mechanisms, parents;
+  uint64_t sig = 0xCBF29CE484222325ULL;
+  auto mix = [&sig](std::string_view t) {
+    for (unsigned char ch : t) sig = (sig ^ ch) * 0x100000001B3ULL;
+    sig = (sig ^ 0xFF) * 0x100000001B3ULL;  // separator
+  };
   const json* exc = get_field(in, "exceptions");
   if (exc && exc->is_array()) {
     for (const auto& e : *exc) {
@@ -233,11 +242,8 @@ std::string Client::capture(std::string_view input_json) {
       std::string stacktrace = get_string(e, "stacktrace");
       if (stack.size() > opts_.max_stack_bytes) stack.resize(opts_.max_stack_bytes);
       if (stacktrace.size() > opts_.max_stack_bytes) stacktrace.resize(opts_.max_stack_bytes);
-      if (!stack.empty() || !stacktrace.empty()) x.frames = parse_stack(stack, x.value, stacktrace).frames;
-      // React's framesToPop: the innermost N frames belong to an invariant() helper, not the bug.
       double pop = get_number(e, "framesToPop", 0);
-      if (pop >= 1 && pop < 1000) x.frames.resize(x.frames.size() > static_cast<size_t>(pop) ? x.frames.size() - static_cast<size_t>(pop) : 0);
-      classify_frames(x.frames, opts_.grouping);
+      pops.push_back(pop >= 1 && pop < 1000 ? static_cast<size_t>(pop) : 0);
       x.filename = text_field(e, "filename", 1024);
       x.lineno = int_field(e, "lineno");
       x.colno = int_field(e, "colno");
@@ -247,6 +253,12 @@ std::string Client::capture(std::string_view input_json) {
       mechanisms.push_back(m && m->is_object() ? *m : json::object());
       const json* p = get_field(e, "parent");
       parents.push_back(p && p->is_number_unsigned() ? *p : json());
+      for (std::string_view part : {std::string_view(x.type), std::string_view(x.value), std::string_view(stack),
+                                    std::string_view(stacktrace), std::string_view(x.filename), std::string_view(x.request)})
+        mix(part);
+      mix(std::to_string(pops.back()) + (x.synthetic ? "s" : "e") + std::to_string(x.lineno));
+      stacks.push_back(std::move(stack));
+      stacktraces.push_back(std::move(stacktrace));
       chain.push_back(std::move(x));
     }
   }
@@ -266,15 +278,43 @@ std::string Client::capture(std::string_view input_json) {
   std::vector<std::string> user_fp = scope.fingerprint;
   if (const json* f = get_field(in, "fingerprint"); f && f->is_array()) user_fp = string_list(*f);
 
-  GroupingResult g = is_message ? compute_message_grouping(message, opts_.grouping)
-                                : compute_grouping(chain, opts_.grouping);
-  std::string fingerprint = user_fp.empty() ? g.fingerprint : apply_fingerprint_override(g, user_fp);
+  mix(is_message ? message : std::string_view("exception"));
+  for (const auto& f : user_fp) mix(f);
+
+  // Parses the stacks and computes the grouping (what a cache hit saves).
+  GroupingResult g;
+  bool grouped = false;
+  auto group_now = [&] {
+    if (grouped) return;
+    grouped = true;
+    for (size_t k = 0; k < chain.size(); ++k) {
+      ExceptionInput& x = chain[k];
+      if (!stacks[k].empty() || !stacktraces[k].empty()) x.frames = parse_stack(stacks[k], x.value, stacktraces[k]).frames;
+      // React's framesToPop: the innermost N frames belong to an invariant() helper, not the bug.
+      if (pops[k]) x.frames.resize(x.frames.size() > pops[k] ? x.frames.size() - pops[k] : 0);
+      classify_frames(x.frames, opts_.grouping);
+    }
+    g = is_message ? compute_message_grouping(message, opts_.grouping) : compute_grouping(chain, opts_.grouping);
+  };
+  std::string fingerprint, title;
+  auto cached = signature_cache_.find(sig);
+  if (cached != signature_cache_.end()) {
+    fingerprint = cached->second.first;
+    title = cached->second.second;
+  } else {
+    group_now();
+    fingerprint = user_fp.empty() ? g.fingerprint : apply_fingerprint_override(g, user_fp);
+    title = g.title;
+    if (signature_cache_.size() >= kSignatureCacheSize) signature_cache_.clear();
+    signature_cache_.emplace(sig, std::make_pair(fingerprint, title));
+  }
 
   // 2. Aggregation: repeats inside the window are counted, not built.
-  if (aggregator_.record(fingerprint, g.title, now_ms) == Decision::Counted) {
+  if (aggregator_.record(fingerprint, title, now_ms) == Decision::Counted) {
     ++aggregated_;
-    return dump_json(json{{"status", "aggregated"}, {"fingerprint", fingerprint}});
+    return "{\"status\":\"aggregated\",\"fingerprint\":\"" + fingerprint + "\"}";
   }
+  group_now();
 
   // 3. Build the full event.
   std::string event_id = get_string(in, "event_id");

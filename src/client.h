@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +80,9 @@ class Client {
   std::map<std::string, uint64_t> unreported_;  // drops not yet sent in a client report
   uint64_t captured_ = 0, queued_ = 0, aggregated_ = 0, sent_events_ = 0, summaries_ = 0;
   double last_timestamp_ = 0;
+  // Signature of a capture's raw texts -> (fingerprint, title): repeats skip parsing and grouping.
+  static constexpr size_t kSignatureCacheSize = 256;
+  std::unordered_map<uint64_t, std::pair<std::string, std::string>> signature_cache_;
 };
 
 // One-shot helpers behind `faultline parse-stack` and `faultline fingerprint` (one NDJSON line in,
