@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import Ajv from 'ajv';
+import { parseEnvelope as parseCollectorEnvelope } from '../../../demo/collector/server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -25,31 +26,8 @@ export function validateEvent(event) {
   return ok ? [] : validate.errors.map((e) => `${e.instancePath || '/'} ${e.message}`);
 }
 
-/** Splits an envelope into { header, items: [{ header, payload }] } honouring `length`. */
+/** Splits an envelope into { header, items: [{ header, payload }] } with the collector's parser. */
 export function parseEnvelope(body) {
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-  let pos = buf.indexOf(0x0a);
-  const header = JSON.parse(buf.subarray(0, pos < 0 ? buf.length : pos).toString('utf8'));
-  const items = [];
-  pos = pos < 0 ? buf.length : pos + 1;
-  while (pos < buf.length) {
-    let nl = buf.indexOf(0x0a, pos);
-    if (nl < 0) nl = buf.length;
-    const line = buf.subarray(pos, nl).toString('utf8');
-    pos = nl + 1;
-    if (!line.trim()) continue;
-    const ih = JSON.parse(line);
-    let payload;
-    if (typeof ih.length === 'number') {
-      payload = buf.subarray(pos, pos + ih.length).toString('utf8');
-      pos += ih.length + 1;
-    } else {
-      let end = buf.indexOf(0x0a, pos);
-      if (end < 0) end = buf.length;
-      payload = buf.subarray(pos, end).toString('utf8');
-      pos = end + 1;
-    }
-    items.push({ header: ih, payload });
-  }
-  return { header, items };
+  const env = parseCollectorEnvelope(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
+  return { header: env.header, items: env.items.map((i) => ({ header: i.header, payload: i.payload.toString('utf8') })) };
 }
