@@ -43,3 +43,18 @@ test('unknown command exits 2 with usage', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /usage: faultline/);
 });
+
+test('fingerprint gives one fingerprint for the same bug captured in V8, SpiderMonkey and JavaScriptCore', () => {
+  // Captured on this machine with node, gjs and jsc: loadCart() reading .items of a null cart.
+  const lines = [
+    { type: 'TypeError', value: "Cannot read properties of null (reading 'items')",
+      stack: "TypeError: Cannot read properties of null (reading 'items')\n    at loadCart (/tmp/fault2.js:2:44)\n    at checkout (/tmp/fault2.js:3:34)\n    at onBuy (/tmp/fault2.js:4:27)" },
+    { type: 'TypeError', value: 'user.cart is null', stack: 'loadCart@/tmp/fault2.js:2:27\ncheckout@/tmp/fault2.js:3:34\nonBuy@/tmp/fault2.js:4:27\n' },
+    { type: 'TypeError', value: "null is not an object (evaluating 'user.cart.items')",
+      stack: 'loadCart@/tmp/fault2.js:2:43\ncheckout@/tmp/fault2.js:3:42\nonBuy@/tmp/fault2.js:4:35\nglobal code@/tmp/fault2.js:10:5' },
+  ];
+  const { code, lines: out } = run(['fingerprint'], lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  assert.equal(code, 0);
+  assert.equal(out.length, 3);
+  assert.equal(new Set(out.map((o) => o.fingerprint)).size, 1, out.map((o) => o.fingerprint).join(' '));
+});
