@@ -1,32 +1,21 @@
 // The browser SDK in real headless Chromium against the real collector on loopback.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startCollector } from '../../demo/collector/server.js';
+import { startSdkSite } from './lib/site.js';
 import { CHROMIUM_ARGS } from './lib/browsers.js';
 import { validateEvent } from '../node/lib/schema.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-let root;
-let dataDir;
+let site;
 let collector;
 let browser;
 let thirdParty;
 const thirdPartyHeaders = [];
 
 before(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-sdk-root-'));
-  fs.mkdirSync(path.join(root, 'demo'));
-  fs.symlinkSync(path.join(repo, 'tests/browser/pages'), path.join(root, 'demo/page'));
-  fs.symlinkSync(path.join(repo, 'js'), path.join(root, 'js'));
-  fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-sdk-data-'));
-  collector = await startCollector({ port: 0, dataDir, staticRoot: root, projects: { 1: { publicKey: 'test-key' } } });
+  site = await startSdkSite();
+  collector = site.collector;
   thirdParty = http.createServer((req, res) => {
     thirdPartyHeaders.push(req.headers);
     res.writeHead(200, { 'access-control-allow-origin': '*', 'content-type': 'application/json' });
@@ -38,16 +27,11 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await collector?.close();
+  await site?.close();
   await new Promise((r) => thirdParty.close(r));
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-beforeEach(async () => {
-  await fetch(collector.url + '/__faults', { method: 'POST', body: '{"mode":"none"}' });
-  await fetch(collector.url + '/__data', { method: 'DELETE' });
-});
+beforeEach(() => site.reset());
 
 async function open(config = {}, extra = '', context) {
   const ctx = context || (await browser.newContext());
@@ -59,8 +43,8 @@ async function open(config = {}, extra = '', context) {
   return { page, ctx, errors };
 }
 
-const events = async () => (await (await fetch(collector.url + '/api/events?limit=1000')).json()).map((e) => e.event);
-const stats = async () => (await fetch(collector.url + '/__stats')).json();
+const events = () => site.events();
+const stats = () => site.stats();
 const flush = (page) => page.evaluate(() => window.SDK.flush(5000));
 const top = (ev) => ev.exception.values[ev.exception.values.length - 1];
 
