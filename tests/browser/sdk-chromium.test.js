@@ -194,6 +194,7 @@ test('hostile values never throw into the page and still yield well-formed event
       new Error('lone \ud800 surrogate'),
       new DOMException('dom failure', 'NotFoundError'),
       new ErrorEvent('error', { message: 'event without error' }),
+      (() => { const f = document.createElement('iframe'); document.body.append(f); return new f.contentWindow.TypeError('from another realm'); })(),
     ];
     for (const v of hostile) {
       try { window.SDK.captureException(v); } catch (e) { thrown.push(String(e)); }
@@ -205,7 +206,10 @@ test('hostile values never throw into the page and still yield well-formed event
   assert.deepEqual(threw, []);
   await flush(page);
   const evs = await events();
-  assert.ok(evs.length >= 12, `events: ${evs.length}`);
+  assert.ok(evs.length >= 13, `events: ${evs.length}`);
+  const realm = evs.find((e) => e.exception && e.exception.values.at(-1).value === 'from another realm');
+  assert.equal(realm.exception.values.at(-1).type, 'TypeError', 'an Error from another realm is still an Error');
+  assert.ok(realm.exception.values.at(-1).stacktrace, 'with its stack');
   for (const ev of evs) {
     assert.deepEqual(validateEvent(ev), []);
     assert.ok(JSON.stringify(ev).length < 100000);
