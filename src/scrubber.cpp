@@ -116,6 +116,10 @@ size_t match_card(sv t, size_t i) {
 
 bool preceded_by_version_word(sv t, size_t i) {
   if (i > 0 && (t[i - 1] == 'v' || t[i - 1] == 'V')) return true;
+  // A product token's version ("Chrome/156.0.0.0") is not an address.
+  if (i > 0 && t[i - 1] == '/' && !(i >= 2 && t[i - 2] == '/')) return true;
+  // The host of a URL ("http://10.0.0.5:8080/") is a server, not a person.
+  if (i >= 3 && t.compare(i - 3, 3, "://") == 0) return true;
   size_t b = i > 16 ? i - 16 : 0;
   std::string before;
   for (size_t k = b; k < i; ++k) before += lower(t[k]);
