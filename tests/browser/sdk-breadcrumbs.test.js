@@ -98,7 +98,7 @@ test('fetch and XHR become http breadcrumbs with method, url, status and duratio
     assert.deepEqual(app.xhr500, [500, 'status']);
     assert.deepEqual(app.xhrRefused, [0, '']);
     const crumbs = (await crumbsAt(page, server)).filter((b) => b.type === 'http');
-    const rows = crumbs.map((b) => [b.category, b.data.method, b.data.url.replace(/^http:\/\/\[ip\]:\d+/, ''), b.data.status_code ?? null, b.level ?? null]);
+    const rows = crumbs.map((b) => [b.category, b.data.method, b.data.url.replace(/^http:\/\/(\[ip\]|127\.0\.0\.1):\d+/, ''), b.data.status_code ?? null, b.level ?? null]);
     assert.deepEqual(rows, [
       ['fetch', 'GET', '/echo', 200, null],
       ['fetch', 'GET', '/status/404', 404, 'warning'],
