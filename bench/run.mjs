@@ -1,252 +1,287 @@
-// `npm run bench`: Faultline and @sentry/browser side by side, in the same headless Chromium run,
-// on the same page, against the same loopback endpoint. Prints a table, writes bench/results.json.
-import http from 'node:http';
+// `npm run bench` (after scripts/bench.sh has built what is missing): Faultline and
+// @sentry/browser side by side in the same headless Chromium run, on the same page
+// (bench/page.html + bench/harness.js), against the same loopback endpoint (bench/server.mjs).
+// Every SDK scenario runs in a fresh browser context. Prints a table with goals as PASS/MISS and
+// writes bench/results.json. Bounded: a watchdog stops the run after 9.5 minutes.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../tests/browser/lib/browsers.js';
+import { measureBundle, repo } from './sizes.mjs';
+import { startServer, settle } from './server.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..');
-const out = path.join(here, 'out');
-const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
-const SDKS = ['faultline', 'sentry'];
+const here = path.join(repo, 'bench');
+const outDir = path.join(here, 'out');
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
+const LIMIT_MS = 570000;
+const QUICK = process.env.FAULTLINE_BENCH_QUICK === '1';  // smaller counts, for trying the harness out
+const N = {
+  loads: QUICK ? 2 : 5, capture: QUICK ? 400 : 2000, burst: 2000, storm: 5000, stormReps: QUICK ? 1 : 3,
+  heap: QUICK ? [1000, 10000] : [1000, 10000, 50000, 100000],
+};
+// The endpoint takes several event items per envelope, so Faultline is configured to batch them
+// (transport.multiEvent); against sentry.io it would send one event per envelope, which the
+// "single-event envelopes" rows measure. Sentry runs with its defaults (errors only).
+export const OPTIONS = {
+  faultline: { wasmUrl: '/dist/faultline.wasm', transport: { multiEvent: true } },
+  'faultline-single': { wasmUrl: '/dist/faultline.wasm' },
+  sentry: {},
+  none: {},
+};
+const BUNDLE = { faultline: '/bench/out/faultline/faultline.js', 'faultline-single': '/bench/out/faultline/faultline.js', sentry: '/bench/out/sentry/sentry.js', none: null };
 
-// ---- 1. bundles ------------------------------------------------------------------------
-export async function bundle(sdk) {
-  const dir = path.join(out, sdk);
-  fs.rmSync(dir, { recursive: true, force: true });
-  const result = await esbuild.build({
-    entryPoints: [path.join(here, 'entries', `${sdk}.js`)], bundle: true, minify: true, format: 'esm', splitting: true,
-    outdir: dir, metafile: true, logLevel: 'silent', target: 'es2020',
-  });
-  let critical = 0;
-  let total = 0;
-  const files = [];
-  for (const [file, info] of Object.entries(result.metafile.outputs)) {
-    const size = gz(fs.readFileSync(path.join(repo, file)));
-    total += size;
-    // Only the page's own entry is on the critical path; esbuild also marks chunks that are
-    // reached through dynamic import() as entry points, and those load lazily.
-    const isEntry = info.entryPoint === path.relative(process.cwd(), path.join(here, 'entries', `${sdk}.js`)) ||
-      (info.entryPoint && path.resolve(info.entryPoint) === path.join(here, 'entries', `${sdk}.js`));
-    if (isEntry) critical += size;
-    files.push({ file: path.relative(repo, file), gzip: size, entry: !!isEntry });
-  }
-  let wasm = 0;
-  if (sdk === 'faultline') {
-    wasm = gz(fs.readFileSync(path.join(repo, 'dist/faultline.wasm')));
-    total += wasm;
-  }
-  return { criticalGzip: critical, totalGzip: total, wasmGzip: wasm, files };
-}
+const watchdog = setTimeout(() => {
+  console.error(`[bench] still running after ${LIMIT_MS / 1000} s: stopping`);
+  process.exit(2);
+}, LIMIT_MS);
+watchdog.unref();
 
-// ---- 2. loopback endpoint + static server ----------------------------------------------
-function startServer() {
-  const rec = { requests: 0, bytes: 0, events: 0, occurrences: 0, bugs: new Set(), messages: [] };
-  const bugOf = (text) => (/order \d+ has no line items|order <num>/.test(text) ? 'order' : /page \d+ out of range/.test(text) ? 'page'
-    : /session \d+ expired/.test(text) ? 'session' : null);
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'cache-control': 'no-store' };
-    if (req.method === 'POST' && /\/api\/\d+\/envelope\/?$/.test(url.pathname)) {
-      const chunks = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        let body = Buffer.concat(chunks);
-        rec.requests += 1;
-        rec.bytes += body.length;
-        try {
-          if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
-          const lines = body.toString('utf8').split('\n');
-          for (let i = 1; i < lines.length; i++) {
-            let ih;
-            try {
-              ih = JSON.parse(lines[i]);
-            } catch {
-              continue;
-            }
-            if (ih.type !== 'event') continue;
-            const ev = JSON.parse(lines[i + 1]);
-            i += 1;
-            rec.events += 1;
-            const count = ev.contexts && ev.contexts.faultline && ev.contexts.faultline.count;
-            rec.occurrences += Number.isFinite(count) ? count : 1;
-            const v = ev.exception && ev.exception.values && ev.exception.values.at(-1);
-            const text = v ? `${v.type}: ${v.value}` : (ev.logentry && ev.logentry.formatted) || ev.message || '';
-            const bug = bugOf(text);
-            if (bug) rec.bugs.add(bug);
-          }
-        } catch {
-          /* count what we can */
-        }
-        res.writeHead(200, { 'content-type': 'application/json', ...headers });
-        res.end('{}');
-      });
-      return;
-    }
-    let file = null;
-    if (url.pathname === '/bench/page.html') file = path.join(here, 'page.html');
-    else if (url.pathname === '/bench/harness.js') file = path.join(here, 'harness.js');
-    else if (url.pathname.startsWith('/bench/out/')) file = path.join(out, url.pathname.slice('/bench/out/'.length));
-    else if (url.pathname.startsWith('/dist/')) file = path.join(repo, 'dist', url.pathname.slice(6));
-    if (!file || !file.startsWith(repo) || !fs.existsSync(file)) {
-      res.writeHead(404, headers);
-      return res.end();
-    }
-    const type = file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.html') ? 'text/html' : 'text/javascript';
-    res.writeHead(200, { 'content-type': type, ...headers });
-    res.end(fs.readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, rec, port: server.address().port })));
-}
+const median = (xs) => {
+  const s = xs.filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : null;
+};
+const log = (...a) => console.error('[bench]', ...a);
 
-function resetRec(rec) {
-  Object.assign(rec, { requests: 0, bytes: 0, events: 0, occurrences: 0, bugs: new Set() });
-}
-
-async function settle(rec, quietMs = 1500, maxMs = 20000) {
-  const start = Date.now();
-  let last = -1;
-  let since = Date.now();
-  while (Date.now() - start < maxMs) {
-    if (rec.requests !== last) {
-      last = rec.requests;
-      since = Date.now();
-    } else if (Date.now() - since >= quietMs) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-// ---- 3. scenarios ----------------------------------------------------------------------
-async function scenario(browser, port, sdk, fn, extra) {
+// ---- page plumbing ---------------------------------------------------------------------
+export async function open(browser, srv, sdk, { src = BUNDLE[sdk], options = OPTIONS[sdk] } = {}) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  await page.goto(`http://127.0.0.1:${port}/bench/page.html`);
+  page.setDefaultTimeout(180000);
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(`http://127.0.0.1:${srv.port}/bench/page.html`);
   await page.waitForFunction(() => window.bench, null, { timeout: 20000 });
-  const dsn = `http://benchkey@127.0.0.1:${port}/1`;
-  // This endpoint takes several events per envelope (like the demo collector), so Faultline batches;
-  // against Sentry itself it would send one event per envelope.
-  const opts = sdk === 'faultline' ? { wasmUrl: '/dist/faultline.wasm', transport: { multiEvent: true }, ...(extra || {}) } : { ...(extra || {}) };
-  const loaded = await page.evaluate(([s, d, o]) => window.bench.load(s, d, o), [sdk, dsn, opts]);
+  const dsn = `http://benchkey@127.0.0.1:${srv.port}/1`;
+  const loaded = await page.evaluate(([b, d, o]) => window.bench.load(b, d, o), [src, dsn, options]);
+  if (sdk.startsWith('faultline') && loaded.mode !== 'wasm') throw new Error(`Faultline did not load its WASM core (mode ${loaded.mode})`);
+  // Main-thread task time of this page's renderer so far (CDP Performance.TaskDuration), in ms.
+  const taskMs = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value * 1000;
+  return { page, cdp, loaded, taskMs, close: () => ctx.close() };
+}
+
+async function withPage(browser, srv, sdk, fn) {
+  const p = await open(browser, srv, sdk);
   try {
-    return await fn(page, loaded);
+    return await fn(p);
   } finally {
-    await ctx.close();
+    await p.close();
   }
 }
 
-async function measure(browser, srv, sdk) {
-  const { rec, port } = srv;
-  const r = { sdk };
-  r.load = await scenario(browser, port, sdk, async (page, loaded) => {
-    r.capture = await page.evaluate(() => window.bench.captureTiming(2000, 100));
-    return loaded;
-  });
-  resetRec(rec);
-  await scenario(browser, port, sdk, async (page) => {
-    await page.evaluate(() => window.bench.burst(2000));
-    await page.evaluate(() => window.bench.flush());
-    await settle(rec);
-  });
-  r.burst = { sent: rec.events, occurrences: rec.occurrences, requests: rec.requests };
-  resetRec(rec);
-  const stormMs = await scenario(browser, port, sdk, async (page) => {
-    const ms = await page.evaluate(() => window.bench.storm(5000));
-    await page.evaluate(() => window.bench.flush());
-    await settle(rec);
-    return ms;
-  });
-  const baseline = await scenario(browser, port, 'none', async (page) => page.evaluate(() => window.bench.storm(5000)));
-  r.storm = { requests: rec.requests, bytes: rec.bytes, bugs: rec.bugs.size, occurrences: rec.occurrences, countsAddUp: rec.occurrences === 5000,
-    sdkMainThreadMs: Math.max(0, stormMs - baseline), loopMs: stormMs, baselineMs: baseline };
-  r.heap = await scenario(browser, port, sdk, async (page) => {
-    const before = await page.evaluate(() => window.bench.jsHeap());
-    const small = await page.evaluate(() => window.bench.heap(1000));
-    const big = await page.evaluate(() => window.bench.heap(100000));
-    return { jsHeapBefore: before, jsHeapAfter1k: small.jsHeap, jsHeapAfter100k: big.jsHeap, wasmHeapAfter1k: small.wasmHeap, wasmHeapAfter100k: big.wasmHeap };
-  });
-  return r;
+// ---- scenarios -------------------------------------------------------------------------
+async function loadTimes(browser, srv, sdk) {
+  const runs = [];
+  for (let i = 0; i < N.loads; i++) runs.push(await withPage(browser, srv, sdk, async (p) => p.loaded));
+  return {
+    readyToCaptureMs: median(runs.map((r) => r.readyToCaptureMs)), coreReadyMs: median(runs.map((r) => r.coreReadyMs)),
+    fetchAndEvalMs: median(runs.map((r) => r.fetchAndEvalMs)), initMs: median(runs.map((r) => r.initMs)),
+    mode: runs[0].mode, crossOriginIsolated: runs[0].crossOriginIsolated, runs: runs.length,
+  };
 }
 
-function machine() {
-  let chromiumVersion = '';
-  try {
-    chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
-  } catch {
-    /* unknown */
-  }
-  const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'node_modules/@sentry/browser/package.json'), 'utf8'));
-  return { cpu: os.cpus()[0].model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`,
-    chromium: chromiumVersion, sentryBrowser: pkg.version, faultline: JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).version };
+async function captureTiming(browser, srv, sdk, distinct) {
+  return withPage(browser, srv, sdk, async (p) => {
+    await p.page.evaluate((o) => window.bench.prepareCaptures(o), { distinct });
+    await settle(srv, 300, 10000);
+    srv.reset();
+    const t0 = await p.taskMs();
+    const r = await p.page.evaluate((o) => window.bench.captureTiming(o), { n: N.capture, distinct });
+    await settle(srv, 300, 10000);
+    r.taskMs = (await p.taskMs()) - t0;  // everything the page's main thread did, deferred work included
+    return r;
+  });
 }
 
-const fmt = (n, d = 1) => (n === null || n === undefined ? 'n/a' : typeof n === 'number' ? n.toFixed(d) : String(n));
-const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+async function burst(browser, srv, sdk) {
+  return withPage(browser, srv, sdk, async (p) => {
+    const rec = srv.reset();
+    const loopMs = await p.page.evaluate((n) => window.bench.burst(n), N.burst);
+    const flushed = await p.page.evaluate(() => window.bench.flush(10000));
+    await settle(srv);
+    const stats = await p.page.evaluate(() => window.bench.stats());
+    return { loopMs, flushed, requests: rec.requests, bytes: rec.bytes, events: rec.events, occurrences: rec.occurrences, clientReports: rec.clientReports,
+      malformed: rec.malformed, sdkStats: stats };
+  });
+}
 
-async function main() {
-  const sizes = {};
-  for (const s of SDKS) sizes[s] = await bundle(s);
-  const srv = await startServer();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const results = {};
-  try {
-    for (const s of SDKS) results[s] = { size: sizes[s], ...(await measure(browser, srv, s)) };
-  } finally {
-    await browser.close();
-    srv.server.close();
-  }
-  const F = results.faultline;
-  const S = results.sentry;
+async function storm(browser, srv, sdk) {
+  return withPage(browser, srv, sdk, async (p) => {
+    const rec = srv.reset();
+    const t0 = await p.taskMs();
+    const loopMs = await p.page.evaluate((n) => window.bench.storm(n), N.storm);
+    const flushed = await p.page.evaluate(() => window.bench.flush(10000));
+    await settle(srv);
+    const taskMs = (await p.taskMs()) - t0;
+    const stats = await p.page.evaluate(() => window.bench.stats());
+    return { loopMs, taskMs, flushed, requests: rec.requests, bytes: rec.bytes, events: rec.events, occurrences: rec.occurrences,
+      bugs: [...rec.bugs].sort(), bugOccurrences: rec.bugOccurrences, clientReports: rec.clientReports, malformed: rec.malformed, sdkStats: stats };
+  });
+}
+
+async function heap(browser, srv, sdk) {
+  return withPage(browser, srv, sdk, async (p) => p.page.evaluate((checkpoints) => window.bench.heap({ checkpoints }), N.heap));
+}
+
+// ---- report ----------------------------------------------------------------------------
+function machine(browserVersion) {
+  const pkg = (p) => JSON.parse(fs.readFileSync(path.join(repo, p), 'utf8')).version;
+  return {
+    cpu: os.cpus()[0].model, cores: os.cpus().length, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), os: `${os.type()} ${os.release()}`,
+    node: process.version, chromium: browserVersion, faultline: pkg('package.json'), sentryBrowser: pkg('node_modules/@sentry/browser/package.json'),
+    esbuild: pkg('node_modules/esbuild/package.json'),
+  };
+}
+
+const KB = (b) => (b === null || b === undefined ? 'n/a' : `${(b / 1024).toFixed(1)} KB`);
+const MB = (b) => (b === null || b === undefined ? 'n/a' : `${(b / 2 ** 20).toFixed(2)} MB`);
+const ms = (x, d = 1) => (x === null || x === undefined ? 'n/a' : `${x.toFixed(d)} ms`);
+const us = (x) => (x === null || x === undefined ? 'n/a' : `${(x * 1000).toFixed(1)} µs`);
+const ratio = (a, b) => (b ? a / b : null);
+const fx = (x, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${x.toFixed(d)} x`);
+
+function heapAt(series, n) {
+  const p = series.find((x) => x.errors === n);
+  return p || series[series.length - 1];
+}
+
+function report(R, m) {
+  const F = R.faultline;
+  const S = R.sentry;
+  const FS = R.faultlineSingle;
+  const first = N.heap[Math.min(1, N.heap.length - 1)];
+  const last = N.heap[N.heap.length - 1];
+  const hF = [heapAt(F.heap, first), heapAt(F.heap, last)];
+  const hS = [heapAt(S.heap, first), heapAt(S.heap, last)];
+  const perCapture = (r) => `${us(r.medianMs)} (p95 ${us(r.p95Ms)})`;
+  const allIn = (r, none) => (r.taskMs - none.taskMs) / r.n;
   const rows = [
-    ['critical-path JS (gzip -9)', kb(F.size.criticalGzip), kb(S.size.criticalGzip)],
-    ['total JS + WASM (gzip -9)', kb(F.size.totalGzip), kb(S.size.totalGzip)],
-    ['script start -> ready to capture', `${fmt(F.load.readyToCapture)} ms`, `${fmt(S.load.readyToCapture)} ms`],
-    ['script start -> WASM ready', `${fmt(F.load.wasmReady)} ms`, 'n/a'],
-    ['captureException, median (p95)', `${fmt(F.capture.medianMs * 1000, 1)} µs (${fmt(F.capture.p95Ms * 1000, 1)})`, `${fmt(S.capture.medianMs * 1000, 1)} µs (${fmt(S.capture.p95Ms * 1000, 1)})`],
-    ['burst 2000: events sent', F.burst.sent, S.burst.sent],
-    ['burst 2000: occurrences accounted', F.burst.occurrences, S.burst.occurrences],
+    ['critical-path JS, gzip -9 (files)', `${KB(F.size.criticalGzip)} (${F.size.files.filter((f) => f.critical).length})`, `${KB(S.size.criticalGzip)} (${S.size.files.filter((f) => f.critical).length})`],
+    ['total JS + WASM, gzip -9', KB(F.size.totalGzip), KB(S.size.totalGzip)],
+    ['  of which WASM / lazy JS / JS fallback', `${KB(F.size.wasmGzip)} / ${KB(F.size.lazyGzip)} / ${KB(F.size.totalGzip - F.size.normalGzip)}`, '-'],
+    ['script start -> ready to capture (median)', ms(F.load.readyToCaptureMs), ms(S.load.readyToCaptureMs)],
+    ['script start -> WASM core ready (median)', ms(F.load.coreReadyMs), 'n/a (no WASM)'],
+    ['captureException, same error, median', perCapture(F.capture), perCapture(S.capture)],
+    ['  mean (GC pauses included)', us(F.capture.meanMs), us(S.capture.meanMs)],
+    ['  all main-thread work incl. deferred, per capture', us(allIn(F.capture, R.none.capture)), us(allIn(S.capture, R.none.capture))],
+    ['captureException, distinct messages, median', perCapture(F.captureDistinct), perCapture(S.captureDistinct)],
+    ['burst 2000: requests / events sent', `${F.burst.requests} / ${F.burst.events}`, `${S.burst.requests} / ${S.burst.events}`],
+    ['burst 2000: occurrences accounted', `${F.burst.occurrences}`, `${S.burst.occurrences}`],
     ['storm 5000: requests', F.storm.requests, S.storm.requests],
     ['storm 5000: bytes on the wire', F.storm.bytes, S.storm.bytes],
-    ['storm 5000: distinct bugs arrived (of 3)', F.storm.bugs, S.storm.bugs],
-    ['storm 5000: counts add up to 5000', F.storm.countsAddUp, S.storm.countsAddUp],
-    ['storm 5000: main-thread ms in SDK', fmt(F.storm.sdkMainThreadMs), fmt(S.storm.sdkMainThreadMs)],
-    ['JS heap after 1k / 100k errors', `${kb(F.heap.jsHeapAfter1k)} / ${kb(F.heap.jsHeapAfter100k)}`, `${kb(S.heap.jsHeapAfter1k)} / ${kb(S.heap.jsHeapAfter100k)}`],
-    ['WASM heap after 1k / 100k errors', `${kb(F.heap.wasmHeapAfter1k)} / ${kb(F.heap.wasmHeapAfter100k)}`, 'n/a'],
+    ['storm 5000: distinct bugs arrived (of 3)', F.storm.bugs.length, S.storm.bugs.length],
+    ['storm 5000: occurrences accounted', F.storm.occurrences, S.storm.occurrences],
+    ['storm 5000: main-thread ms, loop - no-SDK loop', ms(F.storm.sdkLoopMs), ms(S.storm.sdkLoopMs)],
+    ['storm 5000: main-thread ms, all tasks - no-SDK', ms(F.storm.sdkTaskMs), ms(S.storm.sdkTaskMs)],
+    ['storm, 1 event/envelope: requests / bytes', `${FS.storm.requests} / ${FS.storm.bytes}`, '-'],
+    [`JS heap after ${first / 1000}k / ${last / 1000}k errors`, `${MB(hF[0].jsHeap)} / ${MB(hF[1].jsHeap)}`, `${MB(hS[0].jsHeap)} / ${MB(hS[1].jsHeap)}`],
+    [`WASM heap after ${first / 1000}k / ${last / 1000}k errors`, `${MB(hF[0].wasmHeap)} / ${MB(hF[1].wasmHeap)}`, 'n/a'],
   ];
+  const jsGrowth = hF[1].jsHeap - hF[0].jsHeap;
+  const FLAT_JS = 1 << 20;  // 1 MiB over 90 000 errors: ~11 bytes per error
   const goals = [
-    ['per-capture time <= 0.1 x Sentry', F.capture.medianMs <= 0.1 * S.capture.medianMs, `${fmt(F.capture.medianMs / S.capture.medianMs, 3)} x`],
-    ['critical-path JS <= 6 KB gzip', F.size.criticalGzip <= 6 * 1024, kb(F.size.criticalGzip)],
-    ['total JS + WASM <= Sentry errors-only bundle', F.size.totalGzip <= S.size.totalGzip, `${fmt(F.size.totalGzip / S.size.totalGzip, 2)} x`],
-    ['burst: every occurrence accounted for', F.burst.occurrences === 2000, `${F.burst.occurrences}/2000`],
-    ['storm: every occurrence accounted for', F.storm.countsAddUp, `${F.storm.occurrences}/5000`],
-    ['storm: every distinct bug delivered', F.storm.bugs === 3, `${F.storm.bugs}/3`],
-    ['storm: requests <= 5', F.storm.requests <= 5, String(F.storm.requests)],
-    ['storm: bytes <= 0.1 x Sentry', F.storm.bytes <= 0.1 * S.storm.bytes, `${fmt(F.storm.bytes / S.storm.bytes, 3)} x`],
-    ['heap flat after 100k errors (JS heap growth < 2 MB, WASM heap bounded)', (F.heap.jsHeapAfter100k - F.heap.jsHeapAfter1k) < 2 * 2 ** 20 && F.heap.wasmHeapAfter100k <= 64 * 2 ** 20,
-      `${kb(F.heap.jsHeapAfter100k - F.heap.jsHeapAfter1k)} JS growth`],
+    ['per-capture time <= 0.1 x Sentry (median)', F.capture.medianMs <= 0.1 * S.capture.medianMs, fx(ratio(F.capture.medianMs, S.capture.medianMs), 3)],
+    ['critical-path JS <= 6 KB gzip', F.size.criticalGzip <= 6 * 1024, `${KB(F.size.criticalGzip)} = ${fx(ratio(F.size.criticalGzip, 6 * 1024))} of 6 KB`],
+    ['total JS + WASM <= Sentry errors-only bundle', F.size.totalGzip <= S.size.totalGzip, fx(ratio(F.size.totalGzip, S.size.totalGzip))],
+    ['burst: every occurrence accounted for', F.burst.occurrences === N.burst, `${F.burst.occurrences}/${N.burst}`],
+    ['storm: every occurrence accounted for', F.storm.occurrences === N.storm, `${F.storm.occurrences}/${N.storm}`],
+    ['storm: every distinct bug delivered', F.storm.bugs.length === 3, `${F.storm.bugs.length}/3`],
+    ['storm: requests <= 5', F.storm.requests <= 5, `${F.storm.requests}`],
+    ['storm: bytes <= 0.1 x Sentry', F.storm.bytes <= 0.1 * S.storm.bytes, fx(ratio(F.storm.bytes, S.storm.bytes), 4)],
+    [`heap flat ${first / 1000}k -> ${last / 1000}k errors (JS < +1 MiB, WASM no growth)`, jsGrowth < FLAT_JS && hF[1].wasmHeap !== null && hF[1].wasmHeap <= hF[0].wasmHeap,
+      `JS ${jsGrowth >= 0 ? '+' : ''}${KB(jsGrowth)}, WASM ${hF[1].wasmHeap - hF[0].wasmHeap >= 0 ? '+' : ''}${KB(hF[1].wasmHeap - hF[0].wasmHeap)}`],
   ];
-  const date = new Date().toISOString().slice(0, 10);
-  const m = machine();
-  console.log(`\nFaultline ${m.faultline} vs @sentry/browser ${m.sentryBrowser} — ${date}, ${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), ${m.chromium}\n`);
-  const w = [44, 24, 24];
+  const w = [48, 26, 26];
   const line = (c) => c.map((x, i) => String(x).padEnd(w[i])).join(' | ');
-  console.log(line(['', 'Faultline', '@sentry/browser']));
-  console.log(w.map((n) => '-'.repeat(n)).join('-|-'));
-  for (const r of rows) console.log(line(r));
-  console.log('\nGoals');
-  for (const [g, ok, v] of goals) console.log(`  ${ok ? 'PASS' : 'MISS'}  ${g}: ${v}`);
-  fs.writeFileSync(path.join(here, 'results.json'), JSON.stringify({ date, machine: m, results, goals: goals.map(([g, ok, v]) => ({ goal: g, met: ok, value: v })) }, null, 2) + '\n');
-  console.log('\nwrote bench/results.json');
+  const text = [];
+  text.push(`Faultline ${m.faultline} vs @sentry/browser ${m.sentryBrowser} — ${R.date}; ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Chromium ${m.chromium}`);
+  text.push('');
+  text.push(line(['', 'Faultline', '@sentry/browser']));
+  text.push(w.map((n) => '-'.repeat(n)).join('-|-'));
+  for (const r of rows) text.push(line(r));
+  text.push('');
+  text.push('Goals (Faultline, same run)');
+  for (const [g, ok, v] of goals) text.push(`  ${ok ? 'PASS' : 'MISS'}  ${g}: ${v}`);
+  return { text: text.join('\n'), goals: goals.map(([goal, met, value]) => ({ goal, met, value })) };
+}
+
+// ---- main ------------------------------------------------------------------------------
+async function main() {
+  const started = Date.now();
+  for (const f of ['dist/faultline.wasm', 'dist/faultline-core.mjs']) {
+    if (!fs.existsSync(path.join(repo, f))) throw new Error(`${f} is missing: run bash scripts/build.sh wasm (npm run bench does)`);
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  const size = {
+    faultline: await measureBundle(path.join(here, 'entries/faultline.js'), { outdir: path.join(outDir, 'faultline'), wasm: path.join(repo, 'dist/faultline.wasm'), fallbackInputs: ['js/fallback.js'] }),
+    sentry: await measureBundle(path.join(here, 'entries/sentry.js'), { outdir: path.join(outDir, 'sentry') }),
+  };
+  const srv = await startServer({ outDir });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60000 });
+  const R = { date: new Date().toISOString(), faultline: { size: size.faultline }, sentry: { size: size.sentry }, faultlineSingle: {}, none: {} };
+  try {
+    const sdks = ['faultline', 'sentry'];
+    for (const s of sdks) {
+      log(`${s}: load`);
+      R[s].load = await loadTimes(browser, srv, s);
+    }
+    for (const s of ['none', ...sdks]) {
+      log(`${s}: captureException timing`);
+      R[s === 'none' ? 'none' : s].capture = await captureTiming(browser, srv, s, false);
+    }
+    for (const s of sdks) {
+      log(`${s}: captureException timing, distinct messages`);
+      R[s].captureDistinct = await captureTiming(browser, srv, s, true);
+    }
+    for (const s of sdks) {
+      log(`${s}: burst`);
+      R[s].burst = await burst(browser, srv, s);
+    }
+    // Storm: repeated in fresh pages, SDKs interleaved with the no-SDK baseline; medians of the times.
+    const reps = { faultline: [], sentry: [], none: [] };
+    for (let i = 0; i < N.stormReps; i++) {
+      for (const s of ['none', ...sdks]) {
+        log(`${s}: storm ${i + 1}/${N.stormReps}`);
+        reps[s].push(await storm(browser, srv, s));
+      }
+    }
+    const base = { loopMs: median(reps.none.map((r) => r.loopMs)), taskMs: median(reps.none.map((r) => r.taskMs)) };
+    R.none.storm = { ...base, reps: reps.none.map((r) => ({ loopMs: r.loopMs, taskMs: r.taskMs })) };
+    for (const s of sdks) {
+      const rs = reps[s];
+      const loopMs = median(rs.map((r) => r.loopMs));
+      const taskMs = median(rs.map((r) => r.taskMs));
+      // wire figures: the repetition whose loop time is the median (all repetitions are kept)
+      const mid = rs.find((r) => r.loopMs === loopMs);
+      R[s].storm = { ...mid, loopMs, taskMs, sdkLoopMs: loopMs - base.loopMs, sdkTaskMs: taskMs - base.taskMs,
+        reps: rs.map((r) => ({ loopMs: r.loopMs, taskMs: r.taskMs, requests: r.requests, bytes: r.bytes, events: r.events, occurrences: r.occurrences, bugs: r.bugs.length })) };
+    }
+    log('faultline (1 event per envelope): storm');
+    R.faultlineSingle.storm = await storm(browser, srv, 'faultline-single');
+    for (const s of sdks) {
+      log(`${s}: heap over ${N.heap[N.heap.length - 1]} errors`);
+      R[s].heap = await heap(browser, srv, s);
+    }
+    R.machine = machine(browser.version());
+  } finally {
+    await browser.close();
+    await srv.close();
+  }
+  R.elapsedS = Math.round((Date.now() - started) / 1000);
+  const { text, goals } = report(R, R.machine);
+  console.log(`\n${text}\n`);
+  if (QUICK) {
+    console.log('(FAULTLINE_BENCH_QUICK=1: reduced counts, bench/results.json not written)');
+    return;
+  }
+  const { date, machine: mach, elapsedS, ...results } = R;
+  fs.writeFileSync(path.join(here, 'results.json'), `${JSON.stringify({ date, machine: mach, elapsedS, counts: N, options: OPTIONS, goals, results }, null, 2)}\n`);
+  console.log(`wrote bench/results.json (${R.elapsedS} s)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((err) => {
+  main().then(() => process.exit(0), (err) => {
     console.error(err);
     process.exit(1);
   });
