@@ -231,7 +231,7 @@ export class Client {
         if (l.length) (hiding && tp.sendOnHide ? tp.sendOnHide(l) : tp.send(l));
       };
       const bs = this.o.beforeSend;
-      if (!envs.length) return;
+      if (!envs.length) return hiding && tp.sendOnHide && tp.sendOnHide([]);  // still hands over the retries
       if (!bs) return send(envs);
       const out = envs.map((e) => this.before(e, bs));
       if (!out.some(thenable)) return send(out);

@@ -77,6 +77,7 @@ export function createTransport(o) {
   }
 
   async function saveOffline(env) {
+    env.saving = true;
     const db = await openDb();
     if (!db) {
       onDrop('network_error', env.occurrences);
@@ -179,7 +180,14 @@ export function createTransport(o) {
     }
   }
 
+  // Every envelope from send() until it is settled (delivered, dropped with a reason, or saved
+  // offline). sendOnHide takes over whatever is still here, in flight or waiting for a retry, so an
+  // unload in the middle of a request loses nothing; `handed` stops the original attempt. If both
+  // arrive, the receiver drops the second by its event_id, as Sentry does.
+  const live = new Set();
+
   async function deliver(env) {
+    if (env.handed) return;
     if (limited(env.category || 'error')) {
       onDrop('ratelimit_backoff', env.occurrences);
       return;
@@ -189,6 +197,7 @@ export function createTransport(o) {
       return;
     }
     const res = await post(env.body, false);
+    if (env.handed) return;
     if (res === 'ok') {
       stats.sent += 1;
       return;
@@ -215,7 +224,7 @@ export function createTransport(o) {
     }).then(() => {
       pending = pending.filter((p) => p.env !== env);
     });
-    if (!env.abandoned) await deliver(env);
+    await deliver(env);
   }
 
   function track(p) {
@@ -225,19 +234,35 @@ export function createTransport(o) {
   }
 
   function send(envelopes) {
-    for (const env of envelopes) track(deliver(env).catch(() => onDrop('internal_sdk_error', env.occurrences)));
+    for (const env of envelopes) {
+      live.add(env);
+      track(deliver(env).catch(() => onDrop('internal_sdk_error', env.occurrences)).finally(() => live.delete(env)));
+    }
+  }
+
+  // The answer to a keepalive request, when the page lives to see it (hidden, not unloaded):
+  // a failure sends the envelope to the offline queue; a refusal is counted like any other.
+  function hideAnswered(env, res) {
+    if (res && res.ok) return;
+    stats.sent -= 1;
+    stats.failed += 1;
+    if (res && res.status === 429) onDrop('ratelimit_backoff', env.occurrences);
+    else if (res && res.status < 500) onDrop('send_error', env.occurrences);
+    else saveOffline(env).catch(() => onDrop('internal_sdk_error', env.occurrences));
   }
 
   // Page is going away: no time for retries. keepalive fetch within its budget, then sendBeacon,
   // then the offline queue (IndexedDB writes may or may not finish; a later visit replays them).
   function sendOnHide(envelopes) {
     let budget = KEEPALIVE_BUDGET;
-    for (const p of pending) {
-      clearTimeout(p.timer);
-      p.env.abandoned = true;
-      p.resolve();
-      envelopes.push(p.env);
+    for (const p of pending) clearTimeout(p.timer);
+    const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+    for (const env of live) {
+      env.handed = true;
+      if (!(offline && env.saving)) envelopes.push(env);  // offline, its own save is the best chance
     }
+    live.clear();
+    for (const p of pending) p.resolve();
     pending = [];
     for (const env of envelopes) {
       if (limited(env.category || 'error')) {
@@ -250,7 +275,8 @@ export function createTransport(o) {
         stats.requests += 1;
         stats.bytes += size;
         try {
-          fetchImpl(url, { method: 'POST', body: env.body, keepalive: true, headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, credentials: 'omit', __faultline: true }).catch(() => {});
+          fetchImpl(url, { method: 'POST', body: env.body, keepalive: true, headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, credentials: 'omit', __faultline: true })
+            .then((r) => hideAnswered(env, r), () => hideAnswered(env, null));
           stats.sent += 1;
           continue;
         } catch {

@@ -214,7 +214,7 @@ export async function startCollector(opts = {}) {
     const body = decode(raw, req.headers['content-encoding'], options.maxDecompressedBytes);
     const ua = req.headers['user-agent'] || '';
     const received = Date.now() / 1000;
-    const records = [];
+    let records = [];
     let firstId = null;
     if (legacyStore) {
       let event;
@@ -249,6 +249,7 @@ export async function startCollector(opts = {}) {
       firstId = firstId || env.header.event_id || null;
       stats.envelopes += 1;
     }
+    records = store.dedupe(records);
     const touched = store.append(records);
     for (const r of records) {
       if (r.kind !== 'event') continue;

@@ -57,7 +57,8 @@ export class Store {
   reset(truncate = true) {
     this.issues = new Map(); // key -> issue
     this.events = []; // recent events (bounded)
-    this.totals = { events: 0, occurrences: 0, summaries: 0 };
+    this.totals = { events: 0, occurrences: 0, summaries: 0, duplicates: 0 };
+    this.seen = new Set(); // project + event_id of every stored event
     this.discarded = {}; // client reports: reason -> quantity
     if (truncate) {
       fs.closeSync(this.fd);
@@ -83,6 +84,23 @@ export class Store {
     }
   }
 
+  // Drops events whose event_id this project already stored, as Sentry does: an SDK that resends
+  // what it could not confirm (a request cut by a page unload) must not count it twice.
+  dedupe(records) {
+    const out = [];
+    const batch = new Set();
+    for (const r of records) {
+      const id = r.kind === 'event' && typeof r.event.event_id === 'string' ? `${r.project}/${r.event.event_id}` : null;
+      if (id && (this.seen.has(id) || batch.has(id))) {
+        this.totals.duplicates += 1;
+        continue;
+      }
+      if (id) batch.add(id);
+      out.push(r);
+    }
+    return out;
+  }
+
   // Appends records durably (one write + fsync per batch), then updates the index.
   append(records) {
     if (!records.length) return [];
@@ -102,6 +120,7 @@ export class Store {
     }
     if (rec.kind !== 'event') return null;
     const ev = rec.event;
+    if (typeof ev.event_id === 'string') this.seen.add(`${rec.project}/${ev.event_id}`);
     const fl = (ev.contexts && ev.contexts.faultline) || {};
     const count = Number.isFinite(fl.count) && fl.count > 0 ? fl.count : 1;
     const summary = fl.summary === true;

@@ -85,6 +85,27 @@ test('a 429 without Retry-After backs off and every event it stops is counted as
   await ctx.close();
 });
 
+test('an envelope waiting for a retry or still in flight when the page unloads is handed to keepalive and arrives exactly once', async () => {
+  const ctx = await browser.newContext();
+  const slow = { transport: { maxAgeMs: 10, maxAttempts: 10, baseDelayMs: 3000 }, aggregation: { windowMs: 0 } };
+  const page = await open(ctx, slow);
+  await site.fault({ mode: 'drop' });
+  await capture(page, ['waiting for its retry', 'in flight at unload']);
+  await page.waitForFunction(() => window.SDK.getStats().transport.pending >= 1, null, { timeout: 10000 });
+  await site.fault({ mode: 'slow', delayMs: 3000 });
+  await capture(page, ['cut by the unload']);
+  await page.waitForFunction(() => window.SDK.getStats().transport.requests >= 3, null, { timeout: 10000 });
+  await site.fault({ mode: 'none' });
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+  const values = await delivered(3, 15000);
+  await page.waitForTimeout(3500);  // the slow request, if the server completes it, must not add a copy
+  const final = (await delivered(3)).sort();
+  assert.deepEqual(final, ['cut by the unload', 'in flight at unload', 'waiting for its retry'], `each exactly once: ${final.join(', ')}`);
+  assert.equal(values.length, 3);
+  await ctx.close();
+});
+
 test('with the endpoint down, events wait offline; two tabs sharing the queue deliver each exactly once', async () => {
   const ctx = await browser.newContext(); // one profile: both tabs share one IndexedDB
   const [a, b] = [await open(ctx), await open(ctx)];

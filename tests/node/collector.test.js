@@ -55,6 +55,19 @@ test('envelope with several events is stored and grouped by fingerprint, counts 
   assert.equal(detail.latest.event_id, 'a1'.padEnd(32, '0'), 'a summary does not replace the latest full event');
 });
 
+test('an event resent with the same event_id (a request cut by an unload, then replayed) is stored once and counted as a duplicate', async () => {
+  await fetch(c.url + '/__data', { method: 'DELETE' });
+  const first = await post(`/api/1/envelope/?sentry_key=${KEY}`, envelope([ev('d1', 'fpD', 3), ev('d1', 'fpD', 3)]));
+  const again = await post(`/api/1/envelope/?sentry_key=${KEY}`, envelope([ev('d1', 'fpD', 3), ev('d2', 'fpD')]));
+  assert.equal(first.status, 200);
+  assert.equal(again.status, 200, 'a duplicate is not an error: the SDK must not retry it');
+  const issue = (await (await fetch(c.url + '/api/issues')).json()).find((i) => i.title === 'TypeError: bug fpD');
+  assert.equal(issue.events, 2);
+  assert.equal(issue.count, 4);
+  const stats = await (await fetch(c.url + '/__stats')).json();
+  assert.equal(stats.stored.duplicates, 2);
+});
+
 test('items without length, gzip bodies and header auth are accepted', async () => {
   await fetch(c.url + '/__data', { method: 'DELETE' });
   const body = zlib.gzipSync(envelope([ev('c1', 'fpC')], { lengths: false }));
