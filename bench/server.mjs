@@ -90,7 +90,7 @@ export function startServer({ outDir, extraFiles = {} } = {}) {
     else if (url.pathname === '/bench/harness.js') file = path.join(here, 'harness.js');
     else if (url.pathname.startsWith('/bench/out/')) file = path.join(outDir, url.pathname.slice('/bench/out/'.length));
     else if (url.pathname.startsWith('/dist/')) file = path.join(repo, 'dist', url.pathname.slice('/dist/'.length));
-    const root = file && (file.startsWith(outDir) ? outDir : repo);
+    const root = file && (extraFiles[url.pathname] ? path.dirname(file) : file.startsWith(outDir) ? outDir : repo);
     if (!file || !path.resolve(file).startsWith(root) || !fs.existsSync(file)) {
       res.writeHead(404, ISOLATION);
       return res.end();
