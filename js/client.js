@@ -87,10 +87,28 @@ export function topUrl(stack) {
   return '';
 }
 
+/**
+ * The texts of a capture that the core's signature covers (see Client::capture in src/), as the
+ * key under which the SDK remembers the fingerprint the core gave them; '' when the capture is
+ * not eligible (a message, its own fingerprint, texts too long to keep as a key).
+ */
+export function signature(a) {
+  const xs = a.exceptions, s = a.scope;
+  if (!xs || !xs.length || a.fingerprint || (s && s.fingerprint)) return '';
+  let k = '';
+  for (const x of xs) {
+    k += `${x.type}\u0001${x.value}\u0001${x.stack || ''}\u0001${x.stacktrace || ''}\u0001${x.filename || ''}\u0001${x.request || ''}` +
+      `\u0001${x.framesToPop || 0}\u0001${x.synthetic ? 1 : 0}\u0001${x.lineno || 0}\u0002`;
+  }
+  return k.length > 16384 ? '' : k;
+}
+
 export class Client {
   constructor(hub) {
     const o = hub.o, t = o.transport || {}, loc = G.location;
     this.h = hub;
+    this.fps = new Map();  // signature(capture) -> fingerprint, learned from the core's answers
+    this.scopeFp = 0;  // a scope fingerprint was set (popScope may change it)
     this.o = o;
     this.pc = 0;  // events queued since the last drain
     this.per = t.multiEvent ? t.maxEvents || 50 : 1;
@@ -156,31 +174,52 @@ export class Client {
 
   /** Runs one core operation (JSON in, JSON out). */
   run(m, a) {
-    const h = this.h;
+    const h = this.h, fps = this.fps;
     try {
       const c = this.core;
+      // A scope fingerprint changes what a capture's texts group under: the learned ones go.
+      if (m == 'popScope' ? this.scopeFp : m == 'setScope' && 'fingerprint' in a && (this.scopeFp = 1)) fps.clear();
       if (a === undefined) return c[m]();
       for (const x of [a, a.scope]) if (x && x.user) x.user = user(x.user);
-      if (m == 'capture' && this.build(a)) return;
+      let key = '';
+      if (m == 'capture') {
+        if (this.build(a)) return;
+        // A repeat of texts whose fingerprint the core told us: one small call, no JSON.
+        key = signature(a);
+        const fp = key && fps.get(key);
+        if (fp && c.countRepeat && c.countRepeat(fp, a.timestamp)) {
+          h.n.fast_repeats++;
+          return this.counted(a);
+        }
+      }
       const r = JSON.parse(c[m](JSON.stringify(a)));
       if (m != 'capture') {
         if (r.ok === false) log(this.o.debug, m, r.error);
         return;
+      }
+      if (key && r.fingerprint) {
+        if (fps.size >= 256) fps.clear();
+        fps.set(key, r.fingerprint);
       }
       if (r.status == 'queued') {
         h.n.queued++;
         const t = this.o.transport || {};
         this.schedule(t.multiEvent && ++this.pc < this.per ? t.maxAgeMs ?? 250 : 0);
       } else if (r.status == 'aggregated') {
-        // Repeats are counted in the core; their summary leaves when the group's window closes.
-        h.n.aggregated++;
-        if (!this.wt) this.wt = setTimeout(() => { this.wt = 0; this.pump(); }, ((this.o.aggregation || {}).windowMs ?? 60000) + 50);
+        this.counted(a);
       } else {
         log(this.o.debug, 'event dropped by the core:', r.reason, r.error);
       }
     } catch (e) {
       h.fail(e);
     }
+  }
+
+  /** A repeat counted in the core; its summary leaves when the group's window closes. */
+  counted(a) {
+    this.h.n.aggregated++;
+    this.h.orig.delete(a.event_id);  // no event of its own: beforeSend will not ask for it
+    if (!this.wt) this.wt = setTimeout(() => { this.wt = 0; this.pump(); }, ((this.o.aggregation || {}).windowMs ?? 60000) + 50);
   }
 
   /**
@@ -203,7 +242,7 @@ export class Client {
       x.stack = `${x.type}: ${x.value}\n    at ${a.loc.join(':')}`;
     }
     delete a.loc;
-    const url = x && (topUrl(x.stack) || x.filename);
+    const url = x && (o.denyUrls || o.allowUrls) && (topUrl(x.stack) || x.filename);
     if (matches(o.ignoreErrors, x ? [`${x.type}: ${x.value}`, x.value] : [a.message]) ||
         (url && (matches(o.denyUrls, [url]) || (o.allowUrls && o.allowUrls.length && !matches(o.allowUrls, [url]))))) {
       h.n.captured--;

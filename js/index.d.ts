@@ -184,6 +184,8 @@ export interface Stats {
   captured: number;
   queued: number;
   aggregated: number;
+  /** Repeats counted without sending their texts to the core again (a fingerprint it gave before). */
+  fast_repeats: number;
   internal_errors: number;
   dropped: Record<string, number>;
   /** Operations waiting for the core. */

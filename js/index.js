@@ -21,7 +21,7 @@ class Hub {
     this.q = [];  // [core method, argument] made before the core was ready
     this.nq = this.nc = 0;  // captures / breadcrumbs in q
     this.dropped = {};  // "reason:category" -> n, not yet sent in a client report
-    this.n = { captured: 0, queued: 0, aggregated: 0, internal_errors: 0, dropped: {} };
+    this.n = { captured: 0, queued: 0, aggregated: 0, fast_repeats: 0, internal_errors: 0, dropped: {} };
     this.undo = [];
     this.orig = new Map();  // event_id -> original exception, for beforeSend's hint
     this.seen = new WeakSet();

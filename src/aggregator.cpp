@@ -84,6 +84,16 @@ Decision Aggregator::record(std::string_view fingerprint, std::string_view title
   return Decision::Counted;
 }
 
+bool Aggregator::count_if_repeat(std::string_view fingerprint, double now_ms) {
+  auto it = groups_.find(fingerprint);
+  if (it == groups_.end()) return false;
+  const double now = std::isfinite(now_ms) && now_ms > clock_ ? now_ms : clock_;
+  Group& g = *it->second;
+  if (now - g.window_start >= opts_.window_ms || g.full_in_window < opts_.per_group_budget) return false;
+  Decision d = record(fingerprint, g.title, now_ms);  // the same bookkeeping as any repeat
+  return d == Decision::Counted;
+}
+
 std::vector<GroupReport> Aggregator::take_reports(double now_ms, bool force) {
   if (std::isfinite(now_ms) && now_ms > clock_) clock_ = now_ms;
   std::vector<GroupReport> out = std::move(evicted_);

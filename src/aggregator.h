@@ -38,6 +38,10 @@ class Aggregator {
   explicit Aggregator(AggregatorOptions o = {});
 
   Decision record(std::string_view fingerprint, std::string_view title, double now_ms);
+  // The repeat fast path: counts one occurrence and returns true only when record() would have
+  // answered Counted (a tracked group whose window is open and whose budget is spent); otherwise
+  // changes nothing and returns false, and the caller takes the full path through record().
+  bool count_if_repeat(std::string_view fingerprint, double now_ms);
   // Reports for counted repeats whose window has closed (all pending ones when force=true, e.g.
   // on flush or page unload), plus the reports produced by eviction since the last call.
   std::vector<GroupReport> take_reports(double now_ms, bool force);

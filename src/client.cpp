@@ -195,6 +195,15 @@ std::string Client::add_breadcrumb(std::string_view crumb_json) {
   return dump_json(ok_result());
 }
 
+bool Client::count_repeat(std::string_view fingerprint, double ts) {
+  if (!std::isfinite(ts) || ts <= 0 || ts > 253402300799.0) ts = wall_clock_seconds();
+  if (!aggregator_.count_if_repeat(fingerprint, ts * 1000.0)) return false;
+  last_timestamp_ = ts;
+  ++captured_;
+  ++aggregated_;
+  return true;
+}
+
 std::string Client::capture(std::string_view input_json) {
   ++captured_;
   if (input_json.size() > opts_.max_input_bytes) {

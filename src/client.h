@@ -50,6 +50,10 @@ class Client {
   void pop_scope();
   std::string add_breadcrumb(std::string_view crumb_json);
   std::string capture(std::string_view input_json);
+  // A repeat of a capture whose fingerprint the caller learned from an earlier capture() answer
+  // (same texts, same fingerprint options): counted in its group and true, or false with nothing
+  // changed when it needs the full path (group unknown or evicted, window closed, budget left).
+  bool count_repeat(std::string_view fingerprint, double timestamp_s);
   std::string drain(double now_ms, bool force, int max_events_per_envelope);
   std::string client_report(std::string_view discarded_json, double now_ms);
   std::string stats() const;

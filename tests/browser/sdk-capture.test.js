@@ -207,6 +207,32 @@ test('scope setters, withScope and per-call capture contexts shape events; ids m
   });
 });
 
+test('repeats of a known error are counted without re-sending their texts, counts add up exactly, and a scope fingerprint starts its own group', async () => {
+  const init = `(F, dsn) => F.init({ dsn, aggregation: { windowMs: 60000 } })`;
+  await scenario({ init }, async ({ page, server, flush }) => {
+    const stats = await page.evaluate(() => {
+      // 60 errors with the same texts (one throw site, one call path), captured in three stretches.
+      const boom = (id) => { throw new TypeError(`cart ${id} is empty`); };
+      const errs = Array.from({ length: 60 }, () => { try { boom(7); } catch (e) { return e; } });
+      errs.slice(0, 40).forEach((e) => F.captureException(e));
+      F.withScope((s) => { s.setFingerprint(['tenant-x']); errs.slice(40, 45).forEach((e) => F.captureException(e)); });
+      errs.slice(45).forEach((e) => F.captureException(e));
+      return F.getStats();
+    });
+    await flush();
+    assert.equal(stats.captured, 60);
+    assert.equal(stats.aggregated, 58, 'two full events: the bug, and the bug under its own fingerprint');
+    assert.ok(stats.fast_repeats >= 50, `the repeats took the fast path: ${stats.fast_repeats}`);
+    const byFp = {};
+    for (const ev of server.events()) {
+      const fp = ev.fingerprint[0];
+      byFp[fp] = (byFp[fp] || 0) + ev.contexts.faultline.count;
+      assert.deepEqual(validateEvent(ev), []);
+    }
+    assert.deepEqual(Object.values(byFp).sort((a, b) => a - b), [5, 55], JSON.stringify(byFp));
+  });
+});
+
 test('an error captured by the app and then rethrown to onerror is one event', async () => {
   await scenario({ init: basic() }, async ({ page, server, flush }) => {
     await page.evaluate(() => setTimeout(() => {

@@ -106,3 +106,23 @@ TEST(Aggregator, EvictionReportsStayBoundedWithoutDrainingAndCountsStillAddUp) {
   EXPECT_LE(rs.size(), 8u + 1u + 8u);
   EXPECT_EQ(a.reported_full() + sum(rs), 20000u);
 }
+
+TEST(Aggregator, RepeatFastPathCountsOnlyWhatRecordWouldCountAndOtherwiseChangesNothing) {
+  Aggregator a({1000, 2, 10});
+  EXPECT_FALSE(a.count_if_repeat("fp", 0)) << "unknown group";
+  EXPECT_EQ(a.occurrences(), 0u);
+  EXPECT_EQ(a.record("fp", "T", 0), Decision::SendFull);
+  EXPECT_FALSE(a.count_if_repeat("fp", 1)) << "budget left: the caller must build a full event";
+  EXPECT_EQ(a.occurrences(), 1u);
+  EXPECT_EQ(a.record("fp", "T", 2), Decision::SendFull);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(a.count_if_repeat("fp", 3 + i));
+  EXPECT_EQ(a.occurrences(), 7u);
+  EXPECT_FALSE(a.count_if_repeat("fp", 1500)) << "window closed: the next occurrence is a full event";
+  EXPECT_EQ(a.occurrences(), 7u);
+  EXPECT_EQ(a.record("fp", "T", 1500), Decision::SendFull);
+  auto rs = a.take_reports(1500, true);
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].count, 5u);
+  EXPECT_EQ(rs[0].first_seen_ms, 3);
+  EXPECT_EQ(rs[0].last_seen_ms, 7);
+}

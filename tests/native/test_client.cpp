@@ -42,3 +42,19 @@ TEST(Client, ReconfiguringGroupingOptionsInvalidatesCachedFingerprints) {
   std::string after = capture(c, "x is null", lib)["fingerprint"].get<std::string>();
   EXPECT_NE(before, after) << "the throw site moves to the first-party frame once cdn.example is third party";
 }
+
+TEST(Client, CountRepeatCountsAKnownRepeatAndRefusesWhatNeedsTheFullPath) {
+  Client c(R"({"aggregation":{"windowMs":60000}})");
+  EXPECT_FALSE(c.count_repeat("fl1:unknown", 1.7e9));
+  std::string fp = capture(c, "x is null", kStack)["fingerprint"].get<std::string>();
+  EXPECT_TRUE(c.count_repeat(fp, 1.7e9 + 1));
+  EXPECT_TRUE(c.count_repeat(fp, 1.7e9 + 2));
+  EXPECT_FALSE(c.count_repeat(fp, 1.7e9 + 120)) << "the window closed";
+  json st = json::parse(c.stats());
+  EXPECT_EQ(st["captured"], 3) << "the refused repeat is not counted: the caller captures it in full";
+  EXPECT_EQ(st["aggregated"], 2);
+  json drained = json::parse(c.drain(1.7e12 + 200000, true, 50));
+  uint64_t occurrences = 0;
+  for (const auto& env : drained["envelopes"]) occurrences += env["occurrences"].get<uint64_t>();
+  EXPECT_EQ(occurrences, 3u) << "one full event + a summary of the 2 counted repeats";
+}
