@@ -191,6 +191,7 @@ export class Client {
           h.n.fast_repeats++;
           return this.counted(a);
         }
+        if (!a.request) h.context(a);
       }
       const r = JSON.parse(c[m](JSON.stringify(a)));
       if (m != 'capture') {

@@ -136,17 +136,24 @@ class Hub {
       this.drop(reason);
       return id;
     }
-    const loc = G.location, nav = G.navigator, ref = G.document && G.document.referrer;
     input.event_id = id;
     input.timestamp = ts || Date.now() / 1000;
-    input.request = { url: loc && loc.href, headers: { 'User-Agent': nav && nav.userAgent, ...(ref && { Referer: ref }) } };
-    input.contexts = { ...input.contexts, trace: { trace_id: this.tid, span_id: this.sid } };
+    // Page and trace context now if the capture waits for the core; otherwise client.js adds it
+    // just before building a full event (a counted repeat never needs it).
+    if (!(this.cl && this.cl.core)) this.context(input);
     if (original !== undefined) {
       this.orig.set(id, original);
       if (this.orig.size > MAX_EARLY) this.orig.delete(this.orig.keys().next().value);
     }
     if (this.call('capture', input) !== false) this.last = id;
     return id;
+  }
+
+  /** The page's URL, user agent and referrer, and the active trace, as of now. */
+  context(input) {
+    const loc = G.location, nav = G.navigator, ref = G.document && G.document.referrer;
+    input.request = { url: loc && loc.href, headers: { 'User-Agent': nav && nav.userAgent, ...(ref && { Referer: ref }) } };
+    input.contexts = { ...input.contexts, trace: { trace_id: this.tid, span_id: this.sid } };
   }
 
   /** Runs a core operation now, or queues it (bounded) until the core is ready. */

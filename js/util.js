@@ -10,12 +10,21 @@ export function log(on, ...a) {
   if (on && warn) try { warn.call(C, '[faultline]', ...a); } catch {}
 }
 
+// Random bytes come from a pool refilled 256 at a time: getRandomValues costs microseconds per call.
+let pool, at = 256;
+
 /** n random bytes as 2n lowercase hex characters. */
 export function hex(n) {
-  const b = new Uint8Array(n);
-  try { G.crypto.getRandomValues(b); } catch { for (let i = 0; i < n; i++) b[i] = Math.random() * 256; }
   let s = '';
-  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
+  while (n--) {
+    if (at > 255) {
+      pool = new Uint8Array(256);
+      at = 0;
+      try { G.crypto.getRandomValues(pool); } catch { for (let i = 0; i < 256; i++) pool[i] = Math.random() * 256; }
+    }
+    const x = pool[at++];
+    s += (x < 16 ? '0' : '') + x.toString(16);
+  }
   return s;
 }
 
