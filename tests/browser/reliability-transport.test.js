@@ -106,6 +106,26 @@ test('an envelope waiting for a retry or still in flight when the page unloads i
   await ctx.close();
 });
 
+test('a browser that goes offline keeps every event in IndexedDB and sends each once when it is online again, without a reload', async () => {
+  const ctx = await browser.newContext();
+  const page = await open(ctx);
+  await ctx.setOffline(true);
+  await page.waitForFunction(() => navigator.onLine === false, null, { timeout: 5000 });
+  await capture(page, ['offline one', 'offline two', 'offline three']);
+  await page.waitForFunction(() => window.SDK.getStats().transport.offline_saved >= 3, null, { timeout: 10000 });
+  await page.waitForTimeout(500);
+  assert.equal((await site.events()).length, 0, 'nothing leaves while offline');
+  const before = await sdkStats(page);
+  assert.equal(before.transport.requests, 0, 'no request is even tried while the browser says it is offline');
+  await ctx.setOffline(false);  // the 'online' event replays the queue
+  const values = await delivered(3, 15000);
+  await page.waitForTimeout(500);
+  assert.deepEqual((await delivered(3)).sort(), ['offline one', 'offline three', 'offline two']);
+  assert.equal(values.length, 3);
+  assert.deepEqual((await sdkStats(page)).dropped, {}, 'nothing dropped');
+  await ctx.close();
+});
+
 test('with the endpoint down, events wait offline; two tabs sharing the queue deliver each exactly once', async () => {
   const ctx = await browser.newContext(); // one profile: both tabs share one IndexedDB
   const [a, b] = [await open(ctx), await open(ctx)];
