@@ -18,6 +18,7 @@ class Core {
   void popScope() { client_.pop_scope(); }
   std::string addBreadcrumb(const std::string& c) { return client_.add_breadcrumb(c); }
   std::string capture(const std::string& in) { return client_.capture(in); }
+  std::string captureWithStacks(const std::string& in, const std::string& stacks) { return client_.capture(in, stacks); }
   bool countRepeat(const std::string& fingerprint, double timestamp_s) { return client_.count_repeat(fingerprint, timestamp_s); }
   std::string drain(double now_ms, bool force, int max_per_envelope) { return client_.drain(now_ms, force, max_per_envelope); }
   std::string clientReport(const std::string& d, double now_ms) { return client_.client_report(d, now_ms); }
@@ -41,6 +42,7 @@ EMSCRIPTEN_BINDINGS(faultline) {
       .function("popScope", &Core::popScope)
       .function("addBreadcrumb", &Core::addBreadcrumb)
       .function("capture", &Core::capture)
+      .function("captureWithStacks", &Core::captureWithStacks)
       .function("countRepeat", &Core::countRepeat)
       .function("drain", &Core::drain)
       .function("clientReport", &Core::clientReport)

@@ -103,6 +103,25 @@ export function signature(a) {
   return k.length > 16384 ? '' : k;
 }
 
+/**
+ * Moves the exceptions' stacks out of a capture input, as the core's captureWithStacks takes them:
+ * one NUL-separated segment per exception. Stacks are most of a capture's bytes; outside the JSON
+ * they are neither escaped here nor lexed by the core. '' when there is no stack to move.
+ */
+export function takeStacks(a) {
+  let out = '', any = 0;
+  for (const x of a.exceptions || []) {
+    const s = x.stack;
+    if (typeof s == 'string') {
+      any = 1;
+      delete x.stack;
+      out += s.includes('\0') ? s.replace(/\0/g, '\ufffd') : s;
+    }
+    out += '\0';
+  }
+  return any ? out : '';
+}
+
 export class Client {
   constructor(hub) {
     const o = hub.o, t = o.transport || {}, loc = G.location;
@@ -193,7 +212,8 @@ export class Client {
         }
         if (!a.request) h.context(a);
       }
-      const r = JSON.parse(c[m](JSON.stringify(a)));
+      const st = m == 'capture' && c.captureWithStacks && takeStacks(a);
+      const r = JSON.parse(st ? c.captureWithStacks(JSON.stringify(a), st) : c[m](JSON.stringify(a)));
       if (m != 'capture') {
         if (r.ok === false) log(this.o.debug, m, r.error);
         return;

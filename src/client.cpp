@@ -204,9 +204,9 @@ bool Client::count_repeat(std::string_view fingerprint, double ts) {
   return true;
 }
 
-std::string Client::capture(std::string_view input_json) {
+std::string Client::capture(std::string_view input_json, std::string_view oob_stacks) {
   ++captured_;
-  if (input_json.size() > opts_.max_input_bytes) {
+  if (input_json.size() + oob_stacks.size() > opts_.max_input_bytes) {
     // Parsing would need several times this in memory; the SDK truncates long values before
     // they get here, so this is a last line of defence. Counted, never silent.
     count_drop("oversized_input");
@@ -239,6 +239,10 @@ std::string Client::capture(std::string_view input_json) {
   const json* exc = get_field(in, "exceptions");
   if (exc && exc->is_array()) {
     for (const auto& e : *exc) {
+      // This entry's segment of the out-of-band stacks (consumed whatever the entry holds).
+      const size_t end = std::min(oob_stacks.find('\0'), oob_stacks.size());
+      const std::string_view segment = oob_stacks.substr(0, end);
+      oob_stacks.remove_prefix(end < oob_stacks.size() ? end + 1 : end);
       if (chain.size() >= opts_.max_chain) {
         count_drop("chain_truncated");
         break;
@@ -248,6 +252,7 @@ std::string Client::capture(std::string_view input_json) {
       x.type = text_field(e, "type", 256);
       x.value = text_field(e, "value", opts_.limits.max_value_length);
       std::string stack = get_string(e, "stack");
+      if (stack.empty()) stack = std::string(segment.substr(0, opts_.max_stack_bytes));
       std::string stacktrace = get_string(e, "stacktrace");
       if (stack.size() > opts_.max_stack_bytes) stack.resize(opts_.max_stack_bytes);
       if (stacktrace.size() > opts_.max_stack_bytes) stacktrace.resize(opts_.max_stack_bytes);

@@ -49,7 +49,12 @@ class Client {
   void push_scope();
   void pop_scope();
   std::string add_breadcrumb(std::string_view crumb_json);
-  std::string capture(std::string_view input_json);
+  std::string capture(std::string_view input_json) { return capture(input_json, {}); }
+  // The same, with the exceptions' stacks outside the JSON: `oob_stacks` holds one segment per entry
+  // of `exceptions`, in order, separated by NUL bytes; a non-empty segment is that exception's
+  // `stack` (a `stack` in the JSON wins). Stacks are most of a capture's bytes, and read this way
+  // they skip the JSON lexer, which is the costliest part of a capture in WASM.
+  std::string capture(std::string_view input_json, std::string_view oob_stacks);
   // A repeat of a capture whose fingerprint the caller learned from an earlier capture() answer
   // (same texts, same fingerprint options): counted in its group and true, or false with nothing
   // changed when it needs the full path (group unknown or evicted, window closed, budget left).

@@ -58,3 +58,45 @@ TEST(Client, CountRepeatCountsAKnownRepeatAndRefusesWhatNeedsTheFullPath) {
   for (const auto& env : drained["envelopes"]) occurrences += env["occurrences"].get<uint64_t>();
   EXPECT_EQ(occurrences, 3u) << "one full event + a summary of the 2 counted repeats";
 }
+
+TEST(Client, StacksOutsideTheJsonGiveTheSameEventAsStacksInside) {
+  std::string inner = "Error: inner\n    at load (https://a.example/db.js:3:9)";
+  json in_json = json{{"exceptions", json::array({json{{"type", "TypeError"}, {"value", "x is null"}, {"stack", kStack}},
+                                                 json{{"type", "Error"}, {"value", "inner"}, {"stack", inner}, {"parent", 0}}})},
+                      {"timestamp", 1.7e9}, {"event_id", std::string(32, 'a')}};
+  json out_of_band = in_json;
+  for (auto& e : out_of_band["exceptions"]) e.erase("stack");
+  Client a(R"({"aggregation":{"windowMs":0}})"), b(R"({"aggregation":{"windowMs":0}})");
+  json ra = json::parse(a.capture(in_json.dump()));
+  json rb = json::parse(b.capture(out_of_band.dump(), std::string(kStack) + '\0' + inner));
+  EXPECT_EQ(ra["fingerprint"], rb["fingerprint"]);
+  auto event_of = [](Client& c) {
+    std::string body = json::parse(c.drain(1.7e12, true, 1))["envelopes"][0]["body"].get<std::string>();
+    json ev = json::parse(body.substr(body.rfind('\n', body.size() - 2) + 1));
+    ev.erase("timestamp");
+    return ev["exception"];
+  };
+  json ea = event_of(a), eb = event_of(b);
+  EXPECT_EQ(ea, eb);
+  EXPECT_EQ(eb["values"][0]["stacktrace"]["frames"].size(), 1u) << "the second segment belongs to the second exception";
+  EXPECT_EQ(eb["values"][1]["stacktrace"]["frames"].size(), 2u);
+}
+
+TEST(Client, OutOfBandStackSegmentsFollowTheExceptionEntriesAndAStackInTheJsonWins) {
+  Client c(R"({"aggregation":{"windowMs":0}})");
+  json in = json{{"exceptions", json::array({json{{"type", "Error"}, {"value", "a"}, {"stack", "Error: a\n    at json (https://a.example/j.js:1:1)"}},
+                                             "not an object",
+                                             json{{"type", "Error"}, {"value", "c"}}})},
+                 {"timestamp", 1.7e9}};
+  std::string segs = std::string("Error: a\n    at ignored (https://a.example/x.js:1:1)") + '\0' + "garbage for the string entry" + '\0' +
+                     "Error: c\n    at third (https://a.example/t.js:2:2)";
+  json r = json::parse(c.capture(in.dump(), segs));
+  ASSERT_EQ(r["status"], "queued");
+  std::string body = json::parse(c.drain(1.7e12, true, 1))["envelopes"][0]["body"].get<std::string>();
+  json ev = json::parse(body.substr(body.rfind('\n', body.size() - 2) + 1));
+  const json& values = ev["exception"]["values"];
+  ASSERT_EQ(values.size(), 2u);
+  EXPECT_EQ(values[1]["stacktrace"]["frames"][0]["function"], "json");
+  EXPECT_EQ(values[0]["stacktrace"]["frames"][0]["function"], "third");
+  EXPECT_EQ(json::parse(c.capture("{}", std::string(5 * 1024 * 1024, 'x')))["reason"], "oversized_input") << "the stacks count toward the input cap";
+}

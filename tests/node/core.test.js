@@ -180,3 +180,26 @@ test('cause chains are sent with the thrown error last and linked mechanisms', a
   assert.deepEqual(validateEvent(events[0]), []);
   core.delete();
 });
+
+test('stacks passed outside the JSON (captureWithStacks) build the same event, and invalid text in them still yields a valid event', async () => {
+  const a = await newCore({ aggregation: { windowMs: 0 } });
+  const b = await newCore({ aggregation: { windowMs: 0 } });
+  const input = exceptionInput({ event_id: 'e'.repeat(32) });
+  const { stack, ...rest } = input.exceptions[0];
+  const ra = JSON.parse(a.capture(JSON.stringify(input)));
+  const rb = JSON.parse(b.captureWithStacks(JSON.stringify({ ...input, exceptions: [rest] }), stack + '\0'));
+  assert.equal(rb.status, 'queued');
+  assert.equal(rb.fingerprint, ra.fingerprint);
+  const [ea] = drainEvents(a).events;
+  const [eb] = drainEvents(b).events;
+  assert.deepEqual(eb.exception, ea.exception);
+  // A lone surrogate and a NUL-free garbage tail: Embind's UTF-8 is not always valid UTF-8.
+  const bad = `TypeError: x\uD800y\n    at f\uDFFF (https://app.example/a.js:1:2)\n${'\uFFFF'.repeat(10)}`;
+  const rc = JSON.parse(b.captureWithStacks(JSON.stringify({ exceptions: [{ type: 'TypeError', value: 'x' }], timestamp: Date.now() / 1000 }), bad));
+  assert.equal(rc.status, 'queued');
+  const [ec] = drainEvents(b).events;
+  assert.deepEqual(validateEvent(ec), []);
+  assert.equal(ec.exception.values[0].stacktrace.frames.at(-1).filename, 'https://app.example/a.js');
+  a.delete();
+  b.delete();
+});
