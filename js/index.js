@@ -151,8 +151,10 @@ class Hub {
 
   /** The page's URL, user agent and referrer, and the active trace, as of now. */
   context(input) {
-    const loc = G.location, nav = G.navigator, ref = G.document && G.document.referrer;
-    input.request = { url: loc && loc.href, headers: { 'User-Agent': nav && nav.userAgent, ...(ref && { Referer: ref }) } };
+    const loc = G.location, nav = G.navigator;
+    // The user agent and the referrer do not change during a page's life: read once.
+    const hd = this.hd || (this.hd = { 'User-Agent': nav && nav.userAgent, ...(G.document && G.document.referrer && { Referer: G.document.referrer }) });
+    input.request = { url: loc && loc.href, headers: { ...hd } };
     input.contexts = { ...input.contexts, trace: { trace_id: this.tid, span_id: this.sid } };
   }
 
