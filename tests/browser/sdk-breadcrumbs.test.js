@@ -1,19 +1,12 @@
 // The SDK's breadcrumb hooks in real headless Chromium: console, clicks and typing, fetch and XHR,
 // history navigation; their order, beforeBreadcrumb/maxBreadcrumbs, turning hooks off, and that the
 // page's own console/fetch/XHR/history behave exactly as without the SDK.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, wasmBuilt, scenario as run } from './pages/sdk-common/harness.js';
+import { useChromiumScenarios } from './pages/sdk-common/harness.js';
 import { validateEvent } from '../node/lib/schema.js';
 
-let browser;
-before(async () => {
-  assert.ok(wasmBuilt(), 'dist/faultline.wasm is missing: run `bash scripts/build.sh wasm`');
-  browser = await launch();
-});
-after(async () => { await browser?.close(); });
-
-const scenario = (opts, fn) => run(browser, opts, fn);
+const scenario = useChromiumScenarios();
 const basic = (extra = '') => `(F, dsn) => F.init({ dsn, aggregation: { windowMs: 0 } ${extra} })`;
 const msg = (ev) => ev.logentry && ev.logentry.formatted;
 

@@ -1,19 +1,12 @@
 // Early errors in real headless Chromium: errors raised before the SDK arrives (caught by the tiny
 // loader) and before the WASM core is ready (queued by the SDK) are delivered once it is, in order,
 // with their own timestamps; the queue is bounded and its overflow is reported.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, wasmBuilt, scenario as run } from './pages/sdk-common/harness.js';
+import { useChromiumScenarios } from './pages/sdk-common/harness.js';
 import { validateEvent } from '../node/lib/schema.js';
 
-let browser;
-before(async () => {
-  assert.ok(wasmBuilt(), 'dist/faultline.wasm is missing: run `bash scripts/build.sh wasm`');
-  browser = await launch();
-});
-after(async () => { await browser?.close(); });
-
-const scenario = (opts, fn) => run(browser, opts, fn);
+const scenario = useChromiumScenarios();
 const top = (ev) => ev.exception.values.at(-1);
 const msg = (ev) => ev.logentry && ev.logentry.formatted;
 

@@ -1,19 +1,12 @@
 // The JS fallback in real headless Chromium: when the WASM core cannot load (the .wasm fails to
 // download, or the page's CSP forbids WebAssembly compilation), errors are still reported as
 // valid Sentry events through the same transport, marked faultline.core = js-fallback.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, wasmBuilt, scenario as run } from './pages/sdk-common/harness.js';
+import { useChromiumScenarios } from './pages/sdk-common/harness.js';
 import { validateEvent } from '../node/lib/schema.js';
 
-let browser;
-before(async () => {
-  assert.ok(wasmBuilt(), 'dist/faultline.wasm is missing: run `bash scripts/build.sh wasm`');
-  browser = await launch();
-});
-after(async () => { await browser?.close(); });
-
-const scenario = (opts, fn) => run(browser, opts, fn);
+const scenario = useChromiumScenarios();
 const top = (ev) => ev.exception.values.at(-1);
 const msg = (ev) => ev.logentry && ev.logentry.formatted;
 const init = `(F, dsn) => F.init({ dsn, release: 'fb@1', environment: 'test' })`;

@@ -1,6 +1,7 @@
 // Test harness for the SDK's browser tests (Node side): a loopback HTTP server that serves the
 // repository's js/ and dist/ and the test pages, records every request and every envelope the SDK
 // delivers, and one headless Chromium per test file. Everything is bounded in time.
+import { before, after } from 'node:test';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -180,4 +181,18 @@ export async function scenario(browser, { server: serverOpts, init, pagePath = '
     await p.close();
     await server.close();
   }
+}
+
+/**
+ * For a test file: launches Chromium before its tests (failing clearly if the WASM core is not
+ * built), closes it after, and returns `scenario(opts, fn)` bound to that browser.
+ */
+export function useChromiumScenarios() {
+  let browser;
+  before(async () => {
+    if (!wasmBuilt()) throw new Error('dist/faultline.wasm is missing: run `bash scripts/build.sh wasm`');
+    browser = await launch();
+  });
+  after(async () => { await browser?.close(); });
+  return (opts, fn) => scenario(browser, opts, fn);
 }
