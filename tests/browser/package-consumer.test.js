@@ -1,5 +1,5 @@
 // The published package as a user gets it: `npm pack`, install the tarball into a small app outside
-// the repository, bundle it with Vite and with esbuild (and use the script-tag build), and check in
+// the repository, bundle it with Vite, webpack and esbuild (and use the script-tag build), and check in
 // headless Chromium that an uncaught error reaches a loopback collector.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,7 +57,7 @@ async function reportsUncaughtError(urlPath, marker) {
   return found.event;
 }
 
-test('the packed tarball installs into an app outside the repo and works bundled by Vite, esbuild and as a script tag', { timeout: 600000 }, async () => {
+test('the packed tarball installs into an app outside the repo and works bundled by Vite, webpack, esbuild and as a script tag', { timeout: 600000 }, async () => {
   // 1. pack (prepack builds the WASM core and the IIFE bundle)
   const tgzName = npm(['pack', '--silent', '--pack-destination', work], repo).trim().split('\n').pop();
   const tgz = path.join(work, tgzName);
@@ -65,7 +65,7 @@ test('the packed tarball installs into an app outside the repo and works bundled
   const app = path.join(work, 'app');
   fs.mkdirSync(path.join(app, 'src'), { recursive: true });
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
-  npm(['install', '--no-audit', '--no-fund', '--loglevel=error', tgz, 'vite@7', 'esbuild'], app);
+  npm(['install', '--no-audit', '--no-fund', '--loglevel=error', tgz, 'vite@7', 'esbuild', 'webpack@5', 'webpack-cli@6'], app);
   const dsn = `http://pkg-key@127.0.0.1:${collector.port}/1`;
   fs.writeFileSync(path.join(app, 'src', 'main.js'), `import { init } from 'faultline';
 init({ dsn: ${JSON.stringify(dsn)}, release: 'consumer@1' });
@@ -80,7 +80,17 @@ setTimeout(() => { throw new Error('consumer app failure from ' + document.title
   assert.ok(fs.readdirSync(path.join(site, 'vite', 'assets')).some((f) => f.endsWith('.wasm')), 'Vite emitted the .wasm');
   await reportsUncaughtError('/demo/vite/index.html', 'consumer app failure from vite');
 
-  // 3. esbuild: ES modules with code splitting; the .wasm is copied where the package expects it
+  // 3. webpack 5: the same new URL(..., import.meta.url) becomes an asset module; chunks load
+  //    from the script's own URL (publicPath 'auto'), so the page uses a classic script tag.
+  const wp = path.join(site, 'webpack');
+  fs.writeFileSync(path.join(app, 'webpack.config.cjs'),
+    `module.exports = { mode: 'production', entry: './src/main.js', output: { path: ${JSON.stringify(path.join(wp, 'assets'))}, publicPath: 'auto', clean: true } };\n`);
+  execFileSync(path.join(app, 'node_modules/.bin/webpack'), ['--config', 'webpack.config.cjs'], { cwd: app, timeout: 300000, stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.ok(fs.readdirSync(path.join(wp, 'assets')).some((f) => f.endsWith('.wasm')), 'webpack emitted the .wasm');
+  fs.writeFileSync(path.join(wp, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><title>webpack</title><script src="./assets/main.js"></script></head><body></body></html>\n');
+  await reportsUncaughtError('/demo/webpack/index.html', 'consumer app failure from webpack');
+
+  // 4. esbuild: ES modules with code splitting; the .wasm is copied where the package expects it
   //    (../dist/faultline.wasm relative to the bundle), as the README documents.
   const esb = path.join(site, 'esb');
   execFileSync(path.join(app, 'node_modules/.bin/esbuild'), ['src/main.js', '--bundle', '--format=esm', '--splitting', '--minify', `--outdir=${path.join(esb, 'assets')}`, '--log-level=error'], { cwd: app, timeout: 120000 });
@@ -89,7 +99,7 @@ setTimeout(() => { throw new Error('consumer app failure from ' + document.title
   fs.writeFileSync(path.join(esb, 'index.html'), html('esbuild', './assets/main.js'));
   await reportsUncaughtError('/demo/esb/index.html', 'consumer app failure from esbuild');
 
-  // 4. Script tag: the single-file IIFE build with the .wasm beside it.
+  // 5. Script tag: the single-file IIFE build with the .wasm beside it.
   const tag = path.join(site, 'tag');
   fs.mkdirSync(tag, { recursive: true });
   for (const f of ['faultline.iife.js', 'faultline.wasm']) fs.copyFileSync(path.join(app, 'node_modules/faultline/dist', f), path.join(tag, f));
