@@ -15,6 +15,7 @@ GroupReport Aggregator::report_of(Group& g, bool evicted) {
   GroupReport r;
   r.fingerprint = g.fingerprint;
   r.title = g.title;
+  r.event_fingerprint = g.event_fingerprint;
   r.count = g.counted;
   r.first_seen_ms = g.first_counted;
   r.last_seen_ms = g.last_counted;
@@ -24,7 +25,8 @@ GroupReport Aggregator::report_of(Group& g, bool evicted) {
   return r;
 }
 
-Decision Aggregator::record(std::string_view fingerprint, std::string_view title, double now_ms) {
+Decision Aggregator::record(std::string_view fingerprint, std::string_view title, double now_ms,
+                            const std::vector<std::string>& event_fingerprint) {
   ++occurrences_;
   // A clock that jumps backwards, or a NaN, must not reopen or stretch windows: use a monotonic clock.
   if (std::isfinite(now_ms) && now_ms > clock_) clock_ = now_ms;
@@ -41,7 +43,7 @@ Decision Aggregator::record(std::string_view fingerprint, std::string_view title
           // Bounded memory even when nobody drains: fold further evictions into the last report's
           // count under a shared "overflow" identity. Counts stay exact; identity is coarsened.
           if (evicted_.back().fingerprint != "fl1:overflow")
-            evicted_.push_back(GroupReport{"fl1:overflow", "Errors evicted from aggregation", 0, now, now, true});
+            evicted_.push_back(GroupReport{"fl1:overflow", "Errors evicted from aggregation", {}, 0, now, now, true});
           GroupReport& o = evicted_.back();
           o.count += victim.counted;
           o.last_seen_ms = now;
@@ -55,6 +57,7 @@ Decision Aggregator::record(std::string_view fingerprint, std::string_view title
     Group g;
     g.fingerprint = std::string(fingerprint);
     g.title = std::string(title.substr(0, opts_.max_title));
+    if (!(event_fingerprint.size() == 1 && event_fingerprint[0] == fingerprint)) g.event_fingerprint = event_fingerprint;
     g.window_start = now;
     g.full_in_window = 1;
     g.last_seen = now;
@@ -114,8 +117,13 @@ uint64_t Aggregator::pending() const {
 
 size_t Aggregator::approx_memory_bytes() const {
   size_t bytes = sizeof(*this) + groups_.bucket_count() * sizeof(void*);
-  for (const Group& g : lru_) bytes += sizeof(Group) + 3 * sizeof(void*) + g.fingerprint.capacity() + g.title.capacity() + 32;
-  for (const GroupReport& r : evicted_) bytes += sizeof(GroupReport) + r.fingerprint.capacity() + r.title.capacity();
+  auto list = [](const std::vector<std::string>& l) {
+    size_t n = l.capacity() * sizeof(std::string);
+    for (const auto& s : l) n += s.capacity();
+    return n;
+  };
+  for (const Group& g : lru_) bytes += sizeof(Group) + 3 * sizeof(void*) + g.fingerprint.capacity() + g.title.capacity() + list(g.event_fingerprint) + 32;
+  for (const GroupReport& r : evicted_) bytes += sizeof(GroupReport) + r.fingerprint.capacity() + r.title.capacity() + list(r.event_fingerprint);
   return bytes;
 }
 

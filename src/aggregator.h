@@ -28,6 +28,7 @@ enum class Decision { SendFull, Counted };
 
 struct GroupReport {
   std::string fingerprint, title;
+  std::vector<std::string> event_fingerprint;  // what the group's events carry (empty: {fingerprint})
   uint64_t count = 0;  // occurrences counted (not sent) in the reported span
   double first_seen_ms = 0, last_seen_ms = 0;
   bool evicted = false;
@@ -37,7 +38,9 @@ class Aggregator {
  public:
   explicit Aggregator(AggregatorOptions o = {});
 
-  Decision record(std::string_view fingerprint, std::string_view title, double now_ms);
+  // event_fingerprint: what the group's events carry in `fingerprint` (kept for its summaries).
+  Decision record(std::string_view fingerprint, std::string_view title, double now_ms,
+                  const std::vector<std::string>& event_fingerprint = {});
   // The repeat fast path: counts one occurrence and returns true only when record() would have
   // answered Counted (a tracked group whose window is open and whose budget is spent); otherwise
   // changes nothing and returns false, and the caller takes the full path through record().
@@ -57,6 +60,7 @@ class Aggregator {
  private:
   struct Group {
     std::string fingerprint, title;
+    std::vector<std::string> event_fingerprint;
     double window_start = 0;
     uint32_t full_in_window = 0;
     uint64_t counted = 0;  // pending repeats

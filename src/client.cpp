@@ -311,20 +311,23 @@ std::string Client::capture(std::string_view input_json, std::string_view oob_st
     g = is_message ? compute_message_grouping(message, opts_.grouping) : compute_grouping(chain, opts_.grouping);
   };
   std::string fingerprint, title;
+  std::vector<std::string> event_fp;  // the event's `fingerprint` field (Sentry's override form)
   auto cached = signature_cache_.find(sig);
   if (cached != signature_cache_.end()) {
-    fingerprint = cached->second.first;
-    title = cached->second.second;
+    fingerprint = cached->second.fingerprint;
+    title = cached->second.title;
+    event_fp = cached->second.event_fingerprint;
   } else {
     group_now();
     fingerprint = user_fp.empty() ? g.fingerprint : apply_fingerprint_override(g, user_fp);
     title = g.title;
+    event_fp = event_fingerprint(g, user_fp);
     if (signature_cache_.size() >= kSignatureCacheSize) signature_cache_.clear();
-    signature_cache_.emplace(sig, std::make_pair(fingerprint, title));
+    signature_cache_.emplace(sig, Grouped{fingerprint, title, event_fp});
   }
 
   // 2. Aggregation: repeats inside the window are counted, not built.
-  if (aggregator_.record(fingerprint, title, now_ms) == Decision::Counted) {
+  if (aggregator_.record(fingerprint, title, now_ms, event_fp) == Decision::Counted) {
     ++aggregated_;
     return "{\"status\":\"aggregated\",\"fingerprint\":\"" + fingerprint + "\"}";
   }
@@ -412,7 +415,7 @@ std::string Client::capture(std::string_view input_json, std::string_view oob_st
     }
     if (!req.empty()) ev["request"] = std::move(req);
   }
-  ev["fingerprint"] = json::array({fingerprint});
+  ev["fingerprint"] = event_fp;
 
   for (const char* bag : {"extra", "contexts", "user", "request"})
     if (ev.contains(bag)) normalize_json(ev[bag], opts_.limits, 0);
@@ -442,7 +445,7 @@ json Client::build_summary_event(const GroupReport& r) {
   fl["evicted"] = r.evicted;
   fl["fingerprint"] = r.fingerprint;
   ev["contexts"] = json{{"faultline", std::move(fl)}};
-  ev["fingerprint"] = json::array({r.fingerprint});
+  ev["fingerprint"] = r.event_fingerprint.empty() ? json::array({r.fingerprint}) : json(r.event_fingerprint);
   scrubber_.scrub_event(ev);
   ++summaries_;
   return ev;

@@ -91,7 +91,11 @@ class Client {
   double last_timestamp_ = 0;
   // Signature of a capture's raw texts -> (fingerprint, title): repeats skip parsing and grouping.
   static constexpr size_t kSignatureCacheSize = 256;
-  std::unordered_map<uint64_t, std::pair<std::string, std::string>> signature_cache_;
+  struct Grouped {
+    std::string fingerprint, title;
+    std::vector<std::string> event_fingerprint;
+  };
+  std::unordered_map<uint64_t, Grouped> signature_cache_;
 };
 
 // One-shot helpers behind `faultline parse-stack` and `faultline fingerprint` (one NDJSON line in,

@@ -597,14 +597,22 @@ GroupingResult compute_message_grouping(std::string_view message, const Grouping
   return r;
 }
 
+std::vector<std::string> event_fingerprint(const GroupingResult& computed, const std::vector<std::string>& user) {
+  std::vector<std::string> out;
+  for (const auto& p : user) {
+    if (out.size() == 16) break;  // bounded: the list is kept per tracked group
+    sv t = trim(p);
+    out.push_back(t == "{{ default }}" || t == "{{default}}" ? computed.fingerprint : std::string(t.substr(0, 512)));
+  }
+  if (out.empty()) out.push_back(computed.fingerprint);
+  return out;
+}
+
 std::string apply_fingerprint_override(const GroupingResult& computed, const std::vector<std::string>& user) {
   if (user.empty()) return computed.fingerprint;
-  std::vector<std::string> parts = {"override"};
-  for (const auto& p : user) {
-    sv t = trim(p);
-    parts.push_back(t == "{{ default }}" || t == "{{default}}" ? computed.fingerprint : std::string(t.substr(0, 512)));
-  }
-  if (parts.size() == 2 && parts[1] == computed.fingerprint) return computed.fingerprint;
+  std::vector<std::string> parts = event_fingerprint(computed, user);
+  if (parts.size() == 1 && parts[0] == computed.fingerprint) return computed.fingerprint;
+  parts.insert(parts.begin(), "override");
   return hash_parts(parts);
 }
 

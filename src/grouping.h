@@ -52,6 +52,10 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
 GroupingResult compute_message_grouping(std::string_view message, const GroupingOptions& opts);
 // Sentry-style override: "{{ default }}" expands to the computed fingerprint.
 std::string apply_fingerprint_override(const GroupingResult& computed, const std::vector<std::string>& user_fingerprint);
+// What an event carries in its `fingerprint` field for that override, as Sentry expects it: the
+// user's list with "{{ default }}" replaced by the computed fingerprint (e.g. ["fl1:…", "tenant-a"]),
+// or just the computed fingerprint when there is no override. Same override, same list.
+std::vector<std::string> event_fingerprint(const GroupingResult& computed, const std::vector<std::string>& user_fingerprint);
 
 // Exposed for tests and the CLI.
 std::string canonicalize_message(std::string_view type, std::string_view message);

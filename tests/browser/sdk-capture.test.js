@@ -189,9 +189,11 @@ test('scope setters, withScope and per-call capture contexts shape events; ids m
     assert.equal(fn.event_id, ids.fn);
     assert.deepEqual(inside.tags, { plan: 'pro', region: 'eu', shard: '3', inner: 'yes' });
     assert.equal(inside.level, 'warning');
-    // The core folds a custom fingerprint into its own hash: same custom group, same fingerprint.
+    // A custom fingerprint travels as Sentry's list, so a Sentry server groups by it too.
     const sameGroup = by((e) => msg(e) === 'a different message in the same custom group');
-    assert.deepEqual(inside.fingerprint, sameGroup.fingerprint);
+    assert.deepEqual(inside.fingerprint, ['custom-group']);
+    assert.deepEqual(sameGroup.fingerprint, ['custom-group']);
+    assert.equal(inside.contexts.faultline.fingerprint, sameGroup.contexts.faultline.fingerprint, 'one group in the core');
     assert.deepEqual(outside.tags, { plan: 'pro', region: 'eu', shard: '3' }, 'the scope was popped');
     assert.notDeepEqual(outside.fingerprint, inside.fingerprint);
     assert.equal(outside.level, 'debug');

@@ -100,3 +100,30 @@ TEST(Client, OutOfBandStackSegmentsFollowTheExceptionEntriesAndAStackInTheJsonWi
   EXPECT_EQ(values[0]["stacktrace"]["frames"][0]["function"], "third");
   EXPECT_EQ(json::parse(c.capture("{}", std::string(5 * 1024 * 1024, 'x')))["reason"], "oversized_input") << "the stacks count toward the input cap";
 }
+
+TEST(Client, AFingerprintOverrideIsSentAsSentrysListOnTheEventAndOnItsSummary) {
+  Client c(R"({"aggregation":{"windowMs":60000}})");
+  std::string plain = capture(c, "x is null", kStack)["fingerprint"].get<std::string>();
+  json tenant = json{{"fingerprint", json::array({"{{ default }}", "tenant-a"})}};
+  json first = capture(c, "x is null", kStack, tenant);
+  json again = capture(c, "x is null", kStack, tenant);
+  json other = capture(c, "x is null", kStack, json{{"fingerprint", json::array({"{{ default }}", "tenant-b"})}});
+  EXPECT_EQ(first["status"], "queued");
+  EXPECT_EQ(again["status"], "aggregated");
+  EXPECT_NE(first["fingerprint"], plain) << "the override is its own group";
+  EXPECT_NE(other["fingerprint"], first["fingerprint"]);
+  std::vector<json> events;
+  json drained = json::parse(c.drain(1.7e12 + 120000, true, 1));
+  for (const auto& env : drained["envelopes"]) {
+    std::string body = env["body"].get<std::string>();
+    events.push_back(json::parse(body.substr(body.rfind('\n', body.size() - 2) + 1)));
+  }
+  json want = json::array({plain, "tenant-a"});
+  int with_tenant_a = 0;
+  for (const auto& ev : events) {
+    if (ev["fingerprint"] != want) continue;
+    ++with_tenant_a;
+    EXPECT_EQ(ev["contexts"]["faultline"]["fingerprint"], first["fingerprint"]) << "the context keeps the group key";
+  }
+  EXPECT_EQ(with_tenant_a, 2) << "the full event and the summary of its repeat carry the same list";
+}
