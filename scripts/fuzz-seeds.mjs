@@ -12,7 +12,7 @@ const put = (target, name, text) => {
 };
 const readJson = (p) => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null);
 
-const fixtures = readJson(path.resolve(root, '../shared/fixtures/stack-fixtures.json'));
+const fixtures = readJson(path.resolve(root, 'tests/fixtures/stacks/stack-fixtures.json'));
 (fixtures?.cases || []).forEach((c, i) => {
   put('fuzz_stack_parser', `fixture-${i}`, `\x05${c.message || ''}${c.stack || ''}`);
   put('fuzz_grouping', `fixture-${i}`, `\x09\x20${c.error_name || 'Error'}${c.message || ''}${c.stack || ''}`);

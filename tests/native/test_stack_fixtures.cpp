@@ -1,4 +1,4 @@
-// Conformance of the stack parser with the shared corpus (../shared/fixtures/stack-fixtures.json):
+// Conformance of the stack parser with the shared corpus (tests/fixtures/stacks/stack-fixtures.json):
 // real captured stacks with the frames two mature parsers expect. Every case is run; the pass rate
 // is printed with every disagreement, and the test fails below 99 %.
 //
@@ -128,8 +128,8 @@ std::string opt_string(const json& c, const char* key) {
 }  // namespace
 
 TEST(StackFixtures, AgreesWithSharedCorpusAtLeast99Percent) {
-  std::ifstream in(FAULTLINE_SHARED_DIR "/fixtures/stack-fixtures.json");
-  ASSERT_TRUE(in.good()) << "missing " FAULTLINE_SHARED_DIR "/fixtures/stack-fixtures.json";
+  std::ifstream in(FAULTLINE_FIXTURES_DIR "/stacks/stack-fixtures.json");
+  ASSERT_TRUE(in.good()) << "missing " FAULTLINE_FIXTURES_DIR "/stacks/stack-fixtures.json";
   json corpus = json::parse(in);
   const json& cases = corpus["cases"];
   ASSERT_GT(cases.size(), 80u);

@@ -1,5 +1,6 @@
-// Validates events against Sentry's published event schema (../shared/schemas), with ajv.
-import { readFileSync, existsSync } from 'node:fs';
+// Validates events against Sentry's published event schema (tests/fixtures/sentry-schema, copied
+// from Sentry's sentry-data-schemas, MIT), with ajv.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import Ajv from 'ajv';
@@ -8,16 +9,12 @@ import { parseEnvelope as parseCollectorEnvelope } from '../../../demo/collector
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 
-export function sharedDir() {
-  const candidates = [process.env.FAULTLINE_SHARED_DIR, path.resolve(root, '../shared'), path.resolve(root, 'shared')];
-  for (const c of candidates) if (c && existsSync(path.join(c, 'schemas/sentry-event.schema.json'))) return c;
-  throw new Error(`Sentry event schema not found (looked in ${candidates.filter(Boolean).join(', ')})`);
-}
+export const SCHEMA_PATH = path.join(root, 'tests/fixtures/sentry-schema/sentry-event.schema.json');
 
 let validate = null;
 export function validateEvent(event) {
   if (!validate) {
-    const schema = JSON.parse(readFileSync(path.join(sharedDir(), 'schemas/sentry-event.schema.json'), 'utf8'));
+    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
     // The schema uses Rust-ish formats (uint64, double, ...) that are documentation, not checks.
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
     validate = ajv.compile(schema);
