@@ -9,23 +9,48 @@ const STORE = 'envelopes';
 const LEASE_MS = 30000;
 const KEEPALIVE_BUDGET = 60000; // bytes; browsers cap in-flight keepalive bodies at 64 KiB
 
+// Sentry's default when a limit gives no usable delay, and the longest delay obeyed: a header that
+// says "ten years" (or 1e308, or a date far ahead) stops this page for an hour at most, as a
+// misconfigured proxy must not silence error reporting for good.
+export const DEFAULT_RETRY_MS = 60000;
+export const MAX_RETRY_MS = 3600000;
+
+/**
+ * One delay, in ms, from a Retry-After value or the <retry_after> field of X-Sentry-Rate-Limits:
+ * seconds (a non-negative decimal number), or for Retry-After an HTTP date; anything else
+ * (negative, non-finite, garbage, empty) is the 60 s default. Capped at an hour.
+ */
+export function parseDelay(v, now, dates) {
+  const t = String(v ?? '').trim();
+  let ms = DEFAULT_RETRY_MS;
+  if (/^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) {
+    const n = Number(t) * 1000;
+    if (Number.isFinite(n) || n === Infinity) ms = n;
+  } else if (dates && /^[a-z]{3}/i.test(t)) {  // HTTP dates start with a day name
+    const d = Date.parse(t);
+    if (Number.isFinite(d)) ms = Math.max(0, d - now);
+  }
+  return Math.min(ms, MAX_RETRY_MS);
+}
+
+/**
+ * Rate limits from a response: X-Sentry-Rate-Limits (`<secs>:<cat;cat>:<scope>:<reason>, ...`,
+ * no categories = all) wins over Retry-After; without either a 429 means 60 s for everything.
+ * Returns category -> time (ms) until which it is limited.
+ */
 export function parseRateLimits(header, retryAfter, now) {
-  const limits = {};
+  const limits = Object.create(null);  // a category named __proto__ is just a name
   if (header) {
     for (const part of String(header).split(',')) {
-      const [secs, cats] = part.trim().split(':');
-      const until = now + (parseInt(secs, 10) || 60) * 1000;
-      const list = (cats || '').split(';').filter(Boolean);
+      if (!part.trim()) continue;
+      const [secs, cats] = part.split(':');
+      const until = now + parseDelay(secs, now, false);
+      const list = (cats || '').split(';').map((c) => c.trim()).filter(Boolean);
       for (const c of list.length ? list : ['all']) limits[c] = Math.max(limits[c] || 0, until);
     }
     return limits;
   }
-  let ms = 60000;
-  if (retryAfter) {
-    const n = Number(retryAfter);
-    ms = Number.isFinite(n) ? n * 1000 : Math.max(0, Date.parse(retryAfter) - now) || 60000;
-  }
-  limits.all = now + ms;
+  limits.all = now + (retryAfter ? parseDelay(retryAfter, now, true) : DEFAULT_RETRY_MS);
   return limits;
 }
 
@@ -39,7 +64,7 @@ export function createTransport(o) {
   const debug = o.debug ? (...a) => console.warn('[faultline]', ...a) : () => {};
   const tabId = Math.random().toString(36).slice(2);
   const stats = { sent: 0, failed: 0, retried: 0, offline_saved: 0, offline_sent: 0, requests: 0, bytes: 0 };
-  let limits = {};
+  let limits = Object.create(null);
   let inflight = new Set();
   let pending = []; // envelopes waiting for a retry timer
   let dbPromise = null;
