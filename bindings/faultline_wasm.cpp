@@ -1,6 +1,8 @@
 // Embind boundary: one class and two free functions; every value crossing is a number or one
 // JSON text (see bindings/README.md for the contract and the ownership rules).
 #include <emscripten/bind.h>
+#include <emscripten/em_asm.h>
+#include <emscripten/heap.h>
 
 #include <string>
 
@@ -8,10 +10,20 @@
 
 namespace {
 
+// The platform's entropy for the core's id generator: crypto.getRandomValues through a snippet
+// compiled into the module (no eval at run time), Math.random where it is missing.
+uint64_t browser_seed() {
+  return static_cast<uint64_t>(EM_ASM_DOUBLE({
+    var c = (typeof crypto !== 'undefined') ? crypto : null;
+    if (c && c.getRandomValues) { var a = new Uint32Array(2); c.getRandomValues(a); return a[0] * 2097152 + (a[1] & 0x1fffff); }
+    return Math.random() * 9007199254740991;
+  })) ^ static_cast<uint64_t>(emscripten_get_now() * 1000.0);
+}
+
 // Embind hands strings over as std::string copies; the core works on views of them.
 class Core {
  public:
-  explicit Core(const std::string& options_json) : client_(options_json) {}
+  explicit Core(const std::string& options_json) : client_(options_json, browser_seed()) {}
   std::string configure(const std::string& o) { return client_.configure(o); }
   std::string setScope(const std::string& p) { return client_.set_scope(p); }
   void pushScope() { client_.push_scope(); }
@@ -22,7 +34,7 @@ class Core {
   bool countRepeat(const std::string& fingerprint, double timestamp_s) { return client_.count_repeat(fingerprint, timestamp_s); }
   std::string drain(double now_ms, bool force, int max_per_envelope) { return client_.drain(now_ms, force, max_per_envelope); }
   std::string clientReport(const std::string& d, double now_ms) { return client_.client_report(d, now_ms); }
-  std::string stats() const { return client_.stats(); }
+  std::string stats() const { return client_.stats(emscripten_get_heap_size()); }
 
  private:
   faultline::Client client_;

@@ -7,9 +7,6 @@
 #include "frame.h"
 #include "stack_parser.h"
 
-#if defined(__EMSCRIPTEN__)
-#include <emscripten/heap.h>
-#endif
 
 namespace faultline {
 namespace {
@@ -55,7 +52,7 @@ void merge_bag(json& target, const json* patch) {
 
 }  // namespace
 
-Client::Client(std::string_view options_json) : crumbs_(100), rng_(platform_seed()) {
+Client::Client(std::string_view options_json, uint64_t seed) : crumbs_(100), rng_(seed) {
   std::string r = configure(options_json);
   (void)r;
 }
@@ -528,7 +525,7 @@ std::string Client::client_report(std::string_view discarded_json, double now_ms
   return build_envelope(envelope_header("", now_ms), {EnvelopeItem{"client_report", dump_json(report)}});
 }
 
-std::string Client::stats() const {
+std::string Client::stats(size_t heap_bytes) const {
   json s = json::object();
   s["captured"] = captured_;
   s["queued"] = queued_;
@@ -546,11 +543,7 @@ std::string Client::stats() const {
   s["dsn"] = opts_.has_dsn ? json(opts_.dsn.to_string()) : json();
   s["envelope_url"] = opts_.has_dsn ? json(opts_.dsn.envelope_url()) : json();
   if (!options_error_.empty()) s["options_error"] = options_error_;
-#if defined(__EMSCRIPTEN__)
-  s["heap_bytes"] = static_cast<double>(emscripten_get_heap_size());
-#else
-  s["heap_bytes"] = 0;
-#endif
+  s["heap_bytes"] = static_cast<double>(heap_bytes);
   return dump_json(s);
 }
 

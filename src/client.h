@@ -42,7 +42,8 @@ struct ClientOptions {
 
 class Client {
  public:
-  explicit Client(std::string_view options_json = "{}");
+  // `seed` initializes the id generator; the platform layer supplies it (bindings/ in WASM).
+  explicit Client(std::string_view options_json = "{}", uint64_t seed = platform_seed());
 
   std::string configure(std::string_view options_json);
   std::string set_scope(std::string_view patch_json);
@@ -61,7 +62,8 @@ class Client {
   bool count_repeat(std::string_view fingerprint, double timestamp_s);
   std::string drain(double now_ms, bool force, int max_events_per_envelope);
   std::string client_report(std::string_view discarded_json, double now_ms);
-  std::string stats() const;
+  // `heap_bytes`: the module's memory size, which only the platform layer knows (0 natively).
+  std::string stats(size_t heap_bytes = 0) const;
 
   // Structured access for native callers/tests.
   const ClientOptions& options() const { return opts_; }

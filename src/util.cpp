@@ -4,9 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#if defined(__EMSCRIPTEN__)
-#include <emscripten.h>
-#endif
 
 namespace faultline {
 
@@ -176,19 +173,10 @@ std::string Rng::hex32() {
 
 uint64_t platform_seed() {
   uint64_t seed = 0;
-#if defined(__EMSCRIPTEN__)
-  // crypto.getRandomValues via a JS snippet compiled into the module (no eval at run time).
-  seed = static_cast<uint64_t>(EM_ASM_DOUBLE({
-    var c = (typeof crypto !== 'undefined') ? crypto : null;
-    if (c && c.getRandomValues) { var a = new Uint32Array(2); c.getRandomValues(a); return a[0] * 2097152 + (a[1] & 0x1fffff); }
-    return Math.random() * 9007199254740991;
-  }));
-#else
   if (FILE* f = std::fopen("/dev/urandom", "rb")) {
     if (std::fread(&seed, sizeof seed, 1, f) != 1) seed = 0;
     std::fclose(f);
   }
-#endif
   seed ^= static_cast<uint64_t>(std::chrono::high_resolution_clock::now().time_since_epoch().count());
   return seed;
 }

@@ -34,8 +34,8 @@ class Rng {
   uint64_t s_[4];
 };
 
-// Entropy from the platform (crypto.getRandomValues in the browser, /dev/urandom natively),
-// falling back to the clock.
+// Entropy for native builds (/dev/urandom mixed with the clock). The core itself never asks the
+// platform for anything: the WASM layer (bindings/) seeds the Client from crypto.getRandomValues.
 uint64_t platform_seed();
 
 bool is_hex32(std::string_view s);
