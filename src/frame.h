@@ -15,6 +15,11 @@ struct Frame {
   bool in_app = true;     // classification (grouping) may set this to false
   bool native = false;    // "[native code]", "(native)", "<anonymous>"-style internal frames
   bool eval = false;      // eval / new Function / Function code
+  // Set by source-map / symbol-table resolution (never sent: the event keeps the minified frame so
+  // Sentry's own source-map processing still works). Grouping uses them when `resolved`.
+  std::string original_function;  // from a symbol table / source map; empty = unresolved
+  std::string original_file;      // original source path, from the same
+  bool resolved = false;          // original_* are set
 };
 
 inline json frame_to_json(const Frame& f) {

@@ -111,8 +111,18 @@ std::string canonical_type(std::string_view type, std::string_view message) {
 std::string canonicalize_message(std::string_view type, std::string_view message) {
   sv m = trim(message.substr(0, kMaxMessage));
   sv l1 = first_line(m);
+  auto any = [&](std::initializer_list<sv> prefixes) {
+    for (sv p : prefixes)
+      if (istarts_with(m, p)) return true;
+    return false;
+  };
 
-  // Reading/writing a property of null or undefined.
+  // Reading/writing a property of null or undefined, and iterating over a value that cannot be
+  // iterated: one kind, because the engines cannot tell them apart the same way. V8 reports a
+  // for-of over undefined as "items is not iterable", SpiderMonkey as "items is undefined" (the
+  // wording it also uses for a property read), JavaScriptCore as "undefined is not an object
+  // (evaluating 'x of items')"; over a number, JavaScriptCore says "undefined is not a function
+  // (near '...x of items...')". The throw site keeps different functions apart.
   if (is_type(type, "TypeError")) {
     if (starts_with(m, "Cannot read properties of ") || starts_with(m, "Cannot set properties of ") ||
         (starts_with(m, "Cannot read property ") && (ends_with(m, " of null") || ends_with(m, " of undefined"))) ||
@@ -120,18 +130,18 @@ std::string canonicalize_message(std::string_view type, std::string_view message
         starts_with(m, "Cannot destructure ") || starts_with(m, "can't access property ") ||
         starts_with(m, "can't assign to property ") || ends_with(m, " is null") || ends_with(m, " is undefined") ||
         ends_with(m, " has no properties") || m == "Right side of assignment cannot be destructured" ||
+        starts_with(m, "Spread syntax requires ...iterable not be null or undefined") ||
         ((starts_with(m, "null is not an object") || starts_with(m, "undefined is not an object"))))
       return kind("nullish-property-access");
-    // JSC reports a for-of over a non-iterable as "undefined is not a function (near '...y of x...')".
-    if (contains(m, " is not a function (near '...") && contains(m, " of ")) {
-      sv near = between(m, "(near '...", "...')");
-      size_t of = near.rfind(" of ");
-      return kind("not-iterable", of == sv::npos ? std::string() : subject_of(near.substr(of + 4)));
-    }
+    if ((contains(m, " is not a function (near '...") && contains(m, " of ")) || contains(m, " is not iterable") ||
+        contains(m, " is not a function or its return value is not iterable") || ends_with(m, "is not async iterable"))
+      return kind("nullish-property-access");
+    if (starts_with(m, "Class constructor ") && contains(m, "cannot be invoked without 'new'")) return kind("class-call-without-new");
+    if (m == "Cannot call a class constructor without |new|" || istarts_with(m, "class constructors must be invoked with"))
+      return kind("class-call-without-new");
+    if (starts_with(m, "Promise resolver ") || m == "Promise constructor takes a function argument") return kind("promise-resolver-not-callable");
     size_t nf = m.find(" is not a function");
     if (nf != sv::npos) return kind("not-a-function", subject_of(m.substr(0, nf)));
-    size_t ni = m.find(" is not iterable");
-    if (ni != sv::npos) return kind("not-iterable", subject_of(m.substr(0, ni)));
     size_t nc = m.find(" is not a constructor");
     if (nc != sv::npos) {
       sv evaluating = between(m, "(evaluating 'new ", "')");  // JSC names the value, not the callee
@@ -141,22 +151,78 @@ std::string canonicalize_message(std::string_view type, std::string_view message
       }
       return kind("not-a-constructor", subject_of(m.substr(0, nc)));
     }
+    // Writing where the language forbids it. JavaScriptCore says "Attempted to assign to readonly
+    // property." for a const binding, a read-only or getter-only property, a frozen object and an
+    // array with a non-writable length alike, so those are one kind.
     if (m == "Assignment to constant variable." || starts_with(m, "invalid assignment to const") ||
-        m == "Attempted to assign to readonly property.")
-      return kind("const-assignment");
+        m == "Attempted to assign to readonly property." || starts_with(m, "Cannot assign to read only property ") ||
+        (starts_with(m, "Cannot set property ") && ends_with(m, " which has only a getter")) ||
+        starts_with(m, "setting getter-only property ") || (starts_with(m, "\"") && ends_with(m, "\" is read-only")) ||
+        (starts_with(m, "Cannot add property ") && ends_with(m, "object is not extensible")) ||
+        (starts_with(m, "can't define property ") && ends_with(m, "Object is not extensible")) ||
+        m == "Attempting to define property on object that is not extensible." ||
+        starts_with(m, "can't define array index property past the end of an array with non-writable length") ||
+        starts_with(m, "Cannot assign to read only property"))
+      return kind("read-only-assignment");
+    if ((starts_with(m, "Cannot delete property ") ) || m == "Unable to delete property." ||
+        (starts_with(m, "property ") && ends_with(m, "is non-configurable and can't be deleted")))
+      return kind("delete-non-configurable");
+    if (starts_with(m, "Cannot redefine property: ") || starts_with(m, "can't redefine non-configurable property") ||
+        starts_with(m, "Attempting to change value of a readonly property") ||
+        starts_with(m, "Attempting to change configurable attribute of unconfigurable property") ||
+        starts_with(m, "Attempting to change enumerable attribute of unconfigurable property") ||
+        starts_with(m, "Attempting to configurable attribute of unconfigurable property"))
+      return kind("redefine-property");
     if (starts_with(m, "Converting circular structure to JSON") || m == "cyclic object value" ||
         m == "JSON.stringify cannot serialize cyclic structures.")
       return kind("cyclic-json");
-    if (istarts_with(m, "reduce of empty array with no initial value")) return kind("empty-reduce");
+    if (istarts_with(m, "reduce of empty array with no initial value") || m == "reduceRight of empty array with no initial value")
+      return kind("empty-reduce");
     if (starts_with(m, "Cannot mix BigInt and other types") || m == "can't convert BigInt to number" ||
-        starts_with(m, "Invalid mix of BigInt and other type"))
-      return kind("bigint-mix");
+        starts_with(m, "Invalid mix of BigInt and other type") || m == "Cannot convert a BigInt value to a number" ||
+        m == "Conversion from 'BigInt' to 'number' is not allowed.")
+      return kind("bigint-to-number");
+    if (m == "Do not know how to serialize a BigInt" || m == "JSON.stringify cannot serialize BigInt." ||
+        m == "BigInt value can't be serialized in JSON")
+      return kind("bigint-json");
     if (m == "Cannot convert a Symbol value to a string" || m == "can't convert symbol to string" ||
         m == "Cannot convert a symbol to a string")
       return kind("symbol-to-string");
-    if (starts_with(m, "Cannot use 'in' operator") || starts_with(m, "right-hand side of 'in' should be an object") ||
+    if (m == "Cannot convert a Symbol value to a number" || m == "can't convert symbol to number" ||
+        m == "Cannot convert a symbol to a number")
+      return kind("symbol-to-number");
+    if (any({"Cannot read private member ", "Cannot write private member ", "Receiver must be an instance of class ",
+             "Cannot access invalid private field", "Cannot access private method or acessor",
+             "Cannot access private method or accessor", "can't access private field or method",
+             "can't set private field", "Object must be an instance of class "}))
+      return kind("private-member-access");
+    if (starts_with(m, "Cannot use 'in' operator") || istarts_with(m, "cannot use 'in' operator") ||
+        starts_with(m, "right-hand side of 'in' should be an object") ||
         (contains(m, " is not an Object. (evaluating '") && contains(m, " in ")))
       return kind("in-operator-non-object");
+    if (starts_with(m, "Right-hand side of 'instanceof' ") || starts_with(m, "Right hand side of instanceof ") ||
+        starts_with(m, "invalid 'instanceof' operand"))
+      return kind("instanceof-non-callable");
+    if (starts_with(m, "Object prototype may only be an Object or null") ||
+        starts_with(m, "Prototype value can only be an object or null") || contains(m, "expected an object or null, got"))
+      return kind("prototype-not-object");
+    if (istarts_with(m, "cyclic __proto__ value") || starts_with(m, "can't set prototype: it would cause a prototype chain cycle"))
+      return kind("prototype-cycle");
+    if (starts_with(m, "Cannot perform '") && ends_with(m, "on a proxy that has been revoked")) return kind("revoked-proxy");
+    if (starts_with(m, "Proxy has already been revoked") || m == "illegal operation attempted on a revoked proxy")
+      return kind("revoked-proxy");
+    if (m == "Generator is already running" || m == "Generator is executing" || m == "already executing generator")
+      return kind("generator-running");
+    if (starts_with(m, "Invalid value used as weak map key") || starts_with(m, "Invalid value used in weak set") ||
+        starts_with(m, "WeakMap keys must be objects") || starts_with(m, "WeakSet values must be objects") ||
+        starts_with(m, "WeakMap key must be an object") || starts_with(m, "WeakSet value must be an object"))
+      return kind("invalid-weak-key");
+    if (m == "Object.defineProperty called on non-object" || m == "Properties can only be defined on Objects." ||
+        (ends_with(m, " is not a non-null object")))
+      return kind("define-property-non-object");
+    if (m == "Cannot convert object to primitive value" || m == "No default value" ||
+        (starts_with(m, "can't convert ") && (ends_with(m, " to string") || ends_with(m, " to number") || ends_with(m, " to primitive type"))))
+      return kind("object-to-primitive");
     if (m == "Failed to fetch" || m == "NetworkError when attempting to fetch resource." || m == "Load failed" ||
         m == "Network request failed")
       return kind("fetch-failed");
@@ -171,23 +237,61 @@ std::string canonicalize_message(std::string_view type, std::string_view message
     if ((starts_with(m, "Cannot access '") && ends_with(m, "before initialization")) ||
         starts_with(m, "can't access lexical declaration") || m == "Cannot access uninitialized variable.")
       return kind("uninitialized-binding");
+    if (starts_with(m, "Must call super constructor in derived class") || starts_with(m, "'super()' must be called in derived constructor") ||
+        starts_with(m, "must call super constructor before using 'this'") || starts_with(m, "super() called twice") ||
+        m == "Super constructor may only be called once" || starts_with(m, "super() called twice in derived class constructor"))
+      return kind("super-call");
   }
+  // Every URIError is a malformed URI sequence (decodeURI*, encodeURI*): V8 "URI malformed",
+  // SpiderMonkey "malformed URI sequence", JavaScriptCore "URI error" or "String contained an
+  // illegal UTF-16 sequence.".
+  if (type == "URIError") return kind("malformed-uri");
+  // structuredClone / postMessage of something that cannot be cloned: the wording names the value
+  // (V8: "() => 1 could not be cloned."), the DOMException's name does not.
+  if (type == "DataCloneError" || (type.empty() && (ends_with(m, " could not be cloned.") || m == "The object can not be cloned.")))
+    return kind("data-clone");
   if (is_type(type, "RangeError") || type == "InternalError") {
     if (starts_with(m, "Maximum call stack size exceeded") || m == "too much recursion") return kind("stack-overflow");
     if (m == "Invalid array length" || m == "invalid array length" ||
         m == "Array length must be a positive integer of safe magnitude." ||
-        m == "Array size is not a small enough positive integer.")
+        m == "Array size is not a small enough positive integer." || starts_with(m, "Invalid typed array length") ||
+        m == "Invalid array buffer length" || m == "length cannot be negative")
       return kind("invalid-array-length");
     if (starts_with(m, "toFixed() digits argument must be between") || starts_with(m, "toFixed() argument must be between") ||
         (starts_with(m, "precision ") && ends_with(m, " out of range")) ||
-        starts_with(m, "toPrecision() argument must be between"))
+        starts_with(m, "toPrecision() argument must be between") || starts_with(m, "toExponential() argument must be between"))
       return kind("number-format-range");
+    if (starts_with(m, "toString() radix argument must be between") || starts_with(m, "radix must be an integer at least 2"))
+      return kind("number-radix-range");
     if (m == "Invalid time value" || m == "invalid date" || m == "Invalid Date") return kind("invalid-date");
+    if (contains(m, "cannot be converted to a BigInt because it is not an integer") || m == "Not an integer" ||
+        contains(m, "can't be converted to BigInt because it isn't an integer"))
+      return kind("bigint-not-integer");
+    if (m == "Division by zero" || m == "0 is an invalid divisor value." || m == "BigInt division by zero")
+      return kind("bigint-division-by-zero");
+    if (starts_with(m, "Invalid count value") || starts_with(m, "String.prototype.repeat argument must be") ||
+        starts_with(m, "repeat count must be"))
+      return kind("invalid-repeat-count");
+    if (starts_with(m, "The normalization form should be one of") || m == "argument does not match any normalization form" ||
+        starts_with(m, "form must be one of 'NFC'"))
+      return kind("invalid-normalization-form");
+    if (m == "Incorrect locale information provided" || starts_with(m, "invalid language tag")) return kind("invalid-locale");
   }
   if (is_type(type, "SyntaxError")) {
     if (contains(l1, " in JSON at position") || starts_with(m, "Unexpected end of JSON input") ||
         contains(l1, "is not valid JSON") || starts_with(m, "JSON.parse: ") || starts_with(m, "JSON Parse error:"))
       return kind("json-parse");
+    // new RegExp(pattern) with a bad pattern or flags. V8 embeds the pattern ("Invalid regular
+    // expression: /(abc/: Unterminated group"), so only the family is kept; SpiderMonkey uses
+    // its own short wordings.
+    if (starts_with(m, "Invalid regular expression") || starts_with(m, "Invalid flags supplied to RegExp constructor") ||
+        contains(m, "regular expression") || m == "nothing to repeat" || m == "unterminated parenthetical" ||
+        m == "unterminated character class" || m == "invalid range in character class" ||
+        starts_with(m, "numbers out of order in {} quantifier") || m == "unmatched ) in regular expression" ||
+        m == "invalid quantifier" || m == "incomplete quantifier")
+      return kind("invalid-regexp");
+    if (starts_with(m, "Cannot convert ") && ends_with(m, " to a BigInt")) return kind("bigint-syntax");
+    if (m == "Failed to parse String to BigInt" || m == "invalid BigInt syntax") return kind("bigint-syntax");
   }
   if (m == "Script error." || m == "Script error") return kind("script-error");
   return "msg:" + parameterize_message(m);
@@ -240,6 +344,38 @@ bool looks_like_hex_id(sv t) {
   return digit && letter;
 }
 
+// An identifier-like run of letters and digits that is a generated id, not a word: base36/base62
+// tokens and short hashes ("7f3a2c", "3hwupn", "aB3xYz9Q", "a1b2c3d4"). At least 6 characters
+// with letters and digits, and one of: a hex digest fragment (7+ hex digits); letters and digits
+// alternating twice or more ("qai3md"), unless it reads as words around a short number
+// ("base64url": letter runs of 3+ around at most 2 digits); digits then 4+ letters ("3hwupn").
+// Not ids: a word followed by a number ("user123", "order2024": the word is the template, the
+// number a <num>), and anything shorter ("v2", "utf8", "k8s", "i18n", "x64").
+bool looks_like_generated_id(sv t) {
+  if (t.size() < 6) return false;
+  int transitions = 0, digits = 0;
+  size_t run = 0, shortest_letter_run = sv::npos, letters_after_digits = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!is_alnum(t[i])) return false;
+    bool d = is_digit(t[i]);
+    digits += d;
+    if (i > 0 && d != is_digit(t[i - 1])) {
+      ++transitions;
+      if (!is_digit(t[i - 1])) shortest_letter_run = std::min(shortest_letter_run, run);
+      run = 0;
+    }
+    ++run;
+  }
+  if (!is_digit(t.back())) {
+    shortest_letter_run = std::min(shortest_letter_run, run);
+    letters_after_digits = run;
+  }
+  if (digits == 0 || digits == static_cast<int>(t.size())) return false;
+  if (t.size() >= 7 && all_of(t, is_hex)) return true;
+  if (transitions >= 2) return !(shortest_letter_run >= 3 && digits <= 2);
+  return is_digit(t[0]) && letters_after_digits >= 4;
+}
+
 // Classifies one whitespace-delimited word (punctuation at its ends is kept outside).
 std::string param_word(sv w) {
   if (contains(w, "://")) return "<url>";
@@ -249,19 +385,40 @@ std::string param_word(sv w) {
   if (looks_like_ipv4(w)) return "<ip>";
   if (looks_like_date(w)) return "<date>";
   if (looks_like_hex_id(w)) return "<hex>";
-  // Any digit run becomes <num>: "17", "-3.5", "order_17", "#404", "12ms", "v2".
+  // Generated ids inside a word are replaced as a whole ("draft_7f3a2c" -> "draft_<id>"), not
+  // digit by digit (which would leave the letters and make every value a new template).
+  std::string ided;
+  bool any_id = false;
+  for (size_t i = 0; i < w.size();) {
+    if (!is_alnum(w[i])) {
+      ided += w[i++];
+      continue;
+    }
+    size_t j = i;
+    while (j < w.size() && is_alnum(w[j])) ++j;
+    sv run = w.substr(i, j - i);
+    if (looks_like_generated_id(run)) {
+      ided += "<id>";
+      any_id = true;
+    } else {
+      ided.append(run);
+    }
+    i = j;
+  }
+  sv src = any_id ? sv(ided) : w;
+  // Any remaining digit run becomes <num>: "17", "-3.5", "order_17", "#404", "12ms", "v2".
   std::string out;
   size_t i = 0;
-  bool replaced = false;
-  while (i < w.size()) {
-    if (is_digit(w[i]) || ((w[i] == '-' || w[i] == '+') && i + 1 < w.size() && is_digit(w[i + 1]) && (i == 0 || !is_alnum(w[i - 1])))) {
+  bool replaced = any_id;
+  while (i < src.size()) {
+    if (is_digit(src[i]) || ((src[i] == '-' || src[i] == '+') && i + 1 < src.size() && is_digit(src[i + 1]) && (i == 0 || !is_alnum(src[i - 1])))) {
       size_t j = i + 1;
-      while (j < w.size() && (is_digit(w[j]) || ((w[j] == '.' || w[j] == ',') && j + 1 < w.size() && is_digit(w[j + 1])))) ++j;
+      while (j < src.size() && (is_digit(src[j]) || ((src[j] == '.' || src[j] == ',') && j + 1 < src.size() && is_digit(src[j + 1])))) ++j;
       out += "<num>";
       replaced = true;
       i = j;
     } else {
-      out += w[i++];
+      out += src[i++];
     }
   }
   return replaced ? out : std::string(w);
@@ -485,39 +642,143 @@ void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts) {
 
 namespace {
 
-// The throw site: the innermost in-app frame (or innermost non-native frame when none is
-// in-app), as "file:function". An anonymous function is named by its caller ("?>render"),
-// which engines agree on even when they name the anonymous function differently.
-std::string frame_token(const std::vector<Frame>& frames, std::string_view error_type, json& explain) {
-  auto usable = [&](const Frame& f, bool need_app) { return !f.native && !f.filename.empty() && (!need_app || f.in_app); };
+// Kinds that only a built-in function raises when user code calls it (JSON.parse, reduce,
+// toFixed, toISOString, decodeURIComponent, RegExp...). The error object is created inside the
+// built-in; the user function that called it is the next frame in V8 and SpiderMonkey, but
+// JavaScriptCore implements proper tail calls in strict code and modules, so a caller that ends
+// in `return JSON.parse(text)` is not on its stack at all (nor are callers that tail-called it).
+// Only the built-in (named by the kind, since SpiderMonkey never shows built-in frames) and the
+// file are the same in every engine.
+bool builtin_call_kind(sv k) {
+  static const sv kinds[] = {"json-parse", "cyclic-json", "empty-reduce", "number-format-range", "number-radix-range",
+                             "invalid-date", "malformed-uri", "invalid-regexp", "bigint-json", "bigint-syntax",
+                             "bigint-not-integer", "invalid-repeat-count", "invalid-normalization-form", "invalid-locale",
+                             "prototype-not-object", "prototype-cycle", "define-property-non-object", "invalid-weak-key",
+                             "redefine-property", "data-clone", "promise-resolver-not-callable",
+                             // JavaScriptCore raises it in the class constructor's own frame, V8 and
+                             // SpiderMonkey in the caller's, which a tail call may elide.
+                             "class-call-without-new"};
+  for (sv x : kinds)
+    if (k == x) return true;
+  return false;
+}
+
+std::string frame_function(const Frame& f) {
+  return normalize_function(f.resolved && !f.original_function.empty() ? sv(f.original_function) : sv(f.function));
+}
+std::string frame_file(const Frame& f) {
+  return normalize_file(f.resolved && !f.original_file.empty() ? sv(f.original_file) : sv(f.filename));
+}
+
+// A frame of minified code that no symbol table resolved: its name means nothing across builds,
+// so it is keyed by where it is in this very build: the served file name (content hash kept,
+// scheme, host and query dropped) + line:column. Splits across deploys; never merges two places.
+std::string deploy_scoped(const Frame& f) {
+  sv file = f.filename;
+  size_t scheme = file.find("://");
+  if (scheme != sv::npos && scheme < 32) {
+    file = file.substr(scheme + 3);
+    size_t slash = file.find('/');
+    file = slash == sv::npos ? sv() : file.substr(slash);
+  }
+  size_t q = file.find_first_of("?#");
+  if (q != sv::npos) file = file.substr(0, q);
+  if (file.size() > 256) file = file.substr(file.size() - 256);
+  return "@" + std::string(file) + ":" + std::to_string(f.lineno) + ":" + std::to_string(f.colno);
+}
+
+struct ThrowSite {
+  std::string token;
+  json explain;
+  bool confident = false;
+};
+
+// Files of this stack that hold minified code: a frame there has a minifier-looking name, or a
+// column no hand-written line reaches.
+constexpr int kMinifiedColumn = 250;
+
+// The throw site is the frame where the error object was created, because that frame is never
+// elided (it was executing) and does not depend on the call path:
+//  - the innermost in-app frame (or innermost non-native one when none is in-app), after the
+//    error class's own constructor frame (SpiderMonkey and JavaScriptCore show it, V8 hides it);
+//  - stack overflow: the set of functions in the innermost repeating cycle, since which of two
+//    mutually recursive functions hit the limit is chance;
+//  - an error raised inside a built-in: the file + "<built-in>" (see builtin_call_kind);
+//  - an anonymous function: the file + "?" (who called it may be a tail-call-elided frame);
+//  - an unresolved minified frame: deploy_scoped().
+ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, std::string_view message_key) {
+  ThrowSite site;
   bool any_app = std::any_of(frames.begin(), frames.end(), [](const Frame& f) { return f.in_app; });
-  // SpiderMonkey and JavaScriptCore show an Error subclass's own constructor as the innermost
-  // frame ("PaymentError@app.js"); V8 hides it. Skip it so the engines agree.
-  const std::string ctor = normalize_function(error_type);
-  bool innermost = true;
+  std::vector<size_t> idx;  // usable frames, innermost first
   for (size_t k = frames.size(); k-- > 0;) {
     const Frame& f = frames[k];
-    if (!usable(f, any_app)) continue;
-    std::string fn = normalize_function(f.function);
-    if (innermost && !ctor.empty() && fn == ctor && k > 0) {
-      innermost = false;
-      continue;
-    }
-    innermost = false;
-    if (fn.empty()) {
-      std::string caller;
-      for (size_t c = k; c-- > 0;) {
-        if (!usable(frames[c], any_app)) continue;
-        caller = normalize_function(frames[c].function);
-        break;
-      }
-      fn = "?>" + caller;
-    }
-    std::string token = normalize_file(f.filename) + ":" + fn;
-    explain = json{{"frame", token}, {"function", f.function}, {"filename", f.filename}, {"in_app", f.in_app}};
-    return token;
+    if (!f.native && !f.filename.empty() && (!any_app || f.in_app)) idx.push_back(k);
   }
-  return {};
+  if (idx.empty()) return site;
+  const std::string ctor = normalize_function(error_type);
+  if (idx.size() > 1 && !ctor.empty() && ctor != "<min>" && frame_function(frames[idx[0]]) == ctor) idx.erase(idx.begin());
+
+  std::vector<std::string> minified_files;
+  for (const Frame& f : frames)
+    if (!f.resolved && !f.filename.empty() && (normalize_function(f.function) == "<min>" || f.colno > kMinifiedColumn))
+      minified_files.push_back(f.filename);
+  // In a minified file, a frame's name is the minifier's unless it is long enough to be a kept
+  // one (method and property names survive minification; esbuild's renamed bindings have 1-3
+  // characters). Anonymous frames there have nothing else to tell them apart.
+  auto unresolved_minified = [&](const Frame& f) {
+    if (f.resolved || std::find(minified_files.begin(), minified_files.end(), f.filename) == minified_files.end()) return false;
+    std::string fn = normalize_function(f.function);
+    return fn.empty() || fn == "<min>" || fn.size() <= 3;
+  };
+  auto plain_token = [&](const Frame& f) {
+    if (unresolved_minified(f)) return deploy_scoped(f);
+    std::string fn = frame_function(f);
+    return frame_file(f) + ":" + (fn.empty() ? std::string("?") : fn);
+  };
+  auto describe = [&](const Frame& f, const char* rule) {
+    json e = json{{"frame", site.token}, {"rule", rule}, {"function", f.function}, {"filename", f.filename}, {"in_app", f.in_app}};
+    if (f.resolved) e["original_function"] = f.original_function, e["original_file"] = f.original_file;
+    return e;
+  };
+
+  const Frame& top = frames[idx[0]];
+  if (message_key == "stack-overflow" && idx.size() >= 2) {
+    std::vector<std::string> seq;
+    for (size_t i = 0; i < idx.size() && i < 64; ++i) seq.push_back(plain_token(frames[idx[i]]));
+    for (size_t p = 1; p <= 16 && 2 * p <= seq.size(); ++p) {
+      bool cycle = true;
+      for (size_t i = 0; i + p < seq.size() && i < 4 * p && cycle; ++i) cycle = seq[i] == seq[i + p];
+      if (!cycle) continue;
+      std::vector<std::string> members(seq.begin(), seq.begin() + static_cast<std::ptrdiff_t>(p));
+      std::sort(members.begin(), members.end());
+      members.erase(std::unique(members.begin(), members.end()), members.end());
+      site.token = "cycle:";
+      bool readable = true;
+      for (size_t m = 0; m < members.size(); ++m) {
+        if (m) site.token += ",";
+        site.token += members[m];
+        if (members[m][0] == '@' || members[m].find(":?") != std::string::npos) readable = false;
+      }
+      site.confident = readable;
+      site.explain = describe(top, "recursion-cycle");
+      return site;
+    }
+  }
+  if (unresolved_minified(top)) {
+    site.token = deploy_scoped(top);
+    site.explain = describe(top, "deploy-scoped");
+    return site;
+  }
+  if (builtin_call_kind(message_key)) {
+    site.token = frame_file(top) + ":<built-in>";
+    site.explain = describe(top, "built-in");
+    return site;
+  }
+  std::string fn = frame_function(top);
+  site.token = frame_file(top) + ":" + (fn.empty() ? std::string("?") : fn);
+  site.confident = !fn.empty();
+  site.explain = describe(top, top.resolved ? "resolved" : fn.empty() ? "anonymous" : "function");
+  return site;
 }
 
 std::string make_title(sv type, sv value) {
@@ -541,7 +802,7 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   r.title = make_title(top.type.empty() ? sv("Error") : sv(top.type), top.value);
 
   std::vector<std::string> parts = {"exception", r.canonical_type, r.message_key};
-  json explain_frame;
+  ThrowSite site;
   // Network failures raised by the DOM carry a stack in V8 but none in SpiderMonkey or JSC, so
   // frames cannot group them across engines; the failed request can (method + parameterized
   // origin and path), which also keeps different endpoints apart.
@@ -549,16 +810,19 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   // A thrown non-Error value has no stack of its own; where engines say it came from differs
   // (V8 and SpiderMonkey name the script, JSC may not), so its description alone groups it.
   const bool synthetic_value = top.synthetic && r.message_key != "script-error";
-  std::string token = network || synthetic_value ? std::string() : frame_token(top.frames, top.type, explain_frame);
+  if (!network && !synthetic_value) site = throw_site(top.frames, top.type, r.message_key);
+  const std::string& token = site.token;
   std::string strategy = "stack";
   if (network) {
     strategy = "request";
     if (!top.request.empty()) {
       parts.push_back("request:" + parameterize_request(top.request));
       r.parts["request"] = parts.back();
+      r.confident = true;
     }
   } else if (!token.empty()) {
     parts.push_back(token);
+    r.confident = site.confident;
   } else if (!top.filename.empty() && !synthetic_value) {
     // No stack (e.g. an ErrorEvent without an error object): where it happened is all we have.
     strategy = "location";
@@ -566,6 +830,7 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
     if (r.message_key == "script-error" && top.lineno > 0) parts.push_back("line:" + std::to_string(top.lineno));
   } else {
     strategy = "message";
+    r.confident = r.message_key != "script-error";
   }
   json causes = json::array();
   for (size_t i = 1; i < chain.size() && i < 6; ++i) {
@@ -579,7 +844,8 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   r.parts["strategy"] = strategy;
   r.parts["type"] = r.canonical_type;
   r.parts["message"] = r.message_key;
-  if (!token.empty()) r.parts["frame"] = explain_frame;
+  if (!token.empty()) r.parts["frame"] = site.explain;
+  r.parts["confident"] = r.confident;
   if (strategy == "location") r.parts["location"] = parts[3];
   if (!causes.empty()) r.parts["causes"] = std::move(causes);
   if (top.synthetic) r.parts["synthetic"] = true;
@@ -593,7 +859,8 @@ GroupingResult compute_message_grouping(std::string_view message, const Grouping
   r.title = std::string(trim(first_line(message)).substr(0, 200));
   if (r.title.empty()) r.title = "<empty message>";
   r.fingerprint = hash_parts({"message", r.message_key});
-  r.parts = json{{"version", "fl1"}, {"strategy", "message"}, {"message", r.message_key}};
+  r.confident = true;
+  r.parts = json{{"version", "fl1"}, {"strategy", "message"}, {"message", r.message_key}, {"confident", true}};
   return r;
 }
 

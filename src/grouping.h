@@ -44,6 +44,14 @@ struct GroupingResult {
   std::string canonical_type;  // "RangeError" for Firefox's InternalError: too much recursion, ...
   std::string message_key;     // what the message contributed
   json parts;                  // every component, for contexts.faultline.grouping
+  // Whether the fingerprint can be trusted to mean "one bug" beyond this deploy and page, so that
+  // it may override the server's grouping (`grouping: 'auto'` sends `fingerprint` only then).
+  // Confident: the throw site is a readable or source-map-resolved frame of the function that
+  // created the error; or a failed request's endpoint; or a stack-less value grouped by its
+  // message. Not confident: the throw site rests on an unresolved minified frame (then the key is
+  // deploy-scoped: file with its hash + line:column), on an anonymous function, or on a built-in
+  // whose caller JavaScriptCore may have elided (proper tail calls), or on an ErrorEvent location.
+  bool confident = false;
 };
 
 void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts);

@@ -108,15 +108,54 @@ TEST(Grouping, EngineWordingsVerifiedOnThisMachineCanonicalize) {
       {"TypeError", "Widget is not a constructor", "TypeError", "Widget is not a constructor", "5 is not a constructor (evaluating 'new Widget()')", "not-a-constructor:Widget"},
       {"ReferenceError", "zzz is not defined", "ReferenceError", "zzz is not defined", "Can't find variable: zzz", "undefined-variable:zzz"},
       {"ReferenceError", "Cannot access 'tdzv' before initialization", "ReferenceError", "can't access lexical declaration 'tdzv' before initialization", "Cannot access uninitialized variable.", "uninitialized-binding"},
-      {"TypeError", "Assignment to constant variable.", "TypeError", "invalid assignment to const 'c'", "Attempted to assign to readonly property.", "const-assignment"},
+      {"TypeError", "Assignment to constant variable.", "TypeError", "invalid assignment to const 'c'", "Attempted to assign to readonly property.", "read-only-assignment"},
       {"RangeError", "Maximum call stack size exceeded", "InternalError", "too much recursion", "Maximum call stack size exceeded.", "stack-overflow"},
       {"RangeError", "Invalid array length", "RangeError", "invalid array length", "Array length must be a positive integer of safe magnitude.", "invalid-array-length"},
       {"TypeError", "Converting circular structure to JSON\n    --> starting at object with constructor 'Object'", "TypeError", "cyclic object value", "JSON.stringify cannot serialize cyclic structures.", "cyclic-json"},
       {"SyntaxError", "Expected property name or '}' in JSON at position 1", "SyntaxError", "JSON.parse: expected property name or '}' at line 1 column 2 of the JSON data", "JSON Parse error: Expected '}'", "json-parse"},
       {"SyntaxError", "Unexpected end of JSON input", "SyntaxError", "JSON.parse: unexpected end of data at line 1 column 1 of the JSON data", "JSON Parse error: Unexpected EOF", "json-parse"},
       {"TypeError", "Reduce of empty array with no initial value", "TypeError", "reduce of empty array with no initial value", "reduce of empty array with no initial value", "empty-reduce"},
-      {"TypeError", "items is not iterable", "TypeError", "items is not iterable", "undefined is not a function (near '...y of items...')", "not-iterable:items"},
-      {"TypeError", "Cannot mix BigInt and other types, use explicit conversions", "TypeError", "can't convert BigInt to number", "Invalid mix of BigInt and other type in addition.", "bigint-mix"},
+      {"TypeError", "items is not iterable", "TypeError", "items is not iterable", "undefined is not a function (near '...y of items...')", "nullish-property-access"},
+      {"TypeError", "items is not iterable", "TypeError", "items is undefined", "undefined is not an object (evaluating 'x of items')", "nullish-property-access"},
+      {"TypeError", "null is not iterable", "TypeError", "null has no properties", "Spread syntax requires ...iterable not be null or undefined", "nullish-property-access"},
+      {"TypeError", "Cannot mix BigInt and other types, use explicit conversions", "TypeError", "can't convert BigInt to number", "Invalid mix of BigInt and other type in addition.", "bigint-to-number"},
+      {"TypeError", "Cannot convert a BigInt value to a number", "TypeError", "can't convert BigInt to number", "Conversion from 'BigInt' to 'number' is not allowed.", "bigint-to-number"},
+      {"RangeError", "The number 1.5 cannot be converted to a BigInt because it is not an integer", "RangeError", "1.5 can't be converted to BigInt because it isn't an integer", "Not an integer", "bigint-not-integer"},
+      {"SyntaxError", "Cannot convert abc to a BigInt", "SyntaxError", "invalid BigInt syntax", "Failed to parse String to BigInt", "bigint-syntax"},
+      {"RangeError", "Division by zero", "RangeError", "BigInt division by zero", "0 is an invalid divisor value.", "bigint-division-by-zero"},
+      {"TypeError", "Do not know how to serialize a BigInt", "TypeError", "BigInt value can't be serialized in JSON", "JSON.stringify cannot serialize BigInt.", "bigint-json"},
+      {"TypeError", "Cannot convert a Symbol value to a number", "TypeError", "can't convert symbol to number", "Cannot convert a symbol to a number", "symbol-to-number"},
+      {"URIError", "URI malformed", "URIError", "malformed URI sequence", "URI error", "malformed-uri"},
+      {"URIError", "URI malformed", "URIError", "malformed URI sequence", "String contained an illegal UTF-16 sequence.", "malformed-uri"},
+      {"SyntaxError", "Invalid regular expression: /(abc/: Unterminated group", "SyntaxError", "unterminated parenthetical", "Invalid regular expression: missing )", "invalid-regexp"},
+      {"SyntaxError", "Invalid regular expression: /[b-a]/: Range out of order in character class", "SyntaxError", "invalid range in character class", "Invalid regular expression: range out of order in character class", "invalid-regexp"},
+      {"SyntaxError", "Invalid flags supplied to RegExp constructor 'gg'", "SyntaxError", "invalid regular expression flag g", "Invalid flags supplied to RegExp constructor.", "invalid-regexp"},
+      {"TypeError", "Cannot use 'in' operator to search for 'key' in abc", "TypeError", "cannot use 'in' operator to search for \"key\" in \"abc\"", "'abc' is not an Object. (evaluating ''key' in 'abc'')", "in-operator-non-object"},
+      {"TypeError", "Cannot read private member #x from an object whose class did not declare it", "TypeError", "can't access private field or method: object is not the right class", "Cannot access invalid private field (evaluating 'o.#x')", "private-member-access"},
+      {"TypeError", "Cannot write private member #x to an object whose class did not declare it", "TypeError", "can't set private field: object is not the right class", "Cannot access invalid private field (evaluating 'o.#x = 2')", "private-member-access"},
+      {"TypeError", "Receiver must be an instance of class Priv", "TypeError", "can't access private field or method: object is not the right class", "Cannot access private method or acessor (evaluating 'o.#m')", "private-member-access"},
+      {"TypeError", "Class constructor K cannot be invoked without 'new'", "TypeError", "class constructors must be invoked with 'new'", "Cannot call a class constructor without |new|", "class-call-without-new"},
+      {"ReferenceError", "Must call super constructor in derived class before accessing 'this' or returning from derived constructor", "ReferenceError", "must call super constructor before using 'this' in derived class constructor", "'super()' must be called in derived constructor before accessing |this| or returning non-object.", "super-call"},
+      {"TypeError", "Cannot set property v of #<G> which has only a getter", "TypeError", "setting getter-only property \"v\"", "Attempted to assign to readonly property.", "read-only-assignment"},
+      {"TypeError", "Cannot assign to read only property 'x' of object '#<Object>'", "TypeError", "\"x\" is read-only", "Attempted to assign to readonly property.", "read-only-assignment"},
+      {"TypeError", "Cannot add property y, object is not extensible", "TypeError", "can't define property \"y\": Object is not extensible", "Attempting to define property on object that is not extensible.", "read-only-assignment"},
+      {"TypeError", "Cannot add property 1, object is not extensible", "TypeError", "can't define array index property past the end of an array with non-writable length", "Attempted to assign to readonly property.", "read-only-assignment"},
+      {"TypeError", "Cannot delete property 'y' of #<Object>", "TypeError", "property \"y\" is non-configurable and can't be deleted", "Unable to delete property.", "delete-non-configurable"},
+      {"TypeError", "Cannot redefine property: x", "TypeError", "can't redefine non-configurable property \"x\"", "Attempting to change value of a readonly property.", "redefine-property"},
+      {"RangeError", "toExponential() argument must be between 0 and 100", "RangeError", "precision 200 out of range", "toExponential() argument must be between 0 and 100", "number-format-range"},
+      {"RangeError", "toString() radix argument must be between 2 and 36", "RangeError", "radix must be an integer at least 2 and no greater than 36", "toString() radix argument must be between 2 and 36", "number-radix-range"},
+      {"RangeError", "Invalid typed array length: -1", "RangeError", "invalid array length", "length cannot be negative", "invalid-array-length"},
+      {"RangeError", "Invalid count value: -1", "RangeError", "repeat count must be non-negative", "String.prototype.repeat argument must be greater than or equal to 0 and not be Infinity", "invalid-repeat-count"},
+      {"RangeError", "The normalization form should be one of NFC, NFD, NFKC, NFKD.", "RangeError", "form must be one of 'NFC', 'NFD', 'NFKC', or 'NFKD'", "argument does not match any normalization form", "invalid-normalization-form"},
+      {"RangeError", "Incorrect locale information provided", "RangeError", "invalid language tag: \"not a locale!!\"", "invalid language tag: not a locale!!", "invalid-locale"},
+      {"TypeError", "Right-hand side of 'instanceof' is not an object", "TypeError", "invalid 'instanceof' operand 3", "Right hand side of instanceof is not an object", "instanceof-non-callable"},
+      {"TypeError", "Object prototype may only be an Object or null: 2", "TypeError", "Object.setPrototypeOf: expected an object or null, got number", "Prototype value can only be an object or null", "prototype-not-object"},
+      {"TypeError", "Cyclic __proto__ value", "TypeError", "can't set prototype: it would cause a prototype chain cycle", "cyclic __proto__ value", "prototype-cycle"},
+      {"TypeError", "Cannot perform 'get' on a proxy that has been revoked", "TypeError", "illegal operation attempted on a revoked proxy", "Proxy has already been revoked. No more operations are allowed to be performed on it", "revoked-proxy"},
+      {"TypeError", "Generator is already running", "TypeError", "already executing generator", "Generator is executing", "generator-running"},
+      {"TypeError", "Invalid value used as weak map key", "TypeError", "WeakMap key must be an object, got 1", "WeakMap keys must be objects or non-registered symbols", "invalid-weak-key"},
+      {"TypeError", "Object.defineProperty called on non-object", "TypeError", "1 is not a non-null object", "Properties can only be defined on Objects.", "define-property-non-object"},
+      {"TypeError", "Cannot convert object to primitive value", "TypeError", "can't convert Object.create(...) to string", "No default value", "object-to-primitive"},
       {"RangeError", "toFixed() digits argument must be between 0 and 100", "RangeError", "precision 200 out of range", "toFixed() argument must be between 0 and 100", "number-format-range"},
       {"RangeError", "Invalid time value", "RangeError", "invalid date", "Invalid Date", "invalid-date"},
       {"TypeError", "Cannot convert a Symbol value to a string", "TypeError", "can't convert symbol to string", "Cannot convert a symbol to a string", "symbol-to-string"},
@@ -272,4 +311,122 @@ TEST(Grouping, ThrownNonErrorValuesGroupByDescriptionWhateverLocationTheEngineRe
   chrome.frames = parse_stack("Error: x\n    at http://h/demo/demo.js:26:3").frames;
   chrome.filename = "http://h/demo/demo.js";
   EXPECT_EQ(fp(chrome), fp(webkit));
+}
+
+namespace {
+// Captured on this machine from one strict ES module (/tmp/gx/mod/app.mjs) run by node 20 (V8),
+// gjs -m (SpiderMonkey) and jsc -m (JavaScriptCore). JavaScriptCore implements proper tail calls:
+// parseConfig() ends in `return JSON.parse(text)` and total() in `return items.map(...)`, so
+// neither is on its stack.
+const char* kV8Json = "SyntaxError: Expected property name or '}' in JSON at position 1\n    at JSON.parse (<anonymous>)\n"
+                      "    at parseConfig (file:///tmp/gx/mod/app.mjs:1:42)\n    at loadSettings (file:///tmp/gx/mod/app.mjs:3:41)\n"
+                      "    at file:///tmp/gx/mod/app.mjs:10:38\n    at file:///tmp/gx/mod/app.mjs:11:9";
+const char* kSmJson = "parseConfig@file:///tmp/gx/mod/app.mjs:1:42\nloadSettings@file:///tmp/gx/mod/app.mjs:3:52\n@file:///tmp/gx/mod/app.mjs:10:50\n";
+const char* kJscJson = "parse@[native code]\nloadSettings@/tmp/gx/mod/app.mjs:3:52\nmodule code@/tmp/gx/mod/app.mjs:11:10";
+const char* kV8AnonMap = "TypeError: Cannot read properties of null (reading 'amount')\n    at file:///tmp/gx/mod/app.mjs:6:57\n"
+                         "    at Array.map (<anonymous>)\n    at total (file:///tmp/gx/mod/app.mjs:6:38)\n    at render (file:///tmp/gx/mod/app.mjs:7:36)";
+const char* kSmAnonMap = "total/<@file:///tmp/gx/mod/app.mjs:6:49\ntotal@file:///tmp/gx/mod/app.mjs:6:38\nrender@file:///tmp/gx/mod/app.mjs:7:41\n";
+const char* kJscAnonMap = "@/tmp/gx/mod/app.mjs:6:56\nmap@[native code]\nrender@/tmp/gx/mod/app.mjs:7:41\nmodule code@/tmp/gx/mod/app.mjs:11:10";
+// ping() and pong() recurse into each other; which one hits the limit depends on the entry.
+const char* kV8PongTop = "RangeError: Maximum call stack size exceeded\n    at pong (file:///tmp/gx/mod/app.mjs:5:20)\n"
+                         "    at ping (file:///tmp/gx/mod/app.mjs:4:27)\n    at pong (file:///tmp/gx/mod/app.mjs:5:27)\n"
+                         "    at ping (file:///tmp/gx/mod/app.mjs:4:27)\n    at pong (file:///tmp/gx/mod/app.mjs:5:27)";
+const char* kSmPingTop = "ping@file:///tmp/gx/mod/app.mjs:4:20\npong@file:///tmp/gx/mod/app.mjs:5:27\nping@file:///tmp/gx/mod/app.mjs:4:27\n"
+                         "pong@file:///tmp/gx/mod/app.mjs:5:27\nping@file:///tmp/gx/mod/app.mjs:4:27\n";
+const char* kJscPingTop = "ping@/tmp/gx/mod/app.mjs:4:31\npong@/tmp/gx/mod/app.mjs:5:31\nping@/tmp/gx/mod/app.mjs:4:31\n"
+                          "pong@/tmp/gx/mod/app.mjs:5:31\nping@/tmp/gx/mod/app.mjs:4:31\npong@/tmp/gx/mod/app.mjs:5:31";
+}  // namespace
+
+TEST(Grouping, TailCallElisionInJavaScriptCoreDoesNotMoveTheThrowSite) {
+  std::string v8 = fp(ex("SyntaxError", "Expected property name or '}' in JSON at position 1", kV8Json));
+  std::string sm = fp(ex("SyntaxError", "JSON.parse: expected property name or '}' at line 1 column 2 of the JSON data", kSmJson));
+  std::string jsc = fp(ex("SyntaxError", "JSON Parse error: Expected '}'", kJscJson));
+  EXPECT_EQ(v8, sm);
+  EXPECT_EQ(v8, jsc) << "parseConfig is missing from JavaScriptCore's stack; the built-in that created the error is not";
+  auto g = compute_grouping({ex("SyntaxError", "JSON Parse error: Expected '}'", kJscJson)}, {});
+  EXPECT_FALSE(g.confident) << "two call sites of JSON.parse in one file share this key, so it must not override the server";
+  EXPECT_EQ(g.parts["frame"]["rule"], "built-in");
+
+  std::string a8 = fp(ex("TypeError", "Cannot read properties of null (reading 'amount')", kV8AnonMap));
+  std::string asm_ = fp(ex("TypeError", "x.price is null", kSmAnonMap));
+  std::string ajsc = fp(ex("TypeError", "null is not an object (evaluating 'x.price.amount')", kJscAnonMap));
+  EXPECT_EQ(a8, asm_);
+  EXPECT_EQ(a8, ajsc) << "total() tail-called map(); the anonymous callback that created the error is on every stack";
+}
+
+TEST(Grouping, MutualRecursionOverflowGroupsByTheCycleWhicheverFunctionHitTheLimit) {
+  std::string v8 = fp(ex("RangeError", "Maximum call stack size exceeded", kV8PongTop));
+  std::string sm = fp(ex("InternalError", "too much recursion", kSmPingTop));
+  std::string jsc = fp(ex("RangeError", "Maximum call stack size exceeded.", kJscPingTop));
+  EXPECT_EQ(v8, sm);
+  EXPECT_EQ(v8, jsc);
+  auto g = compute_grouping({ex("RangeError", "Maximum call stack size exceeded", kV8PongTop)}, {});
+  EXPECT_EQ(g.parts["frame"]["frame"], "cycle:app.mjs:ping,app.mjs:pong");
+  EXPECT_TRUE(g.confident);
+  // A different recursion in the same file is a different bug.
+  std::string other = replace_all(replace_all(kV8PongTop, "pong", "walk"), "ping", "walk");
+  EXPECT_NE(fp(ex("RangeError", "Maximum call stack size exceeded", other.c_str())), v8);
+}
+
+TEST(Grouping, GeneratedIdsAreReplacedWholeButWordsWithDigitsStay) {
+  EXPECT_EQ(parameterize_message("draft draft_7f3a2c not found"), "draft draft_<id> not found");
+  EXPECT_EQ(parameterize_message("draft draft_7f3a2c not found"), parameterize_message("draft draft_a91b0e not found"));
+  EXPECT_EQ(parameterize_message("token aB3xYz9Q rejected"), "token <id> rejected");
+  EXPECT_EQ(parameterize_message("token aB3xYz9Q rejected"), parameterize_message("token Zq81mPk2 rejected"));
+  EXPECT_EQ(parameterize_message("job k2j9x7ab0c failed"), "job <id> failed");
+  EXPECT_EQ(parameterize_message("draft draft_3hwupn not found"), "draft draft_<id> not found") << "base36 with one digit";
+  EXPECT_EQ(parameterize_message("draft draft_qai3md not found"), "draft draft_<id> not found");
+  EXPECT_EQ(parameterize_message("order2024 closed"), "order<num> closed");
+  EXPECT_EQ(parameterize_message("file deadbeef01.bin"), "file <id>.bin");
+  EXPECT_EQ(parameterize_message("bad base64url payload"), "bad base<num>url payload");
+  EXPECT_EQ(parameterize_message("k8s pod unready"), "k<num>s pod unready");
+  EXPECT_EQ(parameterize_message("user123 blocked"), "user<num> blocked");
+  EXPECT_NE(parameterize_message("draft_7f3a2c not found"), parameterize_message("order_7f3a2c not found"))
+      << "the word around an id is the template";
+}
+
+TEST(Grouping, UnresolvedMinifiedFramesAreKeyedByDeployNotByAWildcard) {
+  // Two bugs in one minified bundle with the same message: the names are the minifier's.
+  const char* a = "TypeError: Cannot read properties of null (reading 'items')\n    at t (https://shop.example/assets/index-BnRzX8aF.js:1:5120)\n"
+                  "    at n (https://shop.example/assets/index-BnRzX8aF.js:1:9001)";
+  const char* b = "TypeError: Cannot read properties of null (reading 'items')\n    at e (https://shop.example/assets/index-BnRzX8aF.js:1:7433)\n"
+                  "    at n (https://shop.example/assets/index-BnRzX8aF.js:1:9001)";
+  const std::string msg = "Cannot read properties of null (reading 'items')";
+  auto ga = compute_grouping({ex("TypeError", msg, a)}, {});
+  auto gb = compute_grouping({ex("TypeError", msg, b)}, {});
+  EXPECT_NE(ga.fingerprint, gb.fingerprint);
+  EXPECT_FALSE(ga.confident);
+  EXPECT_EQ(ga.parts["confident"], false);
+  EXPECT_EQ(ga.parts["frame"]["frame"], "@/assets/index-BnRzX8aF.js:1:5120");
+  // The same place, from a page with a query string, is the same group.
+  EXPECT_EQ(fp(ex("TypeError", msg, replace_all(a, ".js:", ".js?v=3:").c_str())), ga.fingerprint);
+
+  // Resolved by a symbol table: original names, deploy-stable and confident.
+  auto resolve = [&](const char* stack, int line_shift, const char* file_hash) {
+    ExceptionInput x = ex("TypeError", msg, replace_all(replace_all(stack, "BnRzX8aF", file_hash), ":1:", ":" + std::to_string(1 + line_shift) + ":"));
+    x.frames.back().resolved = true;
+    x.frames.back().original_function = "loadCart";
+    x.frames.back().original_file = "src/cart.ts";
+    return compute_grouping({x}, {});
+  };
+  auto r1 = resolve(a, 0, "BnRzX8aF");
+  auto r2 = resolve(a, 3, "Cq9w2LmP");
+  EXPECT_EQ(r1.fingerprint, r2.fingerprint) << "a new deploy keeps the group once names are resolved";
+  EXPECT_TRUE(r1.confident);
+  EXPECT_EQ(r1.parts["frame"]["frame"], "cart.ts:loadCart");
+  EXPECT_EQ(frame_to_json(ex("TypeError", msg, a).frames[0]).count("original_function"), 0u);
+}
+
+TEST(Grouping, ConfidentWhenTheThrowSiteIsAReadableFunction) {
+  EXPECT_TRUE(compute_grouping({ex("TypeError", "Cannot read properties of null (reading 'items')", kV8OnBuy)}, {}).confident);
+  ExceptionInput script_error;
+  script_error.value = "Script error.";
+  EXPECT_FALSE(compute_grouping({script_error}, {}).confident);
+  EXPECT_TRUE(compute_message_grouping("hello", {}).confident);
+}
+
+TEST(Grouping, StructuredCloneFailuresAreOneKindWhateverValueTheMessageNames) {
+  EXPECT_EQ(canonicalize_message("DataCloneError", "() => 1 could not be cloned."), "data-clone");
+  EXPECT_EQ(canonicalize_message("DataCloneError", "Failed to execute 'structuredClone' on 'Window': function () {} could not be cloned."), "data-clone");
+  EXPECT_EQ(canonicalize_message("DataCloneError", "The object could not be cloned."), "data-clone");
 }
