@@ -1,14 +1,26 @@
 #!/usr/bin/env node
-// Faultline's local collector: accepts Sentry envelopes (and the SDK's multi-event envelopes),
-// stores them durably, groups them into issues and serves a live viewer. Loopback only.
+// Faultline's local collector: accepts Sentry envelopes (events, transactions, spans, sessions,
+// client reports; single and multi-event, gzip/deflate/br, header or query auth), stores them in
+// SQLite, groups errors into issues and serves a query API and a live viewer. Loopback only.
 //
-//   node demo/collector/server.js --port 8765 --data-dir .demo-data --project 1 --public-key KEY [--static DIR]
+//   node demo/collector/server.js --port 8765 --data-dir .demo-data --project 1 --public-key KEY
+//        [--static DIR] [--control] [--retention-days 30] [--retention-mb 1024] [--allow-host NAME]
+//
+// Safety on a developer's machine: requests must name a loopback host (or one allowed with
+// --allow-host): a DNS-rebinding page cannot reach the API. Only the ingest endpoint answers
+// cross-origin requests (with the DSN key); the API sends no CORS headers and refuses requests a
+// browser marks as cross-site; the control routes (/__faults, DELETE /__data) exist only when
+// enabled (--control, tests) and are same-origin only. Stored bytes are limited per event and per
+// minute, and every refusal is counted (/__stats `refused`, /api/metrics).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { Store } from './store.js';
+import { QueryError } from './query.js';
+import { isObj } from './fields.js';
+import { Metrics } from './metrics.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -21,18 +33,23 @@ const MIME = {
 };
 
 class HttpError extends Error {
-  constructor(status, detail, reason) {
+  constructor(status, detail, reason, headers) {
     super(detail);
     this.status = status;
     this.reason = reason || `http_${status}`;
+    this.headers = headers;
   }
 }
 
-// Parses "Sentry sentry_key=..., sentry_version=7" and the query-string form.
+// Parses "Sentry sentry_key=..., sentry_version=7" and the query-string form (no regex on input).
 function authKey(req, url) {
-  const header = req.headers['x-sentry-auth'] || '';
-  const m = /sentry_key=([^,\s]+)/.exec(header);
-  if (m) return m[1];
+  const header = String(req.headers['x-sentry-auth'] || '').slice(0, 1000);
+  const i = header.indexOf('sentry_key=');
+  if (i >= 0) {
+    let j = i + 11;
+    while (j < header.length && header[j] !== ',' && header[j] !== ' ') j++;
+    return header.slice(i + 11, j);
+  }
   return url.searchParams.get('sentry_key');
 }
 
@@ -107,66 +124,117 @@ function readBody(req, limit) {
 }
 
 function decode(buf, encoding, maxOut) {
-  const enc = (encoding || '').toLowerCase();
+  const enc = String(encoding || '').toLowerCase();
   try {
     if (enc === 'gzip' || enc === 'x-gzip') return zlib.gunzipSync(buf, { maxOutputLength: maxOut });
     if (enc === 'deflate') return zlib.inflateSync(buf, { maxOutputLength: maxOut });
     if (enc === 'br') return zlib.brotliDecompressSync(buf, { maxOutputLength: maxOut });
   } catch (err) {
-    if (err && err.code === 'ERR_BUFFER_TOO_LARGE') throw new HttpError(413, `decompressed body larger than ${maxOut} bytes`, 'too_large');
+    if (err && (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError)) throw new HttpError(413, `decompressed body larger than ${maxOut} bytes`, 'too_large');
     throw new HttpError(400, `body is not valid ${enc}`, 'bad_encoding');
   }
-  if (enc && enc !== 'identity') throw new HttpError(415, `unsupported content-encoding ${enc}`, 'bad_encoding');
+  if (enc && enc !== 'identity') throw new HttpError(415, 'unsupported content-encoding', 'bad_encoding');
   return buf;
 }
 
-function defaultOriginAllowed(origin) {
-  return /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(origin);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Host part of a Host header ("name:port", "[v6]:port"), lower-cased, or null. */
+export function hostName(header) {
+  if (typeof header !== 'string' || !header || header.length > 300) return null;
+  const h = header.toLowerCase();
+  if (h[0] === '[') {
+    const close = h.indexOf(']');
+    return close < 0 ? null : h.slice(0, close + 1);
+  }
+  const colon = h.indexOf(':');
+  return colon < 0 ? h : h.slice(0, colon);
 }
+
+function defaultOriginAllowed(origin) {
+  try {
+    const u = new URL(origin);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && LOOPBACK_HOSTS.has(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+const parseJsonItem = (payload, what) => {
+  let v;
+  try {
+    v = JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw new HttpError(400, `${what} item is not valid JSON`, 'bad_json');
+  }
+  if (!isObj(v)) throw new HttpError(400, `${what} item payload must be an object`, 'bad_json');
+  return v;
+};
 
 export async function startCollector(opts = {}) {
   const options = {
     port: 8765, host: '127.0.0.1', dataDir: path.join(repoRoot, '.demo-data'), projects: { 1: { publicKey: 'demo-public-key' } },
-    maxBodyBytes: 1024 * 1024, maxDecompressedBytes: 20 * 1024 * 1024, originAllowed: defaultOriginAllowed,
-    staticRoot: repoRoot, quiet: true, ...opts,
+    maxBodyBytes: 1024 * 1024, maxDecompressedBytes: 20 * 1024 * 1024, maxEventBytes: 1024 * 1024, maxBytesPerMinute: 64 * 1024 * 1024,
+    originAllowed: defaultOriginAllowed, allowedHosts: [], control: false, retention: {}, retentionIntervalMs: 60000,
+    staticRoot: repoRoot, quiet: true, demoBackend: null, ...opts,
   };
-  const store = new Store(options.dataDir);
-  const stats = { requests: 0, accepted_events: 0, occurrences: 0, envelopes: 0, rejected: {}, faults_applied: 0 };
+  const allowedHosts = new Set([...LOOPBACK_HOSTS, String(options.host).toLowerCase(), ...options.allowedHosts.map((h) => String(h).toLowerCase())]);
+  const store = new Store(options.dataDir, options.retention);
+  const metrics = new Metrics(store);
+  const stats = { requests: 0, accepted_events: 0, occurrences: 0, envelopes: 0, rejected: {}, refused: {}, ignored_items: {}, faults_applied: 0 };
   let fault = { mode: 'none' };
   const sse = new Set();
+  let minute = { start: 0, bytes: 0 };
 
   const reject = (reason) => {
     stats.rejected[reason] = (stats.rejected[reason] || 0) + 1;
   };
-
-  function cors(req, res) {
-    const origin = req.headers.origin;
-    if (origin && options.originAllowed(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Allow-Methods', 'POST, GET, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', 'content-type, x-sentry-auth, content-encoding');
-      res.setHeader('Access-Control-Expose-Headers', 'retry-after, x-sentry-rate-limits');
-      res.setHeader('Access-Control-Max-Age', '600');
-    }
-  }
+  const refuse = (reason, n = 1) => {
+    stats.refused[reason] = (stats.refused[reason] || 0) + n;
+  };
 
   function send(res, status, body, headers = {}) {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.writeHead(status, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', ...headers });
     res.end(text);
   }
 
-  function broadcast(issues) {
-    if (!sse.size || !issues.length) return;
-    const seen = new Set();
-    for (const issue of issues) {
-      if (seen.has(issue.id)) continue;
-      seen.add(issue.id);
-      const { latest, ...rest } = issue;
-      const msg = `event: issue\ndata: ${JSON.stringify(rest)}\n\n`;
-      for (const res of sse) res.write(msg);
+  // --- batched ingest: everything received in one turn of the event loop, one transaction ------
+  let pending = [];
+  let scheduled = false;
+  function enqueue(records) {
+    return new Promise((resolve, reject2) => {
+      pending.push({ records, resolve, reject: reject2 });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flushPending);
+      }
+    });
+  }
+  function flushPending() {
+    scheduled = false;
+    const batch = pending;
+    pending = [];
+    if (!batch.length) return;
+    const all = batch.flatMap((b) => b.records);
+    let result;
+    try {
+      result = store.ingest(all);
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+      return;
     }
+    metrics.onStored(result.stored);
+    broadcast(result.issues, result.traces);
+    for (const b of batch) b.resolve(result);
+  }
+
+  function broadcast(issueRows, traces) {
+    if (!sse.size || (!issueRows.length && !traces.length)) return;
+    let msg = '';
+    for (const row of issueRows) msg += `event: issue\ndata: ${JSON.stringify(store.issueOut(row))}\n\n`;
+    if (traces.length) msg += `event: traces\ndata: ${JSON.stringify(traces.slice(0, 100))}\n\n`;
+    for (const res of sse) res.write(msg);
   }
 
   // Applies the configured fault, if any. Returns true when the request was answered.
@@ -189,7 +257,7 @@ export async function startCollector(opts = {}) {
     if (mode === '429') {
       const headers = {};
       if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
-      if (fault.rateLimits) headers['x-sentry-rate-limits'] = fault.rateLimits;
+      if (fault.rateLimits) headers['x-sentry-rate-limits'] = String(fault.rateLimits);
       send(res, 429, { detail: 'rate limited (simulated)' }, headers);
       return true;
     }
@@ -204,77 +272,112 @@ export async function startCollector(opts = {}) {
     return false;
   }
 
+  // Turns envelope items into store records; oversized items are refused and counted.
+  function recordsFrom(items, project, received, ua) {
+    const records = [];
+    let firstId = null;
+    for (const item of items) {
+      const type = item.header.type;
+      const known = ['event', 'transaction', 'client_report', 'session', 'sessions', 'span'];
+      if (!known.includes(type)) {
+        stats.ignored_items[type.slice(0, 40)] = (stats.ignored_items[type.slice(0, 40)] || 0) + 1;
+        continue;
+      }
+      if (item.payload.length > options.maxEventBytes) {
+        refuse(`${type}_too_large`);
+        continue;
+      }
+      const payload = parseJsonItem(item.payload, type);
+      if (type === 'event' || type === 'transaction') {
+        records.push({ kind: type, project, received, ua, event: payload, raw: item.payload });
+        if (type === 'event') firstId = firstId || (typeof payload.event_id === 'string' ? payload.event_id : null);
+      } else if (type === 'client_report') records.push({ kind: 'client_report', project, received, report: payload });
+      else if (type === 'session') records.push({ kind: 'session', project, received, session: payload });
+      else if (type === 'sessions') records.push({ kind: 'sessions', project, received, aggregates: payload });
+      else if (type === 'span') {
+        const list = Array.isArray(payload.items) ? payload.items.slice(0, 1000) : [payload];
+        for (const span of list) records.push({ kind: 'span', project, received, span });
+      }
+    }
+    return { records, firstId };
+  }
+
   async function ingest(req, res, project, url, legacyStore) {
     const conf = options.projects[project];
-    if (!conf) throw new HttpError(404, `unknown project ${project}`, 'unknown_project');
+    if (!conf) throw new HttpError(404, 'unknown project', 'unknown_project');
+    const origin = req.headers.origin;
+    if (origin && !options.originAllowed(origin)) throw new HttpError(403, 'origin not allowed to send to this collector', 'origin_refused');
     const key = authKey(req, url);
     if (!key || key !== conf.publicKey) throw new HttpError(401, 'missing or wrong sentry_key', 'bad_auth');
     if (await applyFault(req, res)) return;
     const raw = await readBody(req, options.maxBodyBytes);
     const body = decode(raw, req.headers['content-encoding'], options.maxDecompressedBytes);
-    const ua = req.headers['user-agent'] || '';
+    const ua = String(req.headers['user-agent'] || '').slice(0, 512);
     const received = Date.now() / 1000;
-    let records = [];
+    let records;
     let firstId = null;
     if (legacyStore) {
-      let event;
-      try {
-        event = JSON.parse(body.toString('utf8'));
-      } catch {
-        throw new HttpError(400, 'body is not valid JSON', 'bad_json');
+      if (body.length > options.maxEventBytes) {
+        refuse('event_too_large');
+        throw new HttpError(413, `event larger than ${options.maxEventBytes} bytes`, 'event_too_large');
       }
-      if (!event || typeof event !== 'object' || Array.isArray(event)) throw new HttpError(400, 'event must be a JSON object', 'bad_json');
-      records.push({ kind: 'event', project, received, ua, event });
-      firstId = event.event_id || null;
+      const event = parseJsonItem(body, 'event');
+      records = [{ kind: 'event', project, received, ua, event, raw: body }];
+      firstId = typeof event.event_id === 'string' ? event.event_id : null;
     } else {
       const env = parseEnvelope(body);
-      for (const item of env.items) {
-        if (item.header.type === 'event' || item.header.type === 'client_report') {
-          let payload;
-          try {
-            payload = JSON.parse(item.payload.toString('utf8'));
-          } catch {
-            throw new HttpError(400, `${item.header.type} item is not valid JSON`, 'bad_json');
-          }
-          if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new HttpError(400, 'item payload must be an object', 'bad_json');
-          if (item.header.type === 'event') {
-            records.push({ kind: 'event', project, received, ua, event: payload });
-            firstId = firstId || payload.event_id || null;
-          } else {
-            records.push({ kind: 'client_report', project, received, report: payload });
-          }
-        }
-        // Other item types (sessions, attachments, transactions...) are accepted and ignored.
-      }
-      firstId = firstId || env.header.event_id || null;
+      ({ records, firstId } = recordsFrom(env.items, project, received, ua));
+      firstId = firstId || (typeof env.header.event_id === 'string' ? env.header.event_id : null);
       stats.envelopes += 1;
     }
-    records = store.dedupe(records);
-    const touched = store.append(records);
+    // Stored bytes per minute: past the budget the whole request is refused (and counted), with
+    // a Retry-After the SDK honours.
+    const bytes = records.reduce((s, r) => s + (r.raw ? r.raw.length : 0), 0);
+    const now = Date.now();
+    if (now - minute.start >= 60000) minute = { start: now, bytes: 0 };
+    if (bytes && minute.bytes + bytes > options.maxBytesPerMinute) {
+      const n = records.filter((r) => r.raw).length;
+      refuse('bytes_per_minute', n);
+      const retry = Math.max(1, Math.ceil((minute.start + 60000 - now) / 1000));
+      throw new HttpError(429, 'stored-bytes budget for this minute is spent', 'bytes_per_minute', { 'retry-after': String(retry), 'x-sentry-rate-limits': `${retry}::organization` });
+    }
+    minute.bytes += bytes;
+    const result = records.length ? await enqueue(records) : { stored: [], duplicates: 0 };
+    void result;
     for (const r of records) {
       if (r.kind !== 'event') continue;
       stats.accepted_events += 1;
-      const fl = (r.event.contexts && r.event.contexts.faultline) || {};
-      stats.occurrences += Number.isFinite(fl.count) && fl.count > 0 ? fl.count : 1;
     }
-    broadcast(touched);
-    send(res, 200, { id: firstId });
+    stats.occurrences = store.totals.occurrences;
+    if (options.upstream) options.upstream.enqueue(req.headers['content-encoding'] ? body : raw, project);
+    send(res, 200, { id: firstId }, corsHeaders(req));
+  }
+
+  function corsHeaders(req) {
+    const origin = req.headers.origin;
+    if (!origin || !options.originAllowed(origin)) return {};
+    return {
+      'access-control-allow-origin': origin, vary: 'Origin', 'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': 'content-type, x-sentry-auth, content-encoding',
+      'access-control-expose-headers': 'retry-after, x-sentry-rate-limits', 'access-control-max-age': '600',
+    };
   }
 
   function serveFile(res, file, extraHeaders = {}) {
     fs.readFile(file, (err, data) => {
       if (err) return send(res, 404, { detail: 'not found' });
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache', ...extraHeaders });
+      res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', ...extraHeaders });
       res.end(data);
     });
   }
 
   // Static files: the viewer at /, the demo page and the SDK under the static root's demo/page,
   // js/ and dist/ (nothing else of the repository is served).
+  const viewerCsp = { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'" };
+  const viewerFiles = new Set(['/viewer.js', '/viewer.css', '/render.js']);
   function serveStatic(req, res, pathname) {
-    const viewerCsp = { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'" };
     if (pathname === '/' || pathname === '/index.html') return serveFile(res, path.join(viewerDir, 'index.html'), viewerCsp);
-    if (pathname === '/viewer.js' || pathname === '/viewer.css') return serveFile(res, path.join(viewerDir, pathname.slice(1)), viewerCsp);
+    if (viewerFiles.has(pathname)) return serveFile(res, path.join(viewerDir, pathname.slice(1)), viewerCsp);
     const mounts = [['/demo/', path.join(options.staticRoot, 'demo/page')], ['/js/', path.join(options.staticRoot, 'js')], ['/dist/', path.join(options.staticRoot, 'dist')]];
     for (const [prefix, dir] of mounts) {
       if (pathname === prefix.slice(0, -1)) {
@@ -282,7 +385,13 @@ export async function startCollector(opts = {}) {
         return res.end();
       }
       if (!pathname.startsWith(prefix)) continue;
-      let rel = decodeURIComponent(pathname.slice(prefix.length)) || 'index.html';
+      let rel;
+      try {
+        rel = decodeURIComponent(pathname.slice(prefix.length)) || 'index.html';
+      } catch {
+        throw new HttpError(400, 'malformed percent-encoding in the path', 'bad_path');
+      }
+      if (rel.includes('\0')) throw new HttpError(400, 'the path contains a null byte', 'bad_path');
       if (rel.endsWith('/')) rel += 'index.html';
       const file = path.resolve(dir, rel);
       if (!file.startsWith(dir + path.sep) && file !== dir) return send(res, 403, { detail: 'forbidden' });
@@ -295,36 +404,139 @@ export async function startCollector(opts = {}) {
     return send(res, 404, { detail: 'not found' });
   }
 
-  async function handle(req, res) {
-    stats.requests += 1;
-    const url = new URL(req.url, 'http://collector.local');
-    const p = url.pathname;
-    cors(req, res);
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204);
-      return res.end();
+  // A request a browser made from another site (or a page that is not ours): refused for
+  // everything but ingest. Node clients and same-origin pages pass.
+  function crossSite(req) {
+    const origin = req.headers.origin;
+    if (origin && origin !== `http://${req.headers.host}`) return true;
+    const site = req.headers['sec-fetch-site'];
+    return site !== undefined && site !== 'same-origin' && site !== 'none';
+  }
+
+  const intParam = (v, d, lo, hi) => {
+    if (v === null || v === undefined || v === '') return d;
+    const n = Number(v);
+    return Number.isFinite(n) ? Math.max(lo, Math.min(hi, Math.floor(n))) : d;
+  };
+  const DURATION = /^(\d{1,6})([smhdw])$/;
+  const UNIT = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+  const duration = (v, d, name) => {
+    if (v === null || v === undefined || v === '') return d;
+    const m = DURATION.exec(String(v));
+    if (!m || Number(m[1]) === 0) throw new HttpError(400, `${name} must look like 1h, 30m or 7d`, 'bad_query');
+    return Number(m[1]) * UNIT[m[2]];
+  };
+  const linkHeader = (req, url, next) => {
+    if (!next) return {};
+    const u = new URL(url.pathname + url.search, `http://${req.headers.host}`);
+    u.searchParams.set('cursor', next);
+    return { link: `<${u.pathname}${u.search}>; rel="next"; results="true"; cursor="${next}"`, 'x-next-cursor': next };
+  };
+
+  async function api(req, res, url, p) {
+    const m = req.method;
+    const sp = url.searchParams;
+    if (p === '/api/issues' && m === 'GET') {
+      const out = store.listIssues({ query: sp.get('query') || '', sort: sp.get('sort') || 'date', cursor: sp.get('cursor'), limit: intParam(sp.get('limit'), 25, 1, 100),
+        project: sp.get('project'), start: sp.get('start'), end: sp.get('end') });
+      return send(res, 200, out.issues, linkHeader(req, url, out.next));
     }
-    const m = /^\/api\/([^/]+)\/(envelope|store)\/?$/.exec(p);
-    if (m) {
-      if (req.method !== 'POST') throw new HttpError(405, 'use POST', 'bad_method');
-      return ingest(req, res, m[1], url, m[2] === 'store');
+    let r = /^\/api\/issues\/([0-9a-f]{1,40})(\/(events|stats|tags))?\/?$/.exec(p);
+    if (r) {
+      const id = r[1];
+      if (!r[2] && m === 'GET') {
+        const issue = store.getIssue(id);
+        return issue ? send(res, 200, issue) : send(res, 404, { detail: 'no such issue' });
+      }
+      if (!r[2] && m === 'PUT') {
+        const body = await readBody(req, 16 * 1024);
+        const change = parseJsonItem(body, 'update');
+        const out = store.setStatus(id, change.status);
+        return out ? send(res, 200, out) : send(res, 404, { detail: 'no such issue' });
+      }
+      if (m !== 'GET') throw new HttpError(405, 'method not allowed', 'bad_method');
+      let out;
+      if (r[3] === 'events') {
+        out = store.issueEvents(id, { cursor: sp.get('cursor'), limit: intParam(sp.get('limit'), 50, 1, 100) });
+        if (out) return send(res, 200, out.events, linkHeader(req, url, out.next));
+      } else if (r[3] === 'stats') {
+        const interval = duration(sp.get('interval'), 3600, 'interval');
+        const period = duration(sp.get('period') || sp.get('statsPeriod'), 86400, 'period');
+        if (period / interval > 2000) throw new HttpError(400, 'period / interval must be at most 2000 buckets', 'bad_query');
+        out = store.issueStats(id, { interval, period });
+      } else out = store.issueTags(id);
+      return out ? send(res, 200, out) : send(res, 404, { detail: 'no such issue' });
     }
-    if (p === '/api/issues' && req.method === 'GET') return send(res, 200, store.listIssues(url.searchParams.get('project')));
-    const im = /^\/api\/issues\/([0-9a-f]+)$/.exec(p);
-    if (im && req.method === 'GET') {
-      const issue = store.getIssue(im[1]);
-      return issue ? send(res, 200, issue) : send(res, 404, { detail: 'no such issue' });
+    if (p === '/api/events' && m === 'GET') return send(res, 200, store.recentEvents(intParam(sp.get('limit'), 100, 1, 1000)));
+    r = /^\/api\/events\/([0-9a-fA-F-]{1,64})\/?$/.exec(p);
+    if (r && m === 'GET') {
+      const ev = store.getEvent(r[1]);
+      return ev ? send(res, 200, ev) : send(res, 404, { detail: 'no such event' });
     }
-    if (p === '/api/events' && req.method === 'GET') {
-      const limit = Math.max(1, Math.min(1000, Number(url.searchParams.get('limit')) || 100));
-      return send(res, 200, store.events.slice(-limit));
+    r = /^\/api\/traces\/([0-9a-fA-F]{32})\/?$/.exec(p);
+    if (r && m === 'GET') {
+      const t = store.trace(r[1]);
+      return t ? send(res, 200, t) : send(res, 404, { detail: 'no such trace' });
     }
-    if (p === '/api/stream' && req.method === 'GET') {
+    if (p === '/api/sessions' && m === 'GET') return send(res, 200, store.sessionsByRelease());
+    if (p === '/api/metrics' && m === 'GET') return send(res, 200, metrics.snapshot());
+    if (p === '/api/stream' && m === 'GET') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       res.write(': connected\n\n');
       sse.add(res);
       req.on('close', () => sse.delete(res));
       return undefined;
+    }
+    return send(res, 404, { detail: 'no such API route' });
+  }
+
+  // Route name for the query-time figures (EQT).
+  function routeName(m, p) {
+    if (p === '/api/issues') return `${m} /api/issues`;
+    const r = /^\/api\/issues\/[^/]+(\/(events|stats|tags))?\/?$/.exec(p);
+    if (r) return `${m} /api/issues/:id${r[1] || ''}`;
+    if (/^\/api\/events\/[^/]+/.test(p)) return `${m} /api/events/:id`;
+    if (/^\/api\/traces\//.test(p)) return `${m} /api/traces/:id`;
+    if (p === '/api/events' || p === '/api/sessions' || p === '/api/metrics') return `${m} ${p}`;
+    return null;
+  }
+
+  async function handle(req, res) {
+    stats.requests += 1;
+    const host = hostName(req.headers.host);
+    if (!host || !allowedHosts.has(host)) throw new HttpError(421, 'this collector only answers to loopback host names', 'host_refused');
+    let url;
+    try {
+      url = new URL(req.url, 'http://collector.local');
+    } catch {
+      throw new HttpError(400, 'malformed request target', 'bad_path');
+    }
+    const p = url.pathname;
+    const ing = /^\/api\/([^/]{1,64})\/(envelope|store)\/?$/.exec(p);
+    if (ing) {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, corsHeaders(req));
+        return res.end();
+      }
+      if (req.method !== 'POST') throw new HttpError(405, 'use POST', 'bad_method');
+      return ingest(req, res, ing[1], url, ing[2] === 'store');
+    }
+    if (req.method === 'OPTIONS') {
+      // No CORS outside ingest: a preflight gets no Access-Control-* headers.
+      req.resume();
+      res.writeHead(204);
+      return res.end();
+    }
+    const isApi = p.startsWith('/api/') || p.startsWith('/__');
+    if (isApi && crossSite(req)) throw new HttpError(403, 'cross-site requests are refused', 'cross_site');
+    if (p.startsWith('/api/')) {
+      const name = routeName(req.method, p);
+      const t0 = process.hrtime.bigint();
+      try {
+        return await api(req, res, url, p);
+      } finally {
+        if (name) metrics.onQuery(name, Number(process.hrtime.bigint() - t0) / 1e6);
+      }
     }
     if (p === '/__echo') {
       // Diagnostics for tests: which headers did this request carry (trace propagation checks)?
@@ -332,8 +544,10 @@ export async function startCollector(opts = {}) {
       return send(res, 200, { method: req.method, headers: req.headers });
     }
     if (p === '/__stats' && req.method === 'GET') {
-      return send(res, 200, { ...stats, stored: store.totals, discarded: store.discarded, issues: store.issues.size, torn_lines: store.tornLines, fault });
+      return send(res, 200, { ...stats, stored: store.totals, discarded: store.discarded, issues: store.issueCount, torn_lines: store.tornLines, fault, control: !!options.control });
     }
+    if (p === '/__demo/config' && req.method === 'GET') return send(res, 200, { backend: options.demoBackend, control: !!options.control });
+    if ((p === '/__faults' || p === '/__data') && !options.control) throw new HttpError(404, 'control routes are off (start the collector with --control)', 'control_off');
     if (p === '/__faults' && req.method === 'POST') {
       const body = await readBody(req, 64 * 1024);
       let f;
@@ -342,27 +556,36 @@ export async function startCollector(opts = {}) {
       } catch {
         throw new HttpError(400, 'fault config is not valid JSON', 'bad_json');
       }
-      if (!['none', '429', '500', 'slow', 'drop'].includes(f.mode)) throw new HttpError(400, 'mode must be none, 429, 500, slow or drop', 'bad_fault');
+      if (!isObj(f) || !['none', '429', '500', 'slow', 'drop'].includes(f.mode)) throw new HttpError(400, 'mode must be none, 429, 500, slow or drop', 'bad_fault');
       fault = { mode: f.mode, retryAfter: f.retryAfter, rateLimits: f.rateLimits, delayMs: f.delayMs, count: Number.isFinite(f.count) ? f.count : undefined };
       return send(res, 200, { ok: true, fault });
     }
     if (p === '/__data' && req.method === 'DELETE') {
-      store.reset(true);
-      for (const k of Object.keys(stats.rejected)) delete stats.rejected[k];
+      store.reset();
+      for (const k of ['rejected', 'refused', 'ignored_items']) for (const x of Object.keys(stats[k])) delete stats[k][x];
       Object.assign(stats, { requests: 0, accepted_events: 0, occurrences: 0, envelopes: 0, faults_applied: 0 });
+      metrics.reset();
       return send(res, 200, { ok: true });
     }
-    if (req.method === 'GET') return serveStatic(req, res, p);
+    if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res, p);
     throw new HttpError(405, 'method not allowed', 'bad_method');
   }
 
   // Slow-loris guard: headers within 10 s, the whole request within 30 s, checked every second.
   const server = http.createServer({ headersTimeout: 10000, requestTimeout: 30000, connectionsCheckingInterval: 1000 }, (req, res) => {
     handle(req, res).catch((err) => {
-      const status = err instanceof HttpError ? err.status : 500;
-      reject(err instanceof HttpError ? err.reason : 'internal');
-      if (!(err instanceof HttpError) && !options.quiet) console.error('[collector]', err);
-      if (!res.headersSent && !res.destroyed) send(res, status, { detail: err.message || 'error' });
+      let e = err;
+      if (err instanceof QueryError) e = new HttpError(400, err.message, 'bad_query');
+      const status = e instanceof HttpError ? e.status : 500;
+      reject(e instanceof HttpError ? e.reason : 'internal');
+      if (!(e instanceof HttpError) && !options.quiet) console.error('[collector]', err);
+      // Never echo an internal message (it may hold a filesystem path).
+      const body = e instanceof HttpError ? { detail: e.message, ...(err instanceof QueryError ? { position: err.position } : {}) } : { detail: 'internal error' };
+      if (!res.headersSent && !res.destroyed) {
+        const isIngest = /^\/api\/[^/]+\/(envelope|store)/.test(String(req.url));
+        send(res, status, body, { ...(e.headers || {}), ...(isIngest ? corsHeaders(req) : {}) });
+      }
+      if (!req.complete) req.resume();
     });
   });
   server.keepAliveTimeout = 5000;
@@ -371,17 +594,34 @@ export async function startCollector(opts = {}) {
     server.listen(options.port, options.host, resolve);
   });
   const port = server.address().port;
+  const retentionTimer = setInterval(() => {
+    try {
+      store.enforceRetention();
+    } catch (err) {
+      if (!options.quiet) console.error('[collector] retention', err);
+    }
+  }, options.retentionIntervalMs);
+  retentionTimer.unref();
+  try {
+    store.enforceRetention();
+  } catch {
+    /* reported at the next run */
+  }
   return {
     url: `http://${options.host}:${port}`,
     port,
     store,
     stats,
+    metrics,
     dsn: (project = Object.keys(options.projects)[0]) => `http://${options.projects[project].publicKey}@${options.host}:${port}/${project}`,
     async close() {
+      clearInterval(retentionTimer);
       for (const res of sse) res.end();
       sse.clear();
       server.closeAllConnections?.();
       await new Promise((r) => server.close(r));
+      if (pending.length) flushPending();
+      if (options.upstream) await options.upstream.close?.();
       store.close();
     },
   };
@@ -400,11 +640,16 @@ function parseArgs(argv) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = parseArgs(process.argv.slice(2));
   const project = String(args.project || '1');
+  const num = (v) => (v === undefined ? undefined : Number(v));
   startCollector({
     port: args.port !== undefined ? Number(args.port) : 8765,
     dataDir: path.resolve(String(args['data-dir'] || '.demo-data')),
     projects: { [project]: { publicKey: String(args['public-key'] || 'demo-public-key') } },
     staticRoot: args.static ? path.resolve(String(args.static)) : repoRoot,
+    control: !!args.control,
+    allowedHosts: args['allow-host'] ? String(args['allow-host']).split(',') : [],
+    retention: { maxAgeDays: num(args['retention-days'] ?? process.env.FAULTLINE_RETENTION_DAYS), maxBytes: args['retention-mb'] ?? process.env.FAULTLINE_RETENTION_MB ? Number(args['retention-mb'] ?? process.env.FAULTLINE_RETENTION_MB) * 1024 * 1024 : undefined },
+    demoBackend: args['demo-backend'] ? String(args['demo-backend']) : null,
     quiet: false,
   }).then(
     (c) => {

@@ -1,180 +1,781 @@
-// Durable event store for the demo collector: an append-only NDJSON log per data directory, with
-// the in-memory index (issues by fingerprint, counts) rebuilt from the log at start. A torn last
-// line (crash mid-write) is skipped and counted, never fatal. No server, no native build step.
+// The collector's store: one SQLite database (better-sqlite3, WAL) per data directory.
+//
+// Issues keep true occurrence counts (an event may stand for many occurrences: Faultline's
+// contexts.faultline.count, or 1/sample_rate), so retention can delete old event bodies without
+// changing any count, tag breakdown, users-affected figure or count-over-time bucket. Ingest is
+// batched: the server hands over every record received in one turn of the event loop and they are
+// written in one transaction. Startup opens the file and reads a handful of counters: its time does
+// not depend on how many events are stored.
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import crypto from 'node:crypto';
+import Database from 'better-sqlite3';
+import {
+  browserOf, culpritOf, compareReleases, isObj, issueKey, issuePublicId, levelOf, messageOf, occurrencesOf,
+  str, tagsOf, titleOf, toSeconds, traceOf, userKeyOf,
+} from './fields.js';
+import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS } from './query.js';
 
-export function issueKey(event) {
-  const fp = Array.isArray(event.fingerprint) ? event.fingerprint.filter((p) => typeof p === 'string') : [];
-  if (fp.length && !(fp.length === 1 && fp[0] === '{{ default }}')) return 'fp:' + fp.join('|');
-  const values = event.exception && Array.isArray(event.exception.values) ? event.exception.values : [];
-  const last = values[values.length - 1];
-  if (last) return `ex:${last.type || ''}:${last.value || ''}`;
-  const msg = (event.logentry && (event.logentry.formatted || event.logentry.message)) || event.message || '';
-  return `msg:${typeof msg === 'string' ? msg : JSON.stringify(msg)}`;
+export { issueKey } from './fields.js';
+
+export const SCHEMA_VERSION = 1;
+
+// Event bodies are stored deflated with a preset dictionary of the keys every Sentry event repeats
+// (never change it for an existing dictionary id: stored rows name the one they were written with).
+const DICTS = {
+  1: Buffer.from('{"event_id":"","timestamp":,"platform":"javascript","level":"error","release":"","environment":"production",'
+    + '"sdk":{"name":"faultline.javascript","version":"","integrations":[],"packages":[{"name":"npm:faultline","version":""}]},'
+    + '"exception":{"values":[{"type":"TypeError","value":"Cannot read properties of undefined (reading \'","mechanism":{"type":"onerror","handled":false},'
+    + '"stacktrace":{"frames":[{"filename":"http://127.0.0.1:","function":"","lineno":,"colno":,"in_app":true},{"filename":"","function":"","in_app":false}]}}]},'
+    + '"breadcrumbs":{"values":[{"timestamp":,"category":"ui.click","message":"","type":"default","level":"info","data":{}},{"category":"fetch","type":"http","data":{"method":"GET","url":"","status_code":}},{"category":"console","message":""}]},'
+    + '"contexts":{"trace":{"trace_id":"","span_id":""},"faultline":{"count":1,"first_seen":,"last_seen":,"summary":false,"grouping":{"source":"","parts":[]}},"browser":{"name":"Chrome","version":""},"os":{"name":"Linux"}},'
+    + '"request":{"url":"http://127.0.0.1:","headers":{"User-Agent":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/ Safari/537.36"}},'
+    + '"user":{"id":"","username":"","ip_address":"{{auto}}"},"tags":{},"extra":{},"fingerprint":[],"transaction":"","spans":[],"start_timestamp":,"type":"transaction"}'),
+};
+const DICT_ID = 1;
+
+export function packBody(raw) {
+  return zlib.deflateRawSync(raw, { level: 4, windowBits: 12, memLevel: 6, dictionary: DICTS[DICT_ID] });
+}
+export function unpackBody(buf, dict = DICT_ID) {
+  return zlib.inflateRawSync(buf, { dictionary: DICTS[dict] }).toString('utf8');
 }
 
-function titleOf(event) {
-  const values = event.exception && Array.isArray(event.exception.values) ? event.exception.values : [];
-  const last = values[values.length - 1];
-  if (last) return `${last.type || 'Error'}${last.value ? ': ' + String(last.value).split('\n')[0] : ''}`.slice(0, 300);
-  const msg = (event.logentry && (event.logentry.formatted || event.logentry.message)) || event.message || '(no message)';
-  return String(typeof msg === 'string' ? msg : JSON.stringify(msg)).split('\n')[0].slice(0, 300);
+const MIGRATIONS = [
+  // 0 -> 1
+  `CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+   CREATE TABLE issues (
+     id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE, project TEXT NOT NULL, key TEXT NOT NULL,
+     title TEXT NOT NULL, culprit TEXT NOT NULL DEFAULT '', message TEXT NOT NULL DEFAULT '', level TEXT NOT NULL DEFAULT 'error',
+     status TEXT NOT NULL DEFAULT 'unresolved', substatus TEXT NOT NULL DEFAULT 'new', resolved_release TEXT, resolved_at REAL,
+     count INTEGER NOT NULL DEFAULT 0, events INTEGER NOT NULL DEFAULT 0, users INTEGER NOT NULL DEFAULT 0,
+     first_seen REAL NOT NULL, last_seen REAL NOT NULL, first_release TEXT, last_release TEXT,
+     latest_event INTEGER, fingerprint TEXT, UNIQUE (project, key));
+   CREATE INDEX issues_last_seen ON issues (last_seen, id);
+   CREATE INDEX issues_first_seen ON issues (first_seen, id);
+   CREATE INDEX issues_count ON issues (count, id);
+   CREATE INDEX issues_users ON issues (users, id);
+   CREATE INDEX issues_status ON issues (status, last_seen);
+   CREATE TABLE events (
+     id INTEGER PRIMARY KEY, project TEXT NOT NULL, event_id TEXT NOT NULL, issue_id INTEGER, type TEXT NOT NULL,
+     timestamp REAL NOT NULL, received REAL NOT NULL, count INTEGER NOT NULL, summary INTEGER NOT NULL DEFAULT 0,
+     level TEXT, release TEXT, environment TEXT, browser TEXT, user_key TEXT, trace_id TEXT NOT NULL DEFAULT '', span_id TEXT,
+     title TEXT, size INTEGER NOT NULL, dict INTEGER NOT NULL, body BLOB NOT NULL);
+   CREATE UNIQUE INDEX events_event_id ON events (project, event_id);
+   CREATE INDEX events_issue ON events (issue_id, id) WHERE issue_id IS NOT NULL;
+   CREATE INDEX events_trace ON events (trace_id) WHERE trace_id != '';
+   CREATE TABLE issue_tags (issue_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, count INTEGER NOT NULL,
+     PRIMARY KEY (issue_id, key, value)) WITHOUT ROWID;
+   CREATE INDEX issue_tags_kv ON issue_tags (key, value, issue_id);
+   CREATE TABLE issue_users (issue_id INTEGER NOT NULL, user_key TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (issue_id, user_key)) WITHOUT ROWID;
+   CREATE TABLE issue_buckets (issue_id INTEGER NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (issue_id, bucket)) WITHOUT ROWID;
+   CREATE TABLE releases (project TEXT NOT NULL, version TEXT NOT NULL, first_seen REAL NOT NULL, PRIMARY KEY (project, version)) WITHOUT ROWID;
+   CREATE TABLE spans (trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT, event_row INTEGER, project TEXT NOT NULL,
+     op TEXT, description TEXT, start REAL, end REAL, status TEXT, segment INTEGER NOT NULL DEFAULT 0, service TEXT, data TEXT,
+     PRIMARY KEY (trace_id, span_id)) WITHOUT ROWID;
+   CREATE INDEX spans_event ON spans (event_row) WHERE event_row IS NOT NULL;
+   CREATE TABLE sessions (project TEXT NOT NULL, sid TEXT NOT NULL, did TEXT, release TEXT, environment TEXT, status TEXT NOT NULL,
+     errors INTEGER NOT NULL DEFAULT 0, started REAL, updated REAL, duration REAL, PRIMARY KEY (project, sid)) WITHOUT ROWID;
+   CREATE INDEX sessions_release ON sessions (release);
+   CREATE TABLE session_aggregates (id INTEGER PRIMARY KEY, project TEXT NOT NULL, release TEXT, environment TEXT, started REAL,
+     exited INTEGER NOT NULL DEFAULT 0, errored INTEGER NOT NULL DEFAULT 0, abnormal INTEGER NOT NULL DEFAULT 0, crashed INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE discarded (reason TEXT NOT NULL, category TEXT NOT NULL, quantity INTEGER NOT NULL, PRIMARY KEY (reason, category)) WITHOUT ROWID;
+   CREATE VIRTUAL TABLE issue_fts USING fts5 (title, culprit, message, tokenize = 'trigram');`,
+];
+
+// A UUID with dashes is the same id as its 32 hex digits (Sentry accepts both); anything else is
+// kept as sent (bounded).
+export function normalizeEventId(v) {
+  const s = str(v, 64);
+  if (s.length === 36 && s[8] === '-' && s[13] === '-' && s[18] === '-' && s[23] === '-') return s.replace(/-/g, '').toLowerCase();
+  return s.length === 32 ? s.toLowerCase() : s;
 }
 
-function browserOf(event, userAgent) {
-  const b = event.contexts && event.contexts.browser;
-  if (b && b.name) return `${b.name}${b.version ? ' ' + String(b.version).split('.')[0] : ''}`;
-  const ua = userAgent || (event.request && event.request.headers && (event.request.headers['User-Agent'] || event.request.headers['user-agent'])) || '';
-  if (/Firefox\/(\d+)/.test(ua)) return `Firefox ${RegExp.$1}`;
-  if (/(?:Chrome|Chromium)\/(\d+)/.test(ua)) return `Chrome ${RegExp.$1}`;
-  if (/Version\/(\d+).*Safari/.test(ua) || /AppleWebKit/.test(ua)) return `WebKit${RegExp.$1 ? ' ' + RegExp.$1 : ''}`;
-  if (/Node/.test(ua)) return 'Node';
-  return ua ? ua.slice(0, 40) : 'unknown';
-}
-
-function toSeconds(ts) {
-  if (typeof ts === 'number' && Number.isFinite(ts)) return ts;
-  if (typeof ts === 'string') {
-    const d = Date.parse(ts);
-    if (!Number.isNaN(d)) return d / 1000;
-  }
-  return Date.now() / 1000;
-}
+const COUNTERS = ['events', 'occurrences', 'summaries', 'duplicates', 'transactions', 'spans', 'sessions', 'body_bytes', 'expired_events'];
+const HOUR = 3600;
 
 export class Store {
-  constructor(dataDir) {
+  /**
+   * @param {string} dataDir
+   * @param {{maxAgeDays?: number, maxBytes?: number}} [retention] age (days) and size (bytes of
+   *   stored event bodies) past which the oldest event bodies are deleted; counts stay true.
+   */
+  constructor(dataDir, retention = {}) {
     this.dataDir = dataDir;
+    this.retention = { maxAgeDays: retention.maxAgeDays ?? 30, maxBytes: retention.maxBytes ?? 1024 * 1024 * 1024 };
     fs.mkdirSync(dataDir, { recursive: true });
-    this.file = path.join(dataDir, 'events.ndjson');
-    this.reset(false);
+    this.file = path.join(dataDir, 'faultline.sqlite');
+    this.db = new Database(this.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 2000');
+    this.db.pragma('cache_size = -32000');
+    this.db.pragma('temp_store = MEMORY');
+    this.migrate();
+    this.prepare();
     this.tornLines = 0;
-    this.load();
-    this.fd = fs.openSync(this.file, 'a');
+    this.issueCache = new Map(); // project + key -> issue row, written through on every batch
+    this.loadCounters();
+    this.importLegacyLog();
   }
 
-  reset(truncate = true) {
-    this.issues = new Map(); // key -> issue
-    this.events = []; // recent events (bounded)
-    this.totals = { events: 0, occurrences: 0, summaries: 0, duplicates: 0 };
-    this.seen = new Set(); // project + event_id of every stored event
-    this.discarded = {}; // client reports: reason -> quantity
-    if (truncate) {
-      fs.closeSync(this.fd);
-      fs.writeFileSync(this.file, '');
-      this.fd = fs.openSync(this.file, 'a');
+  migrate() {
+    const version = this.db.pragma('user_version', { simple: true });
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`the data in ${this.file} has schema version ${version}; this collector knows up to ${SCHEMA_VERSION}`);
+    }
+    for (let v = version; v < SCHEMA_VERSION; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
     }
   }
 
-  load() {
-    if (!fs.existsSync(this.file)) return;
-    const text = fs.readFileSync(this.file, 'utf8');
-    const lines = text.split('\n');
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      let rec;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        this.tornLines++;
-        continue;
-      }
-      this.apply(rec);
-    }
+  prepare() {
+    const db = this.db;
+    this.q = {
+      counter: db.prepare('INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value'),
+      counters: db.prepare('SELECT name, value FROM counters'),
+      insertEvent: db.prepare(`INSERT OR IGNORE INTO events (project, event_id, issue_id, type, timestamp, received, count, summary, level, release,
+        environment, browser, user_key, trace_id, span_id, title, size, dict, body) VALUES
+        (@project, @event_id, @issue_id, @type, @timestamp, @received, @count, @summary, @level, @release, @environment, @browser, @user_key,
+        @trace_id, @span_id, @title, @size, @dict, @body)`),
+      issueByKey: db.prepare('SELECT * FROM issues WHERE project = ? AND key = ?'),
+      insertIssue: db.prepare(`INSERT INTO issues (public_id, project, key, title, culprit, message, level, first_seen, last_seen, first_release,
+        last_release, fingerprint) VALUES (@public_id, @project, @key, @title, @culprit, @message, @level, @first_seen, @last_seen, @release, @release, @fingerprint)`),
+      updateIssue: db.prepare(`UPDATE issues SET title = @title, culprit = @culprit, message = @message, level = @level, status = @status,
+        substatus = @substatus, count = @count, events = @events, users = @users, first_seen = @first_seen, last_seen = @last_seen,
+        last_release = @last_release, latest_event = @latest_event, fingerprint = @fingerprint WHERE id = @id`),
+      ftsReplace: db.prepare('INSERT OR REPLACE INTO issue_fts (rowid, title, culprit, message) VALUES (?, ?, ?, ?)'),
+      tag: db.prepare('INSERT INTO issue_tags (issue_id, key, value, count) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
+      user: db.prepare('INSERT INTO issue_users (issue_id, user_key, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count RETURNING count'),
+      bucket: db.prepare('INSERT INTO issue_buckets (issue_id, bucket, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
+      release: db.prepare('INSERT OR IGNORE INTO releases (project, version, first_seen) VALUES (?, ?, ?)'),
+      releaseSeen: db.prepare('SELECT first_seen FROM releases WHERE project = ? AND version = ?'),
+      span: db.prepare(`INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, event_row, project, op, description, start, end, status, segment, service, data)
+        VALUES (@trace_id, @span_id, @parent_span_id, @event_row, @project, @op, @description, @start, @end, @status, @segment, @service, @data)`),
+      session: db.prepare(`INSERT INTO sessions (project, sid, did, release, environment, status, errors, started, updated, duration)
+        VALUES (@project, @sid, @did, @release, @environment, @status, @errors, @started, @updated, @duration)
+        ON CONFLICT (project, sid) DO UPDATE SET status = CASE WHEN sessions.status IN ('crashed', 'abnormal', 'exited') AND excluded.status = 'ok' THEN sessions.status ELSE excluded.status END,
+          errors = max(sessions.errors, excluded.errors), updated = max(coalesce(sessions.updated, 0), excluded.updated),
+          duration = coalesce(excluded.duration, sessions.duration), did = coalesce(sessions.did, excluded.did)`),
+      sessionAgg: db.prepare(`INSERT INTO session_aggregates (project, release, environment, started, exited, errored, abnormal, crashed)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      discarded: db.prepare('INSERT INTO discarded (reason, category, quantity) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET quantity = quantity + excluded.quantity'),
+      issueById: db.prepare('SELECT * FROM issues WHERE id = ?'),
+      issueByPublic: db.prepare('SELECT * FROM issues WHERE public_id = ?'),
+      eventRow: db.prepare('SELECT * FROM events WHERE id = ?'),
+      eventById: db.prepare('SELECT * FROM events WHERE event_id = ? ORDER BY id DESC LIMIT 1'),
+    };
   }
 
-  // Drops events whose event_id this project already stored, as Sentry does: an SDK that resends
-  // what it could not confirm (a request cut by a page unload) must not count it twice.
-  dedupe(records) {
-    const out = [];
-    const batch = new Set();
-    for (const r of records) {
-      const id = r.kind === 'event' && typeof r.event.event_id === 'string' ? `${r.project}/${r.event.event_id}` : null;
-      if (id && (this.seen.has(id) || batch.has(id))) {
-        this.totals.duplicates += 1;
-        continue;
-      }
-      if (id) batch.add(id);
-      out.push(r);
-    }
+  loadCounters() {
+    this.totals = { events: 0, occurrences: 0, summaries: 0, duplicates: 0, transactions: 0, spans: 0, sessions: 0, body_bytes: 0, expired_events: 0 };
+    for (const { name, value } of this.q.counters.all()) if (name in this.totals) this.totals[name] = value;
+  }
+
+  get discarded() {
+    const out = {};
+    for (const r of this.db.prepare('SELECT reason, category, quantity FROM discarded').all()) out[`${r.reason}:${r.category}`] = r.quantity;
     return out;
   }
 
-  // Appends records durably (one write + fsync per batch), then updates the index.
-  append(records) {
-    if (!records.length) return [];
-    const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
-    fs.writeSync(this.fd, text);
-    fs.fsyncSync(this.fd);
-    return records.map((r) => this.apply(r)).filter(Boolean);
+  get issueCount() {
+    return this.db.prepare('SELECT count(*) AS n FROM issues').get().n;
   }
 
-  apply(rec) {
-    if (rec.kind === 'client_report') {
-      for (const d of rec.report.discarded_events || []) {
-        const k = `${d.reason}:${d.category}`;
-        this.discarded[k] = (this.discarded[k] || 0) + (Number(d.quantity) || 0);
+  /** Bytes the database takes on disk (main file + WAL). */
+  diskBytes() {
+    let n = 0;
+    for (const f of [this.file, this.file + '-wal']) {
+      try {
+        n += fs.statSync(f).size;
+      } catch {
+        /* not there */
       }
-      return null;
     }
-    if (rec.kind !== 'event') return null;
-    const ev = rec.event;
-    if (typeof ev.event_id === 'string') this.seen.add(`${rec.project}/${ev.event_id}`);
-    const fl = (ev.contexts && ev.contexts.faultline) || {};
-    const count = Number.isFinite(fl.count) && fl.count > 0 ? fl.count : 1;
-    const summary = fl.summary === true;
-    const key = issueKey(ev);
-    let issue = this.issues.get(key);
-    const ts = toSeconds(ev.timestamp);
+    return n;
+  }
+
+  // The previous collector kept an NDJSON log (events.ndjson); it is imported once, then renamed.
+  importLegacyLog() {
+    const legacy = path.join(this.dataDir, 'events.ndjson');
+    if (!fs.existsSync(legacy)) return;
+    const fd = fs.openSync(legacy, 'r');
+    const chunk = Buffer.alloc(1 << 20);
+    let rest = Buffer.alloc(0);
+    let batch = [];
+    const flush = () => {
+      if (batch.length) this.ingest(batch);
+      batch = [];
+    };
+    const line = (buf) => {
+      if (!buf.length) return;
+      let rec;
+      try {
+        rec = JSON.parse(buf.toString('utf8'));
+      } catch {
+        this.tornLines++;
+        return;
+      }
+      if (rec && rec.kind === 'event' && isObj(rec.event)) batch.push({ kind: 'event', project: String(rec.project || '1'), received: rec.received, ua: rec.ua, event: rec.event, raw: Buffer.from(JSON.stringify(rec.event)) });
+      else if (rec && rec.kind === 'client_report' && isObj(rec.report)) batch.push({ kind: 'client_report', project: String(rec.project || '1'), report: rec.report });
+      if (batch.length >= 1000) flush();
+    };
+    for (;;) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (!n) break;
+      let buf = Buffer.concat([rest, chunk.subarray(0, n)]);
+      let nl;
+      while ((nl = buf.indexOf(0x0a)) >= 0) {
+        line(buf.subarray(0, nl));
+        buf = buf.subarray(nl + 1);
+      }
+      rest = Buffer.from(buf);
+    }
+    line(rest);
+    flush();
+    fs.closeSync(fd);
+    fs.renameSync(legacy, legacy + '.imported');
+  }
+
+  /** Wipes everything (tests, and the viewer's "clear" in the demo). */
+  reset() {
+    this.db.transaction(() => {
+      for (const t of ['events', 'issues', 'issue_tags', 'issue_users', 'issue_buckets', 'releases', 'spans', 'sessions', 'session_aggregates', 'discarded', 'counters', 'issue_fts']) {
+        this.db.exec(`DELETE FROM ${t}`);
+      }
+    })();
+    this.issueCache.clear();
+    this.loadCounters();
+  }
+
+  /**
+   * Stores a batch of records in one transaction.
+   * Records: {kind: 'event'|'transaction', project, received, ua, event, raw: Buffer}
+   *          {kind: 'span', project, received, span} | {kind: 'session', project, session} |
+   *          {kind: 'sessions', project, aggregates} | {kind: 'client_report', project, report}
+   * Returns {issues: [touched issue rows], stored, duplicates, spans: [trace ids touched]}.
+   */
+  ingest(records) {
+    const result = { issues: new Map(), stored: [], duplicates: 0, traces: new Set() };
+    if (!records.length) return { issues: [], stored: [], duplicates: 0, traces: [] };
+    const delta = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
+    const tags = new Map();
+    const buckets = new Map();
+    const dirty = new Map(); // issue id -> row (mutated in memory, written once)
+    const ftsDirty = new Set();
+    const q = this.q;
+    if (this.issueCache.size > 20000) this.issueCache.clear();
+    const run = () => {
+      for (const r of records) {
+        if (r.kind === 'client_report') {
+          const list = isObj(r.report) && Array.isArray(r.report.discarded_events) ? r.report.discarded_events : [];
+          for (const d of list.slice(0, 200)) {
+            if (!isObj(d)) continue;
+            const qty = Number(d.quantity);
+            if (Number.isFinite(qty) && qty > 0) q.discarded.run(str(d.reason, 64) || 'unknown', str(d.category, 64) || 'unknown', Math.min(Math.floor(qty), 1e9));
+          }
+          continue;
+        }
+        if (r.kind === 'session') {
+          this.storeSession(r, delta);
+          continue;
+        }
+        if (r.kind === 'sessions') {
+          this.storeSessionAggregates(r, delta);
+          continue;
+        }
+        if (r.kind === 'span') {
+          const n = this.storeSpan(r.project, r.span, null, 'span');
+          if (n) {
+            delta.spans += 1;
+            result.traces.add(n);
+          }
+          continue;
+        }
+        if (r.kind !== 'event' && r.kind !== 'transaction') continue;
+        this.storeEvent(r, { delta, tags, buckets, dirty, ftsDirty, result });
+      }
+      for (const issue of dirty.values()) q.updateIssue.run(issue);
+      for (const id of ftsDirty) {
+        const i = dirty.get(id);
+        q.ftsReplace.run(id, i.title, i.culprit, i.message);
+      }
+      for (const [k, n] of tags) {
+        const [id, key, value] = k.split('\u0000');
+        q.tag.run(Number(id), key, value, n);
+      }
+      for (const [k, n] of buckets) {
+        const [id, b] = k.split(':');
+        q.bucket.run(Number(id), Number(b), n);
+      }
+      for (const c of COUNTERS) if (delta[c]) q.counter.run(c, delta[c]);
+    };
+    try {
+      this.db.transaction(run)();
+    } catch (err) {
+      this.issueCache.clear(); // rows in it may hold the rolled-back values
+      throw err;
+    }
+    for (const c of COUNTERS) this.totals[c] += delta[c];
+    for (const issue of dirty.values()) result.issues.set(issue.id, issue);
+    return { issues: [...result.issues.values()], stored: result.stored, duplicates: result.duplicates, traces: [...result.traces] };
+  }
+
+  storeEvent(r, ctx) {
+    const { delta, tags, buckets, dirty, ftsDirty, result } = ctx;
+    const q = this.q;
+    const ev = r.event;
+    const received = Number.isFinite(r.received) ? r.received : Date.now() / 1000;
+    const isTx = r.kind === 'transaction' || ev.type === 'transaction';
+    const c = isObj(ev.contexts) ? ev.contexts : {};
+    const fl = isObj(c.faultline) ? c.faultline : {};
+    const count = isTx ? 1 : occurrencesOf(ev);
+    const summary = fl.summary === true ? 1 : 0;
+    const ts = toSeconds(ev.timestamp, received);
+    const browser = browserOf(ev, r.ua);
+    const browserTag = browser ? (browser.version ? `${browser.name} ${browser.version}` : browser.name) : '';
+    const trace = traceOf(ev);
+    const eventId = normalizeEventId(ev.event_id) || crypto.randomUUID().replace(/-/g, '');
+    const level = isTx ? 'info' : levelOf(ev);
+    const release = str(ev.release, 200) || null;
+    const userKey = userKeyOf(ev);
+    const title = titleOf(ev);
+    let issue = null;
+    if (!isTx) {
+      const key = issueKey(ev);
+      const cacheKey = `${r.project}\u0000${key}`;
+      issue = this.issueCache.get(cacheKey);
+      if (!issue) {
+        issue = q.issueByKey.get(r.project, key);
+        if (!issue) {
+          const first = Number.isFinite(fl.first_seen) ? fl.first_seen : ts;
+          const row = { public_id: issuePublicId(r.project, key), project: r.project, key, title, culprit: culpritOf(ev), message: messageOf(ev).slice(0, 1000),
+            level, first_seen: first, last_seen: first, release, fingerprint: Array.isArray(ev.fingerprint) ? JSON.stringify(ev.fingerprint.slice(0, 32)) : null };
+          const info = q.insertIssue.run(row);
+          issue = q.issueById.get(info.lastInsertRowid);
+          ftsDirty.add(issue.id);
+        }
+        this.issueCache.set(cacheKey, issue);
+      }
+    }
+    const size = r.raw.length;
+    const body = packBody(r.raw);
+    const info = q.insertEvent.run({
+      project: r.project, event_id: eventId, issue_id: issue ? issue.id : null, type: isTx ? 'transaction' : 'error', timestamp: ts, received,
+      count, summary, level, release, environment: str(ev.environment, 100) || null, browser: browserTag || null, user_key: userKey || null,
+      trace_id: trace.trace_id, span_id: trace.span_id || null, title, size: body.length, dict: DICT_ID, body,
+    });
+    if (!info.changes) {
+      delta.duplicates += 1;
+      result.duplicates += 1;
+      return;
+    }
+    const row = info.lastInsertRowid;
+    delta.body_bytes += body.length;
+    if (release) q.release.run(r.project, release, received);
+    result.stored.push({ row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: body.length, last_seen: Number.isFinite(fl.last_seen) ? fl.last_seen : ts });
+    if (trace.trace_id) result.traces.add(trace.trace_id);
+    if (isTx) {
+      delta.transactions += 1;
+      this.storeTransactionSpans(r.project, ev, row, trace, ts, delta);
+      return;
+    }
+    delta.events += 1;
+    delta.occurrences += count;
+    if (summary) delta.summaries += 1;
+    dirty.set(issue.id, issue);
     const first = Number.isFinite(fl.first_seen) ? fl.first_seen : ts;
     const last = Number.isFinite(fl.last_seen) ? fl.last_seen : ts;
-    if (!issue) {
-      issue = {
-        id: crypto.createHash('sha1').update(rec.project + '\0' + key).digest('hex').slice(0, 12),
-        project: rec.project, key, title: titleOf(ev), count: 0, events: 0, first_seen: first, last_seen: last,
-        browsers: {}, releases: {}, environments: {}, latest: null, fingerprint: ev.fingerprint || null,
-      };
-      this.issues.set(key, issue);
+    // A resolved issue seen again in a newer release (or with no release to compare) is a regression.
+    if (issue.status === 'resolved') {
+      let regressed = false;
+      if (!issue.resolved_release) regressed = true;
+      else if (release && release !== issue.resolved_release) {
+        const cmp = compareReleases(release, issue.resolved_release);
+        if (cmp === null) {
+          const seen = q.releaseSeen.get(r.project, release);
+          regressed = !seen || !(issue.resolved_at > 0) || seen.first_seen >= issue.resolved_at;
+        } else regressed = cmp > 0;
+      }
+      if (regressed) {
+        issue.status = 'unresolved';
+        issue.substatus = 'regressed';
+      }
     }
     issue.count += count;
     issue.events += 1;
     issue.first_seen = Math.min(issue.first_seen, first);
     issue.last_seen = Math.max(issue.last_seen, last);
-    const browser = browserOf(ev, rec.ua);
-    issue.browsers[browser] = (issue.browsers[browser] || 0) + count;
-    if (ev.release) issue.releases[ev.release] = (issue.releases[ev.release] || 0) + count;
-    if (ev.environment) issue.environments[ev.environment] = (issue.environments[ev.environment] || 0) + count;
-    if (!summary || !issue.latest) {
-      issue.latest = ev;
-      if (!summary) issue.title = titleOf(ev);
+    if (release) issue.last_release = release;
+    if (!summary || !issue.latest_event) {
+      issue.latest_event = row;
+      if (!summary && title !== issue.title) {
+        issue.title = title;
+        issue.culprit = culpritOf(ev);
+        issue.message = messageOf(ev).slice(0, 1000);
+        ftsDirty.add(issue.id);
+      }
+      issue.level = level;
     }
-    this.totals.events += 1;
-    this.totals.occurrences += count;
-    if (summary) this.totals.summaries += 1;
-    this.events.push({ project: rec.project, received: rec.received, issue: issue.id, event: ev });
-    if (this.events.length > 1000) this.events.splice(0, this.events.length - 1000);
-    return issue;
+    for (const [k, v] of tagsOf(ev, browser)) {
+      const tk = `${issue.id}\u0000${k}\u0000${v}`;
+      tags.set(tk, (tags.get(tk) || 0) + count);
+    }
+    if (userKey) {
+      const n = q.user.get(issue.id, userKey, count);
+      if (n.count === count) issue.users += 1;
+    }
+    const bk = `${issue.id}:${Math.floor(last / HOUR) * HOUR}`;
+    buckets.set(bk, (buckets.get(bk) || 0) + count);
   }
 
-  listIssues(project) {
+  storeTransactionSpans(project, ev, row, trace, ts, delta) {
+    if (!trace.trace_id || !trace.span_id) return;
+    const service = str(isObj(ev.contexts) && isObj(ev.contexts.runtime) ? ev.contexts.runtime.name : '', 50) || str(ev.platform, 50);
+    this.q.span.run({
+      trace_id: trace.trace_id, span_id: trace.span_id, parent_span_id: trace.parent_span_id || null, event_row: row, project,
+      op: trace.op || null, description: str(ev.transaction, 300) || null, start: toSeconds(ev.start_timestamp, ts), end: ts, status: trace.status || null,
+      segment: 1, service: service || null, data: null,
+    });
+    delta.spans += 1;
+    const spans = Array.isArray(ev.spans) ? ev.spans.slice(0, 1000) : [];
+    for (const s of spans) if (isObj(s) && this.storeSpan(project, { trace_id: trace.trace_id, ...s }, row, service)) delta.spans += 1;
+  }
+
+  storeSpan(project, s, eventRow, service) {
+    if (!isObj(s)) return null;
+    const t = traceOf({ contexts: { trace: s } });
+    if (!t.trace_id || !t.span_id) return null;
+    const start = toSeconds(s.start_timestamp, NaN);
+    const end = toSeconds(s.timestamp ?? s.end_timestamp, NaN);
+    this.q.span.run({
+      trace_id: t.trace_id, span_id: t.span_id, parent_span_id: t.parent_span_id || null, event_row: eventRow, project, op: str(s.op, 100) || null,
+      description: str(s.description, 300) || str(s.name, 300) || null, start: Number.isFinite(start) ? start : null, end: Number.isFinite(end) ? end : null,
+      status: str(s.status, 50) || null, segment: s.is_segment === true ? 1 : 0, service: service || null,
+      data: isObj(s.data) ? JSON.stringify(s.data).slice(0, 2000) : null,
+    });
+    return t.trace_id;
+  }
+
+  storeSession(r, delta) {
+    const s = r.session;
+    if (!isObj(s) || !str(s.sid, 64)) return;
+    const attrs = isObj(s.attrs) ? s.attrs : {};
+    const status = ['ok', 'exited', 'crashed', 'abnormal', 'errored'].includes(s.status) ? s.status : 'ok';
+    const now = Date.now() / 1000;
+    this.q.session.run({
+      project: r.project, sid: str(s.sid, 64), did: str(s.did, 200) || null, release: str(attrs.release, 200) || null, environment: str(attrs.environment, 100) || null,
+      status, errors: Number.isFinite(s.errors) && s.errors > 0 ? Math.floor(s.errors) : 0, started: toSeconds(s.started, now), updated: toSeconds(s.timestamp, now),
+      duration: Number.isFinite(s.duration) ? s.duration : null,
+    });
+    delta.sessions += 1;
+  }
+
+  storeSessionAggregates(r, delta) {
+    const a = r.aggregates;
+    if (!isObj(a)) return;
+    const attrs = isObj(a.attrs) ? a.attrs : {};
+    const n = (v) => (Number.isFinite(v) && v > 0 ? Math.min(Math.floor(v), 1e9) : 0);
+    for (const g of Array.isArray(a.aggregates) ? a.aggregates.slice(0, 1000) : []) {
+      if (!isObj(g)) continue;
+      this.q.sessionAgg.run(r.project, str(attrs.release, 200) || null, str(attrs.environment, 100) || null, toSeconds(g.started, Date.now() / 1000),
+        n(g.exited), n(g.errored), n(g.abnormal), n(g.crashed));
+      delta.sessions += n(g.exited) + n(g.errored) + n(g.abnormal) + n(g.crashed);
+    }
+  }
+
+  // --- retention -----------------------------------------------------------------------------
+  /** Deletes the oldest event bodies past the age or size limit. Issue counts are untouched. */
+  enforceRetention(now = Date.now() / 1000) {
+    let deleted = 0;
+    const { maxAgeDays, maxBytes } = this.retention;
+    const del = this.db.prepare('SELECT id, size FROM events ORDER BY id LIMIT ?');
+    const oldest = this.db.prepare('SELECT received FROM events ORDER BY id LIMIT 1');
+    const remove = this.db.transaction((rows) => {
+      const ids = rows.map((r) => r.id);
+      const list = ids.join(',');
+      this.db.exec(`DELETE FROM spans WHERE event_row IN (${list})`);
+      this.db.exec(`DELETE FROM events WHERE id IN (${list})`);
+      const bytes = rows.reduce((s, r) => s + r.size, 0);
+      this.q.counter.run('body_bytes', -bytes);
+      this.q.counter.run('expired_events', rows.length);
+      this.totals.body_bytes -= bytes;
+      this.totals.expired_events += rows.length;
+      deleted += rows.length;
+    });
+    for (let guard = 0; guard < 10000; guard++) {
+      const o = oldest.get();
+      if (!o) break;
+      const tooOld = Number.isFinite(maxAgeDays) && maxAgeDays > 0 && o.received < now - maxAgeDays * 86400;
+      const tooBig = Number.isFinite(maxBytes) && maxBytes > 0 && this.totals.body_bytes > maxBytes;
+      if (!tooOld && !tooBig) break;
+      let rows = del.all(tooBig ? 2000 : 500);
+      if (!tooBig) {
+        const cutoff = now - maxAgeDays * 86400;
+        rows = this.db.prepare('SELECT id, size FROM events WHERE id <= ? AND received < ? ORDER BY id').all(rows[rows.length - 1].id, cutoff);
+        if (!rows.length) break;
+      } else {
+        let over = this.totals.body_bytes - maxBytes;
+        const pick = [];
+        for (const r of rows) {
+          if (over <= 0) break;
+          pick.push(r);
+          over -= r.size;
+        }
+        rows = pick;
+      }
+      remove(rows);
+    }
+    // Orphan spans (standalone span items with no event) follow the age limit too.
+    if (Number.isFinite(maxAgeDays) && maxAgeDays > 0) this.db.prepare('DELETE FROM spans WHERE event_row IS NULL AND end < ?').run(now - maxAgeDays * 86400);
+    return deleted;
+  }
+
+  // --- reads -----------------------------------------------------------------------------------
+  decodeEvent(row) {
+    if (!row) return null;
+    let event;
+    try {
+      event = JSON.parse(unpackBody(row.body, row.dict));
+    } catch {
+      event = { event_id: row.event_id, message: '(stored body unreadable)' };
+    }
+    return event;
+  }
+
+  eventSummary(row) {
+    return {
+      id: row.event_id, event_id: row.event_id, type: row.type, timestamp: row.timestamp, received: row.received, count: row.count, summary: !!row.summary,
+      level: row.level, release: row.release, environment: row.environment, browser: row.browser, user: row.user_key, trace_id: row.trace_id || null,
+      title: row.title,
+    };
+  }
+
+  /** Issue as the API shows it (list row or detail). */
+  issueOut(row, extra = {}) {
+    return {
+      id: row.public_id, project: row.project, title: row.title, culprit: row.culprit, message: row.message, level: row.level, status: row.status,
+      substatus: row.substatus, count: row.count, events: row.events, users: row.users, first_seen: row.first_seen, last_seen: row.last_seen,
+      first_release: row.first_release, last_release: row.last_release, resolved_release: row.resolved_release || null,
+      fingerprint: row.fingerprint ? JSON.parse(row.fingerprint) : null, ...extra,
+    };
+  }
+
+  tagMaps(ids, keys = ['browser', 'release', 'environment']) {
+    const out = new Map(ids.map((id) => [id, Object.fromEntries(keys.map((k) => [k, {}]))]));
+    if (!ids.length) return out;
+    const rows = this.db.prepare(`SELECT issue_id, key, value, count FROM issue_tags WHERE issue_id IN (${ids.map(() => '?').join(',')}) AND key IN (${keys.map(() => '?').join(',')})`).all(...ids, ...keys);
+    for (const r of rows) out.get(r.issue_id)[r.key][r.value] = r.count;
+    return out;
+  }
+
+  sparklines(ids, now = Date.now() / 1000, hours = 24) {
+    const out = new Map(ids.map((id) => [id, new Array(hours).fill(0)]));
+    if (!ids.length) return out;
+    const start = Math.floor(now / HOUR) * HOUR - (hours - 1) * HOUR;
+    const rows = this.db.prepare(`SELECT issue_id, bucket, count FROM issue_buckets WHERE issue_id IN (${ids.map(() => '?').join(',')}) AND bucket >= ?`).all(...ids, start);
+    for (const r of rows) {
+      const i = (r.bucket - start) / HOUR;
+      if (i >= 0 && i < hours) out.get(r.issue_id)[i] += r.count;
+    }
+    return out;
+  }
+
+  /** Issues matching a search query, sorted, one page. Throws QueryError on bad syntax. */
+  listIssues({ query = '', sort = 'date', cursor = null, limit = 25, project = null, start = null, end = null, now = Date.now() / 1000 } = {}) {
+    const col = SORTS[sort];
+    if (!col) throw new QueryError(`sort must be one of ${Object.keys(SORTS).join(', ')}`, 0);
+    const { where, params } = compileQuery(parseQuery(query), now);
+    if (project) {
+      where.push('i.project = ?');
+      params.push(String(project));
+    }
+    const t = (v, name) => {
+      if (v === null || v === undefined || v === '') return null;
+      const n = /^\d+(\.\d+)?$/.test(String(v)) ? Number(v) : Date.parse(String(v)) / 1000;
+      if (!Number.isFinite(n)) throw new QueryError(`${name} is not a time`, 0);
+      return n;
+    };
+    const s = t(start, 'start');
+    const e = t(end, 'end');
+    if (s !== null) {
+      where.push('i.last_seen >= ?');
+      params.push(s);
+    }
+    if (e !== null) {
+      where.push('i.first_seen <= ?');
+      params.push(e);
+    }
+    const c = decodeCursor(cursor);
+    if (c) {
+      where.push(`(i.${col} < ? OR (i.${col} = ? AND i.id < ?))`);
+      params.push(c[0], c[0], c[1]);
+    }
+    const n = Math.max(1, Math.min(100, Number(limit) || 25));
+    const sql = `SELECT i.* FROM issues i ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY i.${col} DESC, i.id DESC LIMIT ${n + 1}`;
+    const rows = this.db.prepare(sql).all(...params);
+    const more = rows.length > n;
+    if (more) rows.pop();
+    const ids = rows.map((r) => r.id);
+    const maps = this.tagMaps(ids);
+    const lines = this.sparklines(ids, now);
+    const issues = rows.map((r) => this.issueOut(r, { browsers: maps.get(r.id).browser, releases: maps.get(r.id).release, environments: maps.get(r.id).environment, stats: { '24h': lines.get(r.id) } }));
+    const last = rows[rows.length - 1];
+    return { issues, next: more ? encodeCursor(last[col], last.id) : null };
+  }
+
+  findIssue(publicId) {
+    return typeof publicId === 'string' && publicId.length <= 64 ? this.q.issueByPublic.get(publicId) || null : null;
+  }
+
+  getIssue(publicId) {
+    const row = this.findIssue(publicId);
+    if (!row) return null;
+    const maps = this.tagMaps([row.id]).get(row.id);
+    const latestRow = row.latest_event ? this.q.eventRow.get(row.latest_event) : null;
+    // The latest event may have expired: fall back to the newest one still stored.
+    const fallback = latestRow || this.db.prepare('SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT 1').get(row.id);
+    const latest = fallback ? this.decodeEvent(fallback) : null;
+    return this.issueOut(row, {
+      browsers: maps.browser, releases: maps.release, environments: maps.environment, latest, latest_event_id: fallback ? fallback.event_id : null,
+      stored_events: this.db.prepare('SELECT count(*) AS n FROM events WHERE issue_id = ?').get(row.id).n,
+    });
+  }
+
+  issueEvents(publicId, { cursor = null, limit = 50 } = {}) {
+    const issue = this.findIssue(publicId);
+    if (!issue) return null;
+    const c = decodeCursor(cursor);
+    const n = Math.max(1, Math.min(100, Number(limit) || 50));
+    const rows = c
+      ? this.db.prepare(`SELECT * FROM events WHERE issue_id = ? AND id < ? ORDER BY id DESC LIMIT ${n + 1}`).all(issue.id, c[1])
+      : this.db.prepare(`SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT ${n + 1}`).all(issue.id);
+    const more = rows.length > n;
+    if (more) rows.pop();
+    const last = rows[rows.length - 1];
+    return { events: rows.map((r) => this.eventSummary(r)), next: more ? encodeCursor(0, last.id) : null };
+  }
+
+  getEvent(eventId) {
+    const id = normalizeEventId(eventId);
+    const row = id ? this.q.eventById.get(id) : null;
+    if (!row) return null;
+    const issue = row.issue_id ? this.q.issueById.get(row.issue_id) : null;
+    const prev = row.issue_id ? this.db.prepare('SELECT event_id FROM events WHERE issue_id = ? AND id < ? ORDER BY id DESC LIMIT 1').get(row.issue_id, row.id) : null;
+    const next = row.issue_id ? this.db.prepare('SELECT event_id FROM events WHERE issue_id = ? AND id > ? ORDER BY id LIMIT 1').get(row.issue_id, row.id) : null;
+    return { ...this.eventSummary(row), issue: issue ? issue.public_id : null, previous: prev ? prev.event_id : null, next: next ? next.event_id : null, event: this.decodeEvent(row) };
+  }
+
+  /** Latest stored events (newest last), the shape the SDK tests read. */
+  recentEvents(limit = 100) {
+    const rows = this.db.prepare(`SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.type = 'error' ORDER BY e.id DESC LIMIT ?`).all(limit);
+    return rows.reverse().map((r) => ({ project: r.project, received: r.received, issue: r.public_id, event: this.decodeEvent(r) }));
+  }
+
+  /** Occurrences over time: buckets of `interval` seconds over `period` seconds ending now. */
+  issueStats(publicId, { interval = 3600, period = 86400, now = Date.now() / 1000 } = {}) {
+    const issue = this.findIssue(publicId);
+    if (!issue) return null;
+    const n = Math.ceil(period / interval);
+    const end = Math.floor(now / interval) * interval + interval;
+    const start = end - n * interval;
     const out = [];
-    for (const i of this.issues.values()) {
-      if (project && i.project !== project) continue;
-      const { latest, ...rest } = i;
-      out.push(rest);
+    for (let k = 0; k < n; k++) out.push([start + k * interval, 0]);
+    let rows;
+    if (interval % HOUR === 0) {
+      rows = this.db.prepare('SELECT bucket AS t, count FROM issue_buckets WHERE issue_id = ? AND bucket >= ? AND bucket < ?').all(issue.id, start, end);
+    } else {
+      // Finer than an hour: from the stored events (true counts while they are retained).
+      rows = this.db.prepare('SELECT timestamp AS t, count FROM events WHERE issue_id = ? AND timestamp >= ? AND timestamp < ?').all(issue.id, start, end);
     }
-    return out.sort((a, b) => b.last_seen - a.last_seen);
+    for (const r of rows) {
+      const k = Math.floor((r.t - start) / interval);
+      if (k >= 0 && k < n) out[k][1] += r.count;
+    }
+    return out;
   }
 
-  getIssue(id) {
-    for (const i of this.issues.values()) if (i.id === id) return i;
-    return null;
+  issueTags(publicId, top = 10) {
+    const issue = this.findIssue(publicId);
+    if (!issue) return null;
+    const rows = this.db.prepare('SELECT key, value, count FROM issue_tags WHERE issue_id = ? ORDER BY key, count DESC').all(issue.id);
+    const by = new Map();
+    for (const r of rows) {
+      let t = by.get(r.key);
+      if (!t) by.set(r.key, (t = { key: r.key, total: 0, unique: 0, values: [] }));
+      t.total += r.count;
+      t.unique += 1;
+      if (t.values.length < top) t.values.push({ value: r.value, count: r.count });
+    }
+    return [...by.values()];
+  }
+
+  /** resolve / ignore / unresolve. Resolving remembers the latest release, for regressions. */
+  setStatus(publicId, status) {
+    const issue = this.findIssue(publicId);
+    if (!issue) return null;
+    if (!['resolved', 'ignored', 'unresolved'].includes(status)) throw new QueryError('status must be resolved, ignored or unresolved', 0);
+    if (status === 'resolved') {
+      this.db.prepare("UPDATE issues SET status = 'resolved', substatus = 'resolved', resolved_release = ?, resolved_at = ? WHERE id = ?").run(issue.last_release, Date.now() / 1000, issue.id);
+    } else {
+      this.db.prepare('UPDATE issues SET status = ?, substatus = ?, resolved_release = NULL, resolved_at = NULL WHERE id = ?').run(status, status === 'ignored' ? 'ignored' : 'ongoing', issue.id);
+    }
+    this.issueCache.clear();
+    return this.issueOut(this.q.issueById.get(issue.id));
+  }
+
+  trace(traceId) {
+    const id = str(traceId, 64).toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(id)) return null;
+    const spans = this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start').all(id).map((s) => ({
+      span_id: s.span_id, parent_span_id: s.parent_span_id, op: s.op, description: s.description, start_timestamp: s.start, timestamp: s.end, status: s.status,
+      is_segment: !!s.segment, service: s.service, data: s.data ? JSON.parse(s.data) : undefined,
+      transaction: s.event_row ? (this.db.prepare('SELECT event_id FROM events WHERE id = ?').get(s.event_row) || {}).event_id : undefined,
+    }));
+    const events = this.db.prepare('SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.trace_id = ? ORDER BY e.timestamp').all(id);
+    const errors = [];
+    const transactions = [];
+    for (const e of events) {
+      if (e.type === 'transaction') {
+        transactions.push({ ...this.eventSummary(e) });
+        continue;
+      }
+      const ev = this.decodeEvent(e);
+      const platform = str(ev.platform, 30);
+      errors.push({ ...this.eventSummary(e), issue: e.public_id, span_id: e.span_id, platform, sdk: isObj(ev.sdk) ? str(ev.sdk.name, 80) : '' });
+    }
+    if (!spans.length && !events.length) return null;
+    return { trace_id: id, spans, transactions, errors };
+  }
+
+  sessionsByRelease() {
+    const rows = this.db.prepare(`SELECT release, count(*) AS total, count(DISTINCT did) AS users,
+        sum(status = 'crashed') AS crashed, sum(status = 'abnormal') AS abnormal,
+        sum(status NOT IN ('crashed', 'abnormal') AND (errors > 0 OR status = 'errored')) AS errored
+      FROM sessions GROUP BY release`).all();
+    const agg = this.db.prepare(`SELECT release, sum(exited) AS exited, sum(errored) AS errored, sum(abnormal) AS abnormal, sum(crashed) AS crashed
+      FROM session_aggregates GROUP BY release`).all();
+    const by = new Map();
+    for (const r of rows) by.set(r.release, { release: r.release, sessions: r.total, users: r.users, crashed: r.crashed, abnormal: r.abnormal, errored: r.errored });
+    for (const a of agg) {
+      const t = by.get(a.release) || { release: a.release, sessions: 0, users: 0, crashed: 0, abnormal: 0, errored: 0 };
+      t.sessions += a.exited + a.errored + a.abnormal + a.crashed;
+      t.crashed += a.crashed;
+      t.abnormal += a.abnormal;
+      t.errored += a.errored;
+      by.set(a.release, t);
+    }
+    return [...by.values()].map((t) => ({ ...t, healthy: t.sessions - t.crashed - t.abnormal - t.errored, crash_free_rate: t.sessions ? (t.sessions - t.crashed) / t.sessions : null }));
   }
 
   close() {
     try {
-      fs.closeSync(this.fd);
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
     } catch {
       /* already closed */
     }

@@ -47,7 +47,7 @@ test('20 000 events from 20 concurrent senders are all stored, none lost or dupl
   const issues = await (await fetch(`${c.url}/api/issues`)).json();
   assert.equal(issues.length, 5);
   assert.equal(issues.reduce((n, i) => n + i.count, 0), total);
-  console.log(`[collector-load] ${total} events in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} events/s (${SENDERS} concurrent senders, fsync per request)`);
+  console.log(`[collector-load] ${total} events in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} events/s (${SENDERS} concurrent senders, batched SQLite transactions)`);
   await c.close();
   // Durable: a restart rebuilds the same totals from the log.
   const c2 = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: 'k' } } });

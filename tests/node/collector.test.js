@@ -34,7 +34,7 @@ async function post(pathname, body, headers = {}) {
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-collector-'));
-  c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: KEY } }, maxBodyBytes: 256 * 1024, maxDecompressedBytes: 2 * 1024 * 1024 });
+  c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: KEY } }, maxBodyBytes: 256 * 1024, maxDecompressedBytes: 2 * 1024 * 1024, control: true });
 });
 after(async () => {
   await c.close();
@@ -138,17 +138,37 @@ test('fault modes: 429 with Retry-After and rate limits, 500, dropped connection
   assert.equal((await post('/__faults', JSON.stringify({ mode: 'bogus' }))).status, 400);
 });
 
-test('events survive a restart, and a torn last line is skipped', async () => {
+test('events survive a restart', async () => {
   const d2 = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-durable-'));
   let c2 = await startCollector({ port: 0, dataDir: d2, projects: { 1: { publicKey: KEY } } });
   await fetch(`${c2.url}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body: envelope([ev('f1', 'fpF', 5), ev('f2', 'fpF')]) });
   await c2.close();
-  fs.appendFileSync(path.join(d2, 'events.ndjson'), '{"kind":"event","project":"1","ev');  // crash mid-write
   c2 = await startCollector({ port: 0, dataDir: d2, projects: { 1: { publicKey: KEY } } });
   const issues = await (await fetch(c2.url + '/api/issues')).json();
   assert.equal(issues.length, 1);
   assert.equal(issues[0].count, 6);
+  assert.equal(issues[0].events, 2);
+  const again = await fetch(`${c2.url}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body: envelope([ev('f1', 'fpF', 5)]) });
+  assert.equal(again.status, 200);
+  assert.equal((await (await fetch(c2.url + '/__stats')).json()).stored.duplicates, 1, 'dedupe by event_id holds across a restart');
+  await c2.close();
+  fs.rmSync(d2, { recursive: true, force: true });
+});
+
+test('a data directory from the NDJSON-log collector is imported once, a torn last line skipped', async () => {
+  const d2 = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-legacy-'));
+  const lines = [ev('l1', 'fpL', 5), ev('l2', 'fpL')].map((e) => JSON.stringify({ kind: 'event', project: '1', received: Date.now() / 1000, ua: '', event: e }));
+  fs.writeFileSync(path.join(d2, 'events.ndjson'), lines.join('\n') + '\n{"kind":"event","project":"1","ev');
+  let c2 = await startCollector({ port: 0, dataDir: d2, projects: { 1: { publicKey: KEY } } });
+  let issues = await (await fetch(c2.url + '/api/issues')).json();
+  assert.equal(issues.length, 1);
+  assert.equal(issues[0].count, 6);
   assert.equal((await (await fetch(c2.url + '/__stats')).json()).torn_lines, 1);
+  await c2.close();
+  assert.ok(fs.existsSync(path.join(d2, 'events.ndjson.imported')));
+  c2 = await startCollector({ port: 0, dataDir: d2, projects: { 1: { publicKey: KEY } } });
+  issues = await (await fetch(c2.url + '/api/issues')).json();
+  assert.equal(issues[0].count, 6, 'imported once, not again at the next start');
   await c2.close();
   fs.rmSync(d2, { recursive: true, force: true });
 });

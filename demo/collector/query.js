@@ -1,0 +1,235 @@
+// The issue search language: Sentry-like `key:value` terms and free text, compiled to SQL over the
+// collector's schema. One linear pass over the query; a syntax error is a QueryError with the
+// position (0-based character offset) where it was found, which the API answers with a 400.
+//
+//   is:unresolved|resolved|ignored|regressed   release:demo@1.2.0   environment:prod   level:error
+//   browser:Chrome (name) or browser:"Chrome 120"   user.id:42   trace:<32 hex>   url:…   os.name:…
+//   has:user|release|environment|trace|browser|<tag>   age:-24h (first seen within)   age:+7d
+//   lastSeen:-1h   firstSeen:>2026-01-01   times_seen:>100   any other key: a tag (key:value)
+//   !key:value or -key:value negates; key:[a,b] is any of; * in a tag value is a wildcard;
+//   other words and "quoted phrases" are free text over title, message and culprit.
+
+export class QueryError extends Error {
+  constructor(message, position) {
+    super(`${message} at position ${position}`);
+    this.position = position;
+    this.reason = message;
+  }
+}
+
+const KEY_CHARS = /^[A-Za-z0-9_.\-[\]]$/;
+const STATUS = new Set(['unresolved', 'resolved', 'ignored', 'regressed', 'archived']);
+const UNITS = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+export const SORTS = { date: 'last_seen', new: 'first_seen', freq: 'count', user: 'users' };
+
+/** Splits a query into terms: {key, value(s), negate, pos} and free-text {text, pos}. */
+export function parseQuery(input) {
+  const q = String(input ?? '');
+  if (q.length > 2000) throw new QueryError('query longer than 2000 characters', 2000);
+  const out = [];
+  let i = 0;
+  const readQuoted = (start) => {
+    // q[start] is '"'; returns [value, nextIndex]
+    let v = '';
+    let j = start + 1;
+    while (j < q.length) {
+      const ch = q[j];
+      if (ch === '\\' && j + 1 < q.length) {
+        v += q[j + 1];
+        j += 2;
+        continue;
+      }
+      if (ch === '"') return [v, j + 1];
+      v += ch;
+      j++;
+    }
+    throw new QueryError('unterminated quote', start);
+  };
+  const readBare = (start) => {
+    let j = start;
+    while (j < q.length && q[j] !== ' ' && q[j] !== '\t' && q[j] !== '\n') j++;
+    return [q.slice(start, j), j];
+  };
+  while (i < q.length) {
+    const ch = q[i];
+    if (ch === ' ' || ch === '\t' || ch === '\n') {
+      i++;
+      continue;
+    }
+    const pos = i;
+    if (ch === '"') {
+      const [text, next] = readQuoted(i);
+      if (next < q.length && q[next] !== ' ' && q[next] !== '\t') throw new QueryError('expected a space after a quoted phrase', next);
+      if (text) out.push({ text, pos });
+      i = next;
+      continue;
+    }
+    let negate = false;
+    let k = i;
+    if ((ch === '!' || ch === '-') && k + 1 < q.length && KEY_CHARS.test(q[k + 1]) && q[k + 1] !== '-') {
+      negate = true;
+      k++;
+    }
+    let j = k;
+    while (j < q.length && KEY_CHARS.test(q[j])) j++;
+    if (j < q.length && q[j] === ':' && j > k) {
+      const key = q.slice(k, j);
+      const vpos = j + 1;
+      let values;
+      let next;
+      if (q[vpos] === '"') {
+        const [v, n] = readQuoted(vpos);
+        values = [v];
+        next = n;
+      } else if (q[vpos] === '[') {
+        const close = q.indexOf(']', vpos);
+        if (close < 0) throw new QueryError('unterminated list', vpos);
+        values = q.slice(vpos + 1, close).split(',').map((s) => s.trim());
+        if (values.some((v) => !v)) throw new QueryError('empty value in list', vpos);
+        next = close + 1;
+      } else {
+        const [v, n] = readBare(vpos);
+        values = [v];
+        next = n;
+      }
+      if (!values.length || values[0] === '') throw new QueryError(`missing value after "${key}:"`, vpos);
+      if (next < q.length && q[next] !== ' ' && q[next] !== '\t' && q[next] !== '\n') throw new QueryError('expected a space after a value', next);
+      out.push({ key, values, negate, pos, vpos });
+      i = next;
+      continue;
+    }
+    const [text, next] = readBare(i);
+    out.push({ text, pos });
+    i = next;
+  }
+  return out;
+}
+
+// "-24h" -> {op: '>=', seconds: now - 86400}; "+7d" -> '<='; ">2026-01-01" / "<=…" / ISO -> absolute.
+function timeValue(v, now, vpos) {
+  const rel = /^([+-])(\d{1,6})([smhdw])$/.exec(v);
+  if (rel) {
+    const t = now - Number(rel[2]) * UNITS[rel[3]];
+    return { op: rel[1] === '-' ? '>=' : '<=', t };
+  }
+  const abs = /^(>=|<=|>|<)?(.{1,40})$/.exec(v);
+  if (abs) {
+    const s = abs[2];
+    const t = /^\d{9,11}(\.\d+)?$/.test(s) ? Number(s) : Date.parse(s) / 1000;
+    if (Number.isFinite(t)) return { op: abs[1] || '>=', t };
+  }
+  throw new QueryError(`"${v}" is not a time (use -24h, +7d, or >2026-01-01)`, vpos);
+}
+
+const likePattern = (v) => v.replace(/[\\%_]/g, (c) => '\\' + c).replace(/\*/g, '%');
+
+/** Compiles parsed terms into {where: [sql...], params: [...]} over the `issues` table (alias i). */
+export function compileQuery(terms, now = Date.now() / 1000) {
+  const where = [];
+  const params = [];
+  const tagClause = (keys, values) => {
+    const parts = [];
+    for (const v of values) {
+      for (const key of keys) {
+        if (v.includes('*')) {
+          parts.push("(t.key = ? AND t.value LIKE ? ESCAPE '\\')");
+          params.push(key, likePattern(v));
+        } else {
+          parts.push('(t.key = ? AND t.value = ?)');
+          params.push(key, v);
+        }
+      }
+    }
+    return `i.id IN (SELECT t.issue_id FROM issue_tags t WHERE ${parts.join(' OR ')})`;
+  };
+  for (const term of terms) {
+    let clause;
+    if (term.text !== undefined) {
+      const t = term.text;
+      if ([...t].length >= 3) {
+        clause = 'i.id IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)';
+        params.push('"' + t.replace(/"/g, '""') + '"');
+      } else {
+        clause = "(i.title LIKE ? ESCAPE '\\' OR i.culprit LIKE ? ESCAPE '\\' OR i.message LIKE ? ESCAPE '\\')";
+        const p = '%' + likePattern(t) + '%';
+        params.push(p, p, p);
+      }
+      where.push(clause);
+      continue;
+    }
+    const { key, values, vpos } = term;
+    const k = key.toLowerCase();
+    if (k === 'is') {
+      const parts = [];
+      for (const v of values) {
+        const s = v.toLowerCase();
+        if (!STATUS.has(s)) throw new QueryError(`is: takes unresolved, resolved, ignored or regressed, not "${v}"`, vpos);
+        if (s === 'regressed') parts.push("i.substatus = 'regressed'");
+        else {
+          parts.push('i.status = ?');
+          params.push(s === 'archived' ? 'ignored' : s);
+        }
+      }
+      clause = `(${parts.join(' OR ')})`;
+    } else if (k === 'has') {
+      const parts = [];
+      for (const v of values) {
+        const s = v.toLowerCase();
+        if (s === 'user') parts.push('i.users > 0');
+        else if (s === 'trace') parts.push("i.id IN (SELECT e.issue_id FROM events e WHERE e.trace_id != '' AND e.issue_id = i.id)");
+        else {
+          parts.push('i.id IN (SELECT t.issue_id FROM issue_tags t WHERE t.key = ?)');
+          params.push(s === 'browser' ? 'browser.name' : v);
+        }
+      }
+      clause = `(${parts.join(' OR ')})`;
+    } else if (k === 'age' || k === 'firstseen' || k === 'lastseen') {
+      if (values.length !== 1) throw new QueryError(`${key}: takes one value`, vpos);
+      const { op, t } = timeValue(values[0], now, vpos);
+      clause = `i.${k === 'lastseen' ? 'last_seen' : 'first_seen'} ${op} ?`;
+      params.push(t);
+    } else if (k === 'times_seen' || k === 'timesseen') {
+      const m = /^(>=|<=|>|<)?(\d{1,12})$/.exec(values[0]);
+      if (!m || values.length !== 1) throw new QueryError(`times_seen: takes a number, optionally after > < >= <=`, vpos);
+      clause = `i.count ${m[1] || '='} ?`;
+      params.push(Number(m[2]));
+    } else if (k === 'trace' || k === 'trace.id' || k === 'trace_id') {
+      for (const v of values) if (!/^[0-9a-fA-F]{32}$/.test(v)) throw new QueryError(`trace: takes a 32-digit hex trace id, not "${v}"`, vpos);
+      clause = `i.id IN (SELECT e.issue_id FROM events e WHERE e.trace_id IN (${values.map(() => '?').join(',')}) AND e.issue_id IS NOT NULL)`;
+      params.push(...values.map((v) => v.toLowerCase()));
+    } else if (k === 'level') {
+      const ok = ['fatal', 'error', 'warning', 'info', 'debug', 'log'];
+      for (const v of values) if (!ok.includes(v.toLowerCase())) throw new QueryError(`level: takes ${ok.join(', ')}, not "${v}"`, vpos);
+      clause = tagClause(['level'], values.map((v) => v.toLowerCase()));
+    } else if (k === 'browser') {
+      clause = tagClause(['browser.name', 'browser'], values);
+    } else if (k === 'user') {
+      clause = tagClause(['user.id'], values);
+    } else if (k === 'message' || k === 'title') {
+      clause = "(i.title LIKE ? ESCAPE '\\' OR i.message LIKE ? ESCAPE '\\')";
+      const p = '%' + likePattern(values.join(' ')) + '%';
+      params.push(p, p);
+    } else {
+      if (!/^[A-Za-z0-9_.\-]{1,64}$/.test(key) && !/^tags\[[^\]]{1,64}\]$/.test(key)) throw new QueryError(`"${key}" is not a search key`, term.pos);
+      const tagKey = key.startsWith('tags[') ? key.slice(5, -1) : key;
+      clause = tagClause([tagKey], values);
+    }
+    where.push(term.negate ? `NOT ${clause}` : clause);
+  }
+  return { where, params };
+}
+
+export function encodeCursor(value, id) {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor) {
+  if (cursor === null || cursor === undefined || cursor === '') return null;
+  try {
+    const v = JSON.parse(Buffer.from(String(cursor).slice(0, 200), 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && (typeof v[0] === 'number' || typeof v[0] === 'string') && Number.isInteger(v[1])) return v;
+  } catch {
+    /* fall through */
+  }
+  throw new QueryError('cursor is not one this server issued', 0);
+}
