@@ -16,4 +16,4 @@ echo "    viewer    : http://127.0.0.1:${port}/"
 echo "    DSN       : http://${key}@127.0.0.1:${port}/1"
 echo "  (Ctrl-C to stop; events are kept in ${data}/)"
 echo
-exec node demo/collector/server.js --port "$port" --data-dir "$data" --project 1 --public-key "$key" --static "$here"
+exec node demo/collector/server.js --port "$port" --data-dir "$data" --project 1 --public-key "$key" --static "$here" --control

@@ -358,6 +358,7 @@ export class Store {
           const info = q.insertIssue.run(row);
           issue = q.issueById.get(info.lastInsertRowid);
           ftsDirty.add(issue.id);
+          dirty.set(issue.id, issue);
         }
         this.issueCache.set(cacheKey, issue);
       }
