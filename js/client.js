@@ -4,6 +4,19 @@
 // core), replays the queue in order, decides when to drain the core into envelopes, runs
 // beforeSend on the final events, sends client reports, and implements flush/close.
 import { G, log, get, str, cut, norm, isErr, tagOf, matches } from './util.js';
+import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
+
+/**
+ * Where the SDK's own modules are served from, so that their frames (e.g. the fetch wrapper on a
+ * failed request) are never in-app whatever path serves them ('/js/', '/vendor/faultline/'…).
+ * Only when the SDK runs as separate modules: bundled into the app, import.meta.url is the app's
+ * bundle, the same for this module and the hooks, and claiming it would hide the app's frames.
+ */
+export function sdkUrls(self = (() => { try { return String(import.meta.url || ''); } catch { return ''; } })(), hook = hookUrl) {
+  if (!self || !hook || self == hook || !/^[a-z][\w+.-]*:\/\//i.test(self)) return [];
+  const dir = self.slice(0, self.lastIndexOf('/') + 1).replace(/[?#].*$/, '');
+  return hook.startsWith(dir) ? [dir] : [];
+}
 
 export const SDK = { name: 'faultline.javascript.browser', version: '0.1.0' };
 const thenable = (x) => x && typeof x.then == 'function';
@@ -50,6 +63,8 @@ function one(e, rejection) {
   }
   const f = get(e, 'framesToPop');  // React's invariant(): frames of the helper, not of the bug
   if (f > 0) x.framesToPop = f;
+  const req = failedRequests.get(e);  // a fetch this error rejected: grouped by its endpoint
+  if (req) x.request = req;
   return x;
 }
 
@@ -144,7 +159,7 @@ export class Client {
       this.schedule(0);
     });
     const json = JSON.stringify({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
-      sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude,
+      sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude, sdkUrls: sdkUrls(),
       firstPartyOrigins: o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []), scrub: o.scrub, aggregation: o.aggregation,
       maxValueLength: o.maxValueLength, normalizeDepth: o.normalizeDepth, maxQueue: t.queueCap, sdk: SDK });
     const say = (s) => log(o.debug, s);

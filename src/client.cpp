@@ -94,6 +94,12 @@ std::string Client::configure(std::string_view options_json) {
   if (get_field(o, "inAppInclude")) next.grouping.in_app_include = string_list(o["inAppInclude"]);
   if (get_field(o, "inAppExclude")) next.grouping.in_app_exclude = string_list(o["inAppExclude"]);
   if (get_field(o, "firstPartyOrigins")) next.grouping.first_party_origins = string_list(o["firstPartyOrigins"]);
+  // Where the SDK's own modules are served from (js/client.js sdkUrls): their frames are not in-app.
+  if (get_field(o, "sdkUrls")) {
+    next.grouping.sdk_markers = GroupingOptions{}.sdk_markers;
+    for (auto& u : string_list(o["sdkUrls"]))
+      if (u.size() >= 8) next.grouping.sdk_markers.push_back(u);
+  }
   if (const json* s = get_field(o, "scrub"); s && s->is_object()) {
     if (get_field(*s, "keys")) next.scrub.extra_keys = string_list((*s)["keys"]);
     if (get_field(*s, "patterns")) next.scrub.extra_patterns = string_list((*s)["patterns"]);

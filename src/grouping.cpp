@@ -687,6 +687,18 @@ std::string deploy_scoped(const Frame& f) {
   return "@" + std::string(file) + ":" + std::to_string(f.lineno) + ":" + std::to_string(f.colno);
 }
 
+// Error types the engines and the DOM create themselves: no constructor frame of the app's code
+// precedes their throw site.
+bool is_engine_error_type(sv t) {
+  static const sv types[] = {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "URIError", "EvalError",
+                             "AggregateError", "InternalError", "DOMException", "AbortError", "NetworkError", "DataCloneError",
+                             "NotAllowedError", "QuotaExceededError", "SecurityError", "InvalidStateError", "NotFoundError",
+                             "NotSupportedError", "TimeoutError", "UnhandledRejection", ""};
+  for (sv x : types)
+    if (t == x) return true;
+  return false;
+}
+
 struct ThrowSite {
   std::string token;
   json explain;
@@ -766,6 +778,11 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   }
   if (unresolved_minified(top)) {
     site.token = deploy_scoped(top);
+    // An error class of the app's own: SpiderMonkey and JavaScriptCore show its (minified, so
+    // unrecognizable) constructor as the innermost frame, which every throw of that class shares.
+    // The next frame is the throw site there (and the caller in V8): both are kept, so two throws
+    // of one class never merge (V8 then splits by caller: precision first).
+    if (idx.size() > 1 && !is_engine_error_type(error_type)) site.token += ">" + deploy_scoped(frames[idx[1]]);
     site.explain = describe(top, "deploy-scoped");
     return site;
   }

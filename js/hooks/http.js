@@ -4,6 +4,18 @@
 // results as without the SDK; headers it set itself are never replaced.
 import { G, get, str } from '../util.js';
 
+// This module's URL when it is served as its own file ('' in the script-tag build, where the
+// bundler leaves no import.meta). client.js compares it with its own to tell whether the SDK runs
+// as separate modules (then their directory holds only SDK frames) or bundled into the app.
+export const moduleUrl = (() => { try { return String(import.meta.url || ''); } catch { return ''; } })();
+
+// The request whose failure an error object reports ("GET https://api.example/orders/17"), kept
+// beside the error (the app's object is never modified) so that a network failure groups by the
+// endpoint that failed, whether the app catches it and calls captureException or leaves the
+// rejection unhandled: Chromium gives the TypeError a stack, Firefox and Safari do not, and the
+// three wordings ("Failed to fetch", "NetworkError when…", "Load failed") name no URL.
+export const failedRequests = new WeakMap();
+
 const level = (s) => (!s || s >= 500 ? 'error' : s >= 400 ? 'warning' : undefined);
 
 function crumb(c, category, method, url, t0, status, err) {
@@ -42,7 +54,10 @@ export function install(c, on) {
         try { crumb(c, 'fetch', method, url, t0, res.status); } catch (e) { c.fail(e); }
         return res;
       }, (err) => {
-        try { crumb(c, 'fetch', method, url, t0, 0, str(get(err, 'message') ?? err)); } catch (e) { c.fail(e); }
+        try {
+          crumb(c, 'fetch', method, url, t0, 0, str(get(err, 'message') ?? err));
+          if (err && typeof err == 'object' && !failedRequests.has(err)) failedRequests.set(err, `${method} ${url}`.slice(0, 2048));
+        } catch (e) { c.fail(e); }
         throw err;
       });
     });

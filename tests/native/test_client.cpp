@@ -127,3 +127,20 @@ TEST(Client, AFingerprintOverrideIsSentAsSentrysListOnTheEventAndOnItsSummary) {
   }
   EXPECT_EQ(with_tenant_a, 2) << "the full event and the summary of its repeat carry the same list";
 }
+
+TEST(Client, SdkUrlsOptionMakesTheSdksOwnFramesNotInAppWhateverPathServesThem) {
+  // Chromium's stack of a failed fetch goes through the SDK's wrapper, served here from /js/.
+  std::string stack = "TypeError: Failed to fetch\n    at window.fetch (https://a.example/js/hooks/http.js:36:17)\n"
+                      "    at load (https://a.example/app.js:5:1)";
+  Client plain(R"({"aggregation":{"windowMs":0}})"), told(R"({"aggregation":{"windowMs":0},"sdkUrls":["https://a.example/js/"]})");
+  auto frames_of = [](Client& c, const std::string& st) {
+    json in = json{{"exceptions", json::array({json{{"type", "TypeError"}, {"value", "boom"}, {"stack", st}}})}, {"timestamp", 1.7e9}};
+    c.capture(in.dump());
+    std::string body = json::parse(c.drain(1.7e12, true, 1))["envelopes"][0]["body"].get<std::string>();
+    return json::parse(body.substr(body.rfind('\n', body.size() - 2) + 1))["exception"]["values"][0]["stacktrace"]["frames"];
+  };
+  json before = frames_of(plain, stack), after = frames_of(told, stack);
+  EXPECT_EQ(before[1]["in_app"], true) << "without the option, /js/ is just a path";
+  EXPECT_EQ(after[1]["in_app"], false);
+  EXPECT_EQ(after[0]["in_app"], true);
+}

@@ -401,6 +401,12 @@ TEST(Grouping, UnresolvedMinifiedFramesAreKeyedByDeployNotByAWildcard) {
   // The same place, from a page with a query string, is the same group.
   EXPECT_EQ(fp(ex("TypeError", msg, replace_all(a, ".js:", ".js?v=3:").c_str())), ga.fingerprint);
 
+  // An app's own error class, minified: SpiderMonkey and JavaScriptCore show its constructor (here
+  // `l`) innermost, the same for every throw of that class; the throw sites still differ.
+  const char* c1 = "l@https://shop.example/assets/index-BnRzX8aF.js:1:55\nS@https://shop.example/assets/index-BnRzX8aF.js:1:912\n";
+  const char* c2 = "l@https://shop.example/assets/index-BnRzX8aF.js:1:55\nQ@https://shop.example/assets/index-BnRzX8aF.js:1:4410\n";
+  EXPECT_NE(fp(ex("AuthError", "login required", c1)), fp(ex("AuthError", "login required", c2)));
+
   // Resolved by a symbol table: original names, deploy-stable and confident.
   auto resolve = [&](const char* stack, int line_shift, const char* file_hash) {
     ExceptionInput x = ex("TypeError", msg, replace_all(replace_all(stack, "BnRzX8aF", file_hash), ":1:", ":" + std::to_string(1 + line_shift) + ":"));

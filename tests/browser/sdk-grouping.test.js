@@ -1,0 +1,39 @@
+// Grouping of network failures and SDK frames in real headless Chromium, with the SDK served as
+// separate modules from /js/ (as the demo serves it): each failing endpoint (method +
+// parameterized path) is its own group whether the app catches the rejection and calls
+// captureException or leaves it unhandled, and the SDK's own fetch wrapper frame is never in-app.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useChromiumScenarios } from './pages/sdk-common/harness.js';
+
+const scenario = useChromiumScenarios();
+const init = `(F, dsn) => F.init({ dsn, release: 'web@1.0' })`;
+
+test('two failing endpoints are two groups, one captured and one unhandled, and the SDK frame is not in-app', async () => {
+  await scenario({ init }, async ({ page, server, flush }) => {
+    await page.evaluate(async () => {
+      // Nothing listens on port 9: connection refused, "TypeError: Failed to fetch".
+      await fetch('http://127.0.0.1:9/unreachable').catch((err) => F.captureException(err));
+      fetch('http://127.0.0.1:9/orders/17');  // unhandled rejection
+      await new Promise((r) => setTimeout(r, 500));
+    });
+    await flush();
+    const evs = server.events().filter((e) => e.exception);
+    assert.equal(evs.length, 2, JSON.stringify(evs.map((e) => e.exception.values[0].value)));
+    const group = (e) => e.contexts.faultline.grouping;
+    const byReq = Object.fromEntries(evs.map((e) => [group(e).request, e]));
+    assert.deepEqual(Object.keys(byReq).sort(), ['request:GET http://127.0.0.1:9/orders/<num>', 'request:GET http://127.0.0.1:9/unreachable']);
+    const fp = (e) => e.contexts.faultline.fingerprint;
+    const unreachable = byReq['request:GET http://127.0.0.1:9/unreachable'];
+    const orders = [byReq['request:GET http://127.0.0.1:9/orders/<num>']];
+    assert.notEqual(fp(unreachable), fp(orders[0]), 'two failing endpoints are two groups');
+    assert.equal(unreachable.exception.values.at(-1).mechanism.handled, true);
+    assert.equal(orders[0].exception.values.at(-1).mechanism.handled, false);
+    assert.equal(group(unreachable).confident, true);
+    // Chromium gives the failed fetch a stack through the SDK's wrapper in /js/hooks/http.js.
+    const frames = evs.flatMap((e) => e.exception.values.flatMap((v) => v.stacktrace?.frames || []));
+    const sdk = frames.filter((f) => String(f.filename).includes('/js/hooks/http.js'));
+    assert.ok(sdk.length >= 1, JSON.stringify(frames));
+    assert.ok(sdk.every((f) => f.in_app === false), JSON.stringify(sdk));
+  });
+});
