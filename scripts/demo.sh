@@ -7,13 +7,20 @@ cd "$here"
 FAULTLINE_TOOLCHAIN=minimal bash scripts/toolchain.sh
 bash scripts/build.sh wasm
 port="${FAULTLINE_DEMO_PORT:-8765}"
+backend_port="${FAULTLINE_DEMO_BACKEND_PORT:-$((port + 1))}"
 data="${FAULTLINE_DEMO_DATA:-.demo-data}"
-key="demo-public-key"
+key="faultlinedemokey"
 echo
 echo "  Faultline demo"
 echo "    demo page : http://127.0.0.1:${port}/demo/"
 echo "    viewer    : http://127.0.0.1:${port}/"
 echo "    DSN       : http://${key}@127.0.0.1:${port}/1"
+echo "    backend   : http://127.0.0.1:${backend_port}/api/checkout (Node, @sentry/node -> the same collector)"
 echo "  (Ctrl-C to stop; events are kept in ${data}/)"
 echo
-exec node demo/collector/server.js --port "$port" --data-dir "$data" --project 1 --public-key "$key" --static "$here" --control
+# The demo backend reports to the collector with Sentry's own Node SDK.
+FAULTLINE_DEMO_DSN="http://${key}@127.0.0.1:${port}/1" node --import ./demo/backend/instrument.mjs demo/backend/server.mjs --port "$backend_port" &
+backend_pid=$!
+trap 'kill "$backend_pid" 2>/dev/null || true' EXIT INT TERM
+node demo/collector/server.js --port "$port" --data-dir "$data" --project 1 --public-key "$key" --static "$here" --control \
+  --demo-backend "http://127.0.0.1:${backend_port}"

@@ -173,7 +173,7 @@ const parseJsonItem = (payload, what) => {
 
 export async function startCollector(opts = {}) {
   const options = {
-    port: 8765, host: '127.0.0.1', dataDir: path.join(repoRoot, '.demo-data'), projects: { 1: { publicKey: 'demo-public-key' } },
+    port: 8765, host: '127.0.0.1', dataDir: path.join(repoRoot, '.demo-data'), projects: { 1: { publicKey: 'faultlinedemokey' } },
     maxBodyBytes: 1024 * 1024, maxDecompressedBytes: 20 * 1024 * 1024, maxEventBytes: 1024 * 1024, maxBytesPerMinute: 64 * 1024 * 1024,
     originAllowed: defaultOriginAllowed, allowedHosts: [], control: false, retention: {}, retentionIntervalMs: 60000,
     staticRoot: repoRoot, quiet: true, demoBackend: null, ...opts,
@@ -613,6 +613,9 @@ export async function startCollector(opts = {}) {
     store,
     stats,
     metrics,
+    setDemoBackend(url) {
+      options.demoBackend = url;
+    },
     dsn: (project = Object.keys(options.projects)[0]) => `http://${options.projects[project].publicKey}@${options.host}:${port}/${project}`,
     async close() {
       clearInterval(retentionTimer);
@@ -644,7 +647,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   startCollector({
     port: args.port !== undefined ? Number(args.port) : 8765,
     dataDir: path.resolve(String(args['data-dir'] || '.demo-data')),
-    projects: { [project]: { publicKey: String(args['public-key'] || 'demo-public-key') } },
+    projects: { [project]: { publicKey: String(args['public-key'] || 'faultlinedemokey') } },
     staticRoot: args.static ? path.resolve(String(args.static)) : repoRoot,
     control: !!args.control,
     allowedHosts: args['allow-host'] ? String(args['allow-host']).split(',') : [],

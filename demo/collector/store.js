@@ -289,7 +289,7 @@ export class Store {
           continue;
         }
         if (r.kind === 'span') {
-          const n = this.storeSpan(r.project, r.span, null, 'span');
+          const n = this.storeSpan(r.project, r.span, null, null);
           if (n) {
             delta.spans += 1;
             result.traces.add(n);
@@ -451,13 +451,35 @@ export class Store {
     if (!isObj(s)) return null;
     const t = traceOf({ contexts: { trace: s } });
     if (!t.trace_id || !t.span_id) return null;
+    // Span v2 (span streaming, @sentry/node 10+): attributes as {key: {value, type}}.
+    const attrs = {};
+    if (isObj(s.attributes)) {
+      let k = 0;
+      for (const key in s.attributes) {
+        if (k++ >= 64) break;
+        const a = s.attributes[key];
+        const v = isObj(a) ? a.value : a;
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attrs[key.slice(0, 100)] = typeof v === 'string' ? v.slice(0, 300) : v;
+      }
+    }
+    const data = isObj(s.data) ? s.data : attrs;
     const start = toSeconds(s.start_timestamp, NaN);
     const end = toSeconds(s.timestamp ?? s.end_timestamp, NaN);
+    let description = str(s.description, 300) || str(s.name, 300);
+    const route = str(attrs['http.route'], 200) || str(attrs['url.path'], 200) || str(attrs['http.target'], 200);
+    if (route && description && description.indexOf(' ') < 0) description = `${description} ${route}`;
+    let dataText = null;
+    try {
+      dataText = Object.keys(data).length ? JSON.stringify(data).slice(0, 4000) : null;
+    } catch {
+      dataText = null;
+    }
     this.q.span.run({
-      trace_id: t.trace_id, span_id: t.span_id, parent_span_id: t.parent_span_id || null, event_row: eventRow, project, op: str(s.op, 100) || null,
-      description: str(s.description, 300) || str(s.name, 300) || null, start: Number.isFinite(start) ? start : null, end: Number.isFinite(end) ? end : null,
-      status: str(s.status, 50) || null, segment: s.is_segment === true ? 1 : 0, service: service || null,
-      data: isObj(s.data) ? JSON.stringify(s.data).slice(0, 2000) : null,
+      trace_id: t.trace_id, span_id: t.span_id, parent_span_id: t.parent_span_id || null, event_row: eventRow, project,
+      op: str(s.op, 100) || str(attrs['sentry.op'], 100) || null, description: description || null,
+      start: Number.isFinite(start) ? start : null, end: Number.isFinite(end) ? end : null,
+      status: str(s.status, 50) || null, segment: s.is_segment === true ? 1 : 0,
+      service: service || str(attrs['service.name'], 50) || str(attrs['sentry.sdk.name'], 50) || null, data: dataText,
     });
     return t.trace_id;
   }
@@ -732,12 +754,15 @@ export class Store {
   trace(traceId) {
     const id = str(traceId, 64).toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(id)) return null;
-    const spans = this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start').all(id).map((s) => ({
+    const spans = this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start LIMIT 2000').all(id).map((s) => ({
       span_id: s.span_id, parent_span_id: s.parent_span_id, op: s.op, description: s.description, start_timestamp: s.start, timestamp: s.end, status: s.status,
       is_segment: !!s.segment, service: s.service, data: s.data ? JSON.parse(s.data) : undefined,
       transaction: s.event_row ? (this.db.prepare('SELECT event_id FROM events WHERE id = ?').get(s.event_row) || {}).event_id : undefined,
     }));
-    const events = this.db.prepare('SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.trace_id = ? ORDER BY e.timestamp').all(id);
+    // A page's trace can hold thousands of errors (a storm): the first 500 are listed, all counted.
+    const events = this.db.prepare('SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.trace_id = ? ORDER BY e.id LIMIT 501').all(id);
+    const truncated = events.length > 500;
+    if (truncated) events.pop();
     const errors = [];
     const transactions = [];
     for (const e of events) {
@@ -750,7 +775,8 @@ export class Store {
       errors.push({ ...this.eventSummary(e), issue: e.public_id, span_id: e.span_id, platform, sdk: isObj(ev.sdk) ? str(ev.sdk.name, 80) : '' });
     }
     if (!spans.length && !events.length) return null;
-    return { trace_id: id, spans, transactions, errors };
+    const errorsTotal = truncated ? this.db.prepare("SELECT count(*) AS n FROM events WHERE trace_id = ? AND type = 'error'").get(id).n : errors.length;
+    return { trace_id: id, spans: spans.slice(0, 2000), transactions, errors, errors_total: errorsTotal };
   }
 
   sessionsByRelease() {

@@ -1,9 +1,13 @@
 // The demo page: real faults, captured by the real SDK, sent to the local collector.
 import * as Faultline from '/js/index.js';
 
-const dsn = `http://demo-public-key@${location.host}/1`;
+const dsn = `http://faultlinedemokey@${location.host}/1`;
+// The demo backend (a Node API instrumented with @sentry/node) is on another loopback port: the
+// SDK propagates its trace (sentry-trace, baggage) to it, so both sides share one trace id.
+const LOOPBACK_API = /^http:\/\/(127\.0\.0\.1|localhost):\d+\/api\//;
 Faultline.init({
   dsn,
+  tracePropagationTargets: [location.origin, LOOPBACK_API],
   release: 'demo@1.0.0',
   environment: 'demo',
   transport: { multiEvent: true, maxEvents: 50, maxAgeMs: 300 },
@@ -28,9 +32,44 @@ on('with-cause', () => {
 });
 on('failed-fetch', () => { fetch('http://127.0.0.1:9/unreachable').catch((err) => Faultline.captureException(err)); });
 on('console-error', () => {
+  // As with @sentry/browser's defaults, console.error is a breadcrumb, not an issue (Sentry makes
+  // one only with captureConsoleIntegration); the captureMessage below is the issue, and the
+  // console line shows in its breadcrumbs.
   console.error('inventory sync failed for store', Math.floor(Math.random() * 100));
   Faultline.captureMessage('inventory sync degraded', 'warning');
 });
+
+// --- distributed tracing: the page calls the demo backend -----------------------------------
+const backend = fetch('/__demo/config').then((r) => r.json()).then((c) => c.backend || null).catch(() => null);
+class CheckoutError extends Error { constructor(message) { super(message); this.name = 'CheckoutError'; } }
+function traceLink(traceId) {
+  const out = document.getElementById('trace-status');
+  out.replaceChildren();
+  if (!traceId) return;
+  const a = document.createElement('a');
+  a.href = `/?trace=${traceId}`;
+  a.target = '_blank';
+  a.rel = 'noopener';
+  a.textContent = `open trace ${traceId.slice(0, 8)}… in the viewer`;
+  a.dataset.trace = traceId;
+  out.append('Last backend call: ', a);
+}
+async function callBackend(fail) {
+  const base = await backend;
+  if (!base) {
+    status('No demo backend configured (npm run demo starts one).');
+    return;
+  }
+  const res = await fetch(`${base}/api/checkout${fail ? `?fail=${fail}` : ''}`);
+  const body = await res.json().catch(() => ({}));
+  traceLink(body.trace_id);
+  // The page fails because the backend did: an unhandled rejection in the same trace.
+  if (!res.ok) throw new CheckoutError(`checkout failed: backend answered ${res.status} (${body.error || 'no detail'})`);
+  status(`Backend checkout ok (total ${body.total}).`);
+}
+on('trace-ok', () => { callBackend(null); });
+on('trace-fail', () => { callBackend('error'); });
+on('trace-slow', () => { callBackend('slow'); });
 on('storm', () => {
   // 3 000 uncaught errors from three bugs, with varying ids in their messages.
   for (let i = 0; i < 3000; i++) {

@@ -100,7 +100,7 @@ function writeUrl(push = true) {
 const rows = new Map(); // issue id -> {tr, issue}
 let pendingNew = 0;
 
-function sparkline(values, width = 96, height = 22) {
+function sparkline(values, width = 64, height = 22) {
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('width', width);
   svg.setAttribute('height', height);
@@ -372,7 +372,7 @@ function renderEvent(ev, evData, issue) {
     for (const b of crumbs.slice(-100)) {
       const t = seconds(b.timestamp);
       const rel = t !== null && end !== null ? `${(t - end).toFixed(2)} s` : '';
-      ol.append(el('li', { className: `crumb level-${text(b.level, 10) || 'info'}` },
+      ol.append(el('li', { className: `crumb crumb-${text(b.level, 10) || 'info'}` },
         el('span', { className: 'time', title: absTime(t) }, rel), el('span', { className: 'cat' }, text(b.category, 60) || text(b.type, 30) || 'default'),
         el('span', { className: 'msg' }, text(b.message, 500)), isObj(b.data) ? el('code', {}, text(b.data, 400)) : null));
     }
@@ -558,7 +558,7 @@ async function openTrace(traceId, push = true) {
     ' ', el('span', { className: 'sub' }, `${text(e.platform) || '?'} · ${text(e.sdk)} · ${absTime(e.timestamp)}`))));
   pane.replaceChildren(el('button', { type: 'button', className: 'back', onclick: () => back() }, '← Back'),
     el('h2', {}, 'Trace ', el('code', {}, t.trace_id)),
-    el('p', { className: 'sub' }, `${spans.length} span(s), ${errors.length} error(s), ${(dur * 1000).toFixed(1)} ms`),
+    el('p', { className: 'sub' }, `${spans.length} span(s), ${num(t.errors_total) ?? errors.length} error(s)${num(t.errors_total) > errors.length ? ` (first ${errors.length} shown)` : ''}, ${(dur * 1000).toFixed(1)} ms`),
     section('Errors in this trace', errList), section('Waterfall', wf));
 }
 
