@@ -5,6 +5,7 @@
 //
 //   node demo/collector/server.js --port 8765 --data-dir .demo-data --project 1 --public-key KEY
 //        [--static DIR] [--control] [--retention-days 30] [--retention-mb 1024] [--allow-host NAME]
+//        [--max-mb-per-minute 64] (0 turns a limit off)
 //
 // Safety on a developer's machine: requests must name a loopback host (or one allowed with
 // --allow-host): a DNS-rebinding page cannot reach the API. Only the ingest endpoint answers
@@ -335,7 +336,7 @@ export async function startCollector(opts = {}) {
     const bytes = records.reduce((s, r) => s + (r.raw ? r.raw.length : 0), 0);
     const now = Date.now();
     if (now - minute.start >= 60000) minute = { start: now, bytes: 0 };
-    if (bytes && minute.bytes + bytes > options.maxBytesPerMinute) {
+    if (bytes && options.maxBytesPerMinute > 0 && minute.bytes + bytes > options.maxBytesPerMinute) {
       const n = records.filter((r) => r.raw).length;
       refuse('bytes_per_minute', n);
       const retry = Math.max(1, Math.ceil((minute.start + 60000 - now) / 1000));
@@ -653,6 +654,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     allowedHosts: args['allow-host'] ? String(args['allow-host']).split(',') : [],
     retention: { maxAgeDays: num(args['retention-days'] ?? process.env.FAULTLINE_RETENTION_DAYS), maxBytes: args['retention-mb'] ?? process.env.FAULTLINE_RETENTION_MB ? Number(args['retention-mb'] ?? process.env.FAULTLINE_RETENTION_MB) * 1024 * 1024 : undefined },
     demoBackend: args['demo-backend'] ? String(args['demo-backend']) : null,
+    ...(args['max-mb-per-minute'] !== undefined ? { maxBytesPerMinute: Number(args['max-mb-per-minute']) * 1024 * 1024 } : {}),
     quiet: false,
   }).then(
     (c) => {

@@ -1,0 +1,279 @@
+// `npm run bench:collector`: loads N events (default 1 000 000) into a fresh local collector over
+// loopback HTTP, then measures what its users wait for. Bounded: loopback only, a time cap on the
+// load (FAULTLINE_BENCH_MAX_S, default 1500 s), the collector is a child process stopped at the end.
+//
+// Events are shaped from the SDK's real output (bench/collector-templates.json, captured from the
+// demo page in Chromium: uncaught errors, rejections, causes, messages, summaries of repeats),
+// varied over issues, releases, environments, browsers, users, traces and two weeks of time.
+//
+// Reports: ingest rate, EST (bytes on disk per event and per occurrence), EQT p50/p95 for list /
+// search / filter / issue detail / events page / trace (client-side, over HTTP, and server-side),
+// startup time and RSS. Writes bench/out/collector.json.
+//   node bench/collector.mjs [--events N] [--out FILE]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const arg = (name, d) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : d;
+};
+
+export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES = 5000, queries: Q = 200, maxSeconds = Number(process.env.FAULTLINE_BENCH_MAX_S || 1500), log = console.log } = {}) {
+  const templates = JSON.parse(fs.readFileSync(path.join(repo, 'bench/collector-templates.json'), 'utf8'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-collector-'));
+  const KEY = 'benchkey';
+  const port = await freePort();
+  let collector = await spawnCollector(port, dataDir, KEY);
+  const base = `http://127.0.0.1:${port}`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const result = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model || 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}`, node: process.version };
+
+  // --- deterministic generator ------------------------------------------------------------
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pickN = (n) => Math.floor(rand() * n);
+  // Zipf-ish issue popularity: a few issues get most events, as in real apps.
+  const issueOf = () => Math.min(ISSUES - 1, Math.floor(ISSUES * rand() ** 3));
+  const RELEASES = Array.from({ length: 20 }, (_, i) => `shop@1.${Math.floor(i / 5)}.${i % 5}`);
+  const ENVS = ['production', 'production', 'production', 'staging', 'development'];
+  const BROWSERS = [['Chrome', '120'], ['Chrome', '121'], ['Chrome', '122'], ['Firefox', '128'], ['Firefox', '115'], ['Safari', '17'], ['Edge', '121']];
+  const now = Date.now() / 1000;
+  const hex = (n) => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += '0123456789abcdef'[pickN(16)];
+    return s;
+  };
+  let traceId = hex(32);
+  let seq = 0;
+  const traceIds = [];
+  function makeEvent() {
+    seq += 1;
+    const t = templates[seq % templates.length];
+    const e = structuredClone(t);
+    const issue = issueOf();
+    const [bname, bver] = BROWSERS[pickN(BROWSERS.length)];
+    if (seq % 8 === 0) {
+      traceId = hex(32);
+      if (traceIds.length < 1000) traceIds.push(traceId);
+    }
+    const ts = now - rand() * 14 * 86400;
+    e.event_id = hex(32);
+    e.timestamp = ts;
+    e.release = RELEASES[Math.min(19, Math.floor(rand() * rand() * 20))];
+    e.environment = ENVS[pickN(ENVS.length)];
+    e.user = { id: `user-${pickN(20000)}` };
+    e.contexts = { ...(e.contexts || {}), browser: { name: bname, version: `${bver}.0.${pickN(9000)}` }, trace: { trace_id: traceId, span_id: hex(16) } };
+    const fl = { ...(e.contexts.faultline || {}) };
+    const repeats = fl.summary ? 2 + pickN(500) : 1;
+    e.contexts.faultline = { ...fl, count: repeats, first_seen: ts - (repeats > 1 ? 30 : 0), last_seen: ts };
+    const last = e.exception && Array.isArray(e.exception.values) ? e.exception.values[e.exception.values.length - 1] : null;
+    const word = ['cart', 'order', 'session', 'profile', 'invoice', 'payment', 'search', 'upload'][issue % 8];
+    if (last) {
+      last.value = `${word} handler ${issue} failed: ${['null dereference', 'out of range', 'timeout', 'bad state'][issue % 4]}`;
+      const frames = last.stacktrace && Array.isArray(last.stacktrace.frames) ? last.stacktrace.frames : [];
+      if (frames.length) frames[frames.length - 1].function = `${word}Handler${issue}`;
+    } else {
+      e.message = `${word} job ${issue} degraded`;
+      if (e.logentry) e.logentry = { formatted: e.message };
+    }
+    e.fingerprint = [`bench-issue-${issue}`];
+    return e;
+  }
+
+  // --- ingest -----------------------------------------------------------------------------
+  const PER_ENVELOPE = 50;
+  const CONCURRENCY = 4;
+  let sent = 0;
+  let occurrences = 0;
+  let failures = 0;
+  const started = Date.now();
+  const deadline = started + maxSeconds * 1000;
+  const post = (body) => new Promise((resolve, reject) => {
+    const req = http.request(`${base}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', agent, headers: { 'content-length': body.length } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  let lastLog = started;
+  async function sender() {
+    while (sent < N && Date.now() < deadline) {
+      const parts = ['{}'];
+      const n = Math.min(PER_ENVELOPE, N - sent);
+      sent += n;
+      for (let i = 0; i < n; i++) {
+        const e = makeEvent();
+        occurrences += e.contexts.faultline.count;
+        const text = JSON.stringify(e);
+        parts.push(`{"type":"event","length":${Buffer.byteLength(text)}}`, text);
+      }
+      const status = await post(Buffer.from(parts.join('\n') + '\n'));
+      if (status !== 200) failures += 1;
+      if (Date.now() - lastLog > 15000) {
+        lastLog = Date.now();
+        log(`[bench:collector] ${sent} events sent, ${Math.round(sent / ((Date.now() - started) / 1000))} events/s`);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+  const ingestSeconds = (Date.now() - started) / 1000;
+  const stats = await getJson(`${base}/__stats`, agent);
+  result.events = stats.stored.events;
+  result.occurrences = stats.stored.occurrences;
+  result.requested_events = N;
+  result.failed_requests = failures;
+  result.ingest = { seconds: Number(ingestSeconds.toFixed(1)), events_per_s: Math.round(stats.stored.events / ingestSeconds), senders: CONCURRENCY, events_per_envelope: PER_ENVELOPE };
+  result.rss_after_ingest_mb = rssMb(collector.child.pid);
+
+  // --- queries ------------------------------------------------------------------------------
+  const list = await getJson(`${base}/api/issues?sort=freq&limit=25`, agent);
+  const top = list[0];
+  const words = ['cart', 'order', 'session', 'profile', 'invoice', 'payment', 'search', 'upload'];
+  const timed = async (name, urlFn) => {
+    const times = [];
+    for (let i = 0; i < Q; i++) {
+      const t0 = process.hrtime.bigint();
+      const r = await getRaw(base + urlFn(i), agent);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (r.status !== 200) throw new Error(`${name}: ${urlFn(i)} -> ${r.status} ${r.text.slice(0, 200)}`);
+    }
+    times.sort((a, b) => a - b);
+    return { p50: round(times[Math.floor(times.length * 0.5)]), p95: round(times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)]), n: times.length };
+  };
+  const issueIds = list.map((i) => i.id);
+  const firstPage = await getRaw(`${base}/api/issues/${top.id}/events?limit=50`, agent);
+  const cursor = firstPage.headers['x-next-cursor'];
+  result.eqt = {
+    list: await timed('list', (i) => `/api/issues?limit=25&sort=${['date', 'new', 'freq', 'user'][i % 4]}&query=is%3Aunresolved`),
+    search: await timed('search', (i) => `/api/issues?limit=25&query=${encodeURIComponent(`${words[i % 8]} handler ${i % 97}`)}`),
+    filter: await timed('filter', (i) => `/api/issues?limit=25&query=${encodeURIComponent(`is:unresolved release:${RELEASES[i % 20]} browser:${BROWSERS[i % 7][0]} environment:production`)}`),
+    issue_detail: await timed('issue detail', (i) => `/api/issues/${issueIds[i % issueIds.length]}`),
+    events_page: await timed('events page', (i) => (i % 2 && cursor ? `/api/issues/${top.id}/events?limit=50&cursor=${cursor}` : `/api/issues/${issueIds[i % issueIds.length]}/events?limit=50`)),
+    trace: await timed('trace', (i) => `/api/traces/${traceIds[i % traceIds.length]}`),
+  };
+  const metrics = await getJson(`${base}/api/metrics`, agent);
+  result.eqt_server = metrics.eqt.routes;
+  result.est = metrics.est;
+  result.rss_mb = rssMb(collector.child.pid);
+
+  // --- startup ------------------------------------------------------------------------------
+  await collector.stop();
+  const t0 = Date.now();
+  collector = await spawnCollector(port, dataDir, KEY);
+  await getJson(`${base}/api/issues?limit=25`, agent);
+  result.startup_ms = Date.now() - t0;
+  result.startup_listen_ms = collector.listenMs;
+  result.rss_after_restart_mb = rssMb(collector.child.pid);
+  await collector.stop();
+  agent.destroy();
+  result.disk_mb = Number((dirBytes(dataDir) / 2 ** 20).toFixed(1));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  result.goals = {
+    ingest_5000_per_s: result.ingest.events_per_s >= 5000,
+    query_p95_50ms: Object.values(result.eqt).every((q) => q.p95 <= 50),
+    startup_1s: result.startup_ms <= 1000,
+    rss_300mb: result.rss_mb <= 300,
+  };
+  return result;
+}
+
+const round = (v) => Number(v.toFixed(2));
+
+function rssMb(pid) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmRSS:\s+(\d+) kB/.exec(s);
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+function dirBytes(dir) {
+  let n = 0;
+  for (const f of fs.readdirSync(dir)) n += fs.statSync(path.join(dir, f)).size;
+  return n;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function spawnCollector(port, dataDir, key) {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [path.join(repo, 'demo/collector/server.js'), '--port', String(port), '--data-dir', dataDir, '--project', '1', '--public-key', key,
+    '--retention-days', '0', '--retention-mb', '0', '--max-mb-per-minute', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => {
+    err = (err + d).slice(-2000);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`collector did not start: ${err}`));
+    }, 30000);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('listening on')) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          listenMs: Date.now() - t0,
+          stop: () => new Promise((r) => {
+            child.once('exit', r);
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 20000).unref();
+          }),
+        });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`collector exited (${code}): ${err}`)));
+  });
+}
+
+function getRaw(url, agent) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+    }).on('error', reject);
+  });
+}
+async function getJson(url, agent) {
+  const r = await getRaw(url, agent);
+  if (r.status !== 200) throw new Error(`${url} -> ${r.status}`);
+  return JSON.parse(r.text);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const events = Number(arg('events', process.env.FAULTLINE_BENCH_EVENTS || 1_000_000));
+  const out = arg('out', path.join(repo, 'bench/out/collector.json'));
+  const r = await runCollectorBench({ events });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(r, null, 2) + '\n');
+  console.log(JSON.stringify(r, null, 2));
+  console.log(`\n| figure | result | goal |\n| --- | --- | --- |`);
+  console.log(`| events stored | ${r.events.toLocaleString('en-US')} (${r.occurrences.toLocaleString('en-US')} occurrences) | 1 000 000 |`);
+  console.log(`| ingest | ${r.ingest.events_per_s} events/s | >= 5 000 |`);
+  for (const [k, v] of Object.entries(r.eqt)) console.log(`| EQT ${k} | p50 ${v.p50} ms, p95 ${v.p95} ms | p95 <= 50 ms |`);
+  console.log(`| EST | ${r.est.bytes_per_event} B/event, ${r.est.bytes_per_occurrence} B/occurrence (${r.disk_mb} MB) | |`);
+  console.log(`| startup | ${r.startup_ms} ms | <= 1 000 ms |`);
+  console.log(`| RSS | ${r.rss_mb} MB (after ingest ${r.rss_after_ingest_mb} MB, after restart ${r.rss_after_restart_mb} MB) | <= 300 MB |`);
+}
