@@ -133,6 +133,16 @@ std::string canonicalize_message(std::string_view type, std::string_view message
         starts_with(m, "Spread syntax requires ...iterable not be null or undefined") ||
         ((starts_with(m, "null is not an object") || starts_with(m, "undefined is not an object"))))
       return kind("nullish-property-access");
+    // A built-in method applied to null or undefined (String.prototype.toLowerCase.call(x),
+    // list.map(Function.prototype.call, String.prototype.trim), Array.prototype.map.call(x)...).
+    // JavaScriptCore says only "Type error" for the String methods; its stack names the built-in.
+    if (ends_with(m, " called on null or undefined") || contains(m, " called on incompatible ") ||
+        m == "Cannot convert undefined or null to object" || m == "can't convert null to object" ||
+        m == "can't convert undefined to object" || m == "Type error" ||
+        contains(m, " requires that |this| not be null or undefined") ||
+        contains(m, " requires that input parameter not be null or undefined") ||
+        contains(m, " requires an array-like object - not null or undefined"))
+      return kind("nullish-receiver");
     if ((contains(m, " is not a function (near '...") && contains(m, " of ")) || contains(m, " is not iterable") ||
         contains(m, " is not a function or its return value is not iterable") || ends_with(m, "is not async iterable"))
       return kind("nullish-property-access");
@@ -657,7 +667,7 @@ bool builtin_call_kind(sv k) {
                              "redefine-property", "data-clone", "promise-resolver-not-callable",
                              // JavaScriptCore raises it in the class constructor's own frame, V8 and
                              // SpiderMonkey in the caller's, which a tail call may elide.
-                             "class-call-without-new"};
+                             "class-call-without-new", "nullish-receiver"};
   for (sv x : kinds)
     if (k == x) return true;
   return false;
