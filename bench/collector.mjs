@@ -36,8 +36,13 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
   const result = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model || 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}`, node: process.version };
 
   // --- deterministic generator ------------------------------------------------------------
-  let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  let seed = 12345; // mulberry32: exact in 32-bit integer arithmetic
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const pickN = (n) => Math.floor(rand() * n);
   // Zipf-ish issue popularity: a few issues get most events, as in real apps.
   const issueOf = () => Math.min(ISSUES - 1, Math.floor(ISSUES * rand() ** 3));

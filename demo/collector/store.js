@@ -110,12 +110,13 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 2000');
-    this.db.pragma('cache_size = -32000');
+    this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
     this.migrate();
     this.prepare();
     this.tornLines = 0;
     this.issueCache = new Map(); // project + key -> issue row, written through on every batch
+    this.knownReleases = new Set(); // project + release already in the releases table
     this.loadCounters();
     this.importLegacyLog();
   }
@@ -249,6 +250,7 @@ export class Store {
       }
     })();
     this.issueCache.clear();
+    this.knownReleases.clear();
     this.loadCounters();
   }
 
@@ -264,6 +266,7 @@ export class Store {
     if (!records.length) return { issues: [], stored: [], duplicates: 0, traces: [] };
     const delta = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
     const tags = new Map();
+    const users = new Map(); // issue id + user key -> occurrences in this batch
     const buckets = new Map();
     const dirty = new Map(); // issue id -> row (mutated in memory, written once)
     const ftsDirty = new Set();
@@ -297,7 +300,15 @@ export class Store {
           continue;
         }
         if (r.kind !== 'event' && r.kind !== 'transaction') continue;
-        this.storeEvent(r, { delta, tags, buckets, dirty, ftsDirty, result });
+        this.storeEvent(r, { delta, tags, users, buckets, dirty, ftsDirty, result });
+      }
+      // Users affected: an upsert per (issue, user) of the batch; a row whose count equals what
+      // this batch added is a user the issue had not seen before.
+      for (const [k, n] of users) {
+        const sep = k.indexOf('\u0000');
+        const id = Number(k.slice(0, sep));
+        const row = q.user.get(id, k.slice(sep + 1), n);
+        if (row.count === n) dirty.get(id).users += 1;
       }
       for (const issue of dirty.values()) q.updateIssue.run(issue);
       for (const id of ftsDirty) {
@@ -377,7 +388,14 @@ export class Store {
     }
     const row = info.lastInsertRowid;
     delta.body_bytes += body.length;
-    if (release) q.release.run(r.project, release, received);
+    if (release) {
+      const rk = `${r.project}\u0000${release}`;
+      if (!this.knownReleases.has(rk)) {
+        q.release.run(r.project, release, received);
+        if (this.knownReleases.size > 10000) this.knownReleases.clear();
+        this.knownReleases.add(rk);
+      }
+    }
     result.stored.push({ row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: body.length, last_seen: Number.isFinite(fl.last_seen) ? fl.last_seen : ts });
     if (trace.trace_id) result.traces.add(trace.trace_id);
     if (isTx) {
@@ -427,8 +445,8 @@ export class Store {
       tags.set(tk, (tags.get(tk) || 0) + count);
     }
     if (userKey) {
-      const n = q.user.get(issue.id, userKey, count);
-      if (n.count === count) issue.users += 1;
+      const uk = `${issue.id}\u0000${userKey}`;
+      ctx.users.set(uk, (ctx.users.get(uk) || 0) + count);
     }
     const bk = `${issue.id}:${Math.floor(last / HOUR) * HOUR}`;
     buckets.set(bk, (buckets.get(bk) || 0) + count);
