@@ -5,7 +5,7 @@
 //
 //   node demo/collector/server.js --port 8765 --data-dir .demo-data --project 1 --public-key KEY
 //        [--static DIR] [--control] [--retention-days 30] [--retention-mb 1024] [--allow-host NAME]
-//        [--max-mb-per-minute 64] (0 turns a limit off)
+//        [--max-mb-per-minute 64] (0 turns a limit off) [--upstream-dsn DSN | FAULTLINE_UPSTREAM_DSN]
 //
 // Safety on a developer's machine: requests must name a loopback host (or one allowed with
 // --allow-host): a DNS-rebinding page cannot reach the API. Only the ingest endpoint answers
@@ -22,6 +22,7 @@ import { Store } from './store.js';
 import { QueryError } from './query.js';
 import { isObj } from './fields.js';
 import { Metrics } from './metrics.js';
+import { Upstream } from './upstream.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -181,6 +182,10 @@ export async function startCollector(opts = {}) {
   };
   const allowedHosts = new Set([...LOOPBACK_HOSTS, String(options.host).toLowerCase(), ...options.allowedHosts.map((h) => String(h).toLowerCase())]);
   const store = new Store(options.dataDir, options.retention);
+  // Store-and-forward to a Sentry / GlitchTip DSN: a bounded on-disk queue beside the database.
+  const upstream = options.upstreamDsn
+    ? new Upstream({ dsn: options.upstreamDsn, dir: path.join(options.dataDir, 'upstream-queue'), ...(options.upstreamOptions || {}), log: options.quiet ? () => {} : console.error })
+    : null;
   const metrics = new Metrics(store);
   const stats = { requests: 0, accepted_events: 0, occurrences: 0, envelopes: 0, rejected: {}, refused: {}, ignored_items: {}, faults_applied: 0 };
   let fault = { mode: 'none' };
@@ -350,7 +355,7 @@ export async function startCollector(opts = {}) {
       stats.accepted_events += 1;
     }
     stats.occurrences = store.totals.occurrences;
-    if (options.upstream) options.upstream.enqueue(req.headers['content-encoding'] ? body : raw, project);
+    if (upstream && !upstream.enqueue(legacyStore ? Buffer.concat([Buffer.from('{}\n{"type":"event"}\n'), body, Buffer.from('\n')]) : body)) refuse('upstream_queue_full');
     send(res, 200, { id: firstId }, corsHeaders(req));
   }
 
@@ -545,7 +550,8 @@ export async function startCollector(opts = {}) {
       return send(res, 200, { method: req.method, headers: req.headers });
     }
     if (p === '/__stats' && req.method === 'GET') {
-      return send(res, 200, { ...stats, stored: store.totals, discarded: store.discarded, issues: store.issueCount, torn_lines: store.tornLines, fault, control: !!options.control });
+      return send(res, 200, { ...stats, stored: store.totals, discarded: store.discarded, issues: store.issueCount, torn_lines: store.tornLines, fault, control: !!options.control,
+        upstream: upstream ? { url: upstream.target.url, ...upstream.stats } : null });
     }
     if (p === '/__demo/config' && req.method === 'GET') return send(res, 200, { backend: options.demoBackend, control: !!options.control });
     if ((p === '/__faults' || p === '/__data') && !options.control) throw new HttpError(404, 'control routes are off (start the collector with --control)', 'control_off');
@@ -614,6 +620,7 @@ export async function startCollector(opts = {}) {
     store,
     stats,
     metrics,
+    upstream,
     setDemoBackend(url) {
       options.demoBackend = url;
     },
@@ -625,7 +632,7 @@ export async function startCollector(opts = {}) {
       server.closeAllConnections?.();
       await new Promise((r) => server.close(r));
       if (pending.length) flushPending();
-      if (options.upstream) await options.upstream.close?.();
+      if (upstream) await upstream.close();
       store.close();
     },
   };
@@ -654,6 +661,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     allowedHosts: args['allow-host'] ? String(args['allow-host']).split(',') : [],
     retention: { maxAgeDays: num(args['retention-days'] ?? process.env.FAULTLINE_RETENTION_DAYS), maxBytes: args['retention-mb'] ?? process.env.FAULTLINE_RETENTION_MB ? Number(args['retention-mb'] ?? process.env.FAULTLINE_RETENTION_MB) * 1024 * 1024 : undefined },
     demoBackend: args['demo-backend'] ? String(args['demo-backend']) : null,
+    upstreamDsn: args['upstream-dsn'] ? String(args['upstream-dsn']) : process.env.FAULTLINE_UPSTREAM_DSN || null,
     ...(args['max-mb-per-minute'] !== undefined ? { maxBytesPerMinute: Number(args['max-mb-per-minute']) * 1024 * 1024 } : {}),
     quiet: false,
   }).then(

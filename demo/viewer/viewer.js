@@ -565,9 +565,10 @@ async function openTrace(traceId, push = true) {
 // --- metrics page --------------------------------------------------------------------------------
 let metricsTimer = null;
 async function renderMetrics() {
-  const r = await api('/api/metrics');
+  const [r, sessions] = await Promise.all([api('/api/metrics'), api('/api/sessions')]);
   if (!r.ok || !isObj(r.body)) return;
   const m = r.body;
+  const health = Array.isArray(sessions.body) ? sessions.body : [];
   const routes = isObj(m.eqt) && isObj(m.eqt.routes) ? Object.entries(m.eqt.routes) : [];
   const pane = $('#metrics');
   pane.replaceChildren(el('h2', {}, 'Live figures'),
@@ -576,7 +577,12 @@ async function renderMetrics() {
     section('ETD — occurrence → stored', keyvals([['p50', m.etd.p50 === null ? '—' : `${fmtNum(m.etd.p50)} ms`], ['p95', m.etd.p95 === null ? '—' : `${fmtNum(m.etd.p95)} ms`], ['events measured', fmtNum(m.etd.n)]])),
     section('EST — storage', keyvals([['on disk', `${(m.est.disk_bytes / 1048576).toFixed(1)} MiB`], ['bytes / stored event', fmtNum(m.est.bytes_per_event)], ['bytes / occurrence', fmtNum(m.est.bytes_per_occurrence)], ['stored events', fmtNum(m.est.stored_events)]])),
     section('EQT — query time per route', el('table', { id: 'eqt' }, el('thead', {}, el('tr', {}, el('th', {}, 'route'), el('th', { className: 'num' }, 'n'), el('th', { className: 'num' }, 'p50 ms'), el('th', { className: 'num' }, 'p95 ms'))),
-      el('tbody', {}, routes.map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { className: 'num' }, fmtNum(v.n)), el('td', { className: 'num' }, text(v.p50)), el('td', { className: 'num' }, text(v.p95))))))));
+      el('tbody', {}, routes.map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { className: 'num' }, fmtNum(v.n)), el('td', { className: 'num' }, text(v.p50)), el('td', { className: 'num' }, text(v.p95))))))),
+    section('Release health (sessions)', health.length ? el('table', { id: 'health' }, el('thead', {}, el('tr', {}, ...['release', 'sessions', 'crash-free', 'crashed', 'errored', 'abnormal', 'users'].map((h, i) => el('th', { className: i ? 'num' : '' }, h)))),
+      el('tbody', {}, health.map((h) => el('tr', {}, el('td', {}, text(h.release) || '(none)'), el('td', { className: 'num' }, fmtNum(h.sessions)),
+        el('td', { className: 'num' }, num(h.crash_free_rate) === null ? '—' : `${(h.crash_free_rate * 100).toFixed(2)} %`), el('td', { className: 'num' }, fmtNum(h.crashed)),
+        el('td', { className: 'num' }, fmtNum(h.errored)), el('td', { className: 'num' }, fmtNum(h.abnormal)), el('td', { className: 'num' }, fmtNum(h.users))))))
+      : el('p', { className: 'sub' }, 'No sessions received yet (SDKs send them when release health is on).')));
 }
 
 // --- views, keys, live stream ---------------------------------------------------------------------

@@ -59,6 +59,8 @@ before(async () => {
     contexts: { trace: { trace_id: TRACE, span_id: 'b2'.repeat(8), parent_span_id: 'a1'.repeat(8), op: 'http.server', status: 'internal_error' } },
     spans: [{ span_id: 'c3'.repeat(8), parent_span_id: 'b2'.repeat(8), op: 'db', description: 'SELECT cart', start_timestamp: NOW - 2.9, timestamp: NOW - 2.5 }] }]);
   items.push(['event', { event_id: 'd'.repeat(32), timestamp: NOW - 2.2, platform: 'node', message: 'payment backend down', level: 'error', contexts: { trace: { trace_id: TRACE, span_id: 'b2'.repeat(8) } }, sdk: { name: 'sentry.javascript.node' } }]);
+  items.push(['session', { sid: 's1', did: 'u1', init: true, status: 'crashed', errors: 1, started: new Date().toISOString(), timestamp: new Date().toISOString(), attrs: { release: 'shop@1.0.0' } }],
+    ['session', { sid: 's2', did: 'u2', init: true, status: 'exited', started: new Date().toISOString(), timestamp: new Date().toISOString(), attrs: { release: 'shop@1.0.0' } }]);
   // Hostile shapes.
   items.push(['event', { message: 'odd 1', exception: { values: { 0: { type: 'ObjError', value: 'values is an object', stacktrace: { frames: { a: { function: 'x' } } } } } }, breadcrumbs: { values: 42 }, fingerprint: 'a string' }]);
   items.push(['event', { message: { formatted: 'odd 2' }, exception: [null, 1, 'x'], breadcrumbs: [null, { message: 'crumb in an array', timestamp: 'yesterday' }], tags: 'not tags', user: 'bob', contexts: { trace: 'x', browser: 5 }, extra: [1, 2], request: { url: { not: 'a string' } }, timestamp: 'never' }]);
@@ -171,7 +173,8 @@ async function run(launch) {
     assert.ok(trace.errors.some((t) => t.includes('payment backend down')) && trace.errors.some((t) => t.includes('backend said 500')));
     // Metrics page.
     await page.goto(`${c.url}/?view=metrics`);
-    await page.waitFor(() => document.querySelectorAll('#eqt tbody tr').length > 0);
+    await page.waitFor(() => document.querySelectorAll('#eqt tbody tr').length > 0 && document.querySelectorAll('#health tbody tr').length === 1);
+    assert.match(await page.evaluate(() => document.querySelector('#health tbody tr').textContent), /shop@1\.0\.0.*50\.00 %/);
     // Hostile shapes render.
     for (const q of ['"odd 1"', '"odd 2"', '"odd 3"', 'ObjError']) {
       const id = await issueId(q);

@@ -1,0 +1,170 @@
+// Store-and-forward to an upstream Sentry / GlitchTip DSN (FAULTLINE_UPSTREAM_DSN): every
+// envelope the collector accepts is written to a bounded disk queue first, then sent in order,
+// retried with capped exponential backoff (honouring Retry-After) until the upstream answers 2xx.
+// Delivery is at-least-once: a file leaves the queue only after a 2xx, so a crash or restart
+// resends it, and the upstream drops the copy by event_id. A permanent refusal (4xx other than
+// 408/429) is dropped and counted; a full queue refuses new envelopes and counts them.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Parses a DSN into the envelope URL and the auth header of the upstream. */
+export function parseDsn(dsn) {
+  let u;
+  try {
+    u = new URL(String(dsn));
+  } catch {
+    throw new Error('FAULTLINE_UPSTREAM_DSN is not a URL');
+  }
+  const parts = u.pathname.split('/').filter(Boolean);
+  const project = parts.pop();
+  if (!u.username || !project || !/^\d+$/.test(project) || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
+    throw new Error('FAULTLINE_UPSTREAM_DSN must look like https://KEY@host/PROJECT_ID');
+  }
+  const prefix = parts.length ? `/${parts.join('/')}` : '';
+  return {
+    dsn: String(dsn),
+    url: `${u.protocol}//${u.host}${prefix}/api/${project}/envelope/`,
+    auth: `Sentry sentry_version=7, sentry_key=${decodeURIComponent(u.username)}, sentry_client=faultline-collector/1`,
+  };
+}
+
+// The envelope header names the DSN it was sent to; upstream it must name the upstream's.
+function rewriteHeader(body, dsn) {
+  const nl = body.indexOf(0x0a);
+  const head = body.subarray(0, nl < 0 ? body.length : nl).toString('utf8');
+  let h;
+  try {
+    h = JSON.parse(head || '{}');
+  } catch {
+    return body;
+  }
+  if (!h || typeof h !== 'object' || Array.isArray(h)) return body;
+  if (h.dsn !== undefined) h.dsn = dsn;
+  return Buffer.concat([Buffer.from(JSON.stringify(h)), nl < 0 ? Buffer.alloc(0) : body.subarray(nl)]);
+}
+
+export class Upstream {
+  constructor({ dsn, dir, maxBytes = 256 * 1024 * 1024, baseDelayMs = 1000, maxDelayMs = 5 * 60 * 1000, timeoutMs = 15000, log = () => {} }) {
+    this.target = parseDsn(dsn);
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    this.baseDelayMs = baseDelayMs;
+    this.maxDelayMs = maxDelayMs;
+    this.timeoutMs = timeoutMs;
+    this.log = log;
+    this.stats = { queued: 0, queued_bytes: 0, sent: 0, retries: 0, rejected: 0, dropped_queue_full: 0, last_error: null };
+    this.seq = 0;
+    this.attempt = 0;
+    this.closed = false;
+    this.timer = null;
+    this.sending = null;
+    fs.mkdirSync(dir, { recursive: true });
+    // What a previous run left (tmp files are writes that never completed).
+    for (const f of fs.readdirSync(dir)) {
+      if (f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
+      else if (f.endsWith('.env')) {
+        this.stats.queued += 1;
+        this.stats.queued_bytes += fs.statSync(path.join(dir, f)).size;
+      }
+    }
+    this.schedule(0);
+  }
+
+  files() {
+    return fs.readdirSync(this.dir).filter((f) => f.endsWith('.env')).sort();
+  }
+
+  /** Queues one accepted envelope (uncompressed bytes). Returns false when the queue is full. */
+  enqueue(body) {
+    if (this.closed) return false;
+    if (this.stats.queued_bytes + body.length > this.maxBytes) {
+      this.stats.dropped_queue_full += 1;
+      return false;
+    }
+    const name = `${String(Date.now()).padStart(15, '0')}-${String(this.seq++).padStart(9, '0')}`;
+    const tmp = path.join(this.dir, name + '.tmp');
+    fs.writeFileSync(tmp, body);
+    fs.renameSync(tmp, path.join(this.dir, name + '.env'));
+    this.stats.queued += 1;
+    this.stats.queued_bytes += body.length;
+    if (!this.sending && !this.timer) this.schedule(0);
+    return true;
+  }
+
+  schedule(ms) {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.sending = this.pump().finally(() => {
+        this.sending = null;
+      });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  async pump() {
+    for (;;) {
+      if (this.closed) return;
+      const [next] = this.files();
+      if (!next) return;
+      const file = path.join(this.dir, next);
+      let body;
+      try {
+        body = fs.readFileSync(file);
+      } catch {
+        continue;
+      }
+      let res;
+      try {
+        const ctl = new AbortController();
+        const t = setTimeout(() => ctl.abort(), this.timeoutMs);
+        try {
+          res = await fetch(this.target.url, {
+            method: 'POST', body: rewriteHeader(body, this.target.dsn), signal: ctl.signal,
+            headers: { 'content-type': 'application/x-sentry-envelope', 'x-sentry-auth': this.target.auth },
+          });
+          await res.arrayBuffer().catch(() => null);
+        } finally {
+          clearTimeout(t);
+        }
+      } catch (err) {
+        return this.retry(null, String(err && err.message ? err.message : err));
+      }
+      if (res.status >= 200 && res.status < 300) {
+        this.done(file, body.length);
+        this.stats.sent += 1;
+        this.attempt = 0;
+        continue;
+      }
+      if (res.status === 429 || res.status === 408 || res.status >= 500) return this.retry(res, `upstream answered ${res.status}`);
+      // A permanent refusal: resending the same bytes cannot succeed.
+      this.done(file, body.length);
+      this.stats.rejected += 1;
+      this.stats.last_error = `upstream refused an envelope with ${res.status}`;
+    }
+  }
+
+  done(file, size) {
+    fs.rmSync(file, { force: true });
+    this.stats.queued = Math.max(0, this.stats.queued - 1);
+    this.stats.queued_bytes = Math.max(0, this.stats.queued_bytes - size);
+  }
+
+  retry(res, message) {
+    this.stats.retries += 1;
+    this.stats.last_error = message;
+    this.attempt += 1;
+    let delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(this.attempt - 1, 20));
+    const ra = res && Number(res.headers.get('retry-after'));
+    if (Number.isFinite(ra) && ra > 0) delay = Math.min(this.maxDelayMs, Math.max(delay, ra * 1000));
+    this.log(`[collector] upstream: ${message}; retry in ${Math.round(delay / 1000)} s`);
+    this.schedule(delay);
+  }
+
+  async close() {
+    this.closed = true;
+    clearTimeout(this.timer);
+    if (this.sending) await this.sending.catch(() => {});
+  }
+}
