@@ -9,7 +9,7 @@ bash scripts/build.sh wasm
 port="${FAULTLINE_DEMO_PORT:-8765}"
 backend_port="${FAULTLINE_DEMO_BACKEND_PORT:-$((port + 1))}"
 data="${FAULTLINE_DEMO_DATA:-.demo-data}"
-key="faultlinedemokey"
+key="5f0c7a1e2b3d4c8e9a6b7d1f0e2c4a38"
 echo
 echo "  Faultline demo"
 echo "    demo page : http://127.0.0.1:${port}/demo/"

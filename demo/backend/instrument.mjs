@@ -3,7 +3,7 @@
 import * as Sentry from '@sentry/node';
 
 const dsn = process.env.FAULTLINE_DEMO_DSN;
-if (!dsn) throw new Error('FAULTLINE_DEMO_DSN must name the collector, e.g. http://faultlinedemokey@127.0.0.1:8765/1');
+if (!dsn) throw new Error('FAULTLINE_DEMO_DSN must name the collector, e.g. http://5f0c7a1e2b3d4c8e9a6b7d1f0e2c4a38@127.0.0.1:8765/1');
 
 Sentry.init({
   dsn,

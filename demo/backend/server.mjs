@@ -3,7 +3,7 @@
 // requests carry Faultline's `sentry-trace`/`baggage` headers, so the backend's transaction, its
 // spans and its errors join the page's trace.
 //
-//   FAULTLINE_DEMO_DSN=http://faultlinedemokey@127.0.0.1:8765/1 \
+//   FAULTLINE_DEMO_DSN=http://5f0c7a1e2b3d4c8e9a6b7d1f0e2c4a38@127.0.0.1:8765/1 \
 //     node --import ./demo/backend/instrument.mjs demo/backend/server.mjs --port 8766
 //
 //   GET /api/checkout              200, after a database span and a pricing span

@@ -122,7 +122,12 @@ export function culpritOf(event) {
 
 export function issueKey(event) {
   const fp = Array.isArray(event.fingerprint) ? event.fingerprint.filter((p) => typeof p === 'string').slice(0, 32) : typeof event.fingerprint === 'string' ? [event.fingerprint] : [];
-  if (fp.length && !(fp.length === 1 && fp[0] === '{{ default }}')) return 'fp:' + fp.join('|').slice(0, 2000);
+  // Faultline's own group key: used when the SDK left the event to the server's grouping (its
+  // `grouping` option), so no fingerprint or one with `{{ default }}` still meets its group here.
+  const fl = isObj(event.contexts) && isObj(event.contexts.faultline) && typeof event.contexts.faultline.fingerprint === 'string' ? event.contexts.faultline.fingerprint : '';
+  const serverDefault = fp.some((p) => p === '{{ default }}' || p === '{{default}}');
+  if (fp.length && !(fp.length === 1 && serverDefault) && !(fl && serverDefault)) return 'fp:' + fp.join('|').slice(0, 2000);
+  if (fl) return 'fp:' + fl.slice(0, 2000);
   const values = exceptionValues(event);
   const last = values[values.length - 1];
   if (last) return `ex:${str(last.type, 200)}:${str(last.value, 1000)}`;
@@ -144,14 +149,18 @@ export function toSeconds(ts, fallback) {
   return fallback;
 }
 
-/** Occurrences this event stands for: Faultline's count, else 1 / sample rate, else 1. */
+/**
+ * Occurrences this event stands for, as Sentry counts them: 1 / contexts.error_sampling
+ * .client_sample_rate when present (error upsampling; Faultline sends sampleRate / count there),
+ * else Faultline's contexts.faultline.count (repeats counted in the page), else 1.
+ */
 export function occurrencesOf(event) {
   const c = isObj(event.contexts) ? event.contexts : {};
+  const es = isObj(c.error_sampling) ? c.error_sampling : {};
+  const rate = es.client_sample_rate;
+  if (typeof rate === 'number' && rate > 0 && rate < 1) return Math.min(Math.max(1, Math.round(1 / rate)), 1e9);
   const fl = isObj(c.faultline) ? c.faultline : {};
   if (Number.isFinite(fl.count) && fl.count >= 1) return Math.min(Math.floor(fl.count), 1e9);
-  if (Number.isFinite(fl.weight) && fl.weight >= 1) return Math.min(Math.round(fl.weight), 1e9);
-  const sr = Number.isFinite(fl.sample_rate) ? fl.sample_rate : isObj(event.sdk) && isObj(event.sdk.settings) && Number.isFinite(event.sdk.settings.sample_rate) ? event.sdk.settings.sample_rate : NaN;
-  if (sr > 0 && sr < 1) return Math.max(1, Math.round(1 / sr));
   return 1;
 }
 

@@ -175,7 +175,7 @@ const parseJsonItem = (payload, what) => {
 
 export async function startCollector(opts = {}) {
   const options = {
-    port: 8765, host: '127.0.0.1', dataDir: path.join(repoRoot, '.demo-data'), projects: { 1: { publicKey: 'faultlinedemokey' } },
+    port: 8765, host: '127.0.0.1', dataDir: path.join(repoRoot, '.demo-data'), projects: { 1: { publicKey: '5f0c7a1e2b3d4c8e9a6b7d1f0e2c4a38' } },
     maxBodyBytes: 1024 * 1024, maxDecompressedBytes: 20 * 1024 * 1024, maxEventBytes: 1024 * 1024, maxBytesPerMinute: 64 * 1024 * 1024,
     originAllowed: defaultOriginAllowed, allowedHosts: [], control: false, retention: {}, retentionIntervalMs: 60000,
     staticRoot: repoRoot, quiet: true, demoBackend: null, ...opts,
@@ -655,7 +655,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   startCollector({
     port: args.port !== undefined ? Number(args.port) : 8765,
     dataDir: path.resolve(String(args['data-dir'] || '.demo-data')),
-    projects: { [project]: { publicKey: String(args['public-key'] || 'faultlinedemokey') } },
+    projects: { [project]: { publicKey: String(args['public-key'] || '5f0c7a1e2b3d4c8e9a6b7d1f0e2c4a38') } },
     staticRoot: args.static ? path.resolve(String(args.static)) : repoRoot,
     control: !!args.control,
     allowedHosts: args['allow-host'] ? String(args['allow-host']).split(',') : [],

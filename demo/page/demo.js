@@ -1,7 +1,7 @@
 // The demo page: real faults, captured by the real SDK, sent to the local collector.
 import * as Faultline from '/js/index.js';
 
-const dsn = `http://faultlinedemokey@${location.host}/1`;
+const dsn = `http://5f0c7a1e2b3d4c8e9a6b7d1f0e2c4a38@${location.host}/1`;
 // The demo backend (a Node API instrumented with @sentry/node) is on another loopback port: the
 // SDK propagates its trace (sentry-trace, baggage) to it, so both sides share one trace id.
 const LOOPBACK_API = /^http:\/\/(127\.0\.0\.1|localhost):\d+\/api\//;

@@ -234,6 +234,23 @@ test('live figures: EGR, ETD, EST and EQT per route', async () => {
   assert.ok(m.eqt.routes['GET /api/issues'].p95 >= m.eqt.routes['GET /api/issues'].p50);
 });
 
+test('occurrence weights follow Sentry error upsampling, then Faultline counts; events left to server grouping meet their SDK group', async () => {
+  const { occurrencesOf, issueKey } = await import('../../demo/collector/fields.js');
+  assert.equal(occurrencesOf({ contexts: { error_sampling: { client_sample_rate: 0.25 }, faultline: { count: 1 } } }), 4, 'sampleRate 0.25: one event stands for 4');
+  assert.equal(occurrencesOf({ contexts: { error_sampling: { client_sample_rate: 0.02 }, faultline: { count: 50 } } }), 50, 'sampleRate 1 with 50 repeats: rate 1/50');
+  assert.equal(occurrencesOf({ contexts: { faultline: { count: 7 } } }), 7);
+  assert.equal(occurrencesOf({ contexts: { error_sampling: { client_sample_rate: 3 } } }), 1, 'a rate above 1 is ignored');
+  assert.equal(occurrencesOf({}), 1);
+  const grouped = { fingerprint: ['{{ default }}'], contexts: { faultline: { fingerprint: 'fl1:abc' } }, exception: { values: [{ type: 'E', value: 'v 1' }] } };
+  assert.equal(issueKey(grouped), 'fp:fl1:abc');
+  assert.equal(issueKey({ ...grouped, fingerprint: undefined }), 'fp:fl1:abc');
+  assert.equal(issueKey({ ...grouped, fingerprint: ['{{ default }}', 'tenant-a'] }), 'fp:fl1:abc');
+  assert.equal(issueKey({ fingerprint: ['custom'], contexts: { faultline: { fingerprint: 'fl1:abc' } } }), 'fp:custom', 'an explicit fingerprint wins');
+  await send([['event', ev({ value: 'sampled failure', contexts: { error_sampling: { client_sample_rate: 0.1 }, faultline: { count: 1 } } })]]);
+  const [issue] = (await get(`/api/issues?query=${encodeURIComponent('"sampled failure"')}`)).body;
+  assert.equal(issue.count, 10);
+});
+
 test('retention by age and by size deletes old event bodies but keeps issue counts, buckets and tags true, across a restart', async () => {
   const d2 = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-retention-'));
   let s = new Store(d2, { maxAgeDays: 7, maxBytes: 0 });
