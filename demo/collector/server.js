@@ -595,7 +595,9 @@ export async function startCollector(opts = {}) {
       if (!req.complete) req.resume();
     });
   });
-  server.keepAliveTimeout = 5000;
+  // Longer than clients' own idle timeout (undici: 4 s), so a client never reuses a socket the
+  // server is closing at that moment.
+  server.keepAliveTimeout = 30000;
   await new Promise((resolve, reject2) => {
     server.once('error', reject2);
     server.listen(options.port, options.host, resolve);
