@@ -252,6 +252,23 @@ std::string canonicalize_message(std::string_view type, std::string_view message
         m == "Super constructor may only be called once" || starts_with(m, "super() called twice in derived class constructor"))
       return kind("super-call");
   }
+  // DOMExceptions: the name is standard, the wording is each browser's own (Chromium "Failed to
+  // execute 'removeChild' on 'Node': …", Firefox "Node.removeChild: …", WebKit "The object can not
+  // be found here."), so the name is the kind. Verified in Chromium, Firefox ESR and WebKitGTK.
+  static const sv kDomNames[] = {"AbortError", "HierarchyRequestError", "NotFoundError", "InvalidCharacterError",
+                                 "IndexSizeError", "InvalidStateError", "NotAllowedError", "NotSupportedError",
+                                 "QuotaExceededError", "SecurityError", "NetworkError", "TimeoutError", "InvalidAccessError",
+                                 "TypeMismatchError", "WrongDocumentError", "NoModificationAllowedError", "InUseAttributeError",
+                                 "NamespaceError", "OperationError", "NotReadableError", "ConstraintError", "DataError",
+                                 "TransactionInactiveError", "ReadOnlyError", "VersionError", "EncodingError",
+                                 "InvalidNodeTypeError", "InvalidModificationError"};
+  for (sv d : kDomNames)
+    if (type == d) return "dom:" + std::string(d);
+  if (is_type(type, "SyntaxError") && (contains(l1, "is not a valid selector")))
+    return kind("invalid-selector");
+  if (is_type(type, "TypeError") && (ends_with(l1, "Invalid URL") || (starts_with(m, "URL constructor: ") && ends_with(l1, "is not a valid URL.")) ||
+                                     ends_with(l1, "cannot be parsed as a URL.")))
+    return kind("invalid-url");
   // Every URIError is a malformed URI sequence (decodeURI*, encodeURI*): V8 "URI malformed",
   // SpiderMonkey "malformed URI sequence", JavaScriptCore "URI error" or "String contained an
   // illegal UTF-16 sequence.".
@@ -660,6 +677,7 @@ namespace {
 // Only the built-in (named by the kind, since SpiderMonkey never shows built-in frames) and the
 // file are the same in every engine.
 bool builtin_call_kind(sv k) {
+  if (starts_with(k, "dom:") || k == "invalid-selector" || k == "invalid-url") return true;  // raised inside a DOM method
   static const sv kinds[] = {"json-parse", "cyclic-json", "empty-reduce", "number-format-range", "number-radix-range",
                              "invalid-date", "malformed-uri", "invalid-regexp", "bigint-json", "bigint-syntax",
                              "bigint-not-integer", "invalid-repeat-count", "invalid-normalization-form", "invalid-locale",

@@ -439,3 +439,20 @@ TEST(Grouping, StructuredCloneFailuresAreOneKindWhateverValueTheMessageNames) {
   EXPECT_EQ(canonicalize_message("DataCloneError", "Failed to execute 'structuredClone' on 'Window': function () {} could not be cloned."), "data-clone");
   EXPECT_EQ(canonicalize_message("DataCloneError", "The object could not be cloned."), "data-clone");
 }
+
+TEST(Grouping, DomExceptionsGroupByTheirStandardNameWhateverTheBrowsersWording) {
+  // Captured in Chromium, Firefox ESR and WebKitGTK on this machine.
+  EXPECT_EQ(canonicalize_message("NotFoundError", "Failed to execute 'removeChild' on 'Node': The node to be removed is not a child of this node."), "dom:NotFoundError");
+  EXPECT_EQ(canonicalize_message("NotFoundError", "Node.removeChild: The node to be removed is not a child of this node"), "dom:NotFoundError");
+  EXPECT_EQ(canonicalize_message("NotFoundError", "The object can not be found here."), "dom:NotFoundError");
+  EXPECT_EQ(canonicalize_message("InvalidCharacterError", "Failed to execute 'atob' on 'Window': The string to be decoded is not correctly encoded."), "dom:InvalidCharacterError");
+  EXPECT_EQ(canonicalize_message("InvalidCharacterError", "The string contains invalid characters."), "dom:InvalidCharacterError");
+  EXPECT_EQ(canonicalize_message("SyntaxError", "Failed to execute 'querySelector' on 'Document': '##bad' is not a valid selector."), "invalid-selector");
+  EXPECT_EQ(canonicalize_message("SyntaxError", "Document.querySelector: '##bad' is not a valid selector"), "invalid-selector");
+  EXPECT_EQ(canonicalize_message("SyntaxError", "'##x' is not a valid selector."), "invalid-selector");
+  EXPECT_EQ(canonicalize_message("TypeError", "Failed to construct 'URL': Invalid URL"), "invalid-url");
+  EXPECT_EQ(canonicalize_message("TypeError", "URL constructor: not a url is not a valid URL."), "invalid-url");
+  EXPECT_EQ(canonicalize_message("TypeError", "\"not a url\" cannot be parsed as a URL."), "invalid-url");
+  EXPECT_EQ(canonicalize_message("AbortError", "signal is aborted without reason"), canonicalize_message("AbortError", "The operation was aborted. "));
+  EXPECT_EQ(canonicalize_message("Error", "NotFoundError"), "msg:NotFoundError") << "a developer's Error keeps its message";
+}
