@@ -655,6 +655,10 @@ void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts) {
     else if (starts_with(file, "node:") || starts_with(file, "internal/")) in_app = false;
     else if (has_prefix_in(file, opts.sdk_markers)) in_app = false;
     else if (contains(file, "/node_modules/")) in_app = false;
+    // A resolved frame of a bundle: the original source says whether it is a dependency.
+    else if (f.resolved && (contains(f.original_file, "node_modules/") || contains(f.original_file, "webpack/runtime") ||
+                            starts_with(f.original_file, "vite/")))
+      in_app = false;
     else if (!opts.first_party_origins.empty() && (starts_with(file, "http://") || starts_with(file, "https://"))) {
       sv origin = origin_of(file);
       in_app = false;

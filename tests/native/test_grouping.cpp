@@ -456,3 +456,14 @@ TEST(Grouping, DomExceptionsGroupByTheirStandardNameWhateverTheBrowsersWording) 
   EXPECT_EQ(canonicalize_message("AbortError", "signal is aborted without reason"), canonicalize_message("AbortError", "The operation was aborted. "));
   EXPECT_EQ(canonicalize_message("Error", "NotFoundError"), "msg:NotFoundError") << "a developer's Error keeps its message";
 }
+
+TEST(Grouping, ResolvedFramesFromDependenciesAreNotInApp) {
+  std::vector<Frame> frames(2);
+  frames[0].filename = frames[1].filename = "https://app.example/assets/index-BnRzX8aF.js";
+  frames[0].resolved = frames[1].resolved = true;
+  frames[0].original_file = "src/cart.ts";
+  frames[1].original_file = "../node_modules/react-dom/cjs/react-dom.production.js";
+  classify_frames(frames, GroupingOptions{});
+  EXPECT_TRUE(frames[0].in_app);
+  EXPECT_FALSE(frames[1].in_app) << "one bundle, but the map says this frame is React's";
+}
