@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/em_asm.h>
 #include <emscripten/heap.h>
+#include <malloc.h>
 
 #include <string>
 
@@ -20,10 +21,20 @@ uint64_t browser_seed() {
   })) ^ static_cast<uint64_t>(emscripten_get_now() * 1000.0);
 }
 
+// Bytes the heap can still give before it reaches its maximum (the core refuses inputs that would
+// not fit, instead of aborting on a failed memory growth). Cheap, no heap walk, while the heap is
+// below half its maximum, which is the normal case.
+size_t heap_headroom() {
+  const size_t max = emscripten_get_heap_max(), size = emscripten_get_heap_size();
+  if (size < max / 2) return max - size;
+  const size_t used = static_cast<size_t>(mallinfo().uordblks);
+  return max > used ? max - used : 0;
+}
+
 // Embind hands strings over as std::string copies; the core works on views of them.
 class Core {
  public:
-  explicit Core(const std::string& options_json) : client_(options_json, browser_seed()) {}
+  explicit Core(const std::string& options_json) : client_(options_json, browser_seed()) { client_.set_heap_headroom(&heap_headroom); }
   std::string configure(const std::string& o) { return client_.configure(o); }
   std::string setScope(const std::string& p) { return client_.set_scope(p); }
   void pushScope() { client_.push_scope(); }

@@ -3,7 +3,7 @@
 // every operation (bounded). It loads the WASM core (or, when WASM cannot load, the JS fallback
 // core), replays the queue in order, decides when to drain the core into envelopes, runs
 // beforeSend on the final events, sends client reports, and implements flush/close.
-import { G, log, get, str, cut, norm, isErr, tagOf, matches } from './util.js';
+import { G, P, J, unJ, STASH, store, later, cancel, log, get, str, cut, norm, isErr, tagOf, matches } from './util.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 
 /**
@@ -19,7 +19,10 @@ export function sdkUrls(self = (() => { try { return String(import.meta.url || '
 }
 
 export const SDK = { name: 'faultline.javascript.browser', version: '0.1.0' };
-const thenable = (x) => x && typeof x.then == 'function';
+// A promise, or an object with a `then` of its own (not one a page put on Object.prototype).
+const own = Object.prototype.hasOwnProperty;
+const thenable = (x) => x instanceof P.Pr || (!!x && typeof x == 'object' && own.call(x, 'then') && typeof x.then == 'function');
+const BAGS = { tags: 1, extra: 1, contexts: 1 };
 const USER = ['id', 'email', 'username', 'name', 'segment', 'ip_address'];
 
 // Sentry's user: known fields are strings, `geo` an object, everything else belongs in `data`.
@@ -28,14 +31,28 @@ function user(u) {
   const out = {}, data = { ...(u.data && typeof u.data == 'object' ? u.data : {}) };
   for (const k in u) {
     const v = u[k];
-    if (USER.includes(k)) out[k] = v == null || typeof v == 'string' ? v : typeof v == 'object' ? JSON.stringify(v) : String(v);
+    if (USER.includes(k)) out[k] = v == null || typeof v == 'string' ? v : typeof v == 'object' ? J(v) : String(v);
     else if (k == 'geo' && v && typeof v == 'object') out.geo = v;
     else if (k != 'data') data[k] = v;
   }
   if (Object.keys(data).length) out.data = data;
   return out;
 }
-const within = (p, ms) => Promise.race([p, new Promise((r) => setTimeout(r, ms))]);
+const within = (p, ms) => Promise.race([p, new Promise((r) => later(r, ms))]);
+// Values handed through promises are boxed: with a `then` on Object.prototype, resolving a promise
+// with a plain object or array would call the page's `then` instead.
+const box = (v) => Object.assign(Object.create(null), { v });
+const BEFORE_SEND_MS = 10000;  // an event whose async beforeSend has not answered by then is counted
+
+/** Bytes of a string in UTF-8 (what TextEncoder would say, without it). */
+function utf8(s) {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) n += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1;  // a surrogate pair: 2 + 2
+  }
+  return n;
+}
 
 // Sentry's wording for the values that are not Errors, so issues read the same after a switch.
 function describe(v, rejection) {
@@ -51,12 +68,13 @@ function describe(v, rejection) {
 }
 
 function one(e, rejection) {
-  if (!isErr(e)) return { type: rejection ? 'UnhandledRejection' : 'Error', value: describe(e, rejection), synthetic: true };
+  // Objects without a prototype: a setter a page put on Object.prototype (stack, mechanism...) never runs.
+  if (!isErr(e)) return Object.assign(Object.create(null), { type: rejection ? 'UnhandledRejection' : 'Error', value: describe(e, rejection), synthetic: true });
   let type = get(e, 'name');
   if (typeof type != 'string' || !type) type = 'Error';
   const ctor = get(get(e, 'constructor'), 'name');
   if (type == 'Error' && typeof ctor == 'string' && ctor && ctor != 'Object') type = ctor;  // class X extends Error without name
-  const x = { type, value: cut(str(get(e, 'message') ?? ''), 16384) };
+  const x = Object.assign(Object.create(null), { type, value: cut(str(get(e, 'message') ?? ''), 16384) });
   for (const k of ['stack', 'stacktrace']) {  // stacktrace: old Opera
     const s = get(e, k);
     if (typeof s == 'string') x[k] = cut(s, 262144);
@@ -137,10 +155,75 @@ export function takeStacks(a) {
   return any ? out : '';
 }
 
+const nativeCode = /\{\s*\[native code\]\s*\}\s*$/;
+const fnText = Function.prototype.toString;
+
+/**
+ * The platform's own fetch, never a page wrapper: `f` (fetch as it was when the SDK loaded) when it
+ * is native; otherwise (an app wrapped fetch before the SDK loaded: it would see our envelopes and
+ * could add its own headers, or never resolve) the fetch of a fresh same-origin iframe, as Sentry's
+ * getNativeImplementation does. Called with the page's window as `this`.
+ */
+export function pristineFetch(f) {
+  let impl = f;
+  try {
+    if (typeof f !== 'function' || !nativeCode.test(fnText.call(f))) {
+      const d = G.document, frame = d.createElement('iframe');
+      frame.hidden = true;
+      (d.head || d.documentElement).appendChild(frame);
+      const w = frame.contentWindow;
+      if (w && typeof w.fetch === 'function') impl = w.fetch;
+      frame.remove();
+    }
+  } catch {
+    /* keep f */
+  }
+  return typeof impl === 'function' ? (url, init) => impl.call(G, url, init) : null;
+}
+
+/** A capture input from a stash record (see raw() in index.js): the thrown Error rebuilt. */
+function unraw(a) {
+  a = Object.assign(Object.create(null), a);
+  const e = a.raw && a.raw.__err;
+  if (e) {
+    const x = Error(e[1]);
+    x.name = e[0];
+    x.stack = e[2];
+    a.raw = x;
+  }
+  return a;
+}
+
+/**
+ * Takes over the records earlier pages of this origin left for this DSN as they went (see save()
+ * in index.js): their operations (replayed once the core is ready), envelopes (sent once the
+ * transport is), and drops (reported).
+ */
+function restore(hub, st) {
+  if (!st) return;
+  try {
+    for (let i = st.length; i--;) {
+      const k = st.key(i);
+      if (!k || !k.startsWith(STASH)) continue;
+      const r = unJ(st.getItem(k));
+      if (!r || r.k != hub.ingest) continue;
+      st.removeItem(k);
+      if (r.c && r.c.length) hub.rec.c.push(r.c);
+      hub.rec.e.push(...(r.e || []));
+      for (const x in r.d) hub.dropped[x] = (hub.dropped[x] || 0) + r.d[x];
+    }
+    hub.n.recovered = hub.rec.c.reduce((s, c) => s + c.filter((o) => o[0] == 'capture').length, 0) + hub.rec.e.length;
+  } catch (e) {
+    hub.fail(e);
+  }
+}
+
 export class Client {
   constructor(hub) {
     const o = hub.o, t = o.transport || {}, loc = G.location;
     this.h = hub;
+    restore(hub, store());
+    this.fetch = pristineFetch(P.fetch);  // for the .wasm and the transport
     this.fps = new Map();  // signature(capture) -> fingerprint, learned from the core's answers
     this.scopeFp = 0;  // a scope fingerprint was set (popScope may change it)
     this.o = o;
@@ -149,70 +232,142 @@ export class Client {
     this.pend = new Set();  // beforeSend promises in flight
     const tp = import('./transport.js').then((m) => {
       // (url: for transports that take the endpoint rather than the DSN)
-      this.tp = m.createTransport({ ...t, dsn: o.dsn, tunnel: o.tunnel, url: hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`,
+      this.tp = m.createTransport({ fetchImpl: this.fetch, ...t, dsn: o.dsn, tunnel: o.tunnel, url: hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`,
         batch: { maxEvents: t.maxEvents, maxAgeMs: t.maxAgeMs }, multiEvent: !!t.multiEvent, debug: !!o.debug,
         onDrop: (r, n, cat) => {
           if (r && typeof r == 'object') ({ reason: r, quantity: n, category: cat } = r);
           if (n !== 0) hub.drop(r, n, cat);  // 0: a client report, which carries no events
         } });
       if (this.tp.replayOffline) this.tp.replayOffline();
+      // Envelopes earlier pages of this origin stashed as they went.
+      const rec = hub.rec.e;
+      hub.rec.e = [];
+      if (rec.length) this.tp.send(rec.map((e) => ({ body: e.body, occurrences: e.occurrences || 0, category: e.category || 'error' })));
       this.schedule(0);
     });
-    const json = JSON.stringify({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
+    const json = J({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
       sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude, sdkUrls: sdkUrls(),
       firstPartyOrigins: o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []), scrub: o.scrub, aggregation: o.aggregation,
       maxValueLength: o.maxValueLength, normalizeDepth: o.normalizeDepth, maxQueue: t.queueCap, sdk: SDK });
-    const say = (s) => log(o.debug, s);
-    const core = (typeof WebAssembly == 'object' ? import('../dist/faultline-core.mjs') : Promise.reject(Error('no WebAssembly')))
-      .then((m) => new Promise((ok, no) => {
-        setTimeout(() => no(Error('WASM core load timed out')), o.wasmTimeout || 30000);
-        // We fetch and instantiate the .wasm ourselves, with the page's fetch as it was before the
-        // SDK hooked it (no breadcrumb, no trace headers), and see the failure directly.
-        const url = o.wasmUrl || (o.locateFile ? o.locateFile('faultline.wasm', '') : new URL('../dist/faultline.wasm', import.meta.url).href);
-        m.default({
+    this.json = json;
+    this.inq = 0;  // occurrences the core holds (queued or counted) that no drain has taken yet
+    this.sc = [{}];  // the scope stack as patches, and the newest breadcrumbs: what a restart rebuilds
+    this.crumbs = [];
+    this.ready = Promise.all([this.start().catch((e) => {
+      hub.mode = 'failed';
+      hub.fail(e);
+      hub.lost();  // neither core could load: what waits is counted and reported
+    }), tp.catch((e) => hub.fail(e))]).then(() => {});
+  }
+
+  /**
+   * Loads a core: the WASM one (its module compiled once, instantiated again after an abort), or
+   * the JS fallback when WASM cannot load or has aborted too often. Then rebuilds the state a
+   * restarted core lost (scope, newest breadcrumbs), replays the records earlier pages stashed and
+   * the operations queued while it loaded.
+   */
+  start() {
+    const o = this.o, hub = this.h, json = this.json, say = (s) => log(o.debug, s);
+    const url = o.wasmUrl || (o.locateFile ? o.locateFile('faultline.wasm', '') : new URL('../dist/faultline.wasm', import.meta.url).href);
+    const wasm = (this.restarts || 0) > 3 ? Promise.reject(Error('the WASM core aborted too often'))
+      : typeof WebAssembly != 'object' ? Promise.reject(Error('no WebAssembly'))
+      : import('../dist/faultline-core.mjs').then((m) => new Promise((ok, no) => {
+        later(() => no(Error('WASM core load timed out')), o.wasmTimeout || 30000);
+        // We fetch and instantiate the .wasm ourselves, with fetch as it was when the SDK loaded
+        // (no breadcrumb, no trace headers, no page wrapper), and see the failure directly.
+        const arg = {
           print: say, printErr: say,
           // Given locateFile, the glue never derives the URL from import.meta.url, which is empty
           // in the single-file script-tag build.
           locateFile: () => url,
+          onAbort: () => { this.aborted = 1; },
+          // The glue's own promise resolves with the module object (a `then` on Object.prototype
+          // would capture it): readiness comes through this callback instead.
+          onRuntimeInitialized: () => ok(box(arg)),
           instantiateWasm: (imports, done) => {
-            Promise.resolve(url).then((u) => hub.fetch.call(G, u, { credentials: 'same-origin' }))
+            const inst = (mod) => WebAssembly.instantiate(mod, imports).then((i) => { done(i, mod); });
+            (this.wm ? inst(this.wm) : Promise.resolve(url).then((u) => this.fetch(u, { credentials: 'same-origin' }))
               .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(Error(`${url}: HTTP ${r.status}`))))
-              .then((b) => WebAssembly.instantiate(b, imports))
-              .then((r) => done(r.instance, r.module), no);
+              .then((b) => WebAssembly.compile(b)).then((mod) => { this.wm = mod; return inst(mod); })).catch(no);
             return {};
           },
-        }).then(ok, no);
-      }))
-      .then((mod) => ['wasm', new mod.Core(json)], (e) => {
-        log(o.debug, 'WASM core unavailable, using the JS fallback:', e);
-        return import('./fallback.js').then((m) => ['js-fallback', new m.FallbackCore(json)]);
-      })
-      .then(([mode, c]) => {
-        if (hub.off) return c.delete();
-        this.core = c;
-        hub.mode = mode;
-        const err = JSON.parse(c.stats()).options_error;
-        if (err) log(o.debug, 'options:', err);
-        const q = hub.q;
-        hub.q = [];
-        hub.nq = hub.nc = 0;
-        for (const [m, a] of q) this.run(m, a);
-      });
-    this.ready = Promise.all([core.catch((e) => {
-      hub.mode = 'failed';
-      hub.fail(e);
-      if (hub.nq) hub.drop('internal_sdk_error', hub.nq);
+        };
+        m.default(arg).catch(no);
+      }));
+    return wasm.then((b) => box(['wasm', new b.v.Core(json)]), (e) => {
+      log(o.debug, 'WASM core unavailable, using the JS fallback:', e);
+      return import('./fallback.js').then((m) => box(['js-fallback', new m.FallbackCore(json)]));
+    }).then((b) => {
+      const [mode, c] = b.v;
+      if (hub.off) return c.delete();
+      this.core = c;
+      this.aborted = 0;
+      hub.mode = mode;
+      const err = unJ(c.stats()).options_error;
+      if (err) log(o.debug, 'options:', err);
+      // After a restart: the scope and the newest breadcrumbs, as the dead core had them.
+      const sc = this.sc, cr = this.crumbs;
+      this.sc = [{}];
+      this.crumbs = [];
+      sc.forEach((p, i) => { if (i) this.run('pushScope'); this.run('setScope', p); });
+      for (const t of cr) this.run('addBreadcrumb', unJ(t));
+      // What earlier pages stashed: each page's operations in a scope of their own, its
+      // breadcrumbs cleared afterwards; then envelopes once the transport is there.
+      const rec = hub.rec.c;
+      hub.rec.c = [];
+      const nb = J({ maxBreadcrumbs: o.maxBreadcrumbs ?? 100 });
+      for (const ops of rec) {
+        c.pushScope();
+        for (const [m, a] of ops) this.run(m, m == 'capture' ? unraw(a) : a ?? undefined);
+        c.popScope();
+        c.configure('{"maxBreadcrumbs":0}');
+        c.configure(nb);
+        if (c.crumbs) c.crumbs = [];
+      }
+      const q = hub.q;
       hub.q = [];
-    }), tp.catch((e) => hub.fail(e))]);
+      hub.nq = hub.nc = 0;
+      for (const [m, a] of q) this.run(m, a);
+    });
+  }
+
+  /**
+   * The WASM module aborted (memory, a bug): a new instance takes over with the same options,
+   * scope and newest breadcrumbs; what the dead one held (the failing call, events and counted
+   * repeats not drained yet) is counted as dropped. getStats().restarts says how often.
+   */
+  restart(e) {
+    const h = this.h;
+    h.fail(e);
+    if (!this.core) return;
+    this.core = null;
+    this.restarts = (this.restarts || 0) + 1;
+    h.n.restarts = this.restarts;
+    h.drop('internal_sdk_error', this.inq + (this.cur ? 1 : 0));
+    this.inq = 0;
+    this.fps.clear();
+    h.mode = 'loading';
+    this.start().catch((x) => {
+      h.mode = 'failed';
+      h.fail(x);
+      h.lost();
+    });
   }
 
   /** Runs one core operation (JSON in, JSON out). */
   run(m, a) {
     const h = this.h, fps = this.fps;
+    if (this.aborted) this.restart(Error('the WASM core aborted'));
+    if (!this.core) {  // restarting: waits with the early queue
+      h.q.push([m, a]);
+      if (m == 'capture') h.nq++;
+      return;
+    }
     try {
       const c = this.core;
       // A scope fingerprint changes what a capture's texts group under: the learned ones go.
       if (m == 'popScope' ? this.scopeFp : m == 'setScope' && 'fingerprint' in a && (this.scopeFp = 1)) fps.clear();
+      this.keep(m, a);
       if (a === undefined) return c[m]();
       for (const x of [a, a.scope]) if (x && x.user) x.user = user(x.user);
       let key = '';
@@ -221,14 +376,17 @@ export class Client {
         // A repeat of texts whose fingerprint the core told us: one small call, no JSON.
         key = signature(a);
         const fp = key && fps.get(key);
+        this.cur = 1;  // the capture in the core: counted as lost if the core aborts now
         if (fp && c.countRepeat && c.countRepeat(fp, a.timestamp)) {
           h.n.fast_repeats++;
+          this.cur = 0;
           return this.counted(a);
         }
         if (!a.request) h.context(a);
       }
       const st = m == 'capture' && c.captureWithStacks && takeStacks(a);
-      const r = JSON.parse(st ? c.captureWithStacks(JSON.stringify(a), st) : c[m](JSON.stringify(a)));
+      const r = unJ(st ? c.captureWithStacks(J(a), st) : c[m](J(a)));
+      this.cur = 0;
       if (m != 'capture') {
         if (r.ok === false) log(this.o.debug, m, r.error);
         return;
@@ -239,23 +397,50 @@ export class Client {
       }
       if (r.status == 'queued') {
         h.n.queued++;
+        this.inq++;
         const t = this.o.transport || {};
-        this.schedule(t.multiEvent && ++this.pc < this.per ? t.maxAgeMs ?? 250 : 0);
+        // Many events in one task (a loop of distinct errors): drained now, not at the end of the
+        // task, so the core's queue (and heap) stays small.
+        if (++this.pc >= 8 && this.pc >= this.per) this.pump();
+        else this.schedule(t.multiEvent && this.pc < this.per ? t.maxAgeMs ?? 250 : 0);
       } else if (r.status == 'aggregated') {
         this.counted(a);
       } else {
         log(this.o.debug, 'event dropped by the core:', r.reason, r.error);
       }
     } catch (e) {
-      h.fail(e);
+      this.broke(e);
+    }
+  }
+
+  /** An exception from the core: an abort restarts it, anything else is counted as internal. */
+  broke(e) {
+    if (this.aborted || get(e, 'name') == 'RuntimeError') this.restart(e);
+    else this.h.fail(e);
+    this.cur = 0;
+  }
+
+  /** What a restarted core must get back: the scope stack (as merged patches), the newest crumbs. */
+  keep(m, a) {
+    const sc = this.sc, top = sc[sc.length - 1];
+    if (m == 'setScope') {
+      for (const k in a) top[k] = BAGS[k] && a[k] && top[k] ? { ...top[k], ...a[k] } : a[k];
+    } else if (m == 'pushScope') {
+      sc.push({ ...top });
+    } else if (m == 'popScope') {
+      if (sc.length > 1) sc.pop();
+    } else if (m == 'addBreadcrumb') {
+      this.crumbs.push(J(a));
+      if (this.crumbs.length > (this.o.maxBreadcrumbs ?? 100)) this.crumbs.shift();
     }
   }
 
   /** A repeat counted in the core; its summary leaves when the group's window closes. */
   counted(a) {
+    this.inq++;
     this.h.n.aggregated++;
     this.h.orig.delete(a.event_id);  // no event of its own: beforeSend will not ask for it
-    if (!this.wt) this.wt = setTimeout(() => { this.wt = 0; this.pump(); }, ((this.o.aggregation || {}).windowMs ?? 60000) + 50);
+    if (!this.wt) this.wt = later(() => { this.wt = 0; this.pump(); }, ((this.o.aggregation || {}).windowMs ?? 60000) + 50);
   }
 
   /**
@@ -290,17 +475,19 @@ export class Client {
 
   schedule(ms) {
     if (this.st && ms) return;
-    clearTimeout(this.st);
-    this.st = setTimeout(() => { this.st = 0; this.pump(); }, ms);
+    cancel(this.st);
+    this.st = later(() => { this.st = 0; this.pump(); }, ms);
   }
 
   /** Drains the core's queue (force: also the pending aggregation summaries) to the transport. */
   pump(force, hiding) {
+    if (this.aborted) this.restart(Error('the WASM core aborted'));
     const c = this.core, tp = this.tp;
     if (!c || !tp) return;
     try {
       this.pc = 0;
-      const envs = JSON.parse(c.drain(Date.now(), !!force, this.per)).envelopes;
+      const envs = unJ(c.drain(Date.now(), !!force, this.per)).envelopes;
+      for (const e of envs) this.inq = Math.max(0, this.inq - (e.occurrences || 0));
       const send = (l) => {
         l = l.filter(Boolean);
         if (l.length) (hiding && tp.sendOnHide ? tp.sendOnHide(l) : tp.send(l));
@@ -310,11 +497,26 @@ export class Client {
       if (!bs) return send(envs);
       const out = envs.map((e) => this.before(e, bs));
       if (!out.some(thenable)) return send(out);
-      const p = Promise.all(out).then(send).catch((e) => this.h.fail(e)).then(() => this.pend.delete(p));
+      const p = P.Pr.all(out).then(send).catch((e) => this.h.fail(e)).then(() => { this.pend.delete(p); });
       this.pend.add(p);
     } catch (e) {
-      this.h.fail(e);
+      this.broke(e);
     }
+  }
+
+  /** Occurrences whose async beforeSend has not answered yet. */
+  waiting() {
+    return this.wn || 0;
+  }
+
+  /** Envelopes that could not leave as the page was hidden (the transport keeps them). */
+  parked() {
+    return (this.tp && this.tp.parked && this.tp.parked()) || [];
+  }
+
+  /** The page is visible again: they go the normal way. */
+  unpark() {
+    if (this.tp && this.tp.unpark) this.tp.unpark();
   }
 
   /**
@@ -327,18 +529,23 @@ export class Client {
     const [head, ...lines] = env.body.split('\n');
     const items = [];
     for (let i = 0; i + 1 < lines.length; i += 2) {
-      const ih = JSON.parse(lines[i]);
+      const ih = unJ(lines[i]);
       if (ih.type != 'event') {
-        items.push([ih, lines[i + 1], 0]);
+        items.push(Object.assign(Object.create(null), { ih, p: lines[i + 1], n: 0 }));
         continue;
       }
-      const ev = JSON.parse(lines[i + 1]), id = ev.event_id;
+      const ev = unJ(lines[i + 1]), id = ev.event_id;
       const n = get(get(ev.contexts, 'faultline'), 'count') || 1;
+      let settled = 0, async = 0;
+      // Each item is a box (no prototype): promises carrying it never meet a polluted `then`.
       const done = (r, threw) => {
+        if (settled) return null;  // answered after its time-out: already counted
+        settled = 1;
+        if (async) this.wn -= n;
         let p;
-        try { p = !threw && r && typeof r == 'object' && JSON.stringify(r); } catch (e) { threw = e; }
-        if (p) return [ih, p, n, get(r, 'event_id') || id];
-        if (threw) h.fail(threw);  // a throwing beforeSend drops the event: it may have been meant to scrub it
+        try { p = !threw && r && typeof r == 'object' && J(r); } catch (e) { threw = e; }
+        if (p) return Object.assign(Object.create(null), { ih, p, n, id: get(r, 'event_id') || id });
+        if (threw && threw !== 1) h.fail(threw);  // a throwing beforeSend drops the event: it may have been meant to scrub it
         h.drop(threw ? 'internal_sdk_error' : 'before_send', n);
         return null;
       };
@@ -346,7 +553,16 @@ export class Client {
       h.orig.delete(id);
       try {
         const r = bs(ev, hint);
-        items.push(thenable(r) ? Promise.resolve(r).then(done, (e) => done(0, e || 1)) : done(r));
+        if (thenable(r)) {
+          // An answer that never comes is counted after BEFORE_SEND_MS (flush() says false until then).
+          async = 1;
+          this.wn = (this.wn || 0) + n;
+          items.push(P.Pr.race([P.Pr.resolve(r).then((x) => done(x), (e) => done(0, e || 1)),
+            new P.Pr((ok) => later(ok, this.o.beforeSendTimeout || BEFORE_SEND_MS)).then(() => {
+              if (!settled) log(this.o.debug, 'beforeSend did not answer in time; event dropped');
+              return done(0, 0);
+            })]));
+        } else items.push(done(r));
       } catch (e) {
         items.push(done(0, e || 1));
       }
@@ -354,16 +570,15 @@ export class Client {
     const frame = (list) => {
       list = list.filter(Boolean);
       if (!list.length) return null;
-      const enc = new TextEncoder();
       let body = head + '\n';
-      for (const [ih, p] of list) body += JSON.stringify({ ...ih, length: enc.encode(p).length }) + '\n' + p + '\n';
-      return { body, event_ids: list.map((x) => x[3]).filter(Boolean), occurrences: list.reduce((s, x) => s + x[2], 0) };
+      for (const x of list) body += J({ ...x.ih, length: utf8(x.p) }) + '\n' + x.p + '\n';
+      return Object.assign(Object.create(null), { body, event_ids: list.map((x) => x.id).filter(Boolean), occurrences: list.reduce((s, x) => s + x.n, 0) });
     };
-    return items.some(thenable) ? Promise.all(items).then(frame) : frame(items);
+    return items.some(thenable) ? P.Pr.all(items).then(frame) : frame(items);
   }
 
   /** Sends the drops seen in JS (and, via the core, the core's own) as a client report. */
-  report() {
+  report(hiding) {
     const c = this.core, tp = this.tp, h = this.h;
     if (!c || !tp || (tp.isRateLimited && tp.isRateLimited('internal'))) return;  // keep the counts until it can go
     try {
@@ -372,26 +587,30 @@ export class Client {
         return { reason, category, quantity };
       });
       h.dropped = {};
-      const body = c.clientReport(JSON.stringify(d), Date.now());
-      if (body) tp.sendClientReport ? tp.sendClientReport(body) : tp.send([{ body, occurrences: 0, category: 'internal' }]);
+      const body = c.clientReport(J(d), Date.now());
+      const env = [{ body, occurrences: 0, category: 'internal' }];
+      if (body) (hiding && tp.sendOnHide ? tp.sendOnHide(env) : tp.send(env));
     } catch (e) {
-      h.fail(e);
+      this.broke(e);
     }
   }
 
   /** The page is being hidden or unloaded: everything pending leaves now, summaries included. */
   hide() {
     this.pump(true, 1);
-    this.report();
+    this.report(1);
   }
 
+  /** True only when everything captured so far has been delivered or counted as dropped. */
   async flush(ms = 2000) {
     const end = Date.now() + ms, left = () => Math.max(0, end - Date.now());
     await within(this.ready, left());
+    if (!this.core) return false;  // still loading (or restarting): the early queue is waiting
     this.pump(true);
-    await within(Promise.all(this.pend), left());
+    await within(P.Pr.all(this.pend), left());
     this.report();
-    return this.tp ? !!(await this.tp.flush(left())) : false;
+    const ok = this.tp ? !!(await this.tp.flush(left())) : false;
+    return ok && !this.pend.size && !this.h.nq;
   }
 
   async close(ms) {
@@ -405,7 +624,7 @@ export class Client {
   stats() {
     const h = this.h;
     let s = {}, tp = {};
-    try { if (this.core) s = JSON.parse(this.core.stats()); } catch {}
+    try { if (this.core && !this.aborted) s = unJ(this.core.stats()); } catch {}
     try { if (this.tp) tp = this.tp.stats(); } catch {}
     const dropped = { ...s.dropped };
     for (const k in h.n.dropped) dropped[k] = (dropped[k] || 0) + h.n.dropped[k];

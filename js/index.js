@@ -5,7 +5,7 @@
 // operation is queued (bounded) and replayed in order. If WASM cannot load, the JS fallback core
 // takes over. Nothing here throws into the page: every entry point and hook is guarded, internal
 // failures are counted (getStats().internal_errors) and logged with `debug: true`.
-import { G, log, hex, get, norm, str, cut, matches, isErr } from './util.js';
+import { G, P, J, unJ, STASH, store, listen, later, log, hex, get, norm, str, cut, matches, isErr } from './util.js';
 import { install as errorHooks, onError, onRejection } from './hooks/errors.js';
 import { install as httpHooks } from './hooks/http.js';
 import { install as consoleHook } from './hooks/console.js';
@@ -13,6 +13,16 @@ import { install as domHooks } from './hooks/dom.js';
 import { install as historyHooks } from './hooks/history.js';
 
 const MAX_EARLY = 100;  // captures waiting for the core; more are dropped as queue_overflow
+const STASH_MAX = 2e6;  // characters in one record (localStorage holds about 5 MB per origin)
+const box = (v) => Object.assign(Object.create(null), v);  // no inherited setters or `then`
+
+// A capture input as JSON can keep it (to be stashed): a thrown Error becomes its name, message
+// and stack (client.js rebuilds an Error from them), any other value its normalized copy.
+function raw(a) {
+  if (!('raw' in a)) return a;
+  const v = a.raw;
+  return { ...a, raw: isErr(v) ? { __err: [str(get(v, 'name')), str(get(v, 'message')), str(get(v, 'stack') ?? '')] } : norm(v) };
+}
 
 // What the hooks and the API talk to: options, filters, the early queue, trace state.
 class Hub {
@@ -26,7 +36,9 @@ class Hub {
     this.orig = new Map();  // event_id -> original exception, for beforeSend's hint
     this.seen = new WeakSet();
     this.mode = 'loading';
-    this.fetch = G.fetch;  // as it was before the hooks
+    this.fetch = P.fetch;  // as it was when the SDK loaded
+    this.sk = STASH + hex(8);  // this page's stash record
+    this.rec = { c: [], e: [] };  // what earlier pages stashed: early operations, envelopes
     this.newTrace();
     try {
       const u = new URL(o.dsn), path = u.pathname.split('/'), project = path.pop();
@@ -49,10 +61,75 @@ class Hub {
   }
 
   on(t, type, fn, capture) {
-    if (!t || !t.addEventListener) return;
+    if (!t) return;
     const h = (e) => { if (!this.off) try { fn(e); } catch (x) { this.fail(x); } };
-    t.addEventListener(type, h, capture);
-    this.undo.push(() => t.removeEventListener(type, h, capture));
+    if (listen(t, type, h, capture)) this.undo.push(() => listen(t, type, h, capture, 1));
+  }
+
+  /**
+   * The page is going (pagehide, or hidden, which may be the last thing it sees): writes,
+   * synchronously, a record of everything that cannot leave now — operations still waiting for
+   * the core (captures with their scope and breadcrumbs), envelopes over the keepalive budget or
+   * made offline, drops not yet reported — for the next page of this origin to send. If the page
+   * comes back, unsave() takes the record back and it carries on as before.
+   */
+  save() {
+    const st = store(), cl = this.cl;
+    try {
+      const e = cl ? cl.parked() : [];
+      const c = cl && cl.core ? [] : this.q.map(([m, a]) => [m, m == 'capture' ? raw(a) : a]);
+      const d = this.dropped;
+      if (!c.length && !e.length && !P.keys(d).length && !(cl && cl.waiting())) return st && st.removeItem(this.sk);
+      const w = cl ? cl.waiting() : 0;  // events still in beforeSend: dropped unless this page carries on
+      const rd = w ? { ...d, 'before_send:error': (d['before_send:error'] || 0) + w } : d;
+      let n = 0, t = J({ k: this.ingest, c, e, d: rd });
+      while (t.length > STASH_MAX && (c.length || e.length)) {  // over the budget: the newest go, counted
+        if (c.length) { if (c.pop()[0] == 'capture') n++; } else n += e.pop().occurrences || 0;
+        t = J({ k: this.ingest, c, e, d: { ...rd, 'queue_overflow:error': (rd['queue_overflow:error'] || 0) + n } });
+      }
+      st.setItem(this.sk, t);
+      this.saved = 1;
+    } catch (x) {
+      // Nowhere to keep them: counted, and reported now if a beacon can still leave.
+      this.drop('internal_sdk_error', this.nq + (cl ? cl.parked().reduce((s, x) => s + (x.occurrences || 0), 0) : 0));
+      this.beacon();
+      this.fail(x);
+    }
+  }
+
+  /** The page is back: its record is taken back (what it holds is still in memory). */
+  unsave() {
+    if (!this.saved) return;
+    this.saved = 0;
+    try { store().removeItem(this.sk); } catch {}
+    if (this.cl) this.cl.unpark();
+  }
+
+  /** Nothing can deliver what waits here any more (no core could load): it is counted and reported. */
+  lost() {
+    let n = this.nq;
+    for (const e of this.rec.e) n += e.occurrences || 0;
+    for (const c of this.rec.c) n += c.filter((o) => o[0] == 'capture').length;
+    this.q = [];
+    this.nq = this.nc = 0;
+    this.rec = { c: [], e: [] };
+    if (n) this.drop('internal_sdk_error', n);
+    this.beacon();
+  }
+
+  /**
+   * The drops not yet reported, as a Sentry client report sent with a beacon: for when there is no
+   * core or transport to send it (the lazy chunk failed to load, or the page is going).
+   */
+  beacon() {
+    const d = this.dropped, k = P.keys(d);
+    if (!k.length) return;
+    try {
+      const ts = Date.now() / 1000;
+      const body = `{}\n{"type":"client_report"}\n` + J({ timestamp: ts, discarded_events: k.map((x) => ({ reason: x.split(':')[0], category: x.split(':')[1], quantity: d[x] })) });
+      const url = this.tunnel || `${this.ingest}?sentry_key=${this.key}&sentry_version=7`;
+      if (P.beacon.call(G.navigator, url, body)) this.dropped = {};
+    } catch {}
   }
 
   // Wrappers stay installed after close() (someone may have wrapped ours); they pass through then.
@@ -111,6 +188,12 @@ class Hub {
       const f = this.o.beforeBreadcrumb;
       if (f) {
         try { b = f(b, hint); } catch (e) { b = 0; this.fail(e); }  // a throwing filter drops the crumb
+        // A promise is not a breadcrumb (Sentry's beforeBreadcrumb is synchronous): it is dropped,
+        // and its rejection handled, so that it never surfaces as an unhandled rejection.
+        if (b instanceof P.Pr) {
+          try { P.pthen.call(b, null, (e) => this.fail(e)); } catch {}
+          b = 0;
+        }
       }
       if (b && typeof b == 'object') this.call('addBreadcrumb', norm(b, 5));
     } catch (e) {
@@ -125,6 +208,7 @@ class Hub {
   capture(input, original, ts) {
     const o = this.o, id = hex(16);
     if (this.off) return id;
+    input = box(input);  // setters on Object.prototype (event_id, type, ...) never run
     if (isErr(original)) {
       if (this.seen.has(original)) return id;  // captured, then rethrown to onerror: one event
       this.seen.add(original);
@@ -163,8 +247,9 @@ class Hub {
     if (this.off) return false;
     const q = this.q, cl = this.cl;
     if (m == 'capture') {
-      if (!(cl && cl.core) && this.nq >= MAX_EARLY) {
-        this.drop('queue_overflow');
+      if (!(cl && cl.core) && (this.nq >= MAX_EARLY || this.mode == 'failed')) {
+        this.drop(this.nq >= MAX_EARLY ? 'queue_overflow' : 'internal_sdk_error');
+        if (this.mode == 'failed' && !this.bt) this.bt = later(() => { this.bt = 0; this.beacon(); }, 1000);
         return false;
       }
       this.n.captured++;
@@ -239,14 +324,21 @@ function context(ctx) {
 }
 
 export const init = guard((options) => {
-  const o = { ...options };
-  if (c) {
+  const o = { ...options }, old = c;
+  if (old) {
     close(0);
-    c.off = 1;
+    old.off = 1;
   }
   const h = (c = new Hub(o));
+  if (old && !old.disabled && !(old.cl && old.cl.core)) {
+    // The previous init's operations never reached a core: this one takes them over, with its drops.
+    [h.q, h.nq, h.nc, h.dropped, h.rec] = [old.q, old.nq, old.nc, old.dropped, old.rec];
+    old.q = [];
+    old.nq = 0;
+    old.dropped = {};
+  }
   if (o.enabled === false || !h.ok) {
-    h.off = 1;
+    h.off = h.disabled = 1;
     h.mode = 'disabled';
     if (o.enabled !== false) log(true, 'no valid DSN; Faultline is disabled');
     return;
@@ -255,10 +347,16 @@ export const init = guard((options) => {
   const ints = o.integrations || {};
   const on = (k) => ints[k] !== false;
   for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks]) f(h, on);
-  // Delivery when the page goes away; registered now, so it runs before the transport's own.
-  const hide = () => h.cl && h.cl.hide();
+  // Delivery when the page goes away; registered now, so it runs before the transport's own. What
+  // cannot leave is stashed for the next page; if this one comes back, it takes the stash back.
+  const hide = () => {
+    if (h.cl) h.cl.hide();
+    h.save();
+  };
+  const d = G.document;
   h.on(G, 'pagehide', hide);
-  h.on(G.document, 'visibilitychange', () => G.document.visibilityState == 'hidden' && hide());
+  h.on(G, 'pageshow', () => h.unsave());
+  h.on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : h.unsave()));
   // Errors the tiny loader (js/loader.js) buffered before the SDK arrived, oldest first.
   const L = G.__faultline_loader;
   if (L && L.stop) {
@@ -269,8 +367,10 @@ export const init = guard((options) => {
   h.ready = import('./client.js').then((m) => {
     if (!h.off) return (h.cl = new m.Client(h)).ready;
   }).catch((e) => {
+    // The SDK's own code could not load: what waits is counted and reported, never left waiting.
     h.mode = 'failed';
     h.fail(e);
+    h.lost();
   });
 });
 
@@ -299,18 +399,19 @@ export function withScope(cb) {
   }
 }
 
-const after = (h, f) => (h ? Promise.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)).catch(() => false) : Promise.resolve(false));
+// f(client) once the SDK's code has loaded, or false after ms (a chunk that never loads does not hang).
+const after = (h, f, ms) => (h ? P.Pr.race([P.Pr.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)), new P.Pr((r) => later(r, ms, false))]).catch(() => false) : P.Pr.resolve(false));
 
 /** Sends everything pending (aggregation summaries included); false if it did not finish in time. */
 export const flush = (ms = 2000) => {
   const h = c;
-  return after(h, (cl) => !h.off && cl.flush(ms));
+  return after(h, (cl) => !h.off && cl.flush(ms), ms + 50);
 };
 
 /** Flushes, then stops the SDK: hooks detach (wrappers pass through), the core is released. */
 export const close = (ms = 2000) => {
   const h = c;
-  const p = after(h, (cl) => cl.close(ms));
+  const p = after(h, (cl) => cl.close(ms), ms + 50);
   if (h) p.then(() => { h.off = 1; for (const u of h.undo) try { u(); } catch {} });
   return p;
 };
@@ -323,5 +424,5 @@ export const getStats = () => (c ? (c.cl ? c.cl.stats() : { ...c.n, core: c.mode
 /** Resolves with the core in use ('wasm', 'js-fallback', 'failed', 'loading', 'disabled'). */
 export const ready = (ms = 10000) => {
   const h = c;
-  return Promise.race([h && h.ready, new Promise((r) => setTimeout(r, ms))]).then(() => (h ? h.mode : 'disabled'));
+  return P.Pr.race([h && h.ready, new P.Pr((r) => later(r, ms))]).then(() => (h ? h.mode : 'disabled'));
 };

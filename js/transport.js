@@ -54,8 +54,13 @@ export function parseRateLimits(header, retryAfter, now) {
   return limits;
 }
 
+import { P } from './util.js';
+
+const G = typeof window !== 'undefined' ? window : globalThis;
+const later = G.setTimeout, unlater = G.clearTimeout;
 export function createTransport(o) {
   const fetchImpl = o.fetchImpl || (typeof fetch === 'function' ? fetch.bind(globalThis) : null);
+  const timeoutMs = o.requestTimeoutMs || 30000;  // a request that has not answered by then is retried
   const url = o.url;
   const maxAttempts = o.maxAttempts || 5;
   const baseDelay = o.baseDelayMs || 1000;
@@ -67,6 +72,8 @@ export function createTransport(o) {
   let limits = Object.create(null);
   let inflight = new Set();
   let pending = []; // envelopes waiting for a retry timer
+  let parked = [];
+  let keepaliveBytes = 0; // bodies of keepalive requests not answered yet (browsers cap them at 64 KiB) // envelopes that could not leave as the page was hidden (the SDK stashes them)
   let dbPromise = null;
 
   const limited = (cat, now = Date.now()) => (limits.all || 0) > now || (limits[cat] || 0) > now;
@@ -187,7 +194,13 @@ export function createTransport(o) {
         }
       }
       stats.bytes += typeof payload === 'string' ? payload.length : payload.byteLength;
-      const res = await fetchImpl(url, { method: 'POST', body: payload, headers, keepalive: !!keepalive, credentials: 'omit', __faultline: true });
+      // A request that never settles (a dead connection, a stuck proxy) is aborted and retried.
+      const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+      let timer;
+      const res = await Promise.race([
+        fetchImpl(url, { method: 'POST', body: payload, headers, keepalive: !!keepalive, credentials: 'omit', signal: ctl ? ctl.signal : undefined }),
+        new Promise((resolve, reject) => { timer = later.call(G, () => { try { ctl && ctl.abort(); } catch {} reject(Error('request timed out')); }, timeoutMs); }),
+      ]).finally(() => unlater.call(G, timer));
       const rl = res.headers && res.headers.get ? res.headers.get('X-Sentry-Rate-Limits') : null;
       if (res.status === 429 || rl) {
         const ra = res.headers && res.headers.get ? res.headers.get('Retry-After') : null;
@@ -244,7 +257,7 @@ export function createTransport(o) {
     stats.retried += 1;
     const delay = Math.random() * baseDelay * 2 ** env.attempts; // full jitter
     await new Promise((resolve) => {
-      const timer = setTimeout(resolve, delay);
+      const timer = later.call(G, resolve, delay);
       pending.push({ env, timer, resolve });
     }).then(() => {
       pending = pending.filter((p) => p.env !== env);
@@ -276,15 +289,17 @@ export function createTransport(o) {
     else saveOffline(env).catch(() => onDrop('internal_sdk_error', env.occurrences));
   }
 
-  // Page is going away: no time for retries. keepalive fetch within its budget, then sendBeacon,
-  // then the offline queue (IndexedDB writes may or may not finish; a later visit replays them).
+  // Page is going away: no time for retries. keepalive fetch within its budget, then sendBeacon;
+  // what neither takes (over the browser's 64 KiB in-flight budget, or offline) is parked: the SDK
+  // writes it synchronously to storage for the next page (IndexedDB writes started now are not
+  // reliably committed before the page goes), or sends it normally if the page comes back.
   function sendOnHide(envelopes) {
-    let budget = KEEPALIVE_BUDGET;
-    for (const p of pending) clearTimeout(p.timer);
+    let budget = KEEPALIVE_BUDGET - keepaliveBytes;  // shared by every keepalive still in flight
+    for (const p of pending) unlater.call(G, p.timer);
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
     for (const env of live) {
       env.handed = true;
-      if (!(offline && env.saving)) envelopes.push(env);  // offline, its own save is the best chance
+      envelopes.push(env);  // offline, also when its IndexedDB save started: that may not finish
     }
     live.clear();
     for (const p of pending) p.resolve();
@@ -295,22 +310,28 @@ export function createTransport(o) {
         continue;
       }
       const size = env.body.length;
+      if (offline) {
+        parked.push(env);
+        continue;
+      }
       if (size <= budget && fetchImpl) {
         budget -= size;
         stats.requests += 1;
         stats.bytes += size;
         try {
-          fetchImpl(url, { method: 'POST', body: env.body, keepalive: true, headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, credentials: 'omit', __faultline: true })
-            .then((r) => hideAnswered(env, r), () => hideAnswered(env, null));
+          const done = () => { keepaliveBytes -= size; };
+          const req = fetchImpl(url, { method: 'POST', body: env.body, keepalive: true, headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, credentials: 'omit' });
+          keepaliveBytes += size;
+          req.then((r) => { done(); hideAnswered(env, r); }, () => { done(); hideAnswered(env, null); });
           stats.sent += 1;
           continue;
         } catch {
           /* fall through */
         }
       }
-      if (typeof navigator !== 'undefined' && navigator.sendBeacon && size <= 65000) {
+      if (typeof navigator !== 'undefined' && P.beacon && size <= 65000) {
         try {
-          if (navigator.sendBeacon(url, env.body)) {
+          if (P.beacon.call(navigator, url, env.body)) {
             stats.sent += 1;
             continue;
           }
@@ -318,14 +339,21 @@ export function createTransport(o) {
           /* fall through */
         }
       }
-      saveOffline(env);
+      parked.push(env);
     }
+  }
+
+  // The SDK stashes what is parked; if the page comes back, it leaves the normal way.
+  function unpark() {
+    const l = parked;
+    parked = [];
+    send(l);
   }
 
   async function flush(timeoutMs = 2000) {
     const all = Promise.all([...inflight]).then(() => true);
-    const timeout = new Promise((r) => setTimeout(() => r(false), timeoutMs));
-    return Promise.race([all, timeout]);
+    const timeout = new Promise((r) => later.call(G, () => r(false), timeoutMs));
+    return Promise.race([all, timeout]).then((ok) => ok && !parked.length);
   }
 
   if (typeof addEventListener === 'function') {
@@ -335,6 +363,8 @@ export function createTransport(o) {
   return {
     send,
     sendOnHide,
+    parked: () => parked.map((e) => ({ body: e.body, occurrences: e.occurrences || 0, category: e.category || 'error' })),
+    unpark,
     flush,
     replayOffline: () => replayOffline().catch(() => {}),
     isRateLimited: (cat) => limited(cat || 'error'),

@@ -10,8 +10,40 @@ export function log(on, ...a) {
   if (on && warn) try { warn.call(C, '[faultline]', ...a); } catch {}
 }
 
+// The platform functions the SDK relies on, as they were when it loaded, before page code can
+// replace or wrap them: a later fetch wrapper (adding the app's Authorization header, or never
+// resolving), a throwing JSON.stringify or addEventListener, a broken getRandomValues does not see
+// or break the SDK's own work. (The transport also avoids a fetch that was wrapped before load.)
+const pick = (o, k) => { try { return o && o[k]; } catch {} };
+const ET = pick(G.EventTarget, 'prototype');
+export const P = {
+  fetch: pick(G, 'fetch'), stringify: JSON.stringify, parse: JSON.parse, setTimeout: G.setTimeout, clearTimeout: G.clearTimeout,
+  crypto: pick(G, 'crypto'), grv: pick(pick(G, 'crypto'), 'getRandomValues'), on: pick(ET, 'addEventListener'), off: pick(ET, 'removeEventListener'),
+  beacon: pick(G.navigator, 'sendBeacon'), keys: Object.keys, Pr: Promise, pthen: Promise.prototype.then,
+};
+export const J = (v) => P.stringify.call(JSON, v);
+export const unJ = (s) => P.parse.call(JSON, s);
+export const later = (f, ms) => P.setTimeout.call(G, f, ms);
+export const cancel = (t) => P.clearTimeout.call(G, t);
+/** addEventListener as it was at load (a throwing or replaced one in the page does not matter). */
+export function listen(t, type, h, capture, remove) {
+  try { (remove ? P.off : P.on).call(t, type, h, capture); return 1; } catch {}
+  try { t[remove ? 'removeEventListener' : 'addEventListener'](type, h, capture); return 1; } catch {}
+}
+
+export const STASH = 'faultline:stash:';  // localStorage records of what a page could not send before it went
+// Storage that survives the page: localStorage, because an unloading page can still write it
+// synchronously (IndexedDB writes started in pagehide are not reliably committed). Undefined where
+// it is unavailable (opaque origins, disabled storage).
+export function store() {
+  try { const s = G.localStorage; s.length; return s; } catch {}
+}
+
 // Random bytes come from a pool refilled 256 at a time: getRandomValues costs microseconds per call.
-let pool, at = 256;
+// When getRandomValues throws, or returns zeros or the same bytes again (a broken or stubbed
+// crypto), the pool comes from a generator of our own (xorshift, seeded from the clocks and
+// Math.random) so that event ids stay distinct: a backend drops events with a repeated id.
+let pool, at = 256, prev = '', x32 = (Date.now() ^ (Math.random() * 4294967296)) | 1;
 
 /** n random bytes as 2n lowercase hex characters. */
 export function hex(n) {
@@ -20,7 +52,20 @@ export function hex(n) {
     if (at > 255) {
       pool = new Uint8Array(256);
       at = 0;
-      try { G.crypto.getRandomValues(pool); } catch { for (let i = 0; i < 256; i++) pool[i] = Math.random() * 256; }
+      let ok;
+      try {
+        P.grv.call(P.crypto, pool);
+        const head = pool.slice(0, 32).join();
+        ok = head != prev && pool.some((b) => b);
+        prev = head;
+      } catch {}
+      if (!ok) {
+        x32 = (x32 ^ (typeof performance == 'object' ? performance.now() * 1000 : 0) ^ Date.now()) || 1;
+        for (let i = 0; i < 256; i++) {
+          x32 ^= x32 << 13; x32 ^= x32 >>> 17; x32 ^= x32 << 5;
+          pool[i] = (x32 ^ (Math.random() * 256)) & 255;
+        }
+      }
     }
     const x = pool[at++];
     s += (x < 16 ? '0' : '') + x.toString(16);
@@ -46,7 +91,7 @@ export const cut = (s, n) => (s.length > n ? s.slice(0, n) + '\u2026' : s);
  * A JSON-safe copy of any value: cycles become "[Circular]", depth and width are bounded, throwing
  * getters and Proxies degrade to markers, BigInt/Symbol/functions become strings.
  */
-export function norm(v, d = 3, seen = []) {
+export function norm(v, d = 3, seen = [], peek) {
   try {
     switch (typeof v) {
       case 'string': return cut(v, 2000);
@@ -61,7 +106,8 @@ export function norm(v, d = 3, seen = []) {
     // A budget over the whole value: wide and deep objects cost at most ~500 visited values.
     if ((seen.n = (seen.n || 0) + 1) > 500) return '[\u2026]';
     if (isErr(v)) return `${str(get(v, 'name'))}: ${str(get(v, 'message'))}`;
-    if (typeof get(v, 'nodeType') == 'number') return `[${get(v, 'nodeName')}]`;
+    if (peek && typeof Node == 'function' && v instanceof Node) return `[${v.nodeName}]`;
+    if (!peek && typeof get(v, 'nodeType') == 'number') return `[${get(v, 'nodeName')}]`;
     const arr = Array.isArray(v);
     const t = tagOf(v);
     if (!arr && t != '[object Object]') return t == '[object Date]' ? v.toISOString() : t;
@@ -71,8 +117,12 @@ export function norm(v, d = 3, seen = []) {
     const keys = Object.keys(v);
     for (let i = 0; i < keys.length && i < 100; i++) {
       let x;
-      try { x = v[keys[i]]; } catch { x = '[Throws]'; }
-      out[arr ? i : keys[i]] = norm(x, d - 1, seen);
+      try {
+        // peek: what is there without running the page's code (a getter is named, not called).
+        const p = peek && Object.getOwnPropertyDescriptor(v, keys[i]);
+        x = !peek ? v[keys[i]] : !p ? undefined : 'value' in p ? p.value : '[Getter]';
+      } catch { x = '[Throws]'; }
+      out[arr ? i : keys[i]] = norm(x, d - 1, seen, peek);
     }
     seen.pop();
     return out;
@@ -81,13 +131,13 @@ export function norm(v, d = 3, seen = []) {
   }
 }
 
-/** A readable string for any value; never throws. */
-export function str(v) {
+/** A readable string for any value; never throws. peek: without calling the value's getters. */
+export function str(v, peek) {
   if (typeof v == 'string') return v;
   if (v === undefined) return 'undefined';
   try {
-    const n = norm(v, 2);
-    return typeof n == 'string' ? n : JSON.stringify(n);
+    const n = norm(v, 2, [], peek);
+    return typeof n == 'string' ? n : J(n);
   } catch {
     return '[Unserializable]';
   }

@@ -158,9 +158,13 @@ std::string Client::configure(std::string_view options_json) {
 }
 
 std::string Client::set_scope(std::string_view patch_json) {
+  if (!fits_in_heap_(patch_json.size())) {
+    ++scope_cut_;
+    return dump_json(error_result("out of memory: scope patch refused"));
+  }
   json p = parse_json(patch_json);
   if (p.is_discarded()) return dump_json(error_result("scope patch is not valid JSON"));
-  std::string problems = scopes_.current().apply_patch(p);
+  std::string problems = scopes_.current().apply_patch(p, &scope_cut_);
   return dump_json(problems.empty() ? ok_result() : error_result(problems));
 }
 
@@ -171,7 +175,7 @@ void Client::push_scope() {
 void Client::pop_scope() { scopes_.pop(); }
 
 std::string Client::add_breadcrumb(std::string_view crumb_json) {
-  if (crumb_json.size() > opts_.max_input_bytes) {
+  if (crumb_json.size() > opts_.max_input_bytes || !fits_in_heap_(crumb_json.size())) {
     count_drop("oversized_breadcrumb");
     return dump_json(error_result("breadcrumb larger than " + std::to_string(opts_.max_input_bytes) + " bytes"));
   }
@@ -194,7 +198,17 @@ std::string Client::add_breadcrumb(std::string_view crumb_json) {
     normalize_json(data, lim, 0);
     crumb["data"] = std::move(data);
   }
-  crumbs_.push(std::move(crumb));
+  // One crumb is at most kMaxCrumbBytes: its data goes first, then its message is shortened.
+  size_t bytes = dump_json(crumb).size();
+  if (bytes > kMaxCrumbBytes && crumb.contains("data")) {
+    crumb.erase("data");
+    bytes = dump_json(crumb).size();
+  }
+  if (bytes > kMaxCrumbBytes && crumb.contains("message")) {
+    crumb["message"] = truncate_utf8(crumb["message"].get_ref<const std::string&>(), kMaxCrumbBytes / 2);
+    bytes = dump_json(crumb).size();
+  }
+  crumbs_.push(std::move(crumb), bytes);
   return dump_json(ok_result());
 }
 
@@ -215,6 +229,10 @@ std::string Client::capture(std::string_view input_json, std::string_view oob_st
     count_drop("oversized_input");
     return dump_json(json{{"status", "dropped"}, {"reason", "oversized_input"},
                           {"error", "capture input larger than " + std::to_string(opts_.max_input_bytes) + " bytes"}});
+  }
+  if (!fits_in_heap_(input_json.size() + oob_stacks.size())) {
+    count_drop("out_of_memory");
+    return dump_json(json{{"status", "dropped"}, {"reason", "out_of_memory"}, {"error", "not enough heap left for this capture"}});
   }
   json in = parse_json(input_json);
   if (in.is_discarded() || !in.is_object()) {
@@ -423,7 +441,22 @@ std::string Client::capture(std::string_view input_json, std::string_view oob_st
   for (const char* bag : {"extra", "contexts", "user", "request"})
     if (ev.contains(bag)) normalize_json(ev[bag], opts_.limits, 0);
   scrubber_.scrub_event(ev);
-  enqueue(event_id, dump_json(ev), 1);
+  std::string payload = dump_json(ev);
+  // Per-event byte budget: breadcrumbs go first, then extra, then contexts other than ours.
+  if (payload.size() > opts_.max_event_bytes) ++trimmed_events_;
+  for (const char* shed : {"breadcrumbs", "extra", "contexts"}) {
+    if (payload.size() <= opts_.max_event_bytes) break;
+    if (!ev.contains(shed)) continue;
+    if (shed[0] == 'c') ev[shed] = json{{"faultline", ev[shed]["faultline"]}};
+    else ev.erase(shed);
+    payload = dump_json(ev);
+  }
+  if (payload.size() > opts_.max_event_bytes) {
+    count_drop("oversized_input");
+    return dump_json(json{{"status", "dropped"}, {"reason", "oversized_input"}, {"error", "event larger than the per-event limit"}});
+  }
+  if (!enqueue(event_id, std::move(payload), 1))
+    return dump_json(json{{"status", "dropped"}, {"reason", "queue_overflow"}, {"error", "the queue is full"}});
   return dump_json(json{{"status", "queued"}, {"event_id", event_id}, {"fingerprint", fingerprint}});
 }
 
@@ -454,15 +487,17 @@ json Client::build_summary_event(const GroupReport& r) {
   return ev;
 }
 
-void Client::enqueue(std::string event_id, std::string payload, uint64_t occurrences) {
+bool Client::enqueue(std::string event_id, std::string payload, uint64_t occurrences) {
   // Summaries (occurrences > 1 or evictions) may use a second cap's worth of room: they carry counts.
   size_t cap = occurrences > 1 ? opts_.max_queue * 2 : opts_.max_queue;
-  if (queue_.size() >= cap) {
+  if (queue_.size() >= cap || queue_bytes_ + payload.size() > opts_.max_queue_bytes) {
     count_drop("queue_overflow", occurrences);
-    return;
+    return false;
   }
   ++queued_;
+  queue_bytes_ += payload.size();
   queue_.push_back(Pending{std::move(event_id), std::move(payload), occurrences});
+  return true;
 }
 
 json Client::envelope_header(const std::string& event_id, double now_ms) const {
@@ -493,6 +528,7 @@ std::string Client::drain(double now_ms, bool force, int max_events_per_envelope
       Pending p = std::move(queue_.front());
       queue_.pop_front();
       bytes += p.payload.size();
+      queue_bytes_ -= p.payload.size() < queue_bytes_ ? p.payload.size() : queue_bytes_;
       ids.push_back(p.event_id);
       occurrences += p.occurrences;
       items.push_back(EnvelopeItem{"event", std::move(p.payload)});
@@ -545,6 +581,10 @@ std::string Client::stats(size_t heap_bytes) const {
   s["groups"] = aggregator_.tracked_groups();
   s["aggregator_bytes"] = aggregator_.approx_memory_bytes();
   s["breadcrumbs"] = crumbs_.size();
+  s["breadcrumb_bytes"] = crumbs_.bytes();
+  s["queue_bytes"] = queue_bytes_;
+  s["scope_values_cut"] = scope_cut_;
+  s["events_trimmed"] = trimmed_events_;
   s["scope_depth"] = scopes_.depth();
   s["dsn"] = opts_.has_dsn ? json(opts_.dsn.to_string()) : json();
   s["envelope_url"] = opts_.has_dsn ? json(opts_.dsn.envelope_url()) : json();

@@ -33,6 +33,8 @@ struct ClientOptions {
   NormalizeLimits limits;
   size_t max_queue = 100;               // serialized events waiting for drain()
   size_t max_envelope_bytes = 900 * 1024;
+  size_t max_event_bytes = 256 * 1024;       // one serialized event (breadcrumbs, extra shed first)
+  size_t max_queue_bytes = 8 * 1024 * 1024;  // all events waiting for drain()
   size_t max_chain = 8;                 // exceptions per event (cause chain / AggregateError)
   size_t max_stack_bytes = 512 * 1024;  // of one stack text handed to the parser
   size_t max_input_bytes = 4 * 1024 * 1024;  // of one JSON text crossing the boundary (the SDK truncates first)
@@ -65,6 +67,12 @@ class Client {
   // `heap_bytes`: the module's memory size, which only the platform layer knows (0 natively).
   std::string stats(size_t heap_bytes = 0) const;
 
+  // The platform layer (bindings/ in WASM) tells how many bytes the heap can still give before it
+  // reaches its maximum: past it, memory growth fails, which with -fno-exceptions aborts the whole
+  // module. Inputs that would not fit are refused and counted (out_of_memory). Unset: no check.
+  using HeadroomFn = size_t (*)();
+  void set_heap_headroom(HeadroomFn f) { headroom_ = f; }
+
   // Structured access for native callers/tests.
   const ClientOptions& options() const { return opts_; }
   void count_drop(const std::string& reason, uint64_t n = 1) { dropped_[reason] += n; unreported_[reason] += n; }
@@ -76,7 +84,7 @@ class Client {
     uint64_t occurrences = 1;
   };
   json build_summary_event(const GroupReport& r);
-  void enqueue(std::string event_id, std::string payload, uint64_t occurrences);
+  bool enqueue(std::string event_id, std::string payload, uint64_t occurrences);  // false: counted queue_overflow
   json envelope_header(const std::string& event_id, double now_ms) const;
 
   ClientOptions opts_;
@@ -89,6 +97,12 @@ class Client {
   std::deque<Pending> queue_;
   std::map<std::string, uint64_t> dropped_;     // all drops by reason (stats)
   std::map<std::string, uint64_t> unreported_;  // drops not yet sent in a client report
+  static constexpr size_t kMaxCrumbBytes = 16 * 1024;
+  HeadroomFn headroom_ = nullptr;
+  // Would handling `input_bytes` of JSON (parsed, copied into an event, serialized) fit in the heap?
+  bool fits_in_heap_(size_t input_bytes) const { return !headroom_ || headroom_() / 8 > input_bytes + (512 << 10); }
+  size_t queue_bytes_ = 0;
+  uint64_t scope_cut_ = 0, trimmed_events_ = 0;
   uint64_t captured_ = 0, queued_ = 0, aggregated_ = 0, sent_events_ = 0, summaries_ = 0;
   double last_timestamp_ = 0;
   // Signature of a capture's raw texts -> (fingerprint, title): repeats skip parsing and grouping.

@@ -19,7 +19,24 @@ bool tag_value(const json& v, std::string& out) {
   return true;
 }
 
-void merge_object(json& target, const json& patch, bool tags) {
+std::string over_budget(size_t bytes) {
+  return "[Filtered: " + std::to_string(bytes) + " bytes, over the " + std::to_string(ScopeLimits::kMaxValueBytes) + "-byte limit]";
+}
+
+// A value within the per-value budget (its serialized size in *bytes), or the note that replaces it.
+json bounded(const json& v, std::string& problems, uint64_t& cut, size_t* bytes = nullptr) {
+  const size_t n = dump_json(v).size();
+  if (bytes) *bytes = n;
+  if (n <= ScopeLimits::kMaxValueBytes) return v;
+  ++cut;
+  problems += "a value of " + std::to_string(n) + " bytes was replaced by a note; ";
+  json note = over_budget(n);
+  if (bytes) *bytes = dump_json(note).size();
+  return note;
+}
+
+void merge_object(json& target, const json& patch, bool tags, std::string& problems, uint64_t& cut) {
+  size_t bag = tags ? 0 : dump_json(target).size();  // kept up to date key by key (approximately)
   for (auto it = patch.begin(); it != patch.end(); ++it) {
     const std::string& key = it.key();
     if (it->is_null()) {
@@ -29,29 +46,48 @@ void merge_object(json& target, const json& patch, bool tags) {
     if (tags) {
       std::string v;
       if (key.empty() || key.size() > 200 || !tag_value(*it, v)) continue;
+      if (!target.contains(key) && target.size() >= ScopeLimits::kMaxTags) {
+        ++cut;
+        problems += "more than " + std::to_string(ScopeLimits::kMaxTags) + " tags; ";
+        continue;
+      }
       target[key] = v;
     } else {
-      target[key] = *it;
+      size_t n = 0;
+      json v = bounded(*it, problems, cut, &n);
+      const size_t old = target.contains(key) ? dump_json(target[key]).size() + key.size() + 4 : 0;
+      const size_t next = bag - (old < bag ? old : bag) + n + key.size() + 4;
+      if (next > ScopeLimits::kMaxBagBytes) {  // the bag would be too big: refused, the old value stays
+        ++cut;
+        problems += "\"" + key + "\" refused: over the " + std::to_string(ScopeLimits::kMaxBagBytes) + "-byte budget; ";
+        continue;
+      }
+      bag = next;
+      target[key] = std::move(v);
     }
   }
 }
 
 }  // namespace
 
-std::string Scope::apply_patch(const json& patch) {
+std::string Scope::apply_patch(const json& patch, uint64_t* cut_count) {
   if (!patch.is_object()) return "scope patch must be an object";
   std::string problems;
+  uint64_t cut = 0;
   for (auto it = patch.begin(); it != patch.end(); ++it) {
     const std::string& key = it.key();
     const json& v = *it;
     if (key == "user") {
       if (v.is_null()) user = json::object();
-      else if (v.is_object()) user = v;
+      else if (v.is_object()) {
+        user = bounded(v, problems, cut);
+        if (!user.is_object()) user = json::object();
+      }
       else problems += "user must be an object; ";
     } else if (key == "tags" || key == "extra" || key == "contexts") {
       json& target = key == "tags" ? tags : key == "extra" ? extra : contexts;
       if (v.is_null()) target = json::object();
-      else if (v.is_object()) merge_object(target, v, key == "tags");
+      else if (v.is_object()) merge_object(target, v, key == "tags", problems, cut);
       else problems += key + " must be an object; ";
     } else if (key == "level") {
       if (v.is_null()) level.clear();
@@ -70,6 +106,7 @@ std::string Scope::apply_patch(const json& patch) {
       else transaction.clear();
     }
   }
+  if (cut_count) *cut_count += cut;
   return problems;
 }
 

@@ -1,11 +1,21 @@
 // Scope: the data attached to every event captured while it is active (user, tags, contexts,
 // extra, level, fingerprint, transaction). withScope() pushes a copy and pops it afterwards.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 #include "json.h"
 
 namespace faultline {
+
+// Byte budgets (serialized JSON) that keep every event, and the core's heap, bounded whatever the
+// page puts in its scope: one value of extra/contexts/user over kMaxValueBytes is replaced by a
+// note saying so; a key that would take a bag over kMaxBagBytes is refused; at most kMaxTags tags.
+struct ScopeLimits {
+  static constexpr size_t kMaxValueBytes = 16 * 1024;
+  static constexpr size_t kMaxBagBytes = 64 * 1024;
+  static constexpr size_t kMaxTags = 200;
+};
 
 struct Scope {
   json user = json::object();
@@ -17,8 +27,9 @@ struct Scope {
   std::string transaction;
 
   // Merge a patch: {user, tags, extra, contexts, level, fingerprint, transaction}. A null value
-  // removes a field (or a key inside tags/extra/contexts). Returns an error text or "".
-  std::string apply_patch(const json& patch);
+  // removes a field (or a key inside tags/extra/contexts). Returns an error text or "". Values cut
+  // or refused by the byte budgets (ScopeLimits) are counted in *cut when given.
+  std::string apply_patch(const json& patch, uint64_t* cut = nullptr);
 };
 
 class ScopeStack {

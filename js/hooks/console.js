@@ -1,4 +1,5 @@
-// console.* calls become `console` breadcrumbs; the original method is then called with the same
+// console.* calls become `console` breadcrumbs (logged objects are described from their own data
+// properties: the page's getters are named, never called); the original method is then called with the same
 // `this` and arguments and its result returned, so the console behaves exactly as before.
 import { G, str, cut } from '../util.js';
 
@@ -13,7 +14,7 @@ export function install(c, on) {
         let a = [...arguments];
         if (m != 'assert' || !a[0]) {
           if (m == 'assert') a = ['Assertion failed:', ...a.slice(1)];
-          c.crumb({ category: 'console', level: LEVEL[m], message: cut(a.map(str).join(' '), 2000), data: { logger: 'console' } },
+          c.crumb({ category: 'console', level: LEVEL[m], message: cut(a.map((x) => str(x, 1)).join(' '), 2000), data: { logger: 'console' } },
             { input: arguments, level: m });
         }
       } catch (e) {

@@ -33,13 +33,15 @@ export function install(c, on) {
       try {
         const req = typeof Request == 'function' && input instanceof Request;
         url = req ? input.url : String(input);  // what fetch itself does with a non-Request
+        // ...once: fetch gets the string, so a stateful toString is not run a second time.
+        if (!req && typeof input != 'string') args = [url, ...[].slice.call(arguments, 1)];
         method = String((init && get(init, 'method')) || (req ? input.method : 'GET')).toUpperCase();
         if (c.off || c.ours(url)) url = 0;
         const h = url && c.traceHeaders(url);
         const plain = !init || Object.getPrototypeOf(init) == Object.prototype;
         if (h && plain) {
           const headers = new Headers((init && init.headers) || (req ? input.headers : undefined));
-          if (c.addHeaders(h, (k) => headers.get(k), (k, v) => headers.append(k, v))) args = [input, { ...init, headers }];
+          if (c.addHeaders(h, (k) => headers.get(k), (k, v) => headers.append(k, v))) args = [args[0], { ...init, headers }];
         }
         t0 = performance.now();
       } catch (e) {

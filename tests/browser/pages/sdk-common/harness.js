@@ -39,7 +39,7 @@ export function parseEnvelope(buf) {
  * Starts a server on 127.0.0.1 (port 0). Options:
  *   csp: Content-Security-Policy for HTML pages; blockWasm: .wasm requests get 404;
  *   delayWasmMs: .wasm responses are held back this long (keeps the core "not ready");
- *   cors: answer CORS (for a "third party" origin).
+ *   cors: answer CORS (for a "third party" origin); block: a RegExp of paths that get 404.
  * Routes: /js/*, /dist/*, /pages/* (static); POST /api/<project>/envelope/ (recorded);
  *   /echo (200, JSON of the request headers); /status/<code>; /slow/<ms>.
  */
@@ -83,7 +83,8 @@ export async function startServer(opts = {}) {
       if (url.pathname.startsWith('/js/') || url.pathname.startsWith('/dist/')) file = path.join(ROOT, url.pathname);
       else if (url.pathname.startsWith('/pages/')) file = path.join(PAGES, url.pathname.slice(7));
       if (file && file.endsWith('/')) file += 'index.html';
-      if (!file || !file.startsWith(ROOT) || !fs.existsSync(file) || fs.statSync(file).isDirectory() || (opts.blockWasm && file.endsWith('.wasm'))) {
+      if (!file || !file.startsWith(ROOT) || !fs.existsSync(file) || fs.statSync(file).isDirectory() || (opts.blockWasm && file.endsWith('.wasm')) ||
+          (opts.block && opts.block.test(url.pathname))) {
         res.writeHead(404, cors);
         return res.end('not found');
       }

@@ -1,0 +1,152 @@
+// Occurrences at navigation, in Chromium and Firefox ESR (what an unloading page can still do is
+// engine-specific): errors captured just before the page goes — more than the keepalive budget
+// carries, before the core is ready ("error, then redirect to login"), in the middle of a storm,
+// offline — are each delivered (by this page, or by the next page of the origin from the SDK's
+// stash) or counted as dropped with a reason in a client report. Never lost uncounted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, wasmBuilt } from './pages/sdk-common/harness.js';
+import { launchChromium, launchFirefox } from './lib/browsers.js';
+
+const word = (i) => String.fromCharCode(65 + (i % 26)) + String.fromCharCode(65 + Math.floor(i / 26) % 26) + String.fromCharCode(97 + Math.floor(i / 676));
+
+/** Occurrences the collector saw: events (deduplicated by event_id, a summary counts its repeats) and drops. */
+function account(server) {
+  const seen = new Set();
+  let delivered = 0;
+  for (const e of server.events()) {
+    if (seen.has(e.event_id)) continue;
+    seen.add(e.event_id);
+    delivered += (e.contexts && e.contexts.faultline && e.contexts.faultline.count) || 1;
+  }
+  const dropped = {};
+  for (const r of server.reports()) for (const d of r.discarded_events || []) dropped[d.reason] = (dropped[d.reason] || 0) + d.quantity;
+  const nDropped = Object.values(dropped).reduce((a, b) => a + b, 0);
+  return { delivered, dropped, total: delivered + nDropped, events: seen.size };
+}
+
+async function settle(server, expected, ms = 15000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end && account(server).total < expected) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 500));  // anything extra (a copy counted twice) shows now
+  return account(server);
+}
+
+const initSrc = (dsn, opts = '{}') => `(async () => { const F = await import('/js/index.js'); window.F = F; F.init({ dsn: ${JSON.stringify(dsn)}, ...${opts} }); })()`;
+
+/** Runs `body` in the page, then leaves it for `next` at once (in the same task). */
+async function leave(page, body, next) {
+  await page.evaluate(`(() => { ${body}; setTimeout(() => { location.href = ${JSON.stringify(next)}; }, 0); return 1; })()`);
+  const end = Date.now() + 15000;
+  for (;;) {
+    try {
+      if (page.raw.url().includes(next) && (await page.evaluate('document.readyState')) === 'complete') return;
+    } catch { /* navigating */ }
+    if (Date.now() > end) throw new Error('the page did not navigate');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFirefox]]) {
+  let browser;
+  before(async () => {
+    if (!wasmBuilt()) throw new Error('dist/faultline.wasm is missing: run `bash scripts/build.sh wasm`');
+    browser = await launch();
+  });
+  after(async () => { await browser?.close(); });
+
+  async function scenario(serverOpts, fn) {
+    const server = await startServer(serverOpts);
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.origin + '/pages/sdk-basic/');
+      return await fn(page, server);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  }
+
+  for (const n of [20, 95]) {
+    test(`${name}: ${n} distinct errors, then the page unloads at once: every one delivered or counted`, async () => {
+      await scenario({}, async (page, server) => {
+        await page.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
+        assert.equal(await page.evaluate('F.ready(15000)'), 'wasm');
+        await leave(page, `for (let i = 0; i < ${n}; i++) F.captureException(new Error('unload failure ' + (${word})(i)))`, '/pages/sdk-basic/?next');
+        await page.evaluate(initSrc(server.dsn));  // the next page of the origin sends what was stashed
+        const a = await settle(server, n);
+        assert.equal(a.total, n, `delivered ${a.delivered} + dropped ${JSON.stringify(a.dropped)} must be exactly ${n}`);
+        assert.ok(a.delivered >= n * 0.9, `most are delivered, not dropped: ${JSON.stringify(a)}`);
+      });
+    });
+  }
+
+  test(`${name}: errors before the core is ready, then a redirect ("error, then redirect to login"): delivered by the next page`, async () => {
+    await scenario({ delayWasmMs: 1500 }, async (page, server) => {
+      await page.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
+      await leave(page, `console.log('before the redirect'); F.setTag('phase', 'login');
+        for (let i = 0; i < 5; i++) F.captureException(new TypeError('session expired ' + (${word})(i)))`, '/pages/sdk-basic/?login');
+      await page.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
+      const a = await settle(server, 5);
+      assert.equal(a.total, 5, JSON.stringify(a));
+      assert.equal(a.delivered, 5);
+      const evs = server.events();
+      for (const ev of evs) {
+        assert.equal(ev.exception.values.at(-1).type, 'TypeError');
+        assert.equal(ev.tags.phase, 'login', 'the scope of the page it happened in');
+        assert.equal(ev.request.url, server.origin + '/pages/sdk-basic/', 'the URL of the page it happened in');
+        assert.deepEqual((ev.breadcrumbs?.values || []).map((b) => b.message), ['before the redirect']);
+      }
+      // The next page's own events do not carry the old page's breadcrumbs or scope.
+      await page.evaluate(`F.captureMessage('on the login page'); F.flush(5000)`);
+      await server.waitFor(() => server.events().some((e) => e.logentry && e.logentry.formatted === 'on the login page'));
+      const own = server.events().find((e) => e.logentry && e.logentry.formatted === 'on the login page');
+      assert.equal(own.tags, undefined);
+      assert.equal(own.breadcrumbs, undefined);
+    });
+  });
+
+  test(`${name}: unload in the middle of a storm: the storm's occurrences and the distinct errors all accounted for`, async () => {
+    await scenario({}, async (page, server) => {
+      await page.evaluate(initSrc(server.dsn));
+      assert.equal(await page.evaluate('F.ready(15000)'), 'wasm');
+      await page.evaluate(`(() => { window.stormed = 0; const bugs = [() => null.x, () => undefined.y(), () => JSON.parse('{')];
+        window.storm = setInterval(() => { for (let i = 0; i < 50; i++) { try { bugs[i % 3](); } catch (e) { F.captureException(e); window.stormed++; } } }, 5); })()`);
+      await new Promise((r) => setTimeout(r, 300));
+      const before = await page.evaluate('window.stormed');
+      assert.ok(before > 100);
+      await leave(page, `clearInterval(window.storm); for (let i = 0; i < 40; i++) F.captureException(new Error('mid-storm ' + (${word})(i))); window.name = String(window.stormed + 40)`, '/pages/sdk-basic/?after');
+      const total = Number(await page.evaluate('window.name'));
+      assert.ok(total >= before + 40);
+      await page.evaluate(initSrc(server.dsn));
+      const a = await settle(server, total);
+      assert.equal(a.total, total, `storm of ${total}: ${JSON.stringify(a)}`);
+    });
+  });
+}
+
+test('chromium: offline, and the tab is closed at once: the next page of the origin delivers them', async () => {
+  const b = await launchChromium();
+  const server = await startServer();
+  try {
+    const ctx = await b.browser.newContext();
+    const p1 = await ctx.newPage();
+    await p1.goto(server.origin + '/pages/sdk-basic/');
+    await p1.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
+    assert.equal(await p1.evaluate('F.ready(15000)'), 'wasm');
+    await ctx.setOffline(true);
+    await p1.evaluate(`for (let i = 0; i < 30; i++) F.captureException(new Error('offline ' + (${word})(i)))`);
+    await p1.close({ runBeforeUnload: false });
+    await ctx.setOffline(false);
+    const p2 = await ctx.newPage();
+    await p2.goto(server.origin + '/pages/sdk-basic/');
+    await p2.evaluate(initSrc(server.dsn));
+    const a = await settle(server, 30);
+    assert.equal(a.total, 30, JSON.stringify(a));
+    assert.equal(a.delivered, 30);
+    await ctx.close();
+  } finally {
+    await server.close();
+    await b.close();
+  }
+});

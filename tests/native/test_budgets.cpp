@@ -1,0 +1,124 @@
+// Byte budgets: whatever the page logs or puts in its scope, every breadcrumb buffer, scope bag,
+// event and the queue stay within bytes (not only counts), so the core's heap cannot grow until
+// the WASM module aborts; what a budget cuts is either noted in the event or counted as a drop.
+#include <gtest/gtest.h>
+
+#include "breadcrumbs.h"
+#include "client.h"
+#include "scope.h"
+
+using namespace faultline;
+
+namespace {
+json stats(const Client& c) { return json::parse(c.stats()); }
+std::string big(size_t n, char ch = 'x') { return std::string(n, ch); }
+json capture_distinct(Client& c, int i) {
+  json in = {{"exceptions", json::array({json{{"type", "Error"}, {"value", "distinct failure kind " + std::string(1, char('a' + i % 26)) + big(i / 26 + 1, char('a' + i % 26))},
+                                              {"stack", "Error: x\n    at f" + std::to_string(i) + " (https://a.example/app.js:1:1)"}}})},
+             {"timestamp", 1.7e9}};
+  return json::parse(c.capture(in.dump()));
+}
+}  // namespace
+
+TEST(Budgets, BreadcrumbBufferEvictsOldestByBytesAsWellAsCount) {
+  BreadcrumbBuffer b(100, 10000);
+  for (int i = 0; i < 100; ++i) b.push(json{{"message", std::to_string(i)}}, 2000);
+  EXPECT_EQ(b.size(), 5u);
+  EXPECT_EQ(b.bytes(), 10000u);
+  EXPECT_EQ(b.to_json()[0]["message"], "95");
+  EXPECT_EQ(b.evicted(), 95u);
+  b.push(json{{"message", "huge"}}, 20000);  // larger than the whole budget: refused, nothing evicted
+  EXPECT_EQ(b.size(), 5u);
+  b.set_max_bytes(4000);
+  EXPECT_EQ(b.size(), 2u);
+  EXPECT_EQ(b.to_json()[1]["message"], "99");
+  b.clear();
+  EXPECT_EQ(b.bytes(), 0u);
+}
+
+TEST(Budgets, HundredsOfLargeConsoleCrumbsStayWithinTheBreadcrumbBudget) {
+  Client c(R"({"maxBreadcrumbs":100,"maxValueLength":1000000})");
+  for (int i = 0; i < 300; ++i)
+    c.add_breadcrumb(json{{"category", "console"}, {"message", big(40000)}, {"data", {{"blob", big(40000)}}}}.dump());
+  json s = stats(c);
+  EXPECT_LE(s["breadcrumb_bytes"].get<size_t>(), BreadcrumbBuffer::kDefaultMaxBytes);
+  EXPECT_GE(s["breadcrumbs"].get<size_t>(), 3u);  // each crumb cut to at most 16 KiB
+}
+
+TEST(Budgets, ScopeValuesAndBagsAreBoundedInBytesAndTheCutsAreCounted) {
+  Scope s;
+  uint64_t cut = 0;
+  std::string problems = s.apply_patch(json{{"extra", {{"huge", big(100000)}, {"small", "ok"}}}}, &cut);
+  EXPECT_EQ(s.extra["small"], "ok");
+  ASSERT_TRUE(s.extra["huge"].is_string());
+  EXPECT_NE(s.extra["huge"].get<std::string>().find("over the 16384-byte limit"), std::string::npos);
+  EXPECT_EQ(cut, 1u);
+  EXPECT_FALSE(problems.empty());
+  // Many values just under the per-value limit: the bag stops growing at its budget.
+  for (int i = 0; i < 20; ++i) s.apply_patch(json{{"contexts", {{"ctx" + std::to_string(i), {{"v", big(15000)}}}}}}, &cut);
+  EXPECT_LE(dump_json(s.contexts).size(), ScopeLimits::kMaxBagBytes);
+  EXPECT_GE(s.contexts.size(), 3u);
+  EXPECT_GE(cut, 10u);
+  // Replacing a key with a smaller value is still allowed when the bag is full.
+  s.apply_patch(json{{"contexts", {{"ctx0", {{"v", "small now"}}}}}}, &cut);
+  EXPECT_EQ(s.contexts["ctx0"]["v"], "small now");
+  for (int i = 0; i < 500; ++i) s.apply_patch(json{{"tags", {{"t" + std::to_string(i), "v"}}}}, &cut);
+  EXPECT_EQ(s.tags.size(), ScopeLimits::kMaxTags);
+  s.apply_patch(json{{"user", {{"id", "1"}, {"blob", big(50000)}}}}, &cut);
+  EXPECT_TRUE(s.user.is_object());
+  EXPECT_LE(dump_json(s.user).size(), ScopeLimits::kMaxValueBytes);
+}
+
+TEST(Budgets, AnOversizedEventShedsBreadcrumbsAndExtraBeforeItIsDropped) {
+  Client c(R"({"aggregation":{"windowMs":0},"maxValueLength":1000000})");
+  for (int i = 0; i < 100; ++i) c.add_breadcrumb(json{{"message", big(1500)}}.dump());
+  // Per-capture extra is not bounded by the scope budgets: 700 KB of it.
+  json in = {{"message", "with a huge extra"}, {"extra", {{"a", big(350000)}, {"b", big(350000)}}}, {"timestamp", 1.7e9}};
+  json r = json::parse(c.capture(in.dump()));
+  ASSERT_EQ(r["status"], "queued") << r.dump();
+  json envs = json::parse(c.drain(1.7e12, true, 1))["envelopes"];
+  ASSERT_EQ(envs.size(), 1u);
+  const std::string body = envs[0]["body"].get<std::string>();
+  EXPECT_LE(body.size(), c.options().max_event_bytes + 1024);
+  EXPECT_EQ(body.find("\"extra\""), std::string::npos);
+  EXPECT_NE(body.find("with a huge extra"), std::string::npos);
+  EXPECT_EQ(stats(c)["events_trimmed"], 1);
+}
+
+TEST(Budgets, TheQueueIsBoundedInBytesAndEveryEventItRefusesIsCounted) {
+  Client c(R"({"aggregation":{"windowMs":0},"maxQueue":1000,"maxValueLength":1000000})");
+  for (int i = 0; i < 100; ++i) c.add_breadcrumb(json{{"message", big(1200)}}.dump());
+  int queued = 0, dropped = 0;
+  for (int i = 0; i < 200; ++i) {
+    json r = capture_distinct(c, i);
+    if (r["status"] == "queued") ++queued;
+    else if (r["reason"] == "queue_overflow" || r["status"] == "dropped") ++dropped;
+  }
+  json s = stats(c);
+  EXPECT_LE(s["queue_bytes"].get<size_t>(), c.options().max_queue_bytes);
+  const uint64_t overflow = s["dropped"].value("queue_overflow", 0);
+  EXPECT_GT(overflow, 0u);
+  EXPECT_EQ(static_cast<uint64_t>(queued) + overflow, 200u) << s.dump();
+  json envs = json::parse(c.drain(1.7e12, true, 1))["envelopes"];
+  EXPECT_EQ(stats(c)["queue_bytes"], 0);
+  uint64_t occ = 0;
+  for (auto& e : envs) occ += e["occurrences"].get<uint64_t>();
+  EXPECT_EQ(occ + overflow, 200u);
+}
+
+TEST(Budgets, InputsThatWouldNotFitTheHeapAreRefusedAndCountedAsOutOfMemory) {
+  Client c(R"({"aggregation":{"windowMs":0}})");
+  static size_t headroom = 64u << 20;
+  c.set_heap_headroom([] { return headroom; });
+  EXPECT_EQ(capture_distinct(c, 1)["status"], "queued");
+  headroom = 4u << 20;  // 4 MB left: an input needs 8x its size plus 512 KiB
+  json r = capture_distinct(c, 2);
+  EXPECT_EQ(r["status"], "dropped");
+  EXPECT_EQ(r["reason"], "out_of_memory");
+  EXPECT_EQ(json::parse(c.set_scope(R"({"extra":{"a":1}})"))["ok"], false);
+  json s = stats(c);
+  EXPECT_EQ(s["dropped"]["out_of_memory"], 1);
+  EXPECT_EQ(s["captured"], 2);
+  headroom = 64u << 20;
+  EXPECT_EQ(capture_distinct(c, 3)["status"], "queued");
+}
