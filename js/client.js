@@ -317,12 +317,13 @@ export class Client {
       hub.rec.c = [];
       const nb = J({ maxBreadcrumbs: o.maxBreadcrumbs ?? 100 });
       for (const ops of rec) {
-        c.pushScope();
+        this.run('pushScope');
         for (const [m, a] of ops) this.run(m, m == 'capture' ? unraw(a) : a ?? undefined);
-        c.popScope();
+        this.run('popScope');
         c.configure('{"maxBreadcrumbs":0}');
         c.configure(nb);
         if (c.crumbs) c.crumbs = [];
+        this.crumbs = [];
       }
       const q = hub.q;
       hub.q = [];

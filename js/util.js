@@ -40,7 +40,7 @@ export function store() {
 }
 
 // Random bytes come from a pool refilled 256 at a time: getRandomValues costs microseconds per call.
-// When getRandomValues throws, or returns zeros or the same bytes again (a broken or stubbed
+// When getRandomValues throws, or returns constant bytes or the same bytes again (a broken or stubbed
 // crypto), the pool comes from a generator of our own (xorshift, seeded from the clocks and
 // Math.random) so that event ids stay distinct: a backend drops events with a repeated id.
 let pool, at = 256, prev = '', x32 = (Date.now() ^ (Math.random() * 4294967296)) | 1;
@@ -56,7 +56,7 @@ export function hex(n) {
       try {
         P.grv.call(P.crypto, pool);
         const head = pool.slice(0, 32).join();
-        ok = head != prev && pool.some((b) => b);
+        ok = head != prev && new Set(pool.subarray(0, 32)).size > 8;  // 32 random bytes have ~30 distinct values
         prev = head;
       } catch {}
       if (!ok) {

@@ -201,6 +201,17 @@ test('polluted prototypes and broken platform functions: distinct ids, every eve
       assert.equal(a.delivered, 10, JSON.stringify(a));
       const ids = new Set(server.events().map((e) => e.event_id));
       assert.equal(ids.size, 10, 'distinct event ids without getRandomValues');
+      // A getRandomValues that throws, then one that always returns the same bytes.
+      await page.evaluate(`(() => {
+        crypto.getRandomValues = () => { throw new Error('no entropy'); };
+        for (let i = 0; i < 300; i++) F.captureException(new Error('throwing crypto ' + ${W}(i)));
+        crypto.getRandomValues = (a) => a.fill(7);
+        for (let i = 0; i < 300; i++) F.captureException(new Error('constant crypto ' + ${W}(i)));
+      })()`);
+      await page.evaluate('F.flush(8000)');
+      const b = await settle(server, 610, 15000);
+      assert.equal(b.total, 610, JSON.stringify(b));
+      assert.equal(new Set(server.events().map((e) => e.event_id)).size, server.events().length, 'no two events share an id');
       assert.deepEqual(pageErrors, [], 'no unhandled rejection from the rejected beforeBreadcrumb');
     });
 });
