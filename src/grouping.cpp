@@ -695,8 +695,14 @@ bool builtin_call_kind(sv k) {
   return false;
 }
 
+// A resolved frame's name is the original one, or none (an anonymous function in the source):
+// never the minifier's, which means nothing across builds.
 std::string frame_function(const Frame& f) {
-  return normalize_function(f.resolved && !f.original_function.empty() ? sv(f.original_function) : sv(f.function));
+  if (f.resolved) {
+    std::string fn = normalize_function(f.original_function);
+    return fn == "<min>" && f.original_function.size() <= 2 && !f.original_function.empty() ? f.original_function : fn;
+  }
+  return normalize_function(f.function);
 }
 std::string frame_file(const Frame& f) {
   return normalize_file(f.resolved && !f.original_file.empty() ? sv(f.original_file) : sv(f.filename));

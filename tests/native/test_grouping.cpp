@@ -418,6 +418,16 @@ TEST(Grouping, UnresolvedMinifiedFramesAreKeyedByDeployNotByAWildcard) {
     x.frames.back().original_file = "src/cart.ts";
     return compute_grouping({x}, {});
   };
+  {
+    // Resolved to a file but no name (an anonymous function in the source): anonymous, not the
+    // minifier's name.
+    ExceptionInput x = ex("TypeError", msg, a);
+    x.frames.back().resolved = true;
+    x.frames.back().original_file = "src/cart.ts";
+    auto g = compute_grouping({x}, {});
+    EXPECT_EQ(g.parts["frame"]["frame"], "cart.ts:?");
+    EXPECT_FALSE(g.confident);
+  }
   auto r1 = resolve(a, 0, "BnRzX8aF");
   auto r2 = resolve(a, 3, "Cq9w2LmP");
   EXPECT_EQ(r1.fingerprint, r2.fingerprint) << "a new deploy keeps the group once names are resolved";
