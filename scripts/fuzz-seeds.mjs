@@ -32,4 +32,16 @@ JSON.stringify(scrub || {}).match(/"(?:[^"\\]|\\.)*"/g)?.slice(0, 300).forEach((
   '\x00{"dsn":"https://k@h/1","maxBreadcrumbs":5,"aggregation":{"windowMs":10}}',
   '\x04{"message":"hello","scope":{"tags":{"x":"y"}}}',
 ].forEach((s, i) => put('fuzz_client', `api-${i}`, s));
+// Source maps: the esbuild fixtures (map, NUL, generated code).
+for (const name of ['shop-a', 'shop-b']) {
+  const dir = path.join(root, 'tests/fixtures/sourcemaps');
+  if (!existsSync(path.join(dir, name + '.js.map'))) continue;
+  const map = readFileSync(path.join(dir, name + '.js.map'), 'utf8');
+  const code = readFileSync(path.join(dir, name + '.js'), 'utf8');
+  put('fuzz_sourcemap', name, map + '\0' + code);
+}
+[
+  '{"version":3,"sections":[{"offset":{"line":0,"column":3},"map":{"version":3,"sources":["a.js"],"names":["f"],"mappings":"AAAAA;CAAC"}}]}',
+  '{"version":3,"sources":["a","b"],"names":["x"],"mappings":"AAAA,KCAAA;;IAAI","ignoreList":[1],"x_google_ignoreList":[0]}',
+].forEach((m, i) => put('fuzz_sourcemap', `hand-${i}`, m + '\0function a(b){return `${c=>{}}`/2}'));
 console.log(`[fuzz] seeds written to ${out}`);

@@ -1,0 +1,250 @@
+#include "symbol_table.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "json.h"
+
+namespace faultline {
+namespace {
+
+bool fail(std::string* error, std::string message) {
+  if (error) *error = std::move(message);
+  return false;
+}
+
+class Interner {
+ public:
+  explicit Interner(std::vector<std::string>* list) : list_(list) {}
+  int32_t add(const std::string& value) {
+    auto it = index_.find(value);
+    if (it != index_.end()) return it->second;
+    int32_t i = static_cast<int32_t>(list_->size());
+    list_->push_back(value);
+    index_.emplace(value, i);
+    return i;
+  }
+
+ private:
+  std::vector<std::string>* list_;
+  std::unordered_map<std::string, int32_t> index_;
+};
+
+std::string function_name(const SourceMap& map, const FunctionScope& scope) {
+  if (!scope.has_name) return {};
+  const Mapping* m = find_exact_mapping(map, scope.name_pos.line, scope.name_pos.column);
+  if (m && m->name >= 0) return map.names[static_cast<size_t>(m->name)];
+  return scope.name_text;
+}
+
+int32_t source_at(const SourceMap& map, JsPosition p) {
+  const Mapping* m = find_mapping(map, p.line, p.column);
+  return m ? m->source : -1;
+}
+
+void compute_parents(std::vector<SymbolTable::Function>* functions) {
+  std::vector<int32_t> open;
+  for (size_t i = 0; i < functions->size(); ++i) {
+    auto& f = (*functions)[i];
+    while (!open.empty() && (*functions)[static_cast<size_t>(open.back())].end < f.start) open.pop_back();
+    f.parent = open.empty() ? -1 : open.back();
+    open.push_back(static_cast<int32_t>(i));
+  }
+}
+
+// (line, column) against the previous position: absolute column on a new line, else a delta.
+void encode_position(JsPosition p, JsPosition prev, std::string* out) {
+  vlq_encode(int64_t(p.line) - prev.line, out);
+  vlq_encode(p.line == prev.line ? int64_t(p.column) - prev.column : int64_t(p.column), out);
+}
+
+class VlqReader {
+ public:
+  explicit VlqReader(std::string_view text) : text_(text) {}
+  bool done() const { return pos_ >= text_.size(); }
+  bool read(int64_t* v) { return vlq_decode(text_, &pos_, v); }
+  bool read_position(JsPosition prev, JsPosition* out) {
+    int64_t dl, c;
+    if (!read(&dl) || !read(&c)) return false;
+    int64_t line = int64_t(prev.line) + dl;
+    int64_t column = dl == 0 ? int64_t(prev.column) + c : c;
+    if (line < 0 || column < 0 || line > 0x7fffffff || column > 0x7fffffff) return false;
+    out->line = static_cast<uint32_t>(line);
+    out->column = static_cast<uint32_t>(column);
+    return true;
+  }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+bool read_index(VlqReader& r, int32_t* current, size_t count) {
+  int64_t d;
+  if (!r.read(&d)) return false;
+  int64_t v = int64_t(*current) + d;  // stored +1: 0 means none
+  if (v < -1 || v > int64_t(count) - 1) return false;
+  *current = static_cast<int32_t>(v);
+  return true;
+}
+
+bool decode_files(std::string_view text, SymbolTable* t) {
+  VlqReader r(text);
+  JsPosition prev;
+  int32_t source = -1;
+  while (!r.done()) {
+    SymbolTable::FileRun run;
+    if (!r.read_position(prev, &run.start) || !read_index(r, &source, t->sources.size())) return false;
+    if (!t->files.empty() && run.start < t->files.back().start) return false;
+    run.source = source;
+    t->files.push_back(run);
+    prev = run.start;
+  }
+  return true;
+}
+
+bool decode_functions(std::string_view text, SymbolTable* t) {
+  VlqReader r(text);
+  JsPosition prev;
+  int32_t name = -1, source = -1;
+  while (!r.done()) {
+    SymbolTable::Function f;
+    if (!r.read_position(prev, &f.start) || !r.read_position(f.start, &f.end)) return false;
+    if (f.end < f.start || (!t->functions.empty() && f.start < t->functions.back().start)) return false;
+    if (!read_index(r, &name, t->names.size()) || !read_index(r, &source, t->sources.size())) return false;
+    f.name = name;
+    f.source = source;
+    t->functions.push_back(f);
+    prev = f.start;
+  }
+  return true;
+}
+
+bool read_strings(const json& j, const char* key, std::vector<std::string>* out) {
+  const json* list = get_field(j, key);
+  if (!list || !list->is_array()) return false;
+  for (const json& s : *list) {
+    if (!s.is_string()) return false;
+    out->push_back(s.get<std::string>());
+  }
+  return true;
+}
+
+}  // namespace
+
+SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code) {
+  SymbolTable t;
+  t.debug_id = map.debug_id;
+  t.file = map.file;
+  Interner sources(&t.sources), names(&t.names);
+  auto table_source = [&](int32_t s) { return s < 0 ? -1 : sources.add(map.sources[static_cast<size_t>(s)]); };
+
+  for (const Mapping& m : map.mappings) {
+    int32_t s = table_source(m.source);
+    if (!t.files.empty() && t.files.back().source == s) continue;
+    t.files.push_back({JsPosition{m.gen_line, m.gen_col}, s});
+  }
+  for (const FunctionScope& scope : scan_function_scopes(generated_code)) {
+    SymbolTable::Function f;
+    f.start = scope.start;
+    f.end = scope.end;
+    std::string name = function_name(map, scope);
+    f.name = name.empty() ? -1 : names.add(name);
+    int32_t s = source_at(map, scope.has_name ? scope.name_pos : scope.start);
+    if (s < 0) s = source_at(map, scope.start);
+    f.source = table_source(s);
+    t.functions.push_back(f);
+  }
+  compute_parents(&t.functions);
+  t.ignored.assign(t.sources.size(), 0);
+  for (size_t i = 0; i < map.sources.size(); ++i) {
+    if (!map.ignored[i]) continue;
+    auto it = std::find(t.sources.begin(), t.sources.end(), map.sources[i]);
+    if (it != t.sources.end()) t.ignored[static_cast<size_t>(it - t.sources.begin())] = 1;
+  }
+  return t;
+}
+
+std::string serialize_symbol_table(const SymbolTable& t) {
+  std::string files, functions;
+  JsPosition prev;
+  int32_t source = -1, name = -1;
+  for (const auto& run : t.files) {
+    encode_position(run.start, prev, &files);
+    vlq_encode(int64_t(run.source) - source, &files);
+    source = run.source;
+    prev = run.start;
+  }
+  prev = JsPosition{};
+  source = -1;
+  for (const auto& f : t.functions) {
+    encode_position(f.start, prev, &functions);
+    encode_position(f.end, f.start, &functions);
+    vlq_encode(int64_t(f.name) - name, &functions);
+    vlq_encode(int64_t(f.source) - source, &functions);
+    name = f.name;
+    source = f.source;
+    prev = f.start;
+  }
+  json ignore = json::array();
+  for (size_t i = 0; i < t.ignored.size(); ++i)
+    if (t.ignored[i]) ignore.push_back(i);
+  json out = {{"faultline_symbols", 1}, {"debug_id", t.debug_id}, {"file", t.file}, {"sources", t.sources},
+              {"ignore", ignore},       {"names", t.names},       {"files", files}, {"functions", functions}};
+  return dump_json(out);
+}
+
+bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* error) {
+  *out = SymbolTable{};
+  json j = parse_json(text);
+  if (j.is_discarded() || !j.is_object()) return fail(error, "symbol table: not a JSON object");
+  const json* version = get_field(j, "faultline_symbols");
+  if (!version || !version->is_number_integer() || version->get<int64_t>() != 1)
+    return fail(error, "symbol table: not a version 1 faultline symbol table");
+  if (!read_strings(j, "sources", &out->sources) || !read_strings(j, "names", &out->names))
+    return fail(error, "symbol table: \"sources\" and \"names\" must be arrays of strings");
+  out->debug_id = get_string(j, "debug_id");
+  out->file = get_string(j, "file");
+  out->ignored.assign(out->sources.size(), 0);
+  if (const json* ignore = get_field(j, "ignore"); ignore && ignore->is_array()) {
+    for (const json& i : *ignore)
+      if (i.is_number_unsigned() && i.get<uint64_t>() < out->sources.size()) out->ignored[i.get<size_t>()] = 1;
+  }
+  const json* files = get_field(j, "files");
+  const json* functions = get_field(j, "functions");
+  if (!files || !functions || !files->is_string() || !functions->is_string())
+    return fail(error, "symbol table: \"files\" and \"functions\" must be strings");
+  bool ok = decode_files(files->get_ref<const std::string&>(), out) &&
+            decode_functions(functions->get_ref<const std::string&>(), out);
+  if (!ok) {
+    *out = SymbolTable{};
+    return fail(error, "symbol table: malformed or out-of-order ranges");
+  }
+  compute_parents(&out->functions);
+  return true;
+}
+
+SymbolLookup lookup_symbol(const SymbolTable& t, uint32_t line, uint32_t column) {
+  SymbolLookup r;
+  JsPosition p{line, column};
+  auto fn = std::upper_bound(t.functions.begin(), t.functions.end(), p,
+                             [](const JsPosition& pos, const SymbolTable::Function& f) { return pos < f.start; });
+  int32_t i = static_cast<int32_t>(fn - t.functions.begin()) - 1;
+  while (i >= 0 && t.functions[static_cast<size_t>(i)].end < p) i = t.functions[static_cast<size_t>(i)].parent;
+  int32_t source = -1;
+  auto run = std::upper_bound(t.files.begin(), t.files.end(), p,
+                              [](const JsPosition& pos, const SymbolTable::FileRun& f) { return pos < f.start; });
+  if (run != t.files.begin()) source = std::prev(run)->source;
+  if (i >= 0) {
+    const auto& f = t.functions[static_cast<size_t>(i)];
+    if (f.name >= 0) r.function = t.names[static_cast<size_t>(f.name)];
+    if (source < 0) source = f.source;
+  }
+  if (source < 0) return SymbolLookup{};
+  r.resolved = true;
+  r.file = t.sources[static_cast<size_t>(source)];
+  r.ignored = t.ignored[static_cast<size_t>(source)] != 0;
+  return r;
+}
+
+}  // namespace faultline

@@ -1,0 +1,70 @@
+// Symbol table: what a page needs to turn a minified frame (line, column) into the original file
+// and the original function, derived from a bundle's source map and its generated code, without
+// any source code and without the full mappings. `faultline sourcemaps inject` writes one per
+// bundle; the SDK fetches it after an error and hands it to the core (Client::add_symbol_table).
+//
+// Format (JSON, version 1):
+//   {"faultline_symbols": 1, "debug_id": "<uuid>", "file": "index-3f2a.js",
+//    "sources": ["src/cart.js", ...],     // original files (sourceRoot applied)
+//    "ignore": [3, ...],                  // indices of sources in the map's ignoreList (not in-app)
+//    "names": ["loadCart", ...],          // original function names
+//    "files": "<VLQ>",                    // runs of generated code from one original file
+//    "functions": "<VLQ>"}                // function ranges of the generated code
+// `files` is a sequence of triples (generated line delta, column, source delta): from that
+// position up to the next run, the code comes from `sources[source]` (-1: unmapped, e.g. an
+// injected snippet). `functions` is a sequence of 6-tuples (start line delta, start column, end
+// line - start line, end column, name delta, source delta) sorted by start; nested functions follow
+// their parent. A column is absolute when its line differs from the previous position's, else a
+// delta from it (start: from the previous start; end: from this start); name and source are
+// stored +1 (0 = anonymous / unknown) as deltas from the previous function's. Values are Base64
+// VLQ, the alphabet of source map `mappings`. Positions are 0-based, columns in UTF-16 units.
+//
+// The function rule: a function's original name is the `names` entry of the map's mapping at the
+// function's name token in the generated code (its own name, or the binding it is assigned to; see
+// js_scopes.h); when that mapping has no name, the token was not renamed and its text is the name.
+// A position's function is the innermost function range that contains it.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "js_scopes.h"
+#include "sourcemap.h"
+
+namespace faultline {
+
+struct SymbolTable {
+  struct FileRun {
+    JsPosition start;
+    int32_t source = -1;
+  };
+  struct Function {
+    JsPosition start, end;
+    int32_t name = -1;    // index into names, -1 = anonymous
+    int32_t source = -1;  // index into sources, -1 = unknown
+    int32_t parent = -1;  // enclosing function (computed, not stored)
+  };
+  std::string debug_id, file;
+  std::vector<std::string> sources, names;
+  std::vector<uint8_t> ignored;  // per source
+  std::vector<FileRun> files;
+  std::vector<Function> functions;
+};
+
+struct SymbolLookup {
+  bool resolved = false;   // the position maps to an original file
+  std::string file;        // original source path
+  std::string function;    // original name of the innermost function; empty: anonymous or top level
+  bool ignored = false;    // the source is in the map's ignore list (not in-app)
+};
+
+// Derives the table from a decoded map and the generated code the map describes.
+SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code);
+std::string serialize_symbol_table(const SymbolTable& table);
+// Parses a serialized table. False with *error on any malformed or out-of-range content.
+bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* error);
+// 0-based line and column of the generated code.
+SymbolLookup lookup_symbol(const SymbolTable& table, uint32_t line, uint32_t column);
+
+}  // namespace faultline

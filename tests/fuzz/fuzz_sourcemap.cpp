@@ -1,0 +1,52 @@
+// libFuzzer target: the source map decoder, the function-scope scanner and the symbol table accept
+// any bytes. The input up to its first NUL byte is read as a source map, the rest as generated code; the table built from both must survive a serialize/parse round trip and
+// answer every lookup without crashing. The input is also read as a symbol table directly.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "js_scopes.h"
+#include "sourcemap.h"
+#include "symbol_table.h"
+
+using namespace faultline;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view rest(reinterpret_cast<const char*>(data), size);
+  size_t split = rest.find('\0');
+  std::string_view map_text = rest.substr(0, split);
+  std::string_view code = split == std::string_view::npos ? rest : rest.substr(split + 1);
+
+  SourceMap map;
+  std::string error;
+  if (!parse_source_map(map_text, &map, &error)) {
+    if (error.empty() || !map.mappings.empty()) std::abort();
+  }
+  for (const Mapping& m : map.mappings) {
+    if (m.source >= static_cast<int32_t>(map.sources.size()) || m.name >= static_cast<int32_t>(map.names.size()))
+      std::abort();
+  }
+  for (uint32_t line = 0; line < 3; ++line)
+    for (uint32_t col : {0u, 1u, 7u, 100u, 0x7fffffffu}) (void)find_mapping(map, line, col);
+
+  auto scopes = scan_function_scopes(code, 4096);
+  for (const auto& s : scopes)
+    if (s.end < s.start) std::abort();
+
+  SymbolTable table = build_symbol_table(map, code);
+  std::string text = serialize_symbol_table(table);
+  SymbolTable back;
+  if (!parse_symbol_table(text, &back, &error)) std::abort();  // what we write we must read
+  for (const auto& s : scopes) {
+    SymbolLookup a = lookup_symbol(table, s.start.line, s.start.column);
+    SymbolLookup b = lookup_symbol(back, s.start.line, s.start.column);
+    if (a.resolved != b.resolved || a.file != b.file || a.function != b.function) std::abort();
+  }
+
+  SymbolTable direct;
+  if (parse_symbol_table(rest, &direct, &error))
+    for (uint32_t col : {0u, 5u, 1000u}) (void)lookup_symbol(direct, 0, col);
+  return 0;
+}

@@ -1,0 +1,316 @@
+// Source map v3 decoder, function scopes of generated code and the symbol table built from both.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "js_scopes.h"
+#include "sourcemap.h"
+#include "symbol_table.h"
+
+using namespace faultline;
+
+namespace {
+
+std::string read_fixture(const std::string& name) {
+  std::ifstream in(std::string(FAULTLINE_FIXTURES_DIR) + "/sourcemaps/" + name, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+SourceMap parse_ok(const std::string& text) {
+  SourceMap map;
+  std::string error;
+  EXPECT_TRUE(parse_source_map(text, &map, &error)) << error;
+  return map;
+}
+
+std::string parse_error(const std::string& text) {
+  SourceMap map;
+  std::string error;
+  EXPECT_FALSE(parse_source_map(text, &map, &error));
+  EXPECT_TRUE(map.mappings.empty());
+  return error;
+}
+
+// 0-based (line, column) of the first occurrence of `needle` in `code`, columns in UTF-16 units
+// (the fixtures are ASCII).
+JsPosition position_of(const std::string& code, const std::string& needle) {
+  size_t at = code.find(needle);
+  EXPECT_NE(at, std::string::npos) << needle;
+  JsPosition p;
+  for (size_t i = 0; i < at; ++i) {
+    if (code[i] == '\n') {
+      ++p.line;
+      p.column = 0;
+    } else {
+      ++p.column;
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+TEST(SourceMapVlq, RoundTripsValuesAcrossTheRange) {
+  for (int64_t v : {0LL, 1LL, -1LL, 15LL, 16LL, -16LL, 1000LL, -123456LL, 1073741823LL, -1073741823LL}) {
+    std::string text;
+    vlq_encode(v, &text);
+    size_t pos = 0;
+    int64_t back = 7;
+    ASSERT_TRUE(vlq_decode(text, &pos, &back)) << v;
+    EXPECT_EQ(back, v);
+    EXPECT_EQ(pos, text.size());
+  }
+}
+
+TEST(SourceMapVlq, RejectsBadCharactersTruncationAndOverflow) {
+  size_t pos = 0;
+  int64_t v;
+  EXPECT_FALSE(vlq_decode("!", &pos, &v));
+  pos = 0;
+  EXPECT_FALSE(vlq_decode("g", &pos, &v));  // continuation bit set, then the text ends
+  pos = 0;
+  EXPECT_FALSE(vlq_decode("gggggggggA", &pos, &v));  // more than 32 bits
+}
+
+TEST(SourceMapDecoder, MapsPositionsToSourcesNamesAndOriginalPositions) {
+  // Line 0: col 0 -> a.js 0:0; col 4 -> a.js 1:2 name "foo"; line 2: col 1 -> b.js 9:0.
+  SourceMap map = parse_ok(
+      R"({"version":3,"file":"out.js","sourceRoot":"webpack:///app","sources":["a.js","/abs/b.js",null],
+          "names":["foo"],"mappings":"AAAA,IACEA;;CCQF"})");
+  ASSERT_EQ(map.sources.size(), 3u);
+  EXPECT_EQ(map.sources[0], "webpack:///app/a.js");
+  EXPECT_EQ(map.sources[1], "/abs/b.js");  // absolute paths ignore the root
+  EXPECT_EQ(map.sources[2], "");
+  EXPECT_EQ(map.file, "out.js");
+  ASSERT_EQ(map.mappings.size(), 3u);
+  const Mapping* m = find_mapping(map, 0, 6);  // greatest lower bound within the line
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->gen_col, 4u);
+  EXPECT_EQ(m->orig_line, 1u);
+  EXPECT_EQ(m->orig_col, 2u);
+  ASSERT_EQ(m->name, 0);
+  EXPECT_EQ(map.names[0], "foo");
+  m = find_mapping(map, 2, 1);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->source, 1);
+  EXPECT_EQ(m->orig_line, 9u);
+  EXPECT_EQ(find_mapping(map, 2, 0), nullptr);  // before the line's first mapping
+  EXPECT_EQ(find_mapping(map, 1, 50), nullptr);  // a line without mappings never borrows another line's
+  EXPECT_NE(find_exact_mapping(map, 0, 4), nullptr);
+  EXPECT_EQ(find_exact_mapping(map, 0, 5), nullptr);
+}
+
+TEST(SourceMapDecoder, SortsSegmentsThatAreNotInColumnOrder) {
+  SourceMap map = parse_ok(R"({"version":3,"sources":["a.js"],"names":[],"mappings":"KAAA,HAAC"})");
+  ASSERT_EQ(map.mappings.size(), 2u);
+  EXPECT_EQ(map.mappings[0].gen_col, 2u);
+  EXPECT_EQ(map.mappings[1].gen_col, 5u);
+}
+
+TEST(SourceMapDecoder, MarksSourcesOfBothIgnoreListSpellings) {
+  SourceMap map = parse_ok(
+      R"({"version":3,"sources":["app.js","node_modules/lib.js","vendor.js"],"names":[],"mappings":"",
+          "ignoreList":[1, 99, "x"],"x_google_ignoreList":[2]})");
+  EXPECT_EQ(map.ignored, (std::vector<uint8_t>{0, 1, 1}));
+}
+
+TEST(SourceMapDecoder, ReadsTheDebugIdInBothSpellings) {
+  EXPECT_EQ(parse_ok(R"({"version":3,"sources":[],"mappings":"","debugId":"85314830-023f-4cf1-a267-535f4e37bb17"})").debug_id,
+            "85314830-023f-4cf1-a267-535f4e37bb17");
+  EXPECT_EQ(parse_ok(R"({"version":3,"sources":[],"mappings":"","debug_id":"abc"})").debug_id, "abc");
+}
+
+TEST(SourceMapDecoder, FlattensIndexMapSectionsWithTheirOffsets) {
+  SourceMap map = parse_ok(R"({"version":3,"sections":[
+      {"offset":{"line":0,"column":10},"map":{"version":3,"sources":["a.js"],"names":["f"],"mappings":"AAAAA;CAAC"}},
+      {"offset":{"line":5,"column":0},"map":{"version":3,"sources":["b.js","a.js"],"names":["g","f"],
+                                              "mappings":"ACAAC,EDAAD","ignoreList":[0]}}]})");
+  EXPECT_EQ(map.sources, (std::vector<std::string>{"a.js", "b.js"}));
+  EXPECT_EQ(map.names, (std::vector<std::string>{"f", "g"}));
+  EXPECT_EQ(map.ignored, (std::vector<uint8_t>{0, 1}));
+  const Mapping* m = find_exact_mapping(map, 0, 10);  // first line: the column offset applies
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(map.names[m->name], "f");
+  EXPECT_NE(find_exact_mapping(map, 1, 1), nullptr);  // later lines: only the line offset
+  m = find_exact_mapping(map, 5, 0);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(map.sources[m->source], "a.js");  // remapped into the merged sources
+  EXPECT_EQ(map.names[m->name], "f");
+  m = find_exact_mapping(map, 5, 2);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(map.sources[m->source], "b.js");
+  EXPECT_EQ(map.names[m->name], "g");
+}
+
+TEST(SourceMapDecoder, RejectsBadInputWithAClearReason) {
+  EXPECT_EQ(parse_error("not json"), "not valid JSON");
+  EXPECT_EQ(parse_error("[1,2]"), "not a JSON object");
+  EXPECT_EQ(parse_error(R"({"version":2,"sources":[],"mappings":""})"), "unsupported source map version (only 3)");
+  EXPECT_EQ(parse_error(R"({"version":3,"mappings":""})"), "missing \"sources\" array");
+  EXPECT_EQ(parse_error(R"({"version":3,"sources":[]})"), "missing \"mappings\" string");
+  EXPECT_EQ(parse_error(R"({"version":3,"sources":["a"],"mappings":"AA"})"),
+            "mappings: segment with 2 fields at generated line 1");
+  EXPECT_EQ(parse_error(R"({"version":3,"sources":["a"],"mappings":";AAAAAA"})"),
+            "mappings: segment with more than 5 fields at generated line 2");
+  EXPECT_EQ(parse_error(R"({"version":3,"sources":["a"],"mappings":"ACAA"})"),
+            "mappings: source index out of range at generated line 1");
+  EXPECT_EQ(parse_error(R"({"version":3,"sources":["a"],"names":[],"mappings":"AAAAA"})"),
+            "mappings: name index out of range at generated line 1");
+  EXPECT_EQ(parse_error(R"({"version":3,"sources":["a"],"mappings":"D"})"),
+            "mappings: negative or huge column at generated line 1");
+  EXPECT_EQ(parse_error(R"({"version":3,"sources":["a"],"mappings":"A$"})"), "mappings: bad VLQ value at generated line 1");
+  EXPECT_EQ(parse_error(R"({"version":3,"sources":[1],"mappings":""})"), "\"sources\" holds a non-string entry");
+  EXPECT_EQ(parse_error(R"({"version":3,"sections":[{"offset":{"line":0,"column":0},"map":{"sections":[]}}]})"),
+            "sections: nested index maps are not allowed");
+  EXPECT_EQ(parse_error(R"({"version":3,"sections":[{"offset":{"line":2,"column":0},"map":{"sources":[],"mappings":""}},
+                                                      {"offset":{"line":1,"column":0},"map":{"sources":[],"mappings":""}}]})"),
+            "sections: offsets are not in order");
+  EXPECT_EQ(parse_error(R"({"version":3,"sections":[{"offset":{"line":0,"column":0},"url":"x.map"}]})"),
+            "sections: \"url\" sections are not supported");
+}
+
+TEST(SourceMapDecoder, SkipsTheXssiGuardLine) {
+  EXPECT_EQ(parse_ok(")]}'\n{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"AAAA\"}").mappings.size(), 1u);
+}
+
+TEST(JsScopes, FindsDeclarationsExpressionsArrowsAndMethodsWithTheirNameTokens) {
+  std::string code =
+      "function a(b){return b}\n"
+      "var c=function(){},d=async(e)=>{e()},f=g=>g+1,h={i:()=>1,j(){},get k(){return 2}};\n"
+      "class L{m(){if(x){}}static async*n(){}}\n"
+      "o.p=function q(){};arr.map(function(){});";
+  auto scopes = scan_function_scopes(code);
+  std::vector<std::string> names;
+  for (const auto& s : scopes) names.push_back(s.has_name ? s.name_text : "<anon>");
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "c", "d", "f", "i", "j", "k", "m", "n", "q", "<anon>"}));
+  // Ranges: `function a(b){return b}` is line 0, columns 0..22.
+  EXPECT_EQ(scopes[0].start.column, 0u);
+  EXPECT_EQ(scopes[0].end.column, 22u);
+  // `f=g=>g+1` ends at the `1` before the comma.
+  const auto& f = scopes[3];
+  EXPECT_EQ(code.substr(code.find('\n') + 1 + f.start.column, 1), "g");
+  EXPECT_EQ(code.substr(code.find('\n') + 1 + f.end.column, 1), "1");
+}
+
+TEST(JsScopes, IsNotFooledByBracesInStringsTemplatesRegexesAndComments) {
+  std::string code =
+      "function a(){var s='}',t=\"{\",u=`}${(()=>'}')()}{`,r=/[}]\\//g;/* } */// }\n"
+      "return 1}function b(){}";
+  auto scopes = scan_function_scopes(code);
+  ASSERT_EQ(scopes.size(), 3u);
+  EXPECT_EQ(scopes[0].name_text, "a");
+  EXPECT_EQ(scopes[0].end.line, 1u);
+  EXPECT_EQ(scopes[0].end.column, 8u);
+  EXPECT_FALSE(scopes[1].has_name);  // the arrow inside the template substitution
+  EXPECT_EQ(scopes[2].name_text, "b");
+  EXPECT_EQ(scopes[2].start.line, 1u);
+}
+
+TEST(JsScopes, CountsColumnsInUtf16CodeUnits) {
+  // "é" is one UTF-16 unit (2 UTF-8 bytes), "😀" two (4 bytes).
+  auto scopes = scan_function_scopes("var s='é😀';function f(){}");
+  ASSERT_EQ(scopes.size(), 1u);
+  EXPECT_EQ(scopes[0].start.column, 12u);
+  EXPECT_EQ(scopes[0].name_pos.column, 21u);
+}
+
+TEST(JsScopes, SurvivesUnbalancedAndTruncatedCode) {
+  for (const char* code : {"function a(){", "}}}))]]", "function", "x=>", "`${", "'", "/", "a(){", "(((((("}) {
+    auto scopes = scan_function_scopes(code);
+    for (const auto& s : scopes) EXPECT_TRUE(s.start <= s.end) << code;
+  }
+}
+
+// The esbuild fixtures: the same app, minified, in two deploys whose minified names and positions differ
+// (tests/fixtures/sourcemaps/app/build.mjs).
+class EsbuildBundle : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(EsbuildBundle, ResolvesEveryThrowSiteToItsOriginalFunctionAndFile) {
+  std::string name = GetParam();
+  std::string code = read_fixture(name + ".js");
+  SourceMap map = parse_ok(read_fixture(name + ".js.map"));
+  SymbolTable table = build_symbol_table(map, code);
+  struct Site {
+    const char* needle;
+    const char* file;
+    const char* function;
+  } sites[] = {
+      {"new RangeError", "src/format.js", "formatPrice"},
+      {"new TypeError", "src/format.js", "parseQuantity"},
+      {".cart.items", "src/cart.js", "loadCart"},
+      {".sku", "src/cart.js", ""},  // the anonymous arrow passed to map()
+      {"this.cart.lines", "src/cart.js", "total"},
+      {"new Error(\"unknown", "src/cart.js", "applyDiscount"},
+      {".user)", "src/cart.js", "onBuy"},
+      {".describe()", "src/cart.js", "onPay"},
+      {"onBuy({", "src/main.js", "nullCart"},
+      {"[t]()", "src/main.js", "run"},
+  };
+  for (const Site& site : sites) {
+    JsPosition p = position_of(code, site.needle);
+    SymbolLookup r = lookup_symbol(table, p.line, p.column);
+    EXPECT_TRUE(r.resolved) << site.needle;
+    EXPECT_EQ(r.file, site.file) << site.needle;
+    EXPECT_EQ(r.function, site.function) << site.needle;
+    // The serialized table answers the same.
+    SymbolTable back;
+    std::string error;
+    ASSERT_TRUE(parse_symbol_table(serialize_symbol_table(table), &back, &error)) << error;
+    SymbolLookup r2 = lookup_symbol(back, p.line, p.column);
+    EXPECT_EQ(r2.file, r.file);
+    EXPECT_EQ(r2.function, r.function);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(TwoDeploys, EsbuildBundle, ::testing::Values("shop-a", "shop-b"));
+
+TEST(SymbolTable, IsMuchSmallerThanTheMapAndHoldsNoMappingsOrSource) {
+  std::string map_text = read_fixture("shop-a.js.map");
+  SymbolTable table = build_symbol_table(parse_ok(map_text), read_fixture("shop-a.js"));
+  std::string text = serialize_symbol_table(table);
+  EXPECT_LT(text.size(), map_text.size());
+  EXPECT_EQ(text.find("mappings"), std::string::npos);
+  EXPECT_EQ(text.find("sourcesContent"), std::string::npos);
+}
+
+TEST(SymbolTable, UnmappedCodeAndPositionsBeforeAnyMappingAreUnresolved) {
+  // Line 0 is an injected snippet without mappings; line 1 maps to a.js.
+  SourceMap map = parse_ok(R"({"version":3,"sources":["a.js"],"names":["realName"],"mappings":"A;AAAA,SAASA"})");
+  SymbolTable table = build_symbol_table(map, "!function(){x()}();\nfunction b(){throw 1}");
+  EXPECT_FALSE(lookup_symbol(table, 0, 12).resolved);
+  SymbolLookup r = lookup_symbol(table, 1, 14);
+  EXPECT_TRUE(r.resolved);
+  EXPECT_EQ(r.file, "a.js");
+  EXPECT_EQ(r.function, "realName");
+}
+
+TEST(SymbolTable, MarksFramesInIgnoredSources) {
+  SourceMap map = parse_ok(R"({"version":3,"sources":["app.js","node_modules/lib.js"],"names":[],
+                               "mappings":"AAAA,KCAA","ignoreList":[1]})");
+  SymbolTable table = build_symbol_table(map, "xxxxxyyyyy");
+  EXPECT_FALSE(lookup_symbol(table, 0, 2).ignored);
+  EXPECT_TRUE(lookup_symbol(table, 0, 7).ignored);
+  SymbolTable back;
+  std::string error;
+  ASSERT_TRUE(parse_symbol_table(serialize_symbol_table(table), &back, &error)) << error;
+  EXPECT_TRUE(lookup_symbol(back, 0, 7).ignored);
+}
+
+TEST(SymbolTable, RejectsMalformedTablesWithAClearReason) {
+  SymbolTable t;
+  std::string error;
+  EXPECT_FALSE(parse_symbol_table("nope", &t, &error));
+  EXPECT_EQ(error, "symbol table: not a JSON object");
+  EXPECT_FALSE(parse_symbol_table(R"({"faultline_symbols":2})", &t, &error));
+  EXPECT_EQ(error, "symbol table: not a version 1 faultline symbol table");
+  // A name index beyond "names".
+  EXPECT_FALSE(parse_symbol_table(
+      R"({"faultline_symbols":1,"sources":["a"],"names":[],"files":"","functions":"AAAACA"})", &t, &error));
+  EXPECT_EQ(error, "symbol table: malformed or out-of-order ranges");
+  // Functions out of order.
+  EXPECT_FALSE(parse_symbol_table(
+      R"({"faultline_symbols":1,"sources":[],"names":[],"files":"","functions":"AKAAAAAFAAAA"})", &t, &error));
+}
