@@ -73,6 +73,8 @@ class Scanner {
     int scope = -1;                 // '{' of a function body: index of its scope
     int function_params = -1;       // '(' of a `function`'s parameters: index of its scope
     bool method_candidate = false;  // '(' after a name or ']': `name(...) {` would be a method
+    bool class_body = false;        // '{' of a class body; class_name is its name token, if any
+    Token class_name;
     Token before[4];                // the tokens before the bracket, nearest first
     JsPosition pos;
   };
@@ -317,6 +319,12 @@ class Scanner {
 
     if (t.kind == Kind::Ident) {
       if (!after_dot() && t.text == "function") return start_function(t);
+      if (!after_dot() && t.text == "class") return start_class();
+      if (pending_class_ && pending_class_depth_ == stack_.size() && !class_name_done_) {
+        if (t.text != "extends") class_name_ = t;
+        class_name_done_ = true;
+        return;
+      }
       if (pending_function_ >= 0 && pending_function_name_allowed_) {
         set_name(pending_function_, t);
         pending_function_name_allowed_ = false;
@@ -346,6 +354,19 @@ class Scanner {
     name_from_binding(pending_function_, prev(shift), prev(shift + 1), prev(shift + 2));
   }
 
+  // A class's constructor frames carry the class's name in every engine (`new AuthError`,
+  // `AuthError@`), so its body remembers the class name token (own name or binding).
+  void start_class() {
+    pending_class_ = true;
+    pending_class_depth_ = stack_.size();
+    class_name_done_ = false;
+    class_name_ = Token{};
+    const Token* before = prev(0);
+    const Token* before2 = prev(1);
+    if (before && before2 && before2->kind == Kind::Ident && before->kind == Kind::Punct && before->text == "=")
+      class_name_ = *before2;
+  }
+
   void start_arrow() {
     const Token* params = prev(0);
     if (!params) return;
@@ -372,10 +393,15 @@ class Scanner {
     for (size_t i = 0; i < 4; ++i) o.before[i] = prev(i) ? *prev(i) : Token{};
     if (bracket == '{') {
       o.scope = body_for;
-      if (body_for < 0 && method) {
+      if (pending_class_ && pending_class_depth_ == stack_.size()) {
+        o.class_body = true;
+        o.class_name = class_name_;
+        pending_class_ = false;
+      } else if (body_for < 0 && method) {
         // `name(...) {`: a method, getter or setter; its scope starts at the name.
         o.scope = new_scope(method_name_.start);
-        set_name(o.scope, method_name_);
+        bool constructor = method_name_.text == "constructor" && !stack_.empty() && stack_.back().class_body;
+        set_name(o.scope, constructor ? stack_.back().class_name : method_name_);
       }
       pending_function_ = -1;
     } else if (bracket == '(') {
@@ -428,6 +454,10 @@ class Scanner {
   Token method_name_;
   Open last_closed_paren_;
   bool have_closed_paren_ = false;
+  bool pending_class_ = false;
+  size_t pending_class_depth_ = 0;
+  bool class_name_done_ = false;
+  Token class_name_;
 };
 
 }  // namespace

@@ -7,7 +7,8 @@
 // methods, getters and setters in classes and object literals (`name(...) {`).
 // A function's name token is its own name (`function loadCart`, `loadCart() {`), else the binding
 // it is assigned to — `x = function`, `x = () =>`, `{ x: () => }` — which is also how engines name
-// anonymous functions in stacks. Anonymous callbacks have no name token.
+// anonymous functions in stacks. A class's `constructor` is named by its class (`class A {` or
+// `A = class {`), as engines name constructor frames. Anonymous callbacks have no name token.
 //
 // Limits (documented, not hidden): the scanner does not parse; it tracks strings, template
 // literals, comments, regular expression literals (by the previous token) and brackets. A `/`

@@ -137,7 +137,13 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
   t.debug_id = map.debug_id;
   t.file = map.file;
   Interner sources(&t.sources), names(&t.names);
-  auto table_source = [&](int32_t s) { return s < 0 ? -1 : sources.add(map.sources[static_cast<size_t>(s)]); };
+  std::vector<int32_t> source_index(map.sources.size(), -1);  // map source -> table source
+  auto table_source = [&](int32_t s) {
+    if (s < 0) return -1;
+    int32_t& i = source_index[static_cast<size_t>(s)];
+    if (i < 0) i = sources.add(map.sources[static_cast<size_t>(s)]);
+    return i;
+  };
 
   for (const Mapping& m : map.mappings) {
     int32_t s = table_source(m.source);
@@ -157,11 +163,8 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
   }
   compute_parents(&t.functions);
   t.ignored.assign(t.sources.size(), 0);
-  for (size_t i = 0; i < map.sources.size(); ++i) {
-    if (!map.ignored[i]) continue;
-    auto it = std::find(t.sources.begin(), t.sources.end(), map.sources[i]);
-    if (it != t.sources.end()) t.ignored[static_cast<size_t>(it - t.sources.begin())] = 1;
-  }
+  for (size_t i = 0; i < map.sources.size(); ++i)
+    if (map.ignored[i] && source_index[i] >= 0) t.ignored[static_cast<size_t>(source_index[i])] = 1;
   return t;
 }
 
@@ -245,6 +248,17 @@ SymbolLookup lookup_symbol(const SymbolTable& t, uint32_t line, uint32_t column)
   r.file = t.sources[static_cast<size_t>(source)];
   r.ignored = t.ignored[static_cast<size_t>(source)] != 0;
   return r;
+}
+
+bool resolve_frame(const SymbolTable& table, Frame* frame) {
+  if (frame->lineno < 1 || frame->colno < 1) return false;
+  SymbolLookup r = lookup_symbol(table, static_cast<uint32_t>(frame->lineno - 1), static_cast<uint32_t>(frame->colno - 1));
+  if (!r.resolved) return false;
+  frame->original_file = std::move(r.file);
+  frame->original_function = std::move(r.function);
+  frame->resolved = true;
+  if (r.ignored) frame->in_app = false;
+  return true;
 }
 
 }  // namespace faultline

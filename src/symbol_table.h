@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "frame.h"
 #include "js_scopes.h"
 #include "sourcemap.h"
 
@@ -66,5 +67,9 @@ std::string serialize_symbol_table(const SymbolTable& table);
 bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* error);
 // 0-based line and column of the generated code.
 SymbolLookup lookup_symbol(const SymbolTable& table, uint32_t line, uint32_t column);
+// Resolves one frame of the table's bundle by its 1-based lineno/colno: sets original_function,
+// original_file and resolved, and clears in_app when the source is in the map's ignore list.
+// The minified fields are left as they are (events keep them). False when it does not resolve.
+bool resolve_frame(const SymbolTable& table, Frame* frame);
 
 }  // namespace faultline

@@ -195,6 +195,14 @@ TEST(JsScopes, FindsDeclarationsExpressionsArrowsAndMethodsWithTheirNameTokens) 
   EXPECT_EQ(code.substr(code.find('\n') + 1 + f.end.column, 1), "1");
 }
 
+TEST(JsScopes, NamesAConstructorByItsClassAsEnginesDo) {
+  auto scopes = scan_function_scopes("class l extends Error{constructor(r){super(r)}}var o=class{constructor(){}};");
+  ASSERT_EQ(scopes.size(), 2u);
+  EXPECT_EQ(scopes[0].name_text, "l");
+  EXPECT_EQ(scopes[0].name_pos.column, 6u);
+  EXPECT_EQ(scopes[1].name_text, "o");
+}
+
 TEST(JsScopes, IsNotFooledByBracesInStringsTemplatesRegexesAndComments) {
   std::string code =
       "function a(){var s='}',t=\"{\",u=`}${(()=>'}')()}{`,r=/[}]\\//g;/* } */// }\n"
