@@ -5,6 +5,7 @@
 // wrongly merged pair.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -82,7 +83,13 @@ const std::map<std::string, SymbolTable>& minified_tables() {
   static const std::map<std::string, SymbolTable> tables = [] {
     std::map<std::string, SymbolTable> out;
     const std::string dir = FAULTLINE_SOURCE_DIR "/tests/fixtures/grouping/minified/";
-    for (const char* name : {"app-76d56a12.min.js", "app-993a09d3.min.js"}) {
+    std::vector<std::string> bundles;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      std::string name = entry.path().filename().string();
+      if (name.size() > 3 && name.compare(name.size() - 3, 3, ".js") == 0) bundles.push_back(name);
+    }
+    for (const std::string& name : bundles) {
       SourceMap map;
       std::string error;
       if (!parse_source_map(read_text(dir + name + ".map"), &map, &error)) continue;
