@@ -42,6 +42,13 @@ const within = (p, ms) => Promise.race([p, new Promise((r) => later(r, ms))]);
 // Values handed through promises are boxed: with a `then` on Object.prototype, resolving a promise
 // with a plain object or array would call the page's `then` instead.
 const box = (v) => Object.assign(Object.create(null), { v });
+/** Promise.all without resolving a promise with an array: resolves with box(values). */
+function all(list) {
+  const out = [];
+  return list.reduce((p, x, i) => p.then(() => x).then((v) => { out[i] = v; }), P.Pr.resolve()).then(() => box(out));
+}
+/** A `then` on Object.prototype: the platform's promises of objects (fetch, WebAssembly) are captured by it. */
+export const polluted = () => own.call(Object.prototype, 'then');
 const BEFORE_SEND_MS = 10000;  // an event whose async beforeSend has not answered by then is counted
 
 /** Bytes of a string in UTF-8 (what TextEncoder would say, without it). */
@@ -253,11 +260,11 @@ export class Client {
     this.inq = 0;  // occurrences the core holds (queued or counted) that no drain has taken yet
     this.sc = [{}];  // the scope stack as patches, and the newest breadcrumbs: what a restart rebuilds
     this.crumbs = [];
-    this.ready = Promise.all([this.start().catch((e) => {
+    this.ready = this.start().catch((e) => {
       hub.mode = 'failed';
       hub.fail(e);
       hub.lost();  // neither core could load: what waits is counted and reported
-    }), tp.catch((e) => hub.fail(e))]).then(() => {});
+    }).then(() => tp).catch((e) => hub.fail(e));
   }
 
   /**
@@ -270,6 +277,7 @@ export class Client {
     const o = this.o, hub = this.h, json = this.json, say = (s) => log(o.debug, s);
     const url = o.wasmUrl || (o.locateFile ? o.locateFile('faultline.wasm', '') : new URL('../dist/faultline.wasm', import.meta.url).href);
     const wasm = (this.restarts || 0) > 3 ? Promise.reject(Error('the WASM core aborted too often'))
+      : polluted() ? Promise.reject(Error('Object.prototype.then is set: the JS fallback needs no platform promise'))
       : typeof WebAssembly != 'object' ? Promise.reject(Error('no WebAssembly'))
       : import('../dist/faultline-core.mjs').then((m) => new Promise((ok, no) => {
         later(() => no(Error('WASM core load timed out')), o.wasmTimeout || 30000);
@@ -498,7 +506,7 @@ export class Client {
       if (!bs) return send(envs);
       const out = envs.map((e) => this.before(e, bs));
       if (!out.some(thenable)) return send(out);
-      const p = P.Pr.all(out).then(send).catch((e) => this.h.fail(e)).then(() => { this.pend.delete(p); });
+      const p = all(out).then((b) => send(b.v)).catch((e) => this.h.fail(e)).then(() => { this.pend.delete(p); });
       this.pend.add(p);
     } catch (e) {
       this.broke(e);
@@ -575,7 +583,7 @@ export class Client {
       for (const x of list) body += J({ ...x.ih, length: utf8(x.p) }) + '\n' + x.p + '\n';
       return Object.assign(Object.create(null), { body, event_ids: list.map((x) => x.id).filter(Boolean), occurrences: list.reduce((s, x) => s + x.n, 0) });
     };
-    return items.some(thenable) ? P.Pr.all(items).then(frame) : frame(items);
+    return items.some(thenable) ? all(items).then((b) => frame(b.v)) : frame(items);
   }
 
   /** Sends the drops seen in JS (and, via the core, the core's own) as a client report. */
@@ -608,7 +616,7 @@ export class Client {
     await within(this.ready, left());
     if (!this.core) return false;  // still loading (or restarting): the early queue is waiting
     this.pump(true);
-    await within(P.Pr.all(this.pend), left());
+    await within(all([...this.pend]), left());
     this.report();
     const ok = this.tp ? !!(await this.tp.flush(left())) : false;
     return ok && !this.pend.size && !this.h.nq;

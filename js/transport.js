@@ -183,6 +183,12 @@ export function createTransport(o) {
   async function post(body, keepalive) {
     if (!fetchImpl) return 'drop';
     stats.requests += 1;
+    if (Object.prototype.hasOwnProperty.call(Object.prototype, 'then')) {
+      // A `then` on Object.prototype captures fetch's Response (a promise resolved with an object
+      // adopts it): the beacon, which answers synchronously, is the one way out left.
+      stats.bytes += body.length;
+      try { return P.beacon.call(navigator, url, body) ? 'ok' : 'retry'; } catch { return 'retry'; }
+    }
     try {
       const headers = { 'Content-Type': 'text/plain;charset=UTF-8' };
       let payload = body;
@@ -291,8 +297,9 @@ export function createTransport(o) {
 
   // Page is going away: no time for retries. keepalive fetch within its budget, then sendBeacon;
   // what neither takes (over the browser's 64 KiB in-flight budget, or offline) is parked: the SDK
-  // writes it synchronously to storage for the next page (IndexedDB writes started now are not
-  // reliably committed before the page goes), or sends it normally if the page comes back.
+  // writes it synchronously to storage for the next page (the offline queue would first have to
+  // open its database, and a write waiting for that is lost with the page), or sends it normally
+  // if the page comes back.
   function sendOnHide(envelopes) {
     let budget = KEEPALIVE_BUDGET - keepaliveBytes;  // shared by every keepalive still in flight
     for (const p of pending) unlater.call(G, p.timer);
@@ -351,7 +358,7 @@ export function createTransport(o) {
   }
 
   async function flush(timeoutMs = 2000) {
-    const all = Promise.all([...inflight]).then(() => true);
+    const all = [...inflight].reduce((p, x) => p.then(() => x), Promise.resolve()).then(() => true);
     const timeout = new Promise((r) => later.call(G, () => r(false), timeoutMs));
     return Promise.race([all, timeout]).then((ok) => ok && !parked.length);
   }

@@ -33,8 +33,9 @@ export function listen(t, type, h, capture, remove) {
 
 export const STASH = 'faultline:stash:';  // localStorage records of what a page could not send before it went
 // Storage that survives the page: localStorage, because an unloading page can still write it
-// synchronously (IndexedDB writes started in pagehide are not reliably committed). Undefined where
-// it is unavailable (opaque origins, disabled storage).
+// synchronously (an IndexedDB write in pagehide is only kept when the connection was opened
+// before; measured in the README). Undefined where it is unavailable (opaque origins, disabled
+// storage).
 export function store() {
   try { const s = G.localStorage; s.length; return s; } catch {}
 }
