@@ -523,9 +523,9 @@ export class Client {
     return (this.tp && this.tp.parked && this.tp.parked()) || [];
   }
 
-  /** The page is visible again: they go the normal way. */
-  unpark() {
-    if (this.tp && this.tp.unpark) this.tp.unpark();
+  /** The page is visible again: they go the normal way (drop: they were stashed for good). */
+  unpark(drop) {
+    if (this.tp && this.tp.unpark) this.tp.unpark(drop);
   }
 
   /**

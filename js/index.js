@@ -73,7 +73,7 @@ class Hub {
    * made offline, drops not yet reported — for the next page of this origin to send. If the page
    * comes back, unsave() takes the record back and it carries on as before.
    */
-  save() {
+  save(gone) {
     const st = store(), cl = this.cl;
     try {
       const e = cl ? cl.parked() : [];
@@ -89,6 +89,18 @@ class Hub {
       }
       st.setItem(this.sk, t);
       this.saved = 1;
+      // Unloaded for good (not kept in the back/forward cache): the record carries them now, and
+      // the little time this page may still run must not deliver them a second time.
+      // (Anything after this — a later visibilitychange, an error in an unload handler — goes to
+      // a record of its own.)
+      if (gone) {
+        this.q = [];
+        this.nq = this.nc = 0;
+        this.dropped = {};
+        if (cl) cl.unpark(1);
+        this.sk = STASH + hex(8);
+        this.saved = 0;
+      }
     } catch (x) {
       // Nowhere to keep them: counted, and reported now if a beacon can still leave.
       this.drop('internal_sdk_error', this.nq + (cl ? cl.parked().reduce((s, x) => s + (x.occurrences || 0), 0) : 0));
@@ -349,14 +361,14 @@ export const init = guard((options) => {
   for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks]) f(h, on);
   // Delivery when the page goes away; registered now, so it runs before the transport's own. What
   // cannot leave is stashed for the next page; if this one comes back, it takes the stash back.
-  const hide = () => {
+  const hide = (e) => {
     if (h.cl) h.cl.hide();
-    h.save();
+    h.save(e.type == 'pagehide' && !e.persisted);
   };
   const d = G.document;
   h.on(G, 'pagehide', hide);
   h.on(G, 'pageshow', () => h.unsave());
-  h.on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : h.unsave()));
+  h.on(d, 'visibilitychange', (e) => (d.visibilityState == 'hidden' ? hide(e) : h.unsave()));
   // Errors the tiny loader (js/loader.js) buffered before the SDK arrived, oldest first.
   const L = G.__faultline_loader;
   if (L && L.stop) {

@@ -351,10 +351,10 @@ export function createTransport(o) {
   }
 
   // The SDK stashes what is parked; if the page comes back, it leaves the normal way.
-  function unpark() {
+  function unpark(drop) {
     const l = parked;
     parked = [];
-    send(l);
+    if (!drop) send(l);
   }
 
   async function flush(timeoutMs = 2000) {

@@ -28,7 +28,6 @@ export const cancel = (t) => P.clearTimeout.call(G, t);
 /** addEventListener as it was at load (a throwing or replaced one in the page does not matter). */
 export function listen(t, type, h, capture, remove) {
   try { (remove ? P.off : P.on).call(t, type, h, capture); return 1; } catch {}
-  try { t[remove ? 'removeEventListener' : 'addEventListener'](type, h, capture); return 1; } catch {}
 }
 
 export const STASH = 'faultline:stash:';  // localStorage records of what a page could not send before it went
