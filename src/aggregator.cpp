@@ -20,6 +20,13 @@ GroupReport Aggregator::report_of(Group& g, bool evicted) {
   r.first_seen_ms = g.first_counted;
   r.last_seen_ms = g.last_counted;
   r.evicted = evicted;
+  // The retained input leaves with the report. An evicted group's bytes stay counted until
+  // take_reports hands its report out; a live group retains again at its next full event.
+  if (!evicted) retained_bytes_ -= g.retained_json.size() + g.retained_stacks.size();
+  r.retained_json = std::move(g.retained_json);
+  r.retained_stacks = std::move(g.retained_stacks);
+  g.retained_json.clear();
+  g.retained_stacks.clear();
   summarized_ += g.counted;
   g.counted = 0;
   return r;
@@ -43,7 +50,7 @@ Decision Aggregator::record(std::string_view fingerprint, std::string_view title
           // Bounded memory even when nobody drains: fold further evictions into the last report's
           // count under a shared "overflow" identity. Counts stay exact; identity is coarsened.
           if (evicted_.back().fingerprint != "fl1:overflow")
-            evicted_.push_back(GroupReport{"fl1:overflow", "Errors evicted from aggregation", {}, 0, now, now, true});
+            evicted_.push_back(GroupReport{"fl1:overflow", "Errors evicted from aggregation", {}, 0, now, now, true, {}, {}});
           GroupReport& o = evicted_.back();
           o.count += victim.counted;
           o.last_seen_ms = now;
@@ -51,13 +58,14 @@ Decision Aggregator::record(std::string_view fingerprint, std::string_view title
           victim.counted = 0;
         }
       }
+      retained_bytes_ -= victim.retained_json.size() + victim.retained_stacks.size();  // what stayed with it
       groups_.erase(std::string_view(victim.fingerprint));
       lru_.pop_back();
     }
     Group g;
     g.fingerprint = std::string(fingerprint);
     g.title = std::string(title.substr(0, opts_.max_title));
-    if (!(event_fingerprint.size() == 1 && event_fingerprint[0] == fingerprint)) g.event_fingerprint = event_fingerprint;
+    g.event_fingerprint = event_fingerprint;  // as given: empty means the events carry no fingerprint
     g.window_start = now;
     g.full_in_window = 1;
     g.last_seen = now;
@@ -101,11 +109,24 @@ std::vector<GroupReport> Aggregator::take_reports(double now_ms, bool force) {
   if (std::isfinite(now_ms) && now_ms > clock_) clock_ = now_ms;
   std::vector<GroupReport> out = std::move(evicted_);
   evicted_.clear();
+  for (const GroupReport& r : out) retained_bytes_ -= r.retained_json.size() + r.retained_stacks.size();
   for (Group& g : lru_) {
     if (g.counted == 0) continue;
     if (force || clock_ - g.window_start >= opts_.window_ms) out.push_back(report_of(g, false));
   }
   return out;
+}
+
+bool Aggregator::retain(std::string_view fingerprint, std::string_view input_json, std::string_view stacks) {
+  auto it = groups_.find(fingerprint);
+  if (it == groups_.end()) return false;
+  Group& g = *it->second;
+  const size_t size = input_json.size() + stacks.size(), old = g.retained_json.size() + g.retained_stacks.size();
+  if (size > opts_.max_retained_one || retained_bytes_ - old + size > opts_.max_retained_bytes) return false;
+  g.retained_json.assign(input_json.data(), input_json.size());
+  g.retained_stacks.assign(stacks.data(), stacks.size());
+  retained_bytes_ = retained_bytes_ - old + size;
+  return true;
 }
 
 uint64_t Aggregator::pending() const {
@@ -116,7 +137,7 @@ uint64_t Aggregator::pending() const {
 }
 
 size_t Aggregator::approx_memory_bytes() const {
-  size_t bytes = sizeof(*this) + groups_.bucket_count() * sizeof(void*);
+  size_t bytes = sizeof(*this) + groups_.bucket_count() * sizeof(void*) + retained_bytes_;
   auto list = [](const std::vector<std::string>& l) {
     size_t n = l.capacity() * sizeof(std::string);
     for (const auto& s : l) n += s.capacity();

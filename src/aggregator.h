@@ -22,16 +22,23 @@ struct AggregatorOptions {
   uint32_t per_group_budget = 1;  // full events per group per window
   size_t max_groups = 1000;
   size_t max_title = 200;
+  // The capture input of a group's latest occurrence that reached the core as text is kept, so
+  // that its summary can be a real event (exception, stack, request, user, tags, trace). One per
+  // group, at most max_retained_one bytes each and max_retained_bytes in all; an input that does
+  // not fit leaves the group's previous one (or none) in place.
+  size_t max_retained_one = 64 * 1024;
+  size_t max_retained_bytes = 2 * 1024 * 1024;
 };
 
 enum class Decision { SendFull, Counted };
 
 struct GroupReport {
   std::string fingerprint, title;
-  std::vector<std::string> event_fingerprint;  // what the group's events carry (empty: {fingerprint})
+  std::vector<std::string> event_fingerprint;  // what the group's events carry in `fingerprint` (empty: none)
   uint64_t count = 0;  // occurrences counted (not sent) in the reported span
   double first_seen_ms = 0, last_seen_ms = 0;
   bool evicted = false;
+  std::string retained_json, retained_stacks;  // the latest retained capture input (may be empty)
 };
 
 class Aggregator {
@@ -48,6 +55,10 @@ class Aggregator {
   // Reports for counted repeats whose window has closed (all pending ones when force=true, e.g.
   // on flush or page unload), plus the reports produced by eviction since the last call.
   std::vector<GroupReport> take_reports(double now_ms, bool force);
+  // Keeps this capture input (JSON text and its out-of-band stacks) as the group's latest
+  // occurrence, within the byte bounds above. False when the group is unknown or it did not fit.
+  bool retain(std::string_view fingerprint, std::string_view input_json, std::string_view stacks);
+  size_t retained_bytes() const { return retained_bytes_; }
 
   size_t tracked_groups() const { return groups_.size(); }
   size_t approx_memory_bytes() const;
@@ -66,6 +77,7 @@ class Aggregator {
     uint64_t counted = 0;  // pending repeats
     double first_counted = 0, last_counted = 0;
     double last_seen = 0;
+    std::string retained_json, retained_stacks;
   };
   using Lru = std::list<Group>;  // front = most recently seen
   GroupReport report_of(Group& g, bool evicted);
@@ -75,6 +87,7 @@ class Aggregator {
   std::unordered_map<std::string_view, Lru::iterator> groups_;  // keys view into Group::fingerprint
   std::vector<GroupReport> evicted_;
   uint64_t occurrences_ = 0, full_ = 0, summarized_ = 0;
+  size_t retained_bytes_ = 0;
   double clock_ = 0;  // monotonic: time never goes backwards for the windows
 };
 

@@ -132,6 +132,31 @@ std::string Client::configure(std::string_view options_json) {
   if (const json* s = get_field(o, "sdk"); s && s->is_object()) {
     next.sdk_name = truncate_utf8(get_string(*s, "name", next.sdk_name), 100);
     next.sdk_version = truncate_utf8(get_string(*s, "version", next.sdk_version), 50);
+    if (get_field(*s, "integrations")) {
+      next.sdk_integrations = string_list((*s)["integrations"]);
+      if (next.sdk_integrations.size() > 64) next.sdk_integrations.resize(64);
+      for (auto& i : next.sdk_integrations) i = truncate_utf8(i, 64);
+    }
+    if (const json* p = get_field(*s, "packages"); p && p->is_array()) {
+      json packages = json::array();
+      for (const auto& x : *p) {
+        std::string name = truncate_utf8(get_string(x, "name"), 100), version = truncate_utf8(get_string(x, "version"), 50);
+        if (!name.empty() && !version.empty() && packages.size() < 16) packages.push_back(json{{"name", name}, {"version", version}});
+      }
+      next.sdk_packages = std::move(packages);
+    }
+  }
+  if (const json* v = get_field(o, "sampleRate"); v && !v->is_null()) {
+    double r = v->is_number() ? v->get<double>() : -1;
+    if (r > 0 && r <= 1) next.sample_rate = r;
+    else if (r != 0) problems += "sampleRate must be a number from 0 to 1; ";  // 0 sends nothing: no event to weigh
+  }
+  if (const json* v = get_field(o, "grouping"); v && !v->is_null()) {
+    std::string m = v->is_string() ? v->get<std::string>() : std::string();
+    if (m == "client") next.grouping_mode = GroupingMode::Client;
+    else if (m == "server") next.grouping_mode = GroupingMode::Server;
+    else if (m == "auto") next.grouping_mode = GroupingMode::Auto;
+    else problems += "grouping must be 'client', 'server' or 'auto'; ";
   }
 
   bool agg_changed = next.aggregation.window_ms != opts_.aggregation.window_ms ||
@@ -221,6 +246,273 @@ bool Client::count_repeat(std::string_view fingerprint, double ts) {
   return true;
 }
 
+void Client::read_input(const json& in, std::string_view oob_stacks, Input& x, bool count_drops) {
+  uint64_t sig = 0xCBF29CE484222325ULL;
+  auto mix = [&sig](std::string_view t) {
+    for (unsigned char ch : t) sig = (sig ^ ch) * 0x100000001B3ULL;
+    sig = (sig ^ 0xFF) * 0x100000001B3ULL;  // separator
+  };
+  const json* exc = get_field(in, "exceptions");
+  if (exc && exc->is_array()) {
+    for (const auto& e : *exc) {
+      // This entry's segment of the out-of-band stacks (consumed whatever the entry holds).
+      const size_t end = std::min(oob_stacks.find('\0'), oob_stacks.size());
+      const std::string_view segment = oob_stacks.substr(0, end);
+      oob_stacks.remove_prefix(end < oob_stacks.size() ? end + 1 : end);
+      if (x.chain.size() >= opts_.max_chain) {
+        if (count_drops) count_drop("chain_truncated");
+        break;
+      }
+      if (!e.is_object()) continue;
+      ExceptionInput ex;
+      ex.type = text_field(e, "type", 256);
+      ex.value = text_field(e, "value", opts_.limits.max_value_length);
+      std::string stack = get_string(e, "stack");
+      if (stack.empty()) stack = std::string(segment.substr(0, opts_.max_stack_bytes));
+      std::string stacktrace = get_string(e, "stacktrace");
+      if (stack.size() > opts_.max_stack_bytes) stack.resize(opts_.max_stack_bytes);
+      if (stacktrace.size() > opts_.max_stack_bytes) stacktrace.resize(opts_.max_stack_bytes);
+      double pop = get_number(e, "framesToPop", 0);
+      x.pops.push_back(pop >= 1 && pop < 1000 ? static_cast<size_t>(pop) : 0);
+      ex.filename = text_field(e, "filename", 1024);
+      ex.lineno = int_field(e, "lineno");
+      ex.colno = int_field(e, "colno");
+      ex.synthetic = get_bool(e, "synthetic", false);
+      ex.request = text_field(e, "request", 2048);
+      const json* m = get_field(e, "mechanism");
+      x.mechanisms.push_back(m && m->is_object() ? *m : json::object());
+      const json* p = get_field(e, "parent");
+      x.parents.push_back(p && p->is_number_unsigned() ? *p : json());
+      for (std::string_view part : {std::string_view(ex.type), std::string_view(ex.value), std::string_view(stack),
+                                    std::string_view(stacktrace), std::string_view(ex.filename), std::string_view(ex.request)})
+        mix(part);
+      mix(std::to_string(x.pops.back()) + (ex.synthetic ? "s" : "e") + std::to_string(ex.lineno));
+      x.stacks.push_back(std::move(stack));
+      x.stacktraces.push_back(std::move(stacktrace));
+      x.chain.push_back(std::move(ex));
+    }
+  }
+  x.is_message = x.chain.empty();
+  if (x.is_message) {
+    x.message = text_field(in, "message", opts_.limits.max_value_length);
+    if (x.message.empty()) x.message = "<empty capture>";
+  }
+
+  x.scope = scopes_.current();  // copy: per-call data must not leak into the scope
+  Scope& scope = x.scope;
+  if (const json* s = get_field(in, "scope"); s && s->is_object()) scope.apply_patch(*s);
+  if (const json* t = get_field(in, "tags"); t && t->is_object()) scope.apply_patch(json{{"tags", *t}});  // stringifies
+  merge_bag(scope.extra, get_field(in, "extra"));
+  merge_bag(scope.contexts, get_field(in, "contexts"));
+  if (const json* u = get_field(in, "user"); u && u->is_object()) merge_bag(scope.user, u);
+  x.user_fp = scope.fingerprint;
+  if (const json* f = get_field(in, "fingerprint"); f && f->is_array()) x.user_fp = string_list(*f);
+
+  mix(x.is_message ? x.message : std::string_view("exception"));
+  for (const auto& f : x.user_fp) mix(f);
+  x.sig = sig;
+}
+
+void Client::group_input(Input& x, GroupingResult& g) const {
+  for (size_t k = 0; k < x.chain.size(); ++k) {
+    ExceptionInput& ex = x.chain[k];
+    if (!x.stacks[k].empty() || !x.stacktraces[k].empty()) ex.frames = parse_stack(x.stacks[k], ex.value, x.stacktraces[k]).frames;
+    // React's framesToPop: the innermost N frames belong to an invariant() helper, not the bug.
+    if (x.pops[k]) ex.frames.resize(ex.frames.size() > x.pops[k] ? ex.frames.size() - x.pops[k] : 0);
+    classify_frames(ex.frames, opts_.grouping);
+  }
+  g = x.is_message ? compute_message_grouping(x.message, opts_.grouping) : compute_grouping(x.chain, opts_.grouping);
+}
+
+std::vector<std::string> Client::wire_fingerprint(const GroupingResult& g, const std::vector<std::string>& user_fp) const {
+  if (!user_fp.empty()) {
+    // The user's override always leaves. When Faultline does not send its own grouping, Sentry
+    // expands "{{ default }}" with its own, so the list goes as the user wrote it.
+    const bool ours = opts_.grouping_mode == GroupingMode::Client || (opts_.grouping_mode == GroupingMode::Auto && g.confident);
+    if (ours) return event_fingerprint(g, user_fp);
+    std::vector<std::string> out;
+    for (const auto& s : user_fp) {
+      if (out.size() >= 16) break;
+      out.push_back(s == "{{default}}" ? std::string("{{ default }}") : truncate_utf8(s, 512));
+    }
+    return out;
+  }
+  switch (opts_.grouping_mode) {
+    case GroupingMode::Client: return event_fingerprint(g, {});
+    case GroupingMode::Server: return {};
+    case GroupingMode::Auto: break;
+  }
+  return g.confident ? event_fingerprint(g, {}) : std::vector<std::string>{};
+}
+
+json Client::base_event(const std::string& event_id, double ts, const std::string& level) const {
+  json ev = json::object();
+  ev["event_id"] = event_id;
+  ev["timestamp"] = ts;
+  ev["platform"] = "javascript";
+  ev["level"] = level;
+  json sdk = json::object();
+  sdk["name"] = opts_.sdk_name;
+  sdk["version"] = opts_.sdk_version;
+  if (!opts_.sdk_integrations.empty()) sdk["integrations"] = opts_.sdk_integrations;
+  sdk["packages"] = opts_.sdk_packages.is_array() && !opts_.sdk_packages.empty()
+                        ? opts_.sdk_packages
+                        : json::array({json{{"name", "npm:faultline"}, {"version", opts_.sdk_version}}});
+  // As @sentry/browser: without this, Relay stores the sender's IP address as user.ip_address on
+  // every `javascript` event ("legacy" inference). Only sendDefaultPii lets it infer the IP.
+  sdk["settings"] = json{{"infer_ip", opts_.send_default_pii ? "auto" : "never"}};
+  ev["sdk"] = std::move(sdk);
+  if (!opts_.release.empty()) ev["release"] = opts_.release;
+  if (!opts_.environment.empty()) ev["environment"] = opts_.environment;
+  if (!opts_.dist.empty()) ev["dist"] = opts_.dist;
+  return ev;
+}
+
+namespace {
+// The tag a Sentry user can search and chart occurrence counts by (`faultline.repeats:100-999`).
+std::string repeats_bucket(uint64_t n) {
+  if (n <= 1) return "1";
+  uint64_t lo = 1;
+  while (lo * 10 <= n && lo < 100000) lo *= 10;
+  if (lo < 10) return "2-9";
+  if (lo >= 100000) return "100000+";
+  return std::to_string(lo) + "-" + std::to_string(lo * 10 - 1);
+}
+}  // namespace
+
+void Client::add_count(json& ev, uint64_t count, double first_seen, double last_seen, bool summary, bool evicted) const {
+  if (count < 1) count = 1;
+  json& contexts = ev["contexts"];
+  if (!contexts.is_object()) contexts = json::object();
+  json& fl = contexts["faultline"];
+  if (!fl.is_object()) fl = json::object();
+  fl["type"] = "faultline";
+  fl["count"] = count;
+  fl["first_seen"] = first_seen;
+  fl["last_seen"] = last_seen;
+  fl["summary"] = summary;
+  if (summary) fl["evicted"] = evicted;
+  // Sentry's error upsampling (getsentry/sentry#93003, #94376): for projects where it is enabled,
+  // an event weighs 1 / contexts.error_sampling.client_sample_rate in issue counts, graphs and
+  // alerts. This event stands for `count` occurrences, each kept with probability sampleRate.
+  const double rate = opts_.sample_rate / static_cast<double>(count);
+  if (rate < 1.0) contexts["error_sampling"] = json{{"type", "error_sampling"}, {"client_sample_rate", rate}};
+  json& tags = ev["tags"];
+  if (!tags.is_object()) tags = json::object();
+  tags["faultline.repeats"] = repeats_bucket(count);
+}
+
+json Client::build_event(const json& in, const Input& x, const GroupingResult& g, const std::string& fingerprint,
+                         const std::vector<std::string>& wire_fp, const std::string& event_id, double ts, double crumbs_until) {
+  const Scope& scope = x.scope;
+  std::string level = get_string(in, "level");
+  if (!is_valid_level(level)) level = scope.level.empty() ? (x.is_message ? "info" : "error") : scope.level;
+  json ev = base_event(event_id, ts, level);
+
+  if (x.is_message) {
+    ev["logentry"] = json{{"formatted", x.message}};
+  } else {
+    json values = json::array();
+    // Sentry wants the thrown error last; exception_id 0 is the last value, 1 the one before, ...
+    for (size_t k = x.chain.size(); k-- > 0;) {
+      const ExceptionInput& ex = x.chain[k];
+      json v = json::object();
+      v["type"] = ex.type.empty() ? std::string("Error") : ex.type;
+      v["value"] = ex.value;
+      if (!ex.frames.empty()) v["stacktrace"] = json{{"frames", frames_to_json(ex.frames)}};
+      json mech = x.mechanisms[k];
+      if (k == 0) {
+        if (!mech.contains("type") || !mech["type"].is_string()) mech["type"] = "generic";
+        if (!mech.contains("handled") || !mech["handled"].is_boolean()) mech["handled"] = true;
+      } else {
+        json m2 = json::object();
+        m2["type"] = "chained";
+        m2["source"] = mech.contains("source") && mech["source"].is_string() ? mech["source"] : json("cause");
+        m2["handled"] = true;
+        mech = std::move(m2);
+      }
+      if (mech.contains("data") && !mech["data"].is_object()) mech.erase("data");
+      mech["exception_id"] = k;
+      if (k > 0) mech["parent_id"] = x.parents[k].is_number_unsigned() && x.parents[k].get<size_t>() < k ? x.parents[k].get<size_t>() : k - 1;
+      if (ex.type == "AggregateError") mech["is_exception_group"] = true;
+      if (ex.synthetic) mech["synthetic"] = true;
+      v["mechanism"] = std::move(mech);
+      values.push_back(std::move(v));
+    }
+    ev["exception"] = json{{"values", std::move(values)}};
+  }
+
+  json crumbs = crumbs_.to_json();
+  if (crumbs_until > 0) {
+    // A summary is built later than its last occurrence: only the crumbs that preceded it.
+    json kept = json::array();
+    for (auto& c : crumbs)
+      if (get_number(c, "timestamp", 0) <= crumbs_until) kept.push_back(std::move(c));
+    crumbs = std::move(kept);
+  }
+  if (!crumbs.empty()) ev["breadcrumbs"] = json{{"values", std::move(crumbs)}};
+
+  json contexts = scope.contexts;
+  for (auto it = contexts.begin(); it != contexts.end();) {
+    if (!it->is_object() || it.key() == "faultline" || it.key() == "error_sampling") it = contexts.erase(it);  // every context must be an object; ours are set below
+    else ++it;
+  }
+  json fl = json::object();
+  fl["type"] = "faultline";
+  fl["fingerprint"] = fingerprint;
+  fl["grouping"] = g.parts;
+  fl["grouping_mode"] = opts_.grouping_mode == GroupingMode::Client ? "client" : opts_.grouping_mode == GroupingMode::Server ? "server" : "auto";
+  fl["fingerprint_sent"] = !wire_fp.empty();
+  contexts["faultline"] = std::move(fl);
+  ev["contexts"] = std::move(contexts);
+  if (!scope.tags.empty()) ev["tags"] = scope.tags;
+  if (!scope.extra.empty()) ev["extra"] = scope.extra;
+  if (!scope.user.empty()) ev["user"] = scope.user;
+  if (!scope.transaction.empty()) ev["transaction"] = scope.transaction;
+  if (const json* r = get_field(in, "request"); r && r->is_object()) {
+    json req = json::object();
+    std::string url = text_field(*r, "url", 2048);
+    if (!url.empty()) req["url"] = url;
+    if (const json* h = get_field(*r, "headers"); h && h->is_object()) {
+      json headers = json::object();
+      for (auto it = h->begin(); it != h->end(); ++it)
+        if (it->is_string()) headers[it.key()] = truncate_utf8(it->get_ref<const std::string&>(), 1024);
+      if (!headers.empty()) req["headers"] = std::move(headers);
+    }
+    if (!req.empty()) ev["request"] = std::move(req);
+  }
+  if (!wire_fp.empty()) ev["fingerprint"] = wire_fp;
+  return ev;
+}
+
+// Normalizes and scrubs an event the same way whether it is a full event or a summary.
+void Client::finish_event(json& ev) {
+  for (const char* bag : {"extra", "contexts", "user", "request"})
+    if (ev.contains(bag)) normalize_json(ev[bag], opts_.limits, 0);
+  scrubber_.scrub_event(ev);
+}
+
+// The per-event byte budget: breadcrumbs go first, then extra, then contexts other than the ones
+// that carry the count. False when the event still does not fit.
+bool Client::fit_event(json& ev, std::string& payload) {
+  payload = dump_json(ev);
+  if (payload.size() > opts_.max_event_bytes) ++trimmed_events_;
+  for (const char* shed : {"breadcrumbs", "extra", "contexts"}) {
+    if (payload.size() <= opts_.max_event_bytes) break;
+    if (!ev.contains(shed)) continue;
+    if (shed[0] == 'c') {
+      json keep = json::object();
+      for (const char* k : {"faultline", "error_sampling"})
+        if (ev[shed].contains(k)) keep[k] = ev[shed][k];
+      ev[shed] = std::move(keep);
+    } else {
+      ev.erase(shed);
+    }
+    payload = dump_json(ev);
+  }
+  return payload.size() <= opts_.max_event_bytes;
+}
+
 std::string Client::capture(std::string_view input_json, std::string_view oob_stacks) {
   ++captured_;
   if (input_json.size() + oob_stacks.size() > opts_.max_input_bytes) {
@@ -246,212 +538,51 @@ std::string Client::capture(std::string_view input_json, std::string_view oob_st
   const double now_ms = ts * 1000.0;
   last_timestamp_ = ts;
 
-  // 1. Exceptions. Stacks are parsed only when needed: a repeat of an error seen before (same
+  // 1. Read the input. Stacks are parsed only when needed: a repeat of an error seen before (same
   //    texts, same options) takes its fingerprint from the signature cache.
-  std::vector<ExceptionInput> chain;
-  std::vector<std::string> stacks, stacktraces;
-  std::vector<size_t> pops;
-  std::vector<json> mechanisms, parents;
-  uint64_t sig = 0xCBF29CE484222325ULL;
-  auto mix = [&sig](std::string_view t) {
-    for (unsigned char ch : t) sig = (sig ^ ch) * 0x100000001B3ULL;
-    sig = (sig ^ 0xFF) * 0x100000001B3ULL;  // separator
-  };
-  const json* exc = get_field(in, "exceptions");
-  if (exc && exc->is_array()) {
-    for (const auto& e : *exc) {
-      // This entry's segment of the out-of-band stacks (consumed whatever the entry holds).
-      const size_t end = std::min(oob_stacks.find('\0'), oob_stacks.size());
-      const std::string_view segment = oob_stacks.substr(0, end);
-      oob_stacks.remove_prefix(end < oob_stacks.size() ? end + 1 : end);
-      if (chain.size() >= opts_.max_chain) {
-        count_drop("chain_truncated");
-        break;
-      }
-      if (!e.is_object()) continue;
-      ExceptionInput x;
-      x.type = text_field(e, "type", 256);
-      x.value = text_field(e, "value", opts_.limits.max_value_length);
-      std::string stack = get_string(e, "stack");
-      if (stack.empty()) stack = std::string(segment.substr(0, opts_.max_stack_bytes));
-      std::string stacktrace = get_string(e, "stacktrace");
-      if (stack.size() > opts_.max_stack_bytes) stack.resize(opts_.max_stack_bytes);
-      if (stacktrace.size() > opts_.max_stack_bytes) stacktrace.resize(opts_.max_stack_bytes);
-      double pop = get_number(e, "framesToPop", 0);
-      pops.push_back(pop >= 1 && pop < 1000 ? static_cast<size_t>(pop) : 0);
-      x.filename = text_field(e, "filename", 1024);
-      x.lineno = int_field(e, "lineno");
-      x.colno = int_field(e, "colno");
-      x.synthetic = get_bool(e, "synthetic", false);
-      x.request = text_field(e, "request", 2048);
-      const json* m = get_field(e, "mechanism");
-      mechanisms.push_back(m && m->is_object() ? *m : json::object());
-      const json* p = get_field(e, "parent");
-      parents.push_back(p && p->is_number_unsigned() ? *p : json());
-      for (std::string_view part : {std::string_view(x.type), std::string_view(x.value), std::string_view(stack),
-                                    std::string_view(stacktrace), std::string_view(x.filename), std::string_view(x.request)})
-        mix(part);
-      mix(std::to_string(pops.back()) + (x.synthetic ? "s" : "e") + std::to_string(x.lineno));
-      stacks.push_back(std::move(stack));
-      stacktraces.push_back(std::move(stacktrace));
-      chain.push_back(std::move(x));
-    }
-  }
-  std::string message;
-  const bool is_message = chain.empty();
-  if (is_message) {
-    message = text_field(in, "message", opts_.limits.max_value_length);
-    if (message.empty()) message = "<empty capture>";
-  }
+  Input x;
+  read_input(in, oob_stacks, x, true);
 
-  Scope scope = scopes_.current();  // copy: per-call data must not leak into the scope
-  if (const json* s = get_field(in, "scope"); s && s->is_object()) scope.apply_patch(*s);
-  if (const json* t = get_field(in, "tags"); t && t->is_object()) scope.apply_patch(json{{"tags", *t}});  // stringifies
-  merge_bag(scope.extra, get_field(in, "extra"));
-  merge_bag(scope.contexts, get_field(in, "contexts"));
-  if (const json* u = get_field(in, "user"); u && u->is_object()) merge_bag(scope.user, u);
-  std::vector<std::string> user_fp = scope.fingerprint;
-  if (const json* f = get_field(in, "fingerprint"); f && f->is_array()) user_fp = string_list(*f);
-
-  mix(is_message ? message : std::string_view("exception"));
-  for (const auto& f : user_fp) mix(f);
-
-  // Parses the stacks and computes the grouping (what a cache hit saves).
   GroupingResult g;
   bool grouped = false;
   auto group_now = [&] {
-    if (grouped) return;
+    if (!grouped) group_input(x, g);
     grouped = true;
-    for (size_t k = 0; k < chain.size(); ++k) {
-      ExceptionInput& x = chain[k];
-      if (!stacks[k].empty() || !stacktraces[k].empty()) x.frames = parse_stack(stacks[k], x.value, stacktraces[k]).frames;
-      // React's framesToPop: the innermost N frames belong to an invariant() helper, not the bug.
-      if (pops[k]) x.frames.resize(x.frames.size() > pops[k] ? x.frames.size() - pops[k] : 0);
-      classify_frames(x.frames, opts_.grouping);
-    }
-    g = is_message ? compute_message_grouping(message, opts_.grouping) : compute_grouping(chain, opts_.grouping);
   };
   std::string fingerprint, title;
-  std::vector<std::string> event_fp;  // the event's `fingerprint` field (Sentry's override form)
-  auto cached = signature_cache_.find(sig);
+  std::vector<std::string> wire_fp;  // the event's `fingerprint` field (empty: the server groups)
+  auto cached = signature_cache_.find(x.sig);
   if (cached != signature_cache_.end()) {
     fingerprint = cached->second.fingerprint;
     title = cached->second.title;
-    event_fp = cached->second.event_fingerprint;
+    wire_fp = cached->second.event_fingerprint;
   } else {
     group_now();
-    fingerprint = user_fp.empty() ? g.fingerprint : apply_fingerprint_override(g, user_fp);
+    fingerprint = x.user_fp.empty() ? g.fingerprint : apply_fingerprint_override(g, x.user_fp);
     title = g.title;
-    event_fp = event_fingerprint(g, user_fp);
+    wire_fp = wire_fingerprint(g, x.user_fp);
     if (signature_cache_.size() >= kSignatureCacheSize) signature_cache_.clear();
-    signature_cache_.emplace(sig, Grouped{fingerprint, title, event_fp});
+    signature_cache_.emplace(x.sig, Grouped{fingerprint, title, wire_fp});
   }
 
-  // 2. Aggregation: repeats inside the window are counted, not built.
-  if (aggregator_.record(fingerprint, title, now_ms, event_fp) == Decision::Counted) {
+  // 2. Aggregation: repeats inside the window are counted, not built. The latest input is kept
+  //    (bounded) so the group's summary can show this occurrence in full.
+  if (aggregator_.record(fingerprint, title, now_ms, wire_fp) == Decision::Counted) {
     ++aggregated_;
+    aggregator_.retain(fingerprint, input_json, oob_stacks);
     return "{\"status\":\"aggregated\",\"fingerprint\":\"" + fingerprint + "\"}";
   }
+  aggregator_.retain(fingerprint, input_json, oob_stacks);
   group_now();
 
   // 3. Build the full event.
   std::string event_id = get_string(in, "event_id");
   if (!is_hex32(event_id)) event_id = rng_.hex32();
-  json ev = json::object();
-  ev["event_id"] = event_id;
-  ev["timestamp"] = ts;
-  ev["platform"] = "javascript";
-  std::string level = get_string(in, "level");
-  if (!is_valid_level(level)) level = scope.level.empty() ? (is_message ? "info" : "error") : scope.level;
-  ev["level"] = level;
-  ev["sdk"] = json{{"name", opts_.sdk_name}, {"version", opts_.sdk_version}};
-  if (!opts_.release.empty()) ev["release"] = opts_.release;
-  if (!opts_.environment.empty()) ev["environment"] = opts_.environment;
-  if (!opts_.dist.empty()) ev["dist"] = opts_.dist;
-
-  if (is_message) {
-    ev["logentry"] = json{{"formatted", message}};
-  } else {
-    json values = json::array();
-    // Sentry wants the thrown error last; exception_id 0 is the last value, 1 the one before, ...
-    for (size_t k = chain.size(); k-- > 0;) {
-      const ExceptionInput& x = chain[k];
-      json v = json::object();
-      v["type"] = x.type.empty() ? std::string("Error") : x.type;
-      v["value"] = x.value;
-      if (!x.frames.empty()) v["stacktrace"] = json{{"frames", frames_to_json(x.frames)}};
-      json mech = mechanisms[k];
-      if (k == 0) {
-        if (!mech.contains("type") || !mech["type"].is_string()) mech["type"] = "generic";
-        if (!mech.contains("handled") || !mech["handled"].is_boolean()) mech["handled"] = true;
-      } else {
-        json m2 = json::object();
-        m2["type"] = "chained";
-        m2["source"] = mech.contains("source") && mech["source"].is_string() ? mech["source"] : json("cause");
-        m2["handled"] = true;
-        mech = std::move(m2);
-      }
-      if (mech.contains("data") && !mech["data"].is_object()) mech.erase("data");
-      mech["exception_id"] = k;
-      if (k > 0) mech["parent_id"] = parents[k].is_number_unsigned() && parents[k].get<size_t>() < k ? parents[k].get<size_t>() : k - 1;
-      if (x.type == "AggregateError") mech["is_exception_group"] = true;
-      if (x.synthetic) mech["synthetic"] = true;
-      v["mechanism"] = std::move(mech);
-      values.push_back(std::move(v));
-    }
-    ev["exception"] = json{{"values", std::move(values)}};
-  }
-
-  json crumbs = crumbs_.to_json();
-  if (!crumbs.empty()) ev["breadcrumbs"] = json{{"values", std::move(crumbs)}};
-
-  json contexts = scope.contexts;
-  for (auto it = contexts.begin(); it != contexts.end();) {
-    if (!it->is_object()) it = contexts.erase(it);  // every context must be an object
-    else ++it;
-  }
-  json fl = json::object();
-  fl["type"] = "faultline";
-  fl["count"] = 1;
-  fl["first_seen"] = ts;
-  fl["last_seen"] = ts;
-  fl["summary"] = false;
-  fl["fingerprint"] = fingerprint;
-  fl["grouping"] = g.parts;
-  contexts["faultline"] = std::move(fl);
-  ev["contexts"] = std::move(contexts);
-  if (!scope.tags.empty()) ev["tags"] = scope.tags;
-  if (!scope.extra.empty()) ev["extra"] = scope.extra;
-  if (!scope.user.empty()) ev["user"] = scope.user;
-  if (!scope.transaction.empty()) ev["transaction"] = scope.transaction;
-  if (const json* r = get_field(in, "request"); r && r->is_object()) {
-    json req = json::object();
-    std::string url = text_field(*r, "url", 2048);
-    if (!url.empty()) req["url"] = url;
-    if (const json* h = get_field(*r, "headers"); h && h->is_object()) {
-      json headers = json::object();
-      for (auto it = h->begin(); it != h->end(); ++it)
-        if (it->is_string()) headers[it.key()] = truncate_utf8(it->get_ref<const std::string&>(), 1024);
-      if (!headers.empty()) req["headers"] = std::move(headers);
-    }
-    if (!req.empty()) ev["request"] = std::move(req);
-  }
-  ev["fingerprint"] = event_fp;
-
-  for (const char* bag : {"extra", "contexts", "user", "request"})
-    if (ev.contains(bag)) normalize_json(ev[bag], opts_.limits, 0);
-  scrubber_.scrub_event(ev);
-  std::string payload = dump_json(ev);
-  // Per-event byte budget: breadcrumbs go first, then extra, then contexts other than ours.
-  if (payload.size() > opts_.max_event_bytes) ++trimmed_events_;
-  for (const char* shed : {"breadcrumbs", "extra", "contexts"}) {
-    if (payload.size() <= opts_.max_event_bytes) break;
-    if (!ev.contains(shed)) continue;
-    if (shed[0] == 'c') ev[shed] = json{{"faultline", ev[shed]["faultline"]}};
-    else ev.erase(shed);
-    payload = dump_json(ev);
-  }
-  if (payload.size() > opts_.max_event_bytes) {
+  json ev = build_event(in, x, g, fingerprint, wire_fp, event_id, ts, 0);
+  add_count(ev, 1, ts, ts, false, false);
+  finish_event(ev);
+  std::string payload;
+  if (!fit_event(ev, payload)) {
     count_drop("oversized_input");
     return dump_json(json{{"status", "dropped"}, {"reason", "oversized_input"}, {"error", "event larger than the per-event limit"}});
   }
@@ -461,28 +592,38 @@ std::string Client::capture(std::string_view input_json, std::string_view oob_st
 }
 
 json Client::build_summary_event(const GroupReport& r) {
-  json ev = json::object();
-  ev["event_id"] = rng_.hex32();
+  const std::string event_id = rng_.hex32();
   double last = r.last_seen_ms / 1000.0;
-  ev["timestamp"] = (std::isfinite(last) && last > 0) ? last : wall_clock_seconds();
-  ev["platform"] = "javascript";
-  ev["level"] = "error";
-  ev["sdk"] = json{{"name", opts_.sdk_name}, {"version", opts_.sdk_version}};
-  if (!opts_.release.empty()) ev["release"] = opts_.release;
-  if (!opts_.environment.empty()) ev["environment"] = opts_.environment;
-  std::string title = r.title.empty() ? std::string("Repeated error") : r.title;
-  ev["logentry"] = json{{"formatted", title + " (repeated " + std::to_string(r.count) + "\xC3\x97)"}};
-  json fl = json::object();
-  fl["type"] = "faultline";
-  fl["count"] = r.count;
-  fl["first_seen"] = r.first_seen_ms / 1000.0;
-  fl["last_seen"] = r.last_seen_ms / 1000.0;
-  fl["summary"] = true;
-  fl["evicted"] = r.evicted;
-  fl["fingerprint"] = r.fingerprint;
-  ev["contexts"] = json{{"faultline", std::move(fl)}};
-  ev["fingerprint"] = r.event_fingerprint.empty() ? json::array({r.fingerprint}) : json(r.event_fingerprint);
-  scrubber_.scrub_event(ev);
+  if (!(std::isfinite(last) && last > 0)) last = wall_clock_seconds();
+  const double first = std::isfinite(r.first_seen_ms) && r.first_seen_ms > 0 ? r.first_seen_ms / 1000.0 : last;
+  json ev;
+  json in = r.retained_json.empty() ? json() : parse_json(r.retained_json);
+  if (in.is_object()) {
+    // The latest occurrence that reached the core as text, built like any event, at its time.
+    Input x;
+    read_input(in, r.retained_stacks, x, false);
+    GroupingResult g;
+    group_input(x, g);
+    ev = build_event(in, x, g, r.fingerprint, r.event_fingerprint, event_id, last, last + 0.001);
+    add_count(ev, r.count, first, last, true, r.evicted);
+    finish_event(ev);
+    std::string payload;
+    if (fit_event(ev, payload)) {
+      ++summaries_;
+      return ev;
+    }
+    ev = json();  // too large even trimmed: the counts must still leave, with the group's identity
+  }
+  {
+    // Nothing retained (over the byte budget, or an overflow report), or too large: the group's identity only.
+    ev = base_event(event_id, last, "error");
+    std::string title = r.title.empty() ? std::string("Repeated error") : r.title;
+    ev["logentry"] = json{{"formatted", title}};
+    ev["contexts"] = json{{"faultline", json{{"type", "faultline"}, {"fingerprint", r.fingerprint}}}};
+    if (!r.event_fingerprint.empty()) ev["fingerprint"] = r.event_fingerprint;
+    add_count(ev, r.count, first, last, true, r.evicted);
+    finish_event(ev);
+  }
   ++summaries_;
   return ev;
 }

@@ -21,6 +21,11 @@
 
 namespace faultline {
 
+// Who groups: `client` sends Faultline's fingerprint on every event, `server` never (Sentry's own
+// grouping decides), `auto` only when Faultline's grouping is confident. The in-page aggregation
+// always uses Faultline's key; a user-supplied fingerprint is always sent.
+enum class GroupingMode { Client, Server, Auto };
+
 struct ClientOptions {
   bool has_dsn = false;
   Dsn dsn;
@@ -40,6 +45,10 @@ struct ClientOptions {
   size_t max_input_bytes = 4 * 1024 * 1024;  // of one JSON text crossing the boundary (the SDK truncates first)
   std::string sdk_name = "faultline.javascript.browser";
   std::string sdk_version = "0.1.0";
+  std::vector<std::string> sdk_integrations;  // enabled integrations, as the SDK reports them
+  json sdk_packages;                          // [{name, version}]; default npm:faultline
+  double sample_rate = 1.0;                   // the SDK's sampleRate (events stand for 1/rate each)
+  GroupingMode grouping_mode = GroupingMode::Auto;
 };
 
 class Client {
@@ -83,6 +92,30 @@ class Client {
     std::string payload;  // serialized event
     uint64_t occurrences = 1;
   };
+  // A capture input read into what grouping and event building need.
+  struct Input {
+    std::vector<ExceptionInput> chain;
+    std::vector<std::string> stacks, stacktraces;
+    std::vector<size_t> pops;
+    std::vector<json> mechanisms, parents;
+    std::string message;
+    bool is_message = true;
+    Scope scope;
+    std::vector<std::string> user_fp;
+    uint64_t sig = 0;  // over the texts that decide the grouping (the signature cache's key)
+  };
+  void read_input(const json& in, std::string_view oob_stacks, Input& x, bool count_drops);
+  void group_input(Input& x, GroupingResult& g) const;  // parses the stacks, computes the grouping
+  // What the event carries in `fingerprint` (empty: nothing, the server groups), per grouping mode.
+  std::vector<std::string> wire_fingerprint(const GroupingResult& g, const std::vector<std::string>& user_fp) const;
+  // The fields every event carries, full or summary: id, time, platform, level, sdk, release...
+  json base_event(const std::string& event_id, double ts, const std::string& level) const;
+  // How many occurrences an event stands for, where Sentry and its users can count them.
+  void add_count(json& ev, uint64_t count, double first_seen, double last_seen, bool summary, bool evicted) const;
+  json build_event(const json& in, const Input& x, const GroupingResult& g, const std::string& fingerprint,
+                   const std::vector<std::string>& wire_fp, const std::string& event_id, double ts, double crumbs_until);
+  void finish_event(json& ev);
+  bool fit_event(json& ev, std::string& payload);
   json build_summary_event(const GroupReport& r);
   bool enqueue(std::string event_id, std::string payload, uint64_t occurrences);  // false: counted queue_overflow
   json envelope_header(const std::string& event_id, double now_ms) const;
