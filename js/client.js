@@ -17,12 +17,31 @@ export function sdkUrls(self = (() => { try { return String(import.meta.url || '
   const dir = self.slice(0, self.lastIndexOf('/') + 1).replace(/[?#].*$/, '');
   return hook.startsWith(dir) ? [dir] : [];
 }
+import { install as wrapHooks } from './hooks/wrap.js';
+import { Sessions } from './session.js';
 
 export const SDK = { name: 'faultline.javascript.browser', version: '0.1.0' };
 // A promise, or an object with a `then` of its own (not one a page put on Object.prototype).
 const own = Object.prototype.hasOwnProperty;
 const thenable = (x) => x instanceof P.Pr || (!!x && typeof x == 'object' && own.call(x, 'then') && typeof x.then == 'function');
 const BAGS = { tags: 1, extra: 1, contexts: 1 };
+const on = (o, k) => (o.integrations || {})[k] !== false;
+// Cross-origin scripts' errors as window.onerror reports them, with nothing to locate them.
+const SCRIPT_ERROR = /^(?:Script error\.?|Javascript error: Script error\.? on line 0)$/;
+// Browser extensions' own code (Relay's browser-extensions inbound filter looks at the same frames).
+const EXTENSION = /^(?:chrome-extension|moz-extension|safari(?:-web)?-extension|ms-browser-extension|edge-extension):/i;
+
+/** What the SDK reports as `sdk` (integrations named as @sentry/browser names its equivalents). */
+export function sdkInfo(o) {
+  const f = o.inboundFilters || {}, list = [];
+  if (on(o, 'onerror') || on(o, 'onunhandledrejection')) list.push('GlobalHandlers');
+  if (on(o, 'browserApiErrors')) list.push('BrowserApiErrors');
+  if (['console', 'dom', 'fetch', 'xhr', 'history'].some((k) => on(o, k))) list.push('Breadcrumbs');
+  list.push('LinkedErrors', 'HttpContext');
+  if (f.scriptError !== false || f.browserExtensions !== false || o.ignoreErrors || o.denyUrls || o.allowUrls) list.push('EventFilters');
+  if (on(o, 'browserSession') && o.release) list.push('BrowserSession');
+  return { ...SDK, integrations: list, packages: [{ name: 'npm:faultline', version: SDK.version }] };
+}
 const USER = ['id', 'email', 'username', 'name', 'segment', 'ip_address'];
 
 // Sentry's user: known fields are strings, `geo` an object, everything else belongs in `data`.
@@ -250,12 +269,21 @@ export class Client {
       const rec = hub.rec.e;
       hub.rec.e = [];
       if (rec.length) this.tp.send(rec.map((e) => ({ body: e.body, occurrences: e.occurrences || 0, category: e.category || 'error' })));
+      for (const b of this.sq.splice(0)) this.sendSession(b);
       this.schedule(0);
     });
+    // Release health and the wrapped browser APIs start with this (lazily loaded) part of the SDK.
+    this.sq = [];  // session envelopes waiting for the transport
+    if (on(o, 'browserSession')) {
+      this.sess = new Sessions(hub, (p) => this.sendSession(p));
+      hub.nav = () => this.sess.start();
+    }
+    try { wrapHooks(hub, (k) => on(o, k)); } catch (e) { hub.fail(e); }
     const json = J({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
       sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude, sdkUrls: sdkUrls(),
       firstPartyOrigins: o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []), scrub: o.scrub, aggregation: o.aggregation,
-      maxValueLength: o.maxValueLength, normalizeDepth: o.normalizeDepth, maxQueue: t.queueCap, sdk: SDK });
+      maxValueLength: o.maxValueLength, normalizeDepth: o.normalizeDepth, maxQueue: t.queueCap, sdk: sdkInfo(o),
+      sampleRate: o.sampleRate, grouping: o.grouping });
     this.json = json;
     this.inq = 0;  // occurrences the core holds (queued or counted) that no drain has taken yet
     this.sc = [{}];  // the scope stack as patches, and the newest breadcrumbs: what a restart rebuilds
@@ -382,6 +410,8 @@ export class Client {
       let key = '';
       if (m == 'capture') {
         if (this.build(a)) return;
+        const x = this.sess && a.exceptions && a.exceptions[0];
+        if (x) this.sess.error(!x.mechanism || x.mechanism.handled !== false);
         // A repeat of texts whose fingerprint the core told us: one small call, no JSON.
         key = signature(a);
         const fp = key && fps.get(key);
@@ -466,6 +496,17 @@ export class Client {
       delete a.mechanism;
     }
     const x = a.exceptions && a.exceptions[0];
+    // Sentry's default inbound filters, each an option (on by default), counted when they drop.
+    const f = o.inboundFilters || {};
+    const kind = x && (f.scriptError !== false && SCRIPT_ERROR.test(x.value) && !x.stack && !a.loc ? 'script_error'
+      : f.browserExtensions !== false && EXTENSION.test(topUrl(x.stack) || x.filename || '') ? 'browser_extension' : 0);
+    if (kind) {
+      h.n.captured--;
+      h.orig.delete(a.event_id);
+      h.drop('event_processor');
+      h.n.filtered = { ...h.n.filtered, [kind]: ((h.n.filtered || {})[kind] || 0) + 1 };
+      return true;
+    }
     if (x && a.loc && !x.stack) {
       // One frame where the engine says it happened, written as a V8 stack line for the core's parser.
       [x.filename, x.lineno, x.colno] = a.loc;
@@ -480,6 +521,16 @@ export class Client {
       h.drop('event_processor');
       return true;
     }
+  }
+
+  /** A session update as its own envelope (Sentry takes sessions beside events, never inside them). */
+  sendSession(payload) {
+    const tp = this.tp;
+    if (!tp) return this.sq.length < 20 && this.sq.push(payload);
+    const head = { sent_at: new Date().toISOString(), sdk: { name: SDK.name, version: SDK.version } };
+    if (this.o.tunnel) head.dsn = this.o.dsn;
+    const item = JSON.stringify({ type: 'session', length: new TextEncoder().encode(payload).length });
+    try { tp.send([{ body: `${JSON.stringify(head)}\n${item}\n${payload}\n`, occurrences: 0, category: 'session' }]); } catch (e) { this.h.fail(e); }
   }
 
   schedule(ms) {

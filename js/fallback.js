@@ -134,9 +134,35 @@ export class FallbackCore {
       this.count('invalid_input');
       return '{"status":"dropped","reason":"invalid_input"}';
     }
-    const o = this.o, max = o.maxValueLength;
     let ts = +input.timestamp;
     if (!(ts > 0)) ts = Date.now() / 1000;
+    const { ev, key, title } = this.event(input, ts);
+
+    // Repeats: the first `perGroupBudget` per window are sent, the others counted into a summary,
+    // which is the latest counted occurrence built in full (its input kept, at most 64 KB).
+    const o = this.o, now = ts * 1000, agg = obj(o.aggregation), windowMs = agg.windowMs ?? 60000;
+    let g = this.groups.get(key);
+    if (!g) {
+      if (this.groups.size >= (agg.maxGroups || 1000)) this.evict();
+      this.groups.set(key, (g = { title: title.slice(0, 200), start: now, sent: 0, counted: 0 }));
+    }
+    if (now - g.start >= windowMs) Object.assign(g, { start: now, sent: 0 });
+    if (g.sent >= (agg.perGroupBudget || 1)) {
+      if (!g.counted) g.first = ts;
+      g.last = ts;
+      g.counted++;
+      g.input = json.length <= 65536 ? json : g.input;
+      this.n.aggregated++;
+      return '{"status":"aggregated"}';
+    }
+    g.sent++;
+    this.count1(ev, 1, ts, ts, false);
+    return this.enqueue(ev, 1) ? JSON.stringify({ status: 'queued', event_id: ev.event_id }) : '{"status":"dropped","reason":"queue_overflow"}';
+  }
+
+  /** The event for a capture input, its group key and title. */
+  event(input, ts, id, crumbsUntil) {
+    const o = this.o, max = o.maxValueLength;
     const chain = (Array.isArray(input.exceptions) ? input.exceptions : []).filter((x) => x && typeof x == 'object').slice(0, 8);
     const text = (v) => (v == null ? '' : typeof v == 'string' ? v : JSON.stringify(v)).slice(0, max);
     const values = chain.map((x, k) => {
@@ -161,35 +187,19 @@ export class FallbackCore {
     merge(s.contexts, input.contexts);
     merge(s.user, input.user);
     const fingerprint = Array.isArray(input.fingerprint) ? input.fingerprint.filter((x) => typeof x == 'string') : s.fingerprint;
-
-    // Repeats: the first `perGroupBudget` per window are sent, the others counted into a summary.
     const top = values[0];
     const title = top ? `${top.type}: ${top.value}` : message;
     const key = fingerprint.length ? fingerprint.join('\n') : title + '\n' + JSON.stringify(top && top.stacktrace ? top.stacktrace.frames.slice(-1) : '');
-    const now = ts * 1000, agg = obj(o.aggregation), windowMs = agg.windowMs ?? 60000;
-    let g = this.groups.get(key);
-    if (!g) {
-      if (this.groups.size >= (agg.maxGroups || 1000)) this.evict();
-      this.groups.set(key, (g = { title: title.slice(0, 200), start: now, sent: 0, counted: 0 }));
-    }
-    if (now - g.start >= windowMs) Object.assign(g, { start: now, sent: 0 });
-    if (g.sent >= (agg.perGroupBudget || 1)) {
-      if (!g.counted) g.first = ts;
-      g.last = ts;
-      g.counted++;
-      this.n.aggregated++;
-      return '{"status":"aggregated"}';
-    }
-    g.sent++;
 
-    const id = /^[0-9a-f]{32}$/.test(input.event_id) ? input.event_id : hex32();
+    id = id || (/^[0-9a-f]{32}$/.test(input.event_id) ? input.event_id : hex32());
     const ev = this.base(id, ts, LEVELS.includes(input.level) ? input.level : s.level || (chain.length ? 'error' : 'info'));
     if (chain.length) ev.exception = { values: values.reverse() };
     else ev.logentry = { formatted: message };
-    if (this.crumbs.length) ev.breadcrumbs = { values: this.crumbs.slice() };
+    const crumbs = crumbsUntil ? this.crumbs.filter((c) => c.timestamp <= crumbsUntil) : this.crumbs.slice();
+    if (crumbs.length) ev.breadcrumbs = { values: crumbs };
     Object.assign(ev.tags, s.tags, { 'faultline.core': 'js-fallback' });
-    for (const k in s.contexts) if (!s.contexts[k] || typeof s.contexts[k] != 'object') delete s.contexts[k];
-    ev.contexts = { ...s.contexts, faultline: { type: 'faultline', count: 1, first_seen: ts, last_seen: ts, summary: false } };
+    for (const k in s.contexts) if (!s.contexts[k] || typeof s.contexts[k] != 'object' || k == 'faultline' || k == 'error_sampling') delete s.contexts[k];
+    ev.contexts = s.contexts;
     if (Object.keys(s.extra).length) ev.extra = s.extra;
     if (Object.keys(s.user).length) ev.user = s.user;
     if (s.transaction) ev.transaction = s.transaction;
@@ -202,11 +212,21 @@ export class FallbackCore {
       if (Object.keys(h).length) ev.request.headers = h;
     }
     if (fingerprint.length) ev.fingerprint = fingerprint;
-    return this.enqueue(ev, 1) ? JSON.stringify({ status: 'queued', event_id: id }) : '{"status":"dropped","reason":"queue_overflow"}';
+    return { ev, key, title };
+  }
+
+  /** How many occurrences the event stands for: as the WASM core says it (see add_count in src/client.cpp). */
+  count1(ev, count, first, last, summary, evicted) {
+    ev.contexts.faultline = { type: 'faultline', count, first_seen: first, last_seen: last, summary, ...(summary && { evicted: !!evicted }) };
+    const rate = (this.o.sampleRate > 0 && this.o.sampleRate <= 1 ? this.o.sampleRate : 1) / count;
+    if (rate < 1) ev.contexts.error_sampling = { type: 'error_sampling', client_sample_rate: rate };
+    const lo = 10 ** Math.min(5, Math.floor(Math.log10(count)));
+    ev.tags['faultline.repeats'] = count <= 1 ? '1' : lo < 10 ? '2-9' : lo >= 100000 ? '100000+' : `${lo}-${lo * 10 - 1}`;
   }
 
   base(id, ts, level) {
-    const o = this.o, ev = { event_id: id, timestamp: ts, platform: 'javascript', level, sdk: o.sdk, tags: {} };
+    const o = this.o, sdk = { ...o.sdk, settings: { infer_ip: o.sendDefaultPii ? 'auto' : 'never' } };
+    const ev = { event_id: id, timestamp: ts, platform: 'javascript', level, sdk, tags: {} };
     for (const k of ['release', 'environment', 'dist']) if (o[k]) ev[k] = String(o[k]);
     return ev;
   }
@@ -219,12 +239,18 @@ export class FallbackCore {
   }
 
   summary(g, evicted) {
-    const ev = this.base(hex32(), g.last, 'error');
-    ev.tags['faultline.core'] = 'js-fallback';
-    ev.logentry = { formatted: `${g.title || 'Repeated error'} (repeated ${g.counted}\u00d7)` };
-    ev.contexts = { faultline: { type: 'faultline', count: g.counted, first_seen: g.first, last_seen: g.last, summary: true, evicted: !!evicted } };
+    let ev;
+    try { if (g.input) ev = this.event(JSON.parse(g.input), g.last, hex32(), g.last + 0.001).ev; } catch {}
+    if (!ev) {
+      ev = this.base(hex32(), g.last, 'error');
+      ev.tags['faultline.core'] = 'js-fallback';
+      ev.logentry = { formatted: g.title || 'Repeated error' };
+      ev.contexts = {};
+    }
+    this.count1(ev, g.counted, g.first, g.last, true, evicted);
     this.enqueue(ev, g.counted);
     g.counted = 0;
+    g.input = '';
   }
 
   enqueue(ev, occurrences) {

@@ -143,7 +143,20 @@ export interface Options {
     console?: boolean;
     dom?: boolean;
     history?: boolean;
+    /** Wrap setTimeout, setInterval, requestAnimationFrame, addEventListener and XHR handlers so their errors are captured with their own stack (as @sentry/browser's browserApiErrorsIntegration). */
+    browserApiErrors?: boolean;
+    /** Release health: a session per page load and per navigation, sent as Sentry session items (needs `release`). */
+    browserSession?: boolean;
   };
+  /** Sentry's default inbound filters, applied in the page and counted (client reports, getStats().filtered). Both on by default. */
+  inboundFilters?: {
+    /** Drop cross-origin `Script error.` reports that carry no stack and no location. */
+    scriptError?: boolean;
+    /** Drop errors whose innermost frame is a browser extension's code (chrome-extension://, moz-extension://, ...). */
+    browserExtensions?: boolean;
+  };
+  /** Who groups: 'client' sends Faultline's fingerprint on every event, 'server' never (Sentry groups), 'auto' (default) only when Faultline's grouping is confident. A fingerprint you set always wins. */
+  grouping?: 'client' | 'server' | 'auto';
   /** URL of faultline.wasm, when it is not next to faultline-core.mjs. */
   wasmUrl?: string;
   /** Emscripten's locateFile(path, scriptDirectory), for full control over where the module's files come from. */
@@ -188,6 +201,8 @@ export interface Stats {
   fast_repeats: number;
   internal_errors: number;
   dropped: Record<string, number>;
+  /** Events dropped by the inbound filters, by filter. */
+  filtered?: { script_error?: number; browser_extension?: number };
   /** Operations waiting for the core. */
   early: number;
   heap_bytes?: number;
