@@ -23,7 +23,7 @@ before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-consumer-'));
   root = path.join(work, 'site');
   fs.mkdirSync(path.join(root, 'demo', 'page'), { recursive: true });
-  collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: 'pkg-key' } } });
+  collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: '7e57c0de7e57c0de7e57c0de7e57c0de' } } });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 
@@ -66,7 +66,7 @@ test('the packed tarball installs into an app outside the repo and works bundled
   fs.mkdirSync(path.join(app, 'src'), { recursive: true });
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
   npm(['install', '--no-audit', '--no-fund', '--loglevel=error', tgz, 'vite@7', 'esbuild', 'webpack@5', 'webpack-cli@6'], app);
-  const dsn = `http://pkg-key@127.0.0.1:${collector.port}/1`;
+  const dsn = `http://7e57c0de7e57c0de7e57c0de7e57c0de@127.0.0.1:${collector.port}/1`;
   fs.writeFileSync(path.join(app, 'src', 'main.js'), `import { init } from 'faultline';
 init({ dsn: ${JSON.stringify(dsn)}, release: 'consumer@1' });
 setTimeout(() => { throw new Error('consumer app failure from ' + document.title); }, 50);

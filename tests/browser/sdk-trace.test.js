@@ -44,7 +44,7 @@ test('same-origin fetch and XHR carry the page trace with a fresh span each, and
     assert.equal(new Set(parsed.map((m) => m[2])).size, parsed.length, 'a fresh span id per request');
     seen.forEach((h, i) => {
       assert.equal(h['sentry-trace'], `${traceId}-${parsed[i][2]}`);
-      assert.equal(h.baggage, `sentry-trace_id=${traceId},sentry-public_key=testkey,sentry-release=web%401.0%20beta,sentry-environment=prod`);
+      assert.equal(h.baggage, `sentry-trace_id=${traceId},sentry-public_key=7e57c0de7e57c0de7e57c0de7e57c0de,sentry-release=web%401.0%20beta,sentry-environment=prod`);
     });
     await flush();
     const [ev] = server.events();
@@ -127,7 +127,7 @@ test('trace headers the app set are kept, and its baggage is extended rather tha
     assert.equal(r.ownTrace.baggage, undefined);
     assert.equal(r.initUntouched, JSON.stringify({ headers: { traceparent: appTrace } }));
     assert.equal(r.ownBaggage['x-app'], 'kept');
-    assert.match(r.ownBaggage.baggage, /^userId=alice,isProduction=false, sentry-trace_id=[0-9a-f]{32},sentry-public_key=testkey,/);
+    assert.match(r.ownBaggage.baggage, /^userId=alice,isProduction=false, sentry-trace_id=[0-9a-f]{32},sentry-public_key=7e57c0de7e57c0de7e57c0de7e57c0de,/);
     assert.match(r.ownBaggage.traceparent, /^00-/);
     assert.equal(r.ownSentryBaggage.baggage, 'sentry-trace_id=mine');
     assert.equal(r.xhr['sentry-trace'], '0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331');

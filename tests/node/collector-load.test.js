@@ -9,13 +9,13 @@ import { startCollector } from '../../demo/collector/server.js';
 
 test('20 000 events from 20 concurrent senders are all stored, none lost or duplicated', { timeout: 120000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-load-'));
-  const c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: 'k' } } });
+  const c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: '7e57c0de7e57c0de7e57c0de7e57c0de' } } });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
   const SENDERS = 20;
   const PER_SENDER = 100; // envelopes per sender
   const EVENTS_PER_ENVELOPE = 10;
   const post = (body) => new Promise((resolve, reject) => {
-    const req = http.request(`${c.url}/api/1/envelope/?sentry_key=k`, { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = http.request(`${c.url}/api/1/envelope/?sentry_key=7e57c0de7e57c0de7e57c0de7e57c0de`, { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode));
     });
@@ -50,7 +50,7 @@ test('20 000 events from 20 concurrent senders are all stored, none lost or dupl
   console.log(`[collector-load] ${total} events in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} events/s (${SENDERS} concurrent senders, batched SQLite transactions)`);
   await c.close();
   // Durable: a restart rebuilds the same totals from the log.
-  const c2 = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: 'k' } } });
+  const c2 = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: '7e57c0de7e57c0de7e57c0de7e57c0de' } } });
   assert.equal((await (await fetch(`${c2.url}/__stats`)).json()).stored.events, total);
   await c2.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -58,12 +58,12 @@ test('20 000 events from 20 concurrent senders are all stored, none lost or dupl
 
 test('a slow-loris client that never finishes its headers is cut off and others are still served', { timeout: 30000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-loris-'));
-  const c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: 'k' } } });
+  const c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: '7e57c0de7e57c0de7e57c0de7e57c0de' } } });
   const net = await import('node:net');
   const sock = net.connect(c.port, '127.0.0.1');
   sock.resume(); // consume the server's 408 so 'close' can fire
   const closed = new Promise((resolve) => sock.on('close', resolve));
-  sock.write('POST /api/1/envelope/?sentry_key=k HTTP/1.1\r\nHost: x\r\n');  // and then nothing
+  sock.write('POST /api/1/envelope/?sentry_key=7e57c0de7e57c0de7e57c0de7e57c0de HTTP/1.1\r\nHost: x\r\n');  // and then nothing
   const res = await fetch(`${c.url}/__stats`);
   assert.equal(res.status, 200, 'other clients are served meanwhile');
   await closed;  // the server's headers timeout (10 s) closes the idle half-request

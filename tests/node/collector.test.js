@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import http from 'node:http';
 import { startCollector } from '../../demo/collector/server.js';
 
-const KEY = 'test-key';
+const KEY = '7e57c0de7e57c0de7e57c0de7e57c0de';
 let dir;
 let c;
 

@@ -14,7 +14,7 @@ export async function startSdkSite() {
   fs.symlinkSync(path.join(repo, 'js'), path.join(root, 'js'));
   fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-site-data-'));
-  const collector = await startCollector({ port: 0, dataDir, staticRoot: root, projects: { 1: { publicKey: 'test-key' } }, control: true });
+  const collector = await startCollector({ port: 0, dataDir, staticRoot: root, projects: { 1: { publicKey: '7e57c0de7e57c0de7e57c0de7e57c0de' } }, control: true });
   const api = {
     collector,
     url: collector.url,

@@ -3,7 +3,7 @@ import * as SDK from '/js/index.js';
 
 const q = new URLSearchParams(location.search);
 const config = JSON.parse(q.get('config') || '{}');
-SDK.init({ dsn: `http://test-key@${location.host}/1`, release: 'test@1', ...config });
+SDK.init({ dsn: `http://7e57c0de7e57c0de7e57c0de7e57c0de@${location.host}/1`, release: 'test@1', ...config });
 window.SDK = SDK;
 window.explode = function explode() { throw new TypeError('kaboom in handler'); };
 if (q.has('early')) {

@@ -106,7 +106,7 @@ export async function startServer(opts = {}) {
   const reports = () => envelopes.flatMap((e) => (e.items || []).filter((i) => i.header.type === 'client_report').map((i) => i.payload));
   return {
     port, origin, requests, envelopes, events, reports,
-    dsn: `http://testkey@127.0.0.1:${port}/7`,
+    dsn: `http://7e57c0de7e57c0de7e57c0de7e57c0de@127.0.0.1:${port}/7`,
     async waitFor(pred, timeoutMs = 10000, what = 'condition') {
       const end = Date.now() + timeoutMs;
       for (;;) {
