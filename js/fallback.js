@@ -221,7 +221,7 @@ export class FallbackCore {
     const rate = (this.o.sampleRate > 0 && this.o.sampleRate <= 1 ? this.o.sampleRate : 1) / count;
     if (rate < 1) ev.contexts.error_sampling = { type: 'error_sampling', client_sample_rate: rate };
     const lo = 10 ** Math.min(5, Math.floor(Math.log10(count)));
-    ev.tags['faultline.repeats'] = count <= 1 ? '1' : lo < 10 ? '2-9' : lo >= 100000 ? '100000+' : `${lo}-${lo * 10 - 1}`;
+    if (count > 1) ev.tags['faultline.repeats'] = lo < 10 ? '2-9' : lo >= 100000 ? '100000+' : `${lo}-${lo * 10 - 1}`;
   }
 
   base(id, ts, level) {

@@ -397,9 +397,11 @@ void Client::add_count(json& ev, uint64_t count, double first_seen, double last_
   // alerts. This event stands for `count` occurrences, each kept with probability sampleRate.
   const double rate = opts_.sample_rate / static_cast<double>(count);
   if (rate < 1.0) contexts["error_sampling"] = json{{"type", "error_sampling"}, {"client_sample_rate", rate}};
-  json& tags = ev["tags"];
-  if (!tags.is_object()) tags = json::object();
-  tags["faultline.repeats"] = repeats_bucket(count);
+  if (count > 1) {  // a single occurrence needs no tag: `!has:faultline.repeats` finds those
+    json& tags = ev["tags"];
+    if (!tags.is_object()) tags = json::object();
+    tags["faultline.repeats"] = repeats_bucket(count);
+  }
 }
 
 json Client::build_event(const json& in, const Input& x, const GroupingResult& g, const std::string& fingerprint,

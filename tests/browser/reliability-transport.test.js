@@ -23,6 +23,8 @@ const FAST_RETRY = { transport: { maxAgeMs: 10, maxAttempts: 4, baseDelayMs: 50 
 
 async function open(ctx, config = FAST_RETRY) {
   const page = await ctx.newPage();
+  // Session updates are requests of their own; these tests count and fault the events' requests.
+  config = { ...config, integrations: { browserSession: false, ...config.integrations } };
   await page.goto(`${site.url}/demo/sdk.html?config=${encodeURIComponent(JSON.stringify(config))}`);
   await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
   return page;

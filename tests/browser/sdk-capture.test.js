@@ -20,7 +20,7 @@ const scenario = (opts, fn) => run(browser, opts, fn);
 
 const basic = (extra = '') => `(F, dsn) => F.init({ dsn, release: 'app@2.0.0', environment: 'test', aggregation: { windowMs: 0 } ${extra} })`;
 
-test('an uncaught TypeError in page code becomes an unhandled onerror event with the page frames, and still reaches the page', async () => {
+test('an uncaught TypeError in a timer callback becomes an unhandled event (Sentry\'s setTimeout mechanism) with the page frames, and still reaches the page', async () => {
   await scenario({ init: basic() }, async ({ page, server, pageErrors }) => {
     await page.evaluate(() => throwLater(renderCart, null));
     const [ev] = await server.waitFor(() => server.events().length && server.events(), 8000, 'the event');
@@ -28,7 +28,7 @@ test('an uncaught TypeError in page code becomes an unhandled onerror event with
     const ex = top(ev);
     assert.equal(ex.type, 'TypeError');
     assert.match(ex.value, /Cannot read properties of null \(reading 'items'\)/);
-    assert.deepEqual([ex.mechanism.type, ex.mechanism.handled], ['onerror', false]);
+    assert.deepEqual([ex.mechanism.type, ex.mechanism.handled], ['auto.browser.browserapierrors.setTimeout', false]);
     const last = ex.stacktrace.frames.at(-1);
     assert.equal(last.function, 'renderCart');
     assert.match(last.filename, /\/pages\/sdk-basic\/app\.js$/);
@@ -59,10 +59,23 @@ test('an ErrorEvent without an error object is rebuilt from its message, file an
   });
 });
 
-test('a cross-origin script failure arrives as "Script error." and nothing of the third party leaks', async () => {
+test('a cross-origin script failure is dropped by the default scriptError filter (counted), or with the filter off arrives as "Script error."; nothing of the third party leaks', async () => {
   const third = await startServer();
   try {
     await scenario({ init: basic() }, async ({ page, server, flush }) => {
+      await page.evaluate((src) => new Promise((resolve) => {
+        const s = document.createElement('script');
+        s.src = src;
+        s.onload = s.onerror = resolve;
+        document.head.append(s);
+      }), third.origin + '/pages/sdk-basic/third-party.js');
+      await flush();
+      assert.deepEqual(server.events(), []);
+      assert.equal((await page.evaluate(() => F.getStats())).filtered.script_error, 1);
+      assert.ok(server.reports().some((r) => r.discarded_events.some((d) => d.reason === 'event_processor')), 'reported as Sentry reports a filtered event');
+      assert.ok(!server.envelopes.some((e) => e.raw.includes('secret third-party detail')));
+    });
+    await scenario({ init: basic(', inboundFilters: { scriptError: false }') }, async ({ page, server, flush }) => {
       await page.evaluate((src) => new Promise((resolve) => {
         const s = document.createElement('script');  // no crossorigin attribute: the browser hides the details
         s.src = src;

@@ -106,7 +106,8 @@ test('errors raised before the WASM core is ready are not lost', async () => {
 });
 
 test('a 429 with Retry-After stops sending until it expires, and the drops are reported', async () => {
-  const { page, ctx } = await open({ transport: { maxAgeMs: 10 } });
+  // (sessions off: their requests would be counted and faulted with the events')
+  const { page, ctx } = await open({ transport: { maxAgeMs: 10 }, integrations: { browserSession: false } });
   await fetch(collector.url + '/__faults', { method: 'POST', body: JSON.stringify({ mode: '429', retryAfter: 2, count: 1 }) });
   await page.evaluate(() => window.SDK.captureMessage('first, rejected with 429'));
   await flush(page);

@@ -37,7 +37,7 @@ test('when the .wasm cannot be downloaded, the JS fallback reports valid events 
       assert.match(ev.event_id, /^[0-9a-f]{32}$/);
       assert.match(ev.contexts.trace.trace_id, /^[0-9a-f]{32}$/);
     }
-    const uncaught = evs.find((e) => e.exception && top(e).mechanism.type === 'onerror');
+    const uncaught = evs.find((e) => e.exception && top(e).mechanism.type === 'auto.browser.browserapierrors.setTimeout');
     assert.equal(top(uncaught).type, 'TypeError');
     assert.equal(top(uncaught).mechanism.handled, false);
     const last = top(uncaught).stacktrace.frames.at(-1);
