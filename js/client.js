@@ -407,6 +407,8 @@ export class Client {
       this.keep(m, a);
       if (a === undefined) return c[m]();
       for (const x of [a, a.scope]) if (x && x.user) x.user = user(x.user);
+      // The session's distinct user, as Sentry takes it (id, else username).
+      if (m == 'setScope' && 'user' in a && this.sess) this.sess.did = a.user ? str(a.user.id ?? a.user.username ?? '') : '';
       let key = '';
       if (m == 'capture') {
         if (this.build(a)) return;

@@ -266,7 +266,6 @@ class Hub {
       }
       this.n.captured++;
     }
-    if (m == 'setScope' && a && 'user' in a) this.did = a.user && (a.user.id ?? a.user.username);  // a session's user
     if (cl && cl.core) return cl.run(m, a);
     if (m == 'capture') this.nq++;
     else if (m == 'addBreadcrumb') {

@@ -14,7 +14,9 @@ export class Sessions {
     this.h = hub;
     this.send = send;  // (envelope body) => void
     this.s = null;
-    this.start(hub.t0 || Date.now());
+    // The page's session starts when the page did.
+    const p = G.performance;
+    this.start(Math.round((p && p.timeOrigin) || Date.now()));
   }
 
   /** Ends the current session (exited if it was healthy) and starts a new one. */
@@ -26,7 +28,7 @@ export class Sessions {
       if (s.status == 'ok') s.status = 'exited';
       this.emit(now);
     }
-    this.s = { sid: hex(16), did: this.h.did, init: true, started: now, status: 'ok', errors: 0 };
+    this.s = { sid: hex(16), init: true, started: now, status: 'ok', errors: 0 };
     this.emit(now);
   }
 
@@ -47,7 +49,7 @@ export class Sessions {
     if (nav && nav.userAgent) attrs.user_agent = nav.userAgent;
     if (o.sendDefaultPii) attrs.ip_address = '{{auto}}';  // as Sentry: Relay fills it only when PII is allowed
     const payload = { sid: s.sid, init: s.init, started: iso(s.started), timestamp: iso(now), status: s.status, errors: s.errors, attrs };
-    if (s.did) payload.did = s.did;
+    if (this.did) payload.did = this.did;
     s.init = false;
     this.send(JSON.stringify(payload));
   }

@@ -4,9 +4,7 @@
 import { G, str } from '../util.js';
 
 export function onError(c, e, ts) {
-  // Rethrown by a wrapped callback (hooks/wrap.js), which captured it already.
-  const w = c.ign;
-  if (w && (e.error === w.v || (e.error == null && !e.filename))) return void (c.ign = 0);
+  if (c.ign) return void (c.ign = 0);  // rethrown by a wrapped callback (hooks/wrap.js), captured already
   const mechanism = { type: 'onerror', handled: false };
   const err = e.error;
   // Where the engine says it happened: a frame for a value that carries no stack of its own.

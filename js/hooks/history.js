@@ -13,7 +13,7 @@ export function install(c, on) {
     c.crumb({ category: 'navigation', data: { from: rel(from), to: rel(to) } });
     from = to;
     c.newTrace();
-    if (c.nav) c.nav();  // a new session (session.js)
+    c.nav && c.nav();  // a new session (session.js)
   };
   for (const m of ['pushState', 'replaceState']) {
     c.wrap(h, m, (orig) => function () {

@@ -22,8 +22,8 @@ export function install(c, on) {
   const listeners = new WeakMap();
   const caught = (e, mechanism) => {
     try {
-      // The rethrown error also reaches window.onerror (as `Script error.` if cross-origin): that
-      // second report (the same value, or a cross-origin one without it) is skipped.
+      // The rethrown error reaches window.onerror next (as `Script error.` if cross-origin): that
+      // one report is skipped; the mark lapses at the end of the task if it never comes.
       const mark = (c.ign = { v: e });
       setTimeout(() => { if (c.ign === mark) c.ign = 0; });
       c.capture({ raw: e, mechanism }, e);
