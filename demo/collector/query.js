@@ -195,7 +195,8 @@ export function compileQuery(terms, now = Date.now() / 1000) {
       params.push(Number(m[2]));
     } else if (k === 'trace' || k === 'trace.id' || k === 'trace_id') {
       for (const v of values) if (!/^[0-9a-fA-F]{32}$/.test(v)) throw new QueryError(`trace: takes a 32-digit hex trace id, not "${v}"`, vpos);
-      clause = `i.id IN (SELECT e.issue_id FROM events e WHERE e.trace_id IN (${values.map(() => '?').join(',')}) AND e.issue_id IS NOT NULL)`;
+      // `trace_id != ''` lets SQLite use the partial index on trace ids (a bound value alone cannot).
+      clause = `i.id IN (SELECT e.issue_id FROM events e WHERE e.trace_id IN (${values.map(() => '?').join(',')}) AND e.trace_id != '' AND e.issue_id IS NOT NULL)`;
       params.push(...values.map((v) => v.toLowerCase()));
     } else if (k === 'level') {
       const ok = ['fatal', 'error', 'warning', 'info', 'debug', 'log'];

@@ -785,7 +785,7 @@ export class Store {
       transaction: s.event_row ? (this.db.prepare('SELECT event_id FROM events WHERE id = ?').get(s.event_row) || {}).event_id : undefined,
     }));
     // A page's trace can hold thousands of errors (a storm): the first 500 are listed, all counted.
-    const events = this.db.prepare('SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.trace_id = ? ORDER BY e.id LIMIT 501').all(id);
+    const events = this.db.prepare('SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.trace_id = ? AND e.trace_id != \'\' ORDER BY e.id LIMIT 501').all(id);
     const truncated = events.length > 500;
     if (truncated) events.pop();
     const errors = [];
@@ -800,7 +800,7 @@ export class Store {
       errors.push({ ...this.eventSummary(e), issue: e.public_id, span_id: e.span_id, platform, sdk: isObj(ev.sdk) ? str(ev.sdk.name, 80) : '' });
     }
     if (!spans.length && !events.length) return null;
-    const errorsTotal = truncated ? this.db.prepare("SELECT count(*) AS n FROM events WHERE trace_id = ? AND type = 'error'").get(id).n : errors.length;
+    const errorsTotal = truncated ? this.db.prepare("SELECT count(*) AS n FROM events WHERE trace_id = ? AND trace_id != '' AND type = 'error'").get(id).n : errors.length;
     return { trace_id: id, spans: spans.slice(0, 2000), transactions, errors, errors_total: errorsTotal };
   }
 
