@@ -340,21 +340,29 @@ const char* kJscPingTop = "ping@/tmp/gx/mod/app.mjs:4:31\npong@/tmp/gx/mod/app.m
                           "pong@/tmp/gx/mod/app.mjs:5:31\nping@/tmp/gx/mod/app.mjs:4:31\npong@/tmp/gx/mod/app.mjs:5:31";
 }  // namespace
 
-TEST(Grouping, TailCallElisionInJavaScriptCoreDoesNotMoveTheThrowSite) {
+TEST(Grouping, BuiltInThrowSitesKeepTheirCallerSoTwoCallSitesNeverMerge) {
+  // V8 and SpiderMonkey show parseConfig, the caller of JSON.parse: one group.
   std::string v8 = fp(ex("SyntaxError", "Expected property name or '}' in JSON at position 1", kV8Json));
   std::string sm = fp(ex("SyntaxError", "JSON.parse: expected property name or '}' at line 1 column 2 of the JSON data", kSmJson));
-  std::string jsc = fp(ex("SyntaxError", "JSON Parse error: Expected '}'", kJscJson));
   EXPECT_EQ(v8, sm);
-  EXPECT_EQ(v8, jsc) << "parseConfig is missing from JavaScriptCore's stack; the built-in that created the error is not";
-  auto g = compute_grouping({ex("SyntaxError", "JSON Parse error: Expected '}'", kJscJson)}, {});
-  EXPECT_FALSE(g.confident) << "two call sites of JSON.parse in one file share this key, so it must not override the server";
+  auto g = compute_grouping({ex("SyntaxError", "Expected property name or '}' in JSON at position 1", kV8Json)}, {});
   EXPECT_EQ(g.parts["frame"]["rule"], "built-in");
+  EXPECT_TRUE(g.confident);
+  // Another function of the same file parsing JSON is another bug (precision first).
+  std::string other = replace_all(kV8Json, "parseConfig", "readResponse");
+  EXPECT_NE(v8, fp(ex("SyntaxError", "Expected property name or '}' in JSON at position 1", other)));
+  // JavaScriptCore elided parseConfig (proper tail call): its events key on loadSettings, a group
+  // of their own: the documented price of precision is a split, and it is never a merge with
+  // another bug.
+  std::string jsc = fp(ex("SyntaxError", "JSON Parse error: Expected '}'", kJscJson));
+  EXPECT_NE(v8, jsc);
 
+  // An anonymous callback is told apart from the file's other anonymous functions by its caller.
   std::string a8 = fp(ex("TypeError", "Cannot read properties of null (reading 'amount')", kV8AnonMap));
   std::string asm_ = fp(ex("TypeError", "x.price is null", kSmAnonMap));
-  std::string ajsc = fp(ex("TypeError", "null is not an object (evaluating 'x.price.amount')", kJscAnonMap));
   EXPECT_EQ(a8, asm_);
-  EXPECT_EQ(a8, ajsc) << "total() tail-called map(); the anonymous callback that created the error is on every stack";
+  std::string elsewhere = replace_all(kV8AnonMap, "at total", "at subtotal");
+  EXPECT_NE(a8, fp(ex("TypeError", "Cannot read properties of null (reading 'amount')", elsewhere)));
 }
 
 TEST(Grouping, MutualRecursionOverflowGroupsByTheCycleWhicheverFunctionHitTheLimit) {
@@ -425,7 +433,7 @@ TEST(Grouping, UnresolvedMinifiedFramesAreKeyedByDeployNotByAWildcard) {
     x.frames.back().resolved = true;
     x.frames.back().original_file = "src/cart.ts";
     auto g = compute_grouping({x}, {});
-    EXPECT_EQ(g.parts["frame"]["frame"], "cart.ts:?");
+    EXPECT_EQ(g.parts["frame"]["frame"].get<std::string>().rfind("cart.ts:?<", 0), 0u) << g.parts.dump();
     EXPECT_FALSE(g.confident);
   }
   auto r1 = resolve(a, 0, "BnRzX8aF");

@@ -219,11 +219,7 @@ TEST(GroupingCorpus, SixEnginesTwoDeploysBCubedF1AtLeast098AndNoWrongMerge) {
   EXPECT_GE(engines.size(), 6u);
   EXPECT_GE(deploys.size(), 2u);
   EXPECT_GE(s.f1, 0.98) << report.str();
-  // The one merge allowed is inherent to JavaScriptCore's proper tail calls: two different
-  // callers of JSON.parse in one file share the built-in throw site (see README, Grouping). Its
-  // fingerprint is not confident, so it never overrides the server's grouping.
-  std::set<std::pair<std::string, std::string>> allowed = {{"bad-config-json", "bad-response-json"}};
-  for (const auto& p : s.merged_pairs) EXPECT_TRUE(allowed.count(p)) << p.first << " + " << p.second << "\n" << report.str();
+  EXPECT_TRUE(s.merged_pairs.empty()) << report.str();
 }
 
 // The strict ES module corpus (tests/fixtures/grouping/corpus-modules.json): unminified in every
@@ -242,6 +238,12 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   ASSERT_GE(minified.size(), 500u);
 
   Measured p = measure(plain);
+  // Without JavaScriptCore's two engines (jsc, WebKitGTK): what remains when no caller is ever
+  // elided by a proper tail call.
+  std::vector<const json*> no_ptc;
+  for (const json* r : plain)
+    if ((*r)["browser"] != "jsc" && (*r)["browser"] != "webkit") no_ptc.push_back(r);
+  Measured pn = measure(no_ptc);
   Measured mn = measure(minified);
   // Per deploy alone: what a user of one build sees.
   std::vector<const json*> min_a, min_b;
@@ -258,6 +260,7 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   report << "[grouping-corpus modules] " << corpus["records"].size() << " records, " << p.s.groups_per_bug.size() << " bugs, "
          << engines.size() << " engines\n";
   report << row("unminified modules, deploys A+B", p, plain.size());
+  report << row("unminified, without JavaScriptCore", pn, no_ptc.size());
   report << row("minified without tables, minA+minB", mn, minified.size());
   report << row("minified without tables, minA alone", ma, min_a.size());
   report << row("minified without tables, minB alone", mb, min_b.size());
@@ -272,13 +275,20 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   }
   std::cout << report.str();
 
-  EXPECT_GE(p.s.f1, 0.99) << report.str();
+  // Precision first: an error raised in a built-in (JSON.parse, toFixed, ...) or an anonymous
+  // function keeps the function that called it, so two call sites in one file stay two bugs.
+  // Where JavaScriptCore elided that caller by a proper tail call, its events form a group of
+  // their own (a split, never a merge): that is all the recall lost here, so without
+  // JavaScriptCore's engines the same records group at F1 >= 0.99.
   EXPECT_TRUE(p.s.merged_pairs.empty()) << report.str();
+  EXPECT_GE(pn.s.f1, 0.99) << report.str();
+  EXPECT_GE(p.s.f1, 0.90) << report.str();
+  for (const auto& [bug, keys] : p.s.groups_per_bug) EXPECT_LE(keys.size(), 2u) << bug << "\n" << report.str();
   EXPECT_TRUE(mn.s.merged_pairs.empty()) << "minified code without tables must never merge two bugs\n" << report.str();
   EXPECT_TRUE(ma.s.merged_pairs.empty()) << report.str();
   EXPECT_TRUE(mb.s.merged_pairs.empty()) << report.str();
   ASSERT_TRUE(tables) << "the symbol tables of tests/fixtures/grouping/minified/ did not load";
   EXPECT_TRUE(mt.s.merged_pairs.empty()) << report.str();
   EXPECT_GE(kept_across_deploys(minified, mt.keys, "minA", "minB"), 0.99) << report.str();
-  EXPECT_GE(mt.s.f1, 0.98) << report.str();
+  EXPECT_GE(mt.s.f1, 0.88) << report.str();  // the same JavaScriptCore splits as unminified
 }
