@@ -276,7 +276,9 @@ export class Client {
     this.sq = [];  // session envelopes waiting for the transport
     if (on(o, 'browserSession')) {
       this.sess = new Sessions(hub, (p) => this.sendSession(p));
-      hub.nav = () => this.sess.start();
+      // Every History navigation starts a new trace (hooks/history.js), and a new session.
+      const nt = hub.newTrace;
+      hub.newTrace = () => { nt.call(hub); if (!hub.off) this.sess.start(); };
     }
     try { wrapHooks(hub, (k) => on(o, k)); } catch (e) { hub.fail(e); }
     const json = J({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,

@@ -4,7 +4,7 @@
 import { G, str } from '../util.js';
 
 export function onError(c, e, ts) {
-  if (c.ign) return void (c.ign = 0);  // rethrown by a wrapped callback (hooks/wrap.js), captured already
+  if (c.ign) return (c.ign = 0);  // rethrown by a wrapped callback (hooks/wrap.js), captured already
   const mechanism = { type: 'onerror', handled: false };
   const err = e.error;
   // Where the engine says it happened: a frame for a value that carries no stack of its own.

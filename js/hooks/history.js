@@ -12,8 +12,7 @@ export function install(c, on) {
     if (to == from) return;
     c.crumb({ category: 'navigation', data: { from: rel(from), to: rel(to) } });
     from = to;
-    c.newTrace();
-    c.nav && c.nav();  // a new session (session.js)
+    c.newTrace();  // (the lazy client also starts a new session here: session.js)
   };
   for (const m of ['pushState', 'replaceState']) {
     c.wrap(h, m, (orig) => function () {
