@@ -2,9 +2,14 @@
 // `faultline` command-line tool: runs the same WASM core as the browser SDK.
 //   faultline parse-stack   NDJSON {"stack","message"} on stdin  -> {"frames":[...]} per line
 //   faultline fingerprint   NDJSON {"type","value","stack"}      -> {"fingerprint","title","frames","parts"}
+//   faultline fingerprint --source-maps <dir>   the same, grouping on the original names the maps give
+//   faultline symbolicate --source-maps <dir>   NDJSON {"stack"} -> {"frames":[...]} with original frames
+//   faultline sourcemaps inject <dir>           debug IDs, registration snippet and symbol tables
 // One output line per non-empty input line, in order; a malformed line yields {"error": "..."}.
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadCore } from './core-node.js';
+import { MapLoader, injectDirectory, loadTools } from './sourcemaps-cli.js';
 
 const USAGE = `usage: faultline <command>
 
@@ -13,7 +18,19 @@ commands:
                 write {"frames": [...]} (Sentry frames, oldest first) per line
   fingerprint   read NDJSON lines {"type": "...", "value": "...", "stack": "..."} on stdin,
                 write {"fingerprint": "...", "title": "...", "frames": [...], "parts": {...}} per line
+  symbolicate --source-maps <dir>
+                read NDJSON lines {"stack": "..."}, write {"frames": [...]} where frames of a
+                bundle with a map in <dir> show the original function, file, line and column
+                ("resolved": true, the minified frame under "minified")
+  sourcemaps inject <dir>
+                for each built .js in <dir> with a source map: a debug ID (//# debugId= in the
+                .js, debugId/debug_id in the .map), the runtime registration Sentry's and
+                Faultline's SDKs read, and the symbol table <file>.flsym.json; one JSON line per file
   help          show this text
+
+fingerprint --source-maps <dir> groups on the original names and files. For a frame whose file's
+basename is X, the map is <dir>/X.map, or the one named by the sourceMappingURL comment of <dir>/X,
+or the map in <dir> with the debug ID of <dir>/X.
 
 A malformed input line gets an {"error": "..."} line in its place; processing continues.`;
 
@@ -23,12 +40,40 @@ async function main(argv) {
     process.stdout.write(USAGE + '\n');
     return cmd ? 0 : 2;
   }
-  if (cmd !== 'parse-stack' && cmd !== 'fingerprint') {
+  if (cmd === 'sourcemaps') return sourcemapsCommand(argv.slice(1));
+  if (cmd !== 'parse-stack' && cmd !== 'fingerprint' && cmd !== 'symbolicate') {
     process.stderr.write(`faultline: unknown command '${cmd}'\n\n${USAGE}\n`);
     return 2;
   }
-  const mod = await loadCore();
-  const op = cmd === 'parse-stack' ? mod.parseStack : mod.fingerprint;
+  const mapsAt = argv.indexOf('--source-maps');
+  const mapsDir = mapsAt > 0 ? argv[mapsAt + 1] : undefined;
+  if ((mapsAt > 0 && !mapsDir) || (cmd === 'symbolicate' && !mapsDir) || (cmd === 'parse-stack' && mapsAt > 0)) {
+    process.stderr.write(`faultline: ${cmd} needs --source-maps <dir>\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (mapsDir && !existsSync(mapsDir)) {
+    process.stderr.write(`faultline: --source-maps: no such directory '${mapsDir}'\n`);
+    return 2;
+  }
+  let op;
+  if (mapsDir) {
+    const tools = await loadTools();
+    const maps = new MapLoader(tools, mapsDir);
+    const resolved = cmd === 'symbolicate' ? tools.symbolicate : tools.fingerprintResolved;
+    op = (line) => {
+      const parsed = JSON.parse(tools.parseStack(line));
+      const errors = parsed.frames ? maps.prepare(parsed.frames) : {};
+      const out = resolved(line);
+      if (Object.keys(errors).length === 0) return out;
+      // A map that does not decode leaves its frames unresolved; say why beside the answer.
+      const result = JSON.parse(out);
+      if (!result.error) result.source_map_errors = errors;
+      return JSON.stringify(result);
+    };
+  } else {
+    const mod = await loadCore();
+    op = cmd === 'parse-stack' ? mod.parseStack : mod.fingerprint;
+  }
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let out = [];
   const flush = () => {
@@ -50,6 +95,20 @@ async function main(argv) {
   }
   flush();
   return 0;
+}
+
+async function sourcemapsCommand(args) {
+  if (args[0] !== 'inject' || !args[1]) {
+    process.stderr.write(`faultline: usage: faultline sourcemaps inject <dir>\n`);
+    return 2;
+  }
+  if (!existsSync(args[1])) {
+    process.stderr.write(`faultline: sourcemaps inject: no such directory '${args[1]}'\n`);
+    return 2;
+  }
+  const report = await injectDirectory(args[1]);
+  for (const entry of report) process.stdout.write(JSON.stringify(entry) + '\n');
+  return report.some((e) => e.error) ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -23,6 +23,8 @@ if [ "$what" = all ] || [ "$what" = wasm ]; then
   mkdir -p "$here/dist"
   cp "$here/build/wasm/faultline.mjs" "$here/dist/faultline-core.mjs"
   cp "$here/build/wasm/faultline.wasm" "$here/dist/faultline.wasm"
+  cp "$here/build/wasm/faultline-tools.mjs" "$here/dist/faultline-tools.mjs"
+  cp "$here/build/wasm/faultline-tools.wasm" "$here/dist/faultline-tools.wasm"
   bash "$here/scripts/build-js.sh"
   echo "[build] dist/faultline.wasm $(wc -c < "$here/dist/faultline.wasm") bytes, gzip -9 $(gzip -9c "$here/dist/faultline.wasm" | wc -c)"
 fi

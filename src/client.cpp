@@ -745,7 +745,7 @@ std::string cli_parse_stack(std::string_view line_json) {
   return dump_json(json{{"frames", frames_to_json(p.frames)}});
 }
 
-std::string cli_fingerprint(std::string_view line_json) {
+std::string cli_fingerprint(std::string_view line_json, const std::function<void(std::vector<Frame>&)>& resolve) {
   json in = parse_json(line_json);
   if (in.is_discarded() || !in.is_object()) return dump_json(json{{"error", "input line is not a JSON object"}});
   const json* stack = get_field(in, "stack");
@@ -757,6 +757,7 @@ std::string cli_fingerprint(std::string_view line_json) {
   if (stack && stack->is_string()) x.frames = parse_stack(stack->get_ref<const std::string&>(), x.value).frames;
   GroupingOptions opts;
   classify_frames(x.frames, opts);
+  if (resolve) resolve(x.frames);  // after classification: an ignore-listed source clears in_app
   GroupingResult g = compute_grouping({x}, opts);
   return dump_json(json{{"fingerprint", g.fingerprint}, {"title", g.title}, {"frames", frames_to_json(x.frames)}, {"parts", g.parts}});
 }

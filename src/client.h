@@ -3,6 +3,7 @@
 // counting what it drops. See bindings/README.md for the contract.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <deque>
 #include <map>
 #include <unordered_map>
@@ -150,6 +151,8 @@ class Client {
 // One-shot helpers behind `faultline parse-stack` and `faultline fingerprint` (one NDJSON line in,
 // one JSON line out; a malformed line gives {"error": "..."}).
 std::string cli_parse_stack(std::string_view line_json);
-std::string cli_fingerprint(std::string_view line_json);
+// `resolve`, when given, fills original_* of the parsed frames (source maps) before grouping.
+std::string cli_fingerprint(std::string_view line_json,
+                            const std::function<void(std::vector<Frame>&)>& resolve = nullptr);
 
 }  // namespace faultline

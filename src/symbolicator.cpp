@@ -1,0 +1,81 @@
+#include "symbolicator.h"
+
+#include "json.h"
+#include "stack_parser.h"
+
+namespace faultline {
+
+std::string frame_file_basename(std::string_view filename) {
+  size_t cut = filename.find_first_of("?#");
+  if (cut != std::string_view::npos) filename = filename.substr(0, cut);
+  size_t slash = filename.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? filename : filename.substr(slash + 1));
+}
+
+std::string Symbolicator::load(const std::string& key, std::string_view map_text, std::string_view generated_code) {
+  Bundle b;
+  std::string error;
+  if (!parse_source_map(map_text, &b.map, &error)) return dump_json(json{{"error", "source map: " + error}});
+  b.table = build_symbol_table(b.map, generated_code);
+  json ok = {{"ok", true},
+             {"debug_id", b.map.debug_id},
+             {"sources", b.map.sources.size()},
+             {"functions", b.table.functions.size()}};
+  bundles_[key] = std::move(b);
+  return dump_json(ok);
+}
+
+const Symbolicator::Bundle* Symbolicator::find(const Frame& frame) const {
+  if (frame.filename.empty()) return nullptr;
+  auto it = bundles_.find(frame_file_basename(frame.filename));
+  return it == bundles_.end() ? nullptr : &it->second;
+}
+
+void Symbolicator::resolve(std::vector<Frame>& frames) const {
+  for (Frame& f : frames)
+    if (const Bundle* b = find(f)) resolve_frame(b->table, &f);
+}
+
+std::string Symbolicator::symbolicate_line(std::string_view line_json) const {
+  json in = parse_json(line_json);
+  if (in.is_discarded() || !in.is_object()) return dump_json(json{{"error", "input line is not a JSON object"}});
+  const json* stack = get_field(in, "stack");
+  if (!stack || !stack->is_string()) return dump_json(json{{"error", "missing string field \"stack\""}});
+  std::vector<Frame> frames = parse_stack(stack->get_ref<const std::string&>(), get_string(in, "message")).frames;
+  json out = json::array();
+  for (Frame& f : frames) {
+    json minified = frame_to_json(f);
+    const Bundle* b = find(f);
+    if (!b || !resolve_frame(b->table, &f)) {
+      out.push_back(std::move(minified));
+      continue;
+    }
+    json j = minified;
+    j["function"] = f.original_function.empty() ? std::string("?") : f.original_function;
+    j["filename"] = f.original_file;
+    j["abs_path"] = f.original_file;
+    j["in_app"] = f.in_app;
+    j["resolved"] = true;
+    const Mapping* m = find_mapping(b->map, static_cast<uint32_t>(f.lineno - 1), static_cast<uint32_t>(f.colno - 1));
+    if (m && m->source >= 0) {
+      j["lineno"] = m->orig_line + 1;
+      j["colno"] = m->orig_col + 1;
+    } else {
+      j.erase("lineno");
+      j.erase("colno");
+    }
+    j["minified"] = std::move(minified);
+    out.push_back(std::move(j));
+  }
+  return dump_json(json{{"frames", std::move(out)}});
+}
+
+std::string build_symbol_table_json(std::string_view map_text, std::string_view generated_code) {
+  SourceMap map;
+  std::string error;
+  if (!parse_source_map(map_text, &map, &error)) return dump_json(json{{"error", "source map: " + error}});
+  SymbolTable table = build_symbol_table(map, generated_code);
+  return dump_json(json{{"table", serialize_symbol_table(table)}, {"debug_id", map.debug_id}});
+}
+
+}  // namespace faultline

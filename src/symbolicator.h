@@ -1,0 +1,52 @@
+// Symbolication for the command line (`faultline symbolicate|fingerprint --source-maps <dir>`) and
+// for tools: holds decoded source maps and the symbol tables built from them, keyed by the
+// basename of the bundle they describe, and resolves stack frames whose file has that basename.
+//
+// The caller (js/cli.js) finds and reads the files; this never touches the filesystem. Every entry
+// point takes and returns one JSON text and never throws: bad input yields {"error": "..."}.
+#pragma once
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frame.h"
+#include "sourcemap.h"
+#include "symbol_table.h"
+
+namespace faultline {
+
+class Symbolicator {
+ public:
+  // Decodes `map_text` and builds the symbol table from it and `generated_code` (the bundle; may be
+  // empty, then functions are not resolved). Returns {"ok":true,"debug_id":"...","sources":N,
+  // "functions":N} or {"error":"..."}. A key loaded again is replaced.
+  std::string load(const std::string& key, std::string_view map_text, std::string_view generated_code);
+  bool has(const std::string& key) const { return bundles_.count(key) != 0; }
+
+  // Resolves the frames whose file basename (query and fragment removed) is a loaded key: sets
+  // original_function/original_file/resolved, and clears in_app for ignore-listed sources.
+  void resolve(std::vector<Frame>& frames) const;
+
+  // One NDJSON line {"stack": "...", "message"?: "..."} -> {"frames": [...]}: Sentry frames, oldest
+  // first; a resolved frame shows the original function, file, line and column, marks
+  // "resolved": true and keeps the minified frame under "minified".
+  std::string symbolicate_line(std::string_view line_json) const;
+
+ private:
+  struct Bundle {
+    SourceMap map;
+    SymbolTable table;
+  };
+  const Bundle* find(const Frame& frame) const;
+  std::map<std::string, Bundle> bundles_;
+};
+
+// The basename of a frame's file as the CLI keys maps: the last path segment, query and fragment removed.
+std::string frame_file_basename(std::string_view filename);
+
+// The whole of `faultline sourcemaps inject`'s table for one bundle: {"table": "<symbol table JSON
+// text>", "debug_id": "..."} or {"error": "..."}.
+std::string build_symbol_table_json(std::string_view map_text, std::string_view generated_code);
+
+}  // namespace faultline

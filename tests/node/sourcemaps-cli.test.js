@@ -1,0 +1,152 @@
+// `faultline sourcemaps inject`, `symbolicate --source-maps` and `fingerprint --source-maps` on the
+// esbuild-minified shop (tests/fixtures/sourcemaps: two deploys with different minified names and
+// positions), run for real in Node's V8.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
+const fixtures = fileURLToPath(new URL('../fixtures/sourcemaps/', import.meta.url));
+
+function run(args, input = '') {
+  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', timeout: 60000 });
+  return { code: r.status, lines: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr: r.stderr };
+}
+
+// A build directory holding one deploy of the shop, as a bundler leaves it.
+function buildDir(deploy) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-sm-'));
+  copyFileSync(path.join(fixtures, `shop-${deploy}.js`), path.join(dir, 'shop.js'));
+  const map = JSON.parse(readFileSync(path.join(fixtures, `shop-${deploy}.js.map`), 'utf8'));
+  writeFileSync(path.join(dir, 'shop.js.map'), JSON.stringify(map));
+  writeFileSync(path.join(dir, 'shop.js'), readFileSync(path.join(dir, 'shop.js'), 'utf8').replace(/shop-\w\.js\.map/, 'shop.js.map'));
+  return dir;
+}
+
+// Runs the bundle in a fresh V8 context served from `url` and returns the stack of scenario `name`.
+function throwIn(dir, name, url = 'http://127.0.0.1:8080/assets/shop.js') {
+  const context = vm.createContext({});
+  vm.runInContext(readFileSync(path.join(dir, 'shop.js'), 'utf8'), context, { filename: url });
+  try {
+    context.shopRun(name);
+  } catch (err) {
+    return { type: err.name, value: err.message, stack: err.stack, registry: context._sentryDebugIds, tables: context._faultlineSymbolTables };
+  }
+  throw new Error('scenario did not throw');
+}
+
+test('inject writes a content-derived debug ID into the bundle and its map, the registration snippet and a small symbol table', (t) => {
+  const dir = buildDir('a');
+  const twin = buildDir('a');
+  t.after(() => rmSync(dir, { recursive: true, force: true }) || rmSync(twin, { recursive: true, force: true }));
+  const { code, lines } = run(['sourcemaps', 'inject', dir]);
+  assert.equal(code, 0);
+  assert.equal(lines.length, 1);
+  const entry = lines[0];
+  assert.match(entry.debug_id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const js = readFileSync(path.join(dir, 'shop.js'), 'utf8');
+  assert.ok(js.trimEnd().endsWith(`//# debugId=${entry.debug_id}`));
+  const map = JSON.parse(readFileSync(path.join(dir, 'shop.js.map'), 'utf8'));
+  assert.equal(map.debugId, entry.debug_id);
+  assert.equal(map.debug_id, entry.debug_id);
+  assert.ok(existsSync(path.join(dir, 'shop.js.flsym.json')));
+  assert.ok(entry.table_bytes < entry.map_bytes, `table ${entry.table_bytes} B, map ${entry.map_bytes} B`);
+  // The same content gives the same id (like sentry-cli), and a second run changes nothing.
+  assert.equal(run(['sourcemaps', 'inject', twin]).lines[0].debug_id, entry.debug_id);
+  const again = run(['sourcemaps', 'inject', dir]);
+  assert.equal(again.lines[0].skipped, 'already injected');
+  assert.equal(readFileSync(path.join(dir, 'shop.js'), 'utf8'), js);
+  // At run time the snippet registers the id and the table under a stack naming the bundle.
+  const thrown = throwIn(dir, 'nullCart');
+  const [stack, id] = Object.entries(thrown.registry)[0];
+  assert.equal(id, entry.debug_id);
+  assert.match(stack, /http:\/\/127\.0\.0\.1:8080\/assets\/shop\.js:1:/);
+  assert.equal(Object.values(thrown.tables)[0], 'shop.js.flsym.json');
+});
+
+test('symbolicate --source-maps shows original functions, files and positions, keeping the minified frame', (t) => {
+  const dir = buildDir('a');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.equal(run(['sourcemaps', 'inject', dir]).code, 0);
+  const thrown = throwIn(dir, 'badQuantity');
+  const { code, lines } = run(['symbolicate', '--source-maps', dir], JSON.stringify({ stack: thrown.stack }) + '\n');
+  assert.equal(code, 0);
+  const frames = lines[0].frames.filter((f) => f.resolved);
+  // Innermost last: parseQuantity <- anonymous reducer <- total <- describe <- onPay <- badQuantity <- run.
+  assert.deepEqual(frames.map((f) => f.function).reverse().slice(0, 7),
+    ['parseQuantity', '?', 'total', 'describe', 'onPay', 'badQuantity', 'run']);
+  const top = frames[frames.length - 1];
+  assert.equal(top.filename, 'src/format.js');
+  assert.equal(top.lineno, 9);  // `throw new TypeError(...)` in format.js
+  assert.equal(top.minified.filename, 'http://127.0.0.1:8080/assets/shop.js');
+  assert.match(top.minified.function, /^\w$/);
+});
+
+test('fingerprint --source-maps gives one fingerprint before and after a rebuild that shifts and renames everything', (t) => {
+  const a = buildDir('a');
+  const b = buildDir('b');
+  t.after(() => rmSync(a, { recursive: true, force: true }) || rmSync(b, { recursive: true, force: true }));
+  assert.equal(run(['sourcemaps', 'inject', a]).code, 0);
+  assert.equal(run(['sourcemaps', 'inject', b]).code, 0);
+  for (const scenario of ['nullCart', 'badQuantity', 'badDiscount']) {
+    const input = (dir) => {
+      const { type, value, stack } = throwIn(dir, scenario);
+      return JSON.stringify({ type, value, stack }) + '\n';
+    };
+    const withA = run(['fingerprint', '--source-maps', a], input(a)).lines[0];
+    const withB = run(['fingerprint', '--source-maps', b], input(b)).lines[0];
+    assert.equal(withA.fingerprint, withB.fingerprint, `${scenario}: ${JSON.stringify(withA.parts)} vs ${JSON.stringify(withB.parts)}`);
+    assert.equal(withA.parts.frame.rule, 'resolved');
+    assert.equal(withB.parts.frame.original_function, withA.parts.frame.original_function);
+  }
+  // Different bugs keep different fingerprints with the maps.
+  const keys = ['nullCart', 'badQuantity', 'badDiscount'].map((s) => {
+    const { type, value, stack } = throwIn(a, s);
+    return run(['fingerprint', '--source-maps', a], JSON.stringify({ type, value, stack }) + '\n').lines[0].fingerprint;
+  });
+  assert.equal(new Set(keys).size, 3);
+});
+
+test('a map found through the sourceMappingURL comment or the debug ID also resolves', (t) => {
+  const dir = buildDir('a');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.equal(run(['sourcemaps', 'inject', dir]).code, 0);
+  const thrown = throwIn(dir, 'nullCart');
+  const input = JSON.stringify({ stack: thrown.stack }) + '\n';
+  // Renamed map: only the comment names it.
+  writeFileSync(path.join(dir, 'maps-shop.map'), readFileSync(path.join(dir, 'shop.js.map')));
+  rmSync(path.join(dir, 'shop.js.map'));
+  const js = readFileSync(path.join(dir, 'shop.js'), 'utf8');
+  writeFileSync(path.join(dir, 'shop.js'), js.replace('sourceMappingURL=shop.js.map', 'sourceMappingURL=maps-shop.map'));
+  let top = run(['symbolicate', '--source-maps', dir], input).lines[0].frames.at(-1);
+  assert.equal(top.function, 'loadCart');
+  // No comment at all: the debug ID in the bundle finds the map.
+  writeFileSync(path.join(dir, 'shop.js'), js.replace(/\/\/# sourceMappingURL=.*\n/, ''));
+  top = run(['symbolicate', '--source-maps', dir], input).lines[0].frames.at(-1);
+  assert.equal(top.function, 'loadCart');
+});
+
+test('a broken map is reported beside the answer and leaves its frames unresolved; bad usage exits 2', (t) => {
+  const dir = buildDir('a');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const thrown = throwIn(dir, 'nullCart');
+  writeFileSync(path.join(dir, 'shop.js.map'), '{"version":3,"sources":["a"],"mappings":"AA"}');
+  const { code, lines } = run(['symbolicate', '--source-maps', dir], JSON.stringify({ stack: thrown.stack }) + '\nnot json\n');
+  assert.equal(code, 0);
+  assert.equal(lines.length, 2);
+  assert.match(lines[0].source_map_errors['shop.js'], /segment with 2 fields/);
+  assert.ok(lines[0].frames.every((f) => !f.resolved));
+  assert.ok(lines[1].error);
+  assert.equal(run(['symbolicate'], '').code, 2);
+  assert.equal(run(['fingerprint', '--source-maps'], '').code, 2);
+  assert.equal(run(['sourcemaps', 'inject', path.join(dir, 'nope')]).code, 2);
+  // inject reports the broken map and exits 1.
+  const inj = run(['sourcemaps', 'inject', dir]);
+  assert.equal(inj.code, 1);
+  assert.match(inj.lines[0].error, /segment with 2 fields/);
+});
