@@ -3,7 +3,8 @@
 // every operation (bounded). It loads the WASM core (or, when WASM cannot load, the JS fallback
 // core), replays the queue in order, decides when to drain the core into envelopes, runs
 // beforeSend on the final events, sends client reports, and implements flush/close.
-import { G, P, J, unJ, STASH, store, later, cancel, log, get, str, cut, norm, isErr, tagOf, matches } from './util.js';
+import { G, P, J, unJ, STASH, store, later, cancel, log, get, str, text, cut, norm, isErr, tagOf, matches } from './util.js';
+import { normalize } from './normalize.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 
 /**
@@ -25,7 +26,7 @@ export const SDK = { name: 'faultline.javascript.browser', version: '0.1.0' };
 const own = Object.prototype.hasOwnProperty;
 const thenable = (x) => x instanceof P.Pr || (!!x && typeof x == 'object' && own.call(x, 'then') && typeof x.then == 'function');
 const BAGS = { tags: 1, extra: 1, contexts: 1 };
-const on = (o, k) => (o.integrations || {})[k] !== false;
+const on = (o, k) => (o._on ? o._on(k) : (o.integrations || {})[k] !== false);  // the switches init() derived from the integrations
 // Cross-origin scripts' errors as window.onerror reports them, with nothing to locate them.
 const SCRIPT_ERROR = /^(?:Script error\.?|Javascript error: Script error\.? on line 0)$/;
 // Browser extensions' own code (Relay's browser-extensions inbound filter looks at the same frames).
@@ -42,19 +43,17 @@ export function sdkInfo(o) {
   if (on(o, 'browserSession') && o.release) list.push('BrowserSession');
   return { ...SDK, integrations: list, packages: [{ name: 'npm:faultline', version: SDK.version }] };
 }
-const USER = ['id', 'email', 'username', 'name', 'segment', 'ip_address'];
-
-// Sentry's user: known fields are strings, `geo` an object, everything else belongs in `data`.
-function user(u) {
-  if (!u || typeof u != 'object') return u;
-  const out = {}, data = { ...(u.data && typeof u.data == 'object' ? u.data : {}) };
-  for (const k in u) {
-    const v = u[k];
-    if (USER.includes(k)) out[k] = v == null || typeof v == 'string' ? v : typeof v == 'object' ? J(v) : String(v);
-    else if (k == 'geo' && v && typeof v == 'object') out.geo = v;
-    else if (k != 'data') data[k] = v;
+// A scope patch with its values normalized as Sentry normalizes an event's fields (depth 3). A null
+// tag or extra is kept (Sentry sends it); a null context removes the context.
+function patch(p) {
+  const out = {};
+  for (const k in p) {
+    const v = p[k];
+    out[k] = k == 'tags' || k == 'extra' || k == 'contexts'
+      ? v && typeof v == 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => k != 'tags' || !/^(function|symbol)$/.test(typeof x))  // Sentry sends tags as JSON has them
+        .map(([n, x]) => [n, x == null ? x : normalize(x, 3)])) : null
+      : k == 'fingerprint' && Array.isArray(v) ? v.map(text) : k == 'level' || k == 'transaction' ? (v == null ? null : text(v)) : normalize(v, 4);
   }
-  if (Object.keys(data).length) out.data = data;
   return out;
 }
 const within = (p, ms) => Promise.race([p, new Promise((r) => later(r, ms))]);
@@ -80,22 +79,37 @@ function utf8(s) {
   return n;
 }
 
-// Sentry's wording for the values that are not Errors, so issues read the same after a switch.
+const isEvent = (v) => { try { return typeof Event == 'function' && v instanceof Event; } catch {} };
+const isPlain = (v) => tagOf(v) == '[object Object]';
+
+// @sentry/browser's type and text for a thrown value that is not an Error, so issues read the same
+// after a switch: plain objects and class instances by their sorted keys, DOM Events by their class
+// and type, an ErrorEvent without error by its message, anything else (strings, numbers, null,
+// built-in instances such as Response) as String() gives it.
 function describe(v, rejection) {
   const what = rejection ? 'promise rejection' : 'exception';
-  if (v && typeof v == 'object') {
-    const t = tagOf(v);
-    if (t.endsWith('Event]')) return `Event \`${str(get(v, 'type'))}\` captured as ${what}`;
-    let keys;
-    try { keys = Object.keys(v).sort().slice(0, 10).join(', '); } catch {}
-    return `Object captured as ${what} with keys: ${keys || '[object has no keys]'}`;
+  const ev = isEvent(v);
+  if (v && typeof v == 'object' && (ev || isPlain(v))) {
+    let keys, ctor = 'Event';
+    try {
+      const o = ev ? { type: 0, target: 0, currentTarget: 0, ...(get(v, 'detail') ? { detail: 0 } : {}), ...v } : v;
+      keys = Object.keys(o).sort().join(', ');
+      ctor = Object.getPrototypeOf(v).constructor.name;
+    } catch {}
+    const type = ev ? ctor : rejection ? 'UnhandledRejection' : 'Error';
+    if (tagOf(v) == '[object ErrorEvent]') return [type, `Event \`ErrorEvent\` captured as ${what} with message \`${str(get(v, 'message'))}\``];
+    if (ev) return [type, `Event \`${ctor}\` (type=${str(get(v, 'type'))}) captured as ${what}`];
+    return [type, `Object captured as ${what} with keys: ${keys || '[object has no keys]'}`];
   }
-  return rejection ? 'Non-Error promise rejection captured with value: ' + str(v) : str(v);
+  return rejection ? ['UnhandledRejection', 'Non-Error promise rejection captured with value: ' + text(v)] : ['Error', text(v)];
 }
 
 function one(e, rejection) {
-  // Objects without a prototype: a setter a page put on Object.prototype (stack, mechanism...) never runs.
-  if (!isErr(e)) return Object.assign(Object.create(null), { type: rejection ? 'UnhandledRejection' : 'Error', value: describe(e, rejection), synthetic: true });
+  if (!isErr(e)) {
+    const [type, value] = describe(e, rejection);
+    // Objects without a prototype: a setter a page put on Object.prototype (stack, mechanism...) never runs.
+    return Object.assign(Object.create(null), { type, value, synthetic: true });
+  }
   let type = get(e, 'name');
   if (typeof type != 'string' || !type) type = 'Error';
   const ctor = get(get(e, 'constructor'), 'name');
@@ -119,7 +133,7 @@ function one(e, rejection) {
 export function exceptions(value, mechanism) {
   const out = [];
   const seen = [];
-  const rejection = mechanism.type == 'onunhandledrejection';
+  const rejection = /onunhandledrejection$/.test(mechanism.type);
   const visit = (v, parent, source, depth) => {
     if (out.length >= 8 || depth > 5 || (v && typeof v == 'object' && seen.includes(v))) return;
     seen.push(v);
@@ -133,6 +147,10 @@ export function exceptions(value, mechanism) {
     const c = get(v, 'cause');
     if (c !== undefined) visit(c, i, 'cause', depth + 1);
   };
+  // A plain object holding an Error (as some libraries reject with) is described by that Error, as in Sentry.
+  if (!isErr(value) && value && typeof value == 'object' && isPlain(value)) {
+    try { for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k) && isErr(value[k])) { value = value[k]; break; } } catch {}
+  }
   visit(value, 0, '', 0);
   return out;
 }
@@ -408,7 +426,12 @@ export class Client {
       if (m == 'popScope' ? this.scopeFp : m == 'setScope' && 'fingerprint' in a && (this.scopeFp = 1)) fps.clear();
       this.keep(m, a);
       if (a === undefined) return c[m]();
-      for (const x of [a, a.scope]) if (x && x.user) x.user = user(x.user);
+      // Values are normalized now, as Sentry does when it builds an event: the page may have
+      // handed anything (cycles, DOM nodes, Proxies) and the core takes JSON.
+      if (m == 'setScope') a = patch(a);
+      else if (m == 'addBreadcrumb') a = normalize(a, 4);
+      else if (a.scope) a.scope = patch(a.scope);
+      if (a.template) a.template.params = normalize(a.template.params, 3);
       // The session's distinct user, as Sentry takes it (id, else username).
       if (m == 'setScope' && 'user' in a && this.sess) this.sess.did = a.user ? str(a.user.id ?? a.user.username ?? '') : '';
       let key = '';
@@ -441,6 +464,12 @@ export class Client {
       if (r.status == 'queued') {
         h.n.queued++;
         this.inq++;
+        // Sentry's `sentry.event` breadcrumb: the next event shows this one.
+        if (h.on_('sentry')) {
+          const x = a.exceptions && a.exceptions[0], s = a.scope || {};
+          h.crumb({ category: 'sentry.event', event_id: r.event_id, level: a.level || s.level || (x ? 'error' : 'info'),
+            message: x ? (x.value ? `${x.type}: ${x.value}` : x.type) : a.message }, { event: a });
+        }
         const t = this.o.transport || {};
         // Many events in one task (a loop of distinct errors): drained now, not at the end of the
         // task, so the core's queue (and heap) stays small.
@@ -492,10 +521,21 @@ export class Client {
    */
   build(a) {
     const h = this.h, o = this.o;
+    if ('event' in a) {  // captureEvent(): an event of Sentry's shape
+      const ev = a.event, xs = get(get(ev, 'exception'), 'values'), le = get(ev, 'logentry');
+      delete a.event;
+      const x = Array.isArray(xs) && xs[xs.length - 1];  // Sentry lists the thrown exception last
+      if (x) a.exceptions = [{ type: str(get(x, 'type') ?? 'Error'), value: str(get(x, 'value') ?? ''), synthetic: true, mechanism: { type: 'generic', handled: true, ...get(x, 'mechanism') } }];
+      else a.message = cut(str(get(ev, 'message') ?? get(le, 'formatted') ?? get(le, 'message') ?? ''), 16384);
+    }
+    if (a.stack) {  // attachStacktrace: the message with the stack of its call, as a synthetic exception
+      a.exceptions = [{ value: a.message, stack: a.stack, synthetic: true, mechanism: { type: 'generic', handled: true } }];
+      delete a.stack;
+    }
     if ('raw' in a) {
       const v = a.raw;
       a.exceptions = exceptions(v, a.mechanism);
-      if (!isErr(v) && v && typeof v == 'object') a.extra = { ...a.extra, __serialized__: norm(v) };
+      if (!isErr(v) && v && typeof v == 'object') a.extra = { ...a.extra, __serialized__: normalize(v, 3) };
       delete a.raw;
       delete a.mechanism;
     }

@@ -19,7 +19,7 @@ const SECRETS = [
   [/\beyJ[\w-]+\.[\w-]+\.[\w-]+/g, '[Filtered]'],
 ];
 const PII = [[/[\w.+%-]+@[\w-]+(?:\.[\w-]+)+/g, '[email]'], [/(^|[^\w./])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])/g, '$1[ip]']];
-const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'];
+const LEVELS = ['fatal', 'error', 'warning', 'log', 'info', 'debug'];
 const FILTERED = '[Filtered]';
 const obj = (v) => (v && typeof v == 'object' && !Array.isArray(v) ? v : {});
 
@@ -41,12 +41,14 @@ export function parseFrames(stack) {
   return out.reverse();  // Sentry wants the oldest frame first
 }
 
-function merge(target, patch, tags) {
+// As the core merges: tag values kept as sent (strings cut to 200); a null context is removed,
+// null tags and extras kept.
+function merge(target, patch, tags, nullRemoves) {
   for (const k in obj(patch)) {
     const v = patch[k];
-    if (v === null) delete target[k];
+    if (v === null && nullRemoves) delete target[k];
     else if (!tags) target[k] = v;
-    else if (['string', 'number', 'boolean'].includes(typeof v)) target[k] = String(v).slice(0, 200);
+    else if (k && k.length <= 200) target[k] = typeof v == 'string' ? v.slice(0, 200) : v;
   }
 }
 
@@ -98,7 +100,7 @@ export class FallbackCore {
   patch(s, p) {
     p = obj(p);
     if ('user' in p) s.user = { ...obj(p.user) };
-    for (const k of ['tags', 'extra', 'contexts']) if (k in p) p[k] === null ? (s[k] = {}) : merge(s[k], p[k], k == 'tags');
+    for (const k of ['tags', 'extra', 'contexts']) if (k in p) p[k] === null ? (s[k] = {}) : merge(s[k], p[k], k == 'tags', k == 'contexts');
     if ('level' in p) s.level = LEVELS.includes(p.level) ? p.level : '';
     if ('fingerprint' in p) s.fingerprint = Array.isArray(p.fingerprint) ? p.fingerprint.filter((x) => typeof x == 'string') : [];
     if ('transaction' in p) s.transaction = typeof p.transaction == 'string' ? p.transaction : '';
@@ -118,8 +120,8 @@ export class FallbackCore {
     try { c = JSON.parse(json); } catch {}
     if (!c || typeof c != 'object' || Array.isArray(c)) return '{"ok":false,"error":"breadcrumb must be a JSON object"}';
     const crumb = { timestamp: c.timestamp > 0 ? c.timestamp : Date.now() / 1000 };
-    for (const k of ['type', 'category', 'message']) if (c[k] != null) crumb[k] = String(c[k]);
-    if (c.level) crumb.level = LEVELS.includes(c.level) ? c.level : 'info';
+    for (const k of ['type', 'category', 'message', 'event_id']) if (c[k] != null) crumb[k] = String(c[k]);
+    if (c.level) crumb.level = String(c.level).slice(0, 32);
     if (c.data && typeof c.data == 'object') crumb.data = c.data;
     this.crumbs.push(crumb);
     while (this.crumbs.length > this.o.maxBreadcrumbs) this.crumbs.shift();
@@ -178,7 +180,7 @@ export class FallbackCore {
       if (x.synthetic) v.mechanism.synthetic = true;
       return v;
     });
-    const message = chain.length ? '' : text(input.message) || '<empty capture>';
+    const message = text(input.message) || (chain.length ? '' : '<empty capture>');
     const s = { ...this.scope() };
     for (const k of ['user', 'tags', 'extra', 'contexts']) s[k] = { ...s[k] };
     if (input.scope) this.patch(s, input.scope);
@@ -192,11 +194,15 @@ export class FallbackCore {
     const key = fingerprint.length ? fingerprint.join('\n') : title + '\n' + JSON.stringify(top && top.stacktrace ? top.stacktrace.frames.slice(-1) : '');
 
     id = id || (/^[0-9a-f]{32}$/.test(input.event_id) ? input.event_id : hex32());
-    const ev = this.base(id, ts, LEVELS.includes(input.level) ? input.level : s.level || (chain.length ? 'error' : 'info'));
+    const ev = this.base(id, ts, LEVELS.includes(input.level) ? input.level : s.level || (message ? 'info' : 'error'));
     if (chain.length) ev.exception = { values: values.reverse() };
-    else ev.logentry = { formatted: message };
+    if (message) {  // a message, possibly with its stack as a synthetic exception (attachStacktrace)
+      ev.message = message;
+      const t = obj(input.template);
+      if (typeof t.message == 'string') ev.logentry = { message: t.message, params: Array.isArray(t.params) ? t.params : [] };
+    }
     const crumbs = crumbsUntil ? this.crumbs.filter((c) => c.timestamp <= crumbsUntil) : this.crumbs.slice();
-    if (crumbs.length) ev.breadcrumbs = { values: crumbs };
+    if (crumbs.length) ev.breadcrumbs = crumbs;
     Object.assign(ev.tags, s.tags, { 'faultline.core': 'js-fallback' });
     for (const k in s.contexts) if (!s.contexts[k] || typeof s.contexts[k] != 'object' || k == 'faultline' || k == 'error_sampling') delete s.contexts[k];
     ev.contexts = s.contexts;
@@ -244,7 +250,7 @@ export class FallbackCore {
     if (!ev) {
       ev = this.base(hex32(), g.last, 'error');
       ev.tags['faultline.core'] = 'js-fallback';
-      ev.logentry = { formatted: g.title || 'Repeated error' };
+      ev.message = g.title || 'Repeated error';
       ev.contexts = {};
     }
     this.count1(ev, g.counted, g.first, g.last, true, evicted);
@@ -281,7 +287,7 @@ export class FallbackCore {
       }
       return v;
     };
-    for (const k of ['exception', 'logentry', 'breadcrumbs', 'extra', 'contexts', 'user', 'request', 'tags', 'transaction']) {
+    for (const k of ['exception', 'message', 'logentry', 'breadcrumbs', 'extra', 'contexts', 'user', 'request', 'tags', 'transaction']) {
       if (k in ev && k != 'contexts') ev[k] = walk(ev[k], 0);
     }
     for (const k in ev.contexts) if (k != 'faultline') ev.contexts[k] = walk(ev.contexts[k], 0);

@@ -8,3 +8,6 @@ const script = typeof document !== 'undefined' ? document.currentScript : null;
 const wasmUrl = script && script.src ? new URL('faultline.wasm', script.src).href : undefined;
 
 export const init = (options = {}) => F.init({ wasmUrl, ...options });
+export class BrowserClient extends F.BrowserClient {
+  constructor(options = {}) { super({ wasmUrl, ...options }); }
+}

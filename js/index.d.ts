@@ -1,6 +1,6 @@
 // Type declarations for the Faultline browser SDK (js/index.js). The API mirrors @sentry/browser.
 
-export type SeverityLevel = 'fatal' | 'error' | 'warning' | 'info' | 'debug';
+export type SeverityLevel = 'fatal' | 'error' | 'warning' | 'log' | 'info' | 'debug';
 
 export interface User {
   id?: string | number;
@@ -14,7 +14,9 @@ export interface User {
 export interface Breadcrumb {
   type?: string;
   category?: string;
-  level?: SeverityLevel;
+  /** Sentry's levels; custom strings are kept. */
+  level?: SeverityLevel | string;
+  event_id?: string;
   message?: string;
   data?: Record<string, unknown>;
   /** Seconds since the epoch; set when missing. */
@@ -38,7 +40,9 @@ export interface Event {
   level?: SeverityLevel;
   release?: string;
   environment?: string;
+  /** The message of captureMessage() / captureEvent(), as @sentry/browser sends it. */
   message?: string;
+  /** For parameterize`...` messages: the template (`%s` per value) and the values. */
   logentry?: { formatted?: string; message?: string; params?: unknown[] };
   exception?: {
     values: Array<{
@@ -48,8 +52,10 @@ export interface Event {
       mechanism?: { type: string; handled?: boolean; synthetic?: boolean; source?: string; exception_id?: number; parent_id?: number; is_exception_group?: boolean; data?: Record<string, unknown> };
     }>;
   };
-  breadcrumbs?: { values: Breadcrumb[] };
-  tags?: Record<string, string>;
+  /** Oldest first, as @sentry/browser sends them. */
+  breadcrumbs?: Breadcrumb[];
+  /** Values as set (strings, numbers, booleans, null), as @sentry/browser sends them. */
+  tags?: Record<string, Primitive | unknown>;
   extra?: Record<string, unknown>;
   user?: User;
   /** contexts.trace: {trace_id, span_id}; contexts.faultline: {count, first_seen, last_seen, summary, grouping}. */
@@ -67,18 +73,48 @@ export interface EventHint {
   originalException?: unknown;
 }
 
-/** Scope setters, as passed to withScope() callbacks and function captureContexts. Each returns the scope. */
-export interface Scope {
+export type Primitive = string | number | boolean | bigint | symbol | null | undefined;
+
+export interface ScopeData {
+  tags: Record<string, Primitive>;
+  extra: Record<string, unknown>;
+  contexts: Record<string, Record<string, unknown>>;
+  user: User;
+  level?: SeverityLevel;
+  fingerprint: string[];
+  transaction?: string;
+  breadcrumbs: Breadcrumb[];
+}
+
+/**
+ * @sentry/browser's Scope. getCurrentScope()/getIsolationScope()/getGlobalScope() and the scope a
+ * withScope() callback receives write through to the events captured; `new Scope()` is data to
+ * pass as a captureContext or to capture from. Setters return the scope; nothing throws.
+ */
+export declare class Scope {
+  constructor();
   setUser(user: User | null): this;
-  setTag(key: string, value: string | number | boolean | null): this;
-  setTags(tags: Record<string, string | number | boolean | null>): this;
+  setTag(key: string, value: Primitive): this;
+  setTags(tags: Record<string, Primitive>): this;
   setExtra(key: string, extra: unknown): this;
   setExtras(extras: Record<string, unknown>): this;
+  /** null removes the context. */
   setContext(name: string, context: Record<string, unknown> | null): this;
   setLevel(level: SeverityLevel): this;
   setFingerprint(fingerprint: string[]): this;
-  setTransactionName(name: string): this;
-  addBreadcrumb(breadcrumb: Breadcrumb): this;
+  setTransactionName(name?: string): this;
+  addBreadcrumb(breadcrumb: Breadcrumb, maxBreadcrumbs?: number): this;
+  clearBreadcrumbs(): this;
+  clear(): this;
+  clone(): Scope;
+  update(captureContext?: CaptureContext): this;
+  getUser(): User;
+  getScopeData(): ScopeData;
+  setClient(client: BrowserClient | undefined): void;
+  getClient(): BrowserClient | undefined;
+  captureException(exception: unknown, hint?: unknown): string | undefined;
+  captureMessage(message: string, level?: SeverityLevel): string | undefined;
+  captureEvent(event: Partial<Event>): string | undefined;
 }
 
 export interface CaptureContextObject {
@@ -89,7 +125,7 @@ export interface CaptureContextObject {
   level?: SeverityLevel;
   fingerprint?: string[];
 }
-export type CaptureContext = CaptureContextObject | ((scope: Scope) => unknown);
+export type CaptureContext = Scope | CaptureContextObject | ((scope: Scope) => Scope | unknown);
 
 export type Pattern = string | RegExp;
 
@@ -119,7 +155,7 @@ export interface Options {
   tracePropagationTargets?: Pattern[];
   /** Send envelopes to this URL (same origin proxy) instead of the DSN's host. */
   tunnel?: string;
-  transport?: {
+  transport?: ((options: unknown) => unknown) | {
     /** Events per envelope/request when multiEvent is on. */
     maxEvents?: number;
     /** How long events may wait to be batched, in ms. */
@@ -134,8 +170,11 @@ export interface Options {
   debug?: boolean;
   /** false: the SDK does nothing. */
   enabled?: boolean;
-  /** Turn hooks off one by one (all on by default). */
-  integrations?: {
+  /**
+   * Sentry's forms: a list of integrations (merged with the defaults by name) or a function of the
+   * defaults returning the list. Faultline's object form turns hooks off one by one (all on by default).
+   */
+  integrations?: Integration[] | ((defaults: Integration[]) => Integration[]) | {
     onerror?: boolean;
     onunhandledrejection?: boolean;
     fetch?: boolean;
@@ -157,6 +196,12 @@ export interface Options {
   };
   /** Who groups: 'client' sends Faultline's fingerprint on every event, 'server' never (Sentry groups), 'auto' (default) only when Faultline's grouping is confident. A fingerprint you set always wins. */
   grouping?: 'client' | 'server' | 'auto';
+  /** false: only the integrations listed in `integrations`; a list: these instead of getDefaultIntegrations(). */
+  defaultIntegrations?: false | Integration[];
+  /** Messages carry the stack of the captureMessage() call, as a synthetic exception. */
+  attachStacktrace?: boolean;
+  /** Accepted for @sentry/browser compatibility (client-built apps pass makeFetchTransport); Faultline uses its own transport settings in `transport` when it is an object. */
+  stackParser?: unknown;
   /** URL of faultline.wasm, when it is not next to faultline-core.mjs. */
   wasmUrl?: string;
   /** Emscripten's locateFile(path, scriptDirectory), for full control over where the module's files come from. */
@@ -173,23 +218,105 @@ export interface Options {
   normalizeDepth?: number;
 }
 
-export function init(options: Options): void;
+/** An integration as the factories return it (plain options Faultline reads at init). */
+export interface Integration {
+  name: string;
+  setupOnce?(): void;
+  setup?(client?: unknown): void;
+  [key: string]: unknown;
+}
+type Factory<O = Record<string, unknown>> = (options?: O) => Integration;
+
+/** Configure Faultline's hooks with Sentry's option names. */
+export declare const breadcrumbsIntegration: Factory<{ console?: boolean; dom?: boolean | Record<string, unknown>; fetch?: boolean; xhr?: boolean; history?: boolean; sentry?: boolean }>;
+/** Console breadcrumbs (@sentry/browser 11); breadcrumbsIntegration({ console: false }) still turns them off. */
+export declare const consoleIntegration: Factory<{ levels?: string[] }>;
+export declare const globalHandlersIntegration: Factory<{ onerror?: boolean; onunhandledrejection?: boolean }>;
+export declare const browserApiErrorsIntegration: Factory<{ setTimeout?: boolean; setInterval?: boolean; requestAnimationFrame?: boolean; XMLHttpRequest?: boolean; eventTarget?: boolean | string[] }>;
+/** Their options become init options (ignoreErrors, denyUrls, allowUrls). */
+export declare const inboundFiltersIntegration: Factory<{ ignoreErrors?: Pattern[]; denyUrls?: Pattern[]; allowUrls?: Pattern[] }>;
+export declare const eventFiltersIntegration: typeof inboundFiltersIntegration;
+/** Built into Faultline (always on): accepted. Dedupe: Faultline counts repeats instead of dropping them. */
+export declare const httpContextIntegration: Factory;
+export declare const linkedErrorsIntegration: Factory<{ key?: string; limit?: number }>;
+export declare const dedupeIntegration: Factory;
+export declare const functionToStringIntegration: Factory;
+export declare const browserSessionIntegration: Factory;
+/** Not supported by Faultline: accepted and ignored, with a warning when `debug` is on. */
+export declare const httpClientIntegration: Factory;
+export declare const captureConsoleIntegration: Factory;
+export declare const contextLinesIntegration: Factory;
+export declare const extraErrorDataIntegration: Factory;
+export declare const reportingObserverIntegration: Factory;
+export declare const rewriteFramesIntegration: Factory;
+export declare const moduleMetadataIntegration: Factory;
+export declare const thirdPartyErrorFilterIntegration: Factory;
+export declare const browserTracingIntegration: Factory;
+export declare const replayIntegration: Factory;
+export declare const replayCanvasIntegration: Factory;
+export declare const feedbackIntegration: Factory;
+export declare const feedbackAsyncIntegration: Factory;
+export declare const browserProfilingIntegration: Factory;
+export declare const consoleLoggingIntegration: Factory;
+export declare const featureFlagsIntegration: Factory;
+export declare const zodErrorsIntegration: Factory;
+export declare const graphqlClientIntegration: Factory;
+export declare const spotlightBrowserIntegration: Factory;
+export declare const webWorkerIntegration: Factory;
+export declare const cultureContextIntegration: Factory;
+/** @sentry/browser's default integrations for error monitoring. */
+export declare function getDefaultIntegrations(options?: Options): Integration[];
+
+/** new BrowserClient(options) + client.init() (or scope.setClient(client); client.init()) is init(options). */
+export declare class BrowserClient {
+  constructor(options: Options);
+  init(): void;
+  getOptions(): Options;
+  getDsn(): string | undefined;
+  getIntegrationByName(name: string): Integration | undefined;
+  addIntegration(integration: Integration): void;
+  captureException(exception: unknown, hint?: unknown, scope?: Scope): string | undefined;
+  captureMessage(message: string, level?: SeverityLevel, hint?: unknown, scope?: Scope): string | undefined;
+  captureEvent(event: Partial<Event>, hint?: unknown, scope?: Scope): string | undefined;
+  flush(timeout?: number): Promise<boolean>;
+  close(timeout?: number): Promise<boolean>;
+  on(hook: string, callback: (...args: unknown[]) => void): () => void;
+  emit(hook: string, ...args: unknown[]): void;
+}
+/** Accepted where apps build a client; Faultline sends with its own transport and parses stacks in its core. */
+export declare function makeFetchTransport(options?: unknown): { send(envelope: unknown): Promise<unknown>; flush(timeout?: number): Promise<boolean> };
+export declare function defaultStackParser(stack: string): unknown[];
+export declare const SDK_VERSION: string;
+
+export declare function init(options: Options): void;
+export declare function getClient(): BrowserClient | undefined;
+export declare function isInitialized(): boolean;
+export declare function isEnabled(): boolean;
+export declare function getCurrentScope(): Scope;
+export declare function getIsolationScope(): Scope;
+export declare function getGlobalScope(): Scope;
+/** A whole event of Sentry's shape (its message or exception, level, tags, extra, user, contexts, fingerprint). Transactions become a `sentry.transaction` breadcrumb. */
+export declare function captureEvent(event: Partial<Event>, captureContext?: CaptureContext): string | undefined;
+/** Tagged template: the message keeps its template and values (event.logentry.message / params). */
+export declare function parameterize(strings: TemplateStringsArray, ...values: unknown[]): string;
+export declare function withIsolationScope<T>(callback: (scope: Scope) => T): T | undefined;
 /** Returns the event id (also when the event is filtered out, as in Sentry). */
-export function captureException(exception: unknown, captureContext?: CaptureContext): string | undefined;
-export function captureMessage(message: string, captureContext?: SeverityLevel | CaptureContext): string | undefined;
-export function addBreadcrumb(breadcrumb: Breadcrumb): void;
-export function setUser(user: User | null): void;
-export function setTag(key: string, value: string | number | boolean | null): void;
-export function setTags(tags: Record<string, string | number | boolean | null>): void;
-export function setContext(name: string, context: Record<string, unknown> | null): void;
-export function setExtra(key: string, extra: unknown): void;
-export function setExtras(extras: Record<string, unknown>): void;
-export function withScope<T>(callback: (scope: Scope) => T): T | undefined;
+export declare function captureException(exception: unknown, captureContextOrHint?: CaptureContext | { mechanism?: { type?: string; handled?: boolean; data?: Record<string, unknown> }; captureContext?: CaptureContext }): string | undefined;
+export declare function captureMessage(message: string, captureContext?: SeverityLevel | CaptureContext): string | undefined;
+export declare function addBreadcrumb(breadcrumb?: Breadcrumb, hint?: BreadcrumbHint): void;
+export declare function setUser(user: User | null): void;
+export declare function setTag(key: string, value: string | number | boolean | null): void;
+export declare function setTags(tags: Record<string, string | number | boolean | null>): void;
+export declare function setContext(name: string, context: Record<string, unknown> | null): void;
+export declare function setExtra(key: string, extra: unknown): void;
+export declare function setExtras(extras: Record<string, unknown>): void;
+export declare function withScope<T>(callback: (scope: Scope) => T): T | undefined;
+export declare function withScope<T>(scope: Scope | undefined, callback: (scope: Scope) => T): T | undefined;
 /** Sends everything pending (aggregation summaries included). Resolves false if that did not finish in time. */
-export function flush(timeout?: number): Promise<boolean>;
+export declare function flush(timeout?: number): Promise<boolean>;
 /** flush(), then stop: hooks detach, the core is released. */
-export function close(timeout?: number): Promise<boolean>;
-export function lastEventId(): string | undefined;
+export declare function close(timeout?: number): Promise<boolean>;
+export declare function lastEventId(): string | undefined;
 
 /** Faultline extension: counters for dashboards and tests. */
 export interface Stats {
@@ -209,6 +336,6 @@ export interface Stats {
   groups?: number;
   transport?: Record<string, unknown>;
 }
-export function getStats(): Stats | Record<string, never>;
+export declare function getStats(): Stats | Record<string, never>;
 /** Faultline extension: resolves with the core in use once it is ready (or after `timeout` ms). */
-export function ready(timeout?: number): Promise<Stats['core']>;
+export declare function ready(timeout?: number): Promise<Stats['core']>;

@@ -5,7 +5,7 @@
 // operation is queued (bounded) and replayed in order. If WASM cannot load, the JS fallback core
 // takes over. Nothing here throws into the page: every entry point and hook is guarded, internal
 // failures are counted (getStats().internal_errors) and logged with `debug: true`.
-import { G, P, J, unJ, STASH, store, listen, later, log, hex, get, norm, str, cut, matches, isErr } from './util.js';
+import { G, P, J, unJ, STASH, store, listen, later, log, hex, get, norm, str, text, cut, matches, isErr } from './util.js';
 import { install as errorHooks, onError, onRejection } from './hooks/errors.js';
 import { install as httpHooks } from './hooks/http.js';
 import { install as consoleHook } from './hooks/console.js';
@@ -39,6 +39,7 @@ class Hub {
     this.fetch = P.fetch;  // as it was when the SDK loaded
     this.sk = STASH + hex(8);  // this page's stash record
     this.rec = { c: [], e: [] };  // what earlier pages stashed: early operations, envelopes
+    this.on_ = () => 1;  // hook switches (init sets them)
     this.newTrace();
     try {
       const u = new URL(o.dsn), path = u.pathname.split('/'), project = path.pop();
@@ -207,7 +208,7 @@ class Hub {
           b = 0;
         }
       }
-      if (b && typeof b == 'object') this.call('addBreadcrumb', norm(b, 5));
+      if (b && typeof b == 'object') this.call('addBreadcrumb', b);  // normalized when the core takes it
     } catch (e) {
       this.fail(e);
     }
@@ -287,52 +288,194 @@ const guard = (f) => function () {
   try { return f.apply(this, arguments); } catch (e) { if (c) c.fail(e); }
 };
 
-// The scope setters, writing a patch through `put` (the core's current scope, or a per-call patch);
-// chainable (`self`) on the scope objects handed to callbacks, returning nothing at the top level.
-function scope(put, self) {
-  const s = {
-    setUser: (u) => put({ user: u == null ? null : norm(u) }),
-    setTag: (k, v) => put({ tags: { [str(k)]: norm(v, 0) } }),
-    setTags: (t) => put({ tags: norm(t, 1) }),
-    setExtra: (k, v) => put({ extra: { [str(k)]: norm(v) } }),
-    setExtras: (x) => put({ extra: norm(x, 4) }),
-    setContext: (k, v) => put({ contexts: { [str(k)]: v == null ? null : norm(v) } }),
-    setLevel: (l) => put({ level: l }),
-    setFingerprint: (f) => put({ fingerprint: norm(f, 1) }),
-    setTransactionName: (n) => put({ transaction: str(n) }),
-    addBreadcrumb: (b) => addBreadcrumb(b),
-  };
-  for (const k in s) {
-    const f = s[k];
-    s[k] = guard(function () {
-      f.apply(null, arguments);
-      if (self) return s;
-    });
-  }
-  return s;
-}
-
+// A per-capture scope patch, or the core's current scope (`put`), from a Scope's setters.
 const put = (p) => c && c.call('setScope', p);
-const S = scope(put, 1);
+const merge = (d, p) => {
+  for (const k in p) {
+    const v = p[k];
+    if (k == 'tags' || k == 'extra' || k == 'contexts') {
+      d[k] = v && { ...d[k], ...v };
+      if (k == 'contexts') for (const n in v) if (v[n] == null) delete d[k][n];
+    } else d[k] = v;
+  }
+};
 
-// captureContext: a level, an object {tags, extra, user, contexts, level, fingerprint}, or a
-// function receiving a scope, as in Sentry. Becomes the per-capture scope patch.
+/**
+ * @sentry/browser's Scope: tags, extra, contexts, user, level, fingerprint, transaction name and
+ * breadcrumbs. The scopes getCurrentScope()/getIsolationScope()/getGlobalScope() and withScope()
+ * return write through to the core; a `new Scope()` is data to pass as a captureContext (or to
+ * capture from). Values are kept as given and normalized when an event is built, as in Sentry.
+ * Setters return the scope; nothing throws.
+ */
+export class Scope {
+  constructor() {
+    this._d = {};  // only what was set: a patch over the core's scope
+    this._b = [];
+  }
+
+  _u(p) {
+    try {
+      merge(this._d, p);
+      if (this._live) put(p);
+    } catch (e) { if (c) c.fail(e); }
+    return this;
+  }
+
+  setTag(k, v) { return this._u({ tags: { [k]: v } }); }
+  setTags(t) { return this._u({ tags: t }); }
+  setExtra(k, v) { return this._u({ extra: { [k]: v } }); }
+  setExtras(x) { return this._u({ extra: x }); }
+  /** A context object; null removes it. */
+  setContext(k, v) { return this._u({ contexts: { [k]: v === undefined ? null : v } }); }
+  /** null (or undefined) clears the user. */
+  setUser(u) { return this._u({ user: u && typeof u == 'object' ? u : {} }); }
+  setLevel(l) { return this._u({ level: l }); }
+  setFingerprint(f) { return this._u({ fingerprint: Array.isArray(f) ? f : [f] }); }
+  setTransactionName(n) { return this._u({ transaction: n }); }
+  getUser() { return this._d.user || {}; }
+
+  /** Sentry's update(captureContext): a Scope, an object of fields, or a function of this scope. */
+  update(x) {
+    try {
+      if (typeof x == 'function') return this.update(x(this));
+      if (x instanceof Scope) return this._u(x._d);
+      if (x && typeof x == 'object') this._u(pick(x));
+    } catch (e) { if (c) c.fail(e); }
+    return this;
+  }
+
+  addBreadcrumb(b, max) {
+    if (this._live) addBreadcrumb(b);
+    else if (this._b.push({ timestamp: Date.now() / 1000, ...b }) > (max ?? 100)) this._b.shift();
+    return this;
+  }
+  clearBreadcrumbs() {
+    this._b = [];
+    if (this._live) c && c.call('clearBreadcrumbs');
+    return this;
+  }
+  /** Forgets everything set on this scope. */
+  clear() {
+    this._d = {};
+    this._b = [];
+    return this._live ? this._u({ tags: null, extra: null, contexts: null, user: null, level: null, fingerprint: null, transaction: null }) : this;
+  }
+  /** A copy that no longer writes through to the core. */
+  clone() {
+    const s = new Scope();
+    merge(s._d, this._d);
+    s._b = [...this._b];
+    s._c = this._c;
+    return s;
+  }
+  /** What was set on this scope (tags, extra, contexts, user, level, fingerprint, transaction) and its breadcrumbs. */
+  getScopeData() { return { tags: {}, extra: {}, contexts: {}, user: {}, fingerprint: [], ...this._d, breadcrumbs: [...this._b] }; }
+  setClient(cl) { this._c = cl; }
+  getClient() { return this._c || client; }
+  captureException(e) { return captureException(e, this); }
+  captureMessage(m, level) { return captureMessage(m, level ? this.clone().setLevel(level) : this); }
+  captureEvent(e) { return captureEvent(e, this); }
+}
+const FIELDS = ['tags', 'extra', 'contexts', 'user', 'level', 'fingerprint'];
+const pick = (x) => { const p = {}; for (const k of FIELDS) if (x[k] !== undefined) p[k] = x[k]; return p; };
+
+const live = () => { const s = new Scope(); s._live = 1; return s; };
+let root = live(), current = root;
+
+export const getCurrentScope = () => current;
+/** The page has one isolation and one global scope, both the root scope (as in a browser, where Sentry has one of each). */
+export const getIsolationScope = () => root;
+export const getGlobalScope = () => root;
+
+// captureContext: a level, a Scope, an object {tags, extra, user, contexts, level, fingerprint},
+// or a function receiving a copy of the current scope, as in Sentry. Becomes the per-capture
+// scope patch (over the core's scope).
 function context(ctx) {
   if (typeof ctx == 'string') return { level: ctx };
-  const p = {};
-  if (typeof ctx == 'function') {
-    try {
-      ctx(scope((x) => { for (const k in x) p[k] = p[k] && typeof x[k] == 'object' && !Array.isArray(x[k]) ? { ...p[k], ...x[k] } : x[k]; }, 1));
-    } catch (e) {
-      c.fail(e);
-    }
-  } else if (ctx && typeof ctx == 'object') {
-    for (const k of ['tags', 'extra', 'user', 'contexts', 'level', 'fingerprint']) {
-      const v = get(ctx, k);
-      if (v !== undefined) p[k] = norm(v, k == 'tags' || k == 'fingerprint' ? 1 : 4);
-    }
+  if (!ctx) return {};
+  let s = ctx;
+  if (!(ctx instanceof Scope)) {
+    s = new Scope();
+    try { s.update(typeof ctx == 'function' ? ctx(current.clone()) : ctx); } catch (e) { c.fail(e); }
   }
-  return { scope: p };
+  return { scope: { ...s._d } };
+}
+
+// Integrations: the factories return plain option objects that init() reads. `h` says what
+// Faultline does with one: 1 its options turn hooks on/off, 2 built in (always on), 3 its
+// options are init options (filters); 0 not supported: accepted and ignored, with a debug warning.
+const integration = (name, h) => (o) => ({ name, _h: h, _o: o || {} });
+export const breadcrumbsIntegration = /* @__PURE__ */ integration('Breadcrumbs', 1);
+export const globalHandlersIntegration = /* @__PURE__ */ integration('GlobalHandlers', 1);
+export const browserApiErrorsIntegration = /* @__PURE__ */ integration('BrowserApiErrors', 1);
+export const consoleIntegration = /* @__PURE__ */ integration('Console', 1);
+export const httpContextIntegration = /* @__PURE__ */ integration('HttpContext', 2);
+export const linkedErrorsIntegration = /* @__PURE__ */ integration('LinkedErrors', 2);
+export const dedupeIntegration = /* @__PURE__ */ integration('Dedupe', 2);
+export const functionToStringIntegration = /* @__PURE__ */ integration('FunctionToString', 2);
+export const browserSessionIntegration = /* @__PURE__ */ integration('BrowserSession', 2);
+export const inboundFiltersIntegration = /* @__PURE__ */ integration('InboundFilters', 3);
+export const eventFiltersIntegration = /* @__PURE__ */ integration('EventFilters', 3);
+export const httpClientIntegration = /* @__PURE__ */ integration('HttpClient', 0);
+export const captureConsoleIntegration = /* @__PURE__ */ integration('CaptureConsole', 0);
+export const contextLinesIntegration = /* @__PURE__ */ integration('ContextLines', 0);
+export const extraErrorDataIntegration = /* @__PURE__ */ integration('ExtraErrorData', 0);
+export const reportingObserverIntegration = /* @__PURE__ */ integration('ReportingObserver', 0);
+export const rewriteFramesIntegration = /* @__PURE__ */ integration('RewriteFrames', 0);
+export const moduleMetadataIntegration = /* @__PURE__ */ integration('ModuleMetadata', 0);
+export const thirdPartyErrorFilterIntegration = /* @__PURE__ */ integration('ThirdPartyErrorsFilter', 0);
+export const browserTracingIntegration = /* @__PURE__ */ integration('BrowserTracing', 0);
+export const replayIntegration = /* @__PURE__ */ integration('Replay', 0);
+export const replayCanvasIntegration = /* @__PURE__ */ integration('ReplayCanvas', 0);
+export const feedbackIntegration = /* @__PURE__ */ integration('Feedback', 0);
+export const feedbackAsyncIntegration = feedbackIntegration;
+export const browserProfilingIntegration = /* @__PURE__ */ integration('BrowserProfiling', 0);
+export const consoleLoggingIntegration = /* @__PURE__ */ integration('ConsoleLogging', 0);
+export const featureFlagsIntegration = /* @__PURE__ */ integration('FeatureFlags', 0);
+export const zodErrorsIntegration = /* @__PURE__ */ integration('ZodErrors', 0);
+export const graphqlClientIntegration = /* @__PURE__ */ integration('GraphQLClient', 0);
+export const spotlightBrowserIntegration = /* @__PURE__ */ integration('SpotlightBrowser', 0);
+export const webWorkerIntegration = /* @__PURE__ */ integration('WebWorker', 0);
+export const cultureContextIntegration = /* @__PURE__ */ integration('CultureContext', 0);
+
+/** @sentry/browser's defaults for error monitoring. */
+export const getDefaultIntegrations = () => [inboundFiltersIntegration, functionToStringIntegration, browserApiErrorsIntegration,
+  breadcrumbsIntegration, consoleIntegration, globalHandlersIntegration, linkedErrorsIntegration, dedupeIntegration, httpContextIntegration, browserSessionIntegration].map((f) => f());
+
+// Which integration owns each hook switch.
+const OWNER = { console: 'Breadcrumbs', dom: 'Breadcrumbs', fetch: 'Breadcrumbs', xhr: 'Breadcrumbs', history: 'Breadcrumbs', sentry: 'Breadcrumbs',
+  onerror: 'GlobalHandlers', onunhandledrejection: 'GlobalHandlers', browserSession: 'BrowserSession' };
+
+/** The hook switch for init's options: the integrations list of Sentry's forms, or Faultline's object form. */
+function switches(o) {
+  let l = o.integrations;
+  if (!Array.isArray(l) && typeof l != 'function') {
+    if (o.defaultIntegrations === false) return () => false;
+    l = l || {};
+    return (k) => l[k] !== false;
+  }
+  const def = o.defaultIntegrations === false ? [] : Array.isArray(o.defaultIntegrations) ? o.defaultIntegrations : getDefaultIntegrations();
+  if (typeof l == 'function') {
+    try { l = l(def); } catch (e) { log(true, 'integrations() threw; using the defaults', e); l = def; }
+    if (!Array.isArray(l)) l = def;
+  } else {
+    l = [...def.filter((d) => !l.some((i) => get(i, 'name') == d.name)), ...l];
+  }
+  const by = {};
+  for (const i of l) {
+    const n = get(i, 'name');
+    if (typeof n != 'string') continue;
+    by[n] = i;
+    if (i._h === 3) for (const k of ['ignoreErrors', 'denyUrls', 'allowUrls']) if (i._o[k]) o[k] = [...(o[k] || []), ...i._o[k]];
+    if (!i._h) log(o.debug, `${n} is not supported by Faultline and was ignored`);
+  }
+  o._ints = Object.keys(by);
+  // Console breadcrumbs: @sentry/browser 11 records them in consoleIntegration, earlier versions in
+  // breadcrumbsIntegration; either turns them on, and breadcrumbsIntegration({ console: false }) off.
+  return (k) => {
+    const i = by[OWNER[k] || 'BrowserApiErrors'];
+    return k == 'console' ? (!!i || !!by.Console) && get(i && i._o, k) !== false : !!i && get(i._o, k) !== false;
+  };
 }
 
 export const init = guard((options) => {
@@ -349,6 +492,7 @@ export const init = guard((options) => {
     old.nq = 0;
     old.dropped = {};
   }
+  root = current = live();
   if (o.enabled === false || !h.ok) {
     h.off = h.disabled = 1;
     h.mode = 'disabled';
@@ -356,8 +500,7 @@ export const init = guard((options) => {
     return;
   }
   try { if (!(Error.stackTraceLimit >= 50)) Error.stackTraceLimit = 50; } catch {}
-  const ints = o.integrations || {};
-  const on = (k) => ints[k] !== false;
+  const on = (h.on_ = o._on = switches(o));
   for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks]) f(h, on);
   // Delivery when the page goes away; registered now, so it runs before the transport's own. What
   // cannot leave is stashed for the next page; if this one comes back, it takes the stash back.
@@ -386,30 +529,100 @@ export const init = guard((options) => {
   });
 });
 
+// With attachStacktrace, messages carry the stack of the call (Sentry's synthetic exception).
+const trace = () => c && c.o.attachStacktrace && { stack: new Error().stack };
+
 export const captureException = guard((e, ctx) => {
   if (!c) return;
   let v = e;
   try { if (typeof ErrorEvent == 'function' && e instanceof ErrorEvent && e.error != null) v = e.error; } catch {}
-  return c.capture({ raw: v, mechanism: { type: 'generic', handled: true }, ...context(ctx) }, v);
+  // The second argument is a captureContext or Sentry's event hint ({ mechanism, captureContext, ... }).
+  const h = ctx && typeof ctx == 'object' && !(ctx instanceof Scope) && ctx;
+  return c.capture({ raw: v, mechanism: { type: 'generic', handled: true, ...(h && h.mechanism) }, ...context((h && h.captureContext) || ctx) }, v);
 });
 
-export const captureMessage = guard((msg, ctx) => c && c.capture({ message: cut(str(msg), 16384), ...context(ctx) }));
+/** A message; `parameterize` templates keep their template and values (logentry.message/params). */
+export const captureMessage = guard((msg, ctx) => c && c.capture({
+  message: cut(text(msg), 16384), ...(msg && msg.__sentry_template_string__ && { template: { message: text(msg.__sentry_template_string__), params: msg.__sentry_template_values__ } }),
+  ...context(ctx), ...trace() }));
 
-export const addBreadcrumb = guard((b) => { if (c && b && typeof b == 'object') c.crumb(b); });
+/** A whole event of Sentry's shape: its message or exception, level, tags, extra, user, contexts, fingerprint. */
+export const captureEvent = guard((ev, ctx) => {
+  if (!c || !ev || typeof ev != 'object') return;
+  if (ev.type == 'transaction') {  // not sent (no tracing); remembered as Sentry's breadcrumb for the next event
+    const id = ev.event_id || hex(16);
+    if (c.on_('sentry')) c.crumb({ category: 'sentry.transaction', event_id: id, message: text(ev.transaction || id) });
+    return id;
+  }
+  const s = context(ctx);
+  s.scope = { ...s.scope, ...pick(ev) };
+  return c.capture({ event: ev, ...s }, ev);
+});
 
-export const { setUser, setTag, setTags, setContext, setExtra, setExtras } = scope(put);
+export const addBreadcrumb = guard((b, hint) => c && c.crumb(b && typeof b == 'object' ? b : {}, hint));
+
+export const setUser = (u) => { root.setUser(u); };
+export const setTag = (k, v) => { root.setTag(k, v); };
+export const setTags = (t) => { root.setTags(t); };
+export const setContext = (k, v) => { root.setContext(k, v); };
+export const setExtra = (k, v) => { root.setExtra(k, v); };
+export const setExtras = (x) => { root.setExtras(x); };
 
 /** Runs cb with a scope of its own (pushed before, popped after; the callback's own errors pass). */
-export function withScope(cb) {
+export function withScope(a, b) {
+  const cb = typeof a == 'function' ? a : b;
   if (typeof cb != 'function') return;
   let pushed;
-  try { pushed = c && c.call('pushScope') !== false; } catch (e) { c.fail(e); }
+  const prev = current;
   try {
-    return cb(S);
+    pushed = c && c.call('pushScope') !== false;
+    current = prev.clone();
+    current._live = 1;
+    if (a instanceof Scope) current.update(a);
+  } catch (e) { c.fail(e); }
+  try {
+    return cb(current);
   } finally {
+    current = prev;
     try { if (pushed) c.call('popScope'); } catch (e) { c.fail(e); }
   }
 }
+export const withIsolationScope = withScope;
+
+/** Sentry's parameterize`text ${x}`: a String with the template and values, sent as logentry.message/params. */
+export function parameterize(strings, ...values) {
+  const s = new String(String.raw(strings, ...values));
+  s.__sentry_template_string__ = strings.join('\x00').replace(/%/g, '%%').replace(/\0/g, '%s');
+  s.__sentry_template_values__ = values;
+  return s;
+}
+
+// The client of the current init(): what Sentry's getClient() gives apps (options, flush, close,
+// captures). new BrowserClient(options) + client.init() (or getCurrentScope().setClient(client))
+// is init(options).
+export class BrowserClient {
+  constructor(o) { this._o = o || {}; }
+  init() { init(this._o); client = this; }
+  getOptions() { return this._o; }
+  getDsn() { return this._o.dsn; }
+  getIntegrationByName(n) { return c && c.o._ints && c.o._ints.includes(n) ? { name: n } : undefined; }
+  addIntegration(i) { log(this._o.debug, `addIntegration(${get(i, 'name')}): integrations are read at init`); }
+  captureException(e, hint, scope) { return captureException(e, scope); }
+  captureMessage(m, level, hint, scope) { return captureMessage(m, scope ? scope.clone().setLevel(level) : level); }
+  captureEvent(e, hint, scope) { return captureEvent(e, scope); }
+  flush(ms) { return flush(ms); }
+  close(ms) { return close(ms); }
+  on() { return () => {}; }
+  emit() {}
+}
+let client;
+export const getClient = () => (c && !c.off ? client || (client = new BrowserClient(c.o)) : undefined);
+export const isInitialized = () => !!getClient();
+export const isEnabled = isInitialized;
+/** Faultline sends with its own transport and parses stacks in its core: these exist so client-building code runs unchanged. */
+export const makeFetchTransport = () => ({ send: () => Promise.resolve({}), flush: () => Promise.resolve(true) });
+export const defaultStackParser = () => [];
+export const SDK_VERSION = '0.1.0';
 
 // f(client) once the SDK's code has loaded, or false after ms (a chunk that never loads does not hang).
 const after = (h, f, ms) => (h ? P.Pr.race([P.Pr.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)), new P.Pr((r) => later(r, ms, false))]).catch(() => false) : P.Pr.resolve(false));

@@ -143,6 +143,11 @@ export function str(v, peek) {
   }
 }
 
+/** A string for any value as String() gives it (Sentry's formatting); never throws. */
+export function text(v) {
+  try { return typeof v == 'string' ? v : String(v); } catch { return tagOf(v); }
+}
+
 /** Does any of the strings match one of the patterns (string = substring, RegExp)? */
 export function matches(list, texts) {
   if (!list) return false;

@@ -209,12 +209,13 @@ std::string Client::add_breadcrumb(std::string_view crumb_json) {
   json crumb = json::object();
   double ts = get_number(c, "timestamp", 0);
   crumb["timestamp"] = (std::isfinite(ts) && ts > 0) ? ts : wall_clock_seconds();
-  for (const char* key : {"type", "category", "message"}) {
+  for (const char* key : {"type", "category", "message", "event_id"}) {
     std::string v = text_field(c, key, key[0] == 'm' ? opts_.limits.max_value_length : 128);
     if (!v.empty()) crumb[key] = v;
   }
-  std::string level = get_string(c, "level");
-  if (!level.empty()) crumb["level"] = is_valid_level(level) ? level : "info";
+  // Any level the app gave (Sentry keeps custom ones), bounded.
+  std::string level = text_field(c, "level", 32);
+  if (!level.empty()) crumb["level"] = level;
   if (const json* d = get_field(c, "data"); d && d->is_object()) {
     json data = *d;
     NormalizeLimits lim = opts_.limits;
@@ -292,11 +293,11 @@ void Client::read_input(const json& in, std::string_view oob_stacks, Input& x, b
       x.chain.push_back(std::move(ex));
     }
   }
+  // A message may come with a synthetic exception holding the stack of its call (attachStacktrace):
+  // the event then has both, as @sentry/browser sends it.
   x.is_message = x.chain.empty();
-  if (x.is_message) {
-    x.message = text_field(in, "message", opts_.limits.max_value_length);
-    if (x.message.empty()) x.message = "<empty capture>";
-  }
+  x.message = text_field(in, "message", opts_.limits.max_value_length);
+  if (x.is_message && x.message.empty()) x.message = "<empty capture>";
 
   x.scope = scopes_.current();  // copy: per-call data must not leak into the scope
   Scope& scope = x.scope;
@@ -408,18 +409,25 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
                          const std::vector<std::string>& wire_fp, const std::string& event_id, double ts, double crumbs_until) {
   const Scope& scope = x.scope;
   std::string level = get_string(in, "level");
-  if (!is_valid_level(level)) level = scope.level.empty() ? (x.is_message ? "info" : "error") : scope.level;
+  if (!is_valid_level(level)) level = scope.level.empty() ? (x.message.empty() ? "error" : "info") : scope.level;
   json ev = base_event(event_id, ts, level);
 
   if (x.is_message) {
-    ev["logentry"] = json{{"formatted", x.message}};
+    // As @sentry/browser sends it: `message`, and for a parameterize`...` template also `logentry`
+    // with the template and its values.
+    ev["message"] = x.message;
+    if (const json* t = get_field(in, "template"); t && t->is_object()) {
+      std::string tm = text_field(*t, "message", opts_.limits.max_value_length);
+      const json* params = get_field(*t, "params");
+      if (!tm.empty()) ev["logentry"] = json{{"message", tm}, {"params", params && params->is_array() ? *params : json::array()}};
+    }
   } else {
     json values = json::array();
     // Sentry wants the thrown error last; exception_id 0 is the last value, 1 the one before, ...
     for (size_t k = x.chain.size(); k-- > 0;) {
       const ExceptionInput& ex = x.chain[k];
       json v = json::object();
-      v["type"] = ex.type.empty() ? std::string("Error") : ex.type;
+      if (!ex.type.empty() || x.message.empty()) v["type"] = ex.type.empty() ? std::string("Error") : ex.type;  // a message's stack has no type
       v["value"] = ex.value;
       if (!ex.frames.empty()) v["stacktrace"] = json{{"frames", frames_to_json(ex.frames)}};
       json mech = x.mechanisms[k];
@@ -442,6 +450,7 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
       values.push_back(std::move(v));
     }
     ev["exception"] = json{{"values", std::move(values)}};
+    if (!x.message.empty()) ev["message"] = x.message;
   }
 
   json crumbs = crumbs_.to_json();
@@ -452,7 +461,7 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
       if (get_number(c, "timestamp", 0) <= crumbs_until) kept.push_back(std::move(c));
     crumbs = std::move(kept);
   }
-  if (!crumbs.empty()) ev["breadcrumbs"] = json{{"values", std::move(crumbs)}};
+  if (!crumbs.empty()) ev["breadcrumbs"] = std::move(crumbs);  // an array, as @sentry/browser sends them
 
   json contexts = scope.contexts;
   for (auto it = contexts.begin(); it != contexts.end();) {
@@ -620,7 +629,7 @@ json Client::build_summary_event(const GroupReport& r) {
     // Nothing retained (over the byte budget, or an overflow report), or too large: the group's identity only.
     ev = base_event(event_id, last, "error");
     std::string title = r.title.empty() ? std::string("Repeated error") : r.title;
-    ev["logentry"] = json{{"formatted", title}};
+    ev["message"] = title;
     ev["contexts"] = json{{"faultline", json{{"type", "faultline"}, {"fingerprint", r.fingerprint}}}};
     if (!r.event_fingerprint.empty()) ev["fingerprint"] = r.event_fingerprint;
     add_count(ev, r.count, first, last, true, r.evicted);

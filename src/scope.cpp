@@ -1,23 +1,15 @@
 #include "scope.h"
 
+#include "util.h"
+
 namespace faultline {
 
 bool is_valid_level(std::string_view level) {
-  return level == "fatal" || level == "error" || level == "warning" || level == "info" || level == "debug";
+  // Sentry's SDK levels, `log` included (@sentry/browser sends it; Relay stores it as `info`).
+  return level == "fatal" || level == "error" || level == "warning" || level == "log" || level == "info" || level == "debug";
 }
 
 namespace {
-
-// Tags must be strings on the wire: numbers/booleans are stringified, other values rejected.
-bool tag_value(const json& v, std::string& out) {
-  if (v.is_string()) out = v.get<std::string>();
-  else if (v.is_boolean()) out = v.get<bool>() ? "true" : "false";
-  else if (v.is_number_integer()) out = std::to_string(v.get<long long>());
-  else if (v.is_number()) out = dump_json(v);
-  else return false;
-  if (out.size() > 200) out.resize(200);  // Sentry's tag value limit
-  return true;
-}
 
 std::string over_budget(size_t bytes) {
   return "[Filtered: " + std::to_string(bytes) + " bytes, over the " + std::to_string(ScopeLimits::kMaxValueBytes) + "-byte limit]";
@@ -35,23 +27,26 @@ json bounded(const json& v, std::string& problems, uint64_t& cut, size_t* bytes 
   return note;
 }
 
-void merge_object(json& target, const json& patch, bool tags, std::string& problems, uint64_t& cut) {
+// Tag values are kept as @sentry/browser sends them: strings (cut to Sentry's 200 characters),
+// numbers, booleans and null as they are (Relay stores them as strings), other values as the SDK
+// normalized them, within the value budget. A null context is removed; null tags/extras are kept.
+void merge_object(json& target, const json& patch, bool tags, bool null_removes, std::string& problems, uint64_t& cut) {
   size_t bag = tags ? 0 : dump_json(target).size();  // kept up to date key by key (approximately)
   for (auto it = patch.begin(); it != patch.end(); ++it) {
     const std::string& key = it.key();
-    if (it->is_null()) {
+    if (it->is_null() && null_removes) {
       target.erase(key);
       continue;
     }
     if (tags) {
-      std::string v;
-      if (key.empty() || key.size() > 200 || !tag_value(*it, v)) continue;
+      if (key.empty() || key.size() > 200) continue;
+      json v = it->is_string() ? json(truncate_utf8(it->get_ref<const std::string&>(), 200)) : it->is_primitive() ? *it : bounded(*it, problems, cut);
       if (!target.contains(key) && target.size() >= ScopeLimits::kMaxTags) {
         ++cut;
         problems += "more than " + std::to_string(ScopeLimits::kMaxTags) + " tags; ";
         continue;
       }
-      target[key] = v;
+      target[key] = std::move(v);
     } else {
       size_t n = 0;
       json v = bounded(*it, problems, cut, &n);
@@ -87,12 +82,12 @@ std::string Scope::apply_patch(const json& patch, uint64_t* cut_count) {
     } else if (key == "tags" || key == "extra" || key == "contexts") {
       json& target = key == "tags" ? tags : key == "extra" ? extra : contexts;
       if (v.is_null()) target = json::object();
-      else if (v.is_object()) merge_object(target, v, key == "tags", problems, cut);
+      else if (v.is_object()) merge_object(target, v, key == "tags", key == "contexts", problems, cut);  // a null context is removed; null tags/extras are kept
       else problems += key + " must be an object; ";
     } else if (key == "level") {
       if (v.is_null()) level.clear();
       else if (v.is_string() && is_valid_level(v.get<std::string>())) level = v.get<std::string>();
-      else problems += "level must be one of fatal, error, warning, info, debug; ";
+      else problems += "level must be one of fatal, error, warning, log, info, debug; ";
     } else if (key == "fingerprint") {
       fingerprint.clear();
       if (v.is_array()) {

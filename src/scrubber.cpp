@@ -395,8 +395,15 @@ void Scrubber::scrub_event(json& ev) const {
     scrub_str(*le, "formatted", false);
     scrub_str(*le, "message", false);
   }
-  if (auto bc = ev.find("breadcrumbs"); bc != ev.end() && bc->is_object()) {
-    if (auto vals = bc->find("values"); vals != bc->end() && vals->is_array()) {
+  scrub_str(ev, "message", false);
+  if (auto bc = ev.find("breadcrumbs"); bc != ev.end() && (bc->is_object() || bc->is_array())) {
+    // Breadcrumbs as an array (how the SDK sends them) or as {values: [...]}.
+    json* vals = &*bc;
+    if (bc->is_object()) {
+      auto v = bc->find("values");
+      vals = v != bc->end() ? &*v : nullptr;
+    }
+    if (vals && vals->is_array()) {
       for (auto& b : *vals) {
         if (!b.is_object()) continue;
         scrub_str(b, "message", false);

@@ -1,9 +1,18 @@
-// console.* calls become `console` breadcrumbs (logged objects are described from their own data
-// properties: the page's getters are named, never called); the original method is then called with the same
-// `this` and arguments and its result returned, so the console behaves exactly as before.
-import { G, str, cut } from '../util.js';
+// console.* calls become `console` breadcrumbs as @sentry/browser records them: the message is the
+// arguments joined as String() shows them, `data.arguments` the arguments, the level the method's
+// (`warn` -> `warning`, `log`/`trace`/`assert` -> `log`). No page code runs: objects are shown by
+// their tag (`[object Object]`) and Errors as "Name: message", never through their own toString,
+// and `data.arguments` is a snapshot of their own data properties (a getter is named `[Getter]`,
+// not called), three levels deep as Sentry normalizes breadcrumb data.
+// A console.assert whose condition is false becomes "Assertion failed: ..."; a passing one
+// records nothing. The original method is then called with the same `this` and arguments and its
+// result returned, so the console behaves exactly as before.
+import { G, get, norm, isErr, tagOf } from '../util.js';
 
-const LEVEL = { debug: 'debug', info: 'info', warn: 'warning', error: 'error', log: 'info', assert: 'error' };
+const LEVEL = { debug: 'debug', info: 'info', warn: 'warning', error: 'error', log: 'log', assert: 'log', trace: 'log' };
+
+const one = (v) => (v && (typeof v == 'object' || typeof v == 'function') ? (isErr(v) ? `${get(v, 'name')}: ${get(v, 'message')}` : tagOf(v)) : String(v));
+const join = (a) => a.map((v) => { try { return one(v); } catch { return '[value cannot be serialized]'; } }).join(' ');
 
 export function install(c, on) {
   const con = G.console;
@@ -11,12 +20,12 @@ export function install(c, on) {
   for (const m in LEVEL) {
     c.wrap(con, m, (orig) => function () {
       try {
-        let a = [...arguments];
-        if (m != 'assert' || !a[0]) {
-          if (m == 'assert') a = ['Assertion failed:', ...a.slice(1)];
-          c.crumb({ category: 'console', level: LEVEL[m], message: cut(a.map((x) => str(x, 1)).join(' '), 2000), data: { logger: 'console' } },
-            { input: arguments, level: m });
+        let a = [...arguments], message = join(a);
+        if (m == 'assert') {
+          a = a.slice(1);
+          message = arguments[0] === false ? `Assertion failed: ${join(a) || 'console.assert'}` : 0;
         }
+        if (message !== 0) c.crumb({ category: 'console', data: { arguments: a.map((x) => norm(x, 1, [], 1)), logger: 'console' }, level: LEVEL[m], message }, { input: [...arguments], level: m });
       } catch (e) {
         c.fail(e);
       }

@@ -1,39 +1,68 @@
-// Clicks and typing become `ui.click` / `ui.input` breadcrumbs naming the element with a readable
-// CSS-like selector (`form.login > input#email[name="email"][type="email"]`). The typed value and
-// the value attribute are never read. Typing into one field gives one breadcrumb per burst.
-import { G, cut } from '../util.js';
+// Clicks and typing become `ui.click` / `ui.input` breadcrumbs naming the element as
+// @sentry/browser does (`body > div#main.page > button#buy[type="submit"]`, or the
+// `data-sentry-component` / `data-sentry-element` annotation, also in `data['ui.component_name']`).
+// The typed value and the value attribute are never read. Like Sentry, a repeat of the same kind
+// of event on the same element is one breadcrumb until one second passes without such events.
+import { G, get } from '../util.js';
 
-const ATTRS = ['name', 'type', 'title', 'alt', 'aria-label'];
+const ATTRS = ['aria-label', 'type', 'name', 'title', 'alt'];
 
-function selector(el) {
-  const parts = [];
-  let len = 0;
-  for (let n = el, i = 0; n && n.nodeType == 1 && i < 5; n = n.parentNode, i++) {
-    let s = n.localName;
-    if (s == 'html' || s == 'body') break;
-    if (n.id) s += '#' + n.id;
-    for (const k of [...n.classList].slice(0, 3)) s += '.' + k;
-    for (const a of ATTRS) {
-      const v = n.getAttribute(a);
-      if (v) s += `[${a}="${cut(v, 40)}"]`;
-    }
-    if (parts.length && len + s.length > 120) break;
-    len += s.length + 3;
-    parts.unshift(s);
+const ann = (n) => { const d = n.dataset; return d && (d.sentryComponent || d.sentryElement); };
+
+function one(n) {
+  if (!n || !n.tagName) return '';
+  const a = ann(n);
+  if (a) return a;
+  let s = n.tagName.toLowerCase();
+  if (n.id) s += '#' + n.id;
+  const c = n.className;
+  if (c && typeof c == 'string') for (const k of c.split(/\s+/)) s += '.' + k;
+  for (const k of ATTRS) {
+    const v = n.getAttribute(k);
+    if (v) s += `[${k}="${v}"]`;
   }
-  return parts.join(' > ') || '<unknown>';
+  return s;
+}
+
+/** The element and up to 4 ancestors below <html>, within 80 characters (the element always). */
+export function selector(el) {
+  try {
+    const out = [];
+    let len = 0;
+    for (let n = el, h = 0; n && h++ < 5; n = n.parentNode) {
+      const s = one(n);
+      if (s == 'html' || (h > 1 && len + out.length * 3 + s.length >= 80)) break;
+      out.unshift(s);
+      len += s.length;
+    }
+    return out.join(' > ');
+  } catch {
+    return '<unknown>';
+  }
+}
+
+function component(el) {
+  try {
+    for (let n = el, i = 0; n && i < 5; n = n.parentNode, i++) { const a = ann(n); if (a) return a; }
+  } catch {}
 }
 
 export function install(c, on) {
   const d = G.document;
   if (!on('dom') || !d) return;
-  let last, t = 0;
-  c.on(d, 'click', (e) => c.crumb({ category: 'ui.click', message: selector(e.target) }, { event: e }), true);
-  c.on(d, 'input', (e) => {
-    const now = Date.now();
-    const same = e.target == last && now - t < 1000;
-    last = e.target;
-    t = now;
-    if (!same) c.crumb({ category: 'ui.input', message: selector(e.target) }, { event: e });
-  }, true);
+  let type, target, timer;
+  const handle = (e) => {
+    const t = get(e, 'target');
+    if (!t) return;  // an unreadable target (a throwing getter) names nothing
+    const same = e.type == type && t == target;
+    clearTimeout(timer);
+    timer = setTimeout(() => { type = target = 0; }, 1000);
+    if (same) return;
+    type = e.type;
+    target = t;
+    const message = selector(t), name = component(t);
+    if (message) c.crumb({ category: e.type == 'click' ? 'ui.click' : 'ui.input', message, ...(name && { data: { 'ui.component_name': name } }) }, { event: e, name: e.type == 'click' ? 'click' : 'input' });
+  };
+  c.on(d, 'click', handle, true);
+  c.on(d, 'input', handle, true);
 }

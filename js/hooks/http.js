@@ -1,5 +1,5 @@
-// fetch and XMLHttpRequest: an `http` breadcrumb per request (method, url, status_code, duration in
-// ms; level warning for 4xx, error for 5xx and network failures) and trace propagation headers on
+// fetch and XMLHttpRequest: an `http` breadcrumb per request as @sentry/browser records it
+// (method, url, status_code; level warning for 4xx, error for 5xx and network failures) and trace propagation headers on
 // requests to tracePropagationTargets (same origin by default). The app sees the same behaviour and
 // results as without the SDK; headers it set itself are never replaced.
 import { G, get, str } from '../util.js';
@@ -18,11 +18,11 @@ export const failedRequests = new WeakMap();
 
 const level = (s) => (!s || s >= 500 ? 'error' : s >= 400 ? 'warning' : undefined);
 
-function crumb(c, category, method, url, t0, status, err) {
-  const data = { method, url, duration: Math.round(performance.now() - t0) };
+function crumb(c, category, method, url, t0, status, err, hint) {
+  const data = { method, url };
   if (status) data.status_code = status;
   if (err) data.error = err;
-  c.crumb({ type: 'http', category, level: level(status), data });
+  c.crumb({ type: 'http', category, level: level(status), data }, { ...hint, startTimestamp: t0, endTimestamp: performance.now() });
 }
 
 export function install(c, on) {
@@ -53,11 +53,11 @@ export function install(c, on) {
       // The app gets a promise settling exactly like the original one: same value, same rejection
       // (still unhandled if the app does not handle it).
       return p.then((res) => {
-        try { crumb(c, 'fetch', method, url, t0, res.status); } catch (e) { c.fail(e); }
+        try { crumb(c, 'fetch', method, url, t0, res.status, 0, { input: [...arguments], response: res }); } catch (e) { c.fail(e); }
         return res;
       }, (err) => {
         try {
-          crumb(c, 'fetch', method, url, t0, 0, str(get(err, 'message') ?? err));
+          crumb(c, 'fetch', method, url, t0, 0, str(get(err, 'message') ?? err), { input: [...arguments], data: err });
           if (err && typeof err == 'object' && !failedRequests.has(err)) failedRequests.set(err, `${method} ${url}`.slice(0, 2048));
         } catch (e) { c.fail(e); }
         throw err;
@@ -71,7 +71,24 @@ export function install(c, on) {
     const info = new WeakMap(), hooked = new WeakSet();
     const setHeader = P.setRequestHeader;
     c.wrap(P, 'open', (orig) => function open(method, url) {
-      try { info.set(this, { m: String(method).toUpperCase(), u: str(url), h: {} }); } catch (e) { c.fail(e); }
+      try {
+        info.set(this, { m: String(method).toUpperCase(), u: str(url), h: {} });
+        // Listening from open() on, the crumb is recorded before the readyState-4 handlers the page
+        // adds later run, so an event captured there already has its own request. An XHR object
+        // may be reused: one listener, reading the current request.
+        if (!hooked.has(this)) {
+          hooked.add(this);
+          this.addEventListener('readystatechange', () => {
+            try {
+              const d = info.get(this);
+              if (this.readyState == 4 && d.t) {
+                crumb(c, 'xhr', d.m, d.u, d.t, this.status, 0, { xhr: this });
+                d.t = 0;
+              }
+            } catch (e) { c.fail(e); }
+          });
+        }
+      } catch (e) { c.fail(e); }
       return orig.apply(this, arguments);
     });
     c.wrap(P, 'setRequestHeader', (orig) => function setRequestHeader(name, value) {
@@ -86,12 +103,6 @@ export function install(c, on) {
           // setRequestHeader appends to a header the app already set, as Headers.append does.
           if (h) c.addHeaders(h, (k) => d.h[k], (k, v) => setHeader.call(this, k, v));
           d.t = performance.now();
-          if (!hooked.has(this)) {  // an XHR object may be reused: one listener, reading the current request
-            hooked.add(this);
-            this.addEventListener('loadend', () => {
-              try { const d = info.get(this); if (d.t) crumb(c, 'xhr', d.m, d.u, d.t, this.status); } catch (e) { c.fail(e); }
-            });
-          }
         }
       } catch (e) {
         c.fail(e);

@@ -8,7 +8,7 @@ import { validateEvent } from '../node/lib/schema.js';
 
 const scenario = useChromiumScenarios();
 const top = (ev) => ev.exception.values.at(-1);
-const msg = (ev) => ev.logentry && ev.logentry.formatted;
+const msg = (ev) => ev.message;
 
 test('errors thrown before the SDK is even loaded are buffered by the loader and reported with the time they happened', async () => {
   await scenario({ pagePath: '/pages/sdk-early/', core: null }, async ({ page, server, pageErrors }) => {
@@ -18,8 +18,8 @@ test('errors thrown before the SDK is even loaded are buffered by the loader and
     const evs = server.events();
     assert.equal(evs.length, 2);
     const earlyAt = await page.evaluate(() => window.earlyAt);
-    const err = evs.find((e) => top(e).mechanism.type === 'onerror');
-    const rej = evs.find((e) => top(e).mechanism.type === 'onunhandledrejection');
+    const err = evs.find((e) => top(e).mechanism.type === 'auto.browser.global_handlers.onerror');
+    const rej = evs.find((e) => top(e).mechanism.type === 'auto.browser.global_handlers.onunhandledrejection');
     assert.equal(top(err).type, 'TypeError');
     assert.match(top(err).value, /Cannot read properties of undefined \(reading 'apiBase'\)/);
     assert.equal(top(err).stacktrace.frames.at(-1).function, 'bootConfig');
@@ -56,11 +56,14 @@ test('errors and breadcrumbs made before the core is ready are replayed in order
     assert.equal(evs.length, 2);
     const scoped = evs.find((e) => msg(e) === 'early message in a scope');
     assert.deepEqual(scoped.tags, { phase: 'early', scoped: 'yes' });
-    assert.deepEqual(scoped.breadcrumbs.values.map((b) => b.message), ['first crumb, before the core']);
+    assert.deepEqual(scoped.breadcrumbs.map((b) => b.message), ['first crumb, before the core']);
     const thrown = evs.find((e) => e.exception);
     assert.equal(top(thrown).stacktrace.frames.at(-1).function, 'renderCart');
     assert.deepEqual(thrown.tags, { phase: 'early' }, 'the scope was popped before the throw');
-    assert.deepEqual(thrown.breadcrumbs.values.map((b) => b.message), ['first crumb, before the core', 'second crumb']);
+    // The earlier event is among them as Sentry's `sentry.event` breadcrumb, in its place.
+    assert.deepEqual(thrown.breadcrumbs.map((b) => b.message), ['first crumb, before the core', 'early message in a scope', 'second crumb']);
+    assert.equal(thrown.breadcrumbs[1].category, 'sentry.event');
+    assert.equal(thrown.breadcrumbs[1].event_id, scoped.event_id);
     assert.ok(thrown.timestamp < Date.now() / 1000 - 0.3, 'kept the time it happened');
   });
 });
@@ -77,7 +80,8 @@ test('the early queue is bounded: 100 errors wait for the core, the rest are cou
     await page.evaluate(() => F.flush(5000));
     const evs = server.events();
     assert.equal(evs.length, 100);
-    assert.equal(msg(evs[0]), 'early AA happened', 'the first ones are kept');
+    const name = (i) => `early ${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))} happened`;
+    assert.deepEqual(evs.map(msg).sort(), Array.from({ length: 100 }, (_, i) => name(i)).sort(), 'the first ones are kept');
     const discarded = server.reports().flatMap((r) => r.discarded_events);
     assert.deepEqual(discarded, [{ reason: 'queue_overflow', category: 'error', quantity: 30 }]);
     const stats = await page.evaluate(() => F.getStats());

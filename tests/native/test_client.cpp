@@ -144,3 +144,34 @@ TEST(Client, SdkUrlsOptionMakesTheSdksOwnFramesNotInAppWhateverPathServesThem) {
   EXPECT_EQ(after[1]["in_app"], false);
   EXPECT_EQ(after[0]["in_app"], true);
 }
+
+namespace {
+json only_event(Client& c) {
+  std::string body = json::parse(c.drain(1.7e12, true, 1))["envelopes"][0]["body"].get<std::string>();
+  return json::parse(body.substr(body.rfind('\n', body.size() - 2) + 1));
+}
+}  // namespace
+
+TEST(Client, EventsHaveSentryBrowserShapesMessageBreadcrumbArrayTemplateLogLevelAndTagValues) {
+  Client c(R"({"aggregation":{"windowMs":0}})");
+  c.add_breadcrumb(R"({"category":"foo","message":"bar","level":"baz","timestamp":1.7e9})");
+  c.add_breadcrumb(R"({"category":"sentry.event","event_id":"0123456789abcdef0123456789abcdef","level":"info"})");
+  c.set_scope(R"({"tags":{"n":3.5,"b":false,"z":null}})");
+  c.capture(R"({"message":"This is first","level":"log","template":{"message":"This is %s","params":["first"]},"timestamp":1.7e9})");
+  json ev = only_event(c);
+  EXPECT_EQ(ev["message"], "This is first");
+  EXPECT_EQ(ev["logentry"], json::parse(R"({"message":"This is %s","params":["first"]})"));
+  EXPECT_EQ(ev["level"], "log");
+  ASSERT_TRUE(ev["breadcrumbs"].is_array());
+  EXPECT_EQ(ev["breadcrumbs"][0]["level"], "baz") << "custom breadcrumb levels are kept";
+  EXPECT_EQ(ev["breadcrumbs"][1]["event_id"], "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(ev["tags"], json::parse(R"({"n":3.5,"b":false,"z":null})"));
+
+  // A message with the stack of its call (attachStacktrace): both, level info, no exception type.
+  c.capture(R"J({"message":"with stack","exceptions":[{"value":"with stack","synthetic":true,"stack":"Error\n    at f (https://a.example/app.js:1:1)\n    at g (https://a.example/app.js:2:1)"}],"timestamp":1.7e9})J");
+  json ms = only_event(c);
+  EXPECT_EQ(ms["message"], "with stack");
+  EXPECT_EQ(ms["level"], "info");
+  EXPECT_FALSE(ms["exception"]["values"][0].contains("type"));
+  EXPECT_EQ(ms["exception"]["values"][0]["stacktrace"]["frames"].size(), 2u);
+}

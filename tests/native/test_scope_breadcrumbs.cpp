@@ -41,13 +41,21 @@ TEST(Breadcrumbs, ZeroCapacityStoresNothingAndCapsAtMaximum) {
   EXPECT_EQ(b.capacity(), BreadcrumbBuffer::kMaxCapacity);
 }
 
-TEST(Scope, PatchMergesTagsAndNullRemoves) {
+TEST(Scope, PatchMergesTagsAsSentKeepsNullTagsAndNullRemovesContexts) {
   Scope s;
   EXPECT_EQ(s.apply_patch(json::parse(R"({"tags":{"a":"1","b":2,"c":true}})")), "");
-  EXPECT_EQ(s.tags["b"], "2");
-  EXPECT_EQ(s.tags["c"], "true");
+  EXPECT_EQ(s.tags["b"], 2);  // values as @sentry/browser sends them
+  EXPECT_EQ(s.tags["c"], true);
   s.apply_patch(json::parse(R"({"tags":{"a":null}})"));
-  EXPECT_FALSE(s.tags.contains("a"));
+  ASSERT_TRUE(s.tags.contains("a"));
+  EXPECT_TRUE(s.tags["a"].is_null());
+  s.apply_patch(json::parse(R"({"tags":{"long":")" + std::string(300, 'x') + R"("}})"));
+  EXPECT_EQ(s.tags["long"].get<std::string>().size(), 200u);
+  s.apply_patch(json::parse(R"({"contexts":{"app":{"v":1}}})"));
+  s.apply_patch(json::parse(R"({"contexts":{"app":null}})"));
+  EXPECT_FALSE(s.contexts.contains("app"));
+  s.apply_patch(json::parse(R"({"level":"log"})"));
+  EXPECT_EQ(s.level, "log");
   s.apply_patch(json::parse(R"({"user":{"id":"42"},"level":"warning","fingerprint":["{{ default }}","x"]})"));
   EXPECT_EQ(s.user["id"], "42");
   EXPECT_EQ(s.level, "warning");

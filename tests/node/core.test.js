@@ -59,7 +59,7 @@ test('captured exception becomes a schema-valid Sentry event with frames oldest 
   const fns = ex.stacktrace.frames.map((f) => f.function);
   assert.equal(fns.at(-1), 'isAllowed', 'throw site is the last frame');
   assert.ok(fns.indexOf('render') < fns.indexOf('isAllowed'));
-  assert.equal(ev.breadcrumbs.values[0].category, 'ui.click');
+  assert.equal(ev.breadcrumbs[0].category, 'ui.click');
   assert.equal(ev.user.id, '7');
   assert.equal(ev.tags.plan, 'pro');
   assert.equal(ev.contexts.faultline.count, 1);

@@ -1,0 +1,331 @@
+// Drop-in conformance with @sentry/browser. Each scenario is one of the peer's browser integration
+// scenarios (getsentry/sentry-javascript, dev-packages/browser-integration-tests/suites/public-api
+// and suites/integrations), restated here from its facts — the page code it runs, the init options,
+// and the event fields it expects — and run in Chromium against Faultline with
+// `window.Sentry = Faultline`: once with the script-tag build (dist/faultline.iife.js) and once
+// with the ES module build (js/index.js). Where Faultline deliberately differs, the scenario says
+// so in `differs` and checks Faultline's behaviour instead (the README lists the differences).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, newPage, wasmBuilt } from './pages/sdk-common/harness.js';
+import { validateEvent } from '../node/lib/schema.js';
+
+const N = { any: 'number' }, S = { any: 'string' };
+
+/** Does `a` match `e`? exact: same keys (toEqual); otherwise e's keys only (toMatchObject). */
+function like(a, e, exact, at = '') {
+  if (e === N) return typeof a == 'number' ? [] : [`${at}: expected a number, got ${JSON.stringify(a)}`];
+  if (e === S) return typeof a == 'string' ? [] : [`${at}: expected a string, got ${JSON.stringify(a)}`];
+  if (e instanceof RegExp) return typeof a == 'string' && e.test(a) ? [] : [`${at}: ${JSON.stringify(a)} does not match ${e}`];
+  if (e && typeof e == 'object') {
+    if (!a || typeof a != 'object' || Array.isArray(a) != Array.isArray(e)) return [`${at}: expected ${JSON.stringify(e)}, got ${JSON.stringify(a)}`];
+    const out = [];
+    if (Array.isArray(e) && a.length != e.length) out.push(`${at}: expected ${e.length} items, got ${a.length}: ${JSON.stringify(a)}`);
+    for (const k of Object.keys(e)) out.push(...like(a[k], e[k], exact, `${at}.${k}`));
+    if (exact && !Array.isArray(e)) for (const k of Object.keys(a)) if (!(k in e) && a[k] !== undefined) out.push(`${at}.${k}: unexpected ${JSON.stringify(a[k])}`);
+    return out;
+  }
+  return Object.is(a, e) ? [] : [`${at}: expected ${JSON.stringify(e)}, got ${JSON.stringify(a)}`];
+}
+const expectLike = (a, e, exact = false) => { const d = like(a, e, exact); assert.ok(!d.length, d.join('\n')); };
+const exc = (ev) => ev.exception && ev.exception.values[0];
+const GH = 'auto.browser.global_handlers.';
+const DSN_ONLY = {};
+const CRUMBS_ONLY = { defaultIntegrations: false, integrations: 'B()' };
+
+// Scenarios: name (the peer's suite path), init options (`integrations` as page code), html,
+// subject (page code, run as a classic script after init), count (events to wait for),
+// check(events, ctx).
+const SCENARIOS = [
+  // public-api/addBreadcrumb
+  { name: 'addBreadcrumb/empty_obj', subject: `Sentry.addBreadcrumb({}); Sentry.captureMessage('test_empty_obj');`,
+    check: ([ev]) => { assert.equal(ev.breadcrumbs.length, 1); expectLike(ev.breadcrumbs[0], { timestamp: N }); assert.equal(ev.message, 'test_empty_obj'); } },
+  { name: 'addBreadcrumb/multiple_breadcrumbs', subject: `Sentry.addBreadcrumb({ category: 'foo', message: 'bar', level: 'baz' }); Sentry.addBreadcrumb({ category: 'qux' }); Sentry.captureMessage('test_multi_breadcrumbs');`,
+    check: ([ev]) => { expectLike(ev.breadcrumbs, [{ category: 'foo', message: 'bar', level: 'baz' }, { category: 'qux' }]); assert.equal(ev.message, 'test_multi_breadcrumbs'); } },
+  { name: 'addBreadcrumb/simple_breadcrumb', subject: `Sentry.addBreadcrumb({ category: 'foo', message: 'bar', level: 'baz' }); Sentry.captureMessage('test');`,
+    check: ([ev]) => { expectLike(ev.breadcrumbs, [{ category: 'foo', message: 'bar', level: 'baz' }]); assert.equal(ev.message, 'test'); } },
+  { name: 'addBreadcrumb/undefined_arg', subject: `Sentry.addBreadcrumb(); Sentry.captureMessage('test_undefined_arg');`,
+    check: ([ev]) => { expectLike(ev.breadcrumbs, [{ timestamp: N }]); assert.equal(ev.message, 'test_undefined_arg'); } },
+  // public-api/captureException
+  { name: 'captureException/aggregateError', subject: `try { throw new AggregateError([new Error('First error message'), new TypeError('Second error message'), new RangeError('Third error message')], 'Multiple errors occurred'); } catch (e) { Sentry.captureException(e); }`,
+    check: ([ev]) => {
+      const v = ev.exception.values;
+      assert.equal(v.length, 4);
+      expectLike(v[3], { type: 'AggregateError', value: 'Multiple errors occurred', mechanism: { type: 'generic', handled: true, is_exception_group: true, exception_id: N } });
+      assert.ok(v[3].stacktrace.frames.length);
+      for (const x of v.slice(0, 3)) { expectLike(x.mechanism, { type: 'chained', handled: true, source: /^errors\[\d+\]$/, exception_id: N }); assert.equal(x.mechanism.parent_id, v[3].mechanism.exception_id); }
+      assert.deepEqual(v.slice(0, 3).map((x) => x.type).sort(), ['Error', 'RangeError', 'TypeError']);
+    } },
+  { name: 'captureException/builtInClassInstance', subject: `Sentry.captureException(new Response('test body'));`,
+    check: ([ev]) => expectLike(exc(ev), { type: 'Error', value: '[object Response]', mechanism: { type: 'generic', handled: true } }) },
+  { name: 'captureException/classInstance', subject: `class MyTestClass { prop1 = 'value1'; prop2 = 2; } Sentry.captureException(new MyTestClass());`,
+    check: ([ev]) => expectLike(exc(ev), { type: 'Error', value: 'Object captured as exception with keys: prop1, prop2', mechanism: { type: 'generic', handled: true } }) },
+  { name: 'captureException/emptyObj', subject: `Sentry.captureException({});`,
+    check: ([ev]) => expectLike(exc(ev), { type: 'Error', value: 'Object captured as exception with keys: [object has no keys]', mechanism: { type: 'generic', handled: true } }) },
+  { name: 'captureException/errorEvent', init: { defaultIntegrations: false }, subject: `Sentry.captureException(new ErrorEvent('something', { message: 'test error' }));`,
+    check: ([ev]) => expectLike(exc(ev), { type: 'ErrorEvent', value: 'Event `ErrorEvent` captured as exception with message `test error`', mechanism: { type: 'generic', handled: true } }) },
+  { name: 'captureException/event', subject: `Sentry.captureException(new Event('custom'));`,
+    check: ([ev]) => expectLike(exc(ev), { type: 'Event', value: 'Event `Event` (type=custom) captured as exception', mechanism: { type: 'generic', handled: true } }) },
+  { name: 'captureException/eventBreadcrumbs', count: 2, subject: `Sentry.captureMessage('a'); Sentry.captureException(new Error('test_simple_breadcrumb_error'));`,
+    check: (evs) => { const ev = evs.find((e) => exc(e) && exc(e).value == 'test_simple_breadcrumb_error'); assert.equal(ev.breadcrumbs.length, 1); expectLike(ev.breadcrumbs[0], { category: 'sentry.event', event_id: S, level: S }); } },
+  { name: 'captureException/linkedErrors', subject: `const w = new Error('outer message, long enough to need no truncation'); w.cause = new Error('the cause, long enough to need no truncation'); Sentry.captureException(w);`,
+    check: ([ev]) => { const v = ev.exception.values; assert.equal(v.length, 2);
+      expectLike(v[0], { type: 'Error', value: 'the cause, long enough to need no truncation', mechanism: { type: 'chained', handled: true } }); assert.ok(v[0].stacktrace.frames.length);
+      expectLike(v[1], { type: 'Error', value: 'outer message, long enough to need no truncation', mechanism: { type: 'generic', handled: true } }); assert.ok(v[1].stacktrace.frames.length); } },
+  { name: 'captureException/multipleErrorsDifferentStacktrace', count: 1, subject: `function bar() { baz(); } function foo() { bar(); } function foo2() { bar(); }
+      try { bar(); } catch (e) { Sentry.captureException(e); } try { foo(); } catch (e) { Sentry.captureException(e); } try { foo2(); } catch (e) { Sentry.captureException(e); }`,
+    differs: 'grouping: the three are one bug (same throw site), so Faultline sends one event and counts the other two (contexts.faultline.count after the window) instead of three events',
+    check: (evs) => { assert.equal(evs.length, 1); expectLike(exc(evs[0]), { type: 'ReferenceError', value: /baz/ }); } },
+  { name: 'captureException/multipleErrorsSameStacktrace', count: 4, subject: `
+      function throwError(m) { try { throw new Error(m || 'foo'); } catch (e) { Sentry.captureException(e); } }
+      function throwRandomError() { try { throw new Error('Exception no ' + (Date.now() + Math.random())); } catch (e) { Sentry.captureException(e); } }
+      function createError() { function nestedFunction() { return new Error('created'); } return nestedFunction(); }
+      for (var i = 0; i < 2; i++) throwRandomError();
+      for (var j = 0; j < 2; j++) throwError();
+      const e = createError(); Sentry.captureException(e);
+      Sentry.captureEvent({ event_id: 'aa3ff046696b4bc6b609ce6d28fde9e2', message: 'someMessage', transaction: 'wat', type: 'transaction' });
+      Sentry.captureException(e);
+      throwError('bar'); throwError('bar');`,
+    differs: 'grouping instead of dedupe: Sentry sends 7 events (its dedupe drops only back-to-back duplicates with the same stack); Faultline sends one per bug (the two "Exception no <number>" share a template, the repeated "foo" and "bar" are counted) and the same Error object captured twice is one event',
+    check: (evs) => assert.deepEqual(evs.map((e) => exc(e).value.replace(/\d[\d.]*/, 'N')).sort(), ['Exception no N', 'bar', 'created', 'foo']) },
+  { name: 'captureMessage/multipleMessageAttachStacktrace', count: 3, init: { attachStacktrace: true }, subject: `
+      function captureMessage(m) { Sentry.captureMessage(m || 'message'); }
+      function captureRandomMessage() { Sentry.captureMessage('Message no ' + (Date.now() + Math.random())); }
+      function captureSameConsecutiveMessages(m) { captureMessage(m); captureMessage(m); }
+      for (var i = 0; i < 2; i++) captureRandomMessage();
+      for (var j = 0; j < 3; j++) captureMessage('same message, same stacktrace');
+      captureSameConsecutiveMessages('same message, different stacktrace');`,
+    differs: 'grouping instead of dedupe: Sentry sends 5 events; Faultline one per message template, the repeats counted',
+    check: (evs) => assert.deepEqual(evs.map((e) => e.message.replace(/\d[\d.]*/, 'N')).sort(), ['Message no N', 'same message, different stacktrace', 'same message, same stacktrace']) },
+  { name: 'captureException/plainObject', subject: `Sentry.captureException({ prop1: 'value1', prop2: 2 });`,
+    check: ([ev]) => expectLike(exc(ev), { type: 'Error', value: 'Object captured as exception with keys: prop1, prop2', mechanism: { type: 'generic', handled: true } }) },
+  { name: 'captureException/simpleError', subject: `try { throw Error('test_simple_error'); } catch (err) { Sentry.captureException(err); }`,
+    check: ([ev]) => { expectLike(exc(ev), { type: 'Error', value: 'test_simple_error', mechanism: { type: 'generic', handled: true } }); assert.ok(exc(ev).stacktrace.frames.length); } },
+  { name: 'captureException/transactionBreadcrumbs', subject: `Sentry.captureEvent({ event_id: 'aa3ff046696b4bc6b609ce6d28fde9e2', message: 'someMessage', transaction: 'wat', type: 'transaction' }); Sentry.captureException(new Error('test_simple_breadcrumb_error'));`,
+    differs: 'transactions are not sent (no tracing); the breadcrumb for the following event is recorded as in Sentry',
+    check: ([ev]) => { assert.equal(exc(ev).value, 'test_simple_breadcrumb_error'); assert.equal(ev.breadcrumbs.length, 1); expectLike(ev.breadcrumbs[0], { category: 'sentry.transaction', message: S }); } },
+  { name: 'captureException/undefinedArg', subject: `Sentry.captureException();`,
+    check: ([ev]) => expectLike(exc(ev), { type: 'Error', value: 'undefined', mechanism: { type: 'generic', handled: true } }) },
+  // public-api/captureMessage
+  { name: 'captureMessage/parameterized_message', subject: "const x = 'first', y = 'second'; Sentry.captureMessage(Sentry.parameterize`This is a log statement with ${x} and ${y} params`);",
+    check: ([ev]) => { assert.deepEqual(ev.logentry, { message: 'This is a log statement with %s and %s params', params: ['first', 'second'] }); assert.equal(ev.message, 'This is a log statement with first and second params'); } },
+  { name: 'captureMessage/simple_message', subject: `Sentry.captureMessage('foo');`, check: ([ev]) => { assert.equal(ev.message, 'foo'); assert.equal(ev.level, 'info'); } },
+  { name: 'captureMessage/simple_message_attachStackTrace', init: { attachStacktrace: true }, subject: `Sentry.captureMessage('foo');`,
+    check: ([ev]) => { assert.equal(ev.message, 'foo'); assert.equal(ev.level, 'info');
+      expectLike(exc(ev), { mechanism: { handled: true, type: 'generic', synthetic: true }, value: 'foo' }); assert.ok(exc(ev).stacktrace.frames.length >= 1); } },
+  { name: 'captureMessage/with_level', count: 6, subject: `for (const l of ['debug', 'info', 'warning', 'error', 'fatal', 'log']) Sentry.captureMessage(l + '_message', l);`,
+    check: (evs) => assert.deepEqual(evs.map((e) => [e.message, e.level]).sort(), ['debug', 'info', 'warning', 'error', 'fatal', 'log'].map((l) => [l + '_message', l]).sort()) },
+  // public-api/denyUrls, ignoreErrors, init
+  { name: 'denyUrls', init: { denyUrls: ['foo.js'], beforeSend: 'CountingBeforeSend' }, subject: `
+      var a = new Error('filter'); a.stack = 'Error: bar\\n at http://localhost:5000/foo.js:7:19\\n at bar(http://localhost:5000/bar.js:2:3)\\n at baz(http://localhost:5000/baz.js:2:9)\\n';
+      var b = new Error('pass'); b.stack = 'Error: bar\\n at http://localhost:5000/foo-pass.js:7:19\\n at bar(http://localhost:5000/bar-pass.js:2:3)\\n at baz(http://localhost:5000/baz-pass.js:2:9)\\n';
+      Sentry.captureException(a); Sentry.captureException(b);`,
+    check: async ([ev], { page }) => { expectLike(exc(ev), { type: 'Error', value: 'pass' }); assert.equal(await page.evaluate('window._errorCount'), 1); } },
+  { name: 'ignoreErrors', count: 2, init: { ignoreErrors: ['ignoreErrorTest'], beforeSend: 'CountingBeforeSend' }, subject: `Sentry.captureException(new Error('foo')); Sentry.captureException(new Error('ignoreErrorTest')); Sentry.captureException(new Error('bar'));`,
+    check: async (evs, { page }) => { assert.deepEqual(evs.map((e) => exc(e).value).sort(), ['bar', 'foo']); assert.equal(await page.evaluate('window._errorCount'), 2); } },
+  { name: 'init/stringSampleRate', count: 0, init: { sampleRate: '0', beforeSend: 'CountingBeforeSend' }, subject: `Sentry.captureException(new Error('test error'));`,
+    check: async (evs, { page }) => { await page.evaluate('window.Sentry.getClient().flush()'); assert.equal(evs.length, 0); assert.equal(await page.evaluate('window._errorCount'), 0); } },
+  { name: 'init/built-pkg (the subject runs without throwing)', count: 0, subject: `
+      const scope = Sentry.getCurrentScope(); scope.setExtra('foo', 'bar'); scope.setFingerprint('foo'); scope.setLevel('warning'); scope.setTag('foo', 'bar'); scope.setUser('foo', 'bar');
+      console.log('Console', 'Breadcrumb'); console.error({ foo: 'bar' });
+      Sentry.addBreadcrumb({ category: 'basic', message: 'crumb' });
+      Sentry.captureException(new Error('foo')); Sentry.captureException(new Error('foo'), { tags: { foo: 1 } }); Sentry.captureException(new Error('foo'), (scope) => scope);
+      Sentry.captureMessage('bar'); Sentry.captureMessage('bar', { tags: { foo: 1 } }); Sentry.captureMessage('bar', (scope) => scope);
+      Sentry.withScope((scope) => { scope.setExtra('baz', 'qux'); scope.setFingerprint('baz'); scope.setLevel('error'); scope.setTag('baz', 'qux'); scope.setUser('baz', 'qux'); Sentry.captureException(new TypeError('bar')); Sentry.captureMessage('baz'); });
+      window._done = 1;`,
+    check: async (evs, { page, pageErrors }) => { assert.equal(await page.evaluate('window._done'), 1); assert.deepEqual(pageErrors, []); } },
+  // public-api/instrumentation (global handlers)
+  { name: 'instrumentation/onError/non-string-arg', script: `throw { type: 'Error', otherKey: 'otherValue' };`,
+    check: ([ev]) => { expectLike(exc(ev), { type: 'Error', value: 'Object captured as exception with keys: otherKey, type', mechanism: { type: GH + 'onerror', handled: false } }); assert.ok(exc(ev).stacktrace.frames.length); } },
+  { name: 'instrumentation/onError/rethrown', count: 2, subject: `
+      try { try { foo(); } catch (e) { Sentry.captureException(e); throw e; } } catch (e) { window.onerror('error', 'file.js', 1, 1, e); }
+      Sentry.captureException(new Error('error 2'));`,
+    check: (evs) => { assert.equal(evs.length, 2);
+      expectLike(exc(evs[0]), { type: 'ReferenceError', value: /foo/, mechanism: { type: 'generic', handled: true } });
+      expectLike(exc(evs[1]), { type: 'Error', value: 'error 2', mechanism: { type: 'generic', handled: true } }); } },
+  { name: 'instrumentation/onError/thrown-errors', script: `throw new Error('realError');`,
+    check: ([ev]) => { expectLike(exc(ev), { type: 'Error', value: 'realError', mechanism: { type: GH + 'onerror', handled: false } }); assert.ok(exc(ev).stacktrace.frames.length); } },
+  { name: 'instrumentation/onError/thrown-objects', script: `throw { error: 'stuff is broken', somekey: 'ok' };`,
+    check: ([ev]) => { expectLike(exc(ev), { type: 'Error', value: 'Object captured as exception with keys: error, somekey', mechanism: { type: GH + 'onerror', handled: false } }); assert.ok(exc(ev).stacktrace.frames.length); } },
+  { name: 'instrumentation/onError/thrown-strings', script: `throw 'stringError';`,
+    check: ([ev]) => { expectLike(exc(ev), { type: 'Error', value: 'stringError', mechanism: { type: GH + 'onerror', handled: false } }); assert.equal(exc(ev).stacktrace.frames.length, 1); } },
+  { name: 'instrumentation/onUnhandledRejection/custom-event', subject: `window.dispatchEvent(new CustomEvent('unhandledrejection', { detail: { promise: new Promise(() => {}), reason: new Error('promiseError') } }));`,
+    check: ([ev]) => { expectLike(exc(ev), { type: 'Error', value: 'promiseError', mechanism: { type: GH + 'onunhandledrejection', handled: false } }); assert.ok(exc(ev).stacktrace.frames.length); } },
+  { name: 'instrumentation/onUnhandledRejection/event', subject: `window.dispatchEvent(new Event('unhandledrejection'));`,
+    check: ([ev]) => expectLike(exc(ev), { type: 'Event', value: 'Event `Event` (type=unhandledrejection) captured as promise rejection', mechanism: { type: GH + 'onunhandledrejection', handled: false } }) },
+  ...[['thrown-errors', `new Error('promiseError')`, { type: 'Error', value: 'promiseError' }],
+    ['thrown-null', 'null', { type: 'UnhandledRejection', value: 'Non-Error promise rejection captured with value: null' }],
+    ['thrown-number', '123', { type: 'UnhandledRejection', value: 'Non-Error promise rejection captured with value: 123' }],
+    ['thrown-object-complex', `(() => { const r = { a: '1'.repeat(100), b: '2'.repeat(100), c: '3'.repeat(100) }; r.d = r.a; r.e = r; return r; })()`, { type: 'UnhandledRejection', value: 'Object captured as promise rejection with keys: a, b, c, d, e' }],
+    ['thrown-objects', `{ a: 'b', b: 'c', c: 'd' }`, { type: 'UnhandledRejection', value: 'Object captured as promise rejection with keys: a, b, c' }],
+    ['thrown-strings', `'stringError'`, { type: 'UnhandledRejection', value: 'Non-Error promise rejection captured with value: stringError' }],
+    ['thrown-undefined', 'undefined', { type: 'UnhandledRejection', value: 'Non-Error promise rejection captured with value: undefined' }],
+  ].map(([n, reason, want]) => ({ name: `instrumentation/onUnhandledRejection/${n}`,
+    subject: `const reason = ${reason}; const promise = Promise.reject(reason); promise.catch(() => {}); window.onunhandledrejection(new PromiseRejectionEvent('unhandledrejection', { promise, reason }));`,
+    check: ([ev]) => expectLike(exc(ev), { ...want, mechanism: { type: GH + 'onunhandledrejection', handled: false } }) })),
+  // public-api/setContext, setExtra(s), setTag(s), setUser, withScope
+  { name: 'setContext/multiple_contexts', subject: `Sentry.setContext('context_1', { foo: 'bar', baz: { qux: 'quux' } }); Sentry.setContext('context_2', { 1: 'foo', bar: false });
+      Sentry.setContext('context_3', null); Sentry.setContext('context_4'); Sentry.setContext('context_5', NaN); Sentry.setContext('context_6', Math.PI); Sentry.captureMessage('multiple_contexts');`,
+    differs: 'contexts must be objects in the event protocol: Faultline drops the non-object context_5 ("[NaN]") and context_6 (3.14…) that Sentry sends and Relay discards',
+    check: ([ev]) => { assert.equal(ev.message, 'multiple_contexts'); expectLike(ev.contexts, { context_1: { foo: 'bar', baz: { qux: 'quux' } }, context_2: { 1: 'foo', bar: false } });
+      for (const k of ['context_3', 'context_4', 'context_5', 'context_6']) assert.equal(ev.contexts[k], undefined); } },
+  { name: 'setContext/non_serializable_context', subject: `Sentry.setContext('non_serializable', document.querySelector('body')); Sentry.captureMessage('non_serializable');`,
+    differs: 'the context is not an object: Sentry sends "[HTMLElement: body]" as the context, Faultline drops it (see multiple_contexts)',
+    check: ([ev]) => { assert.equal(ev.message, 'non_serializable'); assert.equal(ev.contexts.non_serializable, undefined); } },
+  { name: 'setContext/simple_context', subject: `Sentry.setContext('foo', { bar: 'baz' }); Sentry.captureMessage('simple_context_object');`,
+    check: ([ev]) => { assert.equal(ev.message, 'simple_context_object'); expectLike(ev.contexts, { foo: { bar: 'baz' } }); } },
+  { name: 'setExtra/multiple_extras', subject: `Sentry.setExtra('extra_1', { foo: 'bar', baz: { qux: 'quux' } }); Sentry.setExtra('extra_2', false); Sentry.captureMessage('multiple_extras');`,
+    check: ([ev]) => { assert.equal(ev.message, 'multiple_extras'); expectLike(ev.extra, { extra_1: { foo: 'bar', baz: { qux: 'quux' } }, extra_2: false }); } },
+  { name: 'setExtra/non_serializable_extra', subject: `Sentry.setExtra('non_serializable', document.querySelector('body')); Sentry.captureMessage('non_serializable');`,
+    check: ([ev]) => { assert.equal(ev.message, 'non_serializable'); assert.equal(ev.extra.non_serializable, '[HTMLElement: body]'); } },
+  { name: 'setExtra/simple_extra', subject: `Sentry.setExtra('simple_extra', { foo: 'bar', baz: { qux: 'quux' } }); Sentry.captureMessage('simple_extra');`,
+    check: ([ev]) => { assert.equal(ev.message, 'simple_extra'); expectLike(ev.extra, { simple_extra: { foo: 'bar', baz: { qux: 'quux' } } }); } },
+  { name: 'setExtras/consecutive_calls', subject: `Sentry.setExtras({ extra: [] }); Sentry.setExtras({ null: 0 }); Sentry.setExtras({ obj: { foo: ['bar', 'baz', 1] } }); Sentry.setExtras({ [null]: Infinity }); Sentry.setExtras({ [Infinity]: 2 }); Sentry.captureMessage('consecutive_calls');`,
+    check: ([ev]) => { assert.equal(ev.message, 'consecutive_calls'); expectLike(ev.extra, { extra: [], Infinity: 2, null: '[Infinity]', obj: { foo: ['bar', 'baz', 1] } }); } },
+  { name: 'setExtras/multiple_extras', subject: `Sentry.setExtras({ extra_1: [1, ['foo'], 'bar'], extra_2: 'baz', extra_3: Math.PI, extra_4: { qux: { quux: false } } }); Sentry.captureMessage('multiple_extras');`,
+    check: ([ev]) => expectLike(ev.extra, { extra_1: [1, ['foo'], 'bar'], extra_2: 'baz', extra_3: Math.PI, extra_4: { qux: { quux: false } } }) },
+  { name: 'setTag/with_non_primitives', subject: `Sentry.setTag('tag_1', {}); Sentry.setTag('tag_2', []); Sentry.setTag('tag_3', ['a', new Map()]); Sentry.setTag('tag_4'); Sentry.setTag('tag_5', () => {}); Sentry.captureMessage('non_primitives');`,
+    check: ([ev]) => { assert.equal(ev.message, 'non_primitives'); expectLike(ev.tags, { tag_1: {}, tag_2: [], tag_3: ['a', {}] }, true); } },
+  { name: 'setTag/with_primitives', subject: `Sentry.setTag('tag_1', 'foo'); Sentry.setTag('tag_2', Math.PI); Sentry.setTag('tag_3', false); Sentry.setTag('tag_4', null); Sentry.setTag('tag_5', undefined); Sentry.setTag('tag_6', -1); Sentry.captureMessage('primitive_tags');`,
+    check: ([ev]) => { assert.equal(ev.message, 'primitive_tags'); expectLike(ev.tags, { tag_1: 'foo', tag_2: Math.PI, tag_3: false, tag_4: null, tag_6: -1 }, true); } },
+  { name: 'setTags/with_non_primitives', subject: `Sentry.setTags({ tag_1: {}, tag_2: [], tag_3: ['a', new Map()], tag_4: () => {} }); Sentry.captureMessage('non_primitives');`,
+    check: ([ev]) => { assert.equal(ev.message, 'non_primitives'); assert.equal(typeof ev.tags, 'object'); } },
+  { name: 'setTags/with_primitives', subject: `Sentry.setTags({ tag_1: 'foo', tag_2: Math.PI, tag_3: false, tag_4: null, tag_5: undefined, tag_6: -1 }); Sentry.captureMessage('primitive_tags');`,
+    check: ([ev]) => expectLike(ev.tags, { tag_1: 'foo', tag_2: Math.PI, tag_3: false, tag_4: null, tag_6: -1 }) },
+  { name: 'setUser/ip_address_null', init: { sendDefaultPii: true }, subject: `Sentry.setUser({ id: 'foo', ip_address: null }); Sentry.captureMessage('first_user');`,
+    check: ([ev]) => { assert.equal(ev.message, 'first_user'); expectLike(ev.user, { id: 'foo', ip_address: null }, true); } },
+  { name: 'setUser/unset_user', count: 3, init: { sendDefaultPii: true }, subject: `Sentry.captureMessage('no_user'); Sentry.setUser({ id: 'foo', ip_address: 'bar', other_key: 'baz' }); Sentry.captureMessage('user'); Sentry.setUser(null); Sentry.captureMessage('unset_user');`,
+    check: (evs) => { const by = Object.fromEntries(evs.map((e) => [e.message, e]));
+      expectLike(by.user.user, { id: 'foo', ip_address: 'bar', other_key: 'baz' }, true); assert.ok(!by.no_user.user || !Object.keys(by.no_user.user).length); assert.ok(!by.unset_user.user || !Object.keys(by.unset_user.user).length); } },
+  { name: 'setUser/update_user', count: 2, init: { sendDefaultPii: true }, subject: `Sentry.setUser({ id: 'foo', ip_address: 'bar' }); Sentry.captureMessage('first_user'); Sentry.setUser({ id: 'baz' }); Sentry.captureMessage('second_user');`,
+    check: (evs) => { const by = Object.fromEntries(evs.map((e) => [e.message, e])); expectLike(by.first_user.user, { id: 'foo', ip_address: 'bar' }, true); expectLike(by.second_user.user, { id: 'baz' }, true); } },
+  { name: 'withScope/nested_scopes', count: 5, subject: `Sentry.setUser({ id: 'qux' }); Sentry.captureMessage('root_before');
+      Sentry.withScope((scope) => { scope.setTag('foo', false); Sentry.captureMessage('outer_before');
+        Sentry.withScope((scope) => { scope.setTag('bar', 10); scope.setUser(null); Sentry.captureMessage('inner'); });
+        scope.setUser({ id: 'baz' }); Sentry.captureMessage('outer_after'); });
+      Sentry.captureMessage('root_after');`,
+    check: (evs) => { const by = Object.fromEntries(evs.map((e) => [e.message, e]));
+      expectLike(by.root_before.user, { id: 'qux' }, true); assert.equal(by.root_before.tags, undefined);
+      expectLike(by.outer_before.user, { id: 'qux' }, true); expectLike(by.outer_before.tags, { foo: false });
+      assert.ok(!by.inner.user || !Object.keys(by.inner.user).length); expectLike(by.inner.tags, { foo: false, bar: 10 });
+      expectLike(by.outer_after.user, { id: 'baz' }, true); expectLike(by.outer_after.tags, { foo: false });
+      expectLike(by.root_after.user, { id: 'qux' }, true); assert.equal(by.root_after.tags, undefined); } },
+  { name: 'withScope/throwError', subject: `Sentry.setTag('global', 'tag'); setTimeout(() => { Sentry.withScope((scope) => { scope.setTag('local', 'tag'); throw new Error('test error'); }); }, 10);`,
+    check: ([ev]) => { assert.equal(ev.tags.local, undefined); expectLike(ev.tags, { global: 'tag' }); assert.equal(exc(ev).value, 'test error'); } },
+  // integrations/Breadcrumbs
+  { name: 'Breadcrumbs/console/capture', init: CRUMBS_ONLY, subject: `console.log('One'); console.warn('Two', { a: 1 }); console.error('Error 2', { b: { c: [] } });
+      console.assert(1 + 1 === 2, 'math works'); console.assert(1 + 1 === 3, 'math broke'); Sentry.captureException('test exception');`,
+    check: ([ev]) => expectLike(ev.breadcrumbs, [
+      { category: 'console', data: { arguments: ['One'], logger: 'console' }, level: 'log', message: 'One', timestamp: N },
+      { category: 'console', data: { arguments: ['Two', { a: 1 }], logger: 'console' }, level: 'warning', message: 'Two [object Object]', timestamp: N },
+      { category: 'console', data: { arguments: ['Error 2', { b: '[Object]' }], logger: 'console' }, level: 'error', message: 'Error 2 [object Object]', timestamp: N },
+      { category: 'console', data: { arguments: ['math broke'], logger: 'console' }, level: 'log', message: 'Assertion failed: math broke', timestamp: N }], true) },
+  { name: 'Breadcrumbs/dom/click', init: CRUMBS_ONLY, html: `<button id="button1" type="button">Button 1</button><button id="button2" type="button">Button 2</button>`,
+    act: async (page) => { await page.locator('#button1').click(); await page.locator('#button2').click(); await page.locator('#button2').click(); await page.waitForTimeout(1100); await page.locator('#button2').click(); },
+    subject: `Sentry.captureException('test exception');`,
+    check: ([ev]) => { assert.equal(ev.exception.values.length, 1); expectLike(ev.breadcrumbs, [1, 2, 2].map((n) => ({ timestamp: N, category: 'ui.click', message: `body > button#button${n}[type="button"]` })), true); } },
+  { name: 'Breadcrumbs/dom/click (annotated components)', init: CRUMBS_ONLY,
+    html: `<button id="annotated-button" type="button" data-sentry-component="AnnotatedButton" data-sentry-element="StyledButton">Button 3</button><button id="annotated-button-2" type="button" data-sentry-element="StyledButton">Button 4</button>`,
+    act: async (page) => { await page.locator('#annotated-button').click(); await page.locator('#annotated-button-2').click(); },
+    subject: `Sentry.captureException('test exception');`,
+    check: ([ev]) => expectLike(ev.breadcrumbs, [
+      { timestamp: N, category: 'ui.click', message: 'body > AnnotatedButton', data: { 'ui.component_name': 'AnnotatedButton' } },
+      { timestamp: N, category: 'ui.click', message: 'body > StyledButton', data: { 'ui.component_name': 'StyledButton' } }], true) },
+  { name: 'Breadcrumbs/dom/clickWithError', init: CRUMBS_ONLY, html: `<input id="input1" type="text" />`,
+    pre: `const click = new MouseEvent('click'); Object.defineProperty(click, 'target', { get() { throw new Error('lol'); } }); document.getElementById('input1').dispatchEvent(click);`,
+    act: async (page) => { await page.locator('#input1').pressSequentially('test', { delay: 1 }); },
+    subject: `Sentry.captureException('test exception');`,
+    check: ([ev]) => expectLike(ev.breadcrumbs, [{ category: 'ui.input', message: 'body > input#input1[type="text"]', timestamp: N }], true) },
+  { name: 'Breadcrumbs/dom/customEvent', init: CRUMBS_ONLY, html: `<input id="input1" type="text" />`,
+    subject: `const input = document.getElementsByTagName('input')[0]; input.addEventListener('build', (e) => e.stopPropagation()); input.dispatchEvent(new CustomEvent('build', { detail: 1 })); Sentry.captureException('test exception');`,
+    check: ([ev], { pageErrors }) => { assert.equal(ev.exception.values.length, 1); assert.equal(ev.breadcrumbs, undefined); assert.deepEqual(pageErrors, []); } },
+  { name: 'Breadcrumbs/dom/multipleTypes', init: CRUMBS_ONLY, html: `<input id="input1" type="text" />`,
+    act: async (page) => { for (const t of ['abc', 'def', 'ghi']) await page.locator('#input1').pressSequentially(t, { delay: 1 }); for (let i = 0; i < 3; i++) await page.locator('#input1').click(); await page.locator('#input1').pressSequentially('jkl', { delay: 1 }); },
+    subject: `Sentry.captureException('test exception');`,
+    check: ([ev]) => expectLike(ev.breadcrumbs, ['ui.input', 'ui.click', 'ui.input'].map((category) => ({ category, message: 'body > input#input1[type="text"]', timestamp: N })), true) },
+  { name: 'Breadcrumbs/dom/textInput', init: CRUMBS_ONLY, html: `<input id="input1" type="text" /><input id="input2" type="text" />`,
+    act: async (page) => { await page.locator('#input1').pressSequentially('John', { delay: 1 }); await page.locator('#input1').pressSequentially('Abby', { delay: 1 }); await page.locator('#input2').pressSequentially('Anne', { delay: 1 }); await page.waitForTimeout(1100); await page.locator('#input2').pressSequentially('John', { delay: 1 }); },
+    subject: `Sentry.captureException('test exception');`,
+    check: ([ev]) => expectLike(ev.breadcrumbs, [1, 2, 2].map((n) => ({ timestamp: N, category: 'ui.input', message: `body > input#input${n}[type="text"]` })), true) },
+  { name: 'Breadcrumbs/dom/textInput (annotated components)', init: CRUMBS_ONLY,
+    html: `<input id="annotated-input" data-sentry-component="AnnotatedInput" data-sentry-element="StyledInput" type="text" /><input id="annotated-input-2" data-sentry-element="StyledInput" type="text" />`,
+    act: async (page) => { await page.locator('#annotated-input').pressSequentially('John', { delay: 1 }); await page.locator('#annotated-input-2').pressSequentially('John', { delay: 1 }); },
+    subject: `Sentry.captureException('test exception');`,
+    check: ([ev]) => expectLike(ev.breadcrumbs, [
+      { timestamp: N, category: 'ui.input', message: 'body > AnnotatedInput', data: { 'ui.component_name': 'AnnotatedInput' } },
+      { timestamp: N, category: 'ui.input', message: 'body > StyledInput', data: { 'ui.component_name': 'StyledInput' } }], true) },
+  ...[['fetch/get', `fetch(U + '/status/200')`, 'GET', 200], ['fetch/getWithRequestObj', `fetch(new Request(U + '/status/200'))`, 'GET', 200],
+    ['fetch/post', `fetch(U + '/status/200', { method: 'POST', body: '{"my":"body"}', headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cache: 'no-cache' } })`, 'POST', 200],
+    ['fetch/statusCode 4xx', `fetch(U + '/status/404')`, 'GET', 404, 'warning'], ['fetch/statusCode 5xx', `fetch(U + '/status/500')`, 'GET', 500, 'error'],
+  ].map(([n, call, method, status, level]) => ({ name: `Breadcrumbs/${n}`, init: CRUMBS_ONLY, subject: `const U = location.origin; ${call}.then(() => Sentry.captureException('test error'));`,
+    check: ([ev], { origin }) => { assert.equal(ev.exception.values.length, 1); expectLike(ev.breadcrumbs, [{ timestamp: N, category: 'fetch', type: 'http', data: { method, status_code: status, url: `${origin}/status/${status}` }, ...(level && { level }) }], true); } })),
+  ...[['xhr/get', 'GET', 200], ['xhr/post', 'POST', 200], ['xhr/statusCode 4xx', 'GET', 404, 'warning'], ['xhr/statusCode 5xx', 'GET', 500, 'error']].map(([n, method, status, level]) => ({
+    name: `Breadcrumbs/${n}`, init: CRUMBS_ONLY,
+    subject: `const xhr = new XMLHttpRequest(); xhr.open('${method}', location.origin + '/status/${status}'); ${method == 'POST' ? `xhr.setRequestHeader('Content-Type', 'application/json'); xhr.send('{"my":"body"}');` : 'xhr.send();'}
+      xhr.addEventListener('readystatechange', function () { if (xhr.readyState === 4) Sentry.captureException('test error'); });`,
+    check: ([ev], { origin }) => { assert.equal(ev.exception.values.length, 1); expectLike(ev.breadcrumbs, [{ timestamp: N, category: 'xhr', type: 'http', data: { method, status_code: status, url: `${origin}/status/${status}` }, ...(level && { level }) }], true); } })),
+  { name: 'Breadcrumbs/history/navigation', init: CRUMBS_ONLY, subject: `history.pushState({}, '', '/foo'); history.pushState({}, '', '/bar?a=1#fragment'); history.pushState({}, '', {}); history.pushState({}, '', null); history.replaceState({}, '', '/bar?a=1#fragment'); Sentry.captureException('test exception');`,
+    check: ([ev]) => expectLike(ev.breadcrumbs, [['/pages/conformance/', '/foo'], ['/foo', '/bar?a=1#fragment'], ['/bar?a=1#fragment', '/[object%20Object]'], ['/[object%20Object]', '/bar?a=1#fragment']]
+      .map(([from, to]) => ({ category: 'navigation', data: { from, to }, timestamp: N })), true) },
+  // integrations/httpContext: a client built by hand
+  { name: 'httpContext (BrowserClient + Scope)', init: null, build: `
+      const integrations = Sentry.getDefaultIntegrations({}).filter((i) => i.name === 'HttpContext');
+      const client = new Sentry.BrowserClient({ dsn: DSN, transport: Sentry.makeFetchTransport, stackParser: Sentry.defaultStackParser, integrations });
+      const scope = new Sentry.Scope(); scope.setClient(client); client.init(); window._sentryScope = scope;`,
+    subject: `window._sentryScope.captureException(new Error('client init'));`,
+    check: ([ev]) => { assert.equal(ev.exception.values.length, 1); expectLike(ev.request, { headers: { 'User-Agent': S }, url: S }); } },
+];
+
+let browser;
+before(async () => {
+  assert.ok(wasmBuilt(), 'dist/faultline.wasm is missing: run `bash scripts/build.sh wasm`');
+  browser = await launch();
+});
+after(async () => { await browser?.close(); });
+
+// init options as page code: strings name page-side values.
+function optionsSource(o) {
+  const parts = [];
+  for (const [k, v] of Object.entries(o || {})) {
+    if (k == 'integrations') parts.push(`integrations: [Sentry.breadcrumbsIntegration()]`);
+    else if (v === 'CountingBeforeSend') parts.push(`beforeSend: (e) => { window._errorCount++; return e; }`);
+    else parts.push(`${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  }
+  return `{ dsn: DSN, aggregation: { windowMs: 60000 }, ${parts.join(', ')} }`;
+}
+
+async function run(mode, sc) {
+  const server = await startServer();
+  const p = await newPage(browser);
+  const { page } = p;
+  try {
+    await page.goto(server.origin + '/pages/conformance/');
+    if (sc.html) await page.evaluate((h) => { document.body.innerHTML = h; }, sc.html);
+    if (sc.pre) await page.addScriptTag({ content: sc.pre });
+    const load = mode == 'iife'
+      ? `await new Promise((ok, no) => { const s = document.createElement('script'); s.src = '/dist/faultline.iife.js'; s.onload = ok; s.onerror = no; document.head.append(s); }); window.Sentry = window.Faultline;`
+      : `window.Sentry = await import('/js/index.js');`;
+    const setup = sc.init === null ? sc.build : `Sentry.init(${optionsSource(sc.init)});`;
+    await page.evaluate(`(async () => { const DSN = ${JSON.stringify(server.dsn)}; window._errorCount = 0; ${load} ${setup} await Sentry.ready(15000); })()`);
+    assert.equal(await page.evaluate('Sentry.ready(15000)'), 'wasm');
+    if (sc.act) await sc.act(page);
+    if (sc.script) await page.addScriptTag({ content: sc.script }).catch(() => {});
+    if (sc.subject) await page.addScriptTag({ content: sc.subject });
+    const count = sc.count ?? 1;
+    if (count) await server.waitFor(() => server.events().length >= count, 8000, `${count} event(s)`);
+    await page.waitForTimeout(150);
+    await page.evaluate('Sentry.flush(5000)');
+    const evs = server.events().filter((e) => !(e.contexts && e.contexts.faultline && e.contexts.faultline.summary));
+    for (const ev of evs) assert.deepEqual(validateEvent(ev), [], 'schema');
+    await sc.check(evs, { page, origin: server.origin, pageErrors: p.pageErrors });
+  } finally {
+    await p.close();
+    await server.close();
+  }
+}
+
+for (const mode of ['iife', 'esm']) {
+  for (const sc of SCENARIOS) {
+    test(`[${mode}] ${sc.name}${sc.differs ? ' (differs: see the scenario)' : ''}`, () => run(mode, sc));
+  }
+}
