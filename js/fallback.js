@@ -4,23 +4,17 @@
 // the transport work unchanged, and builds minimal, valid Sentry events: exception type/value,
 // frames from a simple line parser (V8 "at f (url:l:c)", SpiderMonkey/JavaScriptCore "f@url:l:c"),
 // scope, breadcrumbs, request, trace context. What it lacks against the core: cross-engine
-// grouping (Sentry groups these events itself) and the full scrubber (this one filters sensitive
-// keys, secrets in key=value text, bearer tokens, e-mail and IP addresses). Repeats are still
+// grouping (Sentry groups these events itself). It scrubs with the WASM core's rules and algorithm
+// (js/scrub.js; tests/node/scrub-parity.test.js holds the two equal). Repeats are still
 // counted rather than sent one by one, so a storm cannot flood the endpoint, and counts add up.
 // Every event carries the tag faultline.core = "js-fallback".
+
+import { createScrubber } from './scrub.js';
 
 const V8 = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?\s*$/;
 const GECKO = /^\s*(.*?)@(.+?):(\d+):(\d+)\s*$/;
 const NOT_APP = /\/node_modules\/|^(?:chrome|moz|safari(?:-web)?)-extension:/;
-const KEY = /pass|secret|token|api.?key|auth|credential|cookie|session|csrf|xsrf|private.?key|card|cvv|cvc|ssn/i;
-const SECRETS = [
-  [/\b((?:pass\w*|secret|\w*token|api.?key|auth\w*|session\w*|sig\w*)=)[^&\s;#"']+/gi, '$1[Filtered]'],
-  [/\b(bearer|basic)\s+[\w.~+/=-]{8,}/gi, '$1 [Filtered]'],
-  [/\beyJ[\w-]+\.[\w-]+\.[\w-]+/g, '[Filtered]'],
-];
-const PII = [[/[\w.+%-]+@[\w-]+(?:\.[\w-]+)+/g, '[email]'], [/(^|[^\w./])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])/g, '$1[ip]']];
 const LEVELS = ['fatal', 'error', 'warning', 'log', 'info', 'debug'];
-const FILTERED = '[Filtered]';
 const obj = (v) => (v && typeof v == 'object' && !Array.isArray(v) ? v : {});
 
 function hex32() {
@@ -71,6 +65,7 @@ export class FallbackCore {
     try {
       const o = JSON.parse(json);
       for (const k in obj(o)) if (o[k] !== undefined && o[k] !== null) this.o[k] = o[k];
+      this.scrubber = null;
       const dsn = this.o.dsn;
       this.error = dsn && !/^https?:\/\/[^@/]+@[^/]+\/(.*\/)?\w+\/?$/.test(dsn) ? 'invalid DSN' : '';
       return JSON.stringify(this.error ? { ok: false, error: this.error } : { ok: true });
@@ -270,27 +265,20 @@ export class FallbackCore {
     return true;
   }
 
-  // Filters values under sensitive keys and secrets (and, unless sendDefaultPii, e-mail and IP
-  // addresses) in every string of the event, and bounds string length.
+  // Bounds string length as the core's normalization does, then scrubs as the core does.
   scrub(ev) {
-    const o = this.o, max = o.maxValueLength;
-    const extraKeys = Array.isArray(obj(o.scrub).keys) ? o.scrub.keys.map((k) => String(k).toLowerCase()) : [];
-    const rules = o.sendDefaultPii ? SECRETS : SECRETS.concat(PII);
-    const str = (s) => rules.reduce((t, [re, to]) => t.replace(re, to), s.length > max ? s.slice(0, max) + '\u2026' : s);
-    const walk = (v, depth) => {
-      if (typeof v == 'string') return str(v);
+    const max = this.o.maxValueLength;
+    const cut = (v, depth) => {
+      if (typeof v == 'string') return v.length > max ? v.slice(0, max) + '\u2026' : v;
       if (!v || typeof v != 'object') return v;
       if (depth > 8) return '[Object]';
-      for (const k in v) {
-        const sensitive = !Array.isArray(v) && (KEY.test(k) || extraKeys.includes(k.toLowerCase())) && k != 'faultline.core';
-        v[k] = sensitive && v[k] != null && typeof v[k] != 'boolean' ? FILTERED : walk(v[k], depth + 1);
-      }
+      for (const k in v) v[k] = cut(v[k], depth + 1);
       return v;
     };
-    for (const k of ['exception', 'message', 'logentry', 'breadcrumbs', 'extra', 'contexts', 'user', 'request', 'tags', 'transaction']) {
-      if (k in ev && k != 'contexts') ev[k] = walk(ev[k], 0);
-    }
-    for (const k in ev.contexts) if (k != 'faultline') ev.contexts[k] = walk(ev.contexts[k], 0);
+    for (const k in ev) if (k != 'sdk') ev[k] = cut(ev[k], 0);
+    const sc = (this.scrubber ||= createScrubber(this.o));
+    sc.event(ev);
+    if ('message' in ev) ev.message = sc.value(ev.message, '', 1);
   }
 
   header(id, now) {

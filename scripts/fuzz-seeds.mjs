@@ -22,7 +22,7 @@ const corpus = readJson(path.join(root, 'tests/fixtures/grouping/corpus.json'));
 const records = Array.isArray(corpus) ? corpus : corpus?.records || [];
 records.slice(0, 200).forEach((r, i) => put('fuzz_grouping', `corpus-${i}`, `\x10\x40${r.type || ''}${r.value || ''}${r.stack || ''}`));
 const scrub = readJson(path.join(root, 'tests/fixtures/scrubbing/corpus.json'));
-JSON.stringify(scrub || {}).match(/"(?:[^"\\]|\\.)*"/g)?.slice(0, 300).forEach((s, i) => put('fuzz_scrubber', `s-${i}`, JSON.parse(s)));
+JSON.stringify(scrub || {}).match(/"(?:[^"\\]|\\.)*"/g)?.slice(0, 1000).forEach((s, i) => put('fuzz_scrubber', `s-${i}`, JSON.parse(s)));
 ['https://abc@o1.ingest.sentry.io/2', 'http://k:s@127.0.0.1:8765/prefix/3', 'http://k@[::1]:9000/4/', 'https://@x/1'].forEach((d, i) =>
   put('fuzz_dsn', `dsn-${i}`, d));
 [

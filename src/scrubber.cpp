@@ -1,5 +1,7 @@
 #include "scrubber.h"
 
+#include <cstdint>
+
 namespace faultline {
 namespace {
 
@@ -37,6 +39,78 @@ std::vector<std::string> key_words(sv key) {
   }
   if (!cur.empty()) words.push_back(std::move(cur));
   return words;
+}
+
+// ---- shared rule data (src/scrub_rules.json, embedded by CMake) ----------------------------
+
+const char kRulesText[] =
+#include "scrub_rules.inc"
+    ;
+
+struct TokenRule {
+  std::vector<std::string> prefixes;
+  char cls = 'a';
+  size_t min = 1, max = 1;
+};
+
+struct Rules {
+  std::vector<std::string> substrings, strong_words, weak_words, weak_exact, query, schemes;
+  std::vector<TokenRule> tokens;
+  unsigned char iban[26][26] = {};
+};
+
+std::vector<std::string> strings_at(const json& obj, const char* key) {
+  std::vector<std::string> out;
+  if (!obj.is_object()) return out;
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_array()) return out;
+  for (const auto& v : *it)
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+Rules load_rules() {
+  Rules r;
+  json j = parse_json(kRulesText);
+  if (!j.is_object()) return r;  // cannot happen: tests parse the same file
+  const json keys = j.value("keys", json::object());
+  r.substrings = strings_at(keys, "substrings");
+  r.strong_words = strings_at(keys, "strongWords");
+  r.weak_words = strings_at(keys, "weakWords");
+  r.weak_exact = strings_at(keys, "weakExact");
+  r.query = strings_at(keys, "query");
+  r.schemes = strings_at(j, "authSchemes");
+  if (auto t = j.find("tokens"); t != j.end() && t->is_array()) {
+    for (const auto& rule : *t) {
+      if (!rule.is_object()) continue;
+      TokenRule tr;
+      tr.prefixes = strings_at(rule, "prefixes");
+      std::string cls = get_string(rule, "class", "a");
+      tr.cls = cls.empty() ? 'a' : cls[0];
+      tr.min = static_cast<size_t>(get_number(rule, "min", 1));
+      tr.max = static_cast<size_t>(get_number(rule, "max", 255));
+      r.tokens.push_back(std::move(tr));
+    }
+  }
+  if (auto ib = j.find("iban"); ib != j.end() && ib->is_object()) {
+    for (auto it = ib->begin(); it != ib->end(); ++it) {
+      const std::string& cc = it.key();
+      if (cc.size() == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z' && it->is_number_unsigned())
+        r.iban[cc[0] - 'A'][cc[1] - 'A'] = static_cast<unsigned char>(it->get<unsigned>());
+    }
+  }
+  return r;
+}
+
+const Rules& rules() {
+  static const Rules r = load_rules();
+  return r;
+}
+
+bool contains(const std::vector<std::string>& list, sv s) {
+  for (const auto& x : list)
+    if (x == s) return true;
+  return false;
 }
 
 // ---- detectors: each returns the end of a match starting at `i`, or npos -------------------
@@ -210,6 +284,389 @@ bool glob_at(sv pat, size_t pi, sv t, size_t ti, size_t& end, int budget) {
   return true;
 }
 
+bool upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+bool in_class(char cls, char c) {
+  switch (cls) {
+    case 'A': return is_digit(c) || upper(c);
+    case 'w': return is_alnum(c) || c == '_';
+    case 'd': return is_alnum(c) || c == '-';
+    case 'u': return is_alnum(c) || c == '_' || c == '-';
+    default: return is_alnum(c);
+  }
+}
+
+// A well-known token format (rules().tokens) starting at `i`, which is a word start.
+size_t match_token(sv t, size_t i) {
+  for (const auto& rule : rules().tokens) {
+    for (const auto& pre : rule.prefixes) {
+      if (pre.empty() || pre[0] != t[i] || t.compare(i, pre.size(), pre) != 0) continue;
+      size_t s = i + pre.size(), p = s;
+      while (p < t.size() && in_class(rule.cls, t[p]) && p - s <= rule.max) ++p;
+      size_t n = p - s;
+      if (n >= rule.min && n <= rule.max && !(p < t.size() && is_alnum(t[p]))) return p;
+    }
+  }
+  return sv::npos;
+}
+
+// "-----BEGIN <...>PRIVATE KEY<...>-----" <body> "-----END": the body (to the end of the text when
+// the END line is missing, e.g. a truncated value) as [body_start, body_end).
+bool match_pem(sv t, size_t i, size_t& body_start, size_t& body_end) {
+  if (t.compare(i, 11, "-----BEGIN ") != 0) return false;
+  size_t h = t.find("-----", i + 11);
+  if (h == sv::npos || h - (i + 11) > 64) return false;
+  if (t.substr(i + 11, h - (i + 11)).find("PRIVATE KEY") == sv::npos) return false;
+  body_start = h + 5;
+  size_t end = t.find("-----END", body_start);
+  body_end = end == sv::npos ? t.size() : end;
+  return body_end > body_start;
+}
+
+// "scheme://userinfo@": the userinfo's end (the '@'), for ':' at `i`.
+size_t match_userinfo(sv t, size_t i) {
+  if (i == 0 || !is_alpha(t[i - 1]) || t.compare(i, 3, "://") != 0) return sv::npos;
+  size_t s = i + 3, p = s;
+  while (p < t.size() && p - s < 256) {
+    char c = t[p];
+    if (c == '/' || c == '?' || c == '#' || c == '@' || is_space(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\') break;
+    ++p;
+  }
+  if (p >= t.size() || t[p] != '@' || p == s || t.substr(s, p - s) == kFiltered) return sv::npos;
+  return p;
+}
+
+// US SSN ddd-dd-dddd, not in the never-issued ranges (area 000, 666, 900-999; group 00; serial 0000).
+size_t match_ssn(sv t, size_t i) {
+  if (i + 11 > t.size() || (i > 0 && (is_alnum(t[i - 1]) || t[i - 1] == '-' || t[i - 1] == '.' || t[i - 1] == '/'))) return sv::npos;
+  for (size_t k = 0; k < 11; ++k) {
+    bool dash = k == 3 || k == 6;
+    if (dash ? t[i + k] != '-' : !is_digit(t[i + k])) return sv::npos;
+  }
+  size_t e = i + 11;
+  if (e < t.size() && (is_alnum(t[e]) || t[e] == '-' || (t[e] == '.' && e + 1 < t.size() && is_digit(t[e + 1])))) return sv::npos;
+  if (t.compare(i, 3, "000") == 0 || t.compare(i, 3, "666") == 0 || t[i] == '9') return sv::npos;
+  if (t.compare(i + 4, 2, "00") == 0 || t.compare(i + 7, 4, "0000") == 0) return sv::npos;
+  return e;
+}
+
+// IBAN: country code with a known length, check digits, BBAN (optionally in groups of 4 separated
+// by single spaces), mod-97 == 1.
+size_t match_iban(sv t, size_t i) {
+  if (i + 4 > t.size() || (i > 0 && is_alnum(t[i - 1]))) return sv::npos;
+  if (!upper(t[i]) || !upper(t[i + 1]) || !is_digit(t[i + 2]) || !is_digit(t[i + 3])) return sv::npos;
+  size_t len = rules().iban[t[i] - 'A'][t[i + 1] - 'A'];
+  if (!len) return sv::npos;
+  std::string s;
+  size_t p = i;
+  while (s.size() < len && p < t.size()) {
+    char c = t[p];
+    if (is_digit(c) || upper(c)) {
+      s += c;
+      ++p;
+    } else if (c == ' ' && !s.empty() && s.size() % 4 == 0 && p + 1 < t.size() && (is_digit(t[p + 1]) || upper(t[p + 1]))) {
+      ++p;
+    } else {
+      break;
+    }
+  }
+  if (s.size() != len || (p < t.size() && is_alnum(t[p]))) return sv::npos;
+  unsigned r = 0;
+  for (size_t k = 0; k < len; ++k) {
+    char c = s[(k + 4) % len];
+    r = is_digit(c) ? (r * 10 + static_cast<unsigned>(c - '0')) % 97 : (r * 100 + static_cast<unsigned>(c - 'A' + 10)) % 97;
+  }
+  return r == 1 ? p : sv::npos;
+}
+
+int b64_value(char c) {
+  if (upper(c)) return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (is_digit(c)) return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+
+// "Basic <base64 of user:password>" anywhere in text: the credentials' range. The base64 must
+// decode to printable ASCII containing ':' (so "basic information" is not a credential).
+size_t match_basic(sv t, size_t i, size_t& token_start) {
+  if (!ieq_prefix(t, i, "basic ") || (i > 0 && is_alnum(t[i - 1]))) return sv::npos;
+  size_t p = i + 6;
+  while (p < t.size() && t[p] == ' ') ++p;
+  size_t s = p;
+  while (p < t.size() && b64_value(t[p]) >= 0) ++p;
+  size_t e = p;
+  while (p < t.size() && t[p] == '=' && p - e < 2) ++p;
+  if (e - s < 8 || (p < t.size() && is_alnum(t[p]))) return sv::npos;
+  bool colon = false;
+  unsigned acc = 0;
+  int bits = 0;
+  for (size_t k = s; k < e; ++k) {
+    acc = (acc << 6) | static_cast<unsigned>(b64_value(t[k]));
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      unsigned ch = (acc >> bits) & 0xFF;
+      if (ch < 0x20 || ch > 0x7E) return sv::npos;
+      if (ch == ':') colon = true;
+    }
+  }
+  if (!colon) return sv::npos;
+  token_start = s;
+  return p;
+}
+
+bool is_key_char(char c) { return is_alnum(c) || c == '_' || c == '-' || c == '.' || c == '$' || c == '[' || c == ']'; }
+
+bool is_value_delim(char sep, char c) {
+  return is_space(c) || c == '"' || c == '\'' || c == '\\' || c == ',' || c == ';' || c == '<' || c == '>' || c == ')' ||
+         c == '}' || c == ']' || c == '&' || (sep == '=' && c == '#');
+}
+
+bool is_literal(sv v) { return v == "null" || v == "true" || v == "false" || v == "undefined" || v == "NaN"; }
+
+// A value after a weak key in prose ("unexpected token: identifier" is not a secret).
+bool looks_secret(sv v) {
+  bool digit = false, up = false, low = false;
+  size_t n = 0;  // code points (UTF-8 lead bytes), as the JS fallback counts them
+  for (char c : v) {
+    digit |= is_digit(c);
+    up |= upper(c);
+    low |= c >= 'a' && c <= 'z';
+    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }
+  return (digit && n >= 4) || n >= 16 || (up && low && n >= 8);
+}
+
+struct Edit {
+  size_t s, e;
+  const char* rep;
+};
+
+// key=value / key: value / "key":"value" (and \"key\":\"value\" at any escaping depth) for the
+// separator at `i`. On a sensitive key, the value's range [vs, ve) to filter.
+bool match_kv(const Scrubber& S, sv t, size_t i, size_t done, size_t& vs, size_t& ve, const char*& rep) {
+  rep = kFiltered;
+  const size_t n = t.size();
+  const char sep = t[i];
+  if (i == 0 || i + 1 >= n) return false;
+  const char nx = t[i + 1], pv = t[i - 1];
+  if (sep == ':' && (nx == ':' || pv == ':' || (nx == '/' && i + 2 < n && t[i + 2] == '/'))) return false;
+  if (sep == '=' && (nx == '=' || pv == '=' || pv == '!' || pv == '<' || pv == '>')) return false;
+  size_t k = i;
+  for (int sp = 0; k > 0 && t[k - 1] == ' ' && sp < 4; ++sp) --k;
+  char quote = 0;
+  size_t key_start, key_end;
+  if (k > 0 && (t[k - 1] == '"' || t[k - 1] == '\'')) {
+    quote = t[k - 1];
+    --k;
+    size_t bs = 0;
+    while (k > 0 && t[k - 1] == '\\' && bs < 8) --k, ++bs;
+    key_end = k;
+    while (k > 0 && is_key_char(t[k - 1]) && key_end - k <= 64) --k;
+    key_start = k;
+    if (key_end == key_start || key_end - key_start > 64 || k < bs + 1 || t[k - 1] != quote) return false;
+    for (size_t b = 0; b < bs; ++b)
+      if (t[k - 2 - b] != '\\') return false;
+    if (k >= bs + 2 && t[k - 2 - bs] == '\\') return false;
+    k -= bs + 1;
+  } else {
+    key_end = k;
+    while (k > 0 && is_key_char(t[k - 1]) && key_end - k <= 64) --k;
+    key_start = k;
+    if (key_end == key_start || key_end - key_start > 64) return false;
+  }
+  if (k < done) return false;
+  sv key = t.substr(key_start, key_end - key_start);
+  bool letter = false;
+  for (char c : key) letter |= is_alpha(c);
+  if (!letter) return false;
+  KeyStrength st = S.key_strength(key);
+  bool query_only = false;
+  if (st == KeyStrength::none) {
+    if (sep != '=' || quote || !S.is_query_key(key)) return false;
+    query_only = true;
+  }
+  const bool prose = st == KeyStrength::weak && sep == ':' && !quote;
+  size_t v = i + 1;
+  for (int sp = 0; v < n && (t[v] == ' ' || t[v] == '\t') && sp < 8; ++sp) ++v;
+  if (v >= n) return false;
+  // A quoted value: up to the same quote with the same number of backslashes.
+  size_t q = v, qb = 0;
+  while (q < n && t[q] == '\\' && qb < 8) ++q, ++qb;
+  if (!query_only && q < n && (t[q] == '"' || t[q] == '\'')) {
+    const char vq = t[q];
+    size_t s = q + 1, p = s, close = n;
+    while (p < n) {
+      if (qb == 0 && t[p] == '\\') {
+        p += 2;
+        continue;
+      }
+      if (t[p] == vq) {
+        size_t r = 0;
+        while (r < p - s && t[p - 1 - r] == '\\') ++r;
+        if (r == qb) {
+          close = p - qb;
+          break;
+        }
+      }
+      ++p;
+    }
+    sv val = t.substr(s, close - s);
+    if (val.empty() || val == kFiltered || (prose && !looks_secret(val))) return false;
+    vs = s;
+    ve = close;
+    return true;
+  }
+  if (t[v] == '{' || t[v] == '[') return false;
+  // A Cookie / Set-Cookie header line holds several cookies: its whole value is filtered.
+  if (sep == ':' && !quote) {
+    std::string nk = normalize_key(key);
+    if (nk == "cookie" || nk == "cookies" || nk == "setcookie") {
+      size_t e = v;
+      while (e < n && t[e] != '\n' && t[e] != '\r' && t[e] != '\\' && t[e] != '"' && t[e] != '\'') ++e;
+      if (e == v || t.substr(v, e - v) == kFiltered) return false;
+      vs = v;
+      ve = e;
+      return true;
+    }
+  }
+  // "Authorization: Basic <credentials>" keeps the scheme; a header's value runs to the line end.
+  size_t w = v;
+  while (w < n && (is_alnum(t[w]) || t[w] == '-') && w - v < 24) ++w;
+  if (!query_only && w < n && w > v && t[w] == ' ') {
+    std::string word;
+    for (size_t x = v; x < w; ++x) word += lower(t[x]);
+    if (contains(rules().schemes, word)) {
+      size_t s = w;
+      while (s < n && t[s] == ' ') ++s;
+      size_t e = s;
+      if (sep == ':') {
+        bool digest = word == "digest";
+        while (e < n && t[e] != '\n' && t[e] != '\r' && t[e] != '\\' && (digest || (t[e] != '"' && t[e] != '\''))) ++e;
+      } else {
+        while (e < n && !is_value_delim(sep, t[e])) ++e;
+      }
+      if (e == s || t.substr(s, e - s) == kFiltered || t.substr(s, e - s) == "[token]") return false;
+      rep = "[token]";
+      vs = s;
+      ve = e;
+      return true;
+    }
+  }
+  // A query-only key not after '?'/'&' must be followed by '&' within 256 chars (bounded: no rescans).
+  const bool in_query = key_start > 0 && (t[key_start - 1] == '?' || t[key_start - 1] == '&');
+  size_t e = v;
+  while (e < n && !is_value_delim(sep, t[e]) && !(query_only && !in_query && e - v > 256)) ++e;
+  sv val = t.substr(v, e - v);
+  if (val.empty() || is_literal(val)) return false;
+  if (query_only && !in_query && !(e < n && t[e] == '&')) return false;
+  if (prose && !looks_secret(val)) return false;
+  vs = v;
+  ve = e;
+  return true;
+}
+
+// One pass over `t`: every finding as an edit, in order, never overlapping.
+void scan(const Scrubber& S, sv t, std::vector<Edit>& ed) {
+  const ScrubOptions& o = S.options();
+  const bool pii = !o.send_default_pii;
+  const size_t n = t.size();
+  size_t i = 0, done = 0;
+  auto add = [&](size_t s, size_t e, const char* rep) {
+    ed.push_back({s, e, rep});
+    done = i = e;
+  };
+  while (i < n) {
+    const char c = t[i];
+    size_t end, start;
+    const char* rep;
+    if (c == '-' && match_pem(t, i, start, end)) { add(start, end, kFiltered); continue; }
+    if (c == ':' && (end = match_userinfo(t, i)) != sv::npos) { add(i + 3, end, kFiltered); continue; }
+    if ((c == '=' || c == ':') && match_kv(S, t, i, done, start, end, rep)) { add(start, end, rep); continue; }
+    if (c == 'e' && (end = match_jwt(t, i)) != sv::npos) { add(i, end, "[jwt]"); continue; }
+    if (c == 'b' || c == 'B') {
+      if ((end = match_bearer(t, i, start)) != sv::npos) { add(start, end, "[token]"); continue; }
+      if ((end = match_basic(t, i, start)) != sv::npos) { add(start, end, "[token]"); continue; }
+    }
+    const bool word_start = i == 0 || !(is_alnum(t[i - 1]) || t[i - 1] == '_');
+    if (word_start && (end = match_token(t, i)) != sv::npos) { add(i, end, "[token]"); continue; }
+    if (c == '@' && pii && (end = match_email(t, i, start)) != sv::npos && start >= done) { add(start, end, "[email]"); continue; }
+    if (is_digit(c)) {
+      if ((end = match_ssn(t, i)) != sv::npos) { add(i, end, "[ssn]"); continue; }
+      if ((end = match_card(t, i)) != sv::npos) { add(i, end, "[card]"); continue; }
+      if (pii && (end = match_ipv4(t, i)) != sv::npos) { add(i, end, "[ip]"); continue; }
+    }
+    if (upper(c) && (end = match_iban(t, i)) != sv::npos) { add(i, end, "[iban]"); continue; }
+    if (pii && (is_hex(c) || c == ':') && (end = match_ipv6(t, i)) != sv::npos) { add(i, end, "[ip]"); continue; }
+    bool matched = false;
+    for (const auto& pat : o.extra_patterns) {
+      if (pattern_match_at(pat, t, i, end)) {
+        add(i, end, kFiltered);
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) ++i;
+  }
+}
+
+std::string apply_edits(sv t, const std::vector<Edit>& ed) {
+  std::string out;
+  out.reserve(t.size());
+  size_t pos = 0;
+  for (const auto& e : ed) {
+    out.append(t.substr(pos, e.s - pos));
+    out.append(e.rep);
+    pos = e.e;
+  }
+  out.append(t.substr(pos));
+  return out;
+}
+
+int hex_value(char c) {
+  if (is_digit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A %XX escape of a printable ASCII character (other bytes are left encoded: decoding them could
+// create invalid UTF-8 or control characters).
+int pct_at(sv t, size_t i) {
+  if (t[i] != '%' || i + 2 >= t.size()) return -1;
+  int h = hex_value(t[i + 1]), l = hex_value(t[i + 2]);
+  if (h < 0 || l < 0) return -1;
+  int v = h * 16 + l;
+  return v >= 0x20 && v <= 0x7E ? v : -1;
+}
+
+bool has_escape(sv t) {
+  for (size_t i = t.find('%'); i != sv::npos; i = t.find('%', i + 1))
+    if (pct_at(t, i) >= 0) return true;
+  return false;
+}
+
+// Decodes one round; map[j] = offset in the original text of decoded char j (map[size] = end).
+void pct_decode(sv t, const std::vector<uint32_t>& in_map, std::string& out, std::vector<uint32_t>& map) {
+  out.clear();
+  map.clear();
+  for (size_t i = 0; i < t.size();) {
+    int v = pct_at(t, i);
+    map.push_back(in_map[i]);
+    if (v >= 0) {
+      out += static_cast<char>(v);
+      i += 3;
+    } else {
+      out += t[i++];
+    }
+  }
+  map.push_back(in_map[t.size()]);
+}
+
+constexpr size_t kMaxDecode = 1 << 20;
+
 }  // namespace
 
 bool luhn_valid(std::string_view digits) {
@@ -240,94 +697,93 @@ Scrubber::Scrubber(ScrubOptions opts) : opts_(std::move(opts)) {
   }
 }
 
-bool Scrubber::is_sensitive_key(std::string_view key) const {
-  if (key.empty() || key.size() > 256) return false;
+KeyStrength Scrubber::key_strength(std::string_view key) const {
+  if (key.empty() || key.size() > 256) return KeyStrength::none;
+  for (const auto& safe : opts_.safe_keys) {
+    if (safe.size() != key.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < key.size() && same; ++i) same = lower(safe[i]) == lower(key[i]);
+    if (same) return KeyStrength::none;
+  }
+  const Rules& r = rules();
+  std::string norm = normalize_key(key);
+  for (const auto& sub : r.substrings)
+    if (norm.find(sub) != std::string::npos) return KeyStrength::strong;
+  for (const auto& k : extra_keys_norm_)
+    if (norm.find(k) != std::string::npos) return KeyStrength::strong;
+  std::vector<std::string> words = key_words(key);
+  for (const auto& w : words)
+    if (contains(r.strong_words, w)) return KeyStrength::strong;
+  for (const auto& w : words)
+    if (contains(r.weak_words, w)) return KeyStrength::weak;
+  if (contains(r.weak_exact, norm)) return KeyStrength::weak;
+  return KeyStrength::none;
+}
+
+bool Scrubber::is_query_key(std::string_view key) const {
+  if (key.empty() || key.size() > 64) return false;
   for (const auto& safe : opts_.safe_keys) {
     if (safe.size() != key.size()) continue;
     bool same = true;
     for (size_t i = 0; i < key.size() && same; ++i) same = lower(safe[i]) == lower(key[i]);
     if (same) return false;
   }
-  std::string norm = normalize_key(key);
-  static const char* kJoined[] = {"password", "passwd", "secret", "apikey", "authorization", "creditcard", "cardnumber",
-                                  "privatekey", "accesskey", "setcookie", "accesstoken", "refreshtoken", "idtoken",
-                                  "sessionid", "credential", "xsrf", "csrf"};
-  for (const char* j : kJoined)
-    if (norm.find(j) != std::string::npos) return true;
-  static const char* kWords[] = {"pwd", "token", "auth", "session", "cookie", "cookies", "cvv", "cvc", "ssn",
-                                 "jwt", "bearer", "sig", "signature", "pin", "otp", "secret"};
-  for (const auto& w : key_words(key))
-    for (const char* s : kWords)
-      if (w == s) return true;
-  for (const auto& k : extra_keys_norm_)
-    if (norm.find(k) != std::string::npos) return true;
-  return false;
+  return contains(rules().query, normalize_key(key));
 }
 
 std::string Scrubber::scrub_text(std::string_view t) const {
   if (t.empty()) return {};
-  std::string out;
-  out.reserve(t.size());
-  size_t i = 0;
-  size_t copied = 0;  // t[copied, i) is pending copy
-  auto replace = [&](size_t start, size_t end, sv with) {
-    out.append(t.substr(copied, start - copied));
-    out.append(with);
-    copied = i = end;
-  };
-  while (i < t.size()) {
-    char c = t[i];
-    size_t end, start;
-    if (c == 'e' && (end = match_jwt(t, i)) != sv::npos) { replace(i, end, "[jwt]"); continue; }
-    if ((c == 'b' || c == 'B') && (end = match_bearer(t, i, start)) != sv::npos) {
-      out.append(t.substr(copied, start - copied));
-      out.append("[token]");
-      copied = i = end;
-      continue;
-    }
-    if (c == '=' && i > 0) {
-      // key=value with a sensitive key: "password=hunter2", "?api_key=abc&x=1"
-      size_t k = i;
-      while (k > 0 && (is_alnum(t[k - 1]) || t[k - 1] == '_' || t[k - 1] == '-' || t[k - 1] == '.')) --k;
-      size_t v = i + 1, e = v;
-      while (e < t.size() && !is_space(t[e]) && t[e] != '&' && t[e] != ';' && t[e] != ',' && t[e] != '"' && t[e] != '\'' && t[e] != '#') ++e;
-      if (k < i && e > v && is_sensitive_key(t.substr(k, i - k)) && t.substr(v, e - v) != kFiltered) {
-        out.append(t.substr(copied, v - copied));
-        out.append(kFiltered);
-        copied = i = e;
-        continue;
-      }
-    }
-    if (c == '@' && !opts_.send_default_pii && (end = match_email(t, i, start)) != sv::npos && start >= copied) {
-      replace(start, end, "[email]");
-      continue;
-    }
-    if (is_digit(c)) {
-      if ((end = match_card(t, i)) != sv::npos) { replace(i, end, "[card]"); continue; }
-      if (!opts_.send_default_pii && (end = match_ipv4(t, i)) != sv::npos) { replace(i, end, "[ip]"); continue; }
-    }
-    if (!opts_.send_default_pii && (is_hex(c) || c == ':') && (end = match_ipv6(t, i)) != sv::npos) {
-      replace(i, end, "[ip]");
-      continue;
-    }
-    bool matched = false;
-    for (const auto& pat : opts_.extra_patterns) {
-      if (pattern_match_at(pat, t, i, end)) {
-        replace(i, end, kFiltered);
-        matched = true;
-        break;
-      }
-    }
-    if (matched) continue;
-    // Skip the rest of a word quickly: detectors only start at word starts, '@', '=' and digits.
-    ++i;
+  std::vector<Edit> ed;
+  scan(*this, t, ed);
+  if (t.size() > kMaxDecode || !has_escape(t)) return apply_edits(t, ed);
+  // Percent-encoded text: decode (two rounds at most: "%2540" is an encoded "%40") and scan again.
+  std::vector<uint32_t> id(t.size() + 1), map, map2;
+  for (size_t k = 0; k <= t.size(); ++k) id[k] = static_cast<uint32_t>(k);
+  std::string d, d2;
+  pct_decode(t, id, d, map);
+  if (has_escape(d)) {
+    pct_decode(d, map, d2, map2);
+    d.swap(d2);
+    map.swap(map2);
   }
-  out.append(t.substr(copied));
-  return out;
+  std::vector<Edit> dd;
+  scan(*this, d, dd);
+  // The first scan's findings in decoded coordinates (widened to whole escapes).
+  std::vector<Edit> mapped;
+  size_t j = 0;
+  for (const auto& e : ed) {
+    while (j + 1 < map.size() && map[j + 1] <= e.s) ++j;
+    size_t ds = j, de = j;
+    while (de < d.size() && map[de] < e.e) ++de;
+    mapped.push_back({ds, de, e.rep});
+  }
+  // Nothing new once decoded: keep the text as it was written.
+  bool fresh = false;
+  size_t m = 0;
+  for (const auto& e : dd) {
+    while (m < mapped.size() && mapped[m].e <= e.s) ++m;
+    if (m >= mapped.size() || mapped[m].s > e.s || mapped[m].e < e.e) {
+      fresh = true;
+      break;
+    }
+  }
+  if (!fresh) return apply_edits(t, ed);
+  // Both scans' findings on the decoded text; overlapping ones merge (the first one's marker).
+  std::vector<Edit> all;
+  size_t a = 0, b = 0;
+  while (a < mapped.size() || b < dd.size()) {
+    const Edit& x = (b >= dd.size() || (a < mapped.size() && mapped[a].s <= dd[b].s)) ? mapped[a++] : dd[b++];
+    if (!all.empty() && x.s < all.back().e) {
+      if (x.e > all.back().e) all.back().e = x.e;
+    } else {
+      all.push_back(x);
+    }
+  }
+  return apply_edits(d, all);
 }
 
 std::string Scrubber::scrub_url(std::string_view url) const {
-  // user:password@host -> [Filtered]@host
+  // user:password@host -> [Filtered]@host (the last '@' before the path: passwords may hold '@')
   std::string u(url);
   size_t scheme = u.find("://");
   if (scheme != std::string::npos) {
@@ -384,7 +840,7 @@ void Scrubber::scrub_event(json& ev) const {
           if (!f.is_object()) continue;
           for (const char* k : {"filename", "abs_path"}) {
             auto it = f.find(k);
-            if (it != f.end() && it->is_string() && it->get_ref<const std::string&>().find_first_of("?@#=") != std::string::npos)
+            if (it != f.end() && it->is_string() && it->get_ref<const std::string&>().find_first_of("?@#=%") != std::string::npos)
               *it = scrub_url(it->get_ref<const std::string&>());
           }
         }

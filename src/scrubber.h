@@ -1,19 +1,33 @@
 // PII scrubbing, on by default (sendDefaultPii: false). Runs in the page, before anything leaves it.
+// The rule data (sensitive keys, auth schemes, token formats, IBAN lengths) lives in
+// src/scrub_rules.json, shared with the JS fallback core (js/scrub-rules.js is generated from it);
+// js/scrub.js implements the same algorithm and tests/node/scrub-parity.test.js holds them equal.
 //
 // Always scrubbed (whatever sendDefaultPii says):
-//   - values of sensitive keys (password, secret, token, auth, session, cookie, api key, card number,
-//     cvv, ssn, private key, csrf, signature...)           -> "[Filtered]"
-//   - such keys in URL query strings and "key=value" text -> key=[Filtered]; user:pass@ in URLs
-//   - JWTs -> "[jwt]", "Bearer <token>" -> "Bearer [token]", Luhn-valid card numbers with a known
-//     issuer prefix -> "[card]"
+//   - values of sensitive keys in objects                     -> "[Filtered]"
+//   - the same keys inside text: JSON ("password":"x", escaped JSON \"token\":\"x\" at any depth),
+//     key=value (query strings, form bodies, cookies; ;/&/,-separated), key: value and key = value
+//     (headers, log lines; "Authorization: Basic <x>" keeps the scheme)  -> the value "[Filtered]"
+//   - user:pass@ in URLs, PEM private-key bodies               -> "[Filtered]"
+//   - JWTs -> "[jwt]"; Bearer/Basic credentials and well-known token formats (AWS access key ids,
+//     GitHub, GitLab, Stripe, Slack, Google API, npm, OpenAI/Anthropic keys) -> "[token]";
+//     Luhn-valid card numbers with an issuer prefix -> "[card]"; IBANs (country length + mod-97)
+//     -> "[iban]"; US SSNs (ddd-dd-dddd outside the never-issued ranges) -> "[ssn]"
 // Scrubbed unless sendDefaultPii is true:
 //   - e-mail addresses -> "[email]", IPv4/IPv6 addresses -> "[ip]", user.email / user.ip_address,
 //     Cookie / Authorization / Set-Cookie request headers and request cookies.
+// Percent-encoded text is decoded (printable ASCII escapes, at most two rounds) and scanned again:
+// when that reveals something, the decoded text is returned with both scans' findings replaced,
+// so "email=jane.doe%40example.com" becomes "email=[email]". '+' is kept as is (it is part of
+// e-mail addresses and of '+'-joined values).
+// Every scanner is linear (no regex engine, no backtracking; look-behinds bounded to 64 chars) and
+// treats any byte that is not ASCII as an ordinary character.
 // Users add keys (substring match, case-insensitive) and patterns in a small language:
 //   literal text, `*` = any run of non-space characters, `?` = one character, `#` = one digit;
-//   a match anywhere in a string becomes "[Filtered]". No regex engine: linear scanners only.
+//   a match anywhere in a string becomes "[Filtered]".
 // Not scrubbed: ordinary ids, dates, times, versions (v1.2.3.4 / "version 1.2.3.4"), UUIDs, hashes,
-// numbers that fail Luhn or have no card issuer prefix.
+// numbers that fail Luhn or have no card issuer prefix; keys like keyboard, monkey, zip_code,
+// country_code, error_code, status_code, keyCode, primary_key, public_key, author, passport.
 #pragma once
 #include <string>
 #include <string_view>
@@ -30,6 +44,10 @@ struct ScrubOptions {
   std::vector<std::string> safe_keys;       // never scrub these keys' values (exact, case-insensitive)
 };
 
+// How a key's value is treated. weak keys (token, key, pass, session...) count everywhere except
+// in prose-like "key: value" text, where the value must also look like a secret.
+enum class KeyStrength { none, weak, strong };
+
 class Scrubber {
  public:
   explicit Scrubber(ScrubOptions opts = {});
@@ -37,7 +55,10 @@ class Scrubber {
   std::string scrub_url(std::string_view url) const;
   void scrub_value(json& value, std::string_view key = {}, int depth = 0) const;
   void scrub_event(json& event) const;
-  bool is_sensitive_key(std::string_view key) const;
+  bool is_sensitive_key(std::string_view key) const { return key_strength(key) != KeyStrength::none; }
+  KeyStrength key_strength(std::string_view key) const;
+  bool is_query_key(std::string_view key) const;  // sensitive only as a query/form key (code)
+  const ScrubOptions& options() const { return opts_; }
 
  private:
   ScrubOptions opts_;

@@ -113,3 +113,76 @@ TEST(Scrubber, TenMegabyteTextIsFullyScrubbed) {
   EXPECT_EQ(out.find("@example.com"), std::string::npos);
   EXPECT_EQ(out.find("4111"), std::string::npos);
 }
+
+TEST(Scrubber, CorpusKeysSensitiveAndSafe) {
+  json c = load_corpus();
+  Scrubber s;
+  ASSERT_GE(c["keys"]["sensitive"].size(), 30u);
+  for (const auto& k : c["keys"]["sensitive"]) {
+    json v = json::object();
+    v[k.get<std::string>()] = "value-1";
+    s.scrub_value(v);
+    EXPECT_EQ(v[k.get<std::string>()], "[Filtered]") << k;
+  }
+  for (const auto& k : c["keys"]["safe"]) {
+    json v = json::object();
+    v[k.get<std::string>()] = "value-1";
+    s.scrub_value(v);
+    EXPECT_EQ(v[k.get<std::string>()], "value-1") << k;
+  }
+}
+
+TEST(Scrubber, WeakKeysInProseNeedASecretLookingValue) {
+  Scrubber s;
+  EXPECT_EQ(s.key_strength("token"), KeyStrength::weak);
+  EXPECT_EQ(s.key_strength("password"), KeyStrength::strong);
+  EXPECT_EQ(s.key_strength("keyboard"), KeyStrength::none);
+  EXPECT_EQ(s.scrub_text("unexpected token: identifier"), "unexpected token: identifier");
+  EXPECT_EQ(s.scrub_text("token: Zx81kQ"), "token: [Filtered]");
+  EXPECT_EQ(s.scrub_text("\"token\": \"identifier\""), "\"token\": \"[Filtered]\"");  // JSON keys always count
+  EXPECT_EQ(s.scrub_text("token=identifier"), "token=[Filtered]");
+}
+
+TEST(Scrubber, CodeIsSensitiveOnlyAsAQueryKey) {
+  Scrubber s;
+  EXPECT_EQ(s.scrub_text("/cb?code=abc&state=1"), "/cb?code=[Filtered]&state=1");
+  EXPECT_EQ(s.scrub_text("/cb?state=1&code=abc"), "/cb?state=1&code=[Filtered]");
+  EXPECT_EQ(s.scrub_text("code=abc&state=1"), "code=[Filtered]&state=1");
+  EXPECT_EQ(s.scrub_text("exit code=137 after"), "exit code=137 after");
+  json v = json::parse(R"({"code":"E_TIMEOUT"})");
+  s.scrub_value(v);
+  EXPECT_EQ(v["code"], "E_TIMEOUT");
+}
+
+TEST(Scrubber, EncodedEmailInUrlsBreadcrumbsAndGroupingContextIsFound) {
+  Scrubber s;
+  EXPECT_EQ(s.scrub_url("https://shop.example/account?email=jane.doe%40example.com&tab=2"),
+            "https://shop.example/account?email=[email]&tab=2");
+  json ev = json::parse(R"({
+    "request":{"url":"https://a.example/u?email=jo%40ex.com"},
+    "breadcrumbs":{"values":[{"category":"navigation","data":{"from":"/a?e=jo%40ex.com","to":"/b?pass=x"}}]},
+    "contexts":{"faultline":{"grouping":{"file":"a.example/users/jo%40ex.com/app.js"}}},
+    "exception":{"values":[{"type":"Error","value":"x","stacktrace":{"frames":[{"filename":"https://a.example/u/jo%40ex.com/app.js"}]}}]}
+  })");
+  s.scrub_event(ev);
+  std::string d = ev.dump();
+  EXPECT_EQ(d.find("jo%40ex.com"), std::string::npos) << d;
+  EXPECT_EQ(d.find("pass=x"), std::string::npos) << d;
+}
+
+TEST(Scrubber, EditsNeverOverlapAndAllBytesAreSafe) {
+  Scrubber s;
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  std::string nasty = "\"password\":\"" + bytes + "%41%4" + "\\\\\\\"token\\\\\\\":" + bytes;
+  std::string out = s.scrub_text(nasty);
+  EXPECT_LE(out.size(), nasty.size() * 8 + 64);
+  // Deep escaping and long runs of separators stay linear and bounded.
+  std::string many(200000, '=');
+  EXPECT_EQ(s.scrub_text(many), many);
+  std::string quotes, codes;
+  for (int i = 0; i < 20000; ++i) quotes += "\\\"password\\\":\\\"x";
+  EXPECT_EQ(s.scrub_text(quotes).find("x"), std::string::npos);
+  for (int i = 0; i < 50000; ++i) codes += "code=";
+  EXPECT_EQ(s.scrub_text(codes), codes);
+}

@@ -1,0 +1,603 @@
+// The scrubber of the JS fallback core: the algorithm of src/scrubber.cpp (its header comment
+// lists the rules) on the same rule data (js/scrub-rules.js, generated from src/scrub_rules.json).
+// tests/node/scrub-parity.test.js runs the scrubbing corpus through the WASM core and through this
+// file and requires identical results. Linear scanners, no regular expressions over event data.
+// Characters are compared as ASCII; anything else is an ordinary character in both cores.
+import R from './scrub-rules.js';
+
+const FILTERED = '[Filtered]';
+const NONE = -1;
+const dig = (c) => c >= '0' && c <= '9';
+const up = (c) => c >= 'A' && c <= 'Z';
+const low = (c) => c >= 'a' && c <= 'z';
+const alpha = (c) => up(c) || low(c);
+const alnum = (c) => dig(c) || alpha(c);
+const hex = (c) => dig(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+const space = (c) => c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+const b64url = (c) => alnum(c) || c == '-' || c == '_';
+const lc = (c) => (up(c) ? String.fromCharCode(c.charCodeAt(0) + 32) : c);
+const CLASS = { A: (c) => dig(c) || up(c), w: (c) => alnum(c) || c == '_', d: (c) => alnum(c) || c == '-', u: (c) => alnum(c) || c == '_' || c == '-' };
+const inClass = (cls, c) => (CLASS[cls] || alnum)(c);
+
+export function normalizeKey(key) {
+  let out = '';
+  for (const c of key) if (alnum(c)) out += lc(c);
+  return out;
+}
+
+function keyWords(key) {
+  const words = [];
+  let cur = '';
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i];
+    if (!alnum(c)) {
+      if (cur) words.push(cur), (cur = '');
+      continue;
+    }
+    if (i > 0 && up(c) && low(key[i - 1]) && cur) words.push(cur), (cur = '');
+    cur += lc(c);
+  }
+  if (cur) words.push(cur);
+  return words;
+}
+
+function ieq(a, b) {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) if (lc(a[i]) != lc(b[i])) return false;
+  return true;
+}
+const ieqPrefix = (t, i, p) => t.length - i >= p.length && [...p].every((c, k) => lc(t[i + k]) == c);
+
+// Code points (what C++ counts in UTF-8 as lead bytes): low surrogates do not count.
+function codePoints(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) { const u = s.charCodeAt(i); if (u < 0xdc00 || u > 0xdfff) n++; }
+  return n;
+}
+
+// ---- detectors: each returns the end of a match at i, or NONE -------------------------------
+
+function matchJwt(t, i) {
+  if (!t.startsWith('eyJ', i) || (i > 0 && b64url(t[i - 1]))) return NONE;
+  let p = i;
+  for (let seg = 0; seg < 3; seg++) {
+    const s = p;
+    while (p < t.length && b64url(t[p])) p++;
+    if (p - s < 8) return NONE;
+    if (seg < 2) {
+      if (p >= t.length || t[p] != '.') return NONE;
+      p++;
+    }
+  }
+  return p;
+}
+
+function matchEmail(t, at, m) {
+  let l = at;
+  while (l > 0 && (alnum(t[l - 1]) || '._%+-'.includes(t[l - 1]))) l--;
+  if (l == at) return NONE;
+  let r = at + 1;
+  while (r < t.length && (alnum(t[r]) || t[r] == '.' || t[r] == '-')) r++;
+  while (r > at + 1 && t[r - 1] == '.') r--;
+  let dot = t.lastIndexOf('.', r - 1);
+  if (dot >= 0 && dot <= at) dot = -1;
+  if (dot < 0 || dot + 1 >= r || dot == at + 1 || r - dot - 1 < 2) return NONE;
+  for (let k = dot + 1; k < r; k++) if (!alpha(t[k])) return NONE;
+  m.start = l;
+  return r;
+}
+
+export function luhn(d) {
+  let sum = 0, dbl = false;
+  for (let k = d.length; k-- > 0;) {
+    if (!dig(d[k])) return false;
+    let v = +d[k];
+    if (dbl && (v *= 2) > 9) v -= 9;
+    sum += v;
+    dbl = !dbl;
+  }
+  return d.length > 0 && sum % 10 == 0;
+}
+
+function cardPrefix(d) {
+  const a = d[0], b = d[1];
+  return a == '4' || (a == '5' && b >= '0' && b <= '8') || (a == '2' && b >= '2' && b <= '7') || (a == '3' && '45678'.includes(b)) || a == '6';
+}
+
+function matchCard(t, i) {
+  if (!dig(t[i]) || (i > 0 && (alnum(t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '-'))) return NONE;
+  let digits = '', p = i;
+  const cuts = [];
+  while (p < t.length && digits.length <= 19) {
+    if (dig(t[p])) { digits += t[p++]; continue; }
+    if ((t[p] == ' ' || t[p] == '-') && p + 1 < t.length && dig(t[p + 1])) { cuts.push([digits.length, p]); p++; continue; }
+    break;
+  }
+  if (p < t.length && (alnum(t[p]) || (t[p] == '.' && p + 1 < t.length && dig(t[p + 1])))) return NONE;
+  cuts.push([digits.length, p]);
+  for (let k = cuts.length; k-- > 0;) {
+    const n = cuts[k][0];
+    if (n < 13 || n > 19) continue;
+    const d = digits.slice(0, n);
+    if (cardPrefix(d) && luhn(d)) return cuts[k][1];
+  }
+  return NONE;
+}
+
+function versionBefore(t, i) {
+  if (i > 0 && (t[i - 1] == 'v' || t[i - 1] == 'V')) return true;
+  if (i > 0 && t[i - 1] == '/' && !(i >= 2 && t[i - 2] == '/')) return true;
+  if (i >= 3 && t.startsWith('://', i - 3)) return true;
+  let before = '';
+  for (let k = Math.max(0, i - 16); k < i; k++) before += lc(t[k]);
+  return before.includes('version') || before.includes('ver ') || before.includes('release') || before.includes('build ');
+}
+
+function matchIpv4(t, i) {
+  if (!dig(t[i]) || (i > 0 && (alnum(t[i - 1]) || t[i - 1] == '.'))) return NONE;
+  let p = i;
+  for (let octet = 0; octet < 4; octet++) {
+    const s = p;
+    let v = 0;
+    while (p < t.length && dig(t[p]) && p - s < 3) v = v * 10 + +t[p++];
+    if (p == s || v > 255) return NONE;
+    if (octet < 3) {
+      if (p >= t.length || t[p] != '.') return NONE;
+      p++;
+    }
+  }
+  if (p < t.length && (alnum(t[p]) || (t[p] == '.' && p + 1 < t.length && dig(t[p + 1])))) return NONE;
+  return versionBefore(t, i) ? NONE : p;
+}
+
+function matchIpv6(t, i) {
+  if (!(hex(t[i]) || t[i] == ':') || (i > 0 && (alnum(t[i - 1]) || t[i - 1] == ':'))) return NONE;
+  let p = i, colons = 0, group = 0, dbl = false, anyHex = false;
+  while (p < t.length && (hex(t[p]) || t[p] == ':')) {
+    if (t[p] == ':') {
+      colons++;
+      if (p + 1 < t.length && t[p + 1] == ':') {
+        if (dbl) return NONE;
+        dbl = true;
+      }
+      group = 0;
+    } else {
+      anyHex = true;
+      if (++group > 4) return NONE;
+    }
+    p++;
+  }
+  if (p < t.length && (alnum(t[p]) || t[p] == '.')) return NONE;
+  if (!anyHex || colons < 2 || (!dbl && colons != 7)) return NONE;
+  return p;
+}
+
+function matchBearer(t, i, m) {
+  if (!ieqPrefix(t, i, 'bearer ') || (i > 0 && alnum(t[i - 1]))) return NONE;
+  let p = i + 7;
+  while (p < t.length && t[p] == ' ') p++;
+  const s = p;
+  while (p < t.length && (b64url(t[p]) || '.~+/='.includes(t[p]))) p++;
+  if (p - s < 8) return NONE;
+  m.start = s;
+  return p;
+}
+
+function b64(c) {
+  if (up(c)) return c.charCodeAt(0) - 65;
+  if (low(c)) return c.charCodeAt(0) - 97 + 26;
+  if (dig(c)) return +c + 52;
+  return c == '+' || c == '-' ? 62 : c == '/' || c == '_' ? 63 : -1;
+}
+
+function matchBasic(t, i, m) {
+  if (!ieqPrefix(t, i, 'basic ') || (i > 0 && alnum(t[i - 1]))) return NONE;
+  let p = i + 6;
+  while (p < t.length && t[p] == ' ') p++;
+  const s = p;
+  while (p < t.length && b64(t[p]) >= 0) p++;
+  const e = p;
+  while (p < t.length && t[p] == '=' && p - e < 2) p++;
+  if (e - s < 8 || (p < t.length && alnum(t[p]))) return NONE;
+  let colon = false, acc = 0, bits = 0;
+  for (let k = s; k < e; k++) {
+    acc = ((acc << 6) | b64(t[k])) & 0xffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const ch = (acc >> bits) & 0xff;
+      if (ch < 0x20 || ch > 0x7e) return NONE;
+      if (ch == 0x3a) colon = true;
+    }
+  }
+  if (!colon) return NONE;
+  m.start = s;
+  return p;
+}
+
+function matchToken(t, i) {
+  for (const rule of R.tokens) {
+    for (const pre of rule.prefixes) {
+      if (!pre || pre[0] != t[i] || !t.startsWith(pre, i)) continue;
+      const s = i + pre.length;
+      let p = s;
+      while (p < t.length && inClass(rule.class, t[p]) && p - s <= rule.max) p++;
+      const n = p - s;
+      if (n >= rule.min && n <= rule.max && !(p < t.length && alnum(t[p]))) return p;
+    }
+  }
+  return NONE;
+}
+
+function matchPem(t, i, m) {
+  if (!t.startsWith('-----BEGIN ', i)) return false;
+  const h = t.indexOf('-----', i + 11);
+  if (h < 0 || h - (i + 11) > 64 || !t.slice(i + 11, h).includes('PRIVATE KEY')) return false;
+  m.start = h + 5;
+  const end = t.indexOf('-----END', m.start);
+  m.end = end < 0 ? t.length : end;
+  return m.end > m.start;
+}
+
+function matchUserinfo(t, i) {
+  if (i == 0 || !alpha(t[i - 1]) || !t.startsWith('://', i)) return NONE;
+  const s = i + 3;
+  let p = s;
+  while (p < t.length && p - s < 256 && !('/?#@"\'<>\\'.includes(t[p]) || space(t[p]))) p++;
+  if (p >= t.length || t[p] != '@' || p == s || t.slice(s, p) == FILTERED) return NONE;
+  return p;
+}
+
+function matchSsn(t, i) {
+  if (i + 11 > t.length || (i > 0 && (alnum(t[i - 1]) || '-./'.includes(t[i - 1])))) return NONE;
+  for (let k = 0; k < 11; k++) if (k == 3 || k == 6 ? t[i + k] != '-' : !dig(t[i + k])) return NONE;
+  const e = i + 11;
+  if (e < t.length && (alnum(t[e]) || t[e] == '-' || (t[e] == '.' && e + 1 < t.length && dig(t[e + 1])))) return NONE;
+  if (t.startsWith('000', i) || t.startsWith('666', i) || t[i] == '9' || t.startsWith('00', i + 4) || t.startsWith('0000', i + 7)) return NONE;
+  return e;
+}
+
+function matchIban(t, i) {
+  if (i + 4 > t.length || (i > 0 && alnum(t[i - 1]))) return NONE;
+  if (!up(t[i]) || !up(t[i + 1]) || !dig(t[i + 2]) || !dig(t[i + 3])) return NONE;
+  const len = R.iban[t[i] + t[i + 1]] | 0;
+  if (!len) return NONE;
+  let s = '', p = i;
+  while (s.length < len && p < t.length) {
+    const c = t[p];
+    if (dig(c) || up(c)) s += c, p++;
+    else if (c == ' ' && s && s.length % 4 == 0 && p + 1 < t.length && (dig(t[p + 1]) || up(t[p + 1]))) p++;
+    else break;
+  }
+  if (s.length != len || (p < t.length && alnum(t[p]))) return NONE;
+  let r = 0;
+  for (let k = 0; k < len; k++) {
+    const c = s[(k + 4) % len];
+    r = dig(c) ? (r * 10 + +c) % 97 : (r * 100 + c.charCodeAt(0) - 55) % 97;
+  }
+  return r == 1 ? p : NONE;
+}
+
+function globAt(pat, pi, t, ti, m, budget) {
+  if (--budget <= 0) return false;
+  while (pi < pat.length) {
+    const c = pat[pi];
+    if (c == '*') {
+      let run = ti;
+      while (run < t.length && !space(t[run])) run++;
+      for (let k = run + 1; k-- > ti;) if (globAt(pat, pi + 1, t, k, m, budget)) return true;
+      return false;
+    }
+    if (ti >= t.length) return false;
+    if (c == '?' || (c == '#' && dig(t[ti])) || (c != '#' && lc(c) == lc(t[ti]))) {
+      pi++;
+      ti++;
+      continue;
+    }
+    return false;
+  }
+  m.end = ti;
+  return true;
+}
+
+function patternAt(pat, t, pos, m) {
+  if (!pat || pat.length > 256) return false;
+  return globAt(pat, 0, t, pos, m, 4096) && m.end > pos;
+}
+
+const keyChar = (c) => alnum(c) || '_-.$[]'.includes(c);
+const valueDelim = (sep, c) => space(c) || '"\'\\,;<>)}]&'.includes(c) || (sep == '=' && c == '#');
+const literal = (v) => v == 'null' || v == 'true' || v == 'false' || v == 'undefined' || v == 'NaN';
+
+function looksSecret(v) {
+  let d = false, u = false, l = false;
+  for (const c of v) d ||= dig(c), u ||= up(c), l ||= low(c);
+  const n = codePoints(v);
+  return (d && n >= 4) || n >= 16 || (u && l && n >= 8);
+}
+
+export function createScrubber(options) {
+  const o = options && typeof options == 'object' ? options : {};
+  const pii = !o.sendDefaultPii;
+  const sc = o.scrub && typeof o.scrub == 'object' ? o.scrub : {};
+  const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x == 'string') : []);
+  const extraKeys = list(sc.keys).map(normalizeKey).filter(Boolean);
+  const patterns = list(sc.patterns);
+  const safeKeys = list(sc.safeKeys);
+  const K = R.keys;
+
+  const isSafe = (key) => safeKeys.some((s) => ieq(s, key));
+  function keyStrength(key) {
+    if (!key || key.length > 256 || isSafe(key)) return 0;
+    const norm = normalizeKey(key);
+    if (K.substrings.some((s) => norm.includes(s)) || extraKeys.some((s) => norm.includes(s))) return 2;
+    const words = keyWords(key);
+    if (words.some((w) => K.strongWords.includes(w))) return 2;
+    if (words.some((w) => K.weakWords.includes(w)) || K.weakExact.includes(norm)) return 1;
+    return 0;
+  }
+  const queryKey = (key) => !!key && key.length <= 64 && !isSafe(key) && K.query.includes(normalizeKey(key));
+
+  function matchKv(t, i, done, m) {
+    const n = t.length, sep = t[i];
+    m.rep = FILTERED;
+    if (i == 0 || i + 1 >= n) return false;
+    const nx = t[i + 1], pv = t[i - 1];
+    if (sep == ':' && (nx == ':' || pv == ':' || (nx == '/' && t[i + 2] == '/'))) return false;
+    if (sep == '=' && (nx == '=' || '=!<>'.includes(pv))) return false;
+    let k = i;
+    for (let sp = 0; k > 0 && t[k - 1] == ' ' && sp < 4; sp++) k--;
+    let quote = '', keyStart, keyEnd;
+    if (k > 0 && (t[k - 1] == '"' || t[k - 1] == "'")) {
+      quote = t[--k];
+      let bs = 0;
+      while (k > 0 && t[k - 1] == '\\' && bs < 8) k--, bs++;
+      keyEnd = k;
+      while (k > 0 && keyChar(t[k - 1]) && keyEnd - k <= 64) k--;
+      keyStart = k;
+      if (keyEnd == keyStart || keyEnd - keyStart > 64 || k < bs + 1 || t[k - 1] != quote) return false;
+      for (let b = 0; b < bs; b++) if (t[k - 2 - b] != '\\') return false;
+      if (k >= bs + 2 && t[k - 2 - bs] == '\\') return false;
+      k -= bs + 1;
+    } else {
+      keyEnd = k;
+      while (k > 0 && keyChar(t[k - 1]) && keyEnd - k <= 64) k--;
+      keyStart = k;
+      if (keyEnd == keyStart || keyEnd - keyStart > 64) return false;
+    }
+    if (k < done) return false;
+    const key = t.slice(keyStart, keyEnd);
+    if (![...key].some(alpha)) return false;
+    const st = keyStrength(key);
+    let queryOnly = false;
+    if (!st) {
+      if (sep != '=' || quote || !queryKey(key)) return false;
+      queryOnly = true;
+    }
+    const prose = st == 1 && sep == ':' && !quote;
+    let v = i + 1;
+    for (let sp = 0; v < n && (t[v] == ' ' || t[v] == '\t') && sp < 8; sp++) v++;
+    if (v >= n) return false;
+    let q = v, qb = 0;
+    while (q < n && t[q] == '\\' && qb < 8) q++, qb++;
+    if (!queryOnly && q < n && (t[q] == '"' || t[q] == "'")) {
+      const vq = t[q], s = q + 1;
+      let p = s, close = n;
+      while (p < n) {
+        if (qb == 0 && t[p] == '\\') { p += 2; continue; }
+        if (t[p] == vq) {
+          let r = 0;
+          while (r < p - s && t[p - 1 - r] == '\\') r++;
+          if (r == qb) { close = p - qb; break; }
+        }
+        p++;
+      }
+      const val = t.slice(s, close);
+      if (!val || val == FILTERED || (prose && !looksSecret(val))) return false;
+      m.start = s;
+      m.end = close;
+      return true;
+    }
+    if (t[v] == '{' || t[v] == '[') return false;
+    if (sep == ':' && !quote) {
+      const nk = normalizeKey(key);
+      if (nk == 'cookie' || nk == 'cookies' || nk == 'setcookie') {
+        let e = v;
+        while (e < n && !'\n\r\\"\''.includes(t[e])) e++;
+        if (e == v || t.slice(v, e) == FILTERED) return false;
+        m.start = v;
+        m.end = e;
+        return true;
+      }
+    }
+    let w = v;
+    while (w < n && (alnum(t[w]) || t[w] == '-') && w - v < 24) w++;
+    if (!queryOnly && w < n && w > v && t[w] == ' ') {
+      let word = '';
+      for (let x = v; x < w; x++) word += lc(t[x]);
+      if (R.authSchemes.includes(word)) {
+        let s = w;
+        while (s < n && t[s] == ' ') s++;
+        let e = s;
+        if (sep == ':') {
+          const digest = word == 'digest';
+          while (e < n && t[e] != '\n' && t[e] != '\r' && t[e] != '\\' && (digest || (t[e] != '"' && t[e] != "'"))) e++;
+        } else {
+          while (e < n && !valueDelim(sep, t[e])) e++;
+        }
+        const val = t.slice(s, e);
+        if (e == s || val == FILTERED || val == '[token]') return false;
+        m.rep = '[token]';
+        m.start = s;
+        m.end = e;
+        return true;
+      }
+    }
+    const inQuery = keyStart > 0 && (t[keyStart - 1] == '?' || t[keyStart - 1] == '&');
+    let e = v;
+    while (e < n && !valueDelim(sep, t[e]) && !(queryOnly && !inQuery && e - v > 256)) e++;
+    const val = t.slice(v, e);
+    if (!val || literal(val)) return false;
+    if (queryOnly && !inQuery && !(e < n && t[e] == '&')) return false;
+    if (prose && !looksSecret(val)) return false;
+    m.start = v;
+    m.end = e;
+    return true;
+  }
+
+  function scan(t) {
+    const ed = [], n = t.length, m = {};
+    let i = 0, done = 0, end;
+    const add = (s, e, rep) => { ed.push([s, e, rep]); done = i = e; };
+    while (i < n) {
+      const c = t[i];
+      if (c == '-' && matchPem(t, i, m)) { add(m.start, m.end, FILTERED); continue; }
+      if (c == ':' && (end = matchUserinfo(t, i)) >= 0) { add(i + 3, end, FILTERED); continue; }
+      if ((c == '=' || c == ':') && matchKv(t, i, done, m)) { add(m.start, m.end, m.rep); continue; }
+      if (c == 'e' && (end = matchJwt(t, i)) >= 0) { add(i, end, '[jwt]'); continue; }
+      if (c == 'b' || c == 'B') {
+        if ((end = matchBearer(t, i, m)) >= 0) { add(m.start, end, '[token]'); continue; }
+        if ((end = matchBasic(t, i, m)) >= 0) { add(m.start, end, '[token]'); continue; }
+      }
+      const wordStart = i == 0 || !(alnum(t[i - 1]) || t[i - 1] == '_');
+      if (wordStart && (end = matchToken(t, i)) >= 0) { add(i, end, '[token]'); continue; }
+      if (c == '@' && pii && (end = matchEmail(t, i, m)) >= 0 && m.start >= done) { add(m.start, end, '[email]'); continue; }
+      if (dig(c)) {
+        if ((end = matchSsn(t, i)) >= 0) { add(i, end, '[ssn]'); continue; }
+        if ((end = matchCard(t, i)) >= 0) { add(i, end, '[card]'); continue; }
+        if (pii && (end = matchIpv4(t, i)) >= 0) { add(i, end, '[ip]'); continue; }
+      }
+      if (up(c) && (end = matchIban(t, i)) >= 0) { add(i, end, '[iban]'); continue; }
+      if (pii && (hex(c) || c == ':') && (end = matchIpv6(t, i)) >= 0) { add(i, end, '[ip]'); continue; }
+      if (patterns.some((p) => patternAt(p, t, i, m))) { add(i, m.end, FILTERED); continue; }
+      i++;
+    }
+    return ed;
+  }
+
+  const applyEdits = (t, ed) => {
+    let out = '', pos = 0;
+    for (const [s, e, rep] of ed) out += t.slice(pos, s) + rep, (pos = e);
+    return out + t.slice(pos);
+  };
+
+  function pctAt(t, i) {
+    if (t[i] != '%' || i + 2 >= t.length || !hex(t[i + 1]) || !hex(t[i + 2])) return -1;
+    const v = parseInt(t.slice(i + 1, i + 3), 16);
+    return v >= 0x20 && v <= 0x7e ? v : -1;
+  }
+  function hasEscape(t) {
+    for (let i = t.indexOf('%'); i >= 0; i = t.indexOf('%', i + 1)) if (pctAt(t, i) >= 0) return true;
+    return false;
+  }
+  function decode(t, inMap) {
+    let d = '';
+    const map = [];
+    for (let i = 0; i < t.length;) {
+      const v = pctAt(t, i);
+      map.push(inMap[i]);
+      if (v >= 0) d += String.fromCharCode(v), (i += 3);
+      else d += t[i++];
+    }
+    map.push(inMap[t.length]);
+    return [d, map];
+  }
+
+  function text(t) {
+    if (typeof t != 'string' || !t) return t;
+    const ed = scan(t);
+    if (t.length > 1 << 20 || !hasEscape(t)) return applyEdits(t, ed);
+    let [d, map] = decode(t, Array.from({ length: t.length + 1 }, (_, k) => k));
+    if (hasEscape(d)) [d, map] = decode(d, map);
+    const dd = scan(d), mapped = [];
+    let j = 0;
+    for (const [s, e, rep] of ed) {
+      while (j + 1 < map.length && map[j + 1] <= s) j++;
+      let de = j;
+      while (de < d.length && map[de] < e) de++;
+      mapped.push([j, de, rep]);
+    }
+    let fresh = false, k = 0;
+    for (const [s, e] of dd) {
+      while (k < mapped.length && mapped[k][1] <= s) k++;
+      if (k >= mapped.length || mapped[k][0] > s || mapped[k][1] < e) { fresh = true; break; }
+    }
+    if (!fresh) return applyEdits(t, ed);
+    const all = [];
+    let a = 0, b = 0;
+    while (a < mapped.length || b < dd.length) {
+      const x = b >= dd.length || (a < mapped.length && mapped[a][0] <= dd[b][0]) ? mapped[a++] : dd[b++];
+      const last = all[all.length - 1];
+      if (last && x[0] < last[1]) last[1] = Math.max(last[1], x[1]);
+      else all.push([...x]);
+    }
+    return applyEdits(d, all);
+  }
+
+  function url(u) {
+    if (typeof u != 'string') return u;
+    const scheme = u.indexOf('://');
+    if (scheme >= 0) {
+      const hs = scheme + 3;
+      let path = hs;
+      while (path < u.length && !'/?#'.includes(u[path])) path++;
+      const at = u.lastIndexOf('@', path);
+      if (at >= hs && at < u.length) u = u.slice(0, hs) + FILTERED + u.slice(at);
+    }
+    return text(u);
+  }
+
+  const URL_KEYS = ['url', 'href', 'from', 'to', 'src', 'referrer', 'abs_path', 'filename'];
+  function value(v, key, depth) {
+    if (depth > 32) return '[Truncated]';
+    if (key && keyStrength(key)) return v == null || v === '' ? v : FILTERED;
+    if (typeof v == 'string') return URL_KEYS.includes(key) ? url(v) : text(v);
+    if (v && typeof v == 'object') {
+      if (Array.isArray(v)) for (let i = 0; i < v.length; i++) v[i] = value(v[i], '', depth + 1);
+      else for (const k of Object.keys(v)) v[k] = value(v[k], k, depth + 1);
+    }
+    return v;
+  }
+
+  const isObj = (v) => v && typeof v == 'object' && !Array.isArray(v);
+  const str = (obj, k, asUrl) => { if (isObj(obj) && typeof obj[k] == 'string') obj[k] = asUrl ? url(obj[k]) : text(obj[k]); };
+  // The event fields src/scrubber.cpp's scrub_event covers, in the same way.
+  function event(ev) {
+    if (!isObj(ev)) return ev;
+    for (const x of (isObj(ev.exception) && Array.isArray(ev.exception.values) && ev.exception.values) || []) {
+      if (!isObj(x)) continue;
+      str(x, 'value');
+      const frames = isObj(x.stacktrace) && Array.isArray(x.stacktrace.frames) ? x.stacktrace.frames : [];
+      for (const f of frames) {
+        if (!isObj(f)) continue;
+        for (const k of ['filename', 'abs_path']) if (typeof f[k] == 'string' && [...'?@#=%'].some((c) => f[k].includes(c))) f[k] = url(f[k]);
+      }
+    }
+    if (isObj(ev.logentry)) str(ev.logentry, 'formatted'), str(ev.logentry, 'message');
+    for (const b of (isObj(ev.breadcrumbs) && Array.isArray(ev.breadcrumbs.values) && ev.breadcrumbs.values) || []) {
+      if (!isObj(b)) continue;
+      str(b, 'message');
+      if ('data' in b) b.data = value(b.data, '', 1);
+    }
+    const req = ev.request;
+    if (isObj(req)) {
+      str(req, 'url', true);
+      str(req, 'query_string', true);
+      if (pii) delete req.cookies;
+      if (isObj(req.headers)) {
+        if (pii) for (const k of Object.keys(req.headers)) if (['cookie', 'authorization', 'setcookie', 'proxyauthorization'].includes(normalizeKey(k))) delete req.headers[k];
+        req.headers = value(req.headers, '', 1);
+      }
+      if ('data' in req) req.data = value(req.data, '', 1);
+    }
+    for (const bag of ['extra', 'contexts', 'tags']) if (bag in ev) ev[bag] = value(ev[bag], '', 0);
+    if (isObj(ev.user)) {
+      if (pii) delete ev.user.ip_address, delete ev.user.email;
+      ev.user = value(ev.user, '', 1);
+    }
+    str(ev, 'transaction', true);
+    return ev;
+  }
+
+  return { text, url, value: (v, key = '', depth = 0) => value(v, key, depth), event, keyStrength };
+}
