@@ -590,7 +590,9 @@ export function createScrubber(options) {
       }
       if ('data' in req) req.data = value(req.data, '', 1);
     }
-    for (const bag of ['extra', 'contexts', 'tags']) if (bag in ev) ev[bag] = value(ev[bag], '', 0);
+    for (const bag of ['extra', 'tags']) if (bag in ev) ev[bag] = value(ev[bag], '', 0);
+    if (isObj(ev.contexts)) for (const k of Object.keys(ev.contexts)) ev.contexts[k] = value(ev.contexts[k], '', 1);
+    else if ('contexts' in ev) ev.contexts = value(ev.contexts, '', 0);
     if (isObj(ev.user)) {
       if (pii) delete ev.user.ip_address, delete ev.user.email;
       ev.user = value(ev.user, '', 1);

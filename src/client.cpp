@@ -472,6 +472,23 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
   fl["type"] = "faultline";
   fl["fingerprint"] = fingerprint;
   fl["grouping"] = g.parts;
+  // The parts show parameterized text, in which digits of a secret became placeholders that the
+  // scrubber can no longer recognise ("Bearer abc<num>def"); when scrubbing changes a message, its
+  // parts are computed again from the scrubbed text (the fingerprint stays the raw text's).
+  if (!g.parts.is_null() && !g.parts.empty()) {
+    if (x.is_message) {
+      std::string scrubbed = scrubber_.scrub_text(x.message);
+      if (scrubbed != x.message) fl["grouping"] = compute_message_grouping(scrubbed, opts_.grouping).parts;
+    } else {
+      std::vector<ExceptionInput> scrubbed = x.chain;
+      bool changed = false;
+      for (auto& e : scrubbed) {
+        std::string v = scrubber_.scrub_text(e.value);
+        if (v != e.value) e.value = std::move(v), changed = true;
+      }
+      if (changed) fl["grouping"] = compute_grouping(scrubbed, opts_.grouping).parts;
+    }
+  }
   fl["grouping_mode"] = opts_.grouping_mode == GroupingMode::Client ? "client" : opts_.grouping_mode == GroupingMode::Server ? "server" : "auto";
   fl["fingerprint_sent"] = !wire_fp.empty();
   contexts["faultline"] = std::move(fl);

@@ -883,8 +883,17 @@ void Scrubber::scrub_event(json& ev) const {
     }
     if (auto d = req->find("data"); d != req->end()) scrub_value(*d, {}, 1);
   }
-  for (const char* bag : {"extra", "contexts", "tags"})
+  for (const char* bag : {"extra", "tags"})
     if (auto it = ev.find(bag); it != ev.end()) scrub_value(*it, {}, 0);
+  // A context's name ("session", "auth") is a section, not a key: its fields are scrubbed by key
+  // (replacing the whole context would also make it invalid: contexts must be objects).
+  if (auto it = ev.find("contexts"); it != ev.end()) {
+    if (it->is_object()) {
+      for (auto c = it->begin(); c != it->end(); ++c) scrub_value(c.value(), {}, 1);
+    } else {
+      scrub_value(*it, {}, 0);
+    }
+  }
   if (auto u = ev.find("user"); u != ev.end() && u->is_object()) {
     if (!opts_.send_default_pii) {
       u->erase("ip_address");

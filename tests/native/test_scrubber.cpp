@@ -186,3 +186,17 @@ TEST(Scrubber, EditsNeverOverlapAndAllBytesAreSafe) {
   for (int i = 0; i < 50000; ++i) codes += "code=";
   EXPECT_EQ(s.scrub_text(codes), codes);
 }
+
+#include "client.h"
+
+TEST(Scrubber, GroupingPartsInTheEventNeverCarryASecretsFragments) {
+  // Parameterizing "Bearer brr6a1f0c9e77q" gives "Bearer brr<num>a<num>f…": the scrubber cannot see
+  // that as a token, so the parts sent in contexts.faultline.grouping come from scrubbed text.
+  Client c(R"({"aggregation":{"windowMs":0}})");
+  c.capture(R"({"message":"call failed: Bearer brr6a1f0c9e77q for jane.doe%40example.com","timestamp":1.7e9})");
+  c.capture(R"J({"exceptions":[{"type":"Error","value":"refresh failed {\"access_token\":\"at91d0e2xq\"}",
+               "stack":"Error: x\n    at f (https://a.example/app.js:1:1)"}],"timestamp":1.7e9})J");
+  std::string body = json::parse(c.drain(1.7e12, true, 10))["envelopes"][0]["body"].get<std::string>();
+  EXPECT_NE(body.find("\"grouping\""), std::string::npos);
+  for (const char* leak : {"brr", "jane.doe", "at<num>d", "at91d0e2xq"}) EXPECT_EQ(body.find(leak), std::string::npos) << leak << " in " << body;
+}

@@ -51,8 +51,9 @@ async function bothCores(options, inputs) {
   }
 }
 
-const fields = (ev) => ({ message: ev.logentry?.formatted, extra: ev.extra, url: ev.request?.url });
-const textInput = (text) => ({ message: text, extra: { v: text, nested: { list: [text] } }, request: { url: text } });
+const fields = (ev) => ({ message: ev.logentry?.formatted, extra: ev.extra, url: ev.request?.url, ctx: ev.contexts?.app, tags: ev.tags?.t });
+const textInput = (text) => ({ message: text, extra: { v: text, nested: { list: [text] } }, request: { url: text },
+  contexts: { app: { v: text } }, tags: { t: text.slice(0, 100) } });
 
 function assertParity(res, inputs, label) {
   for (let i = 0; i < inputs.length; i++) {
@@ -95,6 +96,15 @@ test('object keys: the same keys are filtered in both cores, and the safe ones k
   assertParity(res, inputs, 'keys');
   sensitive.forEach((k, i) => { for (const side of ['wasm', 'js']) assert.equal(res[side][i].extra[k], '[Filtered]', `${side}: ${k}`); });
   safe.forEach((k, j) => { for (const side of ['wasm', 'js']) assert.equal(res[side][sensitive.length + j].extra[k], 'value-1', `${side}: ${k}`); });
+});
+
+test('a context named like a sensitive key keeps its shape; its fields are scrubbed by key', async () => {
+  const inputs = [{ message: 'ctx', contexts: { session: { sessionId: 'abc', note: 'fine' }, auth: { method: 'sso', token: 't' } } }];
+  const res = await bothCores({}, inputs);
+  for (const side of ['wasm', 'js']) {
+    assert.deepEqual(res[side][0].contexts.session, { sessionId: '[Filtered]', note: 'fine' }, side);
+    assert.deepEqual(res[side][0].contexts.auth, { method: 'sso', token: '[Filtered]' }, side);
+  }
 });
 
 test('user keys, patterns and safe keys act alike in both cores', async () => {
