@@ -51,7 +51,9 @@ async function bothCores(options, inputs) {
   }
 }
 
-const fields = (ev) => ({ message: ev.logentry?.formatted, extra: ev.extra, url: ev.request?.url, ctx: ev.contexts?.app, tags: ev.tags?.t });
+// The message, wherever the core puts it (logentry.formatted, or message as @sentry/browser sends it).
+const msgOf = (ev) => ev.logentry?.formatted ?? (typeof ev.message == 'string' ? ev.message : ev.message?.formatted);
+const fields = (ev) => ({ message: msgOf(ev), extra: ev.extra, url: ev.request?.url, ctx: ev.contexts?.app, tags: ev.tags?.t });
 const textInput = (text) => ({ message: text, extra: { v: text, nested: { list: [text] } }, request: { url: text },
   contexts: { app: { v: text } }, tags: { t: text.slice(0, 100) } });
 
