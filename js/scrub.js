@@ -574,7 +574,8 @@ export function createScrubber(options) {
       }
     }
     if (isObj(ev.logentry)) str(ev.logentry, 'formatted'), str(ev.logentry, 'message');
-    for (const b of (isObj(ev.breadcrumbs) && Array.isArray(ev.breadcrumbs.values) && ev.breadcrumbs.values) || []) {
+    const bc = ev.breadcrumbs;  // an array, as @sentry/browser sends it, or { values }
+    for (const b of Array.isArray(bc) ? bc : (isObj(bc) && Array.isArray(bc.values) && bc.values) || []) {
       if (!isObj(b)) continue;
       str(b, 'message');
       if ('data' in b) b.data = value(b.data, '', 1);
