@@ -6,30 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useChromiumScenarios } from './pages/sdk-common/harness.js';
+import { word, settle as settleAll } from './lib/accounting.js';
 
 const scenario = useChromiumScenarios();
-const word = (i) => String.fromCharCode(65 + (i % 26)) + String.fromCharCode(65 + Math.floor(i / 26) % 26) + String.fromCharCode(97 + Math.floor(i / 676));
 const W = `(${word})`;
 
-/** Occurrences the collector saw (events deduplicated by event_id, summaries with their counts) and drops by reason. */
-function account(server) {
-  const seen = new Set();
-  let delivered = 0;
-  for (const e of server.events()) {
-    if (seen.has(e.event_id)) continue;
-    seen.add(e.event_id);
-    delivered += (e.contexts && e.contexts.faultline && e.contexts.faultline.count) || 1;
-  }
-  const dropped = {};
-  for (const r of server.reports()) for (const d of r.discarded_events || []) dropped[d.reason] = (dropped[d.reason] || 0) + d.quantity;
-  return { delivered, dropped, total: delivered + Object.values(dropped).reduce((a, b) => a + b, 0) };
-}
-async function settle(server, expected, ms = 10000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end && account(server).total < expected) await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 300));
-  return account(server);
-}
+const settle = (server, expected, ms = 10000) => settleAll(server, expected, ms, 300);
 const sum = (o) => Object.values(o || {}).reduce((a, b) => a + b, 0);
 
 test('large breadcrumbs, extras and contexts, then 70 distinct errors in one task: no abort, every error accounted for', async () => {

@@ -7,30 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, wasmBuilt } from './pages/sdk-common/harness.js';
 import { launchChromium, launchFirefox } from './lib/browsers.js';
+import { word, settle as settleAll } from './lib/accounting.js';
 
-const word = (i) => String.fromCharCode(65 + (i % 26)) + String.fromCharCode(65 + Math.floor(i / 26) % 26) + String.fromCharCode(97 + Math.floor(i / 676));
-
-/** Occurrences the collector saw: events (deduplicated by event_id, a summary counts its repeats) and drops. */
-function account(server) {
-  const seen = new Set();
-  let delivered = 0;
-  for (const e of server.events()) {
-    if (seen.has(e.event_id)) continue;
-    seen.add(e.event_id);
-    delivered += (e.contexts && e.contexts.faultline && e.contexts.faultline.count) || 1;
-  }
-  const dropped = {};
-  for (const r of server.reports()) for (const d of r.discarded_events || []) dropped[d.reason] = (dropped[d.reason] || 0) + d.quantity;
-  const nDropped = Object.values(dropped).reduce((a, b) => a + b, 0);
-  return { delivered, dropped, total: delivered + nDropped, events: seen.size };
-}
-
-async function settle(server, expected, ms = 15000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end && account(server).total < expected) await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 500));  // anything extra (a copy counted twice) shows now
-  return account(server);
-}
+const settle = (server, expected, ms = 15000) => settleAll(server, expected, ms, 500);
 
 const initSrc = (dsn, opts = '{}') => `(async () => { const F = await import('/js/index.js'); window.F = F; F.init({ dsn: ${JSON.stringify(dsn)}, ...${opts} }); })()`;
 
