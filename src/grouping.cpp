@@ -755,7 +755,7 @@ constexpr int kMinifiedColumn = 250;
 //    mutually recursive functions hit the limit is chance;
 //  - an error raised inside a built-in: the file + "<built-in>" + the function that called it
 //    (see builtin_call_kind);
-//  - an anonymous function: the file + "?" + the frame that called it;
+//  - an anonymous function: the file + "?" (not confident);
 //  - an unresolved minified frame: deploy_scoped().
 ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, std::string_view message_key) {
   ThrowSite site;
@@ -837,12 +837,10 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     site.explain = describe(top, "built-in");
     return site;
   }
+  // An anonymous function is keyed by its file alone: its caller is no stable key (SpiderMonkey
+  // shows async callers that V8 and JavaScriptCore do not, and JavaScriptCore may elide it), so
+  // such groups are not confident and leave the final say to the server.
   site.token = frame_file(top) + ":" + (fn.empty() ? std::string("?") : fn);
-  if (fn.empty() && idx.size() > 1) {
-    // An anonymous function is told apart from the file's other anonymous functions by its
-    // caller (the same caveat on tail calls as above: a split, never a merge).
-    site.token += "<" + plain_token(frames[idx[1]]);
-  }
   site.confident = !fn.empty();
   site.explain = describe(top, top.resolved ? "resolved" : fn.empty() ? "anonymous" : "function");
   return site;

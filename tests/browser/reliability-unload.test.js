@@ -74,7 +74,7 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
         assert.equal(ev.exception.values.at(-1).type, 'TypeError');
         assert.equal(ev.tags.phase, 'login', 'the scope of the page it happened in');
         assert.equal(ev.request.url, server.origin + '/pages/sdk-basic/', 'the URL of the page it happened in');
-        assert.deepEqual((ev.breadcrumbs?.values || []).map((b) => b.message), ['before the redirect']);
+        assert.deepEqual([].concat(ev.breadcrumbs?.values || ev.breadcrumbs || []).map((b) => b.message), ['before the redirect']);
       }
       // The next page's own events do not carry the old page's breadcrumbs or scope.
       await page.evaluate(`F.captureMessage('on the login page'); F.flush(5000)`);

@@ -357,12 +357,13 @@ TEST(Grouping, BuiltInThrowSitesKeepTheirCallerSoTwoCallSitesNeverMerge) {
   std::string jsc = fp(ex("SyntaxError", "JSON Parse error: Expected '}'", kJscJson));
   EXPECT_NE(v8, jsc);
 
-  // An anonymous callback is told apart from the file's other anonymous functions by its caller.
+  // An anonymous callback is keyed by its file (its callers differ between engines), not confident.
   std::string a8 = fp(ex("TypeError", "Cannot read properties of null (reading 'amount')", kV8AnonMap));
   std::string asm_ = fp(ex("TypeError", "x.price is null", kSmAnonMap));
+  std::string ajsc = fp(ex("TypeError", "null is not an object (evaluating 'x.price.amount')", kJscAnonMap));
   EXPECT_EQ(a8, asm_);
-  std::string elsewhere = replace_all(kV8AnonMap, "at total", "at subtotal");
-  EXPECT_NE(a8, fp(ex("TypeError", "Cannot read properties of null (reading 'amount')", elsewhere)));
+  EXPECT_EQ(a8, ajsc);
+  EXPECT_FALSE(compute_grouping({ex("TypeError", "Cannot read properties of null (reading 'amount')", kV8AnonMap)}, {}).confident);
 }
 
 TEST(Grouping, MutualRecursionOverflowGroupsByTheCycleWhicheverFunctionHitTheLimit) {
@@ -433,7 +434,7 @@ TEST(Grouping, UnresolvedMinifiedFramesAreKeyedByDeployNotByAWildcard) {
     x.frames.back().resolved = true;
     x.frames.back().original_file = "src/cart.ts";
     auto g = compute_grouping({x}, {});
-    EXPECT_EQ(g.parts["frame"]["frame"].get<std::string>().rfind("cart.ts:?<", 0), 0u) << g.parts.dump();
+    EXPECT_EQ(g.parts["frame"]["frame"], "cart.ts:?");
     EXPECT_FALSE(g.confident);
   }
   auto r1 = resolve(a, 0, "BnRzX8aF");
