@@ -1,5 +1,5 @@
 // Grouping: decides which events are "the same bug", in the browser, before anything is sent.
-// See ../shared/docs/grouping.md for the design brief and README.md ("Grouping") for the rules.
+// See README.md ("Grouping") for the rules and why each is grounded in how engines behave.
 //
 // fingerprint = "fl1:" + 128-bit hash over length-prefixed parts:
 //   canonical type | message key | throw-site frame token | cause/AggregateError keys
