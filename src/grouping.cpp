@@ -579,6 +579,19 @@ bool is_hash_token(sv t, bool last_after_dash) {
   return false;
 }
 
+// A URL's path without scheme, host, query or fragment ("https://a/x/app.js?v=2" -> "/x/app.js");
+// text that is not a URL is returned as it is, less any query or fragment.
+sv url_path(sv f) {
+  size_t scheme = f.find("://");
+  if (scheme != sv::npos && scheme < 32) {
+    f = f.substr(scheme + 3);
+    size_t slash = f.find('/');
+    f = slash == sv::npos ? sv() : f.substr(slash);
+  }
+  size_t q = f.find_first_of("?#");
+  return q == sv::npos ? f : f.substr(0, q);
+}
+
 }  // namespace
 
 std::string normalize_file(std::string_view filename) {
@@ -587,14 +600,7 @@ std::string normalize_file(std::string_view filename) {
   if (f == "native" || f == "native code" || f == "[native code]" || f == "<anonymous>") return "<native>";
   if (starts_with(f, "<data:") || starts_with(f, "data:")) return "<data>";
   if (starts_with(f, "blob:")) f.remove_prefix(5);
-  size_t scheme = f.find("://");
-  if (scheme != sv::npos && scheme < 32) {
-    f = f.substr(scheme + 3);
-    size_t slash = f.find('/');
-    f = slash == sv::npos ? sv() : f.substr(slash);
-  }
-  size_t q = f.find_first_of("?#");
-  if (q != sv::npos) f = f.substr(0, q);
+  f = url_path(f);
   size_t sep = f.find_last_of("/\\");
   sv base = sep == sv::npos ? f : f.substr(sep + 1);
   if (base.empty()) return "<root>";
@@ -712,15 +718,7 @@ std::string frame_file(const Frame& f) {
 // so it is keyed by where it is in this very build: the served file name (content hash kept,
 // scheme, host and query dropped) + line:column. Splits across deploys; never merges two places.
 std::string deploy_scoped(const Frame& f) {
-  sv file = f.filename;
-  size_t scheme = file.find("://");
-  if (scheme != sv::npos && scheme < 32) {
-    file = file.substr(scheme + 3);
-    size_t slash = file.find('/');
-    file = slash == sv::npos ? sv() : file.substr(slash);
-  }
-  size_t q = file.find_first_of("?#");
-  if (q != sv::npos) file = file.substr(0, q);
+  sv file = url_path(f.filename);
   if (file.size() > 256) file = file.substr(file.size() - 256);
   return "@" + std::string(file) + ":" + std::to_string(f.lineno) + ":" + std::to_string(f.colno);
 }
