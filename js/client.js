@@ -5,6 +5,8 @@
 // beforeSend on the final events, sends client reports, and implements flush/close.
 import { G, P, J, unJ, STASH, store, later, cancel, log, get, str, text, cut, norm, isErr, tagOf, matches } from './util.js';
 import { normalize } from './normalize.js';
+import { toWire } from './wire.js';
+import { setup as integrations, extraContexts } from './integrations.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 
 /**
@@ -299,6 +301,8 @@ export class Client {
       hub.newTrace = () => { nt.call(hub); if (!hub.off) this.sess.start(); };
     }
     try { wrapHooks(hub, (k) => on(o, k)); } catch (e) { hub.fail(e); }
+    this.procs = [];  // event processors of the integrations, run before beforeSend
+    try { this.procs = integrations(hub); } catch (e) { hub.fail(e); }
     const json = J({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
       sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude, sdkUrls: sdkUrls(),
       firstPartyOrigins: o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []), scrub: o.scrub, aggregation: o.aggregation,
@@ -535,6 +539,8 @@ export class Client {
     if ('raw' in a) {
       const v = a.raw;
       a.exceptions = exceptions(v, a.mechanism);
+      const cx = extraContexts(h, v);  // extraErrorDataIntegration
+      if (cx) a.contexts = { ...a.contexts, ...cx };
       if (!isErr(v) && v && typeof v == 'object') a.extra = { ...a.extra, __serialized__: normalize(v, 3) };
       delete a.raw;
       delete a.mechanism;
@@ -598,7 +604,8 @@ export class Client {
       };
       const bs = this.o.beforeSend;
       if (!envs.length) return hiding && tp.sendOnHide && tp.sendOnHide([]);  // still hands over the retries
-      if (!bs) return send(envs);
+      // Every event goes through before(): beforeSend (if any) sees @sentry/browser's shapes, the
+      // wire gets the form Relay stores (wire.js).
       const out = envs.map((e) => this.before(e, bs));
       if (!out.some(thenable)) return send(out);
       const p = all(out).then((b) => send(b.v)).catch((e) => this.h.fail(e)).then(() => { this.pend.delete(p); });
@@ -624,8 +631,9 @@ export class Client {
   }
 
   /**
-   * Runs beforeSend on every event of an envelope and re-frames what it keeps. Returns the
-   * envelope, null when everything was dropped, or a promise of either if beforeSend is async.
+   * Runs beforeSend (if given) on every event of an envelope, turns what it keeps into the wire
+   * form (toWire) and re-frames it. Returns the envelope, null when everything was dropped, or a
+   * promise of either if beforeSend is async.
    * (The core serializes compact JSON, so an envelope is header, then item-header/payload lines.)
    */
   before(env, bs) {
@@ -638,7 +646,11 @@ export class Client {
         items.push(Object.assign(Object.create(null), { ih, p: lines[i + 1], n: 0 }));
         continue;
       }
-      const ev = unJ(lines[i + 1]), id = ev.event_id;
+      let ev = unJ(lines[i + 1]);
+      const id = ev.event_id;
+      for (const f of this.procs) {
+        try { ev = f(ev) || ev; } catch (e) { h.fail(e); }
+      }
       const n = get(get(ev.contexts, 'faultline'), 'count') || 1;
       let settled = 0, async = 0;
       // Each item is a box (no prototype): promises carrying it never meet a polluted `then`.
@@ -647,7 +659,7 @@ export class Client {
         settled = 1;
         if (async) this.wn -= n;
         let p;
-        try { p = !threw && r && typeof r == 'object' && J(r); } catch (e) { threw = e; }
+        try { p = !threw && r && typeof r == 'object' && J(toWire(r)); } catch (e) { threw = e; }
         if (p) return Object.assign(Object.create(null), { ih, p, n, id: get(r, 'event_id') || id });
         if (threw && threw !== 1) h.fail(threw);  // a throwing beforeSend drops the event: it may have been meant to scrub it
         h.drop(threw ? 'internal_sdk_error' : 'before_send', n);
@@ -655,6 +667,10 @@ export class Client {
       };
       const hint = { event_id: id, originalException: h.orig.get(id) };
       h.orig.delete(id);
+      if (!bs) {
+        items.push(done(ev));
+        continue;
+      }
       try {
         const r = bs(ev, hint);
         if (thenable(r)) {

@@ -128,6 +128,8 @@ export interface CaptureContextObject {
 export type CaptureContext = Scope | CaptureContextObject | ((scope: Scope) => Scope | unknown);
 
 export type Pattern = string | RegExp;
+/** A stack frame as event processors and beforeSend see it. */
+export interface StackFrame { filename?: string; abs_path?: string; function?: string; module?: string; lineno?: number; colno?: number; in_app?: boolean; [key: string]: unknown }
 
 export interface Options {
   /** Sentry DSN: https://<public key>@<host>/<project id>. Without a valid DSN the SDK stays disabled. */
@@ -242,13 +244,18 @@ export declare const linkedErrorsIntegration: Factory<{ key?: string; limit?: nu
 export declare const dedupeIntegration: Factory;
 export declare const functionToStringIntegration: Factory;
 export declare const browserSessionIntegration: Factory;
+/** Failed fetch/XHR responses become events (status in failedRequestStatusCodes, default [[500, 599]]; URL in failedRequestTargets). */
+export declare const httpClientIntegration: Factory<{ failedRequestStatusCodes?: (number | [number, number])[]; failedRequestTargets?: Pattern[] }>;
+/** console calls at `levels` become events (an Error argument as an exception). */
+export declare const captureConsoleIntegration: Factory<{ levels?: string[]; handled?: boolean }>;
+/** An Error's own enumerable properties (and toJSON(), and its cause's) become contexts[<error name>]. */
+export declare const extraErrorDataIntegration: Factory<{ depth?: number; captureErrorCause?: boolean }>;
+/** The browser's crash/deprecation/intervention reports become messages. */
+export declare const reportingObserverIntegration: Factory<{ types?: ('crash' | 'deprecation' | 'intervention')[] }>;
+/** Frame filenames under `root` get `prefix` ('app:///'), or `iteratee` rewrites each frame (after grouping, before beforeSend). */
+export declare const rewriteFramesIntegration: Factory<{ root?: string; prefix?: string; iteratee?: (frame: StackFrame) => StackFrame }>;
 /** Not supported by Faultline: accepted and ignored, with a warning when `debug` is on. */
-export declare const httpClientIntegration: Factory;
-export declare const captureConsoleIntegration: Factory;
 export declare const contextLinesIntegration: Factory;
-export declare const extraErrorDataIntegration: Factory;
-export declare const reportingObserverIntegration: Factory;
-export declare const rewriteFramesIntegration: Factory;
 export declare const moduleMetadataIntegration: Factory;
 export declare const thirdPartyErrorFilterIntegration: Factory;
 export declare const browserTracingIntegration: Factory;

@@ -236,8 +236,9 @@ class Hub {
     input.event_id = id;
     input.timestamp = ts || Date.now() / 1000;
     // Page and trace context now if the capture waits for the core; otherwise client.js adds it
-    // just before building a full event (a counted repeat never needs it).
-    if (!(this.cl && this.cl.core)) this.context(input);
+    // just before building a full event (a counted repeat never needs it). A capture that names
+    // its request (httpClientIntegration) has its context already.
+    if (!(this.cl && this.cl.core) && !input.request) this.context(input);
     if (original !== undefined) {
       this.orig.set(id, original);
       if (this.orig.size > MAX_EARLY) this.orig.delete(this.orig.keys().next().value);
@@ -403,7 +404,8 @@ function context(ctx) {
 
 // Integrations: the factories return plain option objects that init() reads. `h` says what
 // Faultline does with one: 1 its options turn hooks on/off, 2 built in (always on), 3 its
-// options are init options (filters); 0 not supported: accepted and ignored, with a debug warning.
+// options are init options (filters), 4 implemented in the lazy part (integrations.js) with its
+// options; 0 not supported: accepted and ignored, with a debug warning.
 const integration = (name, h) => (o) => ({ name, _h: h, _o: o || {} });
 export const breadcrumbsIntegration = /* @__PURE__ */ integration('Breadcrumbs', 1);
 export const globalHandlersIntegration = /* @__PURE__ */ integration('GlobalHandlers', 1);
@@ -416,12 +418,12 @@ export const functionToStringIntegration = /* @__PURE__ */ integration('Function
 export const browserSessionIntegration = /* @__PURE__ */ integration('BrowserSession', 2);
 export const inboundFiltersIntegration = /* @__PURE__ */ integration('InboundFilters', 3);
 export const eventFiltersIntegration = /* @__PURE__ */ integration('EventFilters', 3);
-export const httpClientIntegration = /* @__PURE__ */ integration('HttpClient', 0);
-export const captureConsoleIntegration = /* @__PURE__ */ integration('CaptureConsole', 0);
+export const httpClientIntegration = /* @__PURE__ */ integration('HttpClient', 4);
+export const captureConsoleIntegration = /* @__PURE__ */ integration('CaptureConsole', 4);
 export const contextLinesIntegration = /* @__PURE__ */ integration('ContextLines', 0);
-export const extraErrorDataIntegration = /* @__PURE__ */ integration('ExtraErrorData', 0);
-export const reportingObserverIntegration = /* @__PURE__ */ integration('ReportingObserver', 0);
-export const rewriteFramesIntegration = /* @__PURE__ */ integration('RewriteFrames', 0);
+export const extraErrorDataIntegration = /* @__PURE__ */ integration('ExtraErrorData', 4);
+export const reportingObserverIntegration = /* @__PURE__ */ integration('ReportingObserver', 4);
+export const rewriteFramesIntegration = /* @__PURE__ */ integration('RewriteFrames', 4);
 export const moduleMetadataIntegration = /* @__PURE__ */ integration('ModuleMetadata', 0);
 export const thirdPartyErrorFilterIntegration = /* @__PURE__ */ integration('ThirdPartyErrorsFilter', 0);
 export const browserTracingIntegration = /* @__PURE__ */ integration('BrowserTracing', 0);
@@ -466,6 +468,7 @@ function switches(o) {
     const n = get(i, 'name');
     if (typeof n != 'string') continue;
     by[n] = i;
+    if (i._h === 4) (o._lazy = o._lazy || {})[n] = i._o;
     if (i._h === 3) for (const k of ['ignoreErrors', 'denyUrls', 'allowUrls']) if (i._o[k]) o[k] = [...(o[k] || []), ...i._o[k]];
     if (!i._h) log(o.debug, `${n} is not supported by Faultline and was ignored`);
   }

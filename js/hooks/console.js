@@ -16,7 +16,8 @@ const join = (a) => a.map((v) => { try { return one(v); } catch { return '[value
 
 export function install(c, on) {
   const con = G.console;
-  if (!on('console') || !con) return;
+  const crumbs = on('console'), L = c.o._lazy;
+  if (!(crumbs || (L && L.CaptureConsole)) || !con) return;
   for (const m in LEVEL) {
     c.wrap(con, m, (orig) => function () {
       try {
@@ -25,7 +26,8 @@ export function install(c, on) {
           a = a.slice(1);
           message = arguments[0] === false ? `Assertion failed: ${join(a) || 'console.assert'}` : 0;
         }
-        if (message !== 0) c.crumb({ category: 'console', data: { arguments: a.map((x) => norm(x, 1, [], 1)), logger: 'console' }, level: LEVEL[m], message }, { input: [...arguments], level: m });
+        if (message !== 0 && crumbs) c.crumb({ category: 'console', data: { arguments: a.map((x) => norm(x, 1, [], 1)), logger: 'console' }, level: LEVEL[m], message }, { input: [...arguments], level: m });
+        if (c.con && !c.off) c.con(m, arguments);  // captureConsoleIntegration (integrations.js)
       } catch (e) {
         c.fail(e);
       }

@@ -26,10 +26,14 @@ function crumb(c, category, method, url, t0, status, err, hint) {
 }
 
 export function install(c, on) {
-  if (on('fetch') && typeof G.fetch == 'function') {
+  // httpClientIntegration (integrations.js, c.resp) needs the responses even without breadcrumbs;
+  // its virtual stack is taken at the call, as Sentry's is.
+  const L = c.o._lazy, fails = !!(L && L.HttpClient), cf = on('fetch'), cx = on('xhr');
+  const vs = () => (fails ? new Error().stack : '');
+  if ((cf || fails) && typeof G.fetch == 'function') {
     c.wrap(G, 'fetch', (orig) => function fetch(input, init) {
       let args = arguments;
-      let method, url, t0;
+      let method, url, t0, stack;
       try {
         const req = typeof Request == 'function' && input instanceof Request;
         url = req ? input.url : String(input);  // what fetch itself does with a non-Request
@@ -44,6 +48,7 @@ export function install(c, on) {
           if (c.addHeaders(h, (k) => headers.get(k), (k, v) => headers.append(k, v))) args = [args[0], { ...init, headers }];
         }
         t0 = performance.now();
+        stack = vs();
       } catch (e) {
         c.fail(e);
         url = 0;
@@ -53,11 +58,14 @@ export function install(c, on) {
       // The app gets a promise settling exactly like the original one: same value, same rejection
       // (still unhandled if the app does not handle it).
       return p.then((res) => {
-        try { crumb(c, 'fetch', method, url, t0, res.status, 0, { input: [...arguments], response: res }); } catch (e) { c.fail(e); }
+        try {
+          if (cf) crumb(c, 'fetch', method, url, t0, res.status, 0, { input: [...arguments], response: res });
+          if (c.resp && !c.off) c.resp('fetch', { method, url: res.url || url, status: res.status, input: args, res, stack });
+        } catch (e) { c.fail(e); }
         return res;
       }, (err) => {
         try {
-          crumb(c, 'fetch', method, url, t0, 0, str(get(err, 'message') ?? err), { input: [...arguments], data: err });
+          if (cf) crumb(c, 'fetch', method, url, t0, 0, str(get(err, 'message') ?? err), { input: [...arguments], data: err });
           if (err && typeof err == 'object' && !failedRequests.has(err)) failedRequests.set(err, `${method} ${url}`.slice(0, 2048));
         } catch (e) { c.fail(e); }
         throw err;
@@ -66,7 +74,7 @@ export function install(c, on) {
   }
 
   const X = G.XMLHttpRequest;
-  if (on('xhr') && X) {
+  if ((cx || fails) && X) {
     const P = X.prototype;
     const info = new WeakMap(), hooked = new WeakSet();
     const setHeader = P.setRequestHeader;
@@ -82,8 +90,9 @@ export function install(c, on) {
             try {
               const d = info.get(this);
               if (this.readyState == 4 && d.t) {
-                crumb(c, 'xhr', d.m, d.u, d.t, this.status, 0, { xhr: this });
+                if (cx) crumb(c, 'xhr', d.m, d.u, d.t, this.status, 0, { xhr: this });
                 d.t = 0;
+                if (c.resp && !c.off) c.resp('xhr', { method: d.m, url: this.responseURL || d.u, status: this.status, headers: d.h, xhr: this, stack: d.s });
               }
             } catch (e) { c.fail(e); }
           });
@@ -103,6 +112,7 @@ export function install(c, on) {
           // setRequestHeader appends to a header the app already set, as Headers.append does.
           if (h) c.addHeaders(h, (k) => d.h[k], (k, v) => setHeader.call(this, k, v));
           d.t = performance.now();
+          d.s = vs();
         }
       } catch (e) {
         c.fail(e);

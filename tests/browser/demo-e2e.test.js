@@ -107,7 +107,7 @@ test('stored events validate against the Sentry schema, carry breadcrumbs and no
   for (const { event } of events) assert.deepEqual(validateEvent(event), [], JSON.stringify(event).slice(0, 500));
   const withCause = events.map((e) => e.event).find((e) => e.exception && e.exception.values.some((v) => v.type === 'PaymentError'));
   assert.equal(withCause.exception.values.length, 2, 'the cause travels with the error');
-  const crumbs = withCause.breadcrumbs.map((b) => b.category);
+  const crumbs = withCause.breadcrumbs.values.map((b) => b.category);
   assert.ok(crumbs.includes('ui.click'), crumbs.join(','));
   const dump = JSON.stringify(events);
   assert.ok(!dump.includes('ada@example.com'), 'e-mail scrubbed by default');

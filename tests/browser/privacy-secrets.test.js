@@ -79,7 +79,7 @@ async function check(core, { page, server, flush }) {
   for (const ev of events) assert.deepEqual(validateEvent(ev), []);
   // Every path did carry its data (a path that dropped it would make this test vacuous).
   const last = events.at(-1);
-  const crumbs = Array.isArray(last.breadcrumbs) ? last.breadcrumbs : last.breadcrumbs.values;
+  const crumbs = last.breadcrumbs.values;
   for (const cat of ['navigation', 'fetch', 'console', 'custom']) assert.ok(crumbs.some((b) => (b.category || b.type) === cat || b.category === cat), `${cat} breadcrumb`);
   assert.ok(last.extra && last.extra.cloud && last.contexts.billing && last.tags.stripe, 'extra, contexts and tags arrived');
   assert.ok(events.every((e) => e.request && /\/pages\/sdk-basic\//.test(e.request.url)), 'request.url is set');

@@ -66,7 +66,7 @@ test('a WASM abort is survived: the core restarts with its scope and breadcrumbs
     await server.waitFor(() => server.events().some((e) => e.exception && e.exception.values.at(-1).value === 'after the abort'));
     const ev = server.events().find((e) => e.exception && e.exception.values.at(-1).value === 'after the abort');
     assert.deepEqual(ev.tags, { tenant: 'acme' }, 'the scope was rebuilt');
-    assert.ok(ev.breadcrumbs.some((b) => b.message === 'before the abort'), 'the breadcrumbs were rebuilt');
+    assert.ok(ev.breadcrumbs.values.some((b) => b.message === 'before the abort'), 'the breadcrumbs were rebuilt');
     const stats = await page.evaluate('F.getStats()');
     assert.equal(stats.restarts, 1);
     const a = await settle(server, 2);
@@ -212,7 +212,7 @@ test('the console hook calls no getters of logged objects; fetch(obj) converts o
     })()`);
     assert.deepEqual(r, { gets: 0, strs: 1, status: 200 });
     const ev = server.events().find((e) => e.message === 'after');
-    const crumbs = ev.breadcrumbs;
+    const crumbs = ev.breadcrumbs.values;
     // Sentry's message format ("state [object Object]"); the arguments are a snapshot of the data
     // properties (the getter is named, not called; its key is then scrubbed as sensitive).
     assert.ok(crumbs.some((b) => b.category === 'console' && b.message === 'state [object Object]' && b.data.arguments[1].plain === 1 && 'secret' in b.data.arguments[1]), JSON.stringify(crumbs));

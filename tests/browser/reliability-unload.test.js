@@ -74,7 +74,7 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
         assert.equal(ev.exception.values.at(-1).type, 'TypeError');
         assert.equal(ev.tags.phase, 'login', 'the scope of the page it happened in');
         assert.equal(ev.request.url, server.origin + '/pages/sdk-basic/', 'the URL of the page it happened in');
-        const crumbs = [].concat(ev.breadcrumbs?.values || ev.breadcrumbs || []);
+        const crumbs = (ev.breadcrumbs?.values || []);
         assert.equal(crumbs.length, 1, JSON.stringify(crumbs));
         assert.equal(crumbs[0].category, 'console', JSON.stringify(crumbs));
         assert.ok(JSON.stringify(crumbs[0]).includes('before the redirect'), JSON.stringify(crumbs));

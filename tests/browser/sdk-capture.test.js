@@ -14,7 +14,7 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 const top = (ev) => ev.exception.values.at(-1);
-const msg = (ev) => ev.message;
+const msg = (ev) => ev.logentry && ev.logentry.formatted;  // the wire form (js/wire.js)
 
 const scenario = (opts, fn) => run(browser, opts, fn);
 
@@ -200,17 +200,17 @@ test('scope setters, withScope and per-call capture contexts shape events; ids m
     assert.equal(outside.event_id, ids.outside);
     assert.equal(ids.last, ids.fn);
     assert.equal(fn.event_id, ids.fn);
-    assert.deepEqual(inside.tags, { plan: 'pro', region: 'eu', shard: 3, inner: 'yes' });  // values as @sentry/browser sends them
+    assert.deepEqual(inside.tags, { plan: 'pro', region: 'eu', shard: '3', inner: 'yes' });  // as Relay stores them (beforeSend sees 3)
     assert.equal(inside.level, 'warning');
     // A custom fingerprint travels as Sentry's list, so a Sentry server groups by it too.
     const sameGroup = by((e) => msg(e) === 'a different message in the same custom group');
     assert.deepEqual(inside.fingerprint, ['custom-group']);
     assert.deepEqual(sameGroup.fingerprint, ['custom-group']);
     assert.equal(inside.contexts.faultline.fingerprint, sameGroup.contexts.faultline.fingerprint, 'one group in the core');
-    assert.deepEqual(outside.tags, { plan: 'pro', region: 'eu', shard: 3 }, 'the scope was popped');
+    assert.deepEqual(outside.tags, { plan: 'pro', region: 'eu', shard: '3' }, 'the scope was popped');
     assert.notDeepEqual(outside.fingerprint, inside.fingerprint);
     assert.equal(outside.level, 'debug');
-    assert.deepEqual(outside.user, { id: 42, segment: 'beta', plan_started: 2019 }, 'the user as @sentry/browser sends it (Relay moves unknown keys to data)');
+    assert.deepEqual(outside.user, { id: '42', segment: 'beta', data: { plan_started: 2019 } }, 'the user as Relay stores it: unknown keys under data');
     assert.deepEqual(outside.extra, { cart: { items: 3 }, flags: ['a', 'b'] });
     assert.equal(outside.contexts.app.build, 'b7');
     assert.equal(ctx.level, 'fatal');
@@ -264,7 +264,7 @@ test('an error captured by the app and then rethrown to onerror is one event', a
 test('beforeSend can change, drop or delay events; a throwing beforeSend drops its event and never the page', async () => {
   const init = `(F, dsn) => F.init({ dsn, aggregation: { windowMs: 0 },
     beforeSend(event, hint) {
-      const m = event.message ? event.message : event.exception.values.at(-1).value;
+      const m = event.message ? event.message : event.exception.values.at(-1).value;  // beforeSend: @sentry/browser's shape
       if (m === 'drop me') return null;
       if (m === 'explode') throw new Error('bug in beforeSend');
       if (m === 'later') return new Promise((resolve) => setTimeout(() => resolve({ ...event, tags: { ...event.tags, async: 'yes' } }), 50));

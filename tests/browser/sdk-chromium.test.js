@@ -85,13 +85,13 @@ test('breadcrumbs from console, clicks, inputs, fetch and navigation arrive in o
   });
   await flush(page);
   const [ev] = await events();
-  const trail = ev.breadcrumbs.map((b) => b.category);
+  const trail = ev.breadcrumbs.values.map((b) => b.category);
   const want = ['console', 'ui.click', 'ui.input', 'fetch', 'navigation'];
   assert.deepEqual(trail.filter((c) => want.includes(c)), want);
-  const click = ev.breadcrumbs.find((b) => b.category === 'ui.click');
+  const click = ev.breadcrumbs.values.find((b) => b.category === 'ui.click');
   assert.match(click.message, /button#buy/);
   assert.ok(!JSON.stringify(ev).includes('secret-typed-value'), 'typed value never recorded');
-  const fetchCrumb = ev.breadcrumbs.find((b) => b.category === 'fetch');
+  const fetchCrumb = ev.breadcrumbs.values.find((b) => b.category === 'fetch');
   assert.equal(fetchCrumb.data.status_code, 200);
   await ctx.close();
 });

@@ -8,7 +8,7 @@ import { validateEvent } from '../node/lib/schema.js';
 
 const scenario = useChromiumScenarios();
 const top = (ev) => ev.exception.values.at(-1);
-const msg = (ev) => ev.message;
+const msg = (ev) => ev.logentry && ev.logentry.formatted;  // the wire form (js/wire.js)
 
 test('errors thrown before the SDK is even loaded are buffered by the loader and reported with the time they happened', async () => {
   await scenario({ pagePath: '/pages/sdk-early/', core: null }, async ({ page, server, pageErrors }) => {
@@ -56,14 +56,14 @@ test('errors and breadcrumbs made before the core is ready are replayed in order
     assert.equal(evs.length, 2);
     const scoped = evs.find((e) => msg(e) === 'early message in a scope');
     assert.deepEqual(scoped.tags, { phase: 'early', scoped: 'yes' });
-    assert.deepEqual(scoped.breadcrumbs.map((b) => b.message), ['first crumb, before the core']);
+    assert.deepEqual(scoped.breadcrumbs.values.map((b) => b.message), ['first crumb, before the core']);
     const thrown = evs.find((e) => e.exception);
     assert.equal(top(thrown).stacktrace.frames.at(-1).function, 'renderCart');
     assert.deepEqual(thrown.tags, { phase: 'early' }, 'the scope was popped before the throw');
     // The earlier event is among them as Sentry's `sentry.event` breadcrumb, in its place.
-    assert.deepEqual(thrown.breadcrumbs.map((b) => b.message), ['first crumb, before the core', 'early message in a scope', 'second crumb']);
-    assert.equal(thrown.breadcrumbs[1].category, 'sentry.event');
-    assert.equal(thrown.breadcrumbs[1].event_id, scoped.event_id);
+    assert.deepEqual(thrown.breadcrumbs.values.map((b) => b.message), ['first crumb, before the core', 'early message in a scope', 'second crumb']);
+    assert.equal(thrown.breadcrumbs.values[1].category, 'sentry.event');
+    assert.equal(thrown.breadcrumbs.values[1].event_id, scoped.event_id);
     assert.ok(thrown.timestamp < Date.now() / 1000 - 0.3, 'kept the time it happened');
   });
 });

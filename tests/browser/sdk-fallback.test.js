@@ -8,7 +8,7 @@ import { validateEvent } from '../node/lib/schema.js';
 
 const scenario = useChromiumScenarios();
 const top = (ev) => ev.exception.values.at(-1);
-const msg = (ev) => ev.message;
+const msg = (ev) => ev.logentry && ev.logentry.formatted;  // the wire form (js/wire.js)
 const init = `(F, dsn) => F.init({ dsn, release: 'fb@1', environment: 'test' })`;
 
 test('when the .wasm cannot be downloaded, the JS fallback reports valid events with frames, scope and breadcrumbs', async () => {
@@ -44,7 +44,7 @@ test('when the .wasm cannot be downloaded, the JS fallback reports valid events 
     assert.equal(last.function, 'renderCart');
     assert.match(last.filename, /\/pages\/sdk-basic\/app\.js$/);
     assert.ok(last.lineno > 0 && last.colno > 0);
-    assert.deepEqual(uncaught.breadcrumbs.map((b) => b.message).filter(Boolean), ['a crumb before the error']);
+    assert.deepEqual(uncaught.breadcrumbs.values.map((b) => b.message).filter(Boolean), ['a crumb before the error']);
     const chained = evs.find((e) => e.exception && top(e).value === 'checkout failed').exception.values;
     assert.deepEqual(chained.map((x) => x.type), ['TypeError', 'Error']);
     assert.equal(chained[0].mechanism.type, 'chained');
@@ -105,7 +105,7 @@ test('the fallback filters secrets and, by default, e-mail and IP addresses', as
     const raw = JSON.stringify(ev);
     for (const secret of ['hunter2', 's3cr3t', 'abcdefghijkl', 'alice@example.com', '10.1.2.3', 'XYZ123']) assert.ok(!raw.includes(secret), secret);
     assert.equal(ev.extra.password, '[Filtered]');
-    assert.equal(ev.breadcrumbs.at(-1).message, 'GET /login?token=[Filtered]&page=2');
+    assert.equal(ev.breadcrumbs.values.at(-1).message, 'GET /login?token=[Filtered]&page=2');
     assert.match(msg(ev), /^mail \[email\] from \[ip\] with api_key=\[Filtered\]$/);
     assert.deepEqual(validateEvent(ev), []);
   });

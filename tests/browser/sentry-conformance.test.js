@@ -5,10 +5,14 @@
 // `window.Sentry = Faultline`: once with the script-tag build (dist/faultline.iife.js) and once
 // with the ES module build (js/index.js). Where Faultline deliberately differs, the scenario says
 // so in `differs` and checks Faultline's behaviour instead (the README lists the differences).
+// The checks read each event as the app's beforeSend sees it (@sentry/browser's shapes, what the
+// peer's scenarios expect); the event on the wire must be exactly its wire form (js/wire.js: the
+// form Relay stores) and validate against Sentry's published schema as sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, newPage, wasmBuilt } from './pages/sdk-common/harness.js';
 import { validateEvent } from '../node/lib/schema.js';
+import { toWire } from '../../js/wire.js';
 
 const N = { any: 'number' }, S = { any: 'string' };
 
@@ -267,10 +271,74 @@ const SCENARIOS = [
   { name: 'Breadcrumbs/history/navigation', init: CRUMBS_ONLY, subject: `history.pushState({}, '', '/foo'); history.pushState({}, '', '/bar?a=1#fragment'); history.pushState({}, '', {}); history.pushState({}, '', null); history.replaceState({}, '', '/bar?a=1#fragment'); Sentry.captureException('test exception');`,
     check: ([ev]) => expectLike(ev.breadcrumbs, [['/pages/conformance/', '/foo'], ['/foo', '/bar?a=1#fragment'], ['/bar?a=1#fragment', '/[object%20Object]'], ['/[object%20Object]', '/bar?a=1#fragment']]
       .map(([from, to]) => ({ category: 'navigation', data: { from, to }, timestamp: N })), true) },
+  // integrations/httpclient: failed responses become events (sendDefaultPii: headers included)
+  ...[['fetch', `fetch(location.origin + '/failed/500', { method: 'GET', credentials: 'include', headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cache: 'no-cache' } });`],
+    ['xhr', `const xhr = new XMLHttpRequest(); xhr.open('GET', location.origin + '/failed/500', true); xhr.withCredentials = true; xhr.setRequestHeader('Accept', 'application/json'); xhr.setRequestHeader('Content-Type', 'application/json'); xhr.setRequestHeader('Cache', 'no-cache'); xhr.send();`],
+  ].map(([kind, subject]) => ({ name: `httpclient/${kind}`, init: { integrations: '[Sentry.httpClientIntegration()]', sendDefaultPii: true }, subject,
+    check: ([ev], { origin }) => {
+      assert.equal(ev.exception.values.length, 1);
+      expectLike(ev, { message: 'HTTP Client Error with status code: 500',
+        exception: { values: [{ type: 'Error', value: 'HTTP Client Error with status code: 500', mechanism: { type: `auto.http.client.${kind}`, handled: false } }] },
+        request: { url: `${origin}/failed/500`, method: 'GET', headers: { accept: 'application/json', cache: 'no-cache', 'content-type': 'application/json' } },
+        contexts: { response: { status_code: 500, body_size: 45, headers: { 'content-type': 'text/html', 'content-length': '45' } } } });
+      // The stack of the call that made the request, without the SDK's wrapper (the inline
+      // subject's own frame is <anonymous> here, so not in-app as in the peer's bundled subject).
+      const fr = exc(ev).stacktrace?.frames || [];
+      assert.ok(fr.length && !/faultline|\/js\//.test(fr.at(-1).filename), `the request's call stack: ${JSON.stringify(fr)}`);
+    } })),
+  { name: 'httpclient/fetch/withoutSendDefaultPii', init: { integrations: '[Sentry.httpClientIntegration()]' },
+    subject: `fetch(location.origin + '/failed/500', { headers: { Accept: 'application/json', Authorization: 'Bearer secret' } });`,
+    check: ([ev], { origin }) => {
+      expectLike(ev, { message: 'HTTP Client Error with status code: 500', request: { url: `${origin}/failed/500`, method: 'GET' }, contexts: { response: { status_code: 500, body_size: 45 } } });
+      assert.equal(ev.contexts.response.headers, undefined);
+      assert.equal(JSON.stringify(ev.request).includes('secret'), false, 'no request headers without sendDefaultPii');
+    } },
+  { name: 'httpclient (status and target options; 404 and the SDK\'s own requests ignored)', count: 1,
+    init: { integrations: `[Sentry.httpClientIntegration({ failedRequestStatusCodes: [404, [502, 503]], failedRequestTargets: ['/status/', /failed/] })]` },
+    subject: `const U = location.origin; fetch(U + '/status/500'); fetch(U + '/status/200'); fetch(U + '/echo'); setTimeout(() => fetch(U + '/status/404'), 300);`,
+    check: (evs, { origin }) => { assert.equal(evs.length, 1); assert.equal(evs[0].request.url, `${origin}/status/404`); assert.equal(evs[0].message, 'HTTP Client Error with status code: 404'); } },
+  // integrations/captureConsole
+  { name: 'captureConsole', count: 7, init: { integrations: '[Sentry.captureConsoleIntegration()]' },
+    subject: `console.log('console log'); console.warn('console warn'); console.error('console error'); console.info('console info'); console.trace('console trace');
+      console.error(new Error('console error with error object')); console.trace(new Error('console trace with error object'));`,
+    check: (evs) => {
+      assert.equal(evs.length, 7);
+      for (const [m, level] of [['log', 'log'], ['warn', 'warning'], ['info', 'info'], ['error', 'error'], ['trace', 'log']]) {
+        const ev = evs.find((e) => e.message === `console ${m}`);
+        expectLike(ev, { level, logger: 'console', extra: { arguments: [`console ${m}`] }, message: `console ${m}` });
+        assert.equal(ev.exception, undefined);
+      }
+      for (const [m, level] of [['error', 'error'], ['trace', 'log']]) {
+        const ev = evs.find((e) => e.exception && exc(e).value === `console ${m} with error object`);
+        expectLike(ev, { level, logger: 'console', extra: { arguments: [{ message: `console ${m} with error object`, name: 'Error', stack: S }] } });
+        expectLike(exc(ev).mechanism, { type: 'auto.core.capture_console', handled: true });  // (+ exception_id, which Faultline's core always sets)
+      }
+    } },
+  { name: 'captureConsole (levels option, failed assert)', count: 2, init: { integrations: `[Sentry.captureConsoleIntegration({ levels: ['warn', 'assert'] })]` },
+    subject: `console.log('not captured'); console.error('not captured either'); console.assert(true, 'passes'); console.assert(false, 'invariant', 3); console.warn('captured');`,
+    check: (evs) => {
+      assert.deepEqual(evs.map((e) => e.message).sort(), ['Assertion failed: invariant 3', 'captured']);
+      expectLike(evs.find((e) => e.message == 'captured'), { level: 'warning', logger: 'console' });
+      expectLike(evs.find((e) => e.message != 'captured'), { level: 'error', extra: { arguments: ['invariant', 3] } });
+    } },
+  // integrations/extraErrorData, rewriteFrames, reportingObserver
+  { name: 'extraErrorData', init: { integrations: '[Sentry.extraErrorDataIntegration()]' },
+    subject: `const e = new TypeError('bad order'); e.code = 'E_ORDER'; e.details = { id: 7, nested: { deep: { deeper: 1 } } }; e.cause = new Error('db'); Sentry.captureException(e);`,
+    check: ([ev]) => expectLike(ev.contexts.TypeError, { code: 'E_ORDER', details: { id: 7, nested: { deep: '[Object]' } }, cause: { Error: {} } }, true) },
+  { name: 'rewriteFrames (root, prefix)', init: { integrations: `[Sentry.rewriteFramesIntegration({ root: location.origin, prefix: 'app:///static' })]` },
+    subject: `function fail() { throw new Error('rewritten'); } try { fail(); } catch (e) { Sentry.captureException(e); }`,
+    check: ([ev]) => { const fr = exc(ev).stacktrace.frames; assert.ok(fr.length); assert.ok(fr.every((f) => !f.filename.startsWith('http') && (f.filename.startsWith('app:///static') || !f.filename.includes('/'))), JSON.stringify(fr.map((f) => f.filename))); } },
+  { name: 'rewriteFrames (iteratee)', init: { integrations: `[Sentry.rewriteFramesIntegration({ iteratee: (f) => ({ ...f, module: 'checked' }) })]` },
+    subject: `try { null.x; } catch (e) { Sentry.captureException(e); }`,
+    check: ([ev]) => assert.ok(exc(ev).stacktrace.frames.every((f) => f.module === 'checked')) },
+  { name: 'reportingObserver (a deprecation report)', init: { integrations: `[Sentry.reportingObserverIntegration({ types: ['deprecation'] })]` },
+    act: async (page) => { await page.waitForTimeout(300); },
+    subject: `const x = new XMLHttpRequest(); x.open('GET', location.origin + '/echo', false); x.send();`,  // a synchronous XHR: deprecated
+    check: ([ev]) => { assert.match(ev.message, /^ReportingObserver \[deprecation\]: .+/); assert.ok(ev.extra.url && ev.extra.body && ev.extra.body.id, JSON.stringify(ev.extra)); } },
   // integrations/httpContext: a client built by hand
   { name: 'httpContext (BrowserClient + Scope)', init: null, build: `
       const integrations = Sentry.getDefaultIntegrations({}).filter((i) => i.name === 'HttpContext');
-      const client = new Sentry.BrowserClient({ dsn: DSN, transport: Sentry.makeFetchTransport, stackParser: Sentry.defaultStackParser, integrations });
+      const client = new Sentry.BrowserClient({ dsn: DSN, beforeSend: window._record, transport: Sentry.makeFetchTransport, stackParser: Sentry.defaultStackParser, integrations });
       const scope = new Sentry.Scope(); scope.setClient(client); client.init(); window._sentryScope = scope;`,
     subject: `window._sentryScope.captureException(new Error('client init'));`,
     check: ([ev]) => { assert.equal(ev.exception.values.length, 1); expectLike(ev.request, { headers: { 'User-Agent': S }, url: S }); } },
@@ -284,15 +352,19 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 // init options as page code: strings name page-side values.
+// Every page records what beforeSend sees (window._record), then passes the event on unchanged.
 function optionsSource(o) {
   const parts = [];
+  let counting = false;
   for (const [k, v] of Object.entries(o || {})) {
-    if (k == 'integrations') parts.push(`integrations: [Sentry.breadcrumbsIntegration()]`);
-    else if (v === 'CountingBeforeSend') parts.push(`beforeSend: (e) => { window._errorCount++; return e; }`);
+    if (k == 'integrations') parts.push(`integrations: ${v == 'B()' ? '[Sentry.breadcrumbsIntegration()]' : v}`);  // page code
+    else if (v === 'CountingBeforeSend') counting = true;
     else parts.push(`${JSON.stringify(k)}: ${JSON.stringify(v)}`);
   }
+  parts.push(`beforeSend: (e) => { ${counting ? 'window._errorCount++; ' : ''}return window._record(e); }`);
   return `{ dsn: DSN, aggregation: { windowMs: 60000 }, ${parts.join(', ')} }`;
 }
+const RECORD = `window._seen = []; window._record = (e) => { window._seen.push(JSON.parse(JSON.stringify(e))); return e; };`;
 
 async function run(mode, sc) {
   const server = await startServer();
@@ -306,7 +378,7 @@ async function run(mode, sc) {
       ? `await new Promise((ok, no) => { const s = document.createElement('script'); s.src = '/dist/faultline.iife.js'; s.onload = ok; s.onerror = no; document.head.append(s); }); window.Sentry = window.Faultline;`
       : `window.Sentry = await import('/js/index.js');`;
     const setup = sc.init === null ? sc.build : `Sentry.init(${optionsSource(sc.init)});`;
-    await page.evaluate(`(async () => { const DSN = ${JSON.stringify(server.dsn)}; window._errorCount = 0; ${load} ${setup} await Sentry.ready(15000); })()`);
+    await page.evaluate(`(async () => { const DSN = ${JSON.stringify(server.dsn)}; window._errorCount = 0; ${RECORD} ${load} ${setup} await Sentry.ready(15000); })()`);
     assert.equal(await page.evaluate('Sentry.ready(15000)'), 'wasm');
     if (sc.act) await sc.act(page);
     if (sc.script) await page.addScriptTag({ content: sc.script }).catch(() => {});
@@ -315,8 +387,15 @@ async function run(mode, sc) {
     if (count) await server.waitFor(() => server.events().length >= count, 8000, `${count} event(s)`);
     await page.waitForTimeout(150);
     await page.evaluate('Sentry.flush(5000)');
-    const evs = server.events().filter((e) => !(e.contexts && e.contexts.faultline && e.contexts.faultline.summary));
-    for (const ev of evs) assert.deepEqual(validateEvent(ev), [], 'schema');
+    const wire = server.events().filter((e) => !(e.contexts && e.contexts.faultline && e.contexts.faultline.summary));
+    const seen = await page.evaluate('window._seen');
+    const evs = wire.map((ev) => {
+      assert.deepEqual(validateEvent(ev), [], 'schema');
+      const view = seen.find((v) => v.event_id == ev.event_id);
+      assert.ok(view, `beforeSend saw event ${ev.event_id}`);
+      assert.deepEqual(ev, JSON.parse(JSON.stringify(toWire(view))), 'the wire carries the wire form of what beforeSend saw');
+      return view;
+    });
     await sc.check(evs, { page, origin: server.origin, pageErrors: p.pageErrors });
   } finally {
     await p.close();

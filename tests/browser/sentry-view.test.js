@@ -149,7 +149,7 @@ test('envelopes from every fault kind, a storm, client reports and offline repla
   assert.equal(byValue('outer failure').exception.values.length, 2);
   assert.equal(top(byValue('raf')).mechanism.type, 'auto.browser.browserapierrors.requestAnimationFrame');
   assert.equal(top(byValue('price 1000')).mechanism.type, 'auto.browser.browserapierrors.xhr.onload');
-  assert.ok(events.some((ev) => ev.message === 'inventory sync degraded' || (ev.logentry && ev.logentry.formatted === 'inventory sync degraded')));
+  assert.ok(events.some((ev) => ev.logentry && ev.logentry.formatted === 'inventory sync degraded'));
   assert.ok(byValue('captured while offline'), 'the offline event was replayed');
   assert.ok(!events.some((ev) => ev.exception && top(ev).value === 'Script error.'), 'filtered');
   assert.equal(stats.filtered.script_error, 1);
@@ -159,7 +159,7 @@ test('envelopes from every fault kind, a storm, client reports and offline repla
 
 });
 
-test('a storm of 3 000 errors from 3 bugs is 3 issues of 1 000 each as Sentry counts them, whose newest event has a stack and breadcrumbs', { todo: 'since the drop-in API landed (797ec9f) the newest event of the storm lacks the ui.click crumb of the click before it; not yet investigated (README, Not done yet)' }, async () => {
+test('a storm of 3 000 errors from 3 bugs is 3 issues of 1 000 each as Sentry counts them, whose newest event has a stack and breadcrumbs', async () => {
   rec.clear();
   const { page, ctx } = await open();
   await page.click('#buy');
@@ -196,7 +196,7 @@ test('a storm of 3 000 errors from 3 bugs is 3 issues of 1 000 each as Sentry co
     assert.equal(newest.contexts.faultline.count, 999);
     assert.equal(newest.tags['faultline.repeats'], '100-999');
     assert.ok(top(newest).stacktrace.frames.length > 0, 'with a stack');
-    assert.ok([].concat(newest.breadcrumbs?.values || newest.breadcrumbs || []).some((b) => b.category === 'ui.click'), 'and breadcrumbs');
+    assert.ok((newest.breadcrumbs?.values || []).some((b) => b.category === 'ui.click'), `and breadcrumbs: ${JSON.stringify(newest.breadcrumbs)}`);
     assert.equal(newest.contexts.trace.trace_id.length, 32);
     assert.ok(newest.request.url.startsWith(rec.url));
     assert.equal(relayInfersIp(newest), false);

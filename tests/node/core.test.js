@@ -1,9 +1,11 @@
-// The real WASM core, loaded in Node: events it emits validate against Sentry's schema, repeats are
+// The real WASM core, loaded in Node: events it emits (in @sentry/browser's shapes, as user callbacks
+// see them) validate against Sentry's schema in the form the SDK writes them on the wire (toWire), repeats are
 // aggregated with exact counts, bad input is reported, never thrown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../js/core-node.js';
 import { validateEvent, parseEnvelope } from './lib/schema.js';
+import { toWire } from '../../js/wire.js';
 
 const DSN = 'http://pubkey@127.0.0.1:9/42';
 const V8_STACK = `TypeError: Cannot read properties of null (reading 'includes')
@@ -48,7 +50,7 @@ test('captured exception becomes a schema-valid Sentry event with frames oldest 
   const { events } = drainEvents(core);
   assert.equal(events.length, 1);
   const ev = events[0];
-  assert.deepEqual(validateEvent(ev), []);
+  assert.deepEqual(validateEvent(toWire(ev)), []);
   assert.equal(ev.event_id, r.event_id);
   assert.equal(ev.platform, 'javascript');
   assert.equal(ev.release, 'app@1.0.0');
@@ -84,7 +86,7 @@ test('repeats of one bug are counted and reported so counts add up exactly', asy
   const summary = events.find((e) => e.contexts.faultline.summary);
   assert.ok(summary, 'a summary event carries the counted repeats');
   assert.deepEqual(summary.fingerprint, events[0].fingerprint);
-  for (const e of events) assert.deepEqual(validateEvent(e), []);
+  for (const e of events) assert.deepEqual(validateEvent(toWire(e)), []);
   core.delete();
 });
 
@@ -145,7 +147,7 @@ test('hostile values become well-formed, size-limited events', async () => {
   const { envelopes, events } = drainEvents(core);
   assert.equal(events.length, inputs.length);
   for (const ev of events) {
-    assert.deepEqual(validateEvent(ev), []);
+    assert.deepEqual(validateEvent(toWire(ev)), []);
     assert.ok(JSON.stringify(ev).length < 200_000, 'event is size-limited');
   }
   for (const e of envelopes) assert.ok(e.body.length < 1_000_000);
@@ -177,7 +179,7 @@ test('cause chains are sent with the thrown error last and linked mechanisms', a
   assert.equal(values[1].mechanism.exception_id, 0);
   assert.equal(values[0].mechanism.type, 'chained');
   assert.equal(values[0].mechanism.parent_id, 0);
-  assert.deepEqual(validateEvent(events[0]), []);
+  assert.deepEqual(validateEvent(toWire(events[0])), []);
   core.delete();
 });
 
@@ -198,7 +200,7 @@ test('stacks passed outside the JSON (captureWithStacks) build the same event, a
   const rc = JSON.parse(b.captureWithStacks(JSON.stringify({ exceptions: [{ type: 'TypeError', value: 'x' }], timestamp: Date.now() / 1000 }), bad));
   assert.equal(rc.status, 'queued');
   const [ec] = drainEvents(b).events;
-  assert.deepEqual(validateEvent(ec), []);
+  assert.deepEqual(validateEvent(toWire(ec)), []);
   assert.equal(ec.exception.values[0].stacktrace.frames.at(-1).filename, 'https://app.example/a.js');
   a.delete();
   b.delete();

@@ -41,7 +41,8 @@ export function parseEnvelope(buf) {
  *   delayWasmMs: .wasm responses are held back this long (keeps the core "not ready");
  *   cors: answer CORS (for a "third party" origin); block: a RegExp of paths that get 404.
  * Routes: /js/*, /dist/*, /pages/* (static); POST /api/<project>/envelope/ (recorded);
- *   /echo (200, JSON of the request headers); /status/<code>; /slow/<ms>.
+ *   /echo (200, JSON of the request headers); /status/<code>; /slow/<ms>; /failed/<code> (a JSON
+ *   error body of 45 bytes, Content-Type text/html, with its Content-Length).
  */
 export async function startServer(opts = {}) {
   const requests = [];
@@ -76,6 +77,12 @@ export async function startServer(opts = {}) {
       if (m) {
         res.writeHead(+m[1], cors);
         return res.end('status');
+      }
+      m = /^\/failed\/(\d+)$/.exec(url.pathname);
+      if (m) {
+        const body = JSON.stringify({ error: { message: 'Internal Server Error' } });
+        res.writeHead(+m[1], { ...cors, 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(body) });
+        return res.end(body);
       }
       m = /^\/slow\/(\d+)$/.exec(url.pathname);
       if (m) return setTimeout(() => { res.writeHead(200, cors); res.end('slow'); }, Math.min(+m[1], 5000));

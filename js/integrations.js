@@ -1,0 +1,200 @@
+// The @sentry/browser integrations that are more than hook switches, with Sentry's options and
+// behaviour (read from getsentry/sentry-javascript; written here for Faultline's pipeline). Loaded
+// with the lazy part of the SDK (client.js): init() only records which were asked for
+// (hub.o._lazy: name -> options); the hooks on the critical path hand their raw data over through
+// hub.resp (fetch/XHR responses) and hub.con (console calls) once this module has set them.
+//   HttpClient        a failed fetch/XHR response (status in failedRequestStatusCodes, default
+//                     [[500, 599]]; URL in failedRequestTargets, default all; never the SDK's own
+//                     delivery) becomes an event: "HTTP Client Error with status code: N", mechanism
+//                     auto.http.client.fetch|xhr (unhandled), the request (url, method; headers only
+//                     with sendDefaultPii) and contexts.response (status_code, body_size; headers only
+//                     with sendDefaultPii). Cookies are never sent. Headers pass the core's scrubber.
+//   CaptureConsole    console calls at `levels` (default all) become events: an Error argument is
+//                     captured as an exception, anything else as a message (console.assert only when
+//                     it fails), level from the method, extra.arguments, logger "console".
+//   ExtraErrorData    the thrown Error's own enumerable properties (and toJSON(), and its cause's)
+//                     become contexts[<error name>], normalized `depth` deep (3).
+//   RewriteFrames     frames' filenames under `root` get `prefix` ('app:///') instead, or `iteratee`
+//                     rewrites each frame (after grouping, before beforeSend).
+//   ReportingObserver the browser's crash/deprecation/intervention reports become messages
+//                     "ReportingObserver [type]: details" with extra url and body.
+import { G, get, str, text, isErr, log } from './util.js';
+import { normalize } from './normalize.js';
+
+const CONSOLE_LEVELS = ['debug', 'info', 'warn', 'error', 'log', 'assert', 'trace'];
+const SEVERITY = { warn: 'warning', assert: 'error', trace: 'log' };
+const NATIVE = ['name', 'message', 'stack', 'line', 'column', 'fileName', 'lineNumber', 'columnNumber', 'toJSON'];
+
+// A stack taken inside the SDK's fetch/XHR wrappers, without their frames: the frame that took it,
+// then the wrappers' (named fetch / send, as the originals). V8 heads its stacks with the error's
+// "Error" line; SpiderMonkey and JavaScriptCore do not.
+const dropTop = (s) => {
+  const l = String(s).split('\n'), i = /^\w*Error\b/.test(l[0]) ? 1 : 0;
+  l.splice(i, 1);
+  while (i < l.length && /(?:^|[\s.])(?:fetch|send)\s*$/.test(l[i].replace(/(?:\s*\(|@).*$/, ''))) l.splice(i, 1);
+  return l.join('\n');
+};
+const inStatus = (codes, s) => codes.some((r) => (typeof r == 'number' ? r === s : Array.isArray(r) && s >= r[0] && s <= r[1]));
+const inTargets = (ts, url) => ts.some((t) => (typeof t == 'string' ? url.includes(t) : t instanceof RegExp && t.test(url)));
+const one = (v) => (v && typeof v == 'object' ? (isErr(v) ? `${get(v, 'name')}: ${get(v, 'message')}` : Object.prototype.toString.call(v)) : String(v));
+const join = (a) => a.map((v) => { try { return one(v); } catch { return '[value cannot be serialized]'; } }).join(' ');
+
+/** Sentry's ExtraErrorData: what an Error carries beyond its name, message and stack. */
+export function errorData(e, cause = true, max = 0) {
+  const out = {};
+  try {
+    for (const k of Object.keys(e)) {
+      if (NATIVE.includes(k)) continue;
+      const v = e[k];
+      out[k] = isErr(v) || typeof v == 'string' ? (max ? String(v).slice(0, max) : String(v)) : v;
+    }
+    const c = get(e, 'cause');
+    if (cause && c !== undefined) out.cause = isErr(c) ? { [str(get(c, 'name') || get(get(c, 'constructor'), 'name'))]: errorData(c, false, max) } : c;
+    if (typeof get(e, 'toJSON') == 'function') {
+      const j = e.toJSON();
+      if (j && typeof j == 'object') for (const k of Object.keys(j)) out[k] = isErr(j[k]) ? String(j[k]) : j[k];
+    }
+  } catch {
+    return null;
+  }
+  return out;
+}
+
+/** Sentry's RewriteFrames as an event processor (the event in @sentry/browser's shape). */
+export function rewriteFrames(o) {
+  const prefix = o.prefix || 'app:///', root = o.root;
+  const it = typeof o.iteratee == 'function' ? o.iteratee : (f) => {
+    if (root && typeof f.filename == 'string' && f.filename.indexOf(root) === 0) f.filename = f.filename.replace(root, prefix);
+    return f;
+  };
+  return (ev) => {
+    const xs = ev.exception && ev.exception.values;
+    if (Array.isArray(xs)) {
+      for (const x of xs) {
+        const fr = x && x.stacktrace && x.stacktrace.frames;
+        if (Array.isArray(fr)) x.stacktrace.frames = fr.map((f) => it(f) || f);
+      }
+    }
+    return ev;
+  };
+}
+
+/**
+ * Sets up the integrations init() recorded. Returns the event processors to run on each event
+ * before beforeSend (in @sentry/browser's shape), and fills `cx`: per-capture additions the
+ * client puts into a capture input as the core takes it (contexts from ExtraErrorData).
+ */
+export function setup(hub) {
+  const o = hub.o, L = o._lazy || {}, procs = [];
+  // Fields the core does not carry (request.method, logger): added to the event of that id.
+  const post = (hub.post = new Map());
+  procs.push((ev) => {
+    const f = post.get(ev.event_id);
+    if (f) { post.delete(ev.event_id); f(ev); }
+    return ev;
+  });
+  const later = (id, f) => { if (post.size > 200) post.delete(post.keys().next().value); post.set(id, f); };
+  const pii = !!o.sendDefaultPii;
+
+  if (L.HttpClient) {
+    const h = L.HttpClient;
+    const codes = Array.isArray(h.failedRequestStatusCodes) ? h.failedRequestStatusCodes : [[500, 599]];
+    const targets = Array.isArray(h.failedRequestTargets) ? h.failedRequestTargets : [/.*/];
+    // kind: 'fetch' ({input: fetch's arguments, res}) or 'xhr' ({headers: set by the page, xhr});
+    // both: method, url (the response's), status, stack (taken at the call).
+    hub.resp = (kind, r) => {
+      if (!inStatus(codes, r.status) || !inTargets(targets, r.url) || hub.ours(r.url)) return;
+      const message = `HTTP Client Error with status code: ${r.status}`;
+      const res = {}, req = {};
+      if (kind == 'fetch') {
+        r.res.headers.forEach((v, k) => { res[k] = v; });  // (a response's Set-Cookie is never exposed to the page)
+        if (pii) {
+          const [i, init] = r.input, R = G.Request;
+          const hs = new Headers((init && get(init, 'headers')) || (R && i instanceof R ? i.headers : undefined));
+          hs.forEach((v, k) => { req[k] = v; });
+        }
+      } else {
+        for (const l of String(r.xhr.getAllResponseHeaders() || '').split('\r\n')) {
+          const [k, v] = l.split(': ');
+          if (k && v) res[k] = v;
+        }
+        Object.assign(req, r.headers);
+      }
+      for (const k in req) if (/^cookie$/i.test(k)) delete req[k];  // cookies are never sent
+      const len = res['content-length'];
+      const response = { status_code: r.status, ...(pii && { headers: res }), ...(len && { body_size: parseInt(len, 10) }) };
+      const input = {
+        message,
+        exceptions: [{ type: 'Error', value: message, ...(r.stack && { stack: dropTop(r.stack) }), request: `${r.method} ${r.url}`.slice(0, 2048),
+          synthetic: !r.stack, mechanism: { type: `auto.http.client.${kind}`, handled: false } }],
+        contexts: { response },
+      };
+      hub.context(input);
+      input.request = { url: r.url, headers: pii ? req : {} };
+      const id = hub.capture(input);
+      later(id, (ev) => { if (ev.request) ev.request.method = r.method; });
+    };
+  }
+
+  if (L.CaptureConsole) {
+    const c = L.CaptureConsole, levels = Array.isArray(c.levels) ? c.levels : CONSOLE_LEVELS, handled = c.handled ?? true;
+    hub.con = (m, args) => {
+      if (!levels.includes(m)) return;
+      const level = SEVERITY[m] || m;
+      let a = [...args], input;
+      const mech = { type: 'auto.core.capture_console', handled };
+      if (m == 'assert') {
+        if (a[0]) return;
+        a = a.slice(1);
+        input = { message: `Assertion failed: ${join(a) || 'console.assert'}` };
+      } else {
+        const e = a.find(isErr);
+        input = e ? { raw: e, mechanism: mech } : { message: join(a) };
+      }
+      if (o.attachStacktrace && input.message) input.stack = new Error().stack;
+      input.scope = { level, extra: { arguments: a.map((x) => normalize(x, 3)) } };
+      const id = hub.capture(input, input.raw);
+      later(id, (ev) => {
+        ev.logger = 'console';
+        const x = ev.exception && ev.exception.values;
+        if (x && x.length) x[x.length - 1].mechanism = { ...x[x.length - 1].mechanism, ...mech };
+      });
+    };
+  }
+
+  if (L.RewriteFrames) procs.push(rewriteFrames(L.RewriteFrames));
+
+  if (L.ReportingObserver && typeof G.ReportingObserver == 'function') {
+    const types = Array.isArray(L.ReportingObserver.types) ? L.ReportingObserver.types : ['crash', 'deprecation', 'intervention'];
+    try {
+      const obs = new G.ReportingObserver((reports) => {
+        if (hub.off) return;
+        for (const r of reports) {
+          try {
+            const b = get(r, 'body'), body = {};
+            let details = 'No details available';
+            if (b) {
+              for (const k in b) body[k] = b[k];
+              details = (get(r, 'type') == 'crash' ? [body.crashId || '', body.reason || ''].join(' ').trim() : str(body.message || '')) || details;
+            }
+            hub.capture({ message: `ReportingObserver [${text(get(r, 'type'))}]: ${details}`, scope: { extra: { url: get(r, 'url'), ...(b && { body }) } } });
+          } catch (e) { hub.fail(e); }
+        }
+      }, { buffered: true, types });
+      obs.observe();
+      hub.undo.push(() => obs.disconnect());
+    } catch (e) { log(o.debug, 'ReportingObserver unavailable', e); }
+  }
+  return procs;
+}
+
+/** ExtraErrorData for a capture input being built from a thrown value (client.js build()). */
+export function extraContexts(hub, v) {
+  const x = (hub.o._lazy || {}).ExtraErrorData;
+  if (!x || !isErr(v)) return;
+  const d = errorData(v, x.captureErrorCause ?? true, hub.o.maxValueLength);
+  if (!d) return;
+  const n = normalize(d, x.depth ?? 3);
+  if (!n || typeof n != 'object' || Array.isArray(n)) return;
+  return { [str(get(v, 'name') || get(get(v, 'constructor'), 'name') || 'Error')]: n };
+}
