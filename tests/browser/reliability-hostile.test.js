@@ -211,7 +211,7 @@ test('the console hook calls no getters of logged objects; fetch(obj) converts o
       return { gets, strs, status: res.status };
     })()`);
     assert.deepEqual(r, { gets: 0, strs: 1, status: 200 });
-    const ev = server.events().find((e) => e.message === 'after');
+    const ev = server.events().find((e) => e.logentry?.formatted === 'after');
     const crumbs = ev.breadcrumbs.values;
     // Sentry's message format ("state [object Object]"); the arguments are a snapshot of the data
     // properties (the getter is named, not called; its key is then scrubbed as sensitive).

@@ -81,8 +81,8 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       }
       // The next page's own events do not carry the old page's breadcrumbs or scope.
       await page.evaluate(`F.captureMessage('on the login page'); F.flush(5000)`);
-      await server.waitFor(() => server.events().some((e) => e.message === 'on the login page'));
-      const own = server.events().find((e) => e.message === 'on the login page');
+      await server.waitFor(() => server.events().some((e) => e.logentry?.formatted === 'on the login page'));
+      const own = server.events().find((e) => e.logentry?.formatted === 'on the login page');
       assert.equal(own.tags, undefined);
       assert.equal(own.breadcrumbs, undefined);
     });

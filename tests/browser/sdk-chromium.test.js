@@ -120,7 +120,7 @@ test('a 429 with Retry-After stops sending until it expires, and the drops are r
   await page.waitForTimeout(2100);
   await page.evaluate(() => window.SDK.captureMessage('third, after expiry'));
   await flush(page);
-  const msgs = (await events()).map((e) => e.message);
+  const msgs = (await events()).map((e) => e.logentry.formatted);
   assert.deepEqual(msgs, ['third, after expiry']);
   const discarded = (await stats()).discarded;
   assert.equal(discarded['ratelimit_backoff:error'], 2, JSON.stringify(discarded));
