@@ -35,62 +35,7 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   const result = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model || 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}`, node: process.version };
 
-  // --- deterministic generator ------------------------------------------------------------
-  let seed = 12345; // mulberry32: exact in 32-bit integer arithmetic
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pickN = (n) => Math.floor(rand() * n);
-  // Zipf-ish issue popularity: a few issues get most events, as in real apps.
-  const issueOf = () => Math.min(ISSUES - 1, Math.floor(ISSUES * rand() ** 3));
-  const RELEASES = Array.from({ length: 20 }, (_, i) => `shop@1.${Math.floor(i / 5)}.${i % 5}`);
-  const ENVS = ['production', 'production', 'production', 'staging', 'development'];
-  const BROWSERS = [['Chrome', '120'], ['Chrome', '121'], ['Chrome', '122'], ['Firefox', '128'], ['Firefox', '115'], ['Safari', '17'], ['Edge', '121']];
-  const now = Date.now() / 1000;
-  const hex = (n) => {
-    let s = '';
-    for (let i = 0; i < n; i++) s += '0123456789abcdef'[pickN(16)];
-    return s;
-  };
-  let traceId = hex(32);
-  let seq = 0;
-  const traceIds = [];
-  function makeEvent() {
-    seq += 1;
-    const t = templates[seq % templates.length];
-    const e = structuredClone(t);
-    const issue = issueOf();
-    const [bname, bver] = BROWSERS[pickN(BROWSERS.length)];
-    if (seq % 8 === 0) {
-      traceId = hex(32);
-      if (traceIds.length < 1000) traceIds.push(traceId);
-    }
-    const ts = now - rand() * 14 * 86400;
-    e.event_id = hex(32);
-    e.timestamp = ts;
-    e.release = RELEASES[Math.min(19, Math.floor(rand() * rand() * 20))];
-    e.environment = ENVS[pickN(ENVS.length)];
-    e.user = { id: `user-${pickN(20000)}` };
-    e.contexts = { ...(e.contexts || {}), browser: { name: bname, version: `${bver}.0.${pickN(9000)}` }, trace: { trace_id: traceId, span_id: hex(16) } };
-    const fl = { ...(e.contexts.faultline || {}) };
-    const repeats = fl.summary ? 2 + pickN(500) : 1;
-    e.contexts.faultline = { ...fl, count: repeats, first_seen: ts - (repeats > 1 ? 30 : 0), last_seen: ts };
-    const last = e.exception && Array.isArray(e.exception.values) ? e.exception.values[e.exception.values.length - 1] : null;
-    const word = ['cart', 'order', 'session', 'profile', 'invoice', 'payment', 'search', 'upload'][issue % 8];
-    if (last) {
-      last.value = `${word} handler ${issue} failed: ${['null dereference', 'out of range', 'timeout', 'bad state'][issue % 4]}`;
-      const frames = last.stacktrace && Array.isArray(last.stacktrace.frames) ? last.stacktrace.frames : [];
-      if (frames.length) frames[frames.length - 1].function = `${word}Handler${issue}`;
-    } else {
-      e.message = `${word} job ${issue} degraded`;
-      if (e.logentry) e.logentry = { formatted: e.message };
-    }
-    e.fingerprint = [`bench-issue-${issue}`];
-    return e;
-  }
+  const { makeEvent, traceIds, RELEASES, BROWSERS } = eventGenerator(templates, { issues: ISSUES });
 
   // --- ingest -----------------------------------------------------------------------------
   const PER_ENVELOPE = 50;
@@ -115,9 +60,8 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
       const n = Math.min(PER_ENVELOPE, N - sent);
       sent += n;
       for (let i = 0; i < n; i++) {
-        const e = makeEvent();
-        occurrences += e.contexts.faultline.count;
-        const text = JSON.stringify(e);
+        const { text, count } = makeEvent();
+        occurrences += count;
         parts.push(`{"type":"event","length":${Buffer.byteLength(text)}}`, text);
       }
       const status = await post(Buffer.from(parts.join('\n') + '\n'));
@@ -190,6 +134,109 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
   return result;
 }
 
+// Deterministic generator of realistic events (shared with the in-process profile in
+// bench/collector-profile.mjs). Each template is serialized once with markers where the varied
+// fields go, so an event costs a few string joins, not a clone and a JSON.stringify: the
+// generator must not eat the cores the collector is measured on.
+//
+// An issue keeps its template (one bug: one exception type and stack), as real groups do; 1 event
+// in 6 is a summary of repeats; 1 issue in 10 has an id in its message ("failed for order
+// #N"), so its title changes with every event, as grouping by template allows.
+export function eventGenerator(templates, { issues: ISSUES = 5000, seed: seed0 = 12345, now = Date.now() / 1000 } = {}) {
+  let seed = seed0; // mulberry32: exact in 32-bit integer arithmetic
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pickN = (n) => Math.floor(rand() * n);
+  // Zipf-ish issue popularity: a few issues get most events, as in real apps.
+  const issueOf = () => Math.min(ISSUES - 1, Math.floor(ISSUES * rand() ** 3));
+  const RELEASES = Array.from({ length: 20 }, (_, i) => `shop@1.${Math.floor(i / 5)}.${i % 5}`);
+  const ENVS = ['production', 'production', 'production', 'staging', 'development'];
+  const BROWSERS = [['Chrome', '120'], ['Chrome', '121'], ['Chrome', '122'], ['Firefox', '128'], ['Firefox', '115'], ['Safari', '17'], ['Edge', '121']];
+  const WORDS = ['cart', 'order', 'session', 'profile', 'invoice', 'payment', 'search', 'upload'];
+  const HEX = '0123456789abcdef';
+  const hex = (n) => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += HEX[pickN(16)];
+    return s;
+  };
+  // Template -> [literal, field, literal, field, …, literal] around "@@field@@" markers.
+  const FIELDS = ['event_id', 'timestamp', 'release', 'environment', 'user', 'browser', 'trace', 'count', 'first_seen', 'last_seen', 'value', 'function', 'message', 'fingerprint'];
+  const compile = (t) => {
+    const e = structuredClone(t);
+    const m = (f) => `@@${f}@@`;
+    e.event_id = m('event_id');
+    e.timestamp = m('timestamp');
+    e.release = m('release');
+    e.environment = m('environment');
+    e.user = m('user');
+    e.contexts = { ...(e.contexts || {}), browser: m('browser'), trace: m('trace') };
+    e.contexts.faultline = { ...(e.contexts.faultline || {}), count: m('count'), first_seen: m('first_seen'), last_seen: m('last_seen') };
+    const values = e.exception && Array.isArray(e.exception.values) ? e.exception.values : [];
+    const last = values[values.length - 1];
+    if (last) {
+      last.value = m('value');
+      const frames = last.stacktrace && Array.isArray(last.stacktrace.frames) ? last.stacktrace.frames : [];
+      if (frames.length) frames[frames.length - 1].function = m('function');
+    } else {
+      if (e.logentry) e.logentry = { formatted: m('message') };
+      else e.message = m('message');
+    }
+    e.fingerprint = m('fingerprint');
+    const parts = JSON.stringify(e).split(/"@@([a-z_]+)@@"/);
+    for (let i = 1; i < parts.length; i += 2) if (!FIELDS.includes(parts[i])) throw new Error(`unknown marker ${parts[i]}`);
+    return { parts, summary: !!(t.contexts && t.contexts.faultline && t.contexts.faultline.summary) };
+  };
+  const compiled = templates.map(compile);
+  const full = compiled.filter((c) => !c.summary);
+  const summaries = compiled.filter((c) => c.summary);
+  let traceId = hex(32);
+  let seq = 0;
+  const traceIds = [];
+  /** One event: {text, count} (its JSON and the occurrences it stands for). */
+  function makeEvent() {
+    seq += 1;
+    const issue = issueOf();
+    const summary = summaries.length > 0 && seq % 6 === 0;
+    const tpl = summary ? summaries[issue % summaries.length] : full[issue % full.length];
+    const [bname, bver] = BROWSERS[pickN(BROWSERS.length)];
+    if (seq % 8 === 0) {
+      traceId = hex(32);
+      if (traceIds.length < 1000) traceIds.push(traceId);
+    }
+    const ts = now - rand() * 14 * 86400;
+    const repeats = summary ? 2 + pickN(500) : 1;
+    const word = WORDS[issue % 8];
+    const what = ['null dereference', 'out of range', 'timeout', 'bad state'][issue % 4];
+    const value = issue % 10 === 3 ? `${word} handler ${issue} failed for order #${pickN(1e6)}: ${what}` : `${word} handler ${issue} failed: ${what}`;
+    const v = {
+      event_id: JSON.stringify(hex(32)),
+      timestamp: String(ts),
+      release: JSON.stringify(RELEASES[Math.min(19, Math.floor(rand() * rand() * 20))]),
+      environment: JSON.stringify(ENVS[pickN(ENVS.length)]),
+      user: `{"id":"user-${pickN(20000)}"}`,
+      browser: `{"name":"${bname}","version":"${bver}.0.${pickN(9000)}"}`,
+      trace: `{"trace_id":"${traceId}","span_id":"${hex(16)}"}`,
+      count: String(repeats),
+      first_seen: String(ts - (repeats > 1 ? 30 : 0)),
+      last_seen: String(ts),
+      value: JSON.stringify(value),
+      function: JSON.stringify(`${word}Handler${issue}`),
+      message: JSON.stringify(summary ? `${word} job ${issue} degraded (repeated ${repeats}×)` : `${word} job ${issue} degraded`),
+      fingerprint: `["bench-issue-${issue}"]`,
+    };
+    const p = tpl.parts;
+    let text = p[0];
+    for (let i = 1; i < p.length; i += 2) text += v[p[i]] + p[i + 1];
+    return { text, count: repeats };
+  }
+
+  return { makeEvent, traceIds, RELEASES, BROWSERS };
+}
+
 const round = (v) => Number(v.toFixed(2));
 
 function rssMb(pid) {
@@ -221,7 +268,9 @@ function freePort() {
 
 function spawnCollector(port, dataDir, key) {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [path.join(repo, 'demo/collector/server.js'), '--port', String(port), '--data-dir', dataDir, '--project', '1', '--public-key', key,
+  // FAULTLINE_BENCH_NODE_ARGS: extra Node flags for the collector (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+  const nodeArgs = String(process.env.FAULTLINE_BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(repo, 'demo/collector/server.js'), '--port', String(port), '--data-dir', dataDir, '--project', '1', '--public-key', key,
     '--retention-days', '0', '--retention-mb', '0', '--max-mb-per-minute', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => {
