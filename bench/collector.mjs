@@ -38,12 +38,15 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
   const { makeEvent, traceIds, RELEASES, BROWSERS } = eventGenerator(templates, { issues: ISSUES });
 
   // --- ingest -----------------------------------------------------------------------------
+  // Many clients at once, as a collector serving many browsers sees them (each SDK sends its own
+  // envelopes; Faultline's hold several events): what arrives together is stored in one transaction.
   const PER_ENVELOPE = 50;
-  const CONCURRENCY = 4;
+  const CONCURRENCY = 16;
   let sent = 0;
   let occurrences = 0;
   let failures = 0;
   const started = Date.now();
+  const cpuBefore = cpuSeconds(collector.child.pid);
   const deadline = started + maxSeconds * 1000;
   const post = (body) => new Promise((resolve, reject) => {
     const req = http.request(`${base}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', agent, headers: { 'content-length': body.length } }, (res) => {
@@ -79,7 +82,14 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
   result.occurrences = stats.stored.occurrences;
   result.requested_events = N;
   result.failed_requests = failures;
-  result.ingest = { seconds: Number(ingestSeconds.toFixed(1)), events_per_s: Math.round(stats.stored.events / ingestSeconds), senders: CONCURRENCY, events_per_envelope: PER_ENVELOPE };
+  // The collector's own CPU time during the load (/proc), so the cost per event can be read apart
+  // from what the machine's other processes (and this generator) take from the cores.
+  const cpu = cpuSeconds(collector.child.pid) - cpuBefore;
+  result.ingest = {
+    seconds: Number(ingestSeconds.toFixed(1)), events_per_s: Math.round(stats.stored.events / ingestSeconds), senders: CONCURRENCY, events_per_envelope: PER_ENVELOPE,
+    collector_cpu_s: Number(cpu.toFixed(1)), cpu_us_per_event: Math.round((cpu * 1e6) / Math.max(1, stats.stored.events)), events_per_cpu_s: Math.round(stats.stored.events / Math.max(cpu, 1e-6)),
+    load_before: result.machine.split('load ')[1], load_after: os.loadavg()[0].toFixed(1),
+  };
   result.rss_after_ingest_mb = rssMb(collector.child.pid);
 
   // --- queries ------------------------------------------------------------------------------
@@ -249,6 +259,17 @@ function rssMb(pid) {
   }
 }
 
+// user + system CPU seconds of a process, from /proc/<pid>/stat (clock ticks of 1/100 s on Linux).
+function cpuSeconds(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 function dirBytes(dir) {
   let n = 0;
   for (const f of fs.readdirSync(dir)) n += fs.statSync(path.join(dir, f)).size;
@@ -325,7 +346,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   console.log(JSON.stringify(r, null, 2));
   console.log(`\n| figure | result | goal |\n| --- | --- | --- |`);
   console.log(`| events stored | ${r.events.toLocaleString('en-US')} (${r.occurrences.toLocaleString('en-US')} occurrences) | 1 000 000 |`);
-  console.log(`| ingest | ${r.ingest.events_per_s} events/s | >= 5 000 |`);
+  console.log(`| ingest | ${r.ingest.events_per_s} events/s wall (load ${r.ingest.load_before} -> ${r.ingest.load_after}); collector CPU ${r.ingest.cpu_us_per_event} µs/event = ${r.ingest.events_per_cpu_s} events per CPU-second | >= 5 000 |`);
   for (const [k, v] of Object.entries(r.eqt)) console.log(`| EQT ${k} | p50 ${v.p50} ms, p95 ${v.p95} ms | p95 <= 50 ms |`);
   console.log(`| EST | ${r.est.bytes_per_event} B/event, ${r.est.bytes_per_occurrence} B/occurrence (${r.disk_mb} MB) | |`);
   console.log(`| startup | ${r.startup_ms} ms | <= 1 000 ms |`);

@@ -212,8 +212,7 @@ export function tagsOf(event, browser) {
   add('release', event.release);
   add('environment', event.environment);
   add('level', levelOf(event));
-  const u = isObj(event.user) ? event.user : null;
-  if (u) add('user.id', u.id);
+  // user.id is not repeated here: the store answers it from its users table (userKeyOf).
   const req = isObj(event.request) ? event.request : null;
   if (req && str(req.url)) {
     const url = str(req.url, 500);

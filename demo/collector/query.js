@@ -176,6 +176,7 @@ export function compileQuery(terms, now = Date.now() / 1000) {
       for (const v of values) {
         const s = v.toLowerCase();
         if (s === 'user') parts.push('i.users > 0');
+        else if (s === 'user.id') parts.push("i.id IN (SELECT u.issue_id FROM issue_users u WHERE u.user_key >= 'id:' AND u.user_key < 'id;')");
         else if (s === 'trace') parts.push("i.id IN (SELECT e.issue_id FROM events e WHERE e.trace_id != '' AND e.issue_id = i.id)");
         else {
           parts.push('i.id IN (SELECT t.issue_id FROM issue_tags t WHERE t.key = ?)');
@@ -204,8 +205,19 @@ export function compileQuery(terms, now = Date.now() / 1000) {
       clause = tagClause(['level'], values.map((v) => v.toLowerCase()));
     } else if (k === 'browser') {
       clause = tagClause(['browser.name', 'browser'], values);
-    } else if (k === 'user') {
-      clause = tagClause(['user.id'], values);
+    } else if (k === 'user' || k === 'user.id') {
+      // Users are kept per issue in issue_users, keyed "id:<user id>".
+      const parts = [];
+      for (const v of values) {
+        if (v.includes('*')) {
+          parts.push("u.user_key LIKE ? ESCAPE '\\'");
+          params.push('id:' + likePattern(v));
+        } else {
+          parts.push('u.user_key = ?');
+          params.push('id:' + v);
+        }
+      }
+      clause = `i.id IN (SELECT u.issue_id FROM issue_users u WHERE ${parts.join(' OR ')})`;
     } else if (k === 'message' || k === 'title') {
       clause = "(i.title LIKE ? ESCAPE '\\' OR i.message LIKE ? ESCAPE '\\')";
       const p = '%' + likePattern(values.join(' ')) + '%';

@@ -19,7 +19,7 @@ import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS
 
 export { issueKey } from './fields.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 // Event bodies are stored deflated with a preset dictionary of the keys every Sentry event repeats
 // (never change it for an existing dictionary id: stored rows name the one they were written with).
@@ -89,7 +89,25 @@ const MIGRATIONS = [
    CREATE INDEX issues_status_first_seen ON issues (status, first_seen, id);
    CREATE INDEX issues_status_count ON issues (status, count, id);
    CREATE INDEX issues_status_users ON issues (status, users, id);`,
+  // 2 -> 3: event bodies are stored in blocks of up to BLOCK_EVENTS consecutive events, deflated
+  // together (one zlib call per block instead of one per event, and 3-4 x smaller: events share
+  // most of their structure); rows of older versions keep their own deflated body. The user.id
+  // tag is answered from issue_users (one row per issue and user already), not a second copy in
+  // issue_tags.
+  `CREATE TABLE bodies (id INTEGER PRIMARY KEY, dict INTEGER NOT NULL, raw_size INTEGER NOT NULL, data BLOB NOT NULL);
+   ALTER TABLE events ADD COLUMN block INTEGER;
+   ALTER TABLE events ADD COLUMN boff INTEGER;
+   ALTER TABLE events ADD COLUMN blen INTEGER;
+   CREATE INDEX events_block ON events (block) WHERE block IS NOT NULL;
+   CREATE INDEX issue_users_user ON issue_users (user_key, issue_id);
+   DELETE FROM issue_tags WHERE key = 'user.id';`,
 ];
+
+// A block holds at most this many events or bytes (before compression): reading one event
+// inflates its block (about 0.3 ms for 64 events of 2 KB).
+const BLOCK_EVENTS = 64;
+const BLOCK_BYTES = 256 * 1024;
+const BLOCK_CACHE = 32;
 
 // A UUID with dashes is the same id as its 32 hex digits (Sentry accepts both); anything else is
 // kept as sent (bounded).
@@ -98,6 +116,10 @@ export function normalizeEventId(v) {
   if (s.length === 36 && s[8] === '-' && s[13] === '-' && s[18] === '-' && s[23] === '-') return s.replace(/-/g, '').toLowerCase();
   return s.length === 32 ? s.toLowerCase() : s;
 }
+
+const ORIGINAL = Symbol('issue row as last written');
+const ISSUE_COLUMNS = ['title', 'culprit', 'message', 'level', 'status', 'substatus', 'count', 'events', 'users', 'first_seen', 'last_seen', 'last_release', 'latest_event', 'fingerprint'];
+const snapshot = (issue) => Object.fromEntries(ISSUE_COLUMNS.map((c) => [c, issue[c]]));
 
 const COUNTERS = ['events', 'occurrences', 'summaries', 'duplicates', 'transactions', 'spans', 'sessions', 'body_bytes', 'expired_events'];
 const HOUR = 3600;
@@ -124,6 +146,7 @@ export class Store {
     this.tornLines = 0;
     this.issueCache = new Map(); // project + key -> issue row, written through on every batch
     this.knownReleases = new Set(); // project + release already in the releases table
+    this.blockCache = new Map(); // block id -> inflated bytes (the last BLOCK_CACHE read)
     this.loadCounters();
     this.importLegacyLog();
   }
@@ -147,15 +170,15 @@ export class Store {
       counter: db.prepare('INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value'),
       counters: db.prepare('SELECT name, value FROM counters'),
       insertEvent: db.prepare(`INSERT OR IGNORE INTO events (project, event_id, issue_id, type, timestamp, received, count, summary, level, release,
-        environment, browser, user_key, trace_id, span_id, title, size, dict, body) VALUES
+        environment, browser, user_key, trace_id, span_id, title, size, dict, body, block, boff, blen) VALUES
         (@project, @event_id, @issue_id, @type, @timestamp, @received, @count, @summary, @level, @release, @environment, @browser, @user_key,
-        @trace_id, @span_id, @title, @size, @dict, @body)`),
+        @trace_id, @span_id, @title, @size, 0, X'', @block, @boff, @blen)`),
+      eventExists: db.prepare('SELECT 1 FROM events WHERE project = ? AND event_id = ?').pluck(),
+      insertBody: db.prepare('INSERT INTO bodies (dict, raw_size, data) VALUES (?, ?, ?)'),
+      body: db.prepare('SELECT dict, data FROM bodies WHERE id = ?'),
       issueByKey: db.prepare('SELECT * FROM issues WHERE project = ? AND key = ?'),
       insertIssue: db.prepare(`INSERT INTO issues (public_id, project, key, title, culprit, message, level, first_seen, last_seen, first_release,
         last_release, fingerprint) VALUES (@public_id, @project, @key, @title, @culprit, @message, @level, @first_seen, @last_seen, @release, @release, @fingerprint)`),
-      updateIssue: db.prepare(`UPDATE issues SET title = @title, culprit = @culprit, message = @message, level = @level, status = @status,
-        substatus = @substatus, count = @count, events = @events, users = @users, first_seen = @first_seen, last_seen = @last_seen,
-        last_release = @last_release, latest_event = @latest_event, fingerprint = @fingerprint WHERE id = @id`),
       ftsReplace: db.prepare('INSERT OR REPLACE INTO issue_fts (rowid, title, culprit, message) VALUES (?, ?, ?, ?)'),
       tag: db.prepare('INSERT INTO issue_tags (issue_id, key, value, count) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
       user: db.prepare('INSERT INTO issue_users (issue_id, user_key, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count RETURNING count'),
@@ -177,6 +200,7 @@ export class Store {
       eventRow: db.prepare('SELECT * FROM events WHERE id = ?'),
       eventById: db.prepare('SELECT * FROM events WHERE event_id = ? ORDER BY id DESC LIMIT 1'),
     };
+    this.issueUpdates = new Map(); // changed-column list -> UPDATE statement
   }
 
   loadCounters() {
@@ -252,13 +276,84 @@ export class Store {
   /** Wipes everything (tests, and the viewer's "clear" in the demo). */
   reset() {
     this.db.transaction(() => {
-      for (const t of ['events', 'issues', 'issue_tags', 'issue_users', 'issue_buckets', 'releases', 'spans', 'sessions', 'session_aggregates', 'discarded', 'counters', 'issue_fts']) {
+      for (const t of ['events', 'bodies', 'issues', 'issue_tags', 'issue_users', 'issue_buckets', 'releases', 'spans', 'sessions', 'session_aggregates', 'discarded', 'counters', 'issue_fts']) {
         this.db.exec(`DELETE FROM ${t}`);
       }
     })();
     this.issueCache.clear();
     this.knownReleases.clear();
+    this.blockCache.clear();
     this.loadCounters();
+  }
+
+  // Only the columns that changed are written: every issue index names some column, and SQLite
+  // rewrites the entries of each index whose columns are SET, changed or not.
+  writeIssue(issue) {
+    const before = issue[ORIGINAL];
+    const cols = before ? ISSUE_COLUMNS.filter((c) => issue[c] !== before[c]) : ISSUE_COLUMNS;
+    delete issue[ORIGINAL];
+    if (!cols.length) return;
+    const key = cols.join(',');
+    let st = this.issueUpdates.get(key);
+    if (!st) {
+      st = this.db.prepare(`UPDATE issues SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
+      this.issueUpdates.set(key, st);
+    }
+    st.run(...cols.map((c) => issue[c]), issue.id);
+  }
+
+  // Groups the batch's new event bodies into blocks, deflates each once and stores it; marks
+  // duplicates (already stored, or twice in the batch) so they are counted, not stored again.
+  packBlocks(records) {
+    const seen = new Set();
+    let chunk = [];
+    let bytes = 0;
+    const flush = () => {
+      if (!chunk.length) return;
+      const raw = chunk.length === 1 ? chunk[0].raw : Buffer.concat(chunk.map((r) => r.raw), bytes);
+      const data = packBody(raw);
+      const block = Number(this.q.insertBody.run(DICT_ID, raw.length, data).lastInsertRowid);
+      let off = 0;
+      for (const r of chunk) {
+        r.block = block;
+        r.boff = off;
+        r.blen = r.raw.length;
+        r.share = Math.max(1, Math.round((data.length * r.raw.length) / raw.length));
+        off += r.raw.length;
+      }
+      chunk = [];
+      bytes = 0;
+    };
+    for (const r of records) {
+      if (r.kind !== 'event' && r.kind !== 'transaction') continue;
+      r.eventId = normalizeEventId(r.event.event_id) || crypto.randomUUID().replace(/-/g, '');
+      const k = `${r.project}\u0000${r.eventId}`;
+      if (seen.has(k) || this.q.eventExists.get(r.project, r.eventId)) {
+        r.duplicate = true;
+        continue;
+      }
+      seen.add(k);
+      chunk.push(r);
+      bytes += r.raw.length;
+      if (chunk.length >= BLOCK_EVENTS || bytes >= BLOCK_BYTES) flush();
+    }
+    flush();
+  }
+
+  /** The raw bytes of a block (inflated once, then from a small cache). */
+  blockBytes(id) {
+    let raw = this.blockCache.get(id);
+    if (raw) {
+      this.blockCache.delete(id);
+      this.blockCache.set(id, raw);
+      return raw;
+    }
+    const b = this.q.body.get(id);
+    if (!b) return null;
+    raw = zlib.inflateRawSync(b.data, { dictionary: DICTS[b.dict] });
+    this.blockCache.set(id, raw);
+    if (this.blockCache.size > BLOCK_CACHE) this.blockCache.delete(this.blockCache.keys().next().value);
+    return raw;
   }
 
   /**
@@ -280,6 +375,7 @@ export class Store {
     const q = this.q;
     if (this.issueCache.size > 20000) this.issueCache.clear();
     const run = () => {
+      this.packBlocks(records);
       for (const r of records) {
         if (r.kind === 'client_report') {
           const list = isObj(r.report) && Array.isArray(r.report.discarded_events) ? r.report.discarded_events : [];
@@ -317,7 +413,7 @@ export class Store {
         const row = q.user.get(id, k.slice(sep + 1), n);
         if (row.count === n) dirty.get(id).users += 1;
       }
-      for (const issue of dirty.values()) q.updateIssue.run(issue);
+      for (const issue of dirty.values()) this.writeIssue(issue);
       for (const id of ftsDirty) {
         const i = dirty.get(id);
         q.ftsReplace.run(id, i.title, i.culprit, i.message);
@@ -336,6 +432,7 @@ export class Store {
       this.db.transaction(run)();
     } catch (err) {
       this.issueCache.clear(); // rows in it may hold the rolled-back values
+      this.blockCache.clear();
       throw err;
     }
     for (const c of COUNTERS) this.totals[c] += delta[c];
@@ -345,6 +442,11 @@ export class Store {
 
   storeEvent(r, ctx) {
     const { delta, tags, buckets, dirty, ftsDirty, result } = ctx;
+    if (r.duplicate) {
+      delta.duplicates += 1;
+      result.duplicates += 1;
+      return;
+    }
     const q = this.q;
     const ev = r.event;
     const received = Number.isFinite(r.received) ? r.received : Date.now() / 1000;
@@ -357,7 +459,7 @@ export class Store {
     const browser = browserOf(ev, r.ua);
     const browserTag = browser ? (browser.version ? `${browser.name} ${browser.version}` : browser.name) : '';
     const trace = traceOf(ev);
-    const eventId = normalizeEventId(ev.event_id) || crypto.randomUUID().replace(/-/g, '');
+    const eventId = r.eventId;
     const level = isTx ? 'info' : levelOf(ev);
     const release = str(ev.release, 200) || null;
     const userKey = userKeyOf(ev);
@@ -382,11 +484,10 @@ export class Store {
       }
     }
     const size = r.raw.length;
-    const body = packBody(r.raw);
     const info = q.insertEvent.run({
       project: r.project, event_id: eventId, issue_id: issue ? issue.id : null, type: isTx ? 'transaction' : 'error', timestamp: ts, received,
       count, summary, level, release, environment: str(ev.environment, 100) || null, browser: browserTag || null, user_key: userKey || null,
-      trace_id: trace.trace_id, span_id: trace.span_id || null, title, size: body.length, dict: DICT_ID, body,
+      trace_id: trace.trace_id, span_id: trace.span_id || null, title, size: r.share, block: r.block, boff: r.boff, blen: r.blen,
     });
     if (!info.changes) {
       delta.duplicates += 1;
@@ -394,7 +495,7 @@ export class Store {
       return;
     }
     const row = info.lastInsertRowid;
-    delta.body_bytes += body.length;
+    delta.body_bytes += r.share;
     if (release) {
       const rk = `${r.project}\u0000${release}`;
       if (!this.knownReleases.has(rk)) {
@@ -403,7 +504,7 @@ export class Store {
         this.knownReleases.add(rk);
       }
     }
-    result.stored.push({ row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: body.length, last_seen: Number.isFinite(fl.last_seen) ? fl.last_seen : ts });
+    result.stored.push({ row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: r.share, last_seen: Number.isFinite(fl.last_seen) ? fl.last_seen : ts });
     if (trace.trace_id) result.traces.add(trace.trace_id);
     if (isTx) {
       delta.transactions += 1;
@@ -413,6 +514,7 @@ export class Store {
     delta.events += 1;
     delta.occurrences += count;
     if (summary) delta.summaries += 1;
+    issue[ORIGINAL] ??= snapshot(issue);
     dirty.set(issue.id, issue);
     const first = Number.isFinite(fl.first_seen) ? fl.first_seen : ts;
     const last = Number.isFinite(fl.last_seen) ? fl.last_seen : ts;
@@ -541,13 +643,19 @@ export class Store {
   enforceRetention(now = Date.now() / 1000) {
     let deleted = 0;
     const { maxAgeDays, maxBytes } = this.retention;
-    const del = this.db.prepare('SELECT id, size FROM events ORDER BY id LIMIT ?');
+    const del = this.db.prepare('SELECT id, size, block FROM events ORDER BY id LIMIT ?');
+    const dropBlock = this.db.prepare('DELETE FROM bodies WHERE id = ? AND NOT EXISTS (SELECT 1 FROM events WHERE block = ?)');
     const oldest = this.db.prepare('SELECT received FROM events ORDER BY id LIMIT 1');
     const remove = this.db.transaction((rows) => {
       const ids = rows.map((r) => r.id);
       const list = ids.join(',');
       this.db.exec(`DELETE FROM spans WHERE event_row IN (${list})`);
       this.db.exec(`DELETE FROM events WHERE id IN (${list})`);
+      // A block goes when the last of its events does.
+      for (const b of new Set(rows.map((r) => r.block).filter(Boolean))) {
+        dropBlock.run(b, b);
+        this.blockCache.delete(b);
+      }
       const bytes = rows.reduce((s, r) => s + r.size, 0);
       this.q.counter.run('body_bytes', -bytes);
       this.q.counter.run('expired_events', rows.length);
@@ -564,7 +672,7 @@ export class Store {
       let rows = del.all(tooBig ? 2000 : 500);
       if (!tooBig) {
         const cutoff = now - maxAgeDays * 86400;
-        rows = this.db.prepare('SELECT id, size FROM events WHERE id <= ? AND received < ? ORDER BY id').all(rows[rows.length - 1].id, cutoff);
+        rows = this.db.prepare('SELECT id, size, block FROM events WHERE id <= ? AND received < ? ORDER BY id').all(rows[rows.length - 1].id, cutoff);
         if (!rows.length) break;
       } else {
         let over = this.totals.body_bytes - maxBytes;
@@ -588,7 +696,10 @@ export class Store {
     if (!row) return null;
     let event;
     try {
-      event = JSON.parse(unpackBody(row.body, row.dict));
+      if (row.block) {
+        const raw = this.blockBytes(row.block);
+        event = JSON.parse(raw.toString('utf8', row.boff, row.boff + row.blen));
+      } else event = JSON.parse(unpackBody(row.body, row.dict));
     } catch {
       event = { event_id: row.event_id, message: '(stored body unreadable)' };
     }
@@ -751,6 +862,10 @@ export class Store {
     const issue = this.findIssue(publicId);
     if (!issue) return null;
     const rows = this.db.prepare('SELECT key, value, count FROM issue_tags WHERE issue_id = ? ORDER BY key, count DESC').all(issue.id);
+    // user.id: from issue_users (users known by id; others are counted in the issue's users).
+    const users = this.db.prepare("SELECT substr(user_key, 4) AS value, count FROM issue_users WHERE issue_id = ? AND user_key >= 'id:' AND user_key < 'id;' ORDER BY count DESC").all(issue.id);
+    for (const u of users) rows.push({ key: 'user.id', value: u.value, count: u.count });
+    rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : b.count - a.count));
     const by = new Map();
     for (const r of rows) {
       let t = by.get(r.key);
