@@ -42,7 +42,7 @@ export function unpackBody(buf, dict = DICT_ID) {
   return zlib.inflateRawSync(buf, { dictionary: DICTS[dict] }).toString('utf8');
 }
 
-const MIGRATIONS = [
+export const MIGRATIONS = [
   // 0 -> 1
   `CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
    CREATE TABLE issues (
@@ -313,12 +313,16 @@ export class Store {
       const raw = chunk.length === 1 ? chunk[0].raw : Buffer.concat(chunk.map((r) => r.raw), bytes);
       const data = packBody(raw);
       const block = Number(this.q.insertBody.run(DICT_ID, raw.length, data).lastInsertRowid);
+      // Each event carries its share of the block's stored bytes (they add up to the block's
+      // size exactly), so size retention and the bytes counter stay per event.
       let off = 0;
+      let given = 0;
       for (const r of chunk) {
         r.block = block;
         r.boff = off;
         r.blen = r.raw.length;
-        r.share = Math.max(1, Math.round((data.length * r.raw.length) / raw.length));
+        r.share = r === chunk[chunk.length - 1] ? data.length - given : Math.floor((data.length * r.raw.length) / raw.length);
+        given += r.share;
         off += r.raw.length;
       }
       chunk = [];
