@@ -123,10 +123,18 @@ function timeValue(v, now, vpos) {
 
 const likePattern = (v) => v.replace(/[\\%_]/g, (c) => '\\' + c).replace(/\*/g, '%');
 
-/** Compiles parsed terms into {where: [sql...], params: [...]} over the `issues` table (alias i). */
+/**
+ * Compiles parsed terms into {where: [sql...], params: [...]} over the `issues` table (alias i),
+ * and the same per term in `terms`: {sql, params, probe}. A term on tags, users or free text has
+ * two forms: `sql` builds the list of matching issues from an index (cheap when few match),
+ * `probe` checks one issue at a time (cheap when many match and the first page fills quickly).
+ */
 export function compileQuery(terms, now = Date.now() / 1000) {
   const where = [];
   const params = [];
+  const out = [];
+  let probe = null; // the term's probe form, when it has one (same parameters unless probeParams)
+  let probeParams = null;
   const tagClause = (keys, values) => {
     const parts = [];
     for (const v of values) {
@@ -140,21 +148,33 @@ export function compileQuery(terms, now = Date.now() / 1000) {
         }
       }
     }
+    probe = `EXISTS (SELECT 1 FROM issue_tags t WHERE t.issue_id = i.id AND (${parts.join(' OR ')}))`;
     return `i.id IN (SELECT t.issue_id FROM issue_tags t WHERE ${parts.join(' OR ')})`;
   };
   for (const term of terms) {
     let clause;
+    const first = params.length;
+    probe = null;
+    probeParams = null;
     if (term.text !== undefined) {
       const t = term.text;
       if ([...t].length >= 3) {
         clause = 'i.id IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)';
         params.push('"' + t.replace(/"/g, '""') + '"');
+        // The same match row by row (ASCII text only: LIKE folds ASCII case, the trigram index
+        // folds all of Unicode).
+        if (/^[\x20-\x7e]*$/.test(t)) {
+          probe = "(i.title LIKE ? ESCAPE '\\' OR i.culprit LIKE ? ESCAPE '\\' OR i.message LIKE ? ESCAPE '\\')";
+          const p = '%' + t.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'; // literal, as in the phrase
+          probeParams = [p, p, p];
+        }
       } else {
         clause = "(i.title LIKE ? ESCAPE '\\' OR i.culprit LIKE ? ESCAPE '\\' OR i.message LIKE ? ESCAPE '\\')";
         const p = '%' + likePattern(t) + '%';
         params.push(p, p, p);
       }
       where.push(clause);
+      out.push({ sql: clause, params: params.slice(first), probe: probe ? { sql: probe, params: probeParams || params.slice(first) } : null });
       continue;
     }
     const { key, values, vpos } = term;
@@ -218,6 +238,7 @@ export function compileQuery(terms, now = Date.now() / 1000) {
         }
       }
       clause = `i.id IN (SELECT u.issue_id FROM issue_users u WHERE ${parts.join(' OR ')})`;
+      probe = `EXISTS (SELECT 1 FROM issue_users u WHERE u.issue_id = i.id AND (${parts.join(' OR ')}))`;
     } else if (k === 'message' || k === 'title') {
       clause = "(i.title LIKE ? ESCAPE '\\' OR i.message LIKE ? ESCAPE '\\')";
       const p = '%' + likePattern(values.join(' ')) + '%';
@@ -228,8 +249,10 @@ export function compileQuery(terms, now = Date.now() / 1000) {
       clause = tagClause([tagKey], values);
     }
     where.push(term.negate ? `NOT ${clause}` : clause);
+    const own = params.slice(first);
+    out.push({ sql: term.negate ? `NOT ${clause}` : clause, params: own, probe: probe ? { sql: term.negate ? `NOT ${probe}` : probe, params: probeParams || own } : null });
   }
-  return { where, params };
+  return { where, params, terms: out };
 }
 
 export function encodeCursor(value, id) {

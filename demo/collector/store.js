@@ -108,6 +108,8 @@ export const MIGRATIONS = [
 const BLOCK_EVENTS = 64;
 const BLOCK_BYTES = 256 * 1024;
 const BLOCK_CACHE = 32;
+// Issues checked one by one (in the list's order) before a search builds index lists.
+const PROBE_SCAN = 1000;
 
 // A UUID with dashes is the same id as its 32 hex digits (Sentry accepts both); anything else is
 // kept as sent (bounded).
@@ -752,11 +754,10 @@ export class Store {
   listIssues({ query = '', sort = 'date', cursor = null, limit = 25, project = null, start = null, end = null, now = Date.now() / 1000 } = {}) {
     const col = SORTS[sort];
     if (!col) throw new QueryError(`sort must be one of ${Object.keys(SORTS).join(', ')}`, 0);
-    const { where, params } = compileQuery(parseQuery(query), now);
-    if (project) {
-      where.push('i.project = ?');
-      params.push(String(project));
-    }
+    const { terms } = compileQuery(parseQuery(query), now);
+    const plain = []; // conditions on the issue row itself: {sql, params}
+    const add = (sql, ...ps) => plain.push({ sql, params: ps });
+    if (project) add('i.project = ?', String(project));
     const t = (v, name) => {
       if (v === null || v === undefined || v === '') return null;
       const n = /^\d+(\.\d+)?$/.test(String(v)) ? Number(v) : Date.parse(String(v)) / 1000;
@@ -765,22 +766,31 @@ export class Store {
     };
     const s = t(start, 'start');
     const e = t(end, 'end');
-    if (s !== null) {
-      where.push('i.last_seen >= ?');
-      params.push(s);
-    }
-    if (e !== null) {
-      where.push('i.first_seen <= ?');
-      params.push(e);
-    }
+    if (s !== null) add('i.last_seen >= ?', s);
+    if (e !== null) add('i.first_seen <= ?', e);
     const c = decodeCursor(cursor);
-    if (c) {
-      where.push(`(i.${col} < ? OR (i.${col} = ? AND i.id < ?))`);
-      params.push(c[0], c[0], c[1]);
-    }
+    if (c) add(`(i.${col} < ? OR (i.${col} = ? AND i.id < ?))`, c[0], c[0], c[1]);
     const n = Math.max(1, Math.min(100, Number(limit) || 25));
-    const sql = `SELECT i.* FROM issues i ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY i.${col} DESC, i.id DESC LIMIT ${n + 1}`;
-    const rows = this.db.prepare(sql).all(...params);
+    const order = `ORDER BY i.${col} DESC, i.id DESC`;
+    const whereOf = (conds) => (conds.length ? 'WHERE ' + conds.map((x) => x.sql).join(' AND ') : '');
+    const paramsOf = (conds) => conds.flatMap((x) => x.params);
+    let rows = null;
+    // Terms on tags, users and free text: first checked issue by issue over the first PROBE_SCAN
+    // issues in the requested order (a common value fills the page from the first few dozen);
+    // only when that does not decide the page are the index lists built (a rare value).
+    // Both give the same rows.
+    const probed = terms.filter((x) => x.probe);
+    if (probed.length) {
+      const base = [...plain, ...terms.filter((x) => !x.probe)];
+      const inner = `SELECT i.* FROM issues i ${whereOf(base)} ${order} LIMIT ${PROBE_SCAN}`;
+      const probes = probed.map((x) => x.probe);
+      rows = this.db.prepare(`SELECT i.* FROM (${inner}) i ${whereOf(probes)} ${order} LIMIT ${n + 1}`).all(...paramsOf(base), ...paramsOf(probes));
+      if (rows.length <= n && this.db.prepare(`SELECT count(*) AS k FROM (SELECT 1 FROM issues i ${whereOf(base)} LIMIT ${PROBE_SCAN})`).get(...paramsOf(base)).k >= PROBE_SCAN) rows = null;
+    }
+    if (!rows) {
+      const all = [...plain, ...terms];
+      rows = this.db.prepare(`SELECT i.* FROM issues i ${whereOf(all)} ${order} LIMIT ${n + 1}`).all(...paramsOf(all));
+    }
     const more = rows.length > n;
     if (more) rows.pop();
     const ids = rows.map((r) => r.id);
