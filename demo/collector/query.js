@@ -127,7 +127,8 @@ const likePattern = (v) => v.replace(/[\\%_]/g, (c) => '\\' + c).replace(/\*/g, 
  * Compiles parsed terms into {where: [sql...], params: [...]} over the `issues` table (alias i),
  * and the same per term in `terms`: {sql, params, probe}. A term on tags, users or free text has
  * two forms: `sql` builds the list of matching issues from an index (cheap when few match),
- * `probe` checks one issue at a time (cheap when many match and the first page fills quickly).
+ * `probe` checks one issue at a time (cheap when many match and the first page fills quickly);
+ * `indexed` says the `sql` form can drive a search from its index list.
  */
 export function compileQuery(terms, now = Date.now() / 1000) {
   const where = [];
@@ -171,10 +172,10 @@ export function compileQuery(terms, now = Date.now() / 1000) {
       } else {
         clause = "(i.title LIKE ? ESCAPE '\\' OR i.culprit LIKE ? ESCAPE '\\' OR i.message LIKE ? ESCAPE '\\')";
         const p = '%' + likePattern(t) + '%';
-        params.push(p, p, p);
+        params.push(p, p, p);        probe = clause; // no index for fewer than 3 characters: always checked row by row
       }
       where.push(clause);
-      out.push({ sql: clause, params: params.slice(first), probe: probe ? { sql: probe, params: probeParams || params.slice(first) } : null });
+      out.push({ sql: clause, params: params.slice(first), indexed: clause !== probe, probe: probe ? { sql: probe, params: probeParams || params.slice(first) } : null });
       continue;
     }
     const { key, values, vpos } = term;
@@ -250,7 +251,7 @@ export function compileQuery(terms, now = Date.now() / 1000) {
     }
     where.push(term.negate ? `NOT ${clause}` : clause);
     const own = params.slice(first);
-    out.push({ sql: term.negate ? `NOT ${clause}` : clause, params: own, probe: probe ? { sql: term.negate ? `NOT ${probe}` : probe, params: probeParams || own } : null });
+    out.push({ sql: term.negate ? `NOT ${clause}` : clause, params: own, indexed: !term.negate && !!probe, probe: probe ? { sql: term.negate ? `NOT ${probe}` : probe, params: probeParams || own } : null });
   }
   return { where, params, terms: out };
 }

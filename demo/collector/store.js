@@ -109,7 +109,7 @@ const BLOCK_EVENTS = 64;
 const BLOCK_BYTES = 256 * 1024;
 const BLOCK_CACHE = 32;
 // Issues checked one by one (in the list's order) before a search builds index lists.
-const PROBE_SCAN = 1000;
+const PROBE_SCAN = 300;
 
 // A UUID with dashes is the same id as its 32 hex digits (Sentry accepts both); anything else is
 // kept as sent (bounded).
@@ -775,21 +775,40 @@ export class Store {
     const whereOf = (conds) => (conds.length ? 'WHERE ' + conds.map((x) => x.sql).join(' AND ') : '');
     const paramsOf = (conds) => conds.flatMap((x) => x.params);
     let rows = null;
-    // Terms on tags, users and free text: first checked issue by issue over the first PROBE_SCAN
-    // issues in the requested order (a common value fills the page from the first few dozen);
-    // only when that does not decide the page are the index lists built (a rare value).
-    // Both give the same rows.
+    // Terms on tags, users and free text are first checked issue by issue over the first
+    // PROBE_SCAN issues in the list's order: a common value fills the page from the first few
+    // dozen. When that does not decide the page (a rare value), the term that matched fewest of
+    // those issues drives the search from its index list (FTS, tag or user index) and the others
+    // are checked on what it finds. Both ways give the same rows.
     const probed = terms.filter((x) => x.probe);
+    const base = [...plain, ...terms.filter((x) => !x.probe)];
     if (probed.length) {
-      const base = [...plain, ...terms.filter((x) => !x.probe)];
-      const inner = `SELECT i.* FROM issues i ${whereOf(base)} ${order} LIMIT ${PROBE_SCAN}`;
-      const probes = probed.map((x) => x.probe);
-      rows = this.db.prepare(`SELECT i.* FROM (${inner}) i ${whereOf(probes)} ${order} LIMIT ${n + 1}`).all(...paramsOf(base), ...paramsOf(probes));
-      if (rows.length <= n && this.db.prepare(`SELECT count(*) AS k FROM (SELECT 1 FROM issues i ${whereOf(base)} LIMIT ${PROBE_SCAN})`).get(...paramsOf(base)).k >= PROBE_SCAN) rows = null;
-    }
-    if (!rows) {
-      const all = [...plain, ...terms];
-      rows = this.db.prepare(`SELECT i.* FROM issues i ${whereOf(all)} ${order} LIMIT ${n + 1}`).all(...paramsOf(all));
+      const flags = probed.map((x, k) => `(${x.probe.sql}) AS m${k}`).join(', ');
+      const sample = this.db.prepare(`SELECT i.id, ${flags} FROM issues i ${whereOf(base)} ${order} LIMIT ${PROBE_SCAN}`).raw();
+      const page = [];
+      const hits = probed.map(() => 0);
+      let seen = 0;
+      for (const r of sample.iterate(...paramsOf(probed.map((x) => x.probe)), ...paramsOf(base))) {
+        seen += 1;
+        let all = true;
+        for (let k = 0; k < probed.length; k++) {
+          if (r[k + 1]) hits[k] += 1;
+          else all = false;
+        }
+        if (all) page.push(r[0]);
+        if (page.length > n) break; // the page is decided (breaking ends the statement)
+      }
+      if (page.length > n || seen < PROBE_SCAN) {
+        const byId = new Map(page.length ? this.db.prepare(`SELECT * FROM issues WHERE id IN (${page.map(() => '?').join(',')})`).all(...page).map((r) => [r.id, r]) : []);
+        rows = page.map((id) => byId.get(id));
+      } else {
+        let driver = -1;
+        for (let k = 0; k < probed.length; k++) if (probed[k].indexed && (driver < 0 || hits[k] < hits[driver])) driver = k;
+        const conds = [...base, ...probed.map((x, k) => (k === driver ? x : x.probe))];
+        rows = this.db.prepare(`SELECT i.* FROM issues i ${whereOf(conds)} ${order} LIMIT ${n + 1}`).all(...paramsOf(conds));
+      }
+    } else {
+      rows = this.db.prepare(`SELECT i.* FROM issues i ${whereOf(base)} ${order} LIMIT ${n + 1}`).all(...paramsOf(base));
     }
     const more = rows.length > n;
     if (more) rows.pop();

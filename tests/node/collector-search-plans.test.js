@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Store } from '../../demo/collector/store.js';
 
 const NOW = Date.now() / 1000;
-const ISSUES = 2600; // more than the 1 000 issues the issue-by-issue pass checks
+const ISSUES = 2600; // many more than the 300 issues the issue-by-issue pass checks
 
 test('searches give the same pages whether terms are checked issue by issue or from index lists', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-plans-'));
