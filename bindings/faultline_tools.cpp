@@ -22,6 +22,14 @@ std::string loadSourceMap(const std::string& key, const std::string& map_text, c
   return symbolicator().load(key, map_text, code);
 }
 bool hasSourceMap(const std::string& key) { return symbolicator().has(key); }
+// The collector's entry points: a map kept with its sourcesContent, freed when its cache evicts it.
+std::string loadSourceMapWithContents(const std::string& key, const std::string& map_text, const std::string& code) {
+  return symbolicator().load(key, map_text, code, true);
+}
+bool unloadSourceMap(const std::string& key) { return symbolicator().unload(key); }
+std::string resolvePositions(const std::string& key, const std::string& request) {
+  return symbolicator().resolve_positions(key, request);
+}
 std::string symbolicate(const std::string& line) { return symbolicator().symbolicate_line(line); }
 std::string fingerprintResolved(const std::string& line) {
   return faultline::cli_fingerprint(line, [](std::vector<faultline::Frame>& frames) { symbolicator().resolve(frames); });
@@ -38,6 +46,9 @@ EMSCRIPTEN_BINDINGS(faultline_tools) {
   emscripten::function("fingerprint", &fingerprint);
   emscripten::function("loadSourceMap", &loadSourceMap);
   emscripten::function("hasSourceMap", &hasSourceMap);
+  emscripten::function("loadSourceMapWithContents", &loadSourceMapWithContents);
+  emscripten::function("unloadSourceMap", &unloadSourceMap);
+  emscripten::function("resolvePositions", &resolvePositions);
   emscripten::function("symbolicate", &symbolicate);
   emscripten::function("fingerprintResolved", &fingerprintResolved);
   emscripten::function("buildSymbolTable", &buildSymbolTable);

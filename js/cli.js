@@ -5,11 +5,13 @@
 //   faultline fingerprint --source-maps <dir>   the same, grouping on the original names the maps give
 //   faultline symbolicate --source-maps <dir>   NDJSON {"stack"} -> {"frames":[...]} with original frames
 //   faultline sourcemaps inject <dir>           debug IDs, registration snippet and symbol tables
+//   faultline sourcemaps upload <dir> --url <collector> [--release R] [--url-prefix P] [--project N]
 // One output line per non-empty input line, in order; a malformed line yields {"error": "..."}.
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadCore } from './core-node.js';
 import { MapLoader, injectDirectory, loadTools } from './sourcemaps-cli.js';
+import { uploadDirectory } from './sourcemaps-upload.js';
 
 const USAGE = `usage: faultline <command>
 
@@ -26,6 +28,10 @@ commands:
                 for each built .js in <dir> with a source map: a debug ID (//# debugId= in the
                 .js, debugId/debug_id in the .map), the runtime registration Sentry's and
                 Faultline's SDKs read, and the symbol table <file>.flsym.json; one JSON line per file
+  sourcemaps upload <dir> --url <collector or DSN> [--release R] [--url-prefix ~/assets/] [--project N]
+                send each built .js of <dir> with its map to a Faultline collector, which resolves
+                stored events' frames with them (by debug ID, else by URL and release); the URL
+                of <dir>/a/b.js is <url-prefix>a/b.js (default ~/); one JSON line per file
   help          show this text
 
 fingerprint --source-maps <dir> groups on the original names and files. For a frame whose file's
@@ -97,16 +103,39 @@ async function main(argv) {
   return 0;
 }
 
+const SOURCEMAPS_USAGE = 'usage: faultline sourcemaps inject <dir>\n       faultline sourcemaps upload <dir> --url <collector> [--release R] [--url-prefix P] [--project N]';
+
+// --name value options; unknown options and missing values are usage errors.
+function options(args, names) {
+  const out = { rest: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) {
+      out.rest.push(a);
+      continue;
+    }
+    const name = a.slice(2);
+    if (!names.includes(name) || args[i + 1] === undefined || args[i + 1].startsWith('--')) return { error: `option ${a} ${names.includes(name) ? 'needs a value' : 'is unknown'}` };
+    out[name] = args[++i];
+  }
+  return out;
+}
+
 async function sourcemapsCommand(args) {
-  if (args[0] !== 'inject' || !args[1]) {
-    process.stderr.write(`faultline: usage: faultline sourcemaps inject <dir>\n`);
+  const sub = args[0];
+  const opts = options(args.slice(1), sub === 'upload' ? ['url', 'release', 'url-prefix', 'project'] : []);
+  const dir = opts.rest && opts.rest[0];
+  if ((sub !== 'inject' && sub !== 'upload') || opts.error || !dir || opts.rest.length > 1 || (sub === 'upload' && !opts.url)) {
+    process.stderr.write(`faultline: ${opts.error ? opts.error + '\n' : ''}${SOURCEMAPS_USAGE}\n`);
     return 2;
   }
-  if (!existsSync(args[1])) {
-    process.stderr.write(`faultline: sourcemaps inject: no such directory '${args[1]}'\n`);
+  if (!existsSync(dir)) {
+    process.stderr.write(`faultline: sourcemaps ${sub}: no such directory '${dir}'\n`);
     return 2;
   }
-  const report = await injectDirectory(args[1]);
+  const report = sub === 'inject'
+    ? await injectDirectory(dir)
+    : await uploadDirectory(dir, { url: opts.url, release: opts.release ?? null, project: opts.project ?? null, urlPrefix: opts['url-prefix'] ?? '~/' });
   for (const entry of report) process.stdout.write(JSON.stringify(entry) + '\n');
   return report.some((e) => e.error) ? 1 : 0;
 }

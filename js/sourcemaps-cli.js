@@ -61,7 +61,7 @@ export function registrationSnippet(debugId, tableFile) {
   );
 }
 
-function listScripts(dir) {
+export function listScripts(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
     const file = path.join(dir, name);

@@ -6,6 +6,8 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 FAULTLINE_TOOLCHAIN=minimal bash scripts/toolchain.sh
 bash scripts/build.sh wasm
+# The demo's minified bundle (dist/demo/checkout.js + map + debug ID), whose map the collector loads.
+node demo/bundle/build.mjs
 port="${FAULTLINE_DEMO_PORT:-8765}"
 backend_port="${FAULTLINE_DEMO_BACKEND_PORT:-$((port + 1))}"
 data="${FAULTLINE_DEMO_DATA:-.demo-data}"
@@ -23,4 +25,5 @@ FAULTLINE_DEMO_DSN="http://${key}@127.0.0.1:${port}/1" node --import ./demo/back
 backend_pid=$!
 trap 'kill "$backend_pid" 2>/dev/null || true' EXIT INT TERM
 node demo/collector/server.js --port "$port" --data-dir "$data" --project 1 --public-key "$key" --static "$here" --control \
+  --source-maps dist/demo --source-maps-url-prefix '~/dist/demo/' --source-maps-release demo@1.0.0 \
   --demo-backend "http://127.0.0.1:${backend_port}"

@@ -1,5 +1,7 @@
 #include "symbolicator.h"
 
+#include <algorithm>
+
 #include "json.h"
 #include "stack_parser.h"
 
@@ -12,17 +14,76 @@ std::string frame_file_basename(std::string_view filename) {
   return std::string(slash == std::string_view::npos ? filename : filename.substr(slash + 1));
 }
 
-std::string Symbolicator::load(const std::string& key, std::string_view map_text, std::string_view generated_code) {
+std::string Symbolicator::load(const std::string& key, std::string_view map_text, std::string_view generated_code,
+                              bool with_contents) {
   Bundle b;
   std::string error;
-  if (!parse_source_map(map_text, &b.map, &error)) return dump_json(json{{"error", "source map: " + error}});
+  if (!parse_source_map(map_text, &b.map, &error, with_contents)) return dump_json(json{{"error", "source map: " + error}});
   b.table = build_symbol_table(b.map, generated_code);
+  b.has_code = !generated_code.empty();
   json ok = {{"ok", true},
              {"debug_id", b.map.debug_id},
              {"sources", b.map.sources.size()},
              {"functions", b.table.functions.size()}};
+  if (with_contents) {
+    size_t memory = b.map.mappings.size() * sizeof(Mapping) + b.table.functions.size() * sizeof(SymbolTable::Function) +
+                    b.table.files.size() * sizeof(SymbolTable::FileRun);
+    for (const auto& s : b.map.sources) memory += s.size() + sizeof(std::string);
+    for (const auto& s : b.map.names) memory += s.size() + sizeof(std::string);
+    for (const auto& s : b.map.contents) memory += s.size() + sizeof(std::string);
+    for (const auto& s : b.table.names) memory += s.size() + sizeof(std::string);
+    ok["memory"] = memory;
+  }
   bundles_[key] = std::move(b);
   return dump_json(ok);
+}
+
+std::string Symbolicator::resolve_positions(const std::string& key, std::string_view request_json) const {
+  auto it = bundles_.find(key);
+  if (it == bundles_.end()) return dump_json(json{{"error", "no source map loaded under this key"}});
+  const Bundle& b = it->second;
+  json in = parse_json(request_json);
+  const json* frames = get_field(in, "frames");
+  if (!frames || !frames->is_array()) return dump_json(json{{"error", "missing \"frames\" array"}});
+  if (frames->size() > 1000) return dump_json(json{{"error", "more than 1000 frames"}});
+  double around_d = get_number(in, "context", 0);
+  uint32_t around = around_d >= 1 ? static_cast<uint32_t>(std::min(around_d, 10.0)) : 0;
+  json out = json::array();
+  for (const json& f : *frames) {
+    double l = get_number(f, "lineno", 0), c = get_number(f, "colno", 0);
+    if (!(l >= 1 && l <= 0x7fffffff && c >= 1 && c <= 0x7fffffff)) {
+      out.push_back(json{{"resolved", false}});
+      continue;
+    }
+    uint32_t line = static_cast<uint32_t>(l) - 1, col = static_cast<uint32_t>(c) - 1;
+    const Mapping* m = find_mapping(b.map, line, col);
+    if (!m || m->source < 0) {
+      out.push_back(json{{"resolved", false}});
+      continue;
+    }
+    size_t src = static_cast<size_t>(m->source);
+    json j = {{"resolved", true},
+              {"filename", b.map.sources[src]},
+              {"lineno", m->orig_line + 1},
+              {"colno", m->orig_col + 1},
+              {"in_app", !b.map.ignored[src]}};
+    if (b.has_code) {
+      SymbolLookup s = lookup_symbol(b.table, line, col);
+      j["function"] = s.function.empty() ? std::string("?") : s.function;
+    } else {
+      j["function"] = nullptr;
+    }
+    if (around && src < b.map.contents.size() && !b.map.contents[src].empty()) {
+      SourceContext ctx = source_context(b.map.contents[src], m->orig_line, m->orig_col, around);
+      if (ctx.found) {
+        j["pre_context"] = ctx.pre;
+        j["context_line"] = ctx.line;
+        j["post_context"] = ctx.post;
+      }
+    }
+    out.push_back(std::move(j));
+  }
+  return dump_json(json{{"frames", std::move(out)}});
 }
 
 const Symbolicator::Bundle* Symbolicator::find(const Frame& frame) const {

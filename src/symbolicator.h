@@ -21,8 +21,13 @@ class Symbolicator {
   // Decodes `map_text` and builds the symbol table from it and `generated_code` (the bundle; may be
   // empty, then functions are not resolved). Returns {"ok":true,"debug_id":"...","sources":N,
   // "functions":N} or {"error":"..."}. A key loaded again is replaced.
-  std::string load(const std::string& key, std::string_view map_text, std::string_view generated_code);
+  // with_contents keeps `sourcesContent` for resolve_positions' source context; the result then
+  // also has "memory": the bytes the decoded bundle holds (mappings, table, contents), about.
+  std::string load(const std::string& key, std::string_view map_text, std::string_view generated_code,
+                   bool with_contents = false);
   bool has(const std::string& key) const { return bundles_.count(key) != 0; }
+  // Frees a loaded bundle; false when the key was not loaded.
+  bool unload(const std::string& key) { return bundles_.erase(key) != 0; }
 
   // Resolves the frames whose file basename (query and fragment removed) is a loaded key: sets
   // original_function/original_file/resolved, and clears in_app for ignore-listed sources.
@@ -33,10 +38,21 @@ class Symbolicator {
   // "resolved": true and keeps the minified frame under "minified".
   std::string symbolicate_line(std::string_view line_json) const;
 
+  // Frames of the bundle loaded under `key`, by position (the collector knows which bundle a
+  // frame belongs to: by debug ID or URL): {"frames":[{"lineno":L,"colno":C}, ...], "context":N}
+  // -> {"frames":[...]} in the same order, each {"resolved":false} or {"resolved":true,
+  // "filename": original source, "lineno"/"colno" (original, 1-based; absent when the position
+  // has no mapping to a source), "function": original enclosing function ("?" anonymous or top
+  // level; null without generated code), "in_app": false when ignore-listed, and with contents
+  // loaded "pre_context"/"context_line"/"post_context" (N lines each side, at most 10)}.
+  // {"error": "..."} for an unknown key or a malformed request. At most 1000 frames.
+  std::string resolve_positions(const std::string& key, std::string_view request_json) const;
+
  private:
   struct Bundle {
     SourceMap map;
     SymbolTable table;
+    bool has_code = false;
   };
   const Bundle* find(const Frame& frame) const;
   std::map<std::string, Bundle> bundles_;

@@ -6,6 +6,7 @@
 //   node demo/collector/server.js --port 8765 --data-dir .demo-data --project 1 --public-key KEY
 //        [--static DIR] [--control] [--retention-days 30] [--retention-mb 1024] [--allow-host NAME]
 //        [--max-mb-per-minute 64] (0 turns a limit off) [--upstream-dsn DSN | FAULTLINE_UPSTREAM_DSN]
+//        [--source-maps DIR [--source-maps-url-prefix ~/assets/] [--source-maps-release R]]
 //
 // Safety on a developer's machine: requests must name a loopback host (or one allowed with
 // --allow-host): a DNS-rebinding page cannot reach the API. Only the ingest endpoint answers
@@ -23,6 +24,7 @@ import { QueryError } from './query.js';
 import { isObj } from './fields.js';
 import { Metrics } from './metrics.js';
 import { Upstream } from './upstream.js';
+import { SourceMapStore, sourceMapRoutes } from './sourcemaps.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -187,6 +189,8 @@ export async function startCollector(opts = {}) {
     ? new Upstream({ dsn: options.upstreamDsn, dir: path.join(options.dataDir, 'upstream-queue'), ...(options.upstreamOptions || {}), log: options.quiet ? () => {} : console.error })
     : null;
   const metrics = new Metrics(store);
+  // Uploaded source maps (their own SQLite file beside the store) and read-time frame resolution.
+  const sourcemaps = new SourceMapStore(options.dataDir, options.sourceMaps);
   const stats = { requests: 0, accepted_events: 0, occurrences: 0, envelopes: 0, rejected: {}, refused: {}, ignored_items: {}, faults_applied: 0 };
   let fault = { mode: 'none' };
   const sse = new Set();
@@ -198,6 +202,7 @@ export async function startCollector(opts = {}) {
   const refuse = (reason, n = 1) => {
     stats.refused[reason] = (stats.refused[reason] || 0) + n;
   };
+  const sourceMapApi = sourceMapRoutes(sourcemaps, { HttpError, readBody, decode, send: (...a) => send(...a), refuse, projects: options.projects });
 
   function send(res, status, body, headers = {}) {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -452,6 +457,7 @@ export async function startCollector(opts = {}) {
       const id = r[1];
       if (!r[2] && m === 'GET') {
         const issue = store.getIssue(id);
+        if (issue && issue.latest) issue.latest = await sourcemaps.resolveEvent(issue.latest, issue.project);
         return issue ? send(res, 200, issue) : send(res, 404, { detail: 'no such issue' });
       }
       if (!r[2] && m === 'PUT') {
@@ -477,6 +483,7 @@ export async function startCollector(opts = {}) {
     r = /^\/api\/events\/([0-9a-fA-F-]{1,64})\/?$/.exec(p);
     if (r && m === 'GET') {
       const ev = store.getEvent(r[1]);
+      if (ev) ev.event = await sourcemaps.resolveEvent(ev.event, ev.issue ? store.findIssue(ev.issue)?.project : null);
       return ev ? send(res, 200, ev) : send(res, 404, { detail: 'no such event' });
     }
     r = /^\/api\/traces\/([0-9a-fA-F]{32})\/?$/.exec(p);
@@ -484,6 +491,7 @@ export async function startCollector(opts = {}) {
       const t = store.trace(r[1]);
       return t ? send(res, 200, t) : send(res, 404, { detail: 'no such trace' });
     }
+    if (p === '/api/sourcemaps' || p.startsWith('/api/sourcemaps/')) return sourceMapApi(req, res, url, p);
     if (p === '/api/sessions' && m === 'GET') return send(res, 200, store.sessionsByRelease());
     if (p === '/api/metrics' && m === 'GET') return send(res, 200, metrics.snapshot());
     if (p === '/api/stream' && m === 'GET') {
@@ -503,7 +511,7 @@ export async function startCollector(opts = {}) {
     if (r) return `${m} /api/issues/:id${r[1] || ''}`;
     if (/^\/api\/events\/[^/]+/.test(p)) return `${m} /api/events/:id`;
     if (/^\/api\/traces\//.test(p)) return `${m} /api/traces/:id`;
-    if (p === '/api/events' || p === '/api/sessions' || p === '/api/metrics') return `${m} ${p}`;
+    if (p === '/api/events' || p === '/api/sessions' || p === '/api/metrics' || p === '/api/sourcemaps') return `${m} ${p}`;
     return null;
   }
 
@@ -551,7 +559,7 @@ export async function startCollector(opts = {}) {
     }
     if (p === '/__stats' && req.method === 'GET') {
       return send(res, 200, { ...stats, stored: store.totals, discarded: store.discarded, issues: store.issueCount, torn_lines: store.tornLines, fault, control: !!options.control,
-        upstream: upstream ? { url: upstream.target.url, ...upstream.stats } : null });
+        upstream: upstream ? { url: upstream.target.url, ...upstream.stats } : null, sourcemaps: sourcemaps.statsOut() });
     }
     if (p === '/__demo/config' && req.method === 'GET') return send(res, 200, { backend: options.demoBackend, control: !!options.control });
     if ((p === '/__faults' || p === '/__data') && !options.control) throw new HttpError(404, 'control routes are off (start the collector with --control)', 'control_off');
@@ -611,6 +619,11 @@ export async function startCollector(opts = {}) {
     }
   }, options.retentionIntervalMs);
   retentionTimer.unref();
+  // --source-maps DIR: the built files of DIR and their maps, stored at startup (as an upload).
+  for (const d of options.sourceMapDirs || []) {
+    const report = await sourcemaps.importDirectory(Object.keys(options.projects)[0], d.dir, { release: d.release || '', urlPrefix: d.urlPrefix || '~/', onRefuse: refuse });
+    if (!options.quiet) for (const r of report) console.log(`[collector] source map ${r.file}: ${r.error || r.skipped || r.status}`);
+  }
   try {
     store.enforceRetention();
   } catch {
@@ -623,6 +636,7 @@ export async function startCollector(opts = {}) {
     stats,
     metrics,
     upstream,
+    sourcemaps,
     setDemoBackend(url) {
       options.demoBackend = url;
     },
@@ -636,6 +650,7 @@ export async function startCollector(opts = {}) {
       if (pending.length) flushPending();
       if (upstream) await upstream.close();
       store.close();
+      sourcemaps.close();
     },
   };
 }
@@ -663,6 +678,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     allowedHosts: args['allow-host'] ? String(args['allow-host']).split(',') : [],
     retention: { maxAgeDays: num(args['retention-days'] ?? process.env.FAULTLINE_RETENTION_DAYS), maxBytes: args['retention-mb'] ?? process.env.FAULTLINE_RETENTION_MB ? Number(args['retention-mb'] ?? process.env.FAULTLINE_RETENTION_MB) * 1024 * 1024 : undefined },
     demoBackend: args['demo-backend'] ? String(args['demo-backend']) : null,
+    sourceMapDirs: args['source-maps'] ? [{ dir: path.resolve(String(args['source-maps'])), urlPrefix: args['source-maps-url-prefix'] ? String(args['source-maps-url-prefix']) : '~/', release: args['source-maps-release'] ? String(args['source-maps-release']) : '' }] : [],
     upstreamDsn: args['upstream-dsn'] ? String(args['upstream-dsn']) : process.env.FAULTLINE_UPSTREAM_DSN || null,
     ...(args['max-mb-per-minute'] !== undefined ? { maxBytesPerMinute: Number(args['max-mb-per-minute']) * 1024 * 1024 } : {}),
     quiet: false,

@@ -30,6 +30,14 @@ on('with-cause', () => {
     Faultline.captureException(new PaymentError('checkout failed: config unreadable', { cause }));
   }
 });
+// A minified, source-mapped bundle (demo/bundle, built into dist/demo by `npm run demo`): its
+// frames reach the collector minified, and the viewer shows them resolved by the uploaded map.
+on('minified', () => {
+  import('/dist/demo/checkout.js').then(
+    (bundle) => { setTimeout(() => bundle.checkout({ lines: [{ unitCents: 1999, quantity: 2 }], coupon: 'SUMMER50' })); },
+    () => status('The minified demo bundle is not built (npm run demo builds it: node demo/bundle/build.mjs).'),
+  );
+});
 on('failed-fetch', () => { fetch('http://127.0.0.1:9/unreachable').catch((err) => Faultline.captureException(err)); });
 on('console-error', () => {
   // As with @sentry/browser's defaults, console.error is a breadcrumb, not an issue (Sentry makes

@@ -354,15 +354,37 @@ function renderEvent(ev, evData, issue) {
   const values = objs(isObj(ev.exception) ? ev.exception.values ?? ev.exception : ev.exception);
   if (values.length) {
     const exc = el('div', { id: 'd-exception' });
-    [...values].reverse().forEach((v, idx) => {
-      const mech = isObj(v.mechanism) ? ` (${text(v.mechanism.type, 50)}${v.mechanism.handled === false ? ', unhandled' : ''})` : '';
-      const frames = objs(isObj(v.stacktrace) ? v.stacktrace.frames : null);
-      const ol = el('ol', { className: 'frames' });
-      for (const f of [...frames].reverse()) ol.append(frameItem(f));
-      exc.append(el('div', { className: 'exc' }, el('div', { className: 'exc-head' }, idx > 0 ? 'caused by ' : '', el('b', {}, text(v.type, 200) || 'Error'), ': ', text(v.value, 2000), mech), ol));
-    });
-    wrap.append(section('Exception', exc));
+    // Frames the collector resolved with an uploaded source map come in `stacktrace`, the frames as
+    // the SDK sent them in `raw_stacktrace` (Sentry's names): a toggle shows either.
+    const drawFrames = (minified) => {
+      exc.replaceChildren();
+      [...values].reverse().forEach((v, idx) => {
+        const mech = isObj(v.mechanism) ? ` (${text(v.mechanism.type, 50)}${v.mechanism.handled === false ? ', unhandled' : ''})` : '';
+        const st = minified && isObj(v.raw_stacktrace) ? v.raw_stacktrace : v.stacktrace;
+        const frames = objs(isObj(st) ? st.frames : null);
+        const ol = el('ol', { className: 'frames' });
+        for (const f of [...frames].reverse()) ol.append(frameItem(f));
+        exc.append(el('div', { className: 'exc' }, el('div', { className: 'exc-head' }, idx > 0 ? 'caused by ' : '', el('b', {}, text(v.type, 200) || 'Error'), ': ', text(v.value, 2000), mech), ol));
+      });
+      exc.dataset.display = minified ? 'minified' : 'original';
+    };
+    const mapped = values.some((v) => isObj(v.raw_stacktrace));
+    let toggle = null;
+    if (mapped) {
+      const pick = (minified) => {
+        for (const b of toggle.querySelectorAll('button')) b.setAttribute('aria-pressed', String((b.dataset.display === 'minified') === minified));
+        drawFrames(minified);
+      };
+      toggle = el('div', { className: 'frames-toggle', id: 'd-frames-toggle', role: 'group', 'aria-label': 'Frames to show' },
+        el('span', { className: 'sub' }, 'Resolved with uploaded source maps. Show: '),
+        el('button', { type: 'button', 'data-display': 'original', 'aria-pressed': 'true', onclick: () => pick(false) }, 'Original'),
+        el('button', { type: 'button', 'data-display': 'minified', 'aria-pressed': 'false', onclick: () => pick(true) }, 'Minified'));
+    }
+    drawFrames(false);
+    wrap.append(section('Exception', toggle, exc));
   }
+  const procErrors = objs(ev.errors).slice(0, 20);
+  if (procErrors.length) wrap.append(section('Processing errors', el('ul', { id: 'd-processing-errors' }, procErrors.map((e) => el('li', {}, `${text(e.type, 80)}: ${text(e.url, 300)} ${text(e.reason, 300)}`)))));
   const msg = isObj(ev.logentry) ? text(ev.logentry.formatted || ev.logentry.message) : isObj(ev.message) ? text(ev.message.formatted || ev.message.message) : text(ev.message);
   if (msg) wrap.append(section('Message', el('pre', { className: 'message' }, msg)));
   const crumbs = objs(isObj(ev.breadcrumbs) ? ev.breadcrumbs.values : ev.breadcrumbs);
@@ -408,10 +430,24 @@ function renderEvent(ev, evData, issue) {
   return wrap;
 }
 
+// A long line (minified code) is shown around the column, as Sentry trims context lines.
+function aroundColumn(line, colno) {
+  if (typeof line !== 'string' || line.length <= 150) return line;
+  const col = Math.max(0, Math.min(line.length, (num(colno) || 1) - 1));
+  let start = Math.max(0, col - 60);
+  if (start < 5) start = 0;
+  let end = Math.min(line.length, start + 140);
+  if (end > line.length - 5) end = line.length;
+  if (end === line.length) start = Math.max(0, end - 140);
+  return `${start > 0 ? '{snip} ' : ''}${line.slice(start, end)}${end < line.length ? ' {snip}' : ''}`;
+}
+
 const sourceCache = new Map();
 function frameItem(f) {
   const where = `${text(f.filename, 300) || text(f.abs_path, 300) || text(f.module, 200) || '?'}${num(f.lineno) !== null ? ':' + f.lineno : ''}${num(f.colno) !== null ? ':' + f.colno : ''}`;
-  const li = el('li', { className: f.in_app === true ? 'app' : 'lib' }, el('span', { className: 'fn' }, text(f.function, 200) || '?'), ' ', el('span', { className: 'where' }, where));
+  const mapped = isObj(f.data) && f.data.symbolicated === true;
+  const li = el('li', { className: `${f.in_app === true ? 'app' : 'lib'}${mapped ? ' mapped' : ''}` }, el('span', { className: 'fn' }, text(f.function, 200) || '?'), ' ', el('span', { className: 'where' }, where),
+    mapped ? el('span', { className: 'badge-map', title: `resolved with ${text(f.data.sourcemap, 300)} (${text(f.data.resolved_with, 40)})` }, 'source map') : null);
   const ctx = el('pre', { className: 'context' });
   const showContext = (pre, line, post, lineno) => {
     const start = lineno - pre.length;
@@ -421,7 +457,7 @@ function frameItem(f) {
   };
   if (typeof f.context_line === 'string' && num(f.lineno) !== null) {
     showContext(list(f.pre_context).map((x) => text(x)), f.context_line, list(f.post_context).map((x) => text(x)), f.lineno);
-  } else if (num(f.lineno) !== null && (typeof f.abs_path === 'string' || typeof f.filename === 'string')) {
+  } else if (!mapped && num(f.lineno) !== null && (typeof f.abs_path === 'string' || typeof f.filename === 'string')) {
     // A source on this origin (the demo page) is fetched and shown around the line.
     let url = null;
     try {
@@ -437,7 +473,7 @@ function frameItem(f) {
         const lines = src.split('\n');
         const n = f.lineno;
         if (n < 1 || n > lines.length) return;
-        showContext(lines.slice(Math.max(0, n - 4), n - 1), lines[n - 1], lines.slice(n, n + 3), n);
+        showContext(lines.slice(Math.max(0, n - 4), n - 1).map((l) => aroundColumn(l, 1)), aroundColumn(lines[n - 1], f.colno), lines.slice(n, n + 3).map((l) => aroundColumn(l, 1)), n);
       });
     }
   }

@@ -32,6 +32,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (uint32_t line = 0; line < 3; ++line)
     for (uint32_t col : {0u, 1u, 7u, 100u, 0x7fffffffu}) (void)find_mapping(map, line, col);
 
+  // With sourcesContent kept: one content per source, and source context of any line and column
+  // (the collector's resolution) never crashes and never runs past the text.
+  SourceMap with_contents;
+  if (parse_source_map(map_text, &with_contents, &error, true)) {
+    if (with_contents.contents.size() != with_contents.sources.size()) std::abort();
+    for (const std::string& content : with_contents.contents)
+      for (uint32_t line : {0u, 1u, 5u})
+        for (uint32_t col : {0u, 3u, 200u, 0x7fffffffu}) (void)source_context(content, line, col, 5);
+  }
+  for (uint32_t line : {0u, 2u, 0x7fffffffu}) {
+    SourceContext c = source_context(code, line, 70, 5);
+    if (c.found && (c.pre.size() > 5 || c.post.size() > 5)) std::abort();
+  }
+
   auto scopes = scan_function_scopes(code, 4096);
   for (const auto& s : scopes)
     if (s.end < s.start) std::abort();

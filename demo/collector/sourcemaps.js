@@ -1,0 +1,543 @@
+// Source maps in the local collector: uploaded bundles (a built file and its map, as Sentry's
+// artifact bundles hold them), kept in their own SQLite file beside the event store, and the
+// resolution of stored events' minified frames into original frames with source context.
+//
+// Resolution happens when an event is read (GET /api/events/:id, GET /api/issues/:id), not at
+// ingest: ingest stays as fast without maps as with them, events stored before their maps were
+// uploaded resolve as soon as the maps arrive (the usual order on a developer's machine: see the
+// error, then upload), the stored event stays exactly what the SDK sent (the minified frames are
+// the stored ones), and only the events somebody looks at pay. Grouping does not depend on it:
+// the collector groups on the SDK's fingerprint, else Faultline's key, else type and value.
+// Decoded maps are cached (LRU, bounded by their decoded size), so a page of the viewer costs a
+// few binary searches per frame once a map is loaded.
+//
+// Which map a frame gets (precision first: a frame is never resolved with another build's map):
+//   1. the event's debug_meta.images names a debug ID for the frame's file (abs_path = code_file):
+//      the bundle uploaded with that debug ID, or none;
+//   2. else, the bundle uploaded for the event's release whose URL is the frame's path (scheme and
+//      host dropped: "~/assets/app.js"), else the one bundle of that release with the frame's
+//      file name, if exactly one has it.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import crypto from 'node:crypto';
+import Database from 'better-sqlite3';
+import { loadTools } from '../../js/sourcemaps-cli.js';
+import { collectBundles } from '../../js/sourcemaps-upload.js';
+
+const MiB = 1024 * 1024;
+export const SOURCE_MAP_DEFAULTS = {
+  maxRequestBytes: 64 * MiB,     // one upload request, compressed and decompressed
+  maxMapBytes: 32 * MiB,         // one map
+  maxCodeBytes: 16 * MiB,        // one built file
+  maxSegments: 4_000_000,        // mappings segments of one map (decoded: 24 bytes each)
+  maxTotalBytes: 512 * MiB,      // all stored bundles (compressed); the least recently used go
+  cacheBytes: 256 * MiB,         // decoded maps held in the tools module
+  maxBundlesPerRequest: 1000,
+  contextLines: 5,
+};
+
+const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const DEBUG_ID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}([0-9a-f]{1,8})?$/;
+
+/** "abcd…" (32 hex, any case, dashes or not) -> the dashed lower-case UUID form, or '' if not one. */
+export function normalizeDebugId(v) {
+  if (typeof v !== 'string' || v.length > 48) return '';
+  const s = v.trim().toLowerCase();
+  if (!DEBUG_ID.test(s)) return '';
+  const h = s.replace(/-/g, '').slice(0, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * A frame's or an upload's URL as the collector matches it: "~/" + path, scheme, host, query and
+ * fragment dropped ("http://127.0.0.1:8765/dist/app.js?v=2" -> "~/dist/app.js"); a value already
+ * in "~/" form is kept; a bare path gets "~/" in front. '' for what is not a usable URL.
+ */
+export function urlKey(v) {
+  if (typeof v !== 'string' || !v || v.length > 4096) return '';
+  let s = v;
+  const cut = s.search(/[?#]/);
+  if (cut >= 0) s = s.slice(0, cut);
+  if (s.startsWith('~/')) return s;
+  const scheme = s.indexOf('://');
+  if (scheme > 0 && scheme < 32) {
+    const slash = s.indexOf('/', scheme + 3);
+    return slash < 0 ? '' : '~' + s.slice(slash);
+  }
+  if (s.startsWith('/')) return '~' + s;
+  if (s.startsWith('./')) return '~/' + s.slice(2);
+  return '~/' + s;
+}
+
+const basenameOf = (key) => key.slice(key.lastIndexOf('/') + 1);
+
+// Mappings segments of a map (regular or index), counted without decoding: one per ',' or ';'
+// boundary, plus one. An upper bound of what the decoder allocates.
+function countSegments(map) {
+  let n = 0;
+  const count = (m) => {
+    if (typeof m !== 'string') return;
+    n += 1;
+    for (let i = 0; i < m.length; i++) {
+      const c = m.charCodeAt(i);
+      if (c === 44 || c === 59) n += 1;
+    }
+  };
+  if (Array.isArray(map.sections)) for (const s of map.sections) count(isObj(s) && isObj(s.map) ? s.map.mappings : null);
+  else count(map.mappings);
+  return n;
+}
+
+class Refusal extends Error {
+  constructor(reason, detail, status = 400) {
+    super(detail);
+    this.reason = reason;
+    this.status = status;
+  }
+}
+
+export { Refusal };
+
+export class SourceMapStore {
+  constructor(dataDir, opts = {}) {
+    this.opts = { ...SOURCE_MAP_DEFAULTS, ...opts };
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(path.join(dataDir, 'sourcemaps.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS bundles (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, project TEXT NOT NULL, debug_id TEXT NOT NULL DEFAULT '',
+        release TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '', basename TEXT NOT NULL DEFAULT '',
+        hash TEXT NOT NULL, code BLOB NOT NULL, map BLOB NOT NULL, code_bytes INTEGER NOT NULL, map_bytes INTEGER NOT NULL,
+        stored_bytes INTEGER NOT NULL, sources INTEGER NOT NULL DEFAULT 0, uploaded REAL NOT NULL, last_used REAL NOT NULL);
+      CREATE INDEX IF NOT EXISTS bundles_debug_id ON bundles (debug_id) WHERE debug_id != '';
+      CREATE INDEX IF NOT EXISTS bundles_url ON bundles (project, release, url);
+      CREATE INDEX IF NOT EXISTS bundles_basename ON bundles (project, release, basename);
+      CREATE INDEX IF NOT EXISTS bundles_last_used ON bundles (last_used);`);
+    const db = this.db;
+    this.q = {
+      byDebugId: db.prepare("SELECT id, project, debug_id, release, url, hash FROM bundles WHERE debug_id = ? AND debug_id != '' ORDER BY id DESC LIMIT 1"),
+      byUrl: db.prepare('SELECT id, project, debug_id, release, url, hash FROM bundles WHERE project = ? AND release = ? AND url = ? ORDER BY id DESC LIMIT 1'),
+      byUrlAnyProject: db.prepare('SELECT id, project, debug_id, release, url, hash FROM bundles WHERE release = ? AND url = ? ORDER BY id DESC LIMIT 1'),
+      byBase: db.prepare('SELECT id, project, debug_id, release, url, hash FROM bundles WHERE project = ? AND release = ? AND basename = ? ORDER BY id DESC LIMIT 3'),
+      byBaseAnyProject: db.prepare('SELECT id, project, debug_id, release, url, hash FROM bundles WHERE release = ? AND basename = ? ORDER BY id DESC LIMIT 3'),
+      body: db.prepare('SELECT code, map FROM bundles WHERE id = ?'),
+      sameContent: db.prepare('SELECT id FROM bundles WHERE project = ? AND hash = ? AND release = ? AND url = ?'),
+      touch: db.prepare('UPDATE bundles SET last_used = ? WHERE id = ?'),
+      insert: db.prepare(`INSERT INTO bundles (project, debug_id, release, url, basename, hash, code, map, code_bytes, map_bytes, stored_bytes, sources, uploaded, last_used)
+        VALUES (@project, @debug_id, @release, @url, @basename, @hash, @code, @map, @code_bytes, @map_bytes, @stored_bytes, @sources, @uploaded, @uploaded)`),
+      // A new upload replaces the bundle of the same project, release and URL (a rebuilt file);
+      // bundles of other releases stay (events of older deploys still resolve by debug ID or URL).
+      replaceSlot: db.prepare('DELETE FROM bundles WHERE project = ? AND release = ? AND url = ?'),
+      total: db.prepare('SELECT count(*) AS n, coalesce(sum(stored_bytes), 0) AS bytes FROM bundles'),
+      oldest: db.prepare('SELECT id, stored_bytes FROM bundles ORDER BY last_used, id LIMIT 16'),
+      remove: db.prepare('DELETE FROM bundles WHERE id = ?'),
+      list: db.prepare('SELECT id, project, debug_id, release, url, code_bytes, map_bytes, stored_bytes, sources, uploaded, last_used FROM bundles ORDER BY id DESC LIMIT ?'),
+      listProject: db.prepare('SELECT id, project, debug_id, release, url, code_bytes, map_bytes, stored_bytes, sources, uploaded, last_used FROM bundles WHERE project = ? ORDER BY id DESC LIMIT ?'),
+    };
+    this.stats = { stored: 0, unchanged: 0, evicted: 0, resolved_frames: 0, unresolved_frames: 0, loads: 0, load_errors: 0, cache_evictions: 0 };
+    this.cache = new Map(); // tools key -> { memory } in LRU order (oldest first)
+    this.cacheMemory = 0;
+    this.broken = new Map(); // tools key -> decoder error (a stored map that no longer decodes)
+    this.tools = null;
+    this.toolsError = null;
+    this.toolsPromise = null;
+    const t = this.q.total.get();
+    this.count = t.n;
+    this.bytes = t.bytes;
+  }
+
+  /** The tools WASM module, loaded on first need (a collector without maps never loads it). */
+  async ready() {
+    if (this.tools || this.toolsError) return this.tools;
+    if (!this.toolsPromise) {
+      this.toolsPromise = loadTools().then(
+        (t) => { this.tools = t; return t; },
+        (err) => { this.toolsError = err; return null; },
+      );
+    }
+    return this.toolsPromise;
+  }
+
+  statsOut() {
+    return { bundles: this.count, stored_bytes: this.bytes, cached: this.cache.size, cache_bytes: this.cacheMemory, ...this.stats };
+  }
+
+  // --- upload ---------------------------------------------------------------------------------
+
+  /**
+   * Validates and stores one bundle: { url, debug_id?, code, map } for a project and release.
+   * Returns { id, status: 'stored' | 'unchanged', debug_id, url } or throws a Refusal (the caller
+   * counts it).
+   */
+  async put(project, release, b) {
+    const o = this.opts;
+    if (!isObj(b)) throw new Refusal('sourcemap_malformed', 'each bundle must be an object');
+    const url = urlKey(b.url);
+    if (!url || url === '~/') throw new Refusal('sourcemap_malformed', 'a bundle needs the "url" of its built file');
+    if (typeof b.map !== 'string' || !b.map) throw new Refusal('sourcemap_malformed', `${url}: "map" must be the source map's text`);
+    if (b.code !== undefined && b.code !== null && typeof b.code !== 'string') throw new Refusal('sourcemap_malformed', `${url}: "code" must be the built file's text`);
+    const code = typeof b.code === 'string' ? b.code : '';
+    const mapBytes = Buffer.byteLength(b.map);
+    const codeBytes = Buffer.byteLength(code);
+    if (mapBytes > o.maxMapBytes) throw new Refusal('sourcemap_too_large', `${url}: the map is ${mapBytes} bytes, more than ${o.maxMapBytes}`, 413);
+    if (codeBytes > o.maxCodeBytes) throw new Refusal('sourcemap_too_large', `${url}: the built file is ${codeBytes} bytes, more than ${o.maxCodeBytes}`, 413);
+    let map;
+    try {
+      map = JSON.parse(b.map.startsWith(")]}'") ? b.map.slice(b.map.indexOf('\n') + 1) : b.map);
+    } catch {
+      throw new Refusal('sourcemap_invalid', `${url}: the map is not valid JSON`);
+    }
+    if (!isObj(map)) throw new Refusal('sourcemap_invalid', `${url}: the map is not a JSON object`);
+    const segments = countSegments(map);
+    if (segments > o.maxSegments) throw new Refusal('sourcemap_too_large', `${url}: the map has ${segments} mappings segments, more than ${o.maxSegments}`, 413);
+    // The debug ID: the one given with the upload, else the map's, else the //# debugId= comment.
+    let debugId = normalizeDebugId(b.debug_id) || normalizeDebugId(map.debugId) || normalizeDebugId(map.debug_id);
+    if (!debugId && code) {
+      const i = code.lastIndexOf('//# debugId=');
+      if (i >= 0) debugId = normalizeDebugId(code.slice(i + 12, i + 12 + 48).split(/\s/)[0]);
+    }
+    if (b.debug_id !== undefined && b.debug_id !== null && b.debug_id !== '' && !normalizeDebugId(b.debug_id))
+      throw new Refusal('sourcemap_malformed', `${url}: "debug_id" is not a UUID`);
+    const tools = await this.ready();
+    if (!tools) throw new Refusal('sourcemaps_unavailable', 'source map support is not built here (run `npm run build`)', 503);
+    // The decoder is the judge: a map it cannot read is refused now, not at the first view.
+    const probeKey = `probe:${crypto.randomUUID()}`;
+    const loaded = JSON.parse(tools.loadSourceMapWithContents(probeKey, b.map, code));
+    tools.unloadSourceMap(probeKey);
+    if (loaded.error) throw new Refusal('sourcemap_invalid', `${url}: ${loaded.error}`);
+    const hash = crypto.createHash('sha1').update(b.map).update('\0').update(code).digest('hex');
+    release = typeof release === 'string' ? release.slice(0, 200) : '';
+    const same = this.q.sameContent.get(project, hash, release, url);
+    if (same) {
+      this.q.touch.run(Date.now() / 1000, same.id);
+      this.stats.unchanged += 1;
+      return { id: same.id, status: 'unchanged', debug_id: debugId || null, url };
+    }
+    const codeZ = zlib.deflateRawSync(code);
+    const mapZ = zlib.deflateRawSync(b.map);
+    const storedBytes = codeZ.length + mapZ.length;
+    if (storedBytes > o.maxTotalBytes) throw new Refusal('sourcemaps_store_full', `${url}: larger than the whole source map store (${o.maxTotalBytes} bytes)`, 413);
+    const id = this.db.transaction(() => {
+      this.q.replaceSlot.run(project, release, url);
+      const info = this.q.insert.run({
+        project, debug_id: debugId, release, url, basename: basenameOf(url), hash, code: codeZ, map: mapZ,
+        code_bytes: codeBytes, map_bytes: mapBytes, stored_bytes: storedBytes, sources: Number(loaded.sources) || 0, uploaded: Date.now() / 1000,
+      });
+      return Number(info.lastInsertRowid);
+    })();
+    this.stats.stored += 1;
+    this.refreshTotals();
+    this.enforceBudget(id);
+    return { id, status: 'stored', debug_id: debugId || null, url, sources: Number(loaded.sources) || 0, map_bytes: mapBytes };
+  }
+
+  refreshTotals() {
+    const t = this.q.total.get();
+    this.count = t.n;
+    this.bytes = t.bytes;
+  }
+
+  // Over the store's budget, the least recently used bundles go (counted), never the one just stored.
+  enforceBudget(keep) {
+    while (this.bytes > this.opts.maxTotalBytes) {
+      const victims = this.q.oldest.all().filter((r) => r.id !== keep);
+      if (!victims.length) break;
+      for (const v of victims) {
+        if (this.bytes <= this.opts.maxTotalBytes) break;
+        this.q.remove.run(v.id);
+        this.bytes -= v.stored_bytes;
+        this.count -= 1;
+        this.stats.evicted += 1;
+      }
+    }
+    this.refreshTotals();
+  }
+
+  /**
+   * Stores the bundles of a build directory, as `faultline sourcemaps upload` would send them
+   * (the collector's --source-maps DIR; `npm run demo` gives it the demo's own bundle). Returns
+   * one report entry per script; refusals are passed to onRefuse (the collector counts them).
+   */
+  async importDirectory(project, dir, { release = '', urlPrefix = '~/', onRefuse = () => {} } = {}) {
+    const report = [];
+    for (const b of collectBundles(dir, { urlPrefix })) {
+      if (b.skipped) {
+        report.push({ file: b.file, skipped: b.skipped });
+        continue;
+      }
+      try {
+        report.push({ file: b.file, ...(await this.put(project, release, b)) });
+      } catch (err) {
+        if (!(err instanceof Refusal)) throw err;
+        onRefuse(err.reason);
+        report.push({ file: b.file, error: err.message });
+      }
+    }
+    return report;
+  }
+
+  list(project, limit = 100) {
+    const n = Math.max(1, Math.min(1000, limit));
+    return project ? this.q.listProject.all(String(project), n) : this.q.list.all(n);
+  }
+
+  remove(id) {
+    const ok = this.q.remove.run(id).changes > 0;
+    this.refreshTotals();
+    return ok;
+  }
+
+  // --- resolution -----------------------------------------------------------------------------
+
+  findBundle(project, release, frameUrl, debugId) {
+    if (debugId) return { row: this.q.byDebugId.get(debugId) || null, via: 'debug-id' };
+    const key = urlKey(frameUrl);
+    if (!key) return { row: null };
+    let row = project ? this.q.byUrl.get(project, release, key) : this.q.byUrlAnyProject.get(release, key);
+    if (row) return { row, via: 'release' };
+    const rows = project ? this.q.byBase.all(project, release, basenameOf(key)) : this.q.byBaseAnyProject.all(release, basenameOf(key));
+    // By file name only when exactly one bundle of the release has it.
+    row = rows.length === 1 ? rows[0] : null;
+    return { row, via: row ? 'release-filename' : undefined };
+  }
+
+  // Loads a bundle into the tools module (once; LRU), returns its key or { error }.
+  load(row) {
+    const key = `bundle:${row.id}:${row.hash}`;
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return { key };
+    }
+    if (this.broken.has(key)) return { error: this.broken.get(key) };
+    const body = this.q.body.get(row.id);
+    if (!body) return { error: 'the bundle was removed' };
+    let result;
+    try {
+      const map = zlib.inflateRawSync(body.map).toString('utf8');
+      const code = zlib.inflateRawSync(body.code).toString('utf8');
+      result = JSON.parse(this.tools.loadSourceMapWithContents(key, map, code));
+    } catch (err) {
+      result = { error: `stored bundle unreadable (${err && err.code ? err.code : 'error'})` };
+    }
+    this.stats.loads += 1;
+    if (result.error) {
+      this.stats.load_errors += 1;
+      if (this.broken.size > 1000) this.broken.clear();
+      this.broken.set(key, result.error);
+      return { error: result.error };
+    }
+    const memory = Number(result.memory) || 0;
+    this.cache.set(key, { memory });
+    this.cacheMemory += memory;
+    this.q.touch.run(Date.now() / 1000, row.id);
+    // Evict the least recently used maps beyond the budget (the one just loaded stays).
+    for (const [k, v] of this.cache) {
+      if (this.cacheMemory <= this.opts.cacheBytes || k === key) break;
+      this.tools.unloadSourceMap(k);
+      this.cache.delete(k);
+      this.cacheMemory -= v.memory;
+      this.stats.cache_evictions += 1;
+    }
+    return { key };
+  }
+
+  /**
+   * The event as the viewer shows it: each stack trace whose frames resolve gets the original
+   * frames in `stacktrace` and the frames as stored in `raw_stacktrace` (Sentry's names). Frames
+   * that do not resolve are kept as they were. Never throws; a map that fails adds an entry to
+   * the event's `errors` (Sentry's processing-error list). The stored event is not changed.
+   */
+  async resolveEvent(event, project = null) {
+    if (!isObj(event) || this.count === 0) return event;
+    const tools = await this.ready();
+    if (!tools) return event;
+    try {
+      return this.resolveWith(event, project ? String(project) : null);
+    } catch {
+      return event; // resolution is a view: the stored event is always shown
+    }
+  }
+
+  resolveWith(event, project) {
+    const traces = [];
+    const exc = event.exception;
+    const values = Array.isArray(exc) ? exc : isObj(exc) && Array.isArray(exc.values) ? exc.values : [];
+    values.forEach((v, i) => { if (isObj(v) && isObj(v.stacktrace)) traces.push({ kind: 'exception', i }); });
+    if (isObj(event.stacktrace)) traces.push({ kind: 'event' });
+    const threads = isObj(event.threads) && Array.isArray(event.threads.values) ? event.threads.values : [];
+    threads.forEach((t, i) => { if (isObj(t) && isObj(t.stacktrace)) traces.push({ kind: 'thread', i }); });
+    if (!traces.length) return event;
+
+    // Debug IDs the SDK reported for its files (debug_meta.images, type "sourcemap").
+    const ids = new Map();
+    const images = isObj(event.debug_meta) && Array.isArray(event.debug_meta.images) ? event.debug_meta.images.slice(0, 1000) : [];
+    for (const img of images) {
+      if (!isObj(img) || typeof img.code_file !== 'string') continue;
+      const id = normalizeDebugId(img.debug_id);
+      if (!id) continue;
+      ids.set(img.code_file, id);
+      const k = urlKey(img.code_file);
+      if (k && !ids.has(k)) ids.set(k, id);
+    }
+    const release = typeof event.release === 'string' ? event.release.slice(0, 200) : '';
+    const found = new Map(); // frame url -> { row, via } (one lookup per file per event)
+    const errors = [];
+    const reported = new Set();
+    const out = { ...event };
+    let changed = false;
+    for (const t of traces) {
+      const st = t.kind === 'exception' ? values[t.i].stacktrace : t.kind === 'event' ? event.stacktrace : threads[t.i].stacktrace;
+      const frames = Array.isArray(st.frames) ? st.frames : [];
+      if (!frames.length || frames.length > 1000) continue;
+      // Group the frames by bundle, then resolve each bundle's frames in one call.
+      const byKey = new Map();
+      frames.forEach((f, idx) => {
+        if (!isObj(f)) return;
+        const u = typeof f.abs_path === 'string' && f.abs_path ? f.abs_path : typeof f.filename === 'string' ? f.filename : '';
+        if (!u || !Number.isFinite(f.lineno) || !Number.isFinite(f.colno)) return;
+        if (!found.has(u)) found.set(u, this.findBundle(project, release, u, ids.get(u) || ids.get(urlKey(u))));
+        const { row, via } = found.get(u);
+        if (!row) return;
+        const loaded = this.load(row);
+        if (loaded.error) {
+          if (!reported.has(row.id)) {
+            reported.add(row.id);
+            errors.push({ type: 'js_invalid_source', url: u.slice(0, 2000), reason: loaded.error.slice(0, 300) });
+          }
+          return;
+        }
+        if (!byKey.has(loaded.key)) byKey.set(loaded.key, { row, via, idx: [] });
+        byKey.get(loaded.key).idx.push(idx);
+      });
+      if (!byKey.size) {
+        this.stats.unresolved_frames += frames.length;
+        continue;
+      }
+      const resolved = frames.slice();
+      let any = false;
+      for (const [key, g] of byKey) {
+        const req = { frames: g.idx.map((i) => ({ lineno: frames[i].lineno, colno: frames[i].colno })), context: this.opts.contextLines };
+        const res = JSON.parse(this.tools.resolvePositions(key, JSON.stringify(req)));
+        if (!Array.isArray(res.frames)) continue;
+        g.idx.forEach((i, n) => {
+          const r = res.frames[n];
+          if (!isObj(r) || r.resolved !== true) return;
+          resolved[i] = originalFrame(frames[i], r, g.row, g.via);
+          any = true;
+        });
+      }
+      const n = resolved.filter((f, i) => f !== frames[i]).length;
+      this.stats.resolved_frames += n;
+      this.stats.unresolved_frames += frames.length - n;
+      if (!any) continue;
+      changed = true;
+      const next = { ...st, frames: resolved };
+      if (t.kind === 'exception') {
+        if (!out.exception || out.exception === event.exception) out.exception = Array.isArray(exc) ? exc.slice() : { ...exc, values: exc.values.slice() };
+        const list = Array.isArray(out.exception) ? out.exception : out.exception.values;
+        list[t.i] = { ...values[t.i], stacktrace: next, raw_stacktrace: st };
+      } else if (t.kind === 'event') {
+        out.stacktrace = next;
+        out.raw_stacktrace = st;
+      } else {
+        if (!out.threads || out.threads === event.threads) out.threads = { ...event.threads, values: threads.slice() };
+        out.threads.values[t.i] = { ...threads[t.i], stacktrace: next, raw_stacktrace: st };
+      }
+    }
+    if (errors.length) {
+      out.errors = [...(Array.isArray(event.errors) ? event.errors : []), ...errors];
+      changed = true;
+    }
+    return changed ? out : event;
+  }
+
+  close() {
+    if (this.tools) for (const k of this.cache.keys()) this.tools.unloadSourceMap(k);
+    this.cache.clear();
+    this.db.close();
+  }
+}
+
+// The original frame, as Sentry shows a frame its source-map processing resolved: original
+// function, file, line and column, source context from the map's sourcesContent, and in `data`
+// which map and how it was found. Library sources (ignore-listed, or under node_modules) are not
+// in-app.
+function originalFrame(min, r, row, via) {
+  const f = { ...min };
+  if (typeof r.function === 'string') f.function = r.function;
+  f.filename = r.filename;
+  f.abs_path = r.filename;
+  if (Number.isFinite(r.lineno)) f.lineno = r.lineno;
+  else delete f.lineno;
+  if (Number.isFinite(r.colno)) f.colno = r.colno;
+  else delete f.colno;
+  f.in_app = min.in_app !== false && r.in_app !== false && !/(^|\/)node_modules\//.test(r.filename);
+  delete f.pre_context;
+  delete f.context_line;
+  delete f.post_context;
+  if (typeof r.context_line === 'string') {
+    f.pre_context = r.pre_context;
+    f.context_line = r.context_line;
+    f.post_context = r.post_context;
+  }
+  f.data = { ...(isObj(min.data) ? min.data : {}), sourcemap: `${row.url}.map`, resolved_with: via, symbolicated: true, ...(row.debug_id ? { debug_id: row.debug_id } : {}) };
+  return f;
+}
+
+/**
+ * The collector's /api/sourcemaps routes, given the server's helpers (so errors, limits and
+ * counters follow its rules: no CORS, cross-site refused before this runs, 4xx without paths).
+ *   POST   /api/sourcemaps        {"project"?, "release"?, "bundles": [{"url", "debug_id"?, "code", "map"}]}
+ *                                 (application/json, gzip/deflate/br allowed) -> {stored, refused}
+ *   GET    /api/sourcemaps?project=&limit=   the stored bundles (no bodies)
+ *   DELETE /api/sourcemaps/:id
+ */
+export function sourceMapRoutes(maps, { HttpError, readBody, decode, send, refuse, projects }) {
+  return async function route(req, res, url, p) {
+    const m = req.method;
+    if (p === '/api/sourcemaps' || p === '/api/sourcemaps/') {
+      if (m === 'GET') {
+        const limit = Number(url.searchParams.get('limit')) || 100;
+        return send(res, 200, maps.list(url.searchParams.get('project'), limit));
+      }
+      if (m !== 'POST') throw new HttpError(405, 'use GET or POST', 'bad_method');
+      // A JSON body: a cross-site form cannot send one without a preflight, which gets no CORS.
+      const type = String(req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+      if (type !== 'application/json') throw new HttpError(415, 'send the upload as application/json', 'bad_content_type');
+      const raw = await readBody(req, maps.opts.maxRequestBytes);
+      const body = decode(raw, req.headers['content-encoding'], maps.opts.maxRequestBytes);
+      let upload;
+      try {
+        upload = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new HttpError(400, 'the upload is not valid JSON', 'bad_json');
+      }
+      if (!isObj(upload) || !Array.isArray(upload.bundles)) throw new HttpError(400, 'the upload needs a "bundles" array', 'bad_json');
+      if (upload.bundles.length > maps.opts.maxBundlesPerRequest) throw new HttpError(413, `at most ${maps.opts.maxBundlesPerRequest} bundles per request`, 'too_many_items');
+      const project = upload.project === undefined || upload.project === null ? Object.keys(projects)[0] : String(upload.project);
+      if (!projects[project]) throw new HttpError(404, 'unknown project', 'unknown_project');
+      if (upload.release !== undefined && upload.release !== null && typeof upload.release !== 'string') throw new HttpError(400, '"release" must be a string', 'bad_json');
+      const stored = [];
+      const refused = [];
+      for (const b of upload.bundles) {
+        try {
+          stored.push(await maps.put(project, upload.release || '', b));
+        } catch (err) {
+          if (!(err instanceof Refusal)) throw err;
+          refuse(err.reason);
+          refused.push({ url: isObj(b) && typeof b.url === 'string' ? b.url.slice(0, 300) : null, reason: err.reason, detail: err.message.slice(0, 500), status: err.status });
+        }
+      }
+      // Something stored: 200 with the refusals listed. Nothing: the first refusal's status.
+      const status = stored.length || !refused.length ? 200 : refused[0].status;
+      return send(res, status, status === 200 ? { stored, refused } : { detail: refused[0].detail, stored, refused });
+    }
+    const r = /^\/api\/sourcemaps\/(\d{1,15})\/?$/.exec(p);
+    if (r && m === 'DELETE') return maps.remove(Number(r[1])) ? send(res, 200, { ok: true }) : send(res, 404, { detail: 'no such bundle' });
+    return send(res, 404, { detail: 'no such API route' });
+  };
+}
