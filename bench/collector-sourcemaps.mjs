@@ -1,0 +1,102 @@
+// What source maps cost the local collector, on a real bundle: @sentry/browser bundled and
+// minified by esbuild (its map ~5 MB with sourcesContent), injected, uploaded with
+// `faultline sourcemaps upload`, then events whose 20 frames sit at real positions of the bundle
+// read through GET /api/events/:id: the first read (the map decoded into the tools module), warm
+// reads (cached), and the same reads of events no map matches (the collector's read path alone).
+// Also ingest of the same events with maps stored, against a collector without any (resolution
+// is at read time: ingest must not change).
+//   node bench/collector-sourcemaps.mjs
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startCollector } from '../demo/collector/server.js';
+import { injectDirectory } from '../js/sourcemaps-cli.js';
+import { uploadDirectory } from '../js/sourcemaps-upload.js';
+
+const KEY = 'bench-maps';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-maps-'));
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+
+async function ingest(c, events) {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < events.length; i += 50) {
+    const lines = ['{}'];
+    for (const e of events.slice(i, i + 50)) {
+      const t = JSON.stringify(e);
+      lines.push(JSON.stringify({ type: 'event', length: Buffer.byteLength(t) }), t);
+    }
+    const r = await fetch(`${c.url}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body: lines.join('\n') + '\n' });
+    if (r.status !== 200) throw new Error(`ingest ${r.status}`);
+  }
+  return events.length / (ms(t0) / 1000);
+}
+
+async function reads(c, ids) {
+  const times = [];
+  for (const id of ids) {
+    const t0 = process.hrtime.bigint();
+    const r = await fetch(`${c.url}/api/events/${id}`);
+    await r.json();
+    times.push(ms(t0));
+  }
+  return times;
+}
+
+try {
+  const out = path.join(tmp, 'out');
+  const entry = path.join(tmp, 'entry.js');
+  fs.writeFileSync(entry, "export * from '@sentry/browser';\n");
+  await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', sourcemap: true, outfile: path.join(out, 'app.js'),
+    absWorkingDir: process.cwd(), nodePaths: [path.resolve('node_modules')], logLevel: 'error' });
+  await injectDirectory(out);
+  const code = fs.readFileSync(path.join(out, 'app.js'), 'utf8');
+  const mapBytes = fs.statSync(path.join(out, 'app.js.map')).size;
+  // 20 frames at the positions of `throw` / `return` tokens spread over the bundle.
+  const lines = code.split('\n');
+  const positions = [];
+  lines.forEach((l, li) => {
+    let at = -1;
+    while ((at = l.indexOf('return ', at + 1)) >= 0) positions.push([li + 1, at + 1]);
+  });
+  const step = Math.max(1, Math.floor(positions.length / 20));
+  const frames = positions.filter((_, i) => i % step === 0).slice(0, 20).map(([lineno, colno]) => ({ function: 'x', abs_path: 'http://shop.example/assets/app.js', filename: 'http://shop.example/assets/app.js', lineno, colno, in_app: true }));
+  const other = frames.map((f) => ({ ...f, abs_path: 'http://shop.example/assets/unmapped.js', filename: 'http://shop.example/assets/unmapped.js' }));
+  const N = 2000;
+  const mk = (prefix, fr) => Array.from({ length: N }, (_, i) => ({ event_id: `${prefix}${i.toString(16).padStart(31, '0')}`, timestamp: Date.now() / 1000, release: 'bench@1', platform: 'javascript',
+    exception: { values: [{ type: 'TypeError', value: `bench ${i % 50}`, stacktrace: { frames: fr } }] } }));
+
+  const plain = await startCollector({ port: 0, dataDir: path.join(tmp, 'plain'), projects: { 1: { publicKey: KEY } } });
+  const ingestPlain = await ingest(plain, mk('a', frames));
+  await plain.close();
+
+  const c = await startCollector({ port: 0, dataDir: path.join(tmp, 'maps'), projects: { 1: { publicKey: KEY } } });
+  let t0 = process.hrtime.bigint();
+  const report = await uploadDirectory(out, { url: c.url, release: 'bench@1', urlPrefix: '~/assets/' });
+  const uploadMs = ms(t0);
+  if (report[0].status !== 'stored') throw new Error(JSON.stringify(report));
+  const ingestMaps = await ingest(c, [...mk('b', frames)]);
+  await ingest(c, mk('c', other));
+  const mappedIds = Array.from({ length: 300 }, (_, i) => `b${i.toString(16).padStart(31, '0')}`);
+  const plainIds = Array.from({ length: 300 }, (_, i) => `c${i.toString(16).padStart(31, '0')}`);
+  const [first] = await reads(c, mappedIds.slice(0, 1));
+  const warm = await reads(c, mappedIds.slice(1));
+  const unmapped = await reads(c, plainIds);
+  const sample = (await (await fetch(`${c.url}/api/events/${mappedIds[1]}`)).json()).event.exception.values[0].stacktrace.frames;
+  const stats = (await (await fetch(`${c.url}/__stats`)).json()).sourcemaps;
+  await c.close();
+  console.log(JSON.stringify({
+    bundle: '@sentry/browser, esbuild --minify', bundle_bytes: code.length, map_bytes: mapBytes,
+    frames_per_event: frames.length, frames_resolved_per_event: sample.filter((f) => f.data && f.data.symbolicated).length,
+    frames_with_context: sample.filter((f) => typeof f.context_line === 'string').length,
+    upload_ms: Math.round(uploadMs), decoded_cache_bytes: stats.cache_bytes,
+    first_read_ms: +first.toFixed(1),
+    warm_read_ms: { p50: +pct(warm, 50).toFixed(2), p95: +pct(warm, 95).toFixed(2) },
+    unmapped_read_ms: { p50: +pct(unmapped, 50).toFixed(2), p95: +pct(unmapped, 95).toFixed(2) },
+    ingest_events_per_s: { without_maps: Math.round(ingestPlain), with_maps_stored: Math.round(ingestMaps) },
+    note: 'one process, loopback, sequential requests; timings on a shared machine are noisy',
+  }, null, 2));
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
