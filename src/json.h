@@ -1,6 +1,11 @@
 // Single include point for nlohmann/json. The core is built with JSON_NOEXCEPTION: only the
 // non-throwing parts of the API may be used (parse(text, nullptr, false), find(), is_*(),
 // value() on objects after is_object()). Helpers below make that convenient.
+//
+// nlohmann/json is the core's DOM and its reader. JSON text is written by write_json (json.cpp),
+// a small writer beside it: nlohmann's serializer formats \u00XX escapes with snprintf, which keeps
+// printf's code in the WASM module. Its output is nlohmann's dump(-1) with invalid UTF-8 replaced
+// by U+FFFD, byte for byte (tests/native/test_json.cpp compares the two).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,19 +18,18 @@ using json = nlohmann::json;
 // Replace every unpaired surrogate escape with U+FFFD so such text still parses.
 std::string replace_lone_surrogate_escapes(std::string_view text);
 
-// Parse without throwing; returns a discarded value on error (check is_discarded()).
-inline json parse_json(std::string_view text) {
-  json j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded() && text.find("\\u") != std::string_view::npos) {
-    std::string fixed = replace_lone_surrogate_escapes(text);
-    j = json::parse(fixed.begin(), fixed.end(), nullptr, false);
-  }
-  return j;
-}
+// Parse without throwing; returns a discarded value on error (check is_discarded()). Every caller
+// goes through this one function, so the module holds one instantiation of nlohmann's lexer and
+// parser (over const char*).
+json parse_json(std::string_view text);
 
-// Serialize without throwing on invalid UTF-8 (invalid bytes become U+FFFD).
-inline std::string dump_json(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+// Serialize without throwing: compact, object keys in the DOM's (sorted) order, control characters
+// as \u00xx, invalid UTF-8 as U+FFFD, non-finite numbers as null. Appends to `out`.
+void write_json(const json& value, std::string& out);
+inline std::string dump_json(const json& value) {
+  std::string out;
+  write_json(value, out);
+  return out;
 }
 
 // Safe accessors: return the fallback when the key is missing or has another type.

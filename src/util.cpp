@@ -3,60 +3,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 
 namespace faultline {
-
-namespace {
-int hex4(std::string_view t, size_t i) {
-  if (i + 4 > t.size()) return -1;
-  int v = 0;
-  for (size_t k = i; k < i + 4; ++k) {
-    char c = t[k];
-    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-    if (d < 0) return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-}  // namespace
-
-std::string replace_lone_surrogate_escapes(std::string_view t) {
-  std::string out;
-  out.reserve(t.size());
-  size_t i = 0;
-  while (i < t.size()) {
-    if (t[i] != '\\' || i + 1 >= t.size()) {
-      out += t[i++];
-      continue;
-    }
-    if (t[i + 1] != 'u') {  // another escape: copy both characters so "\\\\u" is not misread
-      out.append(t.substr(i, 2));
-      i += 2;
-      continue;
-    }
-    int v = hex4(t, i + 2);
-    if (v >= 0xD800 && v <= 0xDBFF) {
-      int low = (i + 11 < t.size() && t[i + 6] == '\\' && t[i + 7] == 'u') ? hex4(t, i + 8) : -1;
-      if (low >= 0xDC00 && low <= 0xDFFF) {
-        out.append(t.substr(i, 12));
-        i += 12;
-        continue;
-      }
-      out += "\\ufffd";
-      i += 6;
-      continue;
-    }
-    if (v >= 0xDC00 && v <= 0xDFFF) {
-      out += "\\ufffd";
-      i += 6;
-      continue;
-    }
-    out.append(t.substr(i, 2));
-    i += 2;
-  }
-  return out;
-}
 
 std::string truncate_utf8(std::string_view s, size_t max_bytes) {
   if (s.size() <= max_bytes) return std::string(s);
@@ -111,14 +59,32 @@ bool normalize_json(json& value, const NormalizeLimits& limits, int depth) {
   return cut;
 }
 
+namespace {
+// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's civil_from_days,
+// http://howardhinnant.github.io/date_algorithms.html). By hand rather than gmtime_r, which in
+// WASM is an import into the glue together with the time-zone code it shares with localtime.
+void civil_from_days(int64_t days, int& year, int& month, int& day) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const int64_t doe = days - era * 146097;                                // [0, 146096]
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);             // [0, 365]
+  const int64_t mp = (5 * doy + 2) / 153;                                  // [0, 11]
+  day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  year = static_cast<int>(yoe + era * 400 + (month <= 2));
+}
+}  // namespace
+
 std::string iso8601(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0 || seconds > 253402300799.0) seconds = 0;
-  auto whole = static_cast<time_t>(seconds);
+  const auto whole = static_cast<int64_t>(seconds);
   int ms = static_cast<int>((seconds - static_cast<double>(whole)) * 1000.0);
   if (ms < 0) ms = 0;
   if (ms > 999) ms = 999;
-  struct tm tm {};
-  gmtime_r(&whole, &tm);
+  int year, month, day;
+  civil_from_days(whole / 86400, year, month, day);
+  const int secs = static_cast<int>(whole % 86400);
   // Formatted by hand: snprintf would pull printf and float formatting into the WASM module.
   std::string out;
   auto put = [&out](int v, int width) {
@@ -126,8 +92,8 @@ std::string iso8601(double seconds) {
     for (int i = width - 1; i >= 0; --i, v /= 10) d[i] = static_cast<char>('0' + v % 10);
     out.append(d, static_cast<size_t>(width));
   };
-  put(tm.tm_year + 1900, 4), out += '-', put(tm.tm_mon + 1, 2), out += '-', put(tm.tm_mday, 2), out += 'T';
-  put(tm.tm_hour, 2), out += ':', put(tm.tm_min, 2), out += ':', put(tm.tm_sec, 2), out += '.', put(ms, 3), out += 'Z';
+  put(year, 4), out += '-', put(month, 2), out += '-', put(day, 2), out += 'T';
+  put(secs / 3600, 2), out += ':', put(secs / 60 % 60, 2), out += ':', put(secs % 60, 2), out += '.', put(ms, 3), out += 'Z';
   return out;
 }
 

@@ -1,0 +1,58 @@
+// The JSON writer (src/json.cpp) against nlohmann's own serializer, which it replaces in the core.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <random>
+
+#include "json.h"
+
+using namespace faultline;
+
+namespace {
+std::string nlohmann_dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+}  // namespace
+
+TEST(JsonWriter, WritesWhatNlohmannWritesForEveryKindOfValue) {
+  const json samples[] = {
+      json(), json(true), json(false), json(0), json(-1), json(INT64_MIN), json(INT64_MAX), json(UINT64_MAX),
+      json(0.0), json(-0.0), json(1.0), json(0.1), json(1.5e300), json(-2.5e-300), json(5e-324), json(1e21),
+      json(123456789.125), json(1764600000.123), json(0.30000000000000004), json(1e15), json(1e16), json(1e-5),
+      json(std::numeric_limits<double>::quiet_NaN()), json(std::numeric_limits<double>::infinity()),
+      json(""), json("plain"), json("quote \" backslash \\ slash /"), json("\b\f\n\r\t\x01\x1f\x7f"),
+      json(std::string("nul \0 inside", 12)), json("é ü 日本 😀"), json::array(), json::object(),
+      json{{"b", 1}, {"a", json::array({1, "two", nullptr, json::object()})}, {"c", json{{"d", false}}}},
+  };
+  for (const json& j : samples) EXPECT_EQ(dump_json(j), nlohmann_dump(j)) << nlohmann_dump(j);
+}
+
+TEST(JsonWriter, ReplacesInvalidUtf8AsNlohmannsReplaceHandlerDoes) {
+  const std::string samples[] = {
+      "\x80", "a\xC0\xAFz", "\xC2", "x\xE2\x82", "\xE2\x82\x41", "\xED\xA0\x80", "\xF0\x9F\x98", "\xF0\x9F\x98\x80\xF0",
+      "\xF4\x90\x80\x80", "\xF5\x80", "\xFF\xFE", "\xE0\x80\x80", "ok\xC3\xA9\xC3", "\xC3\x28", "\xF0\x28\x8C\xBC",
+  };
+  for (const std::string& s : samples) EXPECT_EQ(dump_json(json(s)), nlohmann_dump(json(s)));
+}
+
+TEST(JsonWriter, AgreesWithNlohmannOnRandomBytesAndNumbers) {
+  std::mt19937_64 rng(42);
+  for (int n = 0; n < 20000; ++n) {
+    std::string s(rng() % 12, ' ');
+    for (char& c : s) c = static_cast<char>(rng() % 4 == 0 ? rng() % 0x20 : 0x70 + rng() % 0x90);
+    uint64_t bits = rng();
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    const json j{{"s", s}, {"d", d}, {"i", static_cast<int64_t>(rng())}};
+    ASSERT_EQ(dump_json(j), nlohmann_dump(j));
+  }
+}
+
+TEST(JsonReader, ReadsTheTextsJsonStringifyWrites) {
+  json j = parse_json(R"({"a":[1,-2,3.5,-0.0,"\u00e9\ud83d\ude00"],"b":{"c":null}})");
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["a"][1].get<int64_t>(), -2);
+  EXPECT_EQ(j["a"][2].get<double>(), 3.5);
+  EXPECT_EQ(j["a"][4].get<std::string>(), "é😀");
+  EXPECT_TRUE(parse_json("{\"a\":").is_discarded());
+  EXPECT_TRUE(parse_json("").is_discarded());
+}
