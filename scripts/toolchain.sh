@@ -8,10 +8,11 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 pkgs_build=(cmake g++ make emscripten nlohmann-json3-dev libgtest-dev googletest gzip)
 pkgs_browsers=(chromium firefox-esr webkit2gtk-driver xvfb libjavascriptcoregtk-4.0-bin gjs)
 pkgs_fuzz=(clang libclang-rt-14-dev)
+pkgs_analysis=(wabt)   # wasm-objdump for bench/wasm-size.mjs
 
 want=("${pkgs_build[@]}")
 if [ "${FAULTLINE_TOOLCHAIN:-full}" != "minimal" ]; then
-  want+=("${pkgs_browsers[@]}" "${pkgs_fuzz[@]}")
+  want+=("${pkgs_browsers[@]}" "${pkgs_fuzz[@]}" "${pkgs_analysis[@]}")
 fi
 
 missing=()
