@@ -559,6 +559,13 @@ export class Client {
     }
     if (x && a.loc && !x.stack) {
       // One frame where the engine says it happened, written as a V8 stack line for the core's parser.
+      // A data: URL (a worker or script the page built) is named as Sentry names it:
+      // <data:text/javascript,base64>, or <data:mime> when not base64.
+      const f = a.loc[0];
+      if (typeof f == 'string' && /^data:/i.test(f)) {
+        const m = /^data:([^;,]+)/i.exec(f);
+        a.loc[0] = `<data:${m ? m[1] : 'text/javascript'}${/^data:[^,]*;base64,/i.test(f) ? ',base64' : ''}>`;
+      }
       [x.filename, x.lineno, x.colno] = a.loc;
       x.stack = `${x.type}: ${x.value}\n    at ${a.loc.join(':')}`;
     }

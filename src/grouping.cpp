@@ -652,7 +652,11 @@ void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts) {
   for (auto& f : frames) {
     sv file = f.filename;
     bool in_app = true;
-    if (f.native || f.eval || file.empty() || starts_with(file, "<data:")) in_app = false;
+    // A data: URL frame from a stack line has no position (stack_parser.cpp) and is not in-app; one
+    // with a line is the location the engine reported for an error of code the page built itself
+    // (a worker or script from a data: URL, named "<data:text/javascript,base64>" by the SDK), in-app
+    // as Sentry's global handlers mark it.
+    if (f.native || f.eval || file.empty() || (starts_with(file, "<data:") && f.lineno <= 0)) in_app = false;
     else if (starts_with(file, "chrome-extension://") || starts_with(file, "moz-extension://") ||
              starts_with(file, "safari-extension://") || starts_with(file, "safari-web-extension://") ||
              starts_with(file, "ms-browser-extension://") || starts_with(file, "chrome://") ||

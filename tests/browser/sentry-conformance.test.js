@@ -271,6 +271,17 @@ const SCENARIOS = [
   { name: 'Breadcrumbs/history/navigation', init: CRUMBS_ONLY, subject: `history.pushState({}, '', '/foo'); history.pushState({}, '', '/bar?a=1#fragment'); history.pushState({}, '', {}); history.pushState({}, '', null); history.replaceState({}, '', '/bar?a=1#fragment'); Sentry.captureException('test exception');`,
     check: ([ev]) => expectLike(ev.breadcrumbs, [['/pages/conformance/', '/foo'], ['/foo', '/bar?a=1#fragment'], ['/bar?a=1#fragment', '/[object%20Object]'], ['/[object%20Object]', '/bar?a=1#fragment']]
       .map(([from, to]) => ({ category: 'navigation', data: { from, to }, timestamp: N })), true) },
+  // integrations/globalHandlers/dataUrls: an error of a worker built from a data: URL reaches
+  // window.onerror with that URL and no error object: one frame at its location, named as Sentry names it
+  { name: 'globalHandlers/dataUrls',
+    differs: 'the value is the message without the engine\'s "Uncaught Error: " prefix (Faultline reads the type from it), where Sentry keeps the whole text',
+    subject: `const code = "\\n  self.addEventListener('message', (event) => {\\n    if (event.data.type === 'error') {\\n      throw new Error('Error thrown in worker');\\n    }\\n  });\\n";
+      const worker = new Worker('data:text/javascript;base64,' + btoa(code)); worker.postMessage({ type: 'error' });`,
+    check: ([ev]) => {
+      const x = exc(ev);
+      expectLike(x, { type: 'Error', value: 'Error thrown in worker', mechanism: { handled: false, synthetic: true, type: GH + 'onerror' } });
+      expectLike(x.stacktrace.frames, [{ colno: N, filename: '<data:text/javascript,base64>', function: '?', in_app: true, lineno: 4 }]);
+    } },
   // integrations/httpclient: failed responses become events (sendDefaultPii: headers included)
   ...[['fetch', `fetch(location.origin + '/failed/500', { method: 'GET', credentials: 'include', headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cache: 'no-cache' } });`],
     ['xhr', `const xhr = new XMLHttpRequest(); xhr.open('GET', location.origin + '/failed/500', true); xhr.withCredentials = true; xhr.setRequestHeader('Accept', 'application/json'); xhr.setRequestHeader('Content-Type', 'application/json'); xhr.setRequestHeader('Cache', 'no-cache'); xhr.send();`],

@@ -217,6 +217,21 @@ TEST(Grouping, ExtensionThirdPartyNativeAndSdkFramesAreNotInApp) {
   EXPECT_TRUE(frames[2].in_app);
 }
 
+TEST(Grouping, DataUrlFramesAreInAppOnlyWithTheEnginesReportedLine) {
+  // A stack line's data: URL frame has no position; the SDK's frame at an ErrorEvent's data: URL
+  // location (a worker built from a data: URL) has its line, as Sentry's global handlers send it.
+  auto p = parse_stack("Error: in worker\n    at <data:text/javascript,base64>:4:11");
+  ASSERT_EQ(p.frames.size(), 1u);
+  EXPECT_EQ(p.frames[0].filename, "<data:text/javascript,base64>");
+  EXPECT_EQ(p.frames[0].lineno, 4);
+  auto q = parse_stack("Error\n    at f (data:text/javascript,throw new Error(1):1:7)");
+  ASSERT_EQ(q.frames.size(), 1u);
+  classify_frames(p.frames, GroupingOptions{});
+  classify_frames(q.frames, GroupingOptions{});
+  EXPECT_TRUE(p.frames[0].in_app);
+  EXPECT_FALSE(q.frames[0].in_app);
+}
+
 TEST(Grouping, ThrowSiteInsideALibraryGroupsByTheAppsCallSite) {
   const char* a = "TypeError: x is not a function\n    at lib (https://app.example/node_modules/lib/index.js:1:1)\n"
                   "    at saveProfile (https://app.example/app.js:10:1)";
