@@ -183,7 +183,7 @@ export async function startCollector(opts = {}) {
     staticRoot: repoRoot, quiet: true, demoBackend: null, ...opts,
   };
   const allowedHosts = new Set([...LOOPBACK_HOSTS, String(options.host).toLowerCase(), ...options.allowedHosts.map((h) => String(h).toLowerCase())]);
-  const store = new Store(options.dataDir, options.retention);
+  const store = new Store(options.dataDir, options.retention, { backgroundCheckpoint: options.backgroundCheckpoint !== false });
   // Store-and-forward to a Sentry / GlitchTip DSN: a bounded on-disk queue beside the database.
   const upstream = options.upstreamDsn
     ? new Upstream({ dsn: options.upstreamDsn, dir: path.join(options.dataDir, 'upstream-queue'), ...(options.upstreamOptions || {}), log: options.quiet ? () => {} : console.error })

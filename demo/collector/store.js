@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import crypto from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {
   browserOf, culpritOf, compareReleases, isObj, issueKey, issuePublicId, levelOf, messageOf, occurrencesOf,
@@ -131,8 +132,10 @@ export class Store {
    * @param {string} dataDir
    * @param {{maxAgeDays?: number, maxBytes?: number}} [retention] age (days) and size (bytes of
    *   stored event bodies) past which the oldest event bodies are deleted; counts stay true.
+   * @param {{backgroundCheckpoint?: boolean}} [options] checkpoint the WAL on a worker thread
+   *   (the server does) instead of inside the commit that crosses the WAL size limit.
    */
-  constructor(dataDir, retention = {}) {
+  constructor(dataDir, retention = {}, options = {}) {
     this.dataDir = dataDir;
     this.retention = { maxAgeDays: retention.maxAgeDays ?? 30, maxBytes: retention.maxBytes ?? 1024 * 1024 * 1024 };
     fs.mkdirSync(dataDir, { recursive: true });
@@ -151,6 +154,32 @@ export class Store {
     this.blockCache = new Map(); // block id -> inflated bytes (the last BLOCK_CACHE read)
     this.loadCounters();
     this.importLegacyLog();
+    this.checkpointer = null;
+    if (options.backgroundCheckpoint) this.startCheckpointer();
+  }
+
+  startCheckpointer() {
+    try {
+      this.checkpointer = new Worker(new URL('./checkpointer.js', import.meta.url), { workerData: { file: this.file, intervalMs: 500 } });
+      this.checkpointer.unref();
+      const worker = this.checkpointer;
+      worker.on('error', () => {
+        // Back to checkpoints inside commits (unless the store is closing anyway).
+        if (this.checkpointer !== worker) return;
+        this.checkpointer = null;
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      this.db.pragma('wal_autocheckpoint = 16384');
+      this.db.pragma('journal_size_limit = 67108864'); // the WAL file shrinks back to 64 MiB when it restarts
+      this.walCheck = 0;
+    } catch {
+      this.checkpointer = null;
+    }
+  }
+
+  // Wakes the checkpointer when the log has grown since its last run.
+  afterCommit() {
+    if (this.checkpointer && ++this.walCheck % 16 === 0) this.checkpointer.postMessage('now');
   }
 
   migrate() {
@@ -441,6 +470,7 @@ export class Store {
       this.blockCache.clear();
       throw err;
     }
+    this.afterCommit();
     for (const c of COUNTERS) this.totals[c] += delta[c];
     for (const issue of dirty.values()) result.issues.set(issue.id, issue);
     return { issues: [...result.issues.values()], stored: result.stored, duplicates: result.duplicates, traces: [...result.traces] };
@@ -973,8 +1003,16 @@ export class Store {
   }
 
   close() {
+    if (this.checkpointer) {
+      this.checkpointer.postMessage('stop');
+      this.checkpointer = null;
+    }
     try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.pragma('wal_checkpoint(TRUNCATE)'); // waits (busy_timeout) for a checkpoint in flight
+    } catch {
+      /* busy or already closed: the WAL is kept and replayed at the next open */
+    }
+    try {
       this.db.close();
     } catch {
       /* already closed */
