@@ -1,4 +1,4 @@
-// The viewer in real engines (Chromium, Firefox ESR): list with badges and sparklines, search and
+// The viewer in real engines (Chromium, Firefox ESR, WebKitGTK): list with badges and sparklines, search and
 // its errors, paging, the URL following the selection, an issue's event / events / tags, opening
 // any event, resolve by keyboard, incremental live updates (rows updated in place), the trace
 // waterfall, the metrics page, an 800 px wide layout, and events of hostile shapes.
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCollector } from '../../demo/collector/server.js';
-import { launchChromium, launchFirefox } from './lib/browsers.js';
+import { launchChromium, launchFirefox, launchWebKit } from './lib/browsers.js';
 
 const KEY = 'viewer-key';
 const NOW = Date.now() / 1000;
@@ -77,8 +77,30 @@ async function run(launch) {
   const errors = [];
   try {
     const page = await browser.newPage();
-    page.raw.on('pageerror', (e) => errors.push(String(e && e.message ? e.message : e)));
-    const setViewport = (w, h) => (page.raw.setViewportSize ? page.raw.setViewportSize({ width: w, height: h }) : page.raw.setViewport({ width: w, height: h }));
+    let press;
+    let setViewport;
+    if (page.raw) {
+      page.raw.on('pageerror', (e) => errors.push(String(e && e.message ? e.message : e)));
+      press = (k) => page.raw.keyboard.press(k);
+      setViewport = (w, h) => (page.raw.setViewportSize ? page.raw.setViewportSize({ width: w, height: h }) : page.raw.setViewport({ width: w, height: h }));
+    } else {
+      // WebDriver (WebKitGTK): uncaught errors and rejections are recorded by a listener added
+      // after each load and read before the next one.
+      const collect = async () => errors.push(...((await page.evaluate(() => window.__errors || [])) || []));
+      const goto = page.goto;
+      page.goto = async (url) => {
+        await collect();
+        await goto(url);
+        await page.evaluate(() => {
+          window.__errors = [];
+          addEventListener('error', (e) => window.__errors.push(String(e.message)));
+          addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));
+        });
+      };
+      page.close = collect;
+      press = page.press;
+      setViewport = page.setViewport;
+    }
     await setViewport(1280, 900);
     await page.goto(c.url + '/');
     // List: 25 rows on the first page, each with a level badge and a sparkline.
@@ -143,10 +165,10 @@ async function run(launch) {
     await page.waitFor(() => document.querySelector('#d-tags') && document.querySelector('#d-tags').textContent.includes('browser'));
     // Resolve by keyboard.
     await page.evaluate(() => document.activeElement && document.activeElement.blur());
-    await page.raw.keyboard.press('r');
+    await press('r');
     await page.waitFor(() => document.querySelector('#act-unresolve'));
     assert.equal((await (await fetch(`${c.url}/api/issues/${cart}`)).json()).status, 'resolved');
-    await page.raw.keyboard.press('u');
+    await press('u');
     await page.waitFor(() => document.querySelector('#act-resolve'));
     // Live update: the row is updated in place, not re-rendered.
     await page.goto(c.url + '/');
@@ -188,7 +210,7 @@ async function run(launch) {
     const width = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, list: getComputedStyle(document.querySelector('#issues-pane')).display }));
     assert.ok(width.doc <= 800, `page is ${width.doc}px wide at 800px`);
     assert.equal(width.list, 'none', 'at 800 px the detail replaces the list');
-    await page.raw.keyboard.press('Escape');
+    await press('Escape');
     await page.waitFor(() => getComputedStyle(document.querySelector('#issues-pane')).display !== 'none' && !location.search.includes('issue='));
     await page.close();
   } finally {
@@ -203,4 +225,8 @@ test('the viewer works in Chromium', { timeout: 180000 }, async () => {
 
 test('the viewer works in Firefox ESR', { timeout: 240000 }, async () => {
   await run(launchFirefox);
+});
+
+test('the viewer works in WebKitGTK', { timeout: 240000 }, async () => {
+  await run(launchWebKit);
 });

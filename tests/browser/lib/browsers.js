@@ -133,6 +133,16 @@ export async function launchWebKit() {
             }
             throw new Error('waitFor timed out in WebKit');
           },
+          // A key press through WebDriver's actions (to the focused element, else the body).
+          press: async (key) => {
+            const { Key } = await import('selenium-webdriver');
+            const k = key === 'Escape' ? Key.ESCAPE : key === 'Enter' ? Key.ENTER : key;
+            await wd.actions({ async: true }).sendKeys(k).perform();
+          },
+          // The window's outer size; the page's own width is what the tests check.
+          setViewport: async (width, height) => {
+            await wd.manage().window().setRect({ width, height });
+          },
           close: async () => {},
         };
       },
