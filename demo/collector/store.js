@@ -20,7 +20,7 @@ import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS
 
 export { issueKey } from './fields.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 // Event bodies are stored deflated with a preset dictionary of the keys every Sentry event repeats
 // (never change it for an existing dictionary id: stored rows name the one they were written with).
@@ -102,6 +102,10 @@ export const MIGRATIONS = [
    CREATE INDEX events_block ON events (block) WHERE block IS NOT NULL;
    CREATE INDEX issue_users_user ON issue_users (user_key, issue_id);
    DELETE FROM issue_tags WHERE key = 'user.id';`,
+  // 3 -> 4: how many of an issue's events are still stored, kept with the issue (the detail
+  // route no longer counts them).
+  `ALTER TABLE issues ADD COLUMN stored INTEGER NOT NULL DEFAULT 0;
+   UPDATE issues SET stored = (SELECT count(*) FROM events e WHERE e.issue_id = issues.id);`,
 ];
 
 // A block holds at most this many events or bytes (before compression): reading one event
@@ -121,7 +125,7 @@ export function normalizeEventId(v) {
 }
 
 const ORIGINAL = Symbol('issue row as last written');
-const ISSUE_COLUMNS = ['title', 'culprit', 'message', 'level', 'status', 'substatus', 'count', 'events', 'users', 'first_seen', 'last_seen', 'last_release', 'latest_event', 'fingerprint'];
+const ISSUE_COLUMNS = ['title', 'culprit', 'message', 'level', 'status', 'substatus', 'count', 'events', 'stored', 'users', 'first_seen', 'last_seen', 'last_release', 'latest_event', 'fingerprint'];
 const snapshot = (issue) => Object.fromEntries(ISSUE_COLUMNS.map((c) => [c, issue[c]]));
 
 const COUNTERS = ['events', 'occurrences', 'summaries', 'duplicates', 'transactions', 'spans', 'sessions', 'body_bytes', 'expired_events'];
@@ -572,6 +576,7 @@ export class Store {
     }
     issue.count += count;
     issue.events += 1;
+    issue.stored += 1;
     issue.first_seen = Math.min(issue.first_seen, first);
     issue.last_seen = Math.max(issue.last_seen, last);
     if (release) issue.last_release = release;
@@ -679,7 +684,8 @@ export class Store {
   enforceRetention(now = Date.now() / 1000) {
     let deleted = 0;
     const { maxAgeDays, maxBytes } = this.retention;
-    const del = this.db.prepare('SELECT id, size, block FROM events ORDER BY id LIMIT ?');
+    const del = this.db.prepare('SELECT id, size, block, issue_id FROM events ORDER BY id LIMIT ?');
+    const unstore = this.db.prepare('UPDATE issues SET stored = max(0, stored - ?) WHERE id = ?');
     const dropBlock = this.db.prepare('DELETE FROM bodies WHERE id = ? AND NOT EXISTS (SELECT 1 FROM events WHERE block = ?)');
     const oldest = this.db.prepare('SELECT received FROM events ORDER BY id LIMIT 1');
     const remove = this.db.transaction((rows) => {
@@ -687,6 +693,10 @@ export class Store {
       const list = ids.join(',');
       this.db.exec(`DELETE FROM spans WHERE event_row IN (${list})`);
       this.db.exec(`DELETE FROM events WHERE id IN (${list})`);
+      const per = new Map();
+      for (const r of rows) if (r.issue_id) per.set(r.issue_id, (per.get(r.issue_id) || 0) + 1);
+      for (const [id, k] of per) unstore.run(k, id);
+      if (per.size) this.issueCache.clear(); // cached rows hold the old stored counts
       // A block goes when the last of its events does.
       for (const b of new Set(rows.map((r) => r.block).filter(Boolean))) {
         dropBlock.run(b, b);
@@ -708,7 +718,7 @@ export class Store {
       let rows = del.all(tooBig ? 2000 : 500);
       if (!tooBig) {
         const cutoff = now - maxAgeDays * 86400;
-        rows = this.db.prepare('SELECT id, size, block FROM events WHERE id <= ? AND received < ? ORDER BY id').all(rows[rows.length - 1].id, cutoff);
+        rows = this.db.prepare('SELECT id, size, block, issue_id FROM events WHERE id <= ? AND received < ? ORDER BY id').all(rows[rows.length - 1].id, cutoff);
         if (!rows.length) break;
       } else {
         let over = this.totals.body_bytes - maxBytes;
@@ -864,7 +874,7 @@ export class Store {
     const latest = fallback ? this.decodeEvent(fallback) : null;
     return this.issueOut(row, {
       browsers: maps.browser, releases: maps.release, environments: maps.environment, latest, latest_event_id: fallback ? fallback.event_id : null,
-      stored_events: this.db.prepare('SELECT count(*) AS n FROM events WHERE issue_id = ?').get(row.id).n,
+      stored_events: row.stored,
     });
   }
 

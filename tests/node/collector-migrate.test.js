@@ -1,7 +1,8 @@
 // The collector's schema migrations: a data directory written by an older schema opens with the
 // current one, keeps every event readable and every figure true, and takes new events beside the
 // old ones (schema 2 stored one deflated body per event and user.id in issue_tags; schema 3 stores
-// bodies in blocks and answers user.id from issue_users).
+// bodies in blocks and answers user.id from issue_users; schema 4 keeps each issue's count of
+// stored events with the issue).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -74,6 +75,7 @@ test('a schema-2 data directory migrates in place: old bodies stay readable, use
   assert.equal(s.db.prepare('SELECT count(*) AS n FROM events').get().n, 0);
   assert.equal(s.db.prepare('SELECT count(*) AS n FROM bodies').get().n, 0, 'no block outlives its events');
   assert.equal(s.getIssue('aaaaaaaaaaaa').count, 7);
+  assert.equal(s.getIssue('aaaaaaaaaaaa').stored_events, 0, 'the stored-events figure kept with the issue follows retention');
   assert.equal(s.totals.body_bytes, 0, 'the per-event shares of a block add up to its size');
   s.close();
   fs.rmSync(dir, { recursive: true, force: true });
