@@ -141,13 +141,15 @@ export function exceptions(value, mechanism) {
     seen.push(v);
     const i = out.length;
     const x = one(v, rejection && !i);
-    if (i) { x.parent = parent; x.mechanism = { type: 'chained', source }; } else x.mechanism = mechanism;
+    const errs = isErr(v) && get(v, 'errors');
+    if (i) { x.parent = parent; x.mechanism = { type: 'chained', source }; } else x.mechanism = Array.isArray(errs) ? { ...mechanism, is_exception_group: true } : mechanism;
     out.push(x);
     if (!isErr(v)) return;
-    const errs = get(v, 'errors');
-    try { if (Array.isArray(errs)) for (let k = 0; k < errs.length && k < 8; k++) visit(errs[k], i, `errors[${k}]`, depth + 1); } catch {}
+    // As Sentry's linkedErrors orders them: the cause first, then the members of an
+    // AggregateError (of any class: a subclass is an exception group too).
     const c = get(v, 'cause');
     if (c !== undefined) visit(c, i, 'cause', depth + 1);
+    try { if (Array.isArray(errs)) for (let k = 0; k < errs.length && k < 8; k++) visit(errs[k], i, `errors[${k}]`, depth + 1); } catch {}
   };
   // A plain object holding an Error (as some libraries reject with) is described by that Error, as in Sentry.
   if (!isErr(value) && value && typeof value == 'object' && isPlain(value)) {

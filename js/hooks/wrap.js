@@ -11,7 +11,7 @@
 // function (or handleEvent object) removes it; handleEvent is looked up when the event fires, as
 // the DOM does. close() puts the original functions back; removeEventListener stays patched so that
 // listeners registered while the SDK ran can still be removed with the functions the page holds.
-import { G, get, tagOf } from '../util.js';
+import { G, get } from '../util.js';
 
 const API = 'auto.browser.browserapierrors.';
 
@@ -110,8 +110,9 @@ export function install(c, on) {
       try {
         return isObj ? f.call(fn, e) : f.apply(this, arguments);
       } catch (x) {
-        const target = tagOf(this).slice(8, -1);
-        caught(x, { type: API + (isObj ? 'handleEvent' : 'addEventListener'), handled: false, data: { handler, target } });
+        // The prototype whose addEventListener is wrapped, as Sentry names it (in browsers of today
+        // only EventTarget.prototype has its own addEventListener), not the listener's element.
+        caught(x, { type: API + (isObj ? 'handleEvent' : 'addEventListener'), handled: false, data: { handler, target: 'EventTarget' } });
         throw x;
       }
     };

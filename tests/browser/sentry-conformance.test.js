@@ -60,6 +60,14 @@ const SCENARIOS = [
       for (const x of v.slice(0, 3)) { expectLike(x.mechanism, { type: 'chained', handled: true, source: /^errors\[\d+\]$/, exception_id: N }); assert.equal(x.mechanism.parent_id, v[3].mechanism.exception_id); }
       assert.deepEqual(v.slice(0, 3).map((x) => x.type).sort(), ['Error', 'RangeError', 'TypeError']);
     } },
+  { name: 'captureException/aggregateError-custom', subject: `class CustomAggregateError extends AggregateError { constructor(errors, message, options) { super(errors, message, options); this.name = 'CustomAggregateError'; } }
+      Sentry.captureException(new CustomAggregateError([new Error('error 1', { cause: new Error('error 1 cause') }), new Error('error 2')], 'custom aggregate error', { cause: new Error('aggregate cause') }));`,
+    check: ([ev]) => expectLike(ev.exception.values, [
+      { mechanism: { exception_id: 4, handled: true, parent_id: 0, source: 'errors[1]', type: 'chained' }, type: 'Error', value: 'error 2' },
+      { mechanism: { exception_id: 3, handled: true, parent_id: 2, source: 'cause', type: 'chained' }, type: 'Error', value: 'error 1 cause' },
+      { mechanism: { exception_id: 2, handled: true, parent_id: 0, source: 'errors[0]', type: 'chained' }, type: 'Error', value: 'error 1' },
+      { mechanism: { exception_id: 1, handled: true, parent_id: 0, source: 'cause', type: 'chained' }, type: 'Error', value: 'aggregate cause' },
+      { mechanism: { exception_id: 0, handled: true, type: 'generic', is_exception_group: true }, type: 'CustomAggregateError', value: 'custom aggregate error' }]) },
   { name: 'captureException/builtInClassInstance', subject: `Sentry.captureException(new Response('test body'));`,
     check: ([ev]) => expectLike(exc(ev), { type: 'Error', value: '[object Response]', mechanism: { type: 'generic', handled: true } }) },
   { name: 'captureException/classInstance', subject: `class MyTestClass { prop1 = 'value1'; prop2 = 2; } Sentry.captureException(new MyTestClass());`,
