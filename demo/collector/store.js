@@ -773,8 +773,11 @@ export class Store {
   tagMaps(ids, keys = ['browser', 'release', 'environment']) {
     const out = new Map(ids.map((id) => [id, Object.fromEntries(keys.map((k) => [k, {}]))]));
     if (!ids.length) return out;
-    const rows = this.db.prepare(`SELECT issue_id, key, value, count FROM issue_tags WHERE issue_id IN (${ids.map(() => '?').join(',')}) AND key IN (${keys.map(() => '?').join(',')})`).all(...ids, ...keys);
-    for (const r of rows) out.get(r.issue_id)[r.key][r.value] = r.count;
+    // One JSON object per issue and key, built by SQLite: a popular issue has dozens of values, and
+    // a row object per value costs more than the query.
+    const rows = this.db.prepare(`SELECT issue_id, key, json_group_object(value, count) FROM issue_tags WHERE issue_id IN (${ids.map(() => '?').join(',')})
+      AND key IN (${keys.map(() => '?').join(',')}) GROUP BY issue_id, key`).raw().all(...ids, ...keys);
+    for (const [id, key, map] of rows) out.get(id)[key] = JSON.parse(map);
     return out;
   }
 
@@ -782,10 +785,16 @@ export class Store {
     const out = new Map(ids.map((id) => [id, new Array(hours).fill(0)]));
     if (!ids.length) return out;
     const start = Math.floor(now / HOUR) * HOUR - (hours - 1) * HOUR;
-    const rows = this.db.prepare(`SELECT issue_id, bucket, count FROM issue_buckets WHERE issue_id IN (${ids.map(() => '?').join(',')}) AND bucket >= ?`).all(...ids, start);
-    for (const r of rows) {
-      const i = (r.bucket - start) / HOUR;
-      if (i >= 0 && i < hours) out.get(r.issue_id)[i] += r.count;
+    // One row per issue: "hour index:count,…" (numbers only), cheaper than a row per bucket.
+    const rows = this.db.prepare(`SELECT issue_id, group_concat(((bucket - ?) / ${HOUR}) || ':' || count) FROM issue_buckets
+      WHERE issue_id IN (${ids.map(() => '?').join(',')}) AND bucket >= ? GROUP BY issue_id`).raw().all(start, ...ids, start);
+    for (const [id, list] of rows) {
+      const line = out.get(id);
+      for (const pair of list.split(',')) {
+        const colon = pair.indexOf(':');
+        const i = Number(pair.slice(0, colon));
+        if (i >= 0 && i < hours) line[i] += Number(pair.slice(colon + 1));
+      }
     }
     return out;
   }
@@ -935,10 +944,6 @@ export class Store {
     const issue = this.findIssue(publicId);
     if (!issue) return null;
     const rows = this.db.prepare('SELECT key, value, count FROM issue_tags WHERE issue_id = ? ORDER BY key, count DESC').all(issue.id);
-    // user.id: from issue_users (users known by id; others are counted in the issue's users).
-    const users = this.db.prepare("SELECT substr(user_key, 4) AS value, count FROM issue_users WHERE issue_id = ? AND user_key >= 'id:' AND user_key < 'id;' ORDER BY count DESC").all(issue.id);
-    for (const u of users) rows.push({ key: 'user.id', value: u.value, count: u.count });
-    rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : b.count - a.count));
     const by = new Map();
     for (const r of rows) {
       let t = by.get(r.key);
@@ -947,7 +952,15 @@ export class Store {
       t.unique += 1;
       if (t.values.length < top) t.values.push({ value: r.value, count: r.count });
     }
-    return [...by.values()];
+    // user.id: from issue_users (users known by id; others are counted in the issue's users).
+    // A popular issue has thousands: SQLite counts them and picks the top ones.
+    const range = "issue_id = ? AND user_key >= 'id:' AND user_key < 'id;'";
+    const sum = this.db.prepare(`SELECT count(*) AS unique_, coalesce(sum(count), 0) AS total FROM issue_users WHERE ${range}`).get(issue.id);
+    if (sum.unique_) {
+      const values = this.db.prepare(`SELECT substr(user_key, 4) AS value, count FROM issue_users WHERE ${range} ORDER BY count DESC, user_key LIMIT ?`).all(issue.id, top);
+      by.set('user.id', { key: 'user.id', total: sum.total, unique: sum.unique_, values });
+    }
+    return [...by.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** resolve / ignore / unresolve. Resolving remembers the latest release, for regressions. */
