@@ -198,7 +198,8 @@ export function compileQuery(terms, now = Date.now() / 1000) {
         const s = v.toLowerCase();
         if (s === 'user') parts.push('i.users > 0');
         else if (s === 'user.id') parts.push("i.id IN (SELECT u.issue_id FROM issue_users u WHERE u.user_key >= 'id:' AND u.user_key < 'id;')");
-        else if (s === 'trace') parts.push("i.id IN (SELECT e.issue_id FROM events e WHERE e.trace_id != '' AND e.issue_id = i.id)");
+        // Stops at the issue's first event with a trace (a correlated IN would read them all).
+        else if (s === 'trace') parts.push("EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id AND e.trace_id != '')");
         else {
           parts.push('i.id IN (SELECT t.issue_id FROM issue_tags t WHERE t.key = ?)');
           params.push(s === 'browser' ? 'browser.name' : v);

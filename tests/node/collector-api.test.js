@@ -81,6 +81,8 @@ test('search terms filter issues: status, release, environment, browser, level, 
   assert.deepEqual(await search('user.id:u1'), ['RangeError: page out of range', 'TypeError: cart is null']);
   assert.deepEqual(await search(`trace:${TRACE}`), ['TypeError: cart is null']);
   assert.deepEqual(await search('has:user'), ['RangeError: page out of range', 'TypeError: cart is null']);
+  assert.deepEqual(await search('has:trace'), ['TypeError: cart is null']);
+  assert.deepEqual(await search('!has:trace').then((l) => l.length), all.length - 1);
   assert.deepEqual(await search('plan:pro'), ['TypeError: cart is null'], 'any other key is a tag');
   assert.deepEqual(await search('cart'), ['TypeError: cart is null'], 'free text on the title');
   assert.deepEqual(await search('"sync degraded"'), ['inventory sync degraded']);
