@@ -153,6 +153,8 @@ export interface Options {
   allowUrls?: Pattern[];
   /** Keep e-mail and IP addresses in events (the core scrubs them otherwise). Default false. */
   sendDefaultPii?: boolean;
+  /** @sentry/browser 10: `userInfo` stands for sendDefaultPii when that is not given. */
+  dataCollection?: { userInfo?: boolean; [key: string]: unknown };
   /** Requests that get traceparent / sentry-trace / baggage headers. Default: same origin only. */
   tracePropagationTargets?: Pattern[];
   /** Send envelopes to this URL (same origin proxy) instead of the DSN's host. */

@@ -204,12 +204,12 @@ const SCENARIOS = [
     check: ([ev]) => { assert.equal(ev.message, 'non_primitives'); assert.equal(typeof ev.tags, 'object'); } },
   { name: 'setTags/with_primitives', subject: `Sentry.setTags({ tag_1: 'foo', tag_2: Math.PI, tag_3: false, tag_4: null, tag_5: undefined, tag_6: -1 }); Sentry.captureMessage('primitive_tags');`,
     check: ([ev]) => expectLike(ev.tags, { tag_1: 'foo', tag_2: Math.PI, tag_3: false, tag_4: null, tag_6: -1 }) },
-  { name: 'setUser/ip_address_null', init: { sendDefaultPii: true }, subject: `Sentry.setUser({ id: 'foo', ip_address: null }); Sentry.captureMessage('first_user');`,
+  { name: 'setUser/ip_address_null', init: { dataCollection: { userInfo: true } }, subject: `Sentry.setUser({ id: 'foo', ip_address: null }); Sentry.captureMessage('first_user');`,
     check: ([ev]) => { assert.equal(ev.message, 'first_user'); expectLike(ev.user, { id: 'foo', ip_address: null }, true); } },
-  { name: 'setUser/unset_user', count: 3, init: { sendDefaultPii: true }, subject: `Sentry.captureMessage('no_user'); Sentry.setUser({ id: 'foo', ip_address: 'bar', other_key: 'baz' }); Sentry.captureMessage('user'); Sentry.setUser(null); Sentry.captureMessage('unset_user');`,
+  { name: 'setUser/unset_user', count: 3, init: { dataCollection: { userInfo: true } }, subject: `Sentry.captureMessage('no_user'); Sentry.setUser({ id: 'foo', ip_address: 'bar', other_key: 'baz' }); Sentry.captureMessage('user'); Sentry.setUser(null); Sentry.captureMessage('unset_user');`,
     check: (evs) => { const by = Object.fromEntries(evs.map((e) => [e.message, e]));
       expectLike(by.user.user, { id: 'foo', ip_address: 'bar', other_key: 'baz' }, true); assert.ok(!by.no_user.user || !Object.keys(by.no_user.user).length); assert.ok(!by.unset_user.user || !Object.keys(by.unset_user.user).length); } },
-  { name: 'setUser/update_user', count: 2, init: { sendDefaultPii: true }, subject: `Sentry.setUser({ id: 'foo', ip_address: 'bar' }); Sentry.captureMessage('first_user'); Sentry.setUser({ id: 'baz' }); Sentry.captureMessage('second_user');`,
+  { name: 'setUser/update_user', count: 2, init: { dataCollection: { userInfo: true } }, subject: `Sentry.setUser({ id: 'foo', ip_address: 'bar' }); Sentry.captureMessage('first_user'); Sentry.setUser({ id: 'baz' }); Sentry.captureMessage('second_user');`,
     check: (evs) => { const by = Object.fromEntries(evs.map((e) => [e.message, e])); expectLike(by.first_user.user, { id: 'foo', ip_address: 'bar' }, true); expectLike(by.second_user.user, { id: 'baz' }, true); } },
   { name: 'withScope/nested_scopes', count: 5, subject: `Sentry.setUser({ id: 'qux' }); Sentry.captureMessage('root_before');
       Sentry.withScope((scope) => { scope.setTag('foo', false); Sentry.captureMessage('outer_before');
