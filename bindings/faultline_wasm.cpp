@@ -46,6 +46,7 @@ class Core {
   std::string drain(double now_ms, bool force, int max_per_envelope) { return client_.drain(now_ms, force, max_per_envelope); }
   std::string clientReport(const std::string& d, double now_ms) { return client_.client_report(d, now_ms); }
   std::string stats() const { return client_.stats(emscripten_get_heap_size()); }
+  std::string addSymbolTable(const std::string& url, const std::string& table) { return client_.add_symbol_table(url, table); }
 
  private:
   faultline::Client client_;
@@ -69,7 +70,8 @@ EMSCRIPTEN_BINDINGS(faultline) {
       .function("countRepeat", &Core::countRepeat)
       .function("drain", &Core::drain)
       .function("clientReport", &Core::clientReport)
-      .function("stats", &Core::stats);
+      .function("stats", &Core::stats)
+      .function("addSymbolTable", &Core::addSymbolTable);
   emscripten::function("parseStack", &parseStack);
   emscripten::function("fingerprint", &fingerprint);
 }

@@ -23,6 +23,7 @@ export function sdkUrls(self = (() => { try { return String(import.meta.url || '
 import { install as wrapHooks } from './hooks/wrap.js';
 import { Sessions } from './session.js';
 
+const SELF = (() => { try { return String(import.meta.url || ''); } catch { return ''; } })();
 export const SDK = { name: 'faultline.javascript.browser', version: '0.1.0' };
 // A promise, or an object with a `then` of its own (not one a page put on Object.prototype).
 const own = Object.prototype.hasOwnProperty;
@@ -168,6 +169,45 @@ export function topUrl(stack) {
   return '';
 }
 
+// Every URL a stack's frames point at (V8 `at f (URL:1:2)`, SpiderMonkey/JavaScriptCore `f@URL:1:2`),
+// as the core's parser writes them in abs_path.
+const FRAME_URL = /([a-z][\w+.-]*:\/\/[^\s()]+?):\d+:\d+/gi;
+export function stackUrls(stack, out = new Set()) {
+  for (const m of String(stack || '').slice(0, 65536).matchAll(FRAME_URL)) out.add(m[1]);
+  return out;
+}
+
+/**
+ * The bundles that registered themselves at load (see `faultline sourcemaps inject`): URL -> {id,
+ * table}. Each key of `_sentryDebugIds` (and of `_debugIds`, Vercel's) is the stack of an Error made
+ * in the bundle, whose innermost frame is the bundle's URL, as @sentry/browser reads them;
+ * `_faultlineSymbolTables` names the bundle's symbol table the same way, relative to its URL.
+ * Recomputed only when the number of registrations changes (bundles loaded later register later).
+ */
+export function registry(g = G, cache = {}) {
+  const lists = [], n = [];
+  for (const k of ['_sentryDebugIds', '_debugIds', '_faultlineSymbolTables']) {
+    let v;
+    try { v = g[k]; } catch {}
+    const e = v && typeof v == 'object' ? Object.entries(v) : [];
+    lists.push(e);
+    n.push(e.length);
+  }
+  const key = n.join();
+  if (cache.k == key) return cache.m;
+  const m = new Map(), at = (stack) => { const u = topUrl(stack); if (u && !m.has(u)) m.set(u, {}); return u && m.get(u); };
+  lists.forEach((e, i) => {
+    for (const [stack, v] of e) {
+      const r = typeof v == 'string' && at(stack);
+      if (!r) continue;
+      if (i < 2) r.id = v;
+      else try { r.table = new URL(v, topUrl(stack)).href; } catch {}
+    }
+  });
+  cache.k = key;
+  return (cache.m = m);
+}
+
 /**
  * The texts of a capture that the core's signature covers (see Client::capture in src/), as the
  * key under which the SDK remembers the fingerprint the core gave them; '' when the capture is
@@ -273,6 +313,10 @@ export class Client {
     restore(hub, store());
     this.fetch = pristineFetch(P.fetch);  // for the .wasm and the transport
     this.fps = new Map();  // signature(capture) -> fingerprint, learned from the core's answers
+    this.rc = {};  // registry() cache
+    this.tabs = new Map();  // bundle URL -> {s: 'wait'|'ok'|'failed'|'timeout', txt}: symbol tables, fetched once
+    this.hq = null;  // operations held while a capture waits for its bundle's symbol table
+    this.hw = [];  // flush() calls waiting for the hold to end
     this.scopeFp = 0;  // a scope fingerprint was set (popScope may change it)
     this.o = o;
     this.pc = 0;  // events queued since the last drain
@@ -365,6 +409,7 @@ export class Client {
       this.core = c;
       this.aborted = 0;
       hub.mode = mode;
+      for (const [u, t] of this.tabs) if (t.txt && c.addSymbolTable) c.addSymbolTable(u, t.txt);  // after a restart
       const err = unJ(c.stats()).options_error;
       if (err) log(o.debug, 'options:', err);
       // After a restart: the scope and the newest breadcrumbs, as the dead core had them.
@@ -418,12 +463,16 @@ export class Client {
   }
 
   /** Runs one core operation (JSON in, JSON out). */
-  run(m, a) {
+  run(m, a, again) {
     const h = this.h, fps = this.fps;
     if (this.aborted) this.restart(Error('the WASM core aborted'));
     if (!this.core) {  // restarting: waits with the early queue
       h.q.push([m, a]);
       if (m == 'capture') h.nq++;
+      return;
+    }
+    if (this.hq) {  // after a capture that waits for a symbol table: in order, after it
+      this.hq.push([m, a]);
       return;
     }
     try {
@@ -442,7 +491,14 @@ export class Client {
       if (m == 'setScope' && 'user' in a && this.sess) this.sess.did = a.user ? str(a.user.id ?? a.user.username ?? '') : '';
       let key = '';
       if (m == 'capture') {
-        if (this.build(a)) return;
+        if (!again && this.build(a)) return;
+        // The first error in a bundle with a symbol table waits for it (bounded), so that it groups
+        // as its repeats will; everything after it waits too, in order.
+        if (this.symbols(a)) {
+          if (!a.request) h.context(a);
+          this.hq = [[m, a]];
+          return;
+        }
         const x = this.sess && a.exceptions && a.exceptions[0];
         if (x) this.sess.error(!x.mechanism || x.mechanism.handled !== false);
         // A repeat of texts whose fingerprint the core told us: one small call, no JSON.
@@ -489,6 +545,80 @@ export class Client {
     } catch (e) {
       this.broke(e);
     }
+  }
+
+  /**
+   * Debug IDs and symbol tables of the bundles in a capture's stacks: sets `debugIds` (the core
+   * writes debug_meta.images from them) and `symbols` (tables that could not be had), and starts
+   * fetching a table the first time an error shows a frame of its bundle. True when the capture
+   * must wait for a table still on its way.
+   */
+  symbols(a) {
+    const reg = registry(G, this.rc);
+    if (!reg.size || !a.exceptions) return false;
+    const urls = new Set(), ids = {}, st = {};
+    for (const x of a.exceptions) stackUrls(x.stack, urls);
+    let wait = false;
+    for (const u of urls) {
+      const r = reg.get(u);
+      if (!r) continue;
+      if (r.id) ids[u] = r.id;
+      // The JS fallback core does not resolve. The chunk that holds this module is the SDK's own
+      // (its wrappers are on many stacks): its frames never decide a group, its table is not fetched.
+      if (!r.table || !this.core.addSymbolTable || u == SELF) continue;
+      const t = this.tabs.get(u) || this.table(u, r.table);
+      if (t.s == 'wait') { if (this.hurry) st[u] = 'pending'; else wait = true; }
+      else if (t.s != 'ok') st[u] = t.s;
+    }
+    if (wait) return true;
+    if (P.keys(ids).length) a.debugIds = ids;
+    if (P.keys(st).length) a.symbols = st;
+    return false;
+  }
+
+  /** Fetches a bundle's symbol table once (with the platform's fetch) and hands it to the core. */
+  table(url, file) {
+    const h = this.h, t = { s: 'wait' }, n = h.n.symbol_tables || (h.n.symbol_tables = { fetched: 0, failed: 0, timeouts: 0 });
+    this.tabs.set(url, t);
+    // The first error of the bundle waits this long at most; a table arriving later still serves the next ones.
+    const to = later(() => {
+      if (t.s != 'wait') return;
+      t.s = 'timeout';
+      n.timeouts++;
+      this.release();
+    }, this.o.symbolTableTimeout ?? 3000);
+    P.Pr.resolve(file).then((u) => this.fetch(u, { credentials: 'same-origin' }))
+      .then((r) => (r.ok ? r.text() : P.Pr.reject(Error(`${file}: HTTP ${r.status}`))))
+      .then((txt) => {
+        const c = this.core, r = c ? unJ(c.addSymbolTable(url, txt)) : { ok: true };  // no core now: start() adds it
+        if (r.ok === false) throw Error(`${file}: ${r.error}`);
+        t.txt = txt;
+        t.s = 'ok';
+        n.fetched++;
+        this.fps.clear();  // texts grouped without the table group differently with it
+      })
+      .catch((e) => {
+        if (t.s == 'wait' || t.s == 'timeout') t.s = 'failed';
+        n.failed++;
+        log(this.o.debug, 'symbol table unavailable:', e);
+      })
+      .then(() => { cancel(to); this.release(); });
+    return t;
+  }
+
+  /** Runs what the hold kept, in order, until a capture must wait again (hurry: never). */
+  release(hurry) {
+    const q = this.hq;
+    if (!q) return;
+    this.hq = null;
+    this.hurry = hurry;
+    while (q.length && !this.hq) {
+      const [m, a] = q.shift();
+      this.run(m, a, 1);
+    }
+    this.hurry = 0;
+    if (this.hq) this.hq.push(...q);
+    else for (const w of this.hw.splice(0)) w();
   }
 
   /** An exception from the core: an abort restarts it, anything else is counted as internal. */
@@ -726,6 +856,7 @@ export class Client {
 
   /** The page is being hidden or unloaded: everything pending leaves now, summaries included. */
   hide() {
+    this.release(1);  // the page may not come back: captures waiting for a table go unresolved now
     this.pump(true, 1);
     this.report(1);
   }
@@ -735,6 +866,8 @@ export class Client {
     const end = Date.now() + ms, left = () => Math.max(0, end - Date.now());
     await within(this.ready, left());
     if (!this.core) return false;  // still loading (or restarting): the early queue is waiting
+    if (this.hq) await within(new P.Pr((r) => this.hw.push(r)), left());  // a capture waits for a symbol table
+    if (this.hq) return false;
     this.pump(true);
     await within(all([...this.pend]), left());
     this.report();
@@ -757,6 +890,6 @@ export class Client {
     try { if (this.tp) tp = this.tp.stats(); } catch {}
     const dropped = { ...s.dropped };
     for (const k in h.n.dropped) dropped[k] = (dropped[k] || 0) + h.n.dropped[k];
-    return { ...h.n, core: h.mode, dropped, early: h.q.length, heap_bytes: s.heap_bytes, groups: s.groups, transport: tp };
+    return { ...h.n, core: h.mode, dropped, early: h.q.length, held: this.hq ? this.hq.length : 0, heap_bytes: s.heap_bytes, groups: s.groups, transport: tp };
   }
 }

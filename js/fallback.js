@@ -191,6 +191,14 @@ export class FallbackCore {
     id = id || (/^[0-9a-f]{32}$/.test(input.event_id) ? input.event_id : hex32());
     const ev = this.base(id, ts, LEVELS.includes(input.level) ? input.level : s.level || (message ? 'info' : 'error'));
     if (chain.length) ev.exception = { values: values.reverse() };
+    // debug_meta.images for the files of the frames that registered a debug ID, as the WASM core
+    // writes them (this core does not resolve frames with symbol tables).
+    const ids = obj(input.debugIds), images = [];
+    for (const v of values) for (const f of v.stacktrace ? v.stacktrace.frames : []) {
+      const u = f.abs_path || f.filename;
+      if (Object.prototype.hasOwnProperty.call(ids, u) && typeof ids[u] == 'string' && images.length < 32 && !images.some((i) => i.code_file == u)) images.push({ type: 'sourcemap', code_file: u, debug_id: ids[u] });
+    }
+    if (images.length) ev.debug_meta = { images };
     if (message) {  // a message, possibly with its stack as a synthetic exception (attachStacktrace)
       ev.message = message;
       const t = obj(input.template);

@@ -212,6 +212,8 @@ export interface Options {
   locateFile?: (path: string, scriptDirectory: string) => string;
   /** Give up on the WASM core after this long and use the JS fallback. Default 30000 ms. */
   wasmTimeout?: number;
+  /** How long the first error of a bundle with a symbol table (`faultline sourcemaps inject`) waits for the table before it is grouped unresolved. Default 3000 ms. */
+  symbolTableTimeout?: number;
   /** Core options passed through: see bindings/README.md. */
   inAppInclude?: string[];
   inAppExclude?: string[];

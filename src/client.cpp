@@ -1,5 +1,6 @@
 #include "client.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -320,9 +321,52 @@ void Client::group_input(Input& x, GroupingResult& g) const {
     if (!x.stacks[k].empty() || !x.stacktraces[k].empty()) ex.frames = parse_stack(x.stacks[k], ex.value, x.stacktraces[k]).frames;
     // React's framesToPop: the innermost N frames belong to an invariant() helper, not the bug.
     if (x.pops[k]) ex.frames.resize(ex.frames.size() > x.pops[k] ? ex.frames.size() - x.pops[k] : 0);
-    classify_frames(ex.frames, opts_.grouping);
+    resolve_frames(ex.frames);
   }
   g = x.is_message ? compute_message_grouping(x.message, opts_.grouping) : compute_grouping(x.chain, opts_.grouping);
+}
+
+// Frames of a bundle with a symbol table get their original function and file first, so that
+// classification sees the original file (a dependency inside the app's bundle is not in-app);
+// a source in the map's ignore list is not in-app either, whatever the URL says.
+void Client::resolve_frames(std::vector<Frame>& frames) const {
+  std::vector<size_t> ignored;
+  if (!tables_.empty()) {
+    for (size_t i = 0; i < frames.size(); ++i) {
+      Frame& f = frames[i];
+      auto t = tables_.find(f.abs_path.empty() ? f.filename : f.abs_path);
+      if (t == tables_.end() || f.lineno < 1 || f.colno < 1) continue;
+      SymbolLookup r = lookup_symbol(t->second, static_cast<uint32_t>(f.lineno - 1), static_cast<uint32_t>(f.colno - 1));
+      if (!r.resolved) continue;
+      f.original_file = std::move(r.file);
+      f.original_function = std::move(r.function);
+      f.resolved = true;
+      if (r.ignored) ignored.push_back(i);
+    }
+  }
+  classify_frames(frames, opts_.grouping);
+  for (size_t i : ignored) frames[i].in_app = false;
+}
+
+std::string Client::add_symbol_table(std::string_view url, std::string_view table_json) {
+  if (url.empty() || url.size() > 2048) return dump_json(error_result("symbol table: the bundle URL must have 1 to 2048 characters"));
+  if (table_json.size() > opts_.max_input_bytes || !fits_in_heap_(table_json.size() * 2)) {
+    count_drop("symbol_table_too_large");
+    return dump_json(error_result("symbol table: too large (" + std::to_string(table_json.size()) + " bytes)"));
+  }
+  auto it = tables_.find(url);
+  if (it == tables_.end() && tables_.size() >= kMaxSymbolTables)
+    return dump_json(error_result("symbol table: at most " + std::to_string(kMaxSymbolTables) + " bundles have tables"));
+  SymbolTable t;
+  std::string error;
+  if (!parse_symbol_table(table_json, &t, &error)) return dump_json(error_result(error));
+  json r = ok_result();
+  r["functions"] = t.functions.size();
+  r["sources"] = t.sources.size();
+  if (it == tables_.end()) tables_.emplace(std::string(url), std::move(t));
+  else it->second = std::move(t);
+  signature_cache_.clear();  // texts grouped without the table group differently with it
+  return dump_json(r);
 }
 
 std::vector<std::string> Client::wire_fingerprint(const GroupingResult& g, const std::vector<std::string>& user_fp) const {
@@ -451,6 +495,7 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
     }
     ev["exception"] = json{{"values", std::move(values)}};
     if (!x.message.empty()) ev["message"] = x.message;
+    add_debug_meta(ev, in, x);
   }
 
   json crumbs = crumbs_.to_json();
@@ -489,6 +534,13 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
       if (changed) fl["grouping"] = compute_grouping(scrubbed, opts_.grouping).parts;
     }
   }
+  // Bundles whose symbol table the SDK could not get in time for this event (it groups unresolved).
+  if (const json* st = get_field(in, "symbols"); st && st->is_object()) {
+    json states = json::object();
+    for (auto it = st->begin(); it != st->end() && states.size() < 16; ++it)
+      if (it->is_string()) states[truncate_utf8(it.key(), 2048)] = truncate_utf8(it->get_ref<const std::string&>(), 200);
+    if (!states.empty()) fl["symbol_tables"] = std::move(states);
+  }
   fl["grouping_mode"] = opts_.grouping_mode == GroupingMode::Client ? "client" : opts_.grouping_mode == GroupingMode::Server ? "server" : "auto";
   fl["fingerprint_sent"] = !wire_fp.empty();
   contexts["faultline"] = std::move(fl);
@@ -511,6 +563,28 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
   }
   if (!wire_fp.empty()) ev["fingerprint"] = wire_fp;
   return ev;
+}
+
+// Sentry's `debug_meta.images` for source maps, as @sentry/browser fills it: one
+// {type: "sourcemap", code_file, debug_id} per file of the event's frames that registered a debug
+// ID (the SDK passes the ids of the files in the capture's stacks as `debugIds`: URL -> id, from
+// `_sentryDebugIds`). Sentry matches uploaded source maps to frames by it.
+void Client::add_debug_meta(json& ev, const json& in, const Input& x) const {
+  const json* ids = get_field(in, "debugIds");
+  if (!ids || !ids->is_object() || ids->empty()) return;
+  json images = json::array();
+  std::vector<std::string> seen;
+  for (const auto& ex : x.chain) {
+    for (const auto& f : ex.frames) {
+      const std::string& file = f.abs_path.empty() ? f.filename : f.abs_path;
+      if (file.empty() || images.size() >= 32 || std::find(seen.begin(), seen.end(), file) != seen.end()) continue;
+      const json* id = get_field(*ids, file.c_str());
+      if (!id || !id->is_string() || id->get_ref<const std::string&>().empty() || id->get_ref<const std::string&>().size() > 64) continue;
+      seen.push_back(file);
+      images.push_back(json{{"type", "sourcemap"}, {"code_file", file}, {"debug_id", *id}});
+    }
+  }
+  if (!images.empty()) ev["debug_meta"] = json{{"images", std::move(images)}};
 }
 
 // Normalizes and scrubs an event the same way whether it is a full event or a summary.
@@ -755,6 +829,7 @@ std::string Client::stats(size_t heap_bytes) const {
   s["scope_values_cut"] = scope_cut_;
   s["events_trimmed"] = trimmed_events_;
   s["scope_depth"] = scopes_.depth();
+  s["symbol_tables"] = tables_.size();
   s["dsn"] = opts_.has_dsn ? json(opts_.dsn.to_string()) : json();
   s["envelope_url"] = opts_.has_dsn ? json(opts_.dsn.envelope_url()) : json();
   if (!options_error_.empty()) s["options_error"] = options_error_;

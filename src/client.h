@@ -18,6 +18,7 @@
 #include "json.h"
 #include "scope.h"
 #include "scrubber.h"
+#include "symbol_table.h"
 #include "util.h"
 
 namespace faultline {
@@ -74,6 +75,13 @@ class Client {
   bool count_repeat(std::string_view fingerprint, double timestamp_s);
   std::string drain(double now_ms, bool force, int max_events_per_envelope);
   std::string client_report(std::string_view discarded_json, double now_ms);
+  // A bundle's symbol table (`faultline sourcemaps inject` writes it beside the bundle), for the frames
+  // whose URL (abs_path) is `url`: they are resolved to their original function and file before
+  // grouping (see README, "Source maps, debug IDs and symbol tables"). Replaces an earlier table of
+  // that URL; at most kMaxSymbolTables are kept. {"ok":true,"functions":n,"sources":n} or
+  // {"ok":false,"error":...} (malformed table, too large, too many); the signature cache is cleared,
+  // so a repeat whose texts were grouped before groups again with the table.
+  std::string add_symbol_table(std::string_view url, std::string_view table_json);
   // `heap_bytes`: the module's memory size, which only the platform layer knows (0 natively).
   std::string stats(size_t heap_bytes = 0) const;
 
@@ -107,6 +115,8 @@ class Client {
   };
   void read_input(const json& in, std::string_view oob_stacks, Input& x, bool count_drops);
   void group_input(Input& x, GroupingResult& g) const;  // parses the stacks, computes the grouping
+  void resolve_frames(std::vector<Frame>& frames) const;  // symbol tables, then classification
+  void add_debug_meta(json& ev, const json& in, const Input& x) const;
   // What the event carries in `fingerprint` (empty: nothing, the server groups), per grouping mode.
   std::vector<std::string> wire_fingerprint(const GroupingResult& g, const std::vector<std::string>& user_fp) const;
   // The fields every event carries, full or summary: id, time, platform, level, sdk, release...
@@ -146,6 +156,8 @@ class Client {
     std::vector<std::string> event_fingerprint;
   };
   std::unordered_map<uint64_t, Grouped> signature_cache_;
+  static constexpr size_t kMaxSymbolTables = 32;
+  std::map<std::string, SymbolTable, std::less<>> tables_;  // bundle URL -> its symbol table
 };
 
 // One-shot helpers behind `faultline parse-stack` and `faultline fingerprint` (one NDJSON line in,

@@ -15,8 +15,10 @@ struct Frame {
   bool in_app = true;     // classification (grouping) may set this to false
   bool native = false;    // "[native code]", "(native)", "<anonymous>"-style internal frames
   bool eval = false;      // eval / new Function / Function code
-  // Set by source-map / symbol-table resolution (never sent: the event keeps the minified frame so
-  // Sentry's own source-map processing still works). Grouping uses them when `resolved`.
+  // Set by source-map / symbol-table resolution. Grouping uses them when `resolved`. On the wire a
+  // resolved frame's `function` is the original name and `raw_function` the minified one (Sentry
+  // shows it on click); filename, abs_path, lineno and colno stay the minified file's, so Sentry's
+  // own source-map processing (by debug ID or URL) still works.
   std::string original_function;  // from a symbol table / source map; empty = unresolved
   std::string original_file;      // original source path, from the same
   bool resolved = false;          // original_* are set
@@ -24,7 +26,13 @@ struct Frame {
 
 inline json frame_to_json(const Frame& f) {
   json j = json::object();
-  j["function"] = f.function.empty() ? std::string("?") : f.function;
+  const std::string& fn = f.function.empty() ? std::string("?") : f.function;
+  if (f.resolved && !f.original_function.empty() && f.original_function != fn) {
+    j["function"] = f.original_function;
+    j["raw_function"] = fn;
+  } else {
+    j["function"] = fn;
+  }
   if (!f.filename.empty()) j["filename"] = f.filename;
   if (!f.abs_path.empty()) j["abs_path"] = f.abs_path;
   if (f.lineno >= 0) j["lineno"] = f.lineno;

@@ -8,6 +8,8 @@
 #include "sourcemap.h"
 #include "symbol_table.h"
 #include "symbolicator.h"
+#include "client.h"
+#include "json.h"
 
 using namespace faultline;
 
@@ -429,4 +431,97 @@ TEST(SymbolicatorPositions, ResolvesFramesOfABundleWithFunctionFileLineAndContex
   json f2 = json::parse(sym.resolve_positions("b2", req.dump()))["frames"][0];
   EXPECT_EQ(f2["filename"], "src/format.js");
   EXPECT_TRUE(f2["function"].is_null());
+}
+
+// The page's path: the SDK hands a bundle's table to the core (Client::add_symbol_table), which
+// resolves that bundle's frames before grouping. Two deploys of one bug (names and columns differ)
+// group as one, the event's frames carry the original names (the minified one as raw_function), and
+// the files' debug IDs the SDK passes become debug_meta.images.
+namespace {
+// A V8 stack whose innermost frame is at `needle` in the bundle (minified name as engines print it).
+std::string v8_stack_at(const std::string& code, const std::string& url, const char* message, const char* needle) {
+  JsPosition p = position_of(code, needle);
+  return std::string("Error: ") + message + "\n    at u (" + url + ":" + std::to_string(p.line + 1) + ":" +
+         std::to_string(p.column + 1) + ")\n    at " + url + ":1:9";
+}
+json capture_event(Client& c, const std::string& stack, const std::string& url, const std::string& debug_id) {
+  json in = {{"exceptions", json::array({json{{"type", "Error"}, {"value", "unknown discount SPRING"}, {"stack", stack}}})},
+             {"debugIds", json{{url, debug_id}}}};
+  json r = json::parse(c.capture(in.dump()));
+  EXPECT_EQ(r["status"], "queued") << r.dump();
+  json d = json::parse(c.drain(0, true, 1));
+  std::string body = d["envelopes"][0]["body"].get<std::string>();
+  return json::parse(body.substr(body.rfind('\n', body.size() - 2) + 1));
+}
+}  // namespace
+
+TEST(ClientSymbolTables, TwoDeploysOfOneBugGroupAsOneWithOriginalNamesAndDebugMeta) {
+  const std::string url_a = "https://shop.example/assets/shop-a.js", url_b = "https://shop.example/assets/shop-b.js";
+  Client c(R"({"dsn":"https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/1","grouping":"auto","aggregation":{"windowMs":0}})");
+  for (const auto& [url, name] : {std::pair{url_a, "shop-a"}, std::pair{url_b, "shop-b"}}) {
+    std::string table = serialize_symbol_table(build_symbol_table(parse_ok(read_fixture(std::string(name) + ".js.map")),
+                                                                  read_fixture(std::string(name) + ".js")));
+    json r = json::parse(c.add_symbol_table(url, table));
+    ASSERT_EQ(r["ok"], true) << r.dump();
+    EXPECT_GT(r["functions"].get<int>(), 5);
+  }
+  const std::string code_a = read_fixture("shop-a.js"), code_b = read_fixture("shop-b.js");
+  ASSERT_NE(position_of(code_a, "new Error(\"unknown").column, position_of(code_b, "new Error(\"unknown").column)
+      << "the fixture's deploys must differ in position";
+  json a = capture_event(c, v8_stack_at(code_a, url_a, "unknown discount SPRING", "new Error(\"unknown"), url_a, "a0a0a0a0-1111-4222-8333-444455556666");
+  json b = capture_event(c, v8_stack_at(code_b, url_b, "unknown discount SPRING", "new Error(\"unknown"), url_b, "b0b0b0b0-1111-4222-8333-444455556666");
+  EXPECT_EQ(a["contexts"]["faultline"]["fingerprint"], b["contexts"]["faultline"]["fingerprint"]);
+  EXPECT_TRUE(a.contains("fingerprint")) << "resolved to a named function: confident, sent in auto mode";
+  EXPECT_EQ(a["fingerprint"], b["fingerprint"]);
+  json top = a["exception"]["values"][0]["stacktrace"]["frames"].back();
+  EXPECT_EQ(top["function"], "applyDiscount");
+  EXPECT_EQ(top["raw_function"], "u");
+  EXPECT_EQ(top["abs_path"], url_a) << "the minified location stays for Sentry's own source-map processing";
+  EXPECT_EQ(a["debug_meta"], json::parse(R"({"images":[{"type":"sourcemap","code_file":"https://shop.example/assets/shop-a.js","debug_id":"a0a0a0a0-1111-4222-8333-444455556666"}]})"));
+  EXPECT_EQ(b["debug_meta"]["images"][0]["code_file"], url_b);
+}
+
+TEST(ClientSymbolTables, WithoutATableTheMinifiedFrameIsDeployScopedAndNotSent) {
+  const std::string url_a = "https://shop.example/assets/shop-a.js", url_b = "https://shop.example/assets/shop-b.js";
+  Client c(R"({"dsn":"https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/1","grouping":"auto","aggregation":{"windowMs":0}})");
+  // A table of another bundle does not resolve these frames.
+  std::string table = serialize_symbol_table(build_symbol_table(parse_ok(read_fixture("shop-a.js.map")), read_fixture("shop-a.js")));
+  ASSERT_EQ(json::parse(c.add_symbol_table("https://elsewhere.example/x.js", table))["ok"], true);
+  json a = capture_event(c, v8_stack_at(read_fixture("shop-a.js"), url_a, "unknown discount SPRING", "new Error(\"unknown"), url_a, "");
+  json b = capture_event(c, v8_stack_at(read_fixture("shop-b.js"), url_b, "unknown discount SPRING", "new Error(\"unknown"), url_b, "");
+  EXPECT_NE(a["contexts"]["faultline"]["fingerprint"], b["contexts"]["faultline"]["fingerprint"]);
+  EXPECT_FALSE(a.contains("fingerprint"));
+  EXPECT_EQ(a["exception"]["values"][0]["stacktrace"]["frames"].back()["function"], "u");
+  EXPECT_FALSE(a["exception"]["values"][0]["stacktrace"]["frames"].back().contains("raw_function"));
+  EXPECT_FALSE(a.contains("debug_meta")) << "an empty debug id is no image";
+}
+
+TEST(ClientSymbolTables, AddingATableRegroupsTextsSeenBeforeAndBadTablesAreRefused) {
+  const std::string url = "https://shop.example/assets/shop-a.js", code = read_fixture("shop-a.js");
+  Client c(R"({"aggregation":{"windowMs":0}})");
+  const std::string stack = v8_stack_at(code, url, "unknown discount SPRING", "new Error(\"unknown");
+  json in = {{"exceptions", json::array({json{{"type", "Error"}, {"value", "unknown discount SPRING"}, {"stack", stack}}})},
+             {"symbols", json{{url, "timeout"}}}};
+  json before = json::parse(c.capture(in.dump()));
+  json ev = [&] {
+    json d = json::parse(c.drain(0, true, 1));
+    std::string body = d["envelopes"][0]["body"].get<std::string>();
+    return json::parse(body.substr(body.rfind('\n', body.size() - 2) + 1));
+  }();
+  EXPECT_EQ(ev["contexts"]["faultline"]["symbol_tables"][url], "timeout") << "the event says why it is unresolved";
+  for (const char* bad : {"", "{}", "[1]", R"({"faultline_symbols":2})",
+                          R"({"faultline_symbols":1,"sources":["a"],"names":[],"files":"A!","functions":""})",
+                          R"({"faultline_symbols":1,"sources":[],"names":[],"files":"AAC","functions":""})"}) {
+    json r = json::parse(c.add_symbol_table(url, bad));
+    EXPECT_EQ(r["ok"], false) << bad;
+    EXPECT_TRUE(r["error"].is_string());
+  }
+  EXPECT_EQ(json::parse(c.add_symbol_table("", "{}"))["ok"], false);
+  json after_bad = json::parse(c.capture(in.dump()));
+  EXPECT_EQ(after_bad["fingerprint"], before["fingerprint"]) << "refused tables change nothing";
+  std::string table = serialize_symbol_table(build_symbol_table(parse_ok(read_fixture("shop-a.js.map")), code));
+  ASSERT_EQ(json::parse(c.add_symbol_table(url, table))["ok"], true);
+  json after = json::parse(c.capture(in.dump()));
+  EXPECT_NE(after["fingerprint"], before["fingerprint"]) << "the cached grouping of these texts was dropped";
+  EXPECT_EQ(json::parse(c.stats())["symbol_tables"], 1);
 }
