@@ -4,7 +4,8 @@
 // Each deploy throws the same bug twice in Chromium and Firefox ESR. Every event must reach the
 // collector with one fingerprint across both deploys, the bug's original function name in its
 // frame, and debug_meta naming the bundle's debug ID; the bundle's symbol table must be fetched
-// exactly once per page, and only after the first error.
+// exactly once per page, and only after the first error. A deploy whose table is missing still
+// delivers every event, unresolved and marked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -42,6 +43,8 @@ import { total } from './shop.js';
 Faultline.init({ dsn: ${JSON.stringify(dsn)}, release: 'shop@' + document.title, symbolTableTimeout: 10000 });
 document.getElementById('buy').addEventListener('click', () => {
   setTimeout(() => { total({ items: [{ qty: 1 }] }); }, 0);
+  // Recorded after the error: while the error waits for its table, this waits behind it.
+  setTimeout(() => { Faultline.addBreadcrumb({ category: 'app', message: 'after the error' }); }, 0);
 });
 window.flushFaultline = () => Faultline.flush(5000);
 window.faultlineStats = () => Faultline.getStats();
@@ -89,12 +92,17 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
     bundles[name] = { entry, debugId: report.debug_id, table: `${entry}.flsym.json` };
   }
   assert.notEqual(bundles.d1.entry, bundles.d2.entry, 'the deploys are different bundles');
+  // A deploy whose table is missing (404): the event must still arrive, unresolved and marked.
+  fs.cpSync(path.join(root, 'demo', 'page', 'd1'), path.join(root, 'demo', 'page', 'gone'), { recursive: true });
+  fs.rmSync(path.join(root, 'demo', 'page', 'gone', 'assets', bundles.d1.table));
+  fs.writeFileSync(path.join(root, 'demo', 'page', 'gone', 'index.html'), fs.readFileSync(path.join(root, 'demo', 'page', 'd1', 'index.html'), 'utf8').replace('<title>d1</title>', '<title>gone</title>'));
+  bundles.gone = bundles.d1;
 
   const results = {};
   for (const launch of [launchChromium, launchFirefox]) {
     const browser = await launch();
     try {
-      for (const name of Object.keys(deploys)) {
+      for (const name of [...Object.keys(deploys), 'gone']) {
         const b = bundles[name];
         const title = `${name}-${browser.name}`;
         const dir = path.join(root, 'demo', 'page', name);
@@ -118,7 +126,7 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
           assert.ok(fetched[0].name.endsWith(`/demo/${name}/assets/${b.table}`), `${title}: the entry bundle's table ${fetched[0].name}`);
           assert.ok(fetched[0].start >= thrownAt, `${title}: the table is fetched after the error (${fetched[0].start} >= ${thrownAt})`);
           const stats = await page.evaluate(() => window.faultlineStats());
-          assert.deepEqual(stats.symbol_tables, { fetched: 1, failed: 0, timeouts: 0 }, `${title}: getStats() counts the fetch`);
+          assert.deepEqual(stats.symbol_tables, name == 'gone' ? { fetched: 0, failed: 1, timeouts: 0 } : { fetched: 1, failed: 0, timeouts: 0 }, `${title}: getStats() counts the fetch`);
         } finally {
           await page.close();
         }
@@ -131,6 +139,19 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
           await new Promise((r) => setTimeout(r, 200));
         }
         assert.equal(evs.reduce((s, e) => s + (e.contexts?.faultline?.count || 0), 0), 2, `${title}: both occurrences counted ${JSON.stringify(evs)}`);
+        if (name == 'gone') {
+          // Never lost: delivered unresolved (minified name, deploy-scoped, left to Sentry's grouping), and marked.
+          const url = `${collector.url}/demo/gone/assets/${b.entry}`;
+          for (const ev of evs) {
+            assert.deepEqual(validateEvent(ev), [], `${title}: valid`);
+            assert.deepEqual(ev.contexts.faultline.symbol_tables, { [url]: 'failed' }, `${title}: the event says its table failed`);
+            assert.equal(ev.fingerprint, undefined, `${title}: unresolved minified frame: Sentry groups`);
+            const top = ev.exception.values.at(-1).stacktrace.frames.at(-1);
+            assert.notEqual(top.function, 'priceOf', `${title}: not resolved`);
+            assert.equal(ev.debug_meta.images.find((i) => i.code_file === url).debug_id, b.debugId, `${title}: debug_meta all the same`);
+          }
+          continue;
+        }
         results[title] = { evs, bundle: b, name };
       }
     } finally {
@@ -152,6 +173,10 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
       assert.ok(top.raw_function && top.raw_function !== 'priceOf', `${title}: the minified name as raw_function`);
       assert.ok(top.abs_path.endsWith(`/demo/${name}/assets/${bundle.entry}`), `${title}: the minified location is kept`);
       assert.ok(frames.some((f) => f.function === 'total'), `${title}: the caller too ${JSON.stringify(frames.map((f) => f.function))}`);
+      if (!fl.summary) {
+        const crumbs = (ev.breadcrumbs?.values ?? ev.breadcrumbs ?? []).map((c) => c.message);
+        assert.ok(!crumbs.includes('after the error'), `${title}: what the page did after the error waited behind it ${JSON.stringify(crumbs)}`);
+      }
       const images = ev.debug_meta?.images || [];
       assert.deepEqual(images.find((i) => i.code_file === top.abs_path), { type: 'sourcemap', code_file: top.abs_path, debug_id: bundle.debugId },
         `${title}: debug_meta names the bundle's debug ID ${JSON.stringify(ev.debug_meta)}`);
