@@ -40,7 +40,8 @@ export const version = 'deploy-2-' + auditLog([{ level: 3, id: 1, message: 'x' }
 const MAIN = (dsn) => `import * as Faultline from 'faultline';
 import { total } from './shop.js';
 
-Faultline.init({ dsn: ${JSON.stringify(dsn)}, release: 'shop@' + document.title, symbolTableTimeout: 10000 });
+// The 'slow' copy is served its table late: it waits 300 ms, not 10 s.
+Faultline.init({ dsn: ${JSON.stringify(dsn)}, release: 'shop@' + document.title, symbolTableTimeout: document.title.startsWith('slow') ? 300 : 10000 });
 document.getElementById('buy').addEventListener('click', () => {
   setTimeout(() => { total({ items: [{ qty: 1 }] }); }, 0);
   // Recorded after the error: while the error waits for its table, this waits behind it.
@@ -97,6 +98,8 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
   fs.rmSync(path.join(root, 'demo', 'page', 'gone', 'assets', bundles.d1.table));
   fs.writeFileSync(path.join(root, 'demo', 'page', 'gone', 'index.html'), fs.readFileSync(path.join(root, 'demo', 'page', 'd1', 'index.html'), 'utf8').replace('<title>d1</title>', '<title>gone</title>'));
   bundles.gone = bundles.d1;
+  fs.cpSync(path.join(root, 'demo', 'page', 'd1'), path.join(root, 'demo', 'page', 'slow'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'demo', 'page', 'slow', 'chromium.html'), fs.readFileSync(path.join(root, 'demo', 'page', 'd1', 'index.html'), 'utf8').replace('<title>d1</title>', '<title>slow-chromium</title>'));
 
   const results = {};
   for (const launch of [launchChromium, launchFirefox]) {
@@ -157,6 +160,37 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
     } finally {
       await browser.close();
     }
+  }
+
+  // A table slower than symbolTableTimeout (Chromium, the response held 2 s): the first error goes
+  // unresolved, marked `timeout`; the table still arrives and the next error is resolved.
+  {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.raw.route('**/*.flsym.json', async (route) => { await new Promise((r) => setTimeout(r, 2000)); await route.continue(); });
+      await page.goto(`${collector.url}/demo/slow/chromium.html`);
+      await page.waitFor(() => window.appReady === true);
+      await page.click('#buy');
+      await page.waitFor(() => window.faultlineStats().symbol_tables?.timeouts === 1);
+      await page.waitFor(() => window.faultlineStats().symbol_tables?.fetched === 1, undefined, 10000);
+      await page.click('#buy');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await page.evaluate(() => window.flushFaultline()), true);
+      await page.close();
+    } finally {
+      await browser.close();
+    }
+    let evs = [];
+    for (const deadline = Date.now() + 20000; Date.now() < deadline && evs.length < 2; await new Promise((r) => setTimeout(r, 200)))
+      evs = (await (await fetch(collector.url + '/api/events?limit=500')).json()).map((e) => e.event).filter((e) => e.release === 'shop@slow-chromium');
+    evs.sort((a, b) => a.timestamp - b.timestamp);
+    assert.equal(evs.length, 2, `slow: the late table splits, never merges, never loses: ${JSON.stringify(evs.map((e) => e.contexts.faultline))}`);
+    const url = `${collector.url}/demo/slow/assets/${bundles.d1.entry}`;
+    assert.deepEqual(evs[0].contexts.faultline.symbol_tables, { [url]: 'timeout' }, 'slow: the first event says its table timed out');
+    assert.notEqual(evs[0].exception.values.at(-1).stacktrace.frames.at(-1).function, 'priceOf');
+    assert.equal(evs[1].contexts.faultline.symbol_tables, undefined);
+    assert.equal(evs[1].exception.values.at(-1).stacktrace.frames.at(-1).function, 'priceOf', 'slow: the table served the next error');
   }
 
   const fingerprints = new Set();
