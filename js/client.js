@@ -556,8 +556,11 @@ export class Client {
   symbols(a) {
     const reg = registry(G, this.rc);
     if (!reg.size || !a.exceptions) return false;
-    const urls = new Set(), ids = {}, st = {};
-    for (const x of a.exceptions) stackUrls(x.stack, urls);
+    const ids = {}, st = {}, k = a.exceptions.map((x) => x.stack).join('\0');
+    // A storm repeats one stack: its URLs are read once.
+    const urls = k == this.sk ? this.su : (this.su = new Set());
+    if (k != this.sk) for (const x of a.exceptions) stackUrls(x.stack, urls);
+    this.sk = k;
     let wait = false;
     for (const u of urls) {
       const r = reg.get(u);
