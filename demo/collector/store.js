@@ -159,7 +159,8 @@ export class Store {
     this.loadCounters();
     this.importLegacyLog();
     this.checkpointer = null;
-    if (options.backgroundCheckpoint) this.startCheckpointer();
+    // Started with the first write, not at startup (a worker's isolate costs ~100 ms to create).
+    this.wantCheckpointer = !!options.backgroundCheckpoint;
   }
 
   startCheckpointer() {
@@ -183,6 +184,10 @@ export class Store {
 
   // Wakes the checkpointer when the log has grown since its last run.
   afterCommit() {
+    if (this.wantCheckpointer && !this.checkpointer) {
+      this.wantCheckpointer = false;
+      this.startCheckpointer();
+    }
     if (this.checkpointer && ++this.walCheck % 16 === 0) this.checkpointer.postMessage('now');
   }
 
@@ -1026,6 +1031,7 @@ export class Store {
   }
 
   close() {
+    this.wantCheckpointer = false;
     if (this.checkpointer) {
       this.checkpointer.postMessage('stop');
       this.checkpointer = null;
