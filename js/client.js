@@ -308,7 +308,9 @@ function restore(hub, st) {
 
 export class Client {
   constructor(hub) {
-    const o = hub.o, t = o.transport || {}, loc = G.location;
+    const o = hub.o, t = o.transport || {}, loc = G.location, dc = o.dataCollection;
+    // @sentry/browser 10's dataCollection.userInfo says what sendDefaultPii says about the user (IP).
+    if (o.sendDefaultPii === undefined && dc && typeof dc == 'object' && dc.userInfo !== undefined) o.sendDefaultPii = !!dc.userInfo;
     this.h = hub;
     restore(hub, store());
     this.fetch = pristineFetch(P.fetch);  // for the .wasm and the transport

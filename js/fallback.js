@@ -170,7 +170,7 @@ export class FallbackCore {
       const m = obj(x.mechanism);
       v.mechanism = k
         ? { type: 'chained', source: typeof m.source == 'string' ? m.source : 'cause', handled: true, exception_id: k, parent_id: x.parent >= 0 && x.parent < k ? x.parent : k - 1 }
-        : { ...m, type: typeof m.type == 'string' ? m.type : 'generic', handled: typeof m.handled == 'boolean' ? m.handled : true, exception_id: 0 };
+        : { ...m, type: typeof m.type == 'string' ? m.type : 'generic', handled: typeof m.handled == 'boolean' ? m.handled : true, ...(chain.length > 1 && { exception_id: 0 }) };
       if (v.type == 'AggregateError') v.mechanism.is_exception_group = true;
       if (x.synthetic) v.mechanism.synthetic = true;
       return v;

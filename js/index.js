@@ -483,9 +483,6 @@ function switches(o) {
 
 export const init = guard((options) => {
   const o = { ...options }, old = c;
-  // @sentry/browser 10's dataCollection.userInfo says what sendDefaultPii says about the user (IP).
-  const dc = o.dataCollection;
-  if (o.sendDefaultPii === undefined && dc && typeof dc == 'object' && dc.userInfo !== undefined) o.sendDefaultPii = !!dc.userInfo;
   if (old) {
     close(0);
     old.off = 1;

@@ -486,7 +486,7 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
         mech = std::move(m2);
       }
       if (mech.contains("data") && !mech["data"].is_object()) mech.erase("data");
-      mech["exception_id"] = k;
+      if (x.chain.size() > 1) mech["exception_id"] = k;  // as Sentry: ids only where there is a tree of exceptions
       if (k > 0) mech["parent_id"] = x.parents[k].is_number_unsigned() && x.parents[k].get<size_t>() < k ? x.parents[k].get<size_t>() : k - 1;
       if (ex.type == "AggregateError") mech["is_exception_group"] = true;
       if (ex.synthetic) mech["synthetic"] = true;

@@ -58,6 +58,7 @@ test('captured exception becomes a schema-valid Sentry event with frames oldest 
   assert.equal(ex.type, 'TypeError');
   assert.deepEqual(ex.mechanism.type, 'onerror');
   assert.equal(ex.mechanism.handled, false);
+  assert.equal(ex.mechanism.exception_id, undefined, 'no exception ids without a chain, as Sentry sends it');
   const fns = ex.stacktrace.frames.map((f) => f.function);
   assert.equal(fns.at(-1), 'isAllowed', 'throw site is the last frame');
   assert.ok(fns.indexOf('render') < fns.indexOf('isAllowed'));
