@@ -525,3 +525,34 @@ TEST(ClientSymbolTables, AddingATableRegroupsTextsSeenBeforeAndBadTablesAreRefus
   EXPECT_NE(after["fingerprint"], before["fingerprint"]) << "the cached grouping of these texts was dropped";
   EXPECT_EQ(json::parse(c.stats())["symbol_tables"], 1);
 }
+
+TEST(ClientSymbolTables, ResolvedFramesAreClassifiedByTheirOriginalFileAndTheIgnoreList) {
+  // One bundle holding the app (src/app.js), a dependency (node_modules/) and an ignore-listed source.
+  SymbolTable t;
+  t.sources = {"src/app.js", "node_modules/lib/x.js", "vendor/ignored.js"};
+  t.ignored = {0, 0, 1};
+  t.names = {"appFn", "libFn", "ignFn"};
+  t.files = {{JsPosition{0, 0}, 0}, {JsPosition{0, 100}, 1}, {JsPosition{0, 200}, 2}};
+  t.functions = {{JsPosition{0, 0}, JsPosition{0, 99}, 0, 0, -1},
+                 {JsPosition{0, 100}, JsPosition{0, 199}, 1, 1, -1},
+                 {JsPosition{0, 200}, JsPosition{0, 300}, 2, 2, -1}};
+  const std::string url = "https://shop.example/assets/index-Ab12Cd34.js";
+  Client c(R"({"aggregation":{"windowMs":0}})");
+  ASSERT_EQ(json::parse(c.add_symbol_table(url, serialize_symbol_table(t)))["ok"], true);
+  // Innermost first: the ignore-listed source, the dependency, then the app.
+  const std::string stack = "TypeError: x is undefined\n    at c (" + url + ":1:251)\n    at b (" + url + ":1:151)\n    at a (" + url + ":1:51)";
+  json in = {{"exceptions", json::array({json{{"type", "TypeError"}, {"value", "x is undefined"}, {"stack", stack}}})}};
+  ASSERT_EQ(json::parse(c.capture(in.dump()))["status"], "queued");
+  std::string body = json::parse(c.drain(0, true, 1))["envelopes"][0]["body"].get<std::string>();
+  json ev = json::parse(body.substr(body.rfind('\n', body.size() - 2) + 1));
+  json frames = ev["exception"]["values"][0]["stacktrace"]["frames"];
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[0]["function"], "appFn");
+  EXPECT_EQ(frames[0]["in_app"], true);
+  EXPECT_EQ(frames[1]["function"], "libFn");
+  EXPECT_EQ(frames[1]["in_app"], false) << "a dependency inside the app's bundle";
+  EXPECT_EQ(frames[2]["function"], "ignFn");
+  EXPECT_EQ(frames[2]["in_app"], false) << "the map's ignore list";
+  EXPECT_NE(ev["contexts"]["faultline"]["grouping"].dump().find("appFn"), std::string::npos)
+      << "the throw site is the app's frame: " << ev["contexts"]["faultline"]["grouping"].dump();
+}
