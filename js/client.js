@@ -50,7 +50,7 @@ export function sdkInfo(o) {
 // tag or extra is kept (Sentry sends it); a null context removes the context.
 function patch(p) {
   const out = {};
-  for (const k in p) {
+  for (const k of P.keys(p)) {
     const v = p[k];
     out[k] = k == 'tags' || k == 'extra' || k == 'contexts'
       ? v && typeof v == 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => k != 'tags' || !/^(function|symbol)$/.test(typeof x))  // Sentry sends tags as JSON has them
@@ -298,7 +298,7 @@ function restore(hub, st) {
       st.removeItem(k);
       if (r.c && r.c.length) hub.rec.c.push(r.c);
       hub.rec.e.push(...(r.e || []));
-      for (const x in r.d) hub.dropped[x] = (hub.dropped[x] || 0) + r.d[x];
+      for (const x of P.keys(r.d || {})) hub.dropped[x] = (hub.dropped[x] || 0) + r.d[x];
     }
     hub.n.recovered = hub.rec.c.reduce((s, c) => s + c.filter((o) => o[0] == 'capture').length, 0) + hub.rec.e.length;
   } catch (e) {
@@ -363,7 +363,7 @@ export class Client {
     this.ready = this.start().catch((e) => {
       hub.mode = 'failed';
       hub.fail(e);
-      hub.lost();  // neither core could load: what waits is counted and reported
+      return hub.lost();  // neither core could load: what waits is counted and reported
     }).then(() => tp).catch((e) => hub.fail(e));
   }
 
@@ -480,7 +480,7 @@ export class Client {
     try {
       const c = this.core;
       // A scope fingerprint changes what a capture's texts group under: the learned ones go.
-      if (m == 'popScope' ? this.scopeFp : m == 'setScope' && 'fingerprint' in a && (this.scopeFp = 1)) fps.clear();
+      if (m == 'popScope' ? this.scopeFp : m == 'setScope' && P.own.call(a, 'fingerprint') && (this.scopeFp = 1)) fps.clear();
       this.keep(m, a);
       if (a === undefined) return c[m]();
       // Values are normalized now, as Sentry does when it builds an event: the page may have
@@ -490,7 +490,7 @@ export class Client {
       else if (a.scope) a.scope = patch(a.scope);
       if (a.template) a.template.params = normalize(a.template.params, 3);
       // The session's distinct user, as Sentry takes it (id, else username).
-      if (m == 'setScope' && 'user' in a && this.sess) this.sess.did = a.user ? str(a.user.id ?? a.user.username ?? '') : '';
+      if (m == 'setScope' && P.own.call(a, 'user') && this.sess) this.sess.did = a.user ? str(a.user.id ?? a.user.username ?? '') : '';
       let key = '';
       if (m == 'capture') {
         if (!again && this.build(a)) return;
@@ -531,7 +531,7 @@ export class Client {
         // Sentry's `sentry.event` breadcrumb: the next event shows this one.
         if (h.on_('sentry')) {
           const x = a.exceptions && a.exceptions[0], s = a.scope || {};
-          h.crumb({ category: 'sentry.event', event_id: r.event_id, level: a.level || s.level || (x ? 'error' : 'info'),
+          h.crumb({ category: 'sentry.event', timestamp: a.timestamp, event_id: r.event_id, level: a.level || s.level || (x ? 'error' : 'info'),
             message: x ? (x.value ? `${x.type}: ${x.value}` : x.type) : a.message }, { event: a });
         }
         const t = this.o.transport || {};
@@ -545,7 +545,7 @@ export class Client {
         log(this.o.debug, 'event dropped by the core:', r.reason, r.error);
       }
     } catch (e) {
-      this.broke(e);
+      this.broke(e, m == 'capture');
     }
   }
 
@@ -626,10 +626,16 @@ export class Client {
     else for (const w of this.hw.splice(0)) w();
   }
 
-  /** An exception from the core: an abort restarts it, anything else is counted as internal. */
-  broke(e) {
+  /**
+   * An exception from the core: an abort restarts it (the capture in it is counted there),
+   * anything else is counted as internal, and a capture it stopped as dropped.
+   */
+  broke(e, capture) {
     if (this.aborted || get(e, 'name') == 'RuntimeError') this.restart(e);
-    else this.h.fail(e);
+    else {
+      this.h.fail(e);
+      if (capture) this.h.drop('internal_sdk_error');
+    }
     this.cur = 0;
   }
 
@@ -637,7 +643,7 @@ export class Client {
   keep(m, a) {
     const sc = this.sc, top = sc[sc.length - 1];
     if (m == 'setScope') {
-      for (const k in a) top[k] = BAGS[k] && a[k] && top[k] ? { ...top[k], ...a[k] } : a[k];
+      for (const k of P.keys(a)) top[k] = BAGS[k] && a[k] && top[k] ? { ...top[k], ...a[k] } : a[k];
     } else if (m == 'pushScope') {
       sc.push({ ...top });
     } else if (m == 'popScope') {
@@ -662,7 +668,7 @@ export class Client {
    */
   build(a) {
     const h = this.h, o = this.o;
-    if ('event' in a) {  // captureEvent(): an event of Sentry's shape
+    if (P.own.call(a, 'event')) {  // captureEvent(): an event of Sentry's shape
       const ev = a.event, xs = get(get(ev, 'exception'), 'values'), le = get(ev, 'logentry');
       delete a.event;
       const x = Array.isArray(xs) && xs[xs.length - 1];  // Sentry lists the thrown exception last
@@ -673,7 +679,7 @@ export class Client {
       a.exceptions = [{ value: a.message, stack: a.stack, synthetic: true, mechanism: { type: 'generic', handled: true } }];
       delete a.stack;
     }
-    if ('raw' in a) {
+    if (P.own.call(a, 'raw')) {
       const v = a.raw;
       a.exceptions = exceptions(v, a.mechanism);
       const cx = extraContexts(h, v);  // extraErrorDataIntegration
@@ -894,7 +900,7 @@ export class Client {
     try { if (this.core && !this.aborted) s = unJ(this.core.stats()); } catch {}
     try { if (this.tp) tp = this.tp.stats(); } catch {}
     const dropped = { ...s.dropped };
-    for (const k in h.n.dropped) dropped[k] = (dropped[k] || 0) + h.n.dropped[k];
+    for (const k of P.keys(h.n.dropped)) dropped[k] = (dropped[k] || 0) + h.n.dropped[k];
     return { ...h.n, core: h.mode, dropped, early: h.q.length, held: this.hq ? this.hq.length : 0, heap_bytes: s.heap_bytes, groups: s.groups, transport: tp };
   }
 }

@@ -10,18 +10,27 @@
 // Every event carries the tag faultline.core = "js-fallback".
 
 import { createScrubber } from './scrub.js';
+import { P, J, unJ, hex } from './util.js';
+import { frameEnvelope } from './envelope.js';
 
 const V8 = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?\s*$/;
 const GECKO = /^\s*(.*?)@(.+?):(\d+):(\d+)\s*$/;
 const NOT_APP = /\/node_modules\/|^(?:chrome|moz|safari(?:-web)?)-extension:/;
 const LEVELS = ['fatal', 'error', 'warning', 'log', 'info', 'debug'];
 const obj = (v) => (v && typeof v == 'object' && !Array.isArray(v) ? v : {});
+// Own keys only, everywhere: the page may have put enumerable properties on Object.prototype (a
+// `then`, a setter), which `for…in` and `in` would see on every parsed object.
+const keys = (v) => P.keys(obj(v));
+const has = (v, k) => P.own.call(v, k);
+// Objects the fallback builds have no prototype: counters keyed by reason see no inherited names,
+// and a field it adds never runs a setter the page put on Object.prototype (event_id, type...).
+const dict = () => Object.create(null);
+// Writes a field named by the page without running a setter the page put on Object.prototype.
+// (The descriptor has no prototype: an Object.prototype.get or .set would make it invalid.)
+const put = (o, k, v) => Object.defineProperty(o, k, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true });
 
-function hex32() {
-  const b = new Uint8Array(16);
-  crypto.getRandomValues(b);
-  return Array.from(b, (x) => (x < 16 ? '0' : '') + x.toString(16)).join('');
-}
+// Event ids from the SDK's id source (util.js): distinct even when getRandomValues is broken.
+const hex32 = () => hex(16);
 
 export function parseFrames(stack) {
   const out = [];
@@ -38,15 +47,15 @@ export function parseFrames(stack) {
 // As the core merges: tag values kept as sent (strings cut to 200); a null context is removed,
 // null tags and extras kept.
 function merge(target, patch, tags, nullRemoves) {
-  for (const k in obj(patch)) {
+  for (const k of keys(patch)) {
     const v = patch[k];
     if (v === null && nullRemoves) delete target[k];
-    else if (!tags) target[k] = v;
-    else if (k && k.length <= 200) target[k] = typeof v == 'string' ? v.slice(0, 200) : v;
+    else if (!tags) put(target, k, v);
+    else if (k && k.length <= 200) put(target, k, typeof v == 'string' ? v.slice(0, 200) : v);
   }
 }
 
-const newScope = () => ({ user: {}, tags: {}, extra: {}, contexts: {}, level: '', fingerprint: [], transaction: '' });
+const newScope = () => ({ user: dict(), tags: dict(), extra: dict(), contexts: dict(), level: '', fingerprint: [], transaction: '' });
 
 export class FallbackCore {
   constructor(optionsJson) {
@@ -55,20 +64,20 @@ export class FallbackCore {
     this.crumbs = [];
     this.queue = [];
     this.groups = new Map();  // key -> {title, start, sent, counted, first, last}
-    this.dropped = {};
-    this.unreported = {};
+    this.dropped = dict();
+    this.unreported = dict();
     this.n = { captured: 0, queued: 0, aggregated: 0, sent_events: 0 };
     this.configure(optionsJson);
   }
 
   configure(json) {
     try {
-      const o = JSON.parse(json);
-      for (const k in obj(o)) if (o[k] !== undefined && o[k] !== null) this.o[k] = o[k];
+      const o = unJ(json);
+      for (const k of keys(o)) if (o[k] !== undefined && o[k] !== null) put(this.o, k, o[k]);
       this.scrubber = null;
       const dsn = this.o.dsn;
       this.error = dsn && !/^https?:\/\/[^@/]+@[^/]+\/(.*\/)?\w+\/?$/.test(dsn) ? 'invalid DSN' : '';
-      return JSON.stringify(this.error ? { ok: false, error: this.error } : { ok: true });
+      return J(this.error ? { ok: false, error: this.error } : { ok: true });
     } catch {
       return '{"ok":false,"error":"options must be a JSON object"}';
     }
@@ -85,7 +94,7 @@ export class FallbackCore {
 
   setScope(json) {
     try {
-      this.patch(this.scope(), JSON.parse(json));
+      this.patch(this.scope(), unJ(json));
       return '{"ok":true}';
     } catch {
       return '{"ok":false,"error":"scope patch is not valid JSON"}';
@@ -94,16 +103,16 @@ export class FallbackCore {
 
   patch(s, p) {
     p = obj(p);
-    if ('user' in p) s.user = { ...obj(p.user) };
-    for (const k of ['tags', 'extra', 'contexts']) if (k in p) p[k] === null ? (s[k] = {}) : merge(s[k], p[k], k == 'tags', k == 'contexts');
-    if ('level' in p) s.level = LEVELS.includes(p.level) ? p.level : '';
-    if ('fingerprint' in p) s.fingerprint = Array.isArray(p.fingerprint) ? p.fingerprint.filter((x) => typeof x == 'string') : [];
-    if ('transaction' in p) s.transaction = typeof p.transaction == 'string' ? p.transaction : '';
+    if (has(p, 'user')) s.user = { __proto__: null, ...obj(p.user) };
+    for (const k of ['tags', 'extra', 'contexts']) if (has(p, k)) p[k] === null ? (s[k] = dict()) : merge(s[k], p[k], k == 'tags', k == 'contexts');
+    if (has(p, 'level')) s.level = LEVELS.includes(p.level) ? p.level : '';
+    if (has(p, 'fingerprint')) s.fingerprint = Array.isArray(p.fingerprint) ? p.fingerprint.filter((x) => typeof x == 'string') : [];
+    if (has(p, 'transaction')) s.transaction = typeof p.transaction == 'string' ? p.transaction : '';
   }
 
   pushScope() {
     const s = this.scope();
-    if (this.scopes.length < 100) this.scopes.push({ ...s, user: { ...s.user }, tags: { ...s.tags }, extra: { ...s.extra }, contexts: { ...s.contexts } });
+    if (this.scopes.length < 100) this.scopes.push({ ...s, user: { __proto__: null, ...s.user }, tags: { __proto__: null, ...s.tags }, extra: { __proto__: null, ...s.extra }, contexts: { __proto__: null, ...s.contexts } });
   }
 
   popScope() {
@@ -112,12 +121,12 @@ export class FallbackCore {
 
   addBreadcrumb(json) {
     let c;
-    try { c = JSON.parse(json); } catch {}
+    try { c = unJ(json); } catch {}
     if (!c || typeof c != 'object' || Array.isArray(c)) return '{"ok":false,"error":"breadcrumb must be a JSON object"}';
-    const crumb = { timestamp: c.timestamp > 0 ? c.timestamp : Date.now() / 1000 };
-    for (const k of ['type', 'category', 'message', 'event_id']) if (c[k] != null) crumb[k] = String(c[k]);
-    if (c.level) crumb.level = String(c.level).slice(0, 32);
-    if (c.data && typeof c.data == 'object') crumb.data = c.data;
+    const crumb = { __proto__: null, timestamp: c.timestamp > 0 ? c.timestamp : Date.now() / 1000 };
+    for (const k of ['type', 'category', 'message', 'event_id']) if (has(c, k) && c[k] != null) crumb[k] = String(c[k]);
+    if (has(c, 'level') && c.level) crumb.level = String(c.level).slice(0, 32);
+    if (has(c, 'data') && c.data && typeof c.data == 'object') crumb.data = c.data;
     this.crumbs.push(crumb);
     while (this.crumbs.length > this.o.maxBreadcrumbs) this.crumbs.shift();
     return '{"ok":true}';
@@ -126,7 +135,7 @@ export class FallbackCore {
   capture(json) {
     this.n.captured++;
     let input;
-    try { input = JSON.parse(json); } catch {}
+    try { input = unJ(json); } catch {}
     if (!input || typeof input != 'object' || Array.isArray(input)) {
       this.count('invalid_input');
       return '{"status":"dropped","reason":"invalid_input"}';
@@ -154,31 +163,31 @@ export class FallbackCore {
     }
     g.sent++;
     this.count1(ev, 1, ts, ts, false);
-    return this.enqueue(ev, 1) ? JSON.stringify({ status: 'queued', event_id: ev.event_id }) : '{"status":"dropped","reason":"queue_overflow"}';
+    return this.enqueue(ev, 1) ? J({ status: 'queued', event_id: ev.event_id }) : '{"status":"dropped","reason":"queue_overflow"}';
   }
 
   /** The event for a capture input, its group key and title. */
   event(input, ts, id, crumbsUntil) {
     const o = this.o, max = o.maxValueLength;
     const chain = (Array.isArray(input.exceptions) ? input.exceptions : []).filter((x) => x && typeof x == 'object').slice(0, 8);
-    const text = (v) => (v == null ? '' : typeof v == 'string' ? v : JSON.stringify(v)).slice(0, max);
+    const text = (v) => (v == null ? '' : typeof v == 'string' ? v : J(v)).slice(0, max);
     const values = chain.map((x, k) => {
-      const v = { type: text(x.type).slice(0, 256) || 'Error', value: text(x.value) };
+      const v = { __proto__: null, type: text(x.type).slice(0, 256) || 'Error', value: text(x.value) };
       let frames = parseFrames(x.stack);
       if (!frames.length && x.filename) frames = [{ function: '?', filename: String(x.filename), abs_path: String(x.filename), lineno: +x.lineno || 0, colno: +x.colno || 0, in_app: true }];
       if (frames.length) v.stacktrace = { frames };
       const m = obj(x.mechanism);
       v.mechanism = k
-        ? { type: 'chained', source: typeof m.source == 'string' ? m.source : 'cause', handled: true, exception_id: k, parent_id: x.parent >= 0 && x.parent < k ? x.parent : k - 1 }
-        : { ...m, type: typeof m.type == 'string' ? m.type : 'generic', handled: typeof m.handled == 'boolean' ? m.handled : true, ...(chain.length > 1 && { exception_id: 0 }) };
+        ? { __proto__: null, type: 'chained', source: typeof m.source == 'string' ? m.source : 'cause', handled: true, exception_id: k, parent_id: x.parent >= 0 && x.parent < k ? x.parent : k - 1 }
+        : { __proto__: null, ...m, type: typeof m.type == 'string' ? m.type : 'generic', handled: typeof m.handled == 'boolean' ? m.handled : true, ...(chain.length > 1 && { exception_id: 0 }) };
       if (v.type == 'AggregateError') v.mechanism.is_exception_group = true;
       if (x.synthetic) v.mechanism.synthetic = true;
       return v;
     });
     const message = text(input.message) || (chain.length ? '' : '<empty capture>');
     const s = { ...this.scope() };
-    for (const k of ['user', 'tags', 'extra', 'contexts']) s[k] = { ...s[k] };
-    if (input.scope) this.patch(s, input.scope);
+    for (const k of ['user', 'tags', 'extra', 'contexts']) s[k] = { __proto__: null, ...s[k] };
+    if (has(input, 'scope')) this.patch(s, input.scope);
     merge(s.tags, input.tags, true);
     merge(s.extra, input.extra);
     merge(s.contexts, input.contexts);
@@ -186,7 +195,7 @@ export class FallbackCore {
     const fingerprint = Array.isArray(input.fingerprint) ? input.fingerprint.filter((x) => typeof x == 'string') : s.fingerprint;
     const top = values[0];
     const title = top ? `${top.type}: ${top.value}` : message;
-    const key = fingerprint.length ? fingerprint.join('\n') : title + '\n' + JSON.stringify(top && top.stacktrace ? top.stacktrace.frames.slice(-1) : '');
+    const key = fingerprint.length ? fingerprint.join('\n') : title + '\n' + J(top && top.stacktrace ? top.stacktrace.frames.slice(-1) : '');
 
     id = id || (/^[0-9a-f]{32}$/.test(input.event_id) ? input.event_id : hex32());
     const ev = this.base(id, ts, LEVELS.includes(input.level) ? input.level : s.level || (message ? 'info' : 'error'));
@@ -207,17 +216,17 @@ export class FallbackCore {
     const crumbs = crumbsUntil ? this.crumbs.filter((c) => c.timestamp <= crumbsUntil) : this.crumbs.slice();
     if (crumbs.length) ev.breadcrumbs = crumbs;
     Object.assign(ev.tags, s.tags, { 'faultline.core': 'js-fallback' });
-    for (const k in s.contexts) if (!s.contexts[k] || typeof s.contexts[k] != 'object' || k == 'faultline' || k == 'error_sampling') delete s.contexts[k];
+    for (const k of keys(s.contexts)) if (!s.contexts[k] || typeof s.contexts[k] != 'object' || k == 'faultline' || k == 'error_sampling') delete s.contexts[k];
     ev.contexts = s.contexts;
     if (Object.keys(s.extra).length) ev.extra = s.extra;
     if (Object.keys(s.user).length) ev.user = s.user;
     if (s.transaction) ev.transaction = s.transaction;
     const req = obj(input.request);
     if (typeof req.url == 'string' || req.headers) {
-      ev.request = {};
+      ev.request = dict();
       if (typeof req.url == 'string') ev.request.url = req.url.slice(0, 2048);
-      const h = {};
-      for (const k in obj(req.headers)) if (typeof req.headers[k] == 'string') h[k] = req.headers[k];
+      const h = dict();
+      for (const k of keys(req.headers)) if (typeof req.headers[k] == 'string') put(h, k, req.headers[k]);
       if (Object.keys(h).length) ev.request.headers = h;
     }
     if (fingerprint.length) ev.fingerprint = fingerprint;
@@ -235,7 +244,7 @@ export class FallbackCore {
 
   base(id, ts, level) {
     const o = this.o, sdk = { ...o.sdk, settings: { infer_ip: o.sendDefaultPii ? 'auto' : 'never' } };
-    const ev = { event_id: id, timestamp: ts, platform: 'javascript', level, sdk, tags: {} };
+    const ev = { __proto__: null, event_id: id, timestamp: ts, platform: 'javascript', level, sdk, tags: dict() };
     for (const k of ['release', 'environment', 'dist']) if (o[k]) ev[k] = String(o[k]);
     return ev;
   }
@@ -249,12 +258,12 @@ export class FallbackCore {
 
   summary(g, evicted) {
     let ev;
-    try { if (g.input) ev = this.event(JSON.parse(g.input), g.last, hex32(), g.last + 0.001).ev; } catch {}
+    try { if (g.input) ev = this.event(unJ(g.input), g.last, hex32(), g.last + 0.001).ev; } catch {}
     if (!ev) {
       ev = this.base(hex32(), g.last, 'error');
       ev.tags['faultline.core'] = 'js-fallback';
       ev.message = g.title || 'Repeated error';
-      ev.contexts = {};
+      ev.contexts = dict();
     }
     this.count1(ev, g.counted, g.first, g.last, true, evicted);
     this.enqueue(ev, g.counted);
@@ -269,7 +278,7 @@ export class FallbackCore {
     }
     this.scrub(ev);
     this.n.queued++;
-    this.queue.push({ id: ev.event_id, payload: JSON.stringify(ev), occurrences });
+    this.queue.push({ id: ev.event_id, payload: J(ev), occurrences });
     return true;
   }
 
@@ -280,20 +289,20 @@ export class FallbackCore {
       if (typeof v == 'string') return v.length > max ? v.slice(0, max) + '\u2026' : v;
       if (!v || typeof v != 'object') return v;
       if (depth > 8) return '[Object]';
-      for (const k in v) v[k] = cut(v[k], depth + 1);
+      for (const k of P.keys(v)) put(v, k, cut(v[k], depth + 1));
       return v;
     };
-    for (const k in ev) if (k != 'sdk') ev[k] = cut(ev[k], 0);
+    for (const k of P.keys(ev)) if (k != 'sdk') ev[k] = cut(ev[k], 0);
     const sc = (this.scrubber ||= createScrubber(this.o));
     sc.event(ev);
-    if ('message' in ev) ev.message = sc.value(ev.message, '', 1);
+    if (has(ev, 'message')) ev.message = sc.value(ev.message, '', 1);
   }
 
   header(id, now) {
-    const h = { sent_at: new Date(now).toISOString(), sdk: this.o.sdk };
+    const h = { __proto__: null, sent_at: new Date(now).toISOString(), sdk: this.o.sdk };
     if (id) h.event_id = id;
     if (this.o.dsn && !this.error) h.dsn = this.o.dsn;
-    return JSON.stringify(h);
+    return J(h);
   }
 
   drain(now, force, per) {
@@ -301,43 +310,42 @@ export class FallbackCore {
     const windowMs = obj(this.o.aggregation).windowMs ?? 60000;
     for (const g of this.groups.values()) if (g.counted && (force || now - g.start >= windowMs)) this.summary(g);
     per = Math.min(Math.max(1, per | 0), 1000);
-    const enc = new TextEncoder(), envelopes = [];
+    const envelopes = [];
     while (this.queue.length) {
       const batch = this.queue.splice(0, per);
-      let body = this.header(batch.length == 1 ? batch[0].id : '', now) + '\n';
-      for (const e of batch) body += `{"type":"event","length":${enc.encode(e.payload).length},"content_type":"application/json"}\n${e.payload}\n`;
+      const body = frameEnvelope(this.header(batch.length == 1 ? batch[0].id : '', now), batch.map((e) => ({ type: 'event', content_type: 'application/json', payload: e.payload })), J);
       this.n.sent_events += batch.length;
       envelopes.push({ body, event_ids: batch.map((e) => e.id), occurrences: batch.reduce((s, e) => s + e.occurrences, 0) });
     }
-    return JSON.stringify({ envelopes });
+    return J({ envelopes });
   }
 
   clientReport(json, now) {
     now = now > 0 ? now : Date.now();
-    const totals = {};
+    const totals = dict();
     let list = [];
-    try { list = JSON.parse(json); } catch {}
+    try { list = unJ(json); } catch {}
     for (const x of Array.isArray(list) ? list : []) {
-      if (x && x.reason && x.quantity >= 1) {
+      if (x && has(x, 'reason') && x.reason && x.quantity >= 1) {
         const k = `${x.reason}\n${x.category || 'error'}`;
         totals[k] = (totals[k] || 0) + Math.floor(x.quantity);
       }
     }
-    for (const r in this.unreported) totals[`${r}\nerror`] = (totals[`${r}\nerror`] || 0) + this.unreported[r];
-    this.unreported = {};
+    for (const r of P.keys(this.unreported)) totals[`${r}\nerror`] = (totals[`${r}\nerror`] || 0) + this.unreported[r];
+    this.unreported = dict();
     const discarded_events = Object.entries(totals).map(([k, quantity]) => {
       const [reason, category] = k.split('\n');
       return { reason, category, quantity };
     });
     if (!discarded_events.length) return '';
-    const payload = JSON.stringify({ timestamp: now / 1000, discarded_events });
-    return `${this.header('', now)}\n{"type":"client_report","length":${new TextEncoder().encode(payload).length},"content_type":"application/json"}\n${payload}\n`;
+    const payload = J({ timestamp: now / 1000, discarded_events });
+    return frameEnvelope(this.header('', now), [{ type: 'client_report', content_type: 'application/json', payload }], J);
   }
 
   stats() {
     let pending = 0;
     for (const g of this.groups.values()) pending += g.counted;
-    return JSON.stringify({ ...this.n, dropped: this.dropped, queue_length: this.queue.length, groups: this.groups.size, pending,
+    return J({ ...this.n, dropped: { ...this.dropped }, queue_length: this.queue.length, groups: this.groups.size, pending,
       breadcrumbs: this.crumbs.length, scope_depth: this.scopes.length, heap_bytes: 0, ...(this.error && { options_error: this.error }) });
   }
 

@@ -19,7 +19,7 @@ const box = (v) => Object.assign(Object.create(null), v);  // no inherited sette
 // A capture input as JSON can keep it (to be stashed): a thrown Error becomes its name, message
 // and stack (client.js rebuilds an Error from them), any other value its normalized copy.
 function raw(a) {
-  if (!('raw' in a)) return a;
+  if (!P.own.call(a, 'raw')) return a;
   const v = a.raw;
   return { ...a, raw: isErr(v) ? { __err: [str(get(v, 'name')), str(get(v, 'message')), str(get(v, 'stack') ?? '')] } : norm(v) };
 }
@@ -118,8 +118,16 @@ class Hub {
     if (this.cl) this.cl.unpark();
   }
 
-  /** Nothing can deliver what waits here any more (no core could load): it is counted and reported. */
+  /**
+   * Nothing can deliver what waits here any more (no core could load): it is counted and reported,
+   * a moment later. A load that failed because the page is going (Firefox cancels a navigating
+   * page's pending loads before its pagehide) leaves what waits to the stash pagehide writes.
+   */
   lost() {
+    return new P.Pr((done) => later(() => { this.lostNow(); done(); }, 300));  // ready() resolves after
+  }
+
+  lostNow() {
     let n = this.nq;
     for (const e of this.rec.e) n += e.occurrences || 0;
     for (const c of this.rec.c) n += c.filter((o) => o[0] == 'capture').length;
@@ -190,7 +198,7 @@ class Hub {
     if (get('traceparent') != null || get('sentry-trace') != null) return;
     const b = get('baggage');
     if (b != null && /(^|,)\s*sentry-/.test(b)) delete h.baggage;
-    for (const k in h) set(k, h[k]);
+    for (const k of P.keys(h)) set(k, h[k]);
     return 1;
   }
 
@@ -292,11 +300,11 @@ const guard = (f) => function () {
 // A per-capture scope patch, or the core's current scope (`put`), from a Scope's setters.
 const put = (p) => c && c.call('setScope', p);
 const merge = (d, p) => {
-  for (const k in p) {
+  for (const k of P.keys(p)) {
     const v = p[k];
     if (k == 'tags' || k == 'extra' || k == 'contexts') {
       d[k] = v && { ...d[k], ...v };
-      if (k == 'contexts') for (const n in v) if (v[n] == null) delete d[k][n];
+      if (k == 'contexts' && v && typeof v == 'object') for (const n of P.keys(v)) if (v[n] == null) delete d[k][n];
     } else d[k] = v;
   }
 };
@@ -528,7 +536,7 @@ export const init = guard((options) => {
     // The SDK's own code could not load: what waits is counted and reported, never left waiting.
     h.mode = 'failed';
     h.fail(e);
-    h.lost();
+    return h.lost();
   });
 });
 

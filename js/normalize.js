@@ -62,20 +62,25 @@ export function normalize(v, depth = 3, seen = new WeakSet(), budget = { n: 2000
       try { return normalize(j.call(v), depth - 1, seen, budget); } catch {}
     }
     seen.add(v);
-    const out = Array.isArray(v) ? [] : {};
+    // Entries, then one object: a field named like a setter the page put on Object.prototype
+    // (`value`, `type`...) is written as data, never through the setter.
+    const out = [], arr = Array.isArray(v);
     const o = plain(v);
-    for (const k in o) {
-      if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    for (const k of Object.keys(o)) {
+      if (arr && !/^\d+$/.test(k)) continue;  // an array's own named fields are not JSON
       if (--budget.n < 0) {
-        out[k] = '[MaxProperties ~]';
+        out.push([k, '[MaxProperties ~]']);
         break;
       }
       let x;
       try { x = o[k]; } catch (e) { x = `**non-serializable** (${e})`; }
-      out[k] = normalize(x, depth - 1, seen, budget);
+      out.push([k, normalize(x, depth - 1, seen, budget)]);
     }
     seen.delete(v);
-    return out;
+    if (!arr) return Object.fromEntries(out);
+    const a = [];
+    for (const [k, x] of out) a[k] = x;
+    return a;
   } catch (e) {
     return `**non-serializable** (${e})`;
   }

@@ -560,41 +560,46 @@ export function createScrubber(options) {
   }
 
   const isObj = (v) => v && typeof v == 'object' && !Array.isArray(v);
-  const str = (obj, k, asUrl) => { if (isObj(obj) && typeof obj[k] == 'string') obj[k] = asUrl ? url(obj[k]) : text(obj[k]); };
+  // Own fields only: what a page put on Object.prototype is not part of the event.
+  const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  const str = (obj, k, asUrl) => { if (isObj(obj) && has(obj, k) && typeof obj[k] == 'string') obj[k] = asUrl ? url(obj[k]) : text(obj[k]); };
   // The event fields src/scrubber.cpp's scrub_event covers, in the same way.
   function event(ev) {
     if (!isObj(ev)) return ev;
-    for (const x of (isObj(ev.exception) && Array.isArray(ev.exception.values) && ev.exception.values) || []) {
+    const get = (o, k) => (isObj(o) && has(o, k) ? o[k] : undefined);
+    const xs = get(get(ev, 'exception'), 'values');
+    for (const x of Array.isArray(xs) ? xs : []) {
       if (!isObj(x)) continue;
       str(x, 'value');
-      const frames = isObj(x.stacktrace) && Array.isArray(x.stacktrace.frames) ? x.stacktrace.frames : [];
+      const fs = get(get(x, 'stacktrace'), 'frames'), frames = Array.isArray(fs) ? fs : [];
       for (const f of frames) {
         if (!isObj(f)) continue;
-        for (const k of ['filename', 'abs_path']) if (typeof f[k] == 'string' && [...'?@#=%'].some((c) => f[k].includes(c))) f[k] = url(f[k]);
+        for (const k of ['filename', 'abs_path']) if (has(f, k) && typeof f[k] == 'string' && [...'?@#=%'].some((c) => f[k].includes(c))) f[k] = url(f[k]);
       }
     }
-    if (isObj(ev.logentry)) str(ev.logentry, 'formatted'), str(ev.logentry, 'message');
-    const bc = ev.breadcrumbs;  // an array, as @sentry/browser sends it, or { values }
-    for (const b of Array.isArray(bc) ? bc : (isObj(bc) && Array.isArray(bc.values) && bc.values) || []) {
+    const le = get(ev, 'logentry');
+    if (isObj(le)) str(le, 'formatted'), str(le, 'message');
+    const bc = get(ev, 'breadcrumbs');  // an array, as @sentry/browser sends it, or { values }
+    for (const b of Array.isArray(bc) ? bc : (Array.isArray(get(bc, 'values')) && bc.values) || []) {
       if (!isObj(b)) continue;
       str(b, 'message');
-      if ('data' in b) b.data = value(b.data, '', 1);
+      if (has(b, 'data')) b.data = value(b.data, '', 1);
     }
-    const req = ev.request;
+    const req = get(ev, 'request');
     if (isObj(req)) {
       str(req, 'url', true);
       str(req, 'query_string', true);
       if (pii) delete req.cookies;
-      if (isObj(req.headers)) {
+      if (isObj(get(req, 'headers'))) {
         if (pii) for (const k of Object.keys(req.headers)) if (['cookie', 'authorization', 'setcookie', 'proxyauthorization'].includes(normalizeKey(k))) delete req.headers[k];
         req.headers = value(req.headers, '', 1);
       }
-      if ('data' in req) req.data = value(req.data, '', 1);
+      if (has(req, 'data')) req.data = value(req.data, '', 1);
     }
-    for (const bag of ['extra', 'tags']) if (bag in ev) ev[bag] = value(ev[bag], '', 0);
-    if (isObj(ev.contexts)) for (const k of Object.keys(ev.contexts)) ev.contexts[k] = value(ev.contexts[k], '', 1);
-    else if ('contexts' in ev) ev.contexts = value(ev.contexts, '', 0);
-    if (isObj(ev.user)) {
+    for (const bag of ['extra', 'tags']) if (has(ev, bag)) ev[bag] = value(ev[bag], '', 0);
+    if (isObj(get(ev, 'contexts'))) for (const k of Object.keys(ev.contexts)) ev.contexts[k] = value(ev.contexts[k], '', 1);
+    else if (has(ev, 'contexts')) ev.contexts = value(ev.contexts, '', 0);
+    if (isObj(get(ev, 'user'))) {
       if (pii) delete ev.user.ip_address, delete ev.user.email;
       ev.user = value(ev.user, '', 1);
     }

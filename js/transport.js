@@ -78,9 +78,15 @@ export function createTransport(o) {
 
   const limited = (cat, now = Date.now()) => (limits.all || 0) > now || (limits[cat] || 0) > now;
 
+  // The database and what transactions return travel through promises boxed (no prototype): with
+  // a `then` on Object.prototype, a promise resolved with the IDBDatabase or an array would call
+  // the page's `then` instead, and the envelope waiting for it would be lost uncounted.
+  const box = (v) => Object.assign(Object.create(null), { v });
+
   function openDb() {
     if (dbPromise) return dbPromise;
-    dbPromise = new Promise((resolve) => {
+    dbPromise = new Promise((done) => {
+      const resolve = (db) => done(box(db));
       try {
         if (typeof indexedDB === 'undefined') return resolve(null);
         const req = indexedDB.open(DB, 1);
@@ -100,22 +106,22 @@ export function createTransport(o) {
       try {
         const t = db.transaction(STORE, mode);
         const out = fn(t.objectStore(STORE));
-        t.oncomplete = () => resolve(out && 'result' in out ? out.result : out);
-        t.onerror = t.onabort = () => resolve(undefined);
+        t.oncomplete = () => resolve(box(out && 'result' in out ? out.result : out));
+        t.onerror = t.onabort = () => resolve(box(undefined));
       } catch {
-        resolve(undefined);
+        resolve(box(undefined));
       }
     });
   }
 
   async function saveOffline(env) {
     env.saving = true;
-    const db = await openDb();
+    const db = (await openDb()).v;
     if (!db) {
       onDrop('network_error', env.occurrences);
       return false;
     }
-    const all = (await tx(db, 'readonly', (s) => s.getAll())) || [];
+    const all = (await tx(db, 'readonly', (s) => s.getAll())).v || [];
     let evict = all.length + 1 - queueCap;
     await tx(db, 'readwrite', (s) => {
       for (const rec of all) {
@@ -132,10 +138,10 @@ export function createTransport(o) {
   // Sends what the offline queue holds; each record is leased in a readwrite transaction first so
   // two tabs never send the same record at the same time.
   async function replayOffline() {
-    const db = await openDb();
+    const db = (await openDb()).v;
     if (!db || (typeof navigator !== 'undefined' && navigator.onLine === false)) return;
     const now = Date.now();
-    const claimed = await tx(db, 'readwrite', (s) => {
+    const claimed = (await tx(db, 'readwrite', (s) => {
       const mine = [];
       const req = s.openCursor();
       req.onsuccess = () => {
@@ -151,7 +157,7 @@ export function createTransport(o) {
         cur.continue();
       };
       return { get result() { return mine; } };
-    });
+    })).v;
     for (const rec of claimed || []) {
       if (limited('error')) break;
       const res = await post(rec.body, false);

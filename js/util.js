@@ -19,7 +19,7 @@ const ET = pick(G.EventTarget, 'prototype');
 export const P = {
   fetch: pick(G, 'fetch'), stringify: JSON.stringify, parse: JSON.parse, setTimeout: G.setTimeout, clearTimeout: G.clearTimeout,
   crypto: pick(G, 'crypto'), grv: pick(pick(G, 'crypto'), 'getRandomValues'), on: pick(ET, 'addEventListener'), off: pick(ET, 'removeEventListener'),
-  beacon: pick(G.navigator, 'sendBeacon'), keys: Object.keys, Pr: Promise, pthen: Promise.prototype.then,
+  beacon: pick(G.navigator, 'sendBeacon'), keys: Object.keys, own: Object.prototype.hasOwnProperty, Pr: Promise, pthen: Promise.prototype.then,
 };
 export const J = (v) => P.stringify.call(JSON, v);
 export const unJ = (s) => P.parse.call(JSON, s);
@@ -113,19 +113,21 @@ export function norm(v, d = 3, seen = [], peek) {
     if (!arr && t != '[object Object]') return t == '[object Date]' ? v.toISOString() : t;
     if (d <= 0) return arr ? '[Array]' : '[Object]';
     seen.push(v);
-    const out = arr ? [] : {};
-    const keys = Object.keys(v);
-    for (let i = 0; i < keys.length && i < 100; i++) {
+    const out = [];  // entries, then one object: no setter on Object.prototype runs
+    // peek: what is there without running the page's code (a getter is named, not called): the
+    // own names (one ownKeys trap of a Proxy) and one descriptor each, the enumerable ones kept.
+    const keys = peek ? Object.getOwnPropertyNames(v) : P.keys(v);
+    for (let i = 0; i < keys.length && out.length < 100; i++) {
       let x;
       try {
-        // peek: what is there without running the page's code (a getter is named, not called).
         const p = peek && Object.getOwnPropertyDescriptor(v, keys[i]);
-        x = !peek ? v[keys[i]] : !p ? undefined : 'value' in p ? p.value : '[Getter]';
+        if (peek && !(p && p.enumerable)) continue;
+        x = !peek ? v[keys[i]] : P.own.call(p, 'value') ? p.value : '[Getter]';
       } catch { x = '[Throws]'; }
-      out[arr ? i : keys[i]] = norm(x, d - 1, seen, peek);
+      out.push([keys[i], norm(x, d - 1, seen, peek)]);
     }
     seen.pop();
-    return out;
+    return arr ? out.map((e) => e[1]) : Object.fromEntries(out);
   } catch {
     return '[Unserializable]';
   }

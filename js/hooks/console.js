@@ -18,7 +18,7 @@ export function install(c, on) {
   const con = G.console;
   const crumbs = on('console'), L = c.o._lazy;
   if (!(crumbs || (L && L.CaptureConsole)) || !con) return;
-  for (const m in LEVEL) {
+  for (const m of Object.keys(LEVEL)) {
     c.wrap(con, m, (orig) => function () {
       try {
         let a = [...arguments], message = join(a);
