@@ -15,6 +15,9 @@ const LEVELS = { debug: 'debug', info: 'info', log: 'info', warning: 'warning', 
 const USER = { id: 1, email: 1, ip_address: 1, username: 1, name: 1, geo: 1, segment: 1, data: 1, sentry_user: 1 };
 const own = Object.prototype.hasOwnProperty;
 const isObj = (v) => !!v && typeof v == 'object' && !Array.isArray(v);
+// Writes a key the page named (a tag, a user field) as data: a setter a page put on
+// Object.prototype (`type`, `value`...) never runs. (The descriptor has no prototype either.)
+const put = (o, k, v) => Object.defineProperty(o, k, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true });
 
 /** A tag value as Relay's lenient string reads it: undefined when Relay would drop it. */
 function tagValue(v) {
@@ -54,7 +57,7 @@ export function toWire(event) {
     for (const k in ev.tags) {
       if (!own.call(ev.tags, k)) continue;
       const v = tagValue(ev.tags[k]);
-      if (v !== undefined) tags[k] = v;
+      if (v !== undefined) put(tags, k, v);
     }
     ev.tags = tags;
   }
@@ -63,8 +66,8 @@ export function toWire(event) {
     let extra = 0;
     for (const k in ev.user) {
       if (!own.call(ev.user, k)) continue;
-      if (own.call(USER, k)) user[k] = ev.user[k];
-      else { data[k] = ev.user[k]; extra = 1; }
+      if (own.call(USER, k)) put(user, k, ev.user[k]);
+      else { put(data, k, ev.user[k]); extra = 1; }
     }
     if (typeof user.id == 'number' || typeof user.id == 'boolean') user.id = String(user.id);
     if (extra) user.data = isObj(user.data) ? { ...data, ...user.data } : data;
