@@ -5,6 +5,7 @@
 // beforeSend on the final events, sends client reports, and implements flush/close.
 import { G, P, J, unJ, STASH, store, later, cancel, log, get, str, text, cut, norm, isErr, tagOf, matches } from './util.js';
 import { normalize } from './normalize.js';
+import { parseEnvelope, frameEnvelope } from './envelope.js';
 import { toWire } from './wire.js';
 import { setup as integrations, extraContexts } from './integrations.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
@@ -71,16 +72,6 @@ function all(list) {
 /** A `then` on Object.prototype: the platform's promises of objects (fetch, WebAssembly) are captured by it. */
 export const polluted = () => own.call(Object.prototype, 'then');
 const BEFORE_SEND_MS = 10000;  // an event whose async beforeSend has not answered by then is counted
-
-/** Bytes of a string in UTF-8 (what TextEncoder would say, without it). */
-function utf8(s) {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) n += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1;  // a surrogate pair: 2 + 2
-  }
-  return n;
-}
 
 const isEvent = (v) => { try { return typeof Event == 'function' && v instanceof Event; } catch {} };
 const isPlain = (v) => tagOf(v) == '[object Object]';
@@ -729,8 +720,7 @@ export class Client {
     if (!tp) return this.sq.length < 20 && this.sq.push(payload);
     const head = { sent_at: new Date().toISOString(), sdk: { name: SDK.name, version: SDK.version } };
     if (this.o.tunnel) head.dsn = this.o.dsn;
-    const item = JSON.stringify({ type: 'session', length: new TextEncoder().encode(payload).length });
-    try { tp.send([{ body: `${JSON.stringify(head)}\n${item}\n${payload}\n`, occurrences: 0, category: 'session' }]); } catch (e) { this.h.fail(e); }
+    try { tp.send([{ body: frameEnvelope(J(head), [{ type: 'session', payload }], J), occurrences: 0, category: 'session' }]); } catch (e) { this.h.fail(e); }
   }
 
   schedule(ms) {
@@ -788,15 +778,13 @@ export class Client {
    */
   before(env, bs) {
     const h = this.h;
-    const [head, ...lines] = env.body.split('\n');
-    const items = [];
-    for (let i = 0; i + 1 < lines.length; i += 2) {
-      const ih = unJ(lines[i]);
+    const head = env.body.slice(0, env.body.indexOf('\n')), items = [];
+    for (const { header: ih, payload } of parseEnvelope(env.body, P.parse).items) {
       if (ih.type != 'event') {
-        items.push(Object.assign(Object.create(null), { ih, p: lines[i + 1], n: 0 }));
+        items.push(Object.assign(Object.create(null), { ih, p: payload, n: 0 }));
         continue;
       }
-      let ev = unJ(lines[i + 1]);
+      let ev = unJ(payload);
       const id = ev.event_id;
       for (const f of this.procs) {
         try { ev = f(ev) || ev; } catch (e) { h.fail(e); }
@@ -840,8 +828,7 @@ export class Client {
     const frame = (list) => {
       list = list.filter(Boolean);
       if (!list.length) return null;
-      let body = head + '\n';
-      for (const x of list) body += J({ ...x.ih, length: utf8(x.p) }) + '\n' + x.p + '\n';
+      const body = frameEnvelope(head, list.map((x) => ({ ...x.ih, payload: x.p })), J);
       return Object.assign(Object.create(null), { body, event_ids: list.map((x) => x.id).filter(Boolean), occurrences: list.reduce((s, x) => s + x.n, 0) });
     };
     return items.some(thenable) ? all(items).then((b) => frame(b.v)) : frame(items);

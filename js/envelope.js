@@ -7,12 +7,28 @@
 // Node); both give the same answers, and a malformed envelope is an EnvelopeError with a reason,
 // never a partial result.
 
+/**
+ * The character at i: its UTF-8 bytes × 4 + the code units it spans (a lone surrogate is written
+ * as U+FFFD, 3 bytes, as TextEncoder writes it).
+ */
+function char(s, i) {
+  const c = s.charCodeAt(i);
+  if (c < 0x80) return 5;
+  if (c < 0x800) return 9;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const d = s.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 18;
+  }
+  return 13;
+}
+
 /** Bytes of a string in UTF-8, as TextEncoder would count them (without it: a page may replace it). */
 export function utf8Length(s) {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) n += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1;  // a surrogate pair: 2 + 2
+  let n = 0;
+  for (let i = 0; i < s.length;) {
+    const v = char(s, i);
+    n += v >> 2;
+    i += v & 3;
   }
   return n;
 }
@@ -49,8 +65,9 @@ function reader(input) {
       skip(from, bytes) {
         let i = from;
         while (bytes > 0 && i < input.length) {
-          const c = input.charCodeAt(i);
-          if (c >= 0xd800 && c <= 0xdbff && i + 1 < input.length) { bytes -= 4; i += 2; } else { bytes -= c < 0x80 ? 1 : c < 0x800 ? 2 : 3; i++; }
+          const v = char(input, i);
+          bytes -= v >> 2;
+          i += v & 3;
         }
         return bytes === 0 ? i : bytes < 0 ? -2 : -1;
       },

@@ -12,6 +12,7 @@
 import { createScrubber } from './scrub.js';
 import { P, J, unJ, hex } from './util.js';
 import { frameEnvelope } from './envelope.js';
+import { parseDsn } from './dsn.js';
 
 const V8 = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?\s*$/;
 const GECKO = /^\s*(.*?)@(.+?):(\d+):(\d+)\s*$/;
@@ -76,7 +77,7 @@ export class FallbackCore {
       for (const k of keys(o)) if (o[k] !== undefined && o[k] !== null) put(this.o, k, o[k]);
       this.scrubber = null;
       const dsn = this.o.dsn;
-      this.error = dsn && !/^https?:\/\/[^@/]+@[^/]+\/(.*\/)?\w+\/?$/.test(dsn) ? 'invalid DSN' : '';
+      this.error = dsn ? parseDsn(dsn).error || '' : '';
       return J(this.error ? { ok: false, error: this.error } : { ok: true });
     } catch {
       return '{"ok":false,"error":"options must be a JSON object"}';

@@ -24,6 +24,7 @@ import { QueryError } from './query.js';
 import { isObj } from './fields.js';
 import { Metrics } from './metrics.js';
 import { Upstream } from './upstream.js';
+import { parseEnvelope as parseEnvelopeBytes, EnvelopeError } from '../../js/envelope.js';
 import { SourceMapStore, sourceMapRoutes } from './sourcemaps.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -57,49 +58,15 @@ function authKey(req, url) {
   return url.searchParams.get('sentry_key');
 }
 
-// Envelope: header line, then (item header line, payload) pairs; payload length from `length`
-// when given, else up to the next newline.
+// Envelopes are parsed by the module the SDK and the JS fallback core frame them with
+// (js/envelope.js); its errors become 400 (413 for too many items).
 export function parseEnvelope(buf) {
-  let nl = buf.indexOf(0x0a);
-  const headerText = buf.subarray(0, nl < 0 ? buf.length : nl).toString('utf8');
-  let header;
   try {
-    header = JSON.parse(headerText || '{}');
-  } catch {
-    throw new HttpError(400, 'envelope header is not valid JSON', 'malformed_envelope');
+    return parseEnvelopeBytes(buf);
+  } catch (e) {
+    if (e instanceof EnvelopeError) throw new HttpError(e.reason == 'too_many_items' ? 413 : 400, e.message, e.reason);
+    throw e;
   }
-  if (!header || typeof header !== 'object' || Array.isArray(header)) throw new HttpError(400, 'envelope header is not an object', 'malformed_envelope');
-  const items = [];
-  let pos = nl < 0 ? buf.length : nl + 1;
-  while (pos < buf.length) {
-    nl = buf.indexOf(0x0a, pos);
-    const end = nl < 0 ? buf.length : nl;
-    const line = buf.subarray(pos, end).toString('utf8');
-    pos = end + 1;
-    if (!line.trim()) continue;
-    let ih;
-    try {
-      ih = JSON.parse(line);
-    } catch {
-      throw new HttpError(400, 'item header is not valid JSON', 'malformed_envelope');
-    }
-    if (!ih || typeof ih !== 'object' || typeof ih.type !== 'string') throw new HttpError(400, 'item header needs a type', 'malformed_envelope');
-    let payload;
-    if (Number.isInteger(ih.length) && ih.length >= 0) {
-      if (pos + ih.length > buf.length + 1) throw new HttpError(400, 'item length runs past the end of the envelope', 'malformed_envelope');
-      payload = buf.subarray(pos, pos + ih.length);
-      pos += ih.length;
-      if (buf[pos] === 0x0a) pos += 1;
-    } else {
-      nl = buf.indexOf(0x0a, pos);
-      const e = nl < 0 ? buf.length : nl;
-      payload = buf.subarray(pos, e);
-      pos = e + 1;
-    }
-    items.push({ header: ih, payload });
-    if (items.length > 10000) throw new HttpError(413, 'too many items', 'too_many_items');
-  }
-  return { header, items };
 }
 
 function readBody(req, limit) {

@@ -6,25 +6,16 @@
 // 408/429) is dropped and counted; a full queue refuses new envelopes and counts them.
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseDsn as parseDsnText, envelopeUrl } from '../../js/dsn.js';
 
-/** Parses a DSN into the envelope URL and the auth header of the upstream. */
+/** Parses a DSN (with the SDK's and the core's rules, js/dsn.js) into the envelope URL and the auth header of the upstream. */
 export function parseDsn(dsn) {
-  let u;
-  try {
-    u = new URL(String(dsn));
-  } catch {
-    throw new Error('FAULTLINE_UPSTREAM_DSN is not a URL');
-  }
-  const parts = u.pathname.split('/').filter(Boolean);
-  const project = parts.pop();
-  if (!u.username || !project || !/^\d+$/.test(project) || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
-    throw new Error('FAULTLINE_UPSTREAM_DSN must look like https://KEY@host/PROJECT_ID');
-  }
-  const prefix = parts.length ? `/${parts.join('/')}` : '';
+  const r = parseDsnText(String(dsn));
+  if (!r.ok) throw new Error(`FAULTLINE_UPSTREAM_DSN: ${r.error} (expected https://KEY@host/PROJECT_ID)`);
   return {
     dsn: String(dsn),
-    url: `${u.protocol}//${u.host}${prefix}/api/${project}/envelope/`,
-    auth: `Sentry sentry_version=7, sentry_key=${decodeURIComponent(u.username)}, sentry_client=faultline-collector/1`,
+    url: envelopeUrl(r.dsn),
+    auth: `Sentry sentry_version=7, sentry_key=${r.dsn.publicKey}, sentry_client=faultline-collector/1`,
   };
 }
 

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "dsn.h"
+#include "json.h"
 
 using faultline::parse_dsn;
 
@@ -66,4 +69,33 @@ TEST(Dsn, RejectsAbsurdlyLongInput) {
   std::string s = "https://k@" + std::string(5000, 'a') + "/1";
   auto r = parse_dsn(s);
   EXPECT_FALSE(r.ok);
+}
+
+// The DSN table shared with the JS parser (js/dsn.js, tests/node/dsn.test.js): one set of rules.
+TEST(Dsn, SharedFixtureTableAgreesWithTheJsParser) {
+  std::ifstream in(FAULTLINE_FIXTURES_DIR "/dsn.json");
+  ASSERT_TRUE(in.good()) << "tests/fixtures/dsn.json is missing";
+  const faultline::json table = faultline::json::parse(in, nullptr, false);
+  ASSERT_FALSE(table.is_discarded());
+  ASSERT_GE(table["valid"].size(), 5u);
+  for (const auto& row : table["valid"]) {
+    const std::string text = row["dsn"].get<std::string>();
+    auto r = parse_dsn(text);
+    ASSERT_TRUE(r.ok) << text << " -> " << r.error;
+    EXPECT_EQ(r.dsn.public_key, row["public_key"].get<std::string>()) << text;
+    EXPECT_EQ(r.dsn.host, row["host"].get<std::string>()) << text;
+    EXPECT_EQ(r.dsn.port, row["port"].get<int>()) << text;
+    EXPECT_EQ(r.dsn.path, row["path"].get<std::string>()) << text;
+    EXPECT_EQ(r.dsn.project_id, row["project_id"].get<std::string>()) << text;
+    EXPECT_EQ(r.dsn.envelope_url(), row["envelope_url"].get<std::string>()) << text;
+    EXPECT_EQ(r.dsn.to_string(), row["canonical"].get<std::string>()) << text;
+  }
+  ASSERT_GE(table["invalid"].size(), 10u);
+  for (const auto& row : table["invalid"]) {
+    const std::string text = row["dsn"].get<std::string>();
+    auto r = parse_dsn(text);
+    EXPECT_FALSE(r.ok) << text;
+    EXPECT_EQ(r.error.rfind("invalid DSN: ", 0), 0u) << r.error;
+    EXPECT_NE(r.error.find(row["error"].get<std::string>()), std::string::npos) << text << " -> " << r.error;
+  }
 }
