@@ -5,6 +5,7 @@
 // beforeSend on the final events, sends client reports, and implements flush/close.
 import { G, P, J, unJ, STASH, store, later, cancel, log, get, str, text, cut, norm, isErr, tagOf, matches } from './util.js';
 import { normalize } from './normalize.js';
+import { VERSION } from './version.js';
 import { parseEnvelope, frameEnvelope } from './envelope.js';
 import { toWire } from './wire.js';
 import { setup as integrations, extraContexts } from './integrations.js';
@@ -25,7 +26,7 @@ import { install as wrapHooks } from './hooks/wrap.js';
 import { Sessions } from './session.js';
 
 const SELF = (() => { try { return String(import.meta.url || ''); } catch { return ''; } })();
-export const SDK = { name: 'faultline.javascript.browser', version: '0.1.0' };
+export const SDK = { name: 'faultline.javascript.browser', version: VERSION };
 // A promise, or an object with a `then` of its own (not one a page put on Object.prototype).
 const own = Object.prototype.hasOwnProperty;
 const thenable = (x) => x instanceof P.Pr || (!!x && typeof x == 'object' && own.call(x, 'then') && typeof x.then == 'function');

@@ -13,6 +13,7 @@ import { createScrubber } from './scrub.js';
 import { P, J, unJ, hex } from './util.js';
 import { frameEnvelope } from './envelope.js';
 import { parseDsn } from './dsn.js';
+import { VERSION } from './version.js';
 
 const V8 = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?\s*$/;
 const GECKO = /^\s*(.*?)@(.+?):(\d+):(\d+)\s*$/;
@@ -60,7 +61,7 @@ const newScope = () => ({ user: dict(), tags: dict(), extra: dict(), contexts: d
 
 export class FallbackCore {
   constructor(optionsJson) {
-    this.o = { maxBreadcrumbs: 100, maxQueue: 100, maxValueLength: 8192, aggregation: {}, sdk: { name: 'faultline.javascript.browser', version: '0.1.0' } };
+    this.o = { maxBreadcrumbs: 100, maxQueue: 100, maxValueLength: 8192, aggregation: {}, sdk: { name: 'faultline.javascript.browser', version: VERSION } };
     this.scopes = [newScope()];
     this.crumbs = [];
     this.queue = [];

@@ -5,6 +5,7 @@
 // operation is queued (bounded) and replayed in order. If WASM cannot load, the JS fallback core
 // takes over. Nothing here throws into the page: every entry point and hook is guarded, internal
 // failures are counted (getStats().internal_errors) and logged with `debug: true`.
+import { VERSION } from './version.js';
 import { G, P, J, unJ, STASH, store, listen, later, log, hex, get, norm, str, text, cut, matches, isErr } from './util.js';
 import { install as errorHooks, onError, onRejection } from './hooks/errors.js';
 import { install as httpHooks } from './hooks/http.js';
@@ -633,7 +634,7 @@ export const isEnabled = isInitialized;
 /** Faultline sends with its own transport and parses stacks in its core: these exist so client-building code runs unchanged. */
 export const makeFetchTransport = () => ({ send: () => Promise.resolve({}), flush: () => Promise.resolve(true) });
 export const defaultStackParser = () => [];
-export const SDK_VERSION = '0.1.0';
+export const SDK_VERSION = VERSION;
 
 // f(client) once the SDK's code has loaded, or false after ms (a chunk that never loads does not hang).
 const after = (h, f, ms) => (h ? P.Pr.race([P.Pr.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)), new P.Pr((r) => later(r, ms, false))]).catch(() => false) : P.Pr.resolve(false));

@@ -4,6 +4,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 [ -f dist/faultline.wasm ] || bash scripts/build.sh wasm
+node scripts/gen-version.mjs  # js/version.js from package.json's version
 npx --no-install esbuild js/iife.js --bundle --minify --format=iife --global-name=Faultline \
   --target=es2019 --log-level=error --outfile=dist/faultline.iife.js
 echo "[build-js] dist/faultline.iife.js $(wc -c < dist/faultline.iife.js) bytes, gzip -9 $(gzip -9c dist/faultline.iife.js | wc -c)"
