@@ -22,10 +22,7 @@ std::string loadSourceMap(const std::string& key, const std::string& map_text, c
   return symbolicator().load(key, map_text, code);
 }
 bool hasSourceMap(const std::string& key) { return symbolicator().has(key); }
-// The collector's entry points: a map kept with its sourcesContent, freed when its cache evicts it.
-std::string loadSourceMapWithContents(const std::string& key, const std::string& map_text, const std::string& code) {
-  return symbolicator().load(key, map_text, code, true);
-}
+// The collector's entry points: frames resolved by bundle key, maps freed when its cache evicts them.
 bool unloadSourceMap(const std::string& key) { return symbolicator().unload(key); }
 std::string resolvePositions(const std::string& key, const std::string& request) {
   return symbolicator().resolve_positions(key, request);
@@ -46,7 +43,6 @@ EMSCRIPTEN_BINDINGS(faultline_tools) {
   emscripten::function("fingerprint", &fingerprint);
   emscripten::function("loadSourceMap", &loadSourceMap);
   emscripten::function("hasSourceMap", &hasSourceMap);
-  emscripten::function("loadSourceMapWithContents", &loadSourceMapWithContents);
   emscripten::function("unloadSourceMap", &unloadSourceMap);
   emscripten::function("resolvePositions", &resolvePositions);
   emscripten::function("symbolicate", &symbolicate);

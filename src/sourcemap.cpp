@@ -62,18 +62,7 @@ void read_ignore_list(const json& map, SourceMap* out) {
   }
 }
 
-// `sourcesContent`, parallel to `sources`: entries that are not strings (null, missing, or
-// malformed) become "", so a bad content list never rejects a map whose mappings are good.
-void read_contents(const json& map, SourceMap* out) {
-  out->contents.assign(out->sources.size(), std::string());
-  const json* list = get_field(map, "sourcesContent");
-  if (!list || !list->is_array()) return;
-  size_t n = std::min(list->size(), out->contents.size());
-  for (size_t i = 0; i < n; ++i)
-    if ((*list)[i].is_string()) out->contents[i] = (*list)[i].get<std::string>();
-}
-
-bool parse_regular_map(const json& map, SourceMap* out, std::string* error, bool with_contents) {
+bool parse_regular_map(const json& map, SourceMap* out, std::string* error) {
   const json* version = get_field(map, "version");
   if (version && !(version->is_number() && version->get<double>() == 3))
     return fail(error, "unsupported source map version (only 3)");
@@ -84,7 +73,8 @@ bool parse_regular_map(const json& map, SourceMap* out, std::string* error, bool
   out->sources.reserve(raw_sources.size());
   for (const auto& s : raw_sources) out->sources.push_back(apply_source_root(root, s));
   read_ignore_list(map, out);
-  if (with_contents) read_contents(map, out);
+  out->source_order.resize(out->sources.size());
+  for (size_t i = 0; i < out->sources.size(); ++i) out->source_order[i] = static_cast<int32_t>(i);
   const json* mappings = get_field(map, "mappings");
   if (!mappings || !mappings->is_string()) return fail(error, "missing \"mappings\" string");
   return decode_mappings(mappings->get_ref<const std::string&>(), out->sources.size(), out->names.size(),
@@ -118,7 +108,7 @@ bool read_offset(const json& section, uint32_t* line, uint32_t* column, std::str
 
 // An index map is flattened into one regular map: each section's mappings are shifted by its
 // offset (the column only on the section's first line) and its sources and names merged.
-bool parse_index_map(const json& map, SourceMap* out, std::string* error, bool with_contents) {
+bool parse_index_map(const json& map, SourceMap* out, std::string* error) {
   const json* sections = get_field(map, "sections");
   if (!sections->is_array()) return fail(error, "\"sections\" is not an array");
   std::unordered_map<std::string, int32_t> source_index, name_index;
@@ -140,17 +130,13 @@ bool parse_index_map(const json& map, SourceMap* out, std::string* error, bool w
     if (get_field(*inner, "sections")) return fail(error, "sections: nested index maps are not allowed");
     SourceMap part;
     std::string part_error;
-    if (!parse_regular_map(*inner, &part, &part_error, with_contents)) return fail(error, "sections: " + part_error);
+    if (!parse_regular_map(*inner, &part, &part_error)) return fail(error, "sections: " + part_error);
     std::vector<int32_t> source_remap(part.sources.size()), name_remap(part.names.size());
     for (size_t i = 0; i < part.sources.size(); ++i) {
       source_remap[i] = intern(part.sources[i], &out->sources, &source_index);
       if (ignored.size() < out->sources.size()) ignored.resize(out->sources.size(), 0);
       if (part.ignored[i]) ignored[static_cast<size_t>(source_remap[i])] = 1;
-      if (with_contents) {
-        size_t at = static_cast<size_t>(source_remap[i]);
-        if (out->contents.size() < out->sources.size()) out->contents.resize(out->sources.size());
-        if (out->contents[at].empty()) out->contents[at] = std::move(part.contents[i]);
-      }
+      out->source_order.push_back(source_remap[i]);
     }
     for (size_t i = 0; i < part.names.size(); ++i) name_remap[i] = intern(part.names[i], &out->names, &name_index);
     for (Mapping m : part.mappings) {
@@ -166,7 +152,6 @@ bool parse_index_map(const json& map, SourceMap* out, std::string* error, bool w
   }
   ignored.resize(out->sources.size(), 0);
   out->ignored = std::move(ignored);
-  if (with_contents) out->contents.resize(out->sources.size());
   // Sections are ordered, but a section's mappings may run past the next section's offset;
   // sorting keeps lookups correct whatever the input.
   std::stable_sort(out->mappings.begin(), out->mappings.end(), [](const Mapping& a, const Mapping& b) {
@@ -276,7 +261,7 @@ bool decode_mappings(std::string_view mappings, size_t source_count, size_t name
   return true;
 }
 
-bool parse_source_map(std::string_view text, SourceMap* out, std::string* error, bool with_contents) {
+bool parse_source_map(std::string_view text, SourceMap* out, std::string* error) {
   *out = SourceMap{};
   // A map may start with the XSSI guard ")]}'" (Closure, some servers); skip its first line.
   if (text.substr(0, 4) == ")]}'") {
@@ -288,8 +273,7 @@ bool parse_source_map(std::string_view text, SourceMap* out, std::string* error,
   if (!map.is_object()) return fail(error, "not a JSON object");
   out->file = get_string(map, "file");
   out->debug_id = get_string(map, "debugId", get_string(map, "debug_id"));
-  bool ok = get_field(map, "sections") ? parse_index_map(map, out, error, with_contents)
-                                       : parse_regular_map(map, out, error, with_contents);
+  bool ok = get_field(map, "sections") ? parse_index_map(map, out, error) : parse_regular_map(map, out, error);
   if (!ok) *out = SourceMap{};
   return ok;
 }
@@ -309,61 +293,6 @@ const Mapping* find_mapping(const SourceMap& map, uint32_t line, uint32_t column
 const Mapping* find_exact_mapping(const SourceMap& map, uint32_t line, uint32_t column) {
   const Mapping* m = find_mapping(map, line, column);
   return m && m->gen_col == column ? m : nullptr;
-}
-
-namespace {
-
-// Moves a byte offset back to the start of the UTF-8 character it falls in.
-size_t char_start(std::string_view s, size_t i) {
-  while (i > 0 && i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
-  return i;
-}
-
-// Sentry's rule for long lines: at most ~140 bytes around the column, "{snip}" where cut.
-std::string trim_context_line(std::string_view line, size_t column) {
-  constexpr size_t kMax = 150, kWindow = 140;
-  if (line.size() <= kMax) return std::string(line);
-  size_t len = line.size();
-  if (column > len) column = len;
-  size_t start = column > 60 ? column - 60 : 0;
-  if (start < 5) start = 0;
-  size_t end = std::min(start + kWindow, len);
-  if (end + 5 > len) end = len;
-  if (end == len) start = end > kWindow ? end - kWindow : 0;
-  start = char_start(line, start);
-  end = char_start(line, end);
-  std::string out;
-  if (start > 0) out += "{snip} ";
-  out.append(line.substr(start, end - start));
-  if (end < len) out += " {snip}";
-  return out;
-}
-
-}  // namespace
-
-SourceContext source_context(std::string_view text, uint32_t line, uint32_t column, uint32_t around) {
-  SourceContext out;
-  uint32_t first = line > around ? line - around : 0;
-  uint64_t last = uint64_t(line) + around;
-  size_t pos = 0;
-  for (uint64_t n = 0; n <= last && pos <= text.size(); ++n) {
-    size_t nl = text.find('\n', pos);
-    bool final_line = nl == std::string_view::npos;
-    size_t end = final_line ? text.size() : nl;
-    if (n >= first) {
-      std::string_view l = text.substr(pos, end - pos);
-      if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-      // Context lines are trimmed around the frame's column on its line, from the start elsewhere.
-      std::string trimmed = trim_context_line(l, n == line ? column : 0);
-      if (n < line) out.pre.push_back(std::move(trimmed));
-      else if (n == line) out.line = std::move(trimmed), out.found = true;
-      else out.post.push_back(std::move(trimmed));
-    }
-    if (final_line) break;
-    pos = nl + 1;
-  }
-  if (!out.found) out = SourceContext{};
-  return out;
 }
 
 }  // namespace faultline

@@ -4,8 +4,9 @@
 //
 // Bounds: the caller bounds the text; the decoder allocates at most one Mapping per segment of
 // `mappings`. Bad input never crashes and never throws: parse_source_map() returns false with a
-// one-line reason ("mappings: segment with 2 fields at line 3", ...). `sourcesContent` is read
-// only when asked (the collector shows source context from it; the CLI and tables never need it).
+// one-line reason ("mappings: segment with 2 fields at line 3", ...). `sourcesContent` is never
+// read: nothing here needs the original code (the collector takes source context from the map's
+// JSON itself, in the order `source_order` gives).
 //
 // Positions are 0-based lines and 0-based columns in UTF-16 code units, as the spec and engines
 // count them. Stack traces print 1-based lines and columns: subtract one of each before a lookup.
@@ -34,26 +35,15 @@ struct SourceMap {
   std::vector<std::string> names;
   std::vector<uint8_t> ignored;      // per source: 1 when listed in ignoreList / x_google_ignoreList
   std::vector<Mapping> mappings;     // sorted by (gen_line, gen_col)
-  // Per source, its `sourcesContent` entry ("" when absent or null); filled only when parsing
-  // with_contents, else empty. A malformed `sourcesContent` is ignored, never a reason to reject.
-  std::vector<std::string> contents;
+  // For each entry of the map's `sources` arrays in document order (an index map's sections one
+  // after the other), its index in `sources` above (merged sources share one). A caller holding
+  // the map's JSON pairs its `sourcesContent` entries with these to find a source's content.
+  std::vector<int32_t> source_order;
 };
 
 // Parses a regular or an index map. On failure returns false, sets *error and leaves *out empty.
-// with_contents keeps `sourcesContent` (index maps: the first content given for a merged source).
-bool parse_source_map(std::string_view text, SourceMap* out, std::string* error, bool with_contents = false);
+bool parse_source_map(std::string_view text, SourceMap* out, std::string* error);
 
-// Source context around a 0-based line of an original file's text, as Sentry puts it on a frame:
-// up to `around` lines before and after. Lines end at '\n' (a trailing '\r' is dropped); a line
-// longer than 150 bytes is cut to a window of about 140 around `column` (0-based) with "{snip}"
-// marks, at UTF-8 character boundaries. found is false when the text has no such line.
-struct SourceContext {
-  bool found = false;
-  std::vector<std::string> pre;
-  std::string line;
-  std::vector<std::string> post;
-};
-SourceContext source_context(std::string_view text, uint32_t line, uint32_t column, uint32_t around);
 
 // Decodes one `mappings` string into out (appending; indices checked against the counts given).
 // Exposed for the symbol table, which stores its ranges in the same VLQ alphabet.

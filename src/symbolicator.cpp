@@ -1,7 +1,5 @@
 #include "symbolicator.h"
 
-#include <algorithm>
-
 #include "json.h"
 #include "stack_parser.h"
 
@@ -14,26 +12,23 @@ std::string frame_file_basename(std::string_view filename) {
   return std::string(slash == std::string_view::npos ? filename : filename.substr(slash + 1));
 }
 
-std::string Symbolicator::load(const std::string& key, std::string_view map_text, std::string_view generated_code,
-                              bool with_contents) {
+std::string Symbolicator::load(const std::string& key, std::string_view map_text, std::string_view generated_code) {
   Bundle b;
   std::string error;
-  if (!parse_source_map(map_text, &b.map, &error, with_contents)) return dump_json(json{{"error", "source map: " + error}});
+  if (!parse_source_map(map_text, &b.map, &error)) return dump_json(json{{"error", "source map: " + error}});
   b.table = build_symbol_table(b.map, generated_code);
   b.has_code = !generated_code.empty();
+  size_t memory = b.map.mappings.size() * sizeof(Mapping) + b.table.functions.size() * sizeof(SymbolTable::Function) +
+                  b.table.files.size() * sizeof(SymbolTable::FileRun) + b.map.source_order.size() * sizeof(int32_t);
+  for (const auto& s : b.map.sources) memory += s.size() + sizeof(std::string);
+  for (const auto& s : b.map.names) memory += s.size() + sizeof(std::string);
+  for (const auto& s : b.table.names) memory += s.size() + sizeof(std::string);
   json ok = {{"ok", true},
              {"debug_id", b.map.debug_id},
              {"sources", b.map.sources.size()},
-             {"functions", b.table.functions.size()}};
-  if (with_contents) {
-    size_t memory = b.map.mappings.size() * sizeof(Mapping) + b.table.functions.size() * sizeof(SymbolTable::Function) +
-                    b.table.files.size() * sizeof(SymbolTable::FileRun);
-    for (const auto& s : b.map.sources) memory += s.size() + sizeof(std::string);
-    for (const auto& s : b.map.names) memory += s.size() + sizeof(std::string);
-    for (const auto& s : b.map.contents) memory += s.size() + sizeof(std::string);
-    for (const auto& s : b.table.names) memory += s.size() + sizeof(std::string);
-    ok["memory"] = memory;
-  }
+             {"functions", b.table.functions.size()},
+             {"memory", memory},
+             {"source_order", b.map.source_order}};
   bundles_[key] = std::move(b);
   return dump_json(ok);
 }
@@ -46,8 +41,6 @@ std::string Symbolicator::resolve_positions(const std::string& key, std::string_
   const json* frames = get_field(in, "frames");
   if (!frames || !frames->is_array()) return dump_json(json{{"error", "missing \"frames\" array"}});
   if (frames->size() > 1000) return dump_json(json{{"error", "more than 1000 frames"}});
-  double around_d = get_number(in, "context", 0);
-  uint32_t around = around_d >= 1 ? static_cast<uint32_t>(std::min(around_d, 10.0)) : 0;
   json out = json::array();
   for (const json& f : *frames) {
     double l = get_number(f, "lineno", 0), c = get_number(f, "colno", 0);
@@ -64,6 +57,7 @@ std::string Symbolicator::resolve_positions(const std::string& key, std::string_
     size_t src = static_cast<size_t>(m->source);
     json j = {{"resolved", true},
               {"filename", b.map.sources[src]},
+              {"source", src},
               {"lineno", m->orig_line + 1},
               {"colno", m->orig_col + 1},
               {"in_app", !b.map.ignored[src]}};
@@ -72,14 +66,6 @@ std::string Symbolicator::resolve_positions(const std::string& key, std::string_
       j["function"] = s.function.empty() ? std::string("?") : s.function;
     } else {
       j["function"] = nullptr;
-    }
-    if (around && src < b.map.contents.size() && !b.map.contents[src].empty()) {
-      SourceContext ctx = source_context(b.map.contents[src], m->orig_line, m->orig_col, around);
-      if (ctx.found) {
-        j["pre_context"] = ctx.pre;
-        j["context_line"] = ctx.line;
-        j["post_context"] = ctx.post;
-      }
     }
     out.push_back(std::move(j));
   }

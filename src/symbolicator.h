@@ -21,10 +21,9 @@ class Symbolicator {
   // Decodes `map_text` and builds the symbol table from it and `generated_code` (the bundle; may be
   // empty, then functions are not resolved). Returns {"ok":true,"debug_id":"...","sources":N,
   // "functions":N} or {"error":"..."}. A key loaded again is replaced.
-  // with_contents keeps `sourcesContent` for resolve_positions' source context; the result then
-  // also has "memory": the bytes the decoded bundle holds (mappings, table, contents), about.
-  std::string load(const std::string& key, std::string_view map_text, std::string_view generated_code,
-                   bool with_contents = false);
+  // The result also has "memory" (about the bytes the decoded bundle holds) and "source_order"
+  // (SourceMap::source_order: which source each `sourcesContent` entry belongs to).
+  std::string load(const std::string& key, std::string_view map_text, std::string_view generated_code);
   bool has(const std::string& key) const { return bundles_.count(key) != 0; }
   // Frees a loaded bundle; false when the key was not loaded.
   bool unload(const std::string& key) { return bundles_.erase(key) != 0; }
@@ -39,13 +38,13 @@ class Symbolicator {
   std::string symbolicate_line(std::string_view line_json) const;
 
   // Frames of the bundle loaded under `key`, by position (the collector knows which bundle a
-  // frame belongs to: by debug ID or URL): {"frames":[{"lineno":L,"colno":C}, ...], "context":N}
-  // -> {"frames":[...]} in the same order, each {"resolved":false} or {"resolved":true,
-  // "filename": original source, "lineno"/"colno" (original, 1-based; absent when the position
-  // has no mapping to a source), "function": original enclosing function ("?" anonymous or top
-  // level; null without generated code), "in_app": false when ignore-listed, and with contents
-  // loaded "pre_context"/"context_line"/"post_context" (N lines each side, at most 10)}.
-  // {"error": "..."} for an unknown key or a malformed request. At most 1000 frames.
+  // frame belongs to: by debug ID or URL): {"frames":[{"lineno":L,"colno":C}, ...]} -> {"frames":
+  // [...]} in the same order, each {"resolved":false} or {"resolved":true, "filename": original
+  // source, "source": its index in the map's merged sources, "lineno"/"colno": original position
+  // (1-based), "function": original enclosing function ("?" anonymous or top level; null without
+  // generated code), "in_app": false when ignore-listed}. A position whose mapping names no
+  // source does not resolve. {"error": "..."} for an unknown key or a malformed request (at most
+  // 1000 frames).
   std::string resolve_positions(const std::string& key, std::string_view request_json) const;
 
  private:

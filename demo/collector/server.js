@@ -169,7 +169,7 @@ export async function startCollector(opts = {}) {
   const refuse = (reason, n = 1) => {
     stats.refused[reason] = (stats.refused[reason] || 0) + n;
   };
-  const sourceMapApi = sourceMapRoutes(sourcemaps, { HttpError, readBody, decode, send: (...a) => send(...a), refuse, projects: options.projects });
+  const sourceMapApi = sourceMapRoutes(sourcemaps, { HttpError, readBody, send: (...a) => send(...a), refuse, projects: options.projects });
 
   function send(res, status, body, headers = {}) {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -617,7 +617,7 @@ export async function startCollector(opts = {}) {
       if (pending.length) flushPending();
       if (upstream) await upstream.close();
       store.close();
-      sourcemaps.close();
+      await sourcemaps.close();
     },
   };
 }

@@ -9,7 +9,9 @@
 // the stored ones), and only the events somebody looks at pay. Grouping does not depend on it:
 // the collector groups on the SDK's fingerprint, else Faultline's key, else type and value.
 // Decoded maps are cached (LRU, bounded by their decoded size), so a page of the viewer costs a
-// few binary searches per frame once a map is loaded.
+// few binary searches per frame once a map is loaded. The heavy work (parsing a multi-megabyte
+// map, decoding it, building its symbol table) runs in a worker thread (sourcemaps-worker.js) and
+// (de)compression in zlib's thread pool: ingest on the main thread never waits for a map.
 //
 // Which map a frame gets (precision first: a frame is never resolved with another build's map):
 //   1. the event's debug_meta.images names a debug ID for the frame's file (abs_path = code_file):
@@ -21,9 +23,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import crypto from 'node:crypto';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { loadTools } from '../../js/sourcemaps-cli.js';
 import { collectBundles } from '../../js/sourcemaps-upload.js';
+import { ToolsWorker } from './sourcemaps-worker.js';
+
+const deflateRaw = promisify(zlib.deflateRaw);
+const inflateRaw = promisify(zlib.inflateRaw);
+const UNZIP = { gzip: promisify(zlib.gunzip), 'x-gzip': promisify(zlib.gunzip), deflate: promisify(zlib.inflate), br: promisify(zlib.brotliDecompress) };
 
 const MiB = 1024 * 1024;
 export const SOURCE_MAP_DEFAULTS = {
@@ -72,21 +79,39 @@ export function urlKey(v) {
 
 const basenameOf = (key) => key.slice(key.lastIndexOf('/') + 1);
 
-// Mappings segments of a map (regular or index), counted without decoding: one per ',' or ';'
-// boundary, plus one. An upper bound of what the decoder allocates.
-function countSegments(map) {
-  let n = 0;
-  const count = (m) => {
-    if (typeof m !== 'string') return;
-    n += 1;
-    for (let i = 0; i < m.length; i++) {
-      const c = m.charCodeAt(i);
-      if (c === 44 || c === 59) n += 1;
-    }
+// Offsets where each line of a text starts.
+function lineStarts(text) {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+// A line cut for display as Sentry trims context lines: at most ~140 characters around the
+// column, "{snip}" where cut.
+export function trimLine(line, column = 0) {
+  if (line.length <= 150) return line;
+  const col = Math.max(0, Math.min(line.length, column));
+  let start = Math.max(0, col - 60);
+  if (start < 5) start = 0;
+  let end = Math.min(line.length, start + 140);
+  if (end > line.length - 5) end = line.length;
+  if (end === line.length) start = Math.max(0, end - 140);
+  return `${start > 0 ? '{snip} ' : ''}${line.slice(start, end)}${end < line.length ? ' {snip}' : ''}`;
+}
+
+/** Source context of a 1-based line: { pre_context, context_line, post_context } or null. */
+export function sourceContext(text, starts, lineno, colno, around) {
+  if (!Number.isInteger(lineno) || lineno < 1 || lineno > starts.length) return null;
+  const line = (n) => {
+    const end = n < starts.length ? starts[n] - 1 : text.length;
+    const l = text.slice(starts[n - 1], end);
+    return l.endsWith('\r') ? l.slice(0, -1) : l;
   };
-  if (Array.isArray(map.sections)) for (const s of map.sections) count(isObj(s) && isObj(s.map) ? s.map.mappings : null);
-  else count(map.mappings);
-  return n;
+  const pre = [];
+  for (let n = Math.max(1, lineno - around); n < lineno; n++) pre.push(trimLine(line(n)));
+  const post = [];
+  for (let n = lineno + 1; n <= Math.min(starts.length, lineno + around); n++) post.push(trimLine(line(n)));
+  return { pre_context: pre, context_line: trimLine(line(lineno), (colno || 1) - 1), post_context: post };
 }
 
 class Refusal extends Error {
@@ -137,27 +162,54 @@ export class SourceMapStore {
       listProject: db.prepare('SELECT id, project, debug_id, release, url, code_bytes, map_bytes, stored_bytes, sources, uploaded, last_used FROM bundles WHERE project = ? ORDER BY id DESC LIMIT ?'),
     };
     this.stats = { stored: 0, unchanged: 0, evicted: 0, resolved_frames: 0, unresolved_frames: 0, loads: 0, load_errors: 0, cache_evictions: 0 };
-    this.cache = new Map(); // tools key -> { memory } in LRU order (oldest first)
+    this.cache = new Map(); // tools key -> { memory, sources, contents, starts } in LRU order (oldest first)
     this.cacheMemory = 0;
+    this.loading = new Map(); // tools key -> promise of a decode in flight (one per key)
     this.broken = new Map(); // tools key -> decoder error (a stored map that no longer decodes)
     this.tools = null;
-    this.toolsError = null;
     this.toolsPromise = null;
     const t = this.q.total.get();
     this.count = t.n;
     this.bytes = t.bytes;
   }
 
-  /** The tools WASM module, loaded on first need (a collector without maps never loads it). */
+  /** The worker with the tools WASM module, started on first need (a collector without maps never starts it). */
   async ready() {
-    if (this.tools || this.toolsError) return this.tools;
     if (!this.toolsPromise) {
-      this.toolsPromise = loadTools().then(
-        (t) => { this.tools = t; return t; },
-        (err) => { this.toolsError = err; return null; },
-      );
+      this.worker = new ToolsWorker();
+      this.toolsPromise = this.worker.ready.then((t) => {
+        this.tools = t;
+        return t;
+      });
     }
     return this.toolsPromise;
+  }
+
+  /**
+   * The decoded bundle under `key`, decoding it (in the worker) when it is not cached: one decode
+   * per key at a time. `texts` gives { mapText, code } when needed. Resolves to { entry } or
+   * { refusal, detail } (the decoder's reason) or { unavailable }.
+   */
+  ensure(key, texts) {
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return Promise.resolve({ entry: hit });
+    }
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const tools = await this.ready();
+        if (!tools) return { unavailable: 'source map support is not built here (run `npm run build`)' };
+        const { mapText, code } = await texts();
+        const d = await tools.call('decode', { key, mapText, code, maxSegments: this.opts.maxSegments });
+        if (!d.ok) return d.refusal ? d : { unavailable: d.unavailable || d.error || 'decoder failed' };
+        return { entry: this.remember(key, d), debugId: d.debug_id };
+      })().finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
   }
 
   statsOut() {
@@ -183,31 +235,22 @@ export class SourceMapStore {
     const codeBytes = Buffer.byteLength(code);
     if (mapBytes > o.maxMapBytes) throw new Refusal('sourcemap_too_large', `${url}: the map is ${mapBytes} bytes, more than ${o.maxMapBytes}`, 413);
     if (codeBytes > o.maxCodeBytes) throw new Refusal('sourcemap_too_large', `${url}: the built file is ${codeBytes} bytes, more than ${o.maxCodeBytes}`, 413);
-    let map;
-    try {
-      map = JSON.parse(b.map.startsWith(")]}'") ? b.map.slice(b.map.indexOf('\n') + 1) : b.map);
-    } catch {
-      throw new Refusal('sourcemap_invalid', `${url}: the map is not valid JSON`);
-    }
-    if (!isObj(map)) throw new Refusal('sourcemap_invalid', `${url}: the map is not a JSON object`);
-    const segments = countSegments(map);
-    if (segments > o.maxSegments) throw new Refusal('sourcemap_too_large', `${url}: the map has ${segments} mappings segments, more than ${o.maxSegments}`, 413);
+    if (b.debug_id !== undefined && b.debug_id !== null && b.debug_id !== '' && !normalizeDebugId(b.debug_id))
+      throw new Refusal('sourcemap_malformed', `${url}: "debug_id" is not a UUID`);
+    const hash = crypto.createHash('sha1').update(b.map).update('\0').update(code).digest('hex');
+    // The decoder is the judge: a map it cannot read (or too big to decode) is refused now, not
+    // at the first view. What it decoded stays in the cache for the first read.
+    const key = `bundle:${hash}`;
+    const got = await this.ensure(key, async () => ({ mapText: b.map, code }));
+    if (got.unavailable) throw new Refusal('sourcemaps_unavailable', got.unavailable, 503);
+    if (got.refusal) throw new Refusal(got.refusal, `${url}: ${got.detail}`, got.refusal === 'sourcemap_too_large' ? 413 : 400);
+    const loaded = { sources: got.entry.sources };
     // The debug ID: the one given with the upload, else the map's, else the //# debugId= comment.
-    let debugId = normalizeDebugId(b.debug_id) || normalizeDebugId(map.debugId) || normalizeDebugId(map.debug_id);
+    let debugId = normalizeDebugId(b.debug_id) || normalizeDebugId(got.debugId);
     if (!debugId && code) {
       const i = code.lastIndexOf('//# debugId=');
       if (i >= 0) debugId = normalizeDebugId(code.slice(i + 12, i + 12 + 48).split(/\s/)[0]);
     }
-    if (b.debug_id !== undefined && b.debug_id !== null && b.debug_id !== '' && !normalizeDebugId(b.debug_id))
-      throw new Refusal('sourcemap_malformed', `${url}: "debug_id" is not a UUID`);
-    const tools = await this.ready();
-    if (!tools) throw new Refusal('sourcemaps_unavailable', 'source map support is not built here (run `npm run build`)', 503);
-    // The decoder is the judge: a map it cannot read is refused now, not at the first view.
-    const probeKey = `probe:${crypto.randomUUID()}`;
-    const loaded = JSON.parse(tools.loadSourceMapWithContents(probeKey, b.map, code));
-    tools.unloadSourceMap(probeKey);
-    if (loaded.error) throw new Refusal('sourcemap_invalid', `${url}: ${loaded.error}`);
-    const hash = crypto.createHash('sha1').update(b.map).update('\0').update(code).digest('hex');
     release = typeof release === 'string' ? release.slice(0, 200) : '';
     const same = this.q.sameContent.get(project, hash, release, url);
     if (same) {
@@ -215,8 +258,7 @@ export class SourceMapStore {
       this.stats.unchanged += 1;
       return { id: same.id, status: 'unchanged', debug_id: debugId || null, url };
     }
-    const codeZ = zlib.deflateRawSync(code);
-    const mapZ = zlib.deflateRawSync(b.map);
+    const [codeZ, mapZ] = await Promise.all([deflateRaw(code), deflateRaw(b.map)]);
     const storedBytes = codeZ.length + mapZ.length;
     if (storedBytes > o.maxTotalBytes) throw new Refusal('sourcemaps_store_full', `${url}: larger than the whole source map store (${o.maxTotalBytes} bytes)`, 413);
     const id = this.db.transaction(() => {
@@ -303,46 +345,64 @@ export class SourceMapStore {
     return { row, via: row ? 'release-filename' : undefined };
   }
 
-  // Loads a bundle into the tools module (once; LRU), returns its key or { error }.
-  load(row) {
-    const key = `bundle:${row.id}:${row.hash}`;
-    const hit = this.cache.get(key);
-    if (hit) {
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return { key };
-    }
+  // Loads a stored bundle (once; LRU): resolves to { key, entry } or { error }.
+  async load(row) {
+    const key = `bundle:${row.hash}`;
     if (this.broken.has(key)) return { error: this.broken.get(key) };
-    const body = this.q.body.get(row.id);
-    if (!body) return { error: 'the bundle was removed' };
-    let result;
-    try {
-      const map = zlib.inflateRawSync(body.map).toString('utf8');
-      const code = zlib.inflateRawSync(body.code).toString('utf8');
-      result = JSON.parse(this.tools.loadSourceMapWithContents(key, map, code));
-    } catch (err) {
-      result = { error: `stored bundle unreadable (${err && err.code ? err.code : 'error'})` };
+    let inflateError = null;
+    const got = await this.ensure(key, async () => {
+      this.stats.loads += 1;
+      const body = this.q.body.get(row.id);
+      if (!body) return { mapText: '', code: '' };
+      try {
+        const [map, code] = await Promise.all([inflateRaw(body.map), inflateRaw(body.code)]);
+        return { mapText: map.toString('utf8'), code: code.toString('utf8') };
+      } catch (err) {
+        inflateError = `stored bundle unreadable (${err && err.code ? err.code : 'error'})`;
+        return { mapText: '', code: '' };
+      }
+    });
+    if (got.entry) {
+      this.q.touch.run(Date.now() / 1000, row.id);
+      return { key, entry: got.entry };
     }
-    this.stats.loads += 1;
-    if (result.error) {
+    const error = inflateError || got.detail || got.unavailable || 'decoder failed';
+    if (got.refusal || inflateError) {
       this.stats.load_errors += 1;
       if (this.broken.size > 1000) this.broken.clear();
-      this.broken.set(key, result.error);
-      return { error: result.error };
+      this.broken.set(key, error);
     }
-    const memory = Number(result.memory) || 0;
-    this.cache.set(key, { memory });
+    return { error };
+  }
+
+  // Adds a decoded bundle to the cache and evicts the least recently used ones beyond its budget
+  // (never the one just added).
+  remember(key, decoded) {
+    // Decoded size in the tools module, plus the sources kept here (UTF-16 in V8).
+    const memory = (Number(decoded.memory) || 0) + decoded.contents.reduce((n, c) => n + (c ? c.length * 2 : 0), 0);
+    const entry = { memory, sources: Number(decoded.sources) || 0, contents: decoded.contents, starts: new Map() };
+    this.cache.set(key, entry);
     this.cacheMemory += memory;
-    this.q.touch.run(Date.now() / 1000, row.id);
-    // Evict the least recently used maps beyond the budget (the one just loaded stays).
     for (const [k, v] of this.cache) {
       if (this.cacheMemory <= this.opts.cacheBytes || k === key) break;
-      this.tools.unloadSourceMap(k);
+      this.tools.call('unload', { key: k });
       this.cache.delete(k);
       this.cacheMemory -= v.memory;
       this.stats.cache_evictions += 1;
     }
-    return { key };
+    return entry;
+  }
+
+  // Source context of a resolved frame from the bundle's sourcesContent (line starts cached).
+  context(entry, r) {
+    const text = Number.isInteger(r.source) ? entry.contents[r.source] : null;
+    if (typeof text !== 'string') return null;
+    let starts = entry.starts.get(r.source);
+    if (!starts) {
+      starts = lineStarts(text);
+      entry.starts.set(r.source, starts);
+    }
+    return sourceContext(text, starts, r.lineno, r.colno, this.opts.contextLines);
   }
 
   /**
@@ -356,13 +416,13 @@ export class SourceMapStore {
     const tools = await this.ready();
     if (!tools) return event;
     try {
-      return this.resolveWith(event, project ? String(project) : null);
+      return await this.resolveWith(event, project ? String(project) : null);
     } catch {
       return event; // resolution is a view: the stored event is always shown
     }
   }
 
-  resolveWith(event, project) {
+  async resolveWith(event, project) {
     const traces = [];
     const exc = event.exception;
     const values = Array.isArray(exc) ? exc : isObj(exc) && Array.isArray(exc.values) ? exc.values : [];
@@ -385,6 +445,7 @@ export class SourceMapStore {
     }
     const release = typeof event.release === 'string' ? event.release.slice(0, 200) : '';
     const found = new Map(); // frame url -> { row, via } (one lookup per file per event)
+    const loads = new Map(); // bundle id -> load result
     const errors = [];
     const reported = new Set();
     const out = { ...event };
@@ -395,24 +456,26 @@ export class SourceMapStore {
       if (!frames.length || frames.length > 1000) continue;
       // Group the frames by bundle, then resolve each bundle's frames in one call.
       const byKey = new Map();
-      frames.forEach((f, idx) => {
-        if (!isObj(f)) return;
+      for (let idx = 0; idx < frames.length; idx++) {
+        const f = frames[idx];
+        if (!isObj(f)) continue;
         const u = typeof f.abs_path === 'string' && f.abs_path ? f.abs_path : typeof f.filename === 'string' ? f.filename : '';
-        if (!u || !Number.isFinite(f.lineno) || !Number.isFinite(f.colno)) return;
+        if (!u || !Number.isFinite(f.lineno) || !Number.isFinite(f.colno)) continue;
         if (!found.has(u)) found.set(u, this.findBundle(project, release, u, ids.get(u) || ids.get(urlKey(u))));
         const { row, via } = found.get(u);
-        if (!row) return;
-        const loaded = this.load(row);
+        if (!row) continue;
+        if (!loads.has(row.id)) loads.set(row.id, await this.load(row));
+        const loaded = loads.get(row.id);
         if (loaded.error) {
           if (!reported.has(row.id)) {
             reported.add(row.id);
             errors.push({ type: 'js_invalid_source', url: u.slice(0, 2000), reason: loaded.error.slice(0, 300) });
           }
-          return;
+          continue;
         }
-        if (!byKey.has(loaded.key)) byKey.set(loaded.key, { row, via, idx: [] });
+        if (!byKey.has(loaded.key)) byKey.set(loaded.key, { row, via, entry: loaded.entry, idx: [] });
         byKey.get(loaded.key).idx.push(idx);
-      });
+      }
       if (!byKey.size) {
         this.stats.unresolved_frames += frames.length;
         continue;
@@ -420,13 +483,12 @@ export class SourceMapStore {
       const resolved = frames.slice();
       let any = false;
       for (const [key, g] of byKey) {
-        const req = { frames: g.idx.map((i) => ({ lineno: frames[i].lineno, colno: frames[i].colno })), context: this.opts.contextLines };
-        const res = JSON.parse(this.tools.resolvePositions(key, JSON.stringify(req)));
+        const res = await this.tools.call('resolve', { key, frames: g.idx.map((i) => ({ lineno: frames[i].lineno, colno: frames[i].colno })) });
         if (!Array.isArray(res.frames)) continue;
         g.idx.forEach((i, n) => {
           const r = res.frames[n];
           if (!isObj(r) || r.resolved !== true) return;
-          resolved[i] = originalFrame(frames[i], r, g.row, g.via);
+          resolved[i] = originalFrame(frames[i], r, this.context(g.entry, r), g.row, g.via);
           any = true;
         });
       }
@@ -455,9 +517,9 @@ export class SourceMapStore {
     return changed ? out : event;
   }
 
-  close() {
-    if (this.tools) for (const k of this.cache.keys()) this.tools.unloadSourceMap(k);
+  async close() {
     this.cache.clear();
+    if (this.worker) await this.worker.close();
     this.db.close();
   }
 }
@@ -466,7 +528,7 @@ export class SourceMapStore {
 // function, file, line and column, source context from the map's sourcesContent, and in `data`
 // which map and how it was found. Library sources (ignore-listed, or under node_modules) are not
 // in-app.
-function originalFrame(min, r, row, via) {
+function originalFrame(min, r, ctx, row, via) {
   const f = { ...min };
   if (typeof r.function === 'string') f.function = r.function;
   f.filename = r.filename;
@@ -479,11 +541,7 @@ function originalFrame(min, r, row, via) {
   delete f.pre_context;
   delete f.context_line;
   delete f.post_context;
-  if (typeof r.context_line === 'string') {
-    f.pre_context = r.pre_context;
-    f.context_line = r.context_line;
-    f.post_context = r.post_context;
-  }
+  if (ctx) Object.assign(f, ctx);
   f.data = { ...(isObj(min.data) ? min.data : {}), sourcemap: `${row.url}.map`, resolved_with: via, symbolicated: true, ...(row.debug_id ? { debug_id: row.debug_id } : {}) };
   return f;
 }
@@ -496,7 +554,19 @@ function originalFrame(min, r, row, via) {
  *   GET    /api/sourcemaps?project=&limit=   the stored bundles (no bodies)
  *   DELETE /api/sourcemaps/:id
  */
-export function sourceMapRoutes(maps, { HttpError, readBody, decode, send, refuse, projects }) {
+export function sourceMapRoutes(maps, { HttpError, readBody, send, refuse, projects }) {
+  // An upload body, decompressed in zlib's thread pool (megabytes: not on the event loop).
+  async function decompress(buf, encoding, maxOut) {
+    const enc = String(encoding || '').toLowerCase();
+    if (!enc || enc === 'identity') return buf;
+    if (!UNZIP[enc]) throw new HttpError(415, 'unsupported content-encoding', 'bad_encoding');
+    try {
+      return await UNZIP[enc](buf, { maxOutputLength: maxOut });
+    } catch (err) {
+      if (err && (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError)) throw new HttpError(413, `decompressed body larger than ${maxOut} bytes`, 'too_large');
+      throw new HttpError(400, `body is not valid ${enc}`, 'bad_encoding');
+    }
+  }
   return async function route(req, res, url, p) {
     const m = req.method;
     if (p === '/api/sourcemaps' || p === '/api/sourcemaps/') {
@@ -509,7 +579,7 @@ export function sourceMapRoutes(maps, { HttpError, readBody, decode, send, refus
       const type = String(req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
       if (type !== 'application/json') throw new HttpError(415, 'send the upload as application/json', 'bad_content_type');
       const raw = await readBody(req, maps.opts.maxRequestBytes);
-      const body = decode(raw, req.headers['content-encoding'], maps.opts.maxRequestBytes);
+      const body = await decompress(raw, req.headers['content-encoding'], maps.opts.maxRequestBytes);
       let upload;
       try {
         upload = JSON.parse(body.toString('utf8'));

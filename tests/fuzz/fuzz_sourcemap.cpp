@@ -11,6 +11,7 @@
 #include "json.h"
 #include "sourcemap.h"
 #include "symbol_table.h"
+#include "symbolicator.h"
 
 using namespace faultline;
 
@@ -32,18 +33,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (uint32_t line = 0; line < 3; ++line)
     for (uint32_t col : {0u, 1u, 7u, 100u, 0x7fffffffu}) (void)find_mapping(map, line, col);
 
-  // With sourcesContent kept: one content per source, and source context of any line and column
-  // (the collector's resolution) never crashes and never runs past the text.
-  SourceMap with_contents;
-  if (parse_source_map(map_text, &with_contents, &error, true)) {
-    if (with_contents.contents.size() != with_contents.sources.size()) std::abort();
-    for (const std::string& content : with_contents.contents)
-      for (uint32_t line : {0u, 1u, 5u})
-        for (uint32_t col : {0u, 3u, 200u, 0x7fffffffu}) (void)source_context(content, line, col, 5);
-  }
-  for (uint32_t line : {0u, 2u, 0x7fffffffu}) {
-    SourceContext c = source_context(code, line, 70, 5);
-    if (c.found && (c.pre.size() > 5 || c.post.size() > 5)) std::abort();
+  // Every source_order entry names a merged source (the collector indexes contents with them).
+  for (int32_t i : map.source_order)
+    if (i < 0 || i >= static_cast<int32_t>(map.sources.size())) std::abort();
+  if (map.source_order.size() < map.sources.size()) std::abort();
+  // The collector's path: load under a key, resolve positions, answer in JSON, unload.
+  Symbolicator sym;
+  json loaded = parse_json(sym.load("k", map_text, code));
+  if (loaded.is_discarded()) std::abort();
+  if (!loaded.contains("error")) {
+    json out = parse_json(sym.resolve_positions("k", R"({"frames":[{"lineno":1,"colno":1},{"lineno":1,"colno":9},{"lineno":2,"colno":3},{"lineno":3,"colno":2147483647},{"lineno":"x"}]})"));
+    if (out.is_discarded() || !out.contains("frames") || out["frames"].size() != 5) std::abort();
+    if (!sym.unload("k")) std::abort();
   }
 
   auto scopes = scan_function_scopes(code, 4096);

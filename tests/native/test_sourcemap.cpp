@@ -326,100 +326,45 @@ TEST(SymbolTable, RejectsMalformedTablesWithAClearReason) {
       R"({"faultline_symbols":1,"sources":[],"names":[],"files":"","functions":"AKAAAAAFAAAA"})", &t, &error));
 }
 
-// --- sourcesContent and source context (the collector's resolution) ---------------------------
+// --- the collector's resolution ------------------------------------------------------------
 
-TEST(SourceMapContents, AreReadOnlyWhenAskedAndNeverRejectAMap) {
-  const std::string text =
-      R"({"version":3,"sources":["a.js","b.js","c.js"],"sourcesContent":["one\ntwo",null,7],"names":[],"mappings":"AAAA"})";
-  EXPECT_TRUE(parse_ok(text).contents.empty());  // the CLI and tables never hold the code
-  SourceMap map;
-  std::string error;
-  ASSERT_TRUE(parse_source_map(text, &map, &error, true)) << error;
-  EXPECT_EQ(map.contents, (std::vector<std::string>{"one\ntwo", "", ""}));
-  // A sourcesContent that is not an array, or shorter than sources, is ignored, not an error.
-  ASSERT_TRUE(parse_source_map(R"({"version":3,"sources":["a.js","b.js"],"sourcesContent":"x","mappings":""})", &map, &error, true));
-  EXPECT_EQ(map.contents, (std::vector<std::string>{"", ""}));
-  ASSERT_TRUE(parse_source_map(R"({"version":3,"sources":["a.js","b.js"],"sourcesContent":["A"],"mappings":""})", &map, &error, true));
-  EXPECT_EQ(map.contents, (std::vector<std::string>{"A", ""}));
-}
-
-TEST(SourceMapContents, FollowTheMergedSourcesOfIndexMaps) {
-  SourceMap map;
-  std::string error;
-  ASSERT_TRUE(parse_source_map(R"({"version":3,"sections":[
-      {"offset":{"line":0,"column":0},"map":{"version":3,"sources":["a.js"],"sourcesContent":[null],"mappings":"AAAA"}},
-      {"offset":{"line":3,"column":0},"map":{"version":3,"sources":["b.js","a.js"],"sourcesContent":["B","A2"],"mappings":"AAAA"}}]})",
-                               &map, &error, true))
-      << error;
+TEST(SourceMapSourceOrder, NamesTheMergedSourceOfEverySourcesEntryInDocumentOrder) {
+  EXPECT_EQ(parse_ok(R"({"version":3,"sources":["a.js","b.js","a.js"],"mappings":""})").source_order,
+            (std::vector<int32_t>{0, 1, 2}));  // a regular map keeps its entries, duplicates too
+  SourceMap map = parse_ok(R"({"version":3,"sections":[
+      {"offset":{"line":0,"column":0},"map":{"version":3,"sources":["a.js"],"mappings":"AAAA"}},
+      {"offset":{"line":3,"column":0},"map":{"version":3,"sources":["b.js","a.js"],"mappings":"AAAA"}}]})");
   EXPECT_EQ(map.sources, (std::vector<std::string>{"a.js", "b.js"}));
-  EXPECT_EQ(map.contents, (std::vector<std::string>{"A2", "B"}));  // the first content given for a.js
+  EXPECT_EQ(map.source_order, (std::vector<int32_t>{0, 1, 0}));  // the second section's a.js is merged
 }
 
-TEST(SourceContextLines, TakesLinesAroundTheLineAndStopsAtTheEdges) {
-  const std::string text = "l0\nl1\r\nl2\nl3\nl4";
-  SourceContext c = source_context(text, 2, 0, 5);
-  ASSERT_TRUE(c.found);
-  EXPECT_EQ(c.pre, (std::vector<std::string>{"l0", "l1"}));  // the \r of a CRLF line is dropped
-  EXPECT_EQ(c.line, "l2");
-  EXPECT_EQ(c.post, (std::vector<std::string>{"l3", "l4"}));
-  c = source_context(text, 0, 0, 1);
-  EXPECT_TRUE(c.pre.empty());
-  EXPECT_EQ(c.post, (std::vector<std::string>{"l1"}));
-  EXPECT_FALSE(source_context(text, 5, 0, 3).found);  // past the last line
-  EXPECT_TRUE(source_context(text, 5, 0, 3).pre.empty());
-  EXPECT_TRUE(source_context("", 0, 0, 2).found);  // an empty file has one empty line
-}
-
-TEST(SourceContextLines, CutsLongLinesAroundTheColumnAtCharacterBoundaries) {
-  std::string line = std::string(300, 'a') + "THROW" + std::string(300, 'b');
-  SourceContext c = source_context(line, 0, 300, 0);
-  ASSERT_TRUE(c.found);
-  EXPECT_NE(c.line.find("THROW"), std::string::npos);
-  EXPECT_EQ(c.line.rfind("{snip} ", 0), 0u);
-  EXPECT_EQ(c.line.substr(c.line.size() - 7), " {snip}");
-  EXPECT_LE(c.line.size(), 140u + 14u);
-  // Multi-byte characters are never split: the cut text is still valid UTF-8.
-  std::string wide;
-  for (int i = 0; i < 200; ++i) wide += "\xC3\xA9";  // é
-  c = source_context(wide, 0, 201, 0);
-  ASSERT_TRUE(c.found);
-  std::string body = c.line.substr(7, c.line.size() - 14);
-  ASSERT_FALSE(body.empty());
-  EXPECT_EQ(static_cast<unsigned char>(body[0]), 0xC3u);
-  EXPECT_EQ(body.size() % 2, 0u);
-}
-
-TEST(SymbolicatorPositions, ResolvesFramesOfABundleWithFunctionFileLineAndContext) {
+TEST(SymbolicatorPositions, ResolvesFramesOfABundleToOriginalFunctionFileAndPosition) {
   std::string code = read_fixture("shop-a.js");
-  json map = json::parse(read_fixture("shop-a.js.map"));
-  json contents = json::array();
-  for (const auto& s : map["sources"]) contents.push_back(read_fixture("app/" + s.get<std::string>()));
-  map["sourcesContent"] = contents;
+  std::string map_text = read_fixture("shop-a.js.map");
   Symbolicator sym;
-  json loaded = json::parse(sym.load("b1", map.dump(), code, true));
+  json loaded = json::parse(sym.load("b1", map_text, code));
   ASSERT_TRUE(loaded.value("ok", false)) << loaded.dump();
   EXPECT_GT(loaded.value("memory", 0), 0);
+  EXPECT_EQ(loaded["source_order"], json::array({0, 1, 2}));
   JsPosition p = position_of(code, "new RangeError");
   json req = {{"frames", json::array({json{{"lineno", p.line + 1}, {"colno", p.column + 1}},
-                                      json{{"lineno", 1}}, json("garbage"), json{{"lineno", 900}, {"colno", 1}}})},
-              {"context", 2}};
+                                      json{{"lineno", 1}}, json("garbage"), json{{"lineno", 900}, {"colno", 1}},
+                                      json{{"lineno", 1}, {"colno", 1e12}}})}};
   json out = json::parse(sym.resolve_positions("b1", req.dump()));
-  ASSERT_EQ(out["frames"].size(), 4u);
+  ASSERT_EQ(out["frames"].size(), 5u);
   const json& f = out["frames"][0];
   EXPECT_EQ(f["resolved"], true);
   EXPECT_EQ(f["filename"], "src/format.js");
+  EXPECT_EQ(f["source"], 0);
   EXPECT_EQ(f["function"], "formatPrice");
   EXPECT_EQ(f["in_app"], true);
-  std::string format_js = read_fixture("app/src/format.js");
-  // The original line holds the throw; its context is that file's lines around it.
-  int orig_line = f["lineno"].get<int>();
-  std::istringstream lines(format_js);
-  std::string want;
-  for (int i = 0; i < orig_line; ++i) std::getline(lines, want);
-  EXPECT_EQ(f["context_line"], want);
-  EXPECT_NE(want.find("RangeError"), std::string::npos);
-  EXPECT_EQ(f["pre_context"].size(), std::min(2, orig_line - 1));
-  for (size_t i = 1; i < 4; ++i) EXPECT_EQ(out["frames"][i]["resolved"], false) << i;  // no column, not an object, no such line
+  // The original line is the one of the throw in the source the bundle was built from.
+  std::istringstream lines(read_fixture("app/src/format.js"));
+  std::string line;
+  for (int i = 0; i < f["lineno"].get<int>(); ++i) std::getline(lines, line);
+  EXPECT_NE(line.find("new RangeError"), std::string::npos) << line;
+  // No column, not an object, no such line, a column out of range: unresolved, not an error.
+  for (size_t i = 1; i < 5; ++i) EXPECT_EQ(out["frames"][i]["resolved"], false) << i;
   // Unknown keys and bad requests are errors, not crashes; unload frees the key.
   EXPECT_TRUE(json::parse(sym.resolve_positions("nope", req.dump())).contains("error"));
   EXPECT_TRUE(json::parse(sym.resolve_positions("b1", "[1]")).contains("error"));
@@ -427,7 +372,7 @@ TEST(SymbolicatorPositions, ResolvesFramesOfABundleWithFunctionFileLineAndContex
   EXPECT_FALSE(sym.has("b1"));
   EXPECT_FALSE(sym.unload("b1"));
   // Without the generated code the function is unknown (null), the position still resolves.
-  ASSERT_TRUE(json::parse(sym.load("b2", map.dump(), "", true)).value("ok", false));
+  ASSERT_TRUE(json::parse(sym.load("b2", map_text, "")).value("ok", false));
   json f2 = json::parse(sym.resolve_positions("b2", req.dump()))["frames"][0];
   EXPECT_EQ(f2["filename"], "src/format.js");
   EXPECT_TRUE(f2["function"].is_null());

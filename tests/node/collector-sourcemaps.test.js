@@ -16,7 +16,7 @@ import Database from 'better-sqlite3';
 import { startCollector } from '../../demo/collector/server.js';
 import { buildDemoBundle } from '../../demo/bundle/build.mjs';
 import { loadTools } from '../../js/sourcemaps-cli.js';
-import { urlKey, normalizeDebugId } from '../../demo/collector/sourcemaps.js';
+import { urlKey, normalizeDebugId, trimLine, sourceContext } from '../../demo/collector/sourcemaps.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(repo, 'js/cli.js');
@@ -284,6 +284,34 @@ test('a hostile but decodable map cannot break resolution: wild positions, missi
   assert.deepEqual(out.slice(4), frames.slice(4), 'positions out of range stay as sent');
 });
 
+test('index maps: each section\'s sourcesContent goes with its merged source (the first content given wins)', async () => {
+  const map = { version: 3, sections: [
+    { offset: { line: 0, column: 0 }, map: { version: 3, sources: ['a.js'], sourcesContent: ['function a() {\n  boom();\n}'], names: [], mappings: 'AACA' } },
+    { offset: { line: 1, column: 0 }, map: { version: 3, sources: ['b.js', 'a.js'], sourcesContent: ['B1\nB2', 'a later copy'], names: [], mappings: 'AACA,ECDA' } }] };
+  const r = await upload({ release: 'sections', bundles: [{ url: '~/s/app.js', code: 'x();\ny(); z();', map: JSON.stringify(map) }] });
+  assert.equal(r.status, 200, r.text);
+  const at = (lineno, colno) => ({ function: 'm', abs_path: 'http://x/s/app.js', lineno, colno });
+  const ev = await sendEvent({ release: 'sections', exception: { values: [{ type: 'Error', value: 'sections', stacktrace: { frames: [at(1, 1), at(2, 1), at(2, 3)] } }] } });
+  const out = (await getEvent(ev.event_id)).exception.values[0].stacktrace.frames;
+  assert.deepEqual(out.map((f) => [f.filename, f.lineno, f.context_line]), [['a.js', 2, '  boom();'], ['b.js', 2, 'B2'], ['a.js', 1, 'function a() {']]);
+  assert.deepEqual(out[0].pre_context, ['function a() {']);
+  assert.deepEqual(out[0].post_context, ['}']);
+});
+
+test('context lines: CRLF, the file\'s edges, and long (minified) lines cut around the column', () => {
+  const text = 'l1\r\nl2\nl3';
+  const starts = [0, 4, 7];
+  assert.deepEqual(sourceContext(text, starts, 2, 1, 5), { pre_context: ['l1'], context_line: 'l2', post_context: ['l3'] });
+  assert.equal(sourceContext(text, starts, 4, 1, 5), null);
+  assert.equal(sourceContext(text, starts, 0, 1, 5), null);
+  const long = 'a'.repeat(300) + 'THROW' + 'b'.repeat(300);
+  const cut = trimLine(long, 300);
+  assert.match(cut, /^\{snip\} a+THROWb+ \{snip\}$/);
+  assert.ok(cut.length <= 154);
+  assert.equal(trimLine('short', 3), 'short');
+  assert.match(trimLine(long, 0), /^a{140} \{snip\}$/);
+});
+
 test('a stored bundle that no longer decodes is a processing error on the event, not a failure', async () => {
   const r = await upload({ release: 'corrupt', bundles: [{ url: '~/c/app.js', code: bundle.code, map: bundle.map }] });
   const id = json(r).stored[0].id;
@@ -302,7 +330,7 @@ test('a stored bundle that no longer decodes is a processing error on the event,
 test('the store keeps to its byte budget (least recently used go, counted) and the decoded-map cache to its own', async () => {
   const small = await startCollector({ port: 0, dataDir: path.join(tmp, 'budget'), projects: { 1: { publicKey: KEY } }, sourceMaps: { maxTotalBytes: 3 * 4096, cacheBytes: 1 } });
   try {
-    const post = (release) => fetch(`${small.url}/api/sourcemaps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ release, bundles: [{ url: '~/assets/checkout.js', code: bundle.code, map: bundle.map + ' '.repeat(release.length) }] }) });
+    const post = (release) => fetch(`${small.url}/api/sourcemaps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ release, bundles: [{ url: '~/assets/checkout.js', code: bundle.code, map: bundle.map + ' '.repeat(Number(release.slice(1)) + 1) }] }) });
     for (let i = 0; i < 8; i++) assert.equal((await post(`r${i}`)).status, 200);
     const stats = (await (await fetch(`${small.url}/__stats`)).json()).sourcemaps;
     assert.ok(stats.evicted > 0, JSON.stringify(stats));
@@ -310,7 +338,8 @@ test('the store keeps to its byte budget (least recently used go, counted) and t
     const releases = (await (await fetch(`${small.url}/api/sourcemaps`)).json()).map((b) => b.release);
     assert.ok(releases.includes('r7') && !releases.includes('r0'), releases.join());
     // With a cache of one byte, reading events of two bundles in turn decodes each time (and
-    // evicts the other), and still resolves.
+    // evicts the other), and still resolves. (Identical content shares one decoded entry: each
+    // upload above differs by its trailing spaces.)
     assert.equal((await post('r0')).status, 200);
     for (const [i, release] of [[0, 'r7'], [1, 'r0'], [2, 'r7']]) {
       const text = JSON.stringify({ event_id: `${i}`.padStart(32, 'b'), release, exception: { values: [{ type: 'E', value: 'v', stacktrace: { frames: bundle.frames } }] } });
