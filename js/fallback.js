@@ -246,6 +246,8 @@ export class FallbackCore {
 
   base(id, ts, level) {
     const o = this.o, sdk = { ...o.sdk, settings: { infer_ip: o.sendDefaultPii ? 'auto' : 'never' } };
+    // As the WASM core (base_event in src/event_builder.cpp): the SDK's packages, or this package.
+    if (!(Array.isArray(sdk.packages) && sdk.packages.length)) sdk.packages = [{ name: 'npm:faultline', version: sdk.version }];
     const ev = { __proto__: null, event_id: id, timestamp: ts, platform: 'javascript', level, sdk, tags: dict() };
     for (const k of ['release', 'environment', 'dist']) if (o[k]) ev[k] = String(o[k]);
     return ev;
