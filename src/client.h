@@ -53,6 +53,10 @@ struct ClientOptions {
   GroupingMode grouping_mode = GroupingMode::Auto;
 };
 
+// Reads an options object into `next` (fields absent from it keep their value); returns the
+// problems found, "; "-separated, or "" (src/options.cpp).
+std::string read_client_options(const json& options, ClientOptions& next);
+
 class Client {
  public:
   // `seed` initializes the id generator; the platform layer supplies it (bindings/ in WASM).
@@ -114,6 +118,8 @@ class Client {
     uint64_t sig = 0;  // over the texts that decide the grouping (the signature cache's key)
   };
   void read_input(const json& in, std::string_view oob_stacks, Input& x, bool count_drops);
+  struct Signature;  // of a capture's texts (client.cpp)
+  void read_exception(const json& e, std::string_view oob_stack, Input& x, Signature& sig) const;
   void group_input(Input& x, GroupingResult& g) const;  // parses the stacks, computes the grouping
   void resolve_frames(std::vector<Frame>& frames) const;  // symbol tables, then classification
   void add_debug_meta(json& ev, const json& in, const Input& x) const;
@@ -125,10 +131,16 @@ class Client {
   void add_count(json& ev, uint64_t count, double first_seen, double last_seen, bool summary, bool evicted) const;
   json build_event(const json& in, const Input& x, const GroupingResult& g, const std::string& fingerprint,
                    const std::vector<std::string>& wire_fp, const std::string& event_id, double ts, double crumbs_until);
+  json exception_values(const Input& x) const;  // the `exception` interface, thrown error last
+  json breadcrumbs_until(double until) const;     // the buffer's crumbs, those at or before `until` when > 0
+  json faultline_context(const json& in, const Input& x, const GroupingResult& g, const std::string& fingerprint,
+                         bool fingerprint_sent) const;
   void finish_event(json& ev);
   bool fit_event(json& ev, std::string& payload);
   json build_summary_event(const GroupReport& r);
   bool enqueue(std::string event_id, std::string payload, uint64_t occurrences);  // false: counted queue_overflow
+  // The aggregator's due reports (all of them when `force`) become summary events in the queue.
+  void queue_summaries(double now_ms, bool force);
   json envelope_header(const std::string& event_id, double now_ms) const;
 
   ClientOptions opts_;
@@ -158,6 +170,11 @@ class Client {
   std::unordered_map<uint64_t, Grouped> signature_cache_;
   static constexpr size_t kMaxSymbolTables = 32;
   std::map<std::string, SymbolTable, std::less<>> tables_;  // bundle URL -> its symbol table
+  // The capture path (client.cpp): the grouping key from the cache or computed (then `grouped`),
+  // the full event built and queued, and the answer for a dropped capture (counted).
+  Grouped grouping_key(Input& x, GroupingResult& g, bool& grouped);
+  std::string queue_full_event(const json& in, const Input& x, const GroupingResult& g, const Grouped& key, double ts);
+  std::string drop_capture(const char* reason, const std::string& why);
 };
 
 // One-shot helpers behind `faultline parse-stack` and `faultline fingerprint` (one NDJSON line in,

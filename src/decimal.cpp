@@ -121,6 +121,79 @@ bool match_word(const char*& p, const char* word) {  // case-insensitive, ASCII
   return true;
 }
 
+// A decimal number as read: its significant digits (leading zeros dropped, at most kMaxDigits,
+// then a sticky 1 for a nonzero rest) and the power of ten they are scaled by.
+struct Decimal {
+  char digits[kMaxDigits + 1];
+  int count = 0;
+  long exp10 = 0;
+};
+
+// Reads digits, an optional fraction and an optional exponent at `p`; returns the end of what was
+// read, or null when there is no digit. Every integer digit past the kept ones raises the exponent;
+// every kept fraction digit lowers it.
+const char* read_decimal(const char* p, Decimal& d) {
+  bool any = false, dropped = false;
+  for (; text::is_digit(*p); ++p) {
+    any = true;
+    if (d.count == 0 && *p == '0') continue;
+    if (d.count < kMaxDigits) d.digits[d.count++] = *p;
+    else ++d.exp10, dropped |= *p != '0';
+  }
+  if (*p == '.') {
+    ++p;
+    for (; text::is_digit(*p); ++p) {
+      any = true;
+      if (d.count == 0 && *p == '0') --d.exp10;
+      else if (d.count < kMaxDigits) d.digits[d.count++] = *p, --d.exp10;
+      else dropped |= *p != '0';
+    }
+  }
+  if (!any) return nullptr;
+  if (*p == 'e' || *p == 'E') {
+    const char* q = p + 1;
+    const bool negative = *q == '-';
+    if (*q == '-' || *q == '+') ++q;
+    if (text::is_digit(*q)) {
+      long e = 0;
+      for (; text::is_digit(*q); ++q)
+        if (e < 100000) e = e * 10 + (*q - '0');
+      d.exp10 += negative ? -e : e;
+      p = q;
+    }
+  }
+  if (dropped) d.digits[d.count++] = '1', --d.exp10;  // the sticky digit (count is now kMaxDigits + 1)
+  return p;
+}
+
+double to_double(const Decimal& d) {
+  if (d.count == 0) return 0.0;
+  // Out of range whatever the digits: above DBL_MAX (~1.8e308) or below half of 4.9e-324.
+  if (d.exp10 + d.count > 310) return std::numeric_limits<double>::infinity();
+  if (d.exp10 + d.count < -343) return 0.0;
+  // Fast path: up to 15 digits (< 2^53) and |exponent| <= 22: one exact operand, one rounding.
+  if (d.count <= 15 && d.exp10 >= -22 && d.exp10 <= 22) {
+    uint64_t m = 0;
+    for (int i = 0; i < d.count; ++i) m = m * 10 + static_cast<uint64_t>(d.digits[i] - '0');
+    const double v = static_cast<double>(m);
+    return d.exp10 >= 0 ? v * kExactPow10[d.exp10] : v / kExactPow10[-d.exp10];
+  }
+  // Exact path: value = num / den with num = digits * 10^max(exp10, 0), den = 10^max(-exp10, 0);
+  // scale by a power of two so the quotient has 63 or 64 bits, then round once.
+  Big num, den;
+  den.mul_add(1, 1);
+  for (int i = 0; i < d.count; ++i) num.mul_add(10, static_cast<uint32_t>(d.digits[i] - '0'));
+  if (d.exp10 > 0) num.mul_pow10(static_cast<int>(d.exp10));
+  else den.mul_pow10(static_cast<int>(-d.exp10));
+  const int shift = 63 - (num.bits() - den.bits());
+  if (shift > 0) num.shl(shift);
+  else den.shl(-shift);
+  // num/den is now in (2^62, 2^64): its floor has 63 or 64 bits.
+  bool inexact = false;
+  const uint64_t q = divide(num, den, &inexact);
+  return round_to_double(q, -shift, inexact);
+}
+
 }  // namespace
 
 double parse_decimal(const char* s, char** end) {
@@ -128,85 +201,22 @@ double parse_decimal(const char* s, char** end) {
   while (text::is_space(*p)) ++p;
   const bool negative = *p == '-';
   if (*p == '-' || *p == '+') ++p;
-  auto finish = [&](double v, const char* stop) {
-    if (end) *end = const_cast<char*>(stop);
-    return negative ? -v : v;
-  };
+  double value;
+  Decimal d;
   if (match_word(p, "inf")) {
     match_word(p, "inity");
-    return finish(std::numeric_limits<double>::infinity(), p);
-  }
-  if (match_word(p, "nan")) return finish(std::numeric_limits<double>::quiet_NaN(), p);
-
-  // Mantissa digits (leading zeros skipped, at most kMaxDigits kept) and the decimal exponent.
-  char digits[kMaxDigits + 1];
-  int count = 0;
-  long exp10 = 0;
-  bool any = false, dropped = false;
-  // Every integer digit past the kept ones raises the exponent; every kept fraction digit
-  // lowers it.
-  for (; text::is_digit(*p); ++p) {
-    any = true;
-    if (count == 0 && *p == '0') continue;
-    if (count < kMaxDigits) digits[count++] = *p;
-    else ++exp10, dropped |= *p != '0';
-  }
-  if (*p == '.') {
-    ++p;
-    for (; text::is_digit(*p); ++p) {
-      any = true;
-      if (count == 0 && *p == '0') {
-        --exp10;
-        continue;
-      }
-      if (count < kMaxDigits) digits[count++] = *p, --exp10;
-      else dropped |= *p != '0';
-    }
-  }
-  if (!any) {  // no number here: nothing is read
+    value = std::numeric_limits<double>::infinity();
+  } else if (match_word(p, "nan")) {
+    value = std::numeric_limits<double>::quiet_NaN();
+  } else if (const char* stop = read_decimal(p, d)) {
+    p = stop;
+    value = to_double(d);
+  } else {  // no number here: nothing is read
     if (end) *end = const_cast<char*>(s);
     return 0.0;
   }
-  if (*p == 'e' || *p == 'E') {
-    const char* q = p + 1;
-    const bool eneg = *q == '-';
-    if (*q == '-' || *q == '+') ++q;
-    if (text::is_digit(*q)) {
-      long e = 0;
-      for (; text::is_digit(*q); ++q)
-        if (e < 100000) e = e * 10 + (*q - '0');
-      exp10 += eneg ? -e : e;
-      p = q;
-    }
-  }
-  if (count == 0) return finish(0.0, p);
-  if (dropped) digits[count++] = '1', --exp10;  // the sticky digit (count is now kMaxDigits + 1)
-  // Out of range whatever the digits: above DBL_MAX (~1.8e308) or below half of 4.9e-324.
-  if (exp10 + count > 310) return finish(std::numeric_limits<double>::infinity(), p);
-  if (exp10 + count < -343) return finish(0.0, p);
-
-  // Fast path: up to 15 digits (< 2^53) and |exponent| <= 22: one exact operand, one rounding.
-  if (count <= 15 && exp10 >= -22 && exp10 <= 22) {
-    uint64_t m = 0;
-    for (int i = 0; i < count; ++i) m = m * 10 + static_cast<uint64_t>(digits[i] - '0');
-    const double d = static_cast<double>(m);
-    return finish(exp10 >= 0 ? d * kExactPow10[exp10] : d / kExactPow10[-exp10], p);
-  }
-
-  // Exact path: value = num / den with num = digits * 10^max(exp10, 0), den = 10^max(-exp10, 0);
-  // scale by a power of two so the quotient has 63 or 64 bits, then round once.
-  Big num, den;
-  den.mul_add(1, 1);
-  for (int i = 0; i < count; ++i) num.mul_add(10, static_cast<uint32_t>(digits[i] - '0'));
-  if (exp10 > 0) num.mul_pow10(static_cast<int>(exp10));
-  else den.mul_pow10(static_cast<int>(-exp10));
-  const int shift = 63 - (num.bits() - den.bits());
-  if (shift > 0) num.shl(shift);
-  else den.shl(-shift);
-  // num/den is now in (2^62, 2^64): its floor has 63 or 64 bits.
-  bool inexact = false;
-  const uint64_t q = divide(num, den, &inexact);
-  return finish(round_to_double(q, -shift, inexact), p);
+  if (end) *end = const_cast<char*>(p);
+  return negative ? -value : value;
 }
 
 }  // namespace faultline

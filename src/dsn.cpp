@@ -1,5 +1,7 @@
 #include "dsn.h"
 
+#include "text.h"
+
 namespace faultline {
 namespace {
 
@@ -11,12 +13,6 @@ bool is_key_char(char c) {
 bool is_host_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 DsnResult fail(std::string why) {
@@ -44,7 +40,7 @@ std::string Dsn::to_string() const {
 }
 
 DsnResult parse_dsn(std::string_view text) {
-  text = trim(text);
+  text = faultline::text::trim(text);
   if (text.empty()) return fail("empty");
   if (text.size() > 2048) return fail("longer than 2048 characters");
 

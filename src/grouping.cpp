@@ -3,34 +3,22 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "text.h"
+
 namespace faultline {
 namespace {
 
-using sv = std::string_view;
+using namespace text;  // sv, is_digit, is_space, trim, starts_with, ... (text.h)
 
 constexpr size_t kMaxMessage = 2048;  // what of a message is looked at for grouping
 
-bool starts_with(sv s, sv p) { return s.size() >= p.size() && s.compare(0, p.size(), p) == 0; }
-bool ends_with(sv s, sv p) { return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0; }
 bool contains(sv s, sv p) { return s.find(p) != sv::npos; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool istarts_with(sv s, sv p) {
   if (s.size() < p.size()) return false;
   for (size_t i = 0; i < p.size(); ++i)
     if (lower(s[i]) != lower(p[i])) return false;
   return true;
-}
-
-sv trim(sv s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 sv first_line(sv s) {
@@ -46,11 +34,11 @@ uint64_t mix64(uint64_t z) {
 }
 
 std::string hash_parts(const std::vector<std::string>& parts) {
-  uint64_t a = 0xCBF29CE484222325ULL, b = 0x84222325CBF29CE4ULL;
+  uint64_t a = kFnvOffset, b = 0x84222325CBF29CE4ULL;  // FNV-1a, and a second lane seeded apart
   auto feed = [&](sv bytes) {
     for (unsigned char c : bytes) {
-      a = (a ^ c) * 0x100000001B3ULL;
-      b = (b ^ c) * 0x100000001B3ULL;
+      a = (a ^ c) * kFnvPrime;
+      b = (b ^ c) * kFnvPrime;
       b ^= b >> 29;
     }
   };
@@ -61,9 +49,8 @@ std::string hash_parts(const std::vector<std::string>& parts) {
   }
   // Hex by hand: snprintf would pull printf and float formatting into the WASM module.
   std::string out = "fl1:";
-  static const char* digits = "0123456789abcdef";
   for (uint64_t v : {mix64(a ^ (b << 1)), mix64(b + 0x9E3779B97F4A7C15ULL * a)})
-    for (int shift = 60; shift >= 0; shift -= 4) out += digits[(v >> shift) & 0xF];
+    for (int shift = 60; shift >= 0; shift -= 4) out += kHexDigits[(v >> shift) & 0xF];
   return out;
 }
 

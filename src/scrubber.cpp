@@ -2,18 +2,14 @@
 
 #include <cstdint>
 
+#include "text.h"
+
 namespace faultline {
 namespace {
 
-using sv = std::string_view;
+using namespace text;  // sv, is_digit, is_space, trim, starts_with, ... (text.h)
 constexpr const char* kFiltered = "[Filtered]";
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool is_b64url(char c) { return is_alnum(c) || c == '-' || c == '_'; }
 
 std::string normalize_key(sv key) {
@@ -623,13 +619,6 @@ std::string apply_edits(sv t, const std::vector<Edit>& ed) {
   }
   out.append(t.substr(pos));
   return out;
-}
-
-int hex_value(char c) {
-  if (is_digit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // A %XX escape of a printable ASCII character (other bytes are left encoded: decoding them could

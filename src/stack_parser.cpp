@@ -2,21 +2,13 @@
 
 #include <algorithm>
 
+#include "text.h"
+
 namespace faultline {
 namespace {
 
-using sv = std::string_view;
+using namespace text;  // sv, is_digit, is_space, trim, starts_with, ... (text.h)
 
-bool starts_with(sv s, sv p) { return s.size() >= p.size() && s.compare(0, p.size(), p) == 0; }
-bool ends_with(sv s, sv p) { return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0; }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-sv trim(sv s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool has_space(sv s) {
   for (char c : s)

@@ -7,6 +7,8 @@
 
 namespace faultline::text {
 
+using sv = std::string_view;  // the scanners' name for it
+
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 inline bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }

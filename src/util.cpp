@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "text.h"
+
 namespace faultline {
 
 std::string truncate_utf8(std::string_view s, size_t max_bytes) {
@@ -127,13 +129,12 @@ uint64_t Rng::next() {
 }
 
 std::string Rng::hex32() {
-  static const char* digits = "0123456789abcdef";
   uint64_t a = next(), b = next();
   a = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
   b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   std::string out(32, '0');
-  for (int i = 0; i < 16; ++i) out[15 - i] = digits[(a >> (4 * i)) & 0xF];
-  for (int i = 0; i < 16; ++i) out[31 - i] = digits[(b >> (4 * i)) & 0xF];
+  for (int i = 0; i < 16; ++i) out[15 - i] = text::kHexDigits[(a >> (4 * i)) & 0xF];
+  for (int i = 0; i < 16; ++i) out[31 - i] = text::kHexDigits[(b >> (4 * i)) & 0xF];
   return out;
 }
 
@@ -152,6 +153,47 @@ bool is_hex32(std::string_view s) {
   for (char c : s)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
+}
+
+// ---- reading JSON input -------------------------------------------------------------------
+
+double wall_clock_seconds() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6;
+}
+
+json ok_result() { return json{{"ok", true}}; }
+json error_result(const std::string& why) { return json{{"ok", false}, {"error", why}}; }
+
+std::vector<std::string> string_list(const json& v) {
+  std::vector<std::string> out;
+  if (!v.is_array()) return out;
+  for (const auto& s : v)
+    if (s.is_string() && out.size() < 256) out.push_back(s.get<std::string>());
+  return out;
+}
+
+// A capture's text fields may be anything JS handed over; turn non-strings into text.
+std::string text_field(const json& obj, const char* key, size_t max_len) {
+  const json* v = get_field(obj, key);
+  if (!v || v->is_null()) return {};
+  if (v->is_string()) return truncate_utf8(v->get_ref<const std::string&>(), max_len);
+  return truncate_utf8(dump_json(*v), max_len);
+}
+
+int int_field(const json& obj, const char* key) {
+  double d = get_number(obj, key, 0);
+  if (!std::isfinite(d) || d < 0) return 0;
+  if (d > 1e9) return 0;
+  return static_cast<int>(d);
+}
+
+void merge_bag(json& target, const json* patch) {
+  if (!patch || !patch->is_object()) return;
+  for (auto it = patch->begin(); it != patch->end(); ++it) {
+    if (it->is_null()) target.erase(it.key());
+    else target[it.key()] = *it;
+  }
 }
 
 }  // namespace faultline

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 #include "json.h"
 
 namespace faultline {
@@ -39,5 +40,22 @@ class Rng {
 uint64_t platform_seed();
 
 bool is_hex32(std::string_view s);
+
+// ---- reading JSON input (options, captures, breadcrumbs) ----
+
+// Seconds since the epoch from the system clock (for inputs without a usable timestamp).
+double wall_clock_seconds();
+// The core's answers: {"ok":true}, {"ok":false,"error":why}.
+json ok_result();
+json error_result(const std::string& why);
+// The strings of a JSON array (other items skipped), at most 256.
+std::vector<std::string> string_list(const json& v);
+// obj[key] as text cut to max_len bytes: a string as is, null or missing as "", anything else as
+// its JSON text (JS may hand over any value).
+std::string text_field(const json& obj, const char* key, size_t max_len);
+// obj[key] as a count from 0 to 1e9 (0 for anything else).
+int int_field(const json& obj, const char* key);
+// Sets target's keys from the object `patch`; a null value removes the key.
+void merge_bag(json& target, const json* patch);
 
 }  // namespace faultline

@@ -1,0 +1,36 @@
+// One-shot helpers behind `faultline parse-stack` and `faultline fingerprint` (client.h).
+#include "client.h"
+
+#include "frame.h"
+#include "stack_parser.h"
+
+namespace faultline {
+
+std::string cli_parse_stack(std::string_view line_json) {
+  json in = parse_json(line_json);
+  if (in.is_discarded() || !in.is_object()) return dump_json(json{{"error", "input line is not a JSON object"}});
+  const json* stack = get_field(in, "stack");
+  if (!stack || !stack->is_string()) return dump_json(json{{"error", "missing string field \"stack\""}});
+  ParsedStack p = parse_stack(stack->get_ref<const std::string&>(), get_string(in, "message"), get_string(in, "stacktrace"));
+  return dump_json(json{{"frames", frames_to_json(p.frames)}});
+}
+
+std::string cli_fingerprint(std::string_view line_json, const std::function<void(std::vector<Frame>&)>& resolve) {
+  json in = parse_json(line_json);
+  if (in.is_discarded() || !in.is_object()) return dump_json(json{{"error", "input line is not a JSON object"}});
+  const json* stack = get_field(in, "stack");
+  if (stack && !stack->is_string() && !stack->is_null()) return dump_json(json{{"error", "field \"stack\" must be a string"}});
+  ExceptionInput x;
+  x.type = text_field(in, "type", 256);
+  x.value = text_field(in, "value", 8192);
+  if (x.type.empty() && x.value.empty() && !stack) return dump_json(json{{"error", "need at least one of \"type\", \"value\", \"stack\""}});
+  if (stack && stack->is_string()) x.frames = parse_stack(stack->get_ref<const std::string&>(), x.value).frames;
+  GroupingOptions opts;
+  classify_frames(x.frames, opts);
+  if (resolve) resolve(x.frames);  // after classification: an ignore-listed source clears in_app
+  GroupingResult g = compute_grouping({x}, opts);
+  return dump_json(json{{"fingerprint", g.fingerprint}, {"title", g.title}, {"frames", frames_to_json(x.frames)}, {"parts", g.parts}});
+}
+
+
+}  // namespace faultline
