@@ -158,11 +158,19 @@ export function occurrencesOf(event) {
   const c = isObj(event.contexts) ? event.contexts : {};
   const es = isObj(c.error_sampling) ? c.error_sampling : {};
   const rate = es.client_sample_rate;
-  if (typeof rate === 'number' && rate > 0 && rate < 1) return Math.min(Math.max(1, Math.round(1 / rate)), 1e9);
+  if (typeof rate === 'number' && rate > 0 && rate < 1) return Math.min(Math.max(1, Math.round(1 / rate)), MAX_OCCURRENCES_PER_EVENT);
   const fl = isObj(c.faultline) ? c.faultline : {};
-  if (Number.isFinite(fl.count) && fl.count >= 1) return Math.min(Math.floor(fl.count), 1e9);
+  if (Number.isFinite(fl.count) && fl.count >= 1) return Math.min(Math.floor(fl.count), MAX_OCCURRENCES_PER_EVENT);
   return 1;
 }
+
+/**
+ * The most occurrences one event may stand for. The weight is the sender's word (the DSN key is
+ * public, so any page can post an event claiming a count of 1e308): a page's summary stands for
+ * the repeats of one aggregation window, and a million is far beyond what one page raises there,
+ * while one forged event can no longer make an issue the biggest by a billion.
+ */
+export const MAX_OCCURRENCES_PER_EVENT = 1e6;
 
 export function userKeyOf(event) {
   const u = isObj(event.user) ? event.user : null;

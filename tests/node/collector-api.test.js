@@ -243,6 +243,11 @@ test('occurrence weights follow Sentry error upsampling, then Faultline counts; 
   assert.equal(occurrencesOf({ contexts: { faultline: { count: 7 } } }), 7);
   assert.equal(occurrencesOf({ contexts: { error_sampling: { client_sample_rate: 3 } } }), 1, 'a rate above 1 is ignored');
   assert.equal(occurrencesOf({}), 1);
+  // The weight is the sender's claim (the DSN key is public): bounded per event, garbage is 1.
+  assert.equal(occurrencesOf({ contexts: { faultline: { count: 1e308 } } }), 1e6, 'a forged count is capped');
+  assert.equal(occurrencesOf({ contexts: { error_sampling: { client_sample_rate: 1e-300 } } }), 1e6, 'a forged rate is capped');
+  for (const rate of [0, -1, NaN, '0.5', null]) assert.equal(occurrencesOf({ contexts: { error_sampling: { client_sample_rate: rate } } }), 1, `rate ${rate}`);
+  for (const count of [0, -5, Infinity, '9', 0.5]) assert.equal(occurrencesOf({ contexts: { faultline: { count } } }), 1, `count ${count}`);
   const grouped = { fingerprint: ['{{ default }}'], contexts: { faultline: { fingerprint: 'fl1:abc' } }, exception: { values: [{ type: 'E', value: 'v 1' }] } };
   assert.equal(issueKey(grouped), 'fp:fl1:abc');
   assert.equal(issueKey({ ...grouped, fingerprint: undefined }), 'fp:fl1:abc');
