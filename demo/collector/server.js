@@ -632,8 +632,38 @@ function parseArgs(argv) {
   return out;
 }
 
+const USAGE = `Usage: node demo/collector/server.js [options]
+The Faultline local collector: accepts Sentry envelopes, stores them in SQLite, serves the viewer.
+  --port N                   port on 127.0.0.1 (default 8765; 0 picks a free one)
+  --data-dir DIR             where the database lives (default ./.demo-data)
+  --project ID               project id of the DSN (default 1)
+  --public-key KEY           the DSN's public key (default the demo's)
+  --static DIR               directory served at / for the demo (default the repository)
+  --allow-host NAMES         extra Host names to accept, comma-separated (loopback names always)
+  --retention-days N         delete event bodies older than N days (env FAULTLINE_RETENTION_DAYS)
+  --retention-mb N           keep the store under N MB (env FAULTLINE_RETENTION_MB)
+  --max-mb-per-minute N      refuse (and count) ingest beyond N MB a minute
+  --source-maps DIR          resolve frames with the maps in DIR (see README: Source maps)
+  --source-maps-url-prefix P URL prefix the maps' files are served under (default ~/)
+  --source-maps-release R    release the maps belong to
+  --upstream-dsn DSN         also forward every accepted envelope there (env FAULTLINE_UPSTREAM_DSN)
+  --demo-backend URL         the demo backend the demo page calls
+  --control                  enable the test-only control routes (/__faults, DELETE /__data)
+  --help                     print this and exit`;
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = parseArgs(process.argv.slice(2));
+  if (args.help || process.argv.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const known = new Set(['port', 'data-dir', 'project', 'public-key', 'static', 'allow-host', 'retention-days', 'retention-mb',
+    'max-mb-per-minute', 'source-maps', 'source-maps-url-prefix', 'source-maps-release', 'upstream-dsn', 'demo-backend', 'control']);
+  const unknown = Object.keys(args).filter((k) => !known.has(k));
+  if (unknown.length) {
+    console.error(`[collector] unknown option${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => '--' + k).join(' ')}\n\n${USAGE}`);
+    process.exit(2);
+  }
   const project = String(args.project || '1');
   const num = (v) => (v === undefined ? undefined : Number(v));
   startCollector({
