@@ -47,7 +47,10 @@ function prop(c, name, fn) {
     const prev = G[name];
     G[name] = function (e) {
       try { if (!c.off && get(G.event, 'type') != name.slice(2)) fn(arguments); } catch (x) { c.fail(x); }
-      return typeof prev == 'function' ? prev.apply(this, arguments) : false;
+      // Without a previous handler, return nothing: an event handler property that returns false
+      // cancels its event (except `error` on window), and a cancelled unhandledrejection is no
+      // longer reported by the browser ("Uncaught (in promise)" in the console, the page's tools).
+      return typeof prev == 'function' ? prev.apply(this, arguments) : undefined;
     };
   } catch {}
 }

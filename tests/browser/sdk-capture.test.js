@@ -94,8 +94,8 @@ test('a cross-origin script failure is dropped by the default scriptError filter
   }
 });
 
-test('unhandled rejections keep Error types and stacks; other reasons become synthetic events in Sentry wording', async () => {
-  await scenario({ init: basic() }, async ({ page, server, flush }) => {
+test('unhandled rejections keep Error types and stacks; other reasons become synthetic events in Sentry wording; the browser still reports each one', async () => {
+  await scenario({ init: basic() }, async ({ page, server, flush, pageErrors }) => {
     await page.evaluate(() => {
       rejectLater(new SyntaxError('unexpected token in config'));
       rejectLater('plain string reason');
@@ -124,6 +124,11 @@ test('unhandled rejections keep Error types and stacks; other reasons become syn
       assert.equal(byValue[v].type, 'UnhandledRejection');
       assert.equal(byValue[v].mechanism.synthetic, true);
     }
+    // The SDK observes: the browser's own "Uncaught (in promise)" report is not cancelled (a
+    // window.onunhandledrejection that returns false would cancel it).
+    await server.waitFor(() => pageErrors.length >= 6, 5000, 'the page errors');
+    assert.equal(pageErrors.length, 6);
+    assert.ok(pageErrors.some((m) => /unexpected token in config/.test(m)));
   });
 });
 
