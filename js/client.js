@@ -14,13 +14,18 @@ import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 /**
  * Where the SDK's own modules are served from, so that their frames (e.g. the fetch wrapper on a
  * failed request) are never in-app whatever path serves them ('/js/', '/vendor/faultline/'…).
- * Only when the SDK runs as separate modules: bundled into the app, import.meta.url is the app's
- * bundle, the same for this module and the hooks, and claiming it would hide the app's frames.
+ * Only when the SDK runs as its own separate modules, recognized by their layout: this module is
+ * `<dir>/client.js` and the http hook `<dir>/hooks/http.js`. Bundled into the app, the modules are
+ * chunks of the app's build: one URL for all of them, or (code-split, as Vite and webpack split
+ * this lazily imported module) chunks side by side in the app's assets directory, whose other
+ * files are the app's own code, so claiming that directory would hide every app frame.
  */
 export function sdkUrls(self = (() => { try { return String(import.meta.url || ''); } catch { return ''; } })(), hook = hookUrl) {
-  if (!self || !hook || self == hook || !/^[a-z][\w+.-]*:\/\//i.test(self)) return [];
-  const dir = self.slice(0, self.lastIndexOf('/') + 1).replace(/[?#].*$/, '');
-  return hook.startsWith(dir) ? [dir] : [];
+  const bare = (u) => String(u || '').replace(/[?#].*$/, '');
+  const me = bare(self), http = bare(hook);
+  if (!/^[a-z][\w+.-]*:\/\//i.test(me) || !me.endsWith('/client.js')) return [];
+  const dir = me.slice(0, -'client.js'.length);
+  return http == dir + 'hooks/http.js' ? [dir] : [];
 }
 import { install as wrapHooks } from './hooks/wrap.js';
 import { Sessions } from './session.js';

@@ -151,6 +151,9 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
             assert.equal(ev.fingerprint, undefined, `${title}: unresolved minified frame: Sentry groups`);
             const top = ev.exception.values.at(-1).stacktrace.frames.at(-1);
             assert.notEqual(top.function, 'priceOf', `${title}: not resolved`);
+            // The SDK is bundled into the app (its lazy part a chunk beside the app's in assets/):
+            // the app's own frames are in-app all the same.
+            assert.equal(top.in_app, true, `${title}: the app's minified frame is in-app ${JSON.stringify(top)}`);
             assert.equal(ev.debug_meta.images.find((i) => i.code_file === url).debug_id, b.debugId, `${title}: debug_meta all the same`);
           }
           continue;
@@ -204,6 +207,7 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
       const frames = ev.exception.values.at(-1).stacktrace.frames;
       const top = frames.at(-1);
       assert.equal(top.function, 'priceOf', `${title}: the original function name ${JSON.stringify(top)}`);
+      assert.equal(top.in_app, true, `${title}: in-app`);
       assert.ok(top.raw_function && top.raw_function !== 'priceOf', `${title}: the minified name as raw_function`);
       assert.ok(top.abs_path.endsWith(`/demo/${name}/assets/${bundle.entry}`), `${title}: the minified location is kept`);
       assert.ok(frames.some((f) => f.function === 'total'), `${title}: the caller too ${JSON.stringify(frames.map((f) => f.function))}`);

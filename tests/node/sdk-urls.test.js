@@ -17,3 +17,10 @@ test('bundled with the app (one URL for every module) or without import.meta: no
   assert.deepEqual(sdkUrls('https://shop.example/assets/a.js', 'https://cdn.example/other/http.js'), [], 'not one directory');
   assert.deepEqual(sdkUrls('blob:https://x/123', 'blob:https://x/456'), []);
 });
+
+test("code-split into the app's build (the lazy part a chunk beside the app's own): the assets directory is not claimed", () => {
+  // Vite/webpack production builds: index.js (with the hooks) in the app's entry chunk, client.js its own chunk.
+  assert.deepEqual(sdkUrls('https://shop.example/assets/client-C3xk9a.js', 'https://shop.example/assets/index-BnRzX8aF.js'), []);
+  assert.deepEqual(sdkUrls('https://shop.example/assets/client.js', 'https://shop.example/assets/index.js'), [], 'even with unhashed names');
+  assert.deepEqual(sdkUrls('https://shop.example/static/js/client.js', 'https://shop.example/static/js/http.js'), [], 'a flat directory is an app build');
+});
