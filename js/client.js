@@ -36,6 +36,9 @@ export const SDK = { name: 'faultline.javascript.browser', version: VERSION };
 const own = Object.prototype.hasOwnProperty;
 const thenable = (x) => x instanceof P.Pr || (!!x && typeof x == 'object' && own.call(x, 'then') && typeof x.then == 'function');
 const BAGS = { tags: 1, extra: 1, contexts: 1 };
+// Marks a capture input build() completed (its thrown value made exception inputs): a capture that
+// waited (for a symbol table, a restart) is built once, and one that was not is always built.
+const BUILT = Symbol('built');
 const on = (o, k) => (o._on ? o._on(k) : (o.integrations || {})[k] !== false);  // the switches init() derived from the integrations
 // Cross-origin scripts' errors as window.onerror reports them, with nothing to locate them.
 const SCRIPT_ERROR = /^(?:Script error\.?|Javascript error: Script error\.? on line 0)$/;
@@ -462,7 +465,7 @@ export class Client {
   }
 
   /** Runs one core operation (JSON in, JSON out). */
-  run(m, a, again) {
+  run(m, a) {
     const h = this.h, fps = this.fps;
     if (this.aborted) this.restart(Error('the WASM core aborted'));
     if (!this.core) {  // restarting: waits with the early queue
@@ -471,6 +474,15 @@ export class Client {
       return;
     }
     if (this.hq) {  // after a capture that waits for a symbol table: in order, after it
+      // Built now, as Sentry builds an event when it is captured (the thrown value as it is now,
+      // the filters now); it reaches the core when the hold ends.
+      if (m == 'capture' && !a[BUILT]) {
+        try {
+          if (this.build(a)) return;
+        } catch (e) {
+          return this.broke(e, 1);
+        }
+      }
       this.hq.push([m, a]);
       return;
     }
@@ -490,7 +502,7 @@ export class Client {
       if (m == 'setScope' && P.own.call(a, 'user') && this.sess) this.sess.did = a.user ? str(a.user.id ?? a.user.username ?? '') : '';
       let key = '';
       if (m == 'capture') {
-        if (!again && this.build(a)) return;
+        if (!a[BUILT] && this.build(a)) return;
         // The first error in a bundle with a symbol table waits for it (bounded), so that it groups
         // as its repeats will; everything after it waits too, in order.
         if (this.symbols(a)) {
@@ -616,7 +628,7 @@ export class Client {
     this.hurry = hurry;
     while (q.length && !this.hq) {
       const [m, a] = q.shift();
-      this.run(m, a, 1);
+      this.run(m, a);
     }
     this.hurry = 0;
     if (this.hq) this.hq.push(...q);
@@ -717,6 +729,13 @@ export class Client {
       h.orig.delete(a.event_id);
       h.drop('event_processor');
       return true;
+    }
+    a[BUILT] = 1;
+    // Nothing to report (captureMessage(''), captureEvent({})): the core sends it as "<empty capture>",
+    // counted here so that it is never a silent stand-in for a lost error.
+    if (!x && !str(a.message ?? '')) {
+      h.n.empty_captures = (h.n.empty_captures || 0) + 1;
+      log(o.debug, 'a capture with neither an exception nor a message: sent as "<empty capture>"');
     }
   }
 

@@ -355,6 +355,24 @@ const SCENARIOS = [
     act: async (page) => { await page.waitForTimeout(300); },
     subject: `const x = new XMLHttpRequest(); x.open('GET', location.origin + '/echo', false); x.send();`,  // a synchronous XHR: deprecated
     check: ([ev]) => { assert.match(ev.message, /^ReportingObserver \[deprecation\]: .+/); assert.ok(ev.extra.url && ev.extra.body && ev.extra.body.id, JSON.stringify(ev.extra)); } },
+  // Faultline's own: the first error of a bundle with a symbol table waits for the table; a second
+  // error raised (from a click listener) while the table's response is held waits behind it and
+  // must still arrive as its own TypeError, never as an empty capture.
+  { name: 'symbol-table hold: an error raised while the first waits for its table keeps its exception', count: 2, init: { symbolTableTimeout: 10000 },
+    act: async (page) => { await page.route('**/*.flsym.json', async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.fulfill({ status: 404, body: '' }); }); },
+    subject: `document.head.append(Object.assign(document.createElement('script'), { src: 'held-table.js' }));`,
+    check: async (evs, { page }) => {
+      assert.equal(evs.length, 2, JSON.stringify(evs.map((e) => e.message || exc(e))));
+      const st = await page.evaluate('Sentry.getStats()');
+      assert.equal(st.symbol_tables.failed, 1, 'the table was held, then failed');
+      assert.equal(st.empty_captures, undefined, 'no capture went out empty');
+      for (const ev of evs) { assert.equal(ev.level, 'error'); assert.equal(ev.message, undefined); assert.equal(exc(ev).type, 'TypeError'); assert.ok(exc(ev).stacktrace.frames.length); }
+      assert.deepEqual(evs.map((e) => exc(e).value.match(/'(\w+)'/)[1]).sort(), ['amount', 'code']);
+      assert.ok(evs.every((e) => Object.values(e.contexts.faultline.symbol_tables || {}).includes('failed')), `both waited for the table, which failed: ${JSON.stringify(evs.map((e) => [e.contexts.faultline, exc(e).stacktrace.frames.at(-1)]))}`);
+    } },
+  { name: 'an empty capture (captureEvent({}), captureMessage(\'\')) is sent as "<empty capture>" and counted', count: 1,
+    subject: `Sentry.captureEvent({}); Sentry.captureMessage('');`,
+    check: async ([ev], { page }) => { assert.equal(ev.message, '<empty capture>'); assert.equal((await page.evaluate('Sentry.getStats()')).empty_captures, 2); } },
   // integrations/httpContext: a client built by hand
   { name: 'httpContext (BrowserClient + Scope)', init: null, build: `
       const integrations = Sentry.getDefaultIntegrations({}).filter((i) => i.name === 'HttpContext');
