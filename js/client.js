@@ -48,6 +48,8 @@ const EXTENSION = /^(?:chrome-extension|moz-extension|safari(?:-web)?-extension|
 /** What the SDK reports as `sdk` (integrations named as @sentry/browser names its equivalents). */
 export function sdkInfo(o) {
   const f = o.inboundFilters || {}, list = [];
+  // Integrations given as Sentry's list (or function): every one Faultline runs, named as given.
+  if (o._act) return { ...SDK, integrations: o._act, packages: [{ name: 'npm:faultline', version: SDK.version }] };
   if (on(o, 'onerror') || on(o, 'onunhandledrejection')) list.push('GlobalHandlers');
   if (on(o, 'browserApiErrors')) list.push('BrowserApiErrors');
   if (['console', 'dom', 'fetch', 'xhr', 'history'].some((k) => on(o, k))) list.push('Breadcrumbs');
@@ -823,7 +825,17 @@ export class Client {
         if (async) this.wn -= n;
         let p;
         try { p = !threw && r && typeof r == 'object' && J(toWire(r)); } catch (e) { threw = e; }
-        if (p) return Object.assign(Object.create(null), { ih, p, n, id: get(r, 'event_id') || id });
+        if (p) {
+          // A summary (the repeats of a group counted in its window) is an event sent: like
+          // Sentry's sentry.event breadcrumb for each event its client sends, the next event shows it.
+          // (A new event's crumb is added when it is queued, see run().)
+          if (get(get(r.contexts, 'faultline'), 'summary') && h.on_('sentry')) {
+            const xs = get(get(r, 'exception'), 'values'), x = Array.isArray(xs) && xs[xs.length - 1];
+            h.crumb({ category: 'sentry.event', event_id: get(r, 'event_id') || id, level: get(r, 'level') || 'error',
+              message: x ? (x.value ? `${x.type}: ${x.value}` : x.type) : str(get(r, 'message') ?? get(get(r, 'logentry'), 'formatted') ?? '') }, { event: r });
+          }
+          return Object.assign(Object.create(null), { ih, p, n, id: get(r, 'event_id') || id });
+        }
         if (threw && threw !== 1) h.fail(threw);  // a throwing beforeSend drops the event: it may have been meant to scrub it
         h.drop(threw ? 'internal_sdk_error' : 'before_send', n);
         return null;

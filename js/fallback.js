@@ -200,7 +200,7 @@ export class FallbackCore {
     const key = fingerprint.length ? fingerprint.join('\n') : title + '\n' + J(top && top.stacktrace ? top.stacktrace.frames.slice(-1) : '');
 
     id = id || (/^[0-9a-f]{32}$/.test(input.event_id) ? input.event_id : hex32());
-    const ev = this.base(id, ts, LEVELS.includes(input.level) ? input.level : s.level || (message ? 'info' : 'error'));
+    const ev = this.base(id, ts, LEVELS.includes(input.level) ? input.level : s.level || (LEVELS.includes(input.default_level) ? input.default_level : message ? 'info' : 'error'));
     if (chain.length) ev.exception = { values: values.reverse() };
     // debug_meta.images for the files of the frames that registered a debug ID, as the WASM core
     // writes them (this core does not resolve frames with symbol tables).

@@ -482,6 +482,7 @@ function switches(o) {
     if (!i._h) log(o.debug, `${n} is not supported by Faultline and was ignored`);
   }
   o._ints = Object.keys(by);
+  o._act = o._ints.filter((n) => by[n]._h);  // installed and working: sdk.integrations, as Sentry names them
   // Console breadcrumbs: @sentry/browser 11 records them in consoleIntegration, earlier versions in
   // breadcrumbsIntegration; either turns them on, and breadcrumbsIntegration({ console: false }) off.
   return (k) => {

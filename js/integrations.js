@@ -124,7 +124,9 @@ export function setup(hub) {
       const len = res['content-length'];
       const response = { status_code: r.status, ...(pii && { headers: res }), ...(len && { body_size: parseInt(len, 10) }) };
       const input = {
-        message,
+        // Sentry's event has no level (so the scope's, else error as Sentry shows it); a message
+        // with an exception would otherwise default to info, as a captureMessage with a stack.
+        message, default_level: 'error',
         exceptions: [{ type: 'Error', value: message, ...(r.stack && { stack: dropTop(r.stack) }), request: `${r.method} ${r.url}`.slice(0, 2048),
           synthetic: !r.stack, mechanism: { type: `auto.http.client.${kind}`, handled: false } }],
         contexts: { response },

@@ -173,8 +173,13 @@ json Client::faultline_context(const json& in, const Input& x, const GroupingRes
 json Client::build_event(const json& in, const Input& x, const GroupingResult& g, const std::string& fingerprint,
                          const std::vector<std::string>& wire_fp, const std::string& event_id, double ts, double crumbs_until) {
   const Scope& scope = x.scope;
+  // The input's level, else the scope's, else the input's default_level (an integration's event
+  // that Sentry sends without a level, which Sentry then shows as error), else info for a message
+  // (captureMessage) and error for an exception.
   std::string level = get_string(in, "level");
-  if (!is_valid_level(level)) level = scope.level.empty() ? (x.message.empty() ? "error" : "info") : scope.level;
+  if (!is_valid_level(level)) level = scope.level;
+  if (level.empty()) level = get_string(in, "default_level");
+  if (!is_valid_level(level)) level = x.message.empty() ? "error" : "info";
   json ev = base_event(event_id, ts, level);
   if (x.is_message) {
     // As @sentry/browser sends it: `message`, and for a parameterize`...` template also `logentry`

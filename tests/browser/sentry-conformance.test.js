@@ -78,6 +78,18 @@ const SCENARIOS = [
     check: ([ev]) => expectLike(exc(ev), { type: 'ErrorEvent', value: 'Event `ErrorEvent` captured as exception with message `test error`', mechanism: { type: 'generic', handled: true } }) },
   { name: 'captureException/event', subject: `Sentry.captureException(new Event('custom'));`,
     check: ([ev]) => expectLike(exc(ev), { type: 'Event', value: 'Event `Event` (type=custom) captured as exception', mechanism: { type: 'generic', handled: true } }) },
+  { name: 'sentry.event breadcrumbs: one per event sent, a summary of repeats included', count: 3,
+    subject: `function f() { try { null.x; } catch (e) { Sentry.captureException(e); } } f(); f(); f();
+      Sentry.flush(5000).then(() => Sentry.captureMessage('after the repeats'));`,
+    differs: 'the two repeats are counted, not sent (Sentry would send them unless Dedupe drops them): their summary is the event sent, with its breadcrumb',
+    check: async (evs, { page }) => {
+      const after = evs.find((e) => e.message == 'after the repeats'), first = evs.find((e) => e.exception);
+      const summary = (await page.evaluate('window._seen')).find((e) => e.contexts.faultline.summary);
+      assert.equal(summary.contexts.faultline.count, 2);
+      const crumbs = after.breadcrumbs.filter((b) => b.category == 'sentry.event');
+      assert.deepEqual(crumbs.map((b) => b.event_id), [first.event_id, summary.event_id]);
+      for (const b of crumbs) expectLike(b, { level: 'error', message: "TypeError: Cannot read properties of null (reading 'x')" });
+    } },
   { name: 'captureException/eventBreadcrumbs', count: 2, subject: `Sentry.captureMessage('a'); Sentry.captureException(new Error('test_simple_breadcrumb_error'));`,
     check: (evs) => { const ev = evs.find((e) => exc(e) && exc(e).value == 'test_simple_breadcrumb_error'); assert.equal(ev.breadcrumbs.length, 1); expectLike(ev.breadcrumbs[0], { category: 'sentry.event', event_id: S, level: S }); } },
   { name: 'captureException/linkedErrors', subject: `const w = new Error('outer message, long enough to need no truncation'); w.cause = new Error('the cause, long enough to need no truncation'); Sentry.captureException(w);`,
@@ -297,6 +309,10 @@ const SCENARIOS = [
   ].map(([kind, subject]) => ({ name: `httpclient/${kind}`, init: { integrations: '[Sentry.httpClientIntegration()]', sendDefaultPii: true }, subject,
     check: ([ev], { origin }) => {
       assert.equal(ev.exception.values.length, 1);
+      // Sentry's event has no level: the scope's, else error (as Sentry shows it); every integration
+      // that runs is listed in sdk.integrations as Sentry names it.
+      assert.equal(ev.level, 'error');
+      assert.ok(ev.sdk.integrations.includes('HttpClient') && ev.sdk.integrations.includes('GlobalHandlers'), JSON.stringify(ev.sdk));
       expectLike(ev, { message: 'HTTP Client Error with status code: 500',
         exception: { values: [{ type: 'Error', value: 'HTTP Client Error with status code: 500', mechanism: { type: `auto.http.client.${kind}`, handled: false } }] },
         request: { url: `${origin}/failed/500`, method: 'GET', headers: { accept: 'application/json', cache: 'no-cache', 'content-type': 'application/json' } },
@@ -309,10 +325,14 @@ const SCENARIOS = [
   { name: 'httpclient/fetch/withoutSendDefaultPii', init: { integrations: '[Sentry.httpClientIntegration()]' },
     subject: `fetch(location.origin + '/failed/500', { headers: { Accept: 'application/json', Authorization: 'Bearer secret' } });`,
     check: ([ev], { origin }) => {
+      assert.equal(ev.level, 'error');
       expectLike(ev, { message: 'HTTP Client Error with status code: 500', request: { url: `${origin}/failed/500`, method: 'GET' }, contexts: { response: { status_code: 500, body_size: 45 } } });
       assert.equal(ev.contexts.response.headers, undefined);
       assert.equal(JSON.stringify(ev.request).includes('secret'), false, 'no request headers without sendDefaultPii');
     } },
+  { name: 'httpclient (a scope level is the event\'s, as in Sentry)', init: { integrations: '[Sentry.httpClientIntegration()]' },
+    subject: `Sentry.getCurrentScope().setLevel('warning'); fetch(location.origin + '/failed/500');`,
+    check: ([ev]) => { assert.equal(ev.level, 'warning'); assert.deepEqual(ev.sdk.integrations, ['InboundFilters', 'FunctionToString', 'BrowserApiErrors', 'Breadcrumbs', 'Console', 'GlobalHandlers', 'LinkedErrors', 'Dedupe', 'HttpContext', 'BrowserSession', 'HttpClient']); } },
   { name: 'httpclient (status and target options; 404 and the SDK\'s own requests ignored)', count: 1,
     init: { integrations: `[Sentry.httpClientIntegration({ failedRequestStatusCodes: [404, [502, 503]], failedRequestTargets: ['/status/', /failed/] })]` },
     subject: `const U = location.origin; fetch(U + '/status/500'); fetch(U + '/status/200'); fetch(U + '/echo'); setTimeout(() => fetch(U + '/status/404'), 300);`,
