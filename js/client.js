@@ -298,7 +298,12 @@ function restore(hub, st) {
       const r = unJ(st.getItem(k));
       if (!r || r.k != hub.ingest) continue;
       st.removeItem(k);
-      if (r.c && r.c.length) hub.rec.c.push(r.c);
+      // Captures of a page with a beforeSend (which they never went through) are replayed only
+      // through this page's own; without one they are counted, never sent unscrubbed.
+      if (r.c && r.b && typeof hub.o.beforeSend != 'function') {
+        const n = r.c.filter((o) => o[0] == 'capture').length;
+        if (n) hub.drop('before_send', n);
+      } else if (r.c && r.c.length) hub.rec.c.push(r.c);
       hub.rec.e.push(...(r.e || []));
       for (const x of P.keys(r.d || {})) hub.dropped[x] = (hub.dropped[x] || 0) + r.d[x];
     }
@@ -782,6 +787,15 @@ export class Client {
     }
   }
 
+  /**
+   * The page is gone for good and its stash record counted the events still in beforeSend
+   * (waiting()): a late answer neither sends nor counts them again.
+   */
+  abandon() {
+    this.gen = (this.gen || 0) + 1;
+    this.wn = 0;
+  }
+
   /** Occurrences whose async beforeSend has not answered yet. */
   waiting() {
     return this.wn || 0;
@@ -818,10 +832,12 @@ export class Client {
       }
       const n = get(get(ev.contexts, 'faultline'), 'count') || 1;
       let settled = 0, async = 0;
+      const gen = this.gen;
       // Each item is a box (no prototype): promises carrying it never meet a polluted `then`.
       const done = (r, threw) => {
         if (settled) return null;  // answered after its time-out: already counted
         settled = 1;
+        if (gen !== this.gen) return null;  // abandoned at unload: the stash record counted it
         if (async) this.wn -= n;
         let p;
         try { p = !threw && r && typeof r == 'object' && J(toWire(r)); } catch (e) { threw = e; }

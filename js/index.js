@@ -84,10 +84,13 @@ class Hub {
       if (!c.length && !e.length && !P.keys(d).length && !(cl && cl.waiting())) return st && st.removeItem(this.sk);
       const w = cl ? cl.waiting() : 0;  // events still in beforeSend: dropped unless this page carries on
       const rd = w ? { ...d, 'before_send:error': (d['before_send:error'] || 0) + w } : d;
-      let n = 0, t = J({ k: this.ingest, c, e, d: rd });
+      // b: this page has a beforeSend, which its captures c never went through (parked envelopes e
+      // did): the next page replays them through its own beforeSend, or counts them (restore()).
+      const b = typeof this.o.beforeSend == 'function' ? 1 : 0;
+      let n = 0, t = J({ k: this.ingest, b, c, e, d: rd });
       while (t.length > STASH_MAX && (c.length || e.length)) {  // over the budget: the newest go, counted
         if (c.length) { if (c.pop()[0] == 'capture') n++; } else n += e.pop().occurrences || 0;
-        t = J({ k: this.ingest, c, e, d: { ...rd, 'queue_overflow:error': (rd['queue_overflow:error'] || 0) + n } });
+        t = J({ k: this.ingest, b, c, e, d: { ...rd, 'queue_overflow:error': (rd['queue_overflow:error'] || 0) + n } });
       }
       st.setItem(this.sk, t);
       this.saved = 1;
@@ -99,7 +102,7 @@ class Hub {
         this.q = [];
         this.nq = this.nc = 0;
         this.dropped = {};
-        if (cl) cl.unpark(1);
+        if (cl) { cl.unpark(1); cl.abandon(); }
         this.sk = STASH + hex(8);
         this.saved = 0;
       }
@@ -638,7 +641,7 @@ export const defaultStackParser = () => [];
 export const SDK_VERSION = VERSION;
 
 // f(client) once the SDK's code has loaded, or false after ms (a chunk that never loads does not hang).
-const after = (h, f, ms) => (h ? P.Pr.race([P.Pr.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)), new P.Pr((r) => later(r, ms, false))]).catch(() => false) : P.Pr.resolve(false));
+const after = (h, f, ms) => (h ? P.Pr.race([P.Pr.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)), new P.Pr((r) => later(() => r(false), ms))]).catch(() => false) : P.Pr.resolve(false));
 
 /** Sends everything pending (aggregation summaries included); false if it did not finish in time. */
 export const flush = (ms = 2000) => {
