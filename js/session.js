@@ -5,7 +5,7 @@
 // if it was still 'ok'). Relay counts a session as errored when errors > 0 and as crashed when its
 // status is 'crashed'; Sentry shows crash-free sessions and users per release from these. As in
 // Sentry, there is no session without a `release`, and durations are not tracked in the browser.
-import { G, hex } from './util.js';
+import { G, hex, J } from './util.js';
 
 const iso = (ms) => new Date(ms).toISOString();
 
@@ -51,6 +51,6 @@ export class Sessions {
     const payload = { sid: s.sid, init: s.init, started: iso(s.started), timestamp: iso(now), status: s.status, errors: s.errors, attrs };
     if (this.did) payload.did = this.did;
     s.init = false;
-    this.send(JSON.stringify(payload));
+    this.send(J(payload));
   }
 }

@@ -21,7 +21,30 @@ export const P = {
   crypto: pick(G, 'crypto'), grv: pick(pick(G, 'crypto'), 'getRandomValues'), on: pick(ET, 'addEventListener'), off: pick(ET, 'removeEventListener'),
   beacon: pick(G.navigator, 'sendBeacon'), keys: Object.keys, own: Object.prototype.hasOwnProperty, Pr: Promise, pthen: Promise.prototype.then,
 };
-export const J = (v) => P.stringify.call(JSON, v);
+// A toJSON the page put on Object.prototype or Array.prototype (one that throws, or rewrites every
+// value) is not honoured for the SDK's own data: when one is there, the value is first copied into
+// prototype-less objects and arrays (own enumerable keys), so only a class's own toJSON (Date's)
+// still applies. Without one, JSON.stringify as captured at load does it all.
+const OP = Object.prototype, AP = Array.prototype, isArr = Array.isArray, setProto = Object.setPrototypeOf;
+function bare(v, up) {
+  if (!v || typeof v != 'object') return v;
+  let t;
+  try { t = v.toJSON; } catch {}
+  if (typeof t == 'function' && t !== OP.toJSON && t !== AP.toJSON) return v;
+  if (up.indexOf(v) >= 0) throw TypeError('cyclic value');
+  up.push(v);
+  let o;
+  if (isArr(v)) {
+    o = setProto([], null);  // still an array to JSON.stringify, with nothing inherited
+    for (let i = 0; i < v.length; i++) o[i] = bare(v[i], up);
+  } else {
+    o = Object.create(null);
+    for (const k of P.keys(v)) o[k] = bare(v[k], up);
+  }
+  up.pop();
+  return o;
+}
+export const J = (v) => P.stringify.call(JSON, P.own.call(OP, 'toJSON') || P.own.call(AP, 'toJSON') ? bare(v, []) : v);
 export const unJ = (s) => P.parse.call(JSON, s);
 export const later = (f, ms) => P.setTimeout.call(G, f, ms);
 export const cancel = (t) => P.clearTimeout.call(G, t);
