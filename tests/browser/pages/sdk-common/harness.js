@@ -39,6 +39,7 @@ export function parseEnvelope(buf) {
  * Starts a server on 127.0.0.1 (port 0). Options:
  *   csp: Content-Security-Policy for HTML pages; blockWasm: .wasm requests get 404;
  *   delayWasmMs: .wasm responses are held back this long (keeps the core "not ready");
+ *   holdWasm: .wasm requests are never answered (until the server closes);
  *   cors: answer CORS (for a "third party" origin); block: a RegExp of paths that get 404.
  * Routes: /js/*, /dist/*, /pages/* (static); POST /api/<project>/envelope/ (recorded);
  *   /echo (200, JSON of the request headers); /status/<code>; /slow/<ms>; /failed/<code> (a JSON
@@ -102,6 +103,7 @@ export async function startServer(opts = {}) {
         res.writeHead(200, headers);
         res.end(fs.readFileSync(file));
       };
+      if (opts.holdWasm && file.endsWith('.wasm')) return;  // a server that never answers
       if (opts.delayWasmMs && file.endsWith('.wasm')) return setTimeout(serve, opts.delayWasmMs);
       serve();
     });
