@@ -175,3 +175,20 @@ TEST(Client, EventsHaveSentryBrowserShapesMessageBreadcrumbArrayTemplateLogLevel
   EXPECT_FALSE(ms["exception"]["values"][0].contains("type"));
   EXPECT_EQ(ms["exception"]["values"][0]["stacktrace"]["frames"].size(), 2u);
 }
+
+TEST(Client, DefaultLevelAppliesOnlyWhenNeitherTheInputNorTheScopeSetsALevel) {
+  // httpClientIntegration's event: a message and an exception, which Sentry sends without a level
+  // (shown as error); the scope's level wins over it, the input's own level over both.
+  // A new client each time: every capture is a first event (never a repeat).
+  const auto level = [](const std::string& more, const char* scope = nullptr) {
+    Client c(R"({"aggregation":{"windowMs":0}})");
+    if (scope) c.set_scope(scope);
+    const std::string m = "HTTP Client Error with status code: 500";
+    c.capture(R"({"message":")" + m + R"(","default_level":"error","exceptions":[{"type":"Error","value":")" + m + R"(","synthetic":true}],"timestamp":1.7e9)" + more + "}");
+    return only_event(c)["level"].get<std::string>();
+  };
+  EXPECT_EQ(level(""), "error");
+  EXPECT_EQ(level(R"(,"level":"fatal")"), "fatal");
+  EXPECT_EQ(level("", R"({"level":"warning"})"), "warning");
+  EXPECT_EQ(level(R"(,"default_level":"bogus")"), "info") << "an invalid default_level is ignored (a message with a stack: info)";
+}
