@@ -7,22 +7,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, wasmBuilt } from './pages/sdk-common/harness.js';
 import { launchChromium, launchFirefox } from './lib/browsers.js';
+import { initSrc, arrivedAt, basicPage } from './lib/navigation.js';
 import { word, settle } from './lib/accounting.js';
 
-const initSrc = (dsn, opts = '{}') => `(async () => { const F = await import('/js/index.js'); window.F = F; F.init({ dsn: ${JSON.stringify(dsn)}, ...${opts} }); })()`;
 const tagging = (v) => `{ beforeSend: (e) => { e.tags = { ...e.tags, scrubbed_by: '${v}' }; return e; } }`;
 
 /** Runs `body` in the page, then leaves it for `next` `ms` later. */
 async function leave(page, body, next, ms = 0) {
   await page.evaluate(`(() => { ${body}; setTimeout(() => { location.replace(${JSON.stringify(next)}); }, ${ms}); return 1; })()`);
-  const end = Date.now() + 15000;
-  for (;;) {
-    try {
-      if (page.raw.url().includes(next) && (await page.evaluate('document.readyState')) === 'complete') return;
-    } catch { /* navigating */ }
-    if (Date.now() > end) throw new Error('the page did not navigate');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await arrivedAt(page, next);
 }
 
 const launchers = [['chromium', launchChromium], ['firefox', launchFirefox]];
@@ -34,17 +27,7 @@ for (const [name, launch] of launchers) {
   });
   after(async () => { await browser?.close(); });
 
-  async function scenario(serverOpts, fn) {
-    const server = await startServer(serverOpts);
-    const page = await browser.newPage();
-    try {
-      await page.goto(server.origin + '/pages/sdk-basic/');
-      return await fn(page, server);
-    } finally {
-      await page.close();
-      await server.close();
-    }
-  }
+  const scenario = (serverOpts, fn) => basicPage(browser, serverOpts, fn, startServer);
 
   test(`${name}: events whose beforeSend never answers, then the page leaves: each counted once, none sent by the next page`, async () => {
     await scenario({}, async (page, server) => {
@@ -87,17 +70,7 @@ for (const [name, launch] of launchers) {
   let browser;
   before(async () => { browser = await launchChromium(); });
   after(async () => { await browser?.close(); });
-  async function scenario(serverOpts, fn) {
-    const server = await startServer(serverOpts);
-    const page = await browser.newPage();
-    try {
-      await page.goto(server.origin + '/pages/sdk-basic/');
-      return await fn(page, server);
-    } finally {
-      await page.close();
-      await server.close();
-    }
-  }
+  const scenario = (serverOpts, fn) => basicPage(browser, serverOpts, fn, startServer);
 
   test('chromium: a .wasm whose server never answers: flush() says false (a boolean), then the JS fallback takes over after wasmTimeout and delivers', async () => {
     await scenario({ holdWasm: true }, async (page, server) => {

@@ -7,24 +7,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, wasmBuilt } from './pages/sdk-common/harness.js';
 import { launchChromium, launchFirefox } from './lib/browsers.js';
+import { initSrc, arrivedAt, basicPage } from './lib/navigation.js';
 import { word, settle as settleAll } from './lib/accounting.js';
 import { crumbsOf, messageOf } from './lib/events.js';
 
 const settle = (server, expected, ms = 15000) => settleAll(server, expected, ms, 500);
 
-const initSrc = (dsn, opts = '{}') => `(async () => { const F = await import('/js/index.js'); window.F = F; F.init({ dsn: ${JSON.stringify(dsn)}, ...${opts} }); })()`;
 
 /** Runs `body` in the page, then leaves it for `next` at once (in the same task). */
 async function leave(page, body, next) {
   await page.evaluate(`(() => { ${body}; setTimeout(() => { location.href = ${JSON.stringify(next)}; }, 0); return 1; })()`);
-  const end = Date.now() + 15000;
-  for (;;) {
-    try {
-      if (page.raw.url().includes(next) && (await page.evaluate('document.readyState')) === 'complete') return;
-    } catch { /* navigating */ }
-    if (Date.now() > end) throw new Error('the page did not navigate');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await arrivedAt(page, next);
 }
 
 for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFirefox]]) {
@@ -35,17 +28,7 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
   });
   after(async () => { await browser?.close(); });
 
-  async function scenario(serverOpts, fn) {
-    const server = await startServer(serverOpts);
-    const page = await browser.newPage();
-    try {
-      await page.goto(server.origin + '/pages/sdk-basic/');
-      return await fn(page, server);
-    } finally {
-      await page.close();
-      await server.close();
-    }
-  }
+  const scenario = (serverOpts, fn) => basicPage(browser, serverOpts, fn, startServer);
 
   for (const n of [20, 95]) {
     test(`${name}: ${n} distinct errors, then the page unloads at once: every one delivered or counted`, async () => {
