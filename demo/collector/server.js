@@ -352,7 +352,7 @@ export async function startCollector(opts = {}) {
   // Static files: the viewer at /, the demo page and the SDK under the static root's demo/page,
   // js/ and dist/ (nothing else of the repository is served).
   const viewerCsp = { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'" };
-  const viewerFiles = new Set(['/viewer.js', '/viewer.css', '/render.js']);
+  const viewerFiles = new Set(['/viewer.js', '/viewer.css', '/context-line.js']);
   function serveStatic(req, res, pathname) {
     if (pathname === '/' || pathname === '/index.html') return serveFile(res, path.join(viewerDir, 'index.html'), viewerCsp);
     if (viewerFiles.has(pathname)) return serveFile(res, path.join(viewerDir, pathname.slice(1)), viewerCsp);

@@ -27,6 +27,9 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { collectBundles } from '../../js/sourcemaps-upload.js';
 import { ToolsWorker } from './sourcemaps-worker.js';
+import { trimLine } from '../viewer/context-line.js';
+
+export { trimLine };  // the one rule, shared with the viewer
 
 const deflateRaw = promisify(zlib.deflateRaw);
 const inflateRaw = promisify(zlib.inflateRaw);
@@ -86,18 +89,6 @@ function lineStarts(text) {
   return starts;
 }
 
-// A line cut for display as Sentry trims context lines: at most ~140 characters around the
-// column, "{snip}" where cut.
-export function trimLine(line, column = 0) {
-  if (line.length <= 150) return line;
-  const col = Math.max(0, Math.min(line.length, column));
-  let start = Math.max(0, col - 60);
-  if (start < 5) start = 0;
-  let end = Math.min(line.length, start + 140);
-  if (end > line.length - 5) end = line.length;
-  if (end === line.length) start = Math.max(0, end - 140);
-  return `${start > 0 ? '{snip} ' : ''}${line.slice(start, end)}${end < line.length ? ' {snip}' : ''}`;
-}
 
 /** Source context of a 1-based line: { pre_context, context_line, post_context } or null. */
 export function sourceContext(text, starts, lineno, colno, around) {

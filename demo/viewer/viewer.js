@@ -4,6 +4,8 @@
 const $ = (sel) => document.querySelector(sel);
 const SVG = 'http://www.w3.org/2000/svg';
 
+import { trimLine } from './context-line.js';
+
 // --- safe accessors for untrusted event data ----------------------------------------------
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const list = (v) => (Array.isArray(v) ? v : isObj(v) ? Object.values(v) : []);
@@ -431,16 +433,7 @@ function renderEvent(ev, evData, issue) {
 }
 
 // A long line (minified code) is shown around the column, as Sentry trims context lines.
-function aroundColumn(line, colno) {
-  if (typeof line !== 'string' || line.length <= 150) return line;
-  const col = Math.max(0, Math.min(line.length, (num(colno) || 1) - 1));
-  let start = Math.max(0, col - 60);
-  if (start < 5) start = 0;
-  let end = Math.min(line.length, start + 140);
-  if (end > line.length - 5) end = line.length;
-  if (end === line.length) start = Math.max(0, end - 140);
-  return `${start > 0 ? '{snip} ' : ''}${line.slice(start, end)}${end < line.length ? ' {snip}' : ''}`;
-}
+const aroundColumn = (line, colno) => (typeof line !== 'string' ? line : trimLine(line, (num(colno) || 1) - 1));
 
 const sourceCache = new Map();
 function frameItem(f) {
