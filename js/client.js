@@ -162,13 +162,30 @@ export function exceptions(value, mechanism) {
   return out;
 }
 
-/** The URL of the innermost frame of a stack (V8, SpiderMonkey and JavaScriptCore formats). */
+// The first URL of a frame line: a line starting with `at ` (V8) or holding an `@` (SpiderMonkey,
+// JavaScriptCore); one scan of the text, no split into lines.
+// (Lines end at \n only, as the engines write them: no `m` flag, whose ^ also follows \r and \u2028.)
+const FRAME_LINE_URL = /(?:^|\n)(?=[^\S\n]*at |[^\n]*@)[^\n]*?([a-zA-Z][\w+.-]*:\/\/[^\s()@]+)/;
+let lastStack = '', lastTopUrl = '';
+
+/**
+ * The URL of the innermost frame of a stack (V8, SpiderMonkey and JavaScriptCore formats), looked
+ * for in its first 60 lines. Every capture asks (the inbound filters); a storm asks about one stack
+ * again and again, so the last answer is kept.
+ */
 export function topUrl(stack) {
-  for (const l of String(stack || '').split('\n', 60)) {
-    const m = /^\s*at |@/.test(l) && /[a-z][\w+.-]*:\/\/[^\s()@]+/i.exec(l);
-    if (m) return m[0].replace(/(:\d+){1,2}$/, '');
+  const text = String(stack || '');
+  if (text === lastStack) return lastTopUrl;
+  const m = FRAME_LINE_URL.exec(text);
+  let url = '';
+  if (m) {
+    let line = 0;
+    const start = m.index + (text[m.index] == '\n' ? 1 : 0);
+    for (let i = text.indexOf('\n'); i >= 0 && i < start && line < 60; i = text.indexOf('\n', i + 1)) line++;
+    if (line < 60) url = m[1].replace(/(:\d+){1,2}$/, '');
   }
-  return '';
+  lastStack = text;
+  return (lastTopUrl = url);
 }
 
 // Every URL a stack's frames point at (V8 `at f (URL:1:2)`, SpiderMonkey/JavaScriptCore `f@URL:1:2`),
@@ -572,7 +589,14 @@ export class Client {
    * must wait for a table still on its way.
    */
   symbols(a) {
-    const reg = registry(G, this.rc);
+    // The registrations are read once per task: a bundle registers as its script runs, in a task of
+    // its own, and reading three globals of the page costs a capture microseconds.
+    if (!this.regRead) {
+      this.reg = registry(G, this.rc);
+      this.regRead = 1;
+      P.pthen.call(P.Pr.resolve(), () => { this.regRead = 0; });
+    }
+    const reg = this.reg;
     if (!reg.size || !a.exceptions) return false;
     const ids = {}, st = {}, k = a.exceptions.map((x) => x.stack).join('\0');
     // A storm repeats one stack: its URLs are read once.

@@ -91,10 +91,11 @@ export function hex(n) {
       }
     }
     const x = pool[at++];
-    s += (x < 16 ? '0' : '') + x.toString(16);
+    s += HEX[x] || (HEX[x] = (x + 256).toString(16).slice(1));  // number-to-text once per byte value
   }
   return s;
 }
+const HEX = [];
 
 export function get(o, k) {
   try { return o[k]; } catch {}
