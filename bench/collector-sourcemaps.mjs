@@ -6,6 +6,9 @@
 // Also ingest of the same events with maps stored, against a collector without any (resolution
 // is at read time: ingest must not change), and the slowest ingest request while the 5 MB map is
 // uploaded and decoded (in the collector's worker thread: ingest must not wait for it).
+// Issues' culprits from resolved frames: ingest of events that are each a new issue (the worst
+// case: every one queues a resolution after ingest) with and without maps, the time until every
+// culprit is resolved, and the resolution of existing issues when their map is uploaded after them.
 //   node bench/collector-sourcemaps.mjs
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -14,10 +17,12 @@ import path from 'node:path';
 import { startCollector } from '../demo/collector/server.js';
 import { injectDirectory } from '../js/sourcemaps-cli.js';
 import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 
 const KEY = 'bench-maps';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-maps-'));
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+let t0;
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 
 async function ingest(c, events) {
@@ -68,8 +73,21 @@ try {
   const mk = (prefix, fr) => Array.from({ length: N }, (_, i) => ({ event_id: `${prefix}${i.toString(16).padStart(31, '0')}`, timestamp: Date.now() / 1000, release: 'bench@1', platform: 'javascript',
     exception: { values: [{ type: 'TypeError', value: `bench ${i % 50}`, stacktrace: { frames: fr } }] } }));
 
+  // Each event a new issue (its own title).
+  const mkNew = (prefix, fr) => mk(prefix, fr).map((e, i) => ({ ...e, exception: { values: [{ ...e.exception.values[0], value: `new bug ${prefix} ${i}` }] } }));
   const plain = await startCollector({ port: 0, dataDir: path.join(tmp, 'plain'), projects: { 1: { publicKey: KEY } } });
   const ingestPlain = await ingest(plain, mk('a', frames));
+  const ingestPlainNew = await ingest(plain, mkNew('e', frames));
+  // Existing issues, then their map: the time until all their culprits are resolved.
+  t0 = process.hrtime.bigint();
+  const late = await new Promise((resolve) => {
+    const child = spawn(process.execPath, ['js/cli.js', 'sourcemaps', 'upload', out, '--url', plain.url, '--release', 'bench@1', '--url-prefix', '~/assets/'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('close', resolve);
+  });
+  if (late !== 0) throw new Error('late upload failed');
+  await plain.issueDisplay.idle();
+  const lateMs = ms(t0);
+  const lateStats = plain.sourcemaps.statsOut();
   await plain.close();
 
   const c = await startCollector({ port: 0, dataDir: path.join(tmp, 'maps'), projects: { 1: { publicKey: KEY } } });
@@ -85,7 +103,7 @@ try {
       during.push(ms(p0));
     }
   })();
-  let t0 = process.hrtime.bigint();
+  t0 = process.hrtime.bigint();
   // The CLI in its own process, as a developer runs it (its gzip does not run on this loop).
   const report = await new Promise((resolve) => {
     const child = spawn(process.execPath, ['js/cli.js', 'sourcemaps', 'upload', out, '--url', c.url, '--release', 'bench@1', '--url-prefix', '~/assets/'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -98,6 +116,20 @@ try {
   await probe;
   if (report[0].status !== 'stored') throw new Error(JSON.stringify(report));
   const ingestMaps = await ingest(c, [...mk('b', frames)]);
+  const before = c.sourcemaps.statsOut().issues_updated;
+  t0 = process.hrtime.bigint();
+  const ingestMapsNew = await ingest(c, mkNew('f', frames));
+  const ingestNewMs = ms(t0);
+  const elu0 = performance.eventLoopUtilization();
+  const checked0 = c.sourcemaps.statsOut().issues_checked;
+  const cpu0 = process.cpuUsage();
+  await c.issueDisplay.idle();
+  const settleNewMs = ms(t0);
+  const settleElu = performance.eventLoopUtilization(elu0);
+  const settleChecked = c.sourcemaps.statsOut().issues_checked - checked0;
+  const settleCpu = process.cpuUsage(cpu0);
+  const updatedNew = c.sourcemaps.statsOut().issues_updated - before;
+  const newCulprits = (await (await fetch(`${c.url}/api/issues?query=${encodeURIComponent('"new bug f"')}&limit=100`)).json()).map((i) => i.culprit);
   await ingest(c, mk('c', other));
   const mappedIds = Array.from({ length: 300 }, (_, i) => `b${i.toString(16).padStart(31, '0')}`);
   const plainIds = Array.from({ length: 300 }, (_, i) => `c${i.toString(16).padStart(31, '0')}`);
@@ -116,7 +148,12 @@ try {
     first_read_ms: +first.toFixed(1),
     warm_read_ms: { p50: +pct(warm, 50).toFixed(2), p95: +pct(warm, 95).toFixed(2) },
     unmapped_read_ms: { p50: +pct(unmapped, 50).toFixed(2), p95: +pct(unmapped, 95).toFixed(2) },
-    ingest_events_per_s: { without_maps: Math.round(ingestPlain), with_maps_stored: Math.round(ingestMaps) },
+    ingest_events_per_s: { without_maps: Math.round(ingestPlain), with_maps_stored: Math.round(ingestMaps),
+      each_a_new_issue_without_maps: Math.round(ingestPlainNew), each_a_new_issue_with_maps: Math.round(ingestMapsNew) },
+    new_issue_culprits: { issues: N, resolved_after_ingest: updatedNew, ingest_ms: Math.round(ingestNewMs), all_resolved_ms: Math.round(settleNewMs),
+      main_thread_ms_per_issue_after_ingest: +(settleElu.active / Math.max(1, settleChecked)).toFixed(2), checked_after_ingest: settleChecked,
+      cpu_ms_per_issue_after_ingest_main_and_worker: +((settleCpu.user + settleCpu.system) / 1000 / Math.max(1, settleChecked)).toFixed(2), sample: newCulprits[0], sample_resolved: newCulprits.filter((x) => !x.includes('/assets/app.js')).length + '/' + newCulprits.length },
+    existing_issue_culprits_after_upload: { issues: lateStats.issues_checked, updated: lateStats.issues_updated, upload_to_all_resolved_ms: Math.round(lateMs) },
     note: 'one process, loopback, sequential requests; timings on a shared machine are noisy',
   }, null, 2));
 } finally {

@@ -25,7 +25,7 @@ import { isObj } from './fields.js';
 import { Metrics } from './metrics.js';
 import { Upstream } from './upstream.js';
 import { parseEnvelope as parseEnvelopeBytes, EnvelopeError } from '../../js/envelope.js';
-import { SourceMapStore, sourceMapRoutes } from './sourcemaps.js';
+import { SourceMapStore, sourceMapRoutes, IssueDisplay } from './sourcemaps.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -158,6 +158,8 @@ export async function startCollector(opts = {}) {
   const metrics = new Metrics(store);
   // Uploaded source maps (their own SQLite file beside the store) and read-time frame resolution.
   const sourcemaps = new SourceMapStore(options.dataDir, options.sourceMaps);
+  // Issues' title and culprit from resolved frames, resolved after ingest (never during it).
+  const issueDisplay = new IssueDisplay(store, sourcemaps, { onChange: (rows) => broadcast(rows, []) });
   const stats = { requests: 0, accepted_events: 0, occurrences: 0, envelopes: 0, rejected: {}, refused: {}, ignored_items: {}, faults_applied: 0 };
   let fault = { mode: 'none' };
   const sse = new Set();
@@ -204,6 +206,7 @@ export async function startCollector(opts = {}) {
     }
     metrics.onStored(result.stored);
     broadcast(result.issues, result.traces);
+    issueDisplay.afterIngest(result.issues);
     for (const b of batch) b.resolve(result);
   }
 
@@ -604,6 +607,7 @@ export async function startCollector(opts = {}) {
     metrics,
     upstream,
     sourcemaps,
+    issueDisplay,
     setDemoBackend(url) {
       options.demoBackend = url;
     },
@@ -616,6 +620,7 @@ export async function startCollector(opts = {}) {
       await new Promise((r) => server.close(r));
       if (pending.length) flushPending();
       if (upstream) await upstream.close();
+      await issueDisplay.close();
       store.close();
       await sourcemaps.close();
     },

@@ -28,6 +28,7 @@ import Database from 'better-sqlite3';
 import { collectBundles } from '../../js/sourcemaps-upload.js';
 import { ToolsWorker } from './sourcemaps-worker.js';
 import { trimLine } from '../viewer/context-line.js';
+import { titleOf, culpritOf } from './fields.js';
 
 export { trimLine };  // the one rule, shared with the viewer
 
@@ -152,13 +153,16 @@ export class SourceMapStore {
       list: db.prepare('SELECT id, project, debug_id, release, url, code_bytes, map_bytes, stored_bytes, sources, uploaded, last_used FROM bundles ORDER BY id DESC LIMIT ?'),
       listProject: db.prepare('SELECT id, project, debug_id, release, url, code_bytes, map_bytes, stored_bytes, sources, uploaded, last_used FROM bundles WHERE project = ? ORDER BY id DESC LIMIT ?'),
     };
-    this.stats = { stored: 0, unchanged: 0, evicted: 0, resolved_frames: 0, unresolved_frames: 0, loads: 0, load_errors: 0, cache_evictions: 0 };
+    this.stats = { stored: 0, unchanged: 0, evicted: 0, resolved_frames: 0, unresolved_frames: 0, loads: 0, load_errors: 0, cache_evictions: 0,
+      issues_checked: 0, issues_updated: 0, issues_dropped: 0 };
     this.cache = new Map(); // tools key -> { memory, sources, contents, starts } in LRU order (oldest first)
     this.cacheMemory = 0;
     this.loading = new Map(); // tools key -> promise of a decode in flight (one per key)
     this.broken = new Map(); // tools key -> decoder error (a stored map that no longer decodes)
     this.tools = null;
     this.toolsPromise = null;
+    this.touched = new Map(); // bundle id -> when its last_used was written
+    this.onStored = []; // called with each newly stored bundle (IssueDisplay re-resolves its issues)
     const t = this.q.total.get();
     this.count = t.n;
     this.bytes = t.bytes;
@@ -263,7 +267,9 @@ export class SourceMapStore {
     this.stats.stored += 1;
     this.refreshTotals();
     this.enforceBudget(id);
-    return { id, status: 'stored', debug_id: debugId || null, url, sources: Number(loaded.sources) || 0, map_bytes: mapBytes };
+    const out = { id, status: 'stored', debug_id: debugId || null, url, sources: Number(loaded.sources) || 0, map_bytes: mapBytes };
+    for (const f of this.onStored) f(out);
+    return out;
   }
 
   refreshTotals() {
@@ -354,7 +360,13 @@ export class SourceMapStore {
       }
     });
     if (got.entry) {
-      this.q.touch.run(Date.now() / 1000, row.id);
+      // Its last use, for the store's eviction order: a write, so at most once a minute per bundle.
+      const now = Date.now() / 1000;
+      if (!(this.touched.get(row.id) > now - 60)) {
+        if (this.touched.size > 10000) this.touched.clear();
+        this.touched.set(row.id, now);
+        this.q.touch.run(now, row.id);
+      }
       return { key, entry: got.entry };
     }
     const error = inflateError || got.detail || got.unavailable || 'decoder failed';
@@ -402,18 +414,18 @@ export class SourceMapStore {
    * that do not resolve are kept as they were. Never throws; a map that fails adds an entry to
    * the event's `errors` (Sentry's processing-error list). The stored event is not changed.
    */
-  async resolveEvent(event, project = null) {
+  async resolveEvent(event, project = null, { context = true } = {}) {
     if (!isObj(event) || this.count === 0) return event;
     const tools = await this.ready();
     if (!tools) return event;
     try {
-      return await this.resolveWith(event, project ? String(project) : null);
+      return await this.resolveWith(event, project ? String(project) : null, context);
     } catch {
       return event; // resolution is a view: the stored event is always shown
     }
   }
 
-  async resolveWith(event, project) {
+  async resolveWith(event, project, withContext = true) {
     const traces = [];
     const exc = event.exception;
     const values = Array.isArray(exc) ? exc : isObj(exc) && Array.isArray(exc.values) ? exc.values : [];
@@ -479,7 +491,7 @@ export class SourceMapStore {
         g.idx.forEach((i, n) => {
           const r = res.frames[n];
           if (!isObj(r) || r.resolved !== true) return;
-          resolved[i] = originalFrame(frames[i], r, this.context(g.entry, r), g.row, g.via);
+          resolved[i] = originalFrame(frames[i], r, withContext ? this.context(g.entry, r) : null, g.row, g.via);
           any = true;
         });
       }
@@ -512,6 +524,161 @@ export class SourceMapStore {
     this.cache.clear();
     if (this.worker) await this.worker.close();
     this.db.close();
+  }
+}
+
+/**
+ * The issue list's title and culprit from resolved frames, as Sentry shows an issue after its
+ * source-map processing (its culprit is the innermost in-app frame's `function(file)` of the
+ * processed event; a title is the exception's type and value, which frames do not change).
+ * Ingest stores them from the minified frames as sent, synchronously and without maps; this
+ * resolves them afterwards, off the ingest path:
+ *   - after each ingest batch, an issue whose culprit was set anew (a new issue, or a new title)
+ *     is queued — one Map lookup per touched issue, nothing when no map is stored;
+ *   - when a bundle is stored, the issues whose culprit names its file are queued (existing
+ *     issues resolve when their map arrives after them, the usual order);
+ *   - in batches of issues, each one's latest event is resolved (the map's decode and the lookups
+ *     run in the source-map worker) and its title and culprit are written if ingest has not
+ *     changed them meanwhile (else the issue is queued again by that ingest).
+ * The queue is bounded: past `maxQueue` waiting issues, more are dropped and counted
+ * (`issues_dropped`); such an issue keeps its minified culprit until its next new title.
+ */
+export class IssueDisplay {
+  constructor(store, maps, { onChange = () => {}, maxQueue = 10000, scanChunk = 2000, batch = 32 } = {}) {
+    this.store = store;
+    this.batch = batch;
+    this.maps = maps;
+    this.onChange = onChange;
+    this.maxQueue = maxQueue;
+    this.scanChunk = scanChunk;
+    this.queue = new Set();   // issue ids waiting
+    this.settled = new Map(); // issue id -> the culprit it was last checked with (nothing to do while unchanged)
+    this.running = null;
+    this.closed = false;
+    maps.onStored.push((bundle) => this.afterUpload(bundle));
+  }
+
+  /** After an ingest batch: queues the touched issues whose culprit was not checked yet. */
+  afterIngest(rows) {
+    if (!this.maps.count || this.closed) return;
+    for (const row of rows) if (this.settled.get(row.id) !== row.culprit) this.add(row.id);
+    this.kick();
+  }
+
+  /** After a bundle was stored: queues the issues whose culprit is in a file of that name. */
+  afterUpload(bundle) {
+    const name = typeof bundle.url === 'string' ? bundle.url.slice(bundle.url.lastIndexOf('/') + 1) : '';
+    if (!name || this.closed) return;
+    this.scans = (this.scans || Promise.resolve()).then(async () => {
+      for (let after = 0; !this.closed;) {
+        const ids = this.store.issueIdsByCulprit(name, after, this.scanChunk);
+        for (const id of ids) {
+          this.settled.delete(id);
+          this.add(id);
+        }
+        this.kick();
+        if (ids.length < this.scanChunk) break;
+        after = ids[ids.length - 1];
+        await new Promise((r) => setImmediate(r)); // a large store is scanned between ingest turns
+      }
+    }).catch(() => {});
+  }
+
+  add(id) {
+    if (this.queue.has(id)) return;
+    if (this.queue.size >= this.maxQueue) {
+      this.maps.stats.issues_dropped += 1;
+      return;
+    }
+    this.queue.add(id);
+  }
+
+  // Works through the queue in batches: the batch's events are resolved together (their calls
+  // to the worker overlap) and its changes written in one transaction; the next batch starts in
+  // a later turn of the event loop, after the ingest work that arrived meanwhile.
+  kick() {
+    if (this.running || !this.queue.size || this.closed) return;
+    this.running = (async () => {
+      while (this.queue.size && !this.closed) {
+        const ids = [];
+        for (const id of this.queue) {
+          ids.push(id);
+          if (ids.length >= this.batch) break;
+        }
+        for (const id of ids) this.queue.delete(id);
+        try {
+          const found = await Promise.all(ids.map((id) => this.check(id).catch(() => null)));
+          if (this.closed) break;
+          this.apply(found.filter(Boolean));
+        } catch {
+          /* a view: the issues keep what ingest stored */
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })().finally(() => {
+      this.running = null;
+      this.kick();
+    });
+  }
+
+  // An issue's title and culprit from its resolved latest event: { row, next } (next null when
+  // resolution changes nothing).
+  async check(id) {
+    const row = this.store.q.issueById.get(id);
+    if (!row) return null;
+    const evRow = this.store.latestEventRow(row);
+    const event = evRow ? this.store.decodeEvent(evRow) : null;
+    this.maps.stats.issues_checked += 1;
+    const resolved = event ? await this.maps.resolveEvent(event, row.project, { context: false }) : event;
+    // What resolution changed (a culprit the SDK set itself, or a title, stays as ingest stored it).
+    let next = null;
+    if (resolved && resolved !== event) {
+      const [title, culprit] = [titleOf(resolved), culpritOf(resolved)];
+      next = { title: title !== titleOf(event) ? title : row.title, culprit: culprit !== culpritOf(event) ? culprit : row.culprit };
+      if (next.title === row.title && next.culprit === row.culprit) next = null;
+    }
+    return { row, next };
+  }
+
+  apply(found) {
+    const changed = [];
+    this.store.db.transaction(() => {
+      for (const { row, next } of found) {
+        if (next) {
+          const updated = this.store.setIssueDisplay(row.id, row, next);
+          if (!updated) continue; // ingest changed it meanwhile, and queued it again
+          this.maps.stats.issues_updated += 1;
+          this.remember(row.id, next.culprit);
+          changed.push(updated);
+        } else {
+          // Nothing to resolve with (or already resolved): settled until its culprit changes.
+          const now = this.store.q.issueById.get(row.id);
+          if (now && now.culprit === row.culprit) this.remember(row.id, row.culprit);
+        }
+      }
+    })();
+    if (changed.length) this.onChange(changed);
+  }
+
+  remember(id, culprit) {
+    if (this.settled.size >= 200000) this.settled.clear(); // then each touched issue is checked once more
+    this.settled.set(id, culprit);
+  }
+
+  /** Resolves when nothing is queued or running (tests, the bench). */
+  async idle() {
+    for (;;) {
+      await this.scans;
+      if (this.running) await this.running;
+      else if (this.queue.size && !this.closed) this.kick();
+      else return;
+    }
+  }
+
+  close() {
+    this.closed = true;
+    this.queue.clear();
+    return this.running || Promise.resolve();
   }
 }
 

@@ -878,13 +878,17 @@ export class Store {
     return typeof publicId === 'string' && publicId.length <= 64 ? this.q.issueByPublic.get(publicId) || null : null;
   }
 
+  // The row of an issue's latest event; when it expired, the newest one still stored.
+  latestEventRow(issue) {
+    const latestRow = issue.latest_event ? this.q.eventRow.get(issue.latest_event) : null;
+    return latestRow || this.db.prepare('SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT 1').get(issue.id) || null;
+  }
+
   getIssue(publicId) {
     const row = this.findIssue(publicId);
     if (!row) return null;
     const maps = this.tagMaps([row.id]).get(row.id);
-    const latestRow = row.latest_event ? this.q.eventRow.get(row.latest_event) : null;
-    // The latest event may have expired: fall back to the newest one still stored.
-    const fallback = latestRow || this.db.prepare('SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT 1').get(row.id);
+    const fallback = this.latestEventRow(row);
     const latest = fallback ? this.decodeEvent(fallback) : null;
     return this.issueOut(row, {
       browsers: maps.browser, releases: maps.release, environments: maps.environment, latest, latest_event_id: fallback ? fallback.event_id : null,
@@ -966,6 +970,30 @@ export class Store {
       by.set('user.id', { key: 'user.id', total: sum.total, unique: sum.unique_, values });
     }
     return [...by.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /**
+   * Source maps (demo/collector/sourcemaps.js IssueDisplay): sets an issue's title and culprit to
+   * those of its resolved latest event, only if they are still `expected` (an ingest in between
+   * wins, and queues the issue again). Keeps the cached row and the free-text index in step.
+   * Returns the updated row, or null.
+   */
+  setIssueDisplay(id, expected, next) {
+    const row = this.q.issueById.get(id);
+    if (!row || row.title !== expected.title || row.culprit !== expected.culprit) return null;
+    const cached = this.issueCache.get(`${row.project}\u0000${row.key}`);
+    if (cached && (cached.title !== expected.title || cached.culprit !== expected.culprit)) return null;
+    this.db.transaction(() => {
+      (this.setDisplayStmt ??= this.db.prepare('UPDATE issues SET title = ?, culprit = ? WHERE id = ?')).run(next.title, next.culprit, id);
+      this.q.ftsReplace.run(id, next.title, next.culprit, row.message);
+    })();
+    if (cached) Object.assign(cached, { title: next.title, culprit: next.culprit });
+    return { ...row, title: next.title, culprit: next.culprit };
+  }
+
+  /** Ids of issues (after `afterId`, in id order) whose culprit contains `text`. */
+  issueIdsByCulprit(text, afterId, limit) {
+    return this.db.prepare('SELECT id FROM issues WHERE id > ? AND instr(culprit, ?) > 0 ORDER BY id LIMIT ?').pluck().all(afterId, text, limit);
   }
 
   /** resolve / ignore / unresolve. Resolving remembers the latest release, for regressions. */

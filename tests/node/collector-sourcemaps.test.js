@@ -373,3 +373,62 @@ test('the upload command: usage errors exit 2, an unreachable collector or a ref
   assert.match(lines.find((l) => l.file === 'app.js').error, /^400: .*mappings/);
   assert.equal(lines.find((l) => l.file === 'nomap.js').skipped, 'no source map');
 });
+
+test('the issue list shows the culprit of resolved frames: issues stored before their map resolve when it arrives, new ones after ingest', async () => {
+  const col = await startCollector({ port: 0, dataDir: path.join(tmp, 'culprits'), projects: { 1: { publicKey: KEY } } });
+  try {
+    let n = 0;
+    const send = async (value, frames = bundle.frames, over = {}) => {
+      n += 1;
+      const text = JSON.stringify({ event_id: n.toString(16).padStart(32, 'c'), timestamp: Date.now() / 1000, platform: 'javascript', release: RELEASE,
+        exception: { values: [{ type: 'TypeError', value, stacktrace: { frames } }] }, ...over });
+      const r = await fetch(`${col.url}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body: `{}\n{"type":"event"}\n${text}\n` });
+      assert.equal(r.status, 200);
+    };
+    const issues = async (query = '') => (await (await fetch(`${col.url}/api/issues?query=${encodeURIComponent(query)}`)).json());
+    const culprit = async (title) => (await issues()).find((i) => i.title === title).culprit;
+    // The frame the collector names as the culprit: the innermost in-app one, minified.
+    const inner = bundle.frames.filter((f) => f.in_app === true).pop();
+    assert.ok(inner.abs_path.endsWith('/checkout.js'), 'the innermost in-app frame is in the bundle');
+    const minified = `${inner.function} (${inner.filename})`;
+    const resolved = 'applyCoupon (demo/bundle/src/pricing.js)';
+    // Another bundle's frames (no map for it) keep their culprit.
+    const vendor = bundle.frames.map((f) => (f.abs_path.endsWith('/checkout.js') ? { ...f, abs_path: 'http://shop.example/assets/vendor.js', filename: 'http://shop.example/assets/vendor.js' } : f));
+
+    // 1. Events first, then the map (the usual order): the existing issue resolves.
+    await send('coupon is undefined');
+    await send('vendor failed', vendor);
+    await col.issueDisplay.idle();
+    assert.equal(await culprit('TypeError: coupon is undefined'), minified, 'no map yet');
+    const up = await fetch(`${col.url}/api/sourcemaps`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ release: RELEASE, bundles: [{ url: '~/assets/checkout.js', code: bundle.code, map: bundle.map }] }) });
+    assert.equal(up.status, 200);
+    await col.issueDisplay.idle();
+    assert.equal(await culprit('TypeError: coupon is undefined'), resolved);
+    assert.equal(await culprit('TypeError: vendor failed'), `${inner.function} (http://shop.example/assets/vendor.js)`);
+    // The free-text search and the issue page use the resolved culprit too.
+    assert.deepEqual((await issues('applyCoupon')).map((i) => i.title), ['TypeError: coupon is undefined']);
+    const id = (await issues()).find((i) => i.title === 'TypeError: coupon is undefined').id;
+    assert.equal((await (await fetch(`${col.url}/api/issues/${id}`)).json()).culprit, resolved);
+
+    // 2. The map first: a new issue gets its culprit resolved after ingest, and its repeats keep it.
+    await send('cart is empty');
+    await col.issueDisplay.idle();
+    assert.equal(await culprit('TypeError: cart is empty'), resolved);
+    await send('cart is empty');
+    assert.equal(await culprit('TypeError: cart is empty'), resolved, 'a repeat with the same title does not bring the minified culprit back');
+    // A new title of the same issue (one fingerprint) is resolved again.
+    await send('cart is empty (2 lines)', bundle.frames, { fingerprint: ['cart'] });
+    await send('cart is empty (3 lines)', bundle.frames, { fingerprint: ['cart'] });
+    await col.issueDisplay.idle();
+    assert.equal(await culprit('TypeError: cart is empty (3 lines)'), resolved);
+    // The stored events stay as sent.
+    const raw = (await (await fetch(`${col.url}/api/events?limit=1`)).json())[0].event;
+    assert.deepEqual(raw.exception.values[0].stacktrace.frames, bundle.frames);
+    const stats = (await (await fetch(`${col.url}/__stats`)).json()).sourcemaps;
+    assert.ok(stats.issues_updated >= 3, JSON.stringify(stats)); // one per issue, and once more per title the fingerprinted one got before its resolution ran
+    assert.equal(stats.issues_dropped, 0);
+  } finally {
+    await col.close();
+  }
+});
