@@ -47,6 +47,7 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
   let failures = 0;
   const started = Date.now();
   const cpuBefore = cpuSeconds(collector.child.pid);
+  const threadsBefore = threadCpu(collector.child.pid);
   const deadline = started + maxSeconds * 1000;
   const post = (body) => new Promise((resolve, reject) => {
     const req = http.request(`${base}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', agent, headers: { 'content-length': body.length } }, (res) => {
@@ -85,9 +86,16 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
   // The collector's own CPU time during the load (/proc), so the cost per event can be read apart
   // from what the machine's other processes (and this generator) take from the cores.
   const cpu = cpuSeconds(collector.child.pid) - cpuBefore;
+  // Per thread: the main thread (HTTP, SQLite), the ingest worker (parsing, normalizing, packing),
+  // the WAL checkpointer, and the rest (libuv's pool, V8's compiler and GC helpers).
+  const threads = {};
+  for (const [name, s] of Object.entries(threadCpu(collector.child.pid))) {
+    const d = s - (threadsBefore[name] || 0);
+    threads[name] = Math.round((d * 1e6) / Math.max(1, stats.stored.events));
+  }
   result.ingest = {
     seconds: Number(ingestSeconds.toFixed(1)), events_per_s: Math.round(stats.stored.events / ingestSeconds), senders: CONCURRENCY, events_per_envelope: PER_ENVELOPE,
-    collector_cpu_s: Number(cpu.toFixed(1)), cpu_us_per_event: Math.round((cpu * 1e6) / Math.max(1, stats.stored.events)), events_per_cpu_s: Math.round(stats.stored.events / Math.max(cpu, 1e-6)),
+    collector_cpu_s: Number(cpu.toFixed(1)), cpu_us_per_event: Math.round((cpu * 1e6) / Math.max(1, stats.stored.events)), cpu_us_per_event_by_thread: threads, events_per_cpu_s: Math.round(stats.stored.events / Math.max(cpu, 1e-6)),
     load_before: result.machine.split('load ')[1], load_after: os.loadavg()[0].toFixed(1),
   };
   result.rss_after_ingest_mb = rssMb(collector.child.pid);
@@ -270,6 +278,29 @@ function cpuSeconds(pid) {
   }
 }
 
+// CPU seconds per thread of a process (/proc/<pid>/task): 'main' (the thread the process started
+// on), the threads the collector names (fl-ingest, fl-checkpoint) and 'other' (the rest summed).
+// A thread that has ended is no longer listed (its time is in neither figure).
+function threadCpu(pid) {
+  const out = {};
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const f = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const comm = f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'));
+        const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+        const name = tid === String(pid) ? 'main' : comm.startsWith('fl-') ? comm : 'other';
+        out[name] = (out[name] || 0) + (Number(rest[11]) + Number(rest[12])) / 100;
+      } catch {
+        /* thread ended */
+      }
+    }
+  } catch {
+    /* not Linux */
+  }
+  return out;
+}
+
 function dirBytes(dir) {
   let n = 0;
   for (const f of fs.readdirSync(dir)) n += fs.statSync(path.join(dir, f)).size;
@@ -346,7 +377,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   console.log(JSON.stringify(r, null, 2));
   console.log(`\n| figure | result | goal |\n| --- | --- | --- |`);
   console.log(`| events stored | ${r.events.toLocaleString('en-US')} (${r.occurrences.toLocaleString('en-US')} occurrences) | 1 000 000 |`);
-  console.log(`| ingest | ${r.ingest.events_per_s} events/s wall (load ${r.ingest.load_before} -> ${r.ingest.load_after}); collector CPU ${r.ingest.cpu_us_per_event} µs/event = ${r.ingest.events_per_cpu_s} events per CPU-second | >= 5 000 |`);
+  console.log(`| ingest | ${r.ingest.events_per_s} events/s wall (load ${r.ingest.load_before} -> ${r.ingest.load_after}); collector CPU ${r.ingest.cpu_us_per_event} µs/event = ${r.ingest.events_per_cpu_s} events per CPU-second (by thread, µs/event: ${Object.entries(r.ingest.cpu_us_per_event_by_thread).map(([k, v]) => `${k} ${v}`).join(', ')}) | >= 5 000 |`);
   for (const [k, v] of Object.entries(r.eqt)) console.log(`| EQT ${k} | p50 ${v.p50} ms, p95 ${v.p95} ms | p95 <= 50 ms |`);
   console.log(`| EST | ${r.est.bytes_per_event} B/event, ${r.est.bytes_per_occurrence} B/occurrence (${r.disk_mb} MB) | |`);
   console.log(`| startup | ${r.startup_ms} ms | <= 1 000 ms |`);

@@ -6,6 +6,9 @@
 // Started by Store when asked (the server does); messages: 'now', 'stop'.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { nameThread } from './ingest-worker.js';
+
+nameThread('fl-checkpoint');
 
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 2000');

@@ -24,7 +24,8 @@ import { QueryError } from './query.js';
 import { isObj } from './fields.js';
 import { Metrics } from './metrics.js';
 import { Upstream } from './upstream.js';
-import { parseEnvelope as parseEnvelopeBytes, EnvelopeError } from '../../js/envelope.js';
+import { HttpError, parseEnvelope, parseJsonItem } from './ingest.js';
+import { IngestPipeline } from './ingest-worker.js';
 import { SourceMapStore, sourceMapRoutes, IssueDisplay } from './sourcemaps.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -36,15 +37,6 @@ const MIME = {
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png',
   '.svg': 'image/svg+xml', '.map': 'application/json',
 };
-
-class HttpError extends Error {
-  constructor(status, detail, reason, headers) {
-    super(detail);
-    this.status = status;
-    this.reason = reason || `http_${status}`;
-    this.headers = headers;
-  }
-}
 
 // Parses "Sentry sentry_key=..., sentry_version=7" and the query-string form (no regex on input).
 function authKey(req, url) {
@@ -58,16 +50,7 @@ function authKey(req, url) {
   return url.searchParams.get('sentry_key');
 }
 
-// Envelopes are parsed by the module the SDK and the JS fallback core frame them with
-// (js/envelope.js); its errors become 400 (413 for too many items).
-export function parseEnvelope(buf) {
-  try {
-    return parseEnvelopeBytes(buf);
-  } catch (e) {
-    if (e instanceof EnvelopeError) throw new HttpError(e.reason == 'too_many_items' ? 413 : 400, e.message, e.reason);
-    throw e;
-  }
-}
+export { parseEnvelope };
 
 function readBody(req, limit) {
   return new Promise((resolve, reject) => {
@@ -94,20 +77,6 @@ function readBody(req, limit) {
   });
 }
 
-function decode(buf, encoding, maxOut) {
-  const enc = String(encoding || '').toLowerCase();
-  try {
-    if (enc === 'gzip' || enc === 'x-gzip') return zlib.gunzipSync(buf, { maxOutputLength: maxOut });
-    if (enc === 'deflate') return zlib.inflateSync(buf, { maxOutputLength: maxOut });
-    if (enc === 'br') return zlib.brotliDecompressSync(buf, { maxOutputLength: maxOut });
-  } catch (err) {
-    if (err && (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError)) throw new HttpError(413, `decompressed body larger than ${maxOut} bytes`, 'too_large');
-    throw new HttpError(400, `body is not valid ${enc}`, 'bad_encoding');
-  }
-  if (enc && enc !== 'identity') throw new HttpError(415, 'unsupported content-encoding', 'bad_encoding');
-  return buf;
-}
-
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Host part of a Host header ("name:port", "[v6]:port"), lower-cased, or null. */
@@ -131,17 +100,6 @@ function defaultOriginAllowed(origin) {
   }
 }
 
-const parseJsonItem = (payload, what) => {
-  let v;
-  try {
-    v = JSON.parse(payload.toString('utf8'));
-  } catch {
-    throw new HttpError(400, `${what} item is not valid JSON`, 'bad_json');
-  }
-  if (!isObj(v)) throw new HttpError(400, `${what} item payload must be an object`, 'bad_json');
-  return v;
-};
-
 export async function startCollector(opts = {}) {
   const options = {
     port: 8765, host: '127.0.0.1', dataDir: path.join(repoRoot, '.demo-data'), projects: { 1: { publicKey: '5f0c7a1e2b3d4c8e9a6b7d1f0e2c4a38' } },
@@ -163,7 +121,6 @@ export async function startCollector(opts = {}) {
   const stats = { requests: 0, accepted_events: 0, occurrences: 0, envelopes: 0, rejected: {}, refused: {}, ignored_items: {}, faults_applied: 0 };
   let fault = { mode: 'none' };
   const sse = new Set();
-  let minute = { start: 0, bytes: 0 };
 
   const reject = (reason) => {
     stats.rejected[reason] = (stats.rejected[reason] || 0) + 1;
@@ -179,36 +136,23 @@ export async function startCollector(opts = {}) {
     res.end(text);
   }
 
-  // --- batched ingest: everything received in one turn of the event loop, one transaction ------
-  let pending = [];
-  let scheduled = false;
-  function enqueue(records) {
-    return new Promise((resolve, reject2) => {
-      pending.push({ records, resolve, reject: reject2 });
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flushPending);
-      }
-    });
-  }
-  function flushPending() {
-    scheduled = false;
-    const batch = pending;
-    pending = [];
-    if (!batch.length) return;
-    const all = batch.flatMap((b) => b.records);
-    let result;
-    try {
-      result = store.ingest(all);
-    } catch (err) {
-      for (const b of batch) b.reject(err);
-      return;
-    }
-    metrics.onStored(result.stored);
-    broadcast(result.issues, result.traces);
-    issueDisplay.afterIngest(result.issues);
-    for (const b of batch) b.resolve(result);
-  }
+  // --- ingest on two threads: a worker decodes, parses, normalizes and packs (ingest-worker.js);
+  // this thread writes each batch it hands over in one transaction and answers the requests after.
+  const pipeline = new IngestPipeline({
+    limits: { maxDecompressedBytes: options.maxDecompressedBytes, maxEventBytes: options.maxEventBytes, maxBytesPerMinute: options.maxBytesPerMinute },
+    worker: options.ingestWorker !== false,
+    count(counts) {
+      for (const [k, n] of Object.entries(counts.refused)) refuse(k, n);
+      for (const [k, n] of Object.entries(counts.ignored)) stats.ignored_items[k] = (stats.ignored_items[k] || 0) + n;
+    },
+    write(records, blocks) {
+      const result = store.ingest(records, blocks);
+      metrics.onStored(result.stored);
+      broadcast(result.issues, result.traces);
+      issueDisplay.afterIngest(result.issues);
+      return result;
+    },
+  });
 
   function broadcast(issueRows, traces) {
     if (!sse.size || (!issueRows.length && !traces.length)) return;
@@ -230,6 +174,8 @@ export async function startCollector(opts = {}) {
     }
     stats.faults_applied += 1;
     const mode = fault.mode;
+    // The ingest worker crashes while it holds this request (the request gets a retryable 503).
+    if (mode === 'worker_crash') return 'crash';
     if (mode === 'slow') {
       await new Promise((r) => setTimeout(r, Math.min(fault.delayMs || 2000, 30000)));
       return false; // then handled normally
@@ -253,36 +199,6 @@ export async function startCollector(opts = {}) {
     return false;
   }
 
-  // Turns envelope items into store records; oversized items are refused and counted.
-  function recordsFrom(items, project, received, ua) {
-    const records = [];
-    let firstId = null;
-    for (const item of items) {
-      const type = item.header.type;
-      const known = ['event', 'transaction', 'client_report', 'session', 'sessions', 'span'];
-      if (!known.includes(type)) {
-        stats.ignored_items[type.slice(0, 40)] = (stats.ignored_items[type.slice(0, 40)] || 0) + 1;
-        continue;
-      }
-      if (item.payload.length > options.maxEventBytes) {
-        refuse(`${type}_too_large`);
-        continue;
-      }
-      const payload = parseJsonItem(item.payload, type);
-      if (type === 'event' || type === 'transaction') {
-        records.push({ kind: type, project, received, ua, event: payload, raw: item.payload });
-        if (type === 'event') firstId = firstId || (typeof payload.event_id === 'string' ? payload.event_id : null);
-      } else if (type === 'client_report') records.push({ kind: 'client_report', project, received, report: payload });
-      else if (type === 'session') records.push({ kind: 'session', project, received, session: payload });
-      else if (type === 'sessions') records.push({ kind: 'sessions', project, received, aggregates: payload });
-      else if (type === 'span') {
-        const list = Array.isArray(payload.items) ? payload.items.slice(0, 1000) : [payload];
-        for (const span of list) records.push({ kind: 'span', project, received, span });
-      }
-    }
-    return { records, firstId };
-  }
-
   async function ingest(req, res, project, url, legacyStore) {
     const conf = options.projects[project];
     if (!conf) throw new HttpError(404, 'unknown project', 'unknown_project');
@@ -290,48 +206,19 @@ export async function startCollector(opts = {}) {
     if (origin && !options.originAllowed(origin)) throw new HttpError(403, 'origin not allowed to send to this collector', 'origin_refused');
     const key = authKey(req, url);
     if (!key || key !== conf.publicKey) throw new HttpError(401, 'missing or wrong sentry_key', 'bad_auth');
-    if (await applyFault(req, res)) return;
+    const faulted = await applyFault(req, res);
+    if (faulted === true) return;
+    const crash = faulted === 'crash';
     const raw = await readBody(req, options.maxBodyBytes);
-    const body = decode(raw, req.headers['content-encoding'], options.maxDecompressedBytes);
-    const ua = String(req.headers['user-agent'] || '').slice(0, 512);
-    const received = Date.now() / 1000;
-    let records;
-    let firstId = null;
-    if (legacyStore) {
-      if (body.length > options.maxEventBytes) {
-        refuse('event_too_large');
-        throw new HttpError(413, `event larger than ${options.maxEventBytes} bytes`, 'event_too_large');
-      }
-      const event = parseJsonItem(body, 'event');
-      records = [{ kind: 'event', project, received, ua, event, raw: body }];
-      firstId = typeof event.event_id === 'string' ? event.event_id : null;
-    } else {
-      const env = parseEnvelope(body);
-      ({ records, firstId } = recordsFrom(env.items, project, received, ua));
-      firstId = firstId || (typeof env.header.event_id === 'string' ? env.header.event_id : null);
-      stats.envelopes += 1;
-    }
-    // Stored bytes per minute: past the budget the whole request is refused (and counted), with
-    // a Retry-After the SDK honours.
-    const bytes = records.reduce((s, r) => s + (r.raw ? r.raw.length : 0), 0);
-    const now = Date.now();
-    if (now - minute.start >= 60000) minute = { start: now, bytes: 0 };
-    if (bytes && options.maxBytesPerMinute > 0 && minute.bytes + bytes > options.maxBytesPerMinute) {
-      const n = records.filter((r) => r.raw).length;
-      refuse('bytes_per_minute', n);
-      const retry = Math.max(1, Math.ceil((minute.start + 60000 - now) / 1000));
-      throw new HttpError(429, 'stored-bytes budget for this minute is spent', 'bytes_per_minute', { 'retry-after': String(retry), 'x-sentry-rate-limits': `${retry}::organization` });
-    }
-    minute.bytes += bytes;
-    const result = records.length ? await enqueue(records) : { stored: [], duplicates: 0 };
-    void result;
-    for (const r of records) {
-      if (r.kind !== 'event') continue;
-      stats.accepted_events += 1;
-    }
+    const out = await pipeline.submit({
+      body: raw, encoding: req.headers['content-encoding'], legacy: legacyStore, project, ua: String(req.headers['user-agent'] || '').slice(0, 512),
+      received: Date.now() / 1000, wantBody: !!upstream, crash,
+    });
+    if (out.envelope) stats.envelopes += 1;
+    stats.accepted_events += out.events;
     stats.occurrences = store.totals.occurrences;
-    if (upstream && !upstream.enqueue(legacyStore ? Buffer.concat([Buffer.from('{}\n{"type":"event"}\n'), body, Buffer.from('\n')]) : body)) refuse('upstream_queue_full');
-    send(res, 200, { id: firstId }, corsHeaders(req));
+    if (upstream && !upstream.enqueue(legacyStore ? Buffer.concat([Buffer.from('{}\n{"type":"event"}\n'), out.body, Buffer.from('\n')]) : out.body)) refuse('upstream_queue_full');
+    send(res, 200, { id: out.firstId }, corsHeaders(req));
   }
 
   function corsHeaders(req) {
@@ -541,7 +428,7 @@ export async function startCollector(opts = {}) {
       } catch {
         throw new HttpError(400, 'fault config is not valid JSON', 'bad_json');
       }
-      if (!isObj(f) || !['none', '429', '500', 'slow', 'drop'].includes(f.mode)) throw new HttpError(400, 'mode must be none, 429, 500, slow or drop', 'bad_fault');
+      if (!isObj(f) || !['none', '429', '500', 'slow', 'drop', 'worker_crash'].includes(f.mode)) throw new HttpError(400, 'mode must be none, 429, 500, slow, drop or worker_crash', 'bad_fault');
       fault = { mode: f.mode, retryAfter: f.retryAfter, rateLimits: f.rateLimits, delayMs: f.delayMs, count: Number.isFinite(f.count) ? f.count : undefined };
       return send(res, 200, { ok: true, fault });
     }
@@ -618,7 +505,7 @@ export async function startCollector(opts = {}) {
       sse.clear();
       server.closeAllConnections?.();
       await new Promise((r) => server.close(r));
-      if (pending.length) flushPending();
+      await pipeline.close();
       if (upstream) await upstream.close();
       await issueDisplay.close();
       store.close();

@@ -9,39 +9,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import crypto from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import {
-  browserOf, culpritOf, compareReleases, isObj, issueKey, issuePublicId, levelOf, messageOf, occurrencesOf,
-  str, tagsOf, titleOf, toSeconds, traceOf, userKeyOf,
-} from './fields.js';
+import { compareReleases, isObj, issuePublicId, str, toSeconds, traceOf } from './fields.js';
+import { BlockPacker, DICTS, DICT_ID, normalizeEventId, normalizeRecord, unpackBody } from './ingest.js';
 import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS } from './query.js';
 
 export { issueKey } from './fields.js';
 
 export const SCHEMA_VERSION = 4;
 
-// Event bodies are stored deflated with a preset dictionary of the keys every Sentry event repeats
-// (never change it for an existing dictionary id: stored rows name the one they were written with).
-const DICTS = {
-  1: Buffer.from('{"event_id":"","timestamp":,"platform":"javascript","level":"error","release":"","environment":"production",'
-    + '"sdk":{"name":"faultline.javascript","version":"","integrations":[],"packages":[{"name":"npm:faultline","version":""}]},'
-    + '"exception":{"values":[{"type":"TypeError","value":"Cannot read properties of undefined (reading \'","mechanism":{"type":"onerror","handled":false},'
-    + '"stacktrace":{"frames":[{"filename":"http://127.0.0.1:","function":"","lineno":,"colno":,"in_app":true},{"filename":"","function":"","in_app":false}]}}]},'
-    + '"breadcrumbs":{"values":[{"timestamp":,"category":"ui.click","message":"","type":"default","level":"info","data":{}},{"category":"fetch","type":"http","data":{"method":"GET","url":"","status_code":}},{"category":"console","message":""}]},'
-    + '"contexts":{"trace":{"trace_id":"","span_id":""},"faultline":{"count":1,"first_seen":,"last_seen":,"summary":false,"grouping":{"source":"","parts":[]}},"browser":{"name":"Chrome","version":""},"os":{"name":"Linux"}},'
-    + '"request":{"url":"http://127.0.0.1:","headers":{"User-Agent":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/ Safari/537.36"}},'
-    + '"user":{"id":"","username":"","ip_address":"{{auto}}"},"tags":{},"extra":{},"fingerprint":[],"transaction":"","spans":[],"start_timestamp":,"type":"transaction"}'),
-};
-const DICT_ID = 1;
-
-export function packBody(raw) {
-  return zlib.deflateRawSync(raw, { level: 4, windowBits: 12, memLevel: 6, dictionary: DICTS[DICT_ID] });
-}
-export function unpackBody(buf, dict = DICT_ID) {
-  return zlib.inflateRawSync(buf, { dictionary: DICTS[dict] }).toString('utf8');
-}
+export { packBody, unpackBody, normalizeEventId } from './ingest.js';
 
 export const MIGRATIONS = [
   // 0 -> 1
@@ -108,21 +86,9 @@ export const MIGRATIONS = [
    UPDATE issues SET stored = (SELECT count(*) FROM events e WHERE e.issue_id = issues.id);`,
 ];
 
-// A block holds at most this many events or bytes (before compression): reading one event
-// inflates its block (about 0.3 ms for 64 events of 2 KB).
-const BLOCK_EVENTS = 64;
-const BLOCK_BYTES = 256 * 1024;
 const BLOCK_CACHE = 32;
 // Issues checked one by one (in the list's order) before a search builds index lists.
 const PROBE_SCAN = 300;
-
-// A UUID with dashes is the same id as its 32 hex digits (Sentry accepts both); anything else is
-// kept as sent (bounded).
-export function normalizeEventId(v) {
-  const s = str(v, 64);
-  if (s.length === 36 && s[8] === '-' && s[13] === '-' && s[18] === '-' && s[23] === '-') return s.replace(/-/g, '').toLowerCase();
-  return s.length === 32 ? s.toLowerCase() : s;
-}
 
 const ORIGINAL = Symbol('issue row as last written');
 const ISSUE_COLUMNS = ['title', 'culprit', 'message', 'level', 'status', 'substatus', 'count', 'events', 'stored', 'users', 'first_seen', 'last_seen', 'last_release', 'latest_event', 'fingerprint'];
@@ -213,7 +179,6 @@ export class Store {
         environment, browser, user_key, trace_id, span_id, title, size, dict, body, block, boff, blen) VALUES
         (@project, @event_id, @issue_id, @type, @timestamp, @received, @count, @summary, @level, @release, @environment, @browser, @user_key,
         @trace_id, @span_id, @title, @size, 0, X'', @block, @boff, @blen)`),
-      eventExists: db.prepare('SELECT 1 FROM events WHERE project = ? AND event_id = ?').pluck(),
       insertBody: db.prepare('INSERT INTO bodies (dict, raw_size, data) VALUES (?, ?, ?)'),
       body: db.prepare('SELECT dict, data FROM bodies WHERE id = ?'),
       issueByKey: db.prepare('SELECT * FROM issues WHERE project = ? AND key = ?'),
@@ -342,46 +307,69 @@ export class Store {
     st.run(...cols.map((c) => issue[c]), issue.id);
   }
 
-  // Groups the batch's new event bodies into blocks, deflates each once and stores it; marks
-  // duplicates (already stored, or twice in the batch) so they are counted, not stored again.
-  packBlocks(records) {
+  // Marks duplicates (already stored, or twice in the batch: counted, not stored again), then
+  // stores each block that keeps at least one event. Each stored event carries its share of its
+  // block's bytes (the shares add up to the block's size exactly), so size retention and the bytes
+  // counter stay per event.
+  storeBlocks(records, blocks) {
     const seen = new Set();
-    let chunk = [];
-    let bytes = 0;
-    const flush = () => {
-      if (!chunk.length) return;
-      const raw = chunk.length === 1 ? chunk[0].raw : Buffer.concat(chunk.map((r) => r.raw), bytes);
-      const data = packBody(raw);
-      const block = Number(this.q.insertBody.run(DICT_ID, raw.length, data).lastInsertRowid);
-      // Each event carries its share of the block's stored bytes (they add up to the block's
-      // size exactly), so size retention and the bytes counter stay per event.
-      let off = 0;
-      let given = 0;
-      for (const r of chunk) {
-        r.block = block;
-        r.boff = off;
-        r.blen = r.raw.length;
-        r.share = r === chunk[chunk.length - 1] ? data.length - given : Math.floor((data.length * r.raw.length) / raw.length);
-        given += r.share;
-        off += r.raw.length;
-      }
-      chunk = [];
-      bytes = 0;
-    };
+    const byProject = new Map(); // project -> event ids of the batch
     for (const r of records) {
-      if (r.kind !== 'event' && r.kind !== 'transaction') continue;
-      r.eventId = normalizeEventId(r.event.event_id) || crypto.randomUUID().replace(/-/g, '');
+      if (!r.normalized) continue;
       const k = `${r.project}\u0000${r.eventId}`;
-      if (seen.has(k) || this.q.eventExists.get(r.project, r.eventId)) {
+      if (seen.has(k)) {
         r.duplicate = true;
         continue;
       }
       seen.add(k);
-      chunk.push(r);
-      bytes += r.raw.length;
-      if (chunk.length >= BLOCK_EVENTS || bytes >= BLOCK_BYTES) flush();
+      let ids = byProject.get(r.project);
+      if (!ids) byProject.set(r.project, (ids = []));
+      ids.push(r.eventId);
     }
-    flush();
+    // Already stored: one statement per 500 ids instead of a lookup per event.
+    const stored = new Set();
+    for (const [project, ids] of byProject) {
+      for (let k = 0; k < ids.length; k += 500) {
+        const part = ids.slice(k, k + 500);
+        const st = this.existsStatement(part.length);
+        for (const id of st.all(project, ...part)) stored.add(`${project}\u0000${id}`);
+      }
+    }
+    const members = blocks.map(() => []);
+    for (const r of records) {
+      if (!r.normalized || r.duplicate) continue;
+      if (stored.size && stored.has(`${r.project}\u0000${r.eventId}`)) {
+        r.duplicate = true;
+        continue;
+      }
+      members[r.block].push(r);
+    }
+    for (let b = 0; b < blocks.length; b++) {
+      const list = members[b];
+      if (!list.length) continue;
+      const { dict, data } = blocks[b];
+      const id = Number(this.q.insertBody.run(dict, blocks[b].raw_size, data).lastInsertRowid);
+      let total = 0;
+      for (const r of list) total += r.blen;
+      let given = 0;
+      for (let k = 0; k < list.length; k++) {
+        const r = list[k];
+        r.blockId = id;
+        r.share = k === list.length - 1 ? data.length - given : Math.floor((data.length * r.blen) / total);
+        given += r.share;
+      }
+    }
+  }
+
+  existsStatement(n) {
+    this.existsStatements ??= new Map();
+    let st = this.existsStatements.get(n);
+    if (!st) {
+      st = this.db.prepare(`SELECT event_id FROM events WHERE project = ? AND event_id IN (${new Array(n).fill('?').join(',')})`).pluck();
+      if (this.existsStatements.size > 64) this.existsStatements.clear();
+      this.existsStatements.set(n, st);
+    }
+    return st;
   }
 
   /** The raw bytes of a block (inflated once, then from a small cache). */
@@ -402,12 +390,23 @@ export class Store {
 
   /**
    * Stores a batch of records in one transaction.
-   * Records: {kind: 'event'|'transaction', project, received, ua, event, raw: Buffer}
+   * Records: {kind: 'event'|'transaction', project, received, ua, event, raw: Buffer} (parsed
+   *          here), or the same normalized by ingest.js's normalizeRecord and packed into `blocks`
+   *          by its BlockPacker (the ingest worker's output)
    *          {kind: 'span', project, received, span} | {kind: 'session', project, session} |
    *          {kind: 'sessions', project, aggregates} | {kind: 'client_report', project, report}
    * Returns {issues: [touched issue rows], stored, duplicates, spans: [trace ids touched]}.
    */
-  ingest(records) {
+  ingest(records, blocks = null) {
+    if (!blocks) {
+      const packer = new BlockPacker();
+      records = records.map((r) => {
+        const n = r.kind === 'event' || r.kind === 'transaction' ? normalizeRecord(r) : r;
+        packer.add(n);
+        return n;
+      });
+      blocks = packer.take();
+    }
     const result = { issues: new Map(), stored: [], duplicates: 0, traces: new Set() };
     if (!records.length) return { issues: [], stored: [], duplicates: 0, traces: [] };
     const delta = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
@@ -419,7 +418,7 @@ export class Store {
     const q = this.q;
     if (this.issueCache.size > 20000) this.issueCache.clear();
     const run = () => {
-      this.packBlocks(records);
+      this.storeBlocks(records, blocks);
       for (const r of records) {
         if (r.kind === 'client_report') {
           const list = isObj(r.report) && Array.isArray(r.report.discarded_events) ? r.report.discarded_events : [];
@@ -493,33 +492,17 @@ export class Store {
       return;
     }
     const q = this.q;
-    const ev = r.event;
-    const received = Number.isFinite(r.received) ? r.received : Date.now() / 1000;
-    const isTx = r.kind === 'transaction' || ev.type === 'transaction';
-    const c = isObj(ev.contexts) ? ev.contexts : {};
-    const fl = isObj(c.faultline) ? c.faultline : {};
-    const count = isTx ? 1 : occurrencesOf(ev);
-    const summary = fl.summary === true ? 1 : 0;
-    const ts = toSeconds(ev.timestamp, received);
-    const browser = browserOf(ev, r.ua);
-    const browserTag = browser ? (browser.version ? `${browser.name} ${browser.version}` : browser.name) : '';
-    const trace = traceOf(ev);
-    const eventId = r.eventId;
-    const level = isTx ? 'info' : levelOf(ev);
-    const release = str(ev.release, 200) || null;
-    const userKey = userKeyOf(ev);
-    const title = titleOf(ev);
+    const { isTx, count, summary, ts, received, trace, eventId, level, release, userKey, title } = r;
     let issue = null;
     if (!isTx) {
-      const key = issueKey(ev);
+      const key = r.key;
       const cacheKey = `${r.project}\u0000${key}`;
       issue = this.issueCache.get(cacheKey);
       if (!issue) {
         issue = q.issueByKey.get(r.project, key);
         if (!issue) {
-          const first = Number.isFinite(fl.first_seen) ? fl.first_seen : ts;
-          const row = { public_id: issuePublicId(r.project, key), project: r.project, key, title, culprit: culpritOf(ev), message: messageOf(ev).slice(0, 1000),
-            level, first_seen: first, last_seen: first, release, fingerprint: Array.isArray(ev.fingerprint) ? JSON.stringify(ev.fingerprint.slice(0, 32)) : null };
+          const row = { public_id: issuePublicId(r.project, key), project: r.project, key, title, culprit: r.culprit, message: r.message,
+            level, first_seen: r.first, last_seen: r.first, release, fingerprint: r.fingerprint };
           const info = q.insertIssue.run(row);
           issue = q.issueById.get(info.lastInsertRowid);
           ftsDirty.add(issue.id);
@@ -528,11 +511,11 @@ export class Store {
         this.issueCache.set(cacheKey, issue);
       }
     }
-    const size = r.raw.length;
+    const size = r.blen;
     const info = q.insertEvent.run({
       project: r.project, event_id: eventId, issue_id: issue ? issue.id : null, type: isTx ? 'transaction' : 'error', timestamp: ts, received,
-      count, summary, level, release, environment: str(ev.environment, 100) || null, browser: browserTag || null, user_key: userKey || null,
-      trace_id: trace.trace_id, span_id: trace.span_id || null, title, size: r.share, block: r.block, boff: r.boff, blen: r.blen,
+      count, summary, level, release, environment: r.environment, browser: r.browserTag || null, user_key: userKey || null,
+      trace_id: trace.trace_id, span_id: trace.span_id || null, title, size: r.share, block: r.blockId, boff: r.boff, blen: r.blen,
     });
     if (!info.changes) {
       delta.duplicates += 1;
@@ -549,11 +532,11 @@ export class Store {
         this.knownReleases.add(rk);
       }
     }
-    result.stored.push({ row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: r.share, last_seen: Number.isFinite(fl.last_seen) ? fl.last_seen : ts });
+    result.stored.push({ row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: r.share, last_seen: r.last });
     if (trace.trace_id) result.traces.add(trace.trace_id);
     if (isTx) {
       delta.transactions += 1;
-      this.storeTransactionSpans(r.project, ev, row, trace, ts, delta);
+      this.storeTransactionSpans(r.project, r.tx, row, trace, ts, delta);
       return;
     }
     delta.events += 1;
@@ -561,8 +544,8 @@ export class Store {
     if (summary) delta.summaries += 1;
     issue[ORIGINAL] ??= snapshot(issue);
     dirty.set(issue.id, issue);
-    const first = Number.isFinite(fl.first_seen) ? fl.first_seen : ts;
-    const last = Number.isFinite(fl.last_seen) ? fl.last_seen : ts;
+    const first = r.first;
+    const last = r.last;
     // A resolved issue seen again in a newer release (or with no release to compare) is a regression.
     if (issue.status === 'resolved') {
       let regressed = false;
@@ -589,13 +572,13 @@ export class Store {
       issue.latest_event = row;
       if (!summary && title !== issue.title) {
         issue.title = title;
-        issue.culprit = culpritOf(ev);
-        issue.message = messageOf(ev).slice(0, 1000);
+        issue.culprit = r.culprit;
+        issue.message = r.message;
         ftsDirty.add(issue.id);
       }
       issue.level = level;
     }
-    for (const [k, v] of tagsOf(ev, browser)) {
+    for (const [k, v] of r.tags) {
       const tk = `${issue.id}\u0000${k}\u0000${v}`;
       tags.set(tk, (tags.get(tk) || 0) + count);
     }
@@ -607,16 +590,17 @@ export class Store {
     buckets.set(bk, (buckets.get(bk) || 0) + count);
   }
 
-  storeTransactionSpans(project, ev, row, trace, ts, delta) {
+  // tx: {service, description, start, spans} from normalizeRecord.
+  storeTransactionSpans(project, tx, row, trace, ts, delta) {
     if (!trace.trace_id || !trace.span_id) return;
-    const service = str(isObj(ev.contexts) && isObj(ev.contexts.runtime) ? ev.contexts.runtime.name : '', 50) || str(ev.platform, 50);
+    const service = tx.service;
     this.q.span.run({
       trace_id: trace.trace_id, span_id: trace.span_id, parent_span_id: trace.parent_span_id || null, event_row: row, project,
-      op: trace.op || null, description: str(ev.transaction, 300) || null, start: toSeconds(ev.start_timestamp, ts), end: ts, status: trace.status || null,
+      op: trace.op || null, description: tx.description, start: tx.start, end: ts, status: trace.status || null,
       segment: 1, service: service || null, data: null,
     });
     delta.spans += 1;
-    const spans = Array.isArray(ev.spans) ? ev.spans.slice(0, 1000) : [];
+    const spans = tx.spans;
     for (const s of spans) if (isObj(s) && this.storeSpan(project, { trace_id: trace.trace_id, ...s }, row, service)) delta.spans += 1;
   }
 

@@ -1,0 +1,316 @@
+// Ingest on two threads. The worker (this file, run as a worker thread) decodes each request's body,
+// parses its envelope and items, normalizes every event to the columns the store writes and
+// deflates the bodies in blocks (ingest.js); the main thread keeps HTTP and SQLite, and writes what
+// the worker hands over in one transaction per batch. IngestPipeline (below, same file) is the main
+// thread's side.
+//
+// Flow control: the worker sends a batch only while the main thread holds fewer than two unwritten
+// ones; meanwhile it keeps parsing and packing what arrives, so a busy store gets bigger batches
+// (fewer, fuller transactions and blocks) instead of a growing queue of small ones.
+//
+// A request is answered only after the transaction holding its records has committed. When the
+// worker dies (a crash, an out-of-memory), every request it still held is refused with 503 and a
+// Retry-After, and counted (/__stats refused.ingest_worker_crashed): an SDK sends it again, none is
+// lost silently. A new worker is started for the next requests.
+import fs from 'node:fs';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { BlockPacker, HttpError, normalizeRecord, parseRequest } from './ingest.js';
+
+const CREDITS = 2;
+
+const eventsIn = (records) => {
+  let n = 0;
+  for (const r of records) if (r.kind === 'event') n += 1;
+  return n;
+};
+
+// Names the calling thread (Linux: /proc/thread-self/comm), so per-thread CPU time can be read from
+// /proc/<pid>/task (the collector benchmark reports it). Elsewhere a no-op.
+export function nameThread(name) {
+  try {
+    fs.writeFileSync('/proc/thread-self/comm', name.slice(0, 15));
+  } catch {
+    /* not Linux, or not allowed */
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker's side.
+function runWorker() {
+  nameThread('fl-ingest');
+  let limits = null;
+  const budget = { start: 0, bytes: 0 };
+  let credits = CREDITS;
+  let records = [];
+  let replies = [];
+  let packer = new BlockPacker();
+  let scheduled = false;
+
+  const flush = () => {
+    scheduled = false;
+    if (!replies.length || credits <= 0) return;
+    credits -= 1;
+    const blocks = packer.take();
+    const msg = { type: 'batch', replies, records, blocks };
+    records = [];
+    replies = [];
+    packer = new BlockPacker();
+    parentPort.postMessage(msg);
+  };
+  const schedule = () => {
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+
+  parentPort.on('message', (m) => {
+    if (m.type === 'limits') {
+      limits = m.limits;
+      return;
+    }
+    if (m.type === 'ready') {
+      credits += 1;
+      schedule();
+      return;
+    }
+    if (m.type !== 'request') return;
+    // The control route's simulated crash (tests): an uncaught error, as a real bug would throw.
+    if (m.crash) throw new Error('simulated ingest worker crash');
+    const counts = { refused: {}, ignored: {} };
+    let parsed;
+    try {
+      parsed = parseRequest({ ...m, body: Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength) }, limits, budget, counts);
+    } catch (err) {
+      const e = err instanceof HttpError ? { status: err.status, detail: err.message, reason: err.reason, headers: err.headers } : { status: 500, detail: 'internal error', reason: 'internal' };
+      parentPort.postMessage({ type: 'error', id: m.id, error: e, counts });
+      return;
+    }
+    const reply = { id: m.id, firstId: parsed.firstId, envelope: parsed.envelope, counts, body: m.wantBody ? parsed.body : undefined, events: eventsIn(parsed.records) };
+    if (!parsed.records.length) {
+      parentPort.postMessage({ type: 'done', reply });
+      return;
+    }
+    for (const r of parsed.records) {
+      const n = normalizeRecord(r);
+      packer.add(n);
+      records.push(n);
+    }
+    replies.push(reply);
+    schedule();
+  });
+}
+
+if (!isMainThread && parentPort && workerData && workerData.role === 'fl-ingest') runWorker();
+
+// ---------------------------------------------------------------------------------------------
+// The main thread's side.
+const crashed = () => new HttpError(503, 'the ingest worker stopped; send again', 'ingest_worker_crashed', { 'retry-after': '1' });
+
+export class IngestPipeline {
+  /**
+   * @param {object} o
+   * @param {object} o.limits {maxDecompressedBytes, maxEventBytes, maxBytesPerMinute}
+   * @param {(records: object[], blocks: object[]) => object} o.write stores one batch (one
+   *   transaction) and returns the store's result; throws to refuse the batch.
+   * @param {(counts: {refused: object, ignored: object}) => void} o.count adds refusals/ignored items
+   * @param {boolean} [o.worker] false: everything on the main thread (same code, no worker)
+   */
+  constructor({ limits, write, count, worker = true }) {
+    this.limits = limits;
+    this.write = write;
+    this.count = count;
+    this.useWorker = worker;
+    this.worker = null;
+    this.nextId = 1;
+    this.inflight = new Map(); // id -> {resolve, reject} (sent to the worker, not answered yet)
+    this.queue = []; // batches received (or parsed inline), waiting for the next transaction
+    this.scheduled = false;
+    this.crashes = [];
+    this.stats = { worker_crashes: 0, batches: 0, inline: !worker };
+    // Main-thread mode: the budget and packer live here.
+    this.budget = { start: 0, bytes: 0 };
+    this.inlineOpen = null;
+    this.closed = false;
+  }
+
+  /** {workerCpu: µs of CPU the worker used (its own clock), ...} */
+  startWorker() {
+    const w = new Worker(new URL(import.meta.url), { workerData: { role: 'fl-ingest' } });
+    w.unref();
+    w.postMessage({ type: 'limits', limits: this.limits });
+    w.on('message', (m) => this.onMessage(w, m));
+    w.on('error', () => {}); // 'exit' follows and does the accounting
+    w.on('exit', () => this.onExit(w));
+    this.worker = w;
+    return w;
+  }
+
+  onExit(w) {
+    if (this.worker !== w) return;
+    this.worker = null;
+    if (this.closed) return;
+    this.stats.worker_crashes += 1;
+    const lost = [...this.inflight.values()];
+    this.inflight.clear();
+    if (lost.length) this.count({ refused: { ingest_worker_crashed: lost.length }, ignored: {} });
+    for (const p of lost) p.reject(crashed());
+    // A worker that keeps dying (10 times in a minute) is given up: the main thread parses.
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < 60000);
+    this.crashes.push(now);
+    if (this.crashes.length >= 10) {
+      this.useWorker = false;
+      this.stats.inline = true;
+    }
+  }
+
+  onMessage(w, m) {
+    if (this.worker !== w) return;
+    if (m.type === 'error') {
+      const p = this.inflight.get(m.id);
+      this.inflight.delete(m.id);
+      this.count(m.counts);
+      if (p) p.reject(new HttpError(m.error.status, m.error.detail, m.error.reason, m.error.headers));
+      return;
+    }
+    if (m.type === 'done') {
+      const p = this.inflight.get(m.reply.id);
+      this.inflight.delete(m.reply.id);
+      this.count(m.reply.counts);
+      if (p) p.resolve({ ...m.reply, body: m.reply.body ? Buffer.from(m.reply.body.buffer, m.reply.body.byteOffset, m.reply.body.byteLength) : undefined });
+      return;
+    }
+    if (m.type === 'batch') {
+      const waiters = [];
+      for (const r of m.replies) {
+        const p = this.inflight.get(r.id);
+        this.inflight.delete(r.id);
+        if (r.body) r.body = Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+        waiters.push({ reply: r, p });
+      }
+      for (const b of m.blocks) b.data = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
+      this.queue.push({ records: m.records, blocks: m.blocks, waiters, credit: w });
+      this.schedule();
+    }
+  }
+
+  schedule() {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.commit());
+    }
+  }
+
+  // Everything waiting is written in one transaction; the worker gets its credits back after.
+  commit() {
+    this.scheduled = false;
+    if (this.inlineOpen) {
+      const open = this.inlineOpen;
+      this.inlineOpen = null;
+      this.queue.push({ records: open.records, blocks: open.packer.take(), waiters: open.waiters, credit: null });
+    }
+    const taken = this.queue;
+    this.queue = [];
+    if (!taken.length) return;
+    const records = [];
+    const blocks = [];
+    for (const b of taken) {
+      const base = blocks.length;
+      for (const blk of b.blocks) blocks.push(blk);
+      if (base) for (const r of b.records) if (r.block !== undefined) r.block += base;
+      for (const r of b.records) records.push(r);
+    }
+    let result = null;
+    let error = null;
+    try {
+      result = this.write(records, blocks);
+    } catch (err) {
+      error = err;
+    }
+    this.stats.batches += 1;
+    for (const b of taken) {
+      for (const { reply, p } of b.waiters) {
+        this.count(reply.counts);
+        if (!p) continue;
+        if (error) p.reject(error);
+        else p.resolve({ ...reply, result });
+      }
+      if (b.credit && b.credit === this.worker) b.credit.postMessage({ type: 'ready' });
+    }
+  }
+
+  /**
+   * One request's body: resolves after its records are committed with {firstId, envelope,
+   * counts, body (decoded, when wantBody), events (event items)}; rejects with an HttpError.
+   */
+  submit({ body, encoding, legacy, project, ua, received, wantBody = false, crash = false }) {
+    if (this.closed) return Promise.reject(crashed());
+    if (this.useWorker && !this.worker) {
+      try {
+        this.startWorker();
+      } catch {
+        this.useWorker = false;
+        this.stats.inline = true;
+      }
+    }
+    if (!this.useWorker) return this.submitInline({ body, encoding, legacy, project, ua, received, crash });
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.inflight.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'request', id, body, encoding, legacy, project, ua, received, wantBody, crash });
+    });
+  }
+
+  submitInline(req) {
+    const counts = { refused: {}, ignored: {} };
+    let parsed;
+    try {
+      if (req.crash) throw new HttpError(503, 'simulated ingest crash; send again', 'ingest_worker_crashed', { 'retry-after': '1' });
+      parsed = parseRequest(req, this.limits, this.budget, counts);
+    } catch (err) {
+      this.count(counts);
+      if (err instanceof HttpError && err.reason === 'ingest_worker_crashed') this.count({ refused: { ingest_worker_crashed: 1 }, ignored: {} });
+      return Promise.reject(err);
+    }
+    const reply = { firstId: parsed.firstId, envelope: parsed.envelope, counts, body: parsed.body, events: eventsIn(parsed.records) };
+    if (!parsed.records.length) {
+      this.count(counts);
+      return Promise.resolve(reply);
+    }
+    if (!this.inlineOpen) this.inlineOpen = { records: [], packer: new BlockPacker(), waiters: [] };
+    const open = this.inlineOpen;
+    for (const r of parsed.records) {
+      const n = normalizeRecord(r);
+      open.packer.add(n);
+      open.records.push(n);
+    }
+    return new Promise((resolve, reject) => {
+      open.waiters.push({ reply, p: { resolve, reject } });
+      this.schedule();
+    });
+  }
+
+  /** Stops the worker; requests it still held are refused (retryable) and counted. */
+  async close() {
+    if (this.scheduled || this.queue.length || this.inlineOpen) this.commit();
+    const w = this.worker;
+    if (!w) {
+      this.closed = true;
+      return;
+    }
+    // Let what the worker holds come back and be written (bounded wait).
+    const until = Date.now() + 2000;
+    while (this.inflight.size && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 5));
+      if (this.scheduled || this.queue.length) this.commit();
+    }
+    this.closed = true;
+    this.worker = null;
+    const lost = [...this.inflight.values()];
+    this.inflight.clear();
+    if (lost.length) this.count({ refused: { ingest_worker_crashed: lost.length }, ignored: {} });
+    for (const p of lost) p.reject(crashed());
+    await w.terminate();
+  }
+}

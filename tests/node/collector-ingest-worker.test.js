@@ -1,0 +1,100 @@
+// Ingest on two threads (demo/collector/ingest-worker.js): a worker parses, normalizes and packs,
+// the main thread writes. A crash of the worker must never lose an accepted event silently: every
+// request it held is refused with a retryable 503 and counted, every 200 is stored, and a new
+// worker takes the next requests. The main-thread mode (no worker) stores exactly the same rows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { startCollector } from '../../demo/collector/server.js';
+
+const KEY = '7e57c0de7e57c0de7e57c0de7e57c0de';
+const hex = (n) => n.toString(16).padStart(32, '0');
+
+function envelope(first, n, tag = 'w') {
+  const lines = ['{}'];
+  for (let k = 0; k < n; k++) {
+    const i = first + k;
+    const payload = JSON.stringify({ event_id: hex(i), timestamp: 1796000000 + i, level: 'error', release: `app@1.0.${i % 3}`, user: { id: `u${i % 7}` },
+      exception: { values: [{ type: 'TypeError', value: `${tag} bug ${i % 4}` }] }, tags: { shard: String(i % 2) },
+      contexts: { faultline: { count: 1 + (i % 3) }, trace: { trace_id: 'ab'.repeat(16), span_id: 'cd'.repeat(8) } }, fingerprint: [`${tag}-bug-${i % 4}`] });
+    lines.push(JSON.stringify({ type: 'event', length: Buffer.byteLength(payload) }), payload);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const post = (agent, url, body) => new Promise((resolve, reject) => {
+  const req = http.request(`${url}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
+    res.resume();
+    res.on('end', () => resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'] }));
+  });
+  req.on('error', reject);
+  req.end(body);
+});
+
+const json = async (url) => (await fetch(url)).json();
+
+test('a crash of the ingest worker: the requests it held get a retryable 503 and are counted, every 200 is stored, a new worker takes over', { timeout: 60000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-ingest-worker-'));
+  const c = await startCollector({ port: 0, dataDir: dir, control: true, projects: { 1: { publicKey: KEY } } });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  // Warm up: the worker starts with the first request.
+  assert.equal((await post(agent, c.url, envelope(0, 5))).status, 200);
+  // One crash while 24 requests of 10 events are in flight from 8 senders.
+  const f = await fetch(`${c.url}/__faults`, { method: 'POST', body: JSON.stringify({ mode: 'worker_crash', count: 1 }) });
+  assert.equal(f.status, 200);
+  const results = await Promise.all(Array.from({ length: 24 }, (_, k) => post(agent, c.url, envelope(1000 + k * 10, 10)).then((r) => ({ ...r, k }))));
+  const ok = results.filter((r) => r.status === 200);
+  const refused = results.filter((r) => r.status === 503);
+  assert.equal(ok.length + refused.length, 24, `only 200 or 503: ${results.map((r) => r.status)}`);
+  assert.ok(refused.length >= 1, 'the request the worker crashed on is refused');
+  for (const r of refused) assert.equal(r.retryAfter, '1');
+  let stats = await json(`${c.url}/__stats`);
+  assert.equal(stats.refused.ingest_worker_crashed, refused.length, 'every refused request is counted');
+  assert.equal(stats.stored.events, 5 + ok.length * 10, 'every accepted event is stored');
+  // Each accepted envelope's events are there, each refused one's are not (none half-stored).
+  for (const r of results) {
+    const res = await fetch(`${c.url}/api/events/${hex(1000 + r.k * 10)}`);
+    assert.equal(res.status, r.status === 200 ? 200 : 404, `envelope ${r.k} (${r.status})`);
+  }
+  // The SDK sends the refused ones again: a new worker stores them.
+  for (const r of refused) assert.equal((await post(agent, c.url, envelope(1000 + r.k * 10, 10))).status, 200);
+  stats = await json(`${c.url}/__stats`);
+  assert.equal(stats.stored.events, 5 + 240);
+  assert.equal(stats.stored.duplicates, 0);
+  agent.destroy();
+  await c.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('with and without the worker the same envelopes give the same issues, counts, tags, users and events', { timeout: 60000 }, async () => {
+  const snapshots = [];
+  for (const ingestWorker of [true, false]) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-ingest-mode-'));
+    const c = await startCollector({ port: 0, dataDir: dir, ingestWorker, projects: { 1: { publicKey: KEY } } });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+    const sent = await Promise.all(Array.from({ length: 12 }, (_, k) => post(agent, c.url, envelope(k * 20, 20, 'm'))));
+    assert.ok(sent.every((r) => r.status === 200));
+    // A duplicate envelope is counted, not stored again.
+    assert.equal((await post(agent, c.url, envelope(0, 20, 'm'))).status, 200);
+    const stats = await json(`${c.url}/__stats`);
+    const issues = await json(`${c.url}/api/issues?sort=freq`);
+    const detail = [];
+    for (const i of issues) {
+      const tags = await json(`${c.url}/api/issues/${i.id}/tags`);
+      const events = await json(`${c.url}/api/issues/${i.id}/events?limit=100`);
+      detail.push({ id: i.id, title: i.title, count: i.count, events: i.events, users: i.users, tags, eventIds: events.map((e) => e.event_id).sort() });
+    }
+    const one = await json(`${c.url}/api/events/${hex(37)}`);
+    snapshots.push({ stored: stats.stored.events, occurrences: stats.stored.occurrences, duplicates: stats.stored.duplicates, detail, body: one.event });
+    agent.destroy();
+    await c.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(snapshots[0].stored, 240);
+  assert.equal(snapshots[0].duplicates, 20);
+  assert.equal(snapshots[0].body.exception.values[0].value, 'm bug 1', 'the stored body reads back');
+  assert.deepEqual(snapshots[0], snapshots[1]);
+});
