@@ -94,6 +94,12 @@ const ORIGINAL = Symbol('issue row as last written');
 const ISSUE_COLUMNS = ['title', 'culprit', 'message', 'level', 'status', 'substatus', 'count', 'events', 'stored', 'users', 'first_seen', 'last_seen', 'last_release', 'latest_event', 'fingerprint'];
 const snapshot = (issue) => Object.fromEntries(ISSUE_COLUMNS.map((c) => [c, issue[c]]));
 
+const UPSERTS = {
+  tag: { width: 4, head: 'INSERT INTO issue_tags (issue_id, key, value, count)', tail: 'ON CONFLICT DO UPDATE SET count = count + excluded.count' },
+  user: { width: 3, head: 'INSERT INTO issue_users (issue_id, user_key, count)', tail: 'ON CONFLICT DO UPDATE SET count = count + excluded.count RETURNING issue_id, user_key, count', returning: true },
+  bucket: { width: 3, head: 'INSERT INTO issue_buckets (issue_id, bucket, count)', tail: 'ON CONFLICT DO UPDATE SET count = count + excluded.count' },
+};
+
 const COUNTERS = ['events', 'occurrences', 'summaries', 'duplicates', 'transactions', 'spans', 'sessions', 'body_bytes', 'expired_events'];
 const HOUR = 3600;
 
@@ -185,9 +191,6 @@ export class Store {
       insertIssue: db.prepare(`INSERT INTO issues (public_id, project, key, title, culprit, message, level, first_seen, last_seen, first_release,
         last_release, fingerprint) VALUES (@public_id, @project, @key, @title, @culprit, @message, @level, @first_seen, @last_seen, @release, @release, @fingerprint)`),
       ftsReplace: db.prepare('INSERT OR REPLACE INTO issue_fts (rowid, title, culprit, message) VALUES (?, ?, ?, ?)'),
-      tag: db.prepare('INSERT INTO issue_tags (issue_id, key, value, count) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
-      user: db.prepare('INSERT INTO issue_users (issue_id, user_key, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count RETURNING count'),
-      bucket: db.prepare('INSERT INTO issue_buckets (issue_id, bucket, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
       release: db.prepare('INSERT OR IGNORE INTO releases (project, version, first_seen) VALUES (?, ?, ?)'),
       releaseSeen: db.prepare('SELECT first_seen FROM releases WHERE project = ? AND version = ?'),
       span: db.prepare(`INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, event_row, project, op, description, start, end, status, segment, service, data)
@@ -206,6 +209,7 @@ export class Store {
       eventById: db.prepare('SELECT * FROM events WHERE event_id = ? ORDER BY id DESC LIMIT 1'),
     };
     this.issueUpdates = new Map(); // changed-column list -> UPDATE statement
+    this.upserts = new Map(); // table:rows -> multi-row upsert
   }
 
   loadCounters() {
@@ -305,6 +309,39 @@ export class Store {
       this.issueUpdates.set(key, st);
     }
     st.run(...cols.map((c) => issue[c]), issue.id);
+  }
+
+  // Upserts of the aggregate tables, many rows per statement (one statement call per row cost
+  // more than the B-tree work at ingest rates): rows is a flat list of the table's columns.
+  // Returns the RETURNING rows (raw arrays) for tables that have one.
+  upsertMany(name, rows) {
+    const spec = UPSERTS[name];
+    const out = [];
+    let i = 0;
+    const total = rows.length / spec.width;
+    for (const size of [100, 20, 5, 1]) {
+      while (total - i >= size) {
+        const st = this.upsertStatement(name, size);
+        const args = rows.slice(i * spec.width, (i + size) * spec.width);
+        if (spec.returning) for (const r of st.all(...args)) out.push(r);
+        else st.run(...args);
+        i += size;
+      }
+    }
+    return out;
+  }
+
+  upsertStatement(name, size) {
+    const key = `${name}:${size}`;
+    let st = this.upserts.get(key);
+    if (!st) {
+      const spec = UPSERTS[name];
+      const row = `(${new Array(spec.width).fill('?').join(', ')})`;
+      st = this.db.prepare(`${spec.head} VALUES ${new Array(size).fill(row).join(', ')} ${spec.tail}`);
+      if (spec.returning) st = st.raw();
+      this.upserts.set(key, st);
+    }
+    return st;
   }
 
   // Marks duplicates (already stored, or twice in the batch: counted, not stored again), then
@@ -410,9 +447,9 @@ export class Store {
     const result = { issues: new Map(), stored: [], duplicates: 0, traces: new Set() };
     if (!records.length) return { issues: [], stored: [], duplicates: 0, traces: [] };
     const delta = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
-    const tags = new Map();
-    const users = new Map(); // issue id + user key -> occurrences in this batch
-    const buckets = new Map();
+    const tags = new Map(); // issue id -> "key\0value" -> occurrences in this batch
+    const users = new Map(); // issue id -> user key -> occurrences in this batch
+    const buckets = new Map(); // issue id -> hour -> occurrences
     const dirty = new Map(); // issue id -> row (mutated in memory, written once)
     const ftsDirty = new Set();
     const q = this.q;
@@ -450,25 +487,27 @@ export class Store {
       }
       // Users affected: an upsert per (issue, user) of the batch; a row whose count equals what
       // this batch added is a user the issue had not seen before.
-      for (const [k, n] of users) {
-        const sep = k.indexOf('\u0000');
-        const id = Number(k.slice(0, sep));
-        const row = q.user.get(id, k.slice(sep + 1), n);
-        if (row.count === n) dirty.get(id).users += 1;
+      const userRows = [];
+      for (const [id, m] of users) for (const [key, n] of m) userRows.push(id, key, n);
+      for (const [id, key, count] of this.upsertMany('user', userRows)) {
+        if (count === users.get(id).get(key)) dirty.get(id).users += 1;
       }
       for (const issue of dirty.values()) this.writeIssue(issue);
       for (const id of ftsDirty) {
         const i = dirty.get(id);
         q.ftsReplace.run(id, i.title, i.culprit, i.message);
       }
-      for (const [k, n] of tags) {
-        const [id, key, value] = k.split('\u0000');
-        q.tag.run(Number(id), key, value, n);
+      const tagRows = [];
+      for (const [id, m] of tags) {
+        for (const [kv, n] of m) {
+          const sep = kv.indexOf('\u0000');
+          tagRows.push(id, kv.slice(0, sep), kv.slice(sep + 1), n);
+        }
       }
-      for (const [k, n] of buckets) {
-        const [id, b] = k.split(':');
-        q.bucket.run(Number(id), Number(b), n);
-      }
+      this.upsertMany('tag', tagRows);
+      const bucketRows = [];
+      for (const [id, m] of buckets) for (const [b, n] of m) bucketRows.push(id, b, n);
+      this.upsertMany('bucket', bucketRows);
       for (const c of COUNTERS) if (delta[c]) q.counter.run(c, delta[c]);
     };
     try {
@@ -578,16 +617,18 @@ export class Store {
       }
       issue.level = level;
     }
-    for (const [k, v] of r.tags) {
-      const tk = `${issue.id}\u0000${k}\u0000${v}`;
-      tags.set(tk, (tags.get(tk) || 0) + count);
-    }
+    const add = (m, k, n) => m.set(k, (m.get(k) || 0) + n);
+    let t = tags.get(issue.id);
+    if (!t) tags.set(issue.id, (t = new Map()));
+    for (const [k, v] of r.tags) add(t, `${k}\u0000${v}`, count);
     if (userKey) {
-      const uk = `${issue.id}\u0000${userKey}`;
-      ctx.users.set(uk, (ctx.users.get(uk) || 0) + count);
+      let u = ctx.users.get(issue.id);
+      if (!u) ctx.users.set(issue.id, (u = new Map()));
+      add(u, userKey, count);
     }
-    const bk = `${issue.id}:${Math.floor(last / HOUR) * HOUR}`;
-    buckets.set(bk, (buckets.get(bk) || 0) + count);
+    let b = buckets.get(issue.id);
+    if (!b) buckets.set(issue.id, (b = new Map()));
+    add(b, Math.floor(last / HOUR) * HOUR, count);
   }
 
   // tx: {service, description, start, spans} from normalizeRecord.
