@@ -27,8 +27,8 @@ export function sdkUrls(self = (() => { try { return String(import.meta.url || '
   const dir = me.slice(0, -'client.js'.length);
   return http == dir + 'hooks/http.js' ? [dir] : [];
 }
-import { install as wrapHooks } from './hooks/wrap.js';
 import { Sessions } from './session.js';
+import { install as xhrHandlers } from './hooks/wrap-xhr.js';
 
 const SELF = (() => { try { return String(import.meta.url || ''); } catch { return ''; } })();
 export const SDK = { name: 'faultline.javascript.browser', version: VERSION };
@@ -45,11 +45,40 @@ const SCRIPT_ERROR = /^(?:Script error\.?|Javascript error: Script error\.? on l
 // Browser extensions' own code (Relay's browser-extensions inbound filter looks at the same frames).
 const EXTENSION = /^(?:chrome-extension|moz-extension|safari(?:-web)?-extension|ms-browser-extension|edge-extension):/i;
 
+/**
+ * captureMessage's argument as the event's message: its text (bounded), and the template and
+ * values of Sentry's parameterize (logentry.message/params).
+ */
+function message(a) {
+  const m = a.message;
+  a.message = cut(text(m), 16384);
+  const t = get(m, '__sentry_template_string__');
+  if (t) a.template = { message: text(t), params: get(m, '__sentry_template_values__') };
+}
+
+/**
+ * A capture from a wrapped browser API (hooks/wrap.js, which stays small on the critical path:
+ * `api: [api, callback, arguments]`) in Sentry's terms: the mechanism
+ * {type: 'auto.browser.browserapierrors.<api>', handled: false, data} with Sentry's data (none for
+ * the timers; the API's name for requestAnimationFrame; the callback's name, '<anonymous>' for a
+ * handleEvent object, and the prototype whose addEventListener is wrapped for listeners), and the
+ * callback's arguments as `extra.arguments`, as Sentry's wrap() adds them.
+ */
+function fromApi(a) {
+  const [t, fn, args] = a.api, handler = (typeof fn == 'function' && get(fn, 'name')) || '<anonymous>';
+  delete a.api;
+  const data = t == 'requestAnimationFrame' ? { handler: t } : /^(addE|handleE)/.test(t) ? { handler, target: 'EventTarget' } : /^xhr\./.test(t) ? { handler } : 0;
+  a.mechanism = { type: 'auto.browser.browserapierrors.' + t, handled: false, ...(data && { data }) };
+  a.scope = { ...a.scope, extra: { ...(a.scope && a.scope.extra), arguments: args } };
+}
+
 /** What the SDK reports as `sdk` (integrations named as @sentry/browser names its equivalents). */
 export function sdkInfo(o) {
   const f = o.inboundFilters || {}, list = [];
   // Integrations given as Sentry's list (or function): every one Faultline runs, named as given.
-  if (o._act) return { ...SDK, integrations: o._act, packages: [{ name: 'npm:faultline', version: SDK.version }] };
+  // (installed and working, as Sentry names them; the ignored ones are not listed)
+  const by = o._by;
+  if (by) return { ...SDK, integrations: P.keys(by).filter((n) => by[n]._h), packages: [{ name: 'npm:faultline', version: SDK.version }] };
   if (on(o, 'onerror') || on(o, 'onunhandledrejection')) list.push('GlobalHandlers');
   if (on(o, 'browserApiErrors')) list.push('BrowserApiErrors');
   if (['console', 'dom', 'fetch', 'xhr', 'history'].some((k) => on(o, k))) list.push('Breadcrumbs');
@@ -336,6 +365,7 @@ export class Client {
     // @sentry/browser 10's dataCollection.userInfo says what sendDefaultPii says about the user (IP).
     if (o.sendDefaultPii === undefined && dc && typeof dc == 'object' && dc.userInfo !== undefined) o.sendDefaultPii = !!dc.userInfo;
     this.h = hub;
+    Object.assign(hub.n, { queued: 0, aggregated: 0, fast_repeats: 0 });  // getStats(), beside the hub's
     restore(hub, store());
     this.fetch = pristineFetch(P.fetch);  // for the .wasm and the transport
     this.fps = new Map();  // signature(capture) -> fingerprint, learned from the core's answers
@@ -364,7 +394,7 @@ export class Client {
       for (const b of this.sq.splice(0)) this.sendSession(b);
       this.schedule(0);
     });
-    // Release health and the wrapped browser APIs start with this (lazily loaded) part of the SDK.
+    // Release health and the wrapped XHR handlers start with this (lazily loaded) part of the SDK.
     this.sq = [];  // session envelopes waiting for the transport
     if (on(o, 'browserSession')) {
       this.sess = new Sessions(hub, (p) => this.sendSession(p));
@@ -372,7 +402,7 @@ export class Client {
       const nt = hub.newTrace;
       hub.newTrace = () => { nt.call(hub); if (!hub.off) this.sess.start(); };
     }
-    try { wrapHooks(hub, (k) => on(o, k)); } catch (e) { hub.fail(e); }
+    try { xhrHandlers(hub, (k) => on(o, k)); } catch (e) { hub.fail(e); }
     this.procs = [];  // event processors of the integrations, run before beforeSend
     try { this.procs = integrations(hub); } catch (e) { hub.fail(e); }
     const json = J({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
@@ -491,6 +521,17 @@ export class Client {
   /** Runs one core operation (JSON in, JSON out). */
   run(m, a) {
     const h = this.h, fps = this.fps;
+    if (m == 'capture') {
+      if (a.api) fromApi(a);
+      if (P.own.call(a, 'message') && typeof a.message != 'string') message(a);
+    }
+    // A response that completed before this part loaded (hooks/http.js), for httpClientIntegration;
+    // one from an earlier page's stash has lost its objects and is ignored there (no status).
+    if (m == 'resp') return h.resp && h.resp(...a);
+    if (m == 'transaction') {  // captureEvent({ type: 'transaction' }): Sentry's breadcrumb for the next event, in order
+      const [id, name] = a;
+      return h.on_('sentry') && h.crumb({ category: 'sentry.transaction', event_id: id, message: text(name || id) });
+    }
     if (this.aborted) this.restart(Error('the WASM core aborted'));
     if (!this.core) {  // restarting: waits with the early queue
       h.q.push([m, a]);
@@ -720,7 +761,9 @@ export class Client {
       delete a.stack;
     }
     if (P.own.call(a, 'raw')) {
-      const v = a.raw;
+      let v = a.raw;
+      // captureException(errorEvent) with an error: that error, as Sentry reports it.
+      try { if (typeof ErrorEvent == 'function' && v instanceof ErrorEvent && v.error != null) v = v.error; } catch {}
       a.exceptions = exceptions(v, a.mechanism);
       const cx = extraContexts(h, v);  // extraErrorDataIntegration
       if (cx) a.contexts = { ...a.contexts, ...cx };

@@ -12,6 +12,7 @@ import { install as httpHooks } from './hooks/http.js';
 import { install as consoleHook } from './hooks/console.js';
 import { install as domHooks } from './hooks/dom.js';
 import { install as historyHooks } from './hooks/history.js';
+import { install as wrapHooks } from './hooks/wrap.js';
 
 const MAX_EARLY = 100;  // captures waiting for the core; more are dropped as queue_overflow
 const STASH_MAX = 2e6;  // characters in one record (localStorage holds about 5 MB per origin)
@@ -32,7 +33,7 @@ class Hub {
     this.q = [];  // [core method, argument] made before the core was ready
     this.nq = this.nc = 0;  // captures / breadcrumbs in q
     this.dropped = {};  // "reason:category" -> n, not yet sent in a client report
-    this.n = { captured: 0, queued: 0, aggregated: 0, fast_repeats: 0, internal_errors: 0, dropped: {} };
+    this.n = { captured: 0, internal_errors: 0, dropped: {} };  // getStats() (client.js adds its counters)
     this.undo = [];
     this.orig = new Map();  // event_id -> original exception, for beforeSend's hint
     this.seen = new WeakSet();
@@ -157,14 +158,16 @@ class Hub {
     } catch {}
   }
 
-  // Wrappers stay installed after close() (someone may have wrapped ours); they pass through then.
-  wrap(obj, name, make) {
+  // Replaces obj[name] with make(original). Wrappers pass through after close(); with `undo`,
+  // close() puts the original back unless someone has since wrapped ours (then ours stays).
+  wrap(obj, name, make, undo) {
     try {
-      const f = obj[name];
+      const f = obj && obj[name];
       if (typeof f != 'function') return;
       const w = make(f);
       try { Object.defineProperty(w, 'name', { value: f.name }); } catch {}
       obj[name] = w;
+      if (undo) this.undo.push(() => { if (obj[name] === w) obj[name] = f; });
     } catch (e) {
       this.fail(e);
     }
@@ -456,10 +459,6 @@ export const cultureContextIntegration = /* @__PURE__ */ integration('CultureCon
 export const getDefaultIntegrations = () => [inboundFiltersIntegration, functionToStringIntegration, browserApiErrorsIntegration,
   breadcrumbsIntegration, consoleIntegration, globalHandlersIntegration, linkedErrorsIntegration, dedupeIntegration, httpContextIntegration, browserSessionIntegration].map((f) => f());
 
-// Which integration owns each hook switch.
-const OWNER = { console: 'Breadcrumbs', dom: 'Breadcrumbs', fetch: 'Breadcrumbs', xhr: 'Breadcrumbs', history: 'Breadcrumbs', sentry: 'Breadcrumbs',
-  onerror: 'GlobalHandlers', onunhandledrejection: 'GlobalHandlers', browserSession: 'BrowserSession' };
-
 /** The hook switch for init's options: the integrations list of Sentry's forms, or Faultline's object form. */
 function switches(o) {
   let l = o.integrations;
@@ -481,15 +480,15 @@ function switches(o) {
     if (typeof n != 'string') continue;
     by[n] = i;
     if (i._h === 4) (o._lazy = o._lazy || {})[n] = i._o;
-    if (i._h === 3) for (const k of ['ignoreErrors', 'denyUrls', 'allowUrls']) if (i._o[k]) o[k] = [...(o[k] || []), ...i._o[k]];
-    if (!i._h) log(o.debug, `${n} is not supported by Faultline and was ignored`);
   }
-  o._ints = Object.keys(by);
-  o._act = o._ints.filter((n) => by[n]._h);  // installed and working: sdk.integrations, as Sentry names them
+  // By name: the lazy part applies the filters' options, warns about the unsupported ones
+  // (integrations.js) and names those that run in sdk.integrations (client.js sdkInfo).
+  o._by = by;
   // Console breadcrumbs: @sentry/browser 11 records them in consoleIntegration, earlier versions in
   // breadcrumbsIntegration; either turns them on, and breadcrumbsIntegration({ console: false }) off.
   return (k) => {
-    const i = by[OWNER[k] || 'BrowserApiErrors'];
+    // Which integration owns each hook switch.
+    const i = by[k == 'browserApiErrors' ? 'BrowserApiErrors' : k == 'browserSession' ? 'BrowserSession' : k[0] == 'o' ? 'GlobalHandlers' : 'Breadcrumbs'];
     return k == 'console' ? (!!i || !!by.Console) && get(i && i._o, k) !== false : !!i && get(i._o, k) !== false;
   };
 }
@@ -517,7 +516,7 @@ export const init = guard((options) => {
   }
   try { if (!(Error.stackTraceLimit >= 50)) Error.stackTraceLimit = 50; } catch {}
   const on = (h.on_ = o._on = switches(o));
-  for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks]) f(h, on);
+  for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks, wrapHooks]) f(h, on);
   // Delivery when the page goes away; registered now, so it runs before the transport's own. What
   // cannot leave is stashed for the next page; if this one comes back, it takes the stash back.
   const hide = (e) => {
@@ -550,24 +549,22 @@ const trace = () => c && c.o.attachStacktrace && { stack: new Error().stack };
 
 export const captureException = guard((e, ctx) => {
   if (!c) return;
-  let v = e;
-  try { if (typeof ErrorEvent == 'function' && e instanceof ErrorEvent && e.error != null) v = e.error; } catch {}
   // The second argument is a captureContext or Sentry's event hint ({ mechanism, captureContext, ... }).
+  // (An ErrorEvent stands for its error: client.js build().)
   const h = ctx && typeof ctx == 'object' && !(ctx instanceof Scope) && ctx;
-  return c.capture({ raw: v, mechanism: { type: 'generic', handled: true, ...(h && h.mechanism) }, ...context((h && h.captureContext) || ctx) }, v);
+  return c.capture({ raw: e, mechanism: { type: 'generic', handled: true, ...(h && h.mechanism) }, ...context((h && h.captureContext) || ctx) }, e);
 });
 
 /** A message; `parameterize` templates keep their template and values (logentry.message/params). */
-export const captureMessage = guard((msg, ctx) => c && c.capture({
-  message: cut(text(msg), 16384), ...(msg && msg.__sentry_template_string__ && { template: { message: text(msg.__sentry_template_string__), params: msg.__sentry_template_values__ } }),
-  ...context(ctx), ...trace() }));
+// (Its text and template are read by the lazy part, client.js message().)
+export const captureMessage = guard((msg, ctx) => c && c.capture({ message: msg, ...context(ctx), ...trace() }));
 
 /** A whole event of Sentry's shape: its message or exception, level, tags, extra, user, contexts, fingerprint. */
 export const captureEvent = guard((ev, ctx) => {
   if (!c || !ev || typeof ev != 'object') return;
-  if (ev.type == 'transaction') {  // not sent (no tracing); remembered as Sentry's breadcrumb for the next event
+  if (ev.type == 'transaction') {  // not sent (no tracing); remembered as Sentry's breadcrumb for the next event (client.js)
     const id = ev.event_id || hex(16);
-    if (c.on_('sentry')) c.crumb({ category: 'sentry.transaction', event_id: id, message: text(ev.transaction || id) });
+    c.call('transaction', [id, ev.transaction]);
     return id;
   }
   const s = context(ctx);
@@ -621,7 +618,7 @@ export class BrowserClient {
   init() { init(this._o); client = this; }
   getOptions() { return this._o; }
   getDsn() { return this._o.dsn; }
-  getIntegrationByName(n) { return c && c.o._ints && c.o._ints.includes(n) ? { name: n } : undefined; }
+  getIntegrationByName(n) { return c && c.o._by && P.own.call(c.o._by, n) ? { name: n } : undefined; }
   addIntegration(i) { log(this._o.debug, `addIntegration(${get(i, 'name')}): integrations are read at init`); }
   captureException(e, hint, scope) { return captureException(e, scope); }
   captureMessage(m, level, hint, scope) { return captureMessage(m, scope ? scope.clone().setLevel(level) : level); }
@@ -665,5 +662,5 @@ export const getStats = () => (c ? (c.cl ? c.cl.stats() : { ...c.n, core: c.mode
 /** Resolves with the core in use ('wasm', 'js-fallback', 'failed', 'loading', 'disabled'). */
 export const ready = (ms = 10000) => {
   const h = c;
-  return P.Pr.race([h && h.ready, new P.Pr((r) => later(r, ms))]).then(() => (h ? h.mode : 'disabled'));
+  return after(h, () => 0, ms).then(() => (h ? h.mode : 'disabled'));
 };

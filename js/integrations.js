@@ -86,6 +86,12 @@ export function rewriteFrames(o) {
  */
 export function setup(hub) {
   const o = hub.o, L = o._lazy || {}, procs = [];
+  // Given as Sentry's list: inboundFilters/eventFilters options are init options (applied when an
+  // event is built, so here, before the first); those Faultline does not support are named.
+  for (const [n, i] of Object.entries(o._by || {})) {
+    if (i._h === 3) for (const k of ['ignoreErrors', 'denyUrls', 'allowUrls']) if (i._o[k]) o[k] = [...(o[k] || []), ...i._o[k]];
+    if (!i._h) log(o.debug, `${n} is not supported by Faultline and was ignored`);
+  }
   // Fields the core does not carry (request.method, logger): added to the event of that id.
   const post = (hub.post = new Map());
   procs.push((ev) => {
@@ -101,25 +107,29 @@ export function setup(hub) {
     const codes = Array.isArray(h.failedRequestStatusCodes) ? h.failedRequestStatusCodes : [[500, 599]];
     const targets = Array.isArray(h.failedRequestTargets) ? h.failedRequestTargets : [/.*/];
     // kind: 'fetch' ({input: fetch's arguments, res}) or 'xhr' ({headers: set by the page, xhr});
-    // both: method, url (the response's), status, stack (taken at the call).
-    hub.resp = (kind, r) => {
+    // both: method, url (the response's), status, stack (taken at the call). ts: when a response
+    // that completed before this part loaded arrived (it waited in the early queue: client.js).
+    hub.resp = (kind, r, ts) => {
       if (!inStatus(codes, r.status) || !inTargets(targets, r.url) || hub.ours(r.url)) return;
       const message = `HTTP Client Error with status code: ${r.status}`;
       const res = {}, req = {};
-      if (kind == 'fetch') {
-        r.res.headers.forEach((v, k) => { res[k] = v; });  // (a response's Set-Cookie is never exposed to the page)
-        if (pii) {
-          const [i, init] = r.input, R = G.Request;
-          const hs = new Headers((init && get(init, 'headers')) || (R && i instanceof R ? i.headers : undefined));
-          hs.forEach((v, k) => { req[k] = v; });
+      // (A response that waited in an earlier page's stash has lost its objects: no headers.)
+      try {
+        if (kind == 'fetch') {
+          r.res.headers.forEach((v, k) => { res[k] = v; });  // (a response's Set-Cookie is never exposed to the page)
+          if (pii) {
+            const [i, init] = r.input, R = G.Request;
+            const hs = new Headers((init && get(init, 'headers')) || (R && i instanceof R ? i.headers : undefined));
+            hs.forEach((v, k) => { req[k] = v; });
+          }
+        } else {
+          for (const l of String(r.xhr.getAllResponseHeaders() || '').split('\r\n')) {
+            const [k, v] = l.split(': ');
+            if (k && v) res[k] = v;
+          }
+          Object.assign(req, r.headers);
         }
-      } else {
-        for (const l of String(r.xhr.getAllResponseHeaders() || '').split('\r\n')) {
-          const [k, v] = l.split(': ');
-          if (k && v) res[k] = v;
-        }
-        Object.assign(req, r.headers);
-      }
+      } catch {}
       for (const k in req) if (/^cookie$/i.test(k)) delete req[k];  // cookies are never sent
       const len = res['content-length'];
       const response = { status_code: r.status, ...(pii && { headers: res }), ...(len && { body_size: parseInt(len, 10) }) };
@@ -133,7 +143,7 @@ export function setup(hub) {
       };
       hub.context(input);
       input.request = { url: r.url, headers: pii ? req : {} };
-      const id = hub.capture(input);
+      const id = hub.capture(input, undefined, ts);
       later(id, (ev) => { if (ev.request) ev.request.method = r.method; });
     };
   }

@@ -3,7 +3,7 @@
 // `data-sentry-component` / `data-sentry-element` annotation, also in `data['ui.component_name']`).
 // The typed value and the value attribute are never read. Like Sentry, a repeat of the same kind
 // of event on the same element is one breadcrumb until one second passes without such events.
-import { G, get } from '../util.js';
+import { G, get, later, cancel } from '../util.js';
 
 const ATTRS = ['aria-label', 'type', 'name', 'title', 'alt'];
 
@@ -55,13 +55,14 @@ export function install(c, on) {
     const t = get(e, 'target');
     if (!t) return;  // an unreadable target (a throwing getter) names nothing
     const same = e.type == type && t == target;
-    clearTimeout(timer);
-    timer = setTimeout(() => { type = target = 0; }, 1000);
+    cancel(timer);
+    timer = later(() => { type = target = 0; }, 1000);
     if (same) return;
     type = e.type;
     target = t;
     const message = selector(t), name = component(t);
-    if (message) c.crumb({ category: e.type == 'click' ? 'ui.click' : 'ui.input', message, ...(name && { data: { 'ui.component_name': name } }) }, { event: e, name: e.type == 'click' ? 'click' : 'input' });
+    // (only click and input are listened to: ui.click, ui.input)
+    if (message) c.crumb({ category: 'ui.' + e.type, message, ...(name && { data: { 'ui.component_name': name } }) }, { event: e, name: e.type });
   };
   c.on(d, 'click', handle, true);
   c.on(d, 'input', handle, true);

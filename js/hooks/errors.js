@@ -50,7 +50,7 @@ function prop(c, name, fn) {
       // Without a previous handler, return nothing: an event handler property that returns false
       // cancels its event (except `error` on window), and a cancelled unhandledrejection is no
       // longer reported by the browser ("Uncaught (in promise)" in the console, the page's tools).
-      return typeof prev == 'function' ? prev.apply(this, arguments) : undefined;
+      if (typeof prev == 'function') return prev.apply(this, arguments);
     };
   } catch {}
 }

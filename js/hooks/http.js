@@ -30,6 +30,9 @@ export function install(c, on) {
   // its virtual stack is taken at the call, as Sentry's is.
   const L = c.o._lazy, fails = !!(L && L.HttpClient), cf = on('fetch'), cx = on('xhr');
   const vs = () => (fails ? new Error().stack : '');
+  // A response for httpClientIntegration; one that completes before the lazy part has loaded waits
+  // in the early queue, with its time, and is handed over in order (client.js run('resp')).
+  const rs = (k, d) => fails && !c.off && (c.resp ? c.resp(k, d) : c.call('resp', [k, d, Date.now() / 1000]));
   if ((cf || fails) && typeof G.fetch == 'function') {
     c.wrap(G, 'fetch', (orig) => function fetch(input, init) {
       let args = arguments;
@@ -60,7 +63,7 @@ export function install(c, on) {
       return p.then((res) => {
         try {
           if (cf) crumb(c, 'fetch', method, url, t0, res.status, 0, { input: [...arguments], response: res });
-          if (c.resp && !c.off) c.resp('fetch', { method, url: res.url || url, status: res.status, input: args, res, stack });
+          rs('fetch', { method, url: res.url || url, status: res.status, input: args, res, stack });
         } catch (e) { c.fail(e); }
         return res;
       }, (err) => {
@@ -92,7 +95,7 @@ export function install(c, on) {
               if (this.readyState == 4 && d.t) {
                 if (cx) crumb(c, 'xhr', d.m, d.u, d.t, this.status, 0, { xhr: this });
                 d.t = 0;
-                if (c.resp && !c.off) c.resp('xhr', { method: d.m, url: this.responseURL || d.u, status: this.status, headers: d.h, xhr: this, stack: d.s });
+                rs('xhr', { method: d.m, url: this.responseURL || d.u, status: this.status, headers: d.h, xhr: this, stack: d.s });
               }
             } catch (e) { c.fail(e); }
           });

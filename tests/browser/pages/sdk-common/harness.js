@@ -40,7 +40,9 @@ export function parseEnvelope(buf) {
  *   csp: Content-Security-Policy for HTML pages; blockWasm: .wasm requests get 404;
  *   delayWasmMs: .wasm responses are held back this long (keeps the core "not ready");
  *   holdWasm: .wasm requests are never answered (until the server closes);
- *   cors: answer CORS (for a "third party" origin); block: a RegExp of paths that get 404.
+ *   cors: answer CORS (for a "third party" origin); block: a RegExp of paths that get 404;
+ *   slow: [RegExp, ms]: static files whose path matches are answered ms late (e.g. the SDK's lazy
+ *   part, /js/client.js, to test what happens before it has loaded).
  * Routes: /js/*, /dist/*, /pages/* (static); POST /api/<project>/envelope/ (recorded);
  *   /echo (200, JSON of the request headers); /status/<code>; /slow/<ms>; /failed/<code> (a JSON
  *   error body of 45 bytes, Content-Type text/html, with its Content-Length).
@@ -87,6 +89,14 @@ export async function startServer(opts = {}) {
       }
       m = /^\/slow\/(\d+)$/.exec(url.pathname);
       if (m) return setTimeout(() => { res.writeHead(200, cors); res.end('slow'); }, Math.min(+m[1], 5000));
+      if (opts.slow && opts.slow[0].test(url.pathname)) return setTimeout(() => staticFile(res, url), opts.slow[1]);  // (a 404 too)
+      staticFile(res, url);
+    });
+  });
+  // The static files (/js/, /dist/, /pages/), or 404.
+  const staticFile = (res, url) => {
+    {
+      const cors = opts.cors ? { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': '*' } : {};
       let file = null;
       if (url.pathname.startsWith('/js/') || url.pathname.startsWith('/dist/')) file = path.join(ROOT, url.pathname);
       else if (url.pathname.startsWith('/pages/')) file = path.join(PAGES, url.pathname.slice(7));
@@ -106,8 +116,8 @@ export async function startServer(opts = {}) {
       if (opts.holdWasm && file.endsWith('.wasm')) return;  // a server that never answers
       if (opts.delayWasmMs && file.endsWith('.wasm')) return setTimeout(serve, opts.delayWasmMs);
       serve();
-    });
-  });
+    }
+  };
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = server.address().port;
   const origin = `http://127.0.0.1:${port}`;

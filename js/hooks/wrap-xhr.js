@@ -1,0 +1,29 @@
+// XMLHttpRequest's on* handlers (onload, onerror, onprogress, onreadystatechange), wrapped as
+// @sentry/browser's browserApiErrorsIntegration wraps them: at send(), the handlers the app
+// assigned are replaced in place by wrappers that capture an error with the mechanism
+// `auto.browser.browserapierrors.xhr.<handler>` and rethrow it (hooks/wrap.js guard, as hub.guard); a handler
+// read back from the object is the wrapper, which calls the original. Installed by the lazily
+// loaded client (the timers and listeners are wrapped from init(), on the critical path; an XHR
+// sent before this part loads keeps its handlers unwrapped, and their errors still arrive through
+// window.onerror).
+import { G } from '../util.js';
+
+export function install(c, on) {
+  const X = G.XMLHttpRequest;
+  if (!on('browserApiErrors') || !X || !c.guard) return;
+  const ours = new WeakSet();
+  // (Named send, as the http hook's wrapper is: the request's call stack starts below both, in every engine.)
+  c.wrap(X.prototype, 'send', (orig) => function send() {
+    if (!c.off) {
+      for (const p of ['onload', 'onerror', 'onprogress', 'onreadystatechange']) {
+        try {
+          const f = this[p];
+          if (typeof f == 'function' && !ours.has(f)) ours.add((this[p] = c.guard(c, f, 'xhr.' + p)));
+        } catch (e) {
+          c.fail(e);
+        }
+      }
+    }
+    return orig.apply(this, arguments);
+  }, 1);
+}
