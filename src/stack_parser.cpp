@@ -81,10 +81,14 @@ void set_file(Frame& f, sv file) {
   if (is_native_location(file)) f.native = true;
 }
 
-// data: URLs carry code, not a file: report "<data:mime>" without positions (as Sentry does).
+// data: URLs carry code, not a file: report "<data:...>" without positions, named as Sentry's
+// stack parser names them: everything between "data:" and the first comma, so the media type and
+// its parameters ("<data:text/javascript;base64>"). Without a comma (not a valid data: URL), up
+// to the first ';' or ','.
 bool apply_data_url(Frame& f, sv loc) {
   if (!starts_with(loc, "data:")) return false;
-  size_t end = loc.find_first_of(",;");
+  size_t end = loc.find(',');
+  if (end == sv::npos) end = loc.find_first_of(",;");
   sv mime = loc.substr(5, end == sv::npos ? sv::npos : end - 5);
   if (mime.size() > 100) mime = mime.substr(0, 100);
   f.filename = "<data:" + std::string(mime) + ">";

@@ -97,6 +97,21 @@ TEST(StackParser, DataUrlFramesNameTheMimeTypeAndAreNotInApp) {
   EXPECT_FALSE(p.frames[0].in_app);
 }
 
+TEST(StackParser, DataUrlFramesKeepTheMediaTypeParametersUpToTheFirstComma) {
+  // As Sentry's Chrome line parser names them: "data:" up to the first comma.
+  auto p = parse_stack("Error\n    at f (data:text/javascript;base64,dGhyb3cgbmV3IEVycm9yKCk=:1:7)\n"
+                       "    at g (data:application/javascript;charset=utf-8;base64,eDs=:2:3)\n"
+                       "    at h (data:text/javascript,a;b,c:3:1)");
+  ASSERT_EQ(p.frames.size(), 3u);
+  EXPECT_EQ(p.frames[0].filename, "<data:text/javascript>");
+  EXPECT_EQ(p.frames[1].filename, "<data:application/javascript;charset=utf-8;base64>");
+  EXPECT_EQ(p.frames[2].filename, "<data:text/javascript;base64>");
+  for (const auto& f : p.frames) {
+    EXPECT_FALSE(f.in_app);
+    EXPECT_EQ(f.lineno, -1);
+  }
+}
+
 TEST(StackParser, GarbageYieldsNoFramesWithoutCrashing) {
   for (const char* junk : {"", "\n\n\n", "hello world", "@@@@", "at", "at ()", "at (((((", ":::::", "))))((((",
                            "fn@", "@:1:2x", "at f (eval at (", "Line x of linked script", "\xff\xfe\x00garbage"}) {
