@@ -404,6 +404,9 @@ export class Client {
     }
     try { xhrHandlers(hub, (k) => on(o, k)); } catch (e) { hub.fail(e); }
     this.procs = [];  // event processors of the integrations, run before beforeSend
+    // The SDK's own files, when it is served as its own (its modules' directory, the single-file
+    // build's script): frames there are never the app's (httpClientIntegration's request stack).
+    hub.own = [...sdkUrls(), ...(typeof o._self == 'string' && o._self ? [o._self] : [])];
     try { this.procs = integrations(hub); } catch (e) { hub.fail(e); }
     const json = J({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
       sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude, sdkUrls: sdkUrls(),

@@ -7,7 +7,9 @@ export * from './index.js';
 const script = typeof document !== 'undefined' ? document.currentScript : null;
 const wasmUrl = script && script.src ? new URL('faultline.wasm', script.src).href : undefined;
 
-export const init = (options = {}) => F.init({ wasmUrl, ...options });
+// _self: this script, the SDK's own file (its frames are never the app's).
+const self = script && script.src;
+export const init = (options = {}) => F.init({ wasmUrl, _self: self, ...options });
 export class BrowserClient extends F.BrowserClient {
-  constructor(options = {}) { super({ wasmUrl, ...options }); }
+  constructor(options = {}) { super({ wasmUrl, _self: self, ...options }); }
 }

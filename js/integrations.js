@@ -28,10 +28,12 @@ const NATIVE = ['name', 'message', 'stack', 'line', 'column', 'fileName', 'lineN
 // A stack taken inside the SDK's fetch/XHR wrappers, without their frames: the frame that took it,
 // then the wrappers' (named fetch / send, as the originals). V8 heads its stacks with the error's
 // "Error" line; SpiderMonkey and JavaScriptCore do not.
-const dropTop = (s) => {
+const dropTop = (s, own = []) => {
   const l = String(s).split('\n'), i = /^\w*Error\b/.test(l[0]) ? 1 : 0;
   l.splice(i, 1);
-  while (i < l.length && /(?:^|[\s.])(?:fetch|send)\s*$/.test(l[i].replace(/(?:\s*\(|@).*$/, ''))) l.splice(i, 1);
+  // The wrappers of fetch/send (ours, the page's): by name, or, ours, by the SDK's own files (in
+  // the minified single-file build SpiderMonkey names a frame by its minified source name).
+  while (i < l.length && (/(?:^|[\s.])(?:fetch|send)\s*$/.test(l[i].replace(/(?:\s*\(|@).*$/, '')) || own.some((u) => l[i].includes(u)))) l.splice(i, 1);
   return l.join('\n');
 };
 const inStatus = (codes, s) => codes.some((r) => (typeof r == 'number' ? r === s : Array.isArray(r) && s >= r[0] && s <= r[1]));
@@ -137,7 +139,7 @@ export function setup(hub) {
         // Sentry's event has no level (so the scope's, else error as Sentry shows it); a message
         // with an exception would otherwise default to info, as a captureMessage with a stack.
         message, default_level: 'error',
-        exceptions: [{ type: 'Error', value: message, ...(r.stack && { stack: dropTop(r.stack) }), request: `${r.method} ${r.url}`.slice(0, 2048),
+        exceptions: [{ type: 'Error', value: message, ...(r.stack && { stack: dropTop(r.stack, hub.own) }), request: `${r.method} ${r.url}`.slice(0, 2048),
           synthetic: !r.stack, mechanism: { type: `auto.http.client.${kind}`, handled: false } }],
         contexts: { response },
       };

@@ -32,7 +32,8 @@ export function install(c, on) {
   const vs = () => (fails ? new Error().stack : '');
   // A response for httpClientIntegration; one that completes before the lazy part has loaded waits
   // in the early queue, with its time, and is handed over in order (client.js run('resp')).
-  const rs = (k, d) => fails && !c.off && (c.resp ? c.resp(k, d) : c.call('resp', [k, d, Date.now() / 1000]));
+  // (After close(), call() and capture() do nothing.)
+  const rs = (k, d) => fails && (c.resp ? c.resp(k, d) : c.call('resp', [k, d, Date.now() / 1000]));
   if ((cf || fails) && typeof G.fetch == 'function') {
     c.wrap(G, 'fetch', (orig) => function fetch(input, init) {
       let args = arguments;

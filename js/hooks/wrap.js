@@ -45,7 +45,6 @@ const guard = (c, fn, type, obj) => function () {
 
 export function install(c, on) {
   if (!on('browserApiErrors')) return;
-  c.guard = guard;  // for the XHR handlers, wrapped by the lazy part (hooks/wrap-xhr.js)
   const ls = new WeakMap();  // listener -> its wrapper
 
   // Timers: Sentry's mechanism has no data; requestAnimationFrame's names the API.
