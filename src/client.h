@@ -20,6 +20,7 @@
 #include "scrubber.h"
 #include "symbol_table.h"
 #include "util.h"
+#include "version.h"
 
 namespace faultline {
 
@@ -46,7 +47,7 @@ struct ClientOptions {
   size_t max_stack_bytes = 512 * 1024;  // of one stack text handed to the parser
   size_t max_input_bytes = 4 * 1024 * 1024;  // of one JSON text crossing the boundary (the SDK truncates first)
   std::string sdk_name = "faultline.javascript.browser";
-  std::string sdk_version = "0.1.0";
+  std::string sdk_version = kVersion;  // package.json's (src/version.h)
   std::vector<std::string> sdk_integrations;  // enabled integrations, as the SDK reports them
   json sdk_packages;                          // [{name, version}]; default npm:faultline
   double sample_rate = 1.0;                   // the SDK's sampleRate (events stand for 1/rate each)
