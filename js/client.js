@@ -436,8 +436,9 @@ export class Client {
     const wasm = (this.restarts || 0) > 3 ? Promise.reject(Error('the WASM core aborted too often'))
       : polluted() ? Promise.reject(Error('Object.prototype.then is set: the JS fallback needs no platform promise'))
       : typeof WebAssembly != 'object' ? Promise.reject(Error('no WebAssembly'))
-      : import('../dist/faultline-core.mjs').then((m) => new Promise((ok, no) => {
-        later(() => no(Error('WASM core load timed out')), o.wasmTimeout || 30000);
+      : import('../dist/faultline-core.mjs').then((m) => new Promise((resolve, reject) => {
+        const timer = later(() => reject(Error('WASM core load timed out')), o.wasmTimeout || 30000);
+        const ok = (v) => { cancel(timer); resolve(v); }, no = (e) => { cancel(timer); reject(e); };
         // We fetch and instantiate the .wasm ourselves, with fetch as it was when the SDK loaded
         // (no breadcrumb, no trace headers, no page wrapper), and see the failure directly.
         const arg = {

@@ -1,17 +1,35 @@
 // Sentry DSN: scheme://publickey[:secret]@host[:port]/[path/]projectid, parsed with the rules of
 // the C++ core (src/dsn.cpp), for the SDK, the JS fallback core and the collector's upstream.
 // tests/fixtures/dsn.json is run against both (tests/native/test_dsn.cpp, tests/node/dsn.test.js).
-// A character scanner, no regular expression over the whole text; never throws.
+// Never throws.
+//
+// The rules are written twice, and tests/node/dsn.test.js holds the two to each other on the
+// table and on generated texts: as one expression (js/dsn-rule.js dsnParts: what is accepted, and
+// its parts; small enough for the SDK's critical path, where js/index.js decides with it whether to
+// start and where envelopes go), and as the character scanner below (the error messages, which
+// say what is wrong).
+
+import { dsnParts } from './dsn-rule.js';
+
+export { dsnParts };
+export { dsnOrigin, envelopeUrl } from './dsn-rule.js';
+
+/**
+ * { ok: true, dsn: dsnParts(text) }, or { ok: false, error: 'invalid DSN: …' } saying what is wrong.
+ */
+export function parseDsn(text) {
+  const dsn = dsnParts(text);
+  if (dsn) return { ok: true, dsn };
+  const scanned = scanDsn(text);
+  return scanned.ok ? { ok: false, error: 'invalid DSN: not of the form https://key@host/project' } : scanned;
+}
 
 const KEY = /^[A-Za-z0-9._~-]+$/;  // public key, project id
 const HOST = /^[A-Za-z0-9._-]+$/;
 const PATH = /^[A-Za-z0-9._~/-]*$/;
 
-/**
- * { ok: true, dsn: { scheme, publicKey, host, port, path, projectId } } (port 0 = the scheme's
- * default; path '' or '/prefix'), or { ok: false, error: 'invalid DSN: …' }.
- */
-export function parseDsn(text) {
+/** The same rules as a character scanner, for the error message: parseDsn's result shape. */
+export function scanDsn(text) {
   const fail = (why) => ({ ok: false, error: 'invalid DSN: ' + why });
   const t = typeof text == 'string' ? text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '') : '';
   if (!t) return fail('empty');
@@ -71,12 +89,6 @@ export function parseDsn(text) {
   if (!PATH.test(path)) return fail('path has an invalid character');
   return { ok: true, dsn: { scheme, publicKey: key, host, port: portNumber, path, projectId } };
 }
-
-/** scheme://host[:port] */
-export const dsnOrigin = (d) => `${d.scheme}://${d.host}${d.port ? ':' + d.port : ''}`;
-
-/** Where envelopes go: origin + path + /api/<project>/envelope/ */
-export const envelopeUrl = (d) => `${dsnOrigin(d)}${d.path}/api/${d.projectId}/envelope/`;
 
 /** The canonical DSN text, without the secret. */
 export const dsnString = (d) => `${d.scheme}://${d.publicKey}@${d.host}${d.port ? ':' + d.port : ''}${d.path}/${d.projectId}`;

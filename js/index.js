@@ -6,6 +6,7 @@
 // takes over. Nothing here throws into the page: every entry point and hook is guarded, internal
 // failures are counted (getStats().internal_errors) and logged with `debug: true`.
 import { VERSION } from './version.js';
+import { dsnParts, envelopeUrl } from './dsn-rule.js';
 import { G, P, J, unJ, STASH, store, listen, later, log, hex, get, norm, str, text, cut, matches, isErr } from './util.js';
 import { install as errorHooks, onError, onRejection } from './hooks/errors.js';
 import { install as httpHooks } from './hooks/http.js';
@@ -43,13 +44,13 @@ class Hub {
     this.rec = { c: [], e: [] };  // what earlier pages stashed: early operations, envelopes
     this.on_ = () => 1;  // hook switches (init sets them)
     this.newTrace();
-    try {
-      const u = new URL(o.dsn), path = u.pathname.split('/'), project = path.pop();
-      this.key = decodeURIComponent(u.username);
-      this.ingest = `${u.protocol}//${u.host}${path.join('/')}/api/${project}/envelope/`;
-      this.tunnel = o.tunnel && new URL(o.tunnel, G.location.href).href;
-      this.ok = this.key && /^\w+$/.test(project) && /^https?:$/.test(u.protocol);
-    } catch {}
+    // The DSN by the core's rules (js/dsn.js, the expression form): what it rejects disables the SDK.
+    const dsn = dsnParts(o.dsn);
+    if ((this.ok = !!dsn)) {
+      this.key = dsn.publicKey;
+      this.ingest = envelopeUrl(dsn);
+    }
+    try { this.tunnel = o.tunnel && new URL(o.tunnel, G.location.href).href; } catch {}
   }
 
   fail(e) {
