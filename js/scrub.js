@@ -278,6 +278,99 @@ function matchIban(t, i) {
   return r == 1 ? p : NONE;
 }
 
+// ---- secrets without a key or a prefix (src/scrubber.cpp explains the evidence) -------------
+
+const b64std = (c) => alnum(c) || c == '+' || c == '/';
+// Character tables for the per-character test (scan() asks it at every position).
+const B64T = new Uint8Array(128), SEPT = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') B64T[c.charCodeAt(0)] = 1;
+for (const c of ' \t\n\r\f\v"\'`=:,;([{<>|\\') SEPT[c.charCodeAt(0)] = 1;
+const ESC = (u) => u == 110 || u == 114 || u == 116;  // n r t
+function b64RunStart(t, s) {
+  if (s == 0) return true;
+  const p = t.charCodeAt(s - 1);
+  if (p < 128 && B64T[p]) return s >= 2 && t.charCodeAt(s - 2) == 92 && ESC(p);
+  if (p == 92 && ESC(t.charCodeAt(s))) return false;
+  return p < 128 && SEPT[p] == 1;
+}
+function b64RunEnd(t, e) {
+  if (e >= t.length) return true;
+  const c = t[e];
+  if (space(c) || '"\'`,;)]}><|&\\'.includes(c)) return true;
+  return c == '.' && (e + 1 >= t.length || space(t[e + 1]));
+}
+function b64Decode(t, s, n) {
+  const out = [];
+  for (let q = 0; q + 4 <= n; q += 4) {
+    let v = 0;
+    for (let j = 0; j < 4; j++) v = v * 64 + b64(t[s + q + j]);
+    out.push(v >> 16, (v >> 8) & 255, v & 255);
+  }
+  return out;
+}
+
+function matchAwsSecret(t, s) {
+  let p = s;
+  while (p < t.length && b64std(t[p]) && p - s <= 40) p++;
+  if (p - s != 40 || !b64RunEnd(t, p)) return NONE;
+  let u = false, l = false, d = false, prev = -1, changes = 0, slashes = 0, run = 0, wordy = 0;
+  for (let k = s; k <= p; k++) {
+    const c = k < p ? t[k] : ' ', lc = low(c);
+    if (lc) run++;
+    else if (run) wordy += run >= 3 ? run : 0, (run = 0);
+    const cls = up(c) ? 0 : lc ? 1 : dig(c) ? 2 : -1;
+    if (cls < 0) { slashes += c == '/'; continue; }
+    u ||= cls == 0, l ||= cls == 1, d ||= cls == 2;
+    if (prev >= 0 && cls != prev) changes++;
+    prev = cls;
+  }
+  if (!u || !l || !d || changes < 12 || wordy >= 20 || (t[s] == '/' && slashes >= 4)) return NONE;
+  return b64Decode(t, s, 40).every((b) => (b >= 0x20 && b <= 0x7e) || b == 10 || b == 13 || b == 9) ? NONE : p;
+}
+
+const RSADSI = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01];
+function matchDerKey(t, s) {
+  if (t[s] != 'M') return NONE;
+  let run = s;
+  while (run < t.length && b64std(t[run]) && run - s < 24) run++;
+  if (run - s < 12) return NONE;
+  const b = b64Decode(t, s, run - s);
+  if (b[0] != 0x30) return NONE;
+  const h = b[1] < 0x80 ? 2 : b[1] == 0x81 ? 3 : b[1] == 0x82 ? 4 : 0;
+  if (!h) return NONE;
+  let key = b[h] == 2 && b[h + 1] == 1 && (b[h + 2] == 0 || b[h + 2] == 1) && (b[h + 3] == 2 || b[h + 3] == 0x30 || b[h + 3] == 4);
+  if (!key && b[h] == 0x30) {
+    const o = h + (b[h + 1] < 0x80 ? 2 : b[h + 1] == 0x81 ? 3 : 0);
+    if (o > h && o + 11 <= b.length && b[o] == 6 && (b[o + 1] == 9 || b[o + 1] == 10))
+      key = RSADSI.every((x, k) => b[o + 2 + k] == x) && (b[o + 9] == 5 || (b[o + 9] == 0x0c && b[o + 10] == 1));
+  }
+  if (!key) return NONE;
+  let p = s;
+  for (;;) {
+    const line = p;
+    while (p < t.length && b64std(t[p])) p++;
+    let pad = p;
+    while (pad < t.length && t[pad] == '=' && pad - p < 2) pad++;
+    if (pad > p || p - line != 64) return pad;
+    let q = p;
+    const spaced = t[q] == ' ';
+    if (spaced) q++;
+    else {
+      if (t[q] == '\r') q++;
+      else if (t[q] == '\\' && t[q + 1] == 'r') q += 2;
+      if (t[q] == '\n') q++;
+      else if (t[q] == '\\' && t[q + 1] == 'n') q += 2;
+      else return p;
+    }
+    let r = q;
+    while (r < t.length && b64std(t[r]) && r - q <= 64) r++;
+    const n = r - q;
+    const ends = !spaced && (r >= t.length || '"\'\n\r'.includes(t[r]) || (t[r] == '\\' && r + 1 < t.length && 'nr"'.includes(t[r + 1])));
+    if (n == 0 || n > 64 || !(n == 64 || t[r] == '=' || t.startsWith('-----', r) || (n % 4 == 0 && (n >= 16 || ends)))) return p;
+    p = q;
+  }
+}
+
 function globAt(pat, pi, t, ti, m, budget) {
   if (--budget <= 0) return false;
   while (pi < pat.length) {
@@ -461,6 +554,11 @@ export function createScrubber(options) {
       }
       const wordStart = i == 0 || !(alnum(t[i - 1]) || t[i - 1] == '_');
       if (wordStart && (end = matchToken(t, i)) >= 0) { add(i, end, '[token]'); continue; }
+      const cc = t.charCodeAt(i);
+      if (cc < 128 && B64T[cc] && b64RunStart(t, i)) {
+        if ((end = matchDerKey(t, i)) >= 0) { add(i, end, FILTERED); continue; }
+        if ((end = matchAwsSecret(t, i)) >= 0) { add(i, end, '[token]'); continue; }
+      }
       if (c == '@' && pii && (end = matchEmail(t, i, m)) >= 0 && m.start >= done) { add(m.start, end, '[email]'); continue; }
       if (dig(c)) {
         if ((end = matchSsn(t, i)) >= 0) { add(i, end, '[ssn]'); continue; }
@@ -484,7 +582,7 @@ export function createScrubber(options) {
   function pctAt(t, i) {
     if (t[i] != '%' || i + 2 >= t.length || !hex(t[i + 1]) || !hex(t[i + 2])) return -1;
     const v = parseInt(t.slice(i + 1, i + 3), 16);
-    return v >= 0x20 && v <= 0x7e ? v : -1;
+    return (v >= 0x20 && v <= 0x7e) || v == 9 || v == 10 || v == 13 ? v : -1;
   }
   function hasEscape(t) {
     for (let i = t.indexOf('%'); i >= 0; i = t.indexOf('%', i + 1)) if (pctAt(t, i) >= 0) return true;

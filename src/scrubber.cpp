@@ -413,6 +413,153 @@ size_t match_basic(sv t, size_t i, size_t& token_start) {
   return p;
 }
 
+// ---- secrets without a key or a prefix: evidence from the format itself ---------------------
+
+bool is_b64std(char c) { return is_alnum(c) || c == '+' || c == '/'; }
+
+// Can a base64 run start at `s` (not inside a longer token)? After a separator, or after a JSON
+// escape ("\n", "\r", "\t" written as two characters, as in a JSON-encoded PEM or log line).
+bool b64_run_start(sv t, size_t s) {
+  if (s == 0) return true;
+  const char p = t[s - 1];
+  if (is_b64std(p)) return s >= 2 && t[s - 2] == '\\' && (p == 'n' || p == 'r' || p == 't');  // inside a run
+  if (p == '\\' && (t[s] == 'n' || t[s] == 'r' || t[s] == 't')) return false;  // an escape, not a run
+  if (is_space(p) || p == '"' || p == '\'' || p == '`' || p == '=' || p == ':' || p == ',' || p == ';' || p == '(' ||
+      p == '[' || p == '{' || p == '<' || p == '>' || p == '|' || p == '\\')
+    return true;
+  return false;
+}
+
+// Does a base64 run end at `e` (the next character cannot continue a token)?
+bool b64_run_end(sv t, size_t e) {
+  if (e >= t.size()) return true;
+  const char c = t[e];
+  if (is_space(c) || c == '"' || c == '\'' || c == '`' || c == ',' || c == ';' || c == ')' || c == ']' || c == '}' ||
+      c == '>' || c == '<' || c == '|' || c == '&' || c == '\\')
+    return true;
+  return c == '.' && (e + 1 >= t.size() || is_space(t[e + 1]));  // a sentence's full stop
+}
+
+// Decodes the first n/4*3 bytes of the standard-base64 characters t[s, s+n) (all is_b64std).
+size_t b64_decode(sv t, size_t s, size_t n, unsigned char* out) {
+  size_t k = 0;
+  for (size_t q = 0; q + 4 <= n; q += 4) {
+    unsigned v = 0;
+    for (size_t j = 0; j < 4; ++j) v = (v << 6) | static_cast<unsigned>(b64_value(t[s + q + j]));
+    out[k++] = static_cast<unsigned char>(v >> 16);
+    out[k++] = static_cast<unsigned char>(v >> 8);
+    out[k++] = static_cast<unsigned char>(v);
+  }
+  return k;
+}
+
+// A bare AWS secret access key: exactly 40 characters of [A-Za-z0-9/+] at `s`, not part of a longer
+// token, that looks random. Evidence (each grounded in the format: 30 random bytes in base64):
+//  - upper case, lower case and a digit all occur (a random key lacks one in ~0.1% of cases);
+//    hex (git SHAs, SHA-1 content hashes) and single-case ids have no mixed case;
+//  - at least 12 changes between upper/lower/digit from one letter or digit to the next (random
+//    keys: 24 on average, fewer than 12 in ~0.01%; words and paths change rarely);
+//  - not words: fewer than 20 of its characters in runs of 3 or more lower-case letters (random
+//    keys reach 20 in ~0.2%; a 40-character camelCase name made of words nearly always does);
+//  - not an absolute path ('/' first and at least 4 '/'; random keys: ~0.03%);
+//  - its 30 decoded bytes are not all printable text (base64 of ordinary text is).
+size_t match_aws_secret(sv t, size_t s) {
+  size_t p = s;
+  while (p < t.size() && is_b64std(t[p]) && p - s <= 40) ++p;
+  if (p - s != 40 || !b64_run_end(t, p)) return sv::npos;
+  bool up = false, low = false, digit = false;
+  int prev = -1, changes = 0, slashes = 0, run = 0, wordy = 0;
+  for (size_t k = s; k <= p; ++k) {
+    const char c = k < p ? t[k] : ' ';
+    const bool lc = c >= 'a' && c <= 'z';
+    if (lc) ++run;
+    else if (run) wordy += run >= 3 ? run : 0, run = 0;
+    int cls = upper(c) ? 0 : lc ? 1 : is_digit(c) ? 2 : -1;
+    if (cls < 0) {
+      slashes += c == '/';
+      continue;
+    }
+    up |= cls == 0;
+    low |= cls == 1;
+    digit |= cls == 2;
+    if (prev >= 0 && cls != prev) ++changes;
+    prev = cls;
+  }
+  if (!up || !low || !digit || changes < 12 || wordy >= 20) return sv::npos;
+  if (t[s] == '/' && slashes >= 4) return sv::npos;
+  unsigned char bytes[30];
+  b64_decode(t, s, 40, bytes);
+  bool text = true;
+  for (unsigned char b : bytes) text = text && ((b >= 0x20 && b <= 0x7E) || b == '\n' || b == '\r' || b == '\t');
+  return text ? sv::npos : p;
+}
+
+// A PEM private-key body without its "-----BEGIN" line: base64 of DER starting at `s`. A DER private
+// key is a SEQUENCE (0x30, short or 0x81/0x82 long length: base64 "M…", "MIG"/"MIH", "MII") whose
+// first element is the INTEGER version 0 or 1 (02 01 00|01: PKCS#1 RSA and DSA, PKCS#8, SEC1 EC)
+// followed by an INTEGER, SEQUENCE or OCTET STRING; or, encrypted (PKCS#8 EncryptedPrivateKeyInfo),
+// whose first element is a SEQUENCE starting with a PKCS#5 or PKCS#12 encryption OID. Certificates,
+// public keys and CSRs start with a SEQUENCE of other content and are left alone. The body runs over
+// lines of 64 characters (PEM) joined by a line break (real or written "\n", optionally "\r") or a
+// space; it ends after a shorter line, padding, or anything else.
+size_t match_der_key(sv t, size_t s) {
+  if (t[s] != 'M') return sv::npos;
+  size_t run = s;
+  while (run < t.size() && is_b64std(t[run]) && run - s < 24) ++run;
+  if (run - s < 12) return sv::npos;
+  unsigned char b[18] = {};
+  const size_t nb = b64_decode(t, s, run - s, b);
+  if (b[0] != 0x30) return sv::npos;
+  size_t h = b[1] < 0x80 ? 2 : b[1] == 0x81 ? 3 : b[1] == 0x82 ? 4 : 0;
+  if (!h) return sv::npos;
+  bool key = b[h] == 0x02 && b[h + 1] == 0x01 && (b[h + 2] == 0x00 || b[h + 2] == 0x01) &&
+             (b[h + 3] == 0x02 || b[h + 3] == 0x30 || b[h + 3] == 0x04);
+  if (!key && b[h] == 0x30) {
+    // EncryptedPrivateKeyInfo: SEQUENCE { SEQUENCE { OID 1.2.840.113549.1.5.x | .1.12.1.x, … }, … }
+    size_t o = h + (b[h + 1] < 0x80 ? 2 : b[h + 1] == 0x81 ? 3 : 0);
+    static const unsigned char rsadsi[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01};
+    if (o > h && o + 11 <= nb && b[o] == 0x06 && (b[o + 1] == 0x09 || b[o + 1] == 0x0a)) {
+      bool same = true;
+      for (size_t k = 0; k < sizeof rsadsi; ++k) same = same && b[o + 2 + k] == rsadsi[k];
+      key = same && (b[o + 9] == 0x05 || (b[o + 9] == 0x0c && b[o + 10] == 0x01));
+    }
+  }
+  if (!key) return sv::npos;
+  size_t p = s;
+  for (;;) {
+    const size_t line = p;
+    while (p < t.size() && is_b64std(t[p])) ++p;
+    size_t pad = p;
+    while (pad < t.size() && t[pad] == '=' && pad - p < 2) ++pad;
+    if (pad > p || p - line != 64) return pad;
+    // A full line: the body goes on after a line break (real or written as an escape) or a space.
+    size_t q = p;
+    const bool spaced = q < t.size() && t[q] == ' ';
+    if (spaced) {
+      ++q;
+    } else {
+      if (q < t.size() && t[q] == '\r') ++q;
+      else if (q + 1 < t.size() && t[q] == '\\' && t[q + 1] == 'r') q += 2;
+      if (q < t.size() && t[q] == '\n') ++q;
+      else if (q + 1 < t.size() && t[q] == '\\' && t[q + 1] == 'n') q += 2;
+      else return p;
+    }
+    // ...if what follows is a body line too, so that a following word is not taken: 64 characters,
+    // or a last line (padded; or a multiple of 4 characters, as base64 is, and at least 16 of them
+    // or, after a line break, ending the text, a quoted string or the line), or one the END line
+    // follows.
+    size_t r = q;
+    while (r < t.size() && is_b64std(t[r]) && r - q <= 64) ++r;
+    const size_t n = r - q;
+    const bool ends = !spaced && (r >= t.size() || t[r] == '"' || t[r] == '\'' || t[r] == '\n' || t[r] == '\r' ||
+                      (t[r] == '\\' && r + 1 < t.size() && (t[r + 1] == 'n' || t[r + 1] == 'r' || t[r + 1] == '"')));
+    if (n == 0 || n > 64 ||
+        !(n == 64 || (r < t.size() && t[r] == '=') || t.compare(r, 5, "-----") == 0 || (n % 4 == 0 && (n >= 16 || ends))))
+      return p;
+    p = q;
+  }
+}
+
 bool is_key_char(char c) { return is_alnum(c) || c == '_' || c == '-' || c == '.' || c == '$' || c == '[' || c == ']'; }
 
 bool is_value_delim(char sep, char c) {
@@ -588,6 +735,10 @@ void scan(const Scrubber& S, sv t, std::vector<Edit>& ed) {
     }
     const bool word_start = i == 0 || !(is_alnum(t[i - 1]) || t[i - 1] == '_');
     if (word_start && (end = match_token(t, i)) != sv::npos) { add(i, end, "[token]"); continue; }
+    if (is_b64std(c) && b64_run_start(t, i)) {
+      if ((end = match_der_key(t, i)) != sv::npos) { add(i, end, kFiltered); continue; }
+      if ((end = match_aws_secret(t, i)) != sv::npos) { add(i, end, "[token]"); continue; }
+    }
     if (c == '@' && pii && (end = match_email(t, i, start)) != sv::npos && start >= done) { add(start, end, "[email]"); continue; }
     if (is_digit(c)) {
       if ((end = match_ssn(t, i)) != sv::npos) { add(i, end, "[ssn]"); continue; }
@@ -621,14 +772,15 @@ std::string apply_edits(sv t, const std::vector<Edit>& ed) {
   return out;
 }
 
-// A %XX escape of a printable ASCII character (other bytes are left encoded: decoding them could
+// A %XX escape of a printable ASCII character, a tab or a line break (%0A joins the lines of a PEM
+// body in a URL; other bytes are left encoded: decoding them could
 // create invalid UTF-8 or control characters).
 int pct_at(sv t, size_t i) {
   if (t[i] != '%' || i + 2 >= t.size()) return -1;
   int h = hex_value(t[i + 1]), l = hex_value(t[i + 2]);
   if (h < 0 || l < 0) return -1;
   int v = h * 16 + l;
-  return v >= 0x20 && v <= 0x7E ? v : -1;
+  return (v >= 0x20 && v <= 0x7E) || v == '\t' || v == '\n' || v == '\r' ? v : -1;
 }
 
 bool has_escape(sv t) {

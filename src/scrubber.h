@@ -9,6 +9,8 @@
 //     key=value (query strings, form bodies, cookies; ;/&/,-separated), key: value and key = value
 //     (headers, log lines; "Authorization: Basic <x>" keeps the scheme)  -> the value "[Filtered]"
 //   - user:pass@ in URLs, PEM private-key bodies               -> "[Filtered]"
+//     (also without their BEGIN line: base64 DER whose structure is a private key's, see match_der_key)
+//   - a bare AWS secret access key (40 random-looking [A-Za-z0-9/+], see match_aws_secret) -> "[token]"
 //   - JWTs -> "[jwt]"; Bearer/Basic credentials and well-known token formats (AWS access key ids,
 //     GitHub, GitLab, Stripe, Slack, Google API, npm, OpenAI/Anthropic keys) -> "[token]";
 //     Luhn-valid card numbers with an issuer prefix -> "[card]"; IBANs (country length + mod-97)
@@ -16,7 +18,7 @@
 // Scrubbed unless sendDefaultPii is true:
 //   - e-mail addresses -> "[email]", IPv4/IPv6 addresses -> "[ip]", user.email / user.ip_address,
 //     Cookie / Authorization / Set-Cookie request headers and request cookies.
-// Percent-encoded text is decoded (printable ASCII escapes, at most two rounds) and scanned again:
+// Percent-encoded text is decoded (escapes of printable ASCII, tabs and line breaks, at most two rounds) and scanned again:
 // when that reveals something, the decoded text is returned with both scans' findings replaced,
 // so "email=jane.doe%40example.com" becomes "email=[email]". '+' is kept as is (it is part of
 // e-mail addresses and of '+'-joined values).

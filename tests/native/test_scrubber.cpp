@@ -200,3 +200,26 @@ TEST(Scrubber, GroupingPartsInTheEventNeverCarryASecretsFragments) {
   EXPECT_NE(body.find("\"grouping\""), std::string::npos);
   for (const char* leak : {"brr", "jane.doe", "at<num>d", "at91d0e2xq"}) EXPECT_EQ(body.find(leak), std::string::npos) << leak << " in " << body;
 }
+
+TEST(Scrubber, KeylessSecretRulesStayLinearOnAdversarialText) {
+  // Bare AWS secret keys and headerless PEM bodies are found by scanning base64 runs; runs that
+  // almost qualify (39/41 characters, key-like DER headers, 64-character lines joined by every kind
+  // of break) must not be rescanned from each position. A quadratic scan of these megabytes would
+  // not finish within the test's timeout.
+  Scrubber s;
+  const std::string key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  std::string almost, lines, keys;
+  for (int i = 0; i < 50000; ++i) almost += key.substr(1) + " " + key + "A\\n";
+  EXPECT_EQ(s.scrub_text(almost), almost);
+  // One body of 60 000 lines of 64 characters (3.9 MB): removed whole, in one pass.
+  const std::string first = "MIIEpAIBAAKCAQEAqs570BFQsdrH5iM3NdKq4ijFIYt4fimDwyvrWsjEOfYhik2U";
+  const std::string line = "mguYz1MSY2jDLjmPVhzxOmit6davVdI7LAm9EnQmuDrpQyUOqwIo+8YRx4QTBRnb";
+  lines = first;
+  const char* breaks[] = {"\n", "\r\n", "\\n", "\\r\\n", " "};
+  for (int i = 0; i < 60000; ++i) lines += std::string(breaks[i % 5]) + line;
+  lines += "\nafter";
+  EXPECT_EQ(s.scrub_text(lines), "[Filtered]\nafter");
+  // Many key headers that are not keys (the DER check fails at the version byte).
+  for (int i = 0; i < 100000; ++i) keys += "MIIEpAIBAgKCAQEA\\n";  // version 2: no key format
+  EXPECT_EQ(s.scrub_text(keys), keys);
+}

@@ -12,6 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import { loadCore } from '../../js/core-node.js';
 import { FallbackCore } from '../../js/fallback.js';
 import { generate } from '../../scripts/gen-scrub-rules.mjs';
@@ -127,7 +128,10 @@ const FRAGMENTS = ['password', 'token', 'key', 'code', 'sid', 'Authorization', '
   '%22', '%', 'Basic ', 'Bearer ', 'dXNlcjpwYXNz', 'hunter2', 'abc123XYZ', 'jane.doe', '@', 'example.com', '4111 1111 1111 1111',
   '123-45-6789', 'DE89370400440532013000', 'GB82 WEST 1234 5698 7654 32', 'AKIAIOSFODNN7EXAMPLE', 'ghp_', 'sk_live_', 'xoxb-',
   'AIza', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '-----BEGIN PRIVATE KEY-----', '-----END', 'https://', 'u:p@', '10.0.0.1',
-  'fe80::1', 'eyJhbGciOiJIUzI1NiJ9', '.', 'null', 'aGVsbG8gd29ybGQ=', 'identifierlong', 'AbcdEfgh', 'expired', 'x-api-key', '\\', '\u00e9', '\u65e5\u672c', '\ud83d\ude00', 'v1.2.3', '2024-11-02'];
+  'fe80::1', 'eyJhbGciOiJIUzI1NiJ9', '.', 'null', 'aGVsbG8gd29ybGQ=', 'identifierlong', 'AbcdEfgh', 'expired', 'x-api-key', '\\', '\u00e9', '\u65e5\u672c', '\ud83d\ude00', 'v1.2.3', '2024-11-02',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'IWHjA13CH/TA0xhQt6Mly6O9GE00GL6xNxnLeOyn', 'VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVy', '\\n', '\r\n', '`',
+  'MIIEpAIBAAKCAQEAqs570BFQsdrH5iM3NdKq4ijFIYt4fimDwyvrWsjEOfYhik2U', 'MHcCAQEEINAPrGu6WocxwhklrHqi5bXI6dVw0AZ8ja/wwAOJw5VOoAoGCCqGSM49',
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqs570BFQsdrH5iM3NdKq', 'MII', 'Eg==', '/api/v2/users/'];
 
 function rng(seed) {
   let s = seed >>> 0;
@@ -147,4 +151,121 @@ test('3000 generated texts scrub identically in both cores', async () => {
     const batch = inputs.slice(b, b + 500);
     assertParity(await bothCores({}, batch), batch, `generated (batch ${b / 500})`);
   }
+});
+
+// ---- secrets with no key name and no prefix: bare AWS secret keys, headerless PEM bodies ------
+// Generated from the formats (seeded), through both cores: what the rules must take, and the
+// look-alikes a user's events are full of, which they must leave as written.
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const bytesOf = (rand, n) => Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
+// The evidence the rule documents (README, Privacy): all three classes, 12 changes between them,
+// fewer than 20 characters in lower-case runs of 3+, not a path of 4+ '/'.
+function keyLike(k) {
+  const cls = k.replace(/[+/]/g, '').replace(/[A-Z]/g, 'U').replace(/[a-z]/g, 'l').replace(/[0-9]/g, 'd');
+  const changes = [...cls].filter((c, i) => i > 0 && c != cls[i - 1]).length;
+  const wordy = (k.match(/[a-z]{3,}/g) || []).reduce((n, w) => n + w.length, 0);
+  return /U/.test(cls) && /l/.test(cls) && /d/.test(cls) && changes >= 12 && wordy < 20 && !(k[0] == '/' && k.split('/').length > 4);
+}
+
+test('bare AWS secret keys (40 random base64 characters) are scrubbed alike wherever they stand; look-alikes are not', async () => {
+  const rand = rng(4040);
+  const keys = Array.from({ length: 400 }, () => bytesOf(rand, 30).toString('base64'));
+  const places = [(k) => `s3 put failed, secret ${k} region eu-west-1`, (k) => JSON.stringify({ aws: { v: k } }),
+    (k) => `${JSON.stringify('config:\n' + k + '\nend')}`, (k) => `GET /sign?c=${encodeURIComponent(k)}&r=1`, (k) => `(${k}).`];
+  const inputs = keys.map((k, i) => textInput(places[i % places.length](k)));
+  const res = await bothCores({}, inputs);
+  assertParity(res, inputs, 'aws keys');
+  let missed = 0;
+  keys.forEach((k, i) => {
+    const out = res.js[i].extra.v;
+    if (out.includes(k) || out.includes(encodeURIComponent(k))) {
+      missed++;
+      assert.ok(!keyLike(k), `a random key with the documented evidence leaked: ${out}`);
+    } else {
+      assert.match(out, /\[token\]/, out);
+    }
+  });
+  // The documented limit: about 0.3% of random keys lack the evidence.
+  assert.ok(missed <= 6, `${missed} of 400 random keys missed`);
+
+  const words = ['user', 'profile', 'card', 'list', 'view', 'order', 'item', 'payment', 'method', 'select', 'dialog', 'header', 'api', 'v2'];
+  const word = () => words[Math.floor(rand() * words.length)];
+  const cap = (w) => w[0].toUpperCase() + w.slice(1);
+  const negatives = [];
+  for (let i = 0; i < 60; i++) {
+    const sha = bytesOf(rand, 20).toString('hex');
+    negatives.push(`commit ${sha} merged`, `commit ${sha.toUpperCase()} merged`);
+    // base64 of ordinary text (30 printable bytes -> 40 characters)
+    const textBytes = Buffer.from(Array.from({ length: 30 }, () => 0x20 + Math.floor(rand() * 95)));
+    negatives.push(`payload ${textBytes.toString('base64')} decoded`);
+    negatives.push(`request ${crypto.randomUUID()} failed`);
+    let id = '';
+    while (id.length < 36) id += cap(word()) + (rand() < 0.3 ? Math.floor(rand() * 10) : '');
+    negatives.push(`TypeError: ${id} is not a constructor`);
+    let path = '';
+    while (path.length < 38) path += '/' + word() + (rand() < 0.5 ? Math.floor(rand() * 1000) : '');
+    negatives.push(`GET ${path} 404`, `at ${cap(word())}${cap(word())} (https://cdn.example.com/static/js/main.${bytesOf(rand, 4).toString('hex')}.chunk.js:2:${Math.floor(rand() * 99999)})`);
+    negatives.push(`release web@${1 + (i % 9)}.${i}.0+${sha.slice(0, 12)}`);
+  }
+  const neg = negatives.map(textInput);
+  const nres = await bothCores({}, neg);
+  assertParity(nres, neg, 'aws look-alikes');
+  negatives.forEach((t, i) => assert.equal(nres.js[i].extra.v, t, `a look-alike was changed: ${t}`));
+});
+
+// A PEM body: base64 of the DER in lines of 64 characters.
+const bodyOf = (pem) => pem.split('\n').filter((l) => l && !l.startsWith('-----'));
+function derBody(der) {
+  const b = der.toString('base64');
+  return b.match(/.{1,64}/g);
+}
+
+test('PEM private-key bodies pasted without their BEGIN line are removed whole; certificates and public keys stay', async () => {
+  const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const ed = crypto.generateKeyPairSync('ed25519');
+  const bodies = {
+    pkcs1: bodyOf(rsa.privateKey.export({ type: 'pkcs1', format: 'pem' })),
+    pkcs8: bodyOf(rsa.privateKey.export({ type: 'pkcs8', format: 'pem' })),
+    encrypted: bodyOf(rsa.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' })),
+    sec1: bodyOf(ec.privateKey.export({ type: 'sec1', format: 'pem' })),
+    ecPkcs8: bodyOf(ec.privateKey.export({ type: 'pkcs8', format: 'pem' })),
+    ed25519: bodyOf(ed.privateKey.export({ type: 'pkcs8', format: 'pem' })),
+  };
+  const joins = [(ls) => ls.join('\n'), (ls) => ls.join('\r\n'), (ls) => ls.join(' '), (ls) => ls.join('')];
+  const inputs = [], meta = [];
+  for (const [name, lines] of Object.entries(bodies)) {
+    for (const [j, join] of joins.entries()) {
+      const body = join(lines);
+      for (const wrap of [(b) => `loaded key\n${b}\nthen failed`, (b) => JSON.stringify({ pem: b, ok: 'yes' }), (b) => `key ${b} rejected`]) {
+        inputs.push(textInput(wrap(body)));
+        meta.push({ name, j, lines });
+      }
+    }
+  }
+  const res = await bothCores({}, inputs);
+  assertParity(res, inputs, 'pem bodies');
+  inputs.forEach((inp, i) => {
+    const out = res.js[i].extra.v;
+    assert.match(out, /\[Filtered\]/, `${meta[i].name} join ${meta[i].j}`);
+    for (const line of meta[i].lines) {
+      // A last line shorter than 16 characters, unpadded, and joined by a space or followed by a
+      // space and text cannot be told from a word after the key (the documented limit: at most 11
+      // bytes of its end).
+      if (line.length < 16 && !line.endsWith('=') && (meta[i].j == 2 || / rejected$/.test(inputs[i].message))) continue;
+      assert.ok(!out.includes(line.slice(-16)), `${meta[i].name} (join ${meta[i].j}) left a piece of the key: ${out}`);
+    }
+    assert.match(out, /then failed|"ok":"yes"|rejected/, `the text after the key is kept: ${out}`);
+  });
+
+  // Not private keys: public keys (SubjectPublicKeyInfo) and X.509 certificates (a SEQUENCE whose
+  // first element is the tbsCertificate SEQUENCE with its [0] version), whatever follows.
+  const rand = rng(64);
+  const cert = (n) => Buffer.concat([Buffer.from([0x30, 0x82, (n >> 8) & 255, n & 255, 0x30, 0x82, ((n - 200) >> 8) & 255, (n - 200) & 255, 0xa0, 0x03, 0x02, 0x01, 0x02]), bytesOf(rand, n - 9)]);
+  const publics = [bodyOf(rsa.publicKey.export({ type: 'spki', format: 'pem' })), bodyOf(ec.publicKey.export({ type: 'spki', format: 'pem' })),
+    bodyOf(rsa.publicKey.export({ type: 'pkcs1', format: 'pem' })), derBody(cert(900)), derBody(cert(1400))];
+  const neg = publics.flatMap((lines) => [`certificate:\n${lines.join('\n')}\nok`, JSON.stringify({ cert: lines.join('\n') })]);
+  const nres = await bothCores({}, neg.map(textInput));
+  assertParity(nres, neg.map(textInput), 'public material');
+  neg.forEach((t, i) => assert.equal(nres.js[i].extra.v, t, `public key material was changed: ${t.slice(0, 80)}`));
 });
