@@ -133,10 +133,18 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
 
   // --- startup ------------------------------------------------------------------------------
   await collector.stop();
+  // What the next start finds: a write-ahead log left behind would be replayed at open.
+  result.wal_mb_at_restart = Number((fileBytes(path.join(dataDir, 'faultline.sqlite-wal')) / 2 ** 20).toFixed(1));
   const t0 = Date.now();
   collector = await spawnCollector(port, dataDir, KEY);
+  const t1 = Date.now();
   await getJson(`${base}/api/issues?limit=25`, agent);
   result.startup_ms = Date.now() - t0;
+  result.startup_first_query_ms = Date.now() - t1;
+  // Node's own start on this machine now, for comparison (the same binary, an empty program).
+  const n0 = Date.now();
+  await new Promise((resolve) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('exit', resolve));
+  result.node_boot_ms = Date.now() - n0;
   result.startup_listen_ms = collector.listenMs;
   result.rss_after_restart_mb = rssMb(collector.child.pid);
   await collector.stop();
@@ -301,6 +309,14 @@ function threadCpu(pid) {
   return out;
 }
 
+function fileBytes(f) {
+  try {
+    return fs.statSync(f).size;
+  } catch {
+    return 0;
+  }
+}
+
 function dirBytes(dir) {
   let n = 0;
   for (const f of fs.readdirSync(dir)) n += fs.statSync(path.join(dir, f)).size;
@@ -380,6 +396,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   console.log(`| ingest | ${r.ingest.events_per_s} events/s wall (load ${r.ingest.load_before} -> ${r.ingest.load_after}); collector CPU ${r.ingest.cpu_us_per_event} µs/event = ${r.ingest.events_per_cpu_s} events per CPU-second (by thread, µs/event: ${Object.entries(r.ingest.cpu_us_per_event_by_thread).map(([k, v]) => `${k} ${v}`).join(', ')}) | >= 5 000 |`);
   for (const [k, v] of Object.entries(r.eqt)) console.log(`| EQT ${k} | p50 ${v.p50} ms, p95 ${v.p95} ms | p95 <= 50 ms |`);
   console.log(`| EST | ${r.est.bytes_per_event} B/event, ${r.est.bytes_per_occurrence} B/occurrence (${r.disk_mb} MB) | |`);
-  console.log(`| startup | ${r.startup_ms} ms | <= 1 000 ms |`);
+  console.log(`| startup | ${r.startup_ms} ms (listening after ${r.startup_listen_ms} ms, first answer ${r.startup_first_query_ms} ms later; node -e 0 takes ${r.node_boot_ms} ms; WAL at restart ${r.wal_mb_at_restart} MB) | <= 1 000 ms |`);
   console.log(`| RSS | ${r.rss_mb} MB (after ingest ${r.rss_after_ingest_mb} MB, after restart ${r.rss_after_restart_mb} MB) | <= 300 MB |`);
 }
