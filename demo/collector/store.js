@@ -210,6 +210,7 @@ export class Store {
     };
     this.issueUpdates = new Map(); // changed-column list -> UPDATE statement
     this.upserts = new Map(); // table:rows -> multi-row upsert
+    this.stmts = new Map(); // SQL text -> prepared statement (read paths)
   }
 
   loadCounters() {
@@ -309,6 +310,18 @@ export class Store {
       this.issueUpdates.set(key, st);
     }
     st.run(...cols.map((c) => issue[c]), issue.id);
+  }
+
+  // Prepared statements of the read paths, by SQL text (preparing a list query costs about as
+  // much as running it). The texts are built from a small set of shapes (no values in them).
+  sql(text) {
+    let st = this.stmts.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      if (this.stmts.size >= 512) this.stmts.delete(this.stmts.keys().next().value);
+      this.stmts.set(text, st);
+    }
+    return st;
   }
 
   // Upserts of the aggregate tables, many rows per statement (one statement call per row cost
@@ -805,7 +818,7 @@ export class Store {
     if (!ids.length) return out;
     // One JSON object per issue and key, built by SQLite: a popular issue has dozens of values, and
     // a row object per value costs more than the query.
-    const rows = this.db.prepare(`SELECT issue_id, key, json_group_object(value, count) FROM issue_tags WHERE issue_id IN (${ids.map(() => '?').join(',')})
+    const rows = this.sql(`SELECT issue_id, key, json_group_object(value, count) FROM issue_tags WHERE issue_id IN (${ids.map(() => '?').join(',')})
       AND key IN (${keys.map(() => '?').join(',')}) GROUP BY issue_id, key`).raw().all(...ids, ...keys);
     for (const [id, key, map] of rows) out.get(id)[key] = JSON.parse(map);
     return out;
@@ -816,7 +829,7 @@ export class Store {
     if (!ids.length) return out;
     const start = Math.floor(now / HOUR) * HOUR - (hours - 1) * HOUR;
     // One row per issue: "hour index:count,…" (numbers only), cheaper than a row per bucket.
-    const rows = this.db.prepare(`SELECT issue_id, group_concat(((bucket - ?) / ${HOUR}) || ':' || count) FROM issue_buckets
+    const rows = this.sql(`SELECT issue_id, group_concat(((bucket - ?) / ${HOUR}) || ':' || count) FROM issue_buckets
       WHERE issue_id IN (${ids.map(() => '?').join(',')}) AND bucket >= ? GROUP BY issue_id`).raw().all(start, ...ids, start);
     for (const [id, list] of rows) {
       const line = out.get(id);
@@ -863,7 +876,7 @@ export class Store {
     const base = [...plain, ...terms.filter((x) => !x.probe)];
     if (probed.length) {
       const flags = probed.map((x, k) => `(${x.probe.sql}) AS m${k}`).join(', ');
-      const sample = this.db.prepare(`SELECT i.id, ${flags} FROM issues i ${whereOf(base)} ${order} LIMIT ${PROBE_SCAN}`).raw();
+      const sample = this.sql(`SELECT i.id, ${flags} FROM issues i ${whereOf(base)} ${order} LIMIT ${PROBE_SCAN}`).raw();
       const page = [];
       const hits = probed.map(() => 0);
       let seen = 0;
@@ -877,17 +890,18 @@ export class Store {
         if (all) page.push(r[0]);
         if (page.length > n) break; // the page is decided (breaking ends the statement)
       }
-      if (page.length > n || seen < PROBE_SCAN) {
-        const byId = new Map(page.length ? this.db.prepare(`SELECT * FROM issues WHERE id IN (${page.map(() => '?').join(',')})`).all(...page).map((r) => [r.id, r]) : []);
-        rows = page.map((id) => byId.get(id));
-      } else {
+      let ids = page;
+      if (!(page.length > n || seen < PROBE_SCAN)) {
         let driver = -1;
         for (let k = 0; k < probed.length; k++) if (probed[k].indexed && (driver < 0 || hits[k] < hits[driver])) driver = k;
         const conds = [...base, ...probed.map((x, k) => (k === driver ? x : x.probe))];
-        rows = this.db.prepare(`SELECT i.* FROM issues i ${whereOf(conds)} ${order} LIMIT ${n + 1}`).all(...paramsOf(conds));
+        // Ids first (the sort keeps two numbers a row, not whole issues), then the page's rows.
+        ids = this.sql(`SELECT i.id FROM issues i ${whereOf(conds)} ${order} LIMIT ${n + 1}`).pluck().all(...paramsOf(conds));
       }
+      const byId = new Map(ids.length ? this.sql(`SELECT * FROM issues WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids).map((r) => [r.id, r]) : []);
+      rows = ids.map((id) => byId.get(id));
     } else {
-      rows = this.db.prepare(`SELECT i.* FROM issues i ${whereOf(base)} ${order} LIMIT ${n + 1}`).all(...paramsOf(base));
+      rows = this.sql(`SELECT i.* FROM issues i ${whereOf(base)} ${order} LIMIT ${n + 1}`).all(...paramsOf(base));
     }
     const more = rows.length > n;
     if (more) rows.pop();
@@ -906,7 +920,7 @@ export class Store {
   // The row of an issue's latest event; when it expired, the newest one still stored.
   latestEventRow(issue) {
     const latestRow = issue.latest_event ? this.q.eventRow.get(issue.latest_event) : null;
-    return latestRow || this.db.prepare('SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT 1').get(issue.id) || null;
+    return latestRow || this.sql('SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT 1').get(issue.id) || null;
   }
 
   getIssue(publicId) {
@@ -927,8 +941,8 @@ export class Store {
     const c = decodeCursor(cursor);
     const n = Math.max(1, Math.min(100, Number(limit) || 50));
     const rows = c
-      ? this.db.prepare(`SELECT * FROM events WHERE issue_id = ? AND id < ? ORDER BY id DESC LIMIT ${n + 1}`).all(issue.id, c[1])
-      : this.db.prepare(`SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT ${n + 1}`).all(issue.id);
+      ? this.sql(`SELECT * FROM events WHERE issue_id = ? AND id < ? ORDER BY id DESC LIMIT ${n + 1}`).all(issue.id, c[1])
+      : this.sql(`SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT ${n + 1}`).all(issue.id);
     const more = rows.length > n;
     if (more) rows.pop();
     const last = rows[rows.length - 1];
@@ -940,14 +954,14 @@ export class Store {
     const row = id ? this.q.eventById.get(id) : null;
     if (!row) return null;
     const issue = row.issue_id ? this.q.issueById.get(row.issue_id) : null;
-    const prev = row.issue_id ? this.db.prepare('SELECT event_id FROM events WHERE issue_id = ? AND id < ? ORDER BY id DESC LIMIT 1').get(row.issue_id, row.id) : null;
-    const next = row.issue_id ? this.db.prepare('SELECT event_id FROM events WHERE issue_id = ? AND id > ? ORDER BY id LIMIT 1').get(row.issue_id, row.id) : null;
+    const prev = row.issue_id ? this.sql('SELECT event_id FROM events WHERE issue_id = ? AND id < ? ORDER BY id DESC LIMIT 1').get(row.issue_id, row.id) : null;
+    const next = row.issue_id ? this.sql('SELECT event_id FROM events WHERE issue_id = ? AND id > ? ORDER BY id LIMIT 1').get(row.issue_id, row.id) : null;
     return { ...this.eventSummary(row), issue: issue ? issue.public_id : null, previous: prev ? prev.event_id : null, next: next ? next.event_id : null, event: this.decodeEvent(row) };
   }
 
   /** Latest stored events (newest last), the shape the SDK tests read. */
   recentEvents(limit = 100) {
-    const rows = this.db.prepare(`SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.type = 'error' ORDER BY e.id DESC LIMIT ?`).all(limit);
+    const rows = this.sql(`SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.type = 'error' ORDER BY e.id DESC LIMIT ?`).all(limit);
     return rows.reverse().map((r) => ({ project: r.project, received: r.received, issue: r.public_id, event: this.decodeEvent(r) }));
   }
 
@@ -962,10 +976,10 @@ export class Store {
     for (let k = 0; k < n; k++) out.push([start + k * interval, 0]);
     let rows;
     if (interval % HOUR === 0) {
-      rows = this.db.prepare('SELECT bucket AS t, count FROM issue_buckets WHERE issue_id = ? AND bucket >= ? AND bucket < ?').all(issue.id, start, end);
+      rows = this.sql('SELECT bucket AS t, count FROM issue_buckets WHERE issue_id = ? AND bucket >= ? AND bucket < ?').all(issue.id, start, end);
     } else {
       // Finer than an hour: from the stored events (true counts while they are retained).
-      rows = this.db.prepare('SELECT timestamp AS t, count FROM events WHERE issue_id = ? AND timestamp >= ? AND timestamp < ?').all(issue.id, start, end);
+      rows = this.sql('SELECT timestamp AS t, count FROM events WHERE issue_id = ? AND timestamp >= ? AND timestamp < ?').all(issue.id, start, end);
     }
     for (const r of rows) {
       const k = Math.floor((r.t - start) / interval);
@@ -977,7 +991,7 @@ export class Store {
   issueTags(publicId, top = 10) {
     const issue = this.findIssue(publicId);
     if (!issue) return null;
-    const rows = this.db.prepare('SELECT key, value, count FROM issue_tags WHERE issue_id = ? ORDER BY key, count DESC').all(issue.id);
+    const rows = this.sql('SELECT key, value, count FROM issue_tags WHERE issue_id = ? ORDER BY key, count DESC').all(issue.id);
     const by = new Map();
     for (const r of rows) {
       let t = by.get(r.key);
@@ -989,9 +1003,9 @@ export class Store {
     // user.id: from issue_users (users known by id; others are counted in the issue's users).
     // A popular issue has thousands: SQLite counts them and picks the top ones.
     const range = "issue_id = ? AND user_key >= 'id:' AND user_key < 'id;'";
-    const sum = this.db.prepare(`SELECT count(*) AS unique_, coalesce(sum(count), 0) AS total FROM issue_users WHERE ${range}`).get(issue.id);
+    const sum = this.sql(`SELECT count(*) AS unique_, coalesce(sum(count), 0) AS total FROM issue_users WHERE ${range}`).get(issue.id);
     if (sum.unique_) {
-      const values = this.db.prepare(`SELECT substr(user_key, 4) AS value, count FROM issue_users WHERE ${range} ORDER BY count DESC, user_key LIMIT ?`).all(issue.id, top);
+      const values = this.sql(`SELECT substr(user_key, 4) AS value, count FROM issue_users WHERE ${range} ORDER BY count DESC, user_key LIMIT ?`).all(issue.id, top);
       by.set('user.id', { key: 'user.id', total: sum.total, unique: sum.unique_, values });
     }
     return [...by.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -1018,7 +1032,7 @@ export class Store {
 
   /** Ids of issues (after `afterId`, in id order) whose culprit contains `text`. */
   issueIdsByCulprit(text, afterId, limit) {
-    return this.db.prepare('SELECT id FROM issues WHERE id > ? AND instr(culprit, ?) > 0 ORDER BY id LIMIT ?').pluck().all(afterId, text, limit);
+    return this.sql('SELECT id FROM issues WHERE id > ? AND instr(culprit, ?) > 0 ORDER BY id LIMIT ?').pluck().all(afterId, text, limit);
   }
 
   /** resolve / ignore / unresolve. Resolving remembers the latest release, for regressions. */
@@ -1027,9 +1041,9 @@ export class Store {
     if (!issue) return null;
     if (!['resolved', 'ignored', 'unresolved'].includes(status)) throw new QueryError('status must be resolved, ignored or unresolved', 0);
     if (status === 'resolved') {
-      this.db.prepare("UPDATE issues SET status = 'resolved', substatus = 'resolved', resolved_release = ?, resolved_at = ? WHERE id = ?").run(issue.last_release, Date.now() / 1000, issue.id);
+      this.sql("UPDATE issues SET status = 'resolved', substatus = 'resolved', resolved_release = ?, resolved_at = ? WHERE id = ?").run(issue.last_release, Date.now() / 1000, issue.id);
     } else {
-      this.db.prepare('UPDATE issues SET status = ?, substatus = ?, resolved_release = NULL, resolved_at = NULL WHERE id = ?').run(status, status === 'ignored' ? 'ignored' : 'ongoing', issue.id);
+      this.sql('UPDATE issues SET status = ?, substatus = ?, resolved_release = NULL, resolved_at = NULL WHERE id = ?').run(status, status === 'ignored' ? 'ignored' : 'ongoing', issue.id);
     }
     this.issueCache.clear();
     return this.issueOut(this.q.issueById.get(issue.id));
@@ -1038,13 +1052,13 @@ export class Store {
   trace(traceId) {
     const id = str(traceId, 64).toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(id)) return null;
-    const spans = this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start LIMIT 2000').all(id).map((s) => ({
+    const spans = this.sql('SELECT * FROM spans WHERE trace_id = ? ORDER BY start LIMIT 2000').all(id).map((s) => ({
       span_id: s.span_id, parent_span_id: s.parent_span_id, op: s.op, description: s.description, start_timestamp: s.start, timestamp: s.end, status: s.status,
       is_segment: !!s.segment, service: s.service, data: s.data ? JSON.parse(s.data) : undefined,
-      transaction: s.event_row ? (this.db.prepare('SELECT event_id FROM events WHERE id = ?').get(s.event_row) || {}).event_id : undefined,
+      transaction: s.event_row ? (this.sql('SELECT event_id FROM events WHERE id = ?').get(s.event_row) || {}).event_id : undefined,
     }));
     // A page's trace can hold thousands of errors (a storm): the first 500 are listed, all counted.
-    const events = this.db.prepare('SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.trace_id = ? AND e.trace_id != \'\' ORDER BY e.id LIMIT 501').all(id);
+    const events = this.sql('SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.trace_id = ? AND e.trace_id != \'\' ORDER BY e.id LIMIT 501').all(id);
     const truncated = events.length > 500;
     if (truncated) events.pop();
     const errors = [];
@@ -1059,16 +1073,16 @@ export class Store {
       errors.push({ ...this.eventSummary(e), issue: e.public_id, span_id: e.span_id, platform, sdk: isObj(ev.sdk) ? str(ev.sdk.name, 80) : '' });
     }
     if (!spans.length && !events.length) return null;
-    const errorsTotal = truncated ? this.db.prepare("SELECT count(*) AS n FROM events WHERE trace_id = ? AND trace_id != '' AND type = 'error'").get(id).n : errors.length;
+    const errorsTotal = truncated ? this.sql("SELECT count(*) AS n FROM events WHERE trace_id = ? AND trace_id != '' AND type = 'error'").get(id).n : errors.length;
     return { trace_id: id, spans: spans.slice(0, 2000), transactions, errors, errors_total: errorsTotal };
   }
 
   sessionsByRelease() {
-    const rows = this.db.prepare(`SELECT release, count(*) AS total, count(DISTINCT did) AS users,
+    const rows = this.sql(`SELECT release, count(*) AS total, count(DISTINCT did) AS users,
         sum(status = 'crashed') AS crashed, sum(status = 'abnormal') AS abnormal,
         sum(status NOT IN ('crashed', 'abnormal') AND (errors > 0 OR status = 'errored')) AS errored
       FROM sessions GROUP BY release`).all();
-    const agg = this.db.prepare(`SELECT release, sum(exited) AS exited, sum(errored) AS errored, sum(abnormal) AS abnormal, sum(crashed) AS crashed
+    const agg = this.sql(`SELECT release, sum(exited) AS exited, sum(errored) AS errored, sum(abnormal) AS abnormal, sum(crashed) AS crashed
       FROM session_aggregates GROUP BY release`).all();
     const by = new Map();
     for (const r of rows) by.set(r.release, { release: r.release, sessions: r.total, users: r.users, crashed: r.crashed, abnormal: r.abnormal, errored: r.errored });
