@@ -231,6 +231,9 @@ std::string canonicalize_message(std::string_view type, std::string_view message
     size_t nd = m.find(" is not defined");
     if (nd != sv::npos && nd + 15 == m.size()) return kind("undefined-variable", subject_of(m.substr(0, nd)));
     if (starts_with(m, "Can't find variable: ")) return kind("undefined-variable", subject_of(m.substr(21)));
+    // SpiderMonkey's wording for a strict-mode assignment to an undeclared name, which V8 and
+    // JavaScriptCore word as a read ("x is not defined", "Can't find variable: x").
+    if (starts_with(m, "assignment to undeclared variable ")) return kind("undefined-variable", subject_of(m.substr(34)));
     if ((starts_with(m, "Cannot access '") && ends_with(m, "before initialization")) ||
         starts_with(m, "can't access lexical declaration") || m == "Cannot access uninitialized variable.")
       return kind("uninitialized-binding");
@@ -290,7 +293,57 @@ std::string canonicalize_message(std::string_view type, std::string_view message
         starts_with(m, "form must be one of 'NFC'"))
       return kind("invalid-normalization-form");
     if (m == "Incorrect locale information provided" || starts_with(m, "invalid language tag")) return kind("invalid-locale");
+    // Intl constructors given a bad option. The engines name the value (V8 and SpiderMonkey) or
+    // only the option (JavaScriptCore), so the kind keeps the option, never the value:
+    //   currency  V8 "Invalid currency code : X", SpiderMonkey "invalid currency code in
+    //             NumberFormat(): X", JavaScriptCore "currency is not a well-formed currency code";
+    //   time zone "Invalid time zone specified: X", "invalid time zone in DateTimeFormat(): X",
+    //             "invalid time zone: X";
+    //   unit      "Invalid unit argument for Intl.NumberFormat() 'x'" (and for
+    //             RelativeTimeFormat.prototype.format()), "invalid unit identifier in
+    //             NumberFormat(): x", "unit is not a well-formed unit identifier", "unit argument
+    //             is not a recognized unit type"; SpiderMonkey's RelativeTimeFormat says
+    //             "invalid value "x" for option unit";
+    //   digits    "maximumFractionDigits value is out of range.", "invalid digits value: 200",
+    //             "maximumFractionDigits is out of range";
+    //   any other enumerated option: "Value x out of range for Intl.NumberFormat options
+    //             property style", "invalid value "x" for option style", "style must be either
+    //             "decimal", …" / "dateStyle must be "full", …" -> invalid-intl-option:style.
+    if (starts_with(m, "Invalid currency code") || starts_with(m, "invalid currency code") ||
+        m == "currency is not a well-formed currency code")
+      return kind("invalid-currency");
+    if (starts_with(m, "Invalid time zone specified") || starts_with(m, "invalid time zone in ") ||
+        starts_with(m, "invalid time zone: "))
+      return kind("invalid-time-zone");
+    if (starts_with(m, "Invalid unit argument for ") || starts_with(m, "invalid unit identifier in ") ||
+        m == "unit is not a well-formed unit identifier" || m == "unit argument is not a recognized unit type" ||
+        (starts_with(m, "invalid value ") && ends_with(m, " for option unit")))
+      return kind("invalid-unit");
+    if ((ends_with(m, "FractionDigits value is out of range.") || ends_with(m, "SignificantDigits value is out of range.")) ||
+        starts_with(m, "invalid digits value: ") ||
+        (ends_with(m, " is out of range") && (contains(m, "FractionDigits") || contains(m, "SignificantDigits"))))
+      return kind("invalid-intl-digits");
+    {
+      sv option;
+      if (starts_with(m, "Value ") && contains(m, " out of range for Intl.") && contains(m, " options property ")) {
+        option = m.substr(m.rfind(" options property ") + 18);
+      } else if (starts_with(m, "invalid value ") && contains(m, " for option ")) {
+        option = m.substr(m.rfind(" for option ") + 12);
+      } else if (contains(m, " must be either \"") ||
+                 (contains(m, " must be \"") && (contains(m, "\" or \"") || contains(m, "\", or \"")))) {
+        option = m.substr(0, m.find(" must be "));
+      }
+      std::string name = subject_of(option);
+      if (!name.empty() && name != "<min>" && option.find(' ') == sv::npos) return kind("invalid-intl-option", name);
+    }
   }
+  // Intl.NumberFormat with style "currency" and no currency: V8 "Currency code is required with
+  // currency style.", SpiderMonkey "undefined currency in NumberFormat() with currency style",
+  // JavaScriptCore "currency must be a string".
+  if (is_type(type, "TypeError") && (m == "Currency code is required with currency style." ||
+                                     m == "undefined currency in NumberFormat() with currency style" ||
+                                     m == "currency must be a string"))
+    return kind("missing-currency");
   if (is_type(type, "SyntaxError")) {
     if (contains(l1, " in JSON at position") || starts_with(m, "Unexpected end of JSON input") ||
         contains(l1, "is not valid JSON") || starts_with(m, "JSON.parse: ") || starts_with(m, "JSON Parse error:"))
@@ -391,18 +444,50 @@ bool looks_like_generated_id(sv t) {
 }
 
 // Classifies one whitespace-delimited word (punctuation at its ends is kept outside).
+// An e-mail address: local part "@" domain. The domain may have no dot: validators report exactly
+// the addresses they reject ("Invalid e-mail address: bob@example"), and "root@localhost" is a
+// valid form. Not: "@scope/pkg" (nothing before "@"), "react@18.2.0" (a package and its version:
+// the domain must start with a letter).
+bool looks_like_email(sv w) {
+  size_t at = w.find('@');
+  if (at == sv::npos || at == 0 || at + 1 >= w.size()) return false;
+  sv domain = w.substr(at + 1);
+  if (!is_alpha(domain[0])) return false;
+  for (char c : domain)
+    if (!(is_alnum(c) || c == '.' || c == '-' || c == '_')) return false;
+  return true;
+}
+
+// A run of hex digits that reads as a value, not as a word with a number: at least 4 characters,
+// digits and letters, starting with a digit or alternating ("9beae", "a1f3e"; not "abc123", which
+// is a word and a number, nor "e2e").
+bool looks_like_short_hex(sv run) {
+  if (run.size() < 4 || !all_of(run, is_hex)) return false;
+  int transitions = 0, digits = 0;
+  for (size_t i = 0; i < run.size(); ++i) {
+    digits += is_digit(run[i]);
+    if (i > 0 && is_digit(run[i]) != is_digit(run[i - 1])) ++transitions;
+  }
+  if (digits == 0 || digits == static_cast<int>(run.size())) return false;
+  return is_digit(run[0]) || transitions >= 2;
+}
+
 std::string param_word(sv w) {
   if (contains(w, "://")) return "<url>";
-  size_t at = w.find('@');
-  if (at != sv::npos && at > 0 && w.find('.', at) != sv::npos) return "<email>";
+  if (looks_like_email(w)) return "<email>";
   if (looks_like_uuid(w)) return "<uuid>";
   if (looks_like_ipv4(w)) return "<ip>";
   if (looks_like_date(w)) return "<date>";
   if (looks_like_hex_id(w)) return "<hex>";
   // Generated ids inside a word are replaced as a whole ("draft_7f3a2c" -> "draft_<id>"), not
-  // digit by digit (which would leave the letters and make every value a new template).
+  // digit by digit (which would leave the letters and make every value a new template):
+  //  - a base36/base62 or hex id (looks_like_generated_id, looks_like_short_hex);
+  //  - the value of a prefixed id: after a word and '_' or '-', a run with a digit is the id
+  //    whatever its shape ("c_77", "c_9beae", "inv_2024", "order-17" -> "c_<id>", ...);
+  //  - a hex literal after '#' ("#12ab", "#1f2", "#404" -> "<hex>", as "0xff00ff" is).
   std::string ided;
   bool any_id = false;
+  bool prev_has_letter = false;
   for (size_t i = 0; i < w.size();) {
     if (!is_alnum(w[i])) {
       ided += w[i++];
@@ -411,12 +496,19 @@ std::string param_word(sv w) {
     size_t j = i;
     while (j < w.size() && is_alnum(w[j])) ++j;
     sv run = w.substr(i, j - i);
-    if (looks_like_generated_id(run)) {
+    bool has_digit = std::any_of(run.begin(), run.end(), is_digit);
+    bool prefixed = i > 0 && (w[i - 1] == '_' || w[i - 1] == '-') && prev_has_letter && i >= 2 && is_alnum(w[i - 2]);
+    if (i > 0 && w[i - 1] == '#' && all_of(run, is_hex) && (has_digit || run.size() == 3 || run.size() == 6)) {
+      ided.pop_back();
+      ided += "<hex>";
+      any_id = true;
+    } else if (looks_like_generated_id(run) || looks_like_short_hex(run) || (prefixed && has_digit)) {
       ided += "<id>";
       any_id = true;
     } else {
       ided.append(run);
     }
+    prev_has_letter = std::any_of(run.begin(), run.end(), is_alpha);
     i = j;
   }
   sv src = any_id ? sv(ided) : w;
@@ -482,7 +574,9 @@ std::string parameterize_message(std::string_view message) {
     size_t eq = core.find('=');
     out.append(word.substr(0, b));
     if (eq != sv::npos && eq > 0 && eq + 1 < core.size() && !contains(core, "://")) {
-      out.append(core.substr(0, eq + 1));
+      // The key too: "/api/orders/1842?page=2" -> "/api/orders/<num>?page=<num>".
+      out += param_word(core.substr(0, eq));
+      out += '=';
       out += param_word(core.substr(eq + 1));
     } else {
       out += param_word(core);
@@ -530,12 +624,20 @@ std::string normalize_function(std::string_view function) {
   }
   size_t as = f.find(" [as ");
   if (as != sv::npos) f = f.substr(0, as);
+  // Node's timers call an anonymous callback as a method of their own object, and V8 names the
+  // frame after that property: `setTimeout(() => …)` runs as "Timeout._onTimeout",
+  // `setImmediate(() => …)` as "Immediate._onImmediate" (a named callback keeps its name:
+  // "Timeout.onRetry [as _onTimeout]"). Browsers and the other engines show no name.
+  if (f == "Timeout._onTimeout" || f == "Immediate._onImmediate") return {};
   // Firefox nests names with '/': "outer/inner"; "render/<" is an anonymous function inside render.
   if (ends_with(f, "/<") || (ends_with(f, "<") && !ends_with(f, "<anonymous>"))) return {};
   size_t slash = f.find_last_of('/');
   if (slash != sv::npos) f = f.substr(slash + 1);
   size_t dot = f.find_last_of('.');
   if (dot != sv::npos && dot + 1 < f.size()) f = f.substr(dot + 1);
+  // Accessors: V8 names the frame "get subtotal" ("Cart.get subtotal [as subtotal]" for a class),
+  // SpiderMonkey "get subtotal", JavaScriptCore "subtotal": the property name is the function.
+  if (starts_with(f, "get ") || starts_with(f, "set ")) f = trim(f.substr(4));
   static const sv kAnonymous[] = {"?", "<anonymous>", "anonymous", "Anonymous function", "<anonymous function>",
                                   "global code", "Global code", "module code", "eval code", "eval",
                                   "(anonymous function)", "(anonymous)", "(null)", ""};
@@ -548,7 +650,7 @@ std::string normalize_function(std::string_view function) {
 
 namespace {
 
-bool is_hash_token(sv t, bool last_after_dash) {
+bool is_hash_token(sv t) {
   if (t.empty()) return false;
   if (all_of(t, is_digit)) return true;                       // chunk ids: 123.js, app.7.js
   if (t == "min" || t == "prod" || t == "production") return true;
@@ -561,8 +663,57 @@ bool is_hash_token(sv t, bool last_after_dash) {
   }
   if (t.size() >= 7 && all_of(t, is_hex) && digit && (upper || lowerc)) return true;  // 3f2a1b9c
   if (t.size() >= 8 && digit && upper && lowerc) return true;                        // BnRzX8aF
-  if (last_after_dash && t.size() == 8 && upper && lowerc) return true;  // Vite's [name]-[hash] without digits
   if (t.size() >= 2 && t[0] == 'v' && all_of(t.substr(1), is_digit)) return true;  // v2
+  return false;
+}
+
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_lower_letter(char c) { return c >= 'a' && c <= 'z'; }
+
+// A piece of a name written in camel case: every capital is followed by a small letter ("HomeView",
+// "myWidget"), at most three capitals. Random mixed-case letters rarely read so: two capitals in a
+// row or a capital at the end ("BnRzXqaF") happen in 87% of them.
+bool camel_case_word(sv t) {
+  int capitals = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!is_upper(t[i])) continue;
+    ++capitals;
+    if (i + 1 == t.size() || !is_lower_letter(t[i + 1])) return false;
+  }
+  return capitals <= 3;
+}
+
+// The content hash that bundlers append to a file name by default, as "[name]-[hash]" (Rollup and
+// Vite: 8 characters of URL-safe base64, A-Z a-z 0-9 - _; Rollup's `hashCharacters: 'base36'`: 8
+// of a-z 0-9; esbuild: 8 of base32, A-Z 2-7) or "[name].[hash]" (webpack, Parcel: hex, handled
+// per token by is_hash_token). The 8 characters are a hash only with evidence that they are not a
+// word: letters and digits mixed (upper-case letters with digits, as esbuild's "OPHOJY7D"; both
+// cases with digits, "c87k4Pzr", "B2nP_x-Q"; small letters with digits that read as a generated id
+// or hex), or both cases in no camel-case reading ("BnRzXqaF", but not "HomeView"). Letters of one
+// case are a name ("app-settings", "app-SETTINGS"), so a hash without digits in one case (19% of
+// esbuild's, 1.6% of Rollup's) stays in the name and that file starts new groups on each deploy:
+// a split, never two files merged.
+bool looks_like_bundler_hash(sv h) {
+  if (h.size() != 8) return false;
+  bool digit = false, upper = false, lowerc = false, sep = false;
+  for (char c : h) {
+    if (is_digit(c)) digit = true;
+    else if (is_upper(c)) upper = true;
+    else if (is_lower_letter(c)) lowerc = true;
+    else if (c == '-' || c == '_') sep = true;
+    else return false;
+  }
+  if (!upper && !lowerc) return false;  // digits alone are a chunk id (is_hash_token)
+  if (upper && digit) return true;
+  if (lowerc && digit && !upper) return !sep && (all_of(h, is_hex) || looks_like_generated_id(h));
+  if (upper && lowerc) {
+    for (size_t i = 0; i < h.size();) {
+      size_t j = h.find_first_of("-_", i);
+      if (j == sv::npos) j = h.size();
+      if (j > i && !camel_case_word(h.substr(i, j - i))) return true;
+      i = j + 1;
+    }
+  }
   return false;
 }
 
@@ -598,14 +749,17 @@ std::string normalize_file(std::string_view filename) {
     ext = base.substr(dot);
     base = base.substr(0, dot);
   }
+  // "[name]-[hash]" as one piece first: base64url hashes contain '-' and '_' themselves.
+  if (base.size() >= 10 && (base[base.size() - 9] == '-' || base[base.size() - 9] == '.') &&
+      looks_like_bundler_hash(base.substr(base.size() - 8)))
+    base = base.substr(0, base.size() - 9);
   std::vector<sv> kept;
   size_t i = 0;
   while (i <= base.size()) {
     size_t j = base.find_first_of(".-_~", i);
     if (j == sv::npos) j = base.size();
     sv tok = base.substr(i, j - i);
-    bool last_after_dash = j == base.size() && i > 0 && base[i - 1] == '-';
-    if (!tok.empty() && !is_hash_token(tok, last_after_dash)) kept.push_back(tok);
+    if (!tok.empty() && !is_hash_token(tok)) kept.push_back(tok);
     i = j + 1;
   }
   std::string out;
@@ -682,6 +836,7 @@ bool builtin_call_kind(sv k) {
   static const sv kinds[] = {"json-parse", "cyclic-json", "empty-reduce", "number-format-range", "number-radix-range",
                              "invalid-date", "malformed-uri", "invalid-regexp", "bigint-json", "bigint-syntax",
                              "bigint-not-integer", "invalid-repeat-count", "invalid-normalization-form", "invalid-locale",
+                             "invalid-currency", "invalid-time-zone", "invalid-unit", "invalid-intl-digits", "missing-currency",
                              "prototype-not-object", "prototype-cycle", "define-property-non-object", "invalid-weak-key",
                              "redefine-property", "data-clone", "promise-resolver-not-callable",
                              // JavaScriptCore raises it in the class constructor's own frame, V8 and
@@ -689,7 +844,7 @@ bool builtin_call_kind(sv k) {
                              "class-call-without-new", "nullish-receiver"};
   for (sv x : kinds)
     if (k == x) return true;
-  return false;
+  return starts_with(k, "invalid-intl-option:");
 }
 
 // A resolved frame's name is the original one, or none (an anonymous function in the source):
@@ -726,6 +881,43 @@ bool is_engine_error_type(sv t) {
   return false;
 }
 
+// SpiderMonkey marks the first frame of each asynchronous segment ("async*load@…",
+// "EventListener.handleEvent*setup@…"), V8 each asynchronous frame ("at async load (…)");
+// JavaScriptCore shows none of them.
+bool is_async_frame(const Frame& f) {
+  sv fn = f.function;
+  size_t star = fn.find('*');
+  return starts_with(fn, "async ") || (star != sv::npos && star > 0);
+}
+
+// The named function that synchronously called an anonymous function, from the frames under it:
+// the built-ins between them (Array.map, forEach, new Promise: V8's "at Array.map (<anonymous>)",
+// JavaScriptCore's "map@[native code]", nothing in SpiderMonkey) and further anonymous functions
+// (nested callbacks) are passed over. Every engine shows that caller, so it keys the callback:
+// two callbacks of one file called by different functions are two bugs. None (the callback ran
+// from a timer, a promise reaction, an event, or after an `await`) when the next frame is an
+// asynchronous one (shown by SpiderMonkey and V8, never by JavaScriptCore), not the app's code,
+// eval'd, or a minified frame no table resolved. SpiderMonkey's own naming of anonymous functions
+// after their lexical parent ("lineTotals/totals<") is not used: V8 and JavaScriptCore have no
+// such name, and it differs from the caller when another function invokes the callback.
+// JavaScriptCore elides a caller that ends in `return list.map(cb)` (proper tail call): its events
+// then key on the caller's caller and form a group of their own.
+template <typename Minified>
+std::string anonymous_caller(const std::vector<Frame>& frames, size_t top, bool any_app, Minified&& unresolved_minified) {
+  const std::string top_file = frame_file(frames[top]);
+  for (size_t k = top, steps = 0; k-- > 0 && steps < 16; ++steps) {
+    const Frame& c = frames[k];
+    if (is_async_frame(c)) return {};
+    if (c.native) continue;
+    if (c.eval || c.filename.empty() || (any_app && !c.in_app) || unresolved_minified(c)) return {};
+    std::string fn = frame_function(c);
+    if (fn.empty()) continue;
+    std::string file = frame_file(c);
+    return file == top_file ? fn : file + ":" + fn;
+  }
+  return {};
+}
+
 struct ThrowSite {
   std::string token;
   json explain;
@@ -744,7 +936,8 @@ constexpr int kMinifiedColumn = 250;
 //    mutually recursive functions hit the limit is chance;
 //  - an error raised inside a built-in: the file + "<built-in>" + the function that called it
 //    (see builtin_call_kind);
-//  - an anonymous function: the file + "?" (not confident);
+//  - an anonymous function: the file + "?" + the named function that called it synchronously
+//    ("app.js:?<lineTotals", see anonymous_caller); "file:?" alone (not confident) when none;
 //  - an unresolved minified frame: deploy_scoped().
 ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, std::string_view message_key) {
   ThrowSite site;
@@ -785,11 +978,26 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   if (message_key == "stack-overflow" && idx.size() >= 2) {
     std::vector<std::string> seq;
     for (size_t i = 0; i < idx.size() && i < 64; ++i) seq.push_back(plain_token(frames[idx[i]]));
-    for (size_t p = 1; p <= 16 && 2 * p <= seq.size(); ++p) {
-      bool cycle = true;
-      for (size_t i = 0; i + p < seq.size() && i < 4 * p && cycle; ++i) cycle = seq[i] == seq[i + p];
-      if (!cycle) continue;
-      std::vector<std::string> members(seq.begin(), seq.begin() + static_cast<std::ptrdiff_t>(p));
+    // The innermost frames need not belong to the cycle: the limit can be hit in a function the
+    // recursion calls at every level (a helper, a built-in's callback), and a frame resolved by
+    // position can land in a neighbouring function. So the cycle may start after a short prefix
+    // (at most kOverflowPrefix frames), which is left out of the key; after a prefix, the cycle
+    // must repeat over at least 2 periods and 4 frames.
+    constexpr size_t kOverflowPrefix = 3;
+    size_t start = 0, p = 0;
+    for (size_t s = 0; s <= kOverflowPrefix && !p; ++s) {
+      for (size_t q = 1; q <= 16 && s + 2 * q <= seq.size() && (s == 0 || s + 4 <= seq.size()); ++q) {
+        bool cycle = true;
+        for (size_t i = s; i + q < seq.size() && i < s + 4 * q && cycle; ++i) cycle = seq[i] == seq[i + q];
+        if (cycle) {
+          start = s, p = q;
+          break;
+        }
+      }
+    }
+    if (p) {
+      std::vector<std::string> members(seq.begin() + static_cast<std::ptrdiff_t>(start),
+                                       seq.begin() + static_cast<std::ptrdiff_t>(start + p));
       std::sort(members.begin(), members.end());
       members.erase(std::unique(members.begin(), members.end()), members.end());
       site.token = "cycle:";
@@ -801,6 +1009,7 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
       }
       site.confident = readable;
       site.explain = describe(top, "recursion-cycle");
+      if (start) site.explain["skipped_innermost"] = start;
       return site;
     }
   }
@@ -815,23 +1024,26 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     return site;
   }
   std::string fn = frame_function(top);
+  // An anonymous function is "?" followed by the named function that called it synchronously
+  // ("app.js:?<lineTotals"), or "?" alone when the stack shows none (see anonymous_caller).
+  std::string caller;
+  if (fn.empty()) caller = anonymous_caller(frames, idx[0], any_app, unresolved_minified);
+  std::string name = !fn.empty() ? fn : caller.empty() ? std::string("?") : "?<" + caller;
   if (builtin_call_kind(message_key)) {
     // The built-in and the function that called it. Precision first: two call sites of one
     // built-in (JSON.parse in loadConfig and in readResponse) are two bugs and stay apart. The
     // price: where JavaScriptCore elided that caller by a proper tail call (`return
     // JSON.parse(s)` in strict code), its events key on the caller's caller and form a group of
-    // their own instead of joining the other engines' (a split, never a merge).
-    site.token = frame_file(top) + ":<built-in>:" + (fn.empty() ? std::string("?") : fn);
-    site.confident = !fn.empty();
+    // their own instead of joining the other engines' (a split; a merge only when that caller's
+    // caller also calls the same built-in itself, which the stack cannot tell apart).
+    site.token = frame_file(top) + ":<built-in>:" + name;
+    site.confident = name != "?";
     site.explain = describe(top, "built-in");
     return site;
   }
-  // An anonymous function is keyed by its file alone: its caller is no stable key (SpiderMonkey
-  // shows async callers that V8 and JavaScriptCore do not, and JavaScriptCore may elide it), so
-  // such groups are not confident and leave the final say to the server.
-  site.token = frame_file(top) + ":" + (fn.empty() ? std::string("?") : fn);
-  site.confident = !fn.empty();
-  site.explain = describe(top, top.resolved ? "resolved" : fn.empty() ? "anonymous" : "function");
+  site.token = frame_file(top) + ":" + name;
+  site.confident = name != "?";
+  site.explain = describe(top, top.resolved ? "resolved" : !fn.empty() ? "function" : caller.empty() ? "anonymous" : "anonymous-in-caller");
   return site;
 }
 

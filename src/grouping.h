@@ -49,8 +49,8 @@ struct GroupingResult {
   // Confident: the throw site is a readable or source-map-resolved frame of the function that
   // created the error; or a failed request's endpoint; or a stack-less value grouped by its
   // message. Not confident: the throw site rests on an unresolved minified frame (then the key is
-  // deploy-scoped: file with its hash + line:column), on an anonymous function, or on a built-in
-  // whose caller JavaScriptCore may have elided (proper tail calls), or on an ErrorEvent location.
+  // deploy-scoped: file with its hash + line:column), on an anonymous function that no named
+  // function called synchronously (a timer, promise or event callback), or on an ErrorEvent location.
   bool confident = false;
 };
 

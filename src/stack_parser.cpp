@@ -218,7 +218,9 @@ bool parse_gecko_line(sv line, Frame& f) {
   fn = strip_call_args(trim(fn));
   if (starts_with(fn, "<anonymous function: ") && ends_with(fn, ">")) fn = fn.substr(21, fn.size() - 22);
   else if (fn == "<anonymous function>" || fn == "(null)") fn = {};
-  if (has_space(fn) && fn != "global code" && fn != "module code" && fn != "eval code" &&
+  // SpiderMonkey names an accessor's frame "get subtotal" / "set owner": one space, then a name.
+  bool accessor = (starts_with(fn, "get ") || starts_with(fn, "set ")) && fn.size() > 4 && !has_space(fn.substr(4));
+  if (has_space(fn) && !accessor && fn != "global code" && fn != "module code" && fn != "eval code" &&
       fn.find('"') == sv::npos)
     return false;  // prose, not a frame ("Error created at ...")
 
