@@ -292,7 +292,9 @@ std::string canonicalize_message(std::string_view type, std::string_view message
     if (starts_with(m, "The normalization form should be one of") || m == "argument does not match any normalization form" ||
         starts_with(m, "form must be one of 'NFC'"))
       return kind("invalid-normalization-form");
-    if (m == "Incorrect locale information provided" || starts_with(m, "invalid language tag")) return kind("invalid-locale");
+    // V8 in Node "Incorrect locale information provided", in Chromium 156 "Invalid language tag:
+    // x"; SpiderMonkey and JavaScriptCore "invalid language tag: …".
+    if (m == "Incorrect locale information provided" || istarts_with(m, "invalid language tag")) return kind("invalid-locale");
     // Intl constructors given a bad option. The engines name the value (V8 and SpiderMonkey) or
     // only the option (JavaScriptCore), so the kind keeps the option, never the value:
     //   currency  V8 "Invalid currency code : X", SpiderMonkey "invalid currency code in
