@@ -468,12 +468,23 @@ export async function startCollector(opts = {}) {
     server.listen(options.port, options.host, resolve);
   });
   const port = server.address().port;
-  const retentionTimer = setInterval(() => {
+  // Retention runs in slices of at most 20 000 events, the next slice after a pause: the start
+  // never waits for it (after a long pause much may have expired) and ingest is never held long.
+  let retentionNext = null;
+  const retain = () => {
+    retentionNext = null;
     try {
-      store.enforceRetention();
+      store.enforceRetention(undefined, { maxRows: 20000 });
+      if (store.retentionMore) {
+        retentionNext = setTimeout(retain, 50);
+        retentionNext.unref();
+      }
     } catch (err) {
       if (!options.quiet) console.error('[collector] retention', err);
     }
+  };
+  const retentionTimer = setInterval(() => {
+    if (!retentionNext) retain();
   }, options.retentionIntervalMs);
   retentionTimer.unref();
   // --source-maps DIR: the built files of DIR and their maps, stored at startup (as an upload).
@@ -481,11 +492,8 @@ export async function startCollector(opts = {}) {
     const report = await sourcemaps.importDirectory(Object.keys(options.projects)[0], d.dir, { release: d.release || '', urlPrefix: d.urlPrefix || '~/', onRefuse: refuse });
     if (!options.quiet) for (const r of report) console.log(`[collector] source map ${r.file}: ${r.error || r.skipped || r.status}`);
   }
-  try {
-    store.enforceRetention();
-  } catch {
-    /* reported at the next run */
-  }
+  retentionNext = setTimeout(retain, 0);
+  retentionNext.unref();
   return {
     url: `http://${options.host}:${port}`,
     port,
@@ -501,6 +509,7 @@ export async function startCollector(opts = {}) {
     dsn: (project = Object.keys(options.projects)[0]) => `http://${options.projects[project].publicKey}@${options.host}:${port}/${project}`,
     async close() {
       clearInterval(retentionTimer);
+      clearTimeout(retentionNext);
       for (const res of sse) res.end();
       sse.clear();
       server.closeAllConnections?.();

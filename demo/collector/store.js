@@ -17,7 +17,7 @@ import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS
 
 export { issueKey } from './fields.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export { packBody, unpackBody, normalizeEventId } from './ingest.js';
 
@@ -84,6 +84,9 @@ export const MIGRATIONS = [
   // route no longer counts them).
   `ALTER TABLE issues ADD COLUMN stored INTEGER NOT NULL DEFAULT 0;
    UPDATE issues SET stored = (SELECT count(*) FROM events e WHERE e.issue_id = issues.id);`,
+  // 4 -> 5: retention deletes standalone spans past the age limit from an index (it scanned the
+  // span table, at every start and every minute).
+  `CREATE INDEX spans_orphan_end ON spans (end) WHERE event_row IS NULL;`,
 ];
 
 const BLOCK_CACHE = 32;
@@ -723,9 +726,15 @@ export class Store {
   }
 
   // --- retention -----------------------------------------------------------------------------
-  /** Deletes the oldest event bodies past the age or size limit. Issue counts are untouched. */
-  enforceRetention(now = Date.now() / 1000) {
+  /**
+   * Deletes the oldest event bodies past the age or size limit. Issue counts are untouched.
+   * `maxRows` bounds one call (the server runs it in slices, so a start after a long pause, with
+   * much expired, neither waits for it nor stalls ingest); `retentionMore` then says whether the
+   * limits are still exceeded.
+   */
+  enforceRetention(now = Date.now() / 1000, { maxRows = Infinity } = {}) {
     let deleted = 0;
+    this.retentionMore = false;
     const { maxAgeDays, maxBytes } = this.retention;
     const del = this.db.prepare('SELECT id, size, block, issue_id FROM events ORDER BY id LIMIT ?');
     const unstore = this.db.prepare('UPDATE issues SET stored = max(0, stored - ?) WHERE id = ?');
@@ -758,6 +767,10 @@ export class Store {
       const tooOld = Number.isFinite(maxAgeDays) && maxAgeDays > 0 && o.received < now - maxAgeDays * 86400;
       const tooBig = Number.isFinite(maxBytes) && maxBytes > 0 && this.totals.body_bytes > maxBytes;
       if (!tooOld && !tooBig) break;
+      if (deleted >= maxRows) {
+        this.retentionMore = true;
+        return deleted;
+      }
       let rows = del.all(tooBig ? 2000 : 500);
       if (!tooBig) {
         const cutoff = now - maxAgeDays * 86400;
@@ -775,7 +788,8 @@ export class Store {
       }
       remove(rows);
     }
-    // Orphan spans (standalone span items with no event) follow the age limit too.
+    // Orphan spans (standalone span items with no event) follow the age limit too (from their
+    // own index: the span table is not scanned).
     if (Number.isFinite(maxAgeDays) && maxAgeDays > 0) this.db.prepare('DELETE FROM spans WHERE event_row IS NULL AND end < ?').run(now - maxAgeDays * 86400);
     return deleted;
   }
