@@ -63,7 +63,7 @@ function category(cf) {
   if (n === '(garbage collector)') return 'gc';
   if (n === '(program)' || n === '(root)') return 'program (V8/Blink outside JS)';
   if (u.startsWith('wasm://')) return 'wasm core';
-  if (/faultline-core|\/faultline-prof\/faultline-[A-Z0-9]+\.js/.test(u) || /bench-profiling/.test(u)) return 'wasm glue (Embind JS)';
+  if (/faultline-core|\/faultline-prof\/faultline-[A-Z0-9]+\.js/.test(u) || /bench-profiling/.test(u)) return 'wasm glue (JS)';
   if (/harness\.js/.test(u)) return HARNESS;
   if (/\/bench\/out\/faultline-prof\/|\/bench\/out\/faultline\//.test(u)) return 'SDK JS';
   if (/\/bench\/out\/sentry\//.test(u)) return 'SDK JS';

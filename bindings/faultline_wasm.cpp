@@ -1,11 +1,12 @@
-// Embind boundary: one class and two free functions; every value crossing is a number or one
+// The WASM boundary: one class and two free functions; every value crossing is a number or one
 // JSON text (see bindings/README.md for the contract and the ownership rules).
-#include <emscripten/bind.h>
 #include <emscripten/em_asm.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/heap.h>
 #include <malloc.h>
 
 #include <string>
+#include <string_view>
 
 #include "client.h"
 
@@ -31,47 +32,45 @@ size_t heap_headroom() {
   return max > used ? max - used : 0;
 }
 
-// Embind hands strings over as std::string copies; the core works on views of them.
-class Core {
- public:
-  explicit Core(const std::string& options_json) : client_(options_json, browser_seed()) { client_.set_heap_headroom(&heap_headroom); }
-  std::string configure(const std::string& o) { return client_.configure(o); }
-  std::string setScope(const std::string& p) { return client_.set_scope(p); }
-  void pushScope() { client_.push_scope(); }
-  void popScope() { client_.pop_scope(); }
-  std::string addBreadcrumb(const std::string& c) { return client_.add_breadcrumb(c); }
-  std::string capture(const std::string& in) { return client_.capture(in); }
-  std::string captureWithStacks(const std::string& in, const std::string& stacks) { return client_.capture(in, stacks); }
-  bool countRepeat(const std::string& fingerprint, double timestamp_s) { return client_.count_repeat(fingerprint, timestamp_s); }
-  std::string drain(double now_ms, bool force, int max_per_envelope) { return client_.drain(now_ms, force, max_per_envelope); }
-  std::string clientReport(const std::string& d, double now_ms) { return client_.client_report(d, now_ms); }
-  std::string stats() const { return client_.stats(emscripten_get_heap_size()); }
-  std::string addSymbolTable(const std::string& url, const std::string& table) { return client_.add_symbol_table(url, table); }
-
- private:
-  faultline::Client client_;
+// The exports: C functions over one Core each; bindings/core-api.js (appended to the glue) wraps
+// them in the `Core` class and the two free functions. A string comes in as UTF-8 bytes and their
+// count (it may hold NULs: captureWithStacks separates stacks with them); a string result stays in
+// its Core (or in one buffer for the free functions) until the next call, NUL-terminated: JSON
+// text never holds a raw NUL. Plain C exports instead of Embind: the glue has no Embind runtime.
+struct Core {
+  explicit Core(std::string_view options_json) : client(options_json, browser_seed()) { client.set_heap_headroom(&heap_headroom); }
+  const char* hold(std::string text) {
+    result = std::move(text);
+    return result.c_str();
+  }
+  faultline::Client client;
+  std::string result;
 };
 
-std::string parseStack(const std::string& line) { return faultline::cli_parse_stack(line); }
-std::string fingerprint(const std::string& line) { return faultline::cli_fingerprint(line); }
+std::string_view view(const char* data, size_t size) { return std::string_view(data, size); }
+std::string free_result;  // the last result of parseStack/fingerprint
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(faultline) {
-  emscripten::class_<Core>("Core")
-      .constructor<const std::string&>()
-      .function("configure", &Core::configure)
-      .function("setScope", &Core::setScope)
-      .function("pushScope", &Core::pushScope)
-      .function("popScope", &Core::popScope)
-      .function("addBreadcrumb", &Core::addBreadcrumb)
-      .function("capture", &Core::capture)
-      .function("captureWithStacks", &Core::captureWithStacks)
-      .function("countRepeat", &Core::countRepeat)
-      .function("drain", &Core::drain)
-      .function("clientReport", &Core::clientReport)
-      .function("stats", &Core::stats)
-      .function("addSymbolTable", &Core::addSymbolTable);
-  emscripten::function("parseStack", &parseStack);
-  emscripten::function("fingerprint", &fingerprint);
+#define FL_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
+
+FL_EXPORT Core* fl_core_new(const char* o, size_t n) { return new Core(view(o, n)); }
+FL_EXPORT void fl_core_delete(Core* c) { delete c; }
+FL_EXPORT const char* fl_configure(Core* c, const char* o, size_t n) { return c->hold(c->client.configure(view(o, n))); }
+FL_EXPORT const char* fl_set_scope(Core* c, const char* p, size_t n) { return c->hold(c->client.set_scope(view(p, n))); }
+FL_EXPORT void fl_push_scope(Core* c) { c->client.push_scope(); }
+FL_EXPORT void fl_pop_scope(Core* c) { c->client.pop_scope(); }
+FL_EXPORT const char* fl_add_breadcrumb(Core* c, const char* b, size_t n) { return c->hold(c->client.add_breadcrumb(view(b, n))); }
+FL_EXPORT const char* fl_capture(Core* c, const char* in, size_t n) { return c->hold(c->client.capture(view(in, n))); }
+FL_EXPORT const char* fl_capture_with_stacks(Core* c, const char* in, size_t n, const char* stacks, size_t m) {
+  return c->hold(c->client.capture(view(in, n), view(stacks, m)));
 }
+FL_EXPORT int fl_count_repeat(Core* c, const char* fp, size_t n, double timestamp_s) { return c->client.count_repeat(view(fp, n), timestamp_s); }
+FL_EXPORT const char* fl_drain(Core* c, double now_ms, int force, int max_per_envelope) { return c->hold(c->client.drain(now_ms, force != 0, max_per_envelope)); }
+FL_EXPORT const char* fl_client_report(Core* c, const char* d, size_t n, double now_ms) { return c->hold(c->client.client_report(view(d, n), now_ms)); }
+FL_EXPORT const char* fl_stats(Core* c) { return c->hold(c->client.stats(emscripten_get_heap_size())); }
+FL_EXPORT const char* fl_add_symbol_table(Core* c, const char* url, size_t n, const char* table, size_t m) {
+  return c->hold(c->client.add_symbol_table(view(url, n), view(table, m)));
+}
+FL_EXPORT const char* fl_parse_stack(const char* line, size_t n) { return (free_result = faultline::cli_parse_stack(view(line, n))).c_str(); }
+FL_EXPORT const char* fl_fingerprint(const char* line, size_t n) { return (free_result = faultline::cli_fingerprint(view(line, n))).c_str(); }

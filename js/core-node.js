@@ -7,7 +7,7 @@ const factoryUrl = new URL('../dist/faultline-core.mjs', import.meta.url);
 
 let modulePromise = null;
 
-/** Resolves to the Embind module: { Core, parseStack, fingerprint }. */
+/** Resolves to the module: { Core, parseStack, fingerprint } (bindings/core-api.js). */
 export function loadCore() {
   if (!modulePromise) {
     modulePromise = (async () => {
