@@ -98,3 +98,28 @@ test('with and without the worker the same envelopes give the same issues, count
   assert.equal(snapshots[0].body.exception.values[0].value, 'm bug 1', 'the stored body reads back');
   assert.deepEqual(snapshots[0], snapshots[1]);
 });
+
+test('the legacy /store/ endpoint goes through the worker too: plain and gzip events are stored, an oversized one is refused and counted', { timeout: 30000 }, async () => {
+  const zlib = await import('node:zlib');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-ingest-store-'));
+  const c = await startCollector({ port: 0, dataDir: dir, maxEventBytes: 4096, projects: { 1: { publicKey: KEY } } });
+  const store = (body, headers = {}) => fetch(`${c.url}/api/1/store/?sentry_key=${KEY}`, { method: 'POST', body, headers });
+  const ev = (i) => JSON.stringify({ event_id: hex(5000 + i), message: `legacy ${i}`, level: 'warning', fingerprint: ['legacy'] });
+  const r1 = await store(ev(1));
+  assert.equal(r1.status, 200);
+  assert.equal((await r1.json()).id, hex(5001));
+  assert.equal((await store(zlib.gzipSync(ev(2)), { 'content-encoding': 'gzip' })).status, 200);
+  const big = await store(JSON.stringify({ event_id: hex(5003), message: 'x'.repeat(5000) }));
+  assert.equal(big.status, 413);
+  const bad = await store('{not json');
+  assert.equal(bad.status, 400);
+  const stats = await json(`${c.url}/__stats`);
+  assert.equal(stats.stored.events, 2);
+  assert.equal(stats.refused.event_too_large, 1);
+  assert.equal(stats.accepted_events, 2);
+  const issue = (await json(`${c.url}/api/issues`))[0];
+  assert.equal(issue.events, 2);
+  assert.equal(issue.level, 'warning');
+  await c.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
