@@ -60,18 +60,21 @@ function readBody(req, limit) {
       req.resume();
       return;
     }
-    const chunks = [];
+    let chunks = [];
     let size = 0;
     req.on('data', (c) => {
       size += c.length;
       if (size > limit) {
-        reject(new HttpError(413, `body larger than ${limit} bytes`, 'too_large'));
-        req.destroy();
+        // Answered with 413 while the rest is read and dropped (a reset would look like a network
+        // error to the sender, which retries); past 32 times the limit the connection is cut.
+        if (chunks) reject(new HttpError(413, `body larger than ${limit} bytes`, 'too_large'));
+        chunks = null;
+        if (size > limit * 32) req.destroy();
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => chunks && resolve(Buffer.concat(chunks)));
     req.on('error', reject);
     req.on('aborted', () => reject(new HttpError(400, 'request aborted', 'aborted')));
   });
@@ -80,15 +83,12 @@ function readBody(req, limit) {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Host part of a Host header ("name:port", "[v6]:port"), lower-cased, or null. */
+// The whole header must be one name and an optional port: an empty Host, or two joined by a
+// comma ("127.0.0.1:P, evil.example"), names no host.
 export function hostName(header) {
   if (typeof header !== 'string' || !header || header.length > 300) return null;
-  const h = header.toLowerCase();
-  if (h[0] === '[') {
-    const close = h.indexOf(']');
-    return close < 0 ? null : h.slice(0, close + 1);
-  }
-  const colon = h.indexOf(':');
-  return colon < 0 ? h : h.slice(0, colon);
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::\d{1,5})?$/.exec(header.toLowerCase());
+  return m ? m[1] : null;
 }
 
 function defaultOriginAllowed(origin) {

@@ -11,7 +11,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { compareReleases, isObj, issuePublicId, str, toSeconds, traceOf } from './fields.js';
+import { compareReleases, isObj, issuePublicId, MAX_OCCURRENCES_PER_EVENT, str, toSeconds, traceOf } from './fields.js';
+
+// A client report's reason or category: Sentry's names are snake_case (queue_overflow, error).
+const REPORT_NAME = /^[a-z][a-z0-9_]*$/;
 import { BlockPacker, DICTS, DICT_ID, normalizeEventId, normalizeRecord, unpackBody } from './ingest.js';
 import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS } from './query.js';
 
@@ -477,8 +480,11 @@ export class Store {
           const list = isObj(r.report) && Array.isArray(r.report.discarded_events) ? r.report.discarded_events : [];
           for (const d of list.slice(0, 200)) {
             if (!isObj(d)) continue;
-            const qty = Number(d.quantity);
-            if (Number.isFinite(qty) && qty > 0) q.discarded.run(str(d.reason, 64) || 'unknown', str(d.category, 64) || 'unknown', Math.min(Math.floor(qty), 1e9));
+            // Capped as an event's count is (the sender's word); reasons and categories are
+            // Sentry's snake_case names: anything else ("__proto__", prose) is not stored.
+            const qty = Number(d.quantity), reason = str(d.reason, 64) || 'unknown', category = str(d.category, 64) || 'unknown';
+            if (!REPORT_NAME.test(reason) || !REPORT_NAME.test(category)) continue;
+            if (Number.isFinite(qty) && qty > 0) q.discarded.run(reason, category, Math.min(Math.floor(qty), MAX_OCCURRENCES_PER_EVENT));
           }
           continue;
         }

@@ -57,6 +57,46 @@ test('a request naming a foreign host (DNS rebinding) is refused on every route;
   }
 });
 
+test('an empty Host and two hosts joined by a comma name no host: refused', async () => {
+  for (const host of ['', `127.0.0.1:${c.port}, attacker.example`, `127.0.0.1:${c.port},127.0.0.1`, `localhost:${c.port} x`, `127.0.0.1:`]) {
+    const r = await new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: c.port, path: '/api/issues', setHost: false, headers: { host } }, (res) => { res.resume(); resolve(res.statusCode); });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(r, 421, JSON.stringify(host));
+  }
+});
+
+test('client reports: quantities are capped as event counts are (1e6), and reasons that are not snake_case names are not stored', async () => {
+  const before = JSON.parse((await request('GET', '/__stats')).text).discarded;
+  const report = { timestamp: Date.now() / 1000, discarded_events: [
+    { reason: 'queue_overflow', category: 'error', quantity: 1e300 },
+    { reason: '__proto__', category: 'error', quantity: 5 },
+    { reason: 'constructor ', category: 'error', quantity: 5 },
+    { reason: 'before_send', category: '__proto__', quantity: 5 },
+    { reason: 'ratelimit_backoff', category: 'error', quantity: 3 },
+  ] };
+  assert.equal((await request('POST', `/api/1/envelope/?sentry_key=${KEY}`, { body: envelope([report], 'client_report') })).status, 200);
+  const after = JSON.parse((await request('GET', '/__stats')).text).discarded;
+  const delta = (k) => (after[k] || 0) - (before[k] || 0);
+  assert.equal(delta('queue_overflow:error'), 1e6);
+  assert.equal(delta('ratelimit_backoff:error'), 3);
+  for (const k of Object.keys(after)) assert.match(k, /^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$/, k);
+});
+
+test('a body over the limit sent without a length (chunked) gets 413, not a reset', async () => {
+  const status = await new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port: c.port, method: 'POST', path: `/api/1/envelope/?sentry_key=${KEY}`, headers: { host: `127.0.0.1:${c.port}` } }, (res) => { res.resume(); resolve(res.statusCode); });
+    req.on('error', (e) => resolve(e.code));
+    const chunk = Buffer.alloc(256 * 1024, 120);
+    let sent = 0;
+    const pump = () => { while (sent < 3 * 1024 * 1024) { sent += chunk.length; if (!req.write(chunk)) return req.once('drain', pump); } req.end(); };
+    pump();
+  });
+  assert.equal(status, 413);
+});
+
 test('the API and control routes send no CORS headers and refuse what a browser marks cross-site', async () => {
   const evil = { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' };
   for (const [method, p] of [['GET', '/api/issues'], ['GET', '/api/events?limit=5'], ['GET', '/api/metrics'], ['POST', '/__faults'], ['DELETE', '/__data'], ['PUT', '/api/issues/abc']]) {
