@@ -166,7 +166,7 @@ class Hub {
       const f = obj && obj[name];
       if (typeof f != 'function') return;
       const w = make(f);
-      try { Object.defineProperty(w, 'name', { value: f.name }); } catch {}
+      try { Object.defineProperty(w, 'name', { __proto__: null, value: f.name }); } catch {}
       obj[name] = w;
       if (undo) this.undo.push(() => { if (obj[name] === w) obj[name] = f; });
     } catch (e) {

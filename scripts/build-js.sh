@@ -10,4 +10,16 @@ node scripts/gen-version.mjs  # js/version.js from package.json's version
 npx --no-install esbuild js/iife.js --bundle --minify --format=iife --global-name=Faultline \
   --target=es2019 --log-level=error --outfile=dist/faultline.iife.js \
   --mangle-props='[^_]_$'
+# esbuild's module helpers (__export, __copyProps, __toCommonJS) define properties with descriptor
+# literals, which inherit from Object.prototype: a page that put `value`, `get`, `set`, `writable`...
+# there (even a setter alone) made them invalid, and the script threw at load. Its one alias of
+# Object.defineProperty is rebound to a version that reads only the descriptor's own fields
+# (the descriptor loses its prototype; both functions are taken at load).
+node -e '
+const fs = require("fs"), f = "dist/faultline.iife.js", s = fs.readFileSync(f, "utf8");
+const m = /var ([\w$]+)=Object\.defineProperty[;,]/.exec(s);
+if (!m) { console.error("build-js: esbuild'"'"'s Object.defineProperty alias not found in " + f); process.exit(1); }
+const def = m[0].replace("Object.defineProperty", "((D,S)=>(o,k,d)=>D(o,k,S(d,null)))(Object.defineProperty,Object.setPrototypeOf)");
+fs.writeFileSync(f, s.slice(0, m.index) + def + s.slice(m.index + m[0].length));
+'
 echo "[build-js] dist/faultline.iife.js $(wc -c < dist/faultline.iife.js) bytes, gzip -9 $(gzip -9c dist/faultline.iife.js | wc -c)"

@@ -102,6 +102,38 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
     });
   });
 
+  // Descriptor literals inherit from Object.prototype: with an accessor named `value` (even a
+  // setter alone) every {get, enumerable} descriptor is invalid, and esbuild's module helpers in the
+  // script-tag build threw at load (window.Faultline undefined; the page's init then threw).
+  const DESCRIPTOR_NAMES = ['value', 'writable', 'get', 'set', 'enumerable', 'configurable'];
+  test(`${name}: accessors on Object.prototype named ${DESCRIPTOR_NAMES.join(', ')} before the script tag: the IIFE loads and delivers`, async () => {
+    await scenario({}, async (page, server, pageErrors) => {
+      const r = await page.evaluate(`(async () => {
+        ${WAIT}
+        window.sets = 0;
+        for (const k of ${JSON.stringify(DESCRIPTOR_NAMES)})
+          Object.defineProperty(Object.prototype, k, { __proto__: null, set() { window.sets++; }, configurable: true });
+        const loaded = await new Promise((ok) => { const s = document.createElement('script'); s.src = '/dist/faultline.iife.js'; s.onload = () => ok('loaded'); s.onerror = () => ok('error'); document.head.append(s); });
+        let out = loaded + ' ' + typeof window.Faultline;
+        try {
+          const FL = window.Faultline;
+          FL.init({ dsn: ${JSON.stringify(server.dsn)}, aggregation: { windowMs: 0 } });
+          FL.setTag('polluted', 'descriptors');
+          for (let i = 0; i < 5; i++) FL.captureException(new Error('descriptor pollution ' + ${W}(i)));
+          await wait(() => (FL.getStats().transport || {}).sent >= 5, 10000);
+          out += ' ' + FL.getStats().core;
+        } catch (e) { out += ' threw ' + e.message; }
+        for (const k of ${JSON.stringify(DESCRIPTOR_NAMES)}) delete Object.prototype[k];
+        return out;
+      })()`);
+      assert.match(r, /^loaded object (wasm|js-fallback)$/, r);
+      const a = await settle(server, 5, 15000, 500);
+      assert.equal(a.delivered, 5, JSON.stringify(a));
+      for (const ev of server.events()) assert.equal(ev.tags.polluted, 'descriptors');
+      assert.deepEqual(pageErrors, []);
+    });
+  });
+
   test(`${name}: Object.prototype.then set after the WASM core is ready: events leave with the beacon, none lost`, async () => {
     await scenario({}, async (page, server, pageErrors) => {
       await page.evaluate(`F.init({ dsn: ${JSON.stringify(server.dsn)}, aggregation: { windowMs: 0 } }); F.ready(15000)`);
