@@ -109,9 +109,21 @@ class Hub {
         this.saved = 0;
       }
     } catch (x) {
-      // Nowhere to keep them: counted, and reported now if a beacon can still leave.
-      this.drop('internal_sdk_error', this.nq + (cl ? cl.parked().reduce((s, x) => s + (x.occurrences || 0), 0) : 0));
-      this.beacon();
+      // Nowhere to keep them (storage full or refused). Only hidden: they stay in memory, still on
+      // their way (the page may carry on, and a pagehide tries again); counting them now as well
+      // would count them twice when they are delivered. Unloaded for good: they are counted, the
+      // count reported now if a beacon can still leave, and they are let go, so that the little
+      // time this page may still run does not deliver them as well (each is either delivered or
+      // counted, never both).
+      if (gone) {
+        const w = cl ? cl.waiting() : 0;
+        this.drop('internal_sdk_error', this.nq + (cl ? cl.parked().reduce((s, x) => s + (x.occurrences || 0), 0) : 0));
+        if (w) this.drop('before_send', w);
+        this.q = [];
+        this.nq = this.nc = 0;
+        if (cl) { cl.unpark(1); cl.abandon(); }
+        this.beacon();
+      }
       this.fail(x);
     }
   }

@@ -79,6 +79,27 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
     });
   });
 
+  test(`${name}: localStorage full, errors before the core is ready, then a redirect: each delivered or counted, never both`, async () => {
+    await scenario({ delayWasmMs: 1500 }, async (page, server) => {
+      await page.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
+      const filled = await page.evaluate(`(() => {
+        let n = 0;
+        for (const size of [1 << 20, 1 << 16, 1 << 10, 64, 1]) {
+          const chunk = 'x'.repeat(size);
+          try { for (let i = 0; i < 20000; i++) { localStorage.setItem('fill' + size + '_' + i, chunk); n += size; } } catch {}
+        }
+        return n;
+      })()`);
+      assert.ok(filled > 1e6, `storage filled with ${filled} bytes`);
+      await leave(page, `for (let i = 0; i < 10; i++) F.captureException(new Error('storage full ' + (${word})(i)))`, '/pages/sdk-basic/?full');
+      await page.evaluate('localStorage.clear()');
+      await page.evaluate(initSrc(server.dsn));
+      // Before: Chromium delivered the 10 and also reported them dropped (internal_sdk_error: 10).
+      const a = await settle(server, 10, 15000);
+      assert.equal(a.total, 10, `delivered ${a.delivered} + dropped ${JSON.stringify(a.dropped)} must be exactly 10`);
+    });
+  });
+
   test(`${name}: unload in the middle of a storm: the storm's occurrences and the distinct errors all accounted for`, async () => {
     await scenario({}, async (page, server) => {
       await page.evaluate(initSrc(server.dsn));
