@@ -226,7 +226,13 @@ export class IngestPipeline {
     try {
       result = this.write(records, blocks);
     } catch (err) {
-      error = err;
+      // The transaction rolled back (disk full, database locked past its timeout, …): nothing of
+      // the batch is stored, so each request is refused as retryable and counted.
+      error = new HttpError(503, 'the store could not write this batch; send again', 'store_failed', { 'retry-after': '5' });
+      error.cause = err;
+      let n = 0;
+      for (const b of taken) n += b.waiters.length;
+      this.count({ refused: { store_failed: n }, ignored: {} });
     }
     this.stats.batches += 1;
     for (const b of taken) {

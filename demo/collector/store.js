@@ -536,6 +536,7 @@ export class Store {
       this.db.transaction(run)();
     } catch (err) {
       this.issueCache.clear(); // rows in it may hold the rolled-back values
+      this.knownReleases.clear(); // and releases inserted by the rolled-back transaction
       this.blockCache.clear();
       throw err;
     }

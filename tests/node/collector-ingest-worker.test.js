@@ -123,3 +123,33 @@ test('the legacy /store/ endpoint goes through the worker too: plain and gzip ev
   await c.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('a batch the store cannot write is refused as retryable (503, Retry-After) and counted; nothing of it is half-stored', { timeout: 30000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-ingest-storefail-'));
+  const c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: KEY } } });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  // Fails inside the store's own transaction, after the batch's events are inserted.
+  const writeIssue = c.store.writeIssue.bind(c.store);
+  let fail = 1;
+  c.store.writeIssue = (issue) => {
+    if (fail-- > 0) throw new Error('SQLITE_FULL: database or disk is full');
+    return writeIssue(issue);
+  };
+  const r = await post(agent, c.url, envelope(9000, 10));
+  assert.equal(r.status, 503);
+  assert.equal(r.retryAfter, '5');
+  let stats = await json(`${c.url}/__stats`);
+  assert.equal(stats.refused.store_failed, 1);
+  assert.equal(stats.stored.events, 0);
+  assert.equal((await fetch(`${c.url}/api/events/${hex(9000)}`)).status, 404);
+  assert.equal((await post(agent, c.url, envelope(9000, 10))).status, 200, 'sent again, stored');
+  stats = await json(`${c.url}/__stats`);
+  assert.equal(stats.stored.events, 10);
+  const issues = await json(`${c.url}/api/issues`);
+  assert.equal(issues.reduce((n, i) => n + i.events, 0), 10, 'issue counts hold only what was stored');
+  // The releases of the rolled-back batch are known again (the store's release cache was cleared).
+  assert.equal(c.store.db.prepare('SELECT count(*) FROM releases').pluck().get(), 3);
+  agent.destroy();
+  await c.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
