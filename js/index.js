@@ -61,7 +61,7 @@ class Hub {
   drop(reason, n = 1, category = 'error') {
     const k = reason + ':' + category, d = this.n.dropped;
     this.dropped[k] = (this.dropped[k] || 0) + n;
-    d[reason] = (d[reason] || 0) + n;
+    if (category == 'error') d[reason] = (d[reason] || 0) + n;  // getStats().dropped: occurrences
   }
 
   on(t, type, fn, capture) {

@@ -16,14 +16,21 @@ export { DEFAULT_RETRY_MS, MAX_RETRY_MS, parseDelay, parseRateLimits } from './t
 
 /**
  * options: { url, fetchImpl, requestTimeoutMs, maxAttempts, baseDelayMs, queueCap, compress,
- * onDrop(reason, quantity), debug }. Envelopes are { body, occurrences, category }.
+ * onDrop(reason, quantity, category), debug }. Envelopes are { body, occurrences, category }.
  */
 export function createTransport(options) {
   const fetchImpl = options.fetchImpl || (typeof fetch === 'function' ? fetch.bind(globalThis) : null);
   const url = options.url;
   const maxAttempts = options.maxAttempts || 5;
   const baseDelayMs = options.baseDelayMs || 1000;
-  const onDrop = options.onDrop || (() => {});
+  const report = options.onDrop || (() => {});
+  // What a lost envelope counts for, as Sentry's client reports count it: its occurrences in their
+  // category ('error' unless said), one session for a session envelope, nothing for a client report.
+  const onDrop = (reason, envelope) => {
+    const category = envelope.category || 'error';
+    const quantity = category == 'session' ? 1 : typeof envelope.occurrences == 'number' ? envelope.occurrences : 1;
+    if (quantity && category != 'internal') report(reason, quantity, category);
+  };
   const debug = options.debug ? (...args) => console.warn('[faultline]', ...args) : () => {};
   const stats = { sent: 0, failed: 0, retried: 0, offline_saved: 0, offline_sent: 0, requests: 0, bytes: 0 };
   const rateLimiter = createRateLimiter();
@@ -44,7 +51,7 @@ export function createTransport(options) {
   async function deliver(envelope) {
     if (envelope.handed) return;
     if (isLimited(envelope.category)) {
-      onDrop('ratelimit_backoff', envelope.occurrences);
+      onDrop('ratelimit_backoff', envelope);
       return;
     }
     if (isOffline()) {
@@ -58,12 +65,12 @@ export function createTransport(options) {
       return;
     }
     if (outcome === 'limited') {
-      onDrop('ratelimit_backoff', envelope.occurrences);
+      onDrop('ratelimit_backoff', envelope);
       return;
     }
     if (outcome === 'drop') {
       stats.failed += 1;
-      onDrop('send_error', envelope.occurrences);
+      onDrop('send_error', envelope);
       return;
     }
     envelope.attempts = (envelope.attempts || 0) + 1;
@@ -84,7 +91,7 @@ export function createTransport(options) {
   function send(envelopes) {
     for (const envelope of envelopes) {
       live.add(envelope);
-      const delivery = deliver(envelope).catch(() => onDrop('internal_sdk_error', envelope.occurrences)).finally(() => live.delete(envelope));
+      const delivery = deliver(envelope).catch(() => onDrop('internal_sdk_error', envelope)).finally(() => live.delete(envelope));
       inflight.add(delivery);
       delivery.finally(() => inflight.delete(delivery));
     }

@@ -47,7 +47,7 @@ function transaction(database, mode, work) {
 export const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 
 /**
- * options: { capacity, onDrop(reason, quantity), stats } (stats.offline_saved and
+ * options: { capacity, onDrop(reason, envelope or record), stats } (stats.offline_saved and
  * stats.offline_sent are counted here). Returns { save(envelope), replay({ post, isLimited }) }.
  */
 export function createOfflineStore({ capacity, onDrop, stats }) {
@@ -59,7 +59,7 @@ export function createOfflineStore({ capacity, onDrop, stats }) {
   async function save(envelope) {
     const db = await database();
     if (!db) {
-      onDrop('network_error', envelope.occurrences);
+      onDrop('network_error', envelope);
       return false;
     }
     const records = (await transaction(db, 'readonly', (store) => store.getAll())).value || [];
@@ -68,9 +68,9 @@ export function createOfflineStore({ capacity, onDrop, stats }) {
       for (const record of records) {
         if (evict-- <= 0) break;
         store.delete(record.id);
-        onDrop('queue_overflow', record.occurrences || 1);
+        onDrop('queue_overflow', record);
       }
-      store.add({ body: envelope.body, occurrences: envelope.occurrences || 1, lease: 0, owner: '', saved: Date.now() });
+      store.add({ body: envelope.body, occurrences: envelope.occurrences, category: envelope.category, lease: 0, owner: '', saved: Date.now() });
     });
     stats.offline_saved += 1;
     return true;
@@ -106,12 +106,12 @@ export function createOfflineStore({ capacity, onDrop, stats }) {
     const db = await database();
     if (!db || isOffline()) return;
     for (const record of await claim(db)) {
-      if (isLimited('error')) break;
+      if (isLimited(record.category || 'error')) break;
       const outcome = await post(record.body);
       if (outcome === 'ok' || outcome === 'drop') {
         await transaction(db, 'readwrite', (store) => store.delete(record.id));
         if (outcome === 'ok') stats.offline_sent += 1;
-        else onDrop('send_error', record.occurrences);
+        else onDrop('send_error', record);
       } else {
         await transaction(db, 'readwrite', (store) => {
           record.lease = 0;

@@ -13,7 +13,7 @@ const KEEPALIVE_BUDGET = 60000; // bytes; browsers cap in-flight keepalive bodie
 const BEACON_LIMIT = 65000;
 
 /**
- * options: { url, fetchImpl, rateLimiter, stats, onDrop, saveOffline }.
+ * options: { url, fetchImpl, rateLimiter, stats, onDrop(reason, envelope), saveOffline }.
  * Returns send(envelopes) -> the envelopes that could not leave.
  */
 export function createPageHideSender({ url, fetchImpl, rateLimiter, stats, onDrop, saveOffline }) {
@@ -25,9 +25,9 @@ export function createPageHideSender({ url, fetchImpl, rateLimiter, stats, onDro
     if (response && response.ok) return;
     stats.sent -= 1;
     stats.failed += 1;
-    if (response && response.status === 429) onDrop('ratelimit_backoff', envelope.occurrences);
-    else if (response && response.status < 500) onDrop('send_error', envelope.occurrences);
-    else saveOffline(envelope).catch(() => onDrop('internal_sdk_error', envelope.occurrences));
+    if (response && response.status === 429) onDrop('ratelimit_backoff', envelope);
+    else if (response && response.status < 500) onDrop('send_error', envelope);
+    else saveOffline(envelope).catch(() => onDrop('internal_sdk_error', envelope));
   }
 
   function sendKeepalive(envelope, size) {
@@ -62,7 +62,7 @@ export function createPageHideSender({ url, fetchImpl, rateLimiter, stats, onDro
     const left = [];
     for (const envelope of envelopes) {
       if (rateLimiter.isLimited(envelope.category || 'error')) {
-        onDrop('ratelimit_backoff', envelope.occurrences);
+        onDrop('ratelimit_backoff', envelope);
         continue;
       }
       const size = envelope.body.length;

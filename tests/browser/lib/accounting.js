@@ -15,7 +15,8 @@ export function account(server) {
     delivered += (e.contexts && e.contexts.faultline && e.contexts.faultline.count) || 1;
   }
   const dropped = {};
-  for (const r of server.reports()) for (const d of r.discarded_events || []) dropped[d.reason] = (dropped[d.reason] || 0) + d.quantity;
+  // (sessions lost are reported too, in their own category: they are not occurrences)
+  for (const r of server.reports()) for (const d of r.discarded_events || []) if (d.category != 'session') dropped[d.reason] = (dropped[d.reason] || 0) + d.quantity;
   const nDropped = Object.values(dropped).reduce((a, b) => a + b, 0);
   return { delivered, dropped, total: delivered + nDropped, events: seen.size };
 }
