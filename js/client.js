@@ -379,12 +379,12 @@ export class Client {
     this.per = t.multiEvent ? t.maxEvents || 50 : 1;
     this.pend = new Set();  // beforeSend promises in flight
     const tp = import('./transport.js').then((m) => {
-      // (url: for transports that take the endpoint rather than the DSN)
-      this.tp = m.createTransport({ fetchImpl: this.fetch, ...t, dsn: o.dsn, tunnel: o.tunnel, url: hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`,
-        batch: { maxEvents: t.maxEvents, maxAgeMs: t.maxAgeMs }, multiEvent: !!t.multiEvent, debug: !!o.debug,
-        onDrop: (r, n, cat) => {
-          if (r && typeof r == 'object') ({ reason: r, quantity: n, category: cat } = r);
-          if (n !== 0) hub.drop(r, n, cat);  // 0: a client report, which carries no events
+      // The transport's own settings (transport: {maxAttempts, baseDelayMs, queueCap, requestTimeoutMs,
+      // compress}); batching (maxEvents, maxAgeMs, multiEvent) is the client's (run, schedule, pump).
+      this.tp = m.createTransport({ fetchImpl: this.fetch, ...t, url: hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`,
+        debug: !!o.debug,
+        onDrop: (r, n) => {
+          if (n !== 0) hub.drop(r, n);  // 0: a client report, which carries no events
         } });
       if (this.tp.replayOffline) this.tp.replayOffline();
       // Envelopes earlier pages of this origin stashed as they went.
@@ -999,7 +999,6 @@ export class Client {
 
   async close(ms) {
     const ok = await this.flush(ms);
-    try { if (this.tp && this.tp.close) await this.tp.close(ms); } catch (e) { this.h.fail(e); }
     try { if (this.core) this.core.delete(); } catch {}
     this.core = null;
     return ok;
