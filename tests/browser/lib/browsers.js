@@ -11,7 +11,21 @@ function need(path, pkg) {
   if (!fs.existsSync(path)) throw new Error(`${path} is missing: install the Debian package '${pkg}' (scripts/toolchain.sh does)`);
 }
 
-/** Chromium via playwright-core. Returns { name, newPage(), close() } with Playwright pages. */
+/**
+ * Runs `content` in the page as a classic inline script, as a <script> element the page adds:
+ * an error it throws reaches the page's error handlers (window.onerror), not the caller.
+ */
+const addScript = (page, content) => page.evaluate((c) => {
+  const s = document.createElement('script');
+  s.textContent = c;
+  document.head.append(s);
+}, content);
+
+/**
+ * Chromium via playwright-core. Returns { name, newPage(), close() }; a page has goto, click,
+ * type (key by key), addScript, evaluate, waitFor, close, pageErrors (the page's uncaught errors)
+ * and raw (the Playwright page).
+ */
 export async function launchChromium() {
   need('/usr/bin/chromium', 'chromium');
   const { chromium } = await import('playwright-core');
@@ -22,10 +36,15 @@ export async function launchChromium() {
     async newPage() {
       const ctx = await browser.newContext();
       const page = await ctx.newPage();
+      const pageErrors = [];
+      page.on('pageerror', (e) => pageErrors.push(String(e && e.message)));
       return {
         raw: page,
+        pageErrors,
         goto: (url) => page.goto(url, { timeout: 30000 }),
         click: (sel) => page.click(sel),
+        type: (sel, text) => page.locator(sel).pressSequentially(text, { delay: 1 }),
+        addScript: (content) => addScript(page, content),
         evaluate: (fn, arg) => page.evaluate(fn, arg),
         waitFor: (fn, arg, timeout = 20000) => page.waitForFunction(fn, arg, { timeout, polling: 50 }),
         close: () => ctx.close(),
@@ -46,10 +65,15 @@ export async function launchFirefox() {
     browser,
     async newPage() {
       const page = await browser.newPage();
+      const pageErrors = [];
+      page.on('pageerror', (e) => pageErrors.push(String(e && e.message)));
       return {
         raw: page,
+        pageErrors,
         goto: (url) => page.goto(url, { timeout: 30000 }),
         click: (sel) => page.click(sel),
+        type: (sel, text) => page.type(sel, text, { delay: 1 }),
+        addScript: (content) => addScript(page, content),
         evaluate: (fn, arg) => page.evaluate(fn, arg),
         waitFor: (fn, arg, timeout = 20000) => page.waitForFunction(fn, { timeout, polling: 50 }, arg),
         close: () => page.close(),
