@@ -898,10 +898,16 @@ export class Client {
       }
       let ev = unJ(payload);
       const id = ev.event_id;
-      for (const f of this.procs) {
-        try { ev = f(ev) || ev; } catch (e) { h.fail(e); }
-      }
       const n = get(get(ev.contexts, 'faultline'), 'count') || 1;
+      let gone = 0;
+      for (const f of this.procs) {
+        // null: an integration drops the event (thirdPartyErrorFilterIntegration), counted as Sentry counts it
+        try { const r = f(ev); if (r === null) { gone = 1; break; } ev = r || ev; } catch (e) { h.fail(e); }
+      }
+      if (gone) {
+        h.drop('event_processor', n);
+        continue;
+      }
       let settled = 0, async = 0;
       const gen = this.gen;
       // Each item is a box (no prototype): promises carrying it never meet a polluted `then`.

@@ -258,10 +258,18 @@ export declare const extraErrorDataIntegration: Factory<{ depth?: number; captur
 export declare const reportingObserverIntegration: Factory<{ types?: ('crash' | 'deprecation' | 'intervention')[] }>;
 /** Frame filenames under `root` get `prefix` ('app:///'), or `iteratee` rewrites each frame (after grouping, before beforeSend). */
 export declare const rewriteFramesIntegration: Factory<{ root?: string; prefix?: string; iteratee?: (frame: StackFrame) => StackFrame }>;
+/**
+ * Error events with frames from bundles not marked (by the Sentry bundler plugins' applicationKey,
+ * window._sentryModuleMetadata) with one of `filterKeys` are dropped or tagged third_party_code: true.
+ */
+export declare const thirdPartyErrorFilterIntegration: Factory<{
+  filterKeys: string[];
+  behaviour: 'drop-error-if-contains-third-party-frames' | 'drop-error-if-exclusively-contains-third-party-frames'
+    | 'apply-tag-if-contains-third-party-frames' | 'apply-tag-if-exclusively-contains-third-party-frames';
+}>;
 /** Not supported by Faultline: accepted and ignored, with a warning when `debug` is on. */
 export declare const contextLinesIntegration: Factory;
 export declare const moduleMetadataIntegration: Factory;
-export declare const thirdPartyErrorFilterIntegration: Factory;
 export declare const browserTracingIntegration: Factory;
 export declare const replayIntegration: Factory;
 export declare const replayCanvasIntegration: Factory;

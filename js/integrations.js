@@ -199,7 +199,56 @@ export function setup(hub) {
       hub.undo.push(() => obs.disconnect());
     } catch (e) { log(o.debug, 'ReportingObserver unavailable', e); }
   }
+
+  if (L.ThirdPartyErrorsFilter) procs.push(thirdParty(L.ThirdPartyErrorsFilter, hub.own || []));
   return procs;
+}
+
+/** The file of a stack's innermost frame that names one (V8 "at f (url:1:2)", "at url:1:2"; SpiderMonkey/JavaScriptCore "f@url:1:2"). */
+function topFile(stack) {
+  for (const l of String(stack).split('\n')) {
+    const m = /^\s*at (?:.*? \()?(.+?):\d+:\d+\)?\s*$/.exec(l) || /@(.+?):\d+:\d+\s*$/.exec(l);
+    if (m) return m[1];
+  }
+}
+
+const APP_KEY = '_sentryBundlerPluginAppKey:';
+
+/**
+ * @sentry/browser's thirdPartyErrorFilterIntegration({ filterKeys, behaviour }): the Sentry bundler
+ * plugins (applicationKey) mark each bundle of the app by putting, as it runs, the stack of that
+ * moment under `window._sentryModuleMetadata` with the key `_sentryBundlerPluginAppKey:<key>`; the
+ * innermost file of that stack is the bundle. An error event whose frames (every exception's; the
+ * frames with a file and a position; not the SDK's own files) are some or all (`…-contains-…` or
+ * `…-exclusively-contains-…`) from files not marked with one of filterKeys is dropped (counted as
+ * event_processor, as Sentry counts it) or tagged third_party_code: true, as Sentry does.
+ */
+function thirdParty(opt, own) {
+  const keysOf = new Map(), seen = new Set();  // file -> the app keys of its bundle; the stacks read
+  const want = Array.isArray(opt.filterKeys) ? opt.filterKeys : [], b = String(opt.behaviour || '');
+  const some = /-if-contains-/.test(b), drop = b.startsWith('drop-');
+  return (ev) => {
+    const meta = G._sentryModuleMetadata;
+    if (meta && typeof meta == 'object') {
+      for (const st of Object.keys(meta)) {
+        if (seen.has(st)) continue;
+        seen.add(st);
+        const f = topFile(st), m = meta[st];
+        if (f && m && typeof m == 'object') keysOf.set(f, Object.keys(m).filter((k) => k.startsWith(APP_KEY)).map((k) => k.slice(APP_KEY.length)));
+      }
+    }
+    const xs = get(ev.exception, 'values');
+    if (!Array.isArray(xs) || !xs.length || xs.some((x) => !x || !x.stacktrace || !Array.isArray(x.stacktrace.frames))) return ev;
+    const frames = xs.flatMap((x) => x.stacktrace.frames).filter((f) => {
+      const file = f.abs_path || f.filename;
+      return file && (f.lineno > 0 || f.colno > 0) && !own.some((u) => String(file).startsWith(u));
+    });
+    const third = (f) => !(keysOf.get(f.abs_path) || keysOf.get(f.filename) || []).some((k) => want.includes(k));
+    if (!(some ? frames.some(third) : frames.every(third))) return ev;
+    if (drop) return null;
+    ev.tags = { ...ev.tags, third_party_code: true };
+    return ev;
+  };
 }
 
 /** ExtraErrorData for a capture input being built from a thrown value (client.js build()). */

@@ -365,6 +365,23 @@ const SCENARIOS = [
       expectLike(evs.find((e) => e.message == 'captured'), { level: 'warning', logger: 'console' });
       expectLike(evs.find((e) => e.message != 'captured'), { level: 'error', extra: { arguments: ['invariant', 3] } });
     } },
+  // integrations/thirdPartyErrorsFilter: first-party.js is marked as the app's bundle (key my-app), third-party.js is not
+  ...[['apply-tag-if-contains-third-party-frames', 2], ['drop-error-if-exclusively-contains-third-party-frames', 1]].map(([behaviour, count]) => ({
+    name: `thirdPartyErrorsFilter (${behaviour})`, count,
+    init: { integrations: `[Sentry.thirdPartyErrorFilterIntegration({ behaviour: '${behaviour}', filterKeys: ['my-app'] })]` },
+    subject: `for (const f of ['first-party.js', 'third-party.js']) document.head.append(Object.assign(document.createElement('script'), { src: f }));`,
+    check: async (evs, { page }) => {
+      await sleep(300);
+      const first = evs.find((e) => exc(e).type == 'TypeError'), third = evs.find((e) => exc(e).value == 'I am a third party Error');
+      assert.ok(first, 'the first-party error is sent');
+      assert.equal(first.tags && first.tags.third_party_code, undefined, 'its frames are the app\'s (and the SDK\'s own wrapper, which does not count)');
+      if (behaviour.startsWith('drop-')) {
+        assert.equal(third, undefined, 'the third-party error is dropped');
+        assert.equal((await page.evaluate('Sentry.getStats()')).dropped.event_processor, 1, 'and counted as Sentry counts it');
+      } else {
+        expectLike(third.tags, { third_party_code: true });
+      }
+    } })),
   // integrations/extraErrorData, rewriteFrames, reportingObserver
   { name: 'extraErrorData', init: { integrations: '[Sentry.extraErrorDataIntegration()]' },
     subject: `const e = new TypeError('bad order'); e.code = 'E_ORDER'; e.details = { id: 7, nested: { deep: { deeper: 1 } } }; e.cause = new Error('db'); Sentry.captureException(e);`,
