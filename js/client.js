@@ -567,8 +567,6 @@ export class Client {
       else if (m == 'addBreadcrumb') a = normalize(a, 4);
       else if (a.scope) a.scope = patch(a.scope);
       if (a.template) a.template.params = normalize(a.template.params, 3);
-      // The session's distinct user, as Sentry takes it (id, else username).
-      if (m == 'setScope' && P.own.call(a, 'user') && this.sess) this.sess.did = a.user ? str(a.user.id ?? a.user.username ?? '') : '';
       let key = '';
       if (m == 'capture') {
         if (!a[BUILT] && this.build(a)) return;
@@ -597,6 +595,8 @@ export class Client {
       this.cur = 0;
       if (m != 'capture') {
         if (r.ok === false) log(this.o.debug, m, r.error);
+        // The session's distinct user: the core takes it as Sentry does and scrubs it as user.id.
+        if (m == 'setScope' && P.own.call(a, 'user') && this.sess) this.sess.did = typeof r.did == 'string' ? r.did : '';
         return;
       }
       if (key && r.fingerprint) {

@@ -95,12 +95,30 @@ export class FallbackCore {
   }
 
   setScope(json) {
+    let p;
     try {
-      this.patch(this.scope(), unJ(json));
-      return '{"ok":true}';
+      p = unJ(json);
+      this.patch(this.scope(), p);
     } catch {
       return '{"ok":false,"error":"scope patch is not valid JSON"}';
     }
+    const r = { ok: true };
+    // A new user: the session's distinct id, as Sentry takes it (id, else e-mail, else username:
+    // the first that is not empty), scrubbed as user.id is (as the WASM core does).
+    if (p && typeof p == 'object' && has(p, 'user')) {
+      let did = '';
+      const u = p.user;
+      if (u && typeof u == 'object' && !Array.isArray(u)) {
+        for (const k of ['id', 'email', 'username']) {
+          const f = has(u, k) ? u[k] : undefined;
+          if (typeof f == 'string') did = f;
+          else if (Number.isSafeInteger(f) && f != 0) did = String(f);
+          if (did) break;
+        }
+      }
+      r.did = (this.scrubber ||= createScrubber(this.o)).text(did);
+    }
+    return J(r);
   }
 
   patch(s, p) {

@@ -259,14 +259,16 @@ function matchSsn(t, i) {
 
 function matchIban(t, i) {
   if (i + 4 > t.length || (i > 0 && alnum(t[i - 1]))) return NONE;
-  if (!up(t[i]) || !up(t[i + 1]) || !dig(t[i + 2]) || !dig(t[i + 3])) return NONE;
-  const len = R.iban[t[i] + t[i + 1]] | 0;
+  // All capitals, or all lower case (de89370400440532013000): one case for the whole IBAN.
+  const letter = low(t[i]) ? low : up;
+  if (!letter(t[i]) || !letter(t[i + 1]) || !dig(t[i + 2]) || !dig(t[i + 3])) return NONE;
+  const len = R.iban[(t[i] + t[i + 1]).toUpperCase()] | 0;
   if (!len) return NONE;
   let s = '', p = i;
   while (s.length < len && p < t.length) {
     const c = t[p];
-    if (dig(c) || up(c)) s += c, p++;
-    else if (c == ' ' && s && s.length % 4 == 0 && p + 1 < t.length && (dig(t[p + 1]) || up(t[p + 1]))) p++;
+    if (dig(c) || letter(c)) s += c.toUpperCase(), p++;
+    else if (c == ' ' && s && s.length % 4 == 0 && p + 1 < t.length && (dig(t[p + 1]) || letter(t[p + 1]))) p++;
     else break;
   }
   if (s.length != len || (p < t.length && alnum(t[p]))) return NONE;
@@ -439,16 +441,34 @@ export function createScrubber(options) {
     if (sep == ':' && (nx == ':' || pv == ':' || (nx == '/' && t[i + 2] == '/'))) return false;
     if (sep == '=' && (nx == '=' || '=!<>'.includes(pv))) return false;
     let k = i;
-    for (let sp = 0; k > 0 && t[k - 1] == ' ' && sp < 4; sp++) k--;
-    let quote = '', keyStart, keyEnd;
+    for (let sp = 0; k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t') && sp < 4; sp++) k--;
+    let quote = '', keyStart, keyEnd, escaped = false;
+    const rev = [];
     if (k > 0 && (t[k - 1] == '"' || t[k - 1] == "'")) {
       quote = t[--k];
       let bs = 0;
       while (k > 0 && t[k - 1] == '\\' && bs < 8) k--, bs++;
       keyEnd = k;
-      while (k > 0 && keyChar(t[k - 1]) && keyEnd - k <= 64) k--;
+      // Read backwards; a \uXXXX escape of an ASCII key character ("pass\u0077ord", with one more
+      // backslash than the quotes at each level of escaped JSON) counts as that character.
+      while (k > 0 && rev.length <= 64) {
+        if (k >= 6 && t[k - 5] == 'u' && hex(t[k - 4]) && hex(t[k - 3]) && hex(t[k - 2]) && hex(t[k - 1])) {
+          const idx = k - 6, cp = parseInt(t.slice(k - 4, k), 16);
+          let b = 0;
+          while (b <= bs && idx >= b && t[idx - b] == '\\') b++;
+          const start = idx + 1 - b, ch = String.fromCharCode(cp);
+          if (b == bs + 1 && (start == 0 || t[start - 1] != '\\') && cp < 0x80 && keyChar(ch)) {
+            rev.push(ch);
+            escaped = true;
+            k = start;
+            continue;
+          }
+        }
+        if (!keyChar(t[k - 1])) break;
+        rev.push(t[--k]);
+      }
       keyStart = k;
-      if (keyEnd == keyStart || keyEnd - keyStart > 64 || k < bs + 1 || t[k - 1] != quote) return false;
+      if (keyEnd == keyStart || rev.length > 64 || k < bs + 1 || t[k - 1] != quote) return false;
       for (let b = 0; b < bs; b++) if (t[k - 2 - b] != '\\') return false;
       if (k >= bs + 2 && t[k - 2 - bs] == '\\') return false;
       k -= bs + 1;
@@ -459,7 +479,7 @@ export function createScrubber(options) {
       if (keyEnd == keyStart || keyEnd - keyStart > 64) return false;
     }
     if (k < done) return false;
-    const key = t.slice(keyStart, keyEnd);
+    const key = escaped ? rev.reverse().join('') : t.slice(keyStart, keyEnd);
     if (![...key].some(alpha)) return false;
     const st = keyStrength(key);
     let queryOnly = false;
@@ -565,7 +585,7 @@ export function createScrubber(options) {
         if ((end = matchCard(t, i)) >= 0) { add(i, end, '[card]'); continue; }
         if (pii && (end = matchIpv4(t, i)) >= 0) { add(i, end, '[ip]'); continue; }
       }
-      if (up(c) && (end = matchIban(t, i)) >= 0) { add(i, end, '[iban]'); continue; }
+      if (alpha(c) && (end = matchIban(t, i)) >= 0) { add(i, end, '[iban]'); continue; }
       if (pii && (hex(c) || c == ':') && (end = matchIpv6(t, i)) >= 0) { add(i, end, '[ip]'); continue; }
       if (patterns.some((p) => patternAt(p, t, i, m))) { add(i, m.end, FILTERED); continue; }
       i++;
@@ -645,6 +665,48 @@ export function createScrubber(options) {
     return text(u);
   }
 
+  // A value that follows `before` in one text (a console argument after the one before it, a
+  // parameterize value after the template text and values before it), scrubbed with that context.
+  function after(before, v) {
+    const tail = before.length > 128 ? before.slice(before.length - 128) : before;
+    const sj = text(tail + v), st = text(tail);
+    if (!sj.startsWith(st)) return FILTERED;  // a finding spans both: the value is part of a secret
+    const r = sj.slice(st.length);
+    return !r && v ? FILTERED : r;
+  }
+  // Object keys that hold a secret get their scrubbed text; " (2)", " (3)"... avoid collisions.
+  // Renamed in key order (the C++ core's std::map order) so both cores name them alike.
+  function keys(o) {
+    const renamed = [];
+    for (const k of Object.keys(o)) {
+      const n = text(k);
+      if (n !== k) renamed.push([k, n]);
+    }
+    if (!renamed.length) return;
+    renamed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const taken = new Set(Object.keys(o)), next = new Map();
+    for (const [k, base] of renamed) {
+      const v = o[k];
+      delete o[k];
+      let name = base;
+      if (taken.has(name)) {
+        let n = Math.max(next.get(base) || 2, 2);
+        do name = `${base} (${n++})`; while (taken.has(name));
+        next.set(base, n);
+      }
+      taken.add(name);
+      Object.defineProperty(o, name, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  // A value's text as it is joined into a message: strings and exact integers.
+  const joined = (v) => (typeof v == 'string' ? v : Number.isSafeInteger(v) ? String(v) : null);
+  // A console argument that is only a key ("password", not "password:"): the next one is its
+  // value, as in "key: value".
+  function bareKey(s) {
+    s = s.trim();
+    return s.length > 0 && s.length <= 64 && [...s].every(keyChar) && [...s].some(alpha);
+  }
+
   const URL_KEYS = ['url', 'href', 'from', 'to', 'src', 'referrer', 'abs_path', 'filename'];
   function value(v, key, depth) {
     if (depth > 32) return '[Truncated]';
@@ -652,7 +714,14 @@ export function createScrubber(options) {
     if (typeof v == 'string') return URL_KEYS.includes(key) ? url(v) : text(v);
     if (v && typeof v == 'object') {
       if (Array.isArray(v)) for (let i = 0; i < v.length; i++) v[i] = value(v[i], '', depth + 1);
-      else for (const k of Object.keys(v)) v[k] = value(v[k], k, depth + 1);
+      else {
+        for (const k of Object.keys(v)) v[k] = value(v[k], k, depth + 1);
+        keys(v);
+      }
+    } else if (typeof v == 'number' && Number.isSafeInteger(v) && v >= 1e12) {
+      // A card number given as a number.
+      const s = String(v), r = text(s);
+      if (r !== s) return r;
     }
     return v;
   }
@@ -669,6 +738,7 @@ export function createScrubber(options) {
     for (const x of Array.isArray(xs) ? xs : []) {
       if (!isObj(x)) continue;
       str(x, 'value');
+      str(x, 'type');
       const fs = get(get(x, 'stacktrace'), 'frames'), frames = Array.isArray(fs) ? fs : [];
       for (const f of frames) {
         if (!isObj(f)) continue;
@@ -676,12 +746,66 @@ export function createScrubber(options) {
       }
     }
     const le = get(ev, 'logentry');
+    if (isObj(le) && Array.isArray(get(le, 'params'))) {
+      // parameterize values: each one after the template text and values before it (%s; %% = %).
+      const ps = le.params, t = get(le, 'message');
+      let prefix = '', pi = 0;
+      if (typeof t == 'string') {
+        for (let k = 0; k < t.length && pi < ps.length; k++) {
+          if (t[k] == '%' && t[k + 1] == '%') prefix += '%', k++;
+          else if (t[k] == '%' && t[k + 1] == 's') {
+            const p = ps[pi], raw = joined(p);
+            k++;
+            if (raw != null) {
+              const r = after(prefix, raw);
+              ps[pi] = typeof p == 'string' || r !== raw ? r : value(p, '', 2);
+              prefix += raw;
+            } else ps[pi] = value(p, '', 2);
+            pi++;
+          } else prefix += t[k];
+        }
+      }
+      for (; pi < ps.length; pi++) ps[pi] = value(ps[pi], '', 2);
+    }
     if (isObj(le)) str(le, 'formatted'), str(le, 'message');
     const bc = get(ev, 'breadcrumbs');  // an array, as @sentry/browser sends it, or { values }
     for (const b of Array.isArray(bc) ? bc : (Array.isArray(get(bc, 'values')) && bc.values) || []) {
       if (!isObj(b)) continue;
-      str(b, 'message');
-      if (has(b, 'data')) b.data = value(b.data, '', 1);
+      str(b, 'category');
+      // Console arguments: each one also after the one before it, as the crumb's message joins
+      // them; a bare key before a value reads as "key: value". The message joins them with spaces
+      // (safeJoin): it is read forwards once, each argument's text expected where the one before
+      // it ended; after an argument of another kind (an object) or a mismatch, the rest is
+      // scrubbed as text only.
+      const args = has(b, 'data') ? get(b.data, 'arguments') : undefined, inContext = [];
+      const hasMsg = has(b, 'message') && typeof b.message == 'string';
+      let message = hasMsg ? b.message : '';
+      if (Array.isArray(args)) {
+        let prev = null, lost = false, cursor = 0, copied = 0, edited = '';
+        args.forEach((a, k) => {
+          const cur = joined(a);
+          if (cur == null) return (prev = null), (lost = true);
+          let r = cur;
+          if (prev != null) {
+            r = after(prev + (bareKey(prev) ? ': ' : ' '), cur);
+            if (typeof a == 'string' || r !== cur) inContext.push([k, r]);
+          }
+          if (!lost) {
+            const at = cursor + (k > 0 && cursor < message.length && message[cursor] == ' ' ? 1 : 0);
+            if (at > message.length || !message.startsWith(cur, at)) lost = true;
+            else {
+              if (r !== cur) edited += message.slice(copied, at) + r, (copied = at + cur.length);
+              cursor = at + cur.length;
+            }
+          }
+          prev = typeof a == 'string' ? a : null;
+        });
+        if (copied > 0) message = edited + message.slice(copied);
+      }
+      if (hasMsg) b.message = text(message);
+      if (!has(b, 'data')) continue;
+      b.data = value(b.data, '', 1);
+      for (const [k, r] of inContext) b.data.arguments[k] = r;
     }
     const req = get(ev, 'request');
     if (isObj(req)) {
@@ -695,13 +819,18 @@ export function createScrubber(options) {
       if (has(req, 'data')) req.data = value(req.data, '', 1);
     }
     for (const bag of ['extra', 'tags']) if (has(ev, bag)) ev[bag] = value(ev[bag], '', 0);
-    if (isObj(get(ev, 'contexts'))) for (const k of Object.keys(ev.contexts)) ev.contexts[k] = value(ev.contexts[k], '', 1);
+    if (isObj(get(ev, 'contexts'))) {
+      for (const k of Object.keys(ev.contexts)) ev.contexts[k] = value(ev.contexts[k], '', 1);
+      keys(ev.contexts);
+    }
     else if (has(ev, 'contexts')) ev.contexts = value(ev.contexts, '', 0);
     if (isObj(get(ev, 'user'))) {
       if (pii) delete ev.user.ip_address, delete ev.user.email;
       ev.user = value(ev.user, '', 1);
     }
     str(ev, 'transaction', true);
+    const fp = get(ev, 'fingerprint');
+    if (Array.isArray(fp)) for (let k = 0; k < fp.length; k++) if (typeof fp[k] == 'string') fp[k] = text(fp[k]);
     return ev;
   }
 

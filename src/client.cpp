@@ -24,7 +24,25 @@ std::string Client::set_scope(std::string_view patch_json) {
   json p = parse_json(patch_json);
   if (p.is_discarded()) return dump_json(error_result("scope patch is not valid JSON"));
   std::string problems = scopes_.current().apply_patch(p, &scope_cut_);
-  return dump_json(problems.empty() ? ok_result() : error_result(problems));
+  json r = problems.empty() ? ok_result() : error_result(problems);
+  // A new user: the session's distinct id, as Sentry takes it (id, else e-mail, else username:
+  // the first that is not empty), scrubbed as user.id is (an e-mail gives "[email]").
+  if (const json* u = p.is_object() ? get_field(p, "user") : nullptr) {
+    std::string did;
+    if (u->is_object()) {
+      for (const char* k : {"id", "email", "username"}) {
+        const json* f = get_field(*u, k);
+        if (!f) continue;
+        if (f->is_string()) did = f->get<std::string>();
+        else if (f->is_number_integer() && !f->is_number_unsigned() && f->get<int64_t>() != 0 && f->get<int64_t>() >= -9007199254740991LL && f->get<int64_t>() <= 9007199254740991LL)
+          did = std::to_string(f->get<int64_t>());
+        else if (f->is_number_unsigned() && f->get<uint64_t>() != 0 && f->get<uint64_t>() <= 9007199254740991ULL) did = std::to_string(f->get<uint64_t>());
+        if (!did.empty()) break;
+      }
+    }
+    r["did"] = scrubber_.scrub_text(did);
+  }
+  return dump_json(r);
 }
 
 void Client::push_scope() {

@@ -1,5 +1,8 @@
 #include "scrubber.h"
 
+#include <unordered_map>
+#include <unordered_set>
+
 #include <cstdint>
 
 #include "text.h"
@@ -350,17 +353,20 @@ size_t match_ssn(sv t, size_t i) {
 // by single spaces), mod-97 == 1.
 size_t match_iban(sv t, size_t i) {
   if (i + 4 > t.size() || (i > 0 && is_alnum(t[i - 1]))) return sv::npos;
-  if (!upper(t[i]) || !upper(t[i + 1]) || !is_digit(t[i + 2]) || !is_digit(t[i + 3])) return sv::npos;
-  size_t len = rules().iban[t[i] - 'A'][t[i + 1] - 'A'];
+  // All capitals, or all lower case (de89370400440532013000): one case for the whole IBAN.
+  const bool lc = t[i] >= 'a' && t[i] <= 'z';
+  auto letter = [lc](char c) { return lc ? (c >= 'a' && c <= 'z') : upper(c); };
+  if (!letter(t[i]) || !letter(t[i + 1]) || !is_digit(t[i + 2]) || !is_digit(t[i + 3])) return sv::npos;
+  size_t len = rules().iban[(t[i] | 0x20) - 'a'][(t[i + 1] | 0x20) - 'a'];
   if (!len) return sv::npos;
   std::string s;
   size_t p = i;
   while (s.size() < len && p < t.size()) {
     char c = t[p];
-    if (is_digit(c) || upper(c)) {
-      s += c;
+    if (is_digit(c) || letter(c)) {
+      s += lc && !is_digit(c) ? static_cast<char>(c - 32) : c;
       ++p;
-    } else if (c == ' ' && !s.empty() && s.size() % 4 == 0 && p + 1 < t.size() && (is_digit(t[p + 1]) || upper(t[p + 1]))) {
+    } else if (c == ' ' && !s.empty() && s.size() % 4 == 0 && p + 1 < t.size() && (is_digit(t[p + 1]) || letter(t[p + 1]))) {
       ++p;
     } else {
       break;
@@ -598,18 +604,40 @@ bool match_kv(const Scrubber& S, sv t, size_t i, size_t done, size_t& vs, size_t
   if (sep == ':' && (nx == ':' || pv == ':' || (nx == '/' && i + 2 < n && t[i + 2] == '/'))) return false;
   if (sep == '=' && (nx == '=' || pv == '=' || pv == '!' || pv == '<' || pv == '>')) return false;
   size_t k = i;
-  for (int sp = 0; k > 0 && t[k - 1] == ' ' && sp < 4; ++sp) --k;
+  for (int sp = 0; k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t') && sp < 4; ++sp) --k;
   char quote = 0;
   size_t key_start, key_end;
+  std::string key_rev;
+  bool escaped = false;
   if (k > 0 && (t[k - 1] == '"' || t[k - 1] == '\'')) {
     quote = t[k - 1];
     --k;
     size_t bs = 0;
     while (k > 0 && t[k - 1] == '\\' && bs < 8) --k, ++bs;
     key_end = k;
-    while (k > 0 && is_key_char(t[k - 1]) && key_end - k <= 64) --k;
+    // Read backwards; a \uXXXX escape of an ASCII key character ("pass\u0077ord", with one more
+    // backslash than the quotes at each level of escaped JSON) counts as that character.
+    while (k > 0 && key_rev.size() <= 64) {
+      if (k >= 6 && t[k - 5] == 'u' && is_hex(t[k - 4]) && is_hex(t[k - 3]) && is_hex(t[k - 2]) && is_hex(t[k - 1])) {
+        const size_t idx = k - 6;
+        size_t b = 0;
+        while (b <= bs && idx >= b && t[idx - b] == '\\') ++b;
+        unsigned cp = 0;
+        for (size_t h = k - 4; h < k; ++h) cp = cp * 16 + static_cast<unsigned>(is_digit(t[h]) ? t[h] - '0' : (t[h] | 0x20) - 'a' + 10);
+        const size_t start = idx + 1 - b;
+        if (b == bs + 1 && (start == 0 || t[start - 1] != '\\') && cp < 0x80 && is_key_char(static_cast<char>(cp))) {
+          key_rev += static_cast<char>(cp);
+          escaped = true;
+          k = start;
+          continue;
+        }
+      }
+      if (!is_key_char(t[k - 1])) break;
+      key_rev += t[k - 1];
+      --k;
+    }
     key_start = k;
-    if (key_end == key_start || key_end - key_start > 64 || k < bs + 1 || t[k - 1] != quote) return false;
+    if (key_end == key_start || key_rev.size() > 64 || k < bs + 1 || t[k - 1] != quote) return false;
     for (size_t b = 0; b < bs; ++b)
       if (t[k - 2 - b] != '\\') return false;
     if (k >= bs + 2 && t[k - 2 - bs] == '\\') return false;
@@ -621,7 +649,8 @@ bool match_kv(const Scrubber& S, sv t, size_t i, size_t done, size_t& vs, size_t
     if (key_end == key_start || key_end - key_start > 64) return false;
   }
   if (k < done) return false;
-  sv key = t.substr(key_start, key_end - key_start);
+  const std::string key_dec(key_rev.rbegin(), key_rev.rend());
+  sv key = escaped ? sv(key_dec) : t.substr(key_start, key_end - key_start);
   bool letter = false;
   for (char c : key) letter |= is_alpha(c);
   if (!letter) return false;
@@ -745,7 +774,7 @@ void scan(const Scrubber& S, sv t, std::vector<Edit>& ed) {
       if ((end = match_card(t, i)) != sv::npos) { add(i, end, "[card]"); continue; }
       if (pii && (end = match_ipv4(t, i)) != sv::npos) { add(i, end, "[ip]"); continue; }
     }
-    if (upper(c) && (end = match_iban(t, i)) != sv::npos) { add(i, end, "[iban]"); continue; }
+    if (is_alpha(c) && (end = match_iban(t, i)) != sv::npos) { add(i, end, "[iban]"); continue; }
     if (pii && (is_hex(c) || c == ':') && (end = match_ipv6(t, i)) != sv::npos) { add(i, end, "[ip]"); continue; }
     bool matched = false;
     for (const auto& pat : o.extra_patterns) {
@@ -957,10 +986,92 @@ void Scrubber::scrub_value(json& value, std::string_view key, int depth) const {
     value = is_url_key(key) ? scrub_url(s) : scrub_text(s);
   } else if (value.is_object()) {
     for (auto it = value.begin(); it != value.end(); ++it) scrub_value(it.value(), it.key(), depth + 1);
+    scrub_keys(value);
   } else if (value.is_array()) {
     for (auto& item : value) scrub_value(item, {}, depth + 1);
+  } else if (value.is_number_integer()) {
+    // A card number given as a number (exact integers only: 13 digits or more, at most 2^53 - 1).
+    std::string s;
+    if (value.is_number_unsigned()) {
+      uint64_t u = value.get<uint64_t>();
+      if (u >= 1000000000000ULL && u <= 9007199254740991ULL) s = std::to_string(u);
+    } else {
+      int64_t v = value.get<int64_t>();
+      if (v >= 1000000000000LL && v <= 9007199254740991LL) s = std::to_string(v);
+    }
+    if (!s.empty()) {
+      std::string r = scrub_text(s);
+      if (r != s) value = r;
+    }
   }
 }
+
+void Scrubber::scrub_keys(json& obj) const {
+  if (!obj.is_object()) return;
+  std::vector<std::pair<std::string, std::string>> renamed;  // in key order (std::map's)
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    std::string k = scrub_text(it.key());
+    if (k != it.key()) renamed.emplace_back(it.key(), std::move(k));
+  }
+  if (renamed.empty()) return;
+  std::unordered_set<std::string> taken;
+  for (auto it = obj.begin(); it != obj.end(); ++it) taken.insert(it.key());
+  std::unordered_map<std::string, size_t> next;
+  for (auto& [old_key, base] : renamed) {
+    json v = std::move(obj[old_key]);
+    obj.erase(old_key);
+    std::string name = base;
+    if (taken.count(name)) {
+      size_t& n = next[base];
+      if (n < 2) n = 2;
+      do name = base + " (" + std::to_string(n++) + ")"; while (taken.count(name));
+    }
+    taken.insert(name);
+    obj[name] = std::move(v);
+  }
+}
+
+std::string Scrubber::scrub_after(std::string_view before, std::string_view value) const {
+  size_t cut = before.size() > 128 ? before.size() - 128 : 0;
+  while (cut > 0 && cut < before.size() && (static_cast<unsigned char>(before[cut]) & 0xC0) == 0x80) ++cut;
+  sv tail = before.substr(cut);
+  std::string joined(tail);
+  joined.append(value);
+  std::string sj = scrub_text(joined), st = scrub_text(tail);
+  // The tail scrubs alike alone and followed by the value: what follows it is the value's part.
+  // Otherwise a finding spans both: the value is part of a secret.
+  if (sj.size() >= st.size() && sj.compare(0, st.size(), st) == 0) {
+    std::string r = sj.substr(st.size());
+    if (r.empty() && !value.empty()) return kFiltered;
+    return r;
+  }
+  return kFiltered;
+}
+
+namespace {
+// A value's text as it is joined into a message (strings; exact integers), or false.
+bool joined_text(const json& v, std::string& out) {
+  // (Integers within +-(2^53 - 1), as the JS core reads them: String(n) of a safe integer.)
+  constexpr int64_t kSafe = 9007199254740991LL;
+  if (v.is_string()) out = v.get_ref<const std::string&>();
+  else if (v.is_number_unsigned() && v.get<uint64_t>() <= static_cast<uint64_t>(kSafe)) out = std::to_string(v.get<uint64_t>());
+  else if (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() >= -kSafe && v.get<int64_t>() <= kSafe) out = std::to_string(v.get<int64_t>());
+  else return false;
+  return true;
+}
+// A console argument that is only a key ("password", not "password:"): the next argument is its
+// value, as in "key: value".
+bool bare_key(sv s) {
+  s = trim(s);
+  if (s.empty() || s.size() > 64) return false;
+  bool alpha = false;
+  for (char c : s) {
+    if (!is_key_char(c)) return false;
+    alpha = alpha || is_alpha(c);
+  }
+  return alpha;
+}
+}  // namespace
 
 void Scrubber::scrub_event(json& ev) const {
   if (!ev.is_object()) return;
@@ -973,6 +1084,7 @@ void Scrubber::scrub_event(json& ev) const {
       for (auto& v : *vals) {
         if (!v.is_object()) continue;
         scrub_str(v, "value", false);
+        scrub_str(v, "type", false);
         auto st = v.find("stacktrace");
         if (st == v.end() || !st->is_object()) continue;
         auto frames = st->find("frames");
@@ -989,6 +1101,36 @@ void Scrubber::scrub_event(json& ev) const {
     }
   }
   if (auto le = ev.find("logentry"); le != ev.end() && le->is_object()) {
+    // parameterize values: each one after the template text and values before it (%s, %% = %).
+    auto params = le->find("params");
+    if (params != le->end() && params->is_array()) {
+      auto tm = le->find("message");
+      std::string prefix, ps;
+      size_t pi = 0;
+      if (tm != le->end() && tm->is_string()) {
+        const std::string& t = tm->get_ref<const std::string&>();
+        for (size_t k = 0; k < t.size() && pi < params->size(); ++k) {
+          if (t[k] == '%' && k + 1 < t.size() && t[k + 1] == '%') {
+            prefix += '%';
+            ++k;
+          } else if (t[k] == '%' && k + 1 < t.size() && t[k + 1] == 's') {
+            json& p = (*params)[pi++];
+            ++k;
+            if (joined_text(p, ps)) {
+              std::string r = scrub_after(prefix, ps);
+              if (p.is_string() || r != ps) p = r;
+              else scrub_value(p, {}, 2);
+              prefix += ps;
+            } else {
+              scrub_value(p, {}, 2);
+            }
+          } else {
+            prefix += t[k];
+          }
+        }
+      }
+      for (; pi < params->size(); ++pi) scrub_value((*params)[pi], {}, 2);
+    }
     scrub_str(*le, "formatted", false);
     scrub_str(*le, "message", false);
   }
@@ -1003,8 +1145,60 @@ void Scrubber::scrub_event(json& ev) const {
     if (vals && vals->is_array()) {
       for (auto& b : *vals) {
         if (!b.is_object()) continue;
-        scrub_str(b, "message", false);
-        if (auto d = b.find("data"); d != b.end()) scrub_value(*d, {}, 1);
+        scrub_str(b, "category", false);
+        json* d = b.contains("data") ? &b["data"] : nullptr;
+        // Console arguments: each one also after the one before it ("password:", value), as the
+        // crumb's message joins them; a bare key before a value reads as "key: value".
+        std::vector<std::pair<size_t, std::string>> in_context;
+        json* args = d && d->is_object() && d->contains("arguments") ? &(*d)["arguments"] : nullptr;
+        json* msg = b.contains("message") && b["message"].is_string() ? &b["message"] : nullptr;
+        std::string message = msg ? msg->get<std::string>() : std::string();
+        if (args && args->is_array()) {
+          std::string prev, cur, edited;
+          bool have_prev = false, lost = false;
+          // The message joins the arguments with spaces (@sentry/browser's safeJoin): it is read
+          // forwards once, each argument's text expected where the one before it ended; after an
+          // argument of another kind (an object) or a mismatch, the rest is scrubbed as text only.
+          size_t cursor = 0, copied = 0;
+          for (size_t k = 0; k < args->size(); ++k) {
+            const json& a = (*args)[k];
+            if (!joined_text(a, cur)) {
+              have_prev = false;
+              lost = true;
+              continue;
+            }
+            std::string r = cur;
+            if (have_prev) {
+              r = scrub_after(prev + (bare_key(prev) ? ": " : " "), cur);
+              if (a.is_string() || r != cur) in_context.emplace_back(k, r);
+            }
+            if (!lost) {
+              size_t at = cursor + (k > 0 && cursor < message.size() && message[cursor] == ' ' ? 1 : 0);
+              if (at > message.size() || message.compare(at, cur.size(), cur) != 0) {
+                lost = true;
+              } else {
+                // The same value in the message loses what the context showed (a bare key's value).
+                if (r != cur) {
+                  edited.append(message, copied, at - copied);
+                  edited += r;
+                  copied = at + cur.size();
+                }
+                cursor = at + cur.size();
+              }
+            }
+            have_prev = a.is_string();
+            if (have_prev) prev = cur;
+          }
+          if (copied > 0) message = edited + message.substr(copied);
+        }
+        if (msg) *msg = scrub_text(message);
+        if (d) {
+          scrub_value(*d, {}, 1);
+          if (!in_context.empty()) {
+            json& scrubbed_args = (*d)["arguments"];
+            for (auto& [k, r] : in_context) scrubbed_args[k] = std::move(r);
+          }
+        }
       }
     }
   }
@@ -1031,6 +1225,7 @@ void Scrubber::scrub_event(json& ev) const {
   if (auto it = ev.find("contexts"); it != ev.end()) {
     if (it->is_object()) {
       for (auto c = it->begin(); c != it->end(); ++c) scrub_value(c.value(), {}, 1);
+      scrub_keys(*it);
     } else {
       scrub_value(*it, {}, 0);
     }
@@ -1043,6 +1238,9 @@ void Scrubber::scrub_event(json& ev) const {
     scrub_value(*u, {}, 1);
   }
   scrub_str(ev, "transaction", true);
+  if (auto fp = ev.find("fingerprint"); fp != ev.end() && fp->is_array())
+    for (auto& f : *fp)
+      if (f.is_string()) f = scrub_text(f.get_ref<const std::string&>());
 }
 
 }  // namespace faultline

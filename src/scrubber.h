@@ -57,6 +57,13 @@ class Scrubber {
   std::string scrub_url(std::string_view url) const;
   void scrub_value(json& value, std::string_view key = {}, int depth = 0) const;
   void scrub_event(json& event) const;
+  // A value that follows `before` in one text (a console argument after the previous one, a
+  // parameterize value after the template text and values before it): scrubbed with that context,
+  // so "password:" + "hunter2" hides the value. Uses the last 128 bytes of before.
+  std::string scrub_after(std::string_view before, std::string_view value) const;
+  // Object keys that hold a secret are replaced by their scrubbed text (a suffix " (2)", " (3)"...
+  // keeps a replaced key from colliding with another key).
+  void scrub_keys(json& obj) const;
   bool is_sensitive_key(std::string_view key) const { return key_strength(key) != KeyStrength::none; }
   KeyStrength key_strength(std::string_view key) const;
   bool is_query_key(std::string_view key) const;  // sensitive only as a query/form key (code)

@@ -7,7 +7,8 @@
 // Intended differences (not exercised here): lengths are counted in UTF-8 bytes by the WASM core
 // and in UTF-16 units by the JS core where a bound applies to text that may hold non-ASCII
 // characters (the 256-character userinfo and query-value look-aheads, the 16-character window for
-// "version" before an IPv4 address, the 1 MiB limit of percent-decoding, `?` in user patterns).
+// "version" before an IPv4 address, the 1 MiB limit of percent-decoding, `?` in user patterns,
+// the 128-character context read before a console argument or a parameterize value).
 // Both stop at the same place on ASCII text; no secret format contains non-ASCII characters.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -268,4 +269,129 @@ test('PEM private-key bodies pasted without their BEGIN line are removed whole; 
   const nres = await bothCores({}, neg.map(textInput));
   assertParity(nres, neg.map(textInput), 'public material');
   neg.forEach((t, i) => assert.equal(nres.js[i].extra.v, t, `public key material was changed: ${t.slice(0, 80)}`));
+});
+
+// Where scrubbing applies (the attack report of 2026-12-01, class 1): each place gets a planted
+// secret (positive) and an ordinary value (negative), in both cores.
+async function bothCoresWithCrumbs(options, crumbs, inputs) {
+  const mod = await loadCore();
+  const opts = JSON.stringify({ dsn: DSN, ...options });
+  const wasm = new mod.Core(opts), js = new FallbackCore(opts);
+  try {
+    for (const c of crumbs) for (const core of [wasm, js]) core.addBreadcrumb(JSON.stringify(c));
+    return { wasm: run(wasm, inputs), js: run(js, inputs) };
+  } finally {
+    wasm.delete();
+  }
+}
+
+test('parameterize values are scrubbed with the template text before them', async () => {
+  const inputs = [
+    { message: 'login password=S3cr3t-val9', template: { message: 'login password=%s', params: ['S3cr3t-val9'] } },
+    { message: 'user alice logged in', template: { message: 'user %s logged in', params: ['alice'] } },
+    // the key is a value too; a value after a 100 % literal; a number after "pin="
+    { message: 'password=Zq81x', template: { message: '%s=%s', params: ['password', 'Zq81x'] } },
+    { message: 'at 100% pin=123456', template: { message: 'at 100%% pin=%s', params: [123456] } },
+    { message: 'count=123456 of jane@example.com', template: { message: 'count=%s of %s', params: [123456, 'jane@example.com'] } },
+  ];
+  const res = await bothCores({}, inputs);
+  for (const side of ['wasm', 'js']) {
+    const p = res[side].map((e) => e.logentry.params);
+    assert.deepEqual(p[0], ['[Filtered]'], side);
+    assert.deepEqual(p[1], ['alice'], side);
+    assert.deepEqual(p[2], ['password', '[Filtered]'], side);
+    assert.deepEqual(p[3], ['[Filtered]'], side);
+    assert.deepEqual(p[4], [123456, '[email]'], side);
+  }
+  assert.deepEqual(res.js.map((e) => e.logentry), res.wasm.map((e) => e.logentry));
+});
+
+test('console arguments are scrubbed with the argument before them (key: value split in two)', async () => {
+  const crumbs = [
+    { category: 'console', message: 'password: S3cr3tVal', data: { arguments: ['password:', 'S3cr3tVal'] } },
+    { category: 'console', message: 'token abcDEF123456', data: { arguments: ['token', 'abcDEF123456', 'pin=', 123456] } },
+    { category: 'console', message: 'api_key = x', data: { arguments: ['api_key =', 'k-81723', 'then', 'words'] } },
+    { category: 'console', message: 'count: 12345 loaded hunter', data: { arguments: ['count:', 12345, 'loaded', 'hunter', 'x: ', { a: 1 }] } },
+    { category: 'console', message: 'sk', data: { arguments: ['the secret', 'is', 'password', ''] } },
+  ];
+  const res = await bothCoresWithCrumbs({}, crumbs, [{ message: 'crumbs' }]);
+  for (const side of ['wasm', 'js']) {
+    const args = res[side][0].breadcrumbs.map((b) => b.data.arguments);
+    assert.deepEqual(args[0], ['password:', '[Filtered]'], side);
+    assert.deepEqual(args[1], ['token', '[Filtered]', 'pin=', '[Filtered]'], side);
+    assert.deepEqual(args[2], ['api_key =', '[Filtered]', 'then', 'words'], side);
+    assert.deepEqual(args[3], ['count:', 12345, 'loaded', 'hunter', 'x: ', { a: 1 }], side);
+    assert.deepEqual(args[4], ['the secret', 'is', 'password', ''], side);
+    // The crumb's message joins the arguments: the value a bare key showed is hidden there too.
+    assert.deepEqual(res[side][0].breadcrumbs.map((b) => b.message), ['password: [Filtered]', 'token [Filtered]', 'api_key = [Filtered]',
+      'count: 12345 loaded hunter', 'sk'], side);
+  }
+  const noTime = (bs) => bs.map(({ timestamp, ...b }) => b);
+  assert.deepEqual(noTime(res.js[0].breadcrumbs), noTime(res.wasm[0].breadcrumbs));
+});
+
+test('the session did is taken as Sentry takes it and scrubbed as user.id, in both cores', async () => {
+  const mod = await loadCore();
+  const opts = JSON.stringify({ dsn: DSN });
+  const wasm = new mod.Core(opts), js = new FallbackCore(opts);
+  try {
+    const cases = [
+      [{ user: { id: 'victim@example.com' } }, '[email]'],
+      [{ user: { email: 'v@example.com', username: 'bob' } }, '[email]'],
+      [{ user: { id: '', username: 'bob' } }, 'bob'],
+      [{ user: { id: 0, username: 'bob' } }, 'bob'],
+      [{ user: { id: 42 } }, '42'],
+      [{ user: { id: 'u-123' } }, 'u-123'],
+      [{ user: { id: 'token=ghp_1234567890abcdefghijklmnopqrstuvwxyz12' } }, 'token=[Filtered]'],
+      [{ user: null }, ''],
+    ];
+    for (const [patch, did] of cases) {
+      for (const [side, core] of [['wasm', wasm], ['js', js]]) assert.equal(JSON.parse(core.setScope(JSON.stringify(patch))).did, did, `${side} ${JSON.stringify(patch)}`);
+    }
+    for (const core of [wasm, js]) assert.equal(JSON.parse(core.setScope(JSON.stringify({ tags: { a: 'b' } }))).did, undefined);
+    const pii = JSON.stringify({ dsn: DSN, sendDefaultPii: true }), w2 = new mod.Core(pii);
+    try {
+      for (const core of [w2, new FallbackCore(pii)]) assert.equal(JSON.parse(core.setScope(JSON.stringify({ user: { id: 'v@example.com' } }))).did, 'v@example.com');
+    } finally {
+      w2.delete();
+    }
+  } finally {
+    wasm.delete();
+  }
+});
+
+test('exception type, breadcrumb category, fingerprint, numbers and object keys are scrubbed', async () => {
+  const crumbs = [
+    { category: 'auth password=hunter2x', message: 'm', data: { 'jane@example.com': 1, '[email]': 2, n: 4111111111111111, m: 4111111111111112 } },
+    { category: 'ui.click', message: 'm' },
+  ];
+  const inputs = [
+    { exceptions: [{ type: 'token=abc123secretXYZ', value: 'x' }] },
+    { exceptions: [{ type: 'TypeError', value: 'x' }] },
+    { message: 'fp', fingerprint: ['{{ default }}', 'jane@example.com'] },
+    { message: 'fp', fingerprint: ['{{ default }}', 'checkout-42'] },
+    { message: 'keys', extra: { 'jane@example.com': 'x', '[email]': 'y', '[email] (2)': 'z', 'joe@example.com': 'w', '4916338506082832': true, order_id: 'o-1' },
+      tags: { 'jane@example.com': 'v', release_channel: 'beta' },
+      contexts: { ghp_1234567890abcdefghijklmnopqrstuvwxyz12: { a: 1 }, app: { ok: 1 } } },
+    { message: 'numbers', extra: { card: 4111111111111111, notcard: 4111111111111112, small: 12345, big: 1700000000000 } },
+  ];
+  const res = await bothCoresWithCrumbs({}, crumbs, inputs);
+  for (const side of ['wasm', 'js']) {
+    const ev = res[side];
+    assert.equal(ev[0].exception.values[0].type, 'token=[Filtered]', side);
+    assert.equal(ev[1].exception.values[0].type, 'TypeError', side);
+    // ({{ default }} is the core's own fingerprint there.)
+    assert.deepEqual(ev[2].fingerprint.slice(1), ['[email]'], side);
+    assert.deepEqual(ev[3].fingerprint.slice(1), ['checkout-42'], side);
+    assert.deepEqual(ev[0].breadcrumbs.map((b) => b.category), ['auth password=[Filtered]', 'ui.click'], side);
+    // A replaced key never overwrites another: every value is still there, under distinct keys.
+    assert.deepEqual(ev[0].breadcrumbs[0].data, { '[email]': 2, '[email] (2)': 1, n: '[card]', m: 4111111111111112 }, side);
+    assert.deepEqual(ev[4].extra, { '[email]': 'y', '[email] (2)': 'z', '[email] (3)': 'x', '[email] (4)': 'w', '[card]': true, order_id: 'o-1' }, side);
+    assert.equal(ev[4].tags['[email]'], 'v', side);
+    assert.equal(ev[4].tags.release_channel, 'beta', side);
+    assert.ok(!JSON.stringify(ev[4]).includes('example.com') && !JSON.stringify(ev[4]).includes('ghp_'), side);
+    assert.deepEqual(ev[4].contexts['[token]'], { a: 1 }, side);
+    assert.deepEqual(ev[5].extra, { card: '[card]', notcard: 4111111111111112, small: 12345, big: 1700000000000 }, side);
+  }
+  for (let i = 0; i < inputs.length; i++) assert.deepEqual(res.js[i].extra, res.wasm[i].extra, `#${i}`);
 });
