@@ -192,10 +192,27 @@ export function exceptions(value, mechanism) {
 }
 
 // The first URL of a frame line: a line starting with `at ` (V8) or holding an `@` (SpiderMonkey,
-// JavaScriptCore); one scan of the text, no split into lines.
-// (Lines end at \n only, as the engines write them: no `m` flag, whose ^ also follows \r and \u2028.)
-const FRAME_LINE_URL = /(?:^|\n)(?=[^\S\n]*at |[^\n]*@)[^\n]*?([a-zA-Z][\w+.-]*:\/\/[^\s()@]+)/;
+// JavaScriptCore). Lines end at \n only, as the engines write them (not at \r or \u2028), and each
+// is read through its first 1 KiB, as the core's parser reads them (src/stack_parser.h).
+//
+// Linear time: a URL's scheme is looked for only where a run of scheme characters starts (after
+// the line's start or a character outside [\w+.-]), and at that run's first letter. The plain
+// /[a-z][\w+.-]*:\/\//i retried every position inside a long run and rescanned the rest of it:
+// quadratic, 16 KB of one word took seconds (the attack report's A1).
+const LINE_MAX = 1024;
+const URL_IN_LINE = /(?:^|[^\w+.-])[\d_+.-]*([a-zA-Z][\w+.-]*:\/\/[^\s()@]+)/;
+const FRAME_LINE = /^[^\S\n]*at |@/;
 let lastStack = '', lastTopUrl = '';
+
+/** Calls fn(line) for the first `max` lines of text (each cut to LINE_MAX) until it returns true. */
+function eachLine(text, max, fn) {
+  for (let start = 0, n = 0; start <= text.length && n < max; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (fn(text.slice(start, Math.min(end, start + LINE_MAX)))) return;
+    start = end + 1;
+  }
+}
 
 /**
  * The URL of the innermost frame of a stack (V8, SpiderMonkey and JavaScriptCore formats), looked
@@ -205,23 +222,23 @@ let lastStack = '', lastTopUrl = '';
 export function topUrl(stack) {
   const text = String(stack || '');
   if (text === lastStack) return lastTopUrl;
-  const m = FRAME_LINE_URL.exec(text);
   let url = '';
-  if (m) {
-    let line = 0;
-    const start = m.index + (text[m.index] == '\n' ? 1 : 0);
-    for (let i = text.indexOf('\n'); i >= 0 && i < start && line < 60; i = text.indexOf('\n', i + 1)) line++;
-    if (line < 60) url = m[1].replace(/(:\d+){1,2}$/, '');
-  }
+  eachLine(text, 60, (line) => {
+    const m = FRAME_LINE.test(line) && URL_IN_LINE.exec(line);
+    if (m) url = m[1].replace(/(:\d+){1,2}$/, '');
+    return !!m;
+  });
   lastStack = text;
   return (lastTopUrl = url);
 }
 
 // Every URL a stack's frames point at (V8 `at f (URL:1:2)`, SpiderMonkey/JavaScriptCore `f@URL:1:2`),
-// as the core's parser writes them in abs_path.
-const FRAME_URL = /([a-z][\w+.-]*:\/\/[^\s()]+?):\d+:\d+/gi;
+// as the core's parser writes them in abs_path: in the first 64 KiB, each line through its first 1 KiB.
+const FRAME_URL = /(?:^|[^\w+.-])[\d_+.-]*([a-z][\w+.-]*:\/\/[^\s()]+?):\d+:\d+/gi;
 export function stackUrls(stack, out = new Set()) {
-  for (const m of String(stack || '').slice(0, 65536).matchAll(FRAME_URL)) out.add(m[1]);
+  eachLine(String(stack || '').slice(0, 65536), Infinity, (line) => {
+    for (const m of line.matchAll(FRAME_URL)) out.add(m[1]);
+  });
   return out;
 }
 

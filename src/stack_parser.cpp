@@ -403,7 +403,13 @@ size_t header_lines(sv stack, sv message) {
   sv first_msg = message.substr(0, nl);
   size_t snl = stack.find('\n');
   sv first_stack = stack.substr(0, snl);
-  if (!first_msg.empty() && first_stack.find(first_msg) != sv::npos) return msg_lines;
+  if (first_msg.empty() || first_msg.size() > first_stack.size()) return 0;
+  // The header is "Name: message": the message starts within the line's first kMaxLineLength
+  // bytes, so only those starts are tried. (A find over the whole line cost its length times the
+  // message's: a 256 KB first line and a 4 KB message took 11 s.)
+  size_t last_start = std::min(first_stack.size() - first_msg.size(), kMaxLineLength);
+  for (size_t p = 0; p <= last_start; ++p)
+    if (first_stack[p] == first_msg[0] && first_stack.compare(p, first_msg.size(), first_msg) == 0) return msg_lines;
   return 0;
 }
 
