@@ -3,7 +3,7 @@
 // every operation (bounded). It loads the WASM core (or, when WASM cannot load, the JS fallback
 // core), replays the queue in order, decides when to drain the core into envelopes, runs
 // beforeSend on the final events, sends client reports, and implements flush/close.
-import { G, P, J, unJ, STASH, store, later, cancel, log, get, str, text, cut, norm, isErr, tagOf, matches } from './util.js';
+import { G, P, J, unJ, STASH, store, later, cancel, log, get, str, text, cut, norm, isErr, tagOf, matches, mergeBag } from './util.js';
 import { normalize } from './normalize.js';
 import { VERSION } from './version.js';
 import { parseEnvelope, frameEnvelope } from './envelope.js';
@@ -745,7 +745,7 @@ export class Client {
   keep(m, a) {
     const sc = this.sc, top = sc[sc.length - 1];
     if (m == 'setScope') {
-      for (const k of P.keys(a)) top[k] = BAGS[k] && a[k] && top[k] ? { ...top[k], ...a[k] } : a[k];
+      for (const k of P.keys(a)) if (!(BAGS[k] && a[k] && typeof a[k] == 'object' && mergeBag(top, k, a[k]))) top[k] = a[k];  // in place: O(keys set)
     } else if (m == 'pushScope') {
       sc.push({ ...top });
     } else if (m == 'popScope') {

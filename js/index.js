@@ -7,7 +7,7 @@
 // failures are counted (getStats().internal_errors) and logged with `debug: true`.
 import { VERSION } from './version.js';
 import { dsnParts, envelopeUrl } from './dsn-rule.js';
-import { G, P, J, unJ, STASH, store, listen, later, log, hex, get, norm, str, text, cut, matches, isErr } from './util.js';
+import { G, P, J, unJ, STASH, store, listen, later, log, hex, get, norm, str, text, cut, matches, isErr, mergeBag, shared } from './util.js';
 import { install as errorHooks, onError, onRejection } from './hooks/errors.js';
 import { install as httpHooks } from './hooks/http.js';
 import { install as consoleHook } from './hooks/console.js';
@@ -323,8 +323,8 @@ const merge = (d, p) => {
   for (const k of P.keys(p)) {
     const v = p[k];
     if (k == 'tags' || k == 'extra' || k == 'contexts') {
-      d[k] = v && { ...d[k], ...v };
-      if (k == 'contexts' && v && typeof v == 'object') for (const n of P.keys(v)) if (v[n] == null) delete d[k][n];
+      if (!v) d[k] = v;
+      else if (mergeBag(d, k, v) && k == 'contexts' && typeof v == 'object') for (const n of P.keys(v)) if (v[n] == null) delete d[k][n];
     } else d[k] = v;
   }
 };
@@ -398,7 +398,7 @@ export class Scope {
     return s;
   }
   /** What was set on this scope (tags, extra, contexts, user, level, fingerprint, transaction) and its breadcrumbs. */
-  getScopeData() { return { tags: {}, extra: {}, contexts: {}, user: {}, fingerprint: [], ...this._d, breadcrumbs: [...this._b] }; }
+  getScopeData() { return { tags: {}, extra: {}, contexts: {}, user: {}, fingerprint: [], ...shared(this._d), breadcrumbs: [...this._b] }; }
   setClient(cl) { this._c = cl; }
   getClient() { return this._c || client; }
   captureException(e) { return captureException(e, this); }
@@ -427,7 +427,7 @@ function context(ctx) {
     s = new Scope();
     try { s.update(typeof ctx == 'function' ? ctx(current.clone()) : ctx); } catch (e) { c.fail(e); }
   }
-  return { scope: { ...s._d } };
+  return { scope: shared(s._d) };
 }
 
 // Integrations: the factories return plain option objects that init() reads. `h` says what

@@ -21,6 +21,19 @@ export const P = {
   crypto: pick(G, 'crypto'), grv: pick(pick(G, 'crypto'), 'getRandomValues'), on: pick(ET, 'addEventListener'), off: pick(ET, 'removeEventListener'),
   beacon: pick(G.navigator, 'sendBeacon'), keys: Object.keys, own: Object.prototype.hasOwnProperty, Pr: Promise, pthen: Promise.prototype.then,
 };
+// A scope bag (tags, extra, contexts) of `owner` with the keys of `v` merged in: in place when
+// `owner` made the bag, in a copy (made once, then owned) otherwise, so a setter costs its own keys
+// and not the bag's size (a copy per call was quadratic: 4 000 setTag took 45 s). Keys are defined
+// as a spread defines them (no setter on Object.prototype runs, `__proto__` is a key). A bag handed
+// out (getScopeData, a capture's scope) is `shared` first, so later setters copy instead.
+const OWN = new WeakMap();
+export function mergeBag(owner, k, v) {
+  let b = owner[k];
+  if (!b || OWN.get(b) !== owner) OWN.set(b = owner[k] = { ...b }, owner);
+  for (const n of P.keys(v)) Object.defineProperty(b, n, { __proto__: null, value: v[n], writable: true, enumerable: true, configurable: true });
+  return b;
+}
+export const shared = (d) => { for (const k of P.keys(d)) if (d[k] && typeof d[k] == 'object') OWN.delete(d[k]); return { ...d }; };
 // A toJSON the page put on Object.prototype or Array.prototype (one that throws, or rewrites every
 // value) is not honoured for the SDK's own data: when one is there, the value is first copied into
 // prototype-less objects and arrays (own enumerable keys), so only a class's own toJSON (Date's)

@@ -30,18 +30,28 @@ json bounded(const json& v, std::string& problems, uint64_t& cut, size_t* bytes 
 // Tag values are kept as @sentry/browser sends them: strings (cut to Sentry's 200 characters),
 // numbers, booleans and null as they are (Relay stores them as strings), other values as the SDK
 // normalized them, within the value budget. A null context is removed; null tags/extras are kept.
-void merge_object(json& target, const json& patch, bool tags, bool null_removes, std::string& problems, uint64_t& cut) {
-  size_t bag = tags ? 0 : dump_json(target).size();  // kept up to date key by key (approximately)
+// The serialized size of one member, "key":value (its comma excepted).
+size_t member_bytes(const std::string& key, const json& v) { return dump_json(json(key)).size() + 1 + dump_json(v).size(); }
+
+void merge_object(json& target, Scope::BagBytes* size, const json& patch, bool null_removes, std::string& problems, uint64_t& cut) {
+  const bool tags = size == nullptr;
+  if (size && size->keys != target.size()) *size = {dump_json(target).size(), target.size()};
   for (auto it = patch.begin(); it != patch.end(); ++it) {
     const std::string& key = it.key();
+    auto old = target.find(key);
     if (it->is_null() && null_removes) {
-      target.erase(key);
+      if (old == target.end()) continue;
+      if (size) {
+        size->bytes -= member_bytes(key, *old) + (target.size() > 1 ? 1 : 0);
+        --size->keys;
+      }
+      target.erase(old);
       continue;
     }
     if (tags) {
       if (key.empty() || key.size() > 200) continue;
       json v = it->is_string() ? json(truncate_utf8(it->get_ref<const std::string&>(), 200)) : it->is_primitive() ? *it : bounded(*it, problems, cut);
-      if (!target.contains(key) && target.size() >= ScopeLimits::kMaxTags) {
+      if (old == target.end() && target.size() >= ScopeLimits::kMaxTags) {
         ++cut;
         problems += "more than " + std::to_string(ScopeLimits::kMaxTags) + " tags; ";
         continue;
@@ -50,14 +60,17 @@ void merge_object(json& target, const json& patch, bool tags, bool null_removes,
     } else {
       size_t n = 0;
       json v = bounded(*it, problems, cut, &n);
-      const size_t old = target.contains(key) ? dump_json(target[key]).size() + key.size() + 4 : 0;
-      const size_t next = bag - (old < bag ? old : bag) + n + key.size() + 4;
+      // The bag's exact size with this member in: an old value's member replaced, or a new member
+      // (and its comma) added.
+      const size_t in = dump_json(json(key)).size() + 1 + n;
+      const size_t next = old != target.end() ? size->bytes - member_bytes(key, *old) + in : size->bytes + in + (target.empty() ? 0 : 1);
       if (next > ScopeLimits::kMaxBagBytes) {  // the bag would be too big: refused, the old value stays
         ++cut;
         problems += "\"" + key + "\" refused: over the " + std::to_string(ScopeLimits::kMaxBagBytes) + "-byte budget; ";
         continue;
       }
-      bag = next;
+      if (old == target.end()) ++size->keys;
+      size->bytes = next;
       target[key] = std::move(v);
     }
   }
@@ -81,8 +94,12 @@ std::string Scope::apply_patch(const json& patch, uint64_t* cut_count) {
       else problems += "user must be an object; ";
     } else if (key == "tags" || key == "extra" || key == "contexts") {
       json& target = key == "tags" ? tags : key == "extra" ? extra : contexts;
-      if (v.is_null()) target = json::object();
-      else if (v.is_object()) merge_object(target, v, key == "tags", key == "contexts", problems, cut);  // a null context is removed; null tags/extras are kept
+      BagBytes* size = key == "tags" ? nullptr : key == "extra" ? &extra_bytes : &contexts_bytes;
+      if (v.is_null()) {
+        target = json::object();
+        if (size) *size = {};
+      }
+      else if (v.is_object()) merge_object(target, size, v, key == "contexts", problems, cut);  // a null context is removed; null tags/extras are kept
       else problems += key + " must be an object; ";
     } else if (key == "level") {
       if (v.is_null()) level.clear();

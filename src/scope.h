@@ -26,6 +26,16 @@ struct Scope {
   std::vector<std::string> fingerprint;
   std::string transaction;
 
+  // The serialized size of extra and of contexts (dump_json(...).size(), exactly), kept up to date
+  // key by key so that a setter costs the values it touches, not the whole bag (re-serializing the
+  // bag on every setExtra made N setters quadratic). `keys` guards against a bag changed behind
+  // apply_patch's back: when it no longer matches, the size is measured again.
+  struct BagBytes {
+    size_t bytes = 2;  // "{}"
+    size_t keys = 0;
+  };
+  BagBytes extra_bytes, contexts_bytes;
+
   // Merge a patch: {user, tags, extra, contexts, level, fingerprint, transaction}. A null value
   // removes a field (or a key inside tags/extra/contexts). Returns an error text or "". Values cut
   // or refused by the byte budgets (ScopeLimits) are counted in *cut when given.

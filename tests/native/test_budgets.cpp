@@ -3,6 +3,8 @@
 // the WASM module aborts; what a budget cuts is either noted in the event or counted as a drop.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "breadcrumbs.h"
 #include "client.h"
 #include "scope.h"
@@ -67,6 +69,61 @@ TEST(Budgets, ScopeValuesAndBagsAreBoundedInBytesAndTheCutsAreCounted) {
   s.apply_patch(json{{"user", {{"id", "1"}, {"blob", big(50000)}}}}, &cut);
   EXPECT_TRUE(s.user.is_object());
   EXPECT_LE(dump_json(s.user).size(), ScopeLimits::kMaxValueBytes);
+}
+
+// The bag budgets are exact: the size kept key by key equals the serialized bag after any mix of
+// new keys, replacements, refusals, removals (a null context) and clears.
+TEST(Budgets, ScopeBagSizesAreTrackedExactlyKeyByKey) {
+  Scope s;
+  uint64_t cut = 0;
+  unsigned seed = 1;
+  auto rnd = [&](unsigned n) { seed = seed * 1103515245u + 12345u; return (seed >> 8) % n; };
+  for (int i = 0; i < 4000; ++i) {
+    const char* bag = rnd(2) ? "extra" : "contexts";
+    std::string key = "k" + std::to_string(rnd(60)) + (rnd(5) == 0 ? "\"\u00e9\n" : "");
+    json v;
+    switch (rnd(6)) {
+      case 0: v = nullptr; break;
+      case 1: v = json{{"blob", big(rnd(3000))}}; break;
+      case 2: v = json{{"n", rnd(1000)}, {"s", "t\"ab\t"}}; break;
+      case 3: v = json{{"huge", big(20000)}}; break;  // over the value budget: a note
+      default: v = json{{"a", json::array({1, "two", nullptr})}}; break;
+    }
+    if (rnd(400) == 0) s.apply_patch(json{{bag, nullptr}}, &cut);
+    else s.apply_patch(json{{bag, {{key, v}}}}, &cut);
+    ASSERT_EQ(s.extra_bytes.bytes, dump_json(s.extra).size()) << "after step " << i;
+    ASSERT_EQ(s.contexts_bytes.bytes, dump_json(s.contexts).size()) << "after step " << i;
+    ASSERT_LE(s.extra_bytes.bytes, ScopeLimits::kMaxBagBytes);
+    ASSERT_LE(s.contexts_bytes.bytes, ScopeLimits::kMaxBagBytes);
+  }
+  EXPECT_GT(cut, 0u);
+  // Filled to within a few bytes of the budget: a member that fits exactly is taken, one byte more is not.
+  Scope f;
+  for (int i = 0; i < 4; ++i) f.apply_patch(json{{"extra", {{"f" + std::to_string(i), big(16000)}}}}, &cut);
+  const size_t room = ScopeLimits::kMaxBagBytes - f.extra_bytes.bytes;  // for ,"k":"..." (6 bytes + the text)
+  ASSERT_GT(room, 6u);
+  EXPECT_FALSE(f.apply_patch(json{{"extra", {{"k", big(room - 6 + 1)}}}}, &cut).empty());
+  EXPECT_FALSE(f.extra.contains("k"));
+  EXPECT_EQ(f.apply_patch(json{{"extra", {{"k", big(room - 6)}}}}, &cut), "");
+  EXPECT_EQ(f.extra_bytes.bytes, ScopeLimits::kMaxBagBytes);
+  EXPECT_EQ(dump_json(f.extra).size(), ScopeLimits::kMaxBagBytes);
+}
+
+// A setter costs the values it touches, not the bag: 100 000 setExtra calls against a full 64 KiB
+// bag (each refused) used to re-serialize the bag every time (6 GB of JSON: many seconds). Generous
+// bound on a loaded machine; the new cost is a few dumps of 20 bytes per call.
+TEST(Budgets, ScopeSettersDoNotReserializeTheBag) {
+  Scope s;
+  uint64_t cut = 0;
+  for (int i = 0; i < 5; ++i) s.apply_patch(json{{"extra", {{"fill" + std::to_string(i), big(15000)}}}}, &cut);
+  ASSERT_GT(s.extra_bytes.bytes, ScopeLimits::kMaxBagBytes - 16000);
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100000; ++i) s.apply_patch(json{{"extra", {{"e" + std::to_string(i), big(20)}}}}, &cut);
+  for (int i = 0; i < 20000; ++i) s.apply_patch(json{{"tags", {{"t" + std::to_string(i), "v"}}}}, &cut);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(secs, 4.0);
+  EXPECT_EQ(s.extra_bytes.bytes, dump_json(s.extra).size());
+  EXPECT_EQ(s.tags.size(), ScopeLimits::kMaxTags);
 }
 
 TEST(Budgets, AnOversizedEventShedsBreadcrumbsAndExtraBeforeItIsDropped) {
