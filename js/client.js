@@ -36,6 +36,29 @@ export const SDK = { name: 'faultline.javascript.browser', version: VERSION };
 const own = Object.prototype.hasOwnProperty;
 const thenable = (x) => x instanceof P.Pr || (!!x && typeof x == 'object' && own.call(x, 'then') && typeof x.then == 'function');
 const BAGS = { tags: 1, extra: 1, contexts: 1 };
+// A breadcrumb's long texts (its message, the strings of its data and of data.arguments) cut before
+// they are copied around (kept for a restart, serialized, copied into the core), to two UTF-16
+// units more than the core keeps: it cuts at maxValueLength UTF-8 bytes (data strings at fewer),
+// and every unit is at least one byte, so what it keeps is the same. (A 2 MB console.log was
+// serialized whole three times before the core cut it to 8 KiB: the attack report's A2.)
+export function trimCrumb(b, max) {
+  const n = (max >= 16 && max <= 1 << 20 ? Math.floor(max) : 8192) + 2;
+  const t = (s) => (typeof s == 'string' && s.length > n ? s.slice(0, n) : s);
+  const long = (v) => typeof v == 'string' && v.length > n;
+  const d = b && b.data, args = d && typeof d == 'object' && !Array.isArray(d) && Array.isArray(d.arguments) ? d.arguments : null;
+  const dl = d && typeof d == 'object' && !Array.isArray(d) && (P.keys(d).some((k) => long(d[k])) || (args && args.some(long)));
+  if (!long(b && b.message) && !dl) return b;
+  // (Written as data: no setter the page put on Object.prototype runs.)
+  const put = (o, k, v) => Object.defineProperty(o, k, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true });
+  const out = { ...b };
+  if (long(b.message)) put(out, 'message', t(b.message));
+  if (dl) {
+    const data = put(out, 'data', { ...d }).data;
+    for (const k of P.keys(d)) if (long(d[k])) put(data, k, t(d[k]));
+    if (args) put(data, 'arguments', args.map(t));
+  }
+  return out;
+}
 // Marks a capture input build() completed (its thrown value made exception inputs): a capture that
 // waited (for a symbol table, a restart) is built once, and one that was not is always built.
 const BUILT = Symbol('built');
@@ -576,6 +599,7 @@ export class Client {
       const c = this.core;
       // A scope fingerprint changes what a capture's texts group under: the learned ones go.
       if (m == 'popScope' ? this.scopeFp : m == 'setScope' && P.own.call(a, 'fingerprint') && (this.scopeFp = 1)) fps.clear();
+      if (m == 'addBreadcrumb') a = trimCrumb(a, this.o.maxValueLength);
       this.keep(m, a);
       if (a === undefined) return c[m]();
       // Values are normalized now, as Sentry does when it builds an event: the page may have
