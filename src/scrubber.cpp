@@ -1,7 +1,6 @@
 #include "scrubber.h"
 
-#include <unordered_map>
-#include <unordered_set>
+#include <map>
 
 #include <cstdint>
 
@@ -1014,19 +1013,19 @@ void Scrubber::scrub_keys(json& obj) const {
     if (k != it.key()) renamed.emplace_back(it.key(), std::move(k));
   }
   if (renamed.empty()) return;
-  std::unordered_set<std::string> taken;
-  for (auto it = obj.begin(); it != obj.end(); ++it) taken.insert(it.key());
-  std::unordered_map<std::string, size_t> next;
+  // (std::map<std::string, uint64_t>: an instantiation the core already has; sets cost size.)
+  std::map<std::string, uint64_t> taken, next;
+  for (auto it = obj.begin(); it != obj.end(); ++it) taken[it.key()] = 1;
   for (auto& [old_key, base] : renamed) {
     json v = std::move(obj[old_key]);
     obj.erase(old_key);
     std::string name = base;
     if (taken.count(name)) {
-      size_t& n = next[base];
+      uint64_t& n = next[base];
       if (n < 2) n = 2;
       do name = base + " (" + std::to_string(n++) + ")"; while (taken.count(name));
     }
-    taken.insert(name);
+    taken[name] = 1;
     obj[name] = std::move(v);
   }
 }
