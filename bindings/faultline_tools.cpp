@@ -29,7 +29,7 @@ std::string resolvePositions(const std::string& key, const std::string& request)
 }
 std::string symbolicate(const std::string& line) { return symbolicator().symbolicate_line(line); }
 std::string fingerprintResolved(const std::string& line) {
-  return faultline::cli_fingerprint(line, [](std::vector<faultline::Frame>& frames) { symbolicator().resolve(frames); });
+  return faultline::cli_fingerprint(line, [](const faultline::Frame& f) { return symbolicator().table_for(f); });
 }
 std::string buildSymbolTable(const std::string& map_text, const std::string& code) {
   return faultline::build_symbol_table_json(map_text, code);

@@ -15,7 +15,7 @@ std::string cli_parse_stack(std::string_view line_json) {
   return dump_json(json{{"frames", frames_to_json(p.frames)}});
 }
 
-std::string cli_fingerprint(std::string_view line_json, const std::function<void(std::vector<Frame>&)>& resolve) {
+std::string cli_fingerprint(std::string_view line_json, const SymbolTableOf& table_of) {
   json in = parse_json(line_json);
   if (in.is_discarded() || !in.is_object()) return dump_json(json{{"error", "input line is not a JSON object"}});
   const json* stack = get_field(in, "stack");
@@ -26,8 +26,7 @@ std::string cli_fingerprint(std::string_view line_json, const std::function<void
   if (x.type.empty() && x.value.empty() && !stack) return dump_json(json{{"error", "need at least one of \"type\", \"value\", \"stack\""}});
   if (stack && stack->is_string()) x.frames = parse_stack(stack->get_ref<const std::string&>(), x.value).frames;
   GroupingOptions opts;
-  classify_frames(x.frames, opts);
-  if (resolve) resolve(x.frames);  // after classification: an ignore-listed source clears in_app
+  resolve_and_classify(x.frames, table_of, opts);  // resolved first, as in the page
   GroupingResult g = compute_grouping({x}, opts);
   return dump_json(json{{"fingerprint", g.fingerprint}, {"title", g.title}, {"frames", frames_to_json(x.frames)}, {"parts", g.parts}});
 }

@@ -189,22 +189,11 @@ void Client::group_input(Input& x, GroupingResult& g) const {
 // classification sees the original file (a dependency inside the app's bundle is not in-app);
 // a source in the map's ignore list is not in-app either, whatever the URL says.
 void Client::resolve_frames(std::vector<Frame>& frames) const {
-  std::vector<size_t> ignored;
-  if (!tables_.empty()) {
-    for (size_t i = 0; i < frames.size(); ++i) {
-      Frame& f = frames[i];
-      auto t = tables_.find(f.abs_path.empty() ? f.filename : f.abs_path);
-      if (t == tables_.end() || f.lineno < 1 || f.colno < 1) continue;
-      SymbolLookup r = lookup_symbol(t->second, static_cast<uint32_t>(f.lineno - 1), static_cast<uint32_t>(f.colno - 1));
-      if (!r.resolved) continue;
-      f.original_file = std::move(r.file);
-      f.original_function = std::move(r.function);
-      f.resolved = true;
-      if (r.ignored) ignored.push_back(i);
-    }
-  }
-  classify_frames(frames, opts_.grouping);
-  for (size_t i : ignored) frames[i].in_app = false;
+  if (tables_.empty()) return classify_frames(frames, opts_.grouping);
+  resolve_and_classify(frames, [this](const Frame& f) -> const SymbolTable* {
+    auto t = tables_.find(f.abs_path.empty() ? f.filename : f.abs_path);
+    return t == tables_.end() ? nullptr : &t->second;
+  }, opts_.grouping);
 }
 
 std::string Client::add_symbol_table(std::string_view url, std::string_view table_json) {

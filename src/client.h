@@ -181,8 +181,8 @@ class Client {
 // One-shot helpers behind `faultline parse-stack` and `faultline fingerprint` (one NDJSON line in,
 // one JSON line out; a malformed line gives {"error": "..."}).
 std::string cli_parse_stack(std::string_view line_json);
-// `resolve`, when given, fills original_* of the parsed frames (source maps) before grouping.
-std::string cli_fingerprint(std::string_view line_json,
-                            const std::function<void(std::vector<Frame>&)>& resolve = nullptr);
+// `table_of`, when given, names the symbol table of a frame's bundle (source maps): frames are
+// resolved with it before they are classified and grouped, as the page does (resolve_and_classify).
+std::string cli_fingerprint(std::string_view line_json, const SymbolTableOf& table_of = nullptr);
 
 }  // namespace faultline

@@ -81,6 +81,20 @@ sv between(sv s, sv open, sv close) {
   return s.substr(a, b - a);
 }
 
+// Whether JavaScript source text uses the operator keyword `word` (`in`, `of`) between two
+// operands. JavaScriptCore quotes the source it evaluated in its messages, and minified code
+// leaves out every space it can: `'flag' in value` becomes `"flag"in t`, `for (const [k, v] of
+// list)` becomes `for(const[k,v]of e)`. So the keyword is found by its neighbours not being
+// identifier characters, not by the spaces around it.
+bool has_operator_word(sv text, sv word) {
+  auto ident = [](char c) { return is_alnum(c) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80; };
+  for (size_t i = text.find(word); i != sv::npos; i = text.find(word, i + 1)) {
+    size_t end = i + word.size();
+    if (i > 0 && end < text.size() && !ident(text[i - 1]) && !ident(text[end])) return true;
+  }
+  return false;
+}
+
 std::string kind(const char* k, const std::string& subject = {}) {
   return subject.empty() ? std::string(k) : std::string(k) + ":" + subject;
 }
@@ -130,7 +144,7 @@ std::string canonicalize_message(std::string_view type, std::string_view message
         contains(m, " requires that input parameter not be null or undefined") ||
         contains(m, " requires an array-like object - not null or undefined"))
       return kind("nullish-receiver");
-    if ((contains(m, " is not a function (near '...") && contains(m, " of ")) || contains(m, " is not iterable") ||
+    if ((contains(m, " is not a function (near '...") && has_operator_word(between(m, "(near '...", "...')"), "of")) || contains(m, " is not iterable") ||
         contains(m, " is not a function or its return value is not iterable") || ends_with(m, "is not async iterable"))
       return kind("nullish-property-access");
     if (starts_with(m, "Class constructor ") && contains(m, "cannot be invoked without 'new'")) return kind("class-call-without-new");
@@ -195,7 +209,7 @@ std::string canonicalize_message(std::string_view type, std::string_view message
       return kind("private-member-access");
     if (starts_with(m, "Cannot use 'in' operator") || istarts_with(m, "cannot use 'in' operator") ||
         starts_with(m, "right-hand side of 'in' should be an object") ||
-        (contains(m, " is not an Object. (evaluating '") && contains(m, " in ")))
+        (contains(m, " is not an Object. (evaluating '") && has_operator_word(between(m, "(evaluating '", "')"), "in")))
       return kind("in-operator-non-object");
     if (starts_with(m, "Right-hand side of 'instanceof' ") || starts_with(m, "Right hand side of instanceof ") ||
         starts_with(m, "invalid 'instanceof' operand"))
@@ -790,6 +804,25 @@ sv origin_of(sv url) {
 }
 
 }  // namespace
+
+void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table_of, const GroupingOptions& opts) {
+  std::vector<size_t> ignored;
+  if (table_of) {
+    for (size_t i = 0; i < frames.size(); ++i) {
+      Frame& f = frames[i];
+      const SymbolTable* t = f.lineno >= 1 && f.colno >= 1 ? table_of(f) : nullptr;
+      if (!t) continue;
+      SymbolLookup r = lookup_symbol(*t, static_cast<uint32_t>(f.lineno - 1), static_cast<uint32_t>(f.colno - 1));
+      if (!r.resolved) continue;
+      f.original_file = std::move(r.file);
+      f.original_function = std::move(r.function);
+      f.resolved = true;
+      if (r.ignored) ignored.push_back(i);
+    }
+  }
+  classify_frames(frames, opts);
+  for (size_t i : ignored) frames[i].in_app = false;
+}
 
 void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts) {
   for (auto& f : frames) {

@@ -9,12 +9,14 @@
 // frame token is the innermost in-app frame as "normalized-file-basename:normalized-function"
 // (never a line or a column, so a new deploy keeps the group).
 #pragma once
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "frame.h"
 #include "json.h"
+#include "symbol_table.h"
 
 namespace faultline {
 
@@ -55,6 +57,13 @@ struct GroupingResult {
 };
 
 void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts);
+// The frames of a bundle with a symbol table (`table_of` gives it, or nullptr) get their original
+// function and file first, then every frame is classified (classify_frames: a dependency inside
+// the app's bundle is not in-app), then frames of ignore-listed sources are marked not in-app.
+// The one order of the page (Client, with the tables the SDK fetched) and of `faultline
+// fingerprint --source-maps` (tables built from the maps of a directory).
+using SymbolTableOf = std::function<const SymbolTable*(const Frame&)>;
+void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table_of, const GroupingOptions& opts);
 // chain[0] = the thrown error, chain[1..] = its causes / AggregateError members in order.
 GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const GroupingOptions& opts);
 GroupingResult compute_message_grouping(std::string_view message, const GroupingOptions& opts);

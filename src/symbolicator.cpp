@@ -78,9 +78,9 @@ const Symbolicator::Bundle* Symbolicator::find(const Frame& frame) const {
   return it == bundles_.end() ? nullptr : &it->second;
 }
 
-void Symbolicator::resolve(std::vector<Frame>& frames) const {
-  for (Frame& f : frames)
-    if (const Bundle* b = find(f)) resolve_frame(b->table, &f);
+const SymbolTable* Symbolicator::table_for(const Frame& frame) const {
+  const Bundle* b = find(frame);
+  return b ? &b->table : nullptr;
 }
 
 std::string Symbolicator::symbolicate_line(std::string_view line_json) const {

@@ -28,9 +28,9 @@ class Symbolicator {
   // Frees a loaded bundle; false when the key was not loaded.
   bool unload(const std::string& key) { return bundles_.erase(key) != 0; }
 
-  // Resolves the frames whose file basename (query and fragment removed) is a loaded key: sets
-  // original_function/original_file/resolved, and clears in_app for ignore-listed sources.
-  void resolve(std::vector<Frame>& frames) const;
+  // The symbol table of the bundle loaded under the frame file's basename (query and fragment
+  // removed), or nullptr: for resolve_and_classify (grouping.h).
+  const SymbolTable* table_for(const Frame& frame) const;
 
   // One NDJSON line {"stack": "...", "message"?: "..."} -> {"frames": [...]}: Sentry frames, oldest
   // first; a resolved frame shows the original function, file, line and column, marks

@@ -117,6 +117,9 @@ TEST(Grouping, EngineWordingsVerifiedOnThisMachineCanonicalize) {
       {"TypeError", "Reduce of empty array with no initial value", "TypeError", "reduce of empty array with no initial value", "reduce of empty array with no initial value", "empty-reduce"},
       {"TypeError", "items is not iterable", "TypeError", "items is not iterable", "undefined is not a function (near '...y of items...')", "nullish-property-access"},
       {"TypeError", "items is not iterable", "TypeError", "items is undefined", "undefined is not an object (evaluating 'x of items')", "nullish-property-access"},
+      // Minified code (esbuild): JavaScriptCore quotes the source without the spaces minifiers drop.
+      {"TypeError", "e is not iterable", "TypeError", "e is not iterable", "undefined is not a function (near '...const[k,v]of e...')", "nullish-property-access"},
+      {"TypeError", "Cannot use 'in' operator to search for 'flag' in v3", "TypeError", "cannot use 'in' operator to search for \"flag\" in \"v3\"", "t is not an Object. (evaluating '\"flag\"in t')", "in-operator-non-object"},
       {"TypeError", "null is not iterable", "TypeError", "null has no properties", "Spread syntax requires ...iterable not be null or undefined", "nullish-property-access"},
       {"TypeError", "Cannot mix BigInt and other types, use explicit conversions", "TypeError", "can't convert BigInt to number", "Invalid mix of BigInt and other type in addition.", "bigint-to-number"},
       {"TypeError", "Cannot convert a BigInt value to a number", "TypeError", "can't convert BigInt to number", "Conversion from 'BigInt' to 'number' is not allowed.", "bigint-to-number"},

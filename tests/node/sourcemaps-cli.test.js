@@ -4,11 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
+import { loadCore } from '../../js/core-node.js';
 
 const cli = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/sourcemaps/', import.meta.url));
@@ -149,4 +150,58 @@ test('a broken map is reported beside the answer and leaves its frames unresolve
   const inj = run(['sourcemaps', 'inject', dir]);
   assert.equal(inj.code, 1);
   assert.match(inj.lines[0].error, /segment with 2 fields/);
+});
+
+// A bundle holding the app and a dependency (node_modules/qty-lib), minified by esbuild and
+// injected: its error is created in the dependency, called from the app.
+async function buildWithDependency() {
+  const { build } = await import('esbuild');
+  const root = mkdtempSync(path.join(tmpdir(), 'faultline-dep-'));
+  mkdirSync(path.join(root, 'src'));
+  mkdirSync(path.join(root, 'node_modules/qty-lib'), { recursive: true });
+  writeFileSync(path.join(root, 'node_modules/qty-lib/package.json'), '{"name":"qty-lib","version":"1.0.0","main":"index.js"}');
+  writeFileSync(path.join(root, 'node_modules/qty-lib/index.js'),
+    'export function parseQuantity(text) {\n  const n = Number(text);\n  if (!Number.isInteger(n)) throw new TypeError(`not a quantity: ${text}`);\n  return n;\n}\n');
+  writeFileSync(path.join(root, 'src/app.js'),
+    "import { parseQuantity } from 'qty-lib';\nexport function addToCart(cart, text) {\n  const n = parseQuantity(text);\n  cart.push(n);\n  return cart.length;\n}\nglobalThis.shopAdd = (text) => addToCart([], text);\n");
+  const dir = path.join(root, 'dist');
+  await build({ entryPoints: [path.join(root, 'src/app.js')], bundle: true, minify: true, format: 'iife', sourcemap: true, outfile: path.join(dir, 'app.js'), absWorkingDir: root, logLevel: 'error' });
+  assert.equal(run(['sourcemaps', 'inject', dir]).code, 0);
+  return { root, dir };
+}
+
+test('fingerprint --source-maps and the page core with the bundle\'s table give one fingerprint: resolved before classified, a dependency inside the bundle is not the throw site', async (t) => {
+  const { root, dir } = await buildWithDependency();
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const url = 'http://127.0.0.1:8080/assets/app.js';
+  const context = vm.createContext({});
+  vm.runInContext(readFileSync(path.join(dir, 'app.js'), 'utf8'), context, { filename: url });
+  let thrown;
+  try {
+    context.shopAdd('two');
+  } catch (err) {
+    thrown = { type: err.name, value: err.message, stack: err.stack };
+  }
+  assert.match(thrown.stack, /app\.js:\d+:\d+/);
+  const map = JSON.parse(readFileSync(path.join(dir, 'app.js.map'), 'utf8'));
+  assert.ok(map.sources.some((s) => s.includes('node_modules/qty-lib/')), map.sources.join());
+
+  // The CLI, with the build directory's maps.
+  const cliOut = run(['fingerprint', '--source-maps', dir], JSON.stringify(thrown) + '\n').lines[0];
+  // The page: the browser core given the table `sourcemaps inject` wrote, for the bundle's URL.
+  const { Core } = await loadCore();
+  const core = new Core(JSON.stringify({ aggregation: { windowMs: 0 } }));
+  let page;
+  try {
+    assert.equal(JSON.parse(core.addSymbolTable(url, readFileSync(path.join(dir, 'app.js.flsym.json'), 'utf8'))).ok, true);
+    page = JSON.parse(core.capture(JSON.stringify({ exceptions: [thrown] })));
+  } finally {
+    core.delete();
+  }
+  assert.equal(cliOut.fingerprint, page.fingerprint, JSON.stringify(cliOut.parts));
+  // Resolved first, the dependency's frame is classified by its original file (not in-app), so
+  // the throw site is the app's function that called it, in both.
+  assert.equal(cliOut.parts.frame.original_function, 'addToCart', JSON.stringify(cliOut.parts));
+  const lib = cliOut.frames.find((f) => f.original_function === 'parseQuantity' || f.function === 'parseQuantity');
+  assert.equal(lib && lib.in_app, false, JSON.stringify(cliOut.frames));
 });
