@@ -28,7 +28,7 @@ import Database from 'better-sqlite3';
 import { collectBundles } from '../../js/sourcemaps-upload.js';
 import { ToolsWorker } from './sourcemaps-worker.js';
 import { trimLine } from '../viewer/context-line.js';
-import { titleOf, culpritOf } from './fields.js';
+import { titleOf, culpritOf, exceptionValues } from './fields.js';
 
 export { trimLine };  // the one rule, shared with the viewer
 
@@ -629,7 +629,15 @@ export class IssueDisplay {
     const evRow = this.store.latestEventRow(row);
     const event = evRow ? this.store.decodeEvent(evRow) : null;
     this.maps.stats.issues_checked += 1;
-    const resolved = event ? await this.maps.resolveEvent(event, row.project, { context: false }) : event;
+    let resolved = event;
+    if (event) {
+      // Most often the innermost frames decide; else the whole event is resolved.
+      const part = culpritPart(event);
+      const r = part ? await this.maps.resolveEvent(part, row.project, { context: false }) : null;
+      const frames = r ? exceptionValues(r).at(-1).stacktrace.frames : [];
+      resolved = r && frames.some((f) => isObj(f) && f.in_app === true) ? r : await this.maps.resolveEvent(event, row.project, { context: false });
+      if (resolved === part) resolved = event;
+    }
     // What resolution changed (a culprit the SDK set itself, or a title, stays as ingest stored it).
     let next = null;
     if (resolved && resolved !== event) {
@@ -680,6 +688,28 @@ export class IssueDisplay {
     this.queue.clear();
     return this.running || Promise.resolve();
   }
+}
+
+// The part of an event its culprit comes from when one of its frames stays in-app: the last
+// exception with the innermost three frames that may be in-app once resolved (resolution only
+// ever clears in_app) and the innermost frame (the culprit when no frame is in-app). A frame left
+// out is either not in-app (and stays so) or outside those three. null when that is every frame.
+function culpritPart(event) {
+  const last = exceptionValues(event).at(-1);
+  const frames = last && isObj(last.stacktrace) && Array.isArray(last.stacktrace.frames) ? last.stacktrace.frames : null;
+  if (!frames || !frames.length) return null;
+  const keep = new Set([frames.length - 1]);
+  for (let i = frames.length - 1, n = 0; i >= 0 && n < 3; i--) {
+    if (isObj(frames[i]) && frames[i].in_app !== false) {
+      keep.add(i);
+      n += 1;
+    }
+  }
+  if (keep.size >= frames.length) return null;
+  const part = { ...event, exception: { values: [{ ...last, stacktrace: { ...last.stacktrace, frames: frames.filter((_, i) => keep.has(i)) } }] } };
+  delete part.threads;
+  delete part.stacktrace;
+  return part;
 }
 
 // The original frame, as Sentry shows a frame its source-map processing resolved: original
