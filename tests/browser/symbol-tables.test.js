@@ -1,7 +1,7 @@
 // Issue 10's browser check of symbol tables, as a user deploys: one small app using faultline is
 // built by Vite (minified, with source maps), run through `faultline sourcemaps inject`, then
 // changed (code added before the bug, names and positions shift) and built and injected again.
-// Each deploy throws the same bug twice in Chromium and Firefox ESR. Every event must reach the
+// Each deploy throws the same bug twice in Chromium, Firefox ESR and WebKitGTK. Every event must reach the
 // collector with one fingerprint across both deploys, the bug's original function name in its
 // frame, and debug_meta naming the bundle's debug ID; the bundle's symbol table must be fetched
 // exactly once per page, and only after the first error. A deploy whose table is missing still
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startCollector } from '../../demo/collector/server.js';
-import { launchChromium, launchFirefox } from './lib/browsers.js';
+import { launchChromium, launchFirefox, launchWebKit } from './lib/browsers.js';
 import { validateEvent } from '../node/lib/schema.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -63,7 +63,7 @@ after(async () => {
   if (!process.env.FAULTLINE_KEEP_CONSUMER) fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('two Vite deploys of a minified app group one bug as one, with original names, debug_meta and a table fetched once after the error (Chromium, Firefox)', { timeout: 900000 }, async () => {
+test('two Vite deploys of a minified app group one bug as one, with original names, debug_meta and a table fetched once after the error (Chromium, Firefox, WebKitGTK)', { timeout: 900000 }, async () => {
   collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: 'symkey' } } });
   const dsn = `http://symkey@127.0.0.1:${collector.port}/1`;
   const app = path.join(work, 'app');
@@ -102,7 +102,7 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
   fs.writeFileSync(path.join(root, 'demo', 'page', 'slow', 'chromium.html'), fs.readFileSync(path.join(root, 'demo', 'page', 'd1', 'index.html'), 'utf8').replace('<title>d1</title>', '<title>slow-chromium</title>'));
 
   const results = {};
-  for (const launch of [launchChromium, launchFirefox]) {
+  for (const launch of [launchChromium, launchFirefox, launchWebKit]) {
     const browser = await launch();
     try {
       for (const name of [...Object.keys(deploys), 'gone']) {
@@ -220,6 +220,6 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
         `${title}: debug_meta names the bundle's debug ID ${JSON.stringify(ev.debug_meta)}`);
     }
   }
-  assert.equal(fingerprints.size, 1, `one fingerprint for the bug across both deploys and both browsers: ${[...fingerprints]}`);
-  assert.equal(Object.keys(results).length, 4);
+  assert.equal(fingerprints.size, 1, `one fingerprint for the bug across both deploys and all three browsers: ${[...fingerprints]}`);
+  assert.equal(Object.keys(results).length, 6);
 });
