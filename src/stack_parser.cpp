@@ -220,7 +220,12 @@ bool parse_gecko_line(sv line, Frame& f) {
   else if (fn == "<anonymous function>" || fn == "(null)") fn = {};
   // SpiderMonkey names an accessor's frame "get subtotal" / "set owner": one space, then a name.
   bool accessor = (starts_with(fn, "get ") || starts_with(fn, "set ")) && fn.size() > 4 && !has_space(fn.substr(4));
-  if (has_space(fn) && !accessor && fn != "global code" && fn != "module code" && fn != "eval code" &&
+  // An asynchronous frame names its cause before '*', which may contain spaces ("promise
+  // callback*loadUser@…", "setTimeout handler*poll@…"): a frame, as Sentry's parser keeps it; the
+  // grouping must see it to know where the synchronous callers end.
+  size_t star = fn.find('*');
+  bool async_cause = star != sv::npos && star > 0 && !has_space(fn.substr(star + 1));
+  if (has_space(fn) && !accessor && !async_cause && fn != "global code" && fn != "module code" && fn != "eval code" &&
       fn.find('"') == sv::npos)
     return false;  // prose, not a frame ("Error created at ...")
 

@@ -818,3 +818,20 @@ TEST(Grouping, ShortHexAndPrefixedIdsAreReplacedWholeAndWordsWithNumbersStay) {
   // Words with a number stay words.
   EXPECT_EQ(parameterize_message("utf8 k8s base64url user123 abc123 e2e"), "utf<num> k<num>s base<num>url user<num> abc<num> e<num>e");
 }
+
+TEST(Grouping, FirefoxAsyncCauseFramesEndTheSynchronousCallers) {
+  // Firefox ESR 153 with asynchronous stacks captured (javascript.options.asyncstack and
+  // asyncstack_capture_debuggee_only=false, as when devtools are open): a promise reaction and a
+  // timer callback. The lines "promise callback*loadUser@…" and "setTimeout handler*schedule@…"
+  // are frames (they were dropped as prose, which made onClick look like the callback's caller).
+  const char* promise = "loadUser/<@http://127.0.0.1:43575/app.html:2:53\npromise callback*loadUser@http://127.0.0.1:43575/app.html:2:33\n"
+                        "onClick@http://127.0.0.1:43575/app.html:3:40\n@http://127.0.0.1:43575/app.html:4:1\n";
+  const char* timer = "schedule/<@http://127.0.0.1:43575/app.html:5:48\nsetTimeout handler*schedule@http://127.0.0.1:43575/app.html:5:33\n"
+                      "@http://127.0.0.1:43575/app.html:6:1\n";
+  auto p = parse_stack(promise);
+  ASSERT_EQ(p.frames.size(), 4u);
+  EXPECT_EQ(p.frames[2].function, "promise callback*loadUser");
+  EXPECT_EQ(grp("TypeError", "v.profile is null", promise).parts["frame"]["frame"], "app.html:?");
+  EXPECT_EQ(grp("TypeError", "v.profile is null", timer).parts["frame"]["frame"], "app.html:?");
+  EXPECT_FALSE(grp("TypeError", "v.profile is null", promise).confident);
+}
