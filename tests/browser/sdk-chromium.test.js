@@ -137,6 +137,10 @@ test('an offline page keeps its events in IndexedDB and sends them once after re
   await fetch(collector.url + '/__faults', { method: 'POST', body: '{"mode":"none"}' });
   await page.reload();
   await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+  // The stored records replay one by one (the session update saved beside the event may go first):
+  // wait for the event itself, then check that it came exactly once.
+  const deadline = Date.now() + 10000;
+  while ((await events()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await page.waitForFunction(() => window.SDK.getStats().transport.offline_sent >= 1, null, { timeout: 10000 });
   const evs = await events();
   assert.deepEqual(evs.map((e) => top(e).value), ['made while offline'], 'delivered exactly once');
