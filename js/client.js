@@ -10,6 +10,7 @@ import { parseEnvelope, frameEnvelope } from './envelope.js';
 import { toWire } from './wire.js';
 import { setup as integrations, extraContexts } from './integrations.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
+import { customTransport } from './transport/custom.js';
 
 /**
  * Where the SDK's own modules are served from, so that their frames (e.g. the fetch wrapper on a
@@ -401,7 +402,10 @@ function restore(hub, st) {
 
 export class Client {
   constructor(hub) {
-    const o = hub.o, t = o.transport || {}, loc = G.location, dc = o.dataCollection;
+    // Faultline's transport settings: `transport: {…}`, or with a Sentry transport factory as
+    // `transport`, `transportOptions` (where Sentry's headers and fetchOptions are too).
+    const o = hub.o, fn = typeof o.transport == 'function', t = (fn ? o.transportOptions : o.transport) || {}, loc = G.location, dc = o.dataCollection;
+    this.ts = t;
     // @sentry/browser 10's dataCollection.userInfo says what sendDefaultPii says about the user (IP).
     if (o.sendDefaultPii === undefined && dc && typeof dc == 'object' && dc.userInfo !== undefined) o.sendDefaultPii = !!dc.userInfo;
     this.h = hub;
@@ -421,11 +425,14 @@ export class Client {
     const tp = import('./transport.js').then((m) => {
       // The transport's own settings (transport: {maxAttempts, baseDelayMs, queueCap, requestTimeoutMs,
       // compress}); batching (maxEvents, maxAgeMs, multiEvent) is the client's (run, schedule, pump).
-      this.tp = m.createTransport({ fetchImpl: this.fetch, ...t, url: hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`,
+      const url = hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, to = o.transportOptions || {};
+      this.tp = m.createTransport({ fetchImpl: this.fetch, ...t, headers: to.headers, fetchOptions: to.fetchOptions, url,
         debug: !!o.debug,
-        onDrop: (r, n) => {
-          if (n !== 0) hub.drop(r, n);  // 0: a client report, which carries no events
-        } });
+        onDrop: (r, n, cat) => {
+          if (n !== 0) hub.drop(r, n, cat);  // 0: a client report, which carries no events
+        },
+        // An app's own Sentry transport (a factory as `transport`), called as @sentry/browser calls it.
+        custom: fn && ((limits) => customTransport(o, o.tunnel || url, (r, cat = 'error', n = 1) => hub.drop(r, n, cat), limits, (e) => hub.fail(e))) });
       if (this.tp.replayOffline) this.tp.replayOffline();
       // Envelopes earlier pages of this origin stashed as they went.
       const rec = hub.rec.e;
@@ -653,7 +660,7 @@ export class Client {
           h.crumb({ category: 'sentry.event', timestamp: a.timestamp, event_id: r.event_id, level: a.level || s.level || (x ? 'error' : 'info'),
             message: x ? (x.value ? `${x.type}: ${x.value}` : x.type) : a.message }, { event: a });
         }
-        const t = this.o.transport || {};
+        const t = this.ts;
         // Many events in one task (a loop of distinct errors): drained now, not at the end of the
         // task, so the core's queue (and heap) stays small.
         if (++this.pc >= 8 && this.pc >= this.per) this.pump();

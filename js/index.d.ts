@@ -159,7 +159,12 @@ export interface Options {
   tracePropagationTargets?: Pattern[];
   /** Send envelopes to this URL (same origin proxy) instead of the DSN's host. */
   tunnel?: string;
-  transport?: ((options: unknown) => unknown) | {
+  /**
+   * A Sentry transport factory (`makeFetchTransport`: Faultline's own transport; your own factory:
+   * called with `TransportOptions`, its `send` gets every envelope in Sentry's structure), or
+   * Faultline's transport settings.
+   */
+  transport?: ((options: TransportOptions) => Transport) | {
     /** Events per envelope/request when multiEvent is on. */
     maxEvents?: number;
     /** How long events may wait to be batched, in ms. */
@@ -169,7 +174,18 @@ export interface Options {
     /** Pack several events into one envelope (Faultline's collector accepts this; Sentry wants one). */
     multiEvent?: boolean;
     compress?: boolean;
+    /** Tries per envelope (5), with full-jitter back-off from baseDelayMs (1000). */
+    maxAttempts?: number;
+    baseDelayMs?: number;
+    /** A request not answered after this long is aborted and retried (30000 ms). */
+    requestTimeoutMs?: number;
   };
+  /**
+   * Sentry's transportOptions: `headers` and `fetchOptions` are added to every request (Faultline's
+   * own transport too), the whole object is passed to a transport factory; with a factory as
+   * `transport`, Faultline's transport settings (maxAttempts, queueCap…) are read here.
+   */
+  transportOptions?: { headers?: Record<string, string>; fetchOptions?: RequestInit; bufferSize?: number; [key: string]: unknown };
   /** Log internal failures and decisions to the console. */
   debug?: boolean;
   /** false: the SDK does nothing. */
@@ -204,7 +220,7 @@ export interface Options {
   defaultIntegrations?: false | Integration[];
   /** Messages carry the stack of the captureMessage() call, as a synthetic exception. */
   attachStacktrace?: boolean;
-  /** Accepted for @sentry/browser compatibility (client-built apps pass makeFetchTransport); Faultline uses its own transport settings in `transport` when it is an object. */
+  /** Accepted for @sentry/browser compatibility (client-built apps pass defaultStackParser); Faultline parses stacks in its core. */
   stackParser?: unknown;
   /** URL of faultline.wasm, when it is not next to faultline-core.mjs. */
   wasmUrl?: string;
@@ -302,8 +318,32 @@ export declare class BrowserClient {
   on(hook: string, callback: (...args: unknown[]) => void): () => void;
   emit(hook: string, ...args: unknown[]): void;
 }
-/** Accepted where apps build a client; Faultline sends with its own transport and parses stacks in its core. */
-export declare function makeFetchTransport(options?: unknown): { send(envelope: unknown): Promise<unknown>; flush(timeout?: number): Promise<boolean> };
+/** An envelope as Sentry's transports get it: headers, then items of [item headers, payload]. */
+export type Envelope = [Record<string, unknown>, Array<[{ type: string; [key: string]: unknown }, unknown]>];
+export interface TransportMakeRequestResponse {
+  statusCode?: number;
+  headers?: { 'x-sentry-rate-limits'?: string | null; 'retry-after'?: string | null; [key: string]: string | null | undefined };
+}
+export interface Transport {
+  send(envelope: Envelope): PromiseLike<TransportMakeRequestResponse | void>;
+  flush(timeout?: number): PromiseLike<boolean>;
+}
+/** What a transport factory is called with, as @sentry/browser calls it (plus `transportOptions`). */
+export interface TransportOptions {
+  url: string;
+  tunnel?: string;
+  headers?: Record<string, string>;
+  fetchOptions?: RequestInit;
+  bufferSize?: number;
+  recordDroppedEvent(reason: string, category: string, count?: number): void;
+  [key: string]: unknown;
+}
+/** Sentry's fetch transport. Given as `transport`, Faultline's own transport sends; called by a wrapper of yours, it posts each envelope with fetch. */
+export declare function makeFetchTransport(options: TransportOptions, nativeFetch?: typeof fetch): Transport;
+/** Sentry's createTransport: serializes each envelope and hands `{ body }` to makeRequest. */
+export declare function createTransport(options: TransportOptions, makeRequest: (request: { body: string }) => PromiseLike<TransportMakeRequestResponse>): Transport;
+/** The transport `make` gives, with failed envelopes retried and kept offline (IndexedDB) by Faultline. */
+export declare function makeBrowserOfflineTransport(make?: (options: TransportOptions) => Transport): (options: TransportOptions) => Transport;
 export declare function defaultStackParser(stack: string): unknown[];
 export declare const SDK_VERSION: string;
 

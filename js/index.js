@@ -645,8 +645,10 @@ let client;
 export const getClient = () => (c && !c.off ? client || (client = new BrowserClient(c.o)) : undefined);
 export const isInitialized = () => !!getClient();
 export const isEnabled = isInitialized;
-/** Faultline sends with its own transport and parses stacks in its core: these exist so client-building code runs unchanged. */
-export const makeFetchTransport = () => ({ send: () => Promise.resolve({}), flush: () => Promise.resolve(true) });
+// Sentry's transport API (js/transport/sentry.js): makeFetchTransport as `transport` is Faultline's
+// own transport; a factory of the app's own gets every envelope in Sentry's structure.
+export { makeFetchTransport, makeBrowserOfflineTransport, createTransport } from './transport/sentry.js';
+/** Faultline parses stacks in its core: this exists so client-building code runs unchanged. */
 export const defaultStackParser = () => [];
 export const SDK_VERSION = VERSION;
 

@@ -16,7 +16,12 @@ export { DEFAULT_RETRY_MS, MAX_RETRY_MS, parseDelay, parseRateLimits } from './t
 
 /**
  * options: { url, fetchImpl, requestTimeoutMs, maxAttempts, baseDelayMs, queueCap, compress,
- * onDrop(reason, quantity, category), debug }. Envelopes are { body, occurrences, category }.
+ * headers, fetchOptions, onDrop(reason, quantity, category), debug, custom(rateLimiter) }.
+ * Envelopes are { body, occurrences, category }. `custom` gives an app's own Sentry transport
+ * (transport/sentry.js customTransport) or null: its send replaces the request; with a plain
+ * custom transport (not wrapped by makeBrowserOfflineTransport) an envelope is handed to it once,
+ * a failure is counted as network_error, nothing is retried or kept offline, and as the page
+ * hides envelopes go to its send like any other (it owns delivery, as in @sentry/browser).
  */
 export function createTransport(options) {
   const fetchImpl = options.fetchImpl || (typeof fetch === 'function' ? fetch.bind(globalThis) : null);
@@ -34,9 +39,14 @@ export function createTransport(options) {
   const debug = options.debug ? (...args) => console.warn('[faultline]', ...args) : () => {};
   const stats = { sent: 0, failed: 0, retried: 0, offline_saved: 0, offline_sent: 0, requests: 0, bytes: 0 };
   const rateLimiter = createRateLimiter();
-  const post = createRequester({ url, fetchImpl, timeoutMs: options.requestTimeoutMs || 30000, compress: options.compress, rateLimiter, stats, debug });
-  const offlineStore = createOfflineStore({ capacity: options.queueCap || 100, onDrop, stats });
-  const sendBeforeUnload = createPageHideSender({ url, fetchImpl, rateLimiter, stats, onDrop, saveOffline: offlineStore.save });
+  const custom = options.custom ? options.custom(rateLimiter) : null;
+  // A plain custom transport: one attempt, no offline queue (a failure is counted).
+  const once = custom && !custom.offline;
+  const post = custom ? (body) => { stats.requests += 1; return custom.post(body); }
+    : createRequester({ url, fetchImpl, timeoutMs: options.requestTimeoutMs || 30000, compress: options.compress, headers: options.headers, fetchOptions: options.fetchOptions, rateLimiter, stats, debug });
+  const store = createOfflineStore({ capacity: options.queueCap || 100, onDrop, stats });
+  const offlineStore = once ? { save: async (envelope) => { stats.failed += 1; onDrop('network_error', envelope); }, replay: async () => {} } : store;
+  const sendBeforeUnload = createPageHideSender({ url, fetchImpl, headers: options.headers, fetchOptions: options.fetchOptions, rateLimiter, stats, onDrop, saveOffline: offlineStore.save });
   const isLimited = (category) => rateLimiter.isLimited(category || 'error');
 
   const inflight = new Set();  // delivery promises, for flush()
@@ -54,7 +64,7 @@ export function createTransport(options) {
       onDrop('ratelimit_backoff', envelope);
       return;
     }
-    if (isOffline()) {
+    if (isOffline() && !once) {
       await offlineStore.save(envelope);
       return;
     }
@@ -74,7 +84,7 @@ export function createTransport(options) {
       return;
     }
     envelope.attempts = (envelope.attempts || 0) + 1;
-    if (envelope.attempts >= maxAttempts) {
+    if (once || envelope.attempts >= maxAttempts) {
       await offlineStore.save(envelope);
       return;
     }
@@ -100,6 +110,12 @@ export function createTransport(options) {
   // Page is going away: everything still live (in flight or waiting for a retry) is handed to the
   // page-hide sender with the new envelopes; what it cannot send is parked.
   function sendOnHide(envelopes) {
+    if (custom) {
+      // The app's transport gets them now, those waiting for a retry included; it owns delivery.
+      for (const wait of retryWaits) { cancel(wait.timer); wait.resume(); }
+      retryWaits = [];
+      return send(envelopes);
+    }
     for (const wait of retryWaits) cancel(wait.timer);
     for (const envelope of live) {
       envelope.handed = true;
@@ -121,7 +137,9 @@ export function createTransport(options) {
   async function flush(timeoutMs = 2000) {
     const all = [...inflight].reduce((chain, delivery) => chain.then(() => delivery), Promise.resolve()).then(() => true);
     const timeout = new Promise((resolve) => later(() => resolve(false), timeoutMs));
-    return Promise.race([all, timeout]).then((ok) => ok && !parked.length);
+    const ok = await Promise.race([all, timeout]);
+    // An app's transport flushes its own buffer too (what its send has not finished).
+    return ok && !parked.length && (!custom || await custom.flush(timeoutMs));
   }
 
   const replayOffline = () => offlineStore.replay({ post, isLimited }).catch(() => {});

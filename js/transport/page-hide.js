@@ -13,10 +13,10 @@ const KEEPALIVE_BUDGET = 60000; // bytes; browsers cap in-flight keepalive bodie
 const BEACON_LIMIT = 65000;
 
 /**
- * options: { url, fetchImpl, rateLimiter, stats, onDrop(reason, envelope), saveOffline }.
+ * options: { url, fetchImpl, headers, fetchOptions, rateLimiter, stats, onDrop(reason, envelope), saveOffline }.
  * Returns send(envelopes) -> the envelopes that could not leave.
  */
-export function createPageHideSender({ url, fetchImpl, rateLimiter, stats, onDrop, saveOffline }) {
+export function createPageHideSender({ url, fetchImpl, headers, fetchOptions, rateLimiter, stats, onDrop, saveOffline }) {
   let keepaliveBytes = 0; // bodies of keepalive requests not answered yet, shared by every page hide
 
   // The answer to a keepalive request, when the page lives to see it (hidden, not unloaded):
@@ -35,7 +35,7 @@ export function createPageHideSender({ url, fetchImpl, rateLimiter, stats, onDro
     stats.bytes += size;
     try {
       const settled = () => { keepaliveBytes -= size; };
-      const request = fetchImpl(url, { method: 'POST', body: envelope.body, keepalive: true, headers: TEXT_PLAIN, credentials: 'omit' });
+      const request = fetchImpl(url, { credentials: 'omit', ...fetchOptions, method: 'POST', body: envelope.body, keepalive: true, headers: { ...TEXT_PLAIN, ...headers } });
       keepaliveBytes += size;
       request.then((response) => { settled(); answered(envelope, response); }, () => { settled(); answered(envelope, null); });
       stats.sent += 1;

@@ -18,10 +18,11 @@ async function gzip(body) {
 }
 
 /**
- * options: { url, fetchImpl, timeoutMs, compress (false: never gzip), rateLimiter, stats, debug }.
+ * options: { url, fetchImpl, timeoutMs, compress (false: never gzip), headers and fetchOptions (as
+ * Sentry's transportOptions give them: added to each request), rateLimiter, stats, debug }.
  * Returns post(body) -> Promise<'ok' | 'retry' | 'limited' | 'drop'>.
  */
-export function createRequester({ url, fetchImpl, timeoutMs, compress, rateLimiter, stats, debug }) {
+export function createRequester({ url, fetchImpl, timeoutMs, compress, headers: extra, fetchOptions, rateLimiter, stats, debug }) {
   return async function post(body) {
     if (!fetchImpl) return 'drop';
     stats.requests += 1;
@@ -32,7 +33,7 @@ export function createRequester({ url, fetchImpl, timeoutMs, compress, rateLimit
       try { return P.beacon.call(navigator, url, body) ? 'ok' : 'retry'; } catch { return 'retry'; }
     }
     try {
-      const headers = { ...TEXT_PLAIN };
+      const headers = { ...TEXT_PLAIN, ...extra };
       let payload = body;
       if (compress !== false) {
         const compressed = await gzip(body);
@@ -46,7 +47,7 @@ export function createRequester({ url, fetchImpl, timeoutMs, compress, rateLimit
       const controller = typeof AbortController === 'function' ? new AbortController() : null;
       let timer;
       const response = await Promise.race([
-        fetchImpl(url, { method: 'POST', body: payload, headers, keepalive: false, credentials: 'omit', signal: controller ? controller.signal : undefined }),
+        fetchImpl(url, { keepalive: false, credentials: 'omit', signal: controller ? controller.signal : undefined, ...fetchOptions, method: 'POST', body: payload, headers }),
         new Promise((resolve, reject) => {
           timer = later(() => { try { controller && controller.abort(); } catch {} reject(Error('request timed out')); }, timeoutMs);
         }),

@@ -11,7 +11,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8' };
 
 export async function startRecorder(pages = {}) {
-  const envelopes = [];  // { path, query, body: Buffer }
+  const envelopes = [];  // { path, query, headers, body: Buffer }
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://127.0.0.1');
     const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' };
@@ -25,7 +25,7 @@ export async function startRecorder(pages = {}) {
       req.on('end', () => {
         let body = Buffer.concat(chunks);
         if (/gzip/.test(req.headers['content-encoding'] || '')) body = zlib.gunzipSync(body);
-        envelopes.push({ path: u.pathname, query: Object.fromEntries(u.searchParams), body });
+        envelopes.push({ path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body });
         res.writeHead(200, { ...cors, 'content-type': 'application/json' });
         res.end('{}');
       });

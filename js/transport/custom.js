@@ -1,0 +1,73 @@
+// An app's own Sentry transport factory inside Faultline's transport (the lazy part): the factory
+// is called as @sentry/browser's client calls it, and its `send` takes the place of the request.
+// makeFetchTransport and makeBrowserOfflineTransport (transport/sentry.js) are known by their marks.
+import { P, unJ, log } from '../util.js';
+import { parseEnvelope } from '../envelope.js';
+
+const isObj = (v) => !!v && typeof v == 'object';
+
+/** An envelope's text as Sentry's structure; JSON payloads parsed, item headers without `length`. */
+export function toSentryEnvelope(body) {
+  const env = parseEnvelope(body, P.parse);
+  const items = env.items.map(({ header, payload }) => {
+    const ih = { ...header };
+    delete ih.length;
+    let p = payload;
+    try { p = unJ(payload); } catch {}
+    return [ih, p];
+  });
+  return [env.header, items];
+}
+
+/**
+ * What the SDK's transport uses instead of its own fetch for a custom `transport` factory, or null
+ * for Faultline's own (none given, an object of settings, makeFetchTransport, or the offline
+ * wrapper of it). `recordDroppedEvent(reason, category, count)` counts as Sentry's does. Returns
+ * { post(body) -> 'ok' | 'retry' | 'limited' | 'drop', flush(ms), offline } or null; a factory that
+ * throws or gives no `send` is reported under `debug` and Faultline's own transport sends.
+ */
+export function customTransport(o, url, recordDroppedEvent, rateLimiter, fail) {
+  let make = o.transport;
+  if (typeof make != 'function' || make.own_) return null;
+  const offline = !!make.offline_;
+  if (offline) make = make.offline_;
+  if (make.own_) return null;
+  let t;
+  try {
+    t = make({ tunnel: o.tunnel, recordDroppedEvent, ...o.transportOptions, url });
+    if (!t || typeof t.send != 'function') throw TypeError('the transport factory gave no send()');
+  } catch (e) {
+    fail(e);
+    log(true, 'custom transport unavailable, sending with the built-in one:', e);
+    return null;
+  }
+  return {
+    offline,
+    post: (body) => {
+      let answer;
+      try {
+        answer = t.send(toSentryEnvelope(body));
+      } catch (e) {
+        log(o.debug, 'custom transport send threw', e);
+        return P.Pr.resolve('retry');
+      }
+      return P.Pr.resolve(answer).then((r) => {
+        const status = isObj(r) ? r.statusCode : undefined, h = isObj(r) && isObj(r.headers) ? r.headers : {};
+        // The answer as a Response for the rate limiter (Sentry's lower-case header names).
+        const limited = rateLimiter.update({ status, headers: { get: (k) => h[k.toLowerCase()] ?? null } });
+        if (limited) return 'limited';
+        return status >= 400 ? 'drop' : 'ok';
+      }, (e) => {
+        log(o.debug, 'custom transport send failed', e);
+        return 'retry';
+      });
+    },
+    flush: (ms) => {
+      try {
+        return P.Pr.resolve(typeof t.flush == 'function' ? t.flush(ms) : true).then((ok) => ok !== false, () => false);
+      } catch {
+        return P.Pr.resolve(false);
+      }
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// Sentry's transport API, for apps that pass their own `transport` (a proxy, a logger, a test
+// double, a router) or build one with Sentry's helpers. A Sentry transport is a factory
+// `(options) => ({ send(envelope), flush(timeout) })`: `options` is what @sentry/browser's client
+// passes (`url`, `tunnel`, `recordDroppedEvent`, and `transportOptions`: `headers`, `fetchOptions`,
+// `bufferSize`...); `send` takes the envelope as a structure, `[headers, [[itemHeaders, payload],
+// ...]]`, and answers `{ statusCode, headers: { 'x-sentry-rate-limits', 'retry-after' } }`.
+//
+// Faultline's own transport (js/transport.js) keeps the retries, gzip, rate limits, the offline
+// queue and the page-hide delivery. With a custom factory it hands each envelope to the factory's
+// `send` instead of posting it (transport/custom.js): the answer drives the rate limits, a
+// rejection or a throw is counted as `network_error` and an HTTP error as `send_error`.
+// Sentry's own `makeFetchTransport` given as `transport` is Faultline's transport, as before;
+// `makeFetchTransport` called by an app (inside a wrapper of its own) is a real fetch transport.
+// This module is what an app imports (through index.js); the SDK's lazy part never imports it
+// (so that it stays off the critical path unless the app uses it): it knows makeFetchTransport and
+// the offline wrapper by the marks they carry (transport/custom.js).
+import { P, G, J, later } from '../util.js';
+
+const isObj = (v) => !!v && typeof v == 'object';
+
+/** Sentry's serializeEnvelope: header, then each item header and its payload, one line each. */
+export function serializeEnvelope(envelope) {
+  const [headers, items] = Array.isArray(envelope) ? envelope : [{}, []];
+  let out = J(headers || {});
+  for (const item of items || []) {
+    const [ih, payload] = Array.isArray(item) ? item : [{}, ''];
+    out += '\n' + J(ih || {}) + '\n' + (typeof payload == 'string' ? payload : payload instanceof Uint8Array ? new TextDecoder().decode(payload) : J(payload));
+  }
+  return out;
+}
+
+/**
+ * Sentry's createTransport(options, makeRequest): a transport whose send serializes the envelope
+ * and hands `{ body }` to makeRequest, at most `options.bufferSize` (64) requests at once (more are
+ * counted as `queue_overflow` through options.recordDroppedEvent). Rate limits, and the counting
+ * of failed requests, are done once, by the SDK around it.
+ */
+export function createTransport(options, makeRequest) {
+  const o = isObj(options) ? options : {}, pending = new Set(), cap = o.bufferSize || 64;
+  return {
+    send(envelope) {
+      if (pending.size >= cap) {
+        try {
+          for (const [ih] of envelope[1]) if (ih.type != 'client_report') o.recordDroppedEvent('queue_overflow', ih.type == 'event' ? 'error' : ih.type);
+        } catch {}
+        return P.Pr.resolve({});
+      }
+      const request = P.Pr.resolve().then(() => makeRequest({ body: serializeEnvelope(envelope) }));
+      pending.add(request);
+      const done = () => pending.delete(request);
+      request.then(done, done);
+      return request;
+    },
+    flush: (timeout) => settled([...pending], timeout),
+  };
+}
+
+/** True once every promise has settled; false if `timeout` ms pass first. */
+function settled(list, timeout) {
+  const all = list.reduce((chain, p) => chain.then(() => p).catch(() => {}), P.Pr.resolve()).then(() => true);
+  return timeout ? P.Pr.race([all, new P.Pr((r) => later(() => r(false), timeout))]) : all;
+}
+
+/**
+ * Sentry's makeFetchTransport: posts each envelope to `options.url` with fetch as it was when the
+ * SDK loaded (or `nativeFetch`), `options.headers` and `options.fetchOptions`, keepalive while
+ * under the browser's 64 KiB budget. Given itself as `transport`, Faultline's own transport sends.
+ */
+export function makeFetchTransport(options, nativeFetch) {
+  const o = isObj(options) ? options : {}, f = nativeFetch || P.fetch;
+  let bytes = 0, n = 0;
+  return createTransport(o, ({ body }) => {
+    const size = body.length;
+    bytes += size;
+    n++;
+    return P.Pr.resolve().then(() => f.call(G, o.url, { body, method: 'POST', referrerPolicy: 'strict-origin', headers: o.headers,
+      keepalive: bytes <= 60000 && n < 15, ...o.fetchOptions }))
+      .then((r) => ({ statusCode: r.status, headers: { 'x-sentry-rate-limits': r.headers.get('X-Sentry-Rate-Limits'), 'retry-after': r.headers.get('Retry-After') } }))
+      .finally(() => { bytes -= size; n--; });
+  });
+}
+makeFetchTransport.own_ = 1;
+
+/**
+ * Sentry's makeBrowserOfflineTransport(make): the transport `make` gives, with the envelopes it
+ * fails to send (a rejection) retried and kept in IndexedDB until they can leave. Given as
+ * `transport`, Faultline's retries and offline queue do that around `make`'s send (with
+ * makeFetchTransport it is Faultline's own transport, which has them anyway).
+ */
+export function makeBrowserOfflineTransport(make = makeFetchTransport) {
+  const t = (options) => make(options);
+  t.offline_ = make;
+  return t;
+}
+
