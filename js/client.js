@@ -422,7 +422,8 @@ export class Client {
     this.pc = 0;  // events queued since the last drain
     this.per = t.multiEvent ? t.maxEvents || 50 : 1;
     this.pend = new Set();  // beforeSend promises in flight
-    const tp = import('./transport.js').then((m) => {
+    // (Integrations that need a module before the first event leaves set hub.need: contextLines.)
+    const tp = import('./transport.js').then((m) => P.Pr.resolve(hub.need).then(() => m)).then((m) => {
       // The transport's own settings (transport: {maxAttempts, baseDelayMs, queueCap, requestTimeoutMs,
       // compress}); batching (maxEvents, maxAgeMs, multiEvent) is the client's (run, schedule, pump).
       const url = hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, to = o.transportOptions || {};

@@ -129,7 +129,7 @@ export type CaptureContext = Scope | CaptureContextObject | ((scope: Scope) => S
 
 export type Pattern = string | RegExp;
 /** A stack frame as event processors and beforeSend see it. */
-export interface StackFrame { filename?: string; abs_path?: string; function?: string; module?: string; lineno?: number; colno?: number; in_app?: boolean; [key: string]: unknown }
+export interface StackFrame { filename?: string; abs_path?: string; function?: string; module?: string; lineno?: number; colno?: number; in_app?: boolean; pre_context?: string[]; context_line?: string; post_context?: string[]; module_metadata?: Record<string, unknown>; [key: string]: unknown }
 
 export interface Options {
   /** Sentry DSN: https://<public key>@<host>/<project id>. Without a valid DSN the SDK stays disabled. */
@@ -282,10 +282,14 @@ export declare const thirdPartyErrorFilterIntegration: Factory<{
   filterKeys: string[];
   behaviour: 'drop-error-if-contains-third-party-frames' | 'drop-error-if-exclusively-contains-third-party-frames'
     | 'apply-tag-if-contains-third-party-frames' | 'apply-tag-if-exclusively-contains-third-party-frames';
+  /** The outermost frame of an error caught by a wrapped browser API (the SDK's wrapper) does not count. */
+  ignoreSentryInternalFrames?: boolean;
 }>;
-/** Not supported by Faultline: accepted and ignored, with a warning when `debug` is on. */
-export declare const contextLinesIntegration: Factory;
+/** Frames of the page's own inline scripts get pre_context/context_line/post_context from its HTML (scrubbed), `frameContextLines` (7) each side; 0 turns it off. */
+export declare const contextLinesIntegration: Factory<{ frameContextLines?: number }>;
+/** Frames of bundles registered in window._sentryModuleMetadata (Sentry's bundler plugins) get `module_metadata` for event processors and beforeSend; it is not sent. */
 export declare const moduleMetadataIntegration: Factory;
+/** Not supported by Faultline: accepted and ignored, with a warning when `debug` is on. */
 export declare const browserTracingIntegration: Factory;
 export declare const replayIntegration: Factory;
 export declare const replayCanvasIntegration: Factory;

@@ -18,6 +18,12 @@
 //                     rewrites each frame (after grouping, before beforeSend).
 //   ReportingObserver the browser's crash/deprecation/intervention reports become messages
 //                     "ReportingObserver [type]: details" with extra url and body.
+//   ContextLines      frames of the page's own inline scripts (file = the page's URL) get
+//                     pre_context/context_line/post_context from the page's HTML, frameContextLines
+//                     (7) each side, through the scrubber (the JS core's rules, loaded with it).
+//   ModuleMetadata    (and ThirdPartyErrorsFilter, as in Sentry) frames of a bundle the Sentry
+//                     bundler plugins registered in _sentryModuleMetadata get its metadata as
+//                     module_metadata, for event processors and beforeSend; the wire leaves it out.
 import { G, get, str, text, isErr, log } from './util.js';
 import { normalize } from './normalize.js';
 
@@ -200,8 +206,93 @@ export function setup(hub) {
     } catch (e) { log(o.debug, 'ReportingObserver unavailable', e); }
   }
 
+  if (L.ContextLines) {
+    const n = L.ContextLines.frameContextLines ?? 7;
+    // The page's HTML may show personal data: its lines pass the scrubber the JS core uses (same
+    // rules as the WASM core's), loaded before the first event leaves (client.js waits for hub.need).
+    if (n > 0) {
+      let scrub = null;
+      hub.need = import('./scrub.js').then((m) => { scrub = m.createScrubber(o).text; }, (e) => log(o.debug, 'contextLines: no scrubber, no context lines', e));
+      procs.push((ev) => (scrub ? contextLines(ev, n, scrub) : ev));
+    }
+  }
+  // Sentry applies module metadata to frames for either integration (the filter reads it there).
+  if (L.ModuleMetadata || L.ThirdPartyErrorsFilter) procs.push(frameMetadata());
   if (L.ThirdPartyErrorsFilter) procs.push(thirdParty(L.ThirdPartyErrorsFilter, hub.own || []));
   return procs;
+}
+
+const bare = (u) => String(u || '').replace(/[?#].*$/, '');
+const framesOf = (ev) => {
+  const xs = get(ev.exception, 'values');
+  return Array.isArray(xs) ? xs.flatMap((x) => (x && x.stacktrace && Array.isArray(x.stacktrace.frames) ? x.stacktrace.frames : [])) : [];
+};
+
+/** Sentry's snipLine: a line over 150 characters cut to 140 around `col`, marked `{snip}`. */
+export function snip(line, col) {
+  const n = line.length;
+  if (n <= 150) return line;
+  let a = Math.max(Math.min(col, n) - 60, 0);
+  if (a < 5) a = 0;
+  let b = Math.min(a + 140, n);
+  if (b > n - 5) b = n;
+  if (b == n) a = Math.max(b - 140, 0);
+  return (a > 0 ? "'{snip} " : '') + line.slice(a, b) + (b < n ? ' {snip}' : '');
+}
+
+/**
+ * Sentry's contextLinesIntegration: each frame of the page itself (its file is the page's URL,
+ * query and fragment aside; its line past 2) gets `n` lines before and after its line from the page's HTML as the
+ * DOM has it now (documentElement.innerHTML between `<!DOCTYPE html>`, `<html>` and `</html>`,
+ * as Sentry numbers them), each line cut by snip() and scrubbed.
+ */
+export function contextLines(ev, n, scrub, doc = G.document, href = G.location && G.location.href) {
+  const page = bare(href);
+  let lines;
+  for (const f of framesOf(ev)) {
+    // Lines 1 and 2 stand for the doctype and <html> (innerHTML has neither): no code is there.
+    // (SpiderMonkey numbers an inline handler attribute's frame from the attribute, at 1.)
+    if (!f || !(f.lineno > 2) || !page || bare(f.abs_path || f.filename) != page) continue;
+    if (!lines) {
+      const html = doc && doc.documentElement && doc.documentElement.innerHTML;
+      if (!html) return ev;
+      lines = ['<!DOCTYPE html>', '<html>', ...html.split('\n'), '</html>'];
+    }
+    const i = Math.max(Math.min(lines.length - 1, f.lineno - 1), 0), cut = (l) => scrub(snip(l, 0));
+    f.pre_context = lines.slice(Math.max(0, i - n), i).map(cut);
+    f.context_line = scrub(snip(lines[i], f.colno || 0));
+    f.post_context = lines.slice(i + 1, i + 1 + n).map(cut);
+  }
+  return ev;
+}
+
+/**
+ * The metadata the Sentry bundler plugins register as each bundle runs (`_sentryModuleMetadata`:
+ * the stack of that moment -> the bundle's metadata; the stack's innermost file is the bundle), as
+ * `module_metadata` on the frames of that file, as Sentry's applyFrameMetadata does. Stacks are
+ * read once each (bundles loaded later register later).
+ */
+function frameMetadata() {
+  const byFile = new Map(), seen = new Set();
+  return (ev) => {
+    const meta = G._sentryModuleMetadata;
+    if (meta && typeof meta == 'object') {
+      for (const st of Object.keys(meta)) {
+        if (seen.has(st)) continue;
+        seen.add(st);
+        const f = topFile(st);
+        if (f) byFile.set(f, meta[st]);
+      }
+    }
+    if (byFile.size) {
+      for (const f of framesOf(ev)) {
+        if (!f || f.module_metadata) continue;
+        const m = byFile.get(f.abs_path) || byFile.get(f.filename);
+        if (m) f.module_metadata = m;
+      }
+    }
+    return ev;
+  };
 }
 
 /** The file of a stack's innermost frame that names one (V8 "at f (url:1:2)", "at url:1:2"; SpiderMonkey/JavaScriptCore "f@url:1:2"). */
@@ -215,35 +306,28 @@ function topFile(stack) {
 const APP_KEY = '_sentryBundlerPluginAppKey:';
 
 /**
- * @sentry/browser's thirdPartyErrorFilterIntegration({ filterKeys, behaviour }): the Sentry bundler
- * plugins (applicationKey) mark each bundle of the app by putting, as it runs, the stack of that
- * moment under `window._sentryModuleMetadata` with the key `_sentryBundlerPluginAppKey:<key>`; the
- * innermost file of that stack is the bundle. An error event whose frames (every exception's; the
- * frames with a file and a position; not the SDK's own files) are some or all (`…-contains-…` or
- * `…-exclusively-contains-…`) from files not marked with one of filterKeys is dropped (counted as
- * event_processor, as Sentry counts it) or tagged third_party_code: true, as Sentry does.
+ * @sentry/browser's thirdPartyErrorFilterIntegration({ filterKeys, behaviour,
+ * ignoreSentryInternalFrames }): the Sentry bundler plugins (applicationKey) mark each bundle of
+ * the app with the key `_sentryBundlerPluginAppKey:<key>` in its module metadata, which
+ * frameMetadata() has put on the frames. An error event whose frames (every exception's; the frames
+ * with a file and a position; not the SDK's own files) are some or all (`…-contains-…` or
+ * `…-exclusively-contains-…`) without one of filterKeys is dropped (counted as event_processor, as
+ * Sentry counts it) or tagged third_party_code: true, as Sentry does. With
+ * ignoreSentryInternalFrames, the outermost frame of a single exception captured by a wrapped
+ * browser API (its mechanism auto.browser.browserapierrors.*) is the SDK's wrapper and does not count.
  */
 function thirdParty(opt, own) {
-  const keysOf = new Map(), seen = new Set();  // file -> the app keys of its bundle; the stacks read
   const want = Array.isArray(opt.filterKeys) ? opt.filterKeys : [], b = String(opt.behaviour || '');
   const some = /-if-contains-/.test(b), drop = b.startsWith('drop-');
   return (ev) => {
-    const meta = G._sentryModuleMetadata;
-    if (meta && typeof meta == 'object') {
-      for (const st of Object.keys(meta)) {
-        if (seen.has(st)) continue;
-        seen.add(st);
-        const f = topFile(st), m = meta[st];
-        if (f && m && typeof m == 'object') keysOf.set(f, Object.keys(m).filter((k) => k.startsWith(APP_KEY)).map((k) => k.slice(APP_KEY.length)));
-      }
-    }
     const xs = get(ev.exception, 'values');
     if (!Array.isArray(xs) || !xs.length || xs.some((x) => !x || !x.stacktrace || !Array.isArray(x.stacktrace.frames))) return ev;
-    const frames = xs.flatMap((x) => x.stacktrace.frames).filter((f) => {
+    const wrapper = opt.ignoreSentryInternalFrames && xs.length == 1 && /^auto\.browser\.browserapierrors\./.test(get(xs[0].mechanism, 'type') || '') && xs[0].stacktrace.frames[0];
+    const frames = framesOf(ev).filter((f) => {
       const file = f.abs_path || f.filename;
-      return file && (f.lineno > 0 || f.colno > 0) && !own.some((u) => String(file).startsWith(u));
+      return f !== wrapper && file && (f.lineno > 0 || f.colno > 0) && !own.some((u) => String(file).startsWith(u));
     });
-    const third = (f) => !(keysOf.get(f.abs_path) || keysOf.get(f.filename) || []).some((k) => want.includes(k));
+    const third = (f) => !Object.keys(f.module_metadata || {}).some((k) => k.startsWith(APP_KEY) && want.includes(k.slice(APP_KEY.length)));
     if (!(some ? frames.some(third) : frames.every(third))) return ev;
     if (drop) return null;
     ev.tags = { ...ev.tags, third_party_code: true };

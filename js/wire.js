@@ -10,6 +10,8 @@
 //   tags {k: 3.14 | false}  -> strings ("3.14", "false"); null kept; objects and arrays left out
 //                              (Relay drops a tag whose value is not a lenient string)
 //   user {id: 42, plan: x}  -> {id: "42", data: {plan: x}} (keys the User interface does not name)
+//   frames' module_metadata -> left out (client-side only: Sentry strips it before sending, and
+//                              the schema's Frame has no such field)
 
 const LEVELS = { debug: 'debug', info: 'info', log: 'info', warning: 'warning', error: 'error', fatal: 'fatal' };
 const USER = { id: 1, email: 1, ip_address: 1, username: 1, name: 1, geo: 1, segment: 1, data: 1, sentry_user: 1 };
@@ -72,6 +74,17 @@ export function toWire(event) {
     if (typeof user.id == 'number' || typeof user.id == 'boolean') user.id = String(user.id);
     if (extra) user.data = isObj(user.data) ? { ...data, ...user.data } : data;
     ev.user = user;
+  }
+  const xs = isObj(ev.exception) && Array.isArray(ev.exception.values) ? ev.exception.values : null;
+  const frames = (x) => (isObj(x) && isObj(x.stacktrace) && Array.isArray(x.stacktrace.frames) ? x.stacktrace.frames : []);
+  const meta = (f) => isObj(f) && own.call(f, 'module_metadata');
+  if (xs && xs.some((x) => frames(x).some(meta))) {
+    ev.exception = { ...ev.exception, values: xs.map((x) => (frames(x).some(meta) ? { ...x, stacktrace: { ...x.stacktrace, frames: x.stacktrace.frames.map((f) => {
+      if (!meta(f)) return f;
+      const g = { ...f };
+      delete g.module_metadata;
+      return g;
+    }) } } : x)) };
   }
   return ev;
 }

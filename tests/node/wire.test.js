@@ -42,3 +42,17 @@ test('the SDK-shaped event handed in is not changed (beforeSend may keep it)', (
   assert.deepEqual(ev, copy);
   assert.deepEqual(toWire(toWire(sdkShaped())), toWire(sdkShaped()), 'idempotent on the wire form');
 });
+
+test('frames\' module_metadata (moduleMetadataIntegration, for callbacks only) is left out of the wire, the event passed in is unchanged', () => {
+  const meta = { team: 'checkout' };
+  const ev = { event_id: 'b'.repeat(32), exception: { values: [
+    { type: 'Error', value: 'x', stacktrace: { frames: [{ filename: 'http://a/app.js', lineno: 1, module_metadata: meta }, { filename: 'http://a/b.js', lineno: 2 }] } },
+    { type: 'Error', value: 'y' },
+  ] } };
+  assert.notDeepEqual(validateEvent(ev), [], 'the schema\'s Frame has no module_metadata');
+  const w = toWire(ev);
+  assert.deepEqual(w.exception.values[0].stacktrace.frames, [{ filename: 'http://a/app.js', lineno: 1 }, { filename: 'http://a/b.js', lineno: 2 }]);
+  assert.deepEqual(w.exception.values[1], { type: 'Error', value: 'y' });
+  assert.deepEqual(validateEvent(w), []);
+  assert.equal(ev.exception.values[0].stacktrace.frames[0].module_metadata, meta);
+});
