@@ -22,6 +22,10 @@ struct Frame {
   std::string original_function;  // from a symbol table / source map; empty = unresolved
   std::string original_file;      // original source path, from the same
   bool resolved = false;          // original_* are set
+  // A frame JavaScriptCore's proper tail calls dropped, put back from a symbol table's call
+  // graph (reconstruct_tail_calls, grouping.h). Used for grouping only: never sent (events carry
+  // the stack the engine reported), named in the grouping parts.
+  bool reconstructed = false;
 };
 
 inline json frame_to_json(const Frame& f) {
@@ -43,7 +47,8 @@ inline json frame_to_json(const Frame& f) {
 
 inline json frames_to_json(const std::vector<Frame>& frames) {
   json arr = json::array();
-  for (const auto& f : frames) arr.push_back(frame_to_json(f));
+  for (const auto& f : frames)
+    if (!f.reconstructed) arr.push_back(frame_to_json(f));
   return arr;
 }
 

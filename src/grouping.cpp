@@ -805,23 +805,115 @@ sv origin_of(sv url) {
 
 }  // namespace
 
+namespace {
+
+// The last dot-separated part of a built-in's frame name: JavaScriptCore says `parse`, V8
+// `JSON.parse`.
+sv builtin_name(sv fn) {
+  size_t dot = fn.rfind('.');
+  return dot == sv::npos ? fn : fn.substr(dot + 1);
+}
+
+// Paths of elided functions from `first` (called at the caller's position) down to the inner
+// frame: each step is a tail call the table records. Only a single path, with every target along
+// it known, is believed.
+struct TailSearch {
+  const SymbolTable& t;
+  const Frame& inner;
+  int32_t inner_function;  // the inner frame's function in this table, -1 if elsewhere
+  std::vector<int32_t> path, found;
+  int paths = 0, nodes = 0;
+  bool unsure = false;
+
+  bool closes(const SymbolTable::Target& x) const {
+    if (x.function >= 0) return x.function == inner_function;
+    return inner.native && x.name >= 0 && builtin_name(inner.function) == t.names[static_cast<size_t>(x.name)];
+  }
+  void from(int32_t f, int depth) {
+    path.push_back(f);
+    for (const SymbolTable::Target& x : t.tails[static_cast<size_t>(f)]) {
+      if (x.function < 0 && x.name < 0) {
+        unsure = true;  // a tail call the scanner could not resolve could lead anywhere
+      } else if (closes(x)) {
+        ++paths;
+        found = path;
+      } else if (x.function >= 0 && !t.tails[static_cast<size_t>(x.function)].empty()) {
+        if (std::find(path.begin(), path.end(), x.function) != path.end()) continue;
+        if (depth >= 8 || ++nodes > 64) unsure = true;
+        else from(x.function, depth + 1);
+      }
+      // A target without tail calls that is not the inner frame was not the call that ran.
+    }
+    path.pop_back();
+  }
+};
+
+}  // namespace
+
+std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, const std::vector<const SymbolTable*>& tables,
+                                          const std::vector<int32_t>& functions) {
+  std::vector<Frame> out;
+  out.reserve(frames.size());
+  for (size_t i = 0; i < frames.size(); ++i) {
+    out.push_back(frames[i]);
+    const SymbolTable* t = i < tables.size() ? tables[i] : nullptr;
+    if (!t || i + 1 >= frames.size() || t->calls.empty() || frames[i].lineno < 1 || frames[i].colno < 1) continue;
+    int32_t f = call_at(*t, static_cast<uint32_t>(frames[i].lineno - 1), static_cast<uint32_t>(frames[i].colno - 1));
+    if (f < 0) continue;
+    const Frame& inner = frames[i + 1];
+    int32_t inner_function = i + 1 < tables.size() && tables[i + 1] == t ? functions[i + 1] : -1;
+    if (inner_function == f) continue;  // the callee is on the stack: nothing was elided
+    const SymbolTable::Function& callee = t->functions[static_cast<size_t>(f)];
+    // A member call resolved by its name whose callee at run time was a built-in of that name.
+    if (inner.native && callee.name >= 0 && builtin_name(inner.function) == t->names[static_cast<size_t>(callee.name)]) continue;
+    TailSearch s{*t, inner, inner_function, {}, {}, 0, 0, false};
+    s.from(f, 0);
+    if (s.paths != 1 || s.unsure) continue;
+    for (int32_t g : s.found) {
+      const SymbolTable::Function& fn = t->functions[static_cast<size_t>(g)];
+      Frame x;
+      x.filename = frames[i].filename;
+      x.abs_path = frames[i].abs_path;
+      x.resolved = true;
+      x.reconstructed = true;
+      if (fn.name >= 0) x.original_function = t->names[static_cast<size_t>(fn.name)];
+      x.function = x.original_function.empty() ? "?" : x.original_function;
+      x.original_file = fn.source >= 0 ? t->sources[static_cast<size_t>(fn.source)] : frames[i].original_file;
+      out.push_back(std::move(x));
+    }
+  }
+  return out;
+}
+
 void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table_of, const GroupingOptions& opts) {
-  std::vector<size_t> ignored;
+  std::vector<const SymbolTable*> tables(frames.size(), nullptr);
+  std::vector<int32_t> functions(frames.size(), -1);
+  bool any_calls = false;
   if (table_of) {
     for (size_t i = 0; i < frames.size(); ++i) {
       Frame& f = frames[i];
       const SymbolTable* t = f.lineno >= 1 && f.colno >= 1 ? table_of(f) : nullptr;
       if (!t) continue;
       SymbolLookup r = lookup_symbol(*t, static_cast<uint32_t>(f.lineno - 1), static_cast<uint32_t>(f.colno - 1));
+      tables[i] = t;
+      functions[i] = r.function_index;
+      any_calls = any_calls || !t->calls.empty();
       if (!r.resolved) continue;
       f.original_file = std::move(r.file);
       f.original_function = std::move(r.function);
       f.resolved = true;
-      if (r.ignored) ignored.push_back(i);
     }
+    if (any_calls) frames = reconstruct_tail_calls(frames, tables, functions);
   }
   classify_frames(frames, opts);
-  for (size_t i : ignored) frames[i].in_app = false;
+  // Frames of ignore-listed sources (the map's ignoreList) are not in-app, whatever the URL says.
+  for (Frame& f : frames) {
+    if (!f.resolved) continue;
+    const SymbolTable* t = table_of ? table_of(f) : nullptr;
+    if (!t) continue;
+    for (size_t s = 0; s < t->sources.size(); ++s)
+      if (t->ignored[s] && t->sources[s] == f.original_file) f.in_app = false;
+  }
 }
 
 void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts) {
@@ -1006,6 +1098,8 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   auto describe = [&](const Frame& f, const char* rule) {
     json e = json{{"frame", site.token}, {"rule", rule}, {"function", f.function}, {"filename", f.filename}, {"in_app", f.in_app}};
     if (f.resolved) e["original_function"] = f.original_function, e["original_file"] = f.original_file;
+    // A frame JavaScriptCore's proper tail call dropped, put back from the symbol table.
+    if (f.reconstructed) e["reconstructed"] = true;
     return e;
   };
 

@@ -64,6 +64,17 @@ void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts);
 // fingerprint --source-maps` (tables built from the maps of a directory).
 using SymbolTableOf = std::function<const SymbolTable*(const Frame&)>;
 void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table_of, const GroupingOptions& opts);
+// JavaScriptCore's proper tail calls (strict code, modules): a function that ends in `return
+// f(x)` leaves the stack. A caller frame there sits exactly at a call's position (just after the
+// callee, js_scopes.h); V8 and SpiderMonkey put it at the callee's first character and never
+// elide. When frame i (with a table) is at a call site the table records, its callee F is not
+// the frame just inside (frames[i+1]: not F's function in the same table, not a built-in named
+// like F), and exactly one chain of recorded tail calls F -> ... leads to that inner frame (a
+// function of the table, or a built-in by name), with no unresolved tail call on the way, the
+// chain's functions are inserted after frame i, resolved, marked `reconstructed`. Otherwise
+// nothing changes. `tables[i]` / `functions[i]`: frame i's table and function index (or -1).
+std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, const std::vector<const SymbolTable*>& tables,
+                                          const std::vector<int32_t>& functions);
 // chain[0] = the thrown error, chain[1..] = its causes / AggregateError members in order.
 GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const GroupingOptions& opts);
 GroupingResult compute_message_grouping(std::string_view message, const GroupingOptions& opts);

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <unordered_map>
 
 namespace faultline {
 namespace {
@@ -49,12 +53,14 @@ constexpr const char* kOperators[] = {">>>=", "...", "===", "!==", "**=", "<<=",
 
 class Scanner {
  public:
-  Scanner(std::string_view src, size_t max_scopes) : src_(src), max_scopes_(max_scopes) {}
+  Scanner(std::string_view src, size_t max_scopes, std::vector<Token>* tokens = nullptr)
+      : src_(src), max_scopes_(max_scopes), tokens_(tokens) {}
 
   std::vector<FunctionScope> run() {
     while (true) {
       Token t = next_token();
       if (t.kind == Kind::End) break;
+      if (tokens_) tokens_->push_back(t);
       handle(t);
       push_history(t);
     }
@@ -282,10 +288,11 @@ class Scanner {
     scopes_.push_back(s);
     return static_cast<int>(scopes_.size() - 1);
   }
-  void set_name(int scope, const Token& t) {
+  void set_name(int scope, const Token& t, FunctionScope::NameKind kind) {
     if (scope < 0 || t.kind != Kind::Ident) return;
     FunctionScope& s = scopes_[static_cast<size_t>(scope)];
     s.has_name = true;
+    s.name_kind = kind;
     s.name_pos = t.start;
     s.name_text = std::string(t.text);
   }
@@ -296,7 +303,8 @@ class Scanner {
     if (before->kind != Kind::Punct) return;
     bool assign = one_of(before->text, {"=", "||=", "&&=", "?\?="});
     bool key = before->text == ":" && before3 && (is_punct(before3, "{") || is_punct(before3, ","));
-    if (assign || key) set_name(scope, *before2);
+    bool member = assign && (is_punct(before3, ".") || is_punct(before3, "?."));
+    if (assign || key) set_name(scope, *before2, key || member ? FunctionScope::NameKind::Property : FunctionScope::NameKind::Binding);
   }
 
   void close_arrows(size_t min_depth, JsPosition end) {
@@ -315,7 +323,10 @@ class Scanner {
     if (t.newline_before && t.kind == Kind::Ident && statement_keyword(t.text)) close_arrows(stack_.size(), last_end_);
     bool opens_block = t.kind == Kind::Punct && t.text == "{";
     // An arrow whose body is not a block: its scope runs to the end of the expression.
-    if (arrow_body >= 0 && !opens_block) arrows_.push_back(Arrow{arrow_body, stack_.size()});
+    if (arrow_body >= 0 && !opens_block) {
+      arrows_.push_back(Arrow{arrow_body, stack_.size()});
+      scopes_[static_cast<size_t>(arrow_body)].expression_body = true;
+    }
 
     if (t.kind == Kind::Ident) {
       if (!after_dot() && t.text == "function") return start_function(t);
@@ -326,14 +337,17 @@ class Scanner {
         return;
       }
       if (pending_function_ >= 0 && pending_function_name_allowed_) {
-        set_name(pending_function_, t);
+        set_name(pending_function_, t, FunctionScope::NameKind::Own);
         pending_function_name_allowed_ = false;
       }
       return;
     }
     if (t.kind != Kind::Punct) return;
     std::string_view p = t.text;
-    if (p == "*" && pending_function_ >= 0) return;
+    if (p == "*" && pending_function_ >= 0) {
+      scopes_[static_cast<size_t>(pending_function_)].async_or_generator = true;
+      return;
+    }
     if (p == "=>") return start_arrow();
     if (p == "{") return open(t, '{', function_body >= 0 ? function_body : arrow_body, method);
     if (p == "(" || p == "[") return open(t, p[0], -1, false);
@@ -350,6 +364,14 @@ class Scanner {
     }
     pending_function_ = new_scope(start);
     pending_function_name_allowed_ = true;
+    if (pending_function_ >= 0) {
+      FunctionScope& s = scopes_[static_cast<size_t>(pending_function_)];
+      s.async_or_generator = shift == 1;
+      // Statement position: a declaration, which binds its name in the enclosing scope.
+      const Token* before = prev(shift);
+      s.declaration = !before || is_punct(before, ";") || is_punct(before, "{") || is_punct(before, "}") ||
+                      is_punct(before, ")") || (is_word(before) && one_of(before->text, {"export", "default", "else"}));
+    }
     // Named later by its own name token if it has one; else by the binding it is assigned to.
     name_from_binding(pending_function_, prev(shift), prev(shift + 1), prev(shift + 2));
   }
@@ -376,13 +398,16 @@ class Scanner {
       const Token* before = last_closed_paren_.before;
       size_t shift = before[0].kind == Kind::Ident && before[0].text == "async" ? 1 : 0;
       scope = new_scope(shift ? before[0].start : last_closed_paren_.pos);
+      if (scope >= 0) scopes_[static_cast<size_t>(scope)].async_or_generator = shift == 1;
       if (scope >= 0 && shift + 2 < 4) name_from_binding(scope, &before[shift], &before[shift + 1], &before[shift + 2]);
       else if (scope >= 0) name_from_binding(scope, &before[shift], &before[shift + 1], nullptr);
     } else if (params->kind == Kind::Ident) {
       size_t shift = is_word(prev(1)) && prev(1)->text == "async" ? 1 : 0;
       scope = new_scope(shift ? prev(1)->start : params->start);
+      if (scope >= 0) scopes_[static_cast<size_t>(scope)].async_or_generator = shift == 1;
       if (scope >= 0) name_from_binding(scope, prev(shift + 1), prev(shift + 2), prev(shift + 3));
     }
+    if (scope >= 0) scopes_[static_cast<size_t>(scope)].arrow = true;
     expect_arrow_body_ = scope;
   }
 
@@ -401,7 +426,11 @@ class Scanner {
         // `name(...) {`: a method, getter or setter; its scope starts at the name.
         o.scope = new_scope(method_name_.start);
         bool constructor = method_name_.text == "constructor" && !stack_.empty() && stack_.back().class_body;
-        set_name(o.scope, constructor ? stack_.back().class_name : method_name_);
+        set_name(o.scope, constructor ? stack_.back().class_name : method_name_,
+                 constructor ? FunctionScope::NameKind::Class : FunctionScope::NameKind::Property);
+        if (o.scope >= 0)
+          scopes_[static_cast<size_t>(o.scope)].async_or_generator =
+              is_punct(&method_prefix_, "*") || (method_prefix_.kind == Kind::Ident && method_prefix_.text == "async");
       }
       pending_function_ = -1;
     } else if (bracket == '(') {
@@ -433,6 +462,7 @@ class Scanner {
       // Only a `{` right after the `)` makes it a method; any other token cancels this.
       method_name_pending_ = true;
       method_name_ = o.before[0];
+      method_prefix_ = o.before[1];
     }
   }
 
@@ -451,7 +481,8 @@ class Scanner {
   int expect_body_ = -1;
   int expect_arrow_body_ = -1;
   bool method_name_pending_ = false;
-  Token method_name_;
+  Token method_name_, method_prefix_;
+  std::vector<Token>* tokens_ = nullptr;
   Open last_closed_paren_;
   bool have_closed_paren_ = false;
   bool pending_class_ = false;
@@ -460,10 +491,482 @@ class Scanner {
   Token class_name_;
 };
 
+// ---- call graph -------------------------------------------------------------------------------
+
+// Words that are never a callee or a binding.
+bool reserved_word(std::string_view w) {
+  return one_of(w, {"if", "for", "while", "switch", "catch", "with", "function", "return", "typeof", "await", "yield",
+                    "new", "delete", "void", "in", "of", "instanceof", "else", "do", "class", "const", "let", "var",
+                    "import", "export", "super", "throw", "case", "default", "try", "finally", "extends", "async",
+                    "null", "true", "false", "this", "debugger", "break", "continue", "static", "get", "set"});
+}
+
+class CallGraphBuilder {
+ public:
+  CallGraphBuilder(std::vector<Token> tokens, std::vector<FunctionScope> scopes)
+      : t_(std::move(tokens)), scopes_(std::move(scopes)) {}
+
+  JsCallGraph run() {
+    JsCallGraph g;
+    if (t_.empty()) {
+      g.scopes = std::move(scopes_);
+      return g;
+    }
+    structure();
+    declarations();
+    g.tails.resize(scopes_.size());
+    tail_calls(&g.tails);
+    call_sites(&g.calls);
+    g.scopes = std::move(scopes_);
+    return g;
+  }
+
+ private:
+  struct Binding {
+    int count = 0;          // declarations of the name in this scope
+    int32_t function = -1;  // the function it names, when it is one
+    bool assigned = false;  // assigned somewhere: not a fixed function
+  };
+
+  bool punct(size_t i, const char* text) const { return i < t_.size() && t_[i].kind == Kind::Punct && t_[i].text == text; }
+  bool ident(size_t i) const { return i < t_.size() && t_[i].kind == Kind::Ident; }
+  bool word(size_t i, const char* w) const { return ident(i) && t_[i].text == w; }
+  bool name_token(size_t i) const { return ident(i) && !reserved_word(t_[i].text) && t_[i].text[0] != '#'; }
+  bool after_dot(size_t i) const { return i > 0 && (punct(i - 1, ".") || punct(i - 1, "?.")); }
+
+  // Bracket levels and matches; the innermost function scope of each token; try blocks.
+  void structure() {
+    size_t n = t_.size();
+    level_.assign(n, 0);
+    match_.assign(n, SIZE_MAX);
+    scope_of_.assign(n, -1);
+    in_try_.assign(n, 0);
+    std::vector<size_t> open;
+    std::vector<uint8_t> try_block;  // per open bracket: a try/catch/finally block
+    size_t try_depth = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const Token& k = t_[i];
+      bool opener = k.kind == Kind::Punct && (k.text == "(" || k.text == "[" || k.text == "{");
+      bool closer = k.kind == Kind::Punct && (k.text == ")" || k.text == "]" || k.text == "}");
+      bool tpl_close = k.kind == Kind::Template && k.text.front() == '}';
+      bool tpl_open = k.kind == Kind::Template && k.text.size() >= 2 && k.text.substr(k.text.size() - 2) == "${";
+      if ((closer || tpl_close) && !open.empty()) {
+        match_[open.back()] = i;
+        match_[i] = open.back();
+        try_depth -= try_block.back();
+        open.pop_back();
+        try_block.pop_back();
+      }
+      level_[i] = open.size();
+      in_try_[i] = try_depth > 0;
+      if (opener || tpl_open) {
+        bool t = k.text == "{" && i > 0 &&
+                 (word(i - 1, "try") || word(i - 1, "finally") || (punct(i - 1, ")") && match_[i - 1] != SIZE_MAX &&
+                                                                   match_[i - 1] > 0 && word(match_[i - 1] - 1, "catch")) ||
+                  word(i - 1, "catch"));
+        open.push_back(i);
+        try_block.push_back(t);
+        try_depth += t;
+      }
+    }
+    // Innermost scope containing each token: scopes are sorted by start, nested ones after their
+    // parent, so a sweep with a stack of open scopes finds it.
+    parent_.assign(scopes_.size(), -1);
+    std::vector<int32_t> stack;
+    size_t s = 0;
+    for (size_t i = 0; i < n; ++i) {
+      JsPosition p = t_[i].start;
+      while (s < scopes_.size() && scopes_[s].start <= p) {
+        while (!stack.empty() && scopes_[static_cast<size_t>(stack.back())].end < scopes_[s].start) stack.pop_back();
+        parent_[s] = stack.empty() ? -1 : stack.back();
+        stack.push_back(static_cast<int32_t>(s));
+        start_token_.emplace(s, i);
+        ++s;
+      }
+      while (!stack.empty() && scopes_[static_cast<size_t>(stack.back())].end < p) stack.pop_back();
+      scope_of_[i] = stack.empty() ? -1 : stack.back();
+    }
+  }
+
+  Binding& binding(int32_t scope, std::string_view name) { return bindings_[{scope, std::string(name)}]; }
+  void declare(int32_t scope, std::string_view name, int32_t function = -1) {
+    Binding& b = binding(scope, name);
+    ++b.count;
+    if (b.count == 1) b.function = function;
+    else b.function = -1;
+  }
+  // Every name inside brackets [from, to] (a parameter list or a destructuring pattern). Over-
+  // counting (a default value's names, a renamed key) can only hide an outer binding.
+  void declare_all(int32_t scope, size_t from, size_t to) {
+    for (size_t i = from; i <= to && i < t_.size(); ++i)
+      if (name_token(i) && !after_dot(i) && !punct(i + 1, "(")) declare(scope, t_[i].text);
+  }
+
+  // The scope whose first token is token i, if any.
+  int32_t scope_starting_at(size_t i) const {
+    for (int32_t s = scope_of_[i]; s >= 0; s = parent_[static_cast<size_t>(s)]) {
+      auto it = start_token_.find(static_cast<size_t>(s));
+      if (it != start_token_.end() && it->second == i) return s;
+      if (it != start_token_.end() && it->second < i) break;
+    }
+    return -1;
+  }
+  // The token in which position p (a scope's last character) lies, searching from token `from`.
+  size_t last_token_of(JsPosition p, size_t from) const {
+    size_t i = from;
+    while (i < t_.size() && t_[i].start < p) ++i;
+    if ((i >= t_.size() || p < t_[i].start) && i > from) --i;
+    return i;
+  }
+
+  void declarations() {
+    size_t n = t_.size();
+    // Parameters of every function.
+    for (const auto& [scope, first] : start_token_) {
+      const FunctionScope& f = scopes_[scope];
+      size_t i = first;
+      if (f.arrow) {
+        if (word(i, "async") && !punct(i + 1, "=>")) ++i;
+        if (punct(i, "(") && match_[i] != SIZE_MAX) declare_all(static_cast<int32_t>(scope), i + 1, match_[i]);
+        else if (name_token(i)) declare(static_cast<int32_t>(scope), t_[i].text);
+        continue;
+      }
+      for (size_t k = 0; i < n && k < 6 && !punct(i, "("); ++k) ++i;
+      if (punct(i, "(") && match_[i] != SIZE_MAX) declare_all(static_cast<int32_t>(scope), i + 1, match_[i]);
+      // A function's own name: in the enclosing scope for a declaration, its own otherwise.
+      if (f.name_kind == FunctionScope::NameKind::Own) {
+        int32_t where = f.declaration ? parent_[scope] : static_cast<int32_t>(scope);
+        declare(where, f.name_text, static_cast<int32_t>(scope));
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (!ident(i) || after_dot(i)) continue;
+      std::string_view w = t_[i].text;
+      int32_t here = scope_of_[i];
+      if (w == "var" || w == "const" || (w == "let" && (name_token(i + 1) || punct(i + 1, "[") || punct(i + 1, "{")))) {
+        declaration_list(i + 1, here);  // the loop goes on inside initializers (nested functions)
+      } else if (w == "class" && name_token(i + 1) && !word(i + 1, "extends")) {
+        declare(here, t_[i + 1].text);
+      } else if (w == "catch" && punct(i + 1, "(") && match_[i + 1] != SIZE_MAX) {
+        declare_all(here, i + 2, match_[i + 1]);
+      } else if (w == "import" && !punct(i + 1, "(") && !punct(i + 1, ".")) {
+        for (size_t k = i + 1; k < n && !word(k, "from") && !punct(k, ";") && k < i + 4096; ++k)
+          if (name_token(k) && !word(k, "as")) declare(here, t_[k].text);
+      } else if (name_token(i) && !punct(i + 1, "(") && !declared_tokens_.count(i)) {
+        // An assignment to a name: that binding is not a fixed function.
+        size_t k = i + 1;
+        bool assign = k < n && t_[k].kind == Kind::Punct &&
+                      one_of(t_[k].text, {"=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=",
+                                          "^=", "&&=", "||=", "?\?=", "++", "--"});
+        bool pre = i > 0 && (punct(i - 1, "++") || punct(i - 1, "--"));
+        if (assign || pre) assigned_.push_back(i);
+      }
+    }
+    for (size_t i : assigned_) {
+      Binding* b = resolve(scope_of_[i], t_[i].text);
+      if (b) b->assigned = true;
+    }
+  }
+
+  // `var|let|const` declarators from token i to the end of the statement; returns the last token.
+  size_t declaration_list(size_t i, int32_t scope) {
+    size_t n = t_.size();
+    size_t base = i < n ? level_[i] : 0;
+    bool expect_name = true;
+    for (; i < n; ++i) {
+      if (level_[i] < base) return i - 1;
+      if (level_[i] > base) continue;
+      const Token& k = t_[i];
+      if (k.kind == Kind::Punct && (k.text == ";" || k.text == ")" || k.text == "]" || k.text == "}")) return i;
+      if (k.newline_before && k.kind == Kind::Ident && !expect_name && statement_keyword(k.text)) return i - 1;
+      if (expect_name) {
+        if ((punct(i, "[") || punct(i, "{")) && match_[i] != SIZE_MAX) {
+          declare_all(scope, i + 1, match_[i]);
+          i = match_[i];
+        } else if (name_token(i)) {
+          int32_t fn = -1;
+          if (punct(i + 1, "=") && i + 2 < n) fn = whole_function_initializer(i + 2);
+          declare(scope, k.text, fn);
+          declared_tokens_.insert(i);
+        }
+        expect_name = false;
+      } else if (punct(i, ",")) {
+        expect_name = true;
+      } else if (word(i, "of") || word(i, "in")) {
+        return i;
+      }
+    }
+    return n - 1;
+  }
+
+  // The function that token i starts when it is the whole initializer (followed by `,` `;` a
+  // closing bracket, the end, or a new line); else -1.
+  int32_t whole_function_initializer(size_t i) {
+    int32_t s = scope_starting_at(i);
+    if (s < 0) return -1;
+    size_t last = last_token_of(scopes_[static_cast<size_t>(s)].end, i);
+    if (last >= t_.size()) return -1;
+    size_t next = last + 1;
+    if (next >= t_.size()) return s;
+    const Token& k = t_[next];
+    if (k.newline_before) return s;
+    if (k.kind == Kind::Punct && (k.text == "," || k.text == ";" || k.text == ")" || k.text == "]" || k.text == "}")) return s;
+    return -1;
+  }
+
+  Binding* resolve(int32_t scope, std::string_view name) {
+    std::string key(name);
+    for (int32_t s = scope;; s = parent_[static_cast<size_t>(s)]) {
+      auto it = bindings_.find({s, key});
+      if (it != bindings_.end()) return &it->second;
+      if (s < 0) return nullptr;
+    }
+  }
+
+  // The callee of tokens [from, to] (an identifier or a member chain), resolved from `scope`.
+  CallTarget target(size_t from, size_t to, int32_t scope) {
+    CallTarget r;
+    if (from == to) {
+      if (!name_token(from)) return r;
+      Binding* b = resolve(scope, t_[from].text);
+      if (!b) r.name = std::string(t_[from].text);  // a global: a built-in or another script's
+      else if (b->count == 1 && b->function >= 0 && !b->assigned) r.function = b->function;
+      return r;
+    }
+    // `JSON.parse(`: the object is a global no code of the bundle declares.
+    bool global_object = to == from + 2 && name_token(from) && !resolve(scope, t_[from].text);
+    return member_target(to, from, global_object);
+  }
+  // The callee of a member call whose property name is token `prop`; `object_start` is the first
+  // token of the whole callee.
+  CallTarget member_target(size_t prop_index, size_t object_start, bool global_object) {
+    CallTarget r;
+    std::string_view prop = t_[prop_index].text;
+    if (!ident(prop_index) || prop.empty() || prop[0] == '#' || prop == "bind") return r;
+    if (prop == "call" || prop == "apply") {
+      // `String.prototype.toLowerCase.call(x)`: JavaScriptCore shows the built-in's frame by its
+      // name and none for `call`. Only a property (not a binding, which could be any function of
+      // the code) that names no function of the code is taken, by name.
+      size_t f = prop_index >= 2 ? prop_index - 2 : SIZE_MAX;
+      if (f == SIZE_MAX || f < object_start + 2 || !punct(prop_index - 1, ".") || !ident(f) || !punct(f - 1, ".")) return r;
+      if (!methods_named(t_[f].text).empty()) return r;
+      r.name = std::string(t_[f].text);
+      return r;
+    }
+    if (global_object) {
+      r.name = std::string(prop);
+      return r;
+    }
+    const std::vector<int32_t>& same = methods_named(prop);
+    if (same.size() == 1) r.function = same[0];
+    else if (same.empty()) r.name = std::string(prop);
+    return r;
+  }
+  const std::vector<int32_t>& methods_named(std::string_view name) {
+    if (!methods_built_) {
+      methods_built_ = true;
+      for (size_t s = 0; s < scopes_.size(); ++s)
+        if (scopes_[s].name_kind == FunctionScope::NameKind::Property || scopes_[s].name_kind == FunctionScope::NameKind::Own)
+          methods_[scopes_[s].name_text].push_back(static_cast<int32_t>(s));
+      // A declared function is callable as a method only once assigned to a property; both are
+      // counted so that a name shared by a method and a function is ambiguous.
+    }
+    static const std::vector<int32_t> none;
+    auto it = methods_.find(std::string(name));
+    return it == methods_.end() ? none : it->second;
+  }
+
+  // Start of the callee chain that ends at token `end` (just before a `(`), or SIZE_MAX.
+  size_t callee_start(size_t end) const {
+    if (!ident(end)) return SIZE_MAX;
+    size_t i = end;
+    while (i >= 2 && punct(i - 1, ".") && ident(i - 2)) i -= 2;
+    if (i >= 1 && (punct(i - 1, ".") || punct(i - 1, "?.") || word(i - 1, "new"))) return SIZE_MAX;
+    if (i != end) {
+      for (size_t k = i; k < end; k += 2)
+        if (word(k, "new") || (k != i && !name_token(k))) return SIZE_MAX;
+      if (!name_token(i) && !word(i, "this") && !word(i, "super")) return SIZE_MAX;
+    } else if (!name_token(i)) {
+      return SIZE_MAX;
+    }
+    return i;
+  }
+
+  void add_tail(std::vector<CallTarget>* out, CallTarget t) {
+    for (const CallTarget& x : *out)
+      if (x.function == t.function && x.name == t.name) return;
+    out->push_back(std::move(t));
+  }
+
+  // Calls in tail position in tokens [a, b] (see js_scopes.h); bounded recursion.
+  void tail_expression(size_t a, size_t b, int32_t scope, std::vector<CallTarget>* out, int depth) {
+    if (a > b || b >= t_.size() || depth > 64) return;
+    if (punct(a, "(") && match_[a] == b) return tail_expression(a + 1, b - 1, scope, out, depth + 1);
+    size_t base = level_[a];
+    size_t last_comma = SIZE_MAX, question = SIZE_MAX, last_or = SIZE_MAX, last_and = SIZE_MAX;
+    for (size_t i = a; i <= b; ++i) {
+      if (level_[i] < base) return;  // malformed
+      if (level_[i] > base) continue;
+      const Token& k = t_[i];
+      if (k.kind == Kind::Punct) {
+        if (k.text == "=>") return;  // an arrow function: its body is not this function's
+        if (k.text == ",") last_comma = i;
+        else if (k.text == "?" && question == SIZE_MAX) question = i;
+        else if (k.text == "||" || k.text == "??") last_or = i;
+        else if (k.text == "&&") last_and = i;
+      } else if (k.kind == Kind::Ident && (k.text == "yield" || k.text == "function" || k.text == "class")) {
+        if (k.text == "yield") return;
+      }
+    }
+    if (last_comma != SIZE_MAX) return tail_expression(last_comma + 1, b, scope, out, depth + 1);
+    if (question != SIZE_MAX) {
+      int nest = 0;
+      for (size_t i = question + 1; i <= b; ++i) {
+        if (level_[i] != base) continue;
+        if (punct(i, "?")) ++nest;
+        else if (punct(i, ":") && nest-- == 0) {
+          tail_expression(question + 1, i - 1, scope, out, depth + 1);
+          tail_expression(i + 1, b, scope, out, depth + 1);
+          return;
+        }
+      }
+      return;
+    }
+    if (last_or != SIZE_MAX) return tail_expression(last_or + 1, b, scope, out, depth + 1);
+    if (last_and != SIZE_MAX) return tail_expression(last_and + 1, b, scope, out, depth + 1);
+    // `callee(...)` and nothing else.
+    if (!punct(b, ")") || match_[b] == SIZE_MAX || match_[b] == 0) return;
+    size_t open = match_[b];
+    if (open <= a) return;
+    size_t start = callee_start(open - 1);
+    if (start == a) return add_tail(out, target(a, open - 1, scope));
+    // A method called on any other object expression: `new Date(ms).toISOString()`,
+    // `list.filter(f).map(g)`, `(a || b).parse(x)`.
+    size_t prop = open - 1;
+    if (prop < a + 2 || !ident(prop)) return;
+    size_t dot = prop - 1;
+    if ((t_[prop].text == "call" || t_[prop].text == "apply") && prop >= a + 4 && punct(dot, ".") && ident(prop - 2) &&
+        punct(prop - 3, "."))
+      dot = prop - 3;
+    if (!punct(dot, ".") || !object_expression(a, dot - 1)) return;
+    add_tail(out, member_target(prop, a, false));
+  }
+
+  // Tokens [a, e] are one member expression (an object a method is called on): a primary
+  // (name, `this`, literal, parenthesized or bracketed group, `new X(...)`) followed only by
+  // property accesses, calls and indexing.
+  bool object_expression(size_t a, size_t e) const {
+    if (a > e || e >= t_.size()) return false;
+    size_t i = a;
+    auto group = [&](size_t k) { return (punct(k, "(") || punct(k, "[")) && match_[k] != SIZE_MAX && match_[k] <= e; };
+    if (word(i, "new")) {
+      // `new X.Y(...)`: a constructor's chain and its arguments.
+      ++i;
+      if (!name_token(i)) return false;
+      while (punct(i + 1, ".") && ident(i + 2)) i += 2;
+      if (!punct(i + 1, "(") || match_[i + 1] == SIZE_MAX || match_[i + 1] > e) return false;
+      i = match_[i + 1] + 1;
+    } else if (name_token(i) || word(i, "this") || t_[i].kind == Kind::String || t_[i].kind == Kind::Number ||
+               t_[i].kind == Kind::Regex || (t_[i].kind == Kind::Template && t_[i].text.back() == '`')) {
+      ++i;
+    } else if (group(i)) {
+      i = match_[i] + 1;
+    } else {
+      return false;
+    }
+    while (i <= e) {
+      if ((punct(i, ".") || punct(i, "?.")) && ident(i + 1) && i + 1 <= e) i += 2;
+      else if (group(i)) i = match_[i] + 1;
+      else return false;
+    }
+    return i == e + 1;
+  }
+
+  void tail_calls(std::vector<std::vector<CallTarget>>* tails) {
+    size_t n = t_.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (!word(i, "return") || after_dot(i)) continue;
+      int32_t f = scope_of_[i];
+      if (f < 0 || scopes_[static_cast<size_t>(f)].async_or_generator) continue;
+      // Inside a try, catch or finally block of this very function: never a tail call there.
+      if (in_try_[i] && try_inside(i, f)) continue;
+      size_t base = level_[i], end = i;
+      for (size_t k = i + 1; k < n; ++k) {
+        if (level_[k] < base) break;
+        if (level_[k] == base) {
+          if (punct(k, ";")) break;
+          if (t_[k].newline_before && t_[k].kind == Kind::Ident && statement_keyword(t_[k].text)) break;
+          if (k == i + 1 && t_[k].newline_before) break;  // `return` then a new line: returns undefined
+        }
+        end = k;
+      }
+      if (end > i) tail_expression(i + 1, end, f, &(*tails)[static_cast<size_t>(f)], 0);
+    }
+    for (const auto& [scope, first] : start_token_) {
+      const FunctionScope& fs = scopes_[scope];
+      if (!fs.arrow || !fs.expression_body || fs.async_or_generator) continue;
+      size_t arrow = first;
+      while (arrow < n && !(punct(arrow, "=>") && level_[arrow] == level_[first])) ++arrow;
+      size_t last = last_token_of(fs.end, arrow);
+      if (last >= n || last <= arrow) continue;
+      tail_expression(arrow + 1, last, static_cast<int32_t>(scope), &(*tails)[scope], 0);
+    }
+  }
+
+  // Whether an open try/catch/finally block around token i belongs to function f.
+  bool try_inside(size_t i, int32_t f) const {
+    size_t first = start_token_.at(static_cast<size_t>(f));
+    for (size_t k = i; k-- > first;) {
+      if (match_[k] == SIZE_MAX || match_[k] < i || !punct(k, "{")) continue;  // not an enclosing block
+      if (word(k - 1, "try") || word(k - 1, "finally") || word(k - 1, "catch") ||
+          (punct(k - 1, ")") && match_[k - 1] != SIZE_MAX && match_[k - 1] > 0 && word(match_[k - 1] - 1, "catch")))
+        return true;
+    }
+    return false;
+  }
+
+  void call_sites(std::vector<CallSite>* calls) {
+    for (size_t i = 1; i < t_.size(); ++i) {
+      if (!punct(i, "(")) continue;
+      size_t end = i - 1;
+      if (!ident(end)) continue;
+      // `function f(`, a method definition `f(...) {`: not calls.
+      if (end >= 1 && (word(end - 1, "function") || (punct(end - 1, "*") && end >= 2 && word(end - 2, "function")))) continue;
+      int32_t def = scope_starting_at(end);
+      if (def >= 0 && scopes_[static_cast<size_t>(def)].name_kind == FunctionScope::NameKind::Property) continue;
+      if (def >= 0 && word(end, "async")) continue;
+      size_t start = callee_start(end);
+      if (start == SIZE_MAX) continue;
+      CallTarget c = target(start, end, scope_of_[i]);
+      if (c.function < 0) continue;
+      const Token& last = t_[end];
+      calls->push_back(CallSite{JsPosition{last.end.line, last.end.column + 1}, c.function});
+    }
+  }
+
+  std::vector<Token> t_;
+  std::vector<FunctionScope> scopes_;
+  std::vector<size_t> level_, match_;
+  std::vector<int32_t> scope_of_, parent_;
+  std::vector<uint8_t> in_try_;
+  std::map<size_t, size_t> start_token_;  // scope -> its first token
+  std::map<std::pair<int32_t, std::string>, Binding> bindings_;
+  std::vector<size_t> assigned_;
+  std::set<size_t> declared_tokens_;
+  bool methods_built_ = false;
+  std::unordered_map<std::string, std::vector<int32_t>> methods_;
+};
+
 }  // namespace
 
 std::vector<FunctionScope> scan_function_scopes(std::string_view source, size_t max_scopes) {
   return Scanner(source, max_scopes).run();
+}
+
+JsCallGraph scan_call_graph(std::string_view source, size_t max_scopes) {
+  std::vector<Token> tokens;
+  std::vector<FunctionScope> scopes = Scanner(source, max_scopes, &tokens).run();
+  return CallGraphBuilder(std::move(tokens), std::move(scopes)).run();
 }
 
 }  // namespace faultline

@@ -42,9 +42,58 @@ struct FunctionScope {
   bool has_name = false;  // name_pos / name_text are set
   JsPosition name_pos;    // the name token (own name or binding), in the generated code
   std::string name_text;  // that token as written in the generated code
+  // How the name token was found: its own name (`function f`), a binding (`f = () =>`), a
+  // property or method (`f() {`, `{f: function}`, `o.f = function`), or a constructor's class.
+  enum class NameKind : uint8_t { None, Own, Binding, Property, Class } name_kind = NameKind::None;
+  bool declaration = false;         // `function f` in statement position: binds f in the enclosing scope
+  bool async_or_generator = false;  // its calls are never proper tail calls
+  bool arrow = false;
+  bool expression_body = false;     // an arrow whose body is an expression
+};
+
+// What a JavaScriptCore stack needs to show the frames its proper tail calls dropped (see
+// symbol_table.h): calls of the code whose callee is one function of it, and each function's
+// tail calls.
+//
+// A call site is `callee(` where callee is an identifier or a member chain ending in a property
+// name (`a.b.f(`); `new X(`, optional calls `f?.(`, calls of call results and parenthesized callees
+// are not recorded. Its position is the one JavaScriptCore reports for a caller frame: just after
+// the callee's last character (the `(` in minified code; `f (` gives the space). Callees:
+//  - an identifier resolves, scope-aware, to the nearest enclosing function scope (or the module
+//    top) that declares it (parameters, var/let/const including patterns, function and class
+//    declarations, catch parameters, imports; block scopes are counted as their function's, which
+//    can only hide a binding, never invent one). It is a function of the code only when that
+//    scope declares the name exactly once, as a function declaration, a named function
+//    expression's own name, or `const/let/var f = <function>` whose initializer is the whole
+//    function, and the name is never assigned (`f =`, `f +=`, `f++`) in the code. A name declared
+//    nowhere is a global (a built-in such as `decodeURIComponent`): recorded by name.
+//  - a member call `x.f(` resolves only when exactly one function of the code is a method or
+//    property named `f` (`f() {}`, `{f: function}`, `o.f = function`), and never for `call`,
+//    `apply`, `bind`; `JSON.parse(` (object a global) and other unresolved members are recorded by
+//    their property name (`parse`), what JavaScriptCore names a built-in's frame.
+// Tail calls: a function's calls in tail position (ECMAScript's, which JavaScriptCore implements in
+// strict code): the expression of a `return` outside try/catch/finally, or an arrow's expression
+// body, where a parenthesized expression, the last operand of a comma, both branches of `?:` and
+// the right operand of `&&`, `||`, `??` are in tail position; an expression with a top-level
+// arrow function is not looked into. Only a call whose whole tail expression is `callee(...)`
+// counts. Async functions and generators have none (their returns are never tail calls).
+struct CallTarget {
+  int32_t function = -1;  // index into the scopes
+  std::string name;       // a built-in / global / unresolved member's name when function < 0
+  bool known() const { return function >= 0 || !name.empty(); }  // neither: unresolvable
+};
+struct CallSite {
+  JsPosition pos;       // where JavaScriptCore puts a frame that is executing this call
+  int32_t callee = -1;  // index into the scopes
+};
+struct JsCallGraph {
+  std::vector<FunctionScope> scopes;           // as scan_function_scopes
+  std::vector<CallSite> calls;                 // sorted by position; only resolved callees
+  std::vector<std::vector<CallTarget>> tails;  // per scope: its tail calls' targets (distinct)
 };
 
 // Scopes in order of their start position; a nested function comes after its parent.
 std::vector<FunctionScope> scan_function_scopes(std::string_view source, size_t max_scopes = 1000000);
+JsCallGraph scan_call_graph(std::string_view source, size_t max_scopes = 1000000);
 
 }  // namespace faultline

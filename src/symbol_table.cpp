@@ -130,7 +130,76 @@ bool read_strings(const json& j, const char* key, std::vector<std::string>* out)
   return true;
 }
 
+// Call sites of functions that have tail calls, and those tail calls (js_scopes.h).
+void add_calls(const JsCallGraph& graph, Interner* names, SymbolTable* t) {
+  t->tails.assign(t->functions.size(), {});
+  for (size_t i = 0; i < graph.tails.size() && i < t->functions.size(); ++i)
+    for (const CallTarget& c : graph.tails[i]) {
+      SymbolTable::Target x;
+      if (c.function >= 0) x.function = c.function;
+      else if (!c.name.empty()) x.name = names->add(c.name);
+      t->tails[i].push_back(x);
+    }
+  for (const CallSite& c : graph.calls)
+    if (c.callee >= 0 && static_cast<size_t>(c.callee) < t->tails.size() && !t->tails[static_cast<size_t>(c.callee)].empty())
+      t->calls.push_back({c.pos, c.callee});
+  std::stable_sort(t->calls.begin(), t->calls.end(),
+                   [](const SymbolTable::Call& a, const SymbolTable::Call& b) { return a.pos < b.pos; });
+}
+
+bool decode_calls(std::string_view text, SymbolTable* t) {
+  VlqReader r(text);
+  JsPosition prev;
+  int32_t callee = -1;
+  while (!r.done()) {
+    SymbolTable::Call c;
+    int64_t d;
+    if (!r.read_position(prev, &c.pos) || !r.read(&d)) return false;
+    int64_t v = int64_t(callee) + d;
+    if (v < 0 || v >= int64_t(t->functions.size())) return false;
+    if (!t->calls.empty() && c.pos < t->calls.back().pos) return false;
+    c.callee = callee = static_cast<int32_t>(v);
+    t->calls.push_back(c);
+    prev = c.pos;
+  }
+  return true;
+}
+
+bool decode_tails(std::string_view text, SymbolTable* t) {
+  VlqReader r(text);
+  t->tails.assign(t->functions.size(), {});
+  int64_t f = -1;
+  while (!r.done()) {
+    int64_t d, count;
+    if (!r.read(&d) || !r.read(&count) || d <= 0) return false;
+    f += d;
+    if (f >= int64_t(t->functions.size()) || count < 1 || count > 64) return false;
+    for (int64_t k = 0; k < count; ++k) {
+      int64_t v;
+      if (!r.read(&v)) return false;
+      SymbolTable::Target x;
+      if (v > 0) {
+        if (v > int64_t(t->functions.size())) return false;
+        x.function = static_cast<int32_t>(v - 1);
+      } else if (v < 0) {
+        if (-v > int64_t(t->names.size())) return false;
+        x.name = static_cast<int32_t>(-v - 1);
+      }
+      t->tails[static_cast<size_t>(f)].push_back(x);
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+int32_t call_at(const SymbolTable& t, uint32_t line, uint32_t column) {
+  JsPosition p{line, column};
+  auto it = std::lower_bound(t.calls.begin(), t.calls.end(), p,
+                             [](const SymbolTable::Call& c, const JsPosition& pos) { return c.pos < pos; });
+  if (it == t.calls.end() || it->pos.line != line || it->pos.column != column) return -1;
+  return it->callee;
+}
 
 SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code) {
   SymbolTable t;
@@ -150,7 +219,8 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
     if (!t.files.empty() && t.files.back().source == s) continue;
     t.files.push_back({JsPosition{m.gen_line, m.gen_col}, s});
   }
-  for (const FunctionScope& scope : scan_function_scopes(generated_code)) {
+  JsCallGraph graph = scan_call_graph(generated_code);
+  for (const FunctionScope& scope : graph.scopes) {
     SymbolTable::Function f;
     f.start = scope.start;
     f.end = scope.end;
@@ -162,9 +232,31 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
     t.functions.push_back(f);
   }
   compute_parents(&t.functions);
+  add_calls(graph, &names, &t);
   t.ignored.assign(t.sources.size(), 0);
   for (size_t i = 0; i < map.sources.size(); ++i)
     if (map.ignored[i] && source_index[i] >= 0) t.ignored[static_cast<size_t>(source_index[i])] = 1;
+  return t;
+}
+
+SymbolTable build_symbol_table_from_code(std::string_view source_name, std::string_view code) {
+  SymbolTable t;
+  t.file = std::string(source_name);
+  t.sources.push_back(std::string(source_name));
+  t.files.push_back({JsPosition{0, 0}, 0});
+  Interner names(&t.names);
+  JsCallGraph graph = scan_call_graph(code);
+  for (const FunctionScope& scope : graph.scopes) {
+    SymbolTable::Function f;
+    f.start = scope.start;
+    f.end = scope.end;
+    f.name = scope.has_name ? names.add(scope.name_text) : -1;
+    f.source = 0;
+    t.functions.push_back(f);
+  }
+  compute_parents(&t.functions);
+  add_calls(graph, &names, &t);
+  t.ignored.assign(1, 0);
   return t;
 }
 
@@ -189,11 +281,33 @@ std::string serialize_symbol_table(const SymbolTable& t) {
     source = f.source;
     prev = f.start;
   }
+  std::string calls, tails;
+  prev = JsPosition{};
+  int32_t callee = -1;
+  for (const auto& c : t.calls) {
+    encode_position(c.pos, prev, &calls);
+    vlq_encode(int64_t(c.callee) - callee, &calls);
+    callee = c.callee;
+    prev = c.pos;
+  }
+  int64_t last = -1;
+  for (size_t i = 0; i < t.tails.size(); ++i) {
+    if (t.tails[i].empty()) continue;
+    size_t count = std::min<size_t>(t.tails[i].size(), 64);
+    vlq_encode(int64_t(i) - last, &tails);
+    vlq_encode(int64_t(count), &tails);
+    for (size_t k = 0; k < count; ++k) {
+      const auto& x = t.tails[i][k];
+      vlq_encode(x.function >= 0 ? int64_t(x.function) + 1 : x.name >= 0 ? -(int64_t(x.name) + 1) : 0, &tails);
+    }
+    last = int64_t(i);
+  }
   json ignore = json::array();
   for (size_t i = 0; i < t.ignored.size(); ++i)
     if (t.ignored[i]) ignore.push_back(i);
-  json out = {{"faultline_symbols", 1}, {"debug_id", t.debug_id}, {"file", t.file}, {"sources", t.sources},
-              {"ignore", ignore},       {"names", t.names},       {"files", files}, {"functions", functions}};
+  json out = {{"faultline_symbols", 2}, {"debug_id", t.debug_id}, {"file", t.file}, {"sources", t.sources},
+              {"ignore", ignore},       {"names", t.names},       {"files", files}, {"functions", functions},
+              {"calls", calls},         {"tails", tails}};
   return dump_json(out);
 }
 
@@ -202,8 +316,8 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
   json j = parse_json(text);
   if (j.is_discarded() || !j.is_object()) return fail(error, "symbol table: not a JSON object");
   const json* version = get_field(j, "faultline_symbols");
-  if (!version || !version->is_number_integer() || version->get<int64_t>() != 1)
-    return fail(error, "symbol table: not a version 1 faultline symbol table");
+  if (!version || !version->is_number_integer() || version->get<int64_t>() < 1 || version->get<int64_t>() > 2)
+    return fail(error, "symbol table: not a version 1 or 2 faultline symbol table");
   if (!read_strings(j, "sources", &out->sources) || !read_strings(j, "names", &out->names))
     return fail(error, "symbol table: \"sources\" and \"names\" must be arrays of strings");
   out->debug_id = get_string(j, "debug_id");
@@ -217,8 +331,14 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
   const json* functions = get_field(j, "functions");
   if (!files || !functions || !files->is_string() || !functions->is_string())
     return fail(error, "symbol table: \"files\" and \"functions\" must be strings");
+  const json* calls = get_field(j, "calls");
+  const json* tails = get_field(j, "tails");
+  if ((calls && !calls->is_string()) || (tails && !tails->is_string()))
+    return fail(error, "symbol table: \"calls\" and \"tails\" must be strings");
   bool ok = decode_files(files->get_ref<const std::string&>(), out) &&
-            decode_functions(functions->get_ref<const std::string&>(), out);
+            decode_functions(functions->get_ref<const std::string&>(), out) &&
+            decode_calls(calls ? std::string_view(calls->get_ref<const std::string&>()) : std::string_view(), out) &&
+            decode_tails(tails ? std::string_view(tails->get_ref<const std::string&>()) : std::string_view(), out);
   if (!ok) {
     *out = SymbolTable{};
     return fail(error, "symbol table: malformed or out-of-order ranges");
@@ -238,12 +358,17 @@ SymbolLookup lookup_symbol(const SymbolTable& t, uint32_t line, uint32_t column)
   auto run = std::upper_bound(t.files.begin(), t.files.end(), p,
                               [](const JsPosition& pos, const SymbolTable::FileRun& f) { return pos < f.start; });
   if (run != t.files.begin()) source = std::prev(run)->source;
+  r.function_index = i;
   if (i >= 0) {
     const auto& f = t.functions[static_cast<size_t>(i)];
     if (f.name >= 0) r.function = t.names[static_cast<size_t>(f.name)];
     if (source < 0) source = f.source;
   }
-  if (source < 0) return SymbolLookup{};
+  if (source < 0) {
+    SymbolLookup none;
+    none.function_index = i;
+    return none;
+  }
   r.resolved = true;
   r.file = t.sources[static_cast<size_t>(source)];
   r.ignored = t.ignored[static_cast<size_t>(source)] != 0;

@@ -3,13 +3,15 @@
 // any source code and without the full mappings. `faultline sourcemaps inject` writes one per
 // bundle; the SDK fetches it after an error and hands it to the core (Client::add_symbol_table).
 //
-// Format (JSON, version 1):
-//   {"faultline_symbols": 1, "debug_id": "<uuid>", "file": "index-3f2a.js",
+// Format (JSON, version 2; version 1, the same without "calls" and "tails", still parses):
+//   {"faultline_symbols": 2, "debug_id": "<uuid>", "file": "index-3f2a.js",
 //    "sources": ["src/cart.js", ...],     // original files (sourceRoot applied)
 //    "ignore": [3, ...],                  // indices of sources in the map's ignoreList (not in-app)
 //    "names": ["loadCart", ...],          // original function names
 //    "files": "<VLQ>",                    // runs of generated code from one original file
-//    "functions": "<VLQ>"}                // function ranges of the generated code
+//    "functions": "<VLQ>",                // function ranges of the generated code
+//    "calls": "<VLQ>",                    // call sites of functions that have tail calls
+//    "tails": "<VLQ>"}                    // those functions' tail-call targets
 // `files` is a sequence of triples (generated line delta, column, source delta): from that
 // position up to the next run, the code comes from `sources[source]` (-1: unmapped, e.g. an
 // injected snippet). `functions` is a sequence of 6-tuples (start line delta, start column, end
@@ -18,6 +20,13 @@
 // delta from it (start: from the previous start; end: from this start); name and source are
 // stored +1 (0 = anonymous / unknown) as deltas from the previous function's. Values are Base64
 // VLQ, the alphabet of source map `mappings`. Positions are 0-based, columns in UTF-16 units.
+// `calls` is a sequence of triples (line delta, column, callee delta) sorted by position: the
+// position JavaScriptCore reports for a frame executing that call (just after the callee, see
+// js_scopes.h) and the index of the function it calls, stored only for callees that have tail
+// calls. `tails` is, per function with tail calls, (function index delta, count, count targets):
+// a target is a function index + 1, or -(name index + 1) for a built-in or global called by name
+// (`parse` for `JSON.parse(`, a key into `names`), or 0 for a callee the scanner could not
+// resolve. They serve JavaScriptCore's proper tail calls (reconstruct_tail_calls, grouping.h).
 //
 // The function rule: a function's original name is the `names` entry of the map's mapping at the
 // function's name token in the generated code (its own name, or the binding it is assigned to; see
@@ -51,6 +60,16 @@ struct SymbolTable {
   std::vector<uint8_t> ignored;  // per source
   std::vector<FileRun> files;
   std::vector<Function> functions;
+  struct Call {
+    JsPosition pos;
+    int32_t callee = -1;
+  };
+  struct Target {
+    int32_t function = -1;  // a function of the table
+    int32_t name = -1;      // else a built-in by name (index into names); neither: unresolved
+  };
+  std::vector<Call> calls;                  // sorted by position
+  std::vector<std::vector<Target>> tails;   // per function (empty: no tail call)
 };
 
 struct SymbolLookup {
@@ -58,10 +77,16 @@ struct SymbolLookup {
   std::string file;        // original source path
   std::string function;    // original name of the innermost function; empty: anonymous or top level
   bool ignored = false;    // the source is in the map's ignore list (not in-app)
+  int32_t function_index = -1;  // the innermost function's index in the table, -1: none
 };
 
 // Derives the table from a decoded map and the generated code the map describes.
 SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code);
+// A table for code without a map (unminified, served as written): the file is its own original
+// source (`source_name`) and its functions keep their own names.
+SymbolTable build_symbol_table_from_code(std::string_view source_name, std::string_view code);
+// The function a call at this 0-based position calls, when the table records it; else -1.
+int32_t call_at(const SymbolTable& table, uint32_t line, uint32_t column);
 std::string serialize_symbol_table(const SymbolTable& table);
 // Parses a serialized table. False with *error on any malformed or out-of-range content.
 bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* error);

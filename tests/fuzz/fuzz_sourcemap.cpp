@@ -11,6 +11,8 @@
 #include "json.h"
 #include "sourcemap.h"
 #include "symbol_table.h"
+#include "grouping.h"
+#include <algorithm>
 #include "symbolicator.h"
 
 using namespace faultline;
@@ -51,10 +53,47 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& s : scopes)
     if (s.end < s.start) std::abort();
 
+  // The call graph: every index in range, call sites in order.
+  JsCallGraph graph = scan_call_graph(code, 4096);
+  if (graph.tails.size() != graph.scopes.size() && !(graph.scopes.empty() && graph.tails.empty())) std::abort();
+  for (const CallSite& c : graph.calls)
+    if (c.callee < 0 || static_cast<size_t>(c.callee) >= graph.scopes.size()) std::abort();
+  for (const auto& list : graph.tails)
+    for (const CallTarget& t : list)
+      if (t.function >= static_cast<int32_t>(graph.scopes.size())) std::abort();
+
   SymbolTable table = build_symbol_table(map, code);
   std::string text = serialize_symbol_table(table);
   SymbolTable back;
   if (!parse_symbol_table(text, &back, &error)) std::abort();  // what we write we must read
+  if (back.calls.size() != table.calls.size()) std::abort();
+  for (size_t i = 0; i < table.calls.size(); ++i)
+    if (back.calls[i].callee != table.calls[i].callee || back.calls[i].pos < table.calls[i].pos ||
+        table.calls[i].pos < back.calls[i].pos)
+      std::abort();
+  // Tail-call reconstruction over JavaScriptCore-like stacks at every recorded call site: bounded,
+  // only ever adds frames marked reconstructed, keeps the engine's frames in order.
+  {
+    std::vector<Frame> frames;
+    for (size_t i = 0; i < back.calls.size() && i < 8; ++i) {
+      Frame f;
+      f.function = "f";
+      f.filename = f.abs_path = "http://h/app.js";
+      f.lineno = static_cast<int>(std::min<uint32_t>(back.calls[i].pos.line, 1 << 30)) + 1;
+      f.colno = static_cast<int>(std::min<uint32_t>(back.calls[i].pos.column, 1 << 30)) + 1;
+      frames.push_back(f);
+      Frame native;
+      native.function = i % 2 ? "parse" : "map";
+      native.native = true;
+      if (i % 3) frames.push_back(native);
+    }
+    std::vector<Frame> copy = frames;
+    resolve_and_classify(copy, [&](const Frame& f) { return f.native ? nullptr : &back; }, GroupingOptions{});
+    size_t kept = 0;
+    for (const Frame& f : copy) kept += !f.reconstructed;
+    if (kept != frames.size() || copy.size() > frames.size() * 9 + 1) std::abort();
+    (void)compute_grouping({ExceptionInput{"TypeError", "x", copy}}, GroupingOptions{});
+  }
   for (const auto& s : scopes) {
     SymbolLookup a = lookup_symbol(table, s.start.line, s.start.column);
     SymbolLookup b = lookup_symbol(back, s.start.line, s.start.column);
@@ -66,7 +105,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   SymbolTable direct;
-  if (parse_symbol_table(rest, &direct, &error))
+  if (parse_symbol_table(rest, &direct, &error)) {
     for (uint32_t col : {0u, 5u, 1000u}) (void)lookup_symbol(direct, 0, col);
+    // A table from anywhere (a fetched file) drives reconstruction: it must stay bounded.
+    std::vector<Frame> frames(3);
+    for (size_t i = 0; i < direct.calls.size() && i < 3; ++i) {
+      frames[i].filename = "a.js";
+      frames[i].lineno = static_cast<int>(std::min<uint32_t>(direct.calls[i].pos.line, 1 << 30)) + 1;
+      frames[i].colno = static_cast<int>(std::min<uint32_t>(direct.calls[i].pos.column, 1 << 30)) + 1;
+    }
+    frames[2].native = true;
+    frames[2].function = direct.names.empty() ? "x" : direct.names[0];
+    resolve_and_classify(frames, [&](const Frame& f) { return f.native ? nullptr : &direct; }, GroupingOptions{});
+    if (frames.size() > 3 + 2 * 9) std::abort();
+  }
   return 0;
 }

@@ -1,0 +1,241 @@
+// JavaScriptCore's proper tail calls: the call graph the scanner reads from the code
+// (js_scopes.h), the table's `calls`/`tails` (symbol_table.h) and the frames grouping puts back
+// (reconstruct_tail_calls, grouping.h). Stacks are as captured on this machine from jsc
+// (JavaScriptCore), node (V8) and gjs (SpiderMonkey) running the same code.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "grouping.h"
+#include "js_scopes.h"
+#include "stack_parser.h"
+#include "symbol_table.h"
+
+using namespace faultline;
+
+namespace {
+
+// Index of the scope named `name` (generated name), -1 if none.
+int32_t scope_named(const JsCallGraph& g, const std::string& name, size_t nth = 0) {
+  for (size_t i = 0; i < g.scopes.size(); ++i)
+    if (g.scopes[i].name_text == name && nth-- == 0) return static_cast<int32_t>(i);
+  return -1;
+}
+// The callee recorded for a call at 1-based line:col (as JavaScriptCore prints it), -1 if none.
+int32_t callee_at(const JsCallGraph& g, uint32_t line, uint32_t col) {
+  for (const CallSite& c : g.calls)
+    if (c.pos.line == line - 1 && c.pos.column == col - 1) return c.callee;
+  return -1;
+}
+std::vector<std::string> tail_names(const JsCallGraph& g, int32_t f) {
+  std::vector<std::string> out;
+  for (const CallTarget& t : g.tails[static_cast<size_t>(f)])
+    out.push_back(t.function >= 0 ? "#" + g.scopes[static_cast<size_t>(t.function)].name_text : t.known() ? t.name : "?");
+  return out;
+}
+
+// The strict script of the issue, run by jsc, node and gjs on this machine.
+const char* kPtcScript =
+    "\"use strict\";\n"
+    "function parseConfig(t) { return JSON.parse(t); }\n"
+    "function parseManifest(t) { return JSON.parse(t); }\n"
+    "function initApp(a) {\n"
+    "  const x = 1;   const r = a ? parseConfig(\"{bad\") : parseManifest(\"{bad\");\n"
+    "  return r;\n"
+    "}\n"
+    "function cbUser(list) { return list.map(function (v) { return v.x.y; }); }\n"
+    "function outer() { const z = cbUser([{}]); return z; }\n";
+
+}  // namespace
+
+TEST(TailCalls, CallSitesSitWhereJavaScriptCorePutsACallersFrame) {
+  JsCallGraph g = scan_call_graph(kPtcScript);
+  // jsc: `initApp@ptc.js:5:43` and `5:67` (the `(` after each callee), `outer@ptc.js:9:36`.
+  EXPECT_EQ(callee_at(g, 5, 43), scope_named(g, "parseConfig"));
+  EXPECT_EQ(callee_at(g, 5, 67), scope_named(g, "parseManifest"));
+  EXPECT_EQ(callee_at(g, 9, 36), scope_named(g, "cbUser"));
+  // node and gjs put the same frames at the callee's first character: nothing is recorded there.
+  EXPECT_EQ(callee_at(g, 5, 32), -1);
+  EXPECT_EQ(callee_at(g, 5, 54), -1);
+  EXPECT_EQ(tail_names(g, scope_named(g, "parseConfig")), std::vector<std::string>{"parse"});
+  EXPECT_EQ(tail_names(g, scope_named(g, "cbUser")), std::vector<std::string>{"map"});
+  EXPECT_TRUE(tail_names(g, scope_named(g, "initApp")).empty());  // `return r`
+}
+
+TEST(TailCalls, CoversConditionalLogicalCommaAndArrowTailsButNotTryAsyncOrNew) {
+  JsCallGraph g = scan_call_graph(
+      "function a(t){return t?b(t):(c(t),d(t))}function b(t){return t&&e(t)}function c(){}function d(){}function e(){}"
+      "const f=t=>JSON.parse(t);function g(t){try{return b(t)}finally{}}async function h(t){return b(t)}"
+      "function*i(t){return b(t)}function j(t){return new Date(t).toISOString()}function k(t){return b(t)+1}"
+      "function l(t){return x=>b(x)}function m(t){return String.prototype.toLowerCase.call(t)}"
+      "function n(t){return t.f.bind(t)()}function o(t){return await0(t),void 0}");
+  EXPECT_EQ(tail_names(g, scope_named(g, "a")), (std::vector<std::string>{"#b", "#d"}));
+  EXPECT_EQ(tail_names(g, scope_named(g, "b")), std::vector<std::string>{"#e"});
+  EXPECT_EQ(tail_names(g, scope_named(g, "f")), std::vector<std::string>{"parse"});
+  EXPECT_TRUE(tail_names(g, scope_named(g, "g")).empty()) << "a return inside try/finally is no tail call";
+  EXPECT_TRUE(tail_names(g, scope_named(g, "h")).empty()) << "async functions have no tail calls";
+  EXPECT_TRUE(tail_names(g, scope_named(g, "i")).empty()) << "generators have no tail calls";
+  EXPECT_EQ(tail_names(g, scope_named(g, "j")), std::vector<std::string>{"toISOString"});
+  EXPECT_TRUE(tail_names(g, scope_named(g, "k")).empty());
+  EXPECT_TRUE(tail_names(g, scope_named(g, "l")).empty()) << "the arrow's call is the arrow's, not l's";
+  EXPECT_EQ(tail_names(g, scope_named(g, "m")), std::vector<std::string>{"toLowerCase"});
+  EXPECT_TRUE(tail_names(g, scope_named(g, "n")).empty());
+  EXPECT_TRUE(tail_names(g, scope_named(g, "o")).empty());
+}
+
+TEST(TailCalls, ResolvesCalleesByScopeAsMinifiersReuseNames) {
+  // `a` is a module function, a parameter of `d` and a nested function of `b`; `p` is reassigned.
+  std::string code =
+      "function a(t){return JSON.parse(t)}"
+      "function b(){function a(t){return JSON.parse(t)}return a(1)+0}"
+      "function c(){return a(\"x\")+0}"
+      "function d(a){return a(\"x\")+0}"
+      "let p=function(t){return JSON.parse(t)};function q(){return p(1)+0}p=null;"
+      "var r=1,s=t=>JSON.parse(t),u=function(){}.bind(null);function v(){return s(1)+u(2)+0}"
+      "class K{run(t){return JSON.parse(t)}}class L{go(t){return JSON.parse(t)}go2(){}}"
+      "function w(o){return o.run(1)+o.go(2)+o.call(3)+JSON.parse(4)+0}";
+  JsCallGraph g = scan_call_graph(code);
+  auto call_of = [&](const std::string& text) {
+    size_t at = code.find(text);
+    EXPECT_NE(at, std::string::npos) << text;
+    return callee_at(g, 1, static_cast<uint32_t>(at + text.size() + 1));
+  };
+  EXPECT_EQ(call_of("}return a"), scope_named(g, "a", 1)) << "the nearest declaration: b's own a";
+  EXPECT_EQ(call_of("function c(){return a"), scope_named(g, "a", 0));
+  EXPECT_EQ(call_of("function d(a){return a"), -1) << "a parameter can be any function";
+  EXPECT_EQ(call_of("return p"), -1) << "a reassigned binding is not one function";
+  EXPECT_EQ(call_of("return s"), scope_named(g, "s"));
+  EXPECT_EQ(call_of("+u"), -1) << "bound at run time, not the function expression";
+  EXPECT_EQ(call_of("o.run"), scope_named(g, "run")) << "the only function named run";
+  EXPECT_EQ(call_of("o.go"), scope_named(g, "go"));
+  EXPECT_EQ(call_of("+JSON.parse"), -1);
+}
+
+namespace {
+
+// The fingerprint of a stack captured from `file` with a table built from that file's code.
+struct Grouped {
+  std::string fingerprint;
+  std::vector<Frame> frames;
+  json parts;
+};
+Grouped group(const SymbolTable& table, const std::string& type, const std::string& value, const std::string& stack) {
+  ExceptionInput x;
+  x.type = type;
+  x.value = value;
+  x.frames = parse_stack(stack, value).frames;
+  resolve_and_classify(x.frames, [&](const Frame& f) { return f.filename.find("ptc.js") != std::string::npos ? &table : nullptr; },
+                       GroupingOptions{});
+  GroupingResult g = compute_grouping({x}, GroupingOptions{});
+  return {g.fingerprint, x.frames, g.parts};
+}
+size_t reconstructed(const Grouped& g) {
+  return static_cast<size_t>(std::count_if(g.frames.begin(), g.frames.end(), [](const Frame& f) { return f.reconstructed; }));
+}
+
+}  // namespace
+
+TEST(TailCalls, JavaScriptCoreStacksRegainTheElidedCallerAndGroupWithV8AndSpiderMonkey) {
+  SymbolTable table = build_symbol_table_from_code("ptc.js", kPtcScript);
+  // Through the table's text, as the page and the CLI get it.
+  SymbolTable parsed;
+  std::string error;
+  ASSERT_TRUE(parse_symbol_table(serialize_symbol_table(table), &parsed, &error)) << error;
+  const std::string msg_jsc = "JSON Parse error: Expected '}'";
+  const std::string msg_v8 = "Expected property name or '}' in JSON at position 1";
+  Grouped jsc_config = group(parsed, "SyntaxError", msg_jsc, "parse@[native code]\ninitApp@http://h/ptc.js:5:43\nglobal code@http://h/ptc.js:10:14");
+  Grouped jsc_manifest = group(parsed, "SyntaxError", msg_jsc, "parse@[native code]\ninitApp@http://h/ptc.js:5:67\nglobal code@http://h/ptc.js:11:14");
+  Grouped v8_config = group(parsed, "SyntaxError", msg_v8,
+                            "SyntaxError: " + msg_v8 + "\n    at JSON.parse (<anonymous>)\n    at parseConfig (http://h/ptc.js:2:39)\n"
+                            "    at initApp (http://h/ptc.js:5:32)\n    at http://h/ptc.js:10:7");
+  Grouped v8_manifest = group(parsed, "SyntaxError", msg_v8,
+                              "SyntaxError: " + msg_v8 + "\n    at JSON.parse (<anonymous>)\n    at parseManifest (http://h/ptc.js:3:41)\n"
+                              "    at initApp (http://h/ptc.js:5:54)\n    at http://h/ptc.js:11:7");
+  Grouped sm_config = group(parsed, "SyntaxError", "JSON.parse: expected property name or '}' at line 1 column 2 of the JSON data",
+                            "parseConfig@http://h/ptc.js:2:39\ninitApp@http://h/ptc.js:5:32\n@http://h/ptc.js:10:7\n");
+  EXPECT_EQ(reconstructed(jsc_config), 1u);
+  EXPECT_EQ(jsc_config.fingerprint, v8_config.fingerprint) << jsc_config.parts.dump();
+  EXPECT_EQ(jsc_manifest.fingerprint, v8_manifest.fingerprint) << jsc_manifest.parts.dump();
+  EXPECT_EQ(sm_config.fingerprint, v8_config.fingerprint);
+  EXPECT_NE(jsc_config.fingerprint, jsc_manifest.fingerprint) << "two callers of JSON.parse are two bugs";
+  EXPECT_EQ(jsc_config.parts["frame"].value("reconstructed", false), true) << "why grouped says the frame was put back";
+  // V8 and SpiderMonkey stacks are never changed: their caller frames sit at the callee's name.
+  EXPECT_EQ(reconstructed(v8_config) + reconstructed(v8_manifest) + reconstructed(sm_config), 0u);
+  // Nor is the stack sent: the put-back frame is for grouping only.
+  EXPECT_EQ(frames_to_json(jsc_config.frames).size(), jsc_config.frames.size() - 1);
+
+  // The anonymous callback: cbUser (`return list.map(...)`) elided between outer and map.
+  Grouped jsc_cb = group(parsed, "TypeError", "undefined is not an object (evaluating 'v.x.y')",
+                         "@http://h/ptc.js:8:66\nmap@[native code]\nouter@http://h/ptc.js:9:36\nglobal code@http://h/ptc.js:12:12");
+  Grouped v8_cb = group(parsed, "TypeError", "Cannot read properties of undefined (reading 'y')",
+                        "TypeError: Cannot read properties of undefined (reading 'y')\n    at http://h/ptc.js:8:67\n"
+                        "    at Array.map (<anonymous>)\n    at cbUser (http://h/ptc.js:8:37)\n    at outer (http://h/ptc.js:9:30)");
+  EXPECT_EQ(jsc_cb.fingerprint, v8_cb.fingerprint) << jsc_cb.parts.dump() << "\n" << v8_cb.parts.dump();
+}
+
+TEST(TailCalls, NothingIsPutBackWithoutEvidenceOrWhenTheChainIsAmbiguous) {
+  // f tail-calls either g or JSON.parse, and g tail-calls JSON.parse: a `parse` frame under a
+  // call of f could be reached both ways. h's tail call goes through a parameter (unknown).
+  std::string code =
+      "\"use strict\";\n"
+      "function g(t){return JSON.parse(t)}\n"
+      "function f(t,a){return a?g(t):JSON.parse(t)}\n"
+      "function h(t,cb){return cb(t)}\n"
+      "function k(t){return JSON.parse(t)}\n"
+      "function run(){const r=f(\"{\",1)+h(\"{\",k)+k(\"{\");return r}\n";
+  SymbolTable table = build_symbol_table_from_code("ptc.js", code);
+  auto at = [&](const std::string& text) {
+    size_t line_start = code.rfind('\n', code.find(text)) + 1;
+    return std::to_string(code.find(text) + text.size() - line_start + 1);
+  };
+  const std::string ambiguous = "parse@[native code]\nrun@http://h/ptc.js:6:" + at("r=f");
+  EXPECT_EQ(reconstructed(group(table, "SyntaxError", "JSON Parse error: Unexpected EOF", ambiguous)), 0u);
+  const std::string unknown = "parse@[native code]\nrun@http://h/ptc.js:6:" + at("+h");
+  EXPECT_EQ(reconstructed(group(table, "SyntaxError", "JSON Parse error: Unexpected EOF", unknown)), 0u);
+  // k is on the stack (not elided): nothing to put back.
+  const std::string present = "parse@[native code]\nk@http://h/ptc.js:5:23\nrun@http://h/ptc.js:6:" + at("+k");
+  EXPECT_EQ(reconstructed(group(table, "SyntaxError", "JSON Parse error: Unexpected EOF", present)), 0u);
+  // An inner frame that k's tail call cannot reach (a different built-in): not k's doing.
+  const std::string other = "toFixed@[native code]\nrun@http://h/ptc.js:6:" + at("+k");
+  EXPECT_EQ(reconstructed(group(table, "RangeError", "toFixed() argument must be between 0 and 100", other)), 0u);
+  // The innermost frame at a call site (a stack overflow hit at the call): no inner frame.
+  const std::string innermost = "run@http://h/ptc.js:6:" + at("+k");
+  EXPECT_EQ(reconstructed(group(table, "RangeError", "Maximum call stack size exceeded.", innermost)), 0u);
+  // The chain that closes: k elided, JSON.parse under it.
+  const std::string ok = "parse@[native code]\nrun@http://h/ptc.js:6:" + at("+k");
+  EXPECT_EQ(reconstructed(group(table, "SyntaxError", "JSON Parse error: Unexpected EOF", ok)), 1u);
+}
+
+TEST(TailCalls, FollowsAChainOfElidedFunctions) {
+  // jsc: `parse@[native code]` / `viaChain@m.js:13:39` for chainA -> chainB -> JSON.parse.
+  std::string code =
+      "\"use strict\";\n"
+      "function chainA(t) { return chainB(t); }\n"
+      "function chainB(t) { return JSON.parse(t); }\n"
+      "function viaChain() { const r = chainA(\"{bad\"); return r; }\n";
+  SymbolTable table = build_symbol_table_from_code("ptc.js", code);
+  Grouped g = group(table, "SyntaxError", "JSON Parse error: Expected '}'", "parse@[native code]\nviaChain@http://h/ptc.js:4:39");
+  ASSERT_EQ(g.frames.size(), 4u);
+  EXPECT_EQ(g.frames[1].original_function, "chainA");
+  EXPECT_EQ(g.frames[2].original_function, "chainB");
+  EXPECT_TRUE(g.frames[1].reconstructed && g.frames[2].reconstructed);
+  Grouped v8 = group(table, "SyntaxError", "Expected property name or '}' in JSON at position 1",
+                     "SyntaxError: Expected property name or '}' in JSON at position 1\n    at JSON.parse (<anonymous>)\n"
+                     "    at chainB (http://h/ptc.js:3:35)\n    at chainA (http://h/ptc.js:2:29)\n    at viaChain (http://h/ptc.js:4:33)");
+  EXPECT_EQ(g.fingerprint, v8.fingerprint);
+}
+
+TEST(TailCalls, OldTablesParseAndMalformedCallsAreRefused) {
+  SymbolTable t;
+  std::string error;
+  EXPECT_TRUE(parse_symbol_table(R"({"faultline_symbols":1,"sources":["a"],"names":[],"files":"AAC","functions":"AACAAC"})", &t, &error))
+      << error;
+  EXPECT_TRUE(t.calls.empty());
+  // A call whose callee index is past the functions, a tail target past the names.
+  EXPECT_FALSE(parse_symbol_table(
+      R"({"faultline_symbols":2,"sources":["a"],"names":[],"files":"AAC","functions":"AACAAC","calls":"AAE","tails":""})", &t, &error));
+  EXPECT_FALSE(parse_symbol_table(
+      R"({"faultline_symbols":2,"sources":["a"],"names":[],"files":"AAC","functions":"AACAAC","calls":"","tails":"CCD"})", &t, &error));
+  EXPECT_FALSE(parse_symbol_table(
+      R"({"faultline_symbols":2,"sources":["a"],"names":[],"files":"AAC","functions":"AACAAC","calls":5,"tails":""})", &t, &error));
+}
