@@ -348,6 +348,13 @@ export declare function makeFetchTransport(options: TransportOptions, nativeFetc
 export declare function createTransport(options: TransportOptions, makeRequest: (request: { body: string }) => PromiseLike<TransportMakeRequestResponse>): Transport;
 /** The transport `make` gives, with failed envelopes retried and kept offline (IndexedDB) by Faultline. */
 export declare function makeBrowserOfflineTransport(make?: (options: TransportOptions) => Transport): (options: TransportOptions) => Transport;
+/** Sentry's key in event.extra for makeMultiplexedTransport's default route: [{ dsn, release? }]. */
+export declare const MULTIPLEXED_TRANSPORT_EXTRA_KEY: 'MULTIPLEXED_TRANSPORT_EXTRA_KEY';
+/** Sends each envelope to the DSNs `matcher` names (each through a transport `make` gives for it), else to the init's DSN. */
+export declare function makeMultiplexedTransport(
+  make: (options: TransportOptions) => Transport,
+  matcher?: (param: { envelope: Envelope; getEvent(types?: string[]): Record<string, any> | undefined }) => Array<string | { dsn: string; release?: string }>,
+): (options: TransportOptions) => Transport;
 export declare function defaultStackParser(stack: string): unknown[];
 export declare const SDK_VERSION: string;
 

@@ -647,7 +647,7 @@ export const isInitialized = () => !!getClient();
 export const isEnabled = isInitialized;
 // Sentry's transport API (js/transport/sentry.js): makeFetchTransport as `transport` is Faultline's
 // own transport; a factory of the app's own gets every envelope in Sentry's structure.
-export { makeFetchTransport, makeBrowserOfflineTransport, createTransport } from './transport/sentry.js';
+export { makeFetchTransport, makeBrowserOfflineTransport, createTransport, makeMultiplexedTransport, MULTIPLEXED_TRANSPORT_EXTRA_KEY } from './transport/sentry.js';
 /** Faultline parses stacks in its core: this exists so client-building code runs unchanged. */
 export const defaultStackParser = () => [];
 export const SDK_VERSION = VERSION;

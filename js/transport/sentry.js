@@ -15,6 +15,8 @@
 // (so that it stays off the critical path unless the app uses it): it knows makeFetchTransport and
 // the offline wrapper by the marks they carry (transport/custom.js).
 import { P, G, J, later } from '../util.js';
+import { dsnParts, envelopeUrl } from '../dsn-rule.js';
+import { VERSION } from '../version.js';
 
 const isObj = (v) => !!v && typeof v == 'object';
 
@@ -93,3 +95,53 @@ export function makeBrowserOfflineTransport(make = makeFetchTransport) {
   return t;
 }
 
+
+/** Sentry's key in event.extra for the default route of makeMultiplexedTransport: [{ dsn, release? }]. */
+export const MULTIPLEXED_TRANSPORT_EXTRA_KEY = 'MULTIPLEXED_TRANSPORT_EXTRA_KEY';
+
+/** The last item of one of `types` in an envelope (Sentry's eventFromEnvelope). */
+function eventOf(envelope, types) {
+  for (const [ih, payload] of envelope[1]) if (types.includes(ih.type)) return payload;
+}
+
+/**
+ * Sentry's makeMultiplexedTransport(make, matcher): each envelope goes to the DSNs the matcher
+ * names (`matcher({ envelope, getEvent(types = ['event']) })` -> [dsn | { dsn, release }]; by
+ * default the event's extra[MULTIPLEXED_TRANSPORT_EXTRA_KEY]), each through a transport `make`
+ * gives for that DSN's endpoint (and the release set on the event when given), with the DSN in the
+ * envelope header; to the init's DSN when it names none. Used as `transport`, it is an app's own
+ * transport for Faultline (transport/custom.js): the first answer drives the rate limits.
+ */
+export function makeMultiplexedTransport(make, matcher) {
+  return (options) => {
+    const fallback = make(options), others = new Map();
+    const match = typeof matcher == 'function' ? matcher : ({ getEvent }) => {
+      const ev = getEvent(), to = ev && ev.extra && ev.extra[MULTIPLEXED_TRANSPORT_EXTRA_KEY];
+      return Array.isArray(to) ? to : [];
+    };
+    function route(dsn, release) {
+      const key = release ? `${dsn}:${release}` : dsn;
+      if (!others.has(key)) {
+        const d = dsnParts(dsn);
+        if (!d) return;
+        const url = options.tunnel || `${envelopeUrl(d)}?sentry_key=${d.publicKey}&sentry_version=7&sentry_client=faultline.javascript.browser%2F${VERSION}`;
+        const t = make({ ...options, url });
+        others.set(key, release ? { ...t, send: (env) => {
+          const ev = eventOf(env, ['event', 'transaction', 'profile', 'replay_event']);
+          if (ev) ev.release = release;
+          return t.send(env);
+        } } : t);
+      }
+      return [dsn, others.get(key)];
+    }
+    return {
+      send(envelope) {
+        const getEvent = (types) => eventOf(envelope, types && types.length ? types : ['event']);
+        const to = match({ envelope, getEvent }).map((r) => (typeof r == 'string' ? route(r) : r && route(r.dsn, r.release))).filter(Boolean);
+        const targets = to.length ? to : [['', fallback]];
+        return P.Pr.all(targets.map(([dsn, t]) => t.send(dsn ? [{ ...envelope[0], dsn }, envelope[1]] : envelope))).then((r) => r[0]);
+      },
+      flush: (timeout) => P.Pr.all([...others.values(), fallback].map((t) => t.flush(timeout))).then((r) => r.every(Boolean)),
+    };
+  };
+}

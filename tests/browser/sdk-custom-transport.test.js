@@ -45,7 +45,10 @@ const wrapped = (options) => {
   return { send: (env) => { window.sent.push(JSON.parse(JSON.stringify(env))); return t.send(env); }, flush: (ms) => t.flush(ms) };
 };
 const broken = () => { throw new Error('factory failed'); };
-const transports = { custom, wrapped, broken, fetch: F.makeFetchTransport, offline: F.makeBrowserOfflineTransport(custom) };
+// Routing as Sentry's multiplexed transport does, by a matcher.
+const dsn2 = 'http://${KEY}@' + location.host + '/2';
+const mux = F.makeMultiplexedTransport(F.makeFetchTransport, ({ getEvent }) => { const ev = getEvent(); return ev && ev.tags && ev.tags.team == 'b' ? [{ dsn: dsn2, release: 'team-b@2.0' }] : []; });
+const transports = { custom, wrapped, broken, mux, fetch: F.makeFetchTransport, offline: F.makeBrowserOfflineTransport(custom) };
 F.init({ dsn: 'http://${KEY}@' + location.host + '/1', release: 'shop@1.0.0', transport: transports[q.get('transport')], ...cfg });
 window.boom = (m) => { try { null.x; } catch (e) { e.message = m; F.captureException(e); } };
 F.ready().then((c) => { document.body.dataset.ready = c; });
@@ -251,4 +254,34 @@ test('a transport factory that throws: the built-in transport sends, the failure
   assert.ok((await page.evaluate(() => F.getStats().internal_errors)) >= 1);
   assert.deepEqual(pageErrors, []);
   await ctx.close();
+});
+
+// (The default route, event.extra[MULTIPLEXED_TRANSPORT_EXTRA_KEY], reads the event as scrubbed: the
+// DSN's key there is [Filtered], so it goes to the init's DSN; README, Not done yet.)
+test('makeMultiplexedTransport routes each event to the DSN its matcher names, with its release, else to the init\'s DSN', async () => {
+  for (const kind of ['mux']) {
+    const { page, ctx, pageErrors } = await open(kind);
+    await page.evaluate(([k, key]) => {
+      F.withScope((s) => {
+        if (k == 'mux') s.setTag('team', 'b');
+        else s.setExtra(F.MULTIPLEXED_TRANSPORT_EXTRA_KEY, [{ dsn: `http://${key}@${location.host}/2`, release: 'team-b@2.0' }]);
+        window.boom('routed to team b');
+      });
+      window.boom('stays with the app');
+      return F.flush(3000);
+    }, [kind, KEY]);
+    const got = rec.envelopes.map((r) => ({ path: r.path, env: parseEnvelope(r.body) }));
+    const ev = (g) => JSON.parse(g.env.items[0].payload);
+    const b = got.find((g) => ev(g).exception.values.at(-1).value == 'routed to team b');
+    const app = got.find((g) => ev(g).exception.values.at(-1).value == 'stays with the app');
+    assert.equal(b.path, '/api/2/envelope/');
+    assert.equal(ev(b).release, 'team-b@2.0');
+    assert.equal(b.env.header.dsn, `http://${KEY}@${new URL(rec.url).host}/2`);
+    assert.equal(app.path, '/api/1/envelope/');
+    assert.equal(ev(app).release, 'shop@1.0.0');
+    assert.ok(!app.env.header.dsn || app.env.header.dsn.endsWith('/1'), 'the header keeps the init\'s DSN');
+    for (const g of got) assert.deepEqual(validateEvent(ev(g)), []);
+    assert.deepEqual(pageErrors, []);
+    await ctx.close();
+  }
 });

@@ -143,7 +143,16 @@ export async function launchWebKit() {
         return {
           goto: (url) => wd.get(url),
           click: (sel) => wd.executeScript(`document.querySelector(${JSON.stringify(sel)}).click()`),
+          // Keys typed into the element through WebDriver (it focuses it, as a user would).
+          type: async (sel, text) => {
+            const { By } = await import('selenium-webdriver');
+            await wd.findElement(By.css(sel)).sendKeys(text);
+          },
+          // As in the other engines: a classic inline script the page adds (its errors reach window.onerror).
+          addScript: (content) => wd.executeScript('const s = document.createElement("script"); s.textContent = arguments[0]; document.head.append(s);', content),
           evaluate: async (fn, arg) => {
+            // A string is an expression, as Playwright and Puppeteer take it (a promise is awaited).
+            if (typeof fn === 'string') return wd.executeScript(`return (${fn});`);
             if (typeof fn === 'function' && fn.constructor.name === 'AsyncFunction') {
               return wd.executeAsyncScript(`const done = arguments[arguments.length - 1]; (${fn.toString()})(arguments[0]).then(done, (e) => done({ __error: String(e) }));`, arg);
             }
