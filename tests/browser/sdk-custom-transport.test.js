@@ -285,3 +285,17 @@ test('makeMultiplexedTransport routes each event to the DSN its matcher names, w
     await ctx.close();
   }
 });
+
+test('makeBrowserOfflineTransport(custom): out of retries, the envelope is kept in IndexedDB and replayed through the same send when the browser is online again', async () => {
+  const { page, ctx } = await open('offline', { ...QUIET, transportOptions: { baseDelayMs: 20, maxAttempts: 2 } });
+  await page.evaluate(() => { window.answers.push('reject', 'reject'); window.boom('kept offline'); });
+  await page.waitForFunction(() => F.getStats().transport.offline_saved == 1, null, { timeout: 10000 });
+  assert.equal(itemsOf(await sent(page), 'event').length, 2, 'tried twice, then kept');
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.waitForFunction(() => F.getStats().transport.offline_sent == 1, null, { timeout: 10000 });
+  const events = itemsOf(await sent(page), 'event');
+  assert.equal(events.length, 3);
+  assert.equal(new Set(events.map((e) => e.event_id)).size, 1);
+  assert.deepEqual((await page.evaluate(() => F.getStats())).dropped, {});
+  await ctx.close();
+});
