@@ -38,7 +38,7 @@ export function customTransport(o, url, recordDroppedEvent, rateLimiter, fail) {
     if (!t || typeof t.send != 'function') throw TypeError('the transport factory gave no send()');
   } catch (e) {
     fail(e);
-    log(true, 'custom transport unavailable, sending with the built-in one:', e);
+    log(o.debug, 'custom transport unavailable, sending with the built-in one:', e);
     return null;
   }
   return {
@@ -53,8 +53,8 @@ export function customTransport(o, url, recordDroppedEvent, rateLimiter, fail) {
       }
       return P.Pr.resolve(answer).then((r) => {
         const status = isObj(r) ? r.statusCode : undefined, h = isObj(r) && isObj(r.headers) ? r.headers : {};
-        // The answer as a Response for the rate limiter (Sentry's lower-case header names).
-        const limited = rateLimiter.update({ status, headers: { get: (k) => h[k.toLowerCase()] ?? null } });
+        // The answer as a Response for the rate limiter (Sentry's lower-case header names, or as written).
+        const limited = rateLimiter.update({ status, headers: { get: (k) => h[k.toLowerCase()] ?? h[k] ?? null } });
         if (limited) return 'limited';
         return status >= 400 ? 'drop' : 'ok';
       }, (e) => {
