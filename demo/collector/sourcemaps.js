@@ -624,7 +624,7 @@ export class IssueDisplay {
   // An issue's title and culprit from its resolved latest event: { row, next } (next null when
   // resolution changes nothing).
   async check(id) {
-    const row = this.store.q.issueById.get(id);
+    const row = this.store.issueRow(id);
     if (!row) return null;
     const evRow = this.store.latestEventRow(row);
     const event = evRow ? this.store.decodeEvent(evRow) : null;
@@ -660,7 +660,7 @@ export class IssueDisplay {
           changed.push(updated);
         } else {
           // Nothing to resolve with (or already resolved): settled until its culprit changes.
-          const now = this.store.q.issueById.get(row.id);
+          const now = this.store.issueRow(row.id);
           if (now && now.culprit === row.culprit) this.remember(row.id, row.culprit);
         }
       }

@@ -20,7 +20,7 @@ import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS
 
 export { issueKey } from './fields.js';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export { packBody, unpackBody, normalizeEventId } from './ingest.js';
 
@@ -90,6 +90,11 @@ export const MIGRATIONS = [
   // 4 -> 5: retention deletes standalone spans past the age limit from an index (it scanned the
   // span table, at every start and every minute).
   `CREATE INDEX spans_orphan_end ON spans (end) WHERE event_row IS NULL;`,
+  // 5 -> 6: the per-issue aggregates (issue rows' counts, tags, users, hourly buckets, free text)
+  // are written every FLUSH_EVENTS events or FLUSH_MS instead of every batch; each batch in
+  // between appends what it adds here, in its own transaction, so a crash loses none of it (the
+  // next start applies what is left).
+  `CREATE TABLE agg_journal (id INTEGER PRIMARY KEY, data TEXT NOT NULL);`,
 ];
 
 const BLOCK_CACHE = 32;
@@ -106,8 +111,55 @@ const UPSERTS = {
   bucket: { width: 3, head: 'INSERT INTO issue_buckets (issue_id, bucket, count)', tail: 'ON CONFLICT DO UPDATE SET count = count + excluded.count' },
 };
 
+// The aggregates of the batches in between are written together every FLUSH_EVENTS events or
+// FLUSH_MS (and before any read of them). A batch dirties most pages of the per-issue tables
+// (every issue it touches has rows on its own pages); writing them once for many batches cuts the
+// pages each commit writes to the WAL (and the checkpointer copies back) several-fold.
+const FLUSH_EVENTS = 10000;
+const FLUSH_MS = 5000;
+// The issue columns a journal entry carries (absolute values: the newest entry of an issue wins).
+const JOURNAL_ISSUE = ['count', 'events', 'stored', 'first_seen', 'last_seen', 'last_release', 'latest_event', 'level', 'status', 'substatus'];
+
 const COUNTERS = ['events', 'occurrences', 'summaries', 'duplicates', 'transactions', 'spans', 'sessions', 'body_bytes', 'expired_events'];
 const HOUR = 3600;
+
+const emptyPending = () => ({ tags: new Map(), users: new Map(), buckets: new Map(), issues: new Map(), fts: new Set(), events: 0, since: Date.now() });
+
+// Adds a batch's aggregates to the pending ones (issue rows are the same objects: the newest values).
+function mergePending(p, b) {
+  if (!p.issues.size) p.since = Date.now();
+  const merge = (into, from) => {
+    for (const [id, m] of from) {
+      const x = into.get(id);
+      if (!x) into.set(id, new Map(m));
+      else for (const [k, n] of m) x.set(k, (x.get(k) || 0) + n);
+    }
+  };
+  merge(p.tags, b.tags);
+  merge(p.users, b.users);
+  merge(p.buckets, b.buckets);
+  for (const [id, issue] of b.issues) p.issues.set(id, issue);
+  for (const id of b.fts) p.fts.add(id);
+  p.events += b.events;
+}
+
+// A batch's journal entry: its issues' new values (title, culprit and message when they changed)
+// and what it added to tags, users and buckets.
+function journalEntry(b) {
+  const i = [];
+  for (const [id, issue] of b.issues) {
+    const e = [id];
+    for (const c of JOURNAL_ISSUE) e.push(issue[c]);
+    if (b.fts.has(id)) e.push(issue.title, issue.culprit, issue.message);
+    i.push(e);
+  }
+  const flat = (m) => {
+    const out = [];
+    for (const [id, x] of m) for (const [k, n] of x) out.push([id, k, n]);
+    return out;
+  };
+  return JSON.stringify({ i, t: flat(b.tags), u: flat(b.users), b: flat(b.buckets) });
+}
 
 export class Store {
   /**
@@ -131,10 +183,12 @@ export class Store {
     this.migrate();
     this.prepare();
     this.tornLines = 0;
-    this.issueCache = new Map(); // project + key -> issue row, written through on every batch
+    this.issueCache = new Map(); // project + key -> issue row (the newest values, written at each flush)
+    this.pending = emptyPending(); // aggregates stored in the journal, not yet in their tables
     this.knownReleases = new Set(); // project + release already in the releases table
     this.blockCache = new Map(); // block id -> inflated bytes (the last BLOCK_CACHE read)
     this.loadCounters();
+    this.replayJournal(); // what the last run wrote to the journal and had not flushed (a crash)
     this.importLegacyLog();
     this.checkpointer = null;
     // Started with the first write, not at startup (a worker's isolate costs ~100 ms to create).
@@ -213,6 +267,9 @@ export class Store {
       issueByPublic: db.prepare('SELECT * FROM issues WHERE public_id = ?'),
       eventRow: db.prepare('SELECT * FROM events WHERE id = ?'),
       eventById: db.prepare('SELECT * FROM events WHERE event_id = ? ORDER BY id DESC LIMIT 1'),
+      journalAdd: db.prepare('INSERT INTO agg_journal (data) VALUES (?)'),
+      journalAll: db.prepare('SELECT data FROM agg_journal ORDER BY id').pluck(),
+      journalClear: db.prepare('DELETE FROM agg_journal'),
     };
     this.issueUpdates = new Map(); // changed-column list -> UPDATE statement
     this.upserts = new Map(); // table:rows -> multi-row upsert
@@ -231,6 +288,7 @@ export class Store {
   }
 
   get issueCount() {
+    this.flush();
     return this.db.prepare('SELECT count(*) AS n FROM issues').get().n;
   }
 
@@ -292,11 +350,13 @@ export class Store {
   /** Wipes everything (tests, and the viewer's "clear" in the demo). */
   reset() {
     this.db.transaction(() => {
-      for (const t of ['events', 'bodies', 'issues', 'issue_tags', 'issue_users', 'issue_buckets', 'releases', 'spans', 'sessions', 'session_aggregates', 'discarded', 'counters', 'issue_fts']) {
+      for (const t of ['events', 'bodies', 'issues', 'issue_tags', 'issue_users', 'issue_buckets', 'releases', 'spans', 'sessions', 'session_aggregates', 'discarded', 'counters', 'issue_fts', 'agg_journal']) {
         this.db.exec(`DELETE FROM ${t}`);
       }
     })();
     this.issueCache.clear();
+    this.pending = emptyPending();
+    this.journalDirty = false;
     this.knownReleases.clear();
     this.blockCache.clear();
     this.loadCounters();
@@ -463,16 +523,20 @@ export class Store {
       });
       blocks = packer.take();
     }
-    const result = { issues: new Map(), stored: [], duplicates: 0, traces: new Set() };
+    const result = { stored: [], duplicates: 0, traces: new Set() };
     if (!records.length) return { issues: [], stored: [], duplicates: 0, traces: [] };
+    // A journal a failed write left unapplied is applied first (else this batch's issue rows
+    // would start from older values); if that fails again, so does this batch (503, retried).
+    if (this.journalDirty) this.replayJournal();
+    if (this.issueCache.size > 20000) {
+      this.flush();
+      this.issueCache.clear();
+    }
     const delta = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
-    const tags = new Map(); // issue id -> "key\0value" -> occurrences in this batch
-    const users = new Map(); // issue id -> user key -> occurrences in this batch
-    const buckets = new Map(); // issue id -> hour -> occurrences
-    const dirty = new Map(); // issue id -> row (mutated in memory, written once)
-    const ftsDirty = new Set();
+    // What this batch adds to the per-issue aggregates: journaled, and merged into this.pending.
+    const batch = { tags: new Map(), users: new Map(), buckets: new Map(), issues: new Map(), fts: new Set(), events: 0 };
     const q = this.q;
-    if (this.issueCache.size > 20000) this.issueCache.clear();
+    let flushed = false;
     const run = () => {
       this.storeBlocks(records, blocks);
       for (const r of records) {
@@ -505,49 +569,154 @@ export class Store {
           continue;
         }
         if (r.kind !== 'event' && r.kind !== 'transaction') continue;
-        this.storeEvent(r, { delta, tags, users, buckets, dirty, ftsDirty, result });
+        this.storeEvent(r, { delta, batch, result });
       }
-      // Users affected: an upsert per (issue, user) of the batch; a row whose count equals what
-      // this batch added is a user the issue had not seen before.
-      const userRows = [];
-      for (const [id, m] of users) for (const [key, n] of m) userRows.push(id, key, n);
-      for (const [id, key, count] of this.upsertMany('user', userRows)) {
-        if (count === users.get(id).get(key)) dirty.get(id).users += 1;
-      }
-      for (const issue of dirty.values()) this.writeIssue(issue);
-      for (const id of ftsDirty) {
-        const i = dirty.get(id);
-        q.ftsReplace.run(id, i.title, i.culprit, i.message);
-      }
-      const tagRows = [];
-      for (const [id, m] of tags) {
-        for (const [kv, n] of m) {
-          const sep = kv.indexOf('\u0000');
-          tagRows.push(id, kv.slice(0, sep), kv.slice(sep + 1), n);
-        }
-      }
-      this.upsertMany('tag', tagRows);
-      const bucketRows = [];
-      for (const [id, m] of buckets) for (const [b, n] of m) bucketRows.push(id, b, n);
-      this.upsertMany('bucket', bucketRows);
       for (const c of COUNTERS) if (delta[c]) q.counter.run(c, delta[c]);
+      if (!batch.issues.size) return;
+      mergePending(this.pending, batch);
+      if (this.pending.events >= FLUSH_EVENTS || Date.now() - this.pending.since >= FLUSH_MS) {
+        this.applyPending(this.pending);
+        flushed = true;
+      } else q.journalAdd.run(journalEntry(batch));
     };
     try {
       this.db.transaction(run)();
     } catch (err) {
-      this.issueCache.clear(); // rows in it may hold the rolled-back values
-      this.knownReleases.clear(); // and releases inserted by the rolled-back transaction
+      // Nothing of the batch was written; the aggregates of the batches before it are in the
+      // journal: the in-memory rows (which hold this batch's changes) are dropped and rebuilt.
+      this.dropPending();
+      this.knownReleases.clear(); // releases inserted by the rolled-back transaction
       this.blockCache.clear();
+      try {
+        this.replayJournal();
+      } catch {
+        /* journalDirty stays set: the next write or read applies it first */
+      }
       throw err;
     }
+    if (flushed) this.pending = emptyPending();
+    else this.scheduleFlush();
     this.afterCommit();
     for (const c of COUNTERS) this.totals[c] += delta[c];
-    for (const issue of dirty.values()) result.issues.set(issue.id, issue);
-    return { issues: [...result.issues.values()], stored: result.stored, duplicates: result.duplicates, traces: [...result.traces] };
+    return { issues: [...batch.issues.values()], stored: result.stored, duplicates: result.duplicates, traces: [...result.traces] };
+  }
+
+  // Writes the aggregates held in `p` (the in-memory pending ones, or those read back from the
+  // journal) to their tables and empties the journal. Runs inside a transaction.
+  applyPending(p) {
+    // Users affected: an upsert per (issue, user); a row whose count equals what was added since
+    // the last flush is a user the issue had not seen before.
+    const userRows = [];
+    for (const [id, m] of p.users) for (const [key, n] of m) userRows.push(id, key, n);
+    for (const [id, key, count] of this.upsertMany('user', userRows)) {
+      const issue = p.issues.get(id);
+      if (issue && count === p.users.get(id).get(key)) issue.users += 1;
+    }
+    for (const issue of p.issues.values()) this.writeIssue(issue);
+    for (const id of p.fts) {
+      const i = p.issues.get(id);
+      if (i) this.q.ftsReplace.run(id, i.title, i.culprit, i.message);
+    }
+    const tagRows = [];
+    for (const [id, m] of p.tags) {
+      for (const [kv, n] of m) {
+        const sep = kv.indexOf('\u0000');
+        tagRows.push(id, kv.slice(0, sep), kv.slice(sep + 1), n);
+      }
+    }
+    this.upsertMany('tag', tagRows);
+    const bucketRows = [];
+    for (const [id, m] of p.buckets) for (const [b, n] of m) bucketRows.push(id, b, n);
+    this.upsertMany('bucket', bucketRows);
+    this.q.journalClear.run();
+  }
+
+  /** Writes the pending aggregates now (reads call it first, so they see every stored event). */
+  flush() {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    if (this.journalDirty) this.replayJournal();
+    if (!this.pending.issues.size) return;
+    try {
+      this.db.transaction(() => this.applyPending(this.pending))();
+    } catch (err) {
+      this.dropPending();
+      try {
+        this.replayJournal();
+      } catch {
+        /* applied by the next write or read */
+      }
+      throw err;
+    }
+    this.pending = emptyPending();
+    this.afterCommit();
+  }
+
+  scheduleFlush() {
+    if (this.flushTimer || !this.pending.issues.size) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      try {
+        if (this.db.open) this.flush();
+      } catch {
+        /* the journal keeps it; the next write or read retries */
+      }
+    }, FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  // The in-memory rows may hold values that are not in the database nor in the journal.
+  dropPending() {
+    this.pending = emptyPending();
+    this.issueCache.clear();
+    this.journalDirty = true;
+  }
+
+  /** Applies the journal left by batches written since the last flush (after a crash or a failed write). */
+  replayJournal() {
+    this.journalDirty = true;
+    const rows = this.q.journalAll.all();
+    if (rows.length) {
+      const p = emptyPending();
+      const add = (m, id, k, n) => {
+        let x = m.get(id);
+        if (!x) m.set(id, (x = new Map()));
+        x.set(k, (x.get(k) || 0) + n);
+      };
+      this.db.transaction(() => {
+        for (const data of rows) {
+          const j = JSON.parse(data);
+          for (const e of j.i) {
+            const id = e[0];
+            let row = p.issues.get(id);
+            if (!row) {
+              row = this.q.issueById.get(id);
+              if (!row) continue;
+              row[ORIGINAL] = snapshot(row);
+              p.issues.set(id, row);
+            }
+            for (let k = 0; k < JOURNAL_ISSUE.length; k++) row[JOURNAL_ISSUE[k]] = e[k + 1];
+            if (e.length > JOURNAL_ISSUE.length + 1) {
+              [row.title, row.culprit, row.message] = e.slice(JOURNAL_ISSUE.length + 1);
+              p.fts.add(id);
+            }
+          }
+          for (const [id, kv, n] of j.t) add(p.tags, id, kv, n);
+          for (const [id, key, n] of j.u) add(p.users, id, key, n);
+          for (const [id, b, n] of j.b) add(p.buckets, id, b, n);
+        }
+        this.applyPending(p);
+      })();
+      this.issueCache.clear();
+      this.pending = emptyPending();
+    }
+    this.journalDirty = false;
   }
 
   storeEvent(r, ctx) {
-    const { delta, tags, buckets, dirty, ftsDirty, result } = ctx;
+    const { delta, batch, result } = ctx;
     if (r.duplicate) {
       delta.duplicates += 1;
       result.duplicates += 1;
@@ -567,8 +736,8 @@ export class Store {
             level, first_seen: r.first, last_seen: r.first, release, fingerprint: r.fingerprint };
           const info = q.insertIssue.run(row);
           issue = q.issueById.get(info.lastInsertRowid);
-          ftsDirty.add(issue.id);
-          dirty.set(issue.id, issue);
+          batch.fts.add(issue.id);
+          batch.issues.set(issue.id, issue);
         }
         this.issueCache.set(cacheKey, issue);
       }
@@ -602,10 +771,11 @@ export class Store {
       return;
     }
     delta.events += 1;
+    batch.events += 1;
     delta.occurrences += count;
     if (summary) delta.summaries += 1;
     issue[ORIGINAL] ??= snapshot(issue);
-    dirty.set(issue.id, issue);
+    batch.issues.set(issue.id, issue);
     const first = r.first;
     const last = r.last;
     // A resolved issue seen again in a newer release (or with no release to compare) is a regression.
@@ -636,21 +806,21 @@ export class Store {
         issue.title = title;
         issue.culprit = r.culprit;
         issue.message = r.message;
-        ftsDirty.add(issue.id);
+        batch.fts.add(issue.id);
       }
       issue.level = level;
     }
     const add = (m, k, n) => m.set(k, (m.get(k) || 0) + n);
-    let t = tags.get(issue.id);
-    if (!t) tags.set(issue.id, (t = new Map()));
+    let t = batch.tags.get(issue.id);
+    if (!t) batch.tags.set(issue.id, (t = new Map()));
     for (const [k, v] of r.tags) add(t, `${k}\u0000${v}`, count);
     if (userKey) {
-      let u = ctx.users.get(issue.id);
-      if (!u) ctx.users.set(issue.id, (u = new Map()));
+      let u = batch.users.get(issue.id);
+      if (!u) batch.users.set(issue.id, (u = new Map()));
       add(u, userKey, count);
     }
-    let b = buckets.get(issue.id);
-    if (!b) buckets.set(issue.id, (b = new Map()));
+    let b = batch.buckets.get(issue.id);
+    if (!b) batch.buckets.set(issue.id, (b = new Map()));
     add(b, Math.floor(last / HOUR) * HOUR, count);
   }
 
@@ -740,6 +910,7 @@ export class Store {
    * limits are still exceeded.
    */
   enforceRetention(now = Date.now() / 1000, { maxRows = Infinity } = {}) {
+    this.flush(); // the issue rows' stored counts change below
     let deleted = 0;
     this.retentionMore = false;
     const { maxAgeDays, maxBytes } = this.retention;
@@ -865,6 +1036,7 @@ export class Store {
 
   /** Issues matching a search query, sorted, one page. Throws QueryError on bad syntax. */
   listIssues({ query = '', sort = 'date', cursor = null, limit = 25, project = null, start = null, end = null, now = Date.now() / 1000 } = {}) {
+    this.flush();
     const col = SORTS[sort];
     if (!col) throw new QueryError(`sort must be one of ${Object.keys(SORTS).join(', ')}`, 0);
     const { terms } = compileQuery(parseQuery(query), now);
@@ -934,7 +1106,17 @@ export class Store {
     return { issues, next: more ? encodeCursor(last[col], last.id) : null };
   }
 
+  /** An issue's row by id, with what ingest changed since the last flush (no flush needed). */
+  issueRow(id) {
+    const p = this.pending.issues.get(id);
+    if (!p) return this.q.issueById.get(id);
+    const row = { ...p };
+    delete row[ORIGINAL];
+    return row;
+  }
+
   findIssue(publicId) {
+    this.flush();
     return typeof publicId === 'string' && publicId.length <= 64 ? this.q.issueByPublic.get(publicId) || null : null;
   }
 
@@ -1039,6 +1221,7 @@ export class Store {
    * Returns the updated row, or null.
    */
   setIssueDisplay(id, expected, next) {
+    this.flush();
     const row = this.q.issueById.get(id);
     if (!row || row.title !== expected.title || row.culprit !== expected.culprit) return null;
     const cached = this.issueCache.get(`${row.project}\u0000${row.key}`);
@@ -1053,6 +1236,7 @@ export class Store {
 
   /** Ids of issues (after `afterId`, in id order) whose culprit contains `text`. */
   issueIdsByCulprit(text, afterId, limit) {
+    this.flush();
     return this.sql('SELECT id FROM issues WHERE id > ? AND instr(culprit, ?) > 0 ORDER BY id LIMIT ?').pluck().all(afterId, text, limit);
   }
 
@@ -1123,6 +1307,11 @@ export class Store {
     if (this.checkpointer) {
       this.checkpointer.postMessage('stop');
       this.checkpointer = null;
+    }
+    try {
+      this.flush();
+    } catch {
+      /* the journal keeps it: the next start applies it */
     }
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)'); // waits (busy_timeout) for a checkpoint in flight

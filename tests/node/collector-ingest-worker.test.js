@@ -128,13 +128,14 @@ test('a batch the store cannot write is refused as retryable (503, Retry-After) 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-ingest-storefail-'));
   const c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: KEY } } });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  // Fails inside the store's own transaction, after the batch's events are inserted.
-  const writeIssue = c.store.writeIssue.bind(c.store);
+  // Fails inside the store's own transaction, after the batch's events are inserted (its last
+  // write: the journal entry of what it adds to the issue aggregates).
+  const journalAdd = c.store.q.journalAdd;
   let fail = 1;
-  c.store.writeIssue = (issue) => {
+  c.store.q.journalAdd = { run: (...a) => {
     if (fail-- > 0) throw new Error('SQLITE_FULL: database or disk is full');
-    return writeIssue(issue);
-  };
+    return journalAdd.run(...a);
+  } };
   const r = await post(agent, c.url, envelope(9000, 10));
   assert.equal(r.status, 503);
   assert.equal(r.retryAfter, '5');
