@@ -61,7 +61,9 @@ function makeBatch(size) {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-profile-'));
-const store = new Store(dir, { maxAgeDays: 0, maxBytes: 0 }, { backgroundCheckpoint: true });
+// --flush N: the store's aggregate flush interval in events (0: every batch, as before the journal).
+const flushEvents = args.includes('--flush') ? Number(arg('flush', 0)) : undefined;
+const store = new Store(dir, { maxAgeDays: 0, maxBytes: 0 }, { backgroundCheckpoint: true, flushEvents });
 const timers = new Map();
 const time = (name, fn) => function timed(...a) {
   const t0 = process.hrtime.bigint();
@@ -140,6 +142,7 @@ if (args.includes('--wal')) console.log(`WAL: ${(walFrames() / stored).toFixed(2
 const per = (us) => (us / stored).toFixed(1);
 console.log(`events ${stored}, batches of ${BATCH}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`main thread CPU ${per(cpu)} µs/event; ingest() wall ${per(total)} µs/event (all ${per(wall)})`);
+console.log(`heap used ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB, RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB (before the last flush)`);
 console.log(`issues ${store.issueCount}, tag rows ${store.db.prepare('SELECT count(*) n FROM issue_tags').get().n}, user rows ${store.db.prepare('SELECT count(*) n FROM issue_users').get().n}, bucket rows ${store.db.prepare('SELECT count(*) n FROM issue_buckets').get().n}`);
 if (classes) {
   let sum = 0;

@@ -166,8 +166,9 @@ export class Store {
    * @param {string} dataDir
    * @param {{maxAgeDays?: number, maxBytes?: number}} [retention] age (days) and size (bytes of
    *   stored event bodies) past which the oldest event bodies are deleted; counts stay true.
-   * @param {{backgroundCheckpoint?: boolean}} [options] checkpoint the WAL on a worker thread
-   *   (the server does) instead of inside the commit that crosses the WAL size limit.
+   * @param {{backgroundCheckpoint?: boolean, flushEvents?: number}} [options] checkpoint the WAL
+   *   on a worker thread (the server does) instead of inside the commit that crosses the WAL size
+   *   limit; write the per-issue aggregates every `flushEvents` events (FLUSH_EVENTS; 0: every batch).
    */
   constructor(dataDir, retention = {}, options = {}) {
     this.dataDir = dataDir;
@@ -193,6 +194,7 @@ export class Store {
     this.checkpointer = null;
     // Started with the first write, not at startup (a worker's isolate costs ~100 ms to create).
     this.wantCheckpointer = !!options.backgroundCheckpoint;
+    this.flushEvents = options.flushEvents ?? FLUSH_EVENTS;
   }
 
   startCheckpointer() {
@@ -574,7 +576,7 @@ export class Store {
       for (const c of COUNTERS) if (delta[c]) q.counter.run(c, delta[c]);
       if (!batch.issues.size) return;
       mergePending(this.pending, batch);
-      if (this.pending.events >= FLUSH_EVENTS || Date.now() - this.pending.since >= FLUSH_MS) {
+      if (this.pending.events >= this.flushEvents || Date.now() - this.pending.since >= FLUSH_MS) {
         this.applyPending(this.pending);
         flushed = true;
       } else q.journalAdd.run(journalEntry(batch));
