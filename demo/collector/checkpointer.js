@@ -35,6 +35,10 @@ parentPort.on('message', (m) => {
     } catch {
       /* already closed */
     }
+    if (workerData.closed) {
+      Atomics.store(workerData.closed, 0, 1);
+      Atomics.notify(workerData.closed, 0);
+    }
     parentPort.close();
   }
 });

@@ -199,7 +199,9 @@ export class Store {
 
   startCheckpointer() {
     try {
-      this.checkpointer = new Worker(new URL('./checkpointer.js', import.meta.url), { workerData: { file: this.file, intervalMs: 500 } });
+      // The worker sets closed[0] once its connection is closed (close() waits for it).
+      this.checkpointerClosed = new Int32Array(new SharedArrayBuffer(4));
+      this.checkpointer = new Worker(new URL('./checkpointer.js', import.meta.url), { workerData: { file: this.file, intervalMs: 500, closed: this.checkpointerClosed } });
       this.checkpointer.unref();
       const worker = this.checkpointer;
       worker.on('error', () => {
@@ -1309,6 +1311,10 @@ export class Store {
     if (this.checkpointer) {
       this.checkpointer.postMessage('stop');
       this.checkpointer = null;
+      // This connection closes last (it then removes the WAL and its index): a checkpointer
+      // closing after it would remove them while the data directory is already being reused or
+      // deleted. Bounded wait: a checkpoint in flight finishes first.
+      Atomics.wait(this.checkpointerClosed, 0, 0, 3000);
     }
     try {
       this.flush();
