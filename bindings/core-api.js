@@ -1,5 +1,4 @@
-// Appended to the WASM module's glue (--post-js): the `Core` class and the two free functions of
-// bindings/README.md over the C exports of bindings/faultline_wasm.cpp. Strings go in as UTF-8
+// Appended to the WASM module's glue (--post-js): the `Core` class of bindings/README.md over the C exports of bindings/faultline_wasm.cpp. Strings go in as UTF-8
 // (the glue's own encoder, as Embind encoded them: a lone surrogate is kept, not replaced) in
 // memory allocated for the call; results are read as UTF-8 up to their NUL and copied out before
 // the next call. Names are quoted where they must survive Closure Compiler (the public API).
@@ -57,5 +56,3 @@ api['delete'] = function () {
   this.ptr = 0;
 };
 Module['Core'] = Core;
-Module['parseStack'] = function (lineJson) { return textAt(withStrings([lineJson], function (l, n) { return _fl_parse_stack(l, n); })); };
-Module['fingerprint'] = function (lineJson) { return textAt(withStrings([lineJson], function (l, n) { return _fl_fingerprint(l, n); })); };

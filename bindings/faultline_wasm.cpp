@@ -1,4 +1,4 @@
-// The WASM boundary: one class and two free functions; every value crossing is a number or one
+// The WASM boundary: one class; every value crossing is a number or one
 // JSON text (see bindings/README.md for the contract and the ownership rules).
 #include <emscripten/em_asm.h>
 #include <emscripten/emscripten.h>
@@ -33,9 +33,9 @@ size_t heap_headroom() {
 }
 
 // The exports: C functions over one Core each; bindings/core-api.js (appended to the glue) wraps
-// them in the `Core` class and the two free functions. A string comes in as UTF-8 bytes and their
+// them in the `Core` class. A string comes in as UTF-8 bytes and their
 // count (it may hold NULs: captureWithStacks separates stacks with them); a string result stays in
-// its Core (or in one buffer for the free functions) until the next call, NUL-terminated: JSON
+// its Core until the next call, NUL-terminated: JSON
 // text never holds a raw NUL. Plain C exports instead of Embind: the glue has no Embind runtime.
 struct Core {
   explicit Core(std::string_view options_json) : client(options_json, browser_seed()) { client.set_heap_headroom(&heap_headroom); }
@@ -48,7 +48,6 @@ struct Core {
 };
 
 std::string_view view(const char* data, size_t size) { return std::string_view(data, size); }
-std::string free_result;  // the last result of parseStack/fingerprint
 
 }  // namespace
 
@@ -72,5 +71,3 @@ FL_EXPORT const char* fl_stats(Core* c) { return c->hold(c->client.stats(emscrip
 FL_EXPORT const char* fl_add_symbol_table(Core* c, const char* url, size_t n, const char* table, size_t m) {
   return c->hold(c->client.add_symbol_table(view(url, n), view(table, m)));
 }
-FL_EXPORT const char* fl_parse_stack(const char* line, size_t n) { return (free_result = faultline::cli_parse_stack(view(line, n))).c_str(); }
-FL_EXPORT const char* fl_fingerprint(const char* line, size_t n) { return (free_result = faultline::cli_fingerprint(view(line, n))).c_str(); }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `faultline` command-line tool: runs the same WASM core as the browser SDK.
+// `faultline` command-line tool: runs the browser SDK's C++ core, built as the tools
+// module (dist/faultline-tools.*: the same parser and grouping, plus source map decoding).
 //   faultline parse-stack   NDJSON {"stack","message"} on stdin  -> {"frames":[...]} per line
 //   faultline fingerprint   NDJSON {"type","value","stack"}      -> {"fingerprint","title","frames","parts"}
 //   faultline fingerprint --source-maps <dir>   the same, grouping on the original names the maps give
@@ -9,7 +10,6 @@
 // One output line per non-empty input line, in order; a malformed line yields {"error": "..."}.
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { loadCore } from './core-node.js';
 import { MapLoader, injectDirectory, loadTools } from './sourcemaps-cli.js';
 import { uploadDirectory } from './sourcemaps-upload.js';
 
@@ -77,8 +77,9 @@ async function main(argv) {
       return JSON.stringify(result);
     };
   } else {
-    const mod = await loadCore();
-    op = cmd === 'parse-stack' ? mod.parseStack : mod.fingerprint;
+    // parse-stack and fingerprint are the tools module's (the browser module does not carry them).
+    const tools = await loadTools();
+    op = cmd === 'parse-stack' ? tools.parseStack : tools.fingerprint;
   }
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let out = [];

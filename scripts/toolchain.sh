@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 
-pkgs_build=(cmake g++ make emscripten nlohmann-json3-dev libgtest-dev googletest gzip)
+pkgs_build=(cmake g++ make emscripten binaryen nlohmann-json3-dev libgtest-dev googletest gzip)   # binaryen: wasm-opt, run again on the browser module (CMakeLists.txt)
 pkgs_browsers=(chromium firefox-esr webkit2gtk-driver xvfb libjavascriptcoregtk-4.0-bin gjs)
 pkgs_fuzz=(clang libclang-rt-14-dev)
 pkgs_analysis=(wabt)   # wasm-objdump for bench/wasm-size.mjs

@@ -57,14 +57,45 @@ std::string replace_lone_surrogate_escapes(std::string_view t) {
   return out;
 }
 
+namespace {
+// json::parse(first, last, nullptr, false) without what it never uses here: parse() instantiates
+// both DOM builders, the plain one and the one for a parser callback (with its std::vector<bool>
+// state stacks), and chooses between them at run time by the (always empty) callback. This drives
+// nlohmann's parser with the plain builder only; json::sax_parse would instantiate the binary
+// format readers (CBOR, MessagePack, ...) instead. Same grammar, strictness and result.
+json parse_strict(const char* begin, const char* end) {
+  using Input = nlohmann::detail::iterator_input_adapter<const char*>;
+  json result;
+  nlohmann::detail::json_sax_dom_parser<json> builder(result, /*allow_exceptions=*/false);
+  const bool ok = nlohmann::detail::parser<json, Input>(Input(begin, end), nullptr, /*allow_exceptions=*/false)
+                      .sax_parse(&builder, /*strict=*/true);
+  if (!ok || builder.is_errored()) result = json(json::value_t::discarded);
+  return result;
+}
+}  // namespace
+
 json parse_json(std::string_view text) {
   const char* begin = text.data();
-  json j = json::parse(begin, begin + text.size(), nullptr, false);
+  json j = parse_strict(begin, begin + text.size());
   if (j.is_discarded() && text.find("\\u") != std::string_view::npos) {
     const std::string fixed = replace_lone_surrogate_escapes(text);
-    j = json::parse(fixed.data(), fixed.data() + fixed.size(), nullptr, false);
+    j = parse_strict(fixed.data(), fixed.data() + fixed.size());
   }
   return j;
+}
+
+json parse_input_line(std::string_view line_json, const char* field, std::string& error) {
+  json in = parse_json(line_json);
+  if (in.is_discarded() || !in.is_object()) {
+    error = dump_json(json{{"error", "input line is not a JSON object"}});
+    return json(json::value_t::discarded);
+  }
+  const json* value = get_field(in, field);
+  if (!value || !value->is_string()) {
+    error = dump_json(json{{"error", "missing string field \"" + std::string(field) + "\""}});
+    return json(json::value_t::discarded);
+  }
+  return in;
 }
 
 namespace {

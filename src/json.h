@@ -1,5 +1,5 @@
 // Single include point for nlohmann/json. The core is built with JSON_NOEXCEPTION: only the
-// non-throwing parts of the API may be used (parse(text, nullptr, false), find(), is_*(),
+// non-throwing parts of the API may be used (parse_json below, find(), is_*(),
 // value() on objects after is_object()). Helpers below make that convenient.
 //
 // nlohmann/json is the core's DOM and its reader. JSON text is written by write_json (json.cpp),
@@ -23,6 +23,11 @@ std::string replace_lone_surrogate_escapes(std::string_view text);
 // parser (over const char*).
 json parse_json(std::string_view text);
 
+// One input line of the command-line tools: a JSON object with a string member `field`. Returns
+// the object; when the line is not one, a discarded value, and `error` holds the answer to print
+// instead ({"error": "..."} as JSON text).
+json parse_input_line(std::string_view line_json, const char* field, std::string& error);
+
 // Serialize without throwing: compact, object keys in the DOM's (sorted) order, control characters
 // as \u00xx, invalid UTF-8 as U+FFFD, non-finite numbers as null. Appends to `out`.
 void write_json(const json& value, std::string& out);
@@ -32,28 +37,24 @@ inline std::string dump_json(const json& value) {
   return out;
 }
 
-// Safe accessors: return the fallback when the key is missing or has another type.
-inline std::string get_string(const json& obj, const char* key, std::string fallback = {}) {
-  if (!obj.is_object()) return fallback;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_string()) return fallback;
-  return it->get<std::string>();
-}
-inline double get_number(const json& obj, const char* key, double fallback) {
-  if (!obj.is_object()) return fallback;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_number()) return fallback;
-  return it->get<double>();
-}
-inline bool get_bool(const json& obj, const char* key, bool fallback) {
-  if (!obj.is_object()) return fallback;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_boolean()) return fallback;
-  return it->get<bool>();
-}
+// Safe accessors: the member `key` of an object (null when `obj` is no object or has no such
+// member); the value of a string, number or boolean member, or the fallback when the key is
+// missing or has another type.
 inline const json* get_field(const json& obj, const char* key) {
   if (!obj.is_object()) return nullptr;
   auto it = obj.find(key);
   return it == obj.end() ? nullptr : &*it;
+}
+inline std::string get_string(const json& obj, const char* key, std::string fallback = {}) {
+  const json* v = get_field(obj, key);
+  return v && v->is_string() ? v->get<std::string>() : fallback;
+}
+inline double get_number(const json& obj, const char* key, double fallback) {
+  const json* v = get_field(obj, key);
+  return v && v->is_number() ? v->get<double>() : fallback;
+}
+inline bool get_bool(const json& obj, const char* key, bool fallback) {
+  const json* v = get_field(obj, key);
+  return v && v->is_boolean() ? v->get<bool>() : fallback;
 }
 }  // namespace faultline

@@ -56,3 +56,31 @@ TEST(JsonReader, ReadsTheTextsJsonStringifyWrites) {
   EXPECT_TRUE(parse_json("{\"a\":").is_discarded());
   EXPECT_TRUE(parse_json("").is_discarded());
 }
+
+// parse_json drives nlohmann's parser with its plain DOM builder only (not json::parse, which also
+// instantiates the callback builder): the same values, and a discarded value exactly where
+// json::parse(text, nullptr, false) gives one, including trailing text after a complete value.
+TEST(JsonReader, AcceptsAndRejectsExactlyWhatJsonParseDoes) {
+  const char* texts[] = {
+      "{}", "[]", "0", "-0", "1e400", "\"x\"", "true", "null", " {\"a\" : [ 1 , {\"b\":[]} ] } ", "[1,2,]", "{\"a\":1,}",
+      "{\"a\":1} {", "[1] x", "1 2", "{'a':1}", "[\"\x01\"]", "[\"\\x\"]", "\"\\u12\"", "[nul]", "[1e]", "[-]", "[01]",
+      "\xEF\xBB\xBF[1]", "{\"a\":{\"b\":{\"c\":[[[[]]]]}}}", "{\"k\":1,\"k\":2}", "[\"\xC3\x28\"]", "/* c */ 1", "", "  ",
+      "{\"a\"", "[", "]", "{\"a\" 1}", "[1 2]", "{\"\":\"\"}"};
+  for (const char* t : texts) {
+    const json want = json::parse(t, nullptr, false);
+    const json got = parse_json(t);
+    EXPECT_EQ(got.is_discarded(), want.is_discarded()) << t;
+    if (!want.is_discarded()) EXPECT_EQ(got, want) << t;
+  }
+  std::mt19937 rng(13);
+  const char alphabet[] = "{}[]\",:0123456789.eE+-truefalsn \\u";
+  for (int n = 0; n < 20000; ++n) {
+    std::string t;
+    const int len = static_cast<int>(rng() % 24);
+    for (int i = 0; i < len; ++i) t += alphabet[rng() % (sizeof alphabet - 1)];
+    const json want = json::parse(t, nullptr, false);
+    const json got = parse_json(t);
+    ASSERT_EQ(got.is_discarded(), want.is_discarded()) << t;
+    if (!want.is_discarded()) ASSERT_EQ(got, want) << t;
+  }
+}
