@@ -172,15 +172,21 @@ function matchIpv6(t, i) {
   return p;
 }
 
-function matchBearer(t, i, m) {
-  if (!ieqPrefix(t, i, 'bearer ') || (i > 0 && alnum(t[i - 1]))) return NONE;
-  let p = i + 7;
+// An HTTP auth scheme (`word`: 'bearer ' or 'basic ', any case) starting a word at t[i]: sets
+// m.start to where the credentials begin (after the spaces that follow it).
+function afterScheme(t, i, word, m) {
+  if (!ieqPrefix(t, i, word) || (i > 0 && alnum(t[i - 1]))) return false;
+  let p = i + word.length;
   while (p < t.length && t[p] == ' ') p++;
-  const s = p;
+  m.start = p;
+  return true;
+}
+
+function matchBearer(t, i, m) {
+  if (!afterScheme(t, i, 'bearer ', m)) return NONE;
+  let p = m.start;
   while (p < t.length && (b64url(t[p]) || '.~+/='.includes(t[p]))) p++;
-  if (p - s < 8) return NONE;
-  m.start = s;
-  return p;
+  return p - m.start < 8 ? NONE : p;
 }
 
 function b64(c) {
@@ -191,10 +197,9 @@ function b64(c) {
 }
 
 function matchBasic(t, i, m) {
-  if (!ieqPrefix(t, i, 'basic ') || (i > 0 && alnum(t[i - 1]))) return NONE;
-  let p = i + 6;
-  while (p < t.length && t[p] == ' ') p++;
-  const s = p;
+  if (!afterScheme(t, i, 'basic ', m)) return NONE;
+  const s = m.start;
+  let p = s;
   while (p < t.length && b64(t[p]) >= 0) p++;
   const e = p;
   while (p < t.length && t[p] == '=' && p - e < 2) p++;
@@ -210,9 +215,7 @@ function matchBasic(t, i, m) {
       if (ch == 0x3a) colon = true;
     }
   }
-  if (!colon) return NONE;
-  m.start = s;
-  return p;
+  return colon ? p : NONE;
 }
 
 function matchToken(t, i) {

@@ -4,26 +4,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadDistModule } from './core-node.js';
 
-const toolsWasmUrl = new URL('../dist/faultline-tools.wasm', import.meta.url);
-const toolsFactoryUrl = new URL('../dist/faultline-tools.mjs', import.meta.url);
-
-let toolsPromise = null;
 /** Resolves to the tools module: { parseStack, fingerprint, loadSourceMap, symbolicate, ... }. */
 export function loadTools() {
-  if (!toolsPromise) {
-    toolsPromise = (async () => {
-      let wasmBinary;
-      try {
-        wasmBinary = readFileSync(toolsWasmUrl);
-      } catch {
-        throw new Error(`faultline: tools module not built (${toolsWasmUrl.pathname} missing); run \`npm run build\``);
-      }
-      const { default: createFaultlineTools } = await import(toolsFactoryUrl.href);
-      return createFaultlineTools({ wasmBinary });
-    })();
-  }
-  return toolsPromise;
+  return loadDistModule('faultline-tools.wasm', 'faultline-tools.mjs', 'tools module');
 }
 
 // The table file the SDK fetches, next to the bundle: `<bundle>.flsym.json`.
@@ -85,6 +70,13 @@ export function findMapFile(bundleFile, code) {
   return existsSync(bundleFile + '.map') ? bundleFile + '.map' : null;
 }
 
+/** findMapFile, or null after adding `{ file: rel, skipped: 'no source map' }` to `report`. */
+export function mapFileOrSkip(bundleFile, code, rel, report) {
+  const mapFile = findMapFile(bundleFile, code);
+  if (!mapFile) report.push({ file: rel, skipped: 'no source map' });
+  return mapFile;
+}
+
 // The snippet goes on a line of its own at the top (after a hashbang), so every mapping moves down
 // one line: one more `;` where the line is inserted.
 function shiftMappings(map, atLine) {
@@ -120,11 +112,8 @@ export async function injectDirectory(dir) {
       report.push({ file: rel, skipped: 'already injected', debug_id: DEBUG_ID_COMMENT.exec(code)[1] });
       continue;
     }
-    const mapFile = findMapFile(file, code);
-    if (!mapFile) {
-      report.push({ file: rel, skipped: 'no source map' });
-      continue;
-    }
+    const mapFile = mapFileOrSkip(file, code, rel, report);
+    if (!mapFile) continue;
     let map;
     try {
       map = JSON.parse(readFileSync(mapFile, 'utf8'));

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { findMapFile, listScripts } from './sourcemaps-cli.js';
+import { listScripts, mapFileOrSkip } from './sourcemaps-cli.js';
 
 const DEBUG_ID_COMMENT = /\/\/# debugId=([0-9a-fA-F-]{32,36})\s*$/m;
 
@@ -21,11 +21,8 @@ export function collectBundles(dir, { urlPrefix = '~/' } = {}) {
   for (const file of listScripts(dir)) {
     const rel = path.relative(dir, file).split(path.sep).join('/');
     const code = readFileSync(file, 'utf8');
-    const mapFile = findMapFile(file, code);
-    if (!mapFile) {
-      out.push({ file: rel, skipped: 'no source map' });
-      continue;
-    }
+    const mapFile = mapFileOrSkip(file, code, rel, out);
+    if (!mapFile) continue;
     const map = readFileSync(mapFile, 'utf8');
     let debugId = (DEBUG_ID_COMMENT.exec(code) || [])[1] || null;
     if (!debugId) {

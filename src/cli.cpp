@@ -7,11 +7,10 @@
 namespace faultline {
 
 std::string cli_parse_stack(std::string_view line_json) {
-  json in = parse_json(line_json);
-  if (in.is_discarded() || !in.is_object()) return dump_json(json{{"error", "input line is not a JSON object"}});
-  const json* stack = get_field(in, "stack");
-  if (!stack || !stack->is_string()) return dump_json(json{{"error", "missing string field \"stack\""}});
-  ParsedStack p = parse_stack(stack->get_ref<const std::string&>(), get_string(in, "message"), get_string(in, "stacktrace"));
+  std::string error;
+  const json in = parse_input_line(line_json, "stack", error);
+  if (!error.empty()) return error;
+  ParsedStack p = parse_stack(get_field(in, "stack")->get_ref<const std::string&>(), get_string(in, "message"), get_string(in, "stacktrace"));
   return dump_json(json{{"frames", frames_to_json(p.frames)}});
 }
 

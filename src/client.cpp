@@ -380,29 +380,17 @@ std::string Client::client_report(std::string_view discarded_json, double now_ms
 }
 
 std::string Client::stats(size_t heap_bytes) const {
-  json s = json::object();
-  s["captured"] = captured_;
-  s["queued"] = queued_;
-  s["aggregated"] = aggregated_;
-  s["sent_events"] = sent_events_;
-  s["summaries"] = summaries_;
-  s["queue_length"] = queue_.size();
-  json d = json::object();
-  for (const auto& [k, v] : dropped_) d[k] = v;
-  s["dropped"] = std::move(d);
-  s["groups"] = aggregator_.tracked_groups();
-  s["aggregator_bytes"] = aggregator_.approx_memory_bytes();
-  s["breadcrumbs"] = crumbs_.size();
-  s["breadcrumb_bytes"] = crumbs_.bytes();
-  s["queue_bytes"] = queue_bytes_;
-  s["scope_values_cut"] = scope_cut_;
-  s["events_trimmed"] = trimmed_events_;
-  s["scope_depth"] = scopes_.depth();
-  s["symbol_tables"] = tables_.size();
-  s["dsn"] = opts_.has_dsn ? json(opts_.dsn.to_string()) : json();
-  s["envelope_url"] = opts_.has_dsn ? json(opts_.dsn.envelope_url()) : json();
+  json dropped = json::object();
+  for (const auto& [k, v] : dropped_) dropped[k] = v;
+  json s = {{"captured", captured_}, {"queued", queued_}, {"aggregated", aggregated_}, {"sent_events", sent_events_},
+            {"summaries", summaries_}, {"queue_length", queue_.size()}, {"dropped", std::move(dropped)},
+            {"groups", aggregator_.tracked_groups()}, {"aggregator_bytes", aggregator_.approx_memory_bytes()},
+            {"breadcrumbs", crumbs_.size()}, {"breadcrumb_bytes", crumbs_.bytes()}, {"queue_bytes", queue_bytes_},
+            {"scope_values_cut", scope_cut_}, {"events_trimmed", trimmed_events_}, {"scope_depth", scopes_.depth()},
+            {"symbol_tables", tables_.size()}, {"heap_bytes", static_cast<double>(heap_bytes)},
+            {"dsn", opts_.has_dsn ? json(opts_.dsn.to_string()) : json()},
+            {"envelope_url", opts_.has_dsn ? json(opts_.dsn.envelope_url()) : json()}};
   if (!options_error_.empty()) s["options_error"] = options_error_;
-  s["heap_bytes"] = static_cast<double>(heap_bytes);
   return dump_json(s);
 }
 

@@ -9,6 +9,14 @@
 
 namespace faultline {
 
+namespace {
+// Sets ev[key] to `value` unless it is empty: Sentry's events leave out what they do not know.
+template <typename T>
+void set_unless_empty(json& ev, const char* key, const T& value) {
+  if (!value.empty()) ev[key] = value;
+}
+}  // namespace
+
 json Client::base_event(const std::string& event_id, double ts, const std::string& level) const {
   json ev = json::object();
   ev["event_id"] = event_id;
@@ -25,10 +33,10 @@ json Client::base_event(const std::string& event_id, double ts, const std::strin
   // As @sentry/browser: without this, Relay stores the sender's IP address as user.ip_address on
   // every `javascript` event ("legacy" inference). Only sendDefaultPii lets it infer the IP.
   sdk["settings"] = json{{"infer_ip", opts_.send_default_pii ? "auto" : "never"}};
+  set_unless_empty(ev, "release", opts_.release);
+  set_unless_empty(ev, "environment", opts_.environment);
+  set_unless_empty(ev, "dist", opts_.dist);
   ev["sdk"] = std::move(sdk);
-  if (!opts_.release.empty()) ev["release"] = opts_.release;
-  if (!opts_.environment.empty()) ev["environment"] = opts_.environment;
-  if (!opts_.dist.empty()) ev["dist"] = opts_.dist;
   return ev;
 }
 
@@ -204,10 +212,10 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
   }
   contexts["faultline"] = faultline_context(in, x, g, fingerprint, !wire_fp.empty());
   ev["contexts"] = std::move(contexts);
-  if (!scope.tags.empty()) ev["tags"] = scope.tags;
-  if (!scope.extra.empty()) ev["extra"] = scope.extra;
-  if (!scope.user.empty()) ev["user"] = scope.user;
-  if (!scope.transaction.empty()) ev["transaction"] = scope.transaction;
+  set_unless_empty(ev, "tags", scope.tags);
+  set_unless_empty(ev, "extra", scope.extra);
+  set_unless_empty(ev, "user", scope.user);
+  set_unless_empty(ev, "transaction", scope.transaction);
   if (json req = request_interface(in); !req.empty()) ev["request"] = std::move(req);
   if (!wire_fp.empty()) ev["fingerprint"] = wire_fp;
   return ev;

@@ -248,15 +248,20 @@ bool ieq_prefix(sv t, size_t i, sv p) {
   return true;
 }
 
+// An HTTP auth scheme (`word`: "bearer " or "basic ", any case) starting a word at t[i]: sets
+// `start` to where the credentials begin (after the spaces that follow it).
+bool after_scheme(sv t, size_t i, sv word, size_t& start) {
+  if (!ieq_prefix(t, i, word) || (i > 0 && is_alnum(t[i - 1]))) return false;
+  start = i + word.size();
+  while (start < t.size() && t[start] == ' ') ++start;
+  return true;
+}
+
 size_t match_bearer(sv t, size_t i, size_t& token_start) {
-  if (!ieq_prefix(t, i, "bearer ") || (i > 0 && is_alnum(t[i - 1]))) return sv::npos;
-  size_t p = i + 7;
-  while (p < t.size() && t[p] == ' ') ++p;
-  size_t s = p;
+  if (!after_scheme(t, i, "bearer ", token_start)) return sv::npos;
+  size_t p = token_start;
   while (p < t.size() && (is_b64url(t[p]) || t[p] == '.' || t[p] == '~' || t[p] == '+' || t[p] == '/' || t[p] == '=')) ++p;
-  if (p - s < 8) return sv::npos;
-  token_start = s;
-  return p;
+  return p - token_start < 8 ? sv::npos : p;
 }
 
 bool glob_at(sv pat, size_t pi, sv t, size_t ti, size_t& end, int budget) {
@@ -392,10 +397,9 @@ int b64_value(char c) {
 // "Basic <base64 of user:password>" anywhere in text: the credentials' range. The base64 must
 // decode to printable ASCII containing ':' (so "basic information" is not a credential).
 size_t match_basic(sv t, size_t i, size_t& token_start) {
-  if (!ieq_prefix(t, i, "basic ") || (i > 0 && is_alnum(t[i - 1]))) return sv::npos;
-  size_t p = i + 6;
-  while (p < t.size() && t[p] == ' ') ++p;
-  size_t s = p;
+  if (!after_scheme(t, i, "basic ", token_start)) return sv::npos;
+  const size_t s = token_start;
+  size_t p = s;
   while (p < t.size() && b64_value(t[p]) >= 0) ++p;
   size_t e = p;
   while (p < t.size() && t[p] == '=' && p - e < 2) ++p;
@@ -413,9 +417,7 @@ size_t match_basic(sv t, size_t i, size_t& token_start) {
       if (ch == ':') colon = true;
     }
   }
-  if (!colon) return sv::npos;
-  token_start = s;
-  return p;
+  return colon ? p : sv::npos;
 }
 
 // ---- secrets without a key or a prefix: evidence from the format itself ---------------------
@@ -866,14 +868,21 @@ Scrubber::Scrubber(ScrubOptions opts) : opts_(std::move(opts)) {
   }
 }
 
-KeyStrength Scrubber::key_strength(std::string_view key) const {
-  if (key.empty() || key.size() > 256) return KeyStrength::none;
-  for (const auto& safe : opts_.safe_keys) {
-    if (safe.size() != key.size()) continue;
+namespace {
+// Is `key` one of the safeKeys option's names (exact, ASCII case-insensitive)?
+bool is_listed(const std::vector<std::string>& names, std::string_view key) {
+  for (const auto& name : names) {
+    if (name.size() != key.size()) continue;
     bool same = true;
-    for (size_t i = 0; i < key.size() && same; ++i) same = lower(safe[i]) == lower(key[i]);
-    if (same) return KeyStrength::none;
+    for (size_t i = 0; i < key.size() && same; ++i) same = lower(name[i]) == lower(key[i]);
+    if (same) return true;
   }
+  return false;
+}
+}  // namespace
+
+KeyStrength Scrubber::key_strength(std::string_view key) const {
+  if (key.empty() || key.size() > 256 || is_listed(opts_.safe_keys, key)) return KeyStrength::none;
   const Rules& r = rules();
   std::string norm = normalize_key(key);
   for (const auto& sub : r.substrings)
@@ -890,13 +899,7 @@ KeyStrength Scrubber::key_strength(std::string_view key) const {
 }
 
 bool Scrubber::is_query_key(std::string_view key) const {
-  if (key.empty() || key.size() > 64) return false;
-  for (const auto& safe : opts_.safe_keys) {
-    if (safe.size() != key.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < key.size() && same; ++i) same = lower(safe[i]) == lower(key[i]);
-    if (same) return false;
-  }
+  if (key.empty() || key.size() > 64 || is_listed(opts_.safe_keys, key)) return false;
   return contains(rules().query, normalize_key(key));
 }
 

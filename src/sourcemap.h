@@ -20,11 +20,9 @@ namespace faultline {
 
 // One decoded segment. source/name are -1 when the segment has no such field.
 struct Mapping {
-  uint32_t gen_line = 0;
-  uint32_t gen_col = 0;
+  uint32_t gen_line = 0, gen_col = 0;    // generated position
   int32_t source = -1;
-  uint32_t orig_line = 0;
-  uint32_t orig_col = 0;
+  uint32_t orig_line = 0, orig_col = 0;  // original position
   int32_t name = -1;
 };
 

@@ -26,6 +26,17 @@ int to_int(sv digits) {
   return static_cast<int>(v);
 }
 
+// Reads the digits at the start of `rest` into `out` and drops them; false, with nothing read,
+// when `rest` does not start with a digit.
+bool take_number(sv& rest, int& out) {
+  size_t i = 0;
+  while (i < rest.size() && is_digit(rest[i])) ++i;
+  if (i == 0) return false;
+  out = to_int(rest.substr(0, i));
+  rest.remove_prefix(i);
+  return true;
+}
+
 // Splits "location:line:col" / "location:line" off the end. Returns the location without them.
 sv split_line_col(sv loc, int& line, int& col) {
   line = col = -1;
@@ -273,6 +284,13 @@ bool parse_gecko_line(sv line, Frame& f) {
 
 // ---- Opera Presto: error.stacktrace (Opera 10/11) and "Backtrace:" in the message (Opera 9) --
 
+// An Opera frame: its file and its function ("?" when the line names none).
+bool opera_frame(Frame& f, sv url, sv fn) {
+  set_file(f, url);
+  f.function = fn.empty() ? std::string("?") : std::string(fn);
+  return true;
+}
+
 bool parse_opera_line(sv line, Frame& f) {
   line = trim(line);
   // Opera 11+: "Error thrown at line 42, column 12 in <anonymous function: fn>() in URL:"
@@ -280,17 +298,10 @@ bool parse_opera_line(sv line, Frame& f) {
   size_t lp = line.find("line ");
   if ((starts_with(line, "Error thrown at line ") || starts_with(line, "called from line ")) && lp != sv::npos) {
     sv rest = line.substr(lp + 5);
-    size_t i = 0;
-    while (i < rest.size() && is_digit(rest[i])) ++i;
-    if (i == 0) return false;
-    f.lineno = to_int(rest.substr(0, i));
-    rest = rest.substr(i);
+    if (!take_number(rest, f.lineno)) return false;
     if (starts_with(rest, ", column ")) {
       rest.remove_prefix(9);
-      size_t j = 0;
-      while (j < rest.size() && is_digit(rest[j])) ++j;
-      f.colno = j ? to_int(rest.substr(0, j)) : -1;
-      rest = rest.substr(j);
+      if (!take_number(rest, f.colno)) f.colno = -1;
     }
     if (!starts_with(rest, " in ")) return false;
     rest.remove_prefix(4);
@@ -302,18 +313,12 @@ bool parse_opera_line(sv line, Frame& f) {
       url = rest.substr(last_in + 4);
     }
     if (starts_with(fn, "<anonymous function: ") && ends_with(fn, ">")) fn = fn.substr(21, fn.size() - 22);
-    if (url.empty()) return false;
-    set_file(f, url);
-    f.function = fn.empty() ? std::string("?") : std::string(fn);
-    return true;
+    return !url.empty() && opera_frame(f, url, fn);
   }
   // Opera 9/10: "Line 18 of linked script URL: In function fn" / "Line 4 of inline#1 script in URL"
   if (starts_with(line, "Line ")) {
     sv rest = line.substr(5);
-    size_t i = 0;
-    while (i < rest.size() && is_digit(rest[i])) ++i;
-    if (i == 0) return false;
-    f.lineno = to_int(rest.substr(0, i));
+    if (!take_number(rest, f.lineno)) return false;
     size_t sp = rest.find("script ");
     if (sp == sv::npos) return false;
     rest = rest.substr(sp + 7);
@@ -325,10 +330,7 @@ bool parse_opera_line(sv line, Frame& f) {
       rest = rest.substr(0, in_fn);
     }
     rest = trim(rest);
-    if (rest.empty()) return false;
-    set_file(f, rest);
-    f.function = fn.empty() ? std::string("?") : std::string(fn);
-    return true;
+    return !rest.empty() && opera_frame(f, rest, fn);
   }
   return false;
 }

@@ -84,11 +84,10 @@ const SymbolTable* Symbolicator::table_for(const Frame& frame) const {
 }
 
 std::string Symbolicator::symbolicate_line(std::string_view line_json) const {
-  json in = parse_json(line_json);
-  if (in.is_discarded() || !in.is_object()) return dump_json(json{{"error", "input line is not a JSON object"}});
-  const json* stack = get_field(in, "stack");
-  if (!stack || !stack->is_string()) return dump_json(json{{"error", "missing string field \"stack\""}});
-  std::vector<Frame> frames = parse_stack(stack->get_ref<const std::string&>(), get_string(in, "message")).frames;
+  std::string error;
+  const json in = parse_input_line(line_json, "stack", error);
+  if (!error.empty()) return error;
+  std::vector<Frame> frames = parse_stack(get_field(in, "stack")->get_ref<const std::string&>(), get_string(in, "message")).frames;
   json out = json::array();
   for (Frame& f : frames) {
     json minified = frame_to_json(f);

@@ -28,26 +28,19 @@ bool normalize_json(json& value, const NormalizeLimits& limits, int depth) {
       value = truncate_utf8(s, limits.max_value_length);
       cut = true;
     }
-  } else if (value.is_object()) {
+  } else if (value.is_object() || value.is_array()) {
     if (depth >= limits.max_depth) {
-      value = "[Object]";
+      value = value.is_object() ? "[Object]" : "[Array]";
       return true;
     }
-    if (value.size() > limits.max_breadth) {
+    if (value.size() > limits.max_breadth && value.is_array()) {
+      value.erase(value.begin() + static_cast<long>(limits.max_breadth), value.end());
+      cut = true;
+    } else if (value.size() > limits.max_breadth) {  // an object: its first keys (in sorted order)
       json kept = json::object();
       size_t n = 0;
       for (auto it = value.begin(); it != value.end() && n < limits.max_breadth; ++it, ++n) kept[it.key()] = std::move(*it);
       value = std::move(kept);
-      cut = true;
-    }
-    for (auto& item : value) cut |= normalize_json(item, limits, depth + 1);
-  } else if (value.is_array()) {
-    if (depth >= limits.max_depth) {
-      value = "[Array]";
-      return true;
-    }
-    if (value.size() > limits.max_breadth) {
-      value.erase(value.begin() + static_cast<long>(limits.max_breadth), value.end());
       cut = true;
     }
     for (auto& item : value) cut |= normalize_json(item, limits, depth + 1);

@@ -27,7 +27,7 @@ import { G, later } from '../util.js';
  * browser to call: a throw is captured with the api's mechanism and the call's arguments, then
  * rethrown as it was.
  */
-const guard = (c, fn, type, obj) => function () {
+export const guard = (c, fn, type, obj) => function () {
   try {
     return obj ? fn.handleEvent(arguments[0]) : fn.apply(this, arguments);
   } catch (e) {

@@ -30,14 +30,11 @@ export function createPageHideSender({ url, fetchImpl, headers, fetchOptions, ra
     else saveOffline(envelope).catch(() => onDrop('internal_sdk_error', envelope));
   }
 
-  function sendKeepalive(envelope, size) {
-    stats.requests += 1;
-    stats.bytes += size;
+  // One way of sending: true, counted as sent, when `start` took the envelope; false when it
+  // refused it or threw.
+  function attempt(start) {
     try {
-      const settled = () => { keepaliveBytes -= size; };
-      const request = fetchImpl(url, { credentials: 'omit', ...fetchOptions, method: 'POST', body: envelope.body, keepalive: true, headers: { ...TEXT_PLAIN, ...headers } });
-      keepaliveBytes += size;
-      request.then((response) => { settled(); answered(envelope, response); }, () => { settled(); answered(envelope, null); });
+      if (!start()) return false;
       stats.sent += 1;
       return true;
     } catch {
@@ -45,15 +42,21 @@ export function createPageHideSender({ url, fetchImpl, headers, fetchOptions, ra
     }
   }
 
+  function sendKeepalive(envelope, size) {
+    stats.requests += 1;
+    stats.bytes += size;
+    return attempt(() => {
+      const settled = () => { keepaliveBytes -= size; };
+      const request = fetchImpl(url, { credentials: 'omit', ...fetchOptions, method: 'POST', body: envelope.body, keepalive: true, headers: { ...TEXT_PLAIN, ...headers } });
+      keepaliveBytes += size;
+      request.then((response) => { settled(); answered(envelope, response); }, () => { settled(); answered(envelope, null); });
+      return true;
+    });
+  }
+
   function sendBeacon(envelope, size) {
     if (typeof navigator === 'undefined' || !P.beacon || size > BEACON_LIMIT) return false;
-    try {
-      if (!P.beacon.call(navigator, url, envelope.body)) return false;
-      stats.sent += 1;
-      return true;
-    } catch {
-      return false;
-    }
+    return attempt(() => P.beacon.call(navigator, url, envelope.body));
   }
 
   return function send(envelopes) {
