@@ -143,9 +143,16 @@ function mergePending(p, b) {
   p.events += b.events;
 }
 
-// A batch's journal entry: its issues' new values (title, culprit and message when they changed)
-// and what it added to tags, users and buckets.
-function journalEntry(b) {
+// A batch's journal rows: its issues' new values (title, culprit and message when they changed)
+// and what it added to tags, users and buckets, a few hundred entries a row (one string for the
+// whole batch, ~300 KB, went to V8's large-object space and stayed until a full collection:
+// tens of MB of RSS).
+const JOURNAL_CHUNK = 400;
+function journalRows(b) {
+  const rows = [];
+  const chunked = (name, list) => {
+    for (let k = 0; k < list.length; k += JOURNAL_CHUNK) rows.push(`{"${name}":${JSON.stringify(list.slice(k, k + JOURNAL_CHUNK))}}`);
+  };
   const i = [];
   for (const [id, issue] of b.issues) {
     const e = [id];
@@ -153,12 +160,13 @@ function journalEntry(b) {
     if (b.fts.has(id)) e.push(issue.title, issue.culprit, issue.message);
     i.push(e);
   }
-  const flat = (m) => {
+  chunked('i', i);
+  for (const [name, m] of [['t', b.tags], ['u', b.users], ['b', b.buckets]]) {
     const out = [];
     for (const [id, x] of m) for (const [k, n] of x) out.push([id, k, n]);
-    return out;
-  };
-  return JSON.stringify({ i, t: flat(b.tags), u: flat(b.users), b: flat(b.buckets) });
+    chunked(name, out);
+  }
+  return rows;
 }
 
 export class Store {
@@ -581,7 +589,7 @@ export class Store {
       if (this.pending.events >= this.flushEvents || Date.now() - this.pending.since >= FLUSH_MS) {
         this.applyPending(this.pending);
         flushed = true;
-      } else q.journalAdd.run(journalEntry(batch));
+      } else for (const row of journalRows(batch)) q.journalAdd.run(row);
     };
     try {
       this.db.transaction(run)();
@@ -692,7 +700,7 @@ export class Store {
       this.db.transaction(() => {
         for (const data of rows) {
           const j = JSON.parse(data);
-          for (const e of j.i) {
+          for (const e of j.i || []) {
             const id = e[0];
             let row = p.issues.get(id);
             if (!row) {
@@ -707,9 +715,9 @@ export class Store {
               p.fts.add(id);
             }
           }
-          for (const [id, kv, n] of j.t) add(p.tags, id, kv, n);
-          for (const [id, key, n] of j.u) add(p.users, id, key, n);
-          for (const [id, b, n] of j.b) add(p.buckets, id, b, n);
+          for (const [id, kv, n] of j.t || []) add(p.tags, id, kv, n);
+          for (const [id, key, n] of j.u || []) add(p.users, id, key, n);
+          for (const [id, b, n] of j.b || []) add(p.buckets, id, b, n);
         }
         this.applyPending(p);
       })();

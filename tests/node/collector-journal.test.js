@@ -13,10 +13,10 @@ import { Store } from '../../demo/collector/store.js';
 
 const NOW = 1796000000;
 
-function records(from, n) {
+function records(from, n, bugs = 7) {
   const out = [];
   for (let i = from; i < from + n; i++) {
-    const bug = i % 7;
+    const bug = i % bugs;
     const e = {
       event_id: (i + 1).toString(16).padStart(32, '0'), timestamp: NOW - (i % 50) * 900, release: `app@1.0.${i % 3}`, environment: i % 4 ? 'production' : 'staging',
       // bug 3's title changes with every event (an id in its message): the free-text index follows.
@@ -118,6 +118,20 @@ test('reads between flushes see every stored event: counts, tags, users, stats a
   assert.equal(tags.find((t) => t.key === 'shard').total, bug3.count);
   assert.ok(bug3.users > 0);
   assert.equal(s.issueStats(bug3.id, { now: NOW, period: 86400 }).reduce((n, [, c]) => n + c, 0), bug3.count);
+  s.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a batch with more entries than one journal row holds (450 issues, thousands of tag rows) is applied whole after a crash', () => {
+  const big = [() => records(0, 900, 450), () => records(900, 900, 450)];
+  const want = reference(big);
+  const dir = tmp('big');
+  let s = new Store(dir, { maxAgeDays: 0, maxBytes: 0 });
+  for (const b of big) s.ingest(b());
+  assert.ok(s.db.prepare('SELECT count(*) FROM agg_journal').pluck().get() > 4, 'several rows a batch');
+  s.db.close();
+  s = new Store(dir, { maxAgeDays: 0, maxBytes: 0 });
+  assert.deepEqual(figures(s), want);
   s.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
