@@ -650,6 +650,9 @@ export class IssueDisplay {
 
   apply(found) {
     const changed = [];
+    // The store's pending aggregates are written first, in their own transaction (a flush inside
+    // this one would be undone with it if a later update failed, while the store forgot them).
+    this.store.flush();
     this.store.db.transaction(() => {
       for (const { row, next } of found) {
         if (next) {

@@ -724,7 +724,8 @@ export class Store {
       this.issueCache.clear();
       this.pending = emptyPending();
     }
-    this.journalDirty = false;
+    // Inside a caller's transaction the replay is undone if that transaction is: replay again next time.
+    this.journalDirty = this.db.inTransaction;
   }
 
   storeEvent(r, ctx) {
