@@ -8,7 +8,6 @@ Aggregator::Aggregator(AggregatorOptions o) : opts_(o) {
   if (opts_.max_groups < 1) opts_.max_groups = 1;
   if (opts_.per_group_budget < 1) opts_.per_group_budget = 1;
   if (!(opts_.window_ms >= 0)) opts_.window_ms = 0;
-  groups_.reserve(opts_.max_groups < 4096 ? opts_.max_groups : 4096);
 }
 
 GroupReport Aggregator::report_of(Group& g, bool evicted) {
@@ -137,7 +136,8 @@ uint64_t Aggregator::pending() const {
 }
 
 size_t Aggregator::approx_memory_bytes() const {
-  size_t bytes = sizeof(*this) + groups_.bucket_count() * sizeof(void*) + retained_bytes_;
+  // A std::map node: three links, its colour and the key/value pair.
+  size_t bytes = sizeof(*this) + groups_.size() * (4 * sizeof(void*) + sizeof(*groups_.begin())) + retained_bytes_;
   auto list = [](const std::vector<std::string>& l) {
     size_t n = l.capacity() * sizeof(std::string);
     for (const auto& s : l) n += s.capacity();

@@ -6,7 +6,6 @@
 #include <functional>
 #include <deque>
 #include <map>
-#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -168,7 +167,7 @@ class Client {
     std::string fingerprint, title;
     std::vector<std::string> event_fingerprint;
   };
-  std::unordered_map<uint64_t, Grouped> signature_cache_;
+  std::map<uint64_t, Grouped> signature_cache_;  // not unordered: see Aggregator::groups_
   static constexpr size_t kMaxSymbolTables = 32;
   std::map<std::string, SymbolTable, std::less<>> tables_;  // bundle URL -> its symbol table
   // The capture path (client.cpp): the grouping key from the cache or computed (then `grouped`),
