@@ -33,6 +33,9 @@ try {
     map_bytes: mapWithContent.length, map_gzip: gz(mapWithContent),
     map_without_sources_content_bytes: bare.length, map_without_sources_content_gzip: gz(bare),
     table_bytes: table.length, table_gzip: gz(table),
+    // JavaScriptCore's proper tail calls (table version 2): call sites of functions with tail
+    // calls and those functions' targets, as VLQ text inside the table.
+    table_calls_bytes: (table_json.calls || '').length, table_tails_bytes: (table_json.tails || '').length,
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {

@@ -34,6 +34,9 @@ std::string fingerprintResolved(const std::string& line) {
 std::string buildSymbolTable(const std::string& map_text, const std::string& code) {
   return faultline::build_symbol_table_json(map_text, code);
 }
+std::string buildCodeSymbolTable(const std::string& file, const std::string& code) {
+  return faultline::build_code_symbol_table_json(file, code);
+}
 std::string fileBasename(const std::string& filename) { return faultline::frame_file_basename(filename); }
 
 }  // namespace
@@ -48,5 +51,6 @@ EMSCRIPTEN_BINDINGS(faultline_tools) {
   emscripten::function("symbolicate", &symbolicate);
   emscripten::function("fingerprintResolved", &fingerprintResolved);
   emscripten::function("buildSymbolTable", &buildSymbolTable);
+  emscripten::function("buildCodeSymbolTable", &buildCodeSymbolTable);
   emscripten::function("fileBasename", &fileBasename);
 }

@@ -27,7 +27,9 @@ commands:
   sourcemaps inject <dir>
                 for each built .js in <dir> with a source map: a debug ID (//# debugId= in the
                 .js, debugId/debug_id in the .map), the runtime registration Sentry's and
-                Faultline's SDKs read, and the symbol table <file>.flsym.json; one JSON line per file
+                Faultline's SDKs read, and the symbol table <file>.flsym.json; one JSON line per file.
+                --tables-from-code: also scripts without a map (unminified), with a table of
+                their own code's calls (for JavaScriptCore's proper tail calls)
   sourcemaps upload <dir> --url <collector or DSN> [--release R] [--url-prefix ~/assets/] [--project N]
                 send each built .js of <dir> with its map to a Faultline collector, which resolves
                 stored events' frames with them (by debug ID, else by URL and release); the URL
@@ -104,7 +106,7 @@ async function main(argv) {
   return 0;
 }
 
-const SOURCEMAPS_USAGE = 'usage: faultline sourcemaps inject <dir>\n       faultline sourcemaps upload <dir> --url <collector> [--release R] [--url-prefix P] [--project N]';
+const SOURCEMAPS_USAGE = 'usage: faultline sourcemaps inject <dir> [--tables-from-code]\n       faultline sourcemaps upload <dir> --url <collector> [--release R] [--url-prefix P] [--project N]';
 
 // --name value options; unknown options and missing values are usage errors.
 function options(args, names) {
@@ -124,6 +126,8 @@ function options(args, names) {
 
 async function sourcemapsCommand(args) {
   const sub = args[0];
+  const tablesFromCode = sub === 'inject' && args.includes('--tables-from-code');
+  if (tablesFromCode) args = args.filter((a) => a !== '--tables-from-code');
   const opts = options(args.slice(1), sub === 'upload' ? ['url', 'release', 'url-prefix', 'project'] : []);
   const dir = opts.rest && opts.rest[0];
   if ((sub !== 'inject' && sub !== 'upload') || opts.error || !dir || opts.rest.length > 1 || (sub === 'upload' && !opts.url)) {
@@ -135,7 +139,7 @@ async function sourcemapsCommand(args) {
     return 2;
   }
   const report = sub === 'inject'
-    ? await injectDirectory(dir)
+    ? await injectDirectory(dir, { tablesFromCode })
     : await uploadDirectory(dir, { url: opts.url, release: opts.release ?? null, project: opts.project ?? null, urlPrefix: opts['url-prefix'] ?? '~/' });
   for (const entry of report) process.stdout.write(JSON.stringify(entry) + '\n');
   return report.some((e) => e.error) ? 1 : 0;

@@ -46,6 +46,15 @@ export function registrationSnippet(debugId, tableFile) {
   );
 }
 
+// The registration snippet on a line of its own at the top (after a hashbang), the debug ID comment
+// at the end.
+function withSnippet(code, debugId, tableFile) {
+  const hashbang = code.startsWith('#!') ? code.slice(0, code.indexOf('\n') + 1 || code.length) : '';
+  const body = code.slice(hashbang.length).replace(/\n?\/\/# debugId=.*$/m, '');
+  const out = `${hashbang}${hashbang && !hashbang.endsWith('\n') ? '\n' : ''}${registrationSnippet(debugId, tableFile)}\n${body}`;
+  return out.replace(/\n*$/, '') + `\n//# debugId=${debugId}\n`;
+}
+
 export function listScripts(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -101,8 +110,11 @@ function shiftMappings(map, atLine) {
  * `faultline sourcemaps inject <dir>`: for each built script with a map, a debug ID (comment in the
  * script, `debugId`/`debug_id` in the map), the registration snippet, and the symbol table next to
  * the script. Scripts already injected are left alone. Returns one report entry per script.
+ * With `tablesFromCode`, a script without a map (unminified code served as written) gets the debug
+ * ID, the snippet and a table built from its own code: no names or files (its frames keep the
+ * engine's), only the call graph that puts back the frames JavaScriptCore's proper tail calls drop.
  */
-export async function injectDirectory(dir) {
+export async function injectDirectory(dir, { tablesFromCode = false } = {}) {
   const tools = await loadTools();
   const report = [];
   for (const file of listScripts(dir)) {
@@ -112,7 +124,20 @@ export async function injectDirectory(dir) {
       report.push({ file: rel, skipped: 'already injected', debug_id: DEBUG_ID_COMMENT.exec(code)[1] });
       continue;
     }
-    const mapFile = mapFileOrSkip(file, code, rel, report);
+    const mapFile = tablesFromCode ? findMapFile(file, code) : mapFileOrSkip(file, code, rel, report);
+    if (!mapFile && tablesFromCode) {
+      const debugId = (DEBUG_ID_COMMENT.exec(code) || [])[1] || debugIdFromContent(code);
+      const tableFile = path.basename(file) + SYMBOL_TABLE_SUFFIX;
+      code = withSnippet(code, debugId, tableFile);
+      const built = JSON.parse(tools.buildCodeSymbolTable(path.basename(file), code));
+      writeFileSync(file, code);
+      writeFileSync(file + SYMBOL_TABLE_SUFFIX, built.table);
+      report.push({
+        file: rel, debug_id: debugId, table: path.relative(dir, file + SYMBOL_TABLE_SUFFIX), table_from: 'code',
+        code_bytes: Buffer.byteLength(code), table_bytes: Buffer.byteLength(built.table),
+      });
+      continue;
+    }
     if (!mapFile) continue;
     let map;
     try {
@@ -125,10 +150,8 @@ export async function injectDirectory(dir) {
     }
     const debugId = (DEBUG_ID_COMMENT.exec(code) || [])[1] || map.debugId || map.debug_id || debugIdFromContent(code);
     const tableFile = path.basename(file) + SYMBOL_TABLE_SUFFIX;
-    const hashbang = code.startsWith('#!') ? code.slice(0, code.indexOf('\n') + 1 || code.length) : '';
-    const body = code.slice(hashbang.length).replace(/\n?\/\/# debugId=.*$/m, '');
-    code = `${hashbang}${hashbang && !hashbang.endsWith('\n') ? '\n' : ''}${registrationSnippet(debugId, tableFile)}\n${body}`;
-    code = code.replace(/\n*$/, '') + `\n//# debugId=${debugId}\n`;
+    const hashbang = code.startsWith('#!');
+    code = withSnippet(code, debugId, tableFile);
     shiftMappings(map, hashbang ? 1 : 0);
     map.debugId = debugId;
     map.debug_id = debugId;

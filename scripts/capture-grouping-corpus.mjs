@@ -51,6 +51,10 @@ function deploys() {
   if (MODE !== 'classic') {
     out.push({ name: 'A', corpus: 'modules', kind: 'module', file: 'app-5c1e2d7a.js', seeds: [3, 11], code: moduleSrc });
     out.push({ name: 'B', corpus: 'modules', kind: 'module', file: 'app-b04f93e1.js', seeds: [5, 17], code: MODULE_CHANGE + moduleSrc });
+    // The unminified bundles as served, for the row "unminified with tables from the code".
+    const unminDir = path.join(fixtures, 'unminified');
+    fs.mkdirSync(unminDir, { recursive: true });
+    for (const d of out.slice(-2)) fs.writeFileSync(path.join(unminDir, d.file), d.code);
     const esbuild = path.join(repo, 'node_modules/.bin/esbuild');
     const minDir = path.join(fixtures, 'minified');
     fs.rmSync(minDir, { recursive: true, force: true });

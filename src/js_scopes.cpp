@@ -428,6 +428,8 @@ class Scanner {
         bool constructor = method_name_.text == "constructor" && !stack_.empty() && stack_.back().class_body;
         set_name(o.scope, constructor ? stack_.back().class_name : method_name_,
                  constructor ? FunctionScope::NameKind::Class : FunctionScope::NameKind::Property);
+        if (o.scope >= 0 && method_prefix_.kind == Kind::Ident && method_prefix_.text == "get")
+          scopes_[static_cast<size_t>(o.scope)].getter = true;
         if (o.scope >= 0)
           scopes_[static_cast<size_t>(o.scope)].async_or_generator =
               is_punct(&method_prefix_, "*") || (method_prefix_.kind == Kind::Ident && method_prefix_.text == "async");
@@ -926,6 +928,17 @@ class CallGraphBuilder {
   }
 
   void call_sites(std::vector<CallSite>* calls) {
+    for (size_t i = 1; i + 1 < t_.size(); ++i) {
+      // A property read that runs a getter: `x.name` not called, not assigned to.
+      if (!punct(i, ".") || !ident(i + 1)) continue;
+      if (i + 2 < t_.size() && t_[i + 2].kind == Kind::Punct &&
+          one_of(t_[i + 2].text, {"(", "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=",
+                                  "&&=", "||=", "?\?=", "++", "--", "`"}))
+        continue;
+      if (punct(i - 1, "++") || punct(i - 1, "--") || t_[i + 2 < t_.size() ? i + 2 : i].kind == Kind::Template) continue;
+      const std::vector<int32_t>& same = methods_named(t_[i + 1].text);
+      if (same.size() == 1 && scopes_[static_cast<size_t>(same[0])].getter) calls->push_back(CallSite{t_[i].start, same[0]});
+    }
     for (size_t i = 1; i < t_.size(); ++i) {
       if (!punct(i, "(")) continue;
       size_t end = i - 1;
@@ -942,6 +955,7 @@ class CallGraphBuilder {
       const Token& last = t_[end];
       calls->push_back(CallSite{JsPosition{last.end.line, last.end.column + 1}, c.function});
     }
+    std::stable_sort(calls->begin(), calls->end(), [](const CallSite& a, const CallSite& b) { return a.pos < b.pos; });
   }
 
   std::vector<Token> t_;

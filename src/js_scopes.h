@@ -49,6 +49,7 @@ struct FunctionScope {
   bool async_or_generator = false;  // its calls are never proper tail calls
   bool arrow = false;
   bool expression_body = false;     // an arrow whose body is an expression
+  bool getter = false;              // `get name() {` in a class or object literal
 };
 
 // What a JavaScriptCore stack needs to show the frames its proper tail calls dropped (see
@@ -71,6 +72,9 @@ struct FunctionScope {
 //    property named `f` (`f() {}`, `{f: function}`, `o.f = function`), and never for `call`,
 //    `apply`, `bind`; `JSON.parse(` (object a global) and other unresolved members are recorded by
 //    their property name (`parse`), what JavaScriptCore names a built-in's frame.
+// A getter runs on a property read: `c.subtotal` where exactly one function of the code is named
+// `subtotal` and it is a getter is recorded as a call of that getter, at the `.` (where
+// JavaScriptCore puts the frame of a function reading it; V8 and SpiderMonkey at the name).
 // Tail calls: a function's calls in tail position (ECMAScript's, which JavaScriptCore implements in
 // strict code): the expression of a `return` outside try/catch/finally, or an arrow's expression
 // body, where a parenthesized expression, the last operand of a comma, both branches of `?:` and

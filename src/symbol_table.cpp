@@ -239,11 +239,9 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
   return t;
 }
 
-SymbolTable build_symbol_table_from_code(std::string_view source_name, std::string_view code) {
+SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view code) {
   SymbolTable t;
-  t.file = std::string(source_name);
-  t.sources.push_back(std::string(source_name));
-  t.files.push_back({JsPosition{0, 0}, 0});
+  t.file = std::string(file);
   Interner names(&t.names);
   JsCallGraph graph = scan_call_graph(code);
   for (const FunctionScope& scope : graph.scopes) {
@@ -251,12 +249,10 @@ SymbolTable build_symbol_table_from_code(std::string_view source_name, std::stri
     f.start = scope.start;
     f.end = scope.end;
     f.name = scope.has_name ? names.add(scope.name_text) : -1;
-    f.source = 0;
     t.functions.push_back(f);
   }
   compute_parents(&t.functions);
   add_calls(graph, &names, &t);
-  t.ignored.assign(1, 0);
   return t;
 }
 

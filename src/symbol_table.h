@@ -82,9 +82,11 @@ struct SymbolLookup {
 
 // Derives the table from a decoded map and the generated code the map describes.
 SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code);
-// A table for code without a map (unminified, served as written): the file is its own original
-// source (`source_name`) and its functions keep their own names.
-SymbolTable build_symbol_table_from_code(std::string_view source_name, std::string_view code);
+// A table for code without a map (unminified, served as written): only what JavaScriptCore's
+// tail calls need — function ranges with their own names, `calls` and `tails` — and no sources,
+// so frames are not "resolved" by it (they keep the engine's names and the served file); only
+// frames put back from its call graph get its names (and the caller's file).
+SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view code);
 // The function a call at this 0-based position calls, when the table records it; else -1.
 int32_t call_at(const SymbolTable& table, uint32_t line, uint32_t column);
 std::string serialize_symbol_table(const SymbolTable& table);

@@ -124,4 +124,8 @@ std::string build_symbol_table_json(std::string_view map_text, std::string_view 
   return dump_json(json{{"table", serialize_symbol_table(table)}, {"debug_id", map.debug_id}});
 }
 
+std::string build_code_symbol_table_json(std::string_view file, std::string_view code) {
+  return dump_json(json{{"table", serialize_symbol_table(build_symbol_table_from_code(file, code))}});
+}
+
 }  // namespace faultline

@@ -63,5 +63,7 @@ std::string frame_file_basename(std::string_view filename);
 // The whole of `faultline sourcemaps inject`'s table for one bundle: {"table": "<symbol table JSON
 // text>", "debug_id": "..."} or {"error": "..."}.
 std::string build_symbol_table_json(std::string_view map_text, std::string_view generated_code);
+// The same for a script without a map (build_symbol_table_from_code): {"table": "<JSON text>"}.
+std::string build_code_symbol_table_json(std::string_view file, std::string_view code);
 
 }  // namespace faultline

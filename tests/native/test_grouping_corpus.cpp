@@ -123,6 +123,23 @@ const std::map<std::string, std::string>& page_tables() {
   return tables;
 }
 
+// Tables from the code itself (`sourcemaps inject --tables-from-code`) for the unminified
+// bundles of deploys A and B (tests/fixtures/grouping/unminified/): call graph only.
+const std::map<std::string, std::string>& code_tables() {
+  static const std::map<std::string, std::string> tables = [] {
+    std::map<std::string, std::string> out;
+    const std::string dir = FAULTLINE_SOURCE_DIR "/tests/fixtures/grouping/unminified/";
+    for (const char* name : {"app-5c1e2d7a.js", "app-b04f93e1.js"}) {
+      std::string code = read_text(dir + name);
+      if (code.empty()) ADD_FAILURE() << "missing " << dir << name;
+      json r = json::parse(build_code_symbol_table_json(name, code), nullptr, false);
+      out.emplace(name, r["table"].get<std::string>());
+    }
+    return out;
+  }();
+  return tables;
+}
+
 std::string record_line(const json& r) {
   return json{{"type", r.value("type", "")}, {"value", r.value("value", "")}, {"stack", r.value("stack", "")}}.dump();
 }
@@ -166,10 +183,10 @@ Measured measure_cli(const std::vector<const json*>& recs) {
 
 // The page's path: one core per engine and deploy, as one page is; the bundle's table given for
 // the URL its frames name, then the capture's fingerprint (the core's own group key).
-Measured measure_page(const std::vector<const json*>& recs, size_t* tables_added) {
+Measured measure_page(const std::vector<const json*>& recs, size_t* tables_added,
+                      const std::map<std::string, std::string>& tables = page_tables()) {
   Measured m;
   std::vector<std::string> labels;
-  const auto& tables = page_tables();
   struct Page {
     std::unique_ptr<Client> core;
     std::set<std::string> tables;  // bundle URLs whose table it was given
@@ -322,12 +339,15 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   Measured mt = measure_cli(minified);
   size_t tables_added = 0;
   Measured mp = measure_page(minified, &tables_added);
+  size_t code_tables_added = 0;
+  Measured pc = measure_page(plain, &code_tables_added, code_tables());
 
   std::ostringstream report;
   report << "[grouping-corpus modules] " << corpus["records"].size() << " records, " << p.s.groups_per_bug.size() << " bugs, "
          << engines.size() << " engines\n";
   report << row("unminified modules, deploys A+B", p, plain.size());
   report << row("unminified, without JavaScriptCore", pn, no_ptc.size());
+  report << row("unminified, page: tables from the code", pc, plain.size());
   report << row("minified without tables, minA+minB", mn, minified.size());
   report << row("minified without tables, minA alone", ma, min_a.size());
   report << row("minified without tables, minB alone", mb, min_b.size());
@@ -366,4 +386,9 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   EXPECT_TRUE(mp.s.merged_pairs.empty()) << report.str();
   EXPECT_GE(kept_page, 0.99) << report.str();
   EXPECT_GE(mp.s.f1, 0.99) << report.str();
+  // Unminified bundles with tables built from their own code: the same reconstruction.
+  EXPECT_GT(code_tables_added, 0u);
+  EXPECT_TRUE(pc.s.merged_pairs.empty()) << report.str();
+  EXPECT_GE(pc.s.f1, 0.99) << report.str();
+  EXPECT_GE(kept_across_deploys(plain, pc.keys, "A", "B"), 0.99) << report.str();
 }

@@ -239,3 +239,24 @@ TEST(TailCalls, OldTablesParseAndMalformedCallsAreRefused) {
   EXPECT_FALSE(parse_symbol_table(
       R"({"faultline_symbols":2,"sources":["a"],"names":[],"files":"AAC","functions":"AACAAC","calls":5,"tails":""})", &t, &error));
 }
+
+TEST(TailCalls, AGetterThatTailCallsIsPutBackAtThePropertyRead) {
+  // jsc: `reduce@[native code]` / `basketView@g.js:3:37` (the `.` of `c.subtotal`); V8 shows
+  // `Array.reduce` / `get subtotal` / `basketView` at the name.
+  std::string code =
+      "\"use strict\";\n"
+      "class Cart { constructor() { this.items = []; } get subtotal() { return this.items.reduce((a, b) => a + b); } }\n"
+      "function basketView(c) { const s = c.subtotal; return s; }\n"
+      "function basketTax(c) { const t = 0.2 * c.subtotal + 1; return t; }\n";
+  SymbolTable table = build_symbol_table_from_code("ptc.js", code);
+  const std::string jsc_msg = "Reduce of empty array with no initial value";
+  Grouped view = group(table, "TypeError", jsc_msg, "reduce@[native code]\nbasketView@http://h/ptc.js:3:37\nglobal code@http://h/ptc.js:5:17");
+  Grouped tax = group(table, "TypeError", jsc_msg, "reduce@[native code]\nbasketTax@http://h/ptc.js:4:42\nglobal code@http://h/ptc.js:6:16");
+  Grouped v8 = group(table, "TypeError", "Reduce of empty array with no initial value",
+                     "TypeError: Reduce of empty array with no initial value\n    at Array.reduce (<anonymous>)\n"
+                     "    at get subtotal [as subtotal] (http://h/ptc.js:2:90)\n    at basketView (http://h/ptc.js:3:39)");
+  EXPECT_EQ(reconstructed(view), 1u);
+  EXPECT_EQ(view.fingerprint, tax.fingerprint) << "one bug in the getter, whoever reads it";
+  EXPECT_EQ(view.fingerprint, v8.fingerprint) << view.parts.dump() << "\n" << v8.parts.dump();
+  EXPECT_EQ(reconstructed(v8), 0u);
+}

@@ -205,3 +205,58 @@ test('fingerprint --source-maps and the page core with the bundle\'s table give 
   const lib = cliOut.frames.find((f) => f.original_function === 'parseQuantity' || f.function === 'parseQuantity');
   assert.equal(lib && lib.in_app, false, JSON.stringify(cliOut.frames));
 });
+
+// Unminified code shipped as written (no map): `--tables-from-code` gives it a table of its own
+// calls, so the browser core puts back what JavaScriptCore's proper tail calls dropped. The V8
+// stack is captured here by running the injected file; the JavaScriptCore stack is the one `jsc`
+// printed for the same script before injection, one line lower (the snippet's line).
+test('inject --tables-from-code: an unminified script gets a call-graph table; JavaScriptCore and V8 group as one, two callers stay two', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-ptc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const script = [
+    '"use strict";',
+    'function parseConfig(t) { return JSON.parse(t); }',
+    'function parseManifest(t) { return JSON.parse(t); }',
+    'function initApp(a) {',
+    '  const x = 1;   const r = a ? parseConfig("{bad") : parseManifest("{bad");',
+    '  return r;',
+    '}',
+    'globalThis.initApp = initApp;',
+  ].join('\n') + '\n';
+  writeFileSync(path.join(dir, 'app.js'), script);
+  writeFileSync(path.join(dir, 'vendor.js'), 'var v = 1;\n');
+  assert.equal(run(['sourcemaps', 'inject', dir]).lines.find((l) => l.file === 'app.js').skipped, 'no source map', 'opt-in only');
+  const { code, lines } = run(['sourcemaps', 'inject', dir, '--tables-from-code']);
+  assert.equal(code, 0, JSON.stringify(lines));
+  const entry = lines.find((l) => l.file === 'app.js');
+  assert.equal(entry.table_from, 'code');
+  assert.ok(entry.table_bytes < 1000, `${entry.table_bytes} B`);
+  const table = readFileSync(path.join(dir, 'app.js.flsym.json'), 'utf8');
+  assert.deepEqual(JSON.parse(table).sources, [], 'no files or names of its own: frames keep the engine\'s');
+  assert.equal(run(['sourcemaps', 'inject', dir, '--tables-from-code']).lines.find((l) => l.file === 'app.js').skipped, 'already injected');
+
+  const url = 'http://127.0.0.1:8080/assets/app.js';
+  const context = vm.createContext({ JSON });
+  vm.runInContext(readFileSync(path.join(dir, 'app.js'), 'utf8'), context, { filename: url });
+  const v8 = (a) => {
+    try {
+      context.initApp(a);
+    } catch (err) {
+      return { type: 'SyntaxError', value: err.message, stack: err.stack };
+    }
+    throw new Error('did not throw');
+  };
+  // jsc on the uninjected script: `parse@[native code]` / `initApp@…:5:43` (5:67 for parseManifest).
+  const jsc = (col) => ({ type: 'SyntaxError', value: "JSON Parse error: Expected '}'", stack: `parse@[native code]\ninitApp@${url}:6:${col}\nglobal code@${url}:10:14` });
+  const { Core } = await loadCore();
+  const core = new Core(JSON.stringify({ aggregation: { windowMs: 0 } }));
+  try {
+    assert.equal(JSON.parse(core.addSymbolTable(url, table)).ok, true);
+    const fp = (x) => JSON.parse(core.capture(JSON.stringify({ exceptions: [x] }))).fingerprint;
+    assert.equal(fp(jsc(43)), fp(v8(true)), 'parseConfig: one group in both engines');
+    assert.equal(fp(jsc(67)), fp(v8(false)), 'parseManifest: one group in both engines');
+    assert.notEqual(fp(jsc(43)), fp(jsc(67)), 'two callers of JSON.parse are two bugs');
+  } finally {
+    core.delete();
+  }
+});
