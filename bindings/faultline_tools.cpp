@@ -34,6 +34,9 @@ std::string fingerprintResolved(const std::string& line) {
 std::string buildSymbolTable(const std::string& map_text, const std::string& code) {
   return faultline::build_symbol_table_json(map_text, code);
 }
+std::string loadSymbolTable(const std::string& key, const std::string& table) {
+  return symbolicator().load_table(key, table);
+}
 std::string buildCodeSymbolTable(const std::string& file, const std::string& code) {
   return faultline::build_code_symbol_table_json(file, code);
 }
@@ -52,5 +55,6 @@ EMSCRIPTEN_BINDINGS(faultline_tools) {
   emscripten::function("fingerprintResolved", &fingerprintResolved);
   emscripten::function("buildSymbolTable", &buildSymbolTable);
   emscripten::function("buildCodeSymbolTable", &buildCodeSymbolTable);
+  emscripten::function("loadSymbolTable", &loadSymbolTable);
   emscripten::function("fileBasename", &fileBasename);
 }

@@ -205,6 +205,11 @@ export class MapLoader {
     const code = existsSync(bundle) ? readFileSync(bundle, 'utf8') : '';
     let mapFile = existsSync(bundle + '.map') ? bundle + '.map' : code ? findMapFile(bundle, code) : null;
     if (!mapFile && code) mapFile = this.mapByDebugId((DEBUG_ID_COMMENT.exec(code) || [])[1]);
+    if (!mapFile && existsSync(bundle + SYMBOL_TABLE_SUFFIX)) {
+      // No map, but the table inject wrote (`--tables-from-code`): grouping uses its call graph.
+      const result = JSON.parse(this.tools.loadSymbolTable(base, readFileSync(bundle + SYMBOL_TABLE_SUFFIX, 'utf8')));
+      return result.error ? `${base}${SYMBOL_TABLE_SUFFIX}: ${result.error}` : '';
+    }
     if (!mapFile) return '';
     const result = JSON.parse(this.tools.loadSourceMap(base, readFileSync(mapFile, 'utf8'), code));
     return result.error ? `${path.basename(mapFile)}: ${result.error}` : '';

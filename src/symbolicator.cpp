@@ -33,6 +33,15 @@ std::string Symbolicator::load(const std::string& key, std::string_view map_text
   return dump_json(ok);
 }
 
+std::string Symbolicator::load_table(const std::string& key, std::string_view table_text) {
+  Bundle b;
+  std::string error;
+  if (!parse_symbol_table(table_text, &b.table, &error)) return dump_json(json{{"error", error}});
+  json ok = {{"ok", true}, {"functions", b.table.functions.size()}};
+  bundles_[key] = std::move(b);
+  return dump_json(ok);
+}
+
 std::string Symbolicator::resolve_positions(const std::string& key, std::string_view request_json) const {
   auto it = bundles_.find(key);
   if (it == bundles_.end()) return dump_json(json{{"error", "no source map loaded under this key"}});

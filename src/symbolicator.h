@@ -24,6 +24,10 @@ class Symbolicator {
   // The result also has "memory" (about the bytes the decoded bundle holds) and "source_order"
   // (SourceMap::source_order: which source each `sourcesContent` entry belongs to).
   std::string load(const std::string& key, std::string_view map_text, std::string_view generated_code);
+  // A symbol table alone (the `<file>.flsym.json` inject wrote, e.g. a table from the code of a
+  // script without a map): grouping uses it (table_for), symbolication finds no mappings in it.
+  // {"ok":true,"functions":N} or {"error":"..."}.
+  std::string load_table(const std::string& key, std::string_view table_text);
   bool has(const std::string& key) const { return bundles_.count(key) != 0; }
   // Frees a loaded bundle; false when the key was not loaded.
   bool unload(const std::string& key) { return bundles_.erase(key) != 0; }

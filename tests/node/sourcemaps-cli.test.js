@@ -256,6 +256,10 @@ test('inject --tables-from-code: an unminified script gets a call-graph table; J
     assert.equal(fp(jsc(43)), fp(v8(true)), 'parseConfig: one group in both engines');
     assert.equal(fp(jsc(67)), fp(v8(false)), 'parseManifest: one group in both engines');
     assert.notEqual(fp(jsc(43)), fp(jsc(67)), 'two callers of JSON.parse are two bugs');
+    // The CLI finds the same table next to the script (no map) and groups as the page does.
+    const input = [jsc(43), v8(true), jsc(67)].map((x) => JSON.stringify(x)).join('\n') + '\n';
+    const cliOut = run(['fingerprint', '--source-maps', dir], input).lines.map((l) => l.fingerprint);
+    assert.deepEqual(cliOut, [fp(jsc(43)), fp(jsc(43)), fp(jsc(67))]);
   } finally {
     core.delete();
   }
