@@ -542,10 +542,10 @@ class CallGraphBuilder {
     level_.assign(n, 0);
     match_.assign(n, SIZE_MAX);
     scope_of_.assign(n, -1);
-    in_try_.assign(n, 0);
+    innermost_try_.assign(n, SIZE_MAX);
     std::vector<size_t> open;
     std::vector<uint8_t> try_block;  // per open bracket: a try/catch/finally block
-    size_t try_depth = 0;
+    std::vector<size_t> tries;       // openers of the open try/catch/finally blocks
     for (size_t i = 0; i < n; ++i) {
       const Token& k = t_[i];
       bool opener = k.kind == Kind::Punct && (k.text == "(" || k.text == "[" || k.text == "{");
@@ -555,12 +555,12 @@ class CallGraphBuilder {
       if ((closer || tpl_close) && !open.empty()) {
         match_[open.back()] = i;
         match_[i] = open.back();
-        try_depth -= try_block.back();
+        if (try_block.back()) tries.pop_back();
         open.pop_back();
         try_block.pop_back();
       }
       level_[i] = open.size();
-      in_try_[i] = try_depth > 0;
+      if (!tries.empty()) innermost_try_[i] = tries.back();
       if (opener || tpl_open) {
         bool t = k.text == "{" && i > 0 &&
                  (word(i - 1, "try") || word(i - 1, "finally") || (punct(i - 1, ")") && match_[i - 1] != SIZE_MAX &&
@@ -568,7 +568,7 @@ class CallGraphBuilder {
                   word(i - 1, "catch"));
         open.push_back(i);
         try_block.push_back(t);
-        try_depth += t;
+        if (t) tries.push_back(i);
       }
     }
     // Innermost scope containing each token: scopes are sorted by start, nested ones after their
@@ -613,12 +613,12 @@ class CallGraphBuilder {
     }
     return -1;
   }
-  // The token in which position p (a scope's last character) lies, searching from token `from`.
+  // The token in which position p (a scope's last character) lies, not before token `from`.
   size_t last_token_of(JsPosition p, size_t from) const {
-    size_t i = from;
-    while (i < t_.size() && t_[i].start < p) ++i;
-    if ((i >= t_.size() || p < t_[i].start) && i > from) --i;
-    return i;
+    auto it = std::upper_bound(t_.begin() + static_cast<std::ptrdiff_t>(std::min(from, t_.size())), t_.end(), p,
+                               [](const JsPosition& pos, const Token& k) { return pos < k.start; });
+    size_t i = static_cast<size_t>(it - t_.begin());
+    return i > from ? i - 1 : from;
   }
 
   void declarations() {
@@ -678,6 +678,12 @@ class CallGraphBuilder {
     for (; i < n; ++i) {
       if (level_[i] < base) return i - 1;
       if (level_[i] > base) continue;
+      // An initializer's brackets are passed over whole (their own declarations are found by the
+      // main loop), so the work stays linear.
+      if (!expect_name && match_[i] != SIZE_MAX && match_[i] > i) {
+        i = match_[i];
+        continue;
+      }
       const Token& k = t_[i];
       if (k.kind == Kind::Punct && (k.text == ";" || k.text == ")" || k.text == "]" || k.text == "}")) return i;
       if (k.newline_before && k.kind == Kind::Ident && !expect_name && statement_keyword(k.text)) return i - 1;
@@ -690,6 +696,8 @@ class CallGraphBuilder {
           if (punct(i + 1, "=") && i + 2 < n) fn = whole_function_initializer(i + 2);
           declare(scope, k.text, fn);
           declared_tokens_.insert(i);
+        } else {
+          return i;  // not a declarator: the list has ended
         }
         expect_name = false;
       } else if (punct(i, ",")) {
@@ -891,9 +899,11 @@ class CallGraphBuilder {
       int32_t f = scope_of_[i];
       if (f < 0 || scopes_[static_cast<size_t>(f)].async_or_generator) continue;
       // Inside a try, catch or finally block of this very function: never a tail call there.
-      if (in_try_[i] && try_inside(i, f)) continue;
+      if (innermost_try_[i] != SIZE_MAX && innermost_try_[i] > start_token_.at(static_cast<size_t>(f))) continue;
       size_t base = level_[i], end = i;
-      for (size_t k = i + 1; k < n; ++k) {
+      // A return expression longer than kMaxTail tokens is not looked into (bounded work).
+      constexpr size_t kMaxTail = 4096;
+      for (size_t k = i + 1; k < n && k <= i + kMaxTail; ++k) {
         if (level_[k] < base) break;
         if (level_[k] == base) {
           if (punct(k, ";")) break;
@@ -907,24 +917,15 @@ class CallGraphBuilder {
     for (const auto& [scope, first] : start_token_) {
       const FunctionScope& fs = scopes_[scope];
       if (!fs.arrow || !fs.expression_body || fs.async_or_generator) continue;
+      // `(params) =>`, `x =>`, `async (params) =>`, `async x =>`.
       size_t arrow = first;
-      while (arrow < n && !(punct(arrow, "=>") && level_[arrow] == level_[first])) ++arrow;
+      if (word(arrow, "async") && !punct(arrow + 1, "=>")) ++arrow;
+      arrow = punct(arrow, "(") && match_[arrow] != SIZE_MAX ? match_[arrow] + 1 : arrow + 1;
+      if (!punct(arrow, "=>")) continue;
       size_t last = last_token_of(fs.end, arrow);
       if (last >= n || last <= arrow) continue;
       tail_expression(arrow + 1, last, static_cast<int32_t>(scope), &(*tails)[scope], 0);
     }
-  }
-
-  // Whether an open try/catch/finally block around token i belongs to function f.
-  bool try_inside(size_t i, int32_t f) const {
-    size_t first = start_token_.at(static_cast<size_t>(f));
-    for (size_t k = i; k-- > first;) {
-      if (match_[k] == SIZE_MAX || match_[k] < i || !punct(k, "{")) continue;  // not an enclosing block
-      if (word(k - 1, "try") || word(k - 1, "finally") || word(k - 1, "catch") ||
-          (punct(k - 1, ")") && match_[k - 1] != SIZE_MAX && match_[k - 1] > 0 && word(match_[k - 1] - 1, "catch")))
-        return true;
-    }
-    return false;
   }
 
   void call_sites(std::vector<CallSite>* calls) {
@@ -962,7 +963,7 @@ class CallGraphBuilder {
   std::vector<FunctionScope> scopes_;
   std::vector<size_t> level_, match_;
   std::vector<int32_t> scope_of_, parent_;
-  std::vector<uint8_t> in_try_;
+  std::vector<size_t> innermost_try_;  // per token: the opener of the innermost try/catch/finally block around it
   std::map<size_t, size_t> start_token_;  // scope -> its first token
   std::map<std::pair<int32_t, std::string>, Binding> bindings_;
   std::vector<size_t> assigned_;
