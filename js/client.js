@@ -102,13 +102,14 @@ export function sdkInfo(o) {
   // Integrations given as Sentry's list (or function): every one Faultline runs, named as given.
   // (installed and working, as Sentry names them; the ignored ones are not listed)
   const by = o._by;
-  if (by) return { ...SDK, integrations: P.keys(by).filter((n) => by[n]._h), packages: [{ name: 'npm:faultline', version: SDK.version }] };
+  if (by) return { ...SDK, integrations: [...P.keys(by).filter((n) => by[n]._h !== 0), ...P.keys(o._add || {})], packages: [{ name: 'npm:faultline', version: SDK.version }] };
   if (on(o, 'onerror') || on(o, 'onunhandledrejection')) list.push('GlobalHandlers');
   if (on(o, 'browserApiErrors')) list.push('BrowserApiErrors');
   if (['console', 'dom', 'fetch', 'xhr', 'history'].some((k) => on(o, k))) list.push('Breadcrumbs');
   list.push('LinkedErrors', 'HttpContext');
   if (f.scriptError !== false || f.browserExtensions !== false || o.ignoreErrors || o.denyUrls || o.allowUrls) list.push('EventFilters');
   if (on(o, 'browserSession') && o.release) list.push('BrowserSession');
+  list.push('CultureContext', ...P.keys(o._add || {}));
   return { ...SDK, integrations: list, packages: [{ name: 'npm:faultline', version: SDK.version }] };
 }
 // A scope patch with its values normalized as Sentry normalizes an event's fields (depth 3). A null
@@ -162,6 +163,23 @@ function describe(v, rejection) {
   return rejection ? ['UnhandledRejection', 'Non-Error promise rejection captured with value: ' + text(v)] : ['Error', text(v)];
 }
 
+// The SDK's wrappers of browser APIs (timers, listeners, fetch, XHR: hooks/wrap.js, hooks/http.js)
+// are methods named __faultline_wrap__, a name bundlers and minifiers keep: their frames are cut
+// from every stack (V8 `at Object.__faultline_wrap__ [as x] (…)`, SpiderMonkey/JavaScriptCore
+// `__faultline_wrap__@…`), as Sentry cuts its sentryWrapped frames, so that the app's own frame is
+// the top one and groups as it does without the SDK.
+const WRAP = /^.*__faultline_wrap__.*\n?/gm;
+export const unwrapped = (s) => (s.includes('__faultline_wrap__') ? s.replace(WRAP, '') : s);
+// The stack taken in a public entry point (attachStacktrace): the frames below its outermost
+// __faultline_api__ frame (index.js guard), those of the app.
+export function below(s) {
+  const l = String(s).split('\n');
+  let i = l.length;
+  while (i-- && !l[i].includes('__faultline_api__'));
+  if (i < 0) return s;
+  return [...(/^\w*Error\b/.test(l[0]) ? [l[0]] : []), ...l.slice(i + 1)].join('\n');
+}
+
 function one(e, rejection) {
   if (!isErr(e)) {
     const [type, value] = describe(e, rejection);
@@ -175,7 +193,7 @@ function one(e, rejection) {
   const x = Object.assign(Object.create(null), { type, value: cut(str(get(e, 'message') ?? ''), 16384) });
   for (const k of ['stack', 'stacktrace']) {  // stacktrace: old Opera
     const s = get(e, k);
-    if (typeof s == 'string') x[k] = cut(s, 262144);
+    if (typeof s == 'string') x[k] = cut(unwrapped(s), 262144);
   }
   const f = get(e, 'framesToPop');  // React's invariant(): frames of the helper, not of the bug
   if (f > 0) x.framesToPop = f;
@@ -451,6 +469,9 @@ export class Client {
       hub.newTrace = () => { nt.call(hub); if (!hub.off) this.sess.start(); };
     }
     try { xhrHandlers(hub, (k) => on(o, k)); } catch (e) { hub.fail(e); }
+    this.own(o._own || []);  // the app's own integrations
+    for (const op of hub.ss || []) this.session(op);  // startSession()… before this part loaded
+    hub.ss = 0;
     this.procs = [];  // event processors of the integrations, run before beforeSend
     // The SDK's own files, when it is served as its own (its modules' directory, the single-file
     // build's script): frames there are never the app's (httpClientIntegration's request stack).
@@ -659,7 +680,7 @@ export class Client {
         if (h.on_('sentry')) {
           const x = a.exceptions && a.exceptions[0], s = a.scope || {};
           h.crumb({ category: 'sentry.event', timestamp: a.timestamp, event_id: r.event_id, level: a.level || s.level || (x ? 'error' : 'info'),
-            message: x ? (x.value ? `${x.type}: ${x.value}` : x.type) : a.message }, { event: a });
+            message: a.message || (x ? (x.value && x.type ? `${x.type}: ${x.value}` : x.type || x.value) : a.message) }, { event: a });  // Sentry's getEventDescription: the message first
         }
         const t = this.ts;
         // Many events in one task (a loop of distinct errors): drained now, not at the end of the
@@ -793,6 +814,7 @@ export class Client {
     this.inq++;
     this.h.n.aggregated++;
     this.h.orig.delete(a.event_id);  // no event of its own: beforeSend will not ask for it
+    this.h.ep.delete(a.event_id);
     if (!this.wt) this.wt = later(() => { this.wt = 0; this.pump(); }, ((this.o.aggregation || {}).windowMs ?? 60000) + 50);
   }
 
@@ -809,7 +831,8 @@ export class Client {
       if (x) a.exceptions = [{ type: str(get(x, 'type') ?? 'Error'), value: str(get(x, 'value') ?? ''), synthetic: true, mechanism: { type: 'generic', handled: true, ...get(x, 'mechanism') } }];
       else a.message = cut(str(get(ev, 'message') ?? get(le, 'formatted') ?? get(le, 'message') ?? ''), 16384);
     }
-    if (a.stack) {  // attachStacktrace: the message with the stack of its call, as a synthetic exception
+    if (a.stack) a.stack = below(a.stack);
+    if (a.stack && !P.own.call(a, 'raw')) {  // attachStacktrace: the message with the stack of its call, as a synthetic exception
       a.exceptions = [{ value: a.message, stack: a.stack, synthetic: true, mechanism: { type: 'generic', handled: true } }];
       delete a.stack;
     }
@@ -818,6 +841,9 @@ export class Client {
       // captureException(errorEvent) with an error: that error, as Sentry reports it.
       try { if (typeof ErrorEvent == 'function' && v instanceof ErrorEvent && v.error != null) v = v.error; } catch {}
       a.exceptions = exceptions(v, a.mechanism);
+      // A thrown value that is not an Error has no stack: the capture's (attachStacktrace), as Sentry's synthetic exception.
+      if (a.stack && !a.exceptions[0].stack) a.exceptions[0].stack = a.stack;
+      delete a.stack;
       const cx = extraContexts(h, v);  // extraErrorDataIntegration
       if (cx) a.contexts = { ...a.contexts, ...cx };
       if (!isErr(v) && v && typeof v == 'object') a.extra = { ...a.extra, __serialized__: normalize(v, 3) };
@@ -864,6 +890,40 @@ export class Client {
       h.n.empty_captures = (h.n.empty_captures || 0) + 1;
       log(o.debug, 'a capture with neither an exception nor a message: sent as "<empty capture>"');
     }
+  }
+
+  /** startSession/endSession/captureSession (index.js): 'start', 'end' or 'send'. */
+  session(op) {
+    const s = this.sess || (this.sess = new Sessions(this.h, (p) => this.sendSession(p), 1));
+    if (op == 'start') s.start();
+    else if (op == 'end') s.end();
+    else s.send();
+  }
+
+  /**
+   * The app's own integrations (Sentry's interface: setupOnce, setup(client), preprocessEvent,
+   * processEvent(event, hint, client), afterAllSetup), set up when this part of the SDK loads; their
+   * processors run on every event, first, as Sentry's client runs its integrations'.
+   */
+  own(list) {
+    // getClient()'s client when there is one (the app asked for it, or init came from BrowserClient),
+    // else what integrations read of a client (the whole class stays off the critical path).
+    const h = this.h, o = this.o, cl = h.bc || { getOptions: () => o, getDsn: () => o.dsn, on: () => () => {}, emit() {} };
+    for (const i of list) {
+      const f = (k) => typeof get(i, k) == 'function';
+      try {
+        if (f('setupOnce')) i.setupOnce();
+        if (f('setup')) i.setup(cl);
+        if (f('preprocessEvent')) h.ip.push((e, x) => { i.preprocessEvent(e, x, cl); return e; });
+        if (f('processEvent')) h.ip.push((e, x) => i.processEvent(e, x, cl));
+        if (f('afterAllSetup')) i.afterAllSetup(cl);
+      } catch (e) { h.fail(e); }
+    }
+  }
+
+  /** Integrations added after init (addIntegration): their processors join the others. */
+  add(only) {
+    try { this.procs.push(...integrations(this.h, only)); } catch (e) { this.h.fail(e); }
   }
 
   /** A session update as its own envelope (Sentry takes sessions beside events, never inside them). */
@@ -974,22 +1034,40 @@ export class Client {
           if (get(get(r.contexts, 'faultline'), 'summary') && h.on_('sentry')) {
             const xs = get(get(r, 'exception'), 'values'), x = Array.isArray(xs) && xs[xs.length - 1];
             h.crumb({ category: 'sentry.event', event_id: get(r, 'event_id') || id, level: get(r, 'level') || 'error',
-              message: x ? (x.value ? `${x.type}: ${x.value}` : x.type) : str(get(r, 'message') ?? get(get(r, 'logentry'), 'formatted') ?? '') }, { event: r });
+              message: str(get(r, 'message') ?? get(get(r, 'logentry'), 'formatted') ?? '') || (x ? (x.value && x.type ? `${x.type}: ${x.value}` : x.type || x.value) : '') }, { event: r });
           }
           return Object.assign(Object.create(null), { ih, p, n, id: get(r, 'event_id') || id });
         }
         if (threw && threw !== 1) h.fail(threw);  // a throwing beforeSend drops the event: it may have been meant to scrub it
-        h.drop(threw ? 'internal_sdk_error' : 'before_send', n);
+        h.drop(threw ? 'internal_sdk_error' : why || 'before_send', n);
         return null;
       };
       const hint = { event_id: id, originalException: h.orig.get(id) };
       h.orig.delete(id);
-      if (!bs) {
+      // The event processors of the capture's scopes (addEventProcessor), then beforeSend, as
+      // Sentry chains them: each may change the event, drop it (null: counted as event_processor)
+      // or answer with a promise; a throw drops it (internal_sdk_error).
+      const ps = h.ep.get(id) || h.procs();
+      h.ep.delete(id);
+      let why = 0;
+      const go = (e, i) => {
+        for (; i < ps.length; i++) {
+          const r = ps[i](e, hint);
+          if (thenable(r)) return P.Pr.resolve(r).then((x) => (x == null ? ((why = 'event_processor'), null) : go(x, i + 1)));
+          if (r == null) {
+            why = 'event_processor';
+            return null;
+          }
+          e = r;
+        }
+        return bs ? bs(e, hint) : e;
+      };
+      if (!bs && !ps.length) {
         items.push(done(ev));
         continue;
       }
       try {
-        const r = bs(ev, hint);
+        const r = go(ev, 0);
         if (thenable(r)) {
           // An answer that never comes is counted after BEFORE_SEND_MS (flush() says false until then).
           async = 1;
@@ -1045,8 +1123,12 @@ export class Client {
     if (!this.core) return false;  // still loading (or restarting): the early queue is waiting
     if (this.hq) await within(new P.Pr((r) => this.hw.push(r)), left());  // a capture waits for a symbol table
     if (this.hq) return false;
-    this.pump(true);
-    await within(all([...this.pend]), left());
+    // Until nothing is left: an async beforeSend or processor may capture again (its event is
+    // queued in the core meanwhile), and that event must be handed over too.
+    do {
+      this.pump(true);
+      await within(all([...this.pend]), left());
+    } while ((this.pend.size || this.pc) && this.core && this.tp && left() > 0);
     this.report();
     const ok = this.tp ? !!(await this.tp.flush(left())) : false;
     return ok && !this.pend.size && !this.h.nq;

@@ -45,12 +45,7 @@ export interface Event {
   /** For parameterize`...` messages: the template (`%s` per value) and the values. */
   logentry?: { formatted?: string; message?: string; params?: unknown[] };
   exception?: {
-    values: Array<{
-      type?: string;
-      value?: string;
-      stacktrace?: { frames: Array<{ function?: string; filename?: string; abs_path?: string; lineno?: number; colno?: number; in_app?: boolean }> };
-      mechanism?: { type: string; handled?: boolean; synthetic?: boolean; source?: string; exception_id?: number; parent_id?: number; is_exception_group?: boolean; data?: Record<string, unknown> };
-    }>;
+    values?: Exception[];
   };
   /** Oldest first, as @sentry/browser sends them. */
   breadcrumbs?: Breadcrumb[];
@@ -58,12 +53,13 @@ export interface Event {
   tags?: Record<string, Primitive | unknown>;
   extra?: Record<string, unknown>;
   user?: User;
-  /** contexts.trace: {trace_id, span_id}; contexts.faultline: {count, first_seen, last_seen, summary, grouping}. */
-  contexts?: Record<string, Record<string, unknown>>;
-  request?: { url?: string; headers?: Record<string, string> };
+  /** contexts.trace: {trace_id, span_id}; contexts.faultline: {count, first_seen, last_seen, summary, grouping}; contexts.culture. */
+  contexts?: Contexts;
+  request?: RequestEventData;
   fingerprint?: string[];
   transaction?: string;
-  sdk?: { name: string; version: string };
+  type?: 'transaction' | 'feedback' | undefined;
+  sdk?: SdkInfo;
   [key: string]: unknown;
 }
 
@@ -71,7 +67,43 @@ export interface EventHint {
   event_id?: string;
   /** The value that was thrown or passed to captureException. */
   originalException?: unknown;
+  syntheticException?: Error | null;
+  mechanism?: Partial<Mechanism>;
+  data?: unknown;
+  captureContext?: CaptureContext;
+  [key: string]: unknown;
 }
+/** An error or message event, as beforeSend gets it (Sentry's ErrorEvent: an Event without a type). */
+export type ErrorEvent = Event & { type?: undefined };
+/** Sentry's names for the parts of an event. */
+export type Context = Record<string, unknown>;
+export type Contexts = Record<string, Context | undefined>;
+export interface Mechanism { type: string; handled?: boolean; synthetic?: boolean; source?: string; exception_id?: number; parent_id?: number; is_exception_group?: boolean; data?: Record<string, unknown> }
+export interface Stacktrace { frames?: StackFrame[] }
+export interface Exception { type?: string; value?: string; module?: string; thread_id?: number; stacktrace?: Stacktrace; mechanism?: Mechanism }
+export interface SdkInfo { name: string; version: string; integrations?: string[]; packages?: { name: string; version: string }[]; settings?: Record<string, unknown> }
+export interface RequestEventData { url?: string; method?: string; data?: unknown; query_string?: unknown; cookies?: Record<string, string>; env?: Record<string, string>; headers?: Record<string, string> }
+export type EventProcessor = (event: Event, hint: EventHint) => PromiseLike<Event | null> | Event | null;
+/** Sentry's second argument of captureException: a captureContext or an event hint. */
+export type ExclusiveEventHintOrCaptureContext = (CaptureContextObject & Partial<{ [K in keyof EventHint]: never }>) | (EventHint & Partial<{ [K in keyof CaptureContextObject]: never }>);
+export interface Session { sid: string; did?: string; init: boolean; started: string; timestamp: string; status: 'ok' | 'exited' | 'crashed' | 'abnormal'; errors: number; attrs?: { release?: string; environment?: string; user_agent?: string; ip_address?: string } }
+export interface SpanContextData { traceId: string; spanId: string; traceFlags: number }
+export interface StartSpanOptions { name: string; op?: string; attributes?: Record<string, unknown>; forceTransaction?: boolean; onlyIfParent?: boolean; parentSpan?: Span | null; startTime?: number; [key: string]: unknown }
+/** Faultline sends no spans: spans are inert (not recording) and carry the page's trace id. */
+export interface Span {
+  spanContext(): SpanContextData;
+  isRecording(): boolean;
+  end(endTimestamp?: number): void;
+  setAttribute(key: string, value: unknown): this;
+  setAttributes(attributes: Record<string, unknown>): this;
+  setStatus(status: { code: number; message?: string }): this;
+  updateName(name: string): this;
+  addEvent(name: string, attributes?: unknown, startTime?: number): this;
+  addLink(link: unknown): this;
+  addLinks(links: unknown[]): this;
+  recordException(exception: unknown, time?: number): void;
+}
+export interface SpanJSON { span_id?: string; trace_id?: string; description?: string; data: Record<string, unknown>; start_timestamp: number }
 
 export type Primitive = string | number | boolean | bigint | symbol | null | undefined;
 
@@ -111,10 +143,12 @@ export declare class Scope {
   getUser(): User;
   getScopeData(): ScopeData;
   setClient(client: BrowserClient | undefined): void;
-  getClient(): BrowserClient | undefined;
-  captureException(exception: unknown, hint?: unknown): string | undefined;
-  captureMessage(message: string, level?: SeverityLevel): string | undefined;
-  captureEvent(event: Partial<Event>): string | undefined;
+  getClient<C extends BrowserClient = BrowserClient>(): C | undefined;
+  /** fn runs on each event captured with this scope, before beforeSend; null drops the event (counted). */
+  addEventProcessor(fn: EventProcessor): this;
+  captureException(exception: unknown, hint?: unknown): string;
+  captureMessage(message: string, level?: SeverityLevel): string;
+  captureEvent(event: Partial<Event>): string;
 }
 
 export interface CaptureContextObject {
@@ -142,7 +176,33 @@ export interface Options {
   /** Breadcrumbs kept (oldest dropped first). Default 100, at most 1000; 0 disables breadcrumbs. */
   maxBreadcrumbs?: number;
   /** Called with each final event; return it (possibly changed), or null to drop it (counted as before_send). May be async. A throwing beforeSend drops the event. */
-  beforeSend?: (event: Event, hint: EventHint) => Event | null | PromiseLike<Event | null>;
+  beforeSend?: (event: ErrorEvent, hint: EventHint) => ErrorEvent | null | PromiseLike<ErrorEvent | null>;
+  /** Scope data every event starts with: the fields of a captureContext, or a function of the scope. */
+  initialScope?: CaptureContextObject | Scope | ((scope: Scope) => Scope);
+  /** Messages and non-Error captures carry the stack of the call (default true, as in Sentry 11); false turns it off. */
+  attachStacktrace?: boolean;
+  /** Sentry's logs API: with true, logger.info(…) etc. become breadcrumbs (Faultline sends no Sentry logs). */
+  enableLogs?: boolean;
+  beforeSendLog?: (log: { level: string; message: string; attributes: Record<string, unknown> }) => { level: string; message: string; attributes: Record<string, unknown> } | null;
+  // Accepted for @sentry/browser compatibility and ignored (Faultline has no tracing, replay, profiling or feedback):
+  tracesSampleRate?: number;
+  tracesSampler?: (context: Record<string, unknown>) => number | boolean;
+  enableTracing?: boolean;
+  replaysSessionSampleRate?: number;
+  replaysOnErrorSampleRate?: number;
+  profilesSampleRate?: number;
+  profileSessionSampleRate?: number;
+  profileLifecycle?: 'manual' | 'trace';
+  beforeSendTransaction?: (event: Event, hint: EventHint) => Event | null | PromiseLike<Event | null>;
+  beforeSendSpan?: (span: SpanJSON) => SpanJSON | null;
+  ignoreTransactions?: Pattern[];
+  ignoreSpans?: unknown[];
+  propagateTraceparent?: boolean;
+  sendClientReports?: boolean;
+  normalizeMaxBreadth?: number;
+  skipBrowserExtensionCheck?: boolean;
+  spotlight?: boolean | string;
+  cdnBaseUrl?: string;
   /** Called with each breadcrumb; return it (possibly changed), or null to drop it. */
   beforeBreadcrumb?: (breadcrumb: Breadcrumb, hint?: BreadcrumbHint) => Breadcrumb | null;
   /** Errors whose "Type: message" or message matches (string = substring) are not sent. */
@@ -218,8 +278,6 @@ export interface Options {
   grouping?: 'client' | 'server' | 'auto';
   /** false: only the integrations listed in `integrations`; a list: these instead of getDefaultIntegrations(). */
   defaultIntegrations?: false | Integration[];
-  /** Messages carry the stack of the captureMessage() call, as a synthetic exception. */
-  attachStacktrace?: boolean;
   /** Accepted for @sentry/browser compatibility (client-built apps pass defaultStackParser); Faultline parses stacks in its core. */
   stackParser?: unknown;
   /** URL of faultline.wasm, when it is not next to faultline-core.mjs. */
@@ -244,7 +302,10 @@ export interface Options {
 export interface Integration {
   name: string;
   setupOnce?(): void;
-  setup?(client?: unknown): void;
+  setup?(client: BrowserClient): void;
+  afterAllSetup?(client: BrowserClient): void;
+  preprocessEvent?(event: Event, hint: EventHint | undefined, client: BrowserClient): void;
+  processEvent?(event: Event, hint: EventHint, client: BrowserClient): Event | null | PromiseLike<Event | null>;
   [key: string]: unknown;
 }
 type Factory<O = Record<string, unknown>> = (options?: O) => Integration;
@@ -285,8 +346,10 @@ export declare const thirdPartyErrorFilterIntegration: Factory<{
   /** The outermost frame of an error caught by a wrapped browser API (the SDK's wrapper) does not count. */
   ignoreSentryInternalFrames?: boolean;
 }>;
-/** Frames of the page's own inline scripts get pre_context/context_line/post_context from its HTML (scrubbed), `frameContextLines` (7) each side; 0 turns it off. */
+/** Frames of the page's own inline scripts get pre_context/context_line/post_context from its HTML (scrubbed), `frameContextLines` (5) each side; 0 turns it off. */
 export declare const contextLinesIntegration: Factory<{ frameContextLines?: number }>;
+/** Sentry 11's default: contexts.culture (locale, timezone, calendar) from Intl. */
+export declare const cultureContextIntegration: Factory;
 /** Frames of bundles registered in window._sentryModuleMetadata (Sentry's bundler plugins) get `module_metadata` for event processors and beforeSend; it is not sent. */
 export declare const moduleMetadataIntegration: Factory;
 /** Not supported by Faultline: accepted and ignored, with a warning when `debug` is on. */
@@ -302,7 +365,27 @@ export declare const zodErrorsIntegration: Factory;
 export declare const graphqlClientIntegration: Factory;
 export declare const spotlightBrowserIntegration: Factory;
 export declare const webWorkerIntegration: Factory;
-export declare const cultureContextIntegration: Factory;
+export declare const webVitalsIntegration: Factory;
+export declare const interactionsIntegration: Factory;
+export declare const userTimingIntegration: Factory;
+export declare const elementTimingIntegration: Factory;
+export declare const bfcacheMetricsIntegration: Factory;
+export declare const fetchStreamPerformanceIntegration: Factory;
+export declare const spanStreamingIntegration: Factory;
+export declare const viewHierarchyIntegration: Factory;
+export declare const feedbackSyncIntegration: Factory;
+export declare const launchDarklyIntegration: Factory;
+export declare const openFeatureIntegration: Factory;
+export declare const unleashIntegration: Factory;
+export declare const statsigIntegration: Factory;
+export declare const growthbookIntegration: Factory;
+export declare const supabaseIntegration: Factory;
+/** No replay or feedback in Faultline: undefined, as Sentry without those integrations. */
+export declare function getReplay(): undefined;
+export declare function getFeedback(): undefined;
+/** Sentry's loader API: the callback runs at once (the SDK is loaded). */
+export declare function onLoad(callback: () => void): void;
+export declare function forceLoad(): void;
 /** @sentry/browser's default integrations for error monitoring. */
 export declare function getDefaultIntegrations(options?: Options): Integration[];
 
@@ -358,21 +441,66 @@ export declare function makeMultiplexedTransport(
 export declare function defaultStackParser(stack: string): unknown[];
 export declare const SDK_VERSION: string;
 
+/** @sentry/browser's name for the options; `transport` as Sentry types it (a factory). */
+export interface BrowserOptions extends Omit<Options, 'transport'> {
+  transport?: (options: TransportOptions) => Transport;
+}
+export type BrowserClientOptions = BrowserOptions;
+
 export declare function init(options: Options): void;
-export declare function getClient(): BrowserClient | undefined;
+export declare function getClient<C extends BrowserClient = BrowserClient>(): C | undefined;
+/** That client is getClient()'s; new BrowserClient(o) + setCurrentClient(client) + client.init() is init(o). */
+export declare function setCurrentClient(client: BrowserClient): void;
+/** An event processor on the page's scope: runs on every event before beforeSend (null drops it, counted as event_processor). */
+export declare function addEventProcessor(fn: EventProcessor): void;
+/** An integration after init: Faultline's start now (hook switches are read at init only); an app's own is set up and its processEvent runs on every event. */
+export declare function addIntegration(integration: Integration): void;
+/** Resolves to Faultline's factory of that name (nothing is fetched); rejects for a name it does not know, as Sentry does. */
+export declare function lazyLoadIntegration(name: string, scriptNonce?: string): Promise<(options?: any) => Integration>;
+/** Faultline has no feedback dialog: accepted, nothing is shown (said with debug). */
+export declare function showReportDialog(options?: Record<string, unknown>): void;
+/** Ends the current session (exited if healthy) and starts one, sent at once (needs a release). */
+export declare function startSession(context?: Record<string, unknown>): Session | undefined | void;
+export declare function endSession(): void;
+/** Sends the current session's state; with true, ends it. */
+export declare function captureSession(end?: boolean): void;
+/** The span API with tracing off, as in Sentry: callbacks run and their values pass through; spans are inert. */
+export declare function startSpan<T>(options: StartSpanOptions, callback: (span: Span) => T): T;
+export declare function startSpanManual<T>(options: StartSpanOptions, callback: (span: Span, finish: () => void) => T): T;
+export declare function startInactiveSpan(options: StartSpanOptions): Span;
+export declare function getActiveSpan(): Span | undefined;
+export declare function withActiveSpan<T>(span: Span | null, callback: (scope: Scope) => T): T;
+export declare function getRootSpan(span: Span): Span;
+export declare function getSpanDescendants(span: Span): Span[];
+export declare function updateSpanName(span: Span, name: string): void;
+export declare function setHttpStatus(span: Span, httpStatus: number): void;
+export declare function setMeasurement(name: string, value: number, unit?: string, activeSpan?: Span): void;
+export declare function suppressTracing<T>(callback: () => T): T;
+export declare function spanToJSON(span: Span): SpanJSON;
+export declare function spanToTraceHeader(span: Span): string;
+export declare function spanToBaggageHeader(span: Span): string | undefined;
+/** The headers Faultline adds to requests (sentry-trace, baggage, traceparent), for the app to pass on. */
+export declare function getTraceData(options?: Record<string, unknown>): { 'sentry-trace'?: string; baggage?: string; traceparent?: string };
+/** callback runs in a new trace; the page's is back afterwards. */
+export declare function startNewTrace<T>(callback: () => T): T;
+/** callback runs in the trace an incoming sentry-trace header names. */
+export declare function continueTrace<T>(options: { sentryTrace?: string | string[]; baggage?: string | string[] }, callback: () => T): T;
+type LogFn = (message: string, attributes?: Record<string, unknown>) => void;
+/** Sentry's logs API: with enableLogs, each log is a breadcrumb (category `log`); otherwise nothing. */
+export declare const logger: { trace: LogFn; debug: LogFn; info: LogFn; warn: LogFn; error: LogFn; fatal: LogFn; fmt: (strings: TemplateStringsArray, ...values: unknown[]) => string };
 export declare function isInitialized(): boolean;
 export declare function isEnabled(): boolean;
 export declare function getCurrentScope(): Scope;
 export declare function getIsolationScope(): Scope;
 export declare function getGlobalScope(): Scope;
 /** A whole event of Sentry's shape (its message or exception, level, tags, extra, user, contexts, fingerprint). Transactions become a `sentry.transaction` breadcrumb. */
-export declare function captureEvent(event: Partial<Event>, captureContext?: CaptureContext): string | undefined;
+export declare function captureEvent(event: Partial<Event>, captureContext?: CaptureContext): string;
 /** Tagged template: the message keeps its template and values (event.logentry.message / params). */
 export declare function parameterize(strings: TemplateStringsArray, ...values: unknown[]): string;
 export declare function withIsolationScope<T>(callback: (scope: Scope) => T): T | undefined;
-/** Returns the event id (also when the event is filtered out, as in Sentry). */
-export declare function captureException(exception: unknown, captureContextOrHint?: CaptureContext | { mechanism?: { type?: string; handled?: boolean; data?: Record<string, unknown> }; captureContext?: CaptureContext }): string | undefined;
-export declare function captureMessage(message: string, captureContext?: SeverityLevel | CaptureContext): string | undefined;
+/** Returns the event id (also before init() and when the event is filtered out, as in Sentry). */
+export declare function captureException(exception: unknown, captureContextOrHint?: CaptureContext | ExclusiveEventHintOrCaptureContext | { mechanism?: Partial<Mechanism>; captureContext?: CaptureContext }): string;
+export declare function captureMessage(message: string, captureContext?: SeverityLevel | CaptureContext): string;
 export declare function addBreadcrumb(breadcrumb?: Breadcrumb, hint?: BreadcrumbHint): void;
 export declare function setUser(user: User | null): void;
 export declare function setTag(key: string, value: string | number | boolean | null): void;

@@ -37,6 +37,8 @@ class Hub {
     this.n = { captured: 0, internal_errors: 0, dropped: {} };  // getStats() (client.js adds its counters)
     this.undo = [];
     this.orig = new Map();  // event_id -> original exception, for beforeSend's hint
+    this.ep = new Map();  // event_id -> the event processors of its scopes (client.js runs them before beforeSend)
+    this.ip = [];  // the processors of the app's own integrations (processEvent), run first, as Sentry's client runs them
     this.seen = new WeakSet();
     this.mode = 'loading';
     this.fetch = P.fetch;  // as it was when the SDK loaded
@@ -52,6 +54,9 @@ class Hub {
     }
     try { this.tunnel = o.tunnel && new URL(o.tunnel, G.location.href).href; } catch {}
   }
+
+  /** The event processors for an event without a capture's own (summaries): the integrations', the page's scope's. */
+  procs() { return [...this.ip, ...root._p]; }
 
   fail(e) {
     this.n.internal_errors++;
@@ -201,10 +206,14 @@ class Hub {
 
   /** Trace headers for a request to `url`, or nothing when it is not a propagation target. */
   traceHeaders(url) {
-    const o = this.o, t = o.tracePropagationTargets, loc = G.location;
+    const t = this.o.tracePropagationTargets, loc = G.location;
     const u = new URL(url, loc.href);
     if (t ? !matches(t, [url, u.href]) : u.origin != loc.origin) return;
-    const span = hex(8);
+    return this.heads();
+  }
+
+  heads() {
+    const o = this.o, span = hex(8);
     return {
       traceparent: `00-${this.tid}-${span}-00`,
       'sentry-trace': `${this.tid}-${span}`,
@@ -250,6 +259,8 @@ class Hub {
     const o = this.o, id = hex(16);
     if (this.off) return id;
     input = box(input);  // setters on Object.prototype (event_id, type, ...) never run
+    const sc = input._s;  // the capture's own scope (captureContext), for its event processors
+    delete input._s;
     if (isErr(original)) {
       if (this.seen.has(original)) return id;  // captured, then rethrown to onerror: one event
       this.seen.add(original);
@@ -270,6 +281,13 @@ class Hub {
     if (original !== undefined) {
       this.orig.set(id, original);
       if (this.orig.size > MAX_EARLY) this.orig.delete(this.orig.keys().next().value);
+    }
+    // The event processors of this capture's scopes (global/isolation, current, its own), after
+    // the integrations', as Sentry's client orders them; run on the event before beforeSend.
+    const ps = [...new Set([...this.ip, ...root._p, ...current._p, ...(sc ? sc._p : [])])];
+    if (ps.length) {
+      this.ep.set(id, ps);
+      if (this.ep.size > 1000) this.ep.delete(this.ep.keys().next().value);
     }
     if (this.call('capture', input) !== false) this.last = id;
     return id;
@@ -313,9 +331,12 @@ class Hub {
 
 let c = null;  // the hub of the current init()
 
-const guard = (f) => function () {
+// Public entry points are methods named __faultline_api__ (a property key: bundlers and minifiers
+// keep it), so that the stack of a captureMessage (attachStacktrace) loses the SDK's own frames:
+// everything up to the outermost such frame (client.js build()).
+const guard = (f) => ({ __faultline_api__() {
   try { return f.apply(this, arguments); } catch (e) { if (c) c.fail(e); }
-};
+} }).__faultline_api__;
 
 // A per-capture scope patch, or the core's current scope (`put`), from a Scope's setters.
 const put = (p) => c && c.call('setScope', p);
@@ -340,6 +361,7 @@ export class Scope {
   constructor() {
     this._d = {};  // only what was set: a patch over the core's scope
     this._b = [];
+    this._p = [];  // event processors
   }
 
   _u(p) {
@@ -356,8 +378,22 @@ export class Scope {
   setExtras(x) { return this._u({ extra: x }); }
   /** A context object; null removes it. */
   setContext(k, v) { return this._u({ contexts: { [k]: v === undefined ? null : v } }); }
-  /** null (or undefined) clears the user. */
-  setUser(u) { return this._u({ user: u && typeof u == 'object' ? u : {} }); }
+  /**
+   * null (or undefined) clears the user. As in Sentry, where the user of the isolation scope and
+   * of the current scope are merged when an event is built, a withScope() scope's user is sent
+   * over the page's (root) user: its keys win, the others stay.
+   */
+  setUser(u) {
+    u = u && typeof u == 'object' ? u : {};
+    merge(this._d, { user: u });
+    if (this._live) put({ user: this === root ? u : { ...root._d.user, ...u } });
+    return this;
+  }
+  /** Sentry's scope.addEventProcessor: fn(event, hint) runs on each event captured with this scope, before beforeSend; it may change the event, return null to drop it (counted as event_processor), or a promise of either. */
+  addEventProcessor(fn) {
+    if (typeof fn == 'function') this._p.push(fn);
+    return this;
+  }
   setLevel(l) { return this._u({ level: l }); }
   setFingerprint(f) { return this._u({ fingerprint: Array.isArray(f) ? f : [f] }); }
   setTransactionName(n) { return this._u({ transaction: n }); }
@@ -394,6 +430,7 @@ export class Scope {
     const s = new Scope();
     merge(s._d, this._d);
     s._b = [...this._b];
+    s._p = [...this._p];
     s._c = this._c;
     return s;
   }
@@ -405,6 +442,8 @@ export class Scope {
   captureMessage(m, level) { return captureMessage(m, level ? this.clone().setLevel(level) : this); }
   captureEvent(e) { return captureEvent(e, this); }
 }
+// (Entry points too: a message's stack starts below them.)
+for (const k of ['captureException', 'captureMessage', 'captureEvent']) Scope.prototype[k] = guard(Scope.prototype[k]);
 const FIELDS = ['tags', 'extra', 'contexts', 'user', 'level', 'fingerprint'];
 const pick = (x) => { const p = {}; for (const k of FIELDS) if (x[k] !== undefined) p[k] = x[k]; return p; };
 
@@ -427,7 +466,10 @@ function context(ctx) {
     s = new Scope();
     try { s.update(typeof ctx == 'function' ? ctx(current.clone()) : ctx); } catch (e) { c.fail(e); }
   }
-  return { scope: shared(s._d) };
+  const d = shared(s._d);
+  // A capture's user replaces the current scope's and is merged over the page's, as in Sentry.
+  if (d.user) d.user = { ...root._d.user, ...d.user };
+  return { scope: d, _s: s };
 }
 
 // Integrations: the factories return plain option objects that init() reads. `h` says what
@@ -444,8 +486,9 @@ export const linkedErrorsIntegration = /* @__PURE__ */ integration('LinkedErrors
 export const dedupeIntegration = /* @__PURE__ */ integration('Dedupe', 2);
 export const functionToStringIntegration = /* @__PURE__ */ integration('FunctionToString', 2);
 export const browserSessionIntegration = /* @__PURE__ */ integration('BrowserSession', 2);
-export const inboundFiltersIntegration = /* @__PURE__ */ integration('InboundFilters', 3);
+// Sentry 11 names its filters EventFilters (and no longer exports inboundFiltersIntegration): kept as an alias.
 export const eventFiltersIntegration = /* @__PURE__ */ integration('EventFilters', 3);
+export const inboundFiltersIntegration = eventFiltersIntegration;
 export const httpClientIntegration = /* @__PURE__ */ integration('HttpClient', 4);
 export const captureConsoleIntegration = /* @__PURE__ */ integration('CaptureConsole', 4);
 export const contextLinesIntegration = /* @__PURE__ */ integration('ContextLines', 4);
@@ -466,11 +509,27 @@ export const zodErrorsIntegration = /* @__PURE__ */ integration('ZodErrors', 0);
 export const graphqlClientIntegration = /* @__PURE__ */ integration('GraphQLClient', 0);
 export const spotlightBrowserIntegration = /* @__PURE__ */ integration('SpotlightBrowser', 0);
 export const webWorkerIntegration = /* @__PURE__ */ integration('WebWorker', 0);
-export const cultureContextIntegration = /* @__PURE__ */ integration('CultureContext', 0);
+export const cultureContextIntegration = /* @__PURE__ */ integration('CultureContext', 4);
+export const webVitalsIntegration = /* @__PURE__ */ integration('WebVitals', 0);
+export const interactionsIntegration = /* @__PURE__ */ integration('Interactions', 0);
+export const userTimingIntegration = /* @__PURE__ */ integration('UserTiming', 0);
+export const elementTimingIntegration = /* @__PURE__ */ integration('ElementTiming', 0);
+export const bfcacheMetricsIntegration = /* @__PURE__ */ integration('BfcacheMetrics', 0);
+export const fetchStreamPerformanceIntegration = /* @__PURE__ */ integration('FetchStreamPerformance', 0);
+export const spanStreamingIntegration = /* @__PURE__ */ integration('SpanStreaming', 0);
+export const viewHierarchyIntegration = /* @__PURE__ */ integration('ViewHierarchy', 0);
+export const feedbackSyncIntegration = feedbackIntegration;
+export const launchDarklyIntegration = /* @__PURE__ */ integration('LaunchDarkly', 0);
+export const openFeatureIntegration = /* @__PURE__ */ integration('OpenFeature', 0);
+export const unleashIntegration = /* @__PURE__ */ integration('Unleash', 0);
+export const statsigIntegration = /* @__PURE__ */ integration('Statsig', 0);
+export const growthbookIntegration = /* @__PURE__ */ integration('GrowthBook', 0);
+export const supabaseIntegration = /* @__PURE__ */ integration('Supabase', 0);
 
 /** @sentry/browser's defaults for error monitoring. */
-export const getDefaultIntegrations = () => [inboundFiltersIntegration, functionToStringIntegration, browserApiErrorsIntegration,
-  breadcrumbsIntegration, consoleIntegration, globalHandlersIntegration, linkedErrorsIntegration, dedupeIntegration, httpContextIntegration, browserSessionIntegration].map((f) => f());
+export const getDefaultIntegrations = () => [eventFiltersIntegration, functionToStringIntegration, browserApiErrorsIntegration,
+  breadcrumbsIntegration, consoleIntegration, globalHandlersIntegration, linkedErrorsIntegration, dedupeIntegration, httpContextIntegration,
+  cultureContextIntegration, browserSessionIntegration].map((f) => f());
 
 /** The hook switch for init's options: the integrations list of Sentry's forms, or Faultline's object form. */
 function switches(o) {
@@ -478,6 +537,7 @@ function switches(o) {
   if (!Array.isArray(l) && typeof l != 'function') {
     if (o.defaultIntegrations === false) return () => false;
     l = l || {};
+    o._lazy = { CultureContext: {} };  // a default that is more than a hook switch
     return (k) => l[k] !== false;
   }
   const def = o.defaultIntegrations === false ? [] : Array.isArray(o.defaultIntegrations) ? o.defaultIntegrations : getDefaultIntegrations();
@@ -494,6 +554,8 @@ function switches(o) {
     by[n] = i;
     if (i._h === 4) (o._lazy = o._lazy || {})[n] = i._o;
   }
+  // The app's own integrations (Sentry's { name, setup, processEvent, … }), set up by init().
+  o._own = l.filter((i) => i && get(i, '_h') === undefined && typeof get(i, 'name') == 'string');
   // By name: the lazy part applies the filters' options, warns about the unsupported ones
   // (integrations.js) and names those that run in sdk.integrations (client.js sdkInfo).
   o._by = by;
@@ -520,7 +582,11 @@ export const init = guard((options) => {
     old.nq = 0;
     old.dropped = {};
   }
-  root = current = live();
+  // The page's scope lives before and across init(), as Sentry's isolation scope does: what the
+  // app set before (setUser, setTag… while the SDK was not initialized) goes into this client.
+  current = root;
+  h.bc = client = pending;
+  pending = 0;
   if (o.enabled === false || !h.ok) {
     h.off = h.disabled = 1;
     h.mode = 'disabled';
@@ -530,6 +596,8 @@ export const init = guard((options) => {
   try { if (!(Error.stackTraceLimit >= 50)) Error.stackTraceLimit = 50; } catch {}
   const on = (h.on_ = o._on = switches(o));
   for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks, wrapHooks]) f(h, on);
+  if (P.keys(root._d).length) put(shared(root._d));
+  if (o.initialScope) root.update(o.initialScope);  // an object of scope fields, or a function of the scope
   // Delivery when the page goes away; registered now, so it runs before the transport's own. What
   // cannot leave is stashed for the next page; if this one comes back, it takes the stash back.
   const hide = (e) => {
@@ -557,24 +625,26 @@ export const init = guard((options) => {
   });
 });
 
-// With attachStacktrace, messages carry the stack of the call (Sentry's synthetic exception).
-const trace = () => c && c.o.attachStacktrace && { stack: new Error().stack };
+// Messages and non-Error captures carry the stack of the call (Sentry's synthetic exception; its
+// attachStacktrace is true by default in version 11); client.js cuts the SDK's own frames off.
+const trace = () => c && c.o.attachStacktrace !== false && { stack: new Error().stack };
 
 export const captureException = guard((e, ctx) => {
-  if (!c) return;
+  if (!c) return hex(16);  // before init: an id, as Sentry's scope gives one
   // The second argument is a captureContext or Sentry's event hint ({ mechanism, captureContext, ... }).
   // (An ErrorEvent stands for its error: client.js build().)
   const h = ctx && typeof ctx == 'object' && !(ctx instanceof Scope) && ctx;
-  return c.capture({ raw: e, mechanism: { type: 'generic', handled: true, ...(h && h.mechanism) }, ...context((h && h.captureContext) || ctx) }, e);
+  return c.capture({ raw: e, mechanism: { type: 'generic', handled: true, ...(h && h.mechanism) }, ...context((h && h.captureContext) || ctx), ...(!isErr(e) && trace()) }, e);
 });
 
 /** A message; `parameterize` templates keep their template and values (logentry.message/params). */
 // (Its text and template are read by the lazy part, client.js message().)
-export const captureMessage = guard((msg, ctx) => c && c.capture({ message: msg, ...context(ctx), ...trace() }));
+export const captureMessage = guard((msg, ctx) => (c ? c.capture({ message: msg, ...context(ctx), ...trace() }) : hex(16)));
 
 /** A whole event of Sentry's shape: its message or exception, level, tags, extra, user, contexts, fingerprint. */
 export const captureEvent = guard((ev, ctx) => {
-  if (!c || !ev || typeof ev != 'object') return;
+  if (!c) return hex(16);
+  if (!ev || typeof ev != 'object') return;
   if (ev.type == 'transaction') {  // not sent (no tracing); remembered as Sentry's breadcrumb for the next event (client.js)
     const id = ev.event_id || hex(16);
     c.call('transaction', [id, ev.transaction]);
@@ -586,6 +656,9 @@ export const captureEvent = guard((ev, ctx) => {
 });
 
 export const addBreadcrumb = guard((b, hint) => c && c.crumb(b && typeof b == 'object' ? b : {}, hint));
+
+/** Sentry's addEventProcessor: on the page's scope, so it runs on every event (see Scope.addEventProcessor). */
+export const addEventProcessor = (fn) => { root.addEventProcessor(fn); };
 
 export const setUser = (u) => { root.setUser(u); };
 export const setTag = (k, v) => { root.setTag(k, v); };
@@ -628,21 +701,47 @@ export function parameterize(strings, ...values) {
 // is init(options).
 export class BrowserClient {
   constructor(o) { this._o = o || {}; }
-  init() { init(this._o); client = this; }
+  init() { pending = this; init(this._o); }
   getOptions() { return this._o; }
   getDsn() { return this._o.dsn; }
-  getIntegrationByName(n) { return c && c.o._by && P.own.call(c.o._by, n) ? { name: n } : undefined; }
-  addIntegration(i) { log(this._o.debug, `addIntegration(${get(i, 'name')}): integrations are read at init`); }
-  captureException(e, hint, scope) { return captureException(e, scope); }
-  captureMessage(m, level, hint, scope) { return captureMessage(m, scope ? scope.clone().setLevel(level) : level); }
-  captureEvent(e, hint, scope) { return captureEvent(e, scope); }
+  /** The integration of that name that runs (Sentry's defaults too when the list was not given). */
+  getIntegrationByName(n) {
+    const o = c && c.o;
+    if (!o) return;
+    const by = { ...(o._by || Object.fromEntries(getDefaultIntegrations().map((i) => [i.name, i]))), ...o._add };
+    return P.own.call(by, n) ? by[n] : undefined;
+  }
+  /**
+   * Sentry's addIntegration after init: Faultline's integrations that are more than hook switches
+   * (httpClient, captureConsole, contextLines…) start now, an app's own is set up; the hook
+   * switches (breadcrumbs, globalHandlers…) are read at init only (debug warning).
+   */
+  addIntegration(i) {
+    const h = c, n = get(i, 'name');
+    if (!h || h.off || typeof n != 'string' || this.getIntegrationByName(n)) return;
+    const o = h.o, t = get(i, '_h');
+    (o._add = o._add || {})[n] = i;
+    if (t === undefined) (h.cl ? h.cl.own([i]) : (o._own = [...(o._own || []), i]));
+    else if (t === 4) {
+      (o._lazy = o._lazy || {})[n] = i._o;
+      if (h.cl) h.cl.add({ [n]: i._o });
+    } else if (t !== 2 && t !== 3) log(o.debug, `addIntegration(${n}): ${t ? 'read at init only' : 'not supported by Faultline'}`);
+  }
+  // (Entry points: fields, so that nothing runs when the module loads and the class stays tree-shakable.)
+  captureException = guard((e, hint, scope) => captureException(e, scope));
+  captureMessage = guard((m, level, hint, scope) => captureMessage(m, scope ? scope.clone().setLevel(level) : level));
+  captureEvent = guard((e, hint, scope) => captureEvent(e, scope));
   flush(ms) { return flush(ms); }
   close(ms) { return close(ms); }
   on() { return () => {}; }
   emit() {}
 }
-let client;
-export const getClient = () => (c && !c.off ? client || (client = new BrowserClient(c.o)) : undefined);
+let client, pending;
+export const getClient = () => (c && !c.off ? (c.bc = client || (client = new BrowserClient(c.o))) : undefined);
+/** Sentry's setCurrentClient(client): that client is getClient()'s (client.init() starts it). */
+export const setCurrentClient = (cl) => { client = cl; current.setClient(cl); };
+/** Sentry's addIntegration: to the current client. */
+export const addIntegration = (i) => { const cl = getClient(); if (cl) cl.addIntegration(i); };
 export const isInitialized = () => !!getClient();
 export const isEnabled = isInitialized;
 // Sentry's transport API (js/transport/sentry.js): makeFetchTransport as `transport` is Faultline's
@@ -670,6 +769,115 @@ export const close = (ms = 2000) => {
 };
 
 export const lastEventId = () => (c ? c.last : undefined);
+
+// Release health by hand, as Sentry's: startSession() ends the current session (exited if it was
+// healthy) and starts one, sent at once (as browserSessionIntegration sends its own);
+// endSession() ends it; captureSession(end) sends its state (and ends it). Needs a `release`.
+const sess = (op) => c && !c.off && (c.cl ? c.cl.session(op) : (c.ss = c.ss || []).push(op));
+export const startSession = () => { sess('start'); };
+export const endSession = () => { sess('end'); };
+export const captureSession = (end) => { sess(end ? 'end' : 'send'); };
+
+/**
+ * Sentry's user feedback dialog: Faultline has none. Accepted (so an app calling it runs), nothing
+ * is shown or sent; said with `debug: true`.
+ */
+/** Replay and feedback are not part of Faultline: there is no such integration to return (as Sentry without them). */
+export const getReplay = () => undefined;
+export const getFeedback = () => undefined;
+/** Sentry's loader API: the SDK is already here, so the callback runs now; forceLoad has nothing to load. */
+export const onLoad = (cb) => { if (typeof cb == 'function') cb(); };
+export const forceLoad = () => {};
+
+export const showReportDialog = () => { log(c && c.o.debug, 'showReportDialog: Faultline has no feedback dialog; nothing was shown'); };
+
+/**
+ * Sentry's lazyLoadIntegration(name): Faultline's factory of that name (its integrations ship with
+ * the package, nothing is fetched from a CDN); an unknown name is rejected as Sentry rejects it.
+ */
+export const lazyLoadIntegration = (name) => {
+  const m = { replayIntegration, replayCanvasIntegration, feedbackIntegration, feedbackAsyncIntegration, captureConsoleIntegration,
+    contextLinesIntegration, linkedErrorsIntegration, dedupeIntegration, extraErrorDataIntegration, httpClientIntegration,
+    reportingObserverIntegration, rewriteFramesIntegration, browserProfilingIntegration, moduleMetadataIntegration,
+    graphqlClientIntegration, spotlightBrowserIntegration, browserTracingIntegration, featureFlagsIntegration };
+  return P.own.call(m, name) ? P.Pr.resolve(m[name]) : P.Pr.reject(new Error(`Cannot lazy load integration: ${name}`));
+};
+
+// Tracing: Faultline sends no spans or transactions. Sentry's span API runs as it does with tracing
+// off: callbacks run (their return values, promises included, pass through, their errors are
+// rethrown), spans are inert (not recording) and carry the page's trace id.
+class Span {
+  constructor(name) {
+    this._n = name;
+    this._t = c ? c.tid : hex(16);
+    this._s = hex(8);
+  }
+  spanContext() { return { traceId: this._t, spanId: this._s, traceFlags: 0 }; }
+  isRecording() { return false; }
+  updateName(n) { this._n = n; return this; }
+  end() {}
+  setAttribute() { return this; }
+  setAttributes() { return this; }
+  setStatus() { return this; }
+  addEvent() { return this; }
+  addLink() { return this; }
+  addLinks() { return this; }
+  recordException() {}
+}
+let active;
+const spanOf = (o) => new Span(o && typeof o == 'object' ? o.name : undefined);
+/** cb(scope) with `span` as getActiveSpan()'s, for the callback's synchronous part. */
+export const withActiveSpan = (span, cb) => {
+  const p = active;
+  active = span || undefined;
+  try { return cb(current); } finally { active = p; }
+};
+export const startSpan = (o, cb) => { const s = spanOf(o); return withActiveSpan(s, () => cb(s)); };
+export const startSpanManual = (o, cb) => { const s = spanOf(o); return withActiveSpan(s, () => cb(s, () => s.end())); };
+export const startInactiveSpan = (o) => spanOf(o);
+export const getActiveSpan = () => active;
+export const getRootSpan = (s) => s;
+export const getSpanDescendants = (s) => [s];
+export const updateSpanName = (s, n) => { if (s instanceof Span) s.updateName(n); };
+export const setHttpStatus = () => {};
+export const setMeasurement = () => {};
+export const suppressTracing = (cb) => cb();
+export const spanToJSON = (s) => {
+  const x = s && typeof s.spanContext == 'function' ? s.spanContext() : {};
+  return { span_id: x.spanId, trace_id: x.traceId, description: s && s._n, data: {}, start_timestamp: 0 };
+};
+export const spanToTraceHeader = (s) => { const x = s.spanContext(); return `${x.traceId}-${x.spanId}-0`; };
+/** The trace headers Faultline adds to requests (sentry-trace, baggage, traceparent), for an app to pass on itself. */
+export const getTraceData = () => (c && c.ok ? c.heads() : {});
+export const spanToBaggageHeader = () => getTraceData().baggage;
+// cb runs in another trace (startNewTrace: a new one; continueTrace: the one an incoming
+// sentry-trace header names); the page's trace is back afterwards.
+const inTrace = (tid, cb) => {
+  const h = c, t = h && [h.tid, h.sid];
+  if (h && tid) { h.tid = tid; h.sid = hex(8); }
+  try { return cb(); } finally { if (h) [h.tid, h.sid] = t; }
+};
+export const startNewTrace = (cb) => inTrace(hex(16), cb);
+export const continueTrace = (o, cb) => {
+  const m = /^\s*([0-9a-f]{32})-[0-9a-f]{16}/i.exec(str(o && o.sentryTrace));
+  return inTrace(m && m[1].toLowerCase(), cb);
+};
+
+/**
+ * Sentry's logs API (logger.info(message, attributes), …, logger.fmt`…`). Faultline sends no Sentry
+ * logs: with `enableLogs: true` each log becomes a breadcrumb (category `log`, the level, the
+ * attributes as data; through beforeSendLog, then beforeBreadcrumb), so the next event shows it;
+ * without it, as in Sentry, nothing is recorded.
+ */
+const logAt = (level) => (message, attributes) => {
+  const h = c;
+  if (!h || !h.o.enableLogs) return;
+  let l = { level, message: text(message), attributes: attributes || {} };
+  const f = h.o.beforeSendLog;
+  if (typeof f == 'function') try { l = f(l); } catch (e) { l = 0; h.fail(e); }
+  if (l && typeof l == 'object') h.crumb({ category: 'log', level: { trace: 'debug', warn: 'warning' }[l.level] || l.level, message: l.message, data: l.attributes });
+};
+export const logger = /* @__PURE__ */ (() => ({ trace: logAt('trace'), debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error'), fatal: logAt('fatal'), fmt: parameterize }))();
 
 /** Counters for dashboards and tests (not part of Sentry's API). */
 export const getStats = () => (c ? (c.cl ? c.cl.stats() : { ...c.n, core: c.mode, early: c.q.length, transport: {} }) : {});

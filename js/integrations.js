@@ -20,7 +20,7 @@
 //                     "ReportingObserver [type]: details" with extra url and body.
 //   ContextLines      frames of the page's own inline scripts (file = the page's URL) get
 //                     pre_context/context_line/post_context from the page's HTML, frameContextLines
-//                     (7) each side, through the scrubber (the JS core's rules, loaded with it).
+//                     (5, as Sentry 11) each side, through the scrubber (the JS core's rules, loaded with it).
 //   ModuleMetadata    (and ThirdPartyErrorsFilter, as in Sentry) frames of a bundle the Sentry
 //                     bundler plugins registered in _sentryModuleMetadata get its metadata as
 //                     module_metadata, for event processors and beforeSend; the wire leaves it out.
@@ -39,7 +39,7 @@ const dropTop = (s, own = []) => {
   l.splice(i, 1);
   // The wrappers of fetch/send (ours, the page's): by name, or, ours, by the SDK's own files (in
   // the minified single-file build SpiderMonkey names a frame by its minified source name).
-  while (i < l.length && (/(?:^|[\s.])(?:fetch|send)\s*$/.test(l[i].replace(/(?:\s*\(|@).*$/, '')) || own.some((u) => l[i].includes(u)))) l.splice(i, 1);
+  while (i < l.length && (l[i].includes('__faultline_wrap__') || /(?:^|[\s.])(?:fetch|send)\s*$/.test(l[i].replace(/(?:\s*\(|@).*$/, '')) || own.some((u) => l[i].includes(u)))) l.splice(i, 1);
   return l.join('\n');
 };
 const inStatus = (codes, s) => codes.some((r) => (typeof r == 'number' ? r === s : Array.isArray(r) && s >= r[0] && s <= r[1]));
@@ -92,17 +92,18 @@ export function rewriteFrames(o) {
  * before beforeSend (in @sentry/browser's shape), and fills `cx`: per-capture additions the
  * client puts into a capture input as the core takes it (contexts from ExtraErrorData).
  */
-export function setup(hub) {
-  const o = hub.o, L = o._lazy || {}, procs = [];
+export function setup(hub, only) {
+  const o = hub.o, L = only || o._lazy || {}, procs = [];
   // Given as Sentry's list: inboundFilters/eventFilters options are init options (applied when an
   // event is built, so here, before the first); those Faultline does not support are named.
-  for (const [n, i] of Object.entries(o._by || {})) {
+  // (only: integrations added after init, addIntegration.)
+  if (!only) for (const [n, i] of Object.entries(o._by || {})) {
     if (i._h === 3) for (const k of ['ignoreErrors', 'denyUrls', 'allowUrls']) if (i._o[k]) o[k] = [...(o[k] || []), ...i._o[k]];
-    if (!i._h) log(o.debug, `${n} is not supported by Faultline and was ignored`);
+    if (i._h === 0) log(o.debug, `${n} is not supported by Faultline and was ignored`);
   }
   // Fields the core does not carry (request.method, logger): added to the event of that id.
-  const post = (hub.post = new Map());
-  procs.push((ev) => {
+  const post = hub.post || (hub.post = new Map());
+  if (!only) procs.push((ev) => {
     const f = post.get(ev.event_id);
     if (f) { post.delete(ev.event_id); f(ev); }
     return ev;
@@ -171,7 +172,7 @@ export function setup(hub) {
         const e = a.find(isErr);
         input = e ? { raw: e, mechanism: mech } : { message: join(a) };
       }
-      if (o.attachStacktrace && input.message) input.stack = new Error().stack;
+      if (o.attachStacktrace !== false && input.message) input.stack = new Error().stack;  // (on by default, as in Sentry 11)
       input.scope = { level, extra: { arguments: a.map((x) => normalize(x, 3)) } };
       const id = hub.capture(input, input.raw);
       later(id, (ev) => {
@@ -206,8 +207,19 @@ export function setup(hub) {
     } catch (e) { log(o.debug, 'ReportingObserver unavailable', e); }
   }
 
+  // Sentry 11's default cultureContextIntegration: the browser's locale, time zone and calendar.
+  if (L.CultureContext) {
+    procs.push((ev) => {
+      try {
+        const r = G.Intl.DateTimeFormat().resolvedOptions();
+        ev.contexts = { ...ev.contexts, culture: { locale: r.locale, timezone: r.timeZone, calendar: r.calendar, ...get(ev.contexts, 'culture') } };
+      } catch {}
+      return ev;
+    });
+  }
+
   if (L.ContextLines) {
-    const n = L.ContextLines.frameContextLines ?? 7;
+    const n = L.ContextLines.frameContextLines ?? 5;
     // The page's HTML may show personal data: its lines pass the scrubber the JS core uses (same
     // rules as the WASM core's), loaded before the first event leaves (client.js waits for hub.need).
     if (n > 0) {
@@ -312,9 +324,8 @@ const APP_KEY = '_sentryBundlerPluginAppKey:';
  * frameMetadata() has put on the frames. An error event whose frames (every exception's; the frames
  * with a file and a position; not the SDK's own files) are some or all (`…-contains-…` or
  * `…-exclusively-contains-…`) without one of filterKeys is dropped (counted as event_processor, as
- * Sentry counts it) or tagged third_party_code: true, as Sentry does. With
- * ignoreSentryInternalFrames, the outermost frame of a single exception captured by a wrapped
- * browser API (its mechanism auto.browser.browserapierrors.*) is the SDK's wrapper and does not count.
+ * Sentry counts it) or tagged third_party_code: true, as Sentry does. ignoreSentryInternalFrames is
+ * accepted and has nothing to do: the SDK's wrapper frames are cut from every stack (client.js unwrapped).
  */
 function thirdParty(opt, own) {
   const want = Array.isArray(opt.filterKeys) ? opt.filterKeys : [], b = String(opt.behaviour || '');
@@ -322,10 +333,9 @@ function thirdParty(opt, own) {
   return (ev) => {
     const xs = get(ev.exception, 'values');
     if (!Array.isArray(xs) || !xs.length || xs.some((x) => !x || !x.stacktrace || !Array.isArray(x.stacktrace.frames))) return ev;
-    const wrapper = opt.ignoreSentryInternalFrames && xs.length == 1 && /^auto\.browser\.browserapierrors\./.test(get(xs[0].mechanism, 'type') || '') && xs[0].stacktrace.frames[0];
     const frames = framesOf(ev).filter((f) => {
       const file = f.abs_path || f.filename;
-      return f !== wrapper && file && (f.lineno > 0 || f.colno > 0) && !own.some((u) => String(file).startsWith(u));
+      return file && (f.lineno > 0 || f.colno > 0) && !own.some((u) => String(file).startsWith(u));
     });
     const third = (f) => !Object.keys(f.module_metadata || {}).some((k) => k.startsWith(APP_KEY) && want.includes(k.slice(APP_KEY.length)));
     if (!(some ? frames.some(third) : frames.every(third))) return ev;

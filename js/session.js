@@ -10,13 +10,27 @@ import { G, hex, J } from './util.js';
 const iso = (ms) => new Date(ms).toISOString();
 
 export class Sessions {
-  constructor(hub, send) {
+  constructor(hub, send, manual) {
     this.h = hub;
-    this.send = send;  // (envelope body) => void
+    this.out = send;  // (envelope body) => void
     this.s = null;
-    // The page's session starts when the page did.
+    // The page's session starts when the page did (not when the app starts them: startSession()).
     const p = G.performance;
-    this.start(Math.round((p && p.timeOrigin) || Date.now()));
+    if (!manual) this.start(Math.round((p && p.timeOrigin) || Date.now()));
+  }
+
+  /** endSession(): the current session ends (exited if it was healthy) and is sent. */
+  end(now = Date.now()) {
+    const s = this.s;
+    if (!s) return;
+    if (s.status == 'ok') s.status = 'exited';
+    this.emit(now);
+    this.s = null;
+  }
+
+  /** captureSession(): the current session's state is sent. */
+  send(now = Date.now()) {
+    if (this.s) this.emit(now);
   }
 
   /** Ends the current session (exited if it was healthy) and starts a new one. */
@@ -51,6 +65,6 @@ export class Sessions {
     const payload = { sid: s.sid, init: s.init, started: iso(s.started), timestamp: iso(now), status: s.status, errors: s.errors, attrs };
     if (this.did) payload.did = this.did;
     s.init = false;
-    this.send(J(payload));
+    this.out(J(payload));
   }
 }

@@ -19,7 +19,9 @@ export function install(c, on) {
   const crumbs = on('console'), L = c.o._lazy;
   if (!(crumbs || (L && L.CaptureConsole)) || !con) return;
   for (const m of Object.keys(LEVEL)) {
-    c.wrap(con, m, (orig) => function () {
+    // (A method named __faultline_api__, as the public entry points are: the stack a
+    // captureConsoleIntegration message carries starts below it, client.js below().)
+    c.wrap(con, m, (orig) => ({ __faultline_api__() {
       try {
         let a = [...arguments], message = join(a);
         if (m == 'assert') {
@@ -32,6 +34,6 @@ export function install(c, on) {
         c.fail(e);
       }
       return orig.apply(this, arguments);
-    });
+    } }).__faultline_api__);
   }
 }

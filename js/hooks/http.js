@@ -35,7 +35,9 @@ export function install(c, on) {
   // (After close(), call() and capture() do nothing.)
   const rs = (k, d) => fails && (c.resp ? c.resp(k, d) : c.call('resp', [k, d, Date.now() / 1000]));
   if ((cf || fails) && typeof G.fetch == 'function') {
-    c.wrap(G, 'fetch', (orig) => function fetch(input, init) {
+    // (The wrappers are methods named __faultline_wrap__, a name minifiers keep: client.js cuts
+    // their frames from stacks, integrations.js from the request's stack.)
+    c.wrap(G, 'fetch', (orig) => ({ __faultline_wrap__(input, init) {
       let args = arguments;
       let method, url, t0, stack;
       try {
@@ -74,7 +76,7 @@ export function install(c, on) {
         } catch (e) { c.fail(e); }
         throw err;
       });
-    });
+    } }).__faultline_wrap__);
   }
 
   const X = G.XMLHttpRequest;
@@ -108,7 +110,7 @@ export function install(c, on) {
       try { const d = info.get(this); if (d) d.h[String(name).toLowerCase()] = String(value); } catch (e) { c.fail(e); }
       return orig.apply(this, arguments);
     });
-    c.wrap(P, 'send', (orig) => function send() {
+    c.wrap(P, 'send', (orig) => ({ __faultline_wrap__() {
       try {
         const d = info.get(this);
         if (d && !c.off && !c.ours(d.u)) {
@@ -122,6 +124,6 @@ export function install(c, on) {
         c.fail(e);
       }
       return orig.apply(this, arguments);
-    });
+    } }).__faultline_wrap__);
   }
 }

@@ -17,7 +17,7 @@ export function install(c, on) {
   // fromApi() builds Sentry's mechanism), marked so that window.onerror does not report it again,
   // and rethrown as it was.
   // (Named send, as the http hook's wrapper is: the request's call stack starts below both, in every engine.)
-  c.wrap(X.prototype, 'send', (orig) => function send() {
+  c.wrap(X.prototype, 'send', (orig) => ({ __faultline_wrap__() {
     if (!c.off) {
       for (const p of ['onload', 'onerror', 'onprogress', 'onreadystatechange']) {
         try {
@@ -29,5 +29,5 @@ export function install(c, on) {
       }
     }
     return orig.apply(this, arguments);
-  }, 1);
+  } }).__faultline_wrap__, 1);
 }

@@ -27,7 +27,9 @@ import { G, later } from '../util.js';
  * browser to call: a throw is captured with the api's mechanism and the call's arguments, then
  * rethrown as it was.
  */
-export const guard = (c, fn, type, obj) => function () {
+// A method named __faultline_wrap__ (a name bundlers and minifiers keep): client.js cuts its frame
+// from the error's stack, as Sentry cuts its sentryWrapped frame.
+export const guard = (c, fn, type, obj) => ({ __faultline_wrap__() {
   try {
     return obj ? fn.handleEvent(arguments[0]) : fn.apply(this, arguments);
   } catch (e) {
@@ -41,7 +43,7 @@ export const guard = (c, fn, type, obj) => function () {
     } catch (x) { c.fail(x); }
     throw e;
   }
-};
+} }).__faultline_wrap__;
 
 export function install(c, on) {
   if (!on('browserApiErrors')) return;
@@ -49,25 +51,26 @@ export function install(c, on) {
 
   // Timers: Sentry's mechanism has no data; requestAnimationFrame's names the API.
   for (const t of ['setTimeout', 'setInterval', 'requestAnimationFrame']) {
-    c.wrap(G, t, (orig) => function (cb) {
+    // (Also a __faultline_wrap__ method: SpiderMonkey shows it in the callback's async stack.)
+    c.wrap(G, t, (orig) => ({ __faultline_wrap__(cb) {
       const a = [...arguments];
       if (typeof cb == 'function') a[0] = guard(c, cb, t);
       return orig.apply(this, a);
-    }, 1);
+    } }).__faultline_wrap__, 1);
   }
 
   // Listeners: one wrapper per function or handleEvent object. Sentry names the prototype whose
   // addEventListener is wrapped (only EventTarget.prototype has its own in browsers of today), and
   // '<anonymous>' as the handler of an object.
   const ET = G.EventTarget.prototype;
-  c.wrap(ET, 'addEventListener', (orig) => function (type, fn, o) {
+  c.wrap(ET, 'addEventListener', (orig) => ({ __faultline_wrap__(type, fn, o) {
     let w;
     if (fn === Object(fn)) {
       const f = typeof fn == 'function';
       if (!(w = ls.get(fn))) ls.set(fn, (w = guard(c, fn, f ? 'addEventListener' : 'handleEvent', !f)));
     }
     return w ? orig.call(this, type, w, o) : orig.apply(this, arguments);
-  }, 1);
+  } }).__faultline_wrap__, 1);
   // The wrapper is removed, then the listener itself (one registered before init, unwrapped).
   c.wrap(ET, 'removeEventListener', (orig) => function (type, fn, o) {
     const w = ls.get(fn);

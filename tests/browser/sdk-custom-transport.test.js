@@ -111,8 +111,8 @@ test('a custom transport is called with Sentry\'s options and gets events, sessi
     }
   }
   const events = itemsOf(envs, 'event');
-  const err = events.find((e) => e.exception);
-  const msg = events.find((e) => !e.exception);
+  const err = events.find((e) => !e.logentry);
+  const msg = events.find((e) => e.logentry);  // (with a stack as well: attachStacktrace is on by default)
   assert.equal(err.exception.values.at(-1).value, 'cart is empty');
   assert.deepEqual(err.tags.plan, '3', 'wire form: tag values as strings');
   assert.ok(Array.isArray(err.breadcrumbs.values), 'wire form: breadcrumbs.values');
