@@ -833,7 +833,12 @@ export class Client {
     }
     if (a.stack) a.stack = below(a.stack);
     if (a.stack && !P.own.call(a, 'raw')) {  // attachStacktrace: the message with the stack of its call, as a synthetic exception
-      a.exceptions = [{ value: a.message, stack: a.stack, synthetic: true, mechanism: { type: 'generic', handled: true } }];
+      // (An empty message stays an empty capture, counted below.)
+      // ("attached": the core groups it as the message it is, by its text; the stack is for display.)
+      if (a.message) {
+        a.exceptions = [{ value: a.message, stack: a.stack, synthetic: true, mechanism: { type: 'generic', handled: true } }];
+        a.attached = true;
+      }
       delete a.stack;
     }
     if (P.own.call(a, 'raw')) {

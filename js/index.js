@@ -384,9 +384,14 @@ export class Scope {
    * over the page's (root) user: its keys win, the others stay.
    */
   setUser(u) {
-    u = u && typeof u == 'object' ? u : {};
-    merge(this._d, { user: u });
-    if (this._live) put({ user: this === root ? u : { ...root._d.user, ...u } });
+    const v = u && typeof u == 'object' ? u : {};
+    merge(this._d, { user: v });
+    if (this._live) {
+      // (Sentry's setUser(null) sets id, email, ip_address and username to undefined: they go, the page's other keys stay.)
+      const w = this === root ? v : { ...root._d.user, ...v };
+      if (w !== v && v !== u) for (const k of ['id', 'email', 'ip_address', 'username']) delete w[k];
+      put({ user: w });
+    }
     return this;
   }
   /** Sentry's scope.addEventProcessor: fn(event, hint) runs on each event captured with this scope, before beforeSend; it may change the event, return null to drop it (counted as event_processor), or a promise of either. */

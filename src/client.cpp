@@ -158,6 +158,7 @@ void Client::read_input(const json& in, std::string_view oob_stacks, Input& x, b
   x.is_message = x.chain.empty();
   x.message = text_field(in, "message", opts_.limits.max_value_length);
   if (x.is_message && x.message.empty()) x.message = "<empty capture>";
+  x.groups_as_message = x.is_message || (!x.message.empty() && get_bool(in, "attached", false));
 
   x.scope = scopes_.current();  // copy: per-call data must not leak into the scope
   Scope& scope = x.scope;
@@ -169,7 +170,7 @@ void Client::read_input(const json& in, std::string_view oob_stacks, Input& x, b
   x.user_fp = scope.fingerprint;
   if (const json* f = get_field(in, "fingerprint"); f && f->is_array()) x.user_fp = string_list(*f);
 
-  sig.add(x.is_message ? x.message : std::string_view("exception"));
+  sig.add(x.groups_as_message ? x.message : std::string_view("exception"));
   for (const auto& f : x.user_fp) sig.add(f);
   x.sig = sig.value;
 }
@@ -182,7 +183,7 @@ void Client::group_input(Input& x, GroupingResult& g) const {
     if (x.pops[k]) ex.frames.resize(ex.frames.size() > x.pops[k] ? ex.frames.size() - x.pops[k] : 0);
     resolve_frames(ex.frames);
   }
-  g = x.is_message ? compute_message_grouping(x.message, opts_.grouping) : compute_grouping(x.chain, opts_.grouping);
+  g = x.groups_as_message ? compute_message_grouping(x.message, opts_.grouping) : compute_grouping(x.chain, opts_.grouping);
 }
 
 // Frames of a bundle with a symbol table get their original function and file first, so that

@@ -113,6 +113,9 @@ class Client {
     std::vector<json> mechanisms, parents;
     std::string message;
     bool is_message = true;
+    // A message with the stack of its call (attachStacktrace, the input's "attached"): the event has
+    // the synthetic exception, grouping is the message's (its text; the stack is for display).
+    bool groups_as_message = true;
     Scope scope;
     std::vector<std::string> user_fp;
     uint64_t sig = 0;  // over the texts that decide the grouping (the signature cache's key)

@@ -153,7 +153,7 @@ json Client::faultline_context(const json& in, const Input& x, const GroupingRes
   // scrubber can no longer recognise ("Bearer abc<num>def"); when scrubbing changes a message, its
   // parts are computed again from the scrubbed text (the fingerprint stays the raw text's).
   if (!g.parts.is_null() && !g.parts.empty()) {
-    if (x.is_message) {
+    if (x.groups_as_message) {
       std::string scrubbed = scrubber_.scrub_text(x.message);
       if (scrubbed != x.message) fl["grouping"] = compute_message_grouping(scrubbed, opts_.grouping).parts;
     } else {
@@ -189,19 +189,19 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
   if (level.empty()) level = get_string(in, "default_level");
   if (!is_valid_level(level)) level = x.message.empty() ? "error" : "info";
   json ev = base_event(event_id, ts, level);
+  // As @sentry/browser sends it: `message`, and for a parameterize`...` template also `logentry`
+  // with the template and its values (also for a message with its stack, attachStacktrace).
   if (x.is_message) {
-    // As @sentry/browser sends it: `message`, and for a parameterize`...` template also `logentry`
-    // with the template and its values.
     ev["message"] = x.message;
-    if (const json* t = get_field(in, "template"); t && t->is_object()) {
-      std::string tm = text_field(*t, "message", opts_.limits.max_value_length);
-      const json* params = get_field(*t, "params");
-      if (!tm.empty()) ev["logentry"] = json{{"message", tm}, {"params", params && params->is_array() ? *params : json::array()}};
-    }
   } else {
     ev["exception"] = exception_values(x);
     if (!x.message.empty()) ev["message"] = x.message;
     add_debug_meta(ev, in, x);
+  }
+  if (const json* t = get_field(in, "template"); t && t->is_object() && !x.message.empty()) {
+    std::string tm = text_field(*t, "message", opts_.limits.max_value_length);
+    const json* params = get_field(*t, "params");
+    if (!tm.empty()) ev["logentry"] = json{{"message", tm}, {"params", params && params->is_array() ? *params : json::array()}};
   }
   json crumbs = breadcrumbs_until(crumbs_until);
   if (!crumbs.empty()) ev["breadcrumbs"] = std::move(crumbs);  // an array, as @sentry/browser sends them

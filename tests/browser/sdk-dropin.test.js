@@ -121,6 +121,7 @@ test('attachStacktrace is on by default: messages and non-Error captures carry t
     window.fromApp = function fromApp(m) { return F.captureMessage(m); };
     window.stringApp = function stringApp() { return F.captureException('a string'); };
     window.scopeApp = function scopeApp() { return F.getCurrentScope().captureMessage('via scope'); };
+    window.elsewhere = function elsewhere(m) { return F.captureMessage(m); };
   ` });
   const r = await page.evaluate(async () => {
     start({ aggregation: { windowMs: 60000 } });
@@ -130,8 +131,10 @@ test('attachStacktrace is on by default: messages and non-Error captures carry t
     await F.flush(3000);
     const a = events();
     sent.length = 0;
-    start({ attachStacktrace: false });
+    start({ attachStacktrace: false, aggregation: { windowMs: 0 } });
     fromApp('no stack');
+    fromApp('order 777 failed');
+    elsewhere('order 778 failed');
     await F.flush(3000);
     return { a, b: events(), stats: F.getStats() };
   });
@@ -148,6 +151,12 @@ test('attachStacktrace is on by default: messages and non-Error captures carry t
   assert.equal(orders.length, 2, 'three messages of one template through one call site: one event and a summary');
   assert.equal(orders.find((e) => e.contexts.faultline.summary).contexts.faultline.count, 2, 'the summary counts the two repeats');
   assert.equal(r.b[0].exception, undefined, 'attachStacktrace: false turns it off');
+  // Grouped by the message's text, not by the stack: the same issue with or without the stack, from any call site.
+  const fp = (e) => e.contexts.faultline.fingerprint;
+  const plain = r.b.filter((e) => /^order/.test(e.logentry.formatted));
+  assert.equal(plain.length, 2);
+  assert.equal(fp(msg), fp(plain[0]), 'a message groups as without its stack');
+  assert.equal(fp(plain[0]), fp(plain[1]));
   for (const e of [...r.a, ...r.b]) assert.deepEqual(validateEvent(e), []);
   assert.deepEqual(pageErrors, []);
   await ctx.close();

@@ -341,7 +341,7 @@ const SCENARIOS = [
     } },
   { name: 'httpclient (a scope level is the event\'s, as in Sentry)', init: { integrations: '[Sentry.httpClientIntegration()]' },
     subject: `Sentry.getCurrentScope().setLevel('warning'); fetch(location.origin + '/failed/500');`,
-    check: ([ev]) => { assert.equal(ev.level, 'warning'); assert.deepEqual(ev.sdk.integrations, ['InboundFilters', 'FunctionToString', 'BrowserApiErrors', 'Breadcrumbs', 'Console', 'GlobalHandlers', 'LinkedErrors', 'Dedupe', 'HttpContext', 'BrowserSession', 'HttpClient']); } },
+    check: ([ev]) => { assert.equal(ev.level, 'warning'); assert.deepEqual(ev.sdk.integrations, ['EventFilters', 'FunctionToString', 'BrowserApiErrors', 'Breadcrumbs', 'Console', 'GlobalHandlers', 'LinkedErrors', 'Dedupe', 'HttpContext', 'CultureContext', 'BrowserSession', 'HttpClient']); } },  // (Sentry 11's defaults)
   { name: 'httpclient (status and target options; 404 and the SDK\'s own requests ignored)', count: 1,
     init: { integrations: `[Sentry.httpClientIntegration({ failedRequestStatusCodes: [404, [502, 503]], failedRequestTargets: ['/status/', /failed/] })]` },
     subject: `const U = location.origin; fetch(U + '/status/500'); fetch(U + '/status/200'); fetch(U + '/echo'); setTimeout(() => fetch(U + '/status/404'), 300);`,
