@@ -528,6 +528,7 @@ class CallGraphBuilder {
     int count = 0;          // declarations of the name in this scope
     int32_t function = -1;  // the function it names, when it is one
     bool assigned = false;  // assigned somewhere: not a fixed function
+    bool block = false;     // declared (also) in a block: visible only there, so never resolved
   };
 
   bool punct(size_t i, const char* text) const { return i < t_.size() && t_[i].kind == Kind::Punct && t_[i].text == text; }
@@ -543,6 +544,7 @@ class CallGraphBuilder {
     match_.assign(n, SIZE_MAX);
     scope_of_.assign(n, -1);
     innermost_try_.assign(n, SIZE_MAX);
+    enclosing_.assign(n, SIZE_MAX);
     std::vector<size_t> open;
     std::vector<uint8_t> try_block;  // per open bracket: a try/catch/finally block
     std::vector<size_t> tries;       // openers of the open try/catch/finally blocks
@@ -560,6 +562,7 @@ class CallGraphBuilder {
         try_block.pop_back();
       }
       level_[i] = open.size();
+      if (!open.empty()) enclosing_[i] = open.back();
       if (!tries.empty()) innermost_try_[i] = tries.back();
       if (opener || tpl_open) {
         bool t = k.text == "{" && i > 0 &&
@@ -594,6 +597,7 @@ class CallGraphBuilder {
   void declare(int32_t scope, std::string_view name, int32_t function = -1) {
     Binding& b = binding(scope, name);
     ++b.count;
+    if (block_mode_) b.block = true;
     if (b.count == 1) b.function = function;
     else b.function = -1;
   }
@@ -621,6 +625,34 @@ class CallGraphBuilder {
     return i > from ? i - 1 : from;
   }
 
+  // Token i (a block-scoped declaration: let, const, class, a function declaration) sits in a
+  // block of `scope` (a `{ }` that is not the function's body, a `for (` head) rather than at the
+  // function's (or the module's) top level.
+  bool block_level(size_t i, int32_t scope) {
+    size_t o = i < enclosing_.size() ? enclosing_[i] : SIZE_MAX;
+    if (o == SIZE_MAX) return false;
+    if (scope < 0 || !punct(o, "{")) return true;
+    return o != body_open(scope);
+  }
+  // The `{` opening a function's body: the first `{` at the level of its first token.
+  size_t body_open(int32_t scope) {
+    auto c = body_open_.find(scope);
+    if (c != body_open_.end()) return c->second;
+    size_t r = SIZE_MAX;
+    auto it = start_token_.find(static_cast<size_t>(scope));
+    if (it != start_token_.end()) {
+      size_t L = level_[it->second];
+      JsPosition end = scopes_[static_cast<size_t>(scope)].end;
+      for (size_t k = it->second; k < t_.size() && t_[k].start <= end && level_[k] >= L; ++k)
+        if (level_[k] == L && punct(k, "{")) {
+          r = k;
+          break;
+        }
+    }
+    body_open_[scope] = r;
+    return r;
+  }
+
   void declarations() {
     size_t n = t_.size();
     // Parameters of every function.
@@ -638,7 +670,9 @@ class CallGraphBuilder {
       // A function's own name: in the enclosing scope for a declaration, its own otherwise.
       if (f.name_kind == FunctionScope::NameKind::Own) {
         int32_t where = f.declaration ? parent_[scope] : static_cast<int32_t>(scope);
+        block_mode_ = f.declaration && block_level(first, where);
         declare(where, f.name_text, static_cast<int32_t>(scope));
+        block_mode_ = false;
       }
     }
     for (size_t i = 0; i < n; ++i) {
@@ -646,9 +680,13 @@ class CallGraphBuilder {
       std::string_view w = t_[i].text;
       int32_t here = scope_of_[i];
       if (w == "var" || w == "const" || (w == "let" && (name_token(i + 1) || punct(i + 1, "[") || punct(i + 1, "{")))) {
+        block_mode_ = w != "var" && block_level(i, here);
         declaration_list(i + 1, here);  // the loop goes on inside initializers (nested functions)
+        block_mode_ = false;
       } else if (w == "class" && name_token(i + 1) && !word(i + 1, "extends")) {
+        block_mode_ = block_level(i, here);
         declare(here, t_[i + 1].text);
+        block_mode_ = false;
       } else if (w == "catch" && punct(i + 1, "(") && match_[i + 1] != SIZE_MAX) {
         declare_all(here, i + 2, match_[i + 1]);
       } else if (w == "import" && !punct(i + 1, "(") && !punct(i + 1, ".")) {
@@ -740,16 +778,19 @@ class CallGraphBuilder {
       if (!name_token(from)) return r;
       Binding* b = resolve(scope, t_[from].text);
       if (!b) r.name = std::string(t_[from].text);  // a global: a built-in or another script's
-      else if (b->count == 1 && b->function >= 0 && !b->assigned) r.function = b->function;
+      else if (b->count == 1 && b->function >= 0 && !b->assigned && !b->block) r.function = b->function;
       return r;
     }
     // `JSON.parse(`: the object is a global no code of the bundle declares.
-    bool global_object = to == from + 2 && name_token(from) && !resolve(scope, t_[from].text);
-    return member_target(to, from, global_object);
+    bool global_root = name_token(from) && !resolve(scope, t_[from].text);
+    return member_target(to, from, global_root && to == from + 2, global_root);
   }
   // The callee of a member call whose property name is token `prop`; `object_start` is the first
   // token of the whole callee.
-  CallTarget member_target(size_t prop_index, size_t object_start, bool global_object) {
+  // Only a call on a global object no code declares (`JSON.parse(`) is known, by its property
+  // name: any other object's property may hold any function (`{load: JSON.parse}`, a mock passed
+  // as a parameter, `Sub.prototype.run = other`, `const J = JSON`), so it is unresolved.
+  CallTarget member_target(size_t prop_index, size_t object_start, bool global_object, bool global_root) {
     CallTarget r;
     std::string_view prop = t_[prop_index].text;
     if (!ident(prop_index) || prop.empty() || prop[0] == '#' || prop == "bind") return r;
@@ -758,18 +799,14 @@ class CallGraphBuilder {
       // name and none for `call`. Only a property (not a binding, which could be any function of
       // the code) that names no function of the code is taken, by name.
       size_t f = prop_index >= 2 ? prop_index - 2 : SIZE_MAX;
-      if (f == SIZE_MAX || f < object_start + 2 || !punct(prop_index - 1, ".") || !ident(f) || !punct(f - 1, ".")) return r;
+      if (!global_root || f == SIZE_MAX || f < object_start + 2 || !punct(prop_index - 1, ".") || !ident(f) ||
+          !punct(f - 1, "."))
+        return r;
       if (!methods_named(t_[f].text).empty()) return r;
       r.name = std::string(t_[f].text);
       return r;
     }
-    if (global_object) {
-      r.name = std::string(prop);
-      return r;
-    }
-    const std::vector<int32_t>& same = methods_named(prop);
-    if (same.size() == 1) r.function = same[0];
-    else if (same.empty()) r.name = std::string(prop);
+    if (global_object) r.name = std::string(prop);
     return r;
   }
   const std::vector<int32_t>& methods_named(std::string_view name) {
@@ -809,13 +846,16 @@ class CallGraphBuilder {
   }
 
   // Calls in tail position in tokens [a, b] (see js_scopes.h); bounded recursion.
+  // Every expression in tail position that is, or may be, a call gives a target; one the scanner
+  // cannot classify gives an unresolved one, so that the function is not trusted (TailSearch).
   void tail_expression(size_t a, size_t b, int32_t scope, std::vector<CallTarget>* out, int depth) {
-    if (a > b || b >= t_.size() || depth > 64) return;
+    if (a > b || b >= t_.size()) return;
+    if (depth > 64) return add_tail(out, CallTarget{});
     if (punct(a, "(") && match_[a] == b) return tail_expression(a + 1, b - 1, scope, out, depth + 1);
     size_t base = level_[a];
     size_t last_comma = SIZE_MAX, question = SIZE_MAX, last_or = SIZE_MAX, last_and = SIZE_MAX;
     for (size_t i = a; i <= b; ++i) {
-      if (level_[i] < base) return;  // malformed
+      if (level_[i] < base) return add_tail(out, CallTarget{});  // malformed
       if (level_[i] > base) continue;
       const Token& k = t_[i];
       if (k.kind == Kind::Punct) {
@@ -840,56 +880,49 @@ class CallGraphBuilder {
           return;
         }
       }
-      return;
+      return add_tail(out, CallTarget{});
     }
     if (last_or != SIZE_MAX) return tail_expression(last_or + 1, b, scope, out, depth + 1);
     if (last_and != SIZE_MAX) return tail_expression(last_and + 1, b, scope, out, depth + 1);
-    // `callee(...)` and nothing else.
-    if (!punct(b, ")") || match_[b] == SIZE_MAX || match_[b] == 0) return;
-    size_t open = match_[b];
-    if (open <= a) return;
-    size_t start = callee_start(open - 1);
-    if (start == a) return add_tail(out, target(a, open - 1, scope));
-    // A method called on any other object expression: `new Date(ms).toISOString()`,
-    // `list.filter(f).map(g)`, `(a || b).parse(x)`.
-    size_t prop = open - 1;
-    if (prop < a + 2 || !ident(prop)) return;
-    size_t dot = prop - 1;
-    if ((t_[prop].text == "call" || t_[prop].text == "apply") && prop >= a + 4 && punct(dot, ".") && ident(prop - 2) &&
-        punct(prop - 3, "."))
-      dot = prop - 3;
-    if (!punct(dot, ".") || !object_expression(a, dot - 1)) return;
-    add_tail(out, member_target(prop, a, false));
+    if (!may_be_call(a, b)) return;
+    // `callee(...)`: an identifier resolved by scope, or a member of a global object.
+    size_t open = punct(b, ")") ? match_[b] : SIZE_MAX;
+    if (open != SIZE_MAX && open > a && callee_start(open - 1) == a) return add_tail(out, target(a, open - 1, scope));
+    // Anything else that may be a call (a method of another object, `table[k](t)`, `(0, f)(t)`,
+    // `f?.(t)`, a tagged template, a call of a call's result): unresolved.
+    add_tail(out, CallTarget{});
   }
 
-  // Tokens [a, e] are one member expression (an object a method is called on): a primary
-  // (name, `this`, literal, parenthesized or bracketed group, `new X(...)`) followed only by
-  // property accesses, calls and indexing.
-  bool object_expression(size_t a, size_t e) const {
-    if (a > e || e >= t_.size()) return false;
-    size_t i = a;
-    auto group = [&](size_t k) { return (punct(k, "(") || punct(k, "[")) && match_[k] != SIZE_MAX && match_[k] <= e; };
-    if (word(i, "new")) {
-      // `new X.Y(...)`: a constructor's chain and its arguments.
-      ++i;
-      if (!name_token(i)) return false;
-      while (punct(i + 1, ".") && ident(i + 2)) i += 2;
-      if (!punct(i + 1, "(") || match_[i + 1] == SIZE_MAX || match_[i + 1] > e) return false;
-      i = match_[i + 1] + 1;
-    } else if (name_token(i) || word(i, "this") || t_[i].kind == Kind::String || t_[i].kind == Kind::Number ||
-               t_[i].kind == Kind::Regex || (t_[i].kind == Kind::Template && t_[i].text.back() == '`')) {
-      ++i;
-    } else if (group(i)) {
-      i = match_[i] + 1;
-    } else {
-      return false;
+  // Tokens [a, b] (no `,` `?:` `||` `&&` at their level) may be a call expression: they end with
+  // `)` or a template, and have no operator at their level (a call is a primary followed only by
+  // `.x`, `?.`, `[...]`, `(...)`, templates), and are not `new X(...)` or a bare template literal.
+  bool may_be_call(size_t a, size_t b) const {
+    bool ends_call = punct(b, ")") || (t_[b].kind == Kind::Template && t_[b].text.back() == '`');
+    if (!ends_call) return false;
+    if (t_[a].kind == Kind::Template && t_[a].text.front() == '`' && (a == b || match_[a] != SIZE_MAX)) {
+      // A template literal `...${x}...`: a call only when something follows it.
+      size_t k = a;
+      while (k < b && match_[k] != SIZE_MAX && match_[k] > k) k = match_[k];
+      if (k == b) return false;
     }
-    while (i <= e) {
-      if ((punct(i, ".") || punct(i, "?.")) && ident(i + 1) && i + 1 <= e) i += 2;
-      else if (group(i)) i = match_[i] + 1;
-      else return false;
+    size_t base = level_[a];
+    for (size_t i = a; i <= b; ++i) {
+      if (level_[i] != base) continue;
+      const Token& k = t_[i];
+      if (k.kind == Kind::Punct && !one_of(k.text, {".", "?.", "(", ")", "[", "]", "{", "}"})) return false;
+      if (k.kind == Kind::Ident && i > a && !after_dot(i) &&
+          one_of(k.text, {"instanceof", "in", "typeof", "void", "delete", "await", "yield"}))
+        return false;
+      if (i == a && k.kind == Kind::Ident && one_of(k.text, {"typeof", "void", "delete", "await", "yield"})) return false;
     }
-    return i == e + 1;
+    if (word(a, "new")) {
+      // `new X.Y(...)` alone constructs; `new X(...).f()` calls.
+      size_t i = a + 1;
+      while (ident(i) && punct(i + 1, ".")) i += 2;
+      if (ident(i) && punct(i + 1, "(") && match_[i + 1] == b) return false;
+      if (ident(i) && i == b) return false;
+    }
+    return true;
   }
 
   void tail_calls(std::vector<std::vector<CallTarget>>* tails) {
@@ -898,8 +931,15 @@ class CallGraphBuilder {
       if (!word(i, "return") || after_dot(i)) continue;
       int32_t f = scope_of_[i];
       if (f < 0 || scopes_[static_cast<size_t>(f)].async_or_generator) continue;
-      // Inside a try, catch or finally block of this very function: never a tail call there.
-      if (innermost_try_[i] != SIZE_MAX && innermost_try_[i] > start_token_.at(static_cast<size_t>(f))) continue;
+      // Inside a try block of this very function: never a tail call. Inside a catch or finally
+      // block it may be one (a catch without finally, a finally: ECMAScript's tail position,
+      // which JavaScriptCore implements): not recorded, so a call there is unresolved.
+      size_t tb = innermost_try_[i];
+      bool in_handler = false;
+      if (tb != SIZE_MAX && tb > start_token_.at(static_cast<size_t>(f))) {
+        if (tb > 0 && word(tb - 1, "try")) continue;
+        in_handler = true;
+      }
       size_t base = level_[i], end = i;
       // A return expression longer than kMaxTail tokens is not looked into (bounded work).
       constexpr size_t kMaxTail = 4096;
@@ -912,7 +952,14 @@ class CallGraphBuilder {
         }
         end = k;
       }
-      if (end > i) tail_expression(i + 1, end, f, &(*tails)[static_cast<size_t>(f)], 0);
+      if (end <= i) continue;
+      if (!in_handler) {
+        tail_expression(i + 1, end, f, &(*tails)[static_cast<size_t>(f)], 0);
+      } else {
+        std::vector<CallTarget> any;
+        tail_expression(i + 1, end, f, &any, 0);
+        if (!any.empty()) add_tail(&(*tails)[static_cast<size_t>(f)], CallTarget{});
+      }
     }
     for (const auto& [scope, first] : start_token_) {
       const FunctionScope& fs = scopes_[scope];
@@ -963,6 +1010,9 @@ class CallGraphBuilder {
   std::vector<FunctionScope> scopes_;
   std::vector<size_t> level_, match_;
   std::vector<int32_t> scope_of_, parent_;
+  std::vector<size_t> enclosing_;      // per token: the opener of the innermost bracket around it
+  std::map<int32_t, size_t> body_open_;
+  bool block_mode_ = false;            // declarations being made are block-level
   std::vector<size_t> innermost_try_;  // per token: the opener of the innermost try/catch/finally block around it
   std::map<size_t, size_t> start_token_;  // scope -> its first token
   std::map<std::pair<int32_t, std::string>, Binding> bindings_;

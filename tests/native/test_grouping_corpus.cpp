@@ -379,16 +379,18 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   EXPECT_TRUE(mb.s.merged_pairs.empty()) << report.str();
   EXPECT_TRUE(mt.s.merged_pairs.empty()) << report.str();
   EXPECT_GE(kept_cli, 0.99) << report.str();
-  // JavaScriptCore's elided callers are put back from the tables' call graphs (rule 3).
-  EXPECT_GE(mt.s.f1, 0.99) << report.str();
+  // JavaScriptCore's elided callers are put back from the tables' call graphs (rule 3), only
+  // through functions whose every tail call is known (measured 0.9545: a member call such as
+  // `list.map(cb)` or `this.items.reduce(...)` in tail position is no longer trusted).
+  EXPECT_GE(mt.s.f1, 0.95) << report.str();
   // The page's path: never a wrong merge, the same bug keeps its fingerprint across deploys.
   EXPECT_GT(tables_added, 0u);
   EXPECT_TRUE(mp.s.merged_pairs.empty()) << report.str();
   EXPECT_GE(kept_page, 0.99) << report.str();
-  EXPECT_GE(mp.s.f1, 0.99) << report.str();
+  EXPECT_GE(mp.s.f1, 0.95) << report.str();
   // Unminified bundles with tables built from their own code: the same reconstruction.
   EXPECT_GT(code_tables_added, 0u);
   EXPECT_TRUE(pc.s.merged_pairs.empty()) << report.str();
-  EXPECT_GE(pc.s.f1, 0.99) << report.str();
+  EXPECT_GE(pc.s.f1, 0.95) << report.str();
   EXPECT_GE(kept_across_deploys(plain, pc.keys, "A", "B"), 0.99) << report.str();
 }
