@@ -68,19 +68,22 @@ struct FunctionScope {
 //    expression's own name, or `const/let/var f = <function>` whose initializer is the whole
 //    function, and the name is never assigned (`f =`, `f +=`, `f++`) in the code. A name declared
 //    nowhere is a global (a built-in such as `decodeURIComponent`): recorded by name.
-//  - a member call `x.f(` resolves only when exactly one function of the code is a method or
-//    property named `f` (`f() {}`, `{f: function}`, `o.f = function`), and never for `call`,
-//    `apply`, `bind`; `JSON.parse(` (object a global) and other unresolved members are recorded by
-//    their property name (`parse`), what JavaScriptCore names a built-in's frame.
+//    A name with a declaration in a block (let/const/class/function inside `{ }` or a `for (`
+//    head) is not resolved: it is visible only in that block.
+//  - a member call `x.f(` is never resolved to a function of the code (a property can hold any
+//    function); `JSON.parse(` (object a global no code declares) is recorded by its property name
+//    (`parse`), what JavaScriptCore names a built-in's frame, as is `G.x.f.call(` / `.apply(`.
 // A getter runs on a property read: `c.subtotal` where exactly one function of the code is named
 // `subtotal` and it is a getter is recorded as a call of that getter, at the `.` (where
 // JavaScriptCore puts the frame of a function reading it; V8 and SpiderMonkey at the name).
 // Tail calls: a function's calls in tail position (ECMAScript's, which JavaScriptCore implements in
-// strict code): the expression of a `return` outside try/catch/finally, or an arrow's expression
+// strict code): the expression of a `return` outside a try block, or an arrow's expression
 // body, where a parenthesized expression, the last operand of a comma, both branches of `?:` and
 // the right operand of `&&`, `||`, `??` are in tail position; an expression with a top-level
-// arrow function is not looked into. Only a call whose whole tail expression is `callee(...)`
-// counts. Async functions and generators have none (their returns are never tail calls).
+// arrow function is not looked into. A tail expression that is, or may be, a call the scanner
+// cannot resolve or does not record (`table[k](t)`, `(0, f)(t)`, `f?.(t)`, a tagged template, a
+// member call, a call in a catch or finally block) gives an unresolved target, so that the
+// function is not used for reconstruction. Async functions and generators have none (their returns are never tail calls).
 struct CallTarget {
   int32_t function = -1;  // index into the scopes
   std::string name;       // a built-in / global / unresolved member's name when function < 0
