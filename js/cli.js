@@ -9,6 +9,7 @@
 //   faultline sourcemaps upload <dir> --url <collector> [--release R] [--url-prefix P] [--project N]
 // One output line per non-empty input line, in order; a malformed line yields {"error": "..."}.
 import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MapLoader, injectDirectory, loadTools } from './sourcemaps-cli.js';
 import { uploadDirectory } from './sourcemaps-upload.js';
@@ -66,7 +67,9 @@ async function main(argv) {
   let op;
   if (mapsDir) {
     const tools = await loadTools();
-    const maps = new MapLoader(tools, mapsDir);
+    // An absolute directory: the loader matches frames' files against paths under it, and a
+    // relative one (`min/`) silently matched nothing.
+    const maps = new MapLoader(tools, resolvePath(mapsDir));
     const resolved = cmd === 'symbolicate' ? tools.symbolicate : tools.fingerprintResolved;
     op = (line) => {
       const parsed = JSON.parse(tools.parseStack(line));

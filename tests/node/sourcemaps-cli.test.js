@@ -14,8 +14,8 @@ import { loadCore } from '../../js/core-node.js';
 const cli = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/sourcemaps/', import.meta.url));
 
-function run(args, input = '') {
-  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', timeout: 60000 });
+function run(args, input = '', cwd = undefined) {
+  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', timeout: 60000, cwd });
   return { code: r.status, lines: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr: r.stderr };
 }
 
@@ -86,6 +86,19 @@ test('symbolicate --source-maps shows original functions, files and positions, k
   assert.equal(top.lineno, 9);  // `throw new TypeError(...)` in format.js
   assert.equal(top.minified.filename, 'http://127.0.0.1:8080/assets/shop.js');
   assert.match(top.minified.function, /^\w$/);
+});
+
+test('symbolicate --source-maps resolves with a relative directory as with an absolute one', (t) => {
+  const dir = buildDir('a');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.equal(run(['sourcemaps', 'inject', dir]).code, 0);
+  const thrown = throwIn(dir, 'badQuantity');
+  const input = JSON.stringify({ stack: thrown.stack }) + '\n';
+  const absolute = run(['symbolicate', '--source-maps', dir], input);
+  const relative = run(['symbolicate', '--source-maps', path.basename(dir) + '/'], input, path.dirname(dir));
+  assert.equal(relative.code, 0);
+  assert.ok(absolute.lines[0].frames.some((f) => f.resolved));
+  assert.deepEqual(relative.lines[0], absolute.lines[0]);
 });
 
 test('fingerprint --source-maps gives one fingerprint before and after a rebuild that shifts and renames everything', (t) => {
