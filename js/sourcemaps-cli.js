@@ -46,13 +46,82 @@ export function registrationSnippet(debugId, tableFile) {
   );
 }
 
-// The registration snippet on a line of its own at the top (after a hashbang), the debug ID comment
-// at the end.
+// Where the snippet may go: after a hashbang and after the directive prologue (`"use strict";` and
+// any other directives, with the comments between them). A statement before `"use strict"` turns
+// it into a plain string expression and the whole script into sloppy mode (undeclared assignments
+// succeed, `this` is the global object, JavaScriptCore stops eliding tail calls), so the snippet
+// must come after it. Returns the offset in `code` just after the prologue (0 when there is none).
+export function prologueEnd(code) {
+  let i = code.startsWith('#!') ? code.indexOf('\n') + 1 || code.length : 0;
+  let end = i;
+  const skipSpaceAndComments = (from) => {
+    let at = from;
+    for (;;) {
+      while (at < code.length && /\s/.test(code[at])) at++;
+      if (code.startsWith('//', at)) {
+        const nl = code.indexOf('\n', at);
+        at = nl < 0 ? code.length : nl;
+      } else if (code.startsWith('/*', at)) {
+        const close = code.indexOf('*/', at + 2);
+        if (close < 0) return code.length;
+        at = close + 2;
+      } else {
+        return at;
+      }
+    }
+  };
+  for (;;) {
+    i = skipSpaceAndComments(i);
+    const quote = code[i];
+    if (quote !== '"' && quote !== "'") return end;
+    let j = i + 1;
+    while (j < code.length && code[j] !== quote && code[j] !== '\n') j += code[j] === '\\' ? 2 : 1;
+    if (code[j] !== quote) return end;
+    j++;
+    // A directive is a string literal that is a whole statement: `;` after it, or a line break
+    // (automatic semicolon insertion) not followed by something that continues the expression.
+    let k = j;
+    while (k < code.length && (code[k] === ' ' || code[k] === '\t')) k++;
+    if (code[k] === ';') {
+      end = i = k + 1;
+      continue;
+    }
+    const next = skipSpaceAndComments(j);
+    const brokeLine = /[\n\r\u2028\u2029]/.test(code.slice(j, next));
+    if (next >= code.length || code[next] === '}' || (brokeLine && !/^[.,(\[+\-*/%<>=!&|?^`:]|^in\b|^instanceof\b/.test(code.slice(next)))) {
+      end = i = j;
+      continue;
+    }
+    return end;
+  }
+}
+
+// The registration snippet goes right after the prologue (see prologueEnd; at the very top when
+// there is none): on a line of its own when the prologue ends its line, else on that line just
+// after it. The debug ID comment goes at the end. Returns the new code and where the snippet went
+// (`line`, 0-based; `column` and `length` when it was put inside a line), for the map's shift.
 function withSnippet(code, debugId, tableFile) {
-  const hashbang = code.startsWith('#!') ? code.slice(0, code.indexOf('\n') + 1 || code.length) : '';
-  const body = code.slice(hashbang.length).replace(/\n?\/\/# debugId=.*$/m, '');
-  const out = `${hashbang}${hashbang && !hashbang.endsWith('\n') ? '\n' : ''}${registrationSnippet(debugId, tableFile)}\n${body}`;
-  return out.replace(/\n*$/, '') + `\n//# debugId=${debugId}\n`;
+  const cleaned = code.replace(/\n?\/\/# debugId=.*$/m, '');
+  const snippet = registrationSnippet(debugId, tableFile);
+  let at = prologueEnd(cleaned);
+  const lineEnd = cleaned.indexOf('\n', at);
+  const restOfLine = cleaned.slice(at, lineEnd < 0 ? cleaned.length : lineEnd);
+  const before = cleaned.slice(0, at);
+  const line = (before.match(/\n/g) || []).length;
+  let out;
+  let insert;
+  if (at === 0 || before.endsWith('\n')) {
+    out = `${before}${snippet}\n${cleaned.slice(at)}`;
+    insert = { line };
+  } else if (/^[ \t\r]*$/.test(restOfLine) || /^[ \t]*\/\/[^\n]*$/.test(restOfLine)) {
+    at = lineEnd < 0 ? cleaned.length : lineEnd + 1;
+    out = `${cleaned.slice(0, at)}${lineEnd < 0 ? '\n' : ''}${snippet}\n${cleaned.slice(at)}`;
+    insert = { line: line + 1 };
+  } else {
+    out = `${before}${snippet}${cleaned.slice(at)}`;
+    insert = { line, column: at - (before.lastIndexOf('\n') + 1), length: snippet.length };
+  }
+  return { code: out.replace(/\n*$/, '') + `\n//# debugId=${debugId}\n`, insert };
 }
 
 export function listScripts(dir) {
@@ -86,24 +155,74 @@ export function mapFileOrSkip(bundleFile, code, rel, report) {
   return mapFile;
 }
 
-// The snippet goes on a line of its own at the top (after a hashbang), so every mapping moves down
-// one line: one more `;` where the line is inserted.
-function shiftMappings(map, atLine) {
+// Source map `mappings` as written: lines separated by `;`, segments by `,`, each a run of Base64
+// VLQ numbers whose first is the generated column, relative to the previous segment's on the line.
+const VLQ_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+function decodeVlqRun(text) {
+  const values = [];
+  let value = 0;
+  let shift = 0;
+  for (const ch of text) {
+    const digit = VLQ_CHARS.indexOf(ch);
+    if (digit < 0) return null;
+    value += (digit & 31) * 2 ** shift;
+    if (digit & 32) {
+      shift += 5;
+      continue;
+    }
+    values.push(value & 1 ? -Math.floor(value / 2) : Math.floor(value / 2));
+    value = 0;
+    shift = 0;
+  }
+  return shift === 0 ? values : null;
+}
+function encodeVlq(number) {
+  let value = number < 0 ? -number * 2 + 1 : number * 2;
+  let out = '';
+  do {
+    let digit = value % 32;
+    value = Math.floor(value / 32);
+    if (value > 0) digit |= 32;
+    out += VLQ_CHARS[digit];
+  } while (value > 0);
+  return out;
+}
+
+// Moves the mappings to where withSnippet put the snippet: down one line from `insert.line` when
+// it got a line of its own, else `insert.length` columns to the right from `insert.column` on
+// that line (only the first segment at or after the column changes: columns are relative).
+function shiftMappings(map, insert) {
   if (Array.isArray(map.sections)) {
-    for (const s of map.sections) if (s.offset && s.offset.line >= atLine) s.offset.line += 1;
+    for (const s of map.sections) {
+      if (!s.offset) continue;
+      if (insert.column === undefined ? s.offset.line >= insert.line
+        : s.offset.line === insert.line && s.offset.column >= insert.column) {
+        if (insert.column === undefined) s.offset.line += 1;
+        else s.offset.column += insert.length;
+      }
+    }
     return;
   }
-  let at = 0;
-  for (let line = 0; line < atLine; line++) {
-    const next = map.mappings.indexOf(';', at);
-    if (next < 0) {
-      map.mappings += ';'.repeat(atLine - line);
-      at = map.mappings.length;
-      break;
+  const lines = map.mappings.split(';');
+  while (lines.length < insert.line) lines.push('');
+  if (insert.column === undefined) {
+    lines.splice(insert.line, 0, '');
+  } else if (lines[insert.line]) {
+    const segments = lines[insert.line].split(',');
+    let column = 0;
+    for (let n = 0; n < segments.length; n++) {
+      const values = decodeVlqRun(segments[n]);
+      if (!values || values.length === 0) continue;
+      column += values[0];
+      if (column >= insert.column) {
+        values[0] += insert.length;
+        segments[n] = values.map(encodeVlq).join('');
+        break;
+      }
     }
-    at = next + 1;
+    lines[insert.line] = segments.join(',');
   }
-  map.mappings = map.mappings.slice(0, at) + ';' + map.mappings.slice(at);
+  map.mappings = lines.join(';');
 }
 
 /**
@@ -128,7 +247,7 @@ export async function injectDirectory(dir, { tablesFromCode = false } = {}) {
     if (!mapFile && tablesFromCode) {
       const debugId = (DEBUG_ID_COMMENT.exec(code) || [])[1] || debugIdFromContent(code);
       const tableFile = path.basename(file) + SYMBOL_TABLE_SUFFIX;
-      code = withSnippet(code, debugId, tableFile);
+      code = withSnippet(code, debugId, tableFile).code;
       const built = JSON.parse(tools.buildCodeSymbolTable(path.basename(file), code));
       writeFileSync(file, code);
       writeFileSync(file + SYMBOL_TABLE_SUFFIX, built.table);
@@ -150,9 +269,9 @@ export async function injectDirectory(dir, { tablesFromCode = false } = {}) {
     }
     const debugId = (DEBUG_ID_COMMENT.exec(code) || [])[1] || map.debugId || map.debug_id || debugIdFromContent(code);
     const tableFile = path.basename(file) + SYMBOL_TABLE_SUFFIX;
-    const hashbang = code.startsWith('#!');
-    code = withSnippet(code, debugId, tableFile);
-    shiftMappings(map, hashbang ? 1 : 0);
+    const injected = withSnippet(code, debugId, tableFile);
+    code = injected.code;
+    shiftMappings(map, injected.insert);
     map.debugId = debugId;
     map.debug_id = debugId;
     const mapText = JSON.stringify(map);

@@ -277,3 +277,65 @@ test('inject --tables-from-code: an unminified script gets a call-graph table; J
     core.delete();
   }
 });
+
+// A script's directive prologue must stay first: a statement before `"use strict"` makes it a plain
+// string and the script sloppy (undeclared assignments pass, `this` is the global object, and
+// JavaScriptCore stops eliding the tail calls the table describes).
+const STRICT_SOURCE = [
+  '"use strict";',
+  'function boom(order) { return order.lines.total; }',
+  'globalThis.isStrict = function () { return this === undefined; };',
+  'globalThis.assignUndeclared = function () { try { undeclaredName = 1; return "passed"; } catch (e) { return e.name; } };',
+  'globalThis.crash = function () { const r = boom(null); return r; };',
+].join('\n');
+
+function runStrictScript(file) {
+  const context = vm.createContext({});
+  vm.runInContext(readFileSync(file, 'utf8'), context, { filename: 'http://127.0.0.1:8080/assets/app.js' });
+  let stack = '';
+  try {
+    context.crash();
+  } catch (err) {
+    stack = err.stack;
+  }
+  const { isStrict, assignUndeclared } = context; // called detached: `this` is undefined only in strict code
+  return { strict: isStrict(), assign: assignUndeclared(), stack };
+}
+
+test('inject keeps a minified bundle\'s "use strict" first: the snippet goes after the directive on its line and the mappings move with it', async (t) => {
+  const esbuild = await import('esbuild');
+  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-strict-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = esbuild.transformSync(STRICT_SOURCE, { minify: true, sourcemap: 'external', sourcefile: 'src/app.js' });
+  assert.ok(out.code.startsWith('"use strict";') && !out.code.trimEnd().includes('\n'), 'esbuild keeps the directive on the one line');
+  writeFileSync(path.join(dir, 'app.js'), out.code + '//# sourceMappingURL=app.js.map\n');
+  writeFileSync(path.join(dir, 'app.js.map'), out.map);
+  const before = runStrictScript(path.join(dir, 'app.js'));
+  assert.deepEqual([before.strict, before.assign], [true, 'ReferenceError']);
+  assert.equal(run(['sourcemaps', 'inject', dir]).code, 0);
+  const injected = readFileSync(path.join(dir, 'app.js'), 'utf8');
+  assert.ok(injected.startsWith('"use strict";;{try{'), injected.slice(0, 40));
+  const after = runStrictScript(path.join(dir, 'app.js'));
+  assert.deepEqual([after.strict, after.assign], [true, 'ReferenceError']);
+  // The frames still resolve to the original code: the column shift on line 1 is right.
+  const { code, lines } = run(['symbolicate', '--source-maps', dir], JSON.stringify({ stack: after.stack }) + '\n');
+  assert.equal(code, 0);
+  const resolved = lines[0].frames.filter((f) => f.resolved);  // innermost last
+  const top = resolved[resolved.length - 1];
+  assert.ok(top, JSON.stringify(lines[0]));
+  assert.equal(top.function, 'boom');
+  assert.equal(top.lineno, 2);
+  assert.match(top.filename, /src\/app\.js$/);
+});
+
+test('inject --tables-from-code keeps a script strict when "use strict" ends its line: the snippet gets the next line', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-strict-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'app.js'), '#!/usr/bin/env node\n' + STRICT_SOURCE + '\n');
+  assert.equal(run(['sourcemaps', 'inject', '--tables-from-code', dir]).code, 0);
+  const injected = readFileSync(path.join(dir, 'app.js'), 'utf8').split('\n');
+  assert.deepEqual(injected.slice(0, 2), ['#!/usr/bin/env node', '"use strict";']);
+  assert.ok(injected[2].startsWith(';{try{'));
+  const after = runStrictScript(path.join(dir, 'app.js'));
+  assert.deepEqual([after.strict, after.assign], [true, 'ReferenceError']);
+});
