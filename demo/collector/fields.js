@@ -81,16 +81,55 @@ function firstLine(s) {
   return i < 0 ? s : s.slice(0, i);
 }
 
+// Sentry's mechanism.synthetic: the exception was made by the SDK to carry a stack (a message
+// with attachStacktrace, a non-Error rejection, an ErrorEvent without an error object); its type
+// and value say nothing of the bug, so Sentry neither titles nor attributes the issue by them.
+const isSynthetic = (v) => isObj(v) && isObj(v.mechanism) && v.mechanism.synthetic === true;
+
+// The function of the frame nearest the crash, as Sentry's title of a synthetic exception takes it
+// (sentry/eventtypes/error.py, get_crash_location): the in-app frame nearest the throw with a
+// function name, else the nearest frame with one; '' when no frame has one.
+function crashFunction(v) {
+  const frames = framesOf(v);
+  let fallback = '';
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const fn = str(frames[i].function, 200);
+    if (!fn || fn === '<redacted>' || fn === '<unknown>') continue;
+    if (frames[i].in_app === true) return fn;
+    if (!fallback) fallback = fn;
+  }
+  return fallback;
+}
+
+/**
+ * The issue title as Sentry computes it: "Type: first line of the value" for an exception; for a
+ * synthetic exception the function of the crash frame (or "<unknown>"), the type and value
+ * being the SDK's, not the bug's (the message then shows under the title, see messageLineOf);
+ * a message event's first line; a transaction's name.
+ */
 export function titleOf(event) {
   const values = exceptionValues(event);
   const last = values[values.length - 1];
   if (last) {
+    if (isSynthetic(last)) return (crashFunction(last) || '<unknown>').slice(0, 300);
     const type = str(last.type, 200) || 'Error';
     const value = firstLine(str(last.value, 1000));
     return (value ? `${type}: ${value}` : type).slice(0, 300);
   }
   if (event.type === 'transaction') return str(event.transaction, 300) || '(transaction)';
   return firstLine(messageOf(event)).slice(0, 300) || '(no message)';
+}
+
+/**
+ * The message line shown under an issue's title: the event's message, else (as Sentry shows its
+ * metadata.value for a synthetic exception titled by its function) the synthetic exception's value.
+ */
+export function messageLineOf(event) {
+  const m = messageOf(event);
+  if (m) return m;
+  const values = exceptionValues(event);
+  const last = values[values.length - 1];
+  return last && isSynthetic(last) ? str(last.value, 2000) : '';
 }
 
 function framesOf(v) {
@@ -104,7 +143,9 @@ export function culpritOf(event) {
   if (str(event.transaction)) return str(event.transaction, 300);
   const values = exceptionValues(event);
   const last = values[values.length - 1];
-  if (!last) return '';
+  // Sentry derives no culprit from a synthetic exception's frames (sentry/culprit.py); the
+  // event's transaction, when it has one, still is its culprit (above).
+  if (!last || isSynthetic(last)) return '';
   const frames = framesOf(last);
   let pick = null;
   for (let i = frames.length - 1; i >= 0; i--) {

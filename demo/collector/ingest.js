@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import { parseEnvelope as parseEnvelopeBytes, EnvelopeError } from '../../js/envelope.js';
 import {
-  browserOf, culpritOf, isObj, issueKey, levelOf, messageOf, occurrencesOf, str, tagsOf, titleOf, toSeconds, traceOf, userKeyOf,
+  browserOf, culpritOf, isObj, issueKey, levelOf, messageLineOf, occurrencesOf, str, tagsOf, titleOf, toSeconds, traceOf, userKeyOf,
 } from './fields.js';
 
 export class HttpError extends Error {
@@ -196,7 +196,7 @@ export function normalizeRecord(r) {
   } else {
     out.key = issueKey(ev);
     out.culprit = culpritOf(ev);
-    out.message = messageOf(ev).slice(0, 1000);
+    out.message = messageLineOf(ev).slice(0, 1000);
     out.fingerprint = Array.isArray(ev.fingerprint) ? JSON.stringify(ev.fingerprint.slice(0, 32)) : null;
     out.tags = tagsOf(ev, browser);
   }

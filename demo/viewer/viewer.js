@@ -127,11 +127,19 @@ function sparkline(values, width = 64, height = 22) {
 
 const badge = (level) => el('span', { className: `badge level-${['fatal', 'error', 'warning', 'info', 'debug'].includes(level) ? level : 'error'}`, title: `level: ${text(level)}` }, text(level || 'error').slice(0, 1).toUpperCase());
 
+// The message under an issue's title when the title does not show it (an issue titled by the
+// function of a synthetic exception's crash frame, as Sentry titles it, keeps its message here).
+function messageLine(i) {
+  const m = text(i.message, 2000).split('\n')[0].trim();
+  return m && !text(i.title).includes(m) ? m : '';
+}
+const subLine = (i, max) => [messageLine(i).slice(0, max), text(i.culprit, max)].filter(Boolean).join(' · ');
+
 function issueRow(i) {
   const status = i.status !== 'unresolved' ? el('span', { className: `status status-${i.status}` }, i.status) : i.substatus === 'regressed' ? el('span', { className: 'status status-regressed' }, 'regressed') : null;
   const tr = el('tr', { 'data-id': i.id, tabindex: '0', 'aria-selected': String(i.id === state.issue) },
     el('td', { className: 'issue-cell' }, badge(i.level), el('div', { className: 'title' }, text(i.title, 300), status),
-      el('div', { className: 'sub' }, text(i.culprit, 200) || text(i.message, 120))),
+      el('div', { className: 'sub' }, subLine(i, 200))),
     el('td', { className: 'spark-col' }, sparkline(i.stats && i.stats['24h'])),
     el('td', { className: 'num count' }, fmtNum(i.count)),
     el('td', { className: 'num users' }, fmtNum(i.users)),
@@ -314,7 +322,7 @@ function renderIssue(issue, event, evData) {
   const head = el('div', { className: 'detail-head' },
     el('button', { type: 'button', className: 'back', onclick: () => back() }, '← Issues'),
     el('h2', { id: 'd-title' }, badge(issue.level), ' ', text(issue.title, 500)),
-    el('div', { className: 'sub' }, text(issue.culprit, 300)),
+    el('div', { className: 'sub' }, subLine(issue, 300)),
     el('div', { className: 'facts' },
       el('span', {}, el('b', {}, fmtNum(issue.count)), ' events'), el('span', {}, el('b', {}, fmtNum(issue.users)), ' users'),
       el('span', {}, 'first ', relTime(issue.first_seen)), el('span', {}, 'last ', relTime(issue.last_seen)),
