@@ -101,7 +101,6 @@ const BLOCK_CACHE = 32;
 // Issues checked one by one (in the list's order) before a search builds index lists.
 const PROBE_SCAN = 300;
 
-const ORIGINAL = Symbol('issue row as last written');
 const ISSUE_COLUMNS = ['title', 'culprit', 'message', 'level', 'status', 'substatus', 'count', 'events', 'stored', 'users', 'first_seen', 'last_seen', 'last_release', 'latest_event', 'fingerprint'];
 const snapshot = (issue) => Object.fromEntries(ISSUE_COLUMNS.map((c) => [c, issue[c]]));
 
@@ -193,6 +192,9 @@ export class Store {
     this.prepare();
     this.tornLines = 0;
     this.issueCache = new Map(); // project + key -> issue row (the newest values, written at each flush)
+    // Issue id -> its columns as last written (kept apart: a property added to and deleted from the
+    // rows would turn each into a slow dictionary-mode object).
+    this.originals = new Map();
     this.pending = emptyPending(); // aggregates stored in the journal, not yet in their tables
     this.knownReleases = new Set(); // project + release already in the releases table
     this.blockCache = new Map(); // block id -> inflated bytes (the last BLOCK_CACHE read)
@@ -255,8 +257,7 @@ export class Store {
       counters: db.prepare('SELECT name, value FROM counters'),
       insertEvent: db.prepare(`INSERT OR IGNORE INTO events (project, event_id, issue_id, type, timestamp, received, count, summary, level, release,
         environment, browser, user_key, trace_id, span_id, title, size, dict, body, block, boff, blen) VALUES
-        (@project, @event_id, @issue_id, @type, @timestamp, @received, @count, @summary, @level, @release, @environment, @browser, @user_key,
-        @trace_id, @span_id, @title, @size, 0, X'', @block, @boff, @blen)`),
+        (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, X'', ?, ?, ?)`),
       insertBody: db.prepare('INSERT INTO bodies (dict, raw_size, data) VALUES (?, ?, ?)'),
       body: db.prepare('SELECT dict, data FROM bodies WHERE id = ?'),
       issueByKey: db.prepare('SELECT * FROM issues WHERE project = ? AND key = ?'),
@@ -367,6 +368,7 @@ export class Store {
       }
     })();
     this.issueCache.clear();
+    this.originals.clear();
     this.pending = emptyPending();
     this.journalDirty = false;
     this.knownReleases.clear();
@@ -377,9 +379,9 @@ export class Store {
   // Only the columns that changed are written: every issue index names some column, and SQLite
   // rewrites the entries of each index whose columns are SET, changed or not.
   writeIssue(issue) {
-    const before = issue[ORIGINAL];
+    const before = this.originals.get(issue.id);
     const cols = before ? ISSUE_COLUMNS.filter((c) => issue[c] !== before[c]) : ISSUE_COLUMNS;
-    delete issue[ORIGINAL];
+    this.originals.delete(issue.id);
     if (!cols.length) return;
     const key = cols.join(',');
     let st = this.issueUpdates.get(key);
@@ -435,69 +437,46 @@ export class Store {
     return st;
   }
 
-  // Marks duplicates (already stored, or twice in the batch: counted, not stored again), then
-  // stores each block that keeps at least one event. Each stored event carries its share of its
-  // block's bytes (the shares add up to the block's size exactly), so size retention and the bytes
-  // counter stay per event.
+  // Stores each block and gives each of its events its share of the block's bytes (the shares add
+  // up to the block's size exactly), so size retention and the bytes counter stay per event.
+  // Duplicates (an event id already stored, or twice in the batch) are found by the insert itself
+  // (the unique index on event ids; a lookup per event before it cost as much again): the share of
+  // one that was not stored goes to a stored event of its block (settleShares), and a block none of
+  // whose events was stored is removed.
   storeBlocks(records, blocks) {
-    const seen = new Set();
-    const byProject = new Map(); // project -> event ids of the batch
+    const ids = new Array(blocks.length);
+    const totals = new Array(blocks.length).fill(0);
+    const counts = new Array(blocks.length).fill(0);
+    for (let b = 0; b < blocks.length; b++) ids[b] = Number(this.q.insertBody.run(blocks[b].dict, blocks[b].raw_size, blocks[b].data).lastInsertRowid);
     for (const r of records) {
-      if (!r.normalized) continue;
-      const k = `${r.project}\u0000${r.eventId}`;
-      if (seen.has(k)) {
-        r.duplicate = true;
-        continue;
-      }
-      seen.add(k);
-      let ids = byProject.get(r.project);
-      if (!ids) byProject.set(r.project, (ids = []));
-      ids.push(r.eventId);
+      if (!r.normalized || r.block === undefined) continue;
+      totals[r.block] += r.blen;
+      counts[r.block] += 1;
     }
-    // Already stored: one statement per 500 ids instead of a lookup per event.
-    const stored = new Set();
-    for (const [project, ids] of byProject) {
-      for (let k = 0; k < ids.length; k += 500) {
-        const part = ids.slice(k, k + 500);
-        const st = this.existsStatement(part.length);
-        for (const id of st.all(project, ...part)) stored.add(`${project}\u0000${id}`);
-      }
-    }
-    const members = blocks.map(() => []);
+    const given = new Array(blocks.length).fill(0);
+    const seen = new Array(blocks.length).fill(0);
     for (const r of records) {
-      if (!r.normalized || r.duplicate) continue;
-      if (stored.size && stored.has(`${r.project}\u0000${r.eventId}`)) {
-        r.duplicate = true;
-        continue;
-      }
-      members[r.block].push(r);
-    }
-    for (let b = 0; b < blocks.length; b++) {
-      const list = members[b];
-      if (!list.length) continue;
-      const { dict, data } = blocks[b];
-      const id = Number(this.q.insertBody.run(dict, blocks[b].raw_size, data).lastInsertRowid);
-      let total = 0;
-      for (const r of list) total += r.blen;
-      let given = 0;
-      for (let k = 0; k < list.length; k++) {
-        const r = list[k];
-        r.blockId = id;
-        r.share = k === list.length - 1 ? data.length - given : Math.floor((data.length * r.blen) / total);
-        given += r.share;
-      }
+      if (!r.normalized || r.block === undefined) continue;
+      const b = r.block;
+      const size = blocks[b].data.length;
+      seen[b] += 1;
+      r.blockId = ids[b];
+      r.share = seen[b] === counts[b] ? size - given[b] : Math.floor((size * r.blen) / totals[b]);
+      given[b] += r.share;
     }
   }
 
-  existsStatement(n) {
-    this.existsStatements ??= new Map();
-    let st = this.existsStatements.get(n);
-    if (!st) {
-      st = this.db.prepare(`SELECT event_id FROM events WHERE project = ? AND event_id IN (${new Array(n).fill('?').join(',')})`).pluck();
-      if (this.existsStatements.size > 64) this.existsStatements.clear();
-      this.existsStatements.set(n, st);
+  // The shares of events the insert found to be duplicates (`orphans`: block id -> {bytes, row,
+  // entry}, row and entry being the last stored event of that block and its result entry).
+  settleShares(orphans, delta) {
+    for (const [block, o] of orphans) {
+      if (!o.bytes) continue;
+      if (o.row) {
+        (this.addSizeStmt ??= this.db.prepare('UPDATE events SET size = size + ? WHERE id = ?')).run(o.bytes, o.row);
+        o.entry.stored_bytes += o.bytes;
+        delta.body_bytes += o.bytes;
+      } else (this.dropBodyStmt ??= this.db.prepare('DELETE FROM bodies WHERE id = ?')).run(block);
     }
-    return st;
   }
 
   /** The raw bytes of a block (inflated once, then from a small cache). */
@@ -551,6 +530,7 @@ export class Store {
     let flushed = false;
     const run = () => {
       this.storeBlocks(records, blocks);
+      const ctx = { delta, batch, result, orphans: new Map() };
       for (const r of records) {
         if (r.kind === 'client_report') {
           const list = isObj(r.report) && Array.isArray(r.report.discarded_events) ? r.report.discarded_events : [];
@@ -581,8 +561,9 @@ export class Store {
           continue;
         }
         if (r.kind !== 'event' && r.kind !== 'transaction') continue;
-        this.storeEvent(r, { delta, batch, result });
+        this.storeEvent(r, ctx);
       }
+      if (delta.duplicates) this.settleShares(ctx.orphans, delta);
       for (const c of COUNTERS) if (delta[c]) q.counter.run(c, delta[c]);
       if (!batch.issues.size) return;
       mergePending(this.pending, batch);
@@ -683,6 +664,7 @@ export class Store {
   dropPending() {
     this.pending = emptyPending();
     this.issueCache.clear();
+    this.originals.clear();
     this.journalDirty = true;
   }
 
@@ -706,7 +688,7 @@ export class Store {
             if (!row) {
               row = this.q.issueById.get(id);
               if (!row) continue;
-              row[ORIGINAL] = snapshot(row);
+              this.originals.set(id, snapshot(row));
               p.issues.set(id, row);
             }
             for (let k = 0; k < JOURNAL_ISSUE.length; k++) row[JOURNAL_ISSUE[k]] = e[k + 1];
@@ -729,15 +711,11 @@ export class Store {
   }
 
   storeEvent(r, ctx) {
-    const { delta, batch, result } = ctx;
-    if (r.duplicate) {
-      delta.duplicates += 1;
-      result.duplicates += 1;
-      return;
-    }
+    const { delta, batch, result, orphans } = ctx;
     const q = this.q;
     const { isTx, count, summary, ts, received, trace, eventId, level, release, userKey, title } = r;
     let issue = null;
+    let created = false;
     if (!isTx) {
       const key = r.key;
       const cacheKey = `${r.project}\u0000${key}`;
@@ -749,23 +727,30 @@ export class Store {
             level, first_seen: r.first, last_seen: r.first, release, fingerprint: r.fingerprint };
           const info = q.insertIssue.run(row);
           issue = q.issueById.get(info.lastInsertRowid);
-          batch.fts.add(issue.id);
-          batch.issues.set(issue.id, issue);
+          created = true;
         }
         this.issueCache.set(cacheKey, issue);
       }
     }
     const size = r.blen;
-    const info = q.insertEvent.run({
-      project: r.project, event_id: eventId, issue_id: issue ? issue.id : null, type: isTx ? 'transaction' : 'error', timestamp: ts, received,
-      count, summary, level, release, environment: r.environment, browser: r.browserTag || null, user_key: userKey || null,
-      trace_id: trace.trace_id, span_id: trace.span_id || null, title, size: r.share, block: r.blockId, boff: r.boff, blen: r.blen,
-    });
+    // Positional parameters (named ones cost a property lookup each, per event).
+    const info = q.insertEvent.run(r.project, eventId, issue ? issue.id : null, isTx ? 'transaction' : 'error', ts, received, count, summary, level, release,
+      r.environment, r.browserTag || null, userKey || null, trace.trace_id, trace.span_id || null, title, r.share, r.blockId, r.boff, r.blen);
+    let o = orphans.get(r.blockId);
+    if (!o) orphans.set(r.blockId, (o = { bytes: 0, row: 0, entry: null }));
     if (!info.changes) {
+      // Already stored (a retry) or twice in this batch: counted, not stored again.
       delta.duplicates += 1;
       result.duplicates += 1;
+      o.bytes += r.share;
+      if (created) {
+        // Its issue was made for it: an issue with no event is not kept.
+        (this.dropIssueStmt ??= this.db.prepare('DELETE FROM issues WHERE id = ?')).run(issue.id);
+        this.issueCache.delete(`${r.project}\u0000${r.key}`);
+      }
       return;
     }
+    if (created) batch.fts.add(issue.id);
     const row = info.lastInsertRowid;
     delta.body_bytes += r.share;
     if (release) {
@@ -776,7 +761,10 @@ export class Store {
         this.knownReleases.add(rk);
       }
     }
-    result.stored.push({ row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: r.share, last_seen: r.last });
+    const entry = { row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: r.share, last_seen: r.last };
+    result.stored.push(entry);
+    o.row = row;
+    o.entry = entry;
     if (trace.trace_id) result.traces.add(trace.trace_id);
     if (isTx) {
       delta.transactions += 1;
@@ -787,7 +775,7 @@ export class Store {
     batch.events += 1;
     delta.occurrences += count;
     if (summary) delta.summaries += 1;
-    issue[ORIGINAL] ??= snapshot(issue);
+    if (!this.originals.has(issue.id)) this.originals.set(issue.id, snapshot(issue));
     batch.issues.set(issue.id, issue);
     const first = r.first;
     const last = r.last;
@@ -1123,9 +1111,7 @@ export class Store {
   issueRow(id) {
     const p = this.pending.issues.get(id);
     if (!p) return this.q.issueById.get(id);
-    const row = { ...p };
-    delete row[ORIGINAL];
-    return row;
+    return { ...p };
   }
 
   findIssue(publicId) {
