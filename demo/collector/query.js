@@ -180,17 +180,23 @@ export function compileQuery(terms, now = Date.now() / 1000) {
     }
     const { key, values, vpos } = term;
     const k = key.toLowerCase();
+    let statuses = null; // the statuses an `is:` term allows (when it names statuses only)
     if (k === 'is') {
       const parts = [];
+      statuses = [];
       for (const v of values) {
         const s = v.toLowerCase();
         if (!STATUS.has(s)) throw new QueryError(`is: takes unresolved, resolved, ignored or regressed, not "${v}"`, vpos);
-        if (s === 'regressed') parts.push("i.substatus = 'regressed'");
-        else {
+        if (s === 'regressed') {
+          parts.push("i.substatus = 'regressed'");
+          statuses.push('unresolved', 'resolved', 'ignored'); // (regressed issues are unresolved; no status is assumed)
+        } else {
           parts.push('i.status = ?');
           params.push(s === 'archived' ? 'ignored' : s);
+          statuses.push(s === 'archived' ? 'ignored' : s);
         }
       }
+      if (term.negate) statuses = null;
       clause = `(${parts.join(' OR ')})`;
     } else if (k === 'has') {
       const parts = [];
@@ -252,7 +258,7 @@ export function compileQuery(terms, now = Date.now() / 1000) {
     }
     where.push(term.negate ? `NOT ${clause}` : clause);
     const own = params.slice(first);
-    out.push({ sql: term.negate ? `NOT ${clause}` : clause, params: own, indexed: !term.negate && !!probe, probe: probe ? { sql: term.negate ? `NOT ${probe}` : probe, params: probeParams || own } : null });
+    out.push({ sql: term.negate ? `NOT ${clause}` : clause, params: own, indexed: !term.negate && !!probe, probe: probe ? { sql: term.negate ? `NOT ${probe}` : probe, params: probeParams || own } : null, statuses });
   }
   return { where, params, terms: out };
 }

@@ -15,12 +15,12 @@ import { compareReleases, isObj, issuePublicId, MAX_OCCURRENCES_PER_EVENT, str, 
 
 // A client report's reason or category: Sentry's names are snake_case (queue_overflow, error).
 const REPORT_NAME = /^[a-z][a-z0-9_]*$/;
-import { BlockPacker, DICTS, DICT_ID, normalizeEventId, normalizeRecord, unpackBody } from './ingest.js';
+import { BLOCK_EVENTS, BlockPacker, DICTS, DICT_ID, normalizeEventId, normalizeRecord, unpackBody } from './ingest.js';
 import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS } from './query.js';
 
 export { issueKey } from './fields.js';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export { packBody, unpackBody, normalizeEventId } from './ingest.js';
 
@@ -95,9 +95,21 @@ export const MIGRATIONS = [
   // between appends what it adds here, in its own transaction, so a crash loses none of it (the
   // next start applies what is left).
   `CREATE TABLE agg_journal (id INTEGER PRIMARY KEY, data TEXT NOT NULL);`,
+  // 6 -> 7: no index on an event's block (one more B-tree insert per event, read only by
+  // retention, which now finds a block's other events among the ids next to its own: a block's
+  // events are inserted one after another, at most BLOCK_EVENTS of them). The issue sort indexes
+  // without the status go too (each flush rewrote eight index entries per changed issue): a list
+  // that allows several statuses merges one walk per status (listIssues, walkIssues).
+  `DROP INDEX IF EXISTS events_block;
+   DROP INDEX IF EXISTS issues_last_seen;
+   DROP INDEX IF EXISTS issues_first_seen;
+   DROP INDEX IF EXISTS issues_count;
+   DROP INDEX IF EXISTS issues_users;`,
 ];
 
 const BLOCK_CACHE = 32;
+// Every status an issue can have (setStatus; a regression makes an issue unresolved).
+const STATUSES = ['unresolved', 'resolved', 'ignored'];
 // Issues checked one by one (in the list's order) before a search builds index lists.
 const PROBE_SCAN = 300;
 
@@ -917,7 +929,10 @@ export class Store {
     const { maxAgeDays, maxBytes } = this.retention;
     const del = this.db.prepare('SELECT id, size, block, issue_id FROM events ORDER BY id LIMIT ?');
     const unstore = this.db.prepare('UPDATE issues SET stored = max(0, stored - ?) WHERE id = ?');
-    const dropBlock = this.db.prepare('DELETE FROM bodies WHERE id = ? AND NOT EXISTS (SELECT 1 FROM events WHERE block = ?)');
+    // A block goes when the last of its events does; its events have consecutive ids (inserted
+    // one after another, at most BLOCK_EVENTS), so those left are found next to the deleted ones.
+    const blockLeft = this.db.prepare('SELECT 1 FROM events WHERE id >= ? AND id <= ? AND block = ? LIMIT 1').pluck();
+    const dropBlock = this.db.prepare('DELETE FROM bodies WHERE id = ?');
     const oldest = this.db.prepare('SELECT received FROM events ORDER BY id LIMIT 1');
     const remove = this.db.transaction((rows) => {
       const ids = rows.map((r) => r.id);
@@ -928,9 +943,19 @@ export class Store {
       for (const r of rows) if (r.issue_id) per.set(r.issue_id, (per.get(r.issue_id) || 0) + 1);
       for (const [id, k] of per) unstore.run(k, id);
       if (per.size) this.issueCache.clear(); // cached rows hold the old stored counts
-      // A block goes when the last of its events does.
-      for (const b of new Set(rows.map((r) => r.block).filter(Boolean))) {
-        dropBlock.run(b, b);
+      const spans = new Map(); // block -> [lowest, highest] deleted id
+      for (const r of rows) {
+        if (!r.block) continue;
+        const x = spans.get(r.block);
+        if (!x) spans.set(r.block, [r.id, r.id]);
+        else {
+          if (r.id < x[0]) x[0] = r.id;
+          if (r.id > x[1]) x[1] = r.id;
+        }
+      }
+      for (const [b, [lo, hi]] of spans) {
+        if (blockLeft.get(lo - BLOCK_EVENTS, hi + BLOCK_EVENTS, b)) continue;
+        dropBlock.run(b);
         this.blockCache.delete(b);
       }
       const bytes = rows.reduce((s, r) => s + r.size, 0);
@@ -1035,6 +1060,51 @@ export class Store {
     return out;
   }
 
+  /**
+   * Issues matching `conds` in the list's order (`col` descending, then id descending), at most
+   * `limit`, as raw rows of `select` (params `selectParams`). Every index that orders issues by a
+   * sort column starts with the status (the stream is nearly always filtered by one): a list that
+   * allows several statuses walks one index range per status and merges them as it goes, which
+   * gives the rows of one sorted scan, in its order, with half the indexes to keep at ingest.
+   */
+  *walkIssues(col, select, selectParams, conds, limit, statuses) {
+    const its = [];
+    try {
+      for (const st of statuses) {
+        const where = [`i.status = '${st}'`, ...conds.map((x) => x.sql)].join(' AND ');
+        const stmt = this.sql(`SELECT ${select}, i.${col} AS k_, i.id AS id_ FROM issues i WHERE ${where} ORDER BY i.${col} DESC, i.id DESC LIMIT ${limit}`).raw();
+        const it = stmt.iterate(...selectParams, ...conds.flatMap((x) => x.params));
+        const first = it.next();
+        if (first.done) continue;
+        its.push({ it, row: first.value });
+      }
+      if (its.length === 1) {
+        // One status: its walk is the list.
+        const { it, row } = its[0];
+        yield row;
+        for (const r of it) yield r;
+        return;
+      }
+      for (let given = 0; given < limit && its.length; given++) {
+        let best = 0;
+        for (let k = 1; k < its.length; k++) {
+          const a = its[k].row;
+          const b = its[best].row;
+          const ka = a[a.length - 2];
+          const kb = b[b.length - 2];
+          if (ka > kb || (ka === kb && a[a.length - 1] > b[b.length - 1])) best = k;
+        }
+        const h = its[best];
+        yield h.row;
+        const next = h.it.next();
+        if (next.done) its.splice(best, 1);
+        else h.row = next.value;
+      }
+    } finally {
+      for (const h of its) h.it.return();
+    }
+  }
+
   /** Issues matching a search query, sorted, one page. Throws QueryError on bad syntax. */
   listIssues({ query = '', sort = 'date', cursor = null, limit = 25, project = null, start = null, end = null, now = Date.now() / 1000 } = {}) {
     this.flush();
@@ -1057,10 +1127,10 @@ export class Store {
     const c = decodeCursor(cursor);
     if (c) add(`(i.${col} < ? OR (i.${col} = ? AND i.id < ?))`, c[0], c[0], c[1]);
     const n = Math.max(1, Math.min(100, Number(limit) || 25));
-    const order = `ORDER BY i.${col} DESC, i.id DESC`;
-    const whereOf = (conds) => (conds.length ? 'WHERE ' + conds.map((x) => x.sql).join(' AND ') : '');
     const paramsOf = (conds) => conds.flatMap((x) => x.params);
-    let rows = null;
+    // The statuses the query allows (an `is:` term names them); each is walked on its own index.
+    let statuses = STATUSES;
+    for (const x of terms) if (x.statuses) statuses = statuses.filter((st) => x.statuses.includes(st));
     // Terms on tags, users and free text are first checked issue by issue over the first
     // PROBE_SCAN issues in the list's order: a common value fills the page from the first few
     // dozen. When that does not decide the page (a rare value), the term that matched fewest of
@@ -1068,13 +1138,13 @@ export class Store {
     // are checked on what it finds. Both ways give the same rows.
     const probed = terms.filter((x) => x.probe);
     const base = [...plain, ...terms.filter((x) => !x.probe)];
+    let ids;
     if (probed.length) {
       const flags = probed.map((x, k) => `(${x.probe.sql}) AS m${k}`).join(', ');
-      const sample = this.sql(`SELECT i.id, ${flags} FROM issues i ${whereOf(base)} ${order} LIMIT ${PROBE_SCAN}`).raw();
       const page = [];
       const hits = probed.map(() => 0);
       let seen = 0;
-      for (const r of sample.iterate(...paramsOf(probed.map((x) => x.probe)), ...paramsOf(base))) {
+      for (const r of this.walkIssues(col, `i.id, ${flags}`, paramsOf(probed.map((x) => x.probe)), base, PROBE_SCAN, statuses)) {
         seen += 1;
         let all = true;
         for (let k = 0; k < probed.length; k++) {
@@ -1082,26 +1152,24 @@ export class Store {
           else all = false;
         }
         if (all) page.push(r[0]);
-        if (page.length > n) break; // the page is decided (breaking ends the statement)
+        if (page.length > n) break; // the page is decided (breaking ends the walks)
       }
-      let ids = page;
+      ids = page;
       if (!(page.length > n || seen < PROBE_SCAN)) {
         let driver = -1;
         for (let k = 0; k < probed.length; k++) if (probed[k].indexed && (driver < 0 || hits[k] < hits[driver])) driver = k;
         const conds = [...base, ...probed.map((x, k) => (k === driver ? x : x.probe))];
-        // Ids first (the sort keeps two numbers a row, not whole issues), then the page's rows.
-        ids = this.sql(`SELECT i.id FROM issues i ${whereOf(conds)} ${order} LIMIT ${n + 1}`).pluck().all(...paramsOf(conds));
+        ids = [...this.walkIssues(col, 'i.id', [], conds, n + 1, statuses)].map((r) => r[0]);
       }
-      const byId = new Map(ids.length ? this.sql(`SELECT * FROM issues WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids).map((r) => [r.id, r]) : []);
-      rows = ids.map((id) => byId.get(id));
-    } else {
-      rows = this.sql(`SELECT i.* FROM issues i ${whereOf(base)} ${order} LIMIT ${n + 1}`).all(...paramsOf(base));
-    }
+    } else ids = [...this.walkIssues(col, 'i.id', [], base, n + 1, statuses)].map((r) => r[0]);
+    // Ids first (the walks keep two numbers a row, not whole issues), then the page's rows.
+    const byId = new Map(ids.length ? this.sql(`SELECT * FROM issues WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids).map((r) => [r.id, r]) : []);
+    const rows = ids.map((id) => byId.get(id));
     const more = rows.length > n;
     if (more) rows.pop();
-    const ids = rows.map((r) => r.id);
-    const maps = this.tagMaps(ids);
-    const lines = this.sparklines(ids, now);
+    const pageIds = rows.map((r) => r.id);
+    const maps = this.tagMaps(pageIds);
+    const lines = this.sparklines(pageIds, now);
     const issues = rows.map((r) => this.issueOut(r, { browsers: maps.get(r.id).browser, releases: maps.get(r.id).release, environments: maps.get(r.id).environment, stats: { '24h': lines.get(r.id) } }));
     const last = rows[rows.length - 1];
     return { issues, next: more ? encodeCursor(last[col], last.id) : null };

@@ -73,3 +73,31 @@ test('duplicates found by the insert are counted, not stored, and leave the byte
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Retention finds a block's remaining events without an index on the block: a block is removed
+// with its last event, never before (its other events stay readable).
+test('age retention cutting through a block keeps the block until its last event goes', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-blocks-'));
+  const s = new Store(dir, { maxAgeDays: 30, maxBytes: 0 });
+  try {
+    const old = NOW - 40 * 86400;
+    const recs = [];
+    for (let n = 1; n <= 150; n++) recs.push({ ...rec(n), received: n <= 100 ? old : NOW });
+    s.ingest(recs);
+    assert.equal(figures(s).blocks, 3, 'blocks of 64, 64 and 22 events');
+    assert.equal(s.enforceRetention(NOW), 100);
+    let f = figures(s);
+    assert.equal(f.events, 50);
+    assert.equal(f.blocks, 2, 'the first block went with its last event; the second keeps 28 of its events');
+    assert.equal(f.orphanBlocks, 0);
+    assert.equal(f.sizes, s.totals.body_bytes);
+    for (const n of [101, 128, 129, 150]) assert.equal(s.getEvent(n.toString(16).padStart(32, '0')).event.extra.pad.length, 200 + n, `event ${n} still readable`);
+    s.retention = { maxAgeDays: 0, maxBytes: 1 };
+    s.enforceRetention(NOW);
+    f = figures(s);
+    assert.deepEqual([f.events, f.blocks, s.totals.body_bytes], [0, 0, 0]);
+  } finally {
+    s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

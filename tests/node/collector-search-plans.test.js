@@ -41,6 +41,20 @@ test('searches give the same pages whether terms are checked issue by issue or f
     truth.push({ key: `issue-${i}`, release: rel, env, user, title: `Error: ${value}`, ts, count: i % 13 === 0 ? 2 : 1 });
   }
   for (let k = 0; k < recs.length; k += 500) s.ingest(recs.slice(k, k + 500));
+  // Issues of every status, spread over the order: a list that allows several statuses merges one
+  // index walk per status, and must give the pages of one sorted scan.
+  const byTitle = new Map();
+  for (let cursor = null, guard = 0; guard < 100; guard++) {
+    const r = s.listIssues({ cursor, limit: 100, now: NOW });
+    for (const x of r.issues) byTitle.set(x.title, x.id);
+    if (!r.next) break;
+    cursor = r.next;
+  }
+  assert.equal(byTitle.size, ISSUES);
+  truth.forEach((t, i) => {
+    t.status = i % 7 === 1 ? 'resolved' : i % 11 === 2 ? 'ignored' : 'unresolved';
+    if (t.status !== 'unresolved') s.setStatus(byTitle.get(t.title), t.status);
+  });
 
   const titles = new Map(truth.map((t) => [t.title, t]));
   const pages = (query, sort) => {
@@ -74,6 +88,14 @@ test('searches give the same pages whether terms are checked issue by issue or f
     ['"failed_100%"', (t) => t.title.includes('failed_100%')],
     ['"d_1"', (t) => t.title.includes('d_1')],
     ['zebra release:shop@1.0.1', (t) => t.title.includes('Zebra') && t.release.has('shop@1.0.1')],
+    ['', () => true],
+    ['is:unresolved', (t) => t.status === 'unresolved'],
+    ['is:resolved', (t) => t.status === 'resolved'],
+    ['is:resolved is:ignored', () => false],
+    ['is:[ignored, resolved] environment:production', (t) => t.status !== 'unresolved' && t.env === 'production'],
+    ['!is:unresolved', (t) => t.status !== 'unresolved'],
+    ['is:unresolved release:shop@9.9.9', (t) => t.status === 'unresolved' && t.release.has('shop@9.9.9')],
+    ['zebra !is:ignored', (t) => t.title.includes('Zebra') && t.status !== 'ignored'],
   ];
   for (const [query, pred] of cases) {
     for (const sort of ['date', 'freq']) {
