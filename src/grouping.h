@@ -16,6 +16,7 @@
 
 #include "frame.h"
 #include "json.h"
+#include "message_rules.h"
 #include "symbol_table.h"
 
 namespace faultline {
@@ -85,11 +86,7 @@ std::string apply_fingerprint_override(const GroupingResult& computed, const std
 // or just the computed fingerprint when there is no override. Same override, same list.
 std::vector<std::string> event_fingerprint(const GroupingResult& computed, const std::vector<std::string>& user_fingerprint);
 
-// Exposed for tests and the CLI.
-std::string canonicalize_message(std::string_view type, std::string_view message);
-std::string canonical_type(std::string_view type, std::string_view message);
-std::string parameterize_message(std::string_view message);
-std::string parameterize_request(std::string_view request);
+// Exposed for tests and the CLI (the message rules: message_rules.h).
 std::string normalize_function(std::string_view function);
 std::string normalize_file(std::string_view filename);
 

@@ -35,6 +35,16 @@ inline bool starts_with(std::string_view s, std::string_view prefix) {
 inline bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
+inline bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+// Whether `s` is not empty and every character satisfies `pred`.
+inline bool all_of(std::string_view s, bool (*pred)(char)) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!pred(c)) return false;
+  return true;
+}
+// `s` up to its first '\n'.
+inline std::string_view first_line(std::string_view s) { return s.substr(0, s.find('\n')); }
 // `s` without leading and trailing is_space() characters.
 inline std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
