@@ -17,6 +17,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { BlockPacker, HttpError, normalizeRecord, parseRequest } from './ingest.js';
 
 const CREDITS = 2;
+const YOUNG_MB = 8;
 
 const eventsIn = (records) => {
   let n = 0;
@@ -136,7 +137,10 @@ export class IngestPipeline {
 
   /** {workerCpu: µs of CPU the worker used (its own clock), ...} */
   startWorker() {
-    const w = new Worker(new URL(import.meta.url), { workerData: { role: 'fl-ingest' } });
+    // A small young generation: what the worker allocates (parsed items, normalized records) is
+    // garbage by the next request, and V8's default lets it reach tens of MB of resident memory
+    // between scavenges.
+    const w = new Worker(new URL(import.meta.url), { workerData: { role: 'fl-ingest' }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     w.unref();
     w.postMessage({ type: 'limits', limits: this.limits });
     w.on('message', (m) => this.onMessage(w, m));
