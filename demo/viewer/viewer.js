@@ -369,12 +369,15 @@ function renderEvent(ev, evData, issue) {
     const drawFrames = (minified) => {
       exc.replaceChildren();
       [...values].reverse().forEach((v, idx) => {
-        const mech = isObj(v.mechanism) ? ` (${text(v.mechanism.type, 50)}${v.mechanism.handled === false ? ', unhandled' : ''})` : '';
+        const synthetic = isObj(v.mechanism) && v.mechanism.synthetic === true;
+        const mech = isObj(v.mechanism) ? ` (${text(v.mechanism.type, 50)}${v.mechanism.handled === false ? ', unhandled' : ''}${synthetic ? ', synthetic' : ''})` : '';
+        // A synthetic exception (the SDK's, to carry a stack) without a type is not given one.
+        const type = text(v.type, 200) || (synthetic ? '' : 'Error');
         const st = minified && isObj(v.raw_stacktrace) ? v.raw_stacktrace : v.stacktrace;
         const frames = objs(isObj(st) ? st.frames : null);
         const ol = el('ol', { className: 'frames' });
         for (const f of [...frames].reverse()) ol.append(frameItem(f));
-        exc.append(el('div', { className: 'exc' }, el('div', { className: 'exc-head' }, idx > 0 ? 'caused by ' : '', el('b', {}, text(v.type, 200) || 'Error'), ': ', text(v.value, 2000), mech), ol));
+        exc.append(el('div', { className: 'exc' }, el('div', { className: 'exc-head' }, idx > 0 ? 'caused by ' : '', type ? el('b', {}, type) : '', type ? ': ' : '', text(v.value, 2000), mech), ol));
       });
       exc.dataset.display = minified ? 'minified' : 'original';
     };
