@@ -148,6 +148,20 @@ bool looks_like_bundler_hash(sv h) {
   return false;
 }
 
+// esbuild's "[name]-[hash]" whose 8 base32 characters happen to be letters only (about 1 hash in
+// 5: (26/32)^8): capitals after a name written in small letters ("app-RCRSUHDK", "chunk-QWERTYUI").
+// A person names a file in one case ("app-settings", "APP-SETTINGS") or in camel case, not a
+// small-letter name with an 8-capital suffix, while esbuild's hashes are always capitals.
+bool esbuild_letters_after_lower_name(sv name, sv h) {
+  if (h.size() != 8 || !all_of(h, is_upper)) return false;
+  bool lower = false;
+  for (char c : name) {
+    if (is_upper(c)) return false;
+    if (is_lower_letter(c)) lower = true;
+  }
+  return lower;
+}
+
 // A URL's path without scheme, host, query or fragment ("https://a/x/app.js?v=2" -> "/x/app.js");
 // text that is not a URL is returned as it is, less any query or fragment.
 sv url_path(sv f) {
@@ -182,7 +196,8 @@ std::string normalize_file(std::string_view filename) {
   }
   // "[name]-[hash]" as one piece first: base64url hashes contain '-' and '_' themselves.
   if (base.size() >= 10 && (base[base.size() - 9] == '-' || base[base.size() - 9] == '.') &&
-      looks_like_bundler_hash(base.substr(base.size() - 8)))
+      (looks_like_bundler_hash(base.substr(base.size() - 8)) ||
+       esbuild_letters_after_lower_name(base.substr(0, base.size() - 9), base.substr(base.size() - 8))))
     base = base.substr(0, base.size() - 9);
   std::vector<sv> kept;
   size_t i = 0;
