@@ -259,11 +259,24 @@ struct TailSearch {
     if (x.function >= 0) return x.function == inner_function;
     return inner.native && x.name >= 0 && builtin_name(inner.function) == t.names[static_cast<size_t>(x.name)];
   }
+  // A member call by its property name (".map", symbol_table.h): no function of the code has
+  // that name, so it ran when the frame just inside is the built-in of that name.
+  bool member(const SymbolTable::Target& x) const {
+    return x.function < 0 && x.name >= 0 && starts_with(t.names[static_cast<size_t>(x.name)], ".");
+  }
+  bool closes_member(const SymbolTable::Target& x) const {
+    return inner.native && sv(t.names[static_cast<size_t>(x.name)]).substr(1) == builtin_name(inner.function);
+  }
   void from(int32_t f, int depth) {
     path.push_back(f);
     for (const SymbolTable::Target& x : t.tails[static_cast<size_t>(f)]) {
       if (x.function < 0 && x.name < 0) {
         unsure = true;  // a tail call the scanner could not resolve could lead anywhere
+      } else if (member(x)) {
+        // Another object's method (another script's function, a built-in JavaScriptCore shows
+        // no frame for) could lead anywhere: only the built-in of the inner frame's name is known.
+        if (!closes_member(x)) unsure = true;
+        else ++paths, found = path;
       } else if (closes(x)) {
         ++paths;
         found = path;
@@ -293,9 +306,6 @@ std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, cons
     const Frame& inner = frames[i + 1];
     int32_t inner_function = i + 1 < tables.size() && tables[i + 1] == t ? functions[i + 1] : -1;
     if (inner_function == f) continue;  // the callee is on the stack: nothing was elided
-    const SymbolTable::Function& callee = t->functions[static_cast<size_t>(f)];
-    // A member call resolved by its name whose callee at run time was a built-in of that name.
-    if (inner.native && callee.name >= 0 && builtin_name(inner.function) == t->names[static_cast<size_t>(callee.name)]) continue;
     TailSearch s{*t, inner, inner_function, {}, {}, 0, 0, false};
     s.from(f, 0);
     if (s.paths != 1 || s.unsure) continue;
@@ -496,7 +506,8 @@ constexpr int kMinifiedColumn = 250;
 //  - an anonymous function: the file + "?" + the named function that called it synchronously
 //    ("app.js:?<lineTotals", see anonymous_caller); "file:?" alone (not confident) when none;
 //  - an unresolved minified frame: deploy_scoped().
-ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, std::string_view message_key) {
+ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, std::string_view message_key,
+                     std::string_view message) {
   ThrowSite site;
   bool any_app = std::any_of(frames.begin(), frames.end(), [](const Frame& f) { return f.in_app; });
   std::vector<size_t> idx;  // usable frames, innermost first
@@ -507,6 +518,13 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   if (idx.empty()) return site;
   const std::string ctor = normalize_function(error_type);
   if (idx.size() > 1 && !ctor.empty() && ctor != "<min>" && frame_function(frames[idx[0]]) == ctor) idx.erase(idx.begin());
+  // A class called without `new`: JavaScriptCore (whose wording this is) raises it in a frame of
+  // the class's constructor, the innermost one (`Cart@app.js:1:25`; `Cart@` without a position
+  // for a class with no constructor, not usable anyway), where V8 and SpiderMonkey raise it in
+  // the caller's frame. The constructor ran no code: the caller is the throw site in every engine.
+  if (message_key == "class-call-without-new" && contains(message, "without |new|") && idx.size() > 1 &&
+      idx[0] + 1 == frames.size())
+    idx.erase(idx.begin());
 
   std::vector<std::string> minified_files;
   for (const Frame& f : frames)
@@ -635,7 +653,7 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   // A thrown non-Error value has no stack of its own; where engines say it came from differs
   // (V8 and SpiderMonkey name the script, JSC may not), so its description alone groups it.
   const bool synthetic_value = top.synthetic && r.message_key != "script-error";
-  if (!network && !synthetic_value) site = throw_site(top.frames, top.type, r.message_key);
+  if (!network && !synthetic_value) site = throw_site(top.frames, top.type, r.message_key, top.value);
   const std::string& token = site.token;
   std::string strategy = "stack";
   if (network) {

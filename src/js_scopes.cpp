@@ -685,7 +685,7 @@ class CallGraphBuilder {
         block_mode_ = false;
       } else if (w == "class" && name_token(i + 1) && !word(i + 1, "extends")) {
         block_mode_ = block_level(i, here);
-        declare(here, t_[i + 1].text);
+        declare(here, t_[i + 1].text, constructor_of_class(i, here));
         block_mode_ = false;
       } else if (w == "catch" && punct(i + 1, "(") && match_[i + 1] != SIZE_MAX) {
         declare_all(here, i + 2, match_[i + 1]);
@@ -706,6 +706,28 @@ class CallGraphBuilder {
       Binding* b = resolve(scope_of_[i], t_[i].text);
       if (b) b->assigned = true;
     }
+  }
+
+  // The explicit constructor of the class declared at token i (`class A [extends X] {`), or -1.
+  // A call `A(t)` without `new` runs no code of it: JavaScriptCore raises "Cannot call a class
+  // constructor without |new|" in a frame of that constructor (`A@file:line:col` inside it; a
+  // class without a constructor gives `A@` with no position), V8 and SpiderMonkey in the caller.
+  // So such a call is resolved to the constructor, as a call of it (verified in jsc).
+  int32_t constructor_of_class(size_t i, int32_t here) {
+    size_t L = level_[i], open = SIZE_MAX;
+    for (size_t k = i + 1; k < t_.size() && k < i + 4096 && level_[k] >= L; ++k)
+      if (level_[k] == L && punct(k, "{")) {
+        open = k;
+        break;
+      }
+    if (open == SIZE_MAX || match_[open] == SIZE_MAX) return -1;
+    for (size_t k = open + 1; k < match_[open]; ++k) {
+      if (level_[k] != L + 1) continue;
+      int32_t s = scope_starting_at(k);
+      if (s >= 0 && parent_[static_cast<size_t>(s)] == here && scopes_[static_cast<size_t>(s)].name_kind == FunctionScope::NameKind::Class)
+        return s;
+    }
+    return -1;
   }
 
   // `var|let|const` declarators from token i to the end of the statement; returns the last token.
@@ -806,8 +828,44 @@ class CallGraphBuilder {
       r.name = std::string(t_[f].text);
       return r;
     }
-    if (global_object) r.name = std::string(prop);
+    if (global_object) {
+      r.name = std::string(prop);
+    } else if (methods_named(prop).empty() && !defines_property(prop)) {
+      // `list.map(cb)`, `this.items.reduce(...)`, `p.toFixed(2)` on an object of the code: no
+      // function of the code is, or is assigned as, a property of that name, so the callee is a
+      // built-in (or another script's function). Recorded as a member call by its name (".map"),
+      // which reconstruction takes as the call that ran only when the frame just inside is the
+      // built-in of that very name (`map@[native code]`); any other member name there makes the
+      // function untrusted (TailSearch, grouping.cpp).
+      r.name = "." + std::string(prop);
+    }
     return r;
+  }
+  // Whether the code may give some object a property `name` other than by a method definition:
+  // `.name =` (and `||=` `&&=` `??=`), an object key `{name:` / `,name:` or shorthand `{name}`, a
+  // class field `name =`, or a string literal "name" (a computed key, defineProperty,
+  // Object.assign from a literal, `o["name"] =`). Over-approximated: any of these refuses.
+  bool defines_property(std::string_view name) {
+    if (!properties_built_) {
+      properties_built_ = true;
+      for (size_t i = 0; i < t_.size(); ++i) {
+        const Token& k = t_[i];
+        if (k.kind == Kind::String && k.text.size() >= 2) {
+          properties_.insert(std::string(k.text.substr(1, k.text.size() - 2)));
+          continue;
+        }
+        if (k.kind != Kind::Ident) continue;
+        bool assigned = i + 1 < t_.size() && t_[i + 1].kind == Kind::Punct && one_of(t_[i + 1].text, {"=", "||=", "&&=", "?\?="});
+        if (after_dot(i)) {
+          if (assigned) properties_.insert(std::string(k.text));
+          continue;
+        }
+        bool after_open = i > 0 && (punct(i - 1, "{") || punct(i - 1, ",") || punct(i - 1, ";") || punct(i - 1, "}"));
+        bool key = punct(i + 1, ":") || punct(i + 1, ",") || punct(i + 1, "}") || assigned;
+        if (after_open && key) properties_.insert(std::string(k.text));
+      }
+    }
+    return properties_.count(std::string(name)) > 0;
   }
   const std::vector<int32_t>& methods_named(std::string_view name) {
     if (!methods_built_) {
@@ -888,6 +946,10 @@ class CallGraphBuilder {
     // `callee(...)`: an identifier resolved by scope, or a member of a global object.
     size_t open = punct(b, ")") ? match_[b] : SIZE_MAX;
     if (open != SIZE_MAX && open > a && callee_start(open - 1) == a) return add_tail(out, target(a, open - 1, scope));
+    // `new Date(ms).toISOString()`, `f(x).map(cb)`, `[a, b].map(cb)`: a member call on whatever
+    // object the expression before it made (that expression is evaluated first, not in tail
+    // position): known by the property's name only, as any other object's member.
+    if (open != SIZE_MAX && open > a + 1 && ident(open - 1) && punct(open - 2, ".")) return add_tail(out, member_target(open - 1, a, false, false));
     // Anything else that may be a call (a method of another object, `table[k](t)`, `(0, f)(t)`,
     // `f?.(t)`, a tagged template, a call of a call's result): unresolved.
     add_tail(out, CallTarget{});
@@ -1019,6 +1081,8 @@ class CallGraphBuilder {
   std::vector<size_t> assigned_;
   std::set<size_t> declared_tokens_;
   bool methods_built_ = false;
+  bool properties_built_ = false;
+  std::set<std::string> properties_;
   std::unordered_map<std::string, std::vector<int32_t>> methods_;
 };
 

@@ -73,6 +73,12 @@ struct FunctionScope {
 //  - a member call `x.f(` is never resolved to a function of the code (a property can hold any
 //    function); `JSON.parse(` (object a global no code declares) is recorded by its property name
 //    (`parse`), what JavaScriptCore names a built-in's frame, as is `G.x.f.call(` / `.apply(`.
+//    Any other member call in tail position (`list.map(cb)`, `new Date(t).toISOString()`) gives
+//    the target ".f" (a member call by name) when no function of the code can be a property `f`:
+//    none is a method or getter of that name, and no `.f =`, `f:` key, shorthand `{f}`, class
+//    field `f =` or string literal "f" appears (over-approximated); else it is unresolved.
+//  - a class declared in the code (`class A {`) resolves to its explicit constructor: `A(t)`
+//    without `new` makes JavaScriptCore raise in a frame of that constructor.
 // A getter runs on a property read: `c.subtotal` where exactly one function of the code is named
 // `subtotal` and it is a getter is recorded as a call of that getter, at the `.` (where
 // JavaScriptCore puts the frame of a function reading it; V8 and SpiderMonkey at the name).
@@ -82,7 +88,7 @@ struct FunctionScope {
 // the right operand of `&&`, `||`, `??` are in tail position; an expression with a top-level
 // arrow function is not looked into. A tail expression that is, or may be, a call the scanner
 // cannot resolve or does not record (`table[k](t)`, `(0, f)(t)`, `f?.(t)`, a tagged template, a
-// member call, a call in a catch or finally block) gives an unresolved target, so that the
+// member call not taken by name, a call in a catch or finally block) gives an unresolved target, so that the
 // function is not used for reconstruction. Async functions and generators have none (their returns are never tail calls).
 struct CallTarget {
   int32_t function = -1;  // index into the scopes

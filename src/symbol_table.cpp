@@ -301,7 +301,11 @@ std::string serialize_symbol_table(const SymbolTable& t) {
   json ignore = json::array();
   for (size_t i = 0; i < t.ignored.size(); ++i)
     if (t.ignored[i]) ignore.push_back(i);
-  json out = {{"faultline_symbols", 2}, {"debug_id", t.debug_id}, {"file", t.file}, {"sources", t.sources},
+  // Version 3 when a tail target is a member call by name (".map"): a core that reads only
+  // versions 1 and 2 would take it for a built-in that did not run and trust its sibling tails, so
+  // it must refuse the table; without such targets the table stays version 2 for those cores.
+  bool members = std::any_of(t.names.begin(), t.names.end(), [](const std::string& n) { return !n.empty() && n[0] == '.'; });
+  json out = {{"faultline_symbols", members ? 3 : 2}, {"debug_id", t.debug_id}, {"file", t.file}, {"sources", t.sources},
               {"ignore", ignore},       {"names", t.names},       {"files", files}, {"functions", functions},
               {"calls", calls},         {"tails", tails}};
   return dump_json(out);
@@ -312,8 +316,8 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
   json j = parse_json(text);
   if (j.is_discarded() || !j.is_object()) return fail(error, "symbol table: not a JSON object");
   const json* version = get_field(j, "faultline_symbols");
-  if (!version || !version->is_number_integer() || version->get<int64_t>() < 1 || version->get<int64_t>() > 2)
-    return fail(error, "symbol table: not a version 1 or 2 faultline symbol table");
+  if (!version || !version->is_number_integer() || version->get<int64_t>() < 1 || version->get<int64_t>() > 3)
+    return fail(error, "symbol table: not a version 1, 2 or 3 faultline symbol table");
   if (!read_strings(j, "sources", &out->sources) || !read_strings(j, "names", &out->names))
     return fail(error, "symbol table: \"sources\" and \"names\" must be arrays of strings");
   out->debug_id = get_string(j, "debug_id");

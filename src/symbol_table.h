@@ -3,8 +3,9 @@
 // any source code and without the full mappings. `faultline sourcemaps inject` writes one per
 // bundle; the SDK fetches it after an error and hands it to the core (Client::add_symbol_table).
 //
-// Format (JSON, version 2; version 1, the same without "calls" and "tails", still parses):
-//   {"faultline_symbols": 2, "debug_id": "<uuid>", "file": "index-3f2a.js",
+// Format (JSON, version 3 when a tail target is a member call by name, else version 2 — the same
+// without such targets; version 1, the same without "calls" and "tails", still parses):
+//   {"faultline_symbols": 3, "debug_id": "<uuid>", "file": "index-3f2a.js",
 //    "sources": ["src/cart.js", ...],     // original files (sourceRoot applied)
 //    "ignore": [3, ...],                  // indices of sources in the map's ignoreList (not in-app)
 //    "names": ["loadCart", ...],          // original function names
@@ -25,8 +26,9 @@
 // js_scopes.h) and the index of the function it calls, stored only for callees that have tail
 // calls. `tails` is, per function with tail calls, (function index delta, count, count targets):
 // a target is a function index + 1, or -(name index + 1) for a built-in or global called by name
-// (`parse` for `JSON.parse(`, a key into `names`), or 0 for a callee the scanner could not
-// resolve. They serve JavaScriptCore's proper tail calls (reconstruct_tail_calls, grouping.h).
+// (`parse` for `JSON.parse(`, a key into `names`) or a member call by its property name, written
+// with a leading dot (`.map` for `list.map(cb)`, only when no function of the code can be that
+// property: js_scopes.h), or 0 for a callee the scanner could not resolve. They serve JavaScriptCore's proper tail calls (reconstruct_tail_calls, grouping.h).
 //
 // The function rule: a function's original name is the `names` entry of the map's mapping at the
 // function's name token in the generated code (its own name, or the binding it is assigned to; see

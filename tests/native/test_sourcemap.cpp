@@ -315,8 +315,8 @@ TEST(SymbolTable, RejectsMalformedTablesWithAClearReason) {
   std::string error;
   EXPECT_FALSE(parse_symbol_table("nope", &t, &error));
   EXPECT_EQ(error, "symbol table: not a JSON object");
-  EXPECT_FALSE(parse_symbol_table(R"({"faultline_symbols":3})", &t, &error));
-  EXPECT_EQ(error, "symbol table: not a version 1 or 2 faultline symbol table");
+  EXPECT_FALSE(parse_symbol_table(R"({"faultline_symbols":4})", &t, &error));
+  EXPECT_EQ(error, "symbol table: not a version 1, 2 or 3 faultline symbol table");
   // A name index beyond "names".
   EXPECT_FALSE(parse_symbol_table(
       R"({"faultline_symbols":1,"sources":["a"],"names":[],"files":"","functions":"AAAACA"})", &t, &error));

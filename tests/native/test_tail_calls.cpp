@@ -58,8 +58,8 @@ TEST(TailCalls, CallSitesSitWhereJavaScriptCorePutsACallersFrame) {
   EXPECT_EQ(callee_at(g, 5, 32), -1);
   EXPECT_EQ(callee_at(g, 5, 54), -1);
   EXPECT_EQ(tail_names(g, scope_named(g, "parseConfig")), std::vector<std::string>{"parse"});
-  // `list.map(...)`: a property of an object of the code can hold any function.
-  EXPECT_EQ(tail_names(g, scope_named(g, "cbUser")), std::vector<std::string>{"?"});
+  // `list.map(...)`: no function of the code is or becomes a property `map`: a member call by name.
+  EXPECT_EQ(tail_names(g, scope_named(g, "cbUser")), std::vector<std::string>{".map"});
   EXPECT_TRUE(tail_names(g, scope_named(g, "initApp")).empty());  // `return r`
 }
 
@@ -76,7 +76,7 @@ TEST(TailCalls, CoversConditionalLogicalCommaAndArrowTailsButNotTryAsyncOrNew) {
   EXPECT_TRUE(tail_names(g, scope_named(g, "g")).empty()) << "a return inside try/finally is no tail call";
   EXPECT_TRUE(tail_names(g, scope_named(g, "h")).empty()) << "async functions have no tail calls";
   EXPECT_TRUE(tail_names(g, scope_named(g, "i")).empty()) << "generators have no tail calls";
-  EXPECT_EQ(tail_names(g, scope_named(g, "j")), std::vector<std::string>{"?"}) << "a method of another object: unresolved";
+  EXPECT_EQ(tail_names(g, scope_named(g, "j")), std::vector<std::string>{".toISOString"}) << "a member call, by its name only";
   EXPECT_TRUE(tail_names(g, scope_named(g, "k")).empty());
   EXPECT_TRUE(tail_names(g, scope_named(g, "l")).empty()) << "the arrow's call is the arrow's, not l's";
   EXPECT_EQ(tail_names(g, scope_named(g, "m")), std::vector<std::string>{"toLowerCase"});
@@ -171,10 +171,10 @@ TEST(TailCalls, JavaScriptCoreStacksRegainTheElidedCallerAndGroupWithV8AndSpider
   Grouped v8_cb = group(parsed, "TypeError", "Cannot read properties of undefined (reading 'y')",
                         "TypeError: Cannot read properties of undefined (reading 'y')\n    at http://h/ptc.js:8:67\n"
                         "    at Array.map (<anonymous>)\n    at cbUser (http://h/ptc.js:8:37)\n    at outer (http://h/ptc.js:9:30)");
-  // cbUser's tail call `list.map(...)` is a member of an object of the code, which may hold any
-  // function: cbUser is not trusted and nothing is put back (JavaScriptCore's group stays apart).
-  EXPECT_EQ(reconstructed(jsc_cb), 0u);
-  EXPECT_NE(jsc_cb.fingerprint, v8_cb.fingerprint);
+  // cbUser's only tail call is `list.map(...)`, a member no function of the code can be, and the
+  // frame just inside outer's call of cbUser is the built-in `map`: cbUser is put back.
+  EXPECT_EQ(reconstructed(jsc_cb), 1u);
+  EXPECT_EQ(jsc_cb.fingerprint, v8_cb.fingerprint) << jsc_cb.parts.dump() << "\n" << v8_cb.parts.dump();
 }
 
 TEST(TailCalls, NothingIsPutBackWithoutEvidenceOrWhenTheChainIsAmbiguous) {
@@ -378,4 +378,137 @@ TEST(TailCalls, MemberCallsAreNeverResolvedByThePropertyName) {
   EXPECT_EQ(put_back(table, jsc_at(code, "bugD", "= viaJ")), 0u);
   EXPECT_EQ(put_back(table, jsc_at(code, "useApi", "o.fetchJson")), 0u);
   EXPECT_EQ(put_back(table, jsc_at(code, "go", "this.run")), 0u);
+}
+
+// Member tail calls into built-ins, as captured on this machine (jsc -m, node): `return
+// l.map(cb)`, `return p.toFixed(200)`, `return new Date(ms).toISOString()` leave only the
+// built-in's frame above the caller in JavaScriptCore. The elided function is put back when its
+// tail calls are member calls of exactly the inner built-in's name and no function of the code
+// can be a property of that name; a user method of that name (Money.toFixed, which tail-calls
+// the built-in too, so jsc's stack is the same byte for byte) keeps it out.
+TEST(TailCalls, MemberTailCallsIntoBuiltInsArePutBackOnlyWhenNoFunctionOfTheCodeCanBeTheCallee) {
+  std::string code =
+      "const out = typeof print === \"function\" ? print : console.log;\n"
+      "function totalsA(l) { return l.map((x) => x.v.w); }\n"
+      "function totalsB(l) { return l.map((x) => x.v.w); }\n"
+      "function stamp(ms) { return new Date(ms).toISOString(); }\n"
+      "function bugM(l) { const r = totalsA(l); return [r]; }\n"
+      "function bugN(l) { const r = totalsB(l); return [r]; }\n"
+      "function bugS(ms) { const r = stamp(ms); return [r]; }\n";
+  SymbolTable table;
+  std::string error;
+  ASSERT_TRUE(parse_symbol_table(serialize_symbol_table(build_symbol_table_from_code("ptc.js", code)), &table, &error)) << error;
+  const std::string jsc_msg = "undefined is not an object (evaluating 'x.v.w')";
+  const std::string v8_msg = "Cannot read properties of undefined (reading 'w')";
+  Grouped jsc_m = group(table, "TypeError", jsc_msg, "@http://h/ptc.js:2:46\nmap@[native code]\nbugM@http://h/ptc.js:5:37");
+  Grouped jsc_n = group(table, "TypeError", jsc_msg, "@http://h/ptc.js:3:46\nmap@[native code]\nbugN@http://h/ptc.js:6:37");
+  Grouped v8_m = group(table, "TypeError", v8_msg,
+                       "TypeError: " + v8_msg + "\n    at http://h/ptc.js:2:47\n    at Array.map (<anonymous>)\n"
+                       "    at totalsA (http://h/ptc.js:2:32)\n    at bugM (http://h/ptc.js:5:30)");
+  Grouped v8_n = group(table, "TypeError", v8_msg,
+                       "TypeError: " + v8_msg + "\n    at http://h/ptc.js:3:47\n    at Array.map (<anonymous>)\n"
+                       "    at totalsB (http://h/ptc.js:3:32)\n    at bugN (http://h/ptc.js:6:30)");
+  EXPECT_EQ(reconstructed(jsc_m), 1u);
+  EXPECT_EQ(jsc_m.fingerprint, v8_m.fingerprint) << jsc_m.parts.dump();
+  EXPECT_EQ(jsc_n.fingerprint, v8_n.fingerprint);
+  EXPECT_NE(jsc_m.fingerprint, jsc_n.fingerprint) << "two functions' callbacks are two bugs";
+  Grouped jsc_s = group(table, "RangeError", "Invalid Date", "toISOString@[native code]\nbugS@http://h/ptc.js:7:36");
+  Grouped v8_s = group(table, "RangeError", "Invalid time value",
+                       "RangeError: Invalid time value\n    at Date.toISOString (<anonymous>)\n    at stamp (http://h/ptc.js:4:42)\n"
+                       "    at bugS (http://h/ptc.js:7:31)");
+  EXPECT_EQ(reconstructed(jsc_s), 1u);
+  EXPECT_EQ(jsc_s.fingerprint, v8_s.fingerprint) << "a member call on the result of `new Date(ms)`";
+  // The inner built-in is not the member's name: `map` under a call of stamp is not stamp's doing.
+  EXPECT_EQ(reconstructed(group(table, "TypeError", jsc_msg, "@http://h/ptc.js:2:46\nmap@[native code]\nbugS@http://h/ptc.js:7:36")), 0u);
+
+  // The look-alike pair: Money.toFixed (a method of the code named like the built-in, itself a
+  // tail call to it) and a number's toFixed give jsc the same stack; V8 tells them apart.
+  std::string money =
+      "const out = typeof print === \"function\" ? print : console.log;\n"
+      "class Money { constructor(v) { this.v = v; } toFixed(d) { return this.v.toFixed(d); } }\n"
+      "function formatPrice(p) { return p.toFixed(200); }\n"
+      "function bugP(p) { const r = formatPrice(p); return [r]; }\n"
+      "const alias = { toISOString: formatPrice };\n"
+      "function fmt(d) { return d.toISOString(); }\n"
+      "function bugF(d) { const r = fmt(d); return [r]; }\n";
+  JsCallGraph g = scan_call_graph(money);
+  EXPECT_EQ(tail_names(g, scope_named(g, "formatPrice")), std::vector<std::string>{"?"}) << "Money has a method toFixed";
+  EXPECT_EQ(tail_names(g, scope_named(g, "fmt")), std::vector<std::string>{"?"}) << "a property toISOString is assigned a function";
+  SymbolTable mt = build_symbol_table_from_code("ptc.js", money);
+  const std::string jsc_p = "toFixed@[native code]\nbugP@http://h/ptc.js:4:41";  // number and Money alike
+  Grouped jsc_money = group(mt, "RangeError", "toFixed() argument must be between 0 and 100", jsc_p);
+  Grouped v8_number = group(mt, "RangeError", "toFixed() digits argument must be between 0 and 100",
+                            "RangeError: toFixed() digits argument must be between 0 and 100\n    at Number.toFixed (<anonymous>)\n"
+                            "    at formatPrice (http://h/ptc.js:3:36)\n    at bugP (http://h/ptc.js:4:30)");
+  Grouped v8_money = group(mt, "RangeError", "toFixed() digits argument must be between 0 and 100",
+                           "RangeError: toFixed() digits argument must be between 0 and 100\n    at Number.toFixed (<anonymous>)\n"
+                           "    at Money.toFixed (http://h/ptc.js:2:73)\n    at formatPrice (http://h/ptc.js:3:36)\n"
+                           "    at bugP (http://h/ptc.js:4:30)");
+  EXPECT_NE(v8_number.fingerprint, v8_money.fingerprint);
+  EXPECT_EQ(reconstructed(jsc_money), 0u);
+  EXPECT_NE(jsc_money.fingerprint, v8_number.fingerprint) << "jsc cannot tell the two apart: its own group, never the number's";
+  EXPECT_NE(jsc_money.fingerprint, v8_money.fingerprint);
+
+  // A sibling tail call that also reaches `map` (two chains), or a member of another name (any
+  // function): nothing is put back.
+  std::string siblings =
+      "function inner(l) { return l.map((x) => x.a.b); }\n"
+      "function pick(l, k) { return k ? l.map((x) => x.v.w) : inner(l); }\n"
+      "function other(l, k) { return k ? l.map((x) => x.v.w) : l.forEach((x) => x.v.w); }\n"
+      "function bugK(l) { const r = pick(l, 0); return [r]; }\n"
+      "function bugO(l) { const r = other(l, 1); return [r]; }\n";
+  SymbolTable st = build_symbol_table_from_code("ptc.js", siblings);
+  EXPECT_EQ(reconstructed(group(st, "TypeError", jsc_msg, "@http://h/ptc.js:1:41\nmap@[native code]\n" + jsc_at(siblings, "bugK", "= pick"))), 0u);
+  EXPECT_EQ(reconstructed(group(st, "TypeError", jsc_msg, "@http://h/ptc.js:3:46\nmap@[native code]\n" + jsc_at(siblings, "bugO", "= other"))), 0u);
+}
+
+// A class called without `new`, as captured on this machine (jsc -m, node): JavaScriptCore
+// raises "Cannot call a class constructor without |new|" in the constructor's own frame
+// (`Cart@a.mjs:1:25`) and elides makeCart (`return Cart()` is a tail call); V8 raises it in the
+// caller (`at makeCart`). The constructor frame is passed over for that wording, and the call
+// `Cart()` resolves to the constructor, so makeCart is put back. makeCart2 (not a tail call) is
+// another bug and stays apart in both engines.
+TEST(TailCalls, AClassCalledWithoutNewIsRaisedInTheCallerInEveryEngine) {
+  std::string code =
+      "class Cart { constructor() { this.items = []; } }\n"
+      "class Empty {}\n"
+      "class Sub extends Cart {}\n"
+      "function makeCart() { return Cart(); }\n"
+      "function makeEmpty() { return Empty(); }\n"
+      "function makeSub() { return Sub(); }\n"
+      "function makeCart2() { const c = Cart(); return [c]; }\n"
+      "const print = globalThis.print || console.log;\n"
+      "function run(f) { try { f(); } catch (e) { print(e.message + \"\\n\" + e.stack + \"\\n--\"); } }\n"
+      "function a1() { const r = makeCart(); return [r]; }\n"
+      "function a2() { const r = makeEmpty(); return [r]; }\n"
+      "function a3() { const r = makeSub(); return [r]; }\n"
+      "function a4() { const r = makeCart2(); return [r]; }\n";
+  JsCallGraph g = scan_call_graph(code);
+  EXPECT_EQ(tail_names(g, scope_named(g, "makeCart")), std::vector<std::string>{"#Cart"}) << "the class's constructor";
+  EXPECT_EQ(tail_names(g, scope_named(g, "makeEmpty")), std::vector<std::string>{"?"}) << "no constructor: no frame to match";
+  SymbolTable table = build_symbol_table_from_code("ptc.js", code);
+  const std::string jsc_msg = "Cannot call a class constructor without |new|";
+  const std::string v8_msg = "Class constructor Cart cannot be invoked without 'new'";
+  Grouped jsc1 = group(table, "TypeError", jsc_msg, "Cart@http://h/ptc.js:1:25\na1@http://h/ptc.js:10:35\nrun@http://h/ptc.js:9:26");
+  Grouped jsc4 = group(table, "TypeError", jsc_msg,
+                       "Cart@http://h/ptc.js:1:25\nmakeCart2@http://h/ptc.js:7:38\na4@http://h/ptc.js:13:36\nrun@http://h/ptc.js:9:26");
+  Grouped v8_1 = group(table, "TypeError", v8_msg,
+                       "TypeError: " + v8_msg + "\n    at makeCart (http://h/ptc.js:4:30)\n    at a1 (http://h/ptc.js:10:27)\n"
+                       "    at run (http://h/ptc.js:9:25)");
+  Grouped v8_4 = group(table, "TypeError", v8_msg,
+                       "TypeError: " + v8_msg + "\n    at makeCart2 (http://h/ptc.js:7:34)\n    at a4 (http://h/ptc.js:13:27)\n"
+                       "    at run (http://h/ptc.js:9:25)");
+  Grouped sm_1 = group(table, "TypeError", "class constructors must be invoked with 'new'",
+                       "makeCart@http://h/ptc.js:4:30\na1@http://h/ptc.js:10:27\nrun@http://h/ptc.js:9:25\n");
+  EXPECT_EQ(reconstructed(jsc1), 1u);
+  EXPECT_EQ(jsc1.fingerprint, v8_1.fingerprint) << jsc1.parts.dump() << "\n" << v8_1.parts.dump();
+  EXPECT_EQ(sm_1.fingerprint, v8_1.fingerprint);
+  EXPECT_EQ(jsc4.fingerprint, v8_4.fingerprint) << jsc4.parts.dump();
+  EXPECT_NE(v8_1.fingerprint, v8_4.fingerprint) << "two callers of the class are two bugs";
+  // The constructor frame is passed over only for JavaScriptCore's wording, whose frame it is: a
+  // TypeError of another wording thrown in a constructor keeps that constructor as its site.
+  Grouped other = group(table, "TypeError", "Cannot read properties of undefined (reading 'x')",
+                        "TypeError: Cannot read properties of undefined (reading 'x')\n    at new Cart (http://h/ptc.js:1:30)\n"
+                        "    at a1 (http://h/ptc.js:10:27)");
+  EXPECT_EQ(other.parts["frame"].value("frame", ""), "ptc.js:Cart");
 }
