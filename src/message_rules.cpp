@@ -108,7 +108,7 @@ std::string canonical_type(std::string_view type, std::string_view message) {
   return std::string(type.substr(0, 128));
 }
 
-std::string canonicalize_message(std::string_view type, std::string_view message) {
+std::string canonicalize_message_v1(std::string_view type, std::string_view message) {
   sv m = trim(message.substr(0, kMaxMessage));
   sv l1 = first_line(m);
   auto any = [&](std::initializer_list<sv> prefixes) {
@@ -376,6 +376,96 @@ std::string canonicalize_message(std::string_view type, std::string_view message
     if (m == "Failed to parse String to BigInt" || m == "invalid BigInt syntax") return kind("bigint-syntax");
   }
   if (m == "Script error." || m == "Script error") return kind("script-error");
+  return "msg:" + parameterize_message(m);
+}
+
+namespace {
+
+// The rules: src/message_rules.txt (its head explains the lines), without comments.
+constexpr char kRules[] =
+#include "message_rules.inc"
+    ;
+
+// Whether `a` and `b` are the same text, letters compared case-insensitively when `icase`.
+bool same(sv a, sv b, bool icase) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i] && !(icase && lower(a[i]) == lower(b[i]))) return false;
+  return true;
+}
+
+bool is_wildcard(char c) { return c == '*' || c == '$' || c == '#' || c == '%'; }
+
+// Whether the section line's types ("TypeError =InternalError", "=", "*") take `type`.
+bool types_take(sv types, sv type) {
+  for (size_t i = 0; i < types.size();) {
+    size_t end = std::min(types.find(' ', i), types.size());
+    sv t = types.substr(i, end - i);
+    if (t == "*" || (t[0] == '=' ? t.substr(1) == type : (type.empty() || t == type))) return true;
+    i = end + 1;
+  }
+  return false;
+}
+
+// Matches `text` against one pattern line (wildcards as in message_rules.txt); the subject of a
+// `$` or `#` goes to `subject`.
+bool matches(sv pattern, sv text, std::string& subject) {
+  bool icase = !pattern.empty() && pattern[0] == '~';
+  if (icase) pattern.remove_prefix(1);
+  size_t pos = 0;     // in text: where the text after the last literal matched starts
+  char wildcard = 0;  // the wildcard before the literal being matched (0: the literal is a prefix)
+  sv word;            // the operator keyword of a `%`
+  for (size_t i = 0;;) {
+    size_t j = i;
+    while (j < pattern.size() && !is_wildcard(pattern[j])) ++j;
+    sv literal = pattern.substr(i, j - i);
+    size_t at = 0;
+    if (wildcard && j == pattern.size()) {  // the last literal ends the text
+      if (text.size() < pos + literal.size()) return false;
+      at = text.size() - literal.size();
+    } else if (wildcard) {  // its first occurrence
+      for (at = pos; at + literal.size() <= text.size() && !same(text.substr(at, literal.size()), literal, icase); ++at) {}
+      if (at + literal.size() > text.size()) return false;
+    }
+    if (!same(text.substr(at, literal.size()), literal, icase)) return false;
+    sv captured = text.substr(pos, at - pos);
+    if (wildcard == '%' && !has_operator_word(captured, word)) return false;
+    if (wildcard == '$' || wildcard == '#') subject = subject_of(captured);
+    if (wildcard == '#' && (subject.empty() || subject == "<min>" || contains(captured, " "))) return false;
+    pos = at + literal.size();
+    if (j == pattern.size()) return pos == text.size();
+    wildcard = pattern[j];
+    for (i = j + 1; wildcard == '%' && i < pattern.size() && is_alpha(pattern[i]);) ++i;
+    word = pattern.substr(j + 1, i - j - 1);
+  }
+}
+
+}  // namespace
+
+std::string canonicalize_message(std::string_view type, std::string_view message) {
+  sv m = trim(message.substr(0, kMaxMessage));
+  sv l1 = first_line(m);
+  sv rules(kRules, sizeof kRules - 1);
+  sv kind;
+  std::string subject;
+  for (size_t i = 0; i < rules.size();) {
+    size_t end = std::min(rules.find('\n', i), rules.size());
+    sv line = rules.substr(i, end - i);
+    i = end + 1;
+    if (line.empty()) continue;
+    if (line[0] == '@') {
+      if (!types_take(line.substr(1), type)) i = std::min(rules.find("\n@", end), rules.size()) + 1;  // skip the section
+    } else if (line[0] == '>') {
+      kind = line.substr(1);
+    } else {
+      bool first_line_only = line[0] == '^';
+      subject.clear();
+      if (!matches(first_line_only ? line.substr(1) : line, first_line_only ? l1 : m, subject)) continue;
+      std::string out(kind);
+      if (ends_with(kind, ":")) return out.append(type);
+      return subject.empty() ? out : out + ":" + subject;
+    }
+  }
   return "msg:" + parameterize_message(m);
 }
 
