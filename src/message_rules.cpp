@@ -1,7 +1,8 @@
 // The message rules of grouping: an engine's error message -> a cross-engine canonical kind
 // ("nullish-property-access", "not-a-function:f", ...), or the developer's own message with its
-// parameters (numbers, ids, quoted values, URLs, e-mails...) replaced by placeholders. See
-// README.md ("Grouping") for the rules and why each is grounded in how engines behave.
+// parameters (numbers, ids, quoted values, URLs, e-mails...) replaced by placeholders. The engine
+// wordings are data, src/message_rules.txt, with why each is grounded in how engines behave; the
+// matcher that reads them is canonicalize_message here. See README.md ("Grouping").
 #include "message_rules.h"
 
 #include <algorithm>
@@ -48,13 +49,6 @@ namespace {
 
 constexpr size_t kMaxMessage = 2048;  // what of a message is looked at for grouping
 
-bool istarts_with(sv s, sv p) {
-  if (s.size() < p.size()) return false;
-  for (size_t i = 0; i < p.size(); ++i)
-    if (lower(s[i]) != lower(p[i])) return false;
-  return true;
-}
-
 // "a.b.c" -> "c"; drops "()", "(intermediate value).", quotes; short/minified names -> <min>.
 std::string subject_of(sv expr) {
   expr = trim(expr);
@@ -68,16 +62,6 @@ std::string subject_of(sv expr) {
     if (!(is_alnum(c) || c == '_' || c == '$')) return {};
   if (expr.size() <= 2) return "<min>";
   return std::string(expr);
-}
-
-// Text between `open` and the next `close` after it.
-sv between(sv s, sv open, sv close) {
-  size_t a = s.find(open);
-  if (a == sv::npos) return {};
-  a += open.size();
-  size_t b = s.find(close, a);
-  if (b == sv::npos) return {};
-  return s.substr(a, b - a);
 }
 
 // Whether JavaScript source text uses the operator keyword `word` (`in`, `of`) between two
@@ -94,289 +78,12 @@ bool has_operator_word(sv text, sv word) {
   return false;
 }
 
-std::string kind(const char* k, const std::string& subject = {}) {
-  return subject.empty() ? std::string(k) : std::string(k) + ":" + subject;
-}
-
-bool is_type(sv type, sv want) { return type.empty() || type == want; }
-
 }  // namespace
 
 std::string canonical_type(std::string_view type, std::string_view message) {
   if (type == "InternalError" && contains(message, "too much recursion")) return "RangeError";
   if (type.empty()) return "Error";
   return std::string(type.substr(0, 128));
-}
-
-std::string canonicalize_message_v1(std::string_view type, std::string_view message) {
-  sv m = trim(message.substr(0, kMaxMessage));
-  sv l1 = first_line(m);
-  auto any = [&](std::initializer_list<sv> prefixes) {
-    for (sv p : prefixes)
-      if (istarts_with(m, p)) return true;
-    return false;
-  };
-
-  // Reading/writing a property of null or undefined, and iterating over a value that cannot be
-  // iterated: one kind, because the engines cannot tell them apart the same way. V8 reports a
-  // for-of over undefined as "items is not iterable", SpiderMonkey as "items is undefined" (the
-  // wording it also uses for a property read), JavaScriptCore as "undefined is not an object
-  // (evaluating 'x of items')"; over a number, JavaScriptCore says "undefined is not a function
-  // (near '...x of items...')". The throw site keeps different functions apart.
-  if (is_type(type, "TypeError")) {
-    if (starts_with(m, "Cannot read properties of ") || starts_with(m, "Cannot set properties of ") ||
-        (starts_with(m, "Cannot read property ") && (ends_with(m, " of null") || ends_with(m, " of undefined"))) ||
-        (starts_with(m, "Cannot set property ") && (ends_with(m, " of null") || ends_with(m, " of undefined"))) ||
-        starts_with(m, "Cannot destructure ") || starts_with(m, "can't access property ") ||
-        starts_with(m, "can't assign to property ") || ends_with(m, " is null") || ends_with(m, " is undefined") ||
-        ends_with(m, " has no properties") || m == "Right side of assignment cannot be destructured" ||
-        starts_with(m, "Spread syntax requires ...iterable not be null or undefined") ||
-        ((starts_with(m, "null is not an object") || starts_with(m, "undefined is not an object"))))
-      return kind("nullish-property-access");
-    // A built-in method applied to null or undefined (String.prototype.toLowerCase.call(x),
-    // list.map(Function.prototype.call, String.prototype.trim), Array.prototype.map.call(x)...).
-    // JavaScriptCore says only "Type error" for the String methods; its stack names the built-in.
-    if (ends_with(m, " called on null or undefined") || contains(m, " called on incompatible ") ||
-        m == "Cannot convert undefined or null to object" || m == "can't convert null to object" ||
-        m == "can't convert undefined to object" || m == "Type error" ||
-        contains(m, " requires that |this| not be null or undefined") ||
-        contains(m, " requires that input parameter not be null or undefined") ||
-        contains(m, " requires an array-like object - not null or undefined"))
-      return kind("nullish-receiver");
-    if ((contains(m, " is not a function (near '...") && has_operator_word(between(m, "(near '...", "...')"), "of")) || contains(m, " is not iterable") ||
-        contains(m, " is not a function or its return value is not iterable") || ends_with(m, "is not async iterable"))
-      return kind("nullish-property-access");
-    if (starts_with(m, "Class constructor ") && contains(m, "cannot be invoked without 'new'")) return kind("class-call-without-new");
-    if (m == "Cannot call a class constructor without |new|" || istarts_with(m, "class constructors must be invoked with"))
-      return kind("class-call-without-new");
-    if (starts_with(m, "Promise resolver ") || m == "Promise constructor takes a function argument") return kind("promise-resolver-not-callable");
-    size_t nf = m.find(" is not a function");
-    if (nf != sv::npos) return kind("not-a-function", subject_of(m.substr(0, nf)));
-    size_t nc = m.find(" is not a constructor");
-    if (nc != sv::npos) {
-      sv evaluating = between(m, "(evaluating 'new ", "')");  // JSC names the value, not the callee
-      if (!evaluating.empty()) {
-        size_t paren = evaluating.find('(');
-        return kind("not-a-constructor", subject_of(evaluating.substr(0, paren)));
-      }
-      return kind("not-a-constructor", subject_of(m.substr(0, nc)));
-    }
-    // Writing where the language forbids it. JavaScriptCore says "Attempted to assign to readonly
-    // property." for a const binding, a read-only or getter-only property, a frozen object and an
-    // array with a non-writable length alike, so those are one kind.
-    if (m == "Assignment to constant variable." || starts_with(m, "invalid assignment to const") ||
-        m == "Attempted to assign to readonly property." || starts_with(m, "Cannot assign to read only property ") ||
-        (starts_with(m, "Cannot set property ") && ends_with(m, " which has only a getter")) ||
-        starts_with(m, "setting getter-only property ") || (starts_with(m, "\"") && ends_with(m, "\" is read-only")) ||
-        (starts_with(m, "Cannot add property ") && ends_with(m, "object is not extensible")) ||
-        (starts_with(m, "can't define property ") && ends_with(m, "Object is not extensible")) ||
-        m == "Attempting to define property on object that is not extensible." ||
-        starts_with(m, "can't define array index property past the end of an array with non-writable length") ||
-        starts_with(m, "Cannot assign to read only property"))
-      return kind("read-only-assignment");
-    if ((starts_with(m, "Cannot delete property ") ) || m == "Unable to delete property." ||
-        (starts_with(m, "property ") && ends_with(m, "is non-configurable and can't be deleted")))
-      return kind("delete-non-configurable");
-    if (starts_with(m, "Cannot redefine property: ") || starts_with(m, "can't redefine non-configurable property") ||
-        starts_with(m, "Attempting to change value of a readonly property") ||
-        starts_with(m, "Attempting to change configurable attribute of unconfigurable property") ||
-        starts_with(m, "Attempting to change enumerable attribute of unconfigurable property") ||
-        starts_with(m, "Attempting to configurable attribute of unconfigurable property"))
-      return kind("redefine-property");
-    if (starts_with(m, "Converting circular structure to JSON") || m == "cyclic object value" ||
-        m == "JSON.stringify cannot serialize cyclic structures.")
-      return kind("cyclic-json");
-    if (istarts_with(m, "reduce of empty array with no initial value") || m == "reduceRight of empty array with no initial value")
-      return kind("empty-reduce");
-    if (starts_with(m, "Cannot mix BigInt and other types") || m == "can't convert BigInt to number" ||
-        starts_with(m, "Invalid mix of BigInt and other type") || m == "Cannot convert a BigInt value to a number" ||
-        m == "Conversion from 'BigInt' to 'number' is not allowed.")
-      return kind("bigint-to-number");
-    if (m == "Do not know how to serialize a BigInt" || m == "JSON.stringify cannot serialize BigInt." ||
-        m == "BigInt value can't be serialized in JSON")
-      return kind("bigint-json");
-    if (m == "Cannot convert a Symbol value to a string" || m == "can't convert symbol to string" ||
-        m == "Cannot convert a symbol to a string")
-      return kind("symbol-to-string");
-    if (m == "Cannot convert a Symbol value to a number" || m == "can't convert symbol to number" ||
-        m == "Cannot convert a symbol to a number")
-      return kind("symbol-to-number");
-    if (any({"Cannot read private member ", "Cannot write private member ", "Receiver must be an instance of class ",
-             "Cannot access invalid private field", "Cannot access private method or acessor",
-             "Cannot access private method or accessor", "can't access private field or method",
-             "can't set private field", "Object must be an instance of class "}))
-      return kind("private-member-access");
-    if (starts_with(m, "Cannot use 'in' operator") || istarts_with(m, "cannot use 'in' operator") ||
-        starts_with(m, "right-hand side of 'in' should be an object") ||
-        (contains(m, " is not an Object. (evaluating '") && has_operator_word(between(m, "(evaluating '", "')"), "in")))
-      return kind("in-operator-non-object");
-    if (starts_with(m, "Right-hand side of 'instanceof' ") || starts_with(m, "Right hand side of instanceof ") ||
-        starts_with(m, "invalid 'instanceof' operand"))
-      return kind("instanceof-non-callable");
-    if (starts_with(m, "Object prototype may only be an Object or null") ||
-        starts_with(m, "Prototype value can only be an object or null") || contains(m, "expected an object or null, got"))
-      return kind("prototype-not-object");
-    if (istarts_with(m, "cyclic __proto__ value") || starts_with(m, "can't set prototype: it would cause a prototype chain cycle"))
-      return kind("prototype-cycle");
-    if (starts_with(m, "Cannot perform '") && ends_with(m, "on a proxy that has been revoked")) return kind("revoked-proxy");
-    if (starts_with(m, "Proxy has already been revoked") || m == "illegal operation attempted on a revoked proxy")
-      return kind("revoked-proxy");
-    if (m == "Generator is already running" || m == "Generator is executing" || m == "already executing generator")
-      return kind("generator-running");
-    if (starts_with(m, "Invalid value used as weak map key") || starts_with(m, "Invalid value used in weak set") ||
-        starts_with(m, "WeakMap keys must be objects") || starts_with(m, "WeakSet values must be objects") ||
-        starts_with(m, "WeakMap key must be an object") || starts_with(m, "WeakSet value must be an object"))
-      return kind("invalid-weak-key");
-    if (m == "Object.defineProperty called on non-object" || m == "Properties can only be defined on Objects." ||
-        (ends_with(m, " is not a non-null object")))
-      return kind("define-property-non-object");
-    if (m == "Cannot convert object to primitive value" || m == "No default value" ||
-        (starts_with(m, "can't convert ") && (ends_with(m, " to string") || ends_with(m, " to number") || ends_with(m, " to primitive type"))))
-      return kind("object-to-primitive");
-    if (m == "Failed to fetch" || m == "NetworkError when attempting to fetch resource." || m == "Load failed" ||
-        m == "Network request failed")
-      return kind("fetch-failed");
-    if (starts_with(m, "Failed to fetch dynamically imported module") ||
-        starts_with(m, "error loading dynamically imported module") || m == "Importing a module script failed.")
-      return kind("dynamic-import-failed");
-  }
-  if (is_type(type, "ReferenceError")) {
-    size_t nd = m.find(" is not defined");
-    if (nd != sv::npos && nd + 15 == m.size()) return kind("undefined-variable", subject_of(m.substr(0, nd)));
-    if (starts_with(m, "Can't find variable: ")) return kind("undefined-variable", subject_of(m.substr(21)));
-    // SpiderMonkey's wording for a strict-mode assignment to an undeclared name, which V8 and
-    // JavaScriptCore word as a read ("x is not defined", "Can't find variable: x").
-    if (starts_with(m, "assignment to undeclared variable ")) return kind("undefined-variable", subject_of(m.substr(34)));
-    if ((starts_with(m, "Cannot access '") && ends_with(m, "before initialization")) ||
-        starts_with(m, "can't access lexical declaration") || m == "Cannot access uninitialized variable.")
-      return kind("uninitialized-binding");
-    if (starts_with(m, "Must call super constructor in derived class") || starts_with(m, "'super()' must be called in derived constructor") ||
-        starts_with(m, "must call super constructor before using 'this'") || starts_with(m, "super() called twice") ||
-        m == "Super constructor may only be called once" || starts_with(m, "super() called twice in derived class constructor"))
-      return kind("super-call");
-  }
-  // DOMExceptions: the name is standard, the wording is each browser's own (Chromium "Failed to
-  // execute 'removeChild' on 'Node': …", Firefox "Node.removeChild: …", WebKit "The object can not
-  // be found here."), so the name is the kind. Verified in Chromium, Firefox ESR and WebKitGTK.
-  static const sv kDomNames[] = {"AbortError", "HierarchyRequestError", "NotFoundError", "InvalidCharacterError",
-                                 "IndexSizeError", "InvalidStateError", "NotAllowedError", "NotSupportedError",
-                                 "QuotaExceededError", "SecurityError", "NetworkError", "TimeoutError", "InvalidAccessError",
-                                 "TypeMismatchError", "WrongDocumentError", "NoModificationAllowedError", "InUseAttributeError",
-                                 "NamespaceError", "OperationError", "NotReadableError", "ConstraintError", "DataError",
-                                 "TransactionInactiveError", "ReadOnlyError", "VersionError", "EncodingError",
-                                 "InvalidNodeTypeError", "InvalidModificationError"};
-  for (sv d : kDomNames)
-    if (type == d) return "dom:" + std::string(d);
-  if (is_type(type, "SyntaxError") && (contains(l1, "is not a valid selector")))
-    return kind("invalid-selector");
-  if (is_type(type, "TypeError") && (ends_with(l1, "Invalid URL") || (starts_with(m, "URL constructor: ") && ends_with(l1, "is not a valid URL.")) ||
-                                     ends_with(l1, "cannot be parsed as a URL.")))
-    return kind("invalid-url");
-  // Every URIError is a malformed URI sequence (decodeURI*, encodeURI*): V8 "URI malformed",
-  // SpiderMonkey "malformed URI sequence", JavaScriptCore "URI error" or "String contained an
-  // illegal UTF-16 sequence.".
-  if (type == "URIError") return kind("malformed-uri");
-  // structuredClone / postMessage of something that cannot be cloned: the wording names the value
-  // (V8: "() => 1 could not be cloned."), the DOMException's name does not.
-  if (type == "DataCloneError" || (type.empty() && (ends_with(m, " could not be cloned.") || m == "The object can not be cloned.")))
-    return kind("data-clone");
-  if (is_type(type, "RangeError") || type == "InternalError") {
-    if (starts_with(m, "Maximum call stack size exceeded") || m == "too much recursion") return kind("stack-overflow");
-    if (m == "Invalid array length" || m == "invalid array length" ||
-        m == "Array length must be a positive integer of safe magnitude." ||
-        m == "Array size is not a small enough positive integer." || starts_with(m, "Invalid typed array length") ||
-        m == "Invalid array buffer length" || m == "length cannot be negative")
-      return kind("invalid-array-length");
-    if (starts_with(m, "toFixed() digits argument must be between") || starts_with(m, "toFixed() argument must be between") ||
-        (starts_with(m, "precision ") && ends_with(m, " out of range")) ||
-        starts_with(m, "toPrecision() argument must be between") || starts_with(m, "toExponential() argument must be between"))
-      return kind("number-format-range");
-    if (starts_with(m, "toString() radix argument must be between") || starts_with(m, "radix must be an integer at least 2"))
-      return kind("number-radix-range");
-    if (m == "Invalid time value" || m == "invalid date" || m == "Invalid Date") return kind("invalid-date");
-    if (contains(m, "cannot be converted to a BigInt because it is not an integer") || m == "Not an integer" ||
-        contains(m, "can't be converted to BigInt because it isn't an integer"))
-      return kind("bigint-not-integer");
-    if (m == "Division by zero" || m == "0 is an invalid divisor value." || m == "BigInt division by zero")
-      return kind("bigint-division-by-zero");
-    if (starts_with(m, "Invalid count value") || starts_with(m, "String.prototype.repeat argument must be") ||
-        starts_with(m, "repeat count must be"))
-      return kind("invalid-repeat-count");
-    if (starts_with(m, "The normalization form should be one of") || m == "argument does not match any normalization form" ||
-        starts_with(m, "form must be one of 'NFC'"))
-      return kind("invalid-normalization-form");
-    // V8 in Node "Incorrect locale information provided", in Chromium 156 "Invalid language tag:
-    // x"; SpiderMonkey and JavaScriptCore "invalid language tag: …".
-    if (m == "Incorrect locale information provided" || istarts_with(m, "invalid language tag")) return kind("invalid-locale");
-    // Intl constructors given a bad option. The engines name the value (V8 and SpiderMonkey) or
-    // only the option (JavaScriptCore), so the kind keeps the option, never the value:
-    //   currency  V8 "Invalid currency code : X", SpiderMonkey "invalid currency code in
-    //             NumberFormat(): X", JavaScriptCore "currency is not a well-formed currency code";
-    //   time zone "Invalid time zone specified: X", "invalid time zone in DateTimeFormat(): X",
-    //             "invalid time zone: X";
-    //   unit      "Invalid unit argument for Intl.NumberFormat() 'x'" (and for
-    //             RelativeTimeFormat.prototype.format()), "invalid unit identifier in
-    //             NumberFormat(): x", "unit is not a well-formed unit identifier", "unit argument
-    //             is not a recognized unit type"; SpiderMonkey's RelativeTimeFormat says
-    //             "invalid value "x" for option unit";
-    //   digits    "maximumFractionDigits value is out of range.", "invalid digits value: 200",
-    //             "maximumFractionDigits is out of range";
-    //   any other enumerated option: "Value x out of range for Intl.NumberFormat options
-    //             property style", "invalid value "x" for option style", "style must be either
-    //             "decimal", …" / "dateStyle must be "full", …" -> invalid-intl-option:style.
-    if (starts_with(m, "Invalid currency code") || starts_with(m, "invalid currency code") ||
-        m == "currency is not a well-formed currency code")
-      return kind("invalid-currency");
-    if (starts_with(m, "Invalid time zone specified") || starts_with(m, "invalid time zone in ") ||
-        starts_with(m, "invalid time zone: "))
-      return kind("invalid-time-zone");
-    if (starts_with(m, "Invalid unit argument for ") || starts_with(m, "invalid unit identifier in ") ||
-        m == "unit is not a well-formed unit identifier" || m == "unit argument is not a recognized unit type" ||
-        (starts_with(m, "invalid value ") && ends_with(m, " for option unit")))
-      return kind("invalid-unit");
-    if ((ends_with(m, "FractionDigits value is out of range.") || ends_with(m, "SignificantDigits value is out of range.")) ||
-        starts_with(m, "invalid digits value: ") ||
-        (ends_with(m, " is out of range") && (contains(m, "FractionDigits") || contains(m, "SignificantDigits"))))
-      return kind("invalid-intl-digits");
-    {
-      sv option;
-      if (starts_with(m, "Value ") && contains(m, " out of range for Intl.") && contains(m, " options property ")) {
-        option = m.substr(m.rfind(" options property ") + 18);
-      } else if (starts_with(m, "invalid value ") && contains(m, " for option ")) {
-        option = m.substr(m.rfind(" for option ") + 12);
-      } else if (contains(m, " must be either \"") ||
-                 (contains(m, " must be \"") && (contains(m, "\" or \"") || contains(m, "\", or \"")))) {
-        option = m.substr(0, m.find(" must be "));
-      }
-      std::string name = subject_of(option);
-      if (!name.empty() && name != "<min>" && option.find(' ') == sv::npos) return kind("invalid-intl-option", name);
-    }
-  }
-  // Intl.NumberFormat with style "currency" and no currency: V8 "Currency code is required with
-  // currency style.", SpiderMonkey "undefined currency in NumberFormat() with currency style",
-  // JavaScriptCore "currency must be a string".
-  if (is_type(type, "TypeError") && (m == "Currency code is required with currency style." ||
-                                     m == "undefined currency in NumberFormat() with currency style" ||
-                                     m == "currency must be a string"))
-    return kind("missing-currency");
-  if (is_type(type, "SyntaxError")) {
-    if (contains(l1, " in JSON at position") || starts_with(m, "Unexpected end of JSON input") ||
-        contains(l1, "is not valid JSON") || starts_with(m, "JSON.parse: ") || starts_with(m, "JSON Parse error:"))
-      return kind("json-parse");
-    // new RegExp(pattern) with a bad pattern or flags. V8 embeds the pattern ("Invalid regular
-    // expression: /(abc/: Unterminated group"), so only the family is kept; SpiderMonkey uses
-    // its own short wordings.
-    if (starts_with(m, "Invalid regular expression") || starts_with(m, "Invalid flags supplied to RegExp constructor") ||
-        contains(m, "regular expression") || m == "nothing to repeat" || m == "unterminated parenthetical" ||
-        m == "unterminated character class" || m == "invalid range in character class" ||
-        starts_with(m, "numbers out of order in {} quantifier") || m == "unmatched ) in regular expression" ||
-        m == "invalid quantifier" || m == "incomplete quantifier")
-      return kind("invalid-regexp");
-    if (starts_with(m, "Cannot convert ") && ends_with(m, " to a BigInt")) return kind("bigint-syntax");
-    if (m == "Failed to parse String to BigInt" || m == "invalid BigInt syntax") return kind("bigint-syntax");
-  }
-  if (m == "Script error." || m == "Script error") return kind("script-error");
-  return "msg:" + parameterize_message(m);
 }
 
 namespace {

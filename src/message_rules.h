@@ -11,7 +11,6 @@ namespace faultline {
 
 std::string canonicalize_message(std::string_view type, std::string_view message);
 // Firefox's "InternalError: too much recursion" is a RangeError elsewhere; "" is "Error".
-std::string canonicalize_message_v1(std::string_view type, std::string_view message);  // TEMP: the comparison
 std::string canonical_type(std::string_view type, std::string_view message);
 std::string parameterize_message(std::string_view message);
 // "GET https://api.example/users/17?x=1" -> "GET https://api.example/users/<num>".
