@@ -6,6 +6,7 @@
 #include "message_rules.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "text.h"
 
@@ -116,9 +117,7 @@ bool types_take(sv types, sv type) {
 
 // Matches `text` against one pattern line (wildcards as in message_rules.txt); the subject of a
 // `$` or `#` goes to `subject`.
-bool matches(sv pattern, sv text, std::string& subject) {
-  bool icase = !pattern.empty() && pattern[0] == '~';
-  if (icase) pattern.remove_prefix(1);
+bool matches(sv pattern, bool icase, sv text, std::string& subject) {
   size_t pos = 0;     // in text: where the text after the last literal matched starts
   char wildcard = 0;  // the wildcard before the literal being matched (0: the literal is a prefix)
   sv word;            // the operator keyword of a `%`
@@ -131,8 +130,9 @@ bool matches(sv pattern, sv text, std::string& subject) {
       if (text.size() < pos + literal.size()) return false;
       at = text.size() - literal.size();
     } else if (wildcard) {  // its first occurrence
-      for (at = pos; at + literal.size() <= text.size() && !same(text.substr(at, literal.size()), literal, icase); ++at) {}
-      if (at + literal.size() > text.size()) return false;
+      at = icase ? pos : text.find(literal, pos);
+      while (icase && at + literal.size() <= text.size() && !same(text.substr(at, literal.size()), literal, true)) ++at;
+      if (at == sv::npos || at + literal.size() > text.size()) return false;
     }
     if (!same(text.substr(at, literal.size()), literal, icase)) return false;
     sv captured = text.substr(pos, at - pos);
@@ -147,31 +147,81 @@ bool matches(sv pattern, sv text, std::string& subject) {
   }
 }
 
+// One pattern line of the table, with the section and kind it is under.
+struct Rule {
+  sv types;  // the section's types
+  sv kind;
+  sv pattern;
+  bool first_line_only;
+  bool icase;
+  // The literal text the pattern starts and ends with: most patterns fail on them, compared before
+  // the pattern is read.
+  sv head, tail;
+};
+
+Rule make_rule(sv types, sv kind, sv pattern, bool first_line_only) {
+  bool icase = !pattern.empty() && pattern[0] == '~';
+  if (icase) pattern.remove_prefix(1);
+  Rule rule{types, kind, pattern, first_line_only, icase, {}, {}};
+  size_t first = sv::npos, after_last = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (!is_wildcard(pattern[i])) continue;
+    if (first == sv::npos) first = i;
+    after_last = i + 1;
+    if (pattern[i] == '%')
+      while (after_last < pattern.size() && is_alpha(pattern[after_last])) ++after_last;
+  }
+  rule.head = pattern.substr(0, first);  // without a wildcard: the whole pattern
+  if (first != sv::npos) rule.tail = pattern.substr(after_last);
+  return rule;
+}
+
+// The table's lines, split once (reading the text line by line for every message cost more than
+// matching it).
+const std::vector<Rule>& rules() {
+  static const std::vector<Rule> parsed = [] {
+    std::vector<Rule> out;
+    sv text(kRules, sizeof kRules - 1), types, kind;
+    for (size_t i = 0; i < text.size();) {
+      size_t end = std::min(text.find('\n', i), text.size());
+      sv line = text.substr(i, end - i);
+      i = end + 1;
+      if (line.empty()) continue;
+      if (line[0] == '@') types = line.substr(1);
+      else if (line[0] == '>') kind = line.substr(1);
+      else out.push_back(make_rule(types, kind, line[0] == '^' ? line.substr(1) : line, line[0] == '^'));
+    }
+    return out;
+  }();
+  return parsed;
+}
+
 }  // namespace
 
 std::string canonicalize_message(std::string_view type, std::string_view message) {
   sv m = trim(message.substr(0, kMaxMessage));
   sv l1 = first_line(m);
-  sv rules(kRules, sizeof kRules - 1);
-  sv kind;
   std::string subject;
-  for (size_t i = 0; i < rules.size();) {
-    size_t end = std::min(rules.find('\n', i), rules.size());
-    sv line = rules.substr(i, end - i);
-    i = end + 1;
-    if (line.empty()) continue;
-    if (line[0] == '@') {
-      if (!types_take(line.substr(1), type)) i = std::min(rules.find("\n@", end), rules.size()) + 1;  // skip the section
-    } else if (line[0] == '>') {
-      kind = line.substr(1);
-    } else {
-      bool first_line_only = line[0] == '^';
-      subject.clear();
-      if (!matches(first_line_only ? line.substr(1) : line, first_line_only ? l1 : m, subject)) continue;
-      std::string out(kind);
-      if (ends_with(kind, ":")) return out.append(type);
-      return subject.empty() ? out : out + ":" + subject;
+  sv section;
+  bool section_takes_type = false;
+  for (const Rule& rule : rules()) {
+    if (rule.types.data() != section.data()) {
+      section = rule.types;
+      section_takes_type = types_take(section, type);
     }
+    if (!section_takes_type) continue;
+    sv text = rule.first_line_only ? l1 : m;
+    if (text.size() < rule.head.size() + rule.tail.size()) continue;
+    if (!rule.head.empty() && (lower(text[0]) != lower(rule.head[0]) || !same(text.substr(0, rule.head.size()), rule.head, rule.icase)))
+      continue;
+    if (!rule.tail.empty() && (lower(text.back()) != lower(rule.tail.back()) ||
+                               !same(text.substr(text.size() - rule.tail.size()), rule.tail, rule.icase)))
+      continue;
+    subject.clear();
+    if (!matches(rule.pattern, rule.icase, text, subject)) continue;
+    std::string out(rule.kind);
+    if (ends_with(rule.kind, ":")) return out.append(type);
+    return subject.empty() ? out : out + ":" + subject;
   }
   return "msg:" + parameterize_message(m);
 }
