@@ -88,36 +88,40 @@ bool read_index(VlqReader& r, int32_t* current, size_t count) {
   return true;
 }
 
-bool decode_files(std::string_view text, SymbolTable* t) {
+// The records of one list of the table ("files", "functions", "calls"), in order of their position
+// (`at`, each against the one before): `read_rest` reads what follows the position.
+template <class Record, class ReadRest>
+bool decode_records(std::string_view text, JsPosition Record::*at, std::vector<Record>* out, ReadRest read_rest) {
   VlqReader r(text);
   JsPosition prev;
-  int32_t source = -1;
   while (!r.done()) {
-    SymbolTable::FileRun run;
-    if (!r.read_position(prev, &run.start) || !read_index(r, &source, t->sources.size())) return false;
-    if (!t->files.empty() && run.start < t->files.back().start) return false;
-    run.source = source;
-    t->files.push_back(run);
-    prev = run.start;
+    Record record;
+    if (!r.read_position(prev, &(record.*at)) || !read_rest(r, record)) return false;
+    if (!out->empty() && record.*at < out->back().*at) return false;
+    out->push_back(record);
+    prev = record.*at;
   }
   return true;
 }
 
+bool decode_files(std::string_view text, SymbolTable* t) {
+  int32_t source = -1;
+  return decode_records(text, &SymbolTable::FileRun::start, &t->files, [&](VlqReader& r, SymbolTable::FileRun& run) {
+    if (!read_index(r, &source, t->sources.size())) return false;
+    run.source = source;
+    return true;
+  });
+}
+
 bool decode_functions(std::string_view text, SymbolTable* t) {
-  VlqReader r(text);
-  JsPosition prev;
   int32_t name = -1, source = -1;
-  while (!r.done()) {
-    SymbolTable::Function f;
-    if (!r.read_position(prev, &f.start) || !r.read_position(f.start, &f.end)) return false;
-    if (f.end < f.start || (!t->functions.empty() && f.start < t->functions.back().start)) return false;
+  return decode_records(text, &SymbolTable::Function::start, &t->functions, [&](VlqReader& r, SymbolTable::Function& f) {
+    if (!r.read_position(f.start, &f.end) || f.end < f.start) return false;
     if (!read_index(r, &name, t->names.size()) || !read_index(r, &source, t->sources.size())) return false;
     f.name = name;
     f.source = source;
-    t->functions.push_back(f);
-    prev = f.start;
-  }
-  return true;
+    return true;
+  });
 }
 
 bool read_strings(const json& j, const char* key, std::vector<std::string>* out) {
@@ -148,21 +152,43 @@ void add_calls(const JsCallGraph& graph, Interner* names, SymbolTable* t) {
 }
 
 bool decode_calls(std::string_view text, SymbolTable* t) {
-  VlqReader r(text);
-  JsPosition prev;
   int32_t callee = -1;
-  while (!r.done()) {
-    SymbolTable::Call c;
+  return decode_records(text, &SymbolTable::Call::pos, &t->calls, [&](VlqReader& r, SymbolTable::Call& c) {
     int64_t d;
-    if (!r.read_position(prev, &c.pos) || !r.read(&d)) return false;
+    if (!r.read(&d)) return false;
     int64_t v = int64_t(callee) + d;
     if (v < 0 || v >= int64_t(t->functions.size())) return false;
-    if (!t->calls.empty() && c.pos < t->calls.back().pos) return false;
     c.callee = callee = static_cast<int32_t>(v);
-    t->calls.push_back(c);
-    prev = c.pos;
+    return true;
+  });
+}
+
+// The functions of the code's call graph, named and placed in a source by `describe(scope, &f)`;
+// then their parents, and the call sites and tail calls of the graph.
+template <class Describe>
+void add_functions(const JsCallGraph& graph, Interner* names, SymbolTable* t, Describe describe) {
+  for (const FunctionScope& scope : graph.scopes) {
+    SymbolTable::Function f;
+    f.start = scope.start;
+    f.end = scope.end;
+    describe(scope, &f);
+    t->functions.push_back(f);
   }
-  return true;
+  compute_parents(&t->functions);
+  add_calls(graph, names, t);
+}
+
+// The inverse of decode_records: each record's position against the one before, then `write_rest`.
+template <class Record, class WriteRest>
+std::string encode_records(const std::vector<Record>& records, JsPosition Record::*at, WriteRest write_rest) {
+  std::string out;
+  JsPosition prev;
+  for (const Record& record : records) {
+    encode_position(record.*at, prev, &out);
+    write_rest(record, &out);
+    prev = record.*at;
+  }
+  return out;
 }
 
 bool decode_tails(std::string_view text, SymbolTable* t) {
@@ -219,20 +245,13 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
     if (!t.files.empty() && t.files.back().source == s) continue;
     t.files.push_back({JsPosition{m.gen_line, m.gen_col}, s});
   }
-  JsCallGraph graph = scan_call_graph(generated_code);
-  for (const FunctionScope& scope : graph.scopes) {
-    SymbolTable::Function f;
-    f.start = scope.start;
-    f.end = scope.end;
+  add_functions(scan_call_graph(generated_code), &names, &t, [&](const FunctionScope& scope, SymbolTable::Function* f) {
     std::string name = function_name(map, scope);
-    f.name = name.empty() ? -1 : names.add(name);
+    f->name = name.empty() ? -1 : names.add(name);
     int32_t s = source_at(map, scope.has_name ? scope.name_pos : scope.start);
     if (s < 0) s = source_at(map, scope.start);
-    f.source = table_source(s);
-    t.functions.push_back(f);
-  }
-  compute_parents(&t.functions);
-  add_calls(graph, &names, &t);
+    f->source = table_source(s);
+  });
   t.ignored.assign(t.sources.size(), 0);
   for (size_t i = 0; i < map.sources.size(); ++i)
     if (map.ignored[i] && source_index[i] >= 0) t.ignored[static_cast<size_t>(source_index[i])] = 1;
@@ -243,49 +262,31 @@ SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view
   SymbolTable t;
   t.file = std::string(file);
   Interner names(&t.names);
-  JsCallGraph graph = scan_call_graph(code);
-  for (const FunctionScope& scope : graph.scopes) {
-    SymbolTable::Function f;
-    f.start = scope.start;
-    f.end = scope.end;
-    f.name = scope.has_name ? names.add(scope.name_text) : -1;
-    t.functions.push_back(f);
-  }
-  compute_parents(&t.functions);
-  add_calls(graph, &names, &t);
+  add_functions(scan_call_graph(code), &names, &t, [&](const FunctionScope& scope, SymbolTable::Function* f) {
+    f->name = scope.has_name ? names.add(scope.name_text) : -1;
+  });
   return t;
 }
 
 std::string serialize_symbol_table(const SymbolTable& t) {
-  std::string files, functions;
-  JsPosition prev;
-  int32_t source = -1, name = -1;
-  for (const auto& run : t.files) {
-    encode_position(run.start, prev, &files);
-    vlq_encode(int64_t(run.source) - source, &files);
+  int32_t source = -1, name = -1, callee = -1;
+  std::string files = encode_records(t.files, &SymbolTable::FileRun::start, [&](const SymbolTable::FileRun& run, std::string* out) {
+    vlq_encode(int64_t(run.source) - source, out);
     source = run.source;
-    prev = run.start;
-  }
-  prev = JsPosition{};
+  });
   source = -1;
-  for (const auto& f : t.functions) {
-    encode_position(f.start, prev, &functions);
-    encode_position(f.end, f.start, &functions);
-    vlq_encode(int64_t(f.name) - name, &functions);
-    vlq_encode(int64_t(f.source) - source, &functions);
+  std::string functions = encode_records(t.functions, &SymbolTable::Function::start, [&](const SymbolTable::Function& f, std::string* out) {
+    encode_position(f.end, f.start, out);
+    vlq_encode(int64_t(f.name) - name, out);
+    vlq_encode(int64_t(f.source) - source, out);
     name = f.name;
     source = f.source;
-    prev = f.start;
-  }
-  std::string calls, tails;
-  prev = JsPosition{};
-  int32_t callee = -1;
-  for (const auto& c : t.calls) {
-    encode_position(c.pos, prev, &calls);
-    vlq_encode(int64_t(c.callee) - callee, &calls);
+  });
+  std::string calls = encode_records(t.calls, &SymbolTable::Call::pos, [&](const SymbolTable::Call& c, std::string* out) {
+    vlq_encode(int64_t(c.callee) - callee, out);
     callee = c.callee;
-    prev = c.pos;
-  }
+  });
+  std::string tails;
   int64_t last = -1;
   for (size_t i = 0; i < t.tails.size(); ++i) {
     if (t.tails[i].empty()) continue;
