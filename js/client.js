@@ -11,6 +11,7 @@ import { toWire } from './wire.js';
 import { setup as integrations, extraContexts } from './integrations.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 import { customTransport } from './transport/custom.js';
+import { jscStack, loadScan, scanCode, SCAN_MAX_BYTES } from './scan.js';
 
 /**
  * Where the SDK's own modules are served from, so that their frames (e.g. the fetch wrapper on a
@@ -711,22 +712,33 @@ export class Client {
       this.regRead = 1;
       P.pthen.call(P.Pr.resolve(), () => { this.regRead = 0; });
     }
-    const reg = this.reg;
-    if (!reg.size || !a.exceptions) return false;
+    const reg = this.reg, c = this.core;
+    // The page's scan (scanSources): only the WASM core uses tables (the JS fallback does not resolve).
+    const scan = this.o.scanSources !== false && !!c.addSymbolTable;
+    if ((!reg.size && !scan) || !a.exceptions) return false;
     const ids = {}, st = {}, k = a.exceptions.map((x) => x.stack).join('\0');
-    // A storm repeats one stack: its URLs are read once.
+    // A storm repeats one stack: its URLs are read once (and whether it is JavaScriptCore's, when asked).
     const urls = k == this.sk ? this.su : (this.su = new Set());
-    if (k != this.sk) for (const x of a.exceptions) stackUrls(x.stack, urls);
+    if (k != this.sk) {
+      for (const x of a.exceptions) stackUrls(x.stack, urls);
+      this.sj = undefined;
+    }
     this.sk = k;
     let wait = false;
     for (const u of urls) {
       const r = reg.get(u);
-      if (!r) continue;
-      if (r.id) ids[u] = r.id;
-      // The JS fallback core does not resolve. The chunk that holds this module is the SDK's own
-      // (its wrappers are on many stacks): its frames never decide a group, its table is not fetched.
-      if (!r.table || !this.core.addSymbolTable || u == SELF) continue;
-      const t = this.tabs.get(u) || this.table(u, r.table);
+      if (r && r.id) ids[u] = r.id;
+      // The chunk that holds this module is the SDK's own (its wrappers are on many stacks): its
+      // frames never decide a group, its table is not fetched.
+      if (!c.addSymbolTable || u == SELF) continue;
+      let t = this.tabs.get(u);
+      if (!t && r && r.table) t = this.table(u, r.table);
+      // No table registered for it: in a JavaScriptCore stack, the app's script is scanned (js/scan.js).
+      else if (!t && scan) {
+        if (this.sj === undefined) this.sj = a.exceptions.some((x) => x.stack && jscStack(x.stack));
+        if (this.sj && this.scannable(u)) t = this.table(u);
+      }
+      if (!t || t.s == 'refused') continue;
       if (t.s == 'wait') { if (this.hurry) st[u] = 'pending'; else wait = true; }
       else if (t.s != 'ok') st[u] = t.s;
     }
@@ -736,9 +748,32 @@ export class Client {
     return false;
   }
 
-  /** Fetches a bundle's symbol table once (with the platform's fetch) and hands it to the core. */
+  /**
+   * Whether the page's scan may fetch this script: http(s), of a first-party origin (the core's
+   * in-app rule: firstPartyOrigins, default the page's), not excluded by inAppExclude, not a
+   * dependency (/node_modules/), not the SDK's own files, not the page itself (inline scripts: the
+   * document is HTML, not the script).
+   */
+  scannable(u) {
+    const o = this.o, loc = G.location, h = this.h;
+    if (!/^https?:\/\//i.test(u) || u.includes('/node_modules/')) return false;
+    let origin;
+    try { origin = new URL(u).origin; } catch { return false; }
+    const first = o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []);
+    if (!first.includes(origin)) return false;
+    const pre = (xs) => Array.isArray(xs) && xs.some((p) => typeof p == 'string' && p && u.startsWith(p));
+    if (pre(o.inAppExclude) || pre(h.own)) return false;
+    return !(loc && String(loc.href).replace(/#.*$/, '') == u);
+  }
+
+  /**
+   * A bundle's symbol table, once per URL, handed to the core: fetched (`file`, its registration)
+   * with the platform's fetch, or, without `file`, built in the page from the script's own code
+   * (js/scan.js: the script fetched as the browser cached it, the scan module loaded beside the
+   * core's .wasm).
+   */
   table(url, file) {
-    const h = this.h, t = { s: 'wait' }, n = h.n.symbol_tables || (h.n.symbol_tables = { fetched: 0, failed: 0, timeouts: 0 });
+    const h = this.h, t = { s: 'wait' }, n = h.n.symbol_tables || (h.n.symbol_tables = { fetched: 0, scanned: 0, refused: 0, failed: 0, timeouts: 0 });
     this.tabs.set(url, t);
     // The first error of the bundle waits this long at most; a table arriving later still serves the next ones.
     const to = later(() => {
@@ -747,14 +782,29 @@ export class Client {
       n.timeouts++;
       this.release();
     }, this.o.symbolTableTimeout ?? 3000);
-    P.Pr.resolve(file).then((u) => this.fetch(u, { credentials: 'same-origin' }))
-      .then((r) => (r.ok ? r.text() : P.Pr.reject(Error(`${file}: HTTP ${r.status}`))))
+    const get = (u) => P.Pr.resolve(u).then((v) => this.fetch(v, { credentials: 'same-origin' }))
+      .then((r) => (r.ok ? r : P.Pr.reject(Error(`${u}: HTTP ${r.status}`))));
+    (file ? get(file).then((r) => r.text())
+      : get(url).then((r) => {
+        // Bounded: a script announced (or read) over the limit is not scanned.
+        if (+r.headers.get('content-length') > SCAN_MAX_BYTES) throw Error(`${url}: over ${SCAN_MAX_BYTES} bytes`);
+        return r.text();
+      }).then((code) => {
+        if (code.length > SCAN_MAX_BYTES) throw Error(`${url}: over ${SCAN_MAX_BYTES} bytes`);
+        return loadScan(this.scanUrl(), this.fetch).then((mod) => scanCode(mod, url, code));
+      }).then((r) => {
+        if (r.refused === undefined) return r.table;
+        if (t.s == 'wait' || t.s == 'timeout') t.s = 'refused';
+        n.refused++;
+        log(this.o.debug, 'no table built from', url + ':', r.refused);
+      }))
       .then((txt) => {
+        if (txt === undefined) return;
         const c = this.core, r = c ? unJ(c.addSymbolTable(url, txt)) : { ok: true };  // no core now: start() adds it
-        if (r.ok === false) throw Error(`${file}: ${r.error}`);
+        if (r.ok === false) throw Error(`${file || url}: ${r.error}`);
         t.txt = txt;
         t.s = 'ok';
-        n.fetched++;
+        n[file ? 'fetched' : 'scanned']++;
         this.fps.clear();  // texts grouped without the table group differently with it
       })
       .catch((e) => {
@@ -764,6 +814,13 @@ export class Client {
       })
       .then(() => { cancel(to); this.release(); });
     return t;
+  }
+
+  /** The scan module's URL: beside the core's .wasm, found as start() finds it. */
+  scanUrl() {
+    const o = this.o;
+    return o.wasmUrl ? new URL('faultline-scan.wasm', o.wasmUrl).href : o.locateFile ? o.locateFile('faultline-scan.wasm', '')
+      : new URL('../dist/faultline-scan.wasm', import.meta.url).href;
   }
 
   /** Runs what the hold kept, in order, until a capture must wait again (hurry: never). */

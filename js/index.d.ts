@@ -288,6 +288,15 @@ export interface Options {
   wasmTimeout?: number;
   /** How long the first error of a bundle with a symbol table (`faultline sourcemaps inject`) waits for the table before it is grouped unresolved. Default 3000 ms. */
   symbolTableTimeout?: number;
+  /**
+   * In JavaScriptCore (Safari), when an error's stack has frames in a first-party script without a
+   * symbol table, fetch that script's own source once (after the error; the browser's cache
+   * normally serves it) and build its call graph in the page (dist/faultline-scan.wasm), so the
+   * frames Safari's proper tail calls drop are put back before grouping. Minified scripts and
+   * build outputs with a source map are refused (run `faultline sourcemaps inject` for them).
+   * Waits like a fetched table (`symbolTableTimeout`). Default true; false turns it off.
+   */
+  scanSources?: boolean;
   /** Core options passed through: see bindings/README.md. */
   inAppInclude?: string[];
   inAppExclude?: string[];

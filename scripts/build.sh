@@ -25,6 +25,7 @@ if [ "$what" = all ] || [ "$what" = wasm ]; then
   cp "$here/build/wasm/faultline.wasm" "$here/dist/faultline.wasm"
   cp "$here/build/wasm/faultline-tools.mjs" "$here/dist/faultline-tools.mjs"
   cp "$here/build/wasm/faultline-tools.wasm" "$here/dist/faultline-tools.wasm"
+  cp "$here/build/wasm/faultline-scan.wasm" "$here/dist/faultline-scan.wasm"  # the page's scan module (js/scan.js)
   bash "$here/scripts/build-js.sh"
   echo "[build] dist/faultline.wasm $(wc -c < "$here/dist/faultline.wasm") bytes, gzip -9 $(gzip -9c "$here/dist/faultline.wasm" | wc -c)"
 fi

@@ -129,7 +129,7 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
           assert.ok(fetched[0].name.endsWith(`/demo/${name}/assets/${b.table}`), `${title}: the entry bundle's table ${fetched[0].name}`);
           assert.ok(fetched[0].start >= thrownAt, `${title}: the table is fetched after the error (${fetched[0].start} >= ${thrownAt})`);
           const stats = await page.evaluate(() => window.faultlineStats());
-          assert.deepEqual(stats.symbol_tables, name == 'gone' ? { fetched: 0, failed: 1, timeouts: 0 } : { fetched: 1, failed: 0, timeouts: 0 }, `${title}: getStats() counts the fetch`);
+          assert.deepEqual(stats.symbol_tables, name == 'gone' ? { fetched: 0, scanned: 0, refused: 0, failed: 1, timeouts: 0 } : { fetched: 1, scanned: 0, refused: 0, failed: 0, timeouts: 0 }, `${title}: getStats() counts the fetch`);
         } finally {
           await page.close();
         }

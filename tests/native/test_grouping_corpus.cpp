@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "client.h"
+#include "code_table.h"
 #include "grouping.h"
 #include "stack_parser.h"
 #include "symbol_table.h"
@@ -140,6 +141,24 @@ const std::map<std::string, std::string>& code_tables() {
   return tables;
 }
 
+// The page's scan (`scanSources`, js/scan.js): the same bundles' tables as the SDK builds them in
+// the page when no inject ran (src/code_table.h, what dist/faultline-scan.wasm runs), after its
+// rule for unminified code, which must accept them; given to the cores of JavaScriptCore's
+// engines only, as the SDK scans for their stacks only.
+const std::map<std::string, std::string>& scan_tables() {
+  static const std::map<std::string, std::string> tables = [] {
+    std::map<std::string, std::string> out;
+    const std::string dir = FAULTLINE_SOURCE_DIR "/tests/fixtures/grouping/unminified/";
+    for (const char* name : {"app-5c1e2d7a.js", "app-b04f93e1.js"}) {
+      CodeTable t = scan_code_table(name, read_text(dir + name));
+      if (!t.refused.empty()) ADD_FAILURE() << name << ": the page's scan refused it: " << t.refused;
+      else out.emplace(name, t.table);
+    }
+    return out;
+  }();
+  return tables;
+}
+
 std::string record_line(const json& r) {
   return json{{"type", r.value("type", "")}, {"value", r.value("value", "")}, {"stack", r.value("stack", "")}}.dump();
 }
@@ -184,7 +203,7 @@ Measured measure_cli(const std::vector<const json*>& recs) {
 // The page's path: one core per engine and deploy, as one page is; the bundle's table given for
 // the URL its frames name, then the capture's fingerprint (the core's own group key).
 Measured measure_page(const std::vector<const json*>& recs, size_t* tables_added,
-                      const std::map<std::string, std::string>& tables = page_tables()) {
+                      const std::map<std::string, std::string>& tables = page_tables(), bool javascriptcore_only = false) {
   Measured m;
   std::vector<std::string> labels;
   struct Page {
@@ -198,7 +217,10 @@ Measured measure_page(const std::vector<const json*>& recs, size_t* tables_added
     if (!page.core) page.core = std::make_unique<Client>(R"({"aggregation":{"windowMs":0},"grouping":"auto"})");
     Client* c = page.core.get();
     ExceptionInput x = to_input(*r);
+    // The page's scan runs for JavaScriptCore's stacks only (js/scan.js jscStack).
+    const bool jsc = (*r)["browser"] == "jsc" || (*r)["browser"] == "webkit";
     for (const Frame& f : x.frames) {
+      if (javascriptcore_only && !jsc) break;
       const std::string& url = f.abs_path.empty() ? f.filename : f.abs_path;
       auto t = tables.find(frame_file_basename(url));
       if (t == tables.end() || !page.tables.insert(url).second) continue;
@@ -341,6 +363,8 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   Measured mp = measure_page(minified, &tables_added);
   size_t code_tables_added = 0;
   Measured pc = measure_page(plain, &code_tables_added, code_tables());
+  size_t scan_tables_added = 0;
+  Measured ps = measure_page(plain, &scan_tables_added, scan_tables(), true);
 
   std::ostringstream report;
   report << "[grouping-corpus modules] " << corpus["records"].size() << " records, " << p.s.groups_per_bug.size() << " bugs, "
@@ -348,6 +372,7 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   report << row("unminified modules, deploys A+B", p, plain.size());
   report << row("unminified, without JavaScriptCore", pn, no_ptc.size());
   report << row("unminified, page: tables from the code", pc, plain.size());
+  report << row("unminified, page: the page's scan", ps, plain.size());
   report << row("minified without tables, minA+minB", mn, minified.size());
   report << row("minified without tables, minA alone", ma, min_a.size());
   report << row("minified without tables, minB alone", mb, min_b.size());
@@ -397,4 +422,14 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   EXPECT_GE(pc.s.f1, 0.99) << report.str();
   for (const auto& [bug, keys] : pc.s.groups_per_bug) EXPECT_EQ(keys.size(), 1u) << bug << "\n" << report.str();
   EXPECT_GE(kept_across_deploys(plain, pc.keys, "A", "B"), 0.99) << report.str();
+  // The page's scan gives the unminified bundles the same tables, so the same fingerprints; its
+  // rule refuses the minified bundles (with or without their sourceMappingURL comment): their
+  // names are the minifier's, and their frames stay deploy-scoped (the rows without tables).
+  EXPECT_GT(scan_tables_added, 0u);
+  EXPECT_EQ(ps.keys, pc.keys) << report.str();
+  for (const std::string& name : minified_bundles()) {
+    std::string code = read_text(kMinifiedDir + name);
+    EXPECT_FALSE(scan_code_table(name, code).refused.empty()) << name;
+    EXPECT_FALSE(scan_code_table(name, code.substr(0, code.find("//# sourceMappingURL="))).refused.empty()) << name;
+  }
 }

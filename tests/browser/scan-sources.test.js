@@ -1,0 +1,174 @@
+// Issue 10, the page path: a user deploys plain unminified code (a strict ES module, and a strict
+// classic script beside the script-tag build) and never runs `faultline sourcemaps inject`.
+// JavaScriptCore's proper tail calls drop `parseConfig` and `parseManifest` (each `return
+// JSON.parse(text)`, both called from `initApp`: two different bugs) and `loadSettings` (one bug,
+// reached from `fromStorage` and from `fromNetwork`) from WebKitGTK's stacks. The SDK fetches the
+// script's own source once, after the first error, builds its call-graph table with the scan
+// module and groups as Chromium and Firefox ESR do: two groups for the two parsers, one for the
+// settings bug, with Chromium's fingerprints. Chromium and Firefox never fetch anything for it.
+// With `scanSources: false`, WebKitGTK groups as before the scan (the two parsers merge, the
+// settings bug splits by path): the control that shows what the scan changes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startCollector } from '../../demo/collector/server.js';
+import { launchChromium, launchFirefox, launchWebKit } from './lib/browsers.js';
+import { validateEvent } from '../node/lib/schema.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let work, collector;
+
+// The app's faults, as written (no build step): used by the module and by the classic script.
+const FAULTS = `
+function parseConfig(text) {
+  return JSON.parse(text);
+}
+function parseManifest(text) {
+  return JSON.parse(text);
+}
+// Two different bugs: each parser's JSON.parse, called from one function.
+function initApp(kind, text) {
+  const parsed = kind === 'config' ? parseConfig(text) : parseManifest(text);
+  return parsed;
+}
+// One bug, reached by two paths.
+function loadSettings(text) {
+  return JSON.parse(text);
+}
+function fromStorage(text) {
+  const settings = loadSettings(text);
+  return settings;
+}
+function fromNetwork(text) {
+  const settings = loadSettings(text);
+  return settings;
+}
+const BAD = '{"theme": dark}';
+function runBug(F, kind) {
+  F.setTag('bug', kind);
+  if (kind === 'config') initApp('config', BAD);
+  else if (kind === 'manifest') initApp('manifest', BAD);
+  else if (kind === 'storage') fromStorage(BAD);
+  else fromNetwork(BAD);
+}
+`;
+const INIT = (F) => `${F}.init({ dsn: DSN, release: 'scan@' + document.title, aggregation: { windowMs: 0 }, scanSources: !document.title.startsWith('off') });
+window.fire = (kind) => { setTimeout(() => { runBug(${F}, kind); }, 0); };
+window.flushFaultline = () => ${F}.flush(5000);
+window.faultlineStats = () => ${F}.getStats();
+window.appReady = true;
+`;
+const BUGS = ['config', 'manifest', 'storage', 'network'];
+
+before(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-scan-')); });
+after(async () => {
+  await collector?.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s tail-called JSON.parse as Chromium does, from one scan after the error', { timeout: 600000 }, async () => {
+  const root = path.join(work, 'site'), page = path.join(root, 'demo', 'page', 'scan');
+  fs.mkdirSync(page, { recursive: true });
+  // The SDK as the repository serves it (/js/ modules, /dist/ modules and the script-tag build).
+  fs.symlinkSync(path.join(repo, 'js'), path.join(root, 'js'));
+  fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
+  collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: 'scankey' } } });
+  const dsn = `http://scankey@127.0.0.1:${collector.port}/1`;
+  fs.writeFileSync(path.join(page, 'app.mjs'), `import * as F from '/js/index.js';\nconst DSN = ${JSON.stringify(dsn)};\n${FAULTS}${INIT('F')}`);
+  // The classic script: strict by its directive, as JavaScriptCore needs for proper tail calls.
+  fs.writeFileSync(path.join(page, 'app-classic.js'), `'use strict';\nconst DSN = ${JSON.stringify(dsn)};\n${FAULTS}${INIT('Faultline')}`);
+  const html = (title, body) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>${body}</head><body></body></html>\n`;
+  const pages = {
+    module: (t) => html(t, '<script type="module" src="./app.mjs"></script>'),
+    iife: (t) => html(t, '<script src="/dist/faultline.iife.js"></script><script src="./app-classic.js"></script>'),
+  };
+
+  const runs = {};  // title -> { evs, stats, fetches }
+  const visit = async (browser, kind, title) => {
+    fs.writeFileSync(path.join(page, `${title}.html`), pages[kind](title));
+    const p = await browser.newPage();
+    try {
+      await p.goto(`${collector.url}/demo/scan/${title}.html`);
+      await p.waitFor(() => window.appReady === true);
+      await new Promise((r) => setTimeout(r, 300));
+      const thrownAt = await p.evaluate(() => performance.now());
+      for (const bug of BUGS) {
+        await p.evaluate(`window.fire(${JSON.stringify(bug)})`);
+        await new Promise((r) => setTimeout(r, 400));
+      }
+      await p.evaluate('window.fire("config")');  // the first bug again
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await p.evaluate(() => window.flushFaultline()), true, `${title}: flush delivered everything`);
+      const fetches = await p.evaluate((t0) => performance.getEntriesByType('resource')
+        .filter((e) => /\/(app\.mjs|app-classic\.js|faultline-scan\.wasm)$/.test(e.name) && e.startTime >= t0).map((e) => e.name.replace(/^.*\//, '')), thrownAt);
+      const stats = await p.evaluate(() => window.faultlineStats());
+      let evs = [];
+      for (const deadline = Date.now() + 20000; Date.now() < deadline && evs.length < 5; await new Promise((r) => setTimeout(r, 200)))
+        evs = (await (await fetch(collector.url + '/api/events?limit=500')).json()).map((e) => e.event).filter((e) => e.release === `scan@${title}`);
+      assert.equal(evs.length, 5, `${title}: every error is an event ${JSON.stringify(evs.map((e) => e.tags))}`);
+      for (const ev of evs) assert.deepEqual(validateEvent(ev), [], `${title}: valid`);
+      runs[title] = { evs, stats, fetches };
+    } finally {
+      await p.close();
+    }
+  };
+  for (const launch of [launchChromium, launchFirefox, launchWebKit]) {
+    const browser = await launch();
+    try {
+      await visit(browser, 'module', `module-${browser.name}`);
+      if (browser.name != 'firefox') await visit(browser, 'iife', `iife-${browser.name}`);
+      if (browser.name == 'webkit') await visit(browser, 'module', 'off-webkit');
+    } finally {
+      await browser.close();
+    }
+  }
+
+  const fp = (ev) => ev.contexts.faultline.fingerprint;
+  const byBug = (title) => {
+    const m = {};
+    for (const ev of runs[title].evs) (m[ev.tags.bug] ||= new Set()).add(fp(ev));
+    return m;
+  };
+  const one = (m, b) => [...m[b]][0];
+  for (const title of ['module-chromium', 'iife-chromium']) {
+    const reference = byBug(title);
+    assert.deepEqual(Object.keys(reference).sort(), [...BUGS].sort());
+    for (const b of BUGS) assert.equal(reference[b].size, 1, `${title}: ${b} is one group`);
+    assert.notEqual(one(reference, 'config'), one(reference, 'manifest'), `${title}: the two parsers are two bugs`);
+    assert.equal(one(reference, 'storage'), one(reference, 'network'), `${title}: the settings bug is one group whatever the path`);
+    assert.equal(runs[title].stats.symbol_tables, undefined, 'V8: no table');
+    assert.deepEqual(runs[title].fetches, [], 'V8: nothing fetched for its stacks');
+  }
+
+  for (const title of ['module-firefox', 'module-webkit', 'iife-webkit']) {
+    const m = byBug(title), { stats, fetches } = runs[title], reference = byBug(title.startsWith('iife') ? 'iife-chromium' : 'module-chromium');
+    for (const b of BUGS) assert.deepEqual([...m[b]], [one(reference, b)], `${title}: ${b} groups with Chromium's ${JSON.stringify(runs[title].evs.map((e) => [e.tags.bug, e.contexts.faultline.grouping]))}`);
+    if (title == 'module-firefox') {
+      assert.deepEqual(fetches, [], 'SpiderMonkey: nothing fetched for its stacks');
+      assert.equal(stats.symbol_tables, undefined, 'SpiderMonkey: no table');
+      continue;
+    }
+    const script = title == 'iife-webkit' ? 'app-classic.js' : 'app.mjs';
+    assert.deepEqual(fetches.sort(), [script, 'faultline-scan.wasm'].sort(), `${title}: the script's source and the scan module, once each, after the first error`);
+    assert.deepEqual(stats.symbol_tables, { fetched: 0, scanned: 1, refused: 0, failed: 0, timeouts: 0 }, `${title}: one table built in the page`);
+    for (const ev of runs[title].evs) {
+      const g = ev.contexts.faultline.grouping;
+      assert.equal(ev.contexts.faultline.symbol_tables, undefined, `${title}: no event went without the table`);
+      assert.equal(g.frame.reconstructed, true, `${title}: the throw site was put back ${JSON.stringify(g)}`);
+      assert.deepEqual(ev.fingerprint, [fp(ev)], `${title}: confident, the fingerprint is sent`);
+      // The event's stack is the one the engine reported: the elided function is not in it.
+      const fns = ev.exception.values.at(-1).stacktrace.frames.map((f) => f.function);
+      assert.ok(!fns.includes('parseConfig') && !fns.includes('loadSettings'), `${title}: ${fns}`);
+    }
+  }
+
+  // The control: without the scan, JavaScriptCore's stacks hold the caller's caller only.
+  const off = byBug('off-webkit'), reference = byBug('module-chromium');
+  assert.deepEqual(runs['off-webkit'].fetches, [], 'scanSources: false fetches nothing');
+  assert.equal(one(off, 'config'), one(off, 'manifest'), 'without the scan the two parsers merge in WebKitGTK (what the scan fixes)');
+  assert.notEqual(one(off, 'storage'), one(off, 'network'), 'without the scan the settings bug splits by path in WebKitGTK');
+  assert.notEqual(one(off, 'config'), one(reference, 'config'), 'without the scan WebKitGTK\'s group is not Chromium\'s');
+});

@@ -1,0 +1,90 @@
+// The page's scan (js/scan.js, dist/faultline-scan.wasm): which stacks are JavaScriptCore's, and
+// the rule that keeps minified code from getting a table built from its own code (a minifier's
+// names would then key frames deploy-invariantly and merge different bugs; src/code_table.h).
+// The module runs here exactly as in the page: js/scan.js instantiates the .wasm without glue.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { transformSync } from 'esbuild';
+import { jscStack, scanCode } from '../../js/scan.js';
+import { loadTools } from '../../js/sourcemaps-cli.js';
+import { loadCore } from '../../js/core-node.js';
+
+const read = (p) => readFileSync(new URL(p, import.meta.url), 'utf8');
+const scanModule = () => WebAssembly.compile(readFileSync(new URL('../../dist/faultline-scan.wasm', import.meta.url)));
+const UNMIN = ['app-5c1e2d7a.js', 'app-b04f93e1.js'].map((f) => [f, read(`../fixtures/grouping/unminified/${f}`)]);
+const MIN = ['app-29faea66.min.js', 'app-e9263e9d.min.js'].map((f) => [f, read(`../fixtures/grouping/minified/${f}`)]);
+const corpus = JSON.parse(read('../fixtures/grouping/corpus-modules.json')).records;
+
+test('jscStack: JavaScriptCore stacks by their own frames, the shared name@url format by the running engine, never V8 or SpiderMonkey', () => {
+  const yes = () => true, no = () => false;
+  for (const r of corpus.filter((x) => !x.minified)) {
+    if (r.browser == 'webkit' && /@\[native code\]|(global|module) code@/.test(r.stack)) assert.equal(jscStack(r.stack, no), true, r.stack);
+    if (r.browser == 'chromium' || r.browser == 'node') assert.equal(jscStack(r.stack, yes), false, 'V8 format is never JavaScriptCore\'s');
+    if (r.browser == 'firefox' || r.browser == 'gjs') assert.equal(jscStack(r.stack, no), false, `SpiderMonkey: ${r.stack}`);
+  }
+  // One plain frame (a timer callback) reads alike in both engines: the running engine decides.
+  const plain = 'onTick@https://shop.example/app.js:12:20';
+  assert.equal(jscStack(plain, yes), true);
+  assert.equal(jscStack(plain, no), false);
+  assert.equal(jscStack('', yes), false, 'no frame, no scan');
+  assert.equal(jscStack('Error: thrown\n    at f (https://a.example/x.js:1:2)', yes), false);
+});
+
+test('the scan builds the unminified corpus bundles\' tables exactly as `inject --tables-from-code` builds them', async () => {
+  const mod = await scanModule(), tools = await loadTools();
+  for (const [name, code] of UNMIN) {
+    const r = await scanCode(mod, name, code);
+    assert.equal(r.refused, undefined, `${name}: ${r.refused}`);
+    assert.equal(r.table, JSON.parse(tools.buildCodeSymbolTable(name, code)).table, `${name}: the same builder`);
+    const t = JSON.parse(r.table);
+    assert.ok(t.calls.length > 0 && t.tails.length > 0, `${name}: it has the call graph`);
+    assert.deepEqual(t.sources, [], 'no sources: frames keep their own names and file');
+  }
+  // And the browser core takes it as a fetched table.
+  const core = new (await loadCore()).Core('{}');
+  assert.equal(JSON.parse(core.addSymbolTable('https://shop.example/app.js', (await scanCode(mod, 'app.js', UNMIN[0][1])).table)).ok, true);
+  core.delete();
+});
+
+test('minified code is refused, with the reason, whatever the minifier left in it', async () => {
+  const mod = await scanModule();
+  const refused = async (code) => (await scanCode(mod, 'x.js', code)).refused;
+  for (const [name, code] of MIN) {
+    assert.match(await refused(code), /sourceMappingURL/, `${name}: a build output with a map`);
+    const bare = code.replace(/\/\/# sourceMappingURL=.*\n?$/, '');
+    assert.ok(!bare.includes('sourceMappingURL'));
+    assert.match(await refused(bare), /^minified: \d+ % of the code is on lines over 500 characters$/, `${name} without its comment`);
+  }
+  const src = UNMIN[0][1];
+  assert.match(await refused(src + '\n//# debugId=85314830-023f-4cf1-a267-535f4e37bb17\n'), /debugId/);
+  // Mangled names with the lines kept (a pretty-printed build): the names give it away.
+  const mangled = transformSync(src, { minifyIdentifiers: true, format: 'esm' }).code;
+  assert.ok(!/\bparseConfig\b/.test(mangled) && mangled.split('\n').every((l) => l.length < 500), 'esbuild renamed, lines kept short');
+  assert.match(await refused(mangled), /^minified: \d+ of \d+ named functions have names of 1 or 2 characters$/);
+  // Whitespace removed, names kept: long lines.
+  assert.match(await refused(transformSync(src, { minifyWhitespace: true, format: 'esm' }).code), /lines over 500 characters/);
+  assert.match(await refused(transformSync(src, { minify: true, format: 'esm' }).code), /^minified/);
+});
+
+test('hand-written code with a long data line or a helper named $ still gets its table', async () => {
+  const mod = await scanModule();
+  const src = UNMIN[1][1];
+  const icon = `export const ICON = '${'M0 0L10 10'.repeat(80)}';\n`;  // one 800-character line, < 20 % of the file
+  const r = await scanCode(mod, 'app.js', icon + src + 'function $(sel) { return document.querySelector(sel); }\n');
+  assert.equal(r.refused, undefined, r.refused);
+  assert.ok(JSON.parse(r.table).names.includes('$'));
+  // The same line as most of a small file is not hand-written code's shape: refused.
+  assert.match((await scanCode(mod, 'x.js', icon + 'function shortFile() { return 1; }\n')).refused, /lines over 500/);
+});
+
+test('bad input never breaks the module: empty, binary, unbalanced, and over the size bound', async () => {
+  const mod = await scanModule();
+  for (const code of ['', '\u0000\u0001\uffff', 'function f( { return `${', '/*', '"\\'.repeat(1000), '\ud800x']) {
+    const r = await scanCode(mod, 'x.js', code);
+    assert.ok(typeof r.table == 'string' || typeof r.refused == 'string', JSON.stringify(r));
+    if (r.table) JSON.parse(r.table);
+  }
+  const big = 'function handWritten() { return 1; }\n'.repeat(250000);  // 9.5 MB, over the module's 8 MiB bound
+  assert.match((await scanCode(mod, 'big.js', big)).refused, /^too large/);
+});
