@@ -84,6 +84,8 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
   const pages = {
     module: (t) => html(t, '<script type="module" src="./app.mjs"></script>'),
     iife: (t) => html(t, '<script src="/dist/faultline.iife.js"></script><script src="./app-classic.js"></script>'),
+    // A CSP that lets the core's module and the events through but not the scan's fetches.
+    csp: (t) => html(t, `<meta http-equiv="Content-Security-Policy" content="connect-src ${collector.url}/dist/faultline.wasm ${collector.url}/api/"><script type="module" src="./app.mjs"></script>`),
   };
 
   const runs = {};  // title -> { evs, stats, fetches }
@@ -120,7 +122,10 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
     try {
       await visit(browser, 'module', `module-${browser.name}`);
       if (browser.name != 'firefox') await visit(browser, 'iife', `iife-${browser.name}`);
-      if (browser.name == 'webkit') await visit(browser, 'module', 'off-webkit');
+      if (browser.name == 'webkit') {
+        await visit(browser, 'module', 'off-webkit');
+        await visit(browser, 'csp', 'csp-webkit');
+      }
     } finally {
       await browser.close();
     }
@@ -171,4 +176,12 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
   assert.equal(one(off, 'config'), one(off, 'manifest'), 'without the scan the two parsers merge in WebKitGTK (what the scan fixes)');
   assert.notEqual(one(off, 'storage'), one(off, 'network'), 'without the scan the settings bug splits by path in WebKitGTK');
   assert.notEqual(one(off, 'config'), one(reference, 'config'), 'without the scan WebKitGTK\'s group is not Chromium\'s');
+
+  // A CSP that refuses the scan's fetch: counted, every event marked and grouped as without the
+  // scan, none lost, nothing thrown into the page (the 5 errors are the page's own).
+  const csp = byBug('csp-webkit'), { stats } = runs['csp-webkit'];
+  assert.deepEqual(stats.symbol_tables, { fetched: 0, scanned: 0, refused: 0, failed: 1, timeouts: 0 }, 'csp: the refused fetch is counted');
+  assert.equal(stats.core, 'wasm', 'csp: the core itself loaded');
+  for (const ev of runs['csp-webkit'].evs) assert.deepEqual(Object.values(ev.contexts.faultline.symbol_tables || {}), ['failed'], 'csp: the event says its table failed');
+  for (const b of BUGS) assert.deepEqual([...csp[b]], [...off[b]], `csp: ${b} groups as without the scan`);
 });
