@@ -11,7 +11,7 @@ import { toWire } from './wire.js';
 import { setup as integrations, extraContexts } from './integrations.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 import { customTransport } from './transport/custom.js';
-import { jscStack, loadScan, scanCode, SCAN_MAX_BYTES } from './scan.js';
+import { jscStack, runningJsc, loadScan, scanCode, SCAN_MAX_BYTES } from './scan.js';
 
 /**
  * Where the SDK's own modules are served from, so that their frames (e.g. the fetch wrapper on a
@@ -713,8 +713,9 @@ export class Client {
       P.pthen.call(P.Pr.resolve(), () => { this.regRead = 0; });
     }
     const reg = this.reg, c = this.core;
-    // The page's scan (scanSources): only the WASM core uses tables (the JS fallback does not resolve).
-    const scan = this.o.scanSources !== false && !!c.addSymbolTable;
+    // The page's scan (scanSources): only in JavaScriptCore (V8 and SpiderMonkey elide no frame,
+    // and their pages pay nothing for it), only with the WASM core (the JS fallback does not resolve).
+    const scan = this.o.scanSources !== false && !!c.addSymbolTable && runningJsc();
     if ((!reg.size && !scan) || !a.exceptions) return false;
     const ids = {}, st = {}, k = a.exceptions.map((x) => x.stack).join('\0');
     // A storm repeats one stack: its URLs are read once (and whether it is JavaScriptCore's, when asked).
