@@ -493,6 +493,10 @@ TEST(Grouping, DomExceptionsGroupByTheirStandardNameWhateverTheBrowsersWording) 
   EXPECT_EQ(canonicalize_message("TypeError", "Failed to construct 'URL': Invalid URL"), "invalid-url");
   EXPECT_EQ(canonicalize_message("TypeError", "URL constructor: not a url is not a valid URL."), "invalid-url");
   EXPECT_EQ(canonicalize_message("TypeError", "\"not a url\" cannot be parsed as a URL."), "invalid-url");
+  // Parsed against a bad base: Chromium's and WebKit's own wordings, Firefox's usual one.
+  EXPECT_EQ(canonicalize_message("TypeError", "Failed to construct 'URL': Invalid base URL"), "invalid-url");
+  EXPECT_EQ(canonicalize_message("TypeError", "\"/orders/1\" cannot be parsed as a URL against \"shop\"."), "invalid-url");
+  EXPECT_EQ(canonicalize_message("TypeError", "URL constructor: shop is not a valid URL."), "invalid-url");
   EXPECT_EQ(canonicalize_message("AbortError", "signal is aborted without reason"), canonicalize_message("AbortError", "The operation was aborted. "));
   EXPECT_EQ(canonicalize_message("Error", "NotFoundError"), "msg:NotFoundError") << "a developer's Error keeps its message";
 }
