@@ -26,6 +26,10 @@ struct Frame {
   // graph (reconstruct_tail_calls, grouping.h). Used for grouping only: never sent (events carry
   // the stack the engine reported), named in the grouping parts.
   bool reconstructed = false;
+  // The frame's line is hand-written code by its file's own evidence: a symbol table built from
+  // the code (symbol_table.h `long_lines`) says the line is not one a minifier writes. Its name is
+  // then the author's, however short (`go`, `run`). Grouping only; never sent.
+  bool handwritten = false;
 };
 
 inline json frame_to_json(const Frame& f) {

@@ -337,6 +337,7 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
       SymbolLookup r = lookup_symbol(*t, static_cast<uint32_t>(f.lineno - 1), static_cast<uint32_t>(f.colno - 1));
       tables[i] = t;
       functions[i] = r.function_index;
+      f.handwritten = handwritten_line(*t, static_cast<uint32_t>(f.lineno - 1));
       any_calls = any_calls || !t->calls.empty();
       if (!r.resolved) continue;
       f.original_file = std::move(r.file);
@@ -421,7 +422,15 @@ std::string frame_function(const Frame& f) {
     std::string fn = normalize_function(f.original_function);
     return fn == "<min>" && f.original_function.size() <= 2 && !f.original_function.empty() ? f.original_function : fn;
   }
-  return normalize_function(f.function);
+  std::string fn = normalize_function(f.function);
+  if (fn == "<min>" && f.handwritten) {
+    // A short name an author wrote (`go`): the engine's text, qualifiers dropped as for others.
+    sv raw = trim(f.function);
+    size_t dot = raw.find_last_of('.');
+    if (dot != sv::npos && dot + 1 < raw.size()) raw = raw.substr(dot + 1);
+    if (!raw.empty() && raw.find(' ') == sv::npos) return std::string(raw);
+  }
+  return fn;
 }
 std::string frame_file(const Frame& f) {
   return normalize_file(f.resolved && !f.original_file.empty() ? sv(f.original_file) : sv(f.filename));
@@ -528,13 +537,13 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
 
   std::vector<std::string> minified_files;
   for (const Frame& f : frames)
-    if (!f.resolved && !f.filename.empty() && (normalize_function(f.function) == "<min>" || f.colno > kMinifiedColumn))
+    if (!f.resolved && !f.handwritten && !f.filename.empty() && (normalize_function(f.function) == "<min>" || f.colno > kMinifiedColumn))
       minified_files.push_back(f.filename);
   // In a minified file, a frame's name is the minifier's unless it is long enough to be a kept
   // one (method and property names survive minification; esbuild's renamed bindings have 1-3
   // characters). Anonymous frames there have nothing else to tell them apart.
   auto unresolved_minified = [&](const Frame& f) {
-    if (f.resolved || std::find(minified_files.begin(), minified_files.end(), f.filename) == minified_files.end()) return false;
+    if (f.resolved || f.handwritten || std::find(minified_files.begin(), minified_files.end(), f.filename) == minified_files.end()) return false;
     std::string fn = normalize_function(f.function);
     return fn.empty() || fn == "<min>" || fn.size() <= 3;
   };

@@ -258,11 +258,53 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
   return t;
 }
 
+// Lines longer than kLongLine UTF-16 units (a byte count that skips UTF-8 continuation bytes;
+// astral characters count 1 instead of 2, erring towards "short").
+std::vector<uint32_t> long_lines_of(std::string_view code) {
+  std::vector<uint32_t> out;
+  uint32_t line = 0, width = 0;
+  for (size_t i = 0; i < code.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(code[i]);
+    if (c == '\n' || c == '\r') {
+      if (width > SymbolTable::kLongLine) out.push_back(line);
+      if (c == '\r' && i + 1 < code.size() && code[i + 1] == '\n') ++i;
+      ++line;
+      width = 0;
+    } else if ((c & 0xC0) != 0x80) {
+      ++width;
+    }
+  }
+  if (width > SymbolTable::kLongLine) out.push_back(line);
+  return out;
+}
+
 SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view code) {
   SymbolTable t;
   t.file = std::string(file);
+  // Minified code is dense: under 6 % of its characters are spaces or tabs (esbuild's output:
+  // 2-4 %; hand-written code, even one function a line: 9-21 %). Such code keeps no line info
+  // (every line is taken as a minifier's, whatever its length: esbuild `--line-limit`).
+  size_t blanks = 0, chars = 0;
+  for (char c : code) {
+    if (c == '\n' || c == '\r') continue;
+    ++chars;
+    blanks += c == ' ' || c == '\t';
+  }
   Interner names(&t.names);
-  add_functions(scan_call_graph(code), &names, &t, [&](const FunctionScope& scope, SymbolTable::Function* f) {
+  JsCallGraph graph = scan_call_graph(code);
+  // And its functions have a minifier's names: at least half of those named by their own name or
+  // binding (what minifiers rename; properties and methods they keep) have 1 or 2 characters.
+  size_t named = 0, short_named = 0;
+  for (const FunctionScope& scope : graph.scopes)
+    if (scope.has_name && (scope.name_kind == FunctionScope::NameKind::Own || scope.name_kind == FunctionScope::NameKind::Binding)) {
+      ++named;
+      short_named += scope.name_text.size() <= 2;
+    }
+  bool dense = chars >= 512 && blanks * 100 < chars * 6;
+  bool minifier_names = named >= 4 && short_named * 2 >= named;
+  t.line_info = !dense && !minifier_names;
+  if (t.line_info) t.long_lines = long_lines_of(code);
+  add_functions(graph, &names, &t, [&](const FunctionScope& scope, SymbolTable::Function* f) {
     f->name = scope.has_name ? names.add(scope.name_text) : -1;
   });
   return t;
@@ -309,6 +351,7 @@ std::string serialize_symbol_table(const SymbolTable& t) {
   json out = {{"faultline_symbols", members ? 3 : 2}, {"debug_id", t.debug_id}, {"file", t.file}, {"sources", t.sources},
               {"ignore", ignore},       {"names", t.names},       {"files", files}, {"functions", functions},
               {"calls", calls},         {"tails", tails}};
+  if (t.line_info) out["long_lines"] = t.long_lines;
   return dump_json(out);
 }
 
@@ -344,8 +387,27 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
     *out = SymbolTable{};
     return fail(error, "symbol table: malformed or out-of-order ranges");
   }
+  if (const json* ll = get_field(j, "long_lines")) {
+    if (!ll->is_array()) {
+      *out = SymbolTable{};
+      return fail(error, "symbol table: \"long_lines\" must be an array of line numbers");
+    }
+    for (const json& v : *ll) {
+      if (!v.is_number_unsigned() || v.get<uint64_t>() > 0x7fffffff ||
+          (!out->long_lines.empty() && v.get<uint64_t>() <= out->long_lines.back())) {
+        *out = SymbolTable{};
+        return fail(error, "symbol table: \"long_lines\" must be an array of line numbers");
+      }
+      out->long_lines.push_back(static_cast<uint32_t>(v.get<uint64_t>()));
+    }
+    out->line_info = true;
+  }
   compute_parents(&out->functions);
   return true;
+}
+
+bool handwritten_line(const SymbolTable& t, uint32_t line) {
+  return t.line_info && !std::binary_search(t.long_lines.begin(), t.long_lines.end(), line);
 }
 
 SymbolLookup lookup_symbol(const SymbolTable& t, uint32_t line, uint32_t column) {

@@ -72,6 +72,13 @@ struct SymbolTable {
   };
   std::vector<Call> calls;                  // sorted by position
   std::vector<std::vector<Target>> tails;   // per function (empty: no tail call)
+  // Tables built from the code itself: the 0-based lines longer than kLongLine UTF-16 units
+  // (sorted), which hand-written code does not have and minifiers write; `line_info` says the
+  // table carries the list (so a line not in it is hand-written). Written as "long_lines" (an
+  // optional field: cores that do not know it ignore it).
+  static constexpr uint32_t kLongLine = 250;
+  bool line_info = false;
+  std::vector<uint32_t> long_lines;
 };
 
 struct SymbolLookup {
@@ -96,6 +103,8 @@ std::string serialize_symbol_table(const SymbolTable& table);
 bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* error);
 // 0-based line and column of the generated code.
 SymbolLookup lookup_symbol(const SymbolTable& table, uint32_t line, uint32_t column);
+// Whether the 0-based line is hand-written code by the table's evidence (line_info, not long).
+bool handwritten_line(const SymbolTable& table, uint32_t line);
 // Resolves one frame of the table's bundle by its 1-based lineno/colno: sets original_function,
 // original_file and resolved, and clears in_app when the source is in the map's ignore list.
 // The minified fields are left as they are (events keep them). False when it does not resolve.

@@ -512,3 +512,50 @@ TEST(TailCalls, AClassCalledWithoutNewIsRaisedInTheCallerInEveryEngine) {
                         "    at a1 (http://h/ptc.js:10:27)");
   EXPECT_EQ(other.parts["frame"].value("frame", ""), "ptc.js:Cart");
 }
+
+// Short names an author wrote (`go`, `run`, `id`) were taken for a minifier's (1-3 characters in
+// a file that has any) and keyed by deploy (`@p7_proto.mjs:8:80`, an outside attack's split).
+// A table built from the code says which lines are hand-written (none longer than 250 columns,
+// and the code not dense): frames there keep their names. Minified code keeps the old rule,
+// whatever its line lengths (esbuild `--line-limit`): dense code has no line info.
+TEST(TailCalls, ShortNamesOnHandWrittenLinesOfATableFromTheCodeAreTheAuthorsNames) {
+  std::string code =
+      "\"use strict\";\n"
+      "class Base { go(t) { const r = this.run(t); return [r]; } run(t) { return JSON.parse(t); } }\n"
+      "function id(t) { return JSON.parse(t); }\n"
+      "function use(t) { const r = id(t); return [r]; }\n";
+  SymbolTable table;
+  std::string error;
+  ASSERT_TRUE(parse_symbol_table(serialize_symbol_table(build_symbol_table_from_code("ptc.js", code)), &table, &error)) << error;
+  EXPECT_TRUE(table.line_info);
+  const std::string v8_msg = "Unexpected end of JSON input";
+  const std::string run_stack = "SyntaxError: " + v8_msg + "\n    at JSON.parse (<anonymous>)\n    at Base.run (http://h/ptc.js:2:80)\n"
+                                "    at Base.go (http://h/ptc.js:2:40)\n    at http://h/ptc.js:9:1";
+  const std::string id_stack = "SyntaxError: " + v8_msg + "\n    at JSON.parse (<anonymous>)\n    at id (http://h/ptc.js:3:30)\n"
+                               "    at use (http://h/ptc.js:4:29)\n    at http://h/ptc.js:9:1";
+  Grouped run = group(table, "SyntaxError", v8_msg, run_stack);
+  Grouped id = group(table, "SyntaxError", v8_msg, id_stack);
+  EXPECT_EQ(run.parts["frame"].value("frame", ""), "ptc.js:<built-in>:run");
+  EXPECT_EQ(id.parts["frame"].value("frame", ""), "ptc.js:<built-in>:id");
+  EXPECT_NE(run.fingerprint, id.fingerprint);
+  // Without a table the same stacks keep the deploy-scoped key (the names may be a minifier's).
+  ExceptionInput x;
+  x.type = "SyntaxError";
+  x.value = v8_msg;
+  x.frames = parse_stack(id_stack, v8_msg).frames;
+  classify_frames(x.frames, GroupingOptions{});
+  EXPECT_EQ(compute_grouping({x}, GroupingOptions{}).parts["frame"].value("frame", "").substr(0, 1), "@");
+
+  // Minified (dense) code with short lines: two functions both named `a` (in two scopes) stay two
+  // deploy-scoped keys, never one `ptc.js:a`.
+  std::string dense = "\"use strict\";\n";
+  for (int i = 0; i < 12; ++i)
+    dense += "function b" + std::to_string(i) + "(t){function a(e){return e.x.y}return a(t)+" + std::to_string(i) + "}\n";
+  SymbolTable dt = build_symbol_table_from_code("ptc.js", dense);
+  EXPECT_FALSE(dt.line_info) << "dense code: no line is taken as hand-written";
+  const std::string msg = "Cannot read properties of undefined (reading 'y')";
+  Grouped a1 = group(dt, "TypeError", msg, "TypeError: " + msg + "\n    at a (http://h/ptc.js:2:37)\n    at b0 (http://h/ptc.js:2:51)");
+  Grouped a2 = group(dt, "TypeError", msg, "TypeError: " + msg + "\n    at a (http://h/ptc.js:3:37)\n    at b1 (http://h/ptc.js:3:51)");
+  EXPECT_NE(a1.fingerprint, a2.fingerprint);
+  EXPECT_EQ(a1.parts["frame"].value("frame", "").substr(0, 1), "@");
+}
