@@ -415,10 +415,33 @@ bool builtin_call_kind(sv k) {
   return starts_with(k, "invalid-intl-option:");
 }
 
+bool is_identifier(sv s) {
+  if (s.empty() || is_digit(s[0])) return false;
+  for (char c : s)
+    if (!(is_digit(c) || is_upper(c) || is_lower_letter(c) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80)) return false;
+  return true;
+}
+
+// A map table's name for a class method, `CartStore.validate` (js_scopes.h: has_class; tables
+// from the code keep bare names): the class is kept, so that two classes of one module with a method of one name stay apart in every engine
+// (V8 prints `CartStore.validate`, SpiderMonkey and JavaScriptCore `validate`; without a table
+// the key is the bare name, see throw_site). Empty when `name` is not of that form.
+std::string class_qualified(sv name) {
+  size_t dot = name.rfind('.');
+  if (dot == sv::npos || !is_identifier(name.substr(0, dot))) return {};
+  sv method = name.substr(dot + 1);
+  std::string fn = normalize_function(method);
+  if (fn.empty()) return {};
+  if (fn == "<min>") fn = std::string(method);
+  return std::string(name.substr(0, dot)) + "." + fn;
+}
+
 // A resolved frame's name is the original one, or none (an anonymous function in the source):
 // never the minifier's, which means nothing across builds.
 std::string frame_function(const Frame& f) {
   if (f.resolved) {
+    std::string q = class_qualified(f.original_function);
+    if (!q.empty()) return q;
     std::string fn = normalize_function(f.original_function);
     return fn == "<min>" && f.original_function.size() <= 2 && !f.original_function.empty() ? f.original_function : fn;
   }
@@ -478,20 +501,91 @@ bool is_async_frame(const Frame& f) {
 // such name, and it differs from the caller when another function invokes the callback.
 // JavaScriptCore elides a caller that ends in `return list.map(cb)` (proper tail call): its events
 // then key on the caller's caller and form a group of their own.
-template <typename Minified>
-std::string anonymous_caller(const std::vector<Frame>& frames, size_t top, bool any_app, Minified&& unresolved_minified) {
-  const std::string top_file = frame_file(frames[top]);
-  for (size_t k = top, steps = 0; k-- > 0 && steps < 16; ++steps) {
-    const Frame& c = frames[k];
-    if (is_async_frame(c)) return {};
-    if (c.native) continue;
-    if (c.eval || c.filename.empty() || (any_app && !c.in_app) || unresolved_minified(c)) return {};
-    std::string fn = frame_function(c);
-    if (fn.empty()) continue;
-    std::string file = frame_file(c);
-    return file == top_file ? fn : file + ":" + fn;
+// SpiderMonkey names an anonymous function after the function that defines it ("lineTotals/<",
+// "lineTotals/totals<", "matrix/</<": a callback in a callback of matrix): the first named
+// function outward, or "" when it is defined in top-level code ("@", "scenarios<") or the name is
+// not SpiderMonkey's (V8 and JavaScriptCore give anonymous functions no name).
+std::string spidermonkey_definer(sv raw) {
+  if (starts_with(raw, "async*")) raw.remove_prefix(6);
+  if (raw.empty() || raw.back() != '<' || ends_with(raw, "<anonymous>")) return {};
+  size_t slash = raw.rfind('/');
+  while (slash != sv::npos) {
+    raw = raw.substr(0, slash);  // the enclosing function's part
+    slash = raw.rfind('/');
+    sv part = slash == sv::npos ? raw : raw.substr(slash + 1);
+    if (!part.empty() && part.back() != '<') return std::string(part);  // as printed: minified or not
   }
   return {};
+}
+
+struct AnonymousCaller {
+  std::string key;           // "lineTotals", "emitter.js:emit<relayout"; empty: none
+  bool dispatcher = false;   // called directly by an in-app function that did not define it
+};
+
+// The named function that synchronously called an anonymous function, from the frames under it:
+// the built-ins between them (Array.map, forEach, new Promise: V8's "at Array.map (<anonymous>)",
+// JavaScriptCore's "map@[native code]", nothing in SpiderMonkey) and further anonymous functions
+// (nested callbacks) are passed over. Every engine shows that caller, so it keys the callback:
+// two callbacks of one file called by different functions are two bugs. None (the callback ran
+// from a timer, a promise reaction, an event, or after an `await`) when the next frame is an
+// asynchronous one (shown by SpiderMonkey and V8, never by JavaScriptCore), not the app's code,
+// eval'd, or a minified frame no table resolved.
+// A callback that the app's own function called DIRECTLY (no built-in between) and did not define
+// is one passed into it: the caller is a higher-order function or a dispatcher (an emitter's
+// `emit`, `withRetry(fn)`, a router's `handle`) that calls many callbacks, and the function that
+// defined this one is not on the stack. Engines name `const f = () => …` and `{f: () => …}`
+// (inferred names), so a frame that is still anonymous is such an argument. Then the caller's own
+// caller is added to the key ("?<emit<relayout": listeners emitted from different places stay
+// apart), and the key is not confident: one place may emit several events (relayout() emitting
+// 'resize' and 'scroll'), a router's one dispatch calls every route's handler, so two listeners
+// of one emitter can share every frame but their own line. "Directly" reads the same in every
+// engine: V8 and JavaScriptCore show the built-in frame that sits between a callback and the
+// function that passed it to `map`/`forEach`/`then`; SpiderMonkey shows none, but names the
+// callback after its definer ("lineTotals/<"), and a definer equal to the caller is the built-in
+// case (the function that defined it called `map`).
+// JavaScriptCore elides a caller that ends in `return list.map(cb)` (proper tail call): its events
+// then key on the caller's caller and form a group of their own.
+template <typename Minified>
+AnonymousCaller anonymous_caller(const std::vector<Frame>& frames, size_t top, bool any_app, Minified&& unresolved_minified) {
+  const std::string top_file = frame_file(frames[top]);
+  // The next named in-app frame under `from`, passing over built-ins and anonymous functions.
+  auto named_under = [&](size_t from, bool* passed_native) -> long {
+    for (size_t k = from, steps = 0; k-- > 0 && steps < 16; ++steps) {
+      const Frame& c = frames[k];
+      if (is_async_frame(c)) return -1;
+      if (c.native) {
+        if (passed_native) *passed_native = true;
+        continue;
+      }
+      if (c.eval || c.filename.empty() || (any_app && !c.in_app) || unresolved_minified(c)) return -1;
+      if (frame_function(c).empty()) {
+        if (passed_native) *passed_native = true;  // a nested callback: the outer one's case decides
+        continue;
+      }
+      return static_cast<long>(k);
+    }
+    return -1;
+  };
+  auto token = [&](size_t k) {
+    std::string file = frame_file(frames[k]);
+    std::string fn = frame_function(frames[k]);
+    return file == top_file ? fn : file + ":" + fn;
+  };
+  AnonymousCaller out;
+  bool via_builtin = false;
+  long caller = named_under(top, &via_builtin);
+  if (caller < 0) return out;
+  out.key = token(static_cast<size_t>(caller));
+  // Both names as the engine printed them (a table may have resolved the caller's to the original).
+  const std::string definer = spidermonkey_definer(frames[top].function);
+  sv caller_printed = frames[static_cast<size_t>(caller)].function;
+  if (starts_with(caller_printed, "async*")) caller_printed.remove_prefix(6);
+  if (via_builtin || (!definer.empty() && sv(definer) == caller_printed)) return out;
+  out.dispatcher = true;
+  long outer = named_under(static_cast<size_t>(caller), nullptr);
+  if (outer >= 0) out.key += "<" + token(static_cast<size_t>(outer));
+  return out;
 }
 
 struct ThrowSite {
@@ -612,8 +706,9 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   std::string fn = frame_function(top);
   // An anonymous function is "?" followed by the named function that called it synchronously
   // ("app.js:?<lineTotals"), or "?" alone when the stack shows none (see anonymous_caller).
-  std::string caller;
-  if (fn.empty()) caller = anonymous_caller(frames, idx[0], any_app, unresolved_minified);
+  AnonymousCaller anon;
+  if (fn.empty()) anon = anonymous_caller(frames, idx[0], any_app, unresolved_minified);
+  const std::string& caller = anon.key;
   std::string name = !fn.empty() ? fn : caller.empty() ? std::string("?") : "?<" + caller;
   if (builtin_call_kind(message_key)) {
     // The built-in and the function that called it. Precision first: two call sites of one
@@ -623,13 +718,17 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     // their own instead of joining the other engines' (a split; a merge only when that caller's
     // caller also calls the same built-in itself, which the stack cannot tell apart).
     site.token = frame_file(top) + ":<built-in>:" + name;
-    site.confident = name != "?";
+    site.confident = name != "?" && !anon.dispatcher;
     site.explain = describe(top, "built-in");
     return site;
   }
   site.token = frame_file(top) + ":" + name;
-  site.confident = name != "?";
-  site.explain = describe(top, top.resolved ? "resolved" : !fn.empty() ? "function" : caller.empty() ? "anonymous" : "anonymous-in-caller");
+  site.confident = name != "?" && !anon.dispatcher;
+  site.explain = describe(top, top.resolved ? "resolved"
+                               : !fn.empty()     ? "function"
+                               : caller.empty()  ? "anonymous"
+                               : anon.dispatcher ? "anonymous-passed-to-caller"
+                                                 : "anonymous-in-caller");
   return site;
 }
 

@@ -428,6 +428,13 @@ class Scanner {
         bool constructor = method_name_.text == "constructor" && !stack_.empty() && stack_.back().class_body;
         set_name(o.scope, constructor ? stack_.back().class_name : method_name_,
                  constructor ? FunctionScope::NameKind::Class : FunctionScope::NameKind::Property);
+        if (o.scope >= 0 && !constructor && !stack_.empty() && stack_.back().class_body &&
+            stack_.back().class_name.kind == Kind::Ident && scopes_[static_cast<size_t>(o.scope)].has_name) {
+          FunctionScope& m = scopes_[static_cast<size_t>(o.scope)];
+          m.has_class = true;
+          m.class_pos = stack_.back().class_name.start;
+          m.class_text = std::string(stack_.back().class_name.text);
+        }
         if (o.scope >= 0 && method_prefix_.kind == Kind::Ident && method_prefix_.text == "get")
           scopes_[static_cast<size_t>(o.scope)].getter = true;
         if (o.scope >= 0)

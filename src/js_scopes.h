@@ -50,6 +50,12 @@ struct FunctionScope {
   bool arrow = false;
   bool expression_body = false;     // an arrow whose body is an expression
   bool getter = false;              // `get name() {` in a class or object literal
+  // A method (getter, setter) of a class body with a name: the class's name token (own name, or the
+  // binding of `X = class {`), so that tables can name it `Class.method` as V8 does
+  // (`CartStore.validate`) where SpiderMonkey and JavaScriptCore print `validate` alone.
+  bool has_class = false;
+  JsPosition class_pos;
+  std::string class_text;
 };
 
 // What a JavaScriptCore stack needs to show the frames its proper tail calls dropped (see

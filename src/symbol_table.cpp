@@ -30,11 +30,19 @@ class Interner {
   std::unordered_map<std::string, int32_t> index_;
 };
 
+std::string original_token(const SourceMap& map, JsPosition pos, const std::string& text) {
+  const Mapping* m = find_exact_mapping(map, pos.line, pos.column);
+  if (m && m->name >= 0) return map.names[static_cast<size_t>(m->name)];
+  return text;
+}
+
+// A class's method is named `Class.method` (grouping keys on it, grouping.cpp class_qualified): two classes of
+// one module may both have a `validate`, and only V8's frames name the class.
 std::string function_name(const SourceMap& map, const FunctionScope& scope) {
   if (!scope.has_name) return {};
-  const Mapping* m = find_exact_mapping(map, scope.name_pos.line, scope.name_pos.column);
-  if (m && m->name >= 0) return map.names[static_cast<size_t>(m->name)];
-  return scope.name_text;
+  std::string name = original_token(map, scope.name_pos, scope.name_text);
+  if (!scope.has_class) return name;
+  return original_token(map, scope.class_pos, scope.class_text) + "." + name;
 }
 
 int32_t source_at(const SourceMap& map, JsPosition p) {
@@ -305,6 +313,8 @@ SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view
   t.line_info = !dense && !minifier_names;
   if (t.line_info) t.long_lines = long_lines_of(code);
   add_functions(graph, &names, &t, [&](const FunctionScope& scope, SymbolTable::Function* f) {
+    // Bare names, never `Class.method`: the page's scan builds these tables for JavaScriptCore's
+    // stacks only (js/scan.js), so a qualified name there would part Safari from the others.
     f->name = scope.has_name ? names.add(scope.name_text) : -1;
   });
   return t;

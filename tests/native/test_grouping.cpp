@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "grouping.h"
+#include "js_scopes.h"
+#include "symbol_table.h"
+#include "sourcemap.h"
 #include "stack_parser.h"
 
 using namespace faultline;
@@ -607,10 +611,11 @@ TEST(Grouping, AnonymousCallbacksAreKeyedByTheNamedFunctionThatCalledThem) {
   EXPECT_NE(fsm.fingerprint, sm.fingerprint);
   EXPECT_NE(fjsc.fingerprint, jsc.fingerprint);
 
-  // Called by the app's own helper: the helper is the caller in every engine (SpiderMonkey's
-  // lexical name "sumWeights/<" is not what keys it).
+  // Called directly by the app's own helper each(list, f): the helper and the function that
+  // called it (its definer here) key it in every engine, not confident (see the next test).
   auto h8 = grp("TypeError", "Cannot read properties of null (reading 'weight')", kV8HelperCb);
-  EXPECT_EQ(h8.parts["frame"]["frame"], "app.mjs:?<each");
+  EXPECT_EQ(h8.parts["frame"]["frame"], "app.mjs:?<each<sumWeights");
+  EXPECT_FALSE(h8.confident);
   EXPECT_EQ(h8.fingerprint, grp("TypeError", "i.box is null", kSmHelperCb).fingerprint);
   EXPECT_EQ(h8.fingerprint, grp("TypeError", "null is not an object (evaluating 'i.box.weight')", kJscHelperCb).fingerprint);
   // Nested callbacks: the first named function under them.
@@ -618,6 +623,174 @@ TEST(Grouping, AnonymousCallbacksAreKeyedByTheNamedFunctionThatCalledThem) {
   EXPECT_EQ(n8.parts["frame"]["frame"], "app.mjs:?<matrix");
   EXPECT_EQ(n8.fingerprint, grp("TypeError", "c.v is null", kSmNested).fingerprint);
   EXPECT_EQ(n8.fingerprint, grp("TypeError", "null is not an object (evaluating 'c.v.w')", kJscNested).fingerprint);
+}
+
+namespace {
+// Captured on this machine from one strict ES module (/tmp/qual10/app.mjs) run by node 20 (V8),
+// gjs -m (SpiderMonkey 102) and jsc -m (JavaScriptCore). An app's own Emitter calls its listeners
+// directly (`for (const fn of list) out.push(fn(payload))`): two anonymous listeners registered at
+// the top level, `bus.on('resize', (e) => e.detail.width)` and `bus.on('scroll', (e) =>
+// e.target.scrollTop)`, emitted by onResize() and onScroll(); and a retry helper
+// `withRetry(fn) { const r = fn(); return r; }` given an arrow by saveCart() and by saveUser().
+// lineTotals() maps with an arrow, for contrast (a built-in between the callback and its caller).
+// Each pair reads a property of null or undefined: one message kind.
+const char* kDV8Resize =
+    "TypeError: Cannot read properties of null (reading 'width')\n"
+    "    at file:///tmp/qual10/app.mjs:12:34\n"
+    "    at Emitter.emit (file:///tmp/qual10/app.mjs:7:62)\n"
+    "    at onResize (file:///tmp/qual10/app.mjs:14:29)\n"
+    "    at file:///tmp/qual10/app.mjs:22:21\n"
+    "    at run (file:///tmp/qual10/app.mjs:21:34)\n"
+    "    at file:///tmp/qual10/app.mjs:22:1";
+const char* kDV8Scroll =
+    "TypeError: Cannot read properties of undefined (reading 'scrollTop')\n"
+    "    at file:///tmp/qual10/app.mjs:13:34\n"
+    "    at Emitter.emit (file:///tmp/qual10/app.mjs:7:62)\n"
+    "    at onScroll (file:///tmp/qual10/app.mjs:15:29)\n"
+    "    at file:///tmp/qual10/app.mjs:23:21\n"
+    "    at run (file:///tmp/qual10/app.mjs:21:34)\n"
+    "    at file:///tmp/qual10/app.mjs:23:1";
+const char* kDV8SaveCart =
+    "TypeError: Cannot read properties of null (reading 'length')\n"
+    "    at file:///tmp/qual10/app.mjs:17:61\n"
+    "    at withRetry (file:///tmp/qual10/app.mjs:16:36)\n"
+    "    at saveCart (file:///tmp/qual10/app.mjs:17:34)\n"
+    "    at file:///tmp/qual10/app.mjs:24:23\n"
+    "    at run (file:///tmp/qual10/app.mjs:21:34)\n"
+    "    at file:///tmp/qual10/app.mjs:24:1";
+const char* kDV8SaveUser =
+    "TypeError: Cannot read properties of null (reading 'name')\n"
+    "    at file:///tmp/qual10/app.mjs:18:63\n"
+    "    at withRetry (file:///tmp/qual10/app.mjs:16:36)\n"
+    "    at saveUser (file:///tmp/qual10/app.mjs:18:34)\n"
+    "    at file:///tmp/qual10/app.mjs:25:23\n"
+    "    at run (file:///tmp/qual10/app.mjs:21:34)\n"
+    "    at file:///tmp/qual10/app.mjs:25:1";
+const char* kDV8LineTotals =
+    "TypeError: Cannot read properties of null (reading 'amount')\n"
+    "    at file:///tmp/qual10/app.mjs:19:65\n"
+    "    at Array.map (<anonymous>)\n"
+    "    at lineTotals (file:///tmp/qual10/app.mjs:19:46)\n"
+    "    at file:///tmp/qual10/app.mjs:26:25\n"
+    "    at run (file:///tmp/qual10/app.mjs:21:34)\n"
+    "    at file:///tmp/qual10/app.mjs:26:1";
+const char* kDSmResize =
+    "@file:///tmp/qual10/app.mjs:12:25\n"
+    "emit@file:///tmp/qual10/app.mjs:7:62\n"
+    "onResize@file:///tmp/qual10/app.mjs:14:29\n"
+    "@file:///tmp/qual10/app.mjs:22:29\n"
+    "run@file:///tmp/qual10/app.mjs:21:34\n"
+    "@file:///tmp/qual10/app.mjs:22:4";
+const char* kDSmScroll =
+    "@file:///tmp/qual10/app.mjs:13:25\n"
+    "emit@file:///tmp/qual10/app.mjs:7:62\n"
+    "onScroll@file:///tmp/qual10/app.mjs:15:29\n"
+    "@file:///tmp/qual10/app.mjs:23:29\n"
+    "run@file:///tmp/qual10/app.mjs:21:34\n"
+    "@file:///tmp/qual10/app.mjs:23:4";
+const char* kDSmSaveCart =
+    "saveCart/<@file:///tmp/qual10/app.mjs:17:50\n"
+    "withRetry@file:///tmp/qual10/app.mjs:16:36\n"
+    "saveCart@file:///tmp/qual10/app.mjs:17:34\n"
+    "@file:///tmp/qual10/app.mjs:24:31\n"
+    "run@file:///tmp/qual10/app.mjs:21:34\n"
+    "@file:///tmp/qual10/app.mjs:24:4";
+const char* kDSmSaveUser =
+    "saveUser/<@file:///tmp/qual10/app.mjs:18:50\n"
+    "withRetry@file:///tmp/qual10/app.mjs:16:36\n"
+    "saveUser@file:///tmp/qual10/app.mjs:18:34\n"
+    "@file:///tmp/qual10/app.mjs:25:31\n"
+    "run@file:///tmp/qual10/app.mjs:21:34\n"
+    "@file:///tmp/qual10/app.mjs:25:4";
+const char* kDSmLineTotals =
+    "lineTotals/t<@file:///tmp/qual10/app.mjs:19:57\n"
+    "lineTotals@file:///tmp/qual10/app.mjs:19:46\n"
+    "@file:///tmp/qual10/app.mjs:26:35\n"
+    "run@file:///tmp/qual10/app.mjs:21:34\n"
+    "@file:///tmp/qual10/app.mjs:26:4";
+const char* kDJscResize =
+    "@/tmp/qual10/app.mjs:12:33\n"
+    "emit@/tmp/qual10/app.mjs:7:64\n"
+    "onResize@/tmp/qual10/app.mjs:14:33\n"
+    "run@/tmp/qual10/app.mjs:21:35\n"
+    "module code@/tmp/qual10/app.mjs:22:4";
+const char* kDJscScroll =
+    "@/tmp/qual10/app.mjs:13:33\n"
+    "emit@/tmp/qual10/app.mjs:7:64\n"
+    "onScroll@/tmp/qual10/app.mjs:15:33\n"
+    "run@/tmp/qual10/app.mjs:21:35\n"
+    "module code@/tmp/qual10/app.mjs:23:4";
+const char* kDJscSaveCart =
+    "@/tmp/qual10/app.mjs:17:60\n"
+    "withRetry@/tmp/qual10/app.mjs:16:38\n"
+    "saveCart@/tmp/qual10/app.mjs:17:43\n"
+    "run@/tmp/qual10/app.mjs:21:35\n"
+    "module code@/tmp/qual10/app.mjs:24:4";
+const char* kDJscSaveUser =
+    "@/tmp/qual10/app.mjs:18:62\n"
+    "withRetry@/tmp/qual10/app.mjs:16:38\n"
+    "saveUser@/tmp/qual10/app.mjs:18:43\n"
+    "run@/tmp/qual10/app.mjs:21:35\n"
+    "module code@/tmp/qual10/app.mjs:25:4";
+const char* kDJscLineTotals =
+    "@/tmp/qual10/app.mjs:19:64\n"
+    "map@[native code]\n"
+    "lineTotals@/tmp/qual10/app.mjs:19:49\n"
+    "run@/tmp/qual10/app.mjs:21:35\n"
+    "module code@/tmp/qual10/app.mjs:26:4";
+}  // namespace
+
+TEST(Grouping, AnonymousCallbacksPassedToTheAppsOwnDispatcherAreKeyedByItsCallerAndNotConfident) {
+  // Before: both listeners were "app.mjs:?<emit" and both retried arrows "app.mjs:?<withRetry",
+  // confident: two bugs in one group, in every engine.
+  auto r8 = grp("TypeError", "Cannot read properties of null (reading 'width')", kDV8Resize);
+  auto s8 = grp("TypeError", "Cannot read properties of undefined (reading 'scrollTop')", kDV8Scroll);
+  EXPECT_EQ(r8.parts["frame"]["frame"], "app.mjs:?<emit<onResize");
+  EXPECT_EQ(r8.parts["frame"]["rule"], "anonymous-passed-to-caller");
+  EXPECT_EQ(s8.parts["frame"]["frame"], "app.mjs:?<emit<onScroll");
+  EXPECT_FALSE(r8.confident) << "one function may emit several events: the stack does not say which listener this is";
+  EXPECT_FALSE(s8.confident);
+  auto rsm = grp("TypeError", "e.detail is null", kDSmResize);
+  auto ssm = grp("TypeError", "e.target is undefined", kDSmScroll);
+  auto rjsc = grp("TypeError", "null is not an object (evaluating 'e.detail.width')", kDJscResize);
+  auto sjsc = grp("TypeError", "undefined is not an object (evaluating 'e.target.scrollTop')", kDJscScroll);
+  // The look-alike pair is split in every engine ...
+  EXPECT_NE(r8.fingerprint, s8.fingerprint);
+  EXPECT_NE(rsm.fingerprint, ssm.fingerprint);
+  EXPECT_NE(rjsc.fingerprint, sjsc.fingerprint);
+  // ... and each bug is one group across the three engines, with one confidence.
+  EXPECT_EQ(r8.fingerprint, rsm.fingerprint);
+  EXPECT_EQ(r8.fingerprint, rjsc.fingerprint);
+  EXPECT_EQ(s8.fingerprint, ssm.fingerprint);
+  EXPECT_EQ(s8.fingerprint, sjsc.fingerprint);
+  EXPECT_EQ(rsm.confident, r8.confident);
+  EXPECT_EQ(rjsc.confident, r8.confident);
+
+  // A higher-order helper: SpiderMonkey names the arrow after its definer ("saveCart/<"), which is
+  // not its caller (withRetry): the same case as V8's and JavaScriptCore's direct call.
+  auto c8 = grp("TypeError", "Cannot read properties of null (reading 'length')", kDV8SaveCart);
+  auto u8 = grp("TypeError", "Cannot read properties of null (reading 'name')", kDV8SaveUser);
+  EXPECT_EQ(c8.parts["frame"]["frame"], "app.mjs:?<withRetry<saveCart");
+  EXPECT_NE(c8.fingerprint, u8.fingerprint);
+  EXPECT_EQ(c8.fingerprint, grp("TypeError", "cart.items is null", kDSmSaveCart).fingerprint);
+  EXPECT_EQ(c8.fingerprint, grp("TypeError", "null is not an object (evaluating 'cart.items.length')", kDJscSaveCart).fingerprint);
+  EXPECT_EQ(u8.fingerprint, grp("TypeError", "user.profile is null", kDSmSaveUser).fingerprint);
+  EXPECT_EQ(u8.fingerprint, grp("TypeError", "null is not an object (evaluating 'user.profile.name')", kDJscSaveUser).fingerprint);
+  EXPECT_NE(grp("TypeError", "cart.items is null", kDSmSaveCart).fingerprint, grp("TypeError", "user.profile is null", kDSmSaveUser).fingerprint);
+
+  // A built-in between (V8 "at Array.map", JavaScriptCore "map@[native code]"), or SpiderMonkey's
+  // definer equal to the caller ("lineTotals/t<" called by lineTotals): the caller defined it,
+  // and the key stays the caller alone, confident.
+  auto m8 = grp("TypeError", "Cannot read properties of null (reading 'amount')", kDV8LineTotals);
+  EXPECT_EQ(m8.parts["frame"]["frame"], "app.mjs:?<lineTotals");
+  EXPECT_EQ(m8.parts["frame"]["rule"], "anonymous-in-caller");
+  EXPECT_TRUE(m8.confident);
+  auto msm = grp("TypeError", "l.price is null", kDSmLineTotals);
+  auto mjsc = grp("TypeError", "null is not an object (evaluating 'l.price.amount')", kDJscLineTotals);
+  EXPECT_EQ(m8.fingerprint, msm.fingerprint);
+  EXPECT_EQ(m8.fingerprint, mjsc.fingerprint);
+  EXPECT_TRUE(msm.confident);
+  EXPECT_TRUE(mjsc.confident);
 }
 
 TEST(Grouping, AnonymousCallbacksWithNoSynchronousCallerKeepTheFileKeyInEveryEngine) {
@@ -843,4 +1016,153 @@ TEST(Grouping, FirefoxAsyncCauseFramesEndTheSynchronousCallers) {
   EXPECT_EQ(grp("TypeError", "v.profile is null", promise).parts["frame"]["frame"], "app.html:?");
   EXPECT_EQ(grp("TypeError", "v.profile is null", timer).parts["frame"]["frame"], "app.html:?");
   EXPECT_FALSE(grp("TypeError", "v.profile is null", promise).confident);
+}
+
+namespace {
+// Captured on this machine from one strict ES module (/tmp/qual11/stores.mjs, kStoresModule) run
+// by node 20 (V8), gjs -m (SpiderMonkey 102) and jsc -m (JavaScriptCore): two classes of one
+// module each have a `validate` method throwing `RangeError('value out of range: ' + x)`, two
+// different bugs with one message. CartStore.validate is reached through setQty (cart) and
+// directly (cartDirect). V8 prints `CartStore.validate`, SpiderMonkey and JavaScriptCore `validate`.
+const char* kMV8Cart =
+    "RangeError: value out of range: -1\n"
+    "    at CartStore.validate (file:///tmp/qual11/stores.mjs:4:44)\n"
+    "    at CartStore.setQty (file:///tmp/qual11/stores.mjs:5:31)\n"
+    "    at updateQty (file:///tmp/qual11/stores.mjs:12:56)\n"
+    "    at file:///tmp/qual11/stores.mjs:17:19\n"
+    "    at run (file:///tmp/qual11/stores.mjs:16:34)\n"
+    "    at file:///tmp/qual11/stores.mjs:17:1";
+const char* kMV8CartDirect =
+    "RangeError: value out of range: 100\n"
+    "    at CartStore.validate (file:///tmp/qual11/stores.mjs:4:44)\n"
+    "    at directQty (file:///tmp/qual11/stores.mjs:14:66)\n"
+    "    at file:///tmp/qual11/stores.mjs:18:25\n"
+    "    at run (file:///tmp/qual11/stores.mjs:16:34)\n"
+    "    at file:///tmp/qual11/stores.mjs:18:1";
+const char* kMV8Coupon =
+    "RangeError: value out of range: 1.5\n"
+    "    at CouponStore.validate (file:///tmp/qual11/stores.mjs:9:51)\n"
+    "    at CouponStore.apply (file:///tmp/qual11/stores.mjs:10:32)\n"
+    "    at applyPromo (file:///tmp/qual11/stores.mjs:13:60)\n"
+    "    at file:///tmp/qual11/stores.mjs:19:21\n"
+    "    at run (file:///tmp/qual11/stores.mjs:16:34)\n"
+    "    at file:///tmp/qual11/stores.mjs:19:1";
+const char* kMSmCart =
+    "validate@file:///tmp/qual11/stores.mjs:4:44\n"
+    "setQty@file:///tmp/qual11/stores.mjs:5:31\n"
+    "updateQty@file:///tmp/qual11/stores.mjs:12:56\n"
+    "@file:///tmp/qual11/stores.mjs:17:28\n"
+    "run@file:///tmp/qual11/stores.mjs:16:34\n"
+    "@file:///tmp/qual11/stores.mjs:17:4";
+const char* kMSmCartDirect =
+    "validate@file:///tmp/qual11/stores.mjs:4:44\n"
+    "directQty@file:///tmp/qual11/stores.mjs:14:66\n"
+    "@file:///tmp/qual11/stores.mjs:18:34\n"
+    "run@file:///tmp/qual11/stores.mjs:16:34\n"
+    "@file:///tmp/qual11/stores.mjs:18:4";
+const char* kMSmCoupon =
+    "validate@file:///tmp/qual11/stores.mjs:9:51\n"
+    "apply@file:///tmp/qual11/stores.mjs:10:32\n"
+    "applyPromo@file:///tmp/qual11/stores.mjs:13:60\n"
+    "@file:///tmp/qual11/stores.mjs:19:31\n"
+    "run@file:///tmp/qual11/stores.mjs:16:34\n"
+    "@file:///tmp/qual11/stores.mjs:19:4";
+const char* kMJscCart =
+    "validate@/tmp/qual11/stores.mjs:4:58\n"
+    "setQty@/tmp/qual11/stores.mjs:5:39\n"
+    "updateQty@/tmp/qual11/stores.mjs:12:62\n"
+    "run@/tmp/qual11/stores.mjs:16:35\n"
+    "module code@/tmp/qual11/stores.mjs:17:4";
+const char* kMJscCartDirect =
+    "validate@/tmp/qual11/stores.mjs:4:58\n"
+    "directQty@/tmp/qual11/stores.mjs:14:74\n"
+    "run@/tmp/qual11/stores.mjs:16:35\n"
+    "module code@/tmp/qual11/stores.mjs:18:4";
+const char* kMJscCoupon =
+    "validate@/tmp/qual11/stores.mjs:9:65\n"
+    "apply@/tmp/qual11/stores.mjs:10:40\n"
+    "applyPromo@/tmp/qual11/stores.mjs:13:65\n"
+    "run@/tmp/qual11/stores.mjs:16:35\n"
+    "module code@/tmp/qual11/stores.mjs:19:4";
+const char* kStoresModule =
+    "'use strict';\n"
+    "class CartStore {\n"
+    "  constructor(items) { this.items = items; }\n"
+    "  validate(n) { if (n < 0 || n > 99) throw new RangeError('value out of range: ' + n); return n; }\n"
+    "  setQty(n) { this.qty = this.validate(n); return this; }\n"
+    "}\n"
+    "class CouponStore {\n"
+    "  constructor(code) { this.code = code; }\n"
+    "  validate(pct) { if (pct <= 0 || pct >= 1) throw new RangeError('value out of range: ' + pct); return pct; }\n"
+    "  apply(pct) { this.pct = this.validate(pct); return this; }\n"
+    "}\n"
+    "function updateQty(n) { const s = new CartStore([]); s.setQty(n); return s; }\n"
+    "function applyPromo(p) { const c = new CouponStore('X'); c.apply(p); return c; }\n"
+    "function directQty(n) { const s = new CartStore([]); const v = s.validate(n); return v; }\n";
+
+GroupingResult grp_with(const SymbolTable* table, const char* type, const char* value, const char* stack) {
+  ExceptionInput x = ex(type, value, stack);
+  resolve_and_classify(x.frames, [&](const Frame&) { return table; }, GroupingOptions{});
+  return compute_grouping({x}, GroupingOptions{});
+}
+}  // namespace
+
+TEST(Grouping, MethodsOfTwoClassesWithOneNameAreKeyedByTheMapTablesClassQualifiedName) {
+  // The scanner sees the class bodies: the table names the methods Class.method.
+  JsCallGraph g = scan_call_graph(kStoresModule);
+  int qualified = 0;
+  for (const FunctionScope& f : g.scopes)
+    if (f.has_class && f.name_text == "validate") qualified += f.class_text == "CartStore" || f.class_text == "CouponStore";
+  EXPECT_EQ(qualified, 2);
+  // A source map of the module as served (each line from the same line of src/stores.js, no
+  // renamed token): the table `sourcemaps inject` writes from it resolves every frame there.
+  std::string mappings = "AAAA";
+  for (const char* c = kStoresModule; *c; ++c)
+    if (*c == '\n') mappings += ";AACA";
+  SourceMap map;
+  std::string error;
+  ASSERT_TRUE(parse_source_map(R"({"version":3,"sources":["src/stores.js"],"names":[],"mappings":")" + mappings + "\"}", &map, &error)) << error;
+  SymbolTable built = build_symbol_table(map, kStoresModule);
+  SymbolTable table;  // through the table's text, as the page and the CLI get it
+  ASSERT_TRUE(parse_symbol_table(serialize_symbol_table(built), &table, &error)) << error;
+  // Tables from the code alone keep bare names: the page's scan builds them for JavaScriptCore's
+  // stacks only, so a qualified name there would part Safari's events from the other engines'.
+  SymbolTable code_only = build_symbol_table_from_code("stores.mjs", kStoresModule);
+  EXPECT_EQ(std::count(code_only.names.begin(), code_only.names.end(), "CartStore.validate"), 0);
+
+  const char* v8msg = "value out of range: -1";
+  auto cart8 = grp_with(&table, "RangeError", v8msg, kMV8Cart);
+  auto cartd8 = grp_with(&table, "RangeError", "value out of range: 100", kMV8CartDirect);
+  auto coupon8 = grp_with(&table, "RangeError", "value out of range: 1.5", kMV8Coupon);
+  auto cartsm = grp_with(&table, "RangeError", v8msg, kMSmCart);
+  auto couponsm = grp_with(&table, "RangeError", "value out of range: 1.5", kMSmCoupon);
+  auto cartjsc = grp_with(&table, "RangeError", v8msg, kMJscCart);
+  auto cartdjsc = grp_with(&table, "RangeError", "value out of range: 100", kMJscCartDirect);
+  auto couponjsc = grp_with(&table, "RangeError", "value out of range: 1.5", kMJscCoupon);
+  EXPECT_EQ(cart8.parts["frame"]["frame"], "stores.js:CartStore.validate");
+  EXPECT_EQ(couponsm.parts["frame"]["frame"], "stores.js:CouponStore.validate") << couponsm.parts.dump();
+  EXPECT_EQ(couponjsc.parts["frame"]["original_function"], "CouponStore.validate");
+  // The look-alike pair split in every engine ...
+  EXPECT_NE(cart8.fingerprint, coupon8.fingerprint);
+  EXPECT_NE(cartsm.fingerprint, couponsm.fingerprint);
+  EXPECT_NE(cartjsc.fingerprint, couponjsc.fingerprint);
+  // ... and each bug one group across the engines and both call paths, confident.
+  EXPECT_EQ(cart8.fingerprint, cartsm.fingerprint);
+  EXPECT_EQ(cart8.fingerprint, cartjsc.fingerprint);
+  EXPECT_EQ(cart8.fingerprint, cartd8.fingerprint);
+  EXPECT_EQ(cart8.fingerprint, cartdjsc.fingerprint);
+  EXPECT_EQ(coupon8.fingerprint, couponsm.fingerprint);
+  EXPECT_EQ(coupon8.fingerprint, couponjsc.fingerprint);
+  EXPECT_TRUE(cart8.confident && cartsm.confident && cartjsc.confident);
+
+  // Without a table the frame's name is all there is, and SpiderMonkey and JavaScriptCore print
+  // `validate` for both: the key is the bare name in every engine (V8's class is dropped to agree),
+  // so the two bugs share it (README Not done yet). Marking only V8's frames not confident would
+  // send the fingerprint from Firefox and Safari but not from Chrome: one bug, two Sentry issues.
+  auto bare8 = grp("RangeError", v8msg, kMV8Cart);
+  EXPECT_EQ(bare8.parts["frame"]["frame"], "stores.mjs:validate");
+  EXPECT_EQ(bare8.fingerprint, grp("RangeError", v8msg, kMSmCart).fingerprint);
+  EXPECT_EQ(bare8.fingerprint, grp("RangeError", v8msg, kMJscCart).fingerprint);
+  EXPECT_EQ(bare8.fingerprint, grp("RangeError", "value out of range: 1.5", kMV8Coupon).fingerprint);
+
 }

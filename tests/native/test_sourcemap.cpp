@@ -253,7 +253,7 @@ TEST_P(EsbuildBundle, ResolvesEveryThrowSiteToItsOriginalFunctionAndFile) {
       {"new TypeError", "src/format.js", "parseQuantity"},
       {".cart.items", "src/cart.js", "loadCart"},
       {".sku", "src/cart.js", ""},  // the anonymous arrow passed to map()
-      {"this.cart.lines", "src/cart.js", "total"},
+      {"this.cart.lines", "src/cart.js", "Checkout.total"},  // a class method, with its class (maps: the class token's original name)
       {"new Error(\"unknown", "src/cart.js", "applyDiscount"},
       {".user)", "src/cart.js", "onBuy"},
       {".describe()", "src/cart.js", "onPay"},
