@@ -13,6 +13,33 @@ import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 import { customTransport } from './transport/custom.js';
 import { jscStack, runningJsc, loadScan, scanCode, SCAN_MAX_BYTES } from './scan.js';
 
+/** New scripts one capture may have scanned (the page's scan): the rest group as without a table. */
+const SCANS_PER_CAPTURE = 4;
+
+/** A response's text, read up to `max` bytes; over that the reading is cancelled and it fails. */
+function readBounded(r, max, url) {
+  const body = r.body;
+  if (!body || typeof body.getReader != 'function' || typeof TextDecoder != 'function') return r.text();
+  const reader = body.getReader(), parts = [];
+  let n = 0;
+  const next = () => reader.read().then(({ done, value }) => {
+    if (done) {
+      const all = new Uint8Array(n);
+      let at = 0;
+      for (const p of parts) { all.set(p, at); at += p.length; }
+      return new TextDecoder().decode(all);
+    }
+    n += value.length;
+    if (n > max) {
+      reader.cancel().catch(() => {});
+      throw Error(`${url}: over ${max} bytes`);
+    }
+    parts.push(value);
+    return next();
+  });
+  return next();
+}
+
 /**
  * Where the SDK's own modules are served from, so that their frames (e.g. the fetch wrapper on a
  * failed request) are never in-app whatever path serves them ('/js/', '/vendor/faultline/'…).
@@ -725,7 +752,7 @@ export class Client {
       this.sj = undefined;
     }
     this.sk = k;
-    let wait = false;
+    let wait = false, news = 0;
     for (const u of urls) {
       const r = reg.get(u);
       if (r && r.id) ids[u] = r.id;
@@ -737,7 +764,11 @@ export class Client {
       // No table registered for it: in a JavaScriptCore stack, the app's script is scanned (js/scan.js).
       else if (!t && scan) {
         if (this.sj === undefined) this.sj = a.exceptions.some((x) => x.stack && jscStack(x.stack));
-        if (this.sj && this.scannable(u)) t = this.table(u);
+        // At most SCANS_PER_CAPTURE new scripts per capture: a stack names few of the app's scripts.
+        if (this.sj && news < SCANS_PER_CAPTURE && this.scannable(u)) {
+          t = this.table(u);
+          news++;
+        }
       }
       if (!t || t.s == 'refused') continue;
       if (t.s == 'wait') { if (this.hurry) st[u] = 'pending'; else wait = true; }
@@ -764,7 +795,15 @@ export class Client {
     if (!first.includes(origin)) return false;
     const pre = (xs) => Array.isArray(xs) && xs.some((p) => typeof p == 'string' && p && u.startsWith(p));
     if (pre(o.inAppExclude) || pre(h.own)) return false;
-    return !(loc && String(loc.href).replace(/#.*$/, '') == u);
+    const path = (x) => String(x).replace(/[?#].*$/, '');
+    if (loc && path(loc.href) == path(u)) return false;
+    // Only a script this page loaded (a <script src>, or a script or module the browser fetched as
+    // such, by its resource timing): a URL written into a stack by the page is not fetched.
+    const doc = G.document, perf = G.performance;
+    try {
+      if (doc && [].some.call(doc.scripts || [], (e) => e.src == u)) return true;
+      return !!perf && perf.getEntriesByName(u, 'resource').some((e) => e.initiatorType == 'script' || e.initiatorType == 'other');
+    } catch { return false; }
   }
 
   /**
@@ -783,13 +822,16 @@ export class Client {
       n.timeouts++;
       this.release();
     }, this.o.symbolTableTimeout ?? 3000);
-    const get = (u) => P.Pr.resolve(u).then((v) => this.fetch(v, { credentials: 'same-origin' }))
+    // The script as the page loaded it: the browser's cached copy first (force-cache), so a
+    // redeploy under the same URL does not give the scan another version than the one running.
+    const get = (u, scan) => P.Pr.resolve(u).then((v) => this.fetch(v, { credentials: 'same-origin', ...(scan && { cache: 'force-cache' }) }))
       .then((r) => (r.ok ? r : P.Pr.reject(Error(`${u}: HTTP ${r.status}`))));
     (file ? get(file).then((r) => r.text())
-      : get(url).then((r) => {
-        // Bounded: a script announced (or read) over the limit is not scanned.
+      : get(url, 1).then((r) => {
+        // Bounded: a script announced (or read) over the limit is not scanned, and its reading
+        // stops there (a body that never ends is cancelled, not downloaded).
         if (+r.headers.get('content-length') > SCAN_MAX_BYTES) throw Error(`${url}: over ${SCAN_MAX_BYTES} bytes`);
-        return r.text();
+        return readBounded(r, SCAN_MAX_BYTES, url);
       }).then((code) => {
         if (code.length > SCAN_MAX_BYTES) throw Error(`${url}: over ${SCAN_MAX_BYTES} bytes`);
         return loadScan(this.scanUrl(), this.fetch).then((mod) => scanCode(mod, url, code));

@@ -6,6 +6,7 @@
 // script's own source once, after the first error, builds its call-graph table with the scan
 // module and groups as Chromium and Firefox ESR do: two groups for the two parsers, one for the
 // settings bug, with Chromium's fingerprints. Chromium and Firefox never fetch anything for it.
+// A stack the page itself wrote, naming URLs it never loaded as scripts, fetches none of them.
 // With `scanSources: false`, WebKitGTK groups as before the scan (the two parsers merge, the
 // settings bug splits by path): the control that shows what the scan changes.
 import { test, before, after } from 'node:test';
@@ -59,6 +60,7 @@ const INIT = (F) => `${F}.init({ dsn: DSN, release: 'scan@' + document.title, ag
 window.fire = (kind) => { setTimeout(() => { runBug(${F}, kind); }, 0); };
 window.flushFaultline = () => ${F}.flush(5000);
 window.faultlineStats = () => ${F}.getStats();
+window.capture = (e) => ${F}.captureException(e);
 window.appReady = true;
 `;
 const BUGS = ['config', 'manifest', 'storage', 'network'];
@@ -113,6 +115,19 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
       assert.equal(evs.length, 5, `${title}: every error is an event ${JSON.stringify(evs.map((e) => e.tags))}`);
       for (const ev of evs) assert.deepEqual(validateEvent(ev), [], `${title}: valid`);
       runs[title] = { evs, stats, fetches };
+      if (title == 'module-webkit') {
+        // A stack the page wrote names URLs it never loaded as scripts (an action with a query, a
+        // missing script, the page itself with a query): none is fetched, nothing more is scanned.
+        await p.evaluate(() => {
+          const o = location.origin, e = new Error('forged stack');
+          e.stack = `act@${o}/demo/scan/account/delete?confirm=1:1:1\nnever@${o}/demo/scan/never-loaded.js:2:2\npage@${location.href.replace(/#.*/, '')}?q=1:3:3`;
+          window.capture(e);
+          return window.flushFaultline();
+        });
+        const names = await p.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+        assert.deepEqual(names.filter((n) => /account\/delete|never-loaded|\?q=1/.test(n)), [], 'URLs written into a stack are not fetched');
+        assert.deepEqual((await p.evaluate(() => window.faultlineStats())).symbol_tables, { fetched: 0, scanned: 1, refused: 0, failed: 0, timeouts: 0 }, 'nothing more scanned');
+      }
     } finally {
       await p.close();
     }
