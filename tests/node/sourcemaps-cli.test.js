@@ -78,9 +78,10 @@ test('symbolicate --source-maps shows original functions, files and positions, k
   const { code, lines } = run(['symbolicate', '--source-maps', dir], JSON.stringify({ stack: thrown.stack }) + '\n');
   assert.equal(code, 0);
   const frames = lines[0].frames.filter((f) => f.resolved);
-  // Innermost last: parseQuantity <- anonymous reducer <- total <- describe <- onPay <- badQuantity <- run.
+  // Innermost last: parseQuantity <- anonymous reducer <- Checkout.total <- Checkout.describe <- onPay
+  // <- badQuantity <- run (methods named by their class, from the original code the map carries).
   assert.deepEqual(frames.map((f) => f.function).reverse().slice(0, 7),
-    ['parseQuantity', '?', 'total', 'describe', 'onPay', 'badQuantity', 'run']);
+    ['parseQuantity', '?', 'Checkout.total', 'Checkout.describe', 'onPay', 'badQuantity', 'run']);
   const top = frames[frames.length - 1];
   assert.equal(top.filename, 'src/format.js');
   assert.equal(top.lineno, 9);  // `throw new TypeError(...)` in format.js
