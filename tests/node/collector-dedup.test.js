@@ -33,10 +33,28 @@ function figures(s) {
   };
 }
 
-test('duplicates found by the insert are counted, not stored, and leave the byte shares exact and no block without events', () => {
+/** A store in a fresh directory for one test, closed and removed after it. */
+function withStore(retention, fn) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-dedup-'));
-  const s = new Store(dir, { maxAgeDays: 0, maxBytes: 0 });
+  const s = new Store(dir, retention);
   try {
+    fn(s);
+  } finally {
+    s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Size retention down to nothing removes every event, block and byte it counted. */
+function assertRetentionEmpties(s) {
+  s.retention = { maxAgeDays: 0, maxBytes: 1 };
+  s.enforceRetention(NOW);
+  const f = figures(s);
+  assert.deepEqual([f.events, f.blocks, s.totals.body_bytes], [0, 0, 0]);
+}
+
+test('duplicates found by the insert are counted, not stored, and leave the byte shares exact and no block without events', () => {
+  withStore({ maxAgeDays: 0, maxBytes: 0 }, (s) => {
     let r = s.ingest([1, 2, 3, 4, 5].map((n) => rec(n)));
     assert.equal(r.stored.length, 5);
     // A retry of 2 and 4 between new events, and 7 twice in the same batch: one block of five.
@@ -64,22 +82,14 @@ test('duplicates found by the insert are counted, not stored, and leave the byte
     assert.equal(issue.events, 7);
     assert.equal(s.getIssue(issue.id).stored_events, 7);
     // Size retention then removes every byte it counted, block by block.
-    s.retention = { maxAgeDays: 0, maxBytes: 1 };
-    s.enforceRetention(NOW);
-    f = figures(s);
-    assert.deepEqual([f.events, f.blocks, s.totals.body_bytes], [0, 0, 0]);
-  } finally {
-    s.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+    assertRetentionEmpties(s);
+  });
 });
 
 // Retention finds a block's remaining events without an index on the block: a block is removed
 // with its last event, never before (its other events stay readable).
 test('age retention cutting through a block keeps the block until its last event goes', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-blocks-'));
-  const s = new Store(dir, { maxAgeDays: 30, maxBytes: 0 });
-  try {
+  withStore({ maxAgeDays: 30, maxBytes: 0 }, (s) => {
     const old = NOW - 40 * 86400;
     const recs = [];
     for (let n = 1; n <= 150; n++) recs.push({ ...rec(n), received: n <= 100 ? old : NOW });
@@ -92,12 +102,6 @@ test('age retention cutting through a block keeps the block until its last event
     assert.equal(f.orphanBlocks, 0);
     assert.equal(f.sizes, s.totals.body_bytes);
     for (const n of [101, 128, 129, 150]) assert.equal(s.getEvent(n.toString(16).padStart(32, '0')).event.extra.pad.length, 200 + n, `event ${n} still readable`);
-    s.retention = { maxAgeDays: 0, maxBytes: 1 };
-    s.enforceRetention(NOW);
-    f = figures(s);
-    assert.deepEqual([f.events, f.blocks, s.totals.body_bytes], [0, 0, 0]);
-  } finally {
-    s.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+    assertRetentionEmpties(s);
+  });
 });
