@@ -63,7 +63,8 @@ function makeBatch(size) {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-profile-'));
 // --flush N: the store's aggregate flush interval in events (0: every batch, as before the journal).
 const flushEvents = args.includes('--flush') ? Number(arg('flush', 0)) : undefined;
-const store = new Store(dir, { maxAgeDays: 0, maxBytes: 0 }, { backgroundCheckpoint: true, flushEvents });
+const flushMs = args.includes('--flush-ms') ? Number(arg('flush-ms', 5000)) : undefined;
+const store = new Store(dir, { maxAgeDays: 0, maxBytes: 0 }, { backgroundCheckpoint: true, flushEvents, flushMs });
 const timers = new Map();
 const time = (name, fn) => function timed(...a) {
   const t0 = process.hrtime.bigint();

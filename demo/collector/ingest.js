@@ -34,8 +34,12 @@ export const DICTS = {
 };
 export const DICT_ID = 1;
 
+// A block is many events of one shape: level 1 with the full 32 KiB window (which reaches back over
+// a dozen ~2 KB events) is both faster and smaller than a higher level with a 4 KiB window, which
+// barely reaches the previous event (64 bench events: 7 vs 22 µs of CPU and 181 vs 272 B per
+// event against level 4, windowBits 12). Any window inflates with the default (15) one.
 export function packBody(raw) {
-  return zlib.deflateRawSync(raw, { level: 4, windowBits: 12, memLevel: 6, dictionary: DICTS[DICT_ID] });
+  return zlib.deflateRawSync(raw, { level: 1, windowBits: 15, memLevel: 8, dictionary: DICTS[DICT_ID] });
 }
 export function unpackBody(buf, dict = DICT_ID) {
   return zlib.inflateRawSync(buf, { dictionary: DICTS[dict] }).toString('utf8');

@@ -217,6 +217,7 @@ export class Store {
     // Started with the first write, not at startup (a worker's isolate costs ~100 ms to create).
     this.wantCheckpointer = !!options.backgroundCheckpoint;
     this.flushEvents = options.flushEvents ?? FLUSH_EVENTS;
+    this.flushMs = options.flushMs ?? FLUSH_MS;
   }
 
   startCheckpointer() {
@@ -579,7 +580,7 @@ export class Store {
       for (const c of COUNTERS) if (delta[c]) q.counter.run(c, delta[c]);
       if (!batch.issues.size) return;
       mergePending(this.pending, batch);
-      if (this.pending.events >= this.flushEvents || Date.now() - this.pending.since >= FLUSH_MS) {
+      if (this.pending.events >= this.flushEvents || Date.now() - this.pending.since >= this.flushMs) {
         this.applyPending(this.pending);
         flushed = true;
       } else for (const row of journalRows(batch)) q.journalAdd.run(row);
@@ -668,7 +669,7 @@ export class Store {
       } catch {
         /* the journal keeps it; the next write or read retries */
       }
-    }, FLUSH_MS);
+    }, this.flushMs);
     this.flushTimer.unref();
   }
 
