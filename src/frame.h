@@ -30,6 +30,12 @@ struct Frame {
   // the code (symbol_table.h `long_lines`) says the line is not one a minifier writes. Its name is
   // then the author's, however short (`go`, `run`). Grouping only; never sent.
   bool handwritten = false;
+  // An anonymous function that a source map's symbol table resolved: where the source defines
+  // it, which no engine's elisions or callers change — the nearest enclosing named function's
+  // original name (empty: the top level of its file) and its ordinal among that function's
+  // anonymous functions (-1: not set; see lexical_anonymous, grouping.cpp). Grouping only; never sent.
+  std::string definer;
+  int anonymous_ordinal = -1;
 };
 
 inline json frame_to_json(const Frame& f) {

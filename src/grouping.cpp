@@ -325,6 +325,37 @@ std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, cons
   return out;
 }
 
+namespace {
+
+// Where a source map's table says an anonymous function is defined: the nearest enclosing named
+// function (anonymous ones between are passed over: a callback in a callback) and the function's
+// ordinal, in source order, among the anonymous functions that function defines (at the top level
+// of a file: among those of that file, the table's sources). The table knows every function's
+// range, and every engine's frame inside the function finds it, so the key depends neither on the
+// caller nor on what an engine elided (JavaScriptCore's proper tail calls) — two listeners of one
+// emitter, or two callbacks of two methods that tail-call `map`, stay apart in every engine. The
+// ordinal is deploy-stable while the defining function keeps its anonymous functions (an edit that
+// adds one before it there shifts it: a new group).
+void lexical_anonymous(const SymbolTable& t, int32_t i, Frame* f) {
+  auto definer = [&](int32_t j) {
+    int32_t p = t.functions[static_cast<size_t>(j)].parent;
+    for (int steps = 0; p >= 0 && t.functions[static_cast<size_t>(p)].name < 0 && steps < 4096; ++steps)
+      p = t.functions[static_cast<size_t>(p)].parent;
+    return p;
+  };
+  const int32_t d = definer(i), source = t.functions[static_cast<size_t>(i)].source;
+  int ordinal = 0;
+  // Nested functions follow their parent (preorder), so the candidates are between d and i.
+  for (int32_t j = d + 1; j < i; ++j) {
+    const SymbolTable::Function& g = t.functions[static_cast<size_t>(j)];
+    if (g.name < 0 && (d >= 0 || g.source == source) && definer(j) == d) ++ordinal;
+  }
+  f->definer = d >= 0 ? t.names[static_cast<size_t>(t.functions[static_cast<size_t>(d)].name)] : std::string();
+  f->anonymous_ordinal = ordinal;
+}
+
+}  // namespace
+
 void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table_of, const GroupingOptions& opts) {
   std::vector<const SymbolTable*> tables(frames.size(), nullptr);
   std::vector<int32_t> functions(frames.size(), -1);
@@ -343,6 +374,8 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
       f.original_file = std::move(r.file);
       f.original_function = std::move(r.function);
       f.resolved = true;
+      if (r.function_index >= 0 && t->functions[static_cast<size_t>(r.function_index)].name < 0)
+        lexical_anonymous(*t, r.function_index, &f);
     }
     if (any_calls) frames = reconstruct_tail_calls(frames, tables, functions);
   }
@@ -454,6 +487,21 @@ std::string frame_function(const Frame& f) {
     if (!raw.empty() && raw.find(' ') == sv::npos) return std::string(raw);
   }
   return fn;
+}
+// An anonymous function a source map's table placed (lexical_anonymous): "lineTotals/?0", the
+// first anonymous function lineTotals defines; "/?1" the second of its file's top level. Empty
+// when no table placed it.
+std::string lexical_name(const Frame& f) {
+  if (f.anonymous_ordinal < 0) return {};
+  std::string d;
+  if (!f.definer.empty()) {
+    Frame x;
+    x.resolved = true;
+    x.original_function = f.definer;
+    d = frame_function(x);
+    if (d.empty()) d = f.definer;
+  }
+  return d + "/?" + std::to_string(f.anonymous_ordinal);
 }
 std::string frame_file(const Frame& f) {
   return normalize_file(f.resolved && !f.original_file.empty() ? sv(f.original_file) : sv(f.filename));
@@ -644,6 +692,7 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   auto plain_token = [&](const Frame& f) {
     if (unresolved_minified(f)) return deploy_scoped(f);
     std::string fn = frame_function(f);
+    if (fn.empty()) fn = lexical_name(f);
     return frame_file(f) + ":" + (fn.empty() ? std::string("?") : fn);
   };
   auto describe = [&](const Frame& f, const char* rule) {
@@ -704,12 +753,15 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     return site;
   }
   std::string fn = frame_function(top);
-  // An anonymous function is "?" followed by the named function that called it synchronously
-  // ("app.js:?<lineTotals"), or "?" alone when the stack shows none (see anonymous_caller).
+  // An anonymous function that a source map's table placed is keyed where the source defines it
+  // ("cartStore.js:CartStore.lineTotals/?0", lexical_anonymous); else "?" followed by the named
+  // function that called it synchronously ("app.js:?<lineTotals"), or "?" alone when the stack
+  // shows none (see anonymous_caller).
+  const std::string lexical = fn.empty() ? lexical_name(top) : std::string();
   AnonymousCaller anon;
-  if (fn.empty()) anon = anonymous_caller(frames, idx[0], any_app, unresolved_minified);
+  if (fn.empty() && lexical.empty()) anon = anonymous_caller(frames, idx[0], any_app, unresolved_minified);
   const std::string& caller = anon.key;
-  std::string name = !fn.empty() ? fn : caller.empty() ? std::string("?") : "?<" + caller;
+  std::string name = !fn.empty() ? fn : !lexical.empty() ? lexical : caller.empty() ? std::string("?") : "?<" + caller;
   if (builtin_call_kind(message_key)) {
     // The built-in and the function that called it. Precision first: two call sites of one
     // built-in (JSON.parse in loadConfig and in readResponse) are two bugs and stay apart. The
@@ -724,7 +776,8 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   }
   site.token = frame_file(top) + ":" + name;
   site.confident = name != "?" && !anon.dispatcher;
-  site.explain = describe(top, top.resolved ? "resolved"
+  site.explain = describe(top, !lexical.empty() ? "anonymous-in-definer"
+                               : top.resolved    ? "resolved"
                                : !fn.empty()     ? "function"
                                : caller.empty()  ? "anonymous"
                                : anon.dispatcher ? "anonymous-passed-to-caller"

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
+#include <map>
 #include <set>
 
 #include "grouping.h"
@@ -1165,4 +1167,251 @@ TEST(Grouping, MethodsOfTwoClassesWithOneNameAreKeyedByTheMapTablesClassQualifie
   EXPECT_EQ(bare8.fingerprint, grp("RangeError", v8msg, kMJscCart).fingerprint);
   EXPECT_EQ(bare8.fingerprint, grp("RangeError", "value out of range: 1.5", kMV8Coupon).fingerprint);
 
+}
+
+namespace {
+// Captured on this machine from one strict ES module (/tmp/anon10/shop.mjs, kShopModule) run by
+// node 20 (V8), gjs -m (SpiderMonkey 102) and jsc -m (JavaScriptCore), the 4 innermost frames
+// kept. Two anonymous listeners of one emitter (`bus.on('resize', (e) => …)`, `bus.on('scroll',
+// …)`) that relayout() emits one after the other: every frame but the listener's own line is
+// shared. Two anonymous `map` callbacks of two methods that end in `return this.items.map(cb)`
+// (what a minifier makes of `const out = this.items.map(cb); return out;`): JavaScriptCore's proper
+// tail calls elide both methods, so its stacks show summary() or invoice() under `map@[native code]`.
+struct ShopCapture {
+  const char* engine;
+  const char* scenario;
+  const char* message;
+  const char* stack;
+};
+const ShopCapture kShopCaptures[] = {
+    {"V8", "resize-relayout", "Cannot read properties of null (reading 'width')",
+     "    at file:///tmp/anon10/shop.mjs:9:51\n"
+     "    at Emitter.emit (file:///tmp/anon10/shop.mjs:5:88)\n"
+     "    at relayout (file:///tmp/anon10/shop.mjs:11:29)\n"
+     "    at file:///tmp/anon10/shop.mjs:22:30"},
+    {"V8", "resize-window", "Cannot read properties of null (reading 'width')",
+     "    at file:///tmp/anon10/shop.mjs:9:51\n"
+     "    at Emitter.emit (file:///tmp/anon10/shop.mjs:5:88)\n"
+     "    at relayout (file:///tmp/anon10/shop.mjs:11:29)\n"
+     "    at onWindow (file:///tmp/anon10/shop.mjs:12:35)"},
+    {"V8", "scroll-relayout", "Cannot read properties of null (reading 'scrollTop')",
+     "    at file:///tmp/anon10/shop.mjs:10:49\n"
+     "    at Emitter.emit (file:///tmp/anon10/shop.mjs:5:88)\n"
+     "    at relayout (file:///tmp/anon10/shop.mjs:11:53)\n"
+     "    at file:///tmp/anon10/shop.mjs:24:30"},
+    {"V8", "scroll-window", "Cannot read properties of null (reading 'scrollTop')",
+     "    at file:///tmp/anon10/shop.mjs:10:49\n"
+     "    at Emitter.emit (file:///tmp/anon10/shop.mjs:5:88)\n"
+     "    at relayout (file:///tmp/anon10/shop.mjs:11:53)\n"
+     "    at onWindow (file:///tmp/anon10/shop.mjs:12:35)"},
+    {"V8", "line-summary", "Cannot read properties of null (reading 'toFixed')",
+     "    at file:///tmp/anon10/shop.mjs:15:55\n"
+     "    at Array.map (<anonymous>)\n"
+     "    at Cart.lineTotals (file:///tmp/anon10/shop.mjs:15:36)\n"
+     "    at summary (file:///tmp/anon10/shop.mjs:18:66)"},
+    {"V8", "line-invoice", "Cannot read properties of null (reading 'toFixed')",
+     "    at file:///tmp/anon10/shop.mjs:15:55\n"
+     "    at Array.map (<anonymous>)\n"
+     "    at Cart.lineTotals (file:///tmp/anon10/shop.mjs:15:36)\n"
+     "    at invoice (file:///tmp/anon10/shop.mjs:19:91)"},
+    {"V8", "tax-summary", "Cannot read properties of null (reading 'rate')",
+     "    at file:///tmp/anon10/shop.mjs:16:54\n"
+     "    at Array.map (<anonymous>)\n"
+     "    at Cart.taxTotals (file:///tmp/anon10/shop.mjs:16:35)\n"
+     "    at summary (file:///tmp/anon10/shop.mjs:18:92)"},
+    {"V8", "tax-invoice", "Cannot read properties of null (reading 'rate')",
+     "    at file:///tmp/anon10/shop.mjs:16:54\n"
+     "    at Array.map (<anonymous>)\n"
+     "    at Cart.taxTotals (file:///tmp/anon10/shop.mjs:16:35)\n"
+     "    at invoice (file:///tmp/anon10/shop.mjs:19:66)"},
+    {"Sm", "resize-relayout", "e.detail is null",
+     "@file:///tmp/anon10/shop.mjs:9:27\n"
+     "emit@file:///tmp/anon10/shop.mjs:5:88\n"
+     "relayout@file:///tmp/anon10/shop.mjs:11:29\n"
+     "@file:///tmp/anon10/shop.mjs:22:38"},
+    {"Sm", "resize-window", "e.detail is null",
+     "@file:///tmp/anon10/shop.mjs:9:27\n"
+     "emit@file:///tmp/anon10/shop.mjs:5:88\n"
+     "relayout@file:///tmp/anon10/shop.mjs:11:29\n"
+     "onWindow@file:///tmp/anon10/shop.mjs:12:43"},
+    {"Sm", "scroll-relayout", "e.target is null",
+     "@file:///tmp/anon10/shop.mjs:10:27\n"
+     "emit@file:///tmp/anon10/shop.mjs:5:88\n"
+     "relayout@file:///tmp/anon10/shop.mjs:11:53\n"
+     "@file:///tmp/anon10/shop.mjs:24:38"},
+    {"Sm", "scroll-window", "e.target is null",
+     "@file:///tmp/anon10/shop.mjs:10:27\n"
+     "emit@file:///tmp/anon10/shop.mjs:5:88\n"
+     "relayout@file:///tmp/anon10/shop.mjs:11:53\n"
+     "onWindow@file:///tmp/anon10/shop.mjs:12:43"},
+    {"Sm", "line-summary", "it.qty is null",
+     "lineTotals/<@file:///tmp/anon10/shop.mjs:15:48\n"
+     "lineTotals@file:///tmp/anon10/shop.mjs:15:36\n"
+     "summary@file:///tmp/anon10/shop.mjs:18:66\n"
+     "@file:///tmp/anon10/shop.mjs:26:34"},
+    {"Sm", "line-invoice", "it.qty is null",
+     "lineTotals/<@file:///tmp/anon10/shop.mjs:15:48\n"
+     "lineTotals@file:///tmp/anon10/shop.mjs:15:36\n"
+     "invoice@file:///tmp/anon10/shop.mjs:19:91\n"
+     "@file:///tmp/anon10/shop.mjs:27:34"},
+    {"Sm", "tax-summary", "it.tax is null",
+     "taxTotals/<@file:///tmp/anon10/shop.mjs:16:47\n"
+     "taxTotals@file:///tmp/anon10/shop.mjs:16:35\n"
+     "summary@file:///tmp/anon10/shop.mjs:18:92\n"
+     "@file:///tmp/anon10/shop.mjs:28:33"},
+    {"Sm", "tax-invoice", "it.tax is null",
+     "taxTotals/<@file:///tmp/anon10/shop.mjs:16:47\n"
+     "taxTotals@file:///tmp/anon10/shop.mjs:16:35\n"
+     "invoice@file:///tmp/anon10/shop.mjs:19:66\n"
+     "@file:///tmp/anon10/shop.mjs:29:33"},
+    {"Jsc", "resize-relayout", "null is not an object (evaluating 'e.detail.width')",
+     "@/tmp/anon10/shop.mjs:9:50\n"
+     "emit@/tmp/anon10/shop.mjs:5:89\n"
+     "relayout@/tmp/anon10/shop.mjs:11:33\n"
+     "run@/tmp/anon10/shop.mjs:21:34"},
+    {"Jsc", "resize-window", "null is not an object (evaluating 'e.detail.width')",
+     "@/tmp/anon10/shop.mjs:9:50\n"
+     "emit@/tmp/anon10/shop.mjs:5:89\n"
+     "relayout@/tmp/anon10/shop.mjs:11:33\n"
+     "onWindow@/tmp/anon10/shop.mjs:12:43"},
+    {"Jsc", "scroll-relayout", "null is not an object (evaluating 'e.target.scrollTop')",
+     "@/tmp/anon10/shop.mjs:10:48\n"
+     "emit@/tmp/anon10/shop.mjs:5:89\n"
+     "relayout@/tmp/anon10/shop.mjs:11:57\n"
+     "run@/tmp/anon10/shop.mjs:21:34"},
+    {"Jsc", "scroll-window", "null is not an object (evaluating 'e.target.scrollTop')",
+     "@/tmp/anon10/shop.mjs:10:48\n"
+     "emit@/tmp/anon10/shop.mjs:5:89\n"
+     "relayout@/tmp/anon10/shop.mjs:11:57\n"
+     "onWindow@/tmp/anon10/shop.mjs:12:43"},
+    {"Jsc", "line-summary", "null is not an object (evaluating 'it.qty.toFixed')",
+     "@/tmp/anon10/shop.mjs:15:54\n"
+     "map@[native code]\n"
+     "summary@/tmp/anon10/shop.mjs:18:76\n"
+     "run@/tmp/anon10/shop.mjs:21:34"},
+    {"Jsc", "line-invoice", "null is not an object (evaluating 'it.qty.toFixed')",
+     "@/tmp/anon10/shop.mjs:15:54\n"
+     "map@[native code]\n"
+     "invoice@/tmp/anon10/shop.mjs:19:101\n"
+     "run@/tmp/anon10/shop.mjs:21:34"},
+    {"Jsc", "tax-summary", "null is not an object (evaluating 'it.tax.rate')",
+     "@/tmp/anon10/shop.mjs:16:53\n"
+     "map@[native code]\n"
+     "summary@/tmp/anon10/shop.mjs:18:101\n"
+     "run@/tmp/anon10/shop.mjs:21:34"},
+    {"Jsc", "tax-invoice", "null is not an object (evaluating 'it.tax.rate')",
+     "@/tmp/anon10/shop.mjs:16:53\n"
+     "map@[native code]\n"
+     "invoice@/tmp/anon10/shop.mjs:19:75\n"
+     "run@/tmp/anon10/shop.mjs:21:34"},
+};
+const char* kShopModule =
+    "'use strict';\n"
+    "class Emitter {\n"
+    "  constructor() { this.handlers = {}; }\n"
+    "  on(name, fn) { (this.handlers[name] = this.handlers[name] || []).push(fn); }\n"
+    "  emit(name, ev) { const out = []; for (const h of this.handlers[name] || []) out.push(h(ev)); return out; }\n"
+    "}\n"
+    "const bus = new Emitter();\n"
+    "const layout = { width: 0, top: 0 };\n"
+    "bus.on('resize', (e) => { layout.width = e.detail.width; });\n"
+    "bus.on('scroll', (e) => { layout.top = e.target.scrollTop; });\n"
+    "function relayout(ev) { bus.emit('resize', ev); bus.emit('scroll', ev); return layout; }\n"
+    "function onWindow(ev) { const r = relayout(ev); return r; }\n"
+    "class Cart {\n"
+    "  constructor(items) { this.items = items; }\n"
+    "  lineTotals() { return this.items.map((it) => it.qty.toFixed(2)); }\n"
+    "  taxTotals() { return this.items.map((it) => it.tax.rate * it.price); }\n"
+    "}\n"
+    "function summary(items) { const c = new Cart(items); const a = c.lineTotals(); const b = c.taxTotals(); return [a, b]; }\n"
+    "function invoice(items) { const c = new Cart(items); const b = c.taxTotals(); const a = c.lineTotals(); return [a, b]; }\n"
+    "const out = globalThis.print || console.log;\n"
+    "function run(name, fn) { try { fn(); } catch (e) { out(JSON.stringify({ name, type: e.name, message: e.message, stack: e.stack })); } }\n"
+    "run('resize-relayout', () => relayout({ detail: null }));\n"
+    "run('resize-window', () => onWindow({ detail: null }));\n"
+    "run('scroll-relayout', () => relayout({ detail: { width: 1 }, target: null }));\n"
+    "run('scroll-window', () => onWindow({ detail: { width: 1 }, target: null }));\n"
+    "run('line-summary', () => summary([{ qty: null, tax: null }]));\n"
+    "run('line-invoice', () => invoice([{ qty: null, tax: { rate: 1 }, price: 2 }]));\n"
+    "run('tax-summary', () => summary([{ qty: 1, tax: null }]));\n"
+    "run('tax-invoice', () => invoice([{ qty: 1, tax: null }]));\n";
+
+// The table `sourcemaps inject` writes for a bundle whose map maps each line to the same line of
+// src/<name> (no renamed token), through its text as the page and the CLI get it.
+SymbolTable identity_map_table(const char* code, const char* source) {
+  std::string mappings = "AAAA";
+  for (const char* c = code; *c; ++c)
+    if (*c == '\n') mappings += ";AACA";
+  SourceMap map;
+  std::string error;
+  EXPECT_TRUE(parse_source_map(std::string(R"({"version":3,"sources":[")") + source + R"("],"names":[],"mappings":")" + mappings + "\"}", &map, &error)) << error;
+  SymbolTable table;
+  EXPECT_TRUE(parse_symbol_table(serialize_symbol_table(build_symbol_table(map, code)), &table, &error)) << error;
+  return table;
+}
+}  // namespace
+
+TEST(Grouping, AnonymousFunctionsAMapTablePlacesAreKeyedWhereTheSourceDefinesThemInEveryEngine) {
+  SymbolTable table = identity_map_table(kShopModule, "src/shop.js");
+  std::map<std::string, std::set<std::string>> with, without;  // bug -> fingerprints
+  std::map<std::string, std::set<std::string>> keys;
+  for (const ShopCapture& c : kShopCaptures) {
+    const std::string bug = std::string(c.scenario).substr(0, std::string(c.scenario).find('-'));
+    GroupingResult g = grp_with(&table, "TypeError", c.message, c.stack);
+    EXPECT_TRUE(g.confident) << c.engine << " " << c.scenario << " " << g.parts.dump();
+    EXPECT_EQ(g.parts["frame"]["rule"], "anonymous-in-definer") << c.engine << " " << c.scenario;
+    with[bug].insert(g.fingerprint);
+    keys[bug].insert(g.parts["frame"]["frame"].get<std::string>());
+    without[bug].insert(grp("TypeError", c.message, c.stack).fingerprint);
+  }
+  // Each bug is one group across the three engines and both call paths, JavaScriptCore's elided
+  // methods included, keyed by its definer and ordinal: the listeners are the first and second
+  // anonymous functions of the file's top level, the callbacks the first of each method.
+  EXPECT_EQ(keys["resize"], std::set<std::string>{"shop.js:/?0"});
+  EXPECT_EQ(keys["scroll"], std::set<std::string>{"shop.js:/?1"});
+  EXPECT_EQ(keys["line"], std::set<std::string>{"shop.js:Cart.lineTotals/?0"});
+  EXPECT_EQ(keys["tax"], std::set<std::string>{"shop.js:Cart.taxTotals/?0"});
+  std::set<std::string> all;
+  for (const auto& [bug, fps] : with) {
+    EXPECT_EQ(fps.size(), 1u) << bug;
+    all.insert(fps.begin(), fps.end());
+  }
+  EXPECT_EQ(all.size(), 4u) << "no two of the four bugs share a group";
+
+  // Without a table the key stays the caller's (rule 3): both listeners are `?<emit<relayout`,
+  // which is not confident (auto mode leaves the grouping to the server), as before.
+  for (const ShopCapture& c : kShopCaptures) {
+    if (std::string(c.scenario) != "resize-relayout" && std::string(c.scenario) != "scroll-relayout") continue;
+    GroupingResult g = grp("TypeError", c.message, c.stack);
+    EXPECT_EQ(g.parts["frame"]["frame"], "shop.mjs:?<emit<relayout") << c.engine << " " << c.scenario;
+    EXPECT_FALSE(g.confident) << c.engine << " " << c.scenario;
+  }
+}
+
+TEST(Grouping, AnAnonymousFunctionsOrdinalCountsItsDefinersAnonymousFunctionsInSourceOrder) {
+  // Line 0: a callback in a callback of outer (the inner one is outer's second anonymous
+  // function); lines 1-2: two of a.js's top level; line 3 (another source, b.js): the first of
+  // b.js's top level, whatever a.js holds before it in the bundle.
+  const char* code =
+      "function outer(xs) { return xs.map((x) => x.list.map((y) => y.v.w)); }\n"
+      "const firstA = [1].map((a) => a.p.q);\n"
+      "[2].forEach((b) => b.p.q);\n"
+      "[3].forEach((c) => c.p.q);\n";
+  SourceMap map;
+  std::string error;
+  ASSERT_TRUE(parse_source_map(R"({"version":3,"sources":["src/a.js","src/b.js"],"names":[],"mappings":"AAAA;AACA;AACA;ACFA"})", &map, &error)) << error;
+  SymbolTable table;
+  ASSERT_TRUE(parse_symbol_table(serialize_symbol_table(build_symbol_table(map, code)), &table, &error)) << error;
+  std::vector<std::string> lines;
+  for (const char *p = code, *q; *p; p = q + 1) lines.emplace_back(p, (q = std::strchr(p, '\n')) - p);
+  auto key = [&](int line, const char* at) {
+    std::string stack = "TypeError: x is undefined\n    at https://a.example/app.js:" + std::to_string(line + 1) + ":" +
+                        std::to_string(lines[static_cast<size_t>(line)].find(at) + 1);
+    return grp_with(&table, "TypeError", "Cannot read properties of undefined (reading 'w')", stack.c_str()).parts["frame"]["frame"];
+  };
+  EXPECT_EQ(key(0, "x.list"), "a.js:outer/?0");
+  EXPECT_EQ(key(0, "y.v.w"), "a.js:outer/?1");
+  EXPECT_EQ(key(1, "a.p.q"), "a.js:/?0");
+  EXPECT_EQ(key(2, "b.p.q"), "a.js:/?1");
+  EXPECT_EQ(key(3, "c.p.q"), "b.js:/?0");
 }
