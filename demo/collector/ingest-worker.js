@@ -128,7 +128,7 @@ export class IngestPipeline {
     this.queue = []; // batches received (or parsed inline), waiting for the next transaction
     this.scheduled = false;
     this.crashes = [];
-    this.stats = { worker_crashes: 0, batches: 0, inline: !worker };
+    this.stats = { worker_crashes: 0, batches: 0, batch_records: 0, inline: !worker };
     // Main-thread mode: the budget and packer live here.
     this.budget = { start: 0, bytes: 0 };
     this.inlineOpen = null;
@@ -239,6 +239,7 @@ export class IngestPipeline {
       this.count({ refused: { store_failed: n }, ignored: {} });
     }
     this.stats.batches += 1;
+    this.stats.batch_records += records.length;
     for (const b of taken) {
       for (const { reply, p } of b.waiters) {
         this.count(reply.counts);

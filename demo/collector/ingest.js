@@ -202,9 +202,27 @@ export function normalizeRecord(r) {
     out.culprit = culpritOf(ev);
     out.message = messageLineOf(ev).slice(0, 1000);
     out.fingerprint = Array.isArray(ev.fingerprint) ? JSON.stringify(ev.fingerprint.slice(0, 32)) : null;
-    out.tags = tagsOf(ev, browser);
+    out.tags = joinTags(tagsOf(ev, browser));
   }
   return out;
+}
+
+/**
+ * An event's tags as one string of "key\0value" pairs joined by \x01, the form the store keys its
+ * tag counts by. The worker hands records to the main thread by structured clone, and one string
+ * crosses far cheaper than an array of pairs (800 bench records: 11 -> 6 µs per record to
+ * deserialize on the main thread, 6 -> 3.4 to serialize). Tags whose key holds \0 or \x01, or
+ * whose value holds \x01, stay an array of pairs (the store takes both).
+ */
+export function joinTags(tags) {
+  let s = '';
+  for (let i = 0; i < tags.length; i++) {
+    const k = tags[i][0];
+    const v = tags[i][1];
+    if (k.includes('\u0000') || k.includes('\u0001') || v.includes('\u0001')) return tags;
+    s += i ? `\u0001${k}\u0000${v}` : `${k}\u0000${v}`;
+  }
+  return s;
 }
 
 /**

@@ -416,7 +416,8 @@ export async function startCollector(opts = {}) {
     }
     if (p === '/__stats' && req.method === 'GET') {
       return send(res, 200, { ...stats, stored: store.totals, discarded: store.discarded, issues: store.issueCount, torn_lines: store.tornLines, fault, control: !!options.control,
-        upstream: upstream ? { url: upstream.target.url, ...upstream.stats } : null, sourcemaps: sourcemaps.statsOut() });
+        upstream: upstream ? { url: upstream.target.url, ...upstream.stats } : null, sourcemaps: sourcemaps.statsOut(),
+        ingest: { ...pipeline.stats } });
     }
     if (p === '/__demo/config' && req.method === 'GET') return send(res, 200, { backend: options.demoBackend, control: !!options.control });
     if ((p === '/__faults' || p === '/__data') && !options.control) throw new HttpError(404, 'control routes are off (start the collector with --control)', 'control_off');

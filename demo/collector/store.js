@@ -827,7 +827,11 @@ export class Store {
     const add = (m, k, n) => m.set(k, (m.get(k) || 0) + n);
     let t = batch.tags.get(issue.id);
     if (!t) batch.tags.set(issue.id, (t = new Map()));
-    for (const [k, v] of r.tags) add(t, `${k}\u0000${v}`, count);
+    // ingest.js joinTags: "key\0value" pairs joined by \x01, or pairs when a separator occurs in one.
+    const tags = r.tags;
+    if (typeof tags === 'string') {
+      if (tags) for (const kv of tags.split('\u0001')) add(t, kv, count);
+    } else for (const [k, v] of tags) add(t, `${k}\u0000${v}`, count);
     if (userKey) {
       let u = batch.users.get(issue.id);
       if (!u) batch.users.set(issue.id, (u = new Map()));
