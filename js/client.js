@@ -11,15 +11,23 @@ import { toWire } from './wire.js';
 import { setup as integrations, extraContexts } from './integrations.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 import { customTransport } from './transport/custom.js';
-import { jscStack, runningJsc, loadScan, scanCode, SCAN_MAX_BYTES } from './scan.js';
+import { jscStack, runningJsc, SCAN_MAX_BYTES } from './scan.js';
 
 /** New scripts one capture may have scanned (the page's scan): the rest group as without a table. */
 const SCANS_PER_CAPTURE = 4;
 
-/** A response's text, read up to `max` bytes; over that the reading is cancelled and it fails. */
-function readBounded(r, max, url) {
+/**
+ * A response's bytes, read up to `max`; over that (announced or read) the request is aborted
+ * (`stop`: its AbortController's abort) and the reading cancelled, and it fails.
+ */
+function readBounded(r, max, url, stop) {
+  const over = () => {
+    stop();
+    return P.Pr.reject(Error(`${url}: over ${max} bytes`));
+  };
+  if (+r.headers.get('content-length') > max) return over();
   const body = r.body;
-  if (!body || typeof body.getReader != 'function' || typeof TextDecoder != 'function') return r.text();
+  if (!body || typeof body.getReader != 'function') return r.arrayBuffer().then((b) => (b.byteLength > max ? over() : new Uint8Array(b)));
   const reader = body.getReader(), parts = [];
   let n = 0;
   const next = () => reader.read().then(({ done, value }) => {
@@ -27,12 +35,12 @@ function readBounded(r, max, url) {
       const all = new Uint8Array(n);
       let at = 0;
       for (const p of parts) { all.set(p, at); at += p.length; }
-      return new TextDecoder().decode(all);
+      return all;
     }
     n += value.length;
     if (n > max) {
       reader.cancel().catch(() => {});
-      throw Error(`${url}: over ${max} bytes`);
+      return over();
     }
     parts.push(value);
     return next();
@@ -91,6 +99,7 @@ export function trimCrumb(b, max) {
 // Marks a capture input build() completed (its thrown value made exception inputs): a capture that
 // waited (for a symbol table, a restart) is built once, and one that was not is always built.
 const BUILT = Symbol('built');
+const HELD = Symbol('held');  // when a capture that waits behind a table was captured
 const on = (o, k) => (o._on ? o._on(k) : (o.integrations || {})[k] !== false);  // the switches init() derived from the integrations
 // Cross-origin scripts' errors as window.onerror reports them, with nothing to locate them.
 const SCRIPT_ERROR = /^(?:Script error\.?|Javascript error: Script error\.? on line 0)$/;
@@ -649,6 +658,7 @@ export class Client {
           return this.broke(e, 1);
         }
       }
+      if (m == 'capture') a[HELD] = Date.now();
       this.hq.push([m, a]);
       return;
     }
@@ -753,6 +763,9 @@ export class Client {
     }
     this.sk = k;
     let wait = false, news = 0;
+    // One event waits for its tables symbolTableTimeout at most in all, from its capture (also
+    // when it was held behind another event, or its tables started later).
+    const now = Date.now(), left = (a[HELD] || (a[HELD] = now)) + (this.o.symbolTableTimeout ?? 3000) - now;
     for (const u of urls) {
       const r = reg.get(u);
       if (r && r.id) ids[u] = r.id;
@@ -771,10 +784,20 @@ export class Client {
         }
       }
       if (!t || t.s == 'refused') continue;
-      if (t.s == 'wait') { if (this.hurry) st[u] = 'pending'; else wait = true; }
-      else if (t.s != 'ok') st[u] = t.s;
+      if (t.s == 'wait') {
+        if (this.hurry) st[u] = 'pending';
+        else if (left > 0) wait = true;
+        else {
+          st[u] = 'timeout';
+          this.late(t);
+        }
+      } else if (t.s != 'ok') st[u] = t.s;
     }
-    if (wait) return true;
+    if (wait) {
+      cancel(this.ht);
+      this.ht = later(() => this.release(), left);
+      return true;
+    }
     if (P.keys(ids).length) a.debugIds = ids;
     if (P.keys(st).length) a.symbols = st;
     return false;
@@ -815,32 +838,33 @@ export class Client {
   table(url, file) {
     const h = this.h, t = { s: 'wait' }, n = h.n.symbol_tables || (h.n.symbol_tables = { fetched: 0, scanned: 0, refused: 0, failed: 0, timeouts: 0 });
     this.tabs.set(url, t);
+    // The scan's download is aborted at the timeout and past SCAN_MAX_BYTES (a body that never
+    // ends is not downloaded on); a table's fetch is not (it still serves the next errors).
+    const ac = !file && G.AbortController ? new G.AbortController() : 0, stop = () => ac && ac.abort();
     // The first error of the bundle waits this long at most; a table arriving later still serves the next ones.
     const to = later(() => {
+      stop();
       if (t.s != 'wait') return;
       t.s = 'timeout';
-      n.timeouts++;
+      this.late(t);
       this.release();
     }, this.o.symbolTableTimeout ?? 3000);
     // The script as the page loaded it: the browser's cached copy first (force-cache), so a
     // redeploy under the same URL does not give the scan another version than the one running.
-    const get = (u, scan) => P.Pr.resolve(u).then((v) => this.fetch(v, { credentials: 'same-origin', ...(scan && { cache: 'force-cache' }) }))
+    const get = (u, scan) => P.Pr.resolve(u).then((v) => this.fetch(v, { credentials: 'same-origin', ...(scan && { cache: 'force-cache', signal: ac ? ac.signal : undefined }) }))
       .then((r) => (r.ok ? r : P.Pr.reject(Error(`${u}: HTTP ${r.status}`))));
     (file ? get(file).then((r) => r.text())
-      : get(url, 1).then((r) => {
-        // Bounded: a script announced (or read) over the limit is not scanned, and its reading
-        // stops there (a body that never ends is cancelled, not downloaded).
-        if (+r.headers.get('content-length') > SCAN_MAX_BYTES) throw Error(`${url}: over ${SCAN_MAX_BYTES} bytes`);
-        return readBounded(r, SCAN_MAX_BYTES, url);
-      }).then((code) => {
-        if (code.length > SCAN_MAX_BYTES) throw Error(`${url}: over ${SCAN_MAX_BYTES} bytes`);
-        return loadScan(this.scanUrl(), this.fetch).then((mod) => scanCode(mod, url, code));
-      }).then((r) => {
-        if (r.refused === undefined) return r.table;
-        if (t.s == 'wait' || t.s == 'timeout') t.s = 'refused';
-        n.refused++;
-        log(this.o.debug, 'no table built from', url + ':', r.refused);
-      }))
+      : get(url, 1).then((r) => readBounded(r, SCAN_MAX_BYTES, url, stop))
+        .then((code) => this.scanner(n).then((x) => x.scan(url, code)))
+        .then((r) => {
+          if (r.table !== undefined) return r.table;
+          // Refused (minified: the event groups as without a table, unmarked) or skipped (too large
+          // for the main thread, where no Worker could start: the event says so).
+          const k = r.refused !== undefined ? 'refused' : 'skipped';
+          if (t.s == 'wait' || t.s == 'timeout') t.s = k;
+          n[k] = (n[k] || 0) + 1;
+          log(this.o.debug, 'no table built from', url + ':', r[k]);
+        }))
       .then((txt) => {
         if (txt === undefined) return;
         const c = this.core, r = c ? unJ(c.addSymbolTable(url, txt)) : { ok: true };  // no core now: start() adds it
@@ -859,11 +883,28 @@ export class Client {
     return t;
   }
 
-  /** The scan module's URL: beside the core's .wasm, found as start() finds it. */
-  scanUrl() {
-    const o = this.o;
-    return o.wasmUrl ? new URL('faultline-scan.wasm', o.wasmUrl).href : o.locateFile ? o.locateFile('faultline-scan.wasm', '')
-      : new URL('../dist/faultline-scan.wasm', import.meta.url).href;
+  /**
+   * The page's scanner (js/scan.js Scanner: in a Worker, else bounded on this thread), from the
+   * module that is also the Worker's script, imported at the first scan (a failure is forgotten).
+   */
+  scanner(n) {
+    const w = this.scanUrl(1), s = this.sx || (this.sx = import(/* @vite-ignore */ /* webpackIgnore: true */ w)
+      .then((m) => new m.Scanner(this.scanUrl(), w, this.fetch, n, this.o.debug)));
+    s.catch(() => { this.sx = 0; });
+    return s;
+  }
+
+  /** A table an event stopped waiting for: counted once in `timeouts`. */
+  late(t) {
+    if (!t.to) this.h.n.symbol_tables.timeouts++;
+    t.to = 1;
+  }
+
+  /** The scan module's URL (`w`: its Worker's script): beside the core's .wasm, found as start() finds it. */
+  scanUrl(w) {
+    const o = this.o, f = w ? 'faultline-scan-worker.mjs' : 'faultline-scan.wasm';
+    return o.wasmUrl ? new URL(f, o.wasmUrl).href : o.locateFile ? o.locateFile(f, '')
+      : w ? new URL('../dist/faultline-scan-worker.mjs', import.meta.url).href : new URL('../dist/faultline-scan.wasm', import.meta.url).href;
   }
 
   /** Runs what the hold kept, in order, until a capture must wait again (hurry: never). */

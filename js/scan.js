@@ -1,16 +1,28 @@
 // The page's scan (issue 10): when a JavaScriptCore (Safari) stack has frames in a script that has
-// no symbol table, the SDK fetches that script's own source once and builds, in the page, the
-// call-graph table that puts back the frames JavaScriptCore's proper tail calls dropped (see
-// README, *Grouping*). The builder is a WASM module of its own, dist/faultline-scan.wasm
-// (bindings/faultline_scan.cpp), loaded only then and instantiated here without Emscripten's glue:
-// its imports are the heap's growth and a memory copy, and each scan gets a fresh instance.
-// Imported lazily by js/client.js; nothing here runs before an error needs it.
+// no symbol table, the SDK fetches that script's own source once and builds the call-graph table
+// that puts back the frames JavaScriptCore's proper tail calls dropped (see README, *Grouping*).
+// The builder is a WASM module of its own, dist/faultline-scan.wasm (bindings/faultline_scan.cpp),
+// instantiated here without Emscripten's glue: its imports are the heap's growth and a memory
+// copy, and each scan gets a fresh instance. It runs in a module Worker (Scanner below), so a scan
+// never blocks the page; only where no Worker can start (a CSP without worker-src for it, no
+// Worker at all) does it run on the main thread, within the limits below.
+// js/client.js imports jscStack, runningJsc and SCAN_MAX_BYTES from here; Scanner and scanCode
+// reach the page only in dist/faultline-scan-worker.mjs (js/scan-worker.js), which the client
+// imports when a JavaScriptCore stack first needs a scan and which is also the Worker's script:
+// the SDK's own bundles (the script-tag build) do not carry them.
+import { P, G, later, cancel, log } from './util.js';
 
 /**
- * Scripts larger than this (bytes announced, or UTF-16 units once read) are not scanned: the scan
- * runs on the main thread, about 1 s for 1 MiB of code on this project's loaded machine.
+ * Scripts larger than this (bytes announced or read) are not scanned: about 1.3 s of scan for
+ * 1 MiB of code in WebKitGTK on this project's loaded machine, off the page's thread.
  */
 export const SCAN_MAX_BYTES = 1 << 20;
+/**
+ * Where no Worker starts, the main thread scans one script of at most MAIN_MAX_BYTES per task
+ * (64 KiB: ~80 ms in WebKitGTK on this loaded machine), a task of its own after a yield, and at
+ * most MAIN_BUDGET bytes per page; larger scripts, and those past the budget, are skipped.
+ */
+export const MAIN_MAX_BYTES = 64 << 10, MAIN_BUDGET = 256 << 10;
 const MAX_HEAP = 256 << 20;  // the module's -sMAXIMUM_MEMORY
 
 /**
@@ -35,19 +47,115 @@ export function runningJsc() {
   return jsc;
 }
 
-const modules = new Map();  // URL of the .wasm -> its compiled module (a promise)
+const get = (url, fetchImpl) => P.Pr.resolve(url).then((u) => fetchImpl(u, { credentials: 'same-origin' }))
+  .then((r) => (r.ok ? r : P.Pr.reject(Error(`${url}: HTTP ${r.status}`))));
 
-/** Fetches and compiles the scan module once per URL (a failure is forgotten: a later scan retries). */
-export function loadScan(url, fetchImpl) {
-  let m = modules.get(url);
-  if (!m) {
-    m = Promise.resolve(url).then((u) => fetchImpl(u, { credentials: 'same-origin' }))
-      .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(Error(`${url}: HTTP ${r.status}`))))
-      .then((b) => WebAssembly.compile(b));
-    m.catch(() => modules.delete(url));
-    modules.set(url, m);
+/**
+ * Runs the page's scans: in one module Worker started at the first scan (its script found as the
+ * scan module is, else the same script as a Blob when its URL is another origin's), given the
+ * module's bytes and then each script's bytes (transferred); scans queue there, one after another,
+ * and the Worker ends after 10 s without one. Where no Worker answers (it cannot start, or cannot
+ * compile the module), each scan runs on the main thread, in a task of its own, within
+ * MAIN_MAX_BYTES and MAIN_BUDGET, counted in `n.main_thread`.
+ * `scan(file, bytes)` resolves with `{ table }`, `{ refused }` or `{ skipped }`.
+ */
+export class Scanner {
+  constructor(wasmUrl, workerUrl, fetchImpl, n, debug) {
+    Object.assign(this, { u: wasmUrl, wu: workerUrl, f: fetchImpl, n, d: debug, jobs_: new Map(), id: 0, left_: MAIN_BUDGET, q: P.Pr.resolve() });
   }
-  return m;
+
+  /** The scan module's bytes, fetched once (a failure is forgotten: a later scan retries). */
+  wasm_() {
+    const b = this.b || (this.b = get(this.u, this.f).then((r) => r.arrayBuffer()));
+    b.catch(() => { this.b = 0; });
+    return b;
+  }
+
+  /** The Worker, started once (null: none answered, scans run on the main thread). */
+  worker_() {
+    const w = this.wp || (this.wp = this.wasm_().then((wasm) => new P.Pr((ok) => {
+      const main = (e) => {
+        log(this.d, 'scans run on the main thread:', e);
+        ok(null);
+      };
+      const start = (url, next) => {
+        let w, t;
+        const fail = (e) => {
+          if (!t) return;
+          cancel(t);
+          t = 0;
+          w.terminate();
+          next(e);
+        };
+        try { w = new G.Worker(url, { type: 'module' }); } catch (e) { return next(e); }
+        t = later(fail, 5000);  // no answer
+        w.onerror = (e) => fail(Error(e.message));
+        w.onmessage = ({ data }) => {
+          if (data !== 1) return fail(Error(data));
+          cancel(t);
+          w.onmessage = (e) => this.done_(e.data);
+          w.onerror = (e) => this.died_(Error(e.message));
+          ok(w);
+        };
+        w.postMessage(wasm.slice(0));
+      };
+      if (typeof G.Worker != 'function') return main();
+      start(this.wu, (e) => {
+        // Another origin's script cannot start a Worker: the same script from a Blob can.
+        if (!G.Blob) return main(e);
+        get(this.wu, this.f).then((r) => r.text()).then((txt) => {
+          start(G.URL.createObjectURL(new G.Blob([txt], { type: 'text/javascript' })), main);  // one small Blob kept per page
+        }).catch(main);
+      });
+    })));
+    w.catch(() => { this.wp = 0; });
+    return w;
+  }
+
+  /** Scans one script's UTF-8 bytes (a Uint8Array of its own, transferred to the Worker). */
+  scan(file, bytes) {
+    return this.worker_().then((w) => (w ? new P.Pr((ok, no) => {
+      const i = ++this.id;
+      this.jobs_.set(i, [ok, no]);
+      cancel(this.idle_);
+      w.postMessage({ i, f: file, c: bytes }, [bytes.buffer]);
+    }) : this.onMain_(file, bytes)));
+  }
+
+  /** A Worker's answer. */
+  done_({ i, r, e }) {
+    const j = this.jobs_.get(i);
+    if (!j) return;
+    this.jobs_.delete(i);
+    if (e) j[1](Error(e));
+    else j[0](r);
+    if (!this.jobs_.size) this.idle_ = later(() => this.died_(), 10000);
+  }
+
+  /** The Worker ended (idle) or failed: what it had queued fails, the next scan starts another. */
+  died_(e) {
+    const w = this.wp;
+    this.wp = 0;
+    if (w) w.then((x) => x && x.terminate());
+    for (const [, j] of this.jobs_) j[1](e);
+    this.jobs_.clear();
+  }
+
+  /** A scan on the main thread: bounded, and in a task of its own after the page's (a yield). */
+  onMain_(file, bytes) {
+    const n = this.n, size = bytes.length;
+    if (size > MAIN_MAX_BYTES || size > this.left_) {
+      return P.Pr.resolve({ skipped: `${size} B on the main thread` });
+    }
+    this.left_ -= size;
+    n.main_thread = (n.main_thread || 0) + 1;
+    const job = this.q.then(() => new P.Pr((r) => later(r, 0)))
+      .then(() => this.mod_ || (this.mod_ = this.wasm_().then((b) => WebAssembly.compile(b))))
+      .then((m) => scanCode(m, file, new TextDecoder().decode(bytes)));
+    job.catch(() => { this.mod_ = 0; });
+    this.q = job.catch(() => {});
+    return job;
+  }
 }
 
 /**

@@ -22,4 +22,10 @@ if (!m) { console.error("build-js: esbuild'"'"'s Object.defineProperty alias not
 const def = m[0].replace("Object.defineProperty", "((D,S)=>(o,k,d)=>D(o,k,S(d,null)))(Object.defineProperty,Object.setPrototypeOf)");
 fs.writeFileSync(f, s.slice(0, m.index) + def + s.slice(m.index + m[0].length));
 '
+# The page's scan Worker (js/scan-worker.js): loaded only when a JavaScriptCore stack needs a scan,
+# from beside faultline-scan.wasm, never on the critical path.
+# An ES module: the page imports it too when no Worker can start (it has the scan's loader).
+npx --no-install esbuild js/scan-worker.js --bundle --minify --format=esm --target=es2019 \
+  --log-level=error --outfile=dist/faultline-scan-worker.mjs
+echo "[build-js] dist/faultline-scan-worker.mjs $(wc -c < dist/faultline-scan-worker.mjs) bytes, gzip -9 $(gzip -9c dist/faultline-scan-worker.mjs | wc -c)"
 echo "[build-js] dist/faultline.iife.js $(wc -c < dist/faultline.iife.js) bytes, gzip -9 $(gzip -9c dist/faultline.iife.js | wc -c)"

@@ -20,7 +20,7 @@ function check(name, size) {
   assert.ok(size <= limit, `${name} grew to ${size} bytes gzip -9, past its budget of ${limit}: shrink it, or raise the budget in bench/budget.json with a reason`);
 }
 
-for (const file of ['dist/faultline.wasm', 'dist/faultline-core.mjs', 'dist/faultline.iife.js', 'dist/faultline-scan.wasm']) {
+for (const file of ['dist/faultline.wasm', 'dist/faultline-core.mjs', 'dist/faultline.iife.js', 'dist/faultline-scan.wasm', 'dist/faultline-scan-worker.mjs']) {
   test(`${file} stays within its gzip budget`, (t) => {
     const abs = path.join(repo, file);
     assert.ok(fs.existsSync(abs), `${file} is missing: bash scripts/build.sh wasm builds it`);
