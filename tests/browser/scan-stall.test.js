@@ -12,6 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,5 +161,62 @@ test('WebKitGTK: one error through four ~1 MB first-party scripts never blocks t
     assert.deepEqual(Object.values(evb.contexts.faultline.symbol_tables), ['skipped', 'skipped', 'skipped', 'skipped'], 'the event says its tables were skipped');
   } finally {
     await browser.close();
+  }
+});
+
+// The scan's download is aborted (its AbortController) at symbolTableTimeout and past 1 MiB: a
+// server that trickles a script's second copy (the scan's fetch) forever, slowly or fast, sees
+// the request closed. Before, an endless body was downloaded until the browser closed (52 MB).
+test('WebKitGTK: the scan\'s fetch of a script that never ends is aborted at symbolTableTimeout, or past 1 MiB', { timeout: 300000 }, async () => {
+  const dist = path.join(repo, 'dist');
+  const app = (f) => `'use strict';\nfunction parse${f}(t) {\n  return JSON.parse(t);\n}\nfunction run${f}() {\n  const v = parse${f}('{bad');\n  return v;\n}\n`;
+  const setup = `Faultline.init({ dsn: 'http://k@' + location.host + '/1', release: 'abort', symbolTableTimeout: 2000 });
+window.go = function (f) { setTimeout(function () { window['run' + f](); }, 0); };
+window.done = function () { return Faultline.flush(10000).then(function (ok) { return { ok: ok, st: Faultline.getStats().symbol_tables }; }); };`;
+  const served = {}, streams = {};  // script -> times served; the scan's copy: { start, end, bytes }
+  const server = http.createServer((req, res) => {
+    const u = req.url.split('?')[0], type = u == '/' ? 'text/html' : u.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+    if (req.method == 'POST') { req.resume(); res.writeHead(200, { 'access-control-allow-origin': '*' }); return res.end('{}'); }
+    if (u.startsWith('/dist/') && fs.existsSync(path.join(dist, u.slice(6)))) { res.writeHead(200, { 'content-type': type }); return res.end(fs.readFileSync(path.join(dist, u.slice(6)))); }
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+    if (u == '/setup.js') return res.end(setup);
+    if (u == '/') return res.end('<!doctype html><title>abort</title><script src="/dist/faultline.iife.js"></script><script src="/setup.js"></script><script src="/Slow.js"></script><script src="/Fast.js"></script>');
+    const f = u.slice(1, -3);
+    served[f] = (served[f] || 0) + 1;
+    if (served[f] > 1) {
+      // The scan's copy: the code, then spaces forever (1 KiB per 100 ms, or 64 KiB per 5 ms).
+      const s = streams[f] = { start: Date.now(), end: 0, bytes: 0 };
+      res.write(app(f));
+      const chunk = ' '.repeat(f == 'Slow' ? 1024 : 65536), iv = setInterval(() => { res.write(chunk); s.bytes += chunk.length; }, f == 'Slow' ? 100 : 5);
+      const stop = () => { clearInterval(iv); s.end = s.end || Date.now(); };
+      req.on('close', stop);
+      setTimeout(() => { stop(); res.destroy(); }, 30000);  // bounded whatever the client does
+      return;
+    }
+    res.end(app(f));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const browser = await launchWebKit();
+  try {
+    const p = await browser.newPage();
+    await p.goto(`http://127.0.0.1:${server.address().port}/`);
+    await p.waitFor(() => typeof window.go == 'function' && typeof window.runFast == 'function');
+    for (const f of ['Slow', 'Fast']) {
+      await p.evaluate(`window.go(${JSON.stringify(f)})`);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal((await p.evaluate(async () => window.done())).ok, true, `${f}: the event was delivered`);
+    }
+    await new Promise((r) => setTimeout(r, 4000));
+    const st = (await p.evaluate(async () => window.done())).st;
+    console.log('abort', JSON.stringify({ streams, st }));
+    const slow = streams.Slow, fast = streams.Fast;
+    assert.ok(slow && slow.end, 'the slow copy was requested and closed by the page');
+    assert.ok(slow.end - slow.start < 2000 + 1500, `closed at the timeout (${slow.end - slow.start} ms after the request, symbolTableTimeout 2000)`);
+    assert.ok(fast && fast.end && fast.end - fast.start < 20000, 'the fast copy was closed by the page');
+    assert.ok(fast.bytes < 16 << 20, `past 1 MiB the reading stopped (${fast.bytes} bytes written into the socket before the close)`);
+    assert.ok(st.failed >= 2 && st.timeouts >= 1, JSON.stringify(st));
+  } finally {
+    await browser.close();
+    server.close();
   }
 });
