@@ -136,34 +136,43 @@ const HOUR = 3600;
 
 const emptyPending = () => ({ tags: new Map(), users: new Map(), buckets: new Map(), issues: new Map(), fts: new Set(), events: 0, since: Date.now() });
 
-// Adds a batch's aggregates to the pending ones (issue rows are the same objects: the newest values).
+// Adds a batch's issues to the pending ones (the same row objects: the newest values). Its tag,
+// user and bucket counts are added to the pending maps by storeEvent directly.
 function mergePending(p, b) {
-  if (!p.issues.size) p.since = Date.now();
-  const merge = (into, from) => {
-    for (const [id, m] of from) {
-      const x = into.get(id);
-      if (!x) into.set(id, new Map(m));
-      else for (const [k, n] of m) x.set(k, (x.get(k) || 0) + n);
-    }
-  };
-  merge(p.tags, b.tags);
-  merge(p.users, b.users);
-  merge(p.buckets, b.buckets);
   for (const [id, issue] of b.issues) p.issues.set(id, issue);
   for (const id of b.fts) p.fts.add(id);
   p.events += b.events;
 }
 
+// Adds one event's tag, user and bucket counts to aggregate maps (issue id -> key -> count).
+// `tags` is ingest.js joinTags's string ("key\0value" pairs joined by \x01) or an array of pairs.
+function addEventAggregates(p, id, count, tags, userKey, bucket) {
+  const add = (m, k) => m.set(k, (m.get(k) || 0) + count);
+  let t = p.tags.get(id);
+  if (!t) p.tags.set(id, (t = new Map()));
+  if (typeof tags === 'string') {
+    if (tags) for (const kv of tags.split('\u0001')) add(t, kv);
+  } else for (const [k, v] of tags) add(t, `${k}\u0000${v}`);
+  if (userKey) {
+    let u = p.users.get(id);
+    if (!u) p.users.set(id, (u = new Map()));
+    add(u, userKey);
+  }
+  let b = p.buckets.get(id);
+  if (!b) p.buckets.set(id, (b = new Map()));
+  add(b, bucket);
+}
+
 // A batch's journal rows: its issues' new values (title, culprit and message when they changed)
-// and what it added to tags, users and buckets, a few hundred entries a row (one string for the
-// whole batch, ~300 KB, went to V8's large-object space and stayed until a full collection:
-// tens of MB of RSS).
+// and, per stored event, what it adds: issue id, occurrences, tags (as the record carries them),
+// user key and hour bucket, five values an event (the batch's increments merged per issue and
+// key, [id, key, count] each, were several times the JSON and a second map update per tag).
+// A few hundred entries a row (one string for the whole batch, ~300 KB, went to V8's
+// large-object space and stayed until a full collection: tens of MB of RSS).
 const JOURNAL_CHUNK = 400;
+const EVENT_ENTRY = 5;
 function journalRows(b) {
   const rows = [];
-  const chunked = (name, list) => {
-    for (let k = 0; k < list.length; k += JOURNAL_CHUNK) rows.push(`{"${name}":${JSON.stringify(list.slice(k, k + JOURNAL_CHUNK))}}`);
-  };
   const i = [];
   for (const [id, issue] of b.issues) {
     const e = [id];
@@ -171,12 +180,10 @@ function journalRows(b) {
     if (b.fts.has(id)) e.push(issue.title, issue.culprit, issue.message);
     i.push(e);
   }
-  chunked('i', i);
-  for (const [name, m] of [['t', b.tags], ['u', b.users], ['b', b.buckets]]) {
-    const out = [];
-    for (const [id, x] of m) for (const [k, n] of x) out.push([id, k, n]);
-    chunked(name, out);
-  }
+  for (let k = 0; k < i.length; k += JOURNAL_CHUNK) rows.push(`{"i":${JSON.stringify(i.slice(k, k + JOURNAL_CHUNK))}}`);
+  const e = b.entries;
+  const step = JOURNAL_CHUNK * EVENT_ENTRY;
+  for (let k = 0; k < e.length; k += step) rows.push(`{"e":${JSON.stringify(e.slice(k, k + step))}}`);
   return rows;
 }
 
@@ -538,7 +545,9 @@ export class Store {
     }
     const delta = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
     // What this batch adds to the per-issue aggregates: journaled, and merged into this.pending.
-    const batch = { tags: new Map(), users: new Map(), buckets: new Map(), issues: new Map(), fts: new Set(), events: 0 };
+    // (its tag, user and bucket counts go to this.pending directly, its journal entries to `entries`)
+    const batch = { issues: new Map(), fts: new Set(), events: 0, entries: [] };
+    if (!this.pending.issues.size) this.pending.since = Date.now();
     const q = this.q;
     let flushed = false;
     const run = () => {
@@ -710,6 +719,9 @@ export class Store {
               p.fts.add(id);
             }
           }
+          const e = j.e || [];
+          for (let k = 0; k + EVENT_ENTRY <= e.length; k += EVENT_ENTRY) addEventAggregates(p, e[k], e[k + 1], e[k + 2], e[k + 3], e[k + 4]);
+          // The journal of collectors before per-event entries: increments per issue and key.
           for (const [id, kv, n] of j.t || []) add(p.tags, id, kv, n);
           for (const [id, key, n] of j.u || []) add(p.users, id, key, n);
           for (const [id, b, n] of j.b || []) add(p.buckets, id, b, n);
@@ -824,22 +836,9 @@ export class Store {
       }
       issue.level = level;
     }
-    const add = (m, k, n) => m.set(k, (m.get(k) || 0) + n);
-    let t = batch.tags.get(issue.id);
-    if (!t) batch.tags.set(issue.id, (t = new Map()));
-    // ingest.js joinTags: "key\0value" pairs joined by \x01, or pairs when a separator occurs in one.
-    const tags = r.tags;
-    if (typeof tags === 'string') {
-      if (tags) for (const kv of tags.split('\u0001')) add(t, kv, count);
-    } else for (const [k, v] of tags) add(t, `${k}\u0000${v}`, count);
-    if (userKey) {
-      let u = batch.users.get(issue.id);
-      if (!u) batch.users.set(issue.id, (u = new Map()));
-      add(u, userKey, count);
-    }
-    let b = batch.buckets.get(issue.id);
-    if (!b) batch.buckets.set(issue.id, (b = new Map()));
-    add(b, Math.floor(last / HOUR) * HOUR, count);
+    const bucket = Math.floor(last / HOUR) * HOUR;
+    addEventAggregates(this.pending, issue.id, count, r.tags, userKey, bucket);
+    batch.entries.push(issue.id, count, r.tags, userKey || 0, bucket);
   }
 
   // tx: {service, description, start, spans} from normalizeRecord.

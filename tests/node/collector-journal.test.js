@@ -135,3 +135,32 @@ test('a batch with more entries than one journal row holds (450 issues, thousand
   s.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('a journal left by a collector before per-event entries (increments per issue and key) is applied at start', () => {
+  const want = reference(BATCHES);
+  const dir = tmp('old-journal');
+  let s = new Store(dir, { maxAgeDays: 0, maxBytes: 0 });
+  for (const b of BATCHES) s.ingest(b());
+  // Rewrite the journal's per-event entries as the previous format: [issue, key, n] per table.
+  const rows = s.db.prepare('SELECT id, data FROM agg_journal ORDER BY id').all();
+  let rewritten = 0;
+  for (const { id, data } of rows) {
+    const j = JSON.parse(data);
+    if (!j.e) continue;
+    const t = [], u = [], b = [];
+    for (let k = 0; k < j.e.length; k += 5) {
+      const [issue, count, tags, user, bucket] = j.e.slice(k, k + 5);
+      for (const kv of typeof tags === 'string' ? tags.split('\u0001') : tags.map(([x, y]) => `${x}\u0000${y}`)) t.push([issue, kv, count]);
+      if (user) u.push([issue, user, count]);
+      b.push([issue, bucket, count]);
+    }
+    s.db.prepare('UPDATE agg_journal SET data = ? WHERE id = ?').run(JSON.stringify({ t, u, b }), id);
+    rewritten += 1;
+  }
+  assert.ok(rewritten > 0, 'the journal held per-event entries');
+  s.db.close();
+  s = new Store(dir, { maxAgeDays: 0, maxBytes: 0 });
+  assert.deepEqual(figures(s), want);
+  s.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
