@@ -286,15 +286,22 @@ export interface Options {
   locateFile?: (path: string, scriptDirectory: string) => string;
   /** Give up on the WASM core after this long and use the JS fallback. Default 30000 ms. */
   wasmTimeout?: number;
-  /** How long the first error of a bundle with a symbol table (`faultline sourcemaps inject`) waits for the table before it is grouped unresolved. Default 3000 ms. */
+  /**
+   * How long one event waits, in all from its capture, for the symbol tables of its bundles
+   * (`faultline sourcemaps inject`, or the page's scan) before it is grouped without those it
+   * lacks (marked `timeout`; a table that comes later serves the next errors). The scan's fetch of a
+   * script is aborted then. Default 3000 ms.
+   */
   symbolTableTimeout?: number;
   /**
    * In JavaScriptCore (Safari), when an error's stack has frames in a first-party script without a
    * symbol table, fetch that script's own source once (after the error; the browser's cache
-   * normally serves it) and build its call graph in the page (dist/faultline-scan.wasm), so the
-   * frames Safari's proper tail calls drop are put back before grouping. Minified scripts and
-   * build outputs with a source map are refused (run `faultline sourcemaps inject` for them).
-   * Waits like a fetched table (`symbolTableTimeout`). Default true; false turns it off.
+   * normally serves it) and build its call graph in a Worker (dist/faultline-scan-worker.mjs with
+   * dist/faultline-scan.wasm), so the frames Safari's proper tail calls drop are put back before
+   * grouping. Where no Worker can start, only scripts up to 16 KiB (64 KiB per page) are scanned,
+   * on the page's thread. Minified scripts and build outputs with a source map are refused (run
+   * `faultline sourcemaps inject` for them). Waits like a fetched table (`symbolTableTimeout`).
+   * Default true; false turns it off.
    */
   scanSources?: boolean;
   /** Core options passed through: see bindings/README.md. */
