@@ -523,6 +523,7 @@ class CallGraphBuilder {
     }
     structure();
     declarations();
+    rebinding();
     g.tails.resize(scopes_.size());
     tail_calls(&g.tails);
     call_sites(&g.calls);
@@ -536,6 +537,7 @@ class CallGraphBuilder {
     int32_t function = -1;  // the function it names, when it is one
     bool assigned = false;  // assigned somewhere: not a fixed function
     bool block = false;     // declared (also) in a block: visible only there, so never resolved
+    bool global_property = false;  // `var` / function declaration at a classic script's top: a property of the global object
   };
 
   bool punct(size_t i, const char* text) const { return i < t_.size() && t_[i].kind == Kind::Punct && t_[i].text == text; }
@@ -605,6 +607,7 @@ class CallGraphBuilder {
     Binding& b = binding(scope, name);
     ++b.count;
     if (block_mode_) b.block = true;
+    if (var_mode_ && scope < 0 && !block_mode_) b.global_property = true;
     if (b.count == 1) b.function = function;
     else b.function = -1;
   }
@@ -678,8 +681,9 @@ class CallGraphBuilder {
       if (f.name_kind == FunctionScope::NameKind::Own) {
         int32_t where = f.declaration ? parent_[scope] : static_cast<int32_t>(scope);
         block_mode_ = f.declaration && block_level(first, where);
+        var_mode_ = f.declaration;
         declare(where, f.name_text, static_cast<int32_t>(scope));
-        block_mode_ = false;
+        block_mode_ = var_mode_ = false;
       }
     }
     for (size_t i = 0; i < n; ++i) {
@@ -688,8 +692,9 @@ class CallGraphBuilder {
       int32_t here = scope_of_[i];
       if (w == "var" || w == "const" || (w == "let" && (name_token(i + 1) || punct(i + 1, "[") || punct(i + 1, "{")))) {
         block_mode_ = w != "var" && block_level(i, here);
+        var_mode_ = w == "var";
         declaration_list(i + 1, here);  // the loop goes on inside initializers (nested functions)
-        block_mode_ = false;
+        block_mode_ = var_mode_ = false;
       } else if (w == "class" && name_token(i + 1) && !word(i + 1, "extends")) {
         block_mode_ = block_level(i, here);
         declare(here, t_[i + 1].text, constructor_of_class(i, here));
@@ -709,9 +714,38 @@ class CallGraphBuilder {
         if (assign || pre) assigned_.push_back(i);
       }
     }
+    destructuring_targets();
     for (size_t i : assigned_) {
       Binding* b = resolve(scope_of_[i], t_[i].text);
       if (b) b->assigned = true;
+    }
+  }
+
+  // Assignments written without `name =`: a destructuring assignment (`[a, f] = [g, h]`,
+  // `({f} = o)`) and the target of `for (f of …)` / `for (f in …)` / `for ([a, f] of …)`. Every
+  // name in such a pattern is taken as assigned (a default value's names too: over-approximated,
+  // which can only make a binding untrusted).
+  void destructuring_targets() {
+    size_t n = t_.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (word(i, "for") && !after_dot(i)) {
+        size_t open = punct(i + 1, "(") ? i + 1 : word(i + 1, "await") && punct(i + 2, "(") ? i + 2 : SIZE_MAX;
+        if (open != SIZE_MAX && name_token(open + 1) && (word(open + 2, "of") || word(open + 2, "in")))
+          assigned_.push_back(open + 1);
+      }
+      if (!(punct(i, "[") || punct(i, "{")) || match_[i] == SIZE_MAX || match_[i] <= i) continue;
+      size_t m = match_[i];
+      if (i > 0 && (word(i - 1, "var") || word(i - 1, "let") || word(i - 1, "const"))) continue;
+      // `x[k] = v`, `f()[0] = v`: a member, not a pattern.
+      if (punct(i, "[") && i > 0 && ((ident(i - 1) && !reserved_word(t_[i - 1].text)) || punct(i - 1, ")") || punct(i - 1, "]") ||
+                                     word(i - 1, "this") || word(i - 1, "super")))
+        continue;
+      bool loop_target = (word(m + 1, "of") || word(m + 1, "in")) && i >= 2 && punct(i - 1, "(") &&
+                         (word(i - 2, "for") || word(i - 2, "await"));
+      if (!punct(m + 1, "=") && !loop_target) continue;
+      for (size_t k = i + 1; k < m; ++k)
+        if (name_token(k) && !after_dot(k) && !punct(k + 1, ":") && !punct(k + 1, "(") && !declared_tokens_.count(k))
+          assigned_.push_back(k);
     }
   }
 
@@ -791,23 +825,262 @@ class CallGraphBuilder {
     return -1;
   }
 
-  Binding* resolve(int32_t scope, std::string_view name) {
+  Binding* resolve(int32_t scope, std::string_view name, int32_t* where = nullptr) {
     std::string key(name);
     for (int32_t s = scope;; s = parent_[static_cast<size_t>(s)]) {
       auto it = bindings_.find({s, key});
-      if (it != bindings_.end()) return &it->second;
+      if (it != bindings_.end()) {
+        if (where) *where = s;
+        return &it->second;
+      }
       if (s < 0) return nullptr;
     }
+  }
+  // Whether scope `inner` is `outer` or nested in it (-1: the script's top, which holds them all).
+  bool within(int32_t inner, int32_t outer) const {
+    for (int32_t s = inner;; s = parent_[static_cast<size_t>(s)]) {
+      if (s == outer) return true;
+      if (s < 0) return false;
+    }
+  }
+
+  // A binding of one function (declared once, never assigned) that the code can still make
+  // name another function at run time, where the scanner does not see it:
+  //  - a direct `eval(…)` where the name is visible and means this binding: the evaluated text
+  //    can assign it (`f = g`, strict or not) or, in sloppy code, declare a `var f` that hides it;
+  //  - at a classic script's top (no `import`/`export`: a module's top-level names are no
+  //    properties, and imports cannot be assigned), a `var` or function declaration is a property
+  //    of the global object: any write of a property of that name (`window.f = g`,
+  //    `globalThis.f =`, `self.f =`, top-level `this.f =`, an alias of the global object `g.f =`,
+  //    `o["f"] =`, `Object.defineProperty(o, "f", …)`, `Object.assign(o, {f: g})`) may replace
+  //    it, as may a computed write on the global object (`window[k] = g`);
+  //  - any binding at a classic script's top, when the script makes code from text at the global
+  //    scope (`(0, eval)(s)`, `window.eval(s)`, `Function(s)`, `setTimeout("…")`).
+  // Another script's writes (`window.f = g` in a second file, a second file's own `function f`)
+  // are not seen: the table describes one script.
+  bool rebindable(const Binding& b, int32_t where, std::string_view name) {
+    for (int32_t e : eval_scopes_)
+      if (within(e, where) && resolve(e, name) == &b) return true;
+    if (where >= 0 || module_) return false;
+    if (string_code_) return true;
+    return b.global_property && (global_any_write_ || global_writes_.count(std::string(name)) > 0);
+  }
+
+  // An assignment operator at token i (`=`, `+=`, …, `??=`, `++`, `--`).
+  bool assignment_at(size_t i) const {
+    return i < t_.size() && t_[i].kind == Kind::Punct &&
+           one_of(t_[i].text, {"=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=",
+                               "||=", "?\?=", "++", "--"});
+  }
+  // Token i is the name `name` alone as an expression (`window.f = f;`): writing a binding's own
+  // value back changes nothing.
+  bool same_value(size_t i, std::string_view name) const {
+    if (!ident(i) || t_[i].text != name) return false;
+    if (i + 1 >= t_.size() || t_[i + 1].newline_before) return true;
+    return punct(i + 1, ";") || punct(i + 1, ",") || punct(i + 1, ")") || punct(i + 1, "}") || punct(i + 1, "]");
+  }
+  // The text of a string literal token without its quotes (a template only without `${`).
+  static bool literal_text(const Token& k, std::string* out) {
+    if (k.text.size() < 2) return false;
+    if (k.kind == Kind::String) {
+      *out = std::string(k.text.substr(1, k.text.size() - 2));
+      return true;
+    }
+    if (k.kind == Kind::Template && k.text.front() == '`' && k.text.back() == '`' && k.text.find("${") == std::string_view::npos) {
+      *out = std::string(k.text.substr(1, k.text.size() - 2));
+      return true;
+    }
+    return false;
+  }
+  bool global_object_name(size_t i) const {
+    if (!ident(i) || after_dot(i)) return false;
+    std::string_view w = t_[i].text;
+    if (w == "this") return scope_of_[i] < 0;
+    return one_of(w, {"window", "globalThis", "self", "top", "parent", "frames"});
+  }
+  // The direct arguments of the call whose `(` is token `open`: [first, last] token ranges.
+  std::vector<std::pair<size_t, size_t>> arguments_of(size_t open) const {
+    std::vector<std::pair<size_t, size_t>> out;
+    size_t close = match_[open];
+    if (close == SIZE_MAX || close <= open + 1) return out;
+    size_t start = open + 1;
+    for (size_t k = open + 1; k <= close; ++k) {
+      if (k < close && level_[k] != level_[open] + 1) continue;
+      if (k == close || punct(k, ",")) {
+        if (k > start) out.emplace_back(start, k - 1);
+        start = k + 1;
+      }
+      if (out.size() >= 16) break;
+    }
+    return out;
+  }
+  // The keys at the first level of the object literal [a, b] (`{k: …}`, `{"k": …}`, `{k}`,
+  // `{k() {…}}`); false when it is not one or has a computed key or a spread.
+  bool literal_keys(size_t a, size_t b, std::vector<std::string>* keys) const {
+    if (!punct(a, "{") || match_[a] != b) return false;
+    size_t L = level_[a] + 1;
+    bool expect_key = true;
+    for (size_t k = a + 1; k < b; ++k) {
+      if (level_[k] != L) continue;
+      if (punct(k, ",")) {
+        expect_key = true;
+        continue;
+      }
+      if (!expect_key) continue;
+      expect_key = false;
+      if (punct(k, "[") || punct(k, "...")) return false;
+      size_t key = k;
+      // `get x() {`, `async x() {`, `*x() {`
+      if ((word(k, "get") || word(k, "set") || word(k, "async")) && !punct(k + 1, ":") && !punct(k + 1, "(") &&
+          !punct(k + 1, ",") && !punct(k + 1, "}"))
+        key = k + 1;
+      if (punct(key, "*")) ++key;
+      if (punct(key, "[")) return false;
+      std::string text;
+      if (ident(key)) keys->push_back(std::string(t_[key].text));
+      else if (literal_text(t_[key], &text)) keys->push_back(text);
+    }
+    return true;
+  }
+  // The object literal among the tokens [a, b] has a `get` key at its first level (a property
+  // descriptor: `{get: f}`, `{get() {…}}`, `{get}`).
+  bool descriptor_with_getter(size_t a, size_t b) const {
+    std::vector<std::string> keys;
+    if (!literal_keys(a, b, &keys)) return false;
+    return std::find(keys.begin(), keys.end(), "get") != keys.end();
+  }
+
+  // What the code says, beyond its declarations, about names rebound at run time (rebindable)
+  // and getters defined without `get name() {}` (descriptor_getter).
+  void rebinding() {
+    size_t n = t_.size();
+    std::vector<int32_t> with_depth(n + 1, 0);  // difference array of `with` bodies
+    for (size_t i = 0; i < n; ++i) {
+      const Token& k = t_[i];
+      if (k.kind == Kind::Ident && !after_dot(i) && level_[i] == 0 &&
+          ((k.text == "export" && !punct(i + 1, ":")) || (k.text == "import" && !punct(i + 1, "(") && !punct(i + 1, "."))))
+        module_ = true;
+      if (word(i, "with") && !after_dot(i) && punct(i + 1, "(") && match_[i + 1] != SIZE_MAX) {
+        size_t from = match_[i + 1] + 1, to;
+        if (punct(from, "{") && match_[from] != SIZE_MAX) to = match_[from];
+        else to = enclosing_[i] != SIZE_MAX && match_[enclosing_[i]] != SIZE_MAX ? match_[enclosing_[i]] : n - 1;
+        if (from <= to && to < n) {
+          ++with_depth[from];
+          --with_depth[to + 1];
+        }
+      }
+      if (word(i, "eval")) {
+        bool direct = !after_dot(i) && (punct(i + 1, "(") || (punct(i - 1, "(") && punct(i + 1, ")") && punct(i + 2, "(")));
+        if (direct) {
+          if (std::find(eval_scopes_.begin(), eval_scopes_.end(), scope_of_[i]) == eval_scopes_.end()) eval_scopes_.push_back(scope_of_[i]);
+        } else if (!punct(i + 1, ":")) {
+          string_code_ = true;  // an indirect eval runs its text at the global scope
+        }
+      }
+      if (word(i, "Function") && (punct(i + 1, "(") || (i > 0 && word(i - 1, "new")))) string_code_ = true;
+      if ((word(i, "setTimeout") || word(i, "setInterval")) && punct(i + 1, "(") &&
+          (t_.size() > i + 2 && (t_[i + 2].kind == Kind::String || t_[i + 2].kind == Kind::Template)))
+        string_code_ = true;
+      // `o.f = g`, `o.f += …`: a property f written.
+      if (ident(i) && after_dot(i) && i >= 1 && punct(i - 1, ".") && assignment_at(i + 1) && !same_value(i + 2, k.text))
+        global_writes_.insert(std::string(k.text));
+      // `o["f"] = g`; `window[k] = g` (any name of the global object).
+      if (punct(i, "[") && i > 0 && match_[i] != SIZE_MAX && assignment_at(match_[i] + 1) &&
+          (ident(i - 1) || punct(i - 1, ")") || punct(i - 1, "]"))) {
+        std::string text;
+        if (match_[i] == i + 2 && literal_text(t_[i + 1], &text)) {
+          if (!same_value(match_[i] + 2, text)) global_writes_.insert(text);
+        } else if (global_object_name(i - 1)) {
+          global_any_write_ = true;
+        }
+      }
+      if (punct(i, "(") && i > 0 && ident(i - 1) && match_[i] != SIZE_MAX) property_definitions(i);
+    }
+    in_with_.assign(n, 0);
+    int32_t depth = 0;
+    for (size_t i = 0; i < n; ++i) {
+      depth += with_depth[i];
+      in_with_[i] = depth > 0;
+    }
+  }
+
+  // A call `callee(args)` whose `(` is token `open` that defines properties: the names it may
+  // write (global_writes_) and the getters it may define (descriptor_getters_).
+  void property_definitions(size_t open) {
+    std::string_view callee = t_[open - 1].text;
+    auto args = arguments_of(open);
+    std::string text;
+    auto name_arg = [&](size_t a, std::string* out) { return args[a].first == args[a].second && literal_text(t_[args[a].first], out); };
+    if (callee == "Proxy") {
+      any_name_getter_ = true;  // its handler's `get` runs on a read of every name
+      return;
+    }
+    if (callee == "defineProperty" || callee == "__defineGetter__" || callee == "__defineSetter__") {
+      size_t at = callee == "defineProperty" ? 1 : 0;
+      if (args.size() > at && name_arg(at, &text)) {
+        global_writes_.insert(text);
+        if (callee != "__defineSetter__") descriptor_getters_.insert(text);
+      } else {
+        if (callee != "__defineSetter__") any_name_getter_ = true;
+        if (!args.empty() && global_object_name(args[0].first) && args[0].first == args[0].second) global_any_write_ = true;
+      }
+      return;
+    }
+    if (callee == "defineProperties" || callee == "create" || callee == "assign" || callee == "set") {
+      if (args.size() < 2) return;
+      bool getters = callee == "defineProperties" || callee == "create";
+      if (callee == "set") {
+        // `Reflect.set(o, "f", g)`
+        if (open >= 3 && punct(open - 2, ".") && word(open - 3, "Reflect") && args.size() >= 3) {
+          if (name_arg(1, &text)) global_writes_.insert(text);
+          else global_any_write_ = true;
+        }
+        return;
+      }
+      for (size_t a = 1; a < args.size(); ++a) {
+        std::vector<std::string> keys;
+        if (literal_keys(args[a].first, args[a].second, &keys)) {
+          for (const std::string& key : keys) {
+            // Every key, `{f}` and `{f: f}` too (over-approximated).
+            global_writes_.insert(key);
+            if (getters) descriptor_getters_.insert(key);
+          }
+        } else {
+          if (getters) any_name_getter_ = true;
+          if (global_object_name(args[0].first) && args[0].first == args[0].second) global_any_write_ = true;
+        }
+      }
+      return;
+    }
+    // Any other call handed a property descriptor with a getter (`__defProp(target, name, {get:
+    // all[name]})`, an alias of Object.defineProperty, as bundlers write): a getter of the name in
+    // its second argument, or of any name.
+    if (args.size() >= 3) {
+      for (size_t a = 2; a < args.size(); ++a)
+        if (descriptor_with_getter(args[a].first, args[a].second)) {
+          if (name_arg(1, &text)) descriptor_getters_.insert(text), global_writes_.insert(text);
+          else any_name_getter_ = true;
+          break;
+        }
+    }
+  }
+  // A getter of `name` defined by a property descriptor (Object.defineProperty and the like).
+  bool descriptor_getter(std::string_view name) const {
+    return any_name_getter_ || descriptor_getters_.count(std::string(name)) > 0;
   }
 
   // The callee of tokens [from, to] (an identifier or a member chain), resolved from `scope`.
   CallTarget target(size_t from, size_t to, int32_t scope) {
     CallTarget r;
+    // Inside `with (o) { … }` any name may be a property of `o`: nothing there is known.
+    if (from < in_with_.size() && in_with_[from]) return r;
     if (from == to) {
       if (!name_token(from)) return r;
-      Binding* b = resolve(scope, t_[from].text);
+      int32_t where = -1;
+      Binding* b = resolve(scope, t_[from].text, &where);
       if (!b) r.name = std::string(t_[from].text);  // a global: a built-in or another script's
-      else if (b->count == 1 && b->function >= 0 && !b->assigned && !b->block) r.function = b->function;
+      else if (b->count == 1 && b->function >= 0 && !b->assigned && !b->block && !rebindable(*b, where, t_[from].text))
+        r.function = b->function;
       return r;
     }
     // `JSON.parse(`: the object is a global no code of the bundle declares.
@@ -1054,7 +1327,12 @@ class CallGraphBuilder {
         continue;
       if (punct(i - 1, "++") || punct(i - 1, "--") || t_[i + 2 < t_.size() ? i + 2 : i].kind == Kind::Template) continue;
       const std::vector<int32_t>& same = methods_named(t_[i + 1].text);
-      if (same.size() == 1 && scopes_[static_cast<size_t>(same[0])].getter) calls->push_back(CallSite{t_[i].start, same[0]});
+      // The only getter of that name: none defined by a descriptor (`Object.defineProperty(o,
+      // "name", {get: …})`, `__defineGetter__`, defineProperties / Object.create, a Proxy), which
+      // would run on the same read.
+      if (same.size() == 1 && scopes_[static_cast<size_t>(same[0])].getter && !descriptor_getter(t_[i + 1].text) &&
+          !in_with_[i])
+        calls->push_back(CallSite{t_[i].start, same[0]});
     }
     for (size_t i = 1; i < t_.size(); ++i) {
       if (!punct(i, "(")) continue;
@@ -1082,6 +1360,17 @@ class CallGraphBuilder {
   std::vector<size_t> enclosing_;      // per token: the opener of the innermost bracket around it
   std::map<int32_t, size_t> body_open_;
   bool block_mode_ = false;            // declarations being made are block-level
+  bool var_mode_ = false;              // declarations being made are `var` or function declarations
+  // Rebinding evidence (rebinding()): scopes with a direct eval, tokens inside a `with` body,
+  // the script is a module, it runs text as code at the global scope, property names written.
+  std::vector<int32_t> eval_scopes_;
+  std::vector<uint8_t> in_with_;
+  bool module_ = false;
+  bool string_code_ = false;
+  bool global_any_write_ = false;
+  std::set<std::string> global_writes_;
+  bool any_name_getter_ = false;
+  std::set<std::string> descriptor_getters_;
   std::vector<size_t> innermost_try_;  // per token: the opener of the innermost try/catch/finally block around it
   std::map<size_t, size_t> start_token_;  // scope -> its first token
   std::map<std::pair<int32_t, std::string>, Binding> bindings_;

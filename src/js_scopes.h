@@ -75,7 +75,16 @@ struct FunctionScope {
 //    function, and the name is never assigned (`f =`, `f +=`, `f++`) in the code. A name declared
 //    nowhere is a global (a built-in such as `decodeURIComponent`): recorded by name.
 //    A name with a declaration in a block (let/const/class/function inside `{ }` or a `for (`
-//    head) is not resolved: it is visible only in that block.
+//    head) is not resolved: it is visible only in that block. "Assigned" includes destructuring
+//    (`[f] = [g]`, `({f} = o)`) and `for (f of …)`. Nor is a name the code can rebind where the
+//    scanner does not see it: one visible at a direct `eval(` (its text may assign or, sloppy,
+//    hide it), any callee inside a `with` body, and at a classic script's top (no import/export)
+//    a `var`/function declaration whose name is written as a property anywhere in the script
+//    (`window.f = g`, `globalThis.f =`, `self.f =`, `this.f =`, `alias.f =`, `o["f"] =`,
+//    defineProperty / assign / Reflect.set with that name; `window.f = f` changes nothing), or any
+//    top-level name when the script runs text as global code (`(0, eval)(s)`, `Function(s)`,
+//    `setTimeout("…")`) or writes a computed name of the global object (`window[k] = g`).
+//    Another script's writes are not seen (a table describes one script).
 //  - a member call `x.f(` is never resolved to a function of the code (a property can hold any
 //    function); `JSON.parse(` (object a global no code declares) is recorded by its property name
 //    (`parse`), what JavaScriptCore names a built-in's frame, as is `G.x.f.call(` / `.apply(`.
@@ -88,6 +97,11 @@ struct FunctionScope {
 // A getter runs on a property read: `c.subtotal` where exactly one function of the code is named
 // `subtotal` and it is a getter is recorded as a call of that getter, at the `.` (where
 // JavaScriptCore puts the frame of a function reading it; V8 and SpiderMonkey at the name).
+// Getters defined by a descriptor count as other getters of that name: `Object.defineProperty(o,
+// "subtotal", …)` (and Reflect's), `__defineGetter__("subtotal", …)`, the keys of
+// `Object.defineProperties(o, {…})` / `Object.create(p, {…})`, any call handed `{get: …}` after
+// two arguments (a bundler's alias of defineProperty); one whose name is not a literal, or a
+// `Proxy`, is a getter of every name. A read inside a `with` body is not recorded.
 // Tail calls: a function's calls in tail position (ECMAScript's, which JavaScriptCore implements in
 // strict code): the expression of a `return` outside a try block, or an arrow's expression
 // body, where a parenthesized expression, the last operand of a comma, both branches of `?:` and

@@ -559,3 +559,105 @@ TEST(TailCalls, ShortNamesOnHandWrittenLinesOfATableFromTheCodeAreTheAuthorsName
   EXPECT_NE(a1.fingerprint, a2.fingerprint);
   EXPECT_EQ(a1.parts["frame"].value("frame", "").substr(0, 1), "@");
 }
+
+namespace {
+
+// The callee the table records at jsc's caller frame for the call `text(` of `code`, -1 if none.
+int32_t table_call(const std::string& code, const std::string& text) {
+  SymbolTable t = build_symbol_table_from_code("ptc.js", code);
+  size_t at = code.find(text);
+  EXPECT_NE(at, std::string::npos) << text;
+  size_t line_start = code.rfind('\n', at);
+  line_start = line_start == std::string::npos ? 0 : line_start + 1;
+  uint32_t line = static_cast<uint32_t>(std::count(code.begin(), code.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  return call_at(t, line, static_cast<uint32_t>(at + text.size() - line_start));
+}
+
+// Two bugs of the outside attack on the scan (REPORT.md 1c): `ctl -> cfgParse -> return JSON.parse`
+// and `sh -> manParse -> return JSON.parse`, where sh calls `cfgParse(t)` but the name means
+// manParse when it runs. `rebind` makes it so; `call` is sh's call as written.
+const char* kParsers =
+    "function cfgParse(t) { 'use strict'; return JSON.parse(t); }\n"
+    "function ctl(t) { cfgParse(t); }\n"
+    "function manParse(t) { 'use strict'; return JSON.parse(t); }\n";
+
+}  // namespace
+
+// Outside attack 1c: the call site `cfgParse(t)` resolved statically to cfgParse, but at run time
+// the name meant manParse (jsc: `parse@[native code]` / `sh@rebind.js:4:59`, the stack of bug B),
+// and cfgParse was put back: bug B got bug A's fingerprint, confident. A name the code can rebind
+// where the scanner does not see it is not trusted.
+TEST(TailCalls, ANameTheCodeCanRebindAtRunTimeIsNotTrusted) {
+  const std::string parsers = kParsers;
+  // Direct eval: its text may declare `var cfgParse` (sloppy) or assign `cfgParse = …` (any mode).
+  const std::string eval_code = parsers + "function sh(t) { eval('var cfgParse = manParse'); cfgParse(t); }\n";
+  EXPECT_EQ(put_back(build_symbol_table_from_code("ptc.js", eval_code), jsc_at(eval_code, "sh", "); cfgParse")), 0u);
+  EXPECT_EQ(table_call(eval_code, "ctl(t) { cfgParse"), -1) << "an eval that sees the binding may assign it for every caller";
+  // An eval whose scope has its own cfgParse does not touch the top-level one.
+  const std::string eval_shadowed = parsers + "function sh(t) { let cfgParse = 1; eval('cfgParse = 2'); return cfgParse; }\n";
+  EXPECT_GE(table_call(eval_shadowed, "ctl(t) { cfgParse"), 0);
+  // `with`: a name inside its body may be the object's property.
+  const std::string with_code = parsers + "function sh(t) { with ({ cfgParse: manParse }) { cfgParse(t); } }\n";
+  EXPECT_EQ(put_back(build_symbol_table_from_code("ptc.js", with_code), jsc_at(with_code, "sh", "}) { cfgParse")), 0u);
+  EXPECT_GE(table_call(with_code, "ctl(t) { cfgParse"), 0) << "outside the with body the name is the function";
+  // A top-level function of a classic script is a property of the global object.
+  for (const std::string& write :
+       {std::string("window.cfgParse = manParse;"), std::string("globalThis.cfgParse = manParse;"),
+        std::string("self.cfgParse = manParse;"), std::string("this.cfgParse = manParse;"),
+        std::string("window['cfgParse'] = manParse;"), std::string("const g = window; g.cfgParse = manParse;"),
+        std::string("Object.defineProperty(window, 'cfgParse', { value: manParse });"),
+        std::string("Object.assign(window, { cfgParse: manParse });"), std::string("window[name] = manParse;"),
+        std::string("(0, eval)('cfgParse = manParse');"), std::string("new Function('cfgParse = manParse')();")}) {
+    const std::string code = "'use strict';\n" + parsers + "function sh(t) { cfgParse(t); }\n" + write + "\n";
+    EXPECT_EQ(put_back(build_symbol_table_from_code("ptc.js", code), jsc_at(code, "sh", "sh(t) { cfgParse")), 0u) << write;
+  }
+  // Assignments written without `cfgParse =`.
+  for (const std::string& write : {std::string("[cfgParse] = [manParse];"), std::string("({ cfgParse } = { cfgParse: manParse });"),
+                                   std::string("for (cfgParse of [manParse]) ;"), std::string("cfgParse = manParse;")}) {
+    const std::string code = "'use strict';\n" + parsers + "function sh(t) { cfgParse(t); }\n" + write + "\n";
+    EXPECT_EQ(table_call(code, "sh(t) { cfgParse"), -1) << write;
+  }
+  // What cannot rebind it: the same value written back, another property's write, a module's
+  // top-level function (no property of the global object), a function inside a wrapper.
+  for (const std::string& code :
+       {"'use strict';\n" + parsers + "function sh(t) { cfgParse(t); }\nwindow.cfgParse = cfgParse;\nwindow.other = manParse;\n",
+        "'use strict';\n" + parsers + "function sh(t) { cfgParse(t); }\nwindow.cfgParse = manParse;\nexport { sh };\n",
+        "(function () { 'use strict';\n" + parsers + "function sh(t) { cfgParse(t); }\nwindow.cfgParse = manParse;\n})();\n"}) {
+    EXPECT_GE(table_call(code, "sh(t) { cfgParse"), 0) << code;
+    EXPECT_EQ(put_back(build_symbol_table_from_code("ptc.js", code), jsc_at(code, "sh", "sh(t) { cfgParse")), 1u) << code;
+  }
+}
+
+// Outside attack 1d: `other.total` runs a getter defined with Object.defineProperty (jsc:
+// `parse@[native code]` / `readOther@getter.js:6:36`), and the class's `get total()`, taken for
+// the only getter of that name, was put back: the two bugs merged.
+TEST(TailCalls, GettersDefinedByDescriptorsMakeAPropertyReadUntrusted) {
+  const std::string cls =
+      "'use strict';\n"
+      "class Cart { constructor(s) { this.s = s; } get total() { return JSON.parse(this.s); } }\n";
+  const std::string reads =
+      "function readCart(c) { const v = c.total; return v; }\n"
+      "function readOther(o) { const v = o.total; return v; }\n";
+  auto read_at = [&](const std::string& code) {
+    return put_back(build_symbol_table_from_code("ptc.js", code), jsc_at(code, "readOther", "const v = o"));
+  };
+  EXPECT_EQ(read_at(cls + reads), 1u) << "the class's getter alone: put back";
+  for (const std::string& define : {
+           std::string("Object.defineProperty(other, 'total', { get: function otherTotal() { return JSON.parse(this.s); } });"),
+           std::string("Reflect.defineProperty(other, 'total', { get() { return JSON.parse(this.s); } });"),
+           std::string("Object.defineProperties(other, { total: { get: () => JSON.parse(other.s) } });"),
+           std::string("const o2 = Object.create(null, { 'total': { get: () => JSON.parse('{') } });"),
+           std::string("other.__defineGetter__('total', function () { return JSON.parse(this.s); });"),
+           std::string("Object.defineProperty(other, key, { get: () => JSON.parse(other.s) });"),
+           std::string("var __defProp = Object.defineProperty; __defProp(other, name, { get: all[name], enumerable: true });"),
+           std::string("const p = new Proxy({}, { get(t, k) { return JSON.parse(t[k]); } });")}) {
+    const std::string code = cls + "const other = { s: '{bad' };\n" + define + "\n" + reads;
+    EXPECT_EQ(read_at(code), 0u) << define;
+  }
+  // A descriptor of another name, or an object with a `get` method that defines nothing.
+  for (const std::string& unrelated : {std::string("Object.defineProperty(other, 'count', { get: () => 1 });"),
+                                       std::string("const api = { get: (u) => fetch(u), post: (u) => fetch(u) };")}) {
+    const std::string code = cls + "const other = { s: '{bad' };\n" + unrelated + "\n" + reads;
+    EXPECT_EQ(read_at(code), 1u) << unrelated;
+  }
+}
