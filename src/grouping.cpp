@@ -291,16 +291,71 @@ struct TailSearch {
   }
 };
 
+// The bare name an engine printed for a frame: `loadB` from `loadB`, `Cart.total`, `get total`,
+// `async loadB`, `new Cart`, `total [as sum]`; empty for an anonymous frame; "?" when the text
+// says nothing usable (SpiderMonkey's `outer/<`, other prose).
+std::string printed_name(sv fn) {
+  fn = trim(fn);
+  if (fn.empty() || fn == "?" || fn == "<anonymous>") return {};
+  size_t as = fn.find(" [as ");
+  if (as != sv::npos) fn = fn.substr(0, as);
+  for (sv prefix : {sv("async "), sv("new "), sv("get "), sv("set ")})
+    if (starts_with(fn, prefix)) fn.remove_prefix(prefix.size());
+  size_t dot = fn.rfind('.');
+  if (dot != sv::npos) fn = fn.substr(dot + 1);
+  if (fn.empty() || fn.find_first_of(" /<>*@()") != sv::npos) return "?";
+  return std::string(fn);
+}
+
+// Whether the table's function at a frame's position (`function_index`, from lookup_symbol: the
+// innermost function whose span holds the frame's line:column, -1 at top level) is the function
+// the engine says ran there. A table describes the code the scan read or the build it was made
+// from; code served again under the same URL may have changed since the stack was captured (a
+// redeploy, a script whose second fetch differs), and then positions land in other functions.
+//  - `global code` / `module code` (JavaScriptCore's top level) only outside every function;
+//  - a named frame only in a named function; in a table from the code (no sources: its names are
+//    the code's own, as engines print them) with that very name;
+//  - an anonymous frame anywhere: engines leave unnamed some functions the scanner names
+//    (`o.f = function`), so it is no evidence either way.
+// In a map's table the names are the original ones and the frames' the minifier's: only the
+// presence of a name is compared there (the table is bound to its build by the debug ID).
+bool frame_in_function(const SymbolTable& t, const Frame& f, int32_t function_index) {
+  if (f.native || f.lineno < 1 || f.colno < 1) return true;
+  sv raw = trim(f.function);
+  if (raw == "global code" || raw == "module code") return function_index < 0;
+  std::string name = printed_name(raw);
+  if (name.empty() || name == "?") return true;
+  if (function_index < 0 || static_cast<size_t>(function_index) >= t.functions.size()) return false;
+  const SymbolTable::Function& fn = t.functions[static_cast<size_t>(function_index)];
+  if (fn.name < 0) return false;
+  if (!t.sources.empty()) return true;
+  sv own = t.names[static_cast<size_t>(fn.name)];
+  size_t dot = own.rfind('.');
+  if (dot != sv::npos) own = own.substr(dot + 1);
+  return own == sv(name);
+}
+
 }  // namespace
 
 std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, const std::vector<const SymbolTable*>& tables,
                                           const std::vector<int32_t>& functions) {
+  // A table that disagrees with any frame of its file in this stack (a frame named `loadB` where
+  // the table has `loadC`) describes other code than the code that ran: nothing is put back
+  // from it, whichever frame sits at a call site (every frame of the file is a position the
+  // reconstruction relies on: the caller's call site, the inner frame, the path between them).
+  std::vector<const SymbolTable*> stale;
+  for (size_t k = 0; k < frames.size() && k < tables.size(); ++k) {
+    const SymbolTable* t = tables[k];
+    if (!t || std::find(stale.begin(), stale.end(), t) != stale.end()) continue;
+    if (!frame_in_function(*t, frames[k], k < functions.size() ? functions[k] : -1)) stale.push_back(t);
+  }
   std::vector<Frame> out;
   out.reserve(frames.size());
   for (size_t i = 0; i < frames.size(); ++i) {
     out.push_back(frames[i]);
     const SymbolTable* t = i < tables.size() ? tables[i] : nullptr;
     if (!t || i + 1 >= frames.size() || t->calls.empty() || frames[i].lineno < 1 || frames[i].colno < 1) continue;
+    if (std::find(stale.begin(), stale.end(), t) != stale.end()) continue;
     int32_t f = call_at(*t, static_cast<uint32_t>(frames[i].lineno - 1), static_cast<uint32_t>(frames[i].colno - 1));
     if (f < 0) continue;
     const Frame& inner = frames[i + 1];

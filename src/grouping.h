@@ -73,7 +73,11 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
 // like F), and exactly one chain of recorded tail calls F -> ... leads to that inner frame (a
 // function of the table, or a built-in by name), with no unresolved tail call on the way, the
 // chain's functions are inserted after frame i, resolved, marked `reconstructed`. Otherwise
-// nothing changes. `tables[i]` / `functions[i]`: frame i's table and function index (or -1).
+// nothing changes. Nothing is put back from a table that any frame of its file contradicts (the
+// code changed since the stack was captured): a named frame must lie in a function of that name
+// (of a name at all in a map's table, whose names are the original ones), JavaScriptCore's
+// `global code` / `module code` outside every function. `tables[i]` / `functions[i]`: frame i's
+// table and function index (or -1).
 std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, const std::vector<const SymbolTable*>& tables,
                                           const std::vector<int32_t>& functions);
 // chain[0] = the thrown error, chain[1..] = its causes / AggregateError members in order.

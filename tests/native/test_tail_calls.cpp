@@ -661,3 +661,71 @@ TEST(TailCalls, GettersDefinedByDescriptorsMakeAPropertyReadUntrusted) {
     EXPECT_EQ(read_at(code), 1u) << unrelated;
   }
 }
+
+// Outside attack 1e: the scan read the script again after a redeploy under the same URL; v2 only
+// inserts `function loadC(t) { parseAlpha(t); }` above loadB, so bug B's frame `loadB@…:5:31`
+// (jsc, captured from v1) sits at loadC's call of parseAlpha in v2, and parseAlpha was put back:
+// bug B took bug A's fingerprint. A table is used only where the frames agree with it.
+TEST(TailCalls, NothingIsPutBackFromATableOfOtherCodeThanTheCodeThatRan) {
+  const std::string v1 =
+      "'use strict';\n"
+      "function parseAlpha(t) { return JSON.parse(t); }\n"
+      "function parseOmega(t) { return JSON.parse(t); }\n"
+      "function loadA(t) { parseAlpha(t); }\n"
+      "function loadB(t) { parseOmega(t); }\n"
+      "window.TESTS = [['bugB-omega', function () { loadB('{bad'); }], ['bugA-alpha', function () { loadA('{bad'); }]];\n";
+  const std::string v2 =
+      "'use strict';\n"
+      "function parseAlpha(t) { return JSON.parse(t); }\n"
+      "function parseOmega(t) { return JSON.parse(t); }\n"
+      "function loadA(t) { parseAlpha(t); }\n"
+      "function loadC(t) { parseAlpha(t); }\n"
+      "function loadB(t) { parseOmega(t); }\n"
+      "window.TESTS = [['bugB-omega', function () { loadB('{bad'); }], ['bugA-alpha', function () { loadA('{bad'); }]];\n";
+  const std::string jsc_msg = "JSON Parse error: Expected '}'";
+  // jsc running v1 (the stacks of the attack's WebKit events).
+  const std::string bug_b = "parse@[native code]\nloadB@http://h/ptc.js:5:31\n@http://h/ptc.js:6:51\nglobal code@http://h/index.html:14:45";
+  const std::string bug_a = "parse@[native code]\nloadA@http://h/ptc.js:4:31\n@http://h/ptc.js:6:99\nglobal code@http://h/index.html:14:45";
+  SymbolTable t1 = build_symbol_table_from_code("ptc.js", v1), t2 = build_symbol_table_from_code("ptc.js", v2);
+  Grouped b1 = group(t1, "SyntaxError", jsc_msg, bug_b), a1 = group(t1, "SyntaxError", jsc_msg, bug_a);
+  ASSERT_EQ(reconstructed(b1), 1u);
+  auto put = std::find_if(b1.frames.begin(), b1.frames.end(), [](const Frame& f) { return f.reconstructed; });
+  ASSERT_NE(put, b1.frames.end());
+  EXPECT_EQ(put->original_function, "parseOmega") << "the table of the code that ran";
+  EXPECT_NE(b1.fingerprint, a1.fingerprint);
+  Grouped b2 = group(t2, "SyntaxError", jsc_msg, bug_b), a2 = group(t2, "SyntaxError", jsc_msg, bug_a);
+  EXPECT_EQ(reconstructed(b2), 0u) << "v2's 5:31 is in loadC, the frame says loadB";
+  EXPECT_NE(b2.fingerprint, a1.fingerprint) << "never bug A's group";
+  EXPECT_EQ(reconstructed(a2), 1u) << "loadA did not move: its frame agrees with v2";
+  EXPECT_EQ(a2.fingerprint, a1.fingerprint);
+  // v2's own stack of bug B (jsc: loadB at 6:31) is put back from v2's table.
+  Grouped b2own = group(t2, "SyntaxError", jsc_msg,
+                        "parse@[native code]\nloadB@http://h/ptc.js:6:31\n@http://h/ptc.js:7:51\nglobal code@http://h/index.html:14:45");
+  EXPECT_EQ(reconstructed(b2own), 1u);
+  EXPECT_EQ(b2own.fingerprint, b1.fingerprint);
+
+  // The caller's frame agrees (loadB now calls parseAlpha at the same place) but its own caller
+  // landed in another function: every frame of the file is checked, nothing is put back.
+  const std::string w1 =
+      "'use strict';\n"
+      "function parseAlpha(t) { return JSON.parse(t); }\n"
+      "function parseOmega(t) { return JSON.parse(t); }\n"
+      "function loadB(t) { parseOmega(t); }\n"
+      "function runB() { loadB('{bad'); }\n";
+  const std::string w2 =
+      "'use strict';\n"
+      "function parseAlpha(t) { return JSON.parse(t); }\n"
+      "function parseOmega(t) { return JSON.parse(t); }\n"
+      "function loadB(t) { parseAlpha(t); }\n"
+      "function helper() { return 1; }\n"
+      "function runB() { loadB('{bad'); }\n";
+  const std::string run_b = "parse@[native code]\nloadB@http://h/ptc.js:4:31\nrunB@http://h/ptc.js:5:24\nglobal code@http://h/ptc.js:7:5";
+  EXPECT_EQ(reconstructed(group(build_symbol_table_from_code("ptc.js", w1), "SyntaxError", jsc_msg, run_b)), 1u);
+  EXPECT_EQ(reconstructed(group(build_symbol_table_from_code("ptc.js", w2), "SyntaxError", jsc_msg, run_b)), 0u);
+  // JavaScriptCore's top level (`global code`) inside a function of the table: other code too.
+  const std::string top = "parse@[native code]\nloadB@http://h/ptc.js:4:31\nglobal code@http://h/ptc.js:5:20";
+  EXPECT_EQ(reconstructed(group(build_symbol_table_from_code("ptc.js", w1), "SyntaxError", jsc_msg, top)), 0u);
+  EXPECT_EQ(reconstructed(group(build_symbol_table_from_code("ptc.js", w1 + "loadB('{bad');\n"), "SyntaxError", jsc_msg,
+                              "parse@[native code]\nloadB@http://h/ptc.js:4:31\nglobal code@http://h/ptc.js:6:6")),
+            1u);
+}
