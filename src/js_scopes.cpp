@@ -859,6 +859,7 @@ class CallGraphBuilder {
   // Another script's writes (`window.f = g` in a second file, a second file's own `function f`)
   // are not seen: the table describes one script.
   bool rebindable(const Binding& b, int32_t where, std::string_view name) {
+    if (eval_scopes_.size() > kMaxEvalScopes) return true;  // bounded work: then nothing is trusted
     for (int32_t e : eval_scopes_)
       if (within(e, where) && resolve(e, name) == &b) return true;
     if (where >= 0 || module_) return false;
@@ -905,6 +906,11 @@ class CallGraphBuilder {
     if (close == SIZE_MAX || close <= open + 1) return out;
     size_t start = open + 1;
     for (size_t k = open + 1; k <= close; ++k) {
+      // A nested bracket is passed over whole, so that the work stays linear in nested calls.
+      if (k < close && match_[k] != SIZE_MAX && match_[k] > k && match_[k] < close) {
+        k = match_[k];
+        continue;
+      }
       if (k < close && level_[k] != level_[open] + 1) continue;
       if (k == close || punct(k, ",")) {
         if (k > start) out.emplace_back(start, k - 1);
@@ -922,6 +928,10 @@ class CallGraphBuilder {
     bool expect_key = true;
     for (size_t k = a + 1; k < b; ++k) {
       if (level_[k] != L) continue;
+      if (!expect_key && match_[k] != SIZE_MAX && match_[k] > k && match_[k] < b) {
+        k = match_[k];
+        continue;
+      }
       if (punct(k, ",")) {
         expect_key = true;
         continue;
@@ -1364,6 +1374,7 @@ class CallGraphBuilder {
   // Rebinding evidence (rebinding()): scopes with a direct eval, tokens inside a `with` body,
   // the script is a module, it runs text as code at the global scope, property names written.
   std::vector<int32_t> eval_scopes_;
+  static constexpr size_t kMaxEvalScopes = 64;
   std::vector<uint8_t> in_with_;
   bool module_ = false;
   bool string_code_ = false;
