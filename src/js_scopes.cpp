@@ -31,10 +31,11 @@ bool one_of(std::string_view word, std::initializer_list<const char*> words) {
   return false;
 }
 
-// Keywords after which a `/` starts a regular expression literal rather than a division.
+// Keywords after which a `/` starts a regular expression literal rather than a division (`yield`,
+// `await` and `of` only where they are keywords: Scanner::regex_allowed).
 bool keyword_before_expression(std::string_view w) {
   return one_of(w, {"return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do",
-                    "else", "yield", "await"});
+                    "else", "yield", "await", "default", "extends"});
 }
 // `keyword (...) {` is a statement, not a method.
 bool control_keyword(std::string_view w) {
@@ -47,20 +48,44 @@ bool statement_keyword(std::string_view w) {
                     "throw", "try", "switch", "do"});
 }
 
+// U+2028 LINE SEPARATOR or U+2029 PARAGRAPH SEPARATOR (UTF-8 E2 80 A8 / A9) at byte i.
+bool ls_ps_at(std::string_view s, size_t i) {
+  return i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+         (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9);
+}
+// A line terminator at byte i: \n, \r, U+2028, U+2029.
+bool line_terminator_at(std::string_view s, size_t i) {
+  return i < s.size() && (s[i] == '\n' || s[i] == '\r' || ls_ps_at(s, i));
+}
+// The length in bytes of a Unicode space (Zs) or U+FEFF at byte i, 0 if none: U+00A0, U+1680,
+// U+2000-U+200A, U+202F, U+205F, U+3000, U+FEFF — white space to ECMAScript, each one column.
+size_t unicode_space_at(std::string_view s, size_t i) {
+  auto b = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  if (b(0) == 0xC2 && b(1) == 0xA0) return 2;
+  if (b(0) == 0xE1 && b(1) == 0x9A && b(2) == 0x80) return 3;
+  if (b(0) == 0xE2 && b(1) == 0x80 && ((b(2) >= 0x80 && b(2) <= 0x8A) || b(2) == 0xAF)) return 3;
+  if (b(0) == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;
+  if (b(0) == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;
+  if (b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF) return 3;
+  return 0;
+}
+
 constexpr const char* kOperators[] = {">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "?\?=",
                                       "=>",   "==",  "!=",  "<=",  ">=",  "&&",  "||",  "??",  "?.",  "++",  "--",
                                       "+=",   "-=",  "*=",  "/=",  "%=",  "&=",  "|=",  "^=",  "**",  "<<",  ">>"};
 
 class Scanner {
  public:
-  Scanner(std::string_view src, size_t max_scopes, std::vector<Token>* tokens = nullptr)
-      : src_(src), max_scopes_(max_scopes), tokens_(tokens) {}
+  Scanner(std::string_view src, size_t max_scopes, std::vector<Token>* tokens = nullptr,
+          ScriptKind kind = ScriptKind::Unknown)
+      : src_(src), max_scopes_(max_scopes), tokens_(tokens), kind_(kind) {}
 
   std::vector<FunctionScope> run() {
     while (true) {
       Token t = next_token();
       if (t.kind == Kind::End) break;
       if (tokens_) tokens_->push_back(t);
+      note_module_syntax(t);
       handle(t);
       push_history(t);
     }
@@ -73,13 +98,25 @@ class Scanner {
     return std::move(scopes_);
   }
 
+  // After run(): where and why the tokens did not tell how the code reads (empty: they did).
+  const std::string& doubt() const { return doubt_; }
+  // After run(): the code has an `import` or `export` declaration (only modules have them), and
+  // the reading of some token depended on the script's kind, which was not given.
+  bool reread_as_module() const { return kind_ == ScriptKind::Unknown && module_syntax_ && kind_dependent_; }
+
  private:
+  // What a `/` right after a closing bracket is.
+  enum class After : uint8_t { Division, Regex, RegexOnNewLine };
   struct Open {
     char bracket = '(';             // '(' '[' '{' or '$' for a template substitution `${`
     int scope = -1;                 // '{' of a function body: index of its scope
     int function_params = -1;       // '(' of a `function`'s parameters: index of its scope
     bool method_candidate = false;  // '(' after a name or ']': `name(...) {` would be a method
     bool class_body = false;        // '{' of a class body; class_name is its name token, if any
+    bool control_head = false;      // '(' of `if (`, `while (`, `for (`, `with (`: a statement follows
+    bool statements = false;        // '{' whose content is statements (a block, a function's body)
+    After after = After::Division;  // '{': what a `/` after its `}` is (a statement's end or not)
+    int ternary = 0;                // `?` of `?:` open at this level
     Token class_name;
     Token before[4];                // the tokens before the bracket, nearest first
     JsPosition pos;
@@ -88,6 +125,7 @@ class Scanner {
     int scope;
     size_t depth;
   };
+  enum : uint8_t { kAsync = 1, kGenerator = 2 };
 
   // ---- lexing ------------------------------------------------------------------------------
   unsigned char peek(size_t ahead = 0) const {
@@ -109,24 +147,40 @@ class Scanner {
       here_.column += c >= 0xF0 ? 2 : 1;
     }
   }
+  // One byte that is never a line break: a U+2028/U+2029 written in a string literal is one column
+  // of the same line to JavaScriptCore (its lexer counts lines outside string literals only).
+  void advance_in_line() {
+    unsigned char c = peek();
+    if ((c & 0xC0) != 0x80) {
+      last_char_ = here_;
+      here_.column += c >= 0xF0 ? 2 : 1;
+    }
+    ++pos_;
+  }
   void new_line() {
     ++here_.line;
     here_.column = 0;
     saw_newline_ = true;
+    line_start_ = true;
+  }
+  void doubt(const char* what) {
+    if (!doubt_.empty()) return;
+    doubt_ = "line " + std::to_string(here_.line + 1) + ": " + what;
+  }
+
+  void skip_line_comment() {
+    while (!at_end() && !line_terminator_at(src_, pos_)) advance();
   }
 
   void skip_space_and_comments() {
     while (!at_end()) {
       unsigned char c = peek();
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || ls_ps_at(src_, pos_)) {
         advance();
-      } else if (c == 0xE2 && peek(1) == 0x80 && (peek(2) == 0xA8 || peek(2) == 0xA9)) {
-        advance();
-      } else if (c == 0xC2 && peek(1) == 0xA0) {  // no-break space
-        advance();
-        advance();
+      } else if (size_t n = unicode_space_at(src_, pos_)) {
+        for (size_t i = 0; i < n; ++i) advance();
       } else if (c == '/' && peek(1) == '/') {
-        while (!at_end() && peek() != '\n' && peek() != '\r') advance();
+        skip_line_comment();
       } else if (c == '/' && peek(1) == '*') {
         advance();
         advance();
@@ -135,18 +189,73 @@ class Scanner {
           advance();
           advance();
         }
+      } else if (c == '#' && peek(1) == '!' && pos_ == 0) {
+        skip_line_comment();  // a hashbang
+      } else if (c == '<' && peek(1) == '!' && peek(2) == '-' && peek(3) == '-' && html_open_comment()) {
+        skip_line_comment();
+      } else if (c == '-' && peek(1) == '-' && peek(2) == '>' && line_start_) {
+        // First on its line: a comment in a classic script, a syntax error in a module.
+        skip_line_comment();
       } else {
         break;
       }
     }
   }
 
+  // Whether the `<!--` at pos_ begins a comment: in a classic script, yes; in a module, no. When the
+  // kind is unknown, the classic reading is taken, and it is a doubt when a module could read it
+  // as `<` `!` `--` (after an operand, before an assignable name).
+  bool html_open_comment() {
+    if (kind_ == ScriptKind::Module) return false;
+    if (kind_ == ScriptKind::Classic) return true;
+    kind_dependent_ = true;
+    if (history_size_ == 0 || !ends_operand(history_[0])) return true;
+    size_t k = pos_ + 4;
+    while (k < src_.size() && (src_[k] == ' ' || src_[k] == '\t' || line_terminator_at(src_, k) || unicode_space_at(src_, k)))
+      k += ls_ps_at(src_, k) ? 3 : std::max<size_t>(1, unicode_space_at(src_, k));
+    if (k >= src_.size()) return true;
+    unsigned char c = static_cast<unsigned char>(src_[k]);
+    if (!is_ident_start(c) && c != '(' && c != '/') return true;
+    size_t e = k;
+    while (e < src_.size() && is_ident_part(static_cast<unsigned char>(src_[e]))) ++e;
+    std::string_view word = src_.substr(k, e - k);
+    if (one_of(word, {"return", "if", "for", "while", "do", "var", "let", "const", "function", "class", "throw", "try",
+                      "switch", "break", "continue", "else", "case", "default", "import", "export"}))
+      return true;  // `--return`: a syntax error in a module
+    doubt("`<!--` that a classic script reads as a comment and a module as operators");
+    return true;
+  }
+  // The token may end an expression (what may stand before a binary operator).
+  static bool ends_operand(const Token& t) {
+    switch (t.kind) {
+      case Kind::Number:
+      case Kind::String:
+      case Kind::Regex:
+        return true;
+      case Kind::Template:
+        return t.text.back() == '`';
+      case Kind::Ident:
+        return !keyword_before_expression(t.text) && !statement_keyword(t.text);
+      case Kind::Punct:
+        return one_of(t.text, {")", "]", "}", "++", "--"});
+      default:
+        return false;
+    }
+  }
+
   void skip_quoted(unsigned char quote) {
     advance();
     while (!at_end() && peek() != quote) {
-      if (peek() == '\\') advance();
-      else if (peek() == '\n') return;  // unterminated: stop at the line's end
-      if (!at_end()) advance();
+      if (peek() == '\n' || peek() == '\r') return;  // unterminated: stop at the line's end
+      if (peek() == '\\') {
+        advance();
+        if (at_end()) return;
+        // `\` before a line terminator continues the string on the next line.
+        if (line_terminator_at(src_, pos_)) advance();
+        else advance_in_line();
+        continue;
+      }
+      advance_in_line();
     }
     if (!at_end()) advance();
   }
@@ -172,41 +281,72 @@ class Scanner {
     return true;
   }
 
-  bool regex_allowed() const {
+  // A `/` here starts a regular expression literal (see js_scopes.h).
+  bool regex_allowed() {
     if (history_size_ == 0) return true;
     const Token& p = history_[0];
-    if (p.kind == Kind::Ident) return keyword_before_expression(p.text);
-    if (p.kind == Kind::Punct) return !(p.text == ")" || p.text == "]" || p.text == "}");
+    bool dotted = history_size_ > 1 && (is_punct(&history_[1], ".") || is_punct(&history_[1], "?."));
+    switch (p.kind) {
+      case Kind::Ident:
+        if (dotted) return false;  // a property name: `x.return / 2`
+        if (p.text == "yield") return has_flag(innermost_function(), kGenerator);
+        if (p.text == "of") return in_for_head();
+        if (p.text == "await") return await_keyword();
+        return keyword_before_expression(p.text);
+      case Kind::Punct:
+        if (p.text == ")" || p.text == "]" || p.text == "}")
+          return after_close_ == After::Regex || (after_close_ == After::RegexOnNewLine && saw_newline_);
+        return p.text != "++" && p.text != "--";  // `x++ / 2`; a prefix `++/re/` is an early error
+      case Kind::Template:
+        return p.text.size() >= 2 && p.text.substr(p.text.size() - 2) == "${";
+      default:
+        return false;
+    }
+  }
+  // `await` is a keyword in an async function, and at a module's top level.
+  bool await_keyword() {
+    int f = innermost_function();
+    if (f >= 0) return has_flag(f, kAsync);
+    if (kind_ != ScriptKind::Unknown) return kind_ == ScriptKind::Module;
+    kind_dependent_ = true;
+    doubt("`await /` at the top level: a regular expression in a module, a division in a classic script");
     return false;
   }
+  bool in_for_head() const {
+    if (stack_.empty() || stack_.back().bracket != '(') return false;
+    const Token* b = stack_.back().before;
+    return (b[0].kind == Kind::Ident && b[0].text == "for") ||
+           (b[0].kind == Kind::Ident && b[0].text == "await" && b[1].kind == Kind::Ident && b[1].text == "for");
+  }
 
-  // A regular expression literal; false (nothing consumed) when the line ends first.
+  // A regular expression literal; false (nothing consumed) when the line ends first. A class
+  // `[...]` may hold `/`; classes do not nest in the literal's lexical grammar, not even with the
+  // `v` flag (whose nested classes are checked after the literal is read: `/[[a]/]/v` is `/[[a]/`).
   bool skip_regex() {
-    size_t save_pos = pos_;
-    JsPosition save_here = here_, save_last = last_char_;
-    advance();
+    size_t end = std::string_view::npos;
     bool in_class = false;
-    while (!at_end()) {
-      unsigned char c = peek();
-      if (c == '\n' || c == '\r') break;
+    for (size_t i = pos_ + 1; i < src_.size();) {
+      unsigned char c = static_cast<unsigned char>(src_[i]);
+      if (line_terminator_at(src_, i)) break;
       if (c == '\\') {
-        advance();
-        if (!at_end() && peek() != '\n') advance();
+        if (line_terminator_at(src_, i + 1)) break;
+        i += 2;
         continue;
       }
-      if (c == '[') in_class = true;
-      else if (c == ']') in_class = false;
-      else if (c == '/' && !in_class) {
-        advance();
-        while (!at_end() && is_ident_part(peek())) advance();
-        return true;
+      if (c == '[') {
+        in_class = true;
+      } else if (c == ']') {
+        in_class = false;
+      } else if (c == '/' && !in_class) {
+        end = i + 1;
+        break;
       }
-      advance();
+      ++i;
     }
-    pos_ = save_pos;
-    here_ = save_here;
-    last_char_ = save_last;
-    return false;
+    if (end == std::string_view::npos) return false;
+    while (pos_ < end) advance();
+    while (!at_end() && is_ident_part(peek())) advance();
+    return true;
   }
 
   Token next_token() {
@@ -238,8 +378,16 @@ class Scanner {
       while (!at_end() && (is_ident_part(peek()) || peek() == '.')) advance();
       t.kind = Kind::Number;
     } else if (is_ident_start(c)) {
-      while (!at_end() && is_ident_part(peek())) {
-        if (peek() == '\\') advance();
+      while (!at_end() && is_ident_part(peek()) && !unicode_space_at(src_, pos_) && !ls_ps_at(src_, pos_)) {
+        if (peek() == '\\') {
+          // `\u0066` or `\u{66}`: the engine's name is the decoded one, which this scanner does
+          // not compute (its name and binding checks compare the text as written).
+          doubt("an identifier written with \\u escapes");
+          advance();
+          if (peek() == 'u' && peek(1) == '{') {
+            while (!at_end() && peek() != '}' && !line_terminator_at(src_, pos_)) advance();
+          }
+        }
         if (!at_end()) advance();
       }
       t.kind = Kind::Ident;
@@ -255,10 +403,12 @@ class Scanner {
           break;
         }
       }
+      if (len == 2 && c == '?' && peek(1) == '.' && peek(2) >= '0' && peek(2) <= '9') len = 1;  // `a?.5:b`
       for (size_t i = 0; i < len; ++i) advance();
     }
     t.text = src_.substr(begin, pos_ - begin);
     t.end = last_char_;
+    line_start_ = false;
     return t;
   }
 
@@ -266,6 +416,17 @@ class Scanner {
     Open o;
     o.bracket = '$';
     stack_.push_back(o);
+  }
+
+  // An `import` or `export` declaration at the top level: the code is a module.
+  void note_module_syntax(const Token& t) {
+    if (import_pending_) {
+      import_pending_ = false;
+      if (!is_punct(&t, "(")) module_syntax_ = true;  // `import x from`, `import {`, `import.meta`
+    }
+    if (t.kind != Kind::Ident || !stack_.empty() || after_dot()) return;
+    if (t.text == "export") module_syntax_ = true;
+    else if (t.text == "import") import_pending_ = true;
   }
 
   // ---- scopes ------------------------------------------------------------------------------
@@ -286,7 +447,70 @@ class Scanner {
     s.start = start;
     s.end = start;
     scopes_.push_back(s);
+    flags_.push_back(0);
     return static_cast<int>(scopes_.size() - 1);
+  }
+  void set_flag(int scope, uint8_t flag) {
+    if (scope < 0) return;
+    flags_[static_cast<size_t>(scope)] |= flag;
+    scopes_[static_cast<size_t>(scope)].async_or_generator = true;
+  }
+  bool has_flag(int scope, uint8_t flag) const { return scope >= 0 && (flags_[static_cast<size_t>(scope)] & flag); }
+  // The function whose body the scanner is in (a block body on the stack, or an arrow's expression
+  // body), -1 at the top level.
+  int innermost_function() const {
+    int body = -1;
+    size_t depth = 0;
+    for (size_t i = stack_.size(); i-- > 0;)
+      if (stack_[i].scope >= 0) {
+        body = stack_[i].scope;
+        depth = i + 1;
+        break;
+      }
+    if (!arrows_.empty() && (body < 0 || arrows_.back().depth >= depth)) return arrows_.back().scope;
+    return body;
+  }
+  // Whether a statement may begin here: prev(back) is the token before, `newline` whether a line
+  // break follows it (a statement then ends where the grammar allows no continuation: ASI).
+  bool statement_position(size_t back, bool newline) const {
+    if (!stack_.empty() && !stack_.back().statements) return false;  // in ( [ ${ or an object or class body
+    const Token* p = prev(back);
+    if (!p) return true;
+    switch (p->kind) {
+      case Kind::Punct:
+        if (one_of(p->text, {";", "{", "}", ")"})) return true;
+        if (p->text == ":") return last_colon_statement_;  // a label, `case x:`, `default:`
+        if (one_of(p->text, {"]", "++", "--"})) return newline;
+        return false;  // an operator, `,`, `=>`
+      case Kind::Ident:
+        if (is_punct(prev(back + 1), ".") || is_punct(prev(back + 1), "?.")) return newline;
+        if (one_of(p->text, {"else", "do", "try", "finally", "catch", "break", "continue"})) return true;
+        if (one_of(p->text, {"var", "let", "const", "import", "export"})) return false;  // a pattern, `import {`
+        if (one_of(p->text, {"return", "yield"})) return newline;  // restricted: a new line ends them
+        if (keyword_before_expression(p->text)) return false;
+        return newline;
+      case Kind::Template:
+        return p->text.back() == '`' && newline;
+      default:
+        return newline;
+    }
+  }
+  // The next token is where an object literal's key or a class member's name is written.
+  bool property_name_position() const {
+    if (stack_.empty() || stack_.back().bracket != '{' || stack_.back().statements) return false;
+    const Token* p = prev(0);
+    size_t modifiers = 0;  // `get` `set` `async` `static` `*` before the name
+    while (p && ((is_word(p) && one_of(p->text, {"get", "set", "async", "static"})) || is_punct(p, "*")) && modifiers < 3)
+      p = prev(++modifiers);
+    if (stack_.back().class_body) return is_punct(p, "{") || is_punct(p, ";") || is_punct(p, "}");
+    return is_punct(p, "{") || is_punct(p, ",");
+  }
+  // A `function` or `class` at prev(back - 1) is a declaration: in statement position, or exported.
+  bool declaration_position(size_t back, bool newline) const {
+    const Token* p = prev(back);
+    if (is_word(p) && p->text == "export") return true;
+    if (is_word(p) && p->text == "default" && is_word(prev(back + 1)) && prev(back + 1)->text == "export") return true;
+    return statement_position(back, newline);
   }
   void set_name(int scope, const Token& t, FunctionScope::NameKind kind) {
     if (scope < 0 || t.kind != Kind::Ident) return;
@@ -329,8 +553,11 @@ class Scanner {
     }
 
     if (t.kind == Kind::Ident) {
-      if (!after_dot() && t.text == "function") return start_function(t);
-      if (!after_dot() && t.text == "class") return start_class();
+      // `{ function: x }`, `{ class: "a" }`, a method `function() {}` of a class: property names.
+      property_name_ = property_name_position();
+      bool keyword = !after_dot() && !property_name_;
+      if (keyword && t.text == "function") return start_function(t);
+      if (keyword && t.text == "class") return start_class(t);
       if (pending_class_ && pending_class_depth_ == stack_.size() && !class_name_done_) {
         if (t.text != "extends") class_name_ = t;
         class_name_done_ = true;
@@ -345,12 +572,28 @@ class Scanner {
     if (t.kind != Kind::Punct) return;
     std::string_view p = t.text;
     if (p == "*" && pending_function_ >= 0) {
-      scopes_[static_cast<size_t>(pending_function_)].async_or_generator = true;
+      set_flag(pending_function_, kGenerator);
       return;
     }
+    int& ternary = stack_.empty() ? top_ternary_ : stack_.back().ternary;
+    if (p == "?") {
+      ++ternary;
+      return;
+    }
+    if (p == ":") {
+      // The `:` of `?:`, else of a label, `case` or `default` where statements are, else a property's.
+      if (ternary > 0) {
+        --ternary;
+        last_colon_statement_ = false;
+      } else {
+        last_colon_statement_ = stack_.empty() || stack_.back().statements;
+      }
+      return;
+    }
+    if (p == ";") ternary = 0;
     if (p == "=>") return start_arrow();
-    if (p == "{") return open(t, '{', function_body >= 0 ? function_body : arrow_body, method);
-    if (p == "(" || p == "[") return open(t, p[0], -1, false);
+    if (p == "{") return open(t, '{', function_body, arrow_body, method);
+    if (p == "(" || p == "[") return open(t, p[0], -1, -1, false);
     if (p == ")" || p == "]" || p == "}") return close(t);
     if (p == "," || p == ";") close_arrows(stack_.size(), last_end_);
   }
@@ -365,12 +608,11 @@ class Scanner {
     pending_function_ = new_scope(start);
     pending_function_name_allowed_ = true;
     if (pending_function_ >= 0) {
-      FunctionScope& s = scopes_[static_cast<size_t>(pending_function_)];
-      s.async_or_generator = shift == 1;
-      // Statement position: a declaration, which binds its name in the enclosing scope.
-      const Token* before = prev(shift);
-      s.declaration = !before || is_punct(before, ";") || is_punct(before, "{") || is_punct(before, "}") ||
-                      is_punct(before, ")") || (is_word(before) && one_of(before->text, {"export", "default", "else"}));
+      if (shift == 1) set_flag(pending_function_, kAsync);
+      // Statement position: a declaration, which binds its name in the enclosing scope (and whose
+      // body's `}` ends a statement).
+      scopes_[static_cast<size_t>(pending_function_)].declaration =
+          declaration_position(shift, shift ? prev(0)->newline_before : t.newline_before);
     }
     // Named later by its own name token if it has one; else by the binding it is assigned to.
     name_from_binding(pending_function_, prev(shift), prev(shift + 1), prev(shift + 2));
@@ -378,9 +620,10 @@ class Scanner {
 
   // A class's constructor frames carry the class's name in every engine (`new AuthError`,
   // `AuthError@`), so its body remembers the class name token (own name or binding).
-  void start_class() {
+  void start_class(const Token& t) {
     pending_class_ = true;
     pending_class_depth_ = stack_.size();
+    pending_class_declaration_ = declaration_position(0, t.newline_before);
     class_name_done_ = false;
     class_name_ = Token{};
     const Token* before = prev(0);
@@ -398,26 +641,50 @@ class Scanner {
       const Token* before = last_closed_paren_.before;
       size_t shift = before[0].kind == Kind::Ident && before[0].text == "async" ? 1 : 0;
       scope = new_scope(shift ? before[0].start : last_closed_paren_.pos);
-      if (scope >= 0) scopes_[static_cast<size_t>(scope)].async_or_generator = shift == 1;
+      if (shift == 1) set_flag(scope, kAsync);
       if (scope >= 0 && shift + 2 < 4) name_from_binding(scope, &before[shift], &before[shift + 1], &before[shift + 2]);
       else if (scope >= 0) name_from_binding(scope, &before[shift], &before[shift + 1], nullptr);
     } else if (params->kind == Kind::Ident) {
       size_t shift = is_word(prev(1)) && prev(1)->text == "async" ? 1 : 0;
       scope = new_scope(shift ? prev(1)->start : params->start);
-      if (scope >= 0) scopes_[static_cast<size_t>(scope)].async_or_generator = shift == 1;
+      if (shift == 1) set_flag(scope, kAsync);
       if (scope >= 0) name_from_binding(scope, prev(shift + 1), prev(shift + 2), prev(shift + 3));
     }
     if (scope >= 0) scopes_[static_cast<size_t>(scope)].arrow = true;
     expect_arrow_body_ = scope;
   }
 
-  void open(const Token& t, char bracket, int body_for, bool method) {
+  // `function_body`, `arrow_body`: the scope whose body a `{` opens, if any; `method`: a `{` right
+  // after `name(...)`.
+  void open(const Token& t, char bracket, int function_body, int arrow_body, bool method) {
     Open o;
     o.bracket = bracket;
     o.pos = t.start;
     for (size_t i = 0; i < 4; ++i) o.before[i] = prev(i) ? *prev(i) : Token{};
+    // Methods are written only in class bodies and object literals.
+    method = method && !stack_.empty() && stack_.back().bracket == '{' && !stack_.back().statements;
     if (bracket == '{') {
+      int body_for = function_body >= 0 ? function_body : arrow_body;
       o.scope = body_for;
+      // What follows the matching `}`: a statement (a `/` starts a regular expression) after a
+      // block or a declaration; an operator (a division) after an object literal or a function
+      // or class expression; after an arrow's body, a statement only on a new line (ASI).
+      if (function_body >= 0) {
+        o.statements = true;
+        o.after = scopes_[static_cast<size_t>(function_body)].declaration ? After::Regex : After::Division;
+      } else if (arrow_body >= 0) {
+        o.statements = true;
+        o.after = After::RegexOnNewLine;
+      } else if (pending_class_ && pending_class_depth_ == stack_.size()) {
+        o.after = pending_class_declaration_ ? After::Regex : After::Division;
+      } else if (method) {
+        o.statements = true;
+      } else if (!stack_.empty() && stack_.back().class_body && is_word(prev(0)) && prev(0)->text == "static") {
+        o.statements = true;  // a class's static block
+      } else if (statement_position(0, t.newline_before)) {
+        o.statements = true;  // a block
+        o.after = After::Regex;
+      }
       if (pending_class_ && pending_class_depth_ == stack_.size()) {
         o.class_body = true;
         o.class_name = class_name_;
@@ -437,9 +704,10 @@ class Scanner {
         }
         if (o.scope >= 0 && method_prefix_.kind == Kind::Ident && method_prefix_.text == "get")
           scopes_[static_cast<size_t>(o.scope)].getter = true;
-        if (o.scope >= 0)
-          scopes_[static_cast<size_t>(o.scope)].async_or_generator =
-              is_punct(&method_prefix_, "*") || (method_prefix_.kind == Kind::Ident && method_prefix_.text == "async");
+        if (is_punct(&method_prefix_, "*") || is_punct(&method_prefix2_, "*")) set_flag(o.scope, kGenerator);
+        if ((is_word(&method_prefix_) && method_prefix_.text == "async") ||
+            (is_word(&method_prefix2_) && method_prefix2_.text == "async"))
+          set_flag(o.scope, kAsync);
       }
       pending_function_ = -1;
     } else if (bracket == '(') {
@@ -449,8 +717,14 @@ class Scanner {
         pending_function_name_allowed_ = false;
       } else {
         const Token* before = prev(0);
-        o.method_candidate = (before && before->kind == Kind::Ident && !control_keyword(before->text)) ||
-                             is_punct(before, "]");
+        // (`"name"() {` and `0() {` are methods too: property names may be strings or numbers.)
+        o.method_candidate = (before && before->kind == Kind::Ident && (!control_keyword(before->text) || property_name_)) ||
+                             is_punct(before, "]") || (before && (before->kind == Kind::String || before->kind == Kind::Number));
+        // The head of `if (`, `while (` (also do-while's), `for (`, `for await (`, `with (`: a
+        // statement follows its `)`.
+        bool dotted = is_punct(prev(1), ".") || is_punct(prev(1), "?.");
+        o.control_head = is_word(before) && !dotted && one_of(before->text, {"if", "while", "for", "with"});
+        if (is_word(before) && before->text == "await" && is_word(prev(1)) && prev(1)->text == "for") o.control_head = true;
       }
     }
     stack_.push_back(o);
@@ -458,11 +732,14 @@ class Scanner {
 
   void close(const Token& t) {
     close_arrows(stack_.size(), last_end_);
+    after_close_ = After::Division;
     if (stack_.empty()) return;
     Open o = stack_.back();
     stack_.pop_back();
     if (o.scope >= 0) scopes_[static_cast<size_t>(o.scope)].end = t.start;
+    if (o.bracket == '{') after_close_ = o.after;
     if (o.bracket != '(') return;
+    if (o.control_head) after_close_ = After::Regex;
     last_closed_paren_ = o;
     have_closed_paren_ = true;
     if (o.function_params >= 0) {
@@ -472,6 +749,7 @@ class Scanner {
       method_name_pending_ = true;
       method_name_ = o.before[0];
       method_prefix_ = o.before[1];
+      method_prefix2_ = o.before[2];
     }
   }
 
@@ -490,14 +768,24 @@ class Scanner {
   int expect_body_ = -1;
   int expect_arrow_body_ = -1;
   bool method_name_pending_ = false;
-  Token method_name_, method_prefix_;
-  std::vector<Token>* tokens_ = nullptr;
+  Token method_name_, method_prefix_, method_prefix2_;
+  std::vector<Token>* tokens_;
   Open last_closed_paren_;
   bool have_closed_paren_ = false;
   bool pending_class_ = false;
   size_t pending_class_depth_ = 0;
   bool class_name_done_ = false;
+  bool pending_class_declaration_ = false;
   Token class_name_;
+  ScriptKind kind_ = ScriptKind::Unknown;
+  std::vector<uint8_t> flags_;      // per scope: kAsync, kGenerator
+  After after_close_ = After::Division;
+  bool line_start_ = true;          // only spaces and comments since the last line break
+  int top_ternary_ = 0;             // `?` of `?:` open at the top level
+  bool last_colon_statement_ = false;
+  bool property_name_ = false;      // the last name token was written where a property name goes
+  std::string doubt_;
+  bool module_syntax_ = false, import_pending_ = false, kind_dependent_ = false;
 };
 
 // ---- call graph -------------------------------------------------------------------------------
@@ -1400,9 +1688,29 @@ std::vector<FunctionScope> scan_function_scopes(std::string_view source, size_t 
 }
 
 JsCallGraph scan_call_graph(std::string_view source, size_t max_scopes) {
+  return scan_call_graph(source, ScriptKind::Unknown, max_scopes);
+}
+
+JsCallGraph scan_call_graph(std::string_view source, ScriptKind kind, size_t max_scopes) {
   std::vector<Token> tokens;
-  std::vector<FunctionScope> scopes = Scanner(source, max_scopes, &tokens).run();
-  return CallGraphBuilder(std::move(tokens), std::move(scopes)).run();
+  Scanner scanner(source, max_scopes, &tokens, kind);
+  std::vector<FunctionScope> scopes = scanner.run();
+  std::string misread = scanner.doubt();
+  if (scanner.reread_as_module()) {
+    // An `import`/`export` declaration says it is a module: read again as one.
+    tokens.clear();
+    Scanner module(source, max_scopes, &tokens, ScriptKind::Module);
+    scopes = module.run();
+    misread = module.doubt();
+  }
+  JsCallGraph g = CallGraphBuilder(std::move(tokens), std::move(scopes)).run();
+  if (!misread.empty()) {
+    // Some code may read otherwise than the scanner read it: no function of it is trusted.
+    for (auto& tails : g.tails)
+      if (std::all_of(tails.begin(), tails.end(), [](const CallTarget& c) { return c.known(); })) tails.push_back(CallTarget{});
+    g.misread = std::move(misread);
+  }
+  return g;
 }
 
 }  // namespace faultline

@@ -10,10 +10,37 @@
 // anonymous functions in stacks. A class's `constructor` is named by its class (`class A {` or
 // `A = class {`), as engines name constructor frames. Anonymous callbacks have no name token.
 //
-// Limits (documented, not hidden): the scanner does not parse; it tracks strings, template
-// literals, comments, regular expression literals (by the previous token) and brackets. A `/`
-// right after `}` is read as division. An arrow function with an expression body ends at the next
-// `,` `;` or closing bracket of its level, or at a statement keyword on a new line.
+// How the tokens are read (the lexer; what a real engine's scanner decides with its parser's
+// context, decided here from the tokens around, as sweet.js's reader and esprima's tokenizer do):
+//  - a `/` starts a regular expression literal where an expression may start: after an operator,
+//    `(` `[` `,` `{` `;`, a keyword such as `return` `typeof` `in` `case` `default` (not a property
+//    name `x.return`), the `)` closing the head of `if (…)` `while (…)` `for (…)` `with (…)`, and a
+//    `}` that ends a statement (a block, a function or class declaration, `switch`/`try` blocks;
+//    an arrow function's body when a new line follows). Elsewhere it is a division: after a name,
+//    a literal, `]`, any other `)`, `++`/`--`, and a `}` that ends an expression (an object
+//    literal, a function or class expression). Whether a `{` opens a block or an object literal
+//    is read from the token before it and the bracket around it (`:` of a label or `case` vs. of
+//    a property or `?:`; a new line after a name or `)` ends the statement). `yield` is a keyword
+//    in a generator, `await` in an async function (and at a module's top level), `of` in a
+//    `for (…)` head; elsewhere they are names.
+//  - lines end at \n, \r\n, a lone \r, U+2028 and U+2029 — in code, comments and templates —,
+//    which end a `//` comment; a U+2028/U+2029 written in a string literal is one column of the
+//    same line, as JavaScriptCore counts it (a `\` before it continues the string on a new line).
+//    U+FEFF and the other Unicode spaces are spaces; `#!` on the first line is a comment.
+//  - Annex B's HTML-like comments, in classic scripts only: `<!--` anywhere, and `-->` first on a
+//    line (after spaces and comments), begin a single-line comment. In a module they are the
+//    operators `<` `!` `--` (a `-->` first on a line is a syntax error there, so it is read as a
+//    comment in both). The kind is given (`ScriptKind`) or, when unknown, a module is known by an
+//    `import`/`export` declaration at its top level; otherwise a `<!--` that a module could read
+//    as operators (after an operand, before a name) is a doubt.
+// Where the tokens alone do not tell how the code reads (such a `<!--`, `await /` at the top
+// level of a script of unknown kind, an identifier written with `\u` escapes), the reading is a doubt: the call graph then
+// trusts no function (JsCallGraph::misread; every function gets an unresolved tail target), so
+// nothing is put back from that code rather than something wrong.
+//
+// Limits (documented, not hidden): the scanner does not parse. An arrow function with an
+// expression body ends at the next `,` `;` or closing bracket of its level, or at a statement
+// keyword on a new line.
 // Bad input (unbalanced brackets, unterminated strings) never crashes: open scopes end at the end
 // of the text. At most `max_scopes` scopes are reported.
 //
@@ -123,10 +150,17 @@ struct JsCallGraph {
   std::vector<FunctionScope> scopes;           // as scan_function_scopes
   std::vector<CallSite> calls;                 // sorted by position; only resolved callees
   std::vector<std::vector<CallTarget>> tails;  // per scope: its tail calls' targets (distinct)
+  // Empty, or where and why the scanner could not tell how the code reads (see above): then
+  // every scope's tails also hold an unresolved target, so no function is trusted.
+  std::string misread;
 };
+
+// Classic scripts and modules read `<!--` (and top-level `await`) differently.
+enum class ScriptKind : uint8_t { Unknown, Classic, Module };
 
 // Scopes in order of their start position; a nested function comes after its parent.
 std::vector<FunctionScope> scan_function_scopes(std::string_view source, size_t max_scopes = 1000000);
 JsCallGraph scan_call_graph(std::string_view source, size_t max_scopes = 1000000);
+JsCallGraph scan_call_graph(std::string_view source, ScriptKind kind, size_t max_scopes = 1000000);
 
 }  // namespace faultline
