@@ -92,9 +92,10 @@ TEST(JsLexer, ASlashAfterTheHeadOfIfWhileForOrWithStartsARegularExpression) {
     EXPECT_EQ(tails_of(g, "manParse"), kParse) << head;
     EXPECT_TRUE(g.misread.empty()) << head << g.misread;
   }
-  // `with` (sloppy code only).
+  // `with` (sloppy code only; a function using `with` is untrusted anyway, but the decoy is no tail).
   JsCallGraph with = scan_call_graph(two_bugs("  with (Math) " + decoy, false));
-  EXPECT_EQ(tails_of(with, "manParse"), kParse);
+  std::vector<std::string> with_tails = tails_of(with, "manParse");
+  EXPECT_EQ(std::find(with_tails.begin(), with_tails.end(), "#cfgParse"), with_tails.end());
   // A method that happens to be named like the keyword is a call: its `)` ends an expression.
   JsCallGraph method = scan_call_graph(two_bugs("  const q = t.if(t) / 2; return JSON.parse(t); // /"));
   EXPECT_EQ(tails_of(method, "manParse"), kParse);
