@@ -324,7 +324,8 @@ bool frame_in_function(const SymbolTable& t, const Frame& f, int32_t function_in
   sv raw = trim(f.function);
   if (raw == "global code" || raw == "module code") return function_index < 0;
   std::string name = printed_name(raw);
-  if (name.empty() || name == "?") return true;
+  // JavaScriptCore names an anonymous `export default function () {}` "starDefault".
+  if (name.empty() || name == "?" || name == "starDefault") return true;
   if (function_index < 0 || static_cast<size_t>(function_index) >= t.functions.size()) return false;
   const SymbolTable::Function& fn = t.functions[static_cast<size_t>(function_index)];
   if (fn.name < 0) return false;

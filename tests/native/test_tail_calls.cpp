@@ -725,6 +725,11 @@ TEST(TailCalls, NothingIsPutBackFromATableOfOtherCodeThanTheCodeThatRan) {
   // JavaScriptCore's top level (`global code`) inside a function of the table: other code too.
   const std::string top = "parse@[native code]\nloadB@http://h/ptc.js:4:31\nglobal code@http://h/ptc.js:5:20";
   EXPECT_EQ(reconstructed(group(build_symbol_table_from_code("ptc.js", w1), "SyntaxError", jsc_msg, top)), 0u);
+  // jsc -m: an anonymous default export's frame is `starDefault`, a function the code leaves unnamed.
+  const std::string m1 = w1 + "export default function () { loadB('{bad'); }\n";
+  EXPECT_EQ(reconstructed(group(build_symbol_table_from_code("ptc.js", m1), "SyntaxError", jsc_msg,
+                              "parse@[native code]\nloadB@http://h/ptc.js:4:31\nstarDefault@http://h/ptc.js:6:35\nmodule code@http://h/ptc.js:9:1")),
+            1u);
   EXPECT_EQ(reconstructed(group(build_symbol_table_from_code("ptc.js", w1 + "loadB('{bad');\n"), "SyntaxError", jsc_msg,
                               "parse@[native code]\nloadB@http://h/ptc.js:4:31\nglobal code@http://h/ptc.js:6:6")),
             1u);
