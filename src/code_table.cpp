@@ -1,5 +1,7 @@
 #include "code_table.h"
 
+#include <vector>
+
 namespace faultline {
 
 namespace {
@@ -23,40 +25,46 @@ bool has_build_comment(std::string_view code, std::string_view name) {
 std::string code_text_refusal(std::string_view code) {
   if (has_build_comment(code, "sourceMappingURL")) return "a build output: it has a sourceMappingURL comment";
   if (has_build_comment(code, "debugId")) return "a build output: it has a debugId comment";
-  // Characters counted in UTF-16 units, as the engines count columns (a UTF-8 continuation byte is
-  // no unit; a 4-byte sequence is two).
-  size_t total = 0, in_long = 0, line = 0;
+  return "";
+}
+
+std::string code_graph_refusal(std::string_view code, const JsCallGraph& graph) {
+  if (!graph.misread.empty()) return "unreadable: " + graph.misread;
+  // Rule 2: each line's width in UTF-16 units, as engines count columns (a UTF-8 continuation
+  // byte is no unit; a 4-byte sequence is two); the functions that start on lines over 500.
+  std::vector<uint8_t> long_line(1, 0);
+  size_t width = 0;
   for (size_t i = 0; i <= code.size(); ++i) {
     if (i == code.size() || code[i] == '\n') {
-      if (line > 500) in_long += line;
-      total += line;
-      line = 0;
+      long_line.back() = width > 500;
+      long_line.push_back(0);
+      width = 0;
       continue;
     }
     unsigned char c = static_cast<unsigned char>(code[i]);
-    if ((c & 0xC0) != 0x80) line += c >= 0xF0 ? 2 : 1;
+    if ((c & 0xC0) != 0x80) width += c >= 0xF0 ? 2 : 1;
   }
-  if (total && in_long * 5 > total)
-    return "minified: " + std::to_string(in_long * 100 / total) + " % of the code is on lines over 500 characters";
-  return "";
-}
-
-std::string code_names_refusal(const SymbolTable& table) {
-  size_t named = 0, short_names = 0;
-  for (const auto& f : table.functions) {
-    if (f.name < 0 || static_cast<size_t>(f.name) >= table.names.size()) continue;
+  size_t functions = graph.scopes.size(), on_long = 0, named = 0, short_names = 0;
+  for (const FunctionScope& f : graph.scopes) {
+    on_long += f.start.line < long_line.size() && long_line[f.start.line];
+    if (!f.has_name) continue;
     ++named;
     // Length in characters: identifiers may hold non-ASCII letters.
     size_t n = 0;
-    for (unsigned char c : table.names[static_cast<size_t>(f.name)]) n += (c & 0xC0) != 0x80;
+    for (unsigned char c : f.name_text) n += (c & 0xC0) != 0x80;
     short_names += n <= 2;
   }
+  if (functions && on_long * 5 > functions)
+    return "minified: " + std::to_string(on_long) + " of " + std::to_string(functions) + " functions are on lines over 500 characters";
   if (named && short_names * 4 > named)
     return "minified: " + std::to_string(short_names) + " of " + std::to_string(named) + " named functions have names of 1 or 2 characters";
+  if (graph.nested_names >= 16 && graph.short_nested_names * 10 >= graph.nested_names * 9 && graph.distinct_short_nested_names >= 3)
+    return "minified: " + std::to_string(graph.short_nested_names) + " of " + std::to_string(graph.nested_names) +
+           " names declared in functions have 1 or 2 characters";
   return "";
 }
 
-CodeTable scan_code_table(std::string_view file, std::string_view code, size_t max_bytes) {
+CodeTable scan_code_table(std::string_view file, std::string_view code, size_t max_bytes, ScriptKind kind) {
   CodeTable out;
   if (code.size() > max_bytes) {
     out.refused = "too large: " + std::to_string(code.size()) + " bytes (at most " + std::to_string(max_bytes) + ")";
@@ -64,9 +72,9 @@ CodeTable scan_code_table(std::string_view file, std::string_view code, size_t m
   }
   out.refused = code_text_refusal(code);
   if (!out.refused.empty()) return out;
-  SymbolTable t = build_symbol_table_from_code(file, code);
-  out.refused = code_names_refusal(t);
-  if (out.refused.empty()) out.table = serialize_symbol_table(t);
+  JsCallGraph graph = scan_call_graph(code, kind);
+  out.refused = code_graph_refusal(code, graph);
+  if (out.refused.empty()) out.table = serialize_symbol_table(build_symbol_table_from_code(file, code, graph));
   return out;
 }
 

@@ -10,12 +10,17 @@
 // merge). So the scan refuses, with a reason, any script that shows it is a build output:
 //  1. a `sourceMappingURL` or `debugId` comment (`//# …=`, `//@ …=`, `/*# …=`): a build tool wrote
 //     the file and its map; the table for it comes from the map (`faultline sourcemaps inject`);
-//  2. long lines: lines of more than 500 characters holding more than a fifth of the code
-//     (minifiers join the code into a few very long lines; hand-written code has the odd long
-//     string or data line, not a fifth of the file);
+//  2. long lines of code: lines of more than 500 characters holding more than a fifth of its
+//     functions (minifiers join the code into a few very long lines; hand-written code has the
+//     odd long data, string or template line, which holds no function);
 //  3. mangled names: among the functions that have a name, more than a quarter named by 1 or 2
-//     characters (a minifier's shortest names first; a pretty-printed but mangled build has short
-//     lines and these names).
+//     characters (a minifier's shortest names first);
+//  4. mangled bindings: at least 16 names declared inside functions (parameters, locals), 90 % or
+//     more of them of 1 or 2 characters, at least 3 distinct ones. Minifiers rename every binding
+//     that is not global, so a classic script's top-level functions keep their names (esbuild,
+//     terser) but everything inside them is `e`, `t`, `n`…, however the lines are wrapped or
+//     indented; hand-written code has such names too (`e`, `i`, `x`), not for nearly all.
+// The scanner's own doubts (js_scopes.h: code it cannot tell how to read) refuse the script too.
 // Bad input never crashes (the scanner's own guarantee); a script over max_bytes is refused.
 #pragma once
 #include <string>
@@ -30,11 +35,13 @@ struct CodeTable {
   std::string refused;  // why no table: one line of text, empty when built
 };
 
-// The reason of rule 1 or 2 (the text alone), empty when neither applies.
+// The reason of rule 1 (the text alone), empty when it does not apply.
 std::string code_text_refusal(std::string_view code);
-// The reason of rule 3 for a table built from the code, empty when it does not apply.
-std::string code_names_refusal(const SymbolTable& table);
-// Applies the rules and builds the table for `file` (its URL or name, written in the table).
-CodeTable scan_code_table(std::string_view file, std::string_view code, size_t max_bytes = 8u << 20);
+// The reason of rules 2-4 and the scanner's doubts for the code's call graph, empty when none applies.
+std::string code_graph_refusal(std::string_view code, const JsCallGraph& graph);
+// Applies the rules and builds the table for `file` (its URL or name, written in the table). The
+// kind, when the page knows it (a `<script type=module>` or not), settles `<!--` (js_scopes.h).
+CodeTable scan_code_table(std::string_view file, std::string_view code, size_t max_bytes = 8u << 20,
+                          ScriptKind kind = ScriptKind::Unknown);
 
 }  // namespace faultline

@@ -98,6 +98,12 @@ class Scanner {
     return std::move(scopes_);
   }
 
+  // After run(): declared names, and those of 1 or 2 characters (JsCallGraph).
+  uint32_t declared_names() const { return declared_; }
+  uint32_t short_declared_names() const { return short_declared_; }
+  uint32_t nested_names() const { return nested_; }
+  uint32_t short_nested_names() const { return short_nested_; }
+  uint32_t distinct_short_nested_names() const { return static_cast<uint32_t>(distinct_short_.size()); }
   // After run(): where and why the tokens did not tell how the code reads (empty: they did).
   const std::string& doubt() const { return doubt_; }
   // After run(): the code has an `import` or `export` declaration (only modules have them), and
@@ -117,6 +123,8 @@ class Scanner {
     bool statements = false;        // '{' whose content is statements (a block, a function's body)
     After after = After::Division;  // '{': what a `/` after its `}` is (a statement's end or not)
     int ternary = 0;                // `?` of `?:` open at this level
+    uint32_t params = 0, short_params = 0;  // '(': names at its level after `(` `,` `...` (parameters if `=>` follows)
+    std::vector<std::string_view> short_names;
     Token class_name;
     Token before[4];                // the tokens before the bracket, nearest first
     JsPosition pos;
@@ -495,6 +503,48 @@ class Scanner {
         return newline;
     }
   }
+  static size_t characters(std::string_view w) {
+    size_t n = 0;
+    for (unsigned char c : w) n += (c & 0xC0) != 0x80;
+    return n;
+  }
+  // Up to 8 distinct short names declared in functions (a minifier gives one scope's bindings
+  // distinct names; code whose every parameter is `t` has one).
+  void note_distinct(std::string_view name, bool is_short) {
+    if (!is_short || distinct_short_.size() >= 8) return;
+    for (std::string_view d : distinct_short_)
+      if (d == name) return;
+    distinct_short_.push_back(name);
+  }
+  void declared(std::string_view name, bool param = false) {
+    bool is_short = characters(name) <= 2;
+    ++declared_;
+    short_declared_ += is_short;
+    if (param || innermost_function() >= 0) {
+      ++nested_;
+      short_nested_ += is_short;
+      note_distinct(name, is_short);
+    }
+  }
+  // A name that declares a binding (see JsCallGraph::declared_names); parameters of an arrow are
+  // counted at its `=>`.
+  void count_declaration(const Token& t) {
+    if (after_dot() || property_name_ || one_of(t.text, {"function", "class", "async", "await", "yield", "this", "of", "in",
+                                                          "extends", "new", "typeof", "void", "delete", "instanceof"}))
+      return;
+    const Token* p = prev(0);
+    if (is_word(p) && one_of(p->text, {"function", "class", "var", "let", "const"})) return declared(t.text);
+    if (is_punct(p, "*") && is_word(prev(1)) && prev(1)->text == "function") return declared(t.text);
+    if (stack_.empty() || stack_.back().bracket != '(' || !(is_punct(p, "(") || is_punct(p, ",") || is_punct(p, "..."))) return;
+    Open& o = stack_.back();
+    bool params = o.function_params >= 0 || (is_word(&o.before[0]) && o.before[0].text == "catch");
+    if (params) return declared(t.text, true);
+    ++o.params;
+    if (characters(t.text) <= 2) {
+      ++o.short_params;
+      if (o.short_names.size() < 8) o.short_names.push_back(t.text);
+    }
+  }
   // The next token is where an object literal's key or a class member's name is written.
   bool property_name_position() const {
     if (stack_.empty() || stack_.back().bracket != '{' || stack_.back().statements) return false;
@@ -556,6 +606,7 @@ class Scanner {
       // `{ function: x }`, `{ class: "a" }`, a method `function() {}` of a class: property names.
       property_name_ = property_name_position();
       bool keyword = !after_dot() && !property_name_;
+      count_declaration(t);
       if (keyword && t.text == "function") return start_function(t);
       if (keyword && t.text == "class") return start_class(t);
       if (pending_class_ && pending_class_depth_ == stack_.size() && !class_name_done_) {
@@ -637,6 +688,11 @@ class Scanner {
     if (!params) return;
     int scope = -1;
     if (is_punct(params, ")") && have_closed_paren_) {
+      declared_ += last_closed_paren_.params;
+      short_declared_ += last_closed_paren_.short_params;
+      nested_ += last_closed_paren_.params;
+      short_nested_ += last_closed_paren_.short_params;
+      for (std::string_view n : last_closed_paren_.short_names) note_distinct(n, true);
       // `(a, b) =>` or `async (a) =>`: the tokens before `(` were saved when it opened.
       const Token* before = last_closed_paren_.before;
       size_t shift = before[0].kind == Kind::Ident && before[0].text == "async" ? 1 : 0;
@@ -645,6 +701,7 @@ class Scanner {
       if (scope >= 0 && shift + 2 < 4) name_from_binding(scope, &before[shift], &before[shift + 1], &before[shift + 2]);
       else if (scope >= 0) name_from_binding(scope, &before[shift], &before[shift + 1], nullptr);
     } else if (params->kind == Kind::Ident) {
+      declared(params->text, true);
       size_t shift = is_word(prev(1)) && prev(1)->text == "async" ? 1 : 0;
       scope = new_scope(shift ? prev(1)->start : params->start);
       if (shift == 1) set_flag(scope, kAsync);
@@ -784,6 +841,8 @@ class Scanner {
   int top_ternary_ = 0;             // `?` of `?:` open at the top level
   bool last_colon_statement_ = false;
   bool property_name_ = false;      // the last name token was written where a property name goes
+  uint32_t declared_ = 0, short_declared_ = 0, nested_ = 0, short_nested_ = 0;
+  std::vector<std::string_view> distinct_short_;
   std::string doubt_;
   bool module_syntax_ = false, import_pending_ = false, kind_dependent_ = false;
 };
@@ -1703,7 +1762,13 @@ JsCallGraph scan_call_graph(std::string_view source, ScriptKind kind, size_t max
     scopes = module.run();
     misread = module.doubt();
   }
+  uint32_t declared = scanner.declared_names(), short_declared = scanner.short_declared_names();
   JsCallGraph g = CallGraphBuilder(std::move(tokens), std::move(scopes)).run();
+  g.declared_names = declared;
+  g.short_declared_names = short_declared;
+  g.nested_names = scanner.nested_names();
+  g.short_nested_names = scanner.short_nested_names();
+  g.distinct_short_nested_names = scanner.distinct_short_nested_names();
   if (!misread.empty()) {
     // Some code may read otherwise than the scanner read it: no function of it is trusted.
     for (auto& tails : g.tails)

@@ -287,6 +287,10 @@ std::vector<uint32_t> long_lines_of(std::string_view code) {
 }
 
 SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view code) {
+  return build_symbol_table_from_code(file, code, scan_call_graph(code));
+}
+
+SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view code, const JsCallGraph& graph) {
   SymbolTable t;
   t.file = std::string(file);
   // Minified code is dense: under 6 % of its characters are spaces or tabs (esbuild's output:
@@ -299,7 +303,6 @@ SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view
     blanks += c == ' ' || c == '\t';
   }
   Interner names(&t.names);
-  JsCallGraph graph = scan_call_graph(code);
   // And its functions have a minifier's names: at least half of those named by their own name or
   // binding (what minifiers rename; properties and methods they keep) have 1 or 2 characters.
   size_t named = 0, short_named = 0;

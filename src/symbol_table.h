@@ -96,6 +96,8 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
 // so frames are not "resolved" by it (they keep the engine's names and the served file); only
 // frames put back from its call graph get its names (and the caller's file).
 SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view code);
+// The same from the code's call graph already scanned (code_table.h reads it first).
+SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view code, const JsCallGraph& graph);
 // The function a call at this 0-based position calls, when the table records it; else -1.
 int32_t call_at(const SymbolTable& table, uint32_t line, uint32_t column);
 std::string serialize_symbol_table(const SymbolTable& table);

@@ -240,3 +240,42 @@ TEST(JsLexer, DeclarationsWithoutSemicolonsAreDeclarations) {
   EXPECT_EQ(tails_of(g, "done"), (std::vector<std::string>{"#ok"}));
   EXPECT_EQ(g.scopes.size(), 2u) << "the block after `done(b)` is no method";
 }
+
+#include "code_table.h"
+
+// The outside attack's `longdata` (a hand-written script with one 22 KB object literal line and a
+// 3 KB template line: refused, so its two bugs merged in WebKitGTK) and `minwrap` (esbuild
+// --minify of a classic script, a line break before each top-level function: accepted, its
+// nested names mangled).
+TEST(CodeTable, LongDataLinesAreAcceptedAndWrappedMinifiedCodeIsRefused) {
+  std::string data = "'use strict';\nconst ICONS = {";
+  for (int i = 0; i < 300; ++i) data += " icon" + std::to_string(i) + ": { w: " + std::to_string(i) + ", path: \"M0 0L1 1Z\" },";
+  data += " };\nconst TEMPLATE = `";
+  for (int i = 0; i < 60; ++i) data += "<div class=\"row\"><span>${" + std::to_string(i) + "}</span></div>";
+  data += "`;\nfunction parseConfig(text) { return JSON.parse(text); }\nfunction parseManifest(text) { return JSON.parse(text); }\n"
+          "function initApp(a, b) { parseConfig(a); parseManifest(b); }\n";
+  CodeTable hand = scan_code_table("app.js", data);
+  EXPECT_TRUE(hand.refused.empty()) << hand.refused;
+  EXPECT_FALSE(hand.table.empty());
+
+  std::string wrapped = "\"use strict\";";
+  for (int i = 0; i < 20; ++i)
+    wrapped += "function handlerNumber" + std::to_string(i) + "(n){return n.split(\",\").map(function(t){return t.trim()+" +
+               std::to_string(i) + "}).join(\";\")}\n";
+  wrapped += "function parseConfig(n){return(function(t){return JSON.parse(t)})(n)}\nfunction parseManifest(n){return JSON.parse(n)}\n"
+             "function initApp(n,e){parseConfig(n),parseManifest(e)}\n";
+  EXPECT_EQ(scan_code_table("app.js", wrapped).refused.rfind("minified: ", 0), 0u) << scan_code_table("app.js", wrapped).refused;
+  // All on one line: the functions are on a long line.
+  std::string one_line = wrapped;
+  std::replace(one_line.begin(), one_line.end(), '\n', ';');
+  EXPECT_NE(scan_code_table("app.js", one_line).refused.find("functions are on lines over 500"), std::string::npos);
+  // Hand-written code with short parameters but named locals is not a minifier's.
+  std::string terse = "'use strict';\n";
+  for (int i = 0; i < 20; ++i)
+    terse += "function handler" + std::to_string(i) + "(e, x) {\n  const items = e.split(',');\n  return items.map((v) => v + x);\n}\n";
+  EXPECT_TRUE(scan_code_table("app.js", terse).refused.empty()) << scan_code_table("app.js", terse).refused;
+  // A script whose reading is in doubt is refused with the scanner's reason.
+  EXPECT_EQ(scan_code_table("app.js", "var y = 1; y = y <!-- y;\nfunction loadConfig(t) { return parseText(t); }\n").refused.rfind("unreadable: ", 0), 0u);
+  // Told it is a classic script, the `<!--` is a comment and the table is built.
+  EXPECT_TRUE(scan_code_table("app.js", "var y = 1; y = y <!-- y;\nfunction loadConfig(t) { return parseText(t); }\n", 8u << 20, ScriptKind::Classic).refused.empty());
+}
