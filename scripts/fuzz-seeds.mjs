@@ -32,6 +32,12 @@ JSON.stringify(scrub || {}).match(/"(?:[^"\\]|\\.)*"/g)?.slice(0, 1000).forEach(
   '\x00{"dsn":"https://k@h/1","maxBreadcrumbs":5,"aggregation":{"windowMs":10}}',
   '\x04{"message":"hello","scope":{"tags":{"x":"y"}}}',
 ].forEach((s, i) => put('fuzz_client', `api-${i}`, s));
+// The JSON reader: an options text as the SDK sends it, and texts at the reader's edges.
+[
+  '{"tags":{"a":"b"},"user":{"id":1},"level":"warning","fingerprint":["{{ default }}","x"]}',
+  '[1,-2,3.5e-7,-0,18446744073709551616,-9223372036854775809,"\\ud83d\\ude00\\u00e9",true,false,null,{}]',
+  '\uFEFF{"a":[[[]]]}', '"\\ud800\\u0041"', '{"k":1,"k":{"k":[]}}\u0000tail',
+].forEach((s, i) => put('fuzz_json', `json-${i}`, s));
 // Source maps: the esbuild fixtures (map, NUL, generated code).
 for (const name of ['shop-a', 'shop-b']) {
   const dir = path.join(root, 'tests/fixtures/sourcemaps');

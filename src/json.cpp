@@ -2,101 +2,13 @@
 #include "json.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
 
 #include "text.h"
 
 namespace faultline {
-
-namespace {
-int hex4(std::string_view t, size_t i) {
-  if (i + 4 > t.size()) return -1;
-  int v = 0;
-  for (size_t k = i; k < i + 4; ++k) {
-    const int d = text::hex_value(t[k]);
-    if (d < 0) return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-}  // namespace
-
-std::string replace_lone_surrogate_escapes(std::string_view t) {
-  std::string out;
-  out.reserve(t.size());
-  size_t i = 0;
-  while (i < t.size()) {
-    if (t[i] != '\\' || i + 1 >= t.size()) {
-      out += t[i++];
-      continue;
-    }
-    if (t[i + 1] != 'u') {  // another escape: copy both characters so "\\\\u" is not misread
-      out.append(t.substr(i, 2));
-      i += 2;
-      continue;
-    }
-    int v = hex4(t, i + 2);
-    if (v >= 0xD800 && v <= 0xDBFF) {
-      int low = (i + 11 < t.size() && t[i + 6] == '\\' && t[i + 7] == 'u') ? hex4(t, i + 8) : -1;
-      if (low >= 0xDC00 && low <= 0xDFFF) {
-        out.append(t.substr(i, 12));
-        i += 12;
-        continue;
-      }
-      out += "\\ufffd";
-      i += 6;
-      continue;
-    }
-    if (v >= 0xDC00 && v <= 0xDFFF) {
-      out += "\\ufffd";
-      i += 6;
-      continue;
-    }
-    out.append(t.substr(i, 2));
-    i += 2;
-  }
-  return out;
-}
-
-namespace {
-// json::parse(first, last, nullptr, false) without what it never uses here: parse() instantiates
-// both DOM builders, the plain one and the one for a parser callback (with its std::vector<bool>
-// state stacks), and chooses between them at run time by the (always empty) callback. This drives
-// nlohmann's parser with the plain builder only; json::sax_parse would instantiate the binary
-// format readers (CBOR, MessagePack, ...) instead. Same grammar, strictness and result.
-json parse_strict(const char* begin, const char* end) {
-  using Input = nlohmann::detail::iterator_input_adapter<const char*>;
-  json result;
-  nlohmann::detail::json_sax_dom_parser<json> builder(result, /*allow_exceptions=*/false);
-  const bool ok = nlohmann::detail::parser<json, Input>(Input(begin, end), nullptr, /*allow_exceptions=*/false)
-                      .sax_parse(&builder, /*strict=*/true);
-  if (!ok || builder.is_errored()) result = json(json::value_t::discarded);
-  return result;
-}
-}  // namespace
-
-json parse_json(std::string_view text) {
-  const char* begin = text.data();
-  json j = parse_strict(begin, begin + text.size());
-  if (j.is_discarded() && text.find("\\u") != std::string_view::npos) {
-    const std::string fixed = replace_lone_surrogate_escapes(text);
-    j = parse_strict(fixed.data(), fixed.data() + fixed.size());
-  }
-  return j;
-}
-
-json parse_input_line(std::string_view line_json, const char* field, std::string& error) {
-  json in = parse_json(line_json);
-  if (in.is_discarded() || !in.is_object()) {
-    error = dump_json(json{{"error", "input line is not a JSON object"}});
-    return json(json::value_t::discarded);
-  }
-  const json* value = get_field(in, field);
-  if (!value || !value->is_string()) {
-    error = dump_json(json{{"error", "missing string field \"" + std::string(field) + "\""}});
-    return json(json::value_t::discarded);
-  }
-  return in;
-}
 
 namespace {
 
@@ -132,6 +44,260 @@ size_t utf8_sequence(std::string_view s, size_t i, size_t* bad) {
   }
   return need + 1;
 }
+
+// The JSON reader: RFC 8259 text into nlohmann's DOM, without nlohmann's lexer and parser (their
+// code, their parse-error texts and their std::vector<bool> state stack were 14 KB of the WASM
+// module). It accepts exactly what json::parse(text, nullptr, false) accepts, with the same values
+// (tests/native/test_json.cpp compares the two on random texts), and one addition: an unpaired
+// UTF-16 surrogate escape, which JSON.stringify writes for a lone surrogate ("\ud800") and
+// nlohmann rejects, reads as U+FFFD. nlohmann's quirks kept: a UTF-8 byte order mark at the start
+// is skipped, and a NUL byte after the complete value ends the text (its lexer reads NUL as the
+// end of input). Nesting depth is bounded by memory only: the reader keeps its open containers in
+// a vector, never on the call stack, so a deeply nested text cannot overflow the WASM stack.
+class Reader {
+ public:
+  Reader(const char* begin, const char* end) : p_(begin), end_(end) {}
+
+  bool read(json& root) {
+    if (p_ < end_ && static_cast<unsigned char>(*p_) == 0xEF) {  // a byte order mark, or nothing
+      if (end_ - p_ < 3 || static_cast<unsigned char>(p_[1]) != 0xBB || static_cast<unsigned char>(p_[2]) != 0xBF)
+        return false;
+      p_ += 3;
+    }
+    std::vector<json*> open;  // the containers being read, innermost last
+    json* slot = &root;       // where the next value goes
+    for (;;) {
+      // A value into *slot.
+      skip_space();
+      if (p_ == end_) return false;
+      const char c = *p_;
+      if (c == '{' || c == '[') {
+        ++p_;
+        *slot = c == '{' ? json(json::value_t::object) : json(json::value_t::array);
+        skip_space();
+        if (p_ < end_ && *p_ == (c == '{' ? '}' : ']')) {
+          ++p_;
+        } else {
+          open.push_back(slot);
+          slot = next_slot(*slot);
+          if (!slot) return false;
+          continue;
+        }
+      } else if (c == '"') {
+        std::string s;
+        ++p_;
+        if (!read_string(s)) return false;
+        *slot = std::move(s);
+      } else if (c == '-' || text::is_digit(c)) {
+        if (!read_number(*slot)) return false;
+      } else if (literal("true")) {
+        *slot = true;
+      } else if (literal("false")) {
+        *slot = false;
+      } else if (literal("null")) {
+        *slot = nullptr;  // (the slot of a repeated key holds the earlier value)
+      } else {
+        return false;
+      }
+      // After a value: a separator and the next slot, or the end of containers.
+      for (;;) {
+        skip_space();
+        if (open.empty()) return p_ == end_ || *p_ == '\0';
+        if (p_ == end_) return false;
+        json& top = *open.back();
+        if (*p_ == ',') {
+          ++p_;
+          slot = next_slot(top);
+          if (!slot) return false;
+          break;
+        }
+        if (*p_ != (top.is_object() ? '}' : ']')) return false;
+        ++p_;
+        open.pop_back();
+      }
+    }
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+
+  void skip_space() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+  }
+
+  bool literal(std::string_view word) {
+    if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word) return false;
+    p_ += word.size();
+    return true;
+  }
+
+  // The place of the next member of `container` (for an object, after reading `"key":`).
+  json* next_slot(json& container) {
+    if (container.is_array()) {
+      auto& items = container.get_ref<json::array_t&>();
+      items.emplace_back();
+      return &items.back();
+    }
+    skip_space();
+    std::string key;
+    if (p_ == end_ || *p_++ != '"' || !read_string(key)) return nullptr;
+    skip_space();
+    if (p_ == end_ || *p_++ != ':') return nullptr;
+    return &container.get_ref<json::object_t&>()[std::move(key)];
+  }
+
+  int hex4(const char* at) const {
+    if (end_ - at < 4) return -1;
+    int v = 0;
+    for (int k = 0; k < 4; ++k) {
+      const int d = text::hex_value(at[k]);
+      if (d < 0) return -1;
+      v = v * 16 + d;
+    }
+    return v;
+  }
+
+  // The rest of a string after its opening quote, decoded into `out`.
+  bool read_string(std::string& out) {
+    for (;;) {
+      if (p_ == end_) return false;
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c >= 0x80) {
+        size_t bad = 0;
+        const size_t n = utf8_sequence(std::string_view(p_, static_cast<size_t>(end_ - p_)), 0, &bad);
+        if (!n) return false;
+        out.append(p_, n);
+        p_ += n;
+        continue;
+      }
+      ++p_;
+      if (c != '\\') {
+        out += static_cast<char>(c);
+        continue;
+      }
+      if (p_ == end_) return false;
+      switch (*p_++) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          long cp = hex4(p_);
+          if (cp < 0) return false;
+          p_ += 4;
+          if (cp >= 0xD800 && cp <= 0xDFFF) {
+            const int low = cp <= 0xDBFF && end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u' ? hex4(p_ + 2) : -1;
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+              p_ += 6;
+            } else {
+              cp = 0xFFFD;  // unpaired (the next escape, if any, is read on its own)
+            }
+          }
+          append_utf8(cp, out);
+          break;
+        }
+        default: return false;
+      }
+    }
+  }
+
+  static void append_utf8(long cp, std::string& out) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+      return;
+    }
+    static constexpr unsigned char kLead[] = {0, 0xC0, 0xE0, 0xF0};  // 110xxxxx, 1110xxxx, 11110xxx
+    const int extra = cp < 0x800 ? 1 : cp < 0x10000 ? 2 : 3;
+    out += static_cast<char>(kLead[extra] | (cp >> (6 * extra)));
+    for (int k = extra - 1; k >= 0; --k) out += static_cast<char>(0x80 | ((cp >> (6 * k)) & 0x3F));
+  }
+
+  // A number: an integer that fits is read as nlohmann reads it (unsigned without a sign,
+  // signed with one); anything else as a double by strtod, refused when not finite.
+  bool read_number(json& out) {
+    const char* start = p_;
+    const bool negative = *p_ == '-';
+    if (negative) ++p_;
+    if (!digits()) return false;
+    if (start[negative] == '0' && p_ - start > 1 + negative) return false;  // "01": no value is followed by a digit
+    bool integer = true;
+    if (p_ < end_ && *p_ == '.') {
+      ++p_;
+      if (!digits()) return false;
+      integer = false;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+      ++p_;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      if (!digits()) return false;
+      integer = false;
+    }
+    if (integer) {
+      uint64_t v = 0;
+      bool fits = true;
+      for (const char* d = start + negative; d < p_ && fits; ++d) {
+        const unsigned digit = static_cast<unsigned>(*d - '0');
+        fits = v <= (UINT64_MAX - digit) / 10;
+        v = v * 10 + digit;
+      }
+      if (fits && !negative) {
+        out = v;
+        return true;
+      }
+      if (fits && v <= (uint64_t{1} << 63)) {
+        out = static_cast<int64_t>(0 - v);
+        return true;
+      }
+    }
+    const std::string token(start, p_);
+    const double d = std::strtod(token.c_str(), nullptr);
+    if (!std::isfinite(d)) return false;
+    out = d;
+    return true;
+  }
+
+  // One or more digits.
+  bool digits() {
+    const char* from = p_;
+    while (p_ < end_ && text::is_digit(*p_)) ++p_;
+    return p_ > from;
+  }
+};
+
+}  // namespace
+
+json parse_json(std::string_view text) {
+  json result;
+  if (!Reader(text.data(), text.data() + text.size()).read(result)) result = json(json::value_t::discarded);
+  return result;
+}
+
+json parse_input_line(std::string_view line_json, const char* field, std::string& error) {
+  json in = parse_json(line_json);
+  if (in.is_discarded() || !in.is_object()) {
+    error = dump_json(json{{"error", "input line is not a JSON object"}});
+    return json(json::value_t::discarded);
+  }
+  const json* value = get_field(in, field);
+  if (!value || !value->is_string()) {
+    error = dump_json(json{{"error", "missing string field \"" + std::string(field) + "\""}});
+    return json(json::value_t::discarded);
+  }
+  return in;
+}
+
+namespace {
 
 void write_string(std::string_view s, std::string& out) {
   out += '"';

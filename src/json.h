@@ -2,10 +2,11 @@
 // non-throwing parts of the API may be used (parse_json below, find(), is_*(),
 // value() on objects after is_object()). Helpers below make that convenient.
 //
-// nlohmann/json is the core's DOM and its reader. JSON text is written by write_json (json.cpp),
-// a small writer beside it: nlohmann's serializer formats \u00XX escapes with snprintf, which keeps
-// printf's code in the WASM module. Its output is nlohmann's dump(-1) with invalid UTF-8 replaced
-// by U+FFFD, byte for byte (tests/native/test_json.cpp compares the two).
+// nlohmann/json is the core's DOM. JSON text is read by parse_json and written by write_json
+// (json.cpp), a small reader and writer beside it: nlohmann's lexer and parser weighed 14 KB of the
+// WASM module, and nlohmann's serializer formats \u00XX escapes with snprintf, which keeps
+// printf's code in the WASM module. write_json's output is nlohmann's dump(-1) with invalid UTF-8 replaced
+// by U+FFFD, byte for byte (tests/native/test_json.cpp compares the reader with json::parse, the writer with dump).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
@@ -14,13 +15,10 @@
 namespace faultline {
 using json = nlohmann::json;
 
-// JSON.stringify escapes lone UTF-16 surrogates ("\ud800"), which nlohmann/json rejects.
-// Replace every unpaired surrogate escape with U+FFFD so such text still parses.
-std::string replace_lone_surrogate_escapes(std::string_view text);
-
-// Parse without throwing; returns a discarded value on error (check is_discarded()). Every caller
-// goes through this one function, so the module holds one instantiation of nlohmann's lexer and
-// parser (over const char*).
+// Parse without throwing; returns a discarded value on error (check is_discarded()). The reader
+// is json.cpp's own (nlohmann's lexer and parser are not in the module): it accepts what
+// json::parse(text, nullptr, false) accepts, with the same values, and also an unpaired UTF-16
+// surrogate escape, which JSON.stringify writes for a lone surrogate ("\ud800"), read as U+FFFD.
 json parse_json(std::string_view text);
 
 // One input line of the command-line tools: a JSON object with a string member `field`. Returns

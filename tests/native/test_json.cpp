@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <random>
 
@@ -57,30 +58,178 @@ TEST(JsonReader, ReadsTheTextsJsonStringifyWrites) {
   EXPECT_TRUE(parse_json("").is_discarded());
 }
 
-// parse_json drives nlohmann's parser with its plain DOM builder only (not json::parse, which also
-// instantiates the callback builder): the same values, and a discarded value exactly where
-// json::parse(text, nullptr, false) gives one, including trailing text after a complete value.
+// The reader (parse_json) against what the core read JSON with before it: nlohmann's json::parse,
+// and, when that refused a text with a \u escape, json::parse of the text with every unpaired
+// surrogate escape replaced by \ufffd (JSON.stringify writes lone surrogates that way).
+namespace {
+int hex4(std::string_view t, size_t i) {
+  if (i + 4 > t.size()) return -1;
+  int v = 0;
+  for (size_t k = i; k < i + 4; ++k) {
+    const char c = t[k];
+    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+std::string replace_lone_surrogate_escapes(std::string_view t) {
+  std::string out;
+  size_t i = 0;
+  while (i < t.size()) {
+    if (t[i] != '\\' || i + 1 >= t.size()) {
+      out += t[i++];
+      continue;
+    }
+    if (t[i + 1] != 'u') {
+      out.append(t.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    const int v = hex4(t, i + 2);
+    if (v >= 0xD800 && v <= 0xDBFF) {
+      const int low = (i + 11 < t.size() && t[i + 6] == '\\' && t[i + 7] == 'u') ? hex4(t, i + 8) : -1;
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        out.append(t.substr(i, 12));
+        i += 12;
+        continue;
+      }
+      out += "\\ufffd";
+      i += 6;
+      continue;
+    }
+    if (v >= 0xDC00 && v <= 0xDFFF) {
+      out += "\\ufffd";
+      i += 6;
+      continue;
+    }
+    out.append(t.substr(i, 2));
+    i += 2;
+  }
+  return out;
+}
+json reference_parse(const std::string& t) {
+  json j = json::parse(t, nullptr, false);
+  if (j.is_discarded() && t.find("\\u") != std::string::npos) j = json::parse(replace_lone_surrogate_escapes(t), nullptr, false);
+  return j;
+}
+// Equal values of the same types (unsigned, signed, float; -0.0 is not 0.0), members in order.
+bool same(const json& a, const json& b) {
+  if (a.type() != b.type() || a.size() != b.size()) return false;
+  if (a.is_number_float()) {
+    const double x = a.get<double>(), y = b.get<double>();
+    return std::memcmp(&x, &y, sizeof x) == 0;
+  }
+  if (!a.is_structured()) return a == b;
+  for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j)
+    if ((a.is_object() && i.key() != j.key()) || !same(*i, *j)) return false;
+  return true;
+}
+::testing::AssertionResult reads_as_reference(const std::string& t) {
+  const json want = reference_parse(t), got = parse_json(t);
+  if (got.is_discarded() != want.is_discarded())
+    return ::testing::AssertionFailure() << (want.is_discarded() ? "accepted" : "refused") << " [" << t << "]";
+  if (!want.is_discarded() && !same(got, want))
+    return ::testing::AssertionFailure() << dump_json(got) << " != " << dump_json(want) << " for [" << t << "]";
+  return ::testing::AssertionSuccess();
+}
+
+// A random JSON text: nested values, strings with escapes, surrogates and UTF-8, numbers of every
+// form, random white space.
+void random_json(std::mt19937& rng, int depth, std::string& out) {
+  const auto ws = [&] {
+    const char blanks[] = " \t\n\r";
+    for (int k = rng() % 3; k > 0; --k) out += blanks[rng() % 4];
+  };
+  ws();
+  const unsigned kind = depth > 4 ? 2 + rng() % 5 : rng() % 7;
+  if (kind < 2) {
+    const bool object = kind == 0;
+    out += object ? '{' : '[';
+    const int n = static_cast<int>(rng() % 4);
+    for (int k = 0; k < n; ++k) {
+      if (k) out += ',';
+      if (object) {
+        ws();
+        out += rng() % 3 ? "\"k" + std::to_string(rng() % 3) + "\"" : "\"\"";
+        ws();
+        out += ':';
+      }
+      random_json(rng, depth + 1, out);
+    }
+    ws();
+    out += object ? '}' : ']';
+  } else if (kind < 4) {
+    const char* pieces[] = {"a", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u0000", "\\u00e9", "\\u20AC",
+                            "\\ud83d\\ude00", "\\ud800", "\\udc00", "\\uD800\\u0041", "\xC3\xA9", "\xE2\x82\xAC",
+                            "\xF0\x9F\x98\x80", "\xED\x9F\xBF", "\xEF\xBF\xBD", " ", "~"};
+    out += '"';
+    for (int k = rng() % 5; k > 0; --k) out += pieces[rng() % (sizeof pieces / sizeof *pieces)];
+    out += '"';
+  } else if (kind == 4) {
+    const char* numbers[] = {"0", "-0", "7", "-12", "3.25", "-0.0", "1e3", "2E-7", "1.5e+300", "1e400", "-1e-400", "4.9e-324",
+                             "18446744073709551615", "18446744073709551616", "-9223372036854775808",
+                             "-9223372036854775809", "123456789012345678901234567890", "0.1", "1.7976931348623157e308"};
+    out += numbers[rng() % (sizeof numbers / sizeof *numbers)];
+  } else {
+    const char* words[] = {"true", "false", "null"};
+    out += words[rng() % 3];
+  }
+  ws();
+}
+}  // namespace
+
 TEST(JsonReader, AcceptsAndRejectsExactlyWhatJsonParseDoes) {
-  const char* texts[] = {
+  const std::string texts[] = {
       "{}", "[]", "0", "-0", "1e400", "\"x\"", "true", "null", " {\"a\" : [ 1 , {\"b\":[]} ] } ", "[1,2,]", "{\"a\":1,}",
       "{\"a\":1} {", "[1] x", "1 2", "{'a':1}", "[\"\x01\"]", "[\"\\x\"]", "\"\\u12\"", "[nul]", "[1e]", "[-]", "[01]",
       "\xEF\xBB\xBF[1]", "{\"a\":{\"b\":{\"c\":[[[[]]]]}}}", "{\"k\":1,\"k\":2}", "[\"\xC3\x28\"]", "/* c */ 1", "", "  ",
-      "{\"a\"", "[", "]", "{\"a\" 1}", "[1 2]", "{\"\":\"\"}"};
-  for (const char* t : texts) {
-    const json want = json::parse(t, nullptr, false);
-    const json got = parse_json(t);
-    EXPECT_EQ(got.is_discarded(), want.is_discarded()) << t;
-    if (!want.is_discarded()) EXPECT_EQ(got, want) << t;
-  }
+      "{\"a\"", "[", "]", "{\"a\" 1}", "[1 2]", "{\"\":\"\"}", "01", "-01", "0.", ".5", "1.e3", "-", "+1", "1e+", "tru",
+      "truex", "nulll", "NaN", "Infinity", "\xEF\xBB", "\xEF", "\xEF\xBB\xBF", " \xEF\xBB\xBF[]", "\xEF\xBB\xBF \n 2 ",
+      std::string("{}\0garbage", 10), std::string("1\0x", 3), std::string("\0", 1), std::string("[1,\0]", 5),
+      std::string("\"a\0b\"", 5), std::string(" \0", 2), "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
+      "\"\\ud800\\ud800\\udc00\"", "\"\\ud800\\uzzzz\"", "\"\\ud800\\\"", "\"\\\\ud800\"", "[\"\\uDBFF\\uDFFF\"]",
+      "-9223372036854775808", "-9223372036854775809", "18446744073709551615", "18446744073709551616", "1E+2", "1e-0",
+      "\"\xF4\x90\x80\x80\"", "\"\xED\xA0\x80\"", "\"\xC0\xAF\"", "\"\xE0\x80\x80\"", "\"\xF0\x9F\x98\"", "\"\x7F\"",
+      "{\"a\":1 \"b\":2}", "{\"a\":}", "{:1}", "{1:1}", "[,]", "[1,,2]", "\t\r\n[\t\r\n]\t\r\n", "\f1", "1\f", "[1]]"};
+  for (const std::string& t : texts) EXPECT_TRUE(reads_as_reference(t));
+
   std::mt19937 rng(13);
-  const char alphabet[] = "{}[]\",:0123456789.eE+-truefalsn \\u";
+  const char alphabet[] = "{}[]\",:0123456789.eE+-truefalsnd \\u\x01\xC3\xA9\x80";
   for (int n = 0; n < 20000; ++n) {
     std::string t;
     const int len = static_cast<int>(rng() % 24);
     for (int i = 0; i < len; ++i) t += alphabet[rng() % (sizeof alphabet - 1)];
-    const json want = json::parse(t, nullptr, false);
-    const json got = parse_json(t);
-    ASSERT_EQ(got.is_discarded(), want.is_discarded()) << t;
-    if (!want.is_discarded()) ASSERT_EQ(got, want) << t;
+    ASSERT_TRUE(reads_as_reference(t));
   }
+  // Valid texts, then the same texts with one byte changed, inserted or removed.
+  for (int n = 0; n < 20000; ++n) {
+    std::string t;
+    random_json(rng, 0, t);
+    ASSERT_TRUE(reads_as_reference(t));
+    const size_t at = rng() % (t.size() + 1);
+    const char byte = static_cast<char>(rng() % 4 ? "{}[]\",:.-e0\\u \0"[rng() % 15] : rng() % 256);
+    switch (rng() % 3) {
+      case 0: if (at < t.size()) t[at] = byte; break;
+      case 1: t.insert(t.begin() + static_cast<long>(at), byte); break;
+      default: if (at < t.size()) t.erase(at, 1);
+    }
+    ASSERT_TRUE(reads_as_reference(t));
+  }
+}
+
+TEST(JsonReader, ReadsDeepNestingWithoutRecursion) {
+  // 200 000 levels: a recursive reader would overflow the WASM module's 256 KB stack.
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  const json j = parse_json(deep);
+  ASSERT_TRUE(j.is_array());
+  EXPECT_TRUE(parse_json(std::string(200000, '[')).is_discarded());
+  EXPECT_TRUE(same(parse_json("{\"a\":" + std::string(1000, '[') + std::string(1000, ']') + "}"),
+                   json::parse("{\"a\":" + std::string(1000, '[') + std::string(1000, ']') + "}")));
+}
+
+TEST(JsonReader, ReadsUnpairedSurrogateEscapesAsReplacementCharacters) {
+  EXPECT_EQ(parse_json("\"a\\ud800b\"").get<std::string>(), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(parse_json("\"\\udc00\\ud83d\\ude00\"").get<std::string>(), "\xEF\xBF\xBD\xF0\x9F\x98\x80");
+  EXPECT_EQ(parse_json("\"\\ud800\\u0041\"").get<std::string>(), "\xEF\xBF\xBD" "A");
 }
