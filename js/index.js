@@ -63,6 +63,11 @@ class Hub {
     log(this.o.debug, 'internal error', e);
   }
 
+  /** fn() as the SDK's own work beside the page's: a throw is counted (fail), never the page's. */
+  safe(fn) {
+    try { fn(); } catch (e) { this.fail(e); }
+  }
+
   drop(reason, n = 1, category = 'error') {
     const k = reason + ':' + category, d = this.n.dropped;
     this.dropped[k] = (this.dropped[k] || 0) + n;
@@ -71,7 +76,7 @@ class Hub {
 
   on(t, type, fn, capture) {
     if (!t) return;
-    const h = (e) => { if (!this.off) try { fn(e); } catch (x) { this.fail(x); } };
+    const h = (e) => this.off || this.safe(() => fn(e));
     if (listen(t, type, h, capture)) this.undo.push(() => listen(t, type, h, capture, 1));
   }
 
@@ -469,7 +474,7 @@ function context(ctx) {
   let s = ctx;
   if (!(ctx instanceof Scope)) {
     s = new Scope();
-    try { s.update(typeof ctx == 'function' ? ctx(current.clone()) : ctx); } catch (e) { c.fail(e); }
+    c.safe(() => s.update(typeof ctx == 'function' ? ctx(current.clone()) : ctx));
   }
   const d = shared(s._d);
   // A capture's user replaces the current scope's and is merged over the page's, as in Sentry.
@@ -688,7 +693,7 @@ export function withScope(a, b) {
     return cb(current);
   } finally {
     current = prev;
-    try { if (pushed) c.call('popScope'); } catch (e) { c.fail(e); }
+    if (pushed) c.safe(() => c.call('popScope'));
   }
 }
 export const withIsolationScope = withScope;

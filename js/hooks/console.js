@@ -22,7 +22,7 @@ export function install(c, on) {
     // (A method named __faultline_api__, as the public entry points are: the stack a
     // captureConsoleIntegration message carries starts below it, client.js below().)
     c.wrap(con, m, (orig) => ({ __faultline_api__() {
-      try {
+      c.safe(() => {
         let a = [...arguments], message = join(a);
         if (m == 'assert') {
           a = a.slice(1);
@@ -30,9 +30,7 @@ export function install(c, on) {
         }
         if (message !== 0 && crumbs) c.crumb({ category: 'console', data: { arguments: a.map((x) => norm(x, 1, [], 1)), logger: 'console' }, level: LEVEL[m], message }, { input: [...arguments], level: m });
         if (c.con && !c.off) c.con(m, arguments);  // captureConsoleIntegration (integrations.js)
-      } catch (e) {
-        c.fail(e);
-      }
+      });
       return orig.apply(this, arguments);
     } }).__faultline_api__);
   }

@@ -17,7 +17,7 @@ export function install(c, on) {
   for (const m of ['pushState', 'replaceState']) {
     c.wrap(h, m, (orig) => function () {
       const r = orig.apply(this, arguments);
-      try { if (!c.off) nav(); } catch (e) { c.fail(e); }
+      c.off || c.safe(nav);
       return r;
     });
   }

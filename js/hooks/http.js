@@ -85,33 +85,31 @@ export function install(c, on) {
     const info = new WeakMap(), hooked = new WeakSet();
     const setHeader = P.setRequestHeader;
     c.wrap(P, 'open', (orig) => function open(method, url) {
-      try {
+      c.safe(() => {
         info.set(this, { m: String(method).toUpperCase(), u: str(url), h: {} });
         // Listening from open() on, the crumb is recorded before the readyState-4 handlers the page
         // adds later run, so an event captured there already has its own request. An XHR object
         // may be reused: one listener, reading the current request.
         if (!hooked.has(this)) {
           hooked.add(this);
-          this.addEventListener('readystatechange', () => {
-            try {
-              const d = info.get(this);
-              if (this.readyState == 4 && d.t) {
-                if (cx) crumb(c, 'xhr', d.m, d.u, d.t, this.status, 0, { xhr: this });
-                d.t = 0;
-                rs('xhr', { method: d.m, url: this.responseURL || d.u, status: this.status, headers: d.h, xhr: this, stack: d.s });
-              }
-            } catch (e) { c.fail(e); }
-          });
+          this.addEventListener('readystatechange', () => c.safe(() => {
+            const d = info.get(this);
+            if (this.readyState == 4 && d.t) {
+              if (cx) crumb(c, 'xhr', d.m, d.u, d.t, this.status, 0, { xhr: this });
+              d.t = 0;
+              rs('xhr', { method: d.m, url: this.responseURL || d.u, status: this.status, headers: d.h, xhr: this, stack: d.s });
+            }
+          }));
         }
-      } catch (e) { c.fail(e); }
+      });
       return orig.apply(this, arguments);
     });
     c.wrap(P, 'setRequestHeader', (orig) => function setRequestHeader(name, value) {
-      try { const d = info.get(this); if (d) d.h[String(name).toLowerCase()] = String(value); } catch (e) { c.fail(e); }
+      c.safe(() => { const d = info.get(this); if (d) d.h[String(name).toLowerCase()] = String(value); });
       return orig.apply(this, arguments);
     });
     c.wrap(P, 'send', (orig) => ({ __faultline_wrap__() {
-      try {
+      c.safe(() => {
         const d = info.get(this);
         if (d && !c.off && !c.ours(d.u)) {
           const h = c.traceHeaders(d.u);
@@ -120,9 +118,7 @@ export function install(c, on) {
           d.t = performance.now();
           d.s = vs();
         }
-      } catch (e) {
-        c.fail(e);
-      }
+      });
       return orig.apply(this, arguments);
     } }).__faultline_wrap__);
   }
