@@ -1,8 +1,9 @@
 // The browser module's snprintf and vsnprintf: faultline::vsnprintf_subset (src/printf_subset.h)
 // instead of musl's, whose printf_core formats floating point and was 7.4 KB of the module's code
-// for a single caller, nlohmann's lexer ("<U+%.4X>" in a parse error's text). Defining both
-// symbols here keeps musl's vsnprintf.o and vfprintf.o out of the link. Linked into the browser
-// module only (`node bench/wasm-size.mjs` lists what is reached from snprintf); native builds use
+// for a single caller, nlohmann's lexer ("<U+%.4X>" in a parse error's text; since the core reads
+// JSON itself, the browser module has no caller left, and nlohmann's serializer in the scan module
+// is one). Defining both symbols here keeps musl's vsnprintf.o and vfprintf.o out of the link,
+// also should a call come back. Linked into the browser and scan modules only (`node bench/wasm-size.mjs` lists what is reached from snprintf); native builds use
 // the C library's, against which tests/native/test_printf_subset.cpp checks the subset.
 #include <cstdarg>
 #include <cstddef>

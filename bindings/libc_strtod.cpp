@@ -1,5 +1,5 @@
 // The WASM module's strtod: faultline::parse_decimal (src/decimal.h) instead of musl's, which
-// computes in long double (128-bit soft float on wasm32). nlohmann's lexer is its only caller;
+// computes in long double (128-bit soft float on wasm32). the JSON reader (src/json.cpp) is its only caller;
 // defining the symbol here keeps musl's strtod.o, its __floatscan and the soft-float runtime out of
 // the link. Linked into the WASM targets only; native builds use the C library's strtod, against
 // which tests/native/test_decimal.cpp checks parse_decimal.

@@ -1,8 +1,8 @@
 // Decimal text to double, correctly rounded (round half to even), in double and integer arithmetic
 // only. The WASM build links it as the module's strtod (bindings/libc_strtod.cpp): musl's strtod
-// computes in long double, which on wasm32 is 128-bit soft float, and nlohmann's lexer calls
-// strtod for every number with a fraction or an exponent. Natively the tests compare it with the
-// C library's strtod.
+// computes in long double, which on wasm32 is 128-bit soft float, and the JSON reader calls
+// strtod for every number with a fraction, an exponent or more than 64 bits. Natively the tests
+// compare it with the C library's strtod.
 #pragma once
 
 namespace faultline {
