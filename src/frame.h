@@ -32,10 +32,10 @@ struct Frame {
   bool handwritten = false;
   // An anonymous function that a source map's symbol table resolved: where the source defines
   // it, which no engine's elisions or callers change — the nearest enclosing named function's
-  // original name (empty: the top level of its file) and its ordinal among that function's
-  // anonymous functions (-1: not set; see lexical_anonymous, grouping.cpp). Grouping only; never sent.
-  std::string definer;
-  int anonymous_ordinal = -1;
+  // original name (none at the top level of its file) and its ordinal among that function's
+  // anonymous functions: "CartStore.lineTotals/?0", "/?1" (lexical_anonymous, grouping.cpp).
+  // Grouping only; never sent.
+  std::string lexical;
 };
 
 inline json frame_to_json(const Frame& f) {

@@ -391,23 +391,19 @@ namespace {
 // caller nor on what an engine elided (JavaScriptCore's proper tail calls) — two listeners of one
 // emitter, or two callbacks of two methods that tail-call `map`, stay apart in every engine. The
 // ordinal is deploy-stable while the defining function keeps its anonymous functions (an edit that
-// adds one before it there shifts it: a new group).
+// adds one before it there shifts it: a new group). Both are computed once per table
+// (symbol_table.h: definer, ordinal).
+std::string resolved_function_name(sv name);
+
 void lexical_anonymous(const SymbolTable& t, int32_t i, Frame* f) {
-  auto definer = [&](int32_t j) {
-    int32_t p = t.functions[static_cast<size_t>(j)].parent;
-    for (int steps = 0; p >= 0 && t.functions[static_cast<size_t>(p)].name < 0 && steps < 4096; ++steps)
-      p = t.functions[static_cast<size_t>(p)].parent;
-    return p;
-  };
-  const int32_t d = definer(i), source = t.functions[static_cast<size_t>(i)].source;
-  int ordinal = 0;
-  // Nested functions follow their parent (preorder), so the candidates are between d and i.
-  for (int32_t j = d + 1; j < i; ++j) {
-    const SymbolTable::Function& g = t.functions[static_cast<size_t>(j)];
-    if (g.name < 0 && (d >= 0 || g.source == source) && definer(j) == d) ++ordinal;
+  const SymbolTable::Function& g = t.functions[static_cast<size_t>(i)];
+  if (g.ordinal < 0) return;
+  if (g.definer >= 0) {
+    const std::string& name = t.names[static_cast<size_t>(t.functions[static_cast<size_t>(g.definer)].name)];
+    f->lexical = resolved_function_name(name);
+    if (f->lexical.empty()) f->lexical = name;  // never the top level's key
   }
-  f->definer = d >= 0 ? t.names[static_cast<size_t>(t.functions[static_cast<size_t>(d)].name)] : std::string();
-  f->anonymous_ordinal = ordinal;
+  f->lexical += "/?" + std::to_string(g.ordinal);
 }
 
 }  // namespace
@@ -527,13 +523,14 @@ std::string class_qualified(sv name) {
 
 // A resolved frame's name is the original one, or none (an anonymous function in the source):
 // never the minifier's, which means nothing across builds.
+std::string resolved_function_name(sv name) {
+  std::string q = class_qualified(name);
+  if (!q.empty()) return q;
+  std::string fn = normalize_function(name);
+  return fn == "<min>" && name.size() <= 2 && !name.empty() ? std::string(name) : fn;
+}
 std::string frame_function(const Frame& f) {
-  if (f.resolved) {
-    std::string q = class_qualified(f.original_function);
-    if (!q.empty()) return q;
-    std::string fn = normalize_function(f.original_function);
-    return fn == "<min>" && f.original_function.size() <= 2 && !f.original_function.empty() ? f.original_function : fn;
-  }
+  if (f.resolved) return resolved_function_name(f.original_function);
   std::string fn = normalize_function(f.function);
   if (fn == "<min>" && f.handwritten) {
     // A short name an author wrote (`go`): the engine's text, qualifiers dropped as for others.
@@ -543,21 +540,6 @@ std::string frame_function(const Frame& f) {
     if (!raw.empty() && raw.find(' ') == sv::npos) return std::string(raw);
   }
   return fn;
-}
-// An anonymous function a source map's table placed (lexical_anonymous): "lineTotals/?0", the
-// first anonymous function lineTotals defines; "/?1" the second of its file's top level. Empty
-// when no table placed it.
-std::string lexical_name(const Frame& f) {
-  if (f.anonymous_ordinal < 0) return {};
-  std::string d;
-  if (!f.definer.empty()) {
-    Frame x;
-    x.resolved = true;
-    x.original_function = f.definer;
-    d = frame_function(x);
-    if (d.empty()) d = f.definer;
-  }
-  return d + "/?" + std::to_string(f.anonymous_ordinal);
 }
 std::string frame_file(const Frame& f) {
   return normalize_file(f.resolved && !f.original_file.empty() ? sv(f.original_file) : sv(f.filename));
@@ -748,7 +730,7 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   auto plain_token = [&](const Frame& f) {
     if (unresolved_minified(f)) return deploy_scoped(f);
     std::string fn = frame_function(f);
-    if (fn.empty()) fn = lexical_name(f);
+    if (fn.empty()) fn = f.lexical;
     return frame_file(f) + ":" + (fn.empty() ? std::string("?") : fn);
   };
   auto describe = [&](const Frame& f, const char* rule) {
@@ -813,7 +795,7 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   // ("cartStore.js:CartStore.lineTotals/?0", lexical_anonymous); else "?" followed by the named
   // function that called it synchronously ("app.js:?<lineTotals"), or "?" alone when the stack
   // shows none (see anonymous_caller).
-  const std::string lexical = fn.empty() ? lexical_name(top) : std::string();
+  const std::string lexical = fn.empty() ? top.lexical : std::string();
   AnonymousCaller anon;
   if (fn.empty() && lexical.empty()) anon = anonymous_caller(frames, idx[0], any_app, unresolved_minified);
   const std::string& caller = anon.key;

@@ -60,6 +60,22 @@ void compute_parents(std::vector<SymbolTable::Function>* functions) {
   }
 }
 
+// Each anonymous function's definer and ordinal (symbol_table.h), after compute_parents. Only
+// tables with original files need them (grouping keys anonymous functions of resolved frames).
+void compute_definers(std::vector<SymbolTable::Function>* functions) {
+  std::vector<int32_t> anonymous(functions->size() + 1, 0);  // per named function, then per source + 1 at the top level
+  for (auto& f : *functions) {
+    if (f.name >= 0) continue;
+    // Parents come first, so the parent's definer is known: a callback in a callback is its
+    // outer named function's.
+    const int32_t p = f.parent;
+    f.definer = p < 0 ? -1 : (*functions)[static_cast<size_t>(p)].name >= 0 ? p : (*functions)[static_cast<size_t>(p)].definer;
+    size_t k = f.definer >= 0 ? static_cast<size_t>(f.definer) : functions->size() + static_cast<size_t>(std::max(f.source, -1) + 1);
+    if (k >= anonymous.size()) anonymous.resize(k + 1, 0);
+    f.ordinal = anonymous[k]++;
+  }
+}
+
 // (line, column) against the previous position: absolute column on a new line, else a delta.
 void encode_position(JsPosition p, JsPosition prev, std::string* out) {
   vlq_encode(int64_t(p.line) - prev.line, out);
@@ -260,6 +276,7 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
     if (s < 0) s = source_at(map, scope.start);
     f->source = table_source(s);
   });
+  compute_definers(&t.functions);
   t.ignored.assign(t.sources.size(), 0);
   for (size_t i = 0; i < map.sources.size(); ++i)
     if (map.ignored[i] && source_index[i] >= 0) t.ignored[static_cast<size_t>(source_index[i])] = 1;
@@ -416,6 +433,7 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
     out->line_info = true;
   }
   compute_parents(&out->functions);
+  compute_definers(&out->functions);
   return true;
 }
 

@@ -56,6 +56,11 @@ struct SymbolTable {
     int32_t name = -1;    // index into names, -1 = anonymous
     int32_t source = -1;  // index into sources, -1 = unknown
     int32_t parent = -1;  // enclosing function (computed, not stored)
+    // An anonymous function's nearest enclosing named function (-1: the top level) and its
+    // ordinal, in source order, among the anonymous functions that function defines (at the top
+    // level: among those of its source). Computed, not stored; -1 for a named function.
+    int32_t definer = -1;
+    int32_t ordinal = -1;
   };
   std::string debug_id, file;
   std::vector<std::string> sources, names;
