@@ -9,20 +9,9 @@
 #include <string_view>
 
 #include "json.h"
+#include "../native/json_same.h"
 
-namespace {
-bool same(const faultline::json& a, const faultline::json& b) {
-  if (a.type() != b.type() || a.size() != b.size()) return false;
-  if (a.is_number_float()) {
-    const double x = a.get<double>(), y = b.get<double>();
-    return std::memcmp(&x, &y, sizeof x) == 0;
-  }
-  if (!a.is_structured()) return a == b;
-  for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j)
-    if ((a.is_object() && i.key() != j.key()) || !same(*i, *j)) return false;
-  return true;
-}
-}  // namespace
+using faultline::testing_json::same;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const char* text = reinterpret_cast<const char*>(data);

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "json.h"
+#include "json_same.h"
 
 using namespace faultline;
 
@@ -113,18 +114,7 @@ json reference_parse(const std::string& t) {
   if (j.is_discarded() && t.find("\\u") != std::string::npos) j = json::parse(replace_lone_surrogate_escapes(t), nullptr, false);
   return j;
 }
-// Equal values of the same types (unsigned, signed, float; -0.0 is not 0.0), members in order.
-bool same(const json& a, const json& b) {
-  if (a.type() != b.type() || a.size() != b.size()) return false;
-  if (a.is_number_float()) {
-    const double x = a.get<double>(), y = b.get<double>();
-    return std::memcmp(&x, &y, sizeof x) == 0;
-  }
-  if (!a.is_structured()) return a == b;
-  for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j)
-    if ((a.is_object() && i.key() != j.key()) || !same(*i, *j)) return false;
-  return true;
-}
+using testing_json::same;
 ::testing::AssertionResult reads_as_reference(const std::string& t) {
   const json want = reference_parse(t), got = parse_json(t);
   if (got.is_discarded() != want.is_discarded())
