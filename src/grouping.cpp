@@ -319,6 +319,11 @@ std::string printed_name(sv fn) {
 //    (`o.f = function`), so it is no evidence either way.
 // In a map's table the names are the original ones and the frames' the minifier's: only the
 // presence of a name is compared there (the table is bound to its build by the debug ID).
+// JavaScriptCore puts the outer frame of an async function resumed after an `await` one column
+// past the function's closing brace when the function ends on the line it starts on (jsc -m,
+// 2026-12-02: `async function Cn(t){…}` in columns 1-92 of a line gives `Cn@…:51` at the awaited
+// call and `Cn@…:93`; written over several lines, the line and column of its parameters): such
+// a frame agrees with the function that ends just before it (minified code is one line).
 bool frame_in_function(const SymbolTable& t, const Frame& f, int32_t function_index) {
   if (f.native || f.lineno < 1 || f.colno < 1) return true;
   sv raw = trim(f.function);
@@ -326,14 +331,21 @@ bool frame_in_function(const SymbolTable& t, const Frame& f, int32_t function_in
   std::string name = printed_name(raw);
   // JavaScriptCore names an anonymous `export default function () {}` "starDefault".
   if (name.empty() || name == "?" || name == "starDefault") return true;
-  if (function_index < 0 || static_cast<size_t>(function_index) >= t.functions.size()) return false;
-  const SymbolTable::Function& fn = t.functions[static_cast<size_t>(function_index)];
-  if (fn.name < 0) return false;
-  if (!t.sources.empty()) return true;
-  sv own = t.names[static_cast<size_t>(fn.name)];
-  size_t dot = own.rfind('.');
-  if (dot != sv::npos) own = own.substr(dot + 1);
-  return own == sv(name);
+  auto named_so = [&](const SymbolTable::Function& fn) {
+    if (fn.name < 0) return false;
+    if (!t.sources.empty()) return true;
+    sv own = t.names[static_cast<size_t>(fn.name)];
+    size_t dot = own.rfind('.');
+    if (dot != sv::npos) own = own.substr(dot + 1);
+    return own == sv(name);
+  };
+  if (function_index >= 0 && static_cast<size_t>(function_index) < t.functions.size() &&
+      named_so(t.functions[static_cast<size_t>(function_index)]))
+    return true;
+  const uint32_t line = static_cast<uint32_t>(f.lineno - 1), column = static_cast<uint32_t>(f.colno - 1);
+  for (const SymbolTable::Function& fn : t.functions)
+    if (fn.start.line == line && fn.end.line == line && fn.end.column + 1 == column && named_so(fn)) return true;
+  return false;
 }
 
 }  // namespace

@@ -666,6 +666,45 @@ TEST(TailCalls, GettersDefinedByDescriptorsMakeAPropertyReadUntrusted) {
 // inserts `function loadC(t) { parseAlpha(t); }` above loadB, so bug B's frame `loadB@…:5:31`
 // (jsc, captured from v1) sits at loadC's call of parseAlpha in v2, and parseAlpha was put back:
 // bug B took bug A's fingerprint. A table is used only where the frames agree with it.
+// jsc -m (2026-12-02), a module whose async function is written on one line, as minifiers write
+// every function: the outer frame of the async function resumed after its `await` sits one column
+// past its closing brace (3:93; the function ends in column 92), outside its span. That frame
+// agrees with the function ending just before it, so R, which JavaScriptCore elided (`return
+// JSON.parse(t)`), is put back; a frame of another name there still means other code.
+TEST(TailCalls, AnAsyncFunctionsFrameJustPastItsClosingBraceIsInIt) {
+  const std::string code =
+      "function R(t){return JSON.parse(t)}\n"
+      "function w(t){let e=R(t);return e}\n"
+      "async function Cn(t){for(let[n,e]of t){try{await w(e),print(\"ok\")}catch(s){print(s.stack)}}}\n"
+      "Cn([[1,\"{\"]]);\n";
+  const std::string msg = "JSON Parse error: Expected '}'";
+  SymbolTable t = build_symbol_table_from_code("ptc.js", code);
+  Grouped g = group(t, "SyntaxError", msg,
+                    "parse@[native code]\nw@http://h/ptc.js:2:22\nCn@http://h/ptc.js:3:51\nCn@http://h/ptc.js:3:93\n"
+                    "module code@http://h/ptc.js:4:3");
+  ASSERT_EQ(reconstructed(g), 1u);
+  auto put = std::find_if(g.frames.begin(), g.frames.end(), [](const Frame& f) { return f.reconstructed; });
+  ASSERT_NE(put, g.frames.end());
+  EXPECT_EQ(put->original_function, "R");
+  // The same function written over several lines: jsc gives its parameters' position (3:19).
+  const std::string lines =
+      "function R(t){return JSON.parse(t)}\n"
+      "function w(t){let e=R(t);return e}\n"
+      "async function Cn(t){\n"
+      "for(let[n,e]of t){try{await w(e),print(\"ok\")}catch(s){print(s.stack)}}\n"
+      "}\n"
+      "Cn([[1,\"{\"]]);\n";
+  EXPECT_EQ(reconstructed(group(build_symbol_table_from_code("ptc.js", lines), "SyntaxError", msg,
+                                "parse@[native code]\nw@http://h/ptc.js:2:22\nCn@http://h/ptc.js:4:30\n"
+                                "Cn@http://h/ptc.js:3:19\nmodule code@http://h/ptc.js:6:3")),
+            1u);
+  EXPECT_EQ(reconstructed(group(t, "SyntaxError", msg,
+                                "parse@[native code]\nw@http://h/ptc.js:2:22\nCn@http://h/ptc.js:3:51\n"
+                                "Other@http://h/ptc.js:3:93\nmodule code@http://h/ptc.js:4:3")),
+            0u)
+      << "one past the end of Cn, a frame named Other is other code";
+}
+
 TEST(TailCalls, NothingIsPutBackFromATableOfOtherCodeThanTheCodeThatRan) {
   const std::string v1 =
       "'use strict';\n"
