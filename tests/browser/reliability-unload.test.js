@@ -106,9 +106,12 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       assert.equal(await page.evaluate('F.ready(15000)'), 'wasm');
       await page.evaluate(`(() => { window.stormed = 0; const bugs = [() => null.x, () => undefined.y(), () => JSON.parse('{')];
         window.storm = setInterval(() => { for (let i = 0; i < 50; i++) { try { bugs[i % 3](); } catch (e) { F.captureException(e); window.stormed++; } } }, 5); })()`);
-      await new Promise((r) => setTimeout(r, 300));
-      const before = await page.evaluate('window.stormed');
-      assert.ok(before > 100);
+      // The storm is under way (over 100 captures) before the page leaves: waited for, not
+      // assumed after a fixed 300 ms (the fresh-clone CI once counted fewer by then).
+      let before = 0;
+      for (const deadline = Date.now() + 10000; (before = await page.evaluate('window.stormed')) <= 100 && Date.now() < deadline; )
+        await new Promise((r) => setTimeout(r, 50));
+      assert.ok(before > 100, `the storm is under way: ${before} captures`);
       await leave(page, `clearInterval(window.storm); for (let i = 0; i < 40; i++) F.captureException(new Error('mid-storm ' + (${word})(i))); window.name = String(window.stormed + 40)`, '/pages/sdk-basic/?after');
       const total = Number(await page.evaluate('window.name'));
       assert.ok(total >= before + 40);
