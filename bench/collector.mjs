@@ -54,6 +54,7 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
   let failures = 0;
   const started = Date.now();
   const cpuBefore = cpuSeconds(collector.child.pid);
+  const benchCpuBefore = process.cpuUsage();
   const threadsBefore = threadCpu(collector.child.pid);
   const deadline = started + maxSeconds * 1000;
   const post = (body) => new Promise((resolve, reject) => {
@@ -85,6 +86,9 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, sender));
   const ingestSeconds = (Date.now() - started) / 1000;
+  // This process's own CPU over the load (the generator, the senders' HTTP): on 2 cores it shares
+  // the machine with the collector, so the wall-clock rate is bounded by both costs together.
+  const benchCpu = process.cpuUsage(benchCpuBefore);
   const stats = await getJson(`${base}/__stats`, agent);
   result.events = stats.stored.events;
   result.occurrences = stats.stored.occurrences;
@@ -103,6 +107,7 @@ export async function runCollectorBench({ events: N = 1_000_000, issues: ISSUES 
   result.ingest = {
     seconds: Number(ingestSeconds.toFixed(1)), events_per_s: Math.round(stats.stored.events / ingestSeconds), senders: CONCURRENCY, events_per_envelope: PER_ENVELOPE,
     collector_cpu_s: Number(cpu.toFixed(1)), cpu_us_per_event: Math.round((cpu * 1e6) / Math.max(1, stats.stored.events)), cpu_us_per_event_by_thread: threads, events_per_cpu_s: Math.round(stats.stored.events / Math.max(cpu, 1e-6)),
+    bench_cpu_us_per_event: Math.round((benchCpu.user + benchCpu.system) / Math.max(1, stats.stored.events)),
     load_before: result.machine.split('load ')[1], load_after: os.loadavg()[0].toFixed(1),
     // Transactions the collector wrote and their mean size (records per batch).
     batches: stats.ingest ? stats.ingest.batches : null, records_per_batch: stats.ingest && stats.ingest.batches ? Math.round(stats.ingest.batch_records / stats.ingest.batches) : null,
@@ -403,7 +408,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   console.log(`\n${r.date} at ${r.commit || '?'}: ${r.machine} at start, Node ${r.node}; ingest capped at ${Number(process.env.FAULTLINE_BENCH_MAX_S || 540)} s`);
   console.log(`\n| figure | result | goal |\n| --- | --- | --- |`);
   console.log(`| events stored | ${r.events.toLocaleString('en-US')} (${r.occurrences.toLocaleString('en-US')} occurrences) | 1 000 000 |`);
-  console.log(`| ingest | ${r.ingest.events_per_s} events/s wall over ${r.ingest.seconds} s (load ${r.ingest.load_before} -> ${r.ingest.load_after}); collector CPU ${r.ingest.cpu_us_per_event} µs/event = ${r.ingest.events_per_cpu_s} events per CPU-second (by thread, µs/event: ${Object.entries(r.ingest.cpu_us_per_event_by_thread).map(([k, v]) => `${k} ${v}`).join(', ')}); ${r.ingest.batches} transactions of ${r.ingest.records_per_batch} records on average | >= 5 000 |`);
+  console.log(`| ingest | ${r.ingest.events_per_s} events/s wall over ${r.ingest.seconds} s (load ${r.ingest.load_before} -> ${r.ingest.load_after}); collector CPU ${r.ingest.cpu_us_per_event} µs/event = ${r.ingest.events_per_cpu_s} events per CPU-second (by thread, µs/event: ${Object.entries(r.ingest.cpu_us_per_event_by_thread).map(([k, v]) => `${k} ${v}`).join(', ')}); the bench itself ${r.ingest.bench_cpu_us_per_event} µs/event; ${r.ingest.batches} transactions of ${r.ingest.records_per_batch} records on average | >= 5 000 |`);
   for (const [k, v] of Object.entries(r.eqt)) console.log(`| EQT ${k} | p50 ${v.p50} ms, p95 ${v.p95} ms | p95 <= 50 ms |`);
   console.log(`| EST | ${r.est.bytes_per_event} B/event, ${r.est.bytes_per_occurrence} B/occurrence (${r.disk_mb} MB) | |`);
   console.log(`| startup | ${r.startup_ms} ms (listening after ${r.startup_listen_ms} ms, first answer ${r.startup_first_query_ms} ms later; node -e 0 takes ${r.node_boot_ms} ms; WAL at restart ${r.wal_mb_at_restart} MB) | <= 1 000 ms |`);
