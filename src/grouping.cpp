@@ -812,6 +812,22 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   if (fn.empty() && lexical.empty()) anon = anonymous_caller(frames, idx[0], any_app, unresolved_minified);
   const std::string& caller = anon.key;
   std::string name = !fn.empty() ? fn : !lexical.empty() ? lexical : caller.empty() ? std::string("?") : "?<" + caller;
+  // An anonymous function that no table placed, and whose callers do not tell it apart ("?"
+  // alone: run from a timer, a promise reaction, an event or after an await; or passed to the
+  // app's own dispatcher, "?<emit<relayout"), is not confident, but its key still groups in the
+  // page (repeats counted into one summary) and in the local collector. Every anonymous function
+  // of the file (or every listener of one emitter) with the same message kind would share it, so
+  // its line in this build is added ("?@190"): the engines agree on a frame's line (not on its
+  // column), so one bug stays one group across engines within a deploy, and two functions on
+  // different lines never share a group. A deploy that moves the line splits the group (it is not
+  // sent as the event's fingerprint in `auto` mode: the server groups these events itself).
+  // The recursion-cycle key above does not take the line: a cycle is its functions' set.
+  const bool known = !fn.empty() || !lexical.empty() || !caller.empty();
+  if (fn.empty() && lexical.empty() && (caller.empty() || anon.dispatcher) && top.lineno > 0) {
+    name += "@" + std::to_string(top.lineno);
+    // On a minified line (a table named the file but not the function) the column is the place.
+    if (top.colno > kMinifiedColumn) name += ":" + std::to_string(top.colno);
+  }
   if (builtin_call_kind(message_key)) {
     // The built-in and the function that called it. Precision first: two call sites of one
     // built-in (JSON.parse in loadConfig and in readResponse) are two bugs and stay apart. The
@@ -820,12 +836,12 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     // their own instead of joining the other engines' (a split; a merge only when that caller's
     // caller also calls the same built-in itself, which the stack cannot tell apart).
     site.token = frame_file(top) + ":<built-in>:" + name;
-    site.confident = name != "?" && !anon.dispatcher;
+    site.confident = known && !anon.dispatcher;
     site.explain = describe(top, "built-in");
     return site;
   }
   site.token = frame_file(top) + ":" + name;
-  site.confident = name != "?" && !anon.dispatcher;
+  site.confident = known && !anon.dispatcher;
   site.explain = describe(top, !lexical.empty() ? "anonymous-in-definer"
                                : top.resolved    ? "resolved"
                                : !fn.empty()     ? "function"

@@ -461,7 +461,7 @@ TEST(Grouping, UnresolvedMinifiedFramesAreKeyedByDeployNotByAWildcard) {
     x.frames.back().resolved = true;
     x.frames.back().original_file = "src/cart.ts";
     auto g = compute_grouping({x}, {});
-    EXPECT_EQ(g.parts["frame"]["frame"], "cart.ts:?");
+    EXPECT_EQ(g.parts["frame"]["frame"], "cart.ts:?@1:5120") << "its place in this build: the line, and on a minified line the column";
     EXPECT_FALSE(g.confident);
   }
   auto r1 = resolve(a, 0, "BnRzX8aF");
@@ -616,7 +616,7 @@ TEST(Grouping, AnonymousCallbacksAreKeyedByTheNamedFunctionThatCalledThem) {
   // Called directly by the app's own helper each(list, f): the helper and the function that
   // called it (its definer here) key it in every engine, not confident (see the next test).
   auto h8 = grp("TypeError", "Cannot read properties of null (reading 'weight')", kV8HelperCb);
-  EXPECT_EQ(h8.parts["frame"]["frame"], "app.mjs:?<each<sumWeights");
+  EXPECT_EQ(h8.parts["frame"]["frame"], "app.mjs:?<each<sumWeights@20");
   EXPECT_FALSE(h8.confident);
   EXPECT_EQ(h8.fingerprint, grp("TypeError", "i.box is null", kSmHelperCb).fingerprint);
   EXPECT_EQ(h8.fingerprint, grp("TypeError", "null is not an object (evaluating 'i.box.weight')", kJscHelperCb).fingerprint);
@@ -747,9 +747,9 @@ TEST(Grouping, AnonymousCallbacksPassedToTheAppsOwnDispatcherAreKeyedByItsCaller
   // confident: two bugs in one group, in every engine.
   auto r8 = grp("TypeError", "Cannot read properties of null (reading 'width')", kDV8Resize);
   auto s8 = grp("TypeError", "Cannot read properties of undefined (reading 'scrollTop')", kDV8Scroll);
-  EXPECT_EQ(r8.parts["frame"]["frame"], "app.mjs:?<emit<onResize");
+  EXPECT_EQ(r8.parts["frame"]["frame"], "app.mjs:?<emit<onResize@12");
   EXPECT_EQ(r8.parts["frame"]["rule"], "anonymous-passed-to-caller");
-  EXPECT_EQ(s8.parts["frame"]["frame"], "app.mjs:?<emit<onScroll");
+  EXPECT_EQ(s8.parts["frame"]["frame"], "app.mjs:?<emit<onScroll@13");
   EXPECT_FALSE(r8.confident) << "one function may emit several events: the stack does not say which listener this is";
   EXPECT_FALSE(s8.confident);
   auto rsm = grp("TypeError", "e.detail is null", kDSmResize);
@@ -772,7 +772,7 @@ TEST(Grouping, AnonymousCallbacksPassedToTheAppsOwnDispatcherAreKeyedByItsCaller
   // not its caller (withRetry): the same case as V8's and JavaScriptCore's direct call.
   auto c8 = grp("TypeError", "Cannot read properties of null (reading 'length')", kDV8SaveCart);
   auto u8 = grp("TypeError", "Cannot read properties of null (reading 'name')", kDV8SaveUser);
-  EXPECT_EQ(c8.parts["frame"]["frame"], "app.mjs:?<withRetry<saveCart");
+  EXPECT_EQ(c8.parts["frame"]["frame"], "app.mjs:?<withRetry<saveCart@17");
   EXPECT_NE(c8.fingerprint, u8.fingerprint);
   EXPECT_EQ(c8.fingerprint, grp("TypeError", "cart.items is null", kDSmSaveCart).fingerprint);
   EXPECT_EQ(c8.fingerprint, grp("TypeError", "null is not an object (evaluating 'cart.items.length')", kDJscSaveCart).fingerprint);
@@ -795,18 +795,18 @@ TEST(Grouping, AnonymousCallbacksPassedToTheAppsOwnDispatcherAreKeyedByItsCaller
   EXPECT_TRUE(mjsc.confident);
 }
 
-TEST(Grouping, AnonymousCallbacksWithNoSynchronousCallerKeepTheFileKeyInEveryEngine) {
+TEST(Grouping, AnonymousCallbacksWithNoSynchronousCallerAreKeyedByFileAndLineInEveryEngine) {
   // A promise reaction: no caller anywhere (SpiderMonkey's "thenAnon/<" is its lexical parent,
   // which V8 and JavaScriptCore cannot show, so it is not used).
   auto t8 = grp("TypeError", "Cannot read properties of null (reading 'id')", kV8Then);
-  EXPECT_EQ(t8.parts["frame"]["frame"], "app.mjs:?");
+  EXPECT_EQ(t8.parts["frame"]["frame"], "app.mjs:?@88");
   EXPECT_FALSE(t8.confident);
   EXPECT_EQ(t8.fingerprint, grp("TypeError", "v.data is null", kSmThen).fingerprint);
   EXPECT_EQ(t8.fingerprint, grp("TypeError", "null is not an object (evaluating 'v.data.id')", kJscThen).fingerprint);
   // An awaited async arrow: V8 ("at async loader") and SpiderMonkey ("async*loader") show the
   // asynchronous caller, JavaScriptCore does not; an asynchronous frame is never the key.
   auto a8 = grp("TypeError", "Cannot read properties of null (reading 'r')", kV8AsyncArrow);
-  EXPECT_EQ(a8.parts["frame"]["frame"], "app.mjs:?");
+  EXPECT_EQ(a8.parts["frame"]["frame"], "app.mjs:?@90");
   EXPECT_EQ(a8.fingerprint, grp("TypeError", "items.q is null", kSmAsyncArrow).fingerprint);
   EXPECT_EQ(a8.fingerprint, grp("TypeError", "null is not an object (evaluating 'items.q.r')", kJscAsyncArrow).fingerprint);
   // After an await, the function that resumed calls map() synchronously: it is the caller.
@@ -814,11 +814,18 @@ TEST(Grouping, AnonymousCallbacksWithNoSynchronousCallerKeepTheFileKeyInEveryEng
   EXPECT_EQ(w8.parts["frame"]["frame"], "app.mjs:?<afterAwait");
   EXPECT_EQ(w8.fingerprint, grp("TypeError", "i.x is null", kSmAfterAwait).fingerprint);
   EXPECT_EQ(w8.fingerprint, grp("TypeError", "null is not an object (evaluating 'i.x.y')", kJscAfterAwait).fingerprint);
+  // The promise reaction and the awaited arrow are two bugs with one message kind and no caller:
+  // both were "app.mjs:?", one group in the page (the second counted into the first's summary)
+  // and in the collector. Their lines tell them apart, in every engine.
+  EXPECT_NE(t8.fingerprint, a8.fingerprint);
+  EXPECT_NE(grp("TypeError", "v.data is null", kSmThen).fingerprint, grp("TypeError", "items.q is null", kSmAsyncArrow).fingerprint);
+  EXPECT_NE(grp("TypeError", "null is not an object (evaluating 'v.data.id')", kJscThen).fingerprint,
+            grp("TypeError", "null is not an object (evaluating 'items.q.r')", kJscAsyncArrow).fingerprint);
 }
 
 TEST(Grouping, NodeTimerCallbacksAreAnonymousUnlessTheyHaveAName) {
   auto anon = grp("TypeError", "Cannot read properties of null (reading 'maxRetries')", kV8Timer);
-  EXPECT_EQ(anon.parts["frame"]["frame"], "app.mjs:?");
+  EXPECT_EQ(anon.parts["frame"]["frame"], "app.mjs:?@86");
   EXPECT_EQ(anon.fingerprint, grp("TypeError", "null is not an object (evaluating 'job.policy.maxRetries')", kJscTimer).fingerprint);
   auto named = grp("TypeError", "Cannot read properties of null (reading 'maxRetries')", kV8NamedTimer);
   EXPECT_EQ(named.parts["frame"]["frame"], "app.mjs:onRetryTimer");
@@ -1015,8 +1022,8 @@ TEST(Grouping, FirefoxAsyncCauseFramesEndTheSynchronousCallers) {
   auto p = parse_stack(promise);
   ASSERT_EQ(p.frames.size(), 4u);
   EXPECT_EQ(p.frames[2].function, "promise callback*loadUser");
-  EXPECT_EQ(grp("TypeError", "v.profile is null", promise).parts["frame"]["frame"], "app.html:?");
-  EXPECT_EQ(grp("TypeError", "v.profile is null", timer).parts["frame"]["frame"], "app.html:?");
+  EXPECT_EQ(grp("TypeError", "v.profile is null", promise).parts["frame"]["frame"], "app.html:?@2");
+  EXPECT_EQ(grp("TypeError", "v.profile is null", timer).parts["frame"]["frame"], "app.html:?@5");
   EXPECT_FALSE(grp("TypeError", "v.profile is null", promise).confident);
 }
 
@@ -1378,12 +1385,16 @@ TEST(Grouping, AnonymousFunctionsAMapTablePlacesAreKeyedWhereTheSourceDefinesThe
   }
   EXPECT_EQ(all.size(), 4u) << "no two of the four bugs share a group";
 
-  // Without a table the key stays the caller's (rule 3): both listeners are `?<emit<relayout`,
-  // which is not confident (auto mode leaves the grouping to the server), as before.
+  // Without a table the key stays the caller's (rule 3), `?<emit<relayout` for both listeners,
+  // not confident (auto mode leaves the grouping to the server), and the listener's line in this
+  // build tells the two apart (before, both shared one group in the page and the collector):
+  // every engine gives the same line, so each listener stays one group across the engines.
   for (const ShopCapture& c : kShopCaptures) {
-    if (std::string(c.scenario) != "resize-relayout" && std::string(c.scenario) != "scroll-relayout") continue;
+    const std::string scenario = c.scenario;
+    if (scenario != "resize-relayout" && scenario != "scroll-relayout") continue;
     GroupingResult g = grp("TypeError", c.message, c.stack);
-    EXPECT_EQ(g.parts["frame"]["frame"], "shop.mjs:?<emit<relayout") << c.engine << " " << c.scenario;
+    EXPECT_EQ(g.parts["frame"]["frame"], scenario == "resize-relayout" ? "shop.mjs:?<emit<relayout@9" : "shop.mjs:?<emit<relayout@10")
+        << c.engine << " " << c.scenario;
     EXPECT_FALSE(g.confident) << c.engine << " " << c.scenario;
   }
 }

@@ -391,14 +391,15 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   // function keeps the function that called it, so two call sites in one file stay two bugs.
   // Where JavaScriptCore elided that caller by a proper tail call, its events key on the caller's
   // caller, which here is an anonymous function called from each of the 3 call paths: groups of
-  // their own, one per path (a split, never a merge). That is all the recall lost here, so
-  // without JavaScriptCore's engines the same records group at F1 >= 0.99, and no bug is in more
-  // groups than 1 + its call paths.
+  // their own, one per path (a split, never a merge), and not confident: that anonymous caller's
+  // key takes its line in the build, so deploy B's groups are not deploy A's. That is all the
+  // recall lost here, so without JavaScriptCore's engines the same records group at F1 >= 0.99,
+  // and no bug is in more groups than 1 + its call paths in each of the two deploys.
   EXPECT_TRUE(p.s.merged_pairs.empty()) << report.str();
   EXPECT_GE(pn.s.f1, 0.99) << report.str();
   EXPECT_GE(p.s.f1, 0.88) << report.str();
   for (const auto& [bug, keys] : pn.s.groups_per_bug) EXPECT_EQ(keys.size(), 1u) << bug << "\n" << report.str();
-  for (const auto& [bug, keys] : p.s.groups_per_bug) EXPECT_LE(keys.size(), 4u) << bug << "\n" << report.str();
+  for (const auto& [bug, keys] : p.s.groups_per_bug) EXPECT_LE(keys.size(), 1u + 3u * 2u) << bug << "\n" << report.str();
   EXPECT_TRUE(mn.s.merged_pairs.empty()) << "minified code without tables must never merge two bugs\n" << report.str();
   EXPECT_TRUE(ma.s.merged_pairs.empty()) << report.str();
   EXPECT_TRUE(mb.s.merged_pairs.empty()) << report.str();
