@@ -72,6 +72,84 @@ export function decodeBody(buf, encoding, maxOut) {
   return buf;
 }
 
+// Values nested deeper than this many arrays/objects below the event are kept as a JSON string of
+// themselves, as Relay's trimming keeps a data bag's containers past its depth limit (Relay stops
+// at 5-7 levels inside `extra`, `contexts` or a frame's `vars`; this bound is looser, only so that
+// no stored body is too deep to serialize or render: JSON.parse reads any depth, JSON.stringify
+// and a recursive renderer overflow their stack at a few thousand).
+export const MAX_DEPTH = 32;
+
+/**
+ * `buf` (JSON bytes of one value) with every container opened deeper than `max` levels replaced
+ * by a JSON string of its text, or null when nothing is that deep (the usual case: one linear
+ * scan of the bytes, no allocation). Strings are skipped with their escapes; the input is valid
+ * JSON (it was parsed), so brackets outside strings always balance.
+ */
+export function boundDepth(buf, max = MAX_DEPTH) {
+  let depth = 0;
+  for (let i = 0, n = buf.length; i < n; i++) {
+    const c = buf[i];
+    if (c === 0x22) {
+      for (i++; i < n; i++) {
+        const d = buf[i];
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return stringifyDeep(buf, max);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return null;
+}
+
+/**
+ * Whether the parsed value `v` holds a container more than `room` levels below it (`v` itself
+ * being the first). Walks the parsed tree, which costs less than scanning the bytes (20 000 bench
+ * events of 2.2 KB: ~6 µs vs ~12 µs each, against ~45 µs for JSON.parse), so ingest scans the
+ * bytes only for the rare event that is too deep.
+ */
+export function tooDeep(v, room = MAX_DEPTH) {
+  if (room === 0) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (typeof x === 'object' && x !== null && tooDeep(x, room - 1)) return true;
+    }
+  } else {
+    for (const k in v) {
+      const x = v[k];
+      if (typeof x === 'object' && x !== null && tooDeep(x, room - 1)) return true;
+    }
+  }
+  return false;
+}
+
+function stringifyDeep(buf, max) {
+  const parts = [];
+  let depth = 0;
+  let last = 0;
+  let from = -1;
+  for (let i = 0, n = buf.length; i < n; i++) {
+    const c = buf[i];
+    if (c === 0x22) {
+      for (i++; i < n; i++) {
+        const d = buf[i];
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth === max + 1) from = i;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (depth-- === max + 1) {
+        parts.push(buf.subarray(last, from), Buffer.from(JSON.stringify(buf.toString('utf8', from, i + 1))));
+        last = i + 1;
+      }
+    }
+  }
+  parts.push(buf.subarray(last));
+  return Buffer.concat(parts);
+}
+
 // Envelopes are parsed by the module the SDK and the JS fallback core frame them with
 // (js/envelope.js); its errors become 400 (413 for too many items).
 export function parseEnvelope(buf) {
@@ -181,10 +259,11 @@ export function normalizeRecord(r) {
   const isTx = r.kind === 'transaction' || ev.type === 'transaction';
   const c = isObj(ev.contexts) ? ev.contexts : {};
   const fl = isObj(c.faultline) ? c.faultline : {};
+  const raw = r.raw && tooDeep(ev) ? boundDepth(r.raw) || r.raw : r.raw;
   const ts = toSeconds(ev.timestamp, received);
   const browser = browserOf(ev, r.ua);
   const out = {
-    kind: r.kind, project: r.project, received, raw: r.raw, normalized: true,
+    kind: r.kind, project: r.project, received, raw, normalized: true,
     eventId: normalizeEventId(ev.event_id) || crypto.randomUUID().replace(/-/g, ''),
     isTx, count: isTx ? 1 : occurrencesOf(ev), summary: fl.summary === true ? 1 : 0, ts,
     browserTag: browser ? (browser.version ? `${browser.name} ${browser.version}` : browser.name) : '',

@@ -15,7 +15,7 @@ import { compareReleases, isObj, issuePublicId, MAX_OCCURRENCES_PER_EVENT, str, 
 
 // A client report's reason or category: Sentry's names are snake_case (queue_overflow, error).
 const REPORT_NAME = /^[a-z][a-z0-9_]*$/;
-import { BLOCK_EVENTS, BlockPacker, DICTS, DICT_ID, normalizeEventId, normalizeRecord, unpackBody } from './ingest.js';
+import { BLOCK_EVENTS, BlockPacker, DICTS, DICT_ID, boundDepth, normalizeEventId, normalizeRecord, unpackBody } from './ingest.js';
 import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS } from './query.js';
 
 export { issueKey } from './fields.js';
@@ -1007,10 +1007,11 @@ export class Store {
     if (!row) return null;
     let event;
     try {
-      if (row.block) {
-        const raw = this.blockBytes(row.block);
-        event = JSON.parse(raw.toString('utf8', row.boff, row.boff + row.blen));
-      } else event = JSON.parse(unpackBody(row.body, row.dict));
+      // Bodies stored before ingest bounded their depth are bounded here, so that no stored
+      // body can make a read fail to serialize.
+      let raw = row.block ? this.blockBytes(row.block).subarray(row.boff, row.boff + row.blen) : Buffer.from(unpackBody(row.body, row.dict));
+      raw = boundDepth(raw) || raw;
+      event = JSON.parse(raw.toString('utf8'));
     } catch {
       event = { event_id: row.event_id, message: '(stored body unreadable)' };
     }

@@ -1,0 +1,80 @@
+// Defects an outside tester found using the collector and its API as a new user (issue 12):
+// each test names the behaviour and reproduces the report.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startCollector } from '../../demo/collector/server.js';
+import { boundDepth, tooDeep, MAX_DEPTH } from '../../demo/collector/ingest.js';
+
+const KEY = 'findings-key';
+let dir;
+let c;
+let base;
+
+function envelope(payloads) {
+  const lines = [JSON.stringify({})];
+  for (const p of payloads) {
+    const text = typeof p === 'string' ? p : JSON.stringify(p);
+    lines.push(JSON.stringify({ type: 'event', length: Buffer.byteLength(text) }), text);
+  }
+  return lines.join('\n') + '\n';
+}
+async function post(payloads) {
+  const r = await fetch(`${base}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body: envelope(payloads) });
+  assert.equal(r.status, 200, await r.text());
+}
+async function get(p) {
+  const r = await fetch(base + p);
+  return { status: r.status, body: await r.json() };
+}
+const hex = (n) => n.toString(16).padStart(32, '0');
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-findings-'));
+  c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: KEY } } });
+  base = `http://127.0.0.1:${c.port}`;
+});
+after(async () => {
+  await c.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('boundDepth keeps containers deeper than the limit as a JSON string of their text, strings untouched', () => {
+  const shallow = Buffer.from('{"a":"[[[[{{{\\"]]","b":[1,{"c":2}]}');
+  assert.equal(boundDepth(shallow, 3), null);
+  const deep = Buffer.from('{"a":[[["x",{"y":"]\\"}"}]],1],"b":"{"}');
+  const out = JSON.parse(boundDepth(deep, 3).toString());
+  assert.deepEqual(out, { a: [['["x",{"y":"]\\"}"}]'], 1], b: '{' });
+});
+
+test('an event nested 5000 levels deep is stored with its deep part as a string, and every read route answers 200', async () => {
+  const id = hex(0xdee9);
+  const text = `{"event_id":"${id}","message":"deep one","extra":{"d":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+  await post([text]);
+  const list = await get('/api/issues?query=deep');
+  assert.equal(list.status, 200);
+  assert.equal(list.body.length, 1);
+  const issue = await get(`/api/issues/${list.body[0].id}`);
+  assert.equal(issue.status, 200, JSON.stringify(issue.body));
+  const ev = await get(`/api/events/${id}`);
+  assert.equal(ev.status, 200);
+  // Levels 1..MAX_DEPTH stay containers (root, extra, then d's arrays); the rest is one string.
+  let v = ev.body.event.extra.d;
+  let levels = 2;
+  while (Array.isArray(v)) {
+    levels++;
+    v = v[0];
+  }
+  assert.equal(levels, MAX_DEPTH);
+  assert.equal(typeof v, 'string');
+  assert.equal(v, '['.repeat(5000 - (MAX_DEPTH - 2)) + ']'.repeat(5000 - (MAX_DEPTH - 2)));
+  assert.equal((await get('/api/events?limit=3')).status, 200);
+});
+
+test('tooDeep finds a container past the limit in the parsed event, as boundDepth does in its bytes', () => {
+  for (const text of ['{"a":[[[1]]]}', '{"a":[[1],{"b":{}}]}', '{"a":{"b":{"c":{}}}}', '[[[[]]]]', '{"s":"[[[[[["}']) {
+    assert.equal(tooDeep(JSON.parse(text), 3), boundDepth(Buffer.from(text), 3) !== null, text);
+  }
+});
