@@ -248,6 +248,11 @@ export function parseRequest(req, limits, budget, counts) {
   return { records, firstId, envelope, body };
 }
 
+// Timestamps further ahead of arrival or older than this are replaced by the arrival time (Relay's
+// `max_secs_in_future` default, and a 30-day retention window as Sentry's default).
+export const MAX_FUTURE_S = 60;
+export const MAX_PAST_S = 30 * 86400;
+
 /**
  * An event or transaction record with its parsed `event` → the flat columns the store writes
  * (the parsed event is dropped; `raw` stays for the block packer). Other records pass unchanged.
@@ -259,8 +264,26 @@ export function normalizeRecord(r) {
   const isTx = r.kind === 'transaction' || ev.type === 'transaction';
   const c = isObj(ev.contexts) ? ev.contexts : {};
   const fl = isObj(c.faultline) ? c.faultline : {};
-  const raw = r.raw && tooDeep(ev) ? boundDepth(r.raw) || r.raw : r.raw;
-  const ts = toSeconds(ev.timestamp, received);
+  let raw = r.raw && tooDeep(ev) ? boundDepth(r.raw) || r.raw : r.raw;
+  let ts = toSeconds(ev.timestamp, received);
+  // Relay's timestamp rule: an event more than a minute ahead of its arrival, or older than the
+  // retention window (30 days), takes the time it arrived; the stored event keeps the original
+  // in `errors` ({type: future_timestamp | past_timestamp, name: timestamp, value}), as Sentry's
+  // processing errors show it. A transaction's start moves with it (its duration stays).
+  const drift = ts > received + MAX_FUTURE_S ? 'future_timestamp' : ts < received - MAX_PAST_S ? 'past_timestamp' : null;
+  let shift = 0;
+  if (drift) {
+    shift = received - ts;
+    const fixed = raw ? JSON.parse(raw.toString('utf8')) : {};
+    if (isObj(fixed)) {
+      if (isTx && typeof fixed.start_timestamp === 'number') fixed.start_timestamp += shift;
+      fixed.errors = [...(Array.isArray(fixed.errors) ? fixed.errors : []), { type: drift, name: 'timestamp', value: ev.timestamp }];
+      fixed.timestamp = received;
+      if (raw) raw = Buffer.from(JSON.stringify(fixed));
+    }
+    ts = received;
+  }
+  const inWindow = (t) => Number.isFinite(t) && t <= received + MAX_FUTURE_S && t >= received - MAX_PAST_S;
   const browser = browserOf(ev, r.ua);
   const out = {
     kind: r.kind, project: r.project, received, raw, normalized: true,
@@ -269,12 +292,12 @@ export function normalizeRecord(r) {
     browserTag: browser ? (browser.version ? `${browser.name} ${browser.version}` : browser.name) : '',
     trace: traceOf(ev), level: isTx ? 'info' : levelOf(ev), release: str(ev.release, 200) || null, environment: str(ev.environment, 100) || null,
     userKey: userKeyOf(ev), title: titleOf(ev),
-    first: Number.isFinite(fl.first_seen) ? fl.first_seen : ts, last: Number.isFinite(fl.last_seen) ? fl.last_seen : ts,
+    first: inWindow(fl.first_seen) ? fl.first_seen : ts, last: inWindow(fl.last_seen) ? fl.last_seen : ts,
   };
   if (isTx) {
     out.tx = {
       service: str(isObj(c.runtime) ? c.runtime.name : '', 50) || str(ev.platform, 50), description: str(ev.transaction, 300) || null,
-      start: toSeconds(ev.start_timestamp, ts), spans: Array.isArray(ev.spans) ? ev.spans.slice(0, 1000) : [],
+      start: toSeconds(ev.start_timestamp, ts - shift) + shift, spans: Array.isArray(ev.spans) ? ev.spans.slice(0, 1000) : [],
     };
   } else {
     out.key = issueKey(ev);

@@ -397,7 +397,7 @@ function renderEvent(ev, evData, issue) {
     wrap.append(section('Exception', toggle, exc));
   }
   const procErrors = objs(ev.errors).slice(0, 20);
-  if (procErrors.length) wrap.append(section('Processing errors', el('ul', { id: 'd-processing-errors' }, procErrors.map((e) => el('li', {}, `${text(e.type, 80)}: ${text(e.url, 300)} ${text(e.reason, 300)}`)))));
+  if (procErrors.length) wrap.append(section('Processing errors', el('ul', { id: 'd-processing-errors' }, procErrors.map((e) => el('li', {}, `${text(e.type, 80)}: ${[text(e.name, 100), e.value === undefined ? '' : `was ${text(JSON.stringify(e.value), 100)}`, text(e.url, 300), text(e.reason, 300)].filter(Boolean).join(' ')}`)))));
   const msg = isObj(ev.logentry) ? text(ev.logentry.formatted || ev.logentry.message) : isObj(ev.message) ? text(ev.message.formatted || ev.message.message) : text(ev.message);
   if (msg) wrap.append(section('Message', el('pre', { className: 'message' }, msg)));
   const crumbs = objs(isObj(ev.breadcrumbs) ? ev.breadcrumbs.values : ev.breadcrumbs);

@@ -78,3 +78,28 @@ test('tooDeep finds a container past the limit in the parsed event, as boundDept
     assert.equal(tooDeep(JSON.parse(text), 3), boundDepth(Buffer.from(text), 3) !== null, text);
   }
 });
+
+test('an event timestamp more than a minute ahead or older than 30 days takes the arrival time, the original kept in errors', async () => {
+  const now = Date.now() / 1000;
+  const cases = [
+    [hex(0xf001), now + 5 * 365 * 86400, 'future_timestamp'],
+    [hex(0xf002), 0, 'past_timestamp'],
+    [hex(0xf003), -5, 'past_timestamp'],
+    [hex(0xf004), now - 40 * 86400, 'past_timestamp'],
+  ];
+  await post(cases.map(([id, ts], i) => ({ event_id: id, timestamp: ts, message: `clock case ${i}` })));
+  await post([{ event_id: hex(0xf005), timestamp: now - 3600, message: 'clock fine' }]);
+  for (const [id, ts, type] of cases) {
+    const { body } = await get(`/api/events/${id}`);
+    assert.ok(Math.abs(body.event.timestamp - now) < 60, `${id}: ${body.event.timestamp}`);
+    assert.deepEqual(body.event.errors, [{ type, name: 'timestamp', value: ts }]);
+    const issue = (await get(`/api/issues/${body.issue}`)).body;
+    assert.ok(Math.abs(issue.last_seen - now) < 60 && Math.abs(issue.first_seen - now) < 60, `${issue.first_seen} ${issue.last_seen}`);
+  }
+  const fine = (await get(`/api/events/${hex(0xf005)}`)).body.event;
+  assert.equal(Math.round(fine.timestamp), Math.round(now - 3600));
+  assert.equal(fine.errors, undefined);
+  // The list's first issue (last seen) is not the one sent from 2031.
+  const list = (await get('/api/issues?query=clock')).body;
+  assert.equal(list.length, 5);
+});
