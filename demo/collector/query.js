@@ -5,7 +5,7 @@
 //   is:unresolved|resolved|ignored|regressed   release:demo@1.2.0   environment:prod   level:error
 //   browser:Chrome (name) or browser:"Chrome 120"   user.id:42   trace:<32 hex>   url:…   os.name:…
 //   has:user|release|environment|trace|browser|<tag>   age:-24h (first seen within)   age:+7d
-//   lastSeen:-1h   firstSeen:>2026-01-01   times_seen:>100   any other key: a tag (key:value)
+//   lastSeen:-1h   firstSeen:>2026-01-01   times_seen:>100   any other key (letters of any script): a tag
 //   !key:value or -key:value negates; key:[a,b] is any of; * in a tag value is a wildcard;
 //   other words and "quoted phrases" are free text over title, message and culprit.
 
@@ -17,7 +17,9 @@ export class QueryError extends Error {
   }
 }
 
-const KEY_CHARS = /^[A-Za-z0-9_.\-[\]]$/;
+// A key is letters (any script: a tag key may be `région`), digits, `_ . -` and `[ ]` (tags[k]).
+const KEY_CHARS = /^[\p{L}\p{N}\p{M}_.\-[\]]$/u;
+const TAG_KEY = /^[\p{L}\p{N}\p{M}_.\-]{1,64}$/u;
 const STATUS = new Set(['unresolved', 'resolved', 'ignored', 'regressed', 'archived']);
 const UNITS = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 export const SORTS = { date: 'last_seen', new: 'first_seen', freq: 'count', user: 'users' };
@@ -252,7 +254,7 @@ export function compileQuery(terms, now = Date.now() / 1000) {
       const p = '%' + likePattern(values.join(' ')) + '%';
       params.push(p, p);
     } else {
-      if (!/^[A-Za-z0-9_.\-]{1,64}$/.test(key) && !/^tags\[[^\]]{1,64}\]$/.test(key)) throw new QueryError(`"${key}" is not a search key`, term.pos);
+      if (!TAG_KEY.test(key) && !/^tags\[[^\]]{1,64}\]$/.test(key)) throw new QueryError(`"${key}" is not a search key`, term.pos);
       const tagKey = key.startsWith('tags[') ? key.slice(5, -1) : key;
       clause = tagClause([tagKey], values);
     }

@@ -103,3 +103,13 @@ test('an event timestamp more than a minute ahead or older than 30 days takes th
   const list = (await get('/api/issues?query=clock')).body;
   assert.equal(list.length, 5);
 });
+
+test('a tag key in another script than ASCII is searchable as key:value, with a wildcard and negated', async () => {
+  await post([{ event_id: hex(0xe001), message: 'unicode tag key one', tags: { région: 'eu', 'ключ': 'значение' } }, { event_id: hex(0xe002), message: 'unicode tag key two', tags: { région: 'us' } }]);
+  const titles = async (q) => (await get(`/api/issues?query=${encodeURIComponent(q)}`)).body.map((i) => i.title).sort();
+  assert.deepEqual(await titles('région:eu'), ['unicode tag key one']);
+  assert.deepEqual(await titles('région:*'), ['unicode tag key one', 'unicode tag key two']);
+  assert.deepEqual(await titles('ключ:значение'), ['unicode tag key one']);
+  assert.deepEqual(await titles('unicode !région:eu'), ['unicode tag key two']);
+  assert.deepEqual(await titles('has:région unicode'), ['unicode tag key one', 'unicode tag key two']);
+});
