@@ -6,7 +6,7 @@
 //   browser:Chrome (name) or browser:"Chrome 120"   user.id:42   trace:<32 hex>   url:…   os.name:…
 //   has:user|release|environment|trace|browser|<tag>   age:-24h (first seen within)   age:+7d
 //   lastSeen:-1h   firstSeen:>2026-01-01   times_seen:>100   any other key (letters of any script): a tag
-//   !key:value or -key:value negates; key:[a,b] is any of; * in a tag value is a wildcard;
+//   !key:value or -key:value negates (so does ! or - before a word or phrase); key:[a,b] is any of; * in a tag value is a wildcard;
 //   other words and "quoted phrases" are free text over title, message and culprit.
 
 export class QueryError extends Error {
@@ -59,16 +59,18 @@ export function parseQuery(input) {
       continue;
     }
     const pos = i;
-    if (ch === '"') {
-      const [text, next] = readQuoted(i);
+    // `!` or `-` before a word, a quoted phrase or a key:value negates it.
+    const neg = (ch === '!' || ch === '-') && i + 1 < q.length && q[i + 1] !== '-' && q[i + 1] !== ' ' && q[i + 1] !== '\t' && q[i + 1] !== '\n';
+    if (q[neg ? i + 1 : i] === '"') {
+      const [text, next] = readQuoted(neg ? i + 1 : i);
       if (next < q.length && q[next] !== ' ' && q[next] !== '\t') throw new QueryError('expected a space after a quoted phrase', next);
-      if (text) out.push({ text, pos });
+      if (text) out.push(neg ? { text, pos, negate: true } : { text, pos });
       i = next;
       continue;
     }
     let negate = false;
     let k = i;
-    if ((ch === '!' || ch === '-') && k + 1 < q.length && KEY_CHARS.test(q[k + 1]) && q[k + 1] !== '-') {
+    if (neg && q[k + 1] !== '!') {
       negate = true;
       k++;
     }
@@ -100,8 +102,8 @@ export function parseQuery(input) {
       i = next;
       continue;
     }
-    const [text, next] = readBare(i);
-    out.push({ text, pos });
+    const [text, next] = readBare(k);
+    out.push(negate ? { text, pos, negate: true } : { text, pos });
     i = next;
   }
   return out;
@@ -176,8 +178,11 @@ export function compileQuery(terms, now = Date.now() / 1000) {
         const p = '%' + likePattern(t) + '%';
         params.push(p, p, p);        probe = clause; // no index for fewer than 3 characters: always checked row by row
       }
-      where.push(clause);
-      out.push({ sql: clause, params: params.slice(first), indexed: clause !== probe, probe: probe ? { sql: probe, params: probeParams || params.slice(first) } : null });
+      // Negated (`-word`, `!"a phrase"`): issues whose title, message and culprit all lack it;
+      // only checked issue by issue (an index lists what contains a word, not what lacks it).
+      const not = term.negate ? 'NOT ' : '';
+      where.push(not + clause);
+      out.push({ sql: not + clause, params: params.slice(first), indexed: !term.negate && clause !== probe, probe: probe ? { sql: not + probe, params: probeParams || params.slice(first) } : null });
       continue;
     }
     const { key, values, vpos } = term;

@@ -113,3 +113,23 @@ test('a tag key in another script than ASCII is searchable as key:value, with a 
   assert.deepEqual(await titles('unicode !région:eu'), ['unicode tag key two']);
   assert.deepEqual(await titles('has:région unicode'), ['unicode tag key one', 'unicode tag key two']);
 });
+
+test('negated free text (-word, !word, -"phrase") finds the issues whose title, message and culprit lack it', async () => {
+  await post([
+    { event_id: hex(0xa001), level: 'error', message: 'quokka checkout failed' },
+    { event_id: hex(0xa002), level: 'error', message: 'quokka login failed' },
+    { event_id: hex(0xa003), level: 'warning', message: 'quokka search slow' },
+  ]);
+  const titles = async (q) => {
+    const r = await get(`/api/issues?query=${encodeURIComponent(q)}`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body.map((i) => i.title).sort();
+  };
+  assert.deepEqual(await titles('quokka -checkout'), ['quokka login failed', 'quokka search slow']);
+  assert.deepEqual(await titles('quokka !checkout level:error'), ['quokka login failed']);
+  assert.deepEqual(await titles('quokka -"login failed" -slow'), ['quokka checkout failed']);
+  assert.deepEqual(await titles('quokka -ck'), ['quokka login failed', 'quokka search slow']);
+  // Every issue but the quokka ones whose text has "quokka" is kept by -quokka.
+  const all = (await get('/api/issues?limit=100')).body.length;
+  assert.equal((await get('/api/issues?limit=100&query=-quokka')).body.length, all - 3);
+});
