@@ -244,6 +244,8 @@ sv builtin_name(sv fn) {
   return dot == sv::npos ? fn : fn.substr(dot + 1);
 }
 
+void lexical_anonymous(const SymbolTable& t, int32_t i, Frame* f);
+
 // Paths of elided functions from `first` (called at the caller's position) down to the inner
 // frame: each step is a tail call the table records. Only a single path, with every target along
 // it known, is believed.
@@ -364,20 +366,56 @@ std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, cons
   }
   std::vector<Frame> out;
   out.reserve(frames.size());
+  std::vector<Frame> after_builtin;  // put back under the built-in frame that follows
   for (size_t i = 0; i < frames.size(); ++i) {
     out.push_back(frames[i]);
+    for (Frame& x : after_builtin) out.push_back(std::move(x));
+    after_builtin.clear();
     const SymbolTable* t = i < tables.size() ? tables[i] : nullptr;
-    if (!t || i + 1 >= frames.size() || t->calls.empty() || frames[i].lineno < 1 || frames[i].colno < 1) continue;
+    if (!t || i + 1 >= frames.size() || (t->calls.empty() && t->callbacks.empty()) || frames[i].lineno < 1 || frames[i].colno < 1)
+      continue;
     if (std::find(stale.begin(), stale.end(), t) != stale.end()) continue;
-    int32_t f = call_at(*t, static_cast<uint32_t>(frames[i].lineno - 1), static_cast<uint32_t>(frames[i].colno - 1));
-    if (f < 0) continue;
-    const Frame& inner = frames[i + 1];
-    int32_t inner_function = i + 1 < tables.size() && tables[i + 1] == t ? functions[i + 1] : -1;
-    if (inner_function == f) continue;  // the callee is on the stack: nothing was elided
-    TailSearch s{*t, inner, inner_function, {}, {}, 0, 0, false};
-    s.from(f, 0);
-    if (s.paths != 1 || s.unsure) continue;
-    for (int32_t g : s.found) {
+    const uint32_t line = static_cast<uint32_t>(frames[i].lineno - 1), column = static_cast<uint32_t>(frames[i].colno - 1);
+    std::vector<int32_t> found;
+    bool under_builtin = false;
+    if (int32_t f = call_at(*t, line, column); f >= 0) {
+      const Frame& inner = frames[i + 1];
+      int32_t inner_function = i + 1 < tables.size() && tables[i + 1] == t ? functions[i + 1] : -1;
+      if (inner_function == f) continue;  // the callee is on the stack: nothing was elided
+      TailSearch s{*t, inner, inner_function, {}, {}, 0, 0, false};
+      s.from(f, 0);
+      if (s.paths != 1 || s.unsure) continue;
+      found = std::move(s.found);
+    } else if (const SymbolTable::Callback* cb = callback_at(*t, line, column)) {
+      // A built-in handed functions of the code (`xs.map(decode)`): the frame just inside the
+      // caller's is that built-in's (`map@[native code]`), and the frame inside it is what the
+      // callback it called became. A callback on the stack elided nothing; else exactly one
+      // chain of tail calls, from one of the callbacks, must lead to that inner frame.
+      if (i + 2 >= frames.size() || !frames[i + 1].native || builtin_name(frames[i + 1].function) != t->names[static_cast<size_t>(cb->name)])
+        continue;
+      const Frame& inner = frames[i + 2];
+      int32_t inner_function = i + 2 < tables.size() && tables[i + 2] == t ? functions[i + 2] : -1;
+      if (std::find(cb->functions.begin(), cb->functions.end(), inner_function) != cb->functions.end()) continue;
+      int paths = 0;
+      bool unsure = false;
+      for (size_t k = 0; k < cb->functions.size(); ++k) {
+        const int32_t c = cb->functions[k];
+        if (std::find(cb->functions.begin(), cb->functions.begin() + static_cast<std::ptrdiff_t>(k), c) !=
+            cb->functions.begin() + static_cast<std::ptrdiff_t>(k))
+          continue;  // the same function handed twice
+        if (t->tails[static_cast<size_t>(c)].empty()) continue;  // it would be on the stack
+        TailSearch s{*t, inner, inner_function, {}, {}, 0, 0, false};
+        s.from(c, 0);
+        paths += s.paths;
+        unsure = unsure || s.unsure;
+        if (s.paths == 1) found = std::move(s.found);
+      }
+      if (paths != 1 || unsure) continue;
+      under_builtin = true;
+    } else {
+      continue;
+    }
+    for (int32_t g : found) {
       const SymbolTable::Function& fn = t->functions[static_cast<size_t>(g)];
       Frame x;
       x.filename = frames[i].filename;
@@ -387,7 +425,8 @@ std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, cons
       if (fn.name >= 0) x.original_function = t->names[static_cast<size_t>(fn.name)];
       x.function = x.original_function.empty() ? "?" : x.original_function;
       x.original_file = fn.source >= 0 ? t->sources[static_cast<size_t>(fn.source)] : frames[i].original_file;
-      out.push_back(std::move(x));
+      if (fn.name < 0) lexical_anonymous(*t, g, &x);
+      (under_builtin ? after_builtin : out).push_back(std::move(x));
     }
   }
   return out;

@@ -761,6 +761,8 @@ class Scanner {
         }
         if (o.scope >= 0 && method_prefix_.kind == Kind::Ident && method_prefix_.text == "get")
           scopes_[static_cast<size_t>(o.scope)].getter = true;
+        if (o.scope >= 0 && method_prefix_.kind == Kind::Ident && method_prefix_.text == "set")
+          scopes_[static_cast<size_t>(o.scope)].setter = true;
         if (is_punct(&method_prefix_, "*") || is_punct(&method_prefix2_, "*")) set_flag(o.scope, kGenerator);
         if ((is_word(&method_prefix_) && method_prefix_.text == "async") ||
             (is_word(&method_prefix2_) && method_prefix2_.text == "async"))
@@ -873,7 +875,8 @@ class CallGraphBuilder {
     rebinding();
     g.tails.resize(scopes_.size());
     tail_calls(&g.tails);
-    call_sites(&g.calls);
+    call_sites(g.tails, &g.calls);
+    callback_sites(g.tails, &g.callbacks);
     g.scopes = std::move(scopes_);
     return g;
   }
@@ -1674,7 +1677,55 @@ class CallGraphBuilder {
     }
   }
 
-  void call_sites(std::vector<CallSite>* calls) {
+  // Whether a chain of tail calls from scope `s` (through functions of the code, bounded) reaches a
+  // built-in or member call named `name` (`parse`, `.parse`).
+  bool tail_chain_names(const std::vector<std::vector<CallTarget>>& tails, int32_t s, std::string_view name,
+                        std::vector<int32_t>* seen) const {
+    if (s < 0 || static_cast<size_t>(s) >= tails.size() || seen->size() > 64) return true;
+    if (std::find(seen->begin(), seen->end(), s) != seen->end()) return false;
+    seen->push_back(s);
+    for (const CallTarget& x : tails[static_cast<size_t>(s)]) {
+      if (x.function >= 0) {
+        if (tail_chain_names(tails, x.function, name, seen)) return true;
+      } else if (x.name == name || (!x.name.empty() && x.name[0] == '.' && std::string_view(x.name).substr(1) == name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // A member call `o.p(`, `this.p(`, `f(x).p(` whose property `p` can only be one function of the
+  // code: exactly one method definition `p(…) {` (not a getter or setter, no function declared
+  // under that name), no other way the code gives an object a property `p` (`.p =`, a key `p:`,
+  // a shorthand `{p}`, a class field, a string "p": defines_property), no getter that could
+  // return another function for it (a descriptor's, a Proxy's), not inside `with`, and not on an
+  // object the code does not declare (a global: `JSON.parse(`, `window.p(`, another script's
+  // object). The method is then the callee unless the object came from another script or the
+  // platform: a built-in shows its own frame in JavaScriptCore's stacks, except a built-in
+  // stored under that very name, so a method whose tail calls lead to a built-in named `p`
+  // (`toFixed(d) { return this.v.toFixed(d) }`, whose stack is byte for byte the number's) is
+  // not taken. JavaScriptCore puts the caller's frame just after `p` (jsc -m, 2026-12-02:
+  // `re@…:7:39` for `h(e).serialize()` where serialize ends in `return JSON.stringify(…)`).
+  // `start` is the callee chain's first token (`o` of `o.a.p`), or SIZE_MAX when the object is
+  // another expression (`f(x).p(`, `a[i].p(`).
+  int32_t member_method(size_t start, size_t end, const std::vector<std::vector<CallTarget>>& tails) {
+    if (start == end || end < 2 || !ident(end) || !punct(end - 1, ".")) return -1;
+    if (in_with_[end]) return -1;
+    if (start != SIZE_MAX && !word(start, "this") && !word(start, "super") &&
+        (!name_token(start) || !resolve(scope_of_[start], t_[start].text)))
+      return -1;
+    std::string_view prop = t_[end].text;
+    const std::vector<int32_t>& same = methods_named(prop);
+    if (same.size() != 1) return -1;
+    const FunctionScope& m = scopes_[static_cast<size_t>(same[0])];
+    if (m.name_kind != FunctionScope::NameKind::Property || m.getter || m.setter) return -1;
+    if (defines_property(prop) || descriptor_getter(prop)) return -1;
+    std::vector<int32_t> seen;
+    if (tail_chain_names(tails, same[0], prop, &seen)) return -1;
+    return same[0];
+  }
+
+  void call_sites(const std::vector<std::vector<CallTarget>>& tails, std::vector<CallSite>* calls) {
     for (size_t i = 1; i + 1 < t_.size(); ++i) {
       // A property read that runs a getter: `x.name` not called, not assigned to.
       if (!punct(i, ".") || !ident(i + 1)) continue;
@@ -1701,15 +1752,75 @@ class CallGraphBuilder {
       if (def >= 0 && scopes_[static_cast<size_t>(def)].name_kind == FunctionScope::NameKind::Property) continue;
       if (def >= 0 && word(end, "async")) continue;
       size_t start = callee_start(end);
-      if (start == SIZE_MAX) continue;
-      CallTarget c = target(start, end, scope_of_[i]);
-      if (c.function < 0) continue;
+      int32_t callee = -1;
+      if (start != SIZE_MAX) {
+        callee = target(start, end, scope_of_[i]).function;
+        if (callee < 0) callee = member_method(start, end, tails);
+      } else if (end >= 2 && punct(end - 1, ".") && (punct(end - 2, ")") || punct(end - 2, "]"))) {
+        callee = member_method(SIZE_MAX, end, tails);  // `f(x).p(`, `a[i].p(`
+      }
+      if (callee < 0) continue;
       const Token& last = t_[end];
-      calls->push_back(CallSite{JsPosition{last.end.line, last.end.column + 1}, c.function});
+      calls->push_back(CallSite{JsPosition{last.end.line, last.end.column + 1}, callee});
     }
     std::stable_sort(calls->begin(), calls->end(), [](const CallSite& a, const CallSite& b) { return a.pos < b.pos; });
   }
 
+  // The function expression that is exactly tokens [a, b] (`(s) => f(s)`, `function (v) {…}`), or -1.
+  int32_t function_expression(size_t a, size_t b) {
+    if (starts_.empty())
+      for (const auto& [scope, first] : start_token_) starts_.emplace(first, static_cast<int32_t>(scope));
+    auto it = starts_.find(a);
+    if (it == starts_.end()) return -1;
+    const FunctionScope& fs = scopes_[static_cast<size_t>(it->second)];
+    if (fs.declaration || last_token_of(fs.end, a) != b) return -1;
+    return it->second;
+  }
+  bool literal_token(size_t i) const {
+    const Token& k = t_[i];
+    if (k.kind == Kind::String || k.kind == Kind::Number || k.kind == Kind::Regex) return true;
+    if (k.kind == Kind::Template) return k.text.size() >= 2 && k.text.front() == '`' && k.text.back() == '`';
+    return k.kind == Kind::Ident && one_of(k.text, {"true", "false", "null", "undefined"});
+  }
+  void callback_sites(const std::vector<std::vector<CallTarget>>& tails, std::vector<CallbackSite>* out) {
+    for (size_t i = 2; i < t_.size(); ++i) {
+      if (!punct(i, "(") || match_[i] == SIZE_MAX || !ident(i - 1) || !punct(i - 2, ".") || in_with_[i]) continue;
+      size_t end = i - 1;
+      if (scope_starting_at(end) >= 0) continue;  // a method definition `.x(` cannot be; defensive
+      std::string_view prop = t_[end].text;
+      size_t start = callee_start(end);
+      bool named;
+      if (start != SIZE_MAX) {
+        CallTarget c = target(start, end, scope_of_[i]);
+        named = c.function < 0 && (c.name == "." + std::string(prop) || (c.name == prop && start + 2 == end));
+      } else {
+        named = (punct(end - 2, ")") || punct(end - 2, "]")) && member_target(end, end - 2, false, false).name == "." + std::string(prop);
+      }
+      if (!named) continue;
+      CallbackSite site;
+      bool ok = true, any_tails = false;
+      for (const auto& [a, b] : arguments_of(i)) {
+        int32_t f = -1;
+        if (a == b && name_token(a)) f = target(a, a, scope_of_[a]).function;
+        else f = function_expression(a, b);
+        if (f >= 0) {
+          site.functions.push_back(f);
+          any_tails = any_tails || !tails[static_cast<size_t>(f)].empty();
+        } else if (!(a == b && literal_token(a))) {
+          ok = false;  // an argument that may be any function (or hand the built-in one)
+          break;
+        }
+      }
+      if (!ok || !any_tails || site.functions.size() > 8) continue;
+      const Token& last = t_[end];
+      site.pos = JsPosition{last.end.line, last.end.column + 1};
+      site.name = std::string(prop);
+      out->push_back(std::move(site));
+    }
+    std::stable_sort(out->begin(), out->end(), [](const CallbackSite& a, const CallbackSite& b) { return a.pos < b.pos; });
+  }
+
+  std::map<size_t, int32_t> starts_;  // first token -> scope
   std::vector<Token> t_;
   std::vector<FunctionScope> scopes_;
   std::vector<size_t> level_, match_;

@@ -77,6 +77,7 @@ struct FunctionScope {
   bool arrow = false;
   bool expression_body = false;     // an arrow whose body is an expression
   bool getter = false;              // `get name() {` in a class or object literal
+  bool setter = false;              // `set name(v) {` in a class or object literal
   // A method (getter, setter) of a class body with a name: the class's name token (own name, or the
   // binding of `X = class {`), so that tables can name it `Class.method` as V8 does
   // (`CartStore.validate`) where SpiderMonkey and JavaScriptCore print `validate` alone.
@@ -146,9 +147,23 @@ struct CallSite {
   JsPosition pos;       // where JavaScriptCore puts a frame that is executing this call
   int32_t callee = -1;  // index into the scopes
 };
+// A built-in handed the code's functions, which it calls back synchronously (`xs.map(decode)`,
+// `xs.map((s) => decode(s))`, `Array.from(xs, f)`): JavaScriptCore shows the built-in's frame
+// (`map@[native code]`) just inside the caller's, whose position is just after `map` as for any
+// call; a callback that tail-calls leaves no frame of its own under the built-in's.
+// Recorded when the member is taken by its name (no function of the code can be that property, as
+// for a member tail call by name; or a global object's member, `Array.from`), every argument is
+// a function of the code — an identifier resolved as a callee is, or a function expression —
+// or a literal, and at least one of those functions has tail calls.
+struct CallbackSite {
+  JsPosition pos;                  // just after the member's name, as CallSite::pos
+  std::string name;                // the built-in's name as JavaScriptCore names its frame (`map`, `from`)
+  std::vector<int32_t> functions;  // the arguments' functions (scopes), in order
+};
 struct JsCallGraph {
   std::vector<FunctionScope> scopes;           // as scan_function_scopes
   std::vector<CallSite> calls;                 // sorted by position; only resolved callees
+  std::vector<CallbackSite> callbacks;         // sorted by position
   std::vector<std::vector<CallTarget>> tails;  // per scope: its tail calls' targets (distinct)
   // Empty, or where and why the scanner could not tell how the code reads (see above): then
   // every scope's tails also hold an unresolved target, so no function is trusted.

@@ -173,6 +173,31 @@ void add_calls(const JsCallGraph& graph, Interner* names, SymbolTable* t) {
       t->calls.push_back({c.pos, c.callee});
   std::stable_sort(t->calls.begin(), t->calls.end(),
                    [](const SymbolTable::Call& a, const SymbolTable::Call& b) { return a.pos < b.pos; });
+  for (const CallbackSite& c : graph.callbacks) {
+    SymbolTable::Callback x;
+    x.pos = c.pos;
+    x.name = names->add(c.name);
+    for (int32_t f : c.functions)
+      if (f >= 0 && static_cast<size_t>(f) < t->functions.size()) x.functions.push_back(f);
+    if (!x.functions.empty()) t->callbacks.push_back(std::move(x));
+  }
+}
+
+bool decode_callbacks(std::string_view text, SymbolTable* t) {
+  int32_t name = -1;
+  return decode_records(text, &SymbolTable::Callback::pos, &t->callbacks, [&](VlqReader& r, SymbolTable::Callback& c) {
+    int64_t d, count;
+    if (!r.read(&d) || !r.read(&count)) return false;
+    int64_t v = int64_t(name) + d;
+    if (v < 0 || v >= int64_t(t->names.size()) || count < 1 || count > 8) return false;
+    c.name = name = static_cast<int32_t>(v);
+    for (int64_t k = 0; k < count; ++k) {
+      int64_t f;
+      if (!r.read(&f) || f < 0 || f >= int64_t(t->functions.size())) return false;
+      c.functions.push_back(static_cast<int32_t>(f));
+    }
+    return true;
+  });
 }
 
 bool decode_calls(std::string_view text, SymbolTable* t) {
@@ -249,6 +274,14 @@ int32_t call_at(const SymbolTable& t, uint32_t line, uint32_t column) {
                              [](const SymbolTable::Call& c, const JsPosition& pos) { return c.pos < pos; });
   if (it == t.calls.end() || it->pos.line != line || it->pos.column != column) return -1;
   return it->callee;
+}
+
+const SymbolTable::Callback* callback_at(const SymbolTable& t, uint32_t line, uint32_t column) {
+  JsPosition p{line, column};
+  auto it = std::lower_bound(t.callbacks.begin(), t.callbacks.end(), p,
+                             [](const SymbolTable::Callback& c, const JsPosition& pos) { return c.pos < pos; });
+  if (it == t.callbacks.end() || it->pos.line != line || it->pos.column != column) return nullptr;
+  return &*it;
 }
 
 SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code) {
@@ -358,6 +391,14 @@ std::string serialize_symbol_table(const SymbolTable& t) {
     vlq_encode(int64_t(c.callee) - callee, out);
     callee = c.callee;
   });
+  int32_t callback_name = -1;
+  std::string callbacks = encode_records(t.callbacks, &SymbolTable::Callback::pos, [&](const SymbolTable::Callback& c, std::string* out) {
+    size_t count = std::min<size_t>(c.functions.size(), 8);
+    vlq_encode(int64_t(c.name) - callback_name, out);
+    vlq_encode(int64_t(count), out);
+    for (size_t k = 0; k < count; ++k) vlq_encode(c.functions[k], out);
+    callback_name = c.name;
+  });
   std::string tails;
   int64_t last = -1;
   for (size_t i = 0; i < t.tails.size(); ++i) {
@@ -382,6 +423,7 @@ std::string serialize_symbol_table(const SymbolTable& t) {
               {"ignore", ignore},       {"names", t.names},       {"files", files}, {"functions", functions},
               {"calls", calls},         {"tails", tails}};
   if (t.line_info) out["long_lines"] = t.long_lines;
+  if (!t.callbacks.empty()) out["callbacks"] = callbacks;
   return dump_json(out);
 }
 
@@ -407,12 +449,14 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
     return fail(error, "symbol table: \"files\" and \"functions\" must be strings");
   const json* calls = get_field(j, "calls");
   const json* tails = get_field(j, "tails");
-  if ((calls && !calls->is_string()) || (tails && !tails->is_string()))
-    return fail(error, "symbol table: \"calls\" and \"tails\" must be strings");
+  const json* callbacks = get_field(j, "callbacks");
+  if ((calls && !calls->is_string()) || (tails && !tails->is_string()) || (callbacks && !callbacks->is_string()))
+    return fail(error, "symbol table: \"calls\", \"tails\" and \"callbacks\" must be strings");
   bool ok = decode_files(files->get_ref<const std::string&>(), out) &&
             decode_functions(functions->get_ref<const std::string&>(), out) &&
             decode_calls(calls ? std::string_view(calls->get_ref<const std::string&>()) : std::string_view(), out) &&
-            decode_tails(tails ? std::string_view(tails->get_ref<const std::string&>()) : std::string_view(), out);
+            decode_tails(tails ? std::string_view(tails->get_ref<const std::string&>()) : std::string_view(), out) &&
+            decode_callbacks(callbacks ? std::string_view(callbacks->get_ref<const std::string&>()) : std::string_view(), out);
   if (!ok) {
     *out = SymbolTable{};
     return fail(error, "symbol table: malformed or out-of-order ranges");

@@ -28,7 +28,10 @@
 // a target is a function index + 1, or -(name index + 1) for a built-in or global called by name
 // (`parse` for `JSON.parse(`, a key into `names`) or a member call by its property name, written
 // with a leading dot (`.map` for `list.map(cb)`, only when no function of the code can be that
-// property: js_scopes.h), or 0 for a callee the scanner could not resolve. They serve JavaScriptCore's proper tail calls (reconstruct_tail_calls, grouping.h).
+// property: js_scopes.h), or 0 for a callee the scanner could not resolve. `callbacks` (optional)
+// is a sequence of (line delta, column, name delta, count, count function indices): a built-in,
+// by the name JavaScriptCore gives its frame, called at that position with those functions of the
+// code as its arguments (`xs.map(decode)`; js_scopes.h, CallbackSite). They serve JavaScriptCore's proper tail calls (reconstruct_tail_calls, grouping.h).
 //
 // The function rule: a function's original name is the `names` entry of the map's mapping at the
 // function's name token in the generated code (its own name, or the binding it is assigned to; see
@@ -76,6 +79,15 @@ struct SymbolTable {
     int32_t name = -1;      // else a built-in by name (index into names); neither: unresolved
   };
   std::vector<Call> calls;                  // sorted by position
+  // A built-in called with the code's functions as its arguments (js_scopes.h, CallbackSite):
+  // `xs.map(decode)`. Written as "callbacks" (optional: cores that do not know it put nothing
+  // back through a built-in's callbacks).
+  struct Callback {
+    JsPosition pos;
+    int32_t name = -1;               // the built-in's name (index into names)
+    std::vector<int32_t> functions;  // the arguments' functions
+  };
+  std::vector<Callback> callbacks;          // sorted by position
   std::vector<std::vector<Target>> tails;   // per function (empty: no tail call)
   // Tables built from the code itself: the 0-based lines longer than kLongLine UTF-16 units
   // (sorted), which hand-written code does not have and minifiers write; `line_info` says the
@@ -105,6 +117,8 @@ SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view
 SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view code, const JsCallGraph& graph);
 // The function a call at this 0-based position calls, when the table records it; else -1.
 int32_t call_at(const SymbolTable& table, uint32_t line, uint32_t column);
+// The built-in called back with functions of the code at this 0-based position, or nullptr.
+const SymbolTable::Callback* callback_at(const SymbolTable& table, uint32_t line, uint32_t column);
 std::string serialize_symbol_table(const SymbolTable& table);
 // Parses a serialized table. False with *error on any malformed or out-of-range content.
 bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* error);

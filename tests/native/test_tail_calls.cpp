@@ -107,8 +107,12 @@ TEST(TailCalls, ResolvesCalleesByScopeAsMinifiersReuseNames) {
   EXPECT_EQ(call_of("return p"), -1) << "a reassigned binding is not one function";
   EXPECT_EQ(call_of("return s"), scope_named(g, "s"));
   EXPECT_EQ(call_of("+u"), -1) << "bound at run time, not the function expression";
-  EXPECT_EQ(call_of("o.run"), -1) << "a member is never resolved by its name: o.run may hold any function";
-  EXPECT_EQ(call_of("o.go"), -1);
+  // A member call whose property only one method definition of the code can be (K's run, L's
+  // go; nothing else gives an object a `run` or `go`): that method (see
+  // AMethodCallWhosePropertyOnlyOneMethodOfTheCodeCanBeIsPutBack).
+  EXPECT_EQ(call_of("o.run"), scope_named(g, "run"));
+  EXPECT_EQ(call_of("o.go"), scope_named(g, "go"));
+  EXPECT_EQ(call_of("o.call"), -1) << "`call` is no method of the code";
   EXPECT_EQ(call_of("+JSON.parse"), -1);
 }
 
@@ -377,7 +381,77 @@ TEST(TailCalls, MemberCallsAreNeverResolvedByThePropertyName) {
   EXPECT_EQ(put_back(table, jsc_at(code, "bugB", "alt.load")), 0u);
   EXPECT_EQ(put_back(table, jsc_at(code, "bugD", "= viaJ")), 0u);
   EXPECT_EQ(put_back(table, jsc_at(code, "useApi", "o.fetchJson")), 0u);
-  EXPECT_EQ(put_back(table, jsc_at(code, "go", "this.run")), 0u);
+  // `this.run(t)`: run is the only function of the code that can be a property `run` (one
+  // method definition, nothing else gives any object a `run`): the method-call rule below.
+  EXPECT_EQ(put_back(table, jsc_at(code, "go", "this.run")), 1u);
+}
+
+// A method call `o.p(…)` whose property can only be one function of the code, as captured on
+// this machine (jsc -m ptc.js, node ptc.mjs, gjs -m ptc.mjs; 2026-12-02): CartStore.serialize
+// ends in `return JSON.stringify(…)`, so JavaScriptCore shows `stringify@[native code]` directly
+// under the caller, at the `(` after `serialize`; V8 and SpiderMonkey show serialize.
+TEST(TailCalls, AMethodCallWhosePropertyOnlyOneMethodOfTheCodeCanBeIsPutBack) {
+  std::string code =
+      "const out = typeof print === \"function\" ? print : console.log;\n"
+      "class CartStore { constructor() { this.items = []; } snapshot() { const t = { items: this.items }; t.self = t; return t; } "
+      "serialize() { return JSON.stringify(this.snapshot()); } }\n"
+      "function cartOf(e) { return e.cart; }\n"
+      "function sizeOf(e) { return cartOf(e).serialize().length; }\n"
+      "function persist(c) { const s = c.serialize(); return [s]; }\n"
+      "class Money { constructor(v) { this.v = v; } toFixed(d) { return this.v.toFixed(d); } }\n"
+      "function price(p) { const r = p.toFixed(200); return [r]; }\n"
+      "class Base { go(t) { const r = this.run(t); return [r]; } run(t) { return JSON.parse(t); } }\n"
+      "class Sub extends Base { run(t) { return JSON.parse(t + \"x\"); } }\n";
+  SymbolTable table;
+  std::string error;
+  ASSERT_TRUE(parse_symbol_table(serialize_symbol_table(build_symbol_table_from_code("ptc.js", code)), &table, &error)) << error;
+  const std::string jsc_msg = "JSON.stringify cannot serialize cyclic structures.";
+  const std::string v8_msg = "Converting circular structure to JSON";
+  Grouped jsc_size = group(table, "TypeError", jsc_msg, "stringify@[native code]\nsizeOf@http://h/ptc.js:4:48\nmodule code@http://h/ptc.js:11:10");
+  Grouped jsc_persist = group(table, "TypeError", jsc_msg, "stringify@[native code]\npersist@http://h/ptc.js:5:44\nmodule code@http://h/ptc.js:11:10");
+  Grouped v8_size = group(table, "TypeError", v8_msg,
+                          "TypeError: " + v8_msg + "\n    at JSON.stringify (<anonymous>)\n    at CartStore.serialize (http://h/ptc.js:2:150)\n"
+                          "    at sizeOf (http://h/ptc.js:4:39)\n    at http://h/ptc.js:10:24");
+  Grouped sm_persist = group(table, "TypeError", "cyclic object value",
+                             "serialize@http://h/ptc.js:2:150\npersist@http://h/ptc.js:5:35\n@http://h/ptc.js:10:72\n");
+  ASSERT_EQ(reconstructed(jsc_size), 1u);
+  ASSERT_EQ(jsc_size.frames.size(), 4u);  // oldest first: module code, sizeOf, serialize, stringify
+  EXPECT_TRUE(jsc_size.frames[2].reconstructed);
+  EXPECT_EQ(jsc_size.frames[2].original_function, "serialize");
+  EXPECT_EQ(jsc_size.fingerprint, v8_size.fingerprint) << jsc_size.parts.dump() << "\n" << v8_size.parts.dump();
+  EXPECT_EQ(jsc_persist.fingerprint, sm_persist.fingerprint) << jsc_persist.parts.dump();
+  EXPECT_EQ(jsc_size.fingerprint, jsc_persist.fingerprint) << "one bug (serialize) reached from two callers";
+  // Money.toFixed tail-calls a built-in of its own name: a number's toFixed gives jsc the same
+  // stack byte for byte (`price@…:7:40` for both, captured), so the method is not put back.
+  EXPECT_EQ(reconstructed(group(table, "RangeError", "toFixed() argument must be between 0 and 100",
+                                "toFixed@[native code]\nprice@http://h/ptc.js:7:40\nmodule code@http://h/ptc.js:11:10")), 0u);
+  // Two methods named run (Base's, Sub's override): `this.run` may be either.
+  EXPECT_EQ(put_back(table, "go@http://h/ptc.js:8:40"), 0u);
+
+  // Any other way the code gives an object the property, or a getter that may return another
+  // function for it, or an object the code does not declare (a global), keeps the method out.
+  std::string others =
+      "class A { load(t) { return JSON.parse(t); } }\n"
+      "function a1(o) { const r = o.load(t); return [r]; }\n"
+      "function a2(t) { const r = window.load(t); return [r]; }\n"
+      "class B { save(t) { return JSON.parse(t); } }\n"
+      "function b1(o) { const r = o.save(t); return [r]; }\n"
+      "const m = {}; m.save = JSON.parse;\n"
+      "class C { get read() { return JSON.parse; } set keep(v) {} keep2(t) { return JSON.parse(t); } }\n"
+      "function c1(o) { const r = o.read(1) + o.keep(2); return [r]; }\n"
+      "class D { send(t) { return JSON.parse(t); } }\n"
+      "function d1(o) { const r = o.send(t); return [r]; }\n"
+      "Object.defineProperty(m, \"send\", { get() { return JSON.parse; } });\n"
+      "class E { emit(t) { return JSON.parse(t); } }\n"
+      "function e1(o) { with (o) { const r = o.emit(t); return [r]; } }\n";
+  SymbolTable ot = build_symbol_table_from_code("ptc.js", others);
+  EXPECT_EQ(put_back(ot, jsc_at(others, "a1", "o.load")), 1u) << "the control: one method, nothing else";
+  EXPECT_EQ(put_back(ot, jsc_at(others, "a2", "window.load")), 0u) << "a global object's property";
+  EXPECT_EQ(put_back(ot, jsc_at(others, "b1", "o.save")), 0u) << "m.save = JSON.parse";
+  EXPECT_EQ(put_back(ot, jsc_at(others, "c1", "o.read")), 0u) << "a getter's value";
+  EXPECT_EQ(put_back(ot, jsc_at(others, "c1", "o.keep")), 0u) << "a setter is never called";
+  EXPECT_EQ(put_back(ot, jsc_at(others, "d1", "o.send")), 0u) << "a descriptor's getter of that name";
+  EXPECT_EQ(put_back(ot, jsc_at(others, "e1", "o.emit")), 0u) << "inside with";
 }
 
 // Member tail calls into built-ins, as captured on this machine (jsc -m, node): `return
@@ -772,4 +846,75 @@ TEST(TailCalls, NothingIsPutBackFromATableOfOtherCodeThanTheCodeThatRan) {
   EXPECT_EQ(reconstructed(group(build_symbol_table_from_code("ptc.js", w1 + "loadB('{bad');\n"), "SyntaxError", jsc_msg,
                               "parse@[native code]\nloadB@http://h/ptc.js:4:31\nglobal code@http://h/ptc.js:6:6")),
             1u);
+}
+
+// A callback handed to a built-in that tail-calls, as captured on this machine (jsc -m cb.js,
+// node cb.mjs, gjs -m cb.mjs; 2026-12-02): `p.split("/").map(decodeSegment)` where decodeSegment
+// ends in `return decodeURIComponent(s)` gives jsc `decodeURIComponent@[native code]` /
+// `map@[native code]` / `parseRoute@…:3:52` (the `(` after `map`): decodeSegment has no frame.
+// Through an arrow, `map((s) => decodeSegment(s))`, the arrow and decodeSegment are both gone.
+TEST(TailCalls, ACallbackThatTailCallsIsPutBackUnderTheBuiltInThatCalledIt) {
+  std::string code =
+      "const out = typeof print === \"function\" ? print : console.log;\n"
+      "function decodeSegment(s) { return decodeURIComponent(s); }\n"
+      "function parseRoute(p) { const a = p.split(\"/\").map(decodeSegment); return a.length; }\n"
+      "function readQuery(p) { const a = p.split(\"&\").map((s) => decodeSegment(s)); return a.length; }\n"
+      "function both(p, k) { const a = p.split(\"/\").map(k ? decodeSegment : other); return a; }\n"
+      "function other(s) { return decodeURIComponent(s + \"x\"); }\n"
+      "function twoCbs(p) { const a = p.split(\"/\").map(decodeSegment, other); return a; }\n";
+  JsCallGraph g = scan_call_graph(code);
+  ASSERT_EQ(g.callbacks.size(), 3u) << "parseRoute's, readQuery's and twoCbs's map; not both's (an expression)";
+  EXPECT_EQ(g.callbacks[0].name, "map");
+  EXPECT_EQ(g.callbacks[0].functions, std::vector<int32_t>{scope_named(g, "decodeSegment")});
+  SymbolTable table;
+  std::string error;
+  ASSERT_TRUE(parse_symbol_table(serialize_symbol_table(build_symbol_table_from_code("ptc.js", code)), &table, &error)) << error;
+  ASSERT_EQ(table.callbacks.size(), 3u);
+  const std::string v8_msg = "URI malformed";
+  Grouped jsc_route = group(table, "URIError", "URI error",
+                            "decodeURIComponent@[native code]\nmap@[native code]\nparseRoute@http://h/ptc.js:3:52\nmodule code@http://h/ptc.js:9:10");
+  Grouped jsc_query = group(table, "URIError", "URI error",
+                            "decodeURIComponent@[native code]\nmap@[native code]\nreadQuery@http://h/ptc.js:4:51\nmodule code@http://h/ptc.js:9:10");
+  Grouped v8_route = group(table, "URIError", v8_msg,
+                           "URIError: URI malformed\n    at decodeURIComponent (<anonymous>)\n    at decodeSegment (http://h/ptc.js:2:36)\n"
+                           "    at Array.map (<anonymous>)\n    at parseRoute (http://h/ptc.js:3:49)\n    at http://h/ptc.js:8:24");
+  Grouped sm_query = group(table, "URIError", "malformed URI sequence",
+                           "decodeSegment@http://h/ptc.js:2:36\nreadQuery/a<@http://h/ptc.js:4:72\nreadQuery@http://h/ptc.js:4:48\n@http://h/ptc.js:8:65\n");
+  ASSERT_EQ(reconstructed(jsc_route), 1u);
+  // Put back where it ran (oldest first): module code, parseRoute, map, decodeSegment, decodeURIComponent.
+  ASSERT_EQ(jsc_route.frames.size(), 5u);
+  EXPECT_TRUE(jsc_route.frames[2].native);
+  EXPECT_TRUE(jsc_route.frames[3].reconstructed);
+  EXPECT_EQ(jsc_route.frames[3].original_function, "decodeSegment");
+  EXPECT_TRUE(jsc_route.frames[4].native);
+  EXPECT_EQ(jsc_route.fingerprint, v8_route.fingerprint) << jsc_route.parts.dump() << "\n" << v8_route.parts.dump();
+  EXPECT_EQ(reconstructed(jsc_query), 2u) << "the arrow and decodeSegment";
+  EXPECT_EQ(jsc_query.fingerprint, sm_query.fingerprint) << jsc_query.parts.dump();
+  // Two callbacks that both reach decodeURIComponent (captured: `twoCbs@…:7:48`): either may
+  // have run as far as the code says, so nothing is put back.
+  EXPECT_EQ(reconstructed(group(table, "URIError", "URI error",
+                                "decodeURIComponent@[native code]\nmap@[native code]\ntwoCbs@http://h/ptc.js:7:48")), 0u);
+  // The frame inside is not the site's built-in (`forEach`), or the callback is on the stack.
+  EXPECT_EQ(reconstructed(group(table, "URIError", "URI error",
+                                "decodeURIComponent@[native code]\nforEach@[native code]\nparseRoute@http://h/ptc.js:3:52")), 0u);
+  EXPECT_EQ(reconstructed(group(table, "URIError", "URI error",
+                                "decodeURIComponent@[native code]\ndecodeSegment@http://h/ptc.js:2:54\nmap@[native code]\n"
+                                "parseRoute@http://h/ptc.js:3:52")), 0u);
+  // An inner built-in no callback's tail calls reach.
+  EXPECT_EQ(reconstructed(group(table, "SyntaxError", "JSON Parse error: Unexpected EOF",
+                                "parse@[native code]\nmap@[native code]\nparseRoute@http://h/ptc.js:3:52")), 0u);
+
+  // A method named like the built-in (the call may be the method's), an argument the code does
+  // not fix (a parameter), a function of the code that may be the property: nothing recorded.
+  std::string others =
+      "function dec(s) { return decodeURIComponent(s); }\n"
+      "class L { map(f) { return [1].map(f); } }\n"
+      "function a(p) { return [p.split(\"/\").map(dec)]; }\n"
+      "function b(p, f) { return [p.split(\"/\").forEach(dec, f)]; }\n"
+      "const o = { filter: dec };\n"
+      "function c(p) { return [p.split(\"/\").filter(dec)]; }\n"
+      "function d(p) { return [p.split(\"/\").some(dec, 1, \"x\", null)]; }\n";
+  JsCallGraph og = scan_call_graph(others);
+  ASSERT_EQ(og.callbacks.size(), 1u) << "only d's `some`, whose other arguments are literals";
+  EXPECT_EQ(og.callbacks[0].name, "some");
 }
