@@ -36,6 +36,7 @@ try {
     // JavaScriptCore's proper tail calls (table version 2): call sites of functions with tail
     // calls and those functions' targets, as VLQ text inside the table.
     table_calls_bytes: (table_json.calls || '').length, table_tails_bytes: (table_json.tails || '').length,
+    table_callbacks_bytes: (table_json.callbacks || '').length,
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {
