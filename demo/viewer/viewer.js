@@ -220,7 +220,7 @@ function markSelected() {
 function renderChips() {
   const box = $('#chips');
   box.replaceChildren();
-  const quick = [['Unresolved', 'is:unresolved'], ['Resolved', 'is:resolved'], ['Ignored', 'is:ignored'], ['Regressed', 'is:regressed'], ['Last 24 h', 'age:-24h'], ['Has user', 'has:user'], ['Errors', 'level:error']];
+  const quick = [['Unresolved', 'is:unresolved'], ['Resolved', 'is:resolved'], ['Ignored', 'is:ignored'], ['Regressed', 'is:regressed'], ['Last 24 h', 'lastSeen:-24h'], ['Has user', 'has:user'], ['Errors', 'level:error']];
   const terms = state.query.split(/\s+/).filter(Boolean);
   for (const [label, term] of quick) {
     const on = terms.includes(term);
