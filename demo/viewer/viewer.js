@@ -282,6 +282,19 @@ async function openIssue(id, eventId = null, push = true) {
   renderIssue(current, event, evData);
 }
 
+// r / i / u on a list row (the focused one): its status changes in place, the row keeps focus.
+async function setRowStatus(id, status) {
+  const r = await api(`/api/issues/${encodeURIComponent(id)}`, { method: 'PUT', body: JSON.stringify({ status }), headers: { 'content-type': 'application/json' } });
+  const row = rows.get(id);
+  if (!r.ok || !row) return;
+  const focused = document.activeElement === row.tr;
+  row.tr.replaceWith((row.tr = issueRow({ ...row.issue, ...r.body, stats: row.issue.stats })));
+  row.tr.dataset.count = String(row.issue.count);
+  row.issue = { ...row.issue, ...r.body };
+  if (focused) row.tr.focus();
+  if (current && current.id === id) openIssue(id, state.event, false);
+}
+
 function actions(issue) {
   const set = async (status) => {
     const r = await api(`/api/issues/${encodeURIComponent(issue.id)}`, { method: 'PUT', body: JSON.stringify({ status }), headers: { 'content-type': 'application/json' } });
@@ -688,10 +701,13 @@ document.addEventListener('keydown', (e) => {
   } else if (e.key === 'j') moveSelection(1);
   else if (e.key === 'k') moveSelection(-1);
   else if (e.key === 'Escape') back();
-  else if (['r', 'i', 'u'].includes(e.key) && current && state.issue) {
-    const id = { r: '#act-resolve', i: '#act-ignore', u: '#act-unresolve' }[e.key];
-    const b = $(id);
-    if (b) b.click();
+  else if (['r', 'i', 'u'].includes(e.key)) {
+    const row = e.target && e.target.closest ? e.target.closest('#issues tbody tr') : null;
+    if (row && row.dataset.id) setRowStatus(row.dataset.id, { r: 'resolved', i: 'ignored', u: 'unresolved' }[e.key]);
+    else if (current && state.issue) {
+      const b = $({ r: '#act-resolve', i: '#act-ignore', u: '#act-unresolve' }[e.key]);
+      if (b) b.click();
+    }
   }
 });
 
