@@ -1199,10 +1199,14 @@ export class Store {
     return typeof publicId === 'string' && publicId.length <= 64 ? this.q.issueByPublic.get(publicId) || null : null;
   }
 
-  // The row of an issue's latest event; when it expired, the newest one still stored.
+  // The row of an issue's latest event; when it expired, the newest one still stored. Event row
+  // ids are reused once the newest rows are deleted (a rowid table without AUTOINCREMENT), so a
+  // latest_event that expired may name another issue's event: it counts only if it is this one's.
   latestEventRow(issue) {
+    if (issue.stored === 0) return null;
     const latestRow = issue.latest_event ? this.q.eventRow.get(issue.latest_event) : null;
-    return latestRow || this.sql('SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT 1').get(issue.id) || null;
+    if (latestRow && latestRow.issue_id === issue.id) return latestRow;
+    return this.sql('SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT 1').get(issue.id) || null;
   }
 
   getIssue(publicId) {

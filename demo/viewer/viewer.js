@@ -364,6 +364,11 @@ function renderIssue(issue, event, evData) {
 
 function renderEvent(ev, evData, issue) {
   const wrap = el('div', { className: 'event', id: 'd-event' });
+  if (!evData && !Object.keys(ev).length && issue.latest == null) {
+    // Every event of the issue expired by retention: its figures stay, no body does.
+    wrap.append(el('p', { className: 'note', id: 'd-no-event' }, 'No event of this issue is stored any more (past retention); its counts, chart and tags remain.'));
+    return wrap;
+  }
   const eventId = text(ev.event_id, 64);
   const nav = el('div', { className: 'event-nav' },
     el('span', { className: 'sub' }, `Event ${eventId || '(no id)'} · ${absTime(ev.timestamp)}`),
@@ -515,8 +520,10 @@ async function renderEventsList(issue, body, cursor = null) {
   }
   table.append(tb);
   const next = r.headers.get('x-next-cursor');
-  body.replaceChildren(table, next ? el('button', { type: 'button', className: 'more', onclick: () => renderEventsList(issue, body, next) }, 'Older events →') : null,
-    cursor ? el('button', { type: 'button', className: 'more', onclick: () => renderEventsList(issue, body) }, '↑ Newest') : null);
+  const none = !tb.children.length && !cursor ? el('p', { className: 'note', id: 'd-no-events' }, 'No event of this issue is stored any more (past retention); its counts, chart and tags remain.') : null;
+  // (replaceChildren would print a null as the text "null")
+  body.replaceChildren(...[table, none, next ? el('button', { type: 'button', className: 'more', onclick: () => renderEventsList(issue, body, next) }, 'Older events →') : null,
+    cursor ? el('button', { type: 'button', className: 'more', onclick: () => renderEventsList(issue, body) }, '↑ Newest') : null].filter(Boolean));
 }
 
 async function renderTags(issue, body) {

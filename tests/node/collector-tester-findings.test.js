@@ -133,3 +133,28 @@ test('negated free text (-word, !word, -"phrase") finds the issues whose title, 
   const all = (await get('/api/issues?limit=100')).body.length;
   assert.equal((await get('/api/issues?limit=100&query=-quokka')).body.length, all - 3);
 });
+
+test('an issue whose events all expired has no latest event, even after a newer event reuses the expired row id', async () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-findings-gone-'));
+  const s = await startCollector({ port: 0, dataDir: d, projects: { 1: { publicKey: KEY } } });
+  try {
+    const postTo = async (ev) => {
+      const r = await fetch(`${s.url}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body: envelope([ev]) });
+      assert.equal(r.status, 200);
+    };
+    await postTo({ event_id: hex(0x901), message: 'expired one' });
+    s.store.retention.maxAgeDays = 5;
+    s.store.enforceRetention(Date.now() / 1000 + 6 * 86400);
+    s.store.retention.maxAgeDays = 0;
+    await postTo({ event_id: hex(0x902), message: 'stored one' });
+    const gone = (await (await fetch(`${s.url}/api/issues?query=expired`)).json())[0];
+    const detail = await (await fetch(`${s.url}/api/issues/${gone.id}`)).json();
+    assert.equal(detail.count, 1);
+    assert.equal(detail.stored_events, 0);
+    assert.equal(detail.latest, null);
+    assert.equal(detail.latest_event_id, null);
+  } finally {
+    await s.close();
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
