@@ -176,14 +176,22 @@ function updateRow(i) {
 }
 
 let listToken = 0;
+// Loads the list of state.query; true when it loaded, false when the server refused the query
+// (the list is then emptied: the rows of another query would look like its results), undefined
+// when a newer load replaced this one.
 async function loadList() {
   const token = ++listToken;
   const params = new URLSearchParams({ query: state.query, sort: state.sort, limit: '25' });
   if (state.cursor) params.set('cursor', state.cursor);
   const r = await api(`/api/issues?${params}`);
-  if (token !== listToken) return;
+  if (token !== listToken) return undefined;
   const err = $('#query-error');
   if (!r.ok) {
+    rows.clear();
+    $('#issues tbody').replaceChildren();
+    $('#empty').hidden = true;
+    $('#next').disabled = true;
+    $('#prev').disabled = true;
     err.hidden = false;
     err.textContent = r.body && r.body.detail ? `Search: ${r.body.detail}` : `Search failed (${r.status})`;
     if (r.body && num(r.body.position) !== null) {
@@ -191,7 +199,7 @@ async function loadList() {
       q.focus();
       q.setSelectionRange(r.body.position, Math.min(q.value.length, r.body.position + 1));
     }
-    return;
+    return false;
   }
   err.hidden = true;
   const body = $('#issues tbody');
@@ -205,12 +213,28 @@ async function loadList() {
   }
   body.replaceChildren(frag);
   $('#empty').hidden = rows.size > 0;
+  if (!rows.size) showEmpty(token);
   state.next = r.headers.get('x-next-cursor');
   $('#next').disabled = !state.next;
-  $('#prev').disabled = !state.cursors.length;
+  // A page reached from a URL (a reload of ?cursor=…) has no pages behind it in memory: "Newer"
+  // then goes back to the first page.
+  $('#prev').disabled = !state.cursor;
+  $('#prev').textContent = state.cursor && !state.cursors.length ? '← First page' : '← Newer';
   pendingNew = 0;
   $('#new-issues').hidden = true;
   markSelected();
+  return true;
+}
+
+// An empty list says why: nothing stored yet, or nothing matching the search.
+async function showEmpty(token) {
+  const box = $('#empty');
+  const st = await api('/__stats');
+  if (token !== listToken) return;
+  const any = st.ok && isObj(st.body) && num(st.body.issues) > 0;
+  box.replaceChildren(...(any
+    ? ['No issue matches ', el('code', {}, text(state.query, 300) || '(all)'), '.']
+    : ['No issues yet. Open the ', el('a', { href: '/demo/' }, 'demo page'), ' and press a button.']));
 }
 
 function markSelected() {
@@ -245,14 +269,22 @@ function toggleTerm(term) {
   setQuery(terms.join(' '));
 }
 
-function setQuery(q) {
+// A new search: the URL and the chips take it only once the server accepted it.
+async function setQuery(q) {
+  const before = { query: state.query, cursor: state.cursor, cursors: state.cursors };
   state.query = q;
   $('#q').value = q;
   state.cursor = null;
   state.cursors = [];
-  writeUrl();
-  renderChips();
-  loadList();
+  const ok = await loadList();
+  if (ok === false) {
+    Object.assign(state, before);
+    return;
+  }
+  if (ok) {
+    writeUrl();
+    renderChips();
+  }
 }
 
 // --- issue detail -------------------------------------------------------------------------------
