@@ -3,7 +3,7 @@
 // answers queries. SQLite allows a passive checkpoint on a second connection while the first
 // keeps writing. The writer's own automatic checkpoint (every 16 384 pages, 64 MiB) then finds
 // nearly everything copied already: it only finishes the tail and lets the log start over.
-// Started by Store when asked (the server does); messages: 'now', 'stop'.
+// Started by Store when asked (the server does); messages: 'now', 'truncate', 'stop'.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { nameThread } from './ingest-worker.js';
@@ -14,11 +14,11 @@ const db = new Database(workerData.file);
 db.pragma('busy_timeout = 2000');
 db.pragma('synchronous = NORMAL');
 let busy = false;
-const run = () => {
+const run = (mode = 'PASSIVE') => {
   if (busy) return;
   busy = true;
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    db.pragma(`wal_checkpoint(${mode})`);
   } catch {
     /* busy or closing: the next run retries */
   } finally {
@@ -28,6 +28,9 @@ const run = () => {
 const timer = setInterval(run, workerData.intervalMs || 500);
 parentPort.on('message', (m) => {
   if (m === 'now') run();
+  // After a retention pass: copy everything back and cut the WAL file to zero bytes (writers wait
+  // for it, at most the busy timeout), so the deleted bodies' pages leave the log on disk.
+  else if (m === 'truncate') run('TRUNCATE');
   else if (m === 'stop') {
     clearInterval(timer);
     try {

@@ -471,14 +471,19 @@ export async function startCollector(opts = {}) {
   const port = server.address().port;
   // Retention runs in slices of at most 20 000 events, the next slice after a pause: the start
   // never waits for it (after a long pause much may have expired) and ingest is never held long.
+  // A pass that deleted bodies ends with the WAL file cut back to zero bytes.
   let retentionNext = null;
+  let passDeleted = 0;
   const retain = () => {
     retentionNext = null;
     try {
-      store.enforceRetention(undefined, { maxRows: 20000 });
+      passDeleted += store.enforceRetention(undefined, { maxRows: 20000 });
       if (store.retentionMore) {
         retentionNext = setTimeout(retain, 50);
         retentionNext.unref();
+      } else if (passDeleted) {
+        passDeleted = 0;
+        store.shrinkWal();
       }
     } catch (err) {
       if (!options.quiet) console.error('[collector] retention', err);
@@ -542,8 +547,13 @@ The Faultline local collector: accepts Sentry envelopes, stores them in SQLite, 
   --public-key KEY           the DSN's public key (default the demo's)
   --static DIR               directory served at / for the demo (default the repository)
   --allow-host NAMES         extra Host names to accept, comma-separated (loopback names always)
-  --retention-days N         delete event bodies older than N days (env FAULTLINE_RETENTION_DAYS)
-  --retention-mb N           keep the store under N MB (env FAULTLINE_RETENTION_MB)
+  --retention-days N         delete event bodies older than N days (default 30; env FAULTLINE_RETENTION_DAYS)
+  --retention-mb N           keep the stored event bodies (compressed) under N MB (default 1024;
+                             env FAULTLINE_RETENTION_MB). Issues, counts, tags, users, hourly
+                             buckets, spans and indexes are kept and add to the disk used; the
+                             WAL file is cut to zero after each retention pass that deleted bodies
+                             and never exceeds ~64 MiB between; the database file reuses freed
+                             pages but does not shrink
   --max-mb-per-minute N      refuse (and count) ingest beyond N MB a minute
   --source-maps DIR          resolve frames with the maps in DIR (see README: Source maps)
   --source-maps-url-prefix P URL prefix the maps' files are served under (default ~/)

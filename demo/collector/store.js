@@ -926,6 +926,22 @@ export class Store {
    * much expired, neither waits for it nor stalls ingest); `retentionMore` then says whether the
    * limits are still exceeded.
    */
+  /**
+   * The WAL file back to zero bytes (a TRUNCATE checkpoint; on the checkpointer thread when there
+   * is one). The server calls it after a retention pass that deleted bodies: without it the log
+   * keeps its high-water size (up to journal_size_limit) however little is stored.
+   */
+  shrinkWal() {
+    if (this.checkpointer) this.checkpointer.postMessage('truncate');
+    else {
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        /* busy: the next pass retries */
+      }
+    }
+  }
+
   enforceRetention(now = Date.now() / 1000, { maxRows = Infinity } = {}) {
     this.flush(); // the issue rows' stored counts change below
     let deleted = 0;

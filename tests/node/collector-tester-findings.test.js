@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { startCollector } from '../../demo/collector/server.js';
 import { boundDepth, tooDeep, MAX_DEPTH } from '../../demo/collector/ingest.js';
 
@@ -153,6 +154,30 @@ test('an issue whose events all expired has no latest event, even after a newer 
     assert.equal(detail.stored_events, 0);
     assert.equal(detail.latest, null);
     assert.equal(detail.latest_event_id, null);
+  } finally {
+    await s.close();
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test('after a retention pass that deleted bodies, the WAL file is cut back (it kept its high-water size)', async () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-findings-wal-'));
+  const s = await startCollector({ port: 0, dataDir: d, projects: { 1: { publicKey: KEY } }, retention: { maxBytes: 2 * 1024 * 1024 }, retentionIntervalMs: 300 });
+  const wal = path.join(d, 'faultline.sqlite-wal');
+  try {
+    // ~12 MB of incompressible bodies (requests under the 1 MiB body limit): the log grows past them.
+    for (let r = 0; r < 16; r++) {
+      const evs = Array.from({ length: 8 }, (_, i) => ({ event_id: hex(0x7000 + r * 100 + i), message: `wal filler ${r}`, extra: { blob: crypto.randomBytes(75 * 1024).toString('base64') } }));
+      const res = await fetch(`${s.url}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body: envelope(evs) });
+      assert.equal(res.status, 200);
+    }
+    let size = Infinity;
+    for (let t = 0; t < 100 && size > 1024 * 1024; t++) {
+      await new Promise((r) => setTimeout(r, 100));
+      size = fs.existsSync(wal) ? fs.statSync(wal).size : 0;
+    }
+    assert.ok(s.store.totals.body_bytes <= 2 * 1024 * 1024, `bodies ${s.store.totals.body_bytes}`);
+    assert.ok(size <= 1024 * 1024, `WAL ${size} bytes`);
   } finally {
     await s.close();
     fs.rmSync(d, { recursive: true, force: true });
