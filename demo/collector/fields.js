@@ -51,12 +51,18 @@ export function browserOf(event, userAgent) {
     const dot = ver.indexOf('.');
     return { name: str(b.name, 64), version: (dot >= 0 ? ver.slice(0, dot) : ver).slice(0, 16) };
   }
+  // Without a browser context, the User-Agent names the browser only for an event from a browser
+  // (platform javascript, no runtime context): a server's event carries its client's request
+  // headers and a runtime (contexts.runtime), and neither is a browser.
+  if (!isBrowserEvent(event, c)) return null;
   const req = isObj(event.request) ? event.request : {};
   const h = isObj(req.headers) ? req.headers : {};
-  const parsed = parseUserAgent(str(h['User-Agent']) || str(h['user-agent']) || userAgent);
-  if (parsed) return parsed;
-  if (isObj(c.runtime) && str(c.runtime.name)) return { name: str(c.runtime.name, 64), version: str(c.runtime.version, 16).split('.')[0] };
-  return null;
+  return parseUserAgent(str(h['User-Agent']) || str(h['user-agent']) || userAgent);
+}
+
+function isBrowserEvent(event, c) {
+  const p = event.platform;
+  return (p === undefined || p === null || p === '' || p === 'javascript') && !isObj(c.runtime);
 }
 
 export function exceptionValues(event) {
@@ -270,6 +276,12 @@ export function tagsOf(event, browser) {
   }
   const c = isObj(event.contexts) ? event.contexts : {};
   if (isObj(c.os) && str(c.os.name)) add('os.name', c.os.name);
+  // A server's runtime, tagged as Sentry tags its context: `runtime` (name and version) and
+  // `runtime.name`.
+  if (isObj(c.runtime) && str(c.runtime.name)) {
+    add('runtime', str(c.runtime.version) ? `${str(c.runtime.name, 64)} ${str(c.runtime.version, 64)}` : c.runtime.name);
+    add('runtime.name', c.runtime.name);
+  }
   const tags = event.tags;
   let n = 0;
   if (isObj(tags)) {

@@ -183,3 +183,20 @@ test('after a retention pass that deleted bodies, the WAL file is cut back (it k
     fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('a server event gets no browser from its runtime or its request User-Agent; a browser event still gets one from the UA', async () => {
+  const chromeUa = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+  await post([
+    { event_id: hex(0xb001), platform: 'node', message: 'heron backend failure', contexts: { runtime: { name: 'node', version: 'v11.15.0' } }, request: { url: 'http://127.0.0.1/api', headers: { 'User-Agent': chromeUa } } },
+    { event_id: hex(0xb002), platform: 'javascript', message: 'heron page failure', request: { url: 'http://127.0.0.1/', headers: { 'User-Agent': chromeUa } } },
+  ]);
+  const backend = (await get('/api/issues?query=' + encodeURIComponent('"heron backend"'))).body[0];
+  assert.deepEqual(backend.browsers, {});
+  const tags = (await get(`/api/issues/${backend.id}/tags`)).body;
+  assert.equal(tags.find((t) => t.key === 'browser'), undefined);
+  assert.deepEqual(tags.find((t) => t.key === 'runtime').values.map((v) => v.value), ['node v11.15.0']);
+  assert.equal((await get('/api/events/' + hex(0xb001))).body.browser, null);
+  const titles = async (q) => (await get(`/api/issues?query=${encodeURIComponent(q)}`)).body.map((i) => i.title).sort();
+  assert.deepEqual(await titles('heron browser:Chrome'), ['heron page failure']);
+  assert.deepEqual(await titles('heron runtime.name:node'), ['heron backend failure']);
+});
