@@ -111,7 +111,7 @@ export async function startCollector(opts = {}) {
   const store = new Store(options.dataDir, options.retention, { backgroundCheckpoint: options.backgroundCheckpoint !== false });
   // Store-and-forward to a Sentry / GlitchTip DSN: a bounded on-disk queue beside the database.
   const upstream = options.upstreamDsn
-    ? new Upstream({ dsn: options.upstreamDsn, dir: path.join(options.dataDir, 'upstream-queue'), ...(options.upstreamOptions || {}), log: options.quiet ? () => {} : console.error })
+    ? new Upstream({ dsn: options.upstreamDsn, dir: path.join(options.dataDir, 'upstream-queue'), log: options.quiet ? () => {} : console.error, ...(options.upstreamOptions || {}) })
     : null;
   const metrics = new Metrics(store);
   // Uploaded source maps (their own SQLite file beside the store) and read-time frame resolution.
@@ -350,7 +350,7 @@ export async function startCollector(opts = {}) {
     }
     if (p === '/api/sourcemaps' || p.startsWith('/api/sourcemaps/')) return sourceMapApi(req, res, url, p);
     if (p === '/api/sessions' && m === 'GET') return send(res, 200, store.sessionsByRelease());
-    if (p === '/api/metrics' && m === 'GET') return send(res, 200, metrics.snapshot());
+    if (p === '/api/metrics' && m === 'GET') return send(res, 200, upstream ? { ...metrics.snapshot(), upstream: upstream.stats } : metrics.snapshot());
     if (p === '/api/stream' && m === 'GET') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       res.write(': connected\n\n');

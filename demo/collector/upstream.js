@@ -43,6 +43,7 @@ export class Upstream {
     this.maxDelayMs = maxDelayMs;
     this.timeoutMs = timeoutMs;
     this.log = log;
+    this.logged = new Set(); // permanent refusals already logged (one line per distinct error)
     this.stats = { queued: 0, queued_bytes: 0, sent: 0, retries: 0, rejected: 0, dropped_queue_full: 0, last_error: null };
     this.seq = 0;
     this.attempt = 0;
@@ -115,7 +116,7 @@ export class Upstream {
             method: 'POST', body: rewriteHeader(body, this.target.dsn), signal: ctl.signal,
             headers: { 'content-type': 'application/x-sentry-envelope', 'x-sentry-auth': this.target.auth },
           });
-          await res.arrayBuffer().catch(() => null);
+          res.detail = (await res.text().catch(() => '')).slice(0, 300);
         } finally {
           clearTimeout(t);
         }
@@ -132,7 +133,16 @@ export class Upstream {
       // A permanent refusal: resending the same bytes cannot succeed.
       this.done(file, body.length);
       this.stats.rejected += 1;
-      this.stats.last_error = `upstream refused an envelope with ${res.status}`;
+      this.stats.last_error = `upstream refused an envelope with ${res.status}${res.detail ? `: ${res.detail}` : ''}`;
+      this.stats.last_rejection = { status: res.status, detail: res.detail || '', at: new Date().toISOString() };
+      // Logged once per distinct error (a wrong key refuses every envelope: one line, not one per
+      // envelope); every refusal is counted in /__stats upstream.rejected.
+      const key = `${res.status} ${res.detail || ''}`;
+      if (!this.logged.has(key) && this.logged.size < 100) {
+        this.logged.add(key);
+        const hint = res.status === 401 || res.status === 403 ? ' (check the key and project of the upstream DSN)' : '';
+        this.log(`[collector] upstream: ${this.stats.last_error}${hint}; the envelope is dropped, not retried. Further envelopes refused with this error are counted in /__stats upstream.rejected, not logged.`);
+      }
     }
   }
 

@@ -86,3 +86,26 @@ test('the disk queue is bounded: past its size new envelopes are refused upstrea
   await local.close();
   fs.rmSync(localDir, { recursive: true, force: true });
 });
+
+test('an upstream that refuses every envelope (wrong key) is logged once per distinct error and shown in /api/metrics', { timeout: 60000 }, async () => {
+  const upDir = tmp('upstream-401');
+  const localDir = tmp('local-401');
+  const up = await startCollector({ port: 0, dataDir: upDir, projects: { 7: { publicKey: 'upkey' } } });
+  const lines = [];
+  const local = await startCollector({ port: 0, dataDir: localDir, projects: { 1: { publicKey: 'localkey' } }, upstreamDsn: `http://wrongkey@127.0.0.1:${up.port}/7`,
+    upstreamOptions: { baseDelayMs: 50, maxDelayMs: 400, log: (l) => lines.push(l) } });
+  try {
+    for (let i = 0; i < 4; i++) assert.equal((await post(local, 'localkey', envelope(1))).status, 200);
+    await until(async () => (await stats(local)).upstream.rejected === 4, 'four envelopes refused upstream');
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /refused an envelope with 40[13].*check the key/);
+    const m = await (await fetch(local.url + '/api/metrics')).json();
+    assert.equal(m.upstream.rejected, 4);
+    assert.match(m.upstream.last_error, /40[13]/);
+  } finally {
+    await local.close();
+    await up.close();
+    fs.rmSync(upDir, { recursive: true, force: true });
+    fs.rmSync(localDir, { recursive: true, force: true });
+  }
+});
