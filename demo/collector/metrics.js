@@ -91,6 +91,7 @@ export class Metrics {
     const top = [...perIssue.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([issue, n]) => ({ issue, occurrences_per_min: Math.round(n * scale) }));
     const t = this.store.totals;
     const disk = this.store.diskBytes();
+    const stored = t.events + t.transactions - t.expired_events;
     const eqt = {};
     for (const [route, ring] of [...this.routes.entries()].sort()) eqt[route] = ring.summary(2);
     return {
@@ -98,9 +99,10 @@ export class Metrics {
       etd: { unit: 'ms', ...this.delays.summary(0) },
       est: {
         disk_bytes: disk, stored_events: t.events + t.transactions - t.expired_events, occurrences: t.occurrences,
-        bytes_per_event: t.events ? Math.round(disk / Math.max(1, t.events + t.transactions - t.expired_events)) : null,
+        // Per stored event: none when retention expired them all (the disk then holds aggregates).
+        bytes_per_event: stored > 0 ? Math.round(disk / stored) : null,
         bytes_per_occurrence: t.occurrences ? Number((disk / t.occurrences).toFixed(1)) : null,
-        body_bytes_per_event: t.events ? Math.round(t.body_bytes / Math.max(1, t.events + t.transactions - t.expired_events)) : null,
+        body_bytes_per_event: stored > 0 ? Math.round(t.body_bytes / stored) : null,
       },
       eqt: { unit: 'ms', routes: eqt },
     };

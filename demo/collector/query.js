@@ -103,6 +103,10 @@ export function parseQuery(input) {
       continue;
     }
     const [text, next] = readBare(k);
+    // As in Sentry's issue search, boolean operators and parentheses are not part of the
+    // language: said, rather than searched as words.
+    if (!negate && (text === 'OR' || text === 'AND')) throw new QueryError('boolean statements containing "OR" or "AND" are not supported in this search (terms are ANDed; key:[a,b] is any of)', pos);
+    if (text[0] === '(' || (text[text.length - 1] === ')' && !text.includes('('))) throw new QueryError('parentheses are not supported in this search (quote a phrase that has them)', text[0] === '(' ? k : k + text.length - 1);
     out.push(negate ? { text, pos, negate: true } : { text, pos });
     i = next;
   }
@@ -239,7 +243,10 @@ export function compileQuery(terms, now = Date.now() / 1000) {
       for (const v of values) if (!ok.includes(v.toLowerCase())) throw new QueryError(`level: takes ${ok.join(', ')}, not "${v}"`, vpos);
       clause = tagClause(['level'], values.map((v) => v.toLowerCase()));
     } else if (k === 'browser') {
-      clause = tagClause(['browser.name', 'browser'], values);
+      // Browser names are matched whatever their case (browser:chrome finds Chrome, as level:ERROR
+      // finds error): the spellings a name is stored in (as typed, lower, upper, Title Case) are
+      // each looked up in the tag index. A wildcard (LIKE) ignores ASCII case anyway.
+      clause = tagClause(['browser.name', 'browser'], [...new Set(values.flatMap((v) => (v.includes('*') ? [v] : [v, v.toLowerCase(), v.toUpperCase(), v.toLowerCase().replace(/(^|\s)\S/g, (ch) => ch.toUpperCase())])))]);
     } else if (k === 'user' || k === 'user.id') {
       // Users are kept per issue in issue_users, keyed "id:<user id>".
       const parts = [];
@@ -270,17 +277,23 @@ export function compileQuery(terms, now = Date.now() / 1000) {
   return { where, params, terms: out };
 }
 
-export function encodeCursor(value, id) {
-  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+// A cursor names the sort it pages (a list cursor); reused with another sort it would page the
+// wrong order from a value of another column, so it is refused.
+export function encodeCursor(value, id, sort) {
+  return Buffer.from(JSON.stringify(sort ? [value, id, sort] : [value, id])).toString('base64url');
 }
 
-export function decodeCursor(cursor) {
+export function decodeCursor(cursor, sort) {
   if (cursor === null || cursor === undefined || cursor === '') return null;
+  let v;
   try {
-    const v = JSON.parse(Buffer.from(String(cursor).slice(0, 200), 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && (typeof v[0] === 'number' || typeof v[0] === 'string') && Number.isInteger(v[1])) return v;
+    v = JSON.parse(Buffer.from(String(cursor).slice(0, 200), 'base64url').toString('utf8'));
   } catch {
-    /* fall through */
+    v = null;
   }
-  throw new QueryError('cursor is not one this server issued', 0);
+  if (!Array.isArray(v) || v.length < 2 || v.length > 3 || !(typeof v[0] === 'number' || typeof v[0] === 'string') || !Number.isInteger(v[1])) {
+    throw new QueryError('cursor is not one this server issued', 0);
+  }
+  if (sort && v.length === 3 && v[2] !== sort) throw new QueryError(`cursor pages sort=${String(v[2]).slice(0, 20)}, not sort=${sort}: start the list again without a cursor`, 0);
+  return v;
 }

@@ -309,7 +309,8 @@ export async function startCollector(opts = {}) {
         project: sp.get('project'), start: sp.get('start'), end: sp.get('end') });
       return send(res, 200, out.issues, linkHeader(req, url, out.next));
     }
-    let r = /^\/api\/issues\/([0-9a-f]{1,40})(\/(events|stats|tags))?\/?$/.exec(p);
+    // Any id (not only the hex the collector issues) gets "no such issue" when unknown.
+    let r = /^\/api\/issues\/([^/]{1,200})(\/(events|stats|tags))?\/?$/.exec(p);
     if (r) {
       const id = r[1];
       if (!r[2] && m === 'GET') {

@@ -1145,7 +1145,7 @@ export class Store {
     const e = t(end, 'end');
     if (s !== null) add('i.last_seen >= ?', s);
     if (e !== null) add('i.first_seen <= ?', e);
-    const c = decodeCursor(cursor);
+    const c = decodeCursor(cursor, sort);
     if (c) add(`(i.${col} < ? OR (i.${col} = ? AND i.id < ?))`, c[0], c[0], c[1]);
     const n = Math.max(1, Math.min(100, Number(limit) || 25));
     const paramsOf = (conds) => conds.flatMap((x) => x.params);
@@ -1200,7 +1200,7 @@ export class Store {
     const lines = this.sparklines(pageIds, now);
     const issues = rows.map((r) => this.issueOut(r, { browsers: maps.get(r.id).browser, releases: maps.get(r.id).release, environments: maps.get(r.id).environment, stats: { '24h': lines.get(r.id) } }));
     const last = rows[rows.length - 1];
-    return { issues, next: more ? encodeCursor(last[col], last.id) : null };
+    return { issues, next: more ? encodeCursor(last[col], last.id, sort) : null };
   }
 
   /** An issue's row by id, with what ingest changed since the last flush (no flush needed). */

@@ -200,3 +200,50 @@ test('a server event gets no browser from its runtime or its request User-Agent;
   assert.deepEqual(await titles('heron browser:Chrome'), ['heron page failure']);
   assert.deepEqual(await titles('heron runtime.name:node'), ['heron backend failure']);
 });
+
+test('small API rules: a cursor is refused with another sort, unknown issue ids are "no such issue", browser names match in any case, OR and parentheses are refused', async () => {
+  await post(Array.from({ length: 4 }, (_, i) => ({ event_id: hex(0xc000 + i), message: `otter paging ${i}`, contexts: { browser: { name: 'Chrome', version: '120.0' } } })));
+  const first = await fetch(`${base}/api/issues?query=otter&limit=2&sort=date`);
+  const cursor = first.headers.get('x-next-cursor');
+  assert.ok(cursor);
+  assert.equal((await get(`/api/issues?query=otter&limit=2&sort=date&cursor=${cursor}`)).status, 200);
+  const other = await get(`/api/issues?query=otter&limit=2&sort=freq&cursor=${cursor}`);
+  assert.equal(other.status, 400);
+  assert.match(other.body.detail, /cursor pages sort=date, not sort=freq/);
+  for (const p of ['/api/issues/nonexist', '/api/issues/0123abcd', '/api/issues/nonexist/events', '/api/issues/nonexist/tags']) {
+    const r = await get(p);
+    assert.equal(r.status, 404, p);
+    assert.equal(r.body.detail, 'no such issue', p);
+  }
+  const n = async (q) => (await get(`/api/issues?query=${encodeURIComponent(q)}`)).body.length;
+  assert.equal(await n('otter browser:chrome'), 4);
+  assert.equal(await n('otter browser:CHROME'), 4);
+  assert.equal(await n('otter browser:"chrome 120"'), 4);
+  assert.equal(await n('otter browser:firefox'), 0);
+  for (const [q, pos, re] of [['otter OR seal', 6, /"OR" or "AND" are not supported/], ['otter AND seal', 6, /not supported/], ['(otter) level:error', 0, /parentheses/], ['level:error otter)', 17, /parentheses/]]) {
+    const r = await get(`/api/issues?query=${encodeURIComponent(q)}`);
+    assert.equal(r.status, 400, q);
+    assert.equal(r.body.position, pos, q);
+    assert.match(r.body.detail, re, q);
+  }
+  assert.equal(await n('"otter paging 1"'), 1);
+  assert.equal((await get(`/api/issues?query=${encodeURIComponent('getUser()')}`)).status, 200);
+});
+
+test('/api/metrics gives no bytes per stored event when retention expired every event', async () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-findings-est-'));
+  const s = await startCollector({ port: 0, dataDir: d, projects: { 1: { publicKey: KEY } } });
+  try {
+    const r = await fetch(`${s.url}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body: envelope([{ event_id: hex(0xd001), message: 'to expire' }]) });
+    assert.equal(r.status, 200);
+    s.store.retention.maxAgeDays = 5;
+    s.store.enforceRetention(Date.now() / 1000 + 6 * 86400);
+    const m = await (await fetch(`${s.url}/api/metrics`)).json();
+    assert.equal(m.est.stored_events, 0);
+    assert.equal(m.est.bytes_per_event, null);
+    assert.equal(m.est.body_bytes_per_event, null);
+  } finally {
+    await s.close();
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
