@@ -247,3 +247,18 @@ test('/api/metrics gives no bytes per stored event when retention expired every 
     fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('a request body over 1 MiB as sent is refused whole with 413 (counted); the same envelope gzipped is accepted', async () => {
+  const zlib = await import('node:zlib');
+  const evs = Array.from({ length: 12 }, (_, i) => ({ event_id: hex(0x5000 + i), message: `big envelope ${i}`, extra: { pad: 'x'.repeat(100 * 1024) } }));
+  const body = envelope(evs);
+  assert.ok(Buffer.byteLength(body) > 1024 * 1024);
+  const before = (await get('/__stats')).body.rejected.too_large || 0;
+  const r = await fetch(`${base}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body });
+  assert.equal(r.status, 413);
+  assert.equal((await get('/__stats')).body.rejected.too_large, before + 1);
+  assert.equal((await get(`/api/events/${hex(0x5000)}`)).status, 404, 'none of its events is kept');
+  const z = await fetch(`${base}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body: zlib.gzipSync(body), headers: { 'content-encoding': 'gzip' } });
+  assert.equal(z.status, 200);
+  assert.equal((await get(`/api/events/${hex(0x5000)}`)).status, 200);
+});
