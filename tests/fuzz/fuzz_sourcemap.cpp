@@ -61,6 +61,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& list : graph.tails)
     for (const CallTarget& t : list)
       if (t.function >= static_cast<int32_t>(graph.scopes.size())) std::abort();
+  for (const CallbackSite& c : graph.callbacks)
+    for (int32_t f : c.functions)
+      if (f < 0 || static_cast<size_t>(f) >= graph.scopes.size()) std::abort();
 
   SymbolTable table = build_symbol_table(map, code);
   std::string text = serialize_symbol_table(table);
@@ -70,6 +73,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < table.calls.size(); ++i)
     if (back.calls[i].callee != table.calls[i].callee || back.calls[i].pos < table.calls[i].pos ||
         table.calls[i].pos < back.calls[i].pos)
+      std::abort();
+  if (back.callbacks.size() != table.callbacks.size()) std::abort();
+  for (size_t i = 0; i < table.callbacks.size(); ++i)
+    if (back.callbacks[i].functions != table.callbacks[i].functions || back.callbacks[i].name != table.callbacks[i].name)
       std::abort();
   // Tail-call reconstruction over JavaScriptCore-like stacks at every recorded call site: bounded,
   // only ever adds frames marked reconstructed, keeps the engine's frames in order.
@@ -86,6 +93,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       native.function = i % 2 ? "parse" : "map";
       native.native = true;
       if (i % 3) frames.push_back(native);
+    }
+    // And at callback sites: the built-in of the site's name, then another built-in.
+    for (size_t i = 0; i < back.callbacks.size() && i < 4; ++i) {
+      Frame f;
+      f.function = "g";
+      f.filename = f.abs_path = "http://h/app.js";
+      f.lineno = static_cast<int>(std::min<uint32_t>(back.callbacks[i].pos.line, 1 << 30)) + 1;
+      f.colno = static_cast<int>(std::min<uint32_t>(back.callbacks[i].pos.column, 1 << 30)) + 1;
+      frames.push_back(f);
+      Frame builtin, inner;
+      builtin.native = inner.native = true;
+      builtin.function = back.names[static_cast<size_t>(back.callbacks[i].name)];
+      inner.function = i % 2 ? "parse" : "decodeURIComponent";
+      frames.push_back(builtin);
+      frames.push_back(inner);
     }
     std::vector<Frame> copy = frames;
     resolve_and_classify(copy, [&](const Frame& f) { return f.native ? nullptr : &back; }, GroupingOptions{});
@@ -114,10 +136,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       frames[i].lineno = static_cast<int>(std::min<uint32_t>(direct.calls[i].pos.line, 1 << 30)) + 1;
       frames[i].colno = static_cast<int>(std::min<uint32_t>(direct.calls[i].pos.column, 1 << 30)) + 1;
     }
-    frames[2].native = true;
-    frames[2].function = direct.names.empty() ? "x" : direct.names[0];
+    if (!direct.callbacks.empty()) {
+      frames[1].filename = "a.js";
+      frames[1].lineno = static_cast<int>(std::min<uint32_t>(direct.callbacks[0].pos.line, 1 << 30)) + 1;
+      frames[1].colno = static_cast<int>(std::min<uint32_t>(direct.callbacks[0].pos.column, 1 << 30)) + 1;
+      frames.insert(frames.begin() + 2, Frame{});
+      frames[2].native = true;
+      frames[2].function = direct.names[static_cast<size_t>(direct.callbacks[0].name)];
+    }
+    Frame& last = frames.back();
+    last.native = true;
+    last.function = direct.names.empty() ? "x" : direct.names[0];
     resolve_and_classify(frames, [&](const Frame& f) { return f.native ? nullptr : &direct; }, GroupingOptions{});
-    if (frames.size() > 3 + 2 * 9) std::abort();
+    if (frames.size() > 4 + 3 * 9) std::abort();
   }
   return 0;
 }
