@@ -163,7 +163,7 @@ void Client::read_input(const json& in, std::string_view oob_stacks, Input& x, b
   x.scope = scopes_.current();  // copy: per-call data must not leak into the scope
   Scope& scope = x.scope;
   if (const json* s = get_field(in, "scope"); s && s->is_object()) scope.apply_patch(*s);
-  if (const json* t = get_field(in, "tags"); t && t->is_object()) scope.apply_patch(json{{"tags", *t}});  // stringifies
+  if (const json* t = get_field(in, "tags"); t && t->is_object()) scope.apply_patch(object_of("tags", *t));  // stringifies
   merge_bag(scope.extra, get_field(in, "extra"));
   merge_bag(scope.contexts, get_field(in, "contexts"));
   if (const json* u = get_field(in, "user"); u && u->is_object()) merge_bag(scope.user, u);
@@ -241,7 +241,7 @@ std::vector<std::string> Client::wire_fingerprint(const GroupingResult& g, const
 
 namespace {
 std::string dropped_answer(const char* reason, const std::string& why) {
-  return dump_json(json{{"status", "dropped"}, {"reason", reason}, {"error", why}});
+  return dump_json(object_of({{"status", "dropped"}, {"reason", reason}, {"error", why}}));
 }
 }  // namespace
 
@@ -302,7 +302,7 @@ std::string Client::queue_full_event(const json& in, const Input& x, const Group
   std::string payload;
   if (!fit_event(ev, payload)) return drop_capture("oversized_input", "event larger than the per-event limit");
   if (!enqueue(event_id, std::move(payload), 1)) return dropped_answer("queue_overflow", "the queue is full");  // counted there
-  return dump_json(json{{"status", "queued"}, {"event_id", event_id}, {"fingerprint", key.fingerprint}});
+  return dump_json(object_of({{"status", "queued"}, {"event_id", event_id}, {"fingerprint", key.fingerprint}}));
 }
 
 bool Client::enqueue(std::string event_id, std::string payload, uint64_t occurrences) {
@@ -354,7 +354,7 @@ std::string Client::drain(double now_ms, bool force, int max_events_per_envelope
     sent_events_ += items.size();
     envelopes.push_back(std::move(e));
   }
-  return dump_json(json{{"envelopes", std::move(envelopes)}});
+  return dump_json(object_of("envelopes", std::move(envelopes)));
 }
 
 std::string Client::client_report(std::string_view discarded_json, double now_ms) {
@@ -374,23 +374,25 @@ std::string Client::client_report(std::string_view discarded_json, double now_ms
   if (totals.empty()) return {};
   json events = json::array();
   for (const auto& [key, n] : totals)
-    events.push_back(json{{"reason", key.first}, {"category", key.second}, {"quantity", n}});
+    events.push_back(object_of({{"reason", key.first}, {"category", key.second}, {"quantity", n}}));
   if (!std::isfinite(now_ms) || now_ms <= 0) now_ms = wall_clock_seconds() * 1000.0;
-  json report = json{{"timestamp", now_ms / 1000.0}, {"discarded_events", std::move(events)}};
+  json report = object_of("discarded_events", std::move(events));
+  report["timestamp"] = now_ms / 1000.0;
   return build_envelope(envelope_header("", now_ms), {EnvelopeItem{"client_report", dump_json(report)}});
 }
 
 std::string Client::stats(size_t heap_bytes) const {
   json dropped = json::object();
   for (const auto& [k, v] : dropped_) dropped[k] = v;
-  json s = {{"captured", captured_}, {"queued", queued_}, {"aggregated", aggregated_}, {"sent_events", sent_events_},
-            {"summaries", summaries_}, {"queue_length", queue_.size()}, {"dropped", std::move(dropped)},
-            {"groups", aggregator_.tracked_groups()}, {"aggregator_bytes", aggregator_.approx_memory_bytes()},
-            {"breadcrumbs", crumbs_.size()}, {"breadcrumb_bytes", crumbs_.bytes()}, {"queue_bytes", queue_bytes_},
-            {"scope_values_cut", scope_cut_}, {"events_trimmed", trimmed_events_}, {"scope_depth", scopes_.depth()},
-            {"symbol_tables", tables_.size()}, {"heap_bytes", static_cast<double>(heap_bytes)},
-            {"dsn", opts_.has_dsn ? json(opts_.dsn.to_string()) : json()},
-            {"envelope_url", opts_.has_dsn ? json(opts_.dsn.envelope_url()) : json()}};
+  json s = object_of({{"captured", captured_}, {"queued", queued_}, {"aggregated", aggregated_}, {"sent_events", sent_events_},
+                      {"summaries", summaries_}, {"queue_length", queue_.size()},
+                      {"groups", aggregator_.tracked_groups()}, {"aggregator_bytes", aggregator_.approx_memory_bytes()},
+                      {"breadcrumbs", crumbs_.size()}, {"breadcrumb_bytes", crumbs_.bytes()}, {"queue_bytes", queue_bytes_},
+                      {"scope_values_cut", scope_cut_}, {"events_trimmed", trimmed_events_}, {"scope_depth", scopes_.depth()},
+                      {"symbol_tables", tables_.size()}, {"heap_bytes", static_cast<double>(heap_bytes)},
+                      {"dsn", opts_.has_dsn ? json(opts_.dsn.to_string()) : json()},
+                      {"envelope_url", opts_.has_dsn ? json(opts_.dsn.envelope_url()) : json()}});
+  s["dropped"] = std::move(dropped);
   if (!options_error_.empty()) s["options_error"] = options_error_;
   return dump_json(s);
 }

@@ -29,10 +29,10 @@ json Client::base_event(const std::string& event_id, double ts, const std::strin
   if (!opts_.sdk_integrations.empty()) sdk["integrations"] = opts_.sdk_integrations;
   sdk["packages"] = opts_.sdk_packages.is_array() && !opts_.sdk_packages.empty()
                         ? opts_.sdk_packages
-                        : json::array({json{{"name", "npm:faultline"}, {"version", opts_.sdk_version}}});
+                        : json::array({object_of({{"name", "npm:faultline"}, {"version", opts_.sdk_version}})});
   // As @sentry/browser: without this, Relay stores the sender's IP address as user.ip_address on
   // every `javascript` event ("legacy" inference). Only sendDefaultPii lets it infer the IP.
-  sdk["settings"] = json{{"infer_ip", opts_.send_default_pii ? "auto" : "never"}};
+  sdk["settings"] = object_of("infer_ip", opts_.send_default_pii ? "auto" : "never");
   set_unless_empty(ev, "release", opts_.release);
   set_unless_empty(ev, "environment", opts_.environment);
   set_unless_empty(ev, "dist", opts_.dist);
@@ -68,7 +68,7 @@ void Client::add_count(json& ev, uint64_t count, double first_seen, double last_
   // an event weighs 1 / contexts.error_sampling.client_sample_rate in issue counts, graphs and
   // alerts. This event stands for `count` occurrences, each kept with probability sampleRate.
   const double rate = opts_.sample_rate / static_cast<double>(count);
-  if (rate < 1.0) contexts["error_sampling"] = json{{"type", "error_sampling"}, {"client_sample_rate", rate}};
+  if (rate < 1.0) contexts["error_sampling"] = object_of({{"type", "error_sampling"}, {"client_sample_rate", rate}});
   if (count > 1) {  // a single occurrence needs no tag: `!has:faultline.repeats` finds those
     json& tags = ev["tags"];
     if (!tags.is_object()) tags = json::object();
@@ -126,11 +126,11 @@ json Client::exception_values(const Input& x) const {
     json v = json::object();
     if (!ex.type.empty() || x.message.empty()) v["type"] = ex.type.empty() ? std::string("Error") : ex.type;  // a message's stack has no type
     v["value"] = ex.value;
-    if (!ex.frames.empty()) v["stacktrace"] = json{{"frames", frames_to_json(ex.frames)}};
+    if (!ex.frames.empty()) v["stacktrace"] = object_of("frames", frames_to_json(ex.frames));
     v["mechanism"] = chain_mechanism(x.mechanisms[k], ex, k, x.chain.size(), x.parents[k]);
     values.push_back(std::move(v));
   }
-  return json{{"values", std::move(values)}};
+  return object_of("values", std::move(values));
 }
 
 json Client::breadcrumbs_until(double until) const {
@@ -201,7 +201,7 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
   if (const json* t = get_field(in, "template"); t && t->is_object() && !x.message.empty()) {
     std::string tm = text_field(*t, "message", opts_.limits.max_value_length);
     const json* params = get_field(*t, "params");
-    if (!tm.empty()) ev["logentry"] = json{{"message", tm}, {"params", params && params->is_array() ? *params : json::array()}};
+    if (!tm.empty()) ev["logentry"] = object_of({{"message", tm}, {"params", params && params->is_array() ? *params : json::array()}});
   }
   json crumbs = breadcrumbs_until(crumbs_until);
   if (!crumbs.empty()) ev["breadcrumbs"] = std::move(crumbs);  // an array, as @sentry/browser sends them
@@ -237,10 +237,10 @@ void Client::add_debug_meta(json& ev, const json& in, const Input& x) const {
       const json* id = get_field(*ids, file.c_str());
       if (!id || !id->is_string() || id->get_ref<const std::string&>().empty() || id->get_ref<const std::string&>().size() > 64) continue;
       seen.push_back(file);
-      images.push_back(json{{"type", "sourcemap"}, {"code_file", file}, {"debug_id", *id}});
+      images.push_back(object_of({{"type", "sourcemap"}, {"code_file", file}, {"debug_id", *id}}));
     }
   }
-  if (!images.empty()) ev["debug_meta"] = json{{"images", std::move(images)}};
+  if (!images.empty()) ev["debug_meta"] = object_of("images", std::move(images));
 }
 
 // Normalizes and scrubs an event the same way whether it is a full event or a summary.
@@ -300,7 +300,7 @@ json Client::build_summary_event(const GroupReport& r) {
     ev = base_event(event_id, last, "error");
     std::string title = r.title.empty() ? std::string("Repeated error") : r.title;
     ev["message"] = title;
-    ev["contexts"] = json{{"faultline", json{{"type", "faultline"}, {"fingerprint", r.fingerprint}}}};
+    ev["contexts"] = object_of("faultline", object_of({{"type", "faultline"}, {"fingerprint", r.fingerprint}}));
     if (!r.event_fingerprint.empty()) ev["fingerprint"] = r.event_fingerprint;
     add_count(ev, r.count, first, last, true, r.evicted);
     finish_event(ev);
@@ -314,7 +314,7 @@ json Client::envelope_header(const std::string& event_id, double now_ms) const {
   json h = json::object();
   if (!event_id.empty()) h["event_id"] = event_id;
   h["sent_at"] = iso8601(now_ms / 1000.0);
-  h["sdk"] = json{{"name", opts_.sdk_name}, {"version", opts_.sdk_version}};
+  h["sdk"] = object_of({{"name", opts_.sdk_name}, {"version", opts_.sdk_version}});
   if (opts_.has_dsn) h["dsn"] = opts_.dsn.to_string();
   return h;
 }

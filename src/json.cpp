@@ -283,15 +283,27 @@ json parse_json(std::string_view text) {
   return result;
 }
 
+json object_of(std::initializer_list<std::pair<const char*, json>> members) {
+  json o = json::object();
+  for (const auto& [key, value] : members) o[key] = value;
+  return o;
+}
+
+json object_of(const char* key, json value) {
+  json o = json::object();
+  o[key] = std::move(value);
+  return o;
+}
+
 json parse_input_line(std::string_view line_json, const char* field, std::string& error) {
   json in = parse_json(line_json);
   if (in.is_discarded() || !in.is_object()) {
-    error = dump_json(json{{"error", "input line is not a JSON object"}});
+    error = dump_json(object_of("error", "input line is not a JSON object"));
     return json(json::value_t::discarded);
   }
   const json* value = get_field(in, field);
   if (!value || !value->is_string()) {
-    error = dump_json(json{{"error", "missing string field \"" + std::string(field) + "\""}});
+    error = dump_json(object_of("error", "missing string field \"" + std::string(field) + "\""));
     return json(json::value_t::discarded);
   }
   return in;

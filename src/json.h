@@ -9,8 +9,10 @@
 // by U+FFFD, byte for byte (tests/native/test_json.cpp compares the reader with json::parse, the writer with dump).
 #pragma once
 #include <nlohmann/json.hpp>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace faultline {
 using json = nlohmann::json;
@@ -29,6 +31,14 @@ json parse_input_line(std::string_view line_json, const char* field, std::string
 // Serialize without throwing: compact, object keys in the DOM's (sorted) order, control characters
 // as \u00xx, invalid UTF-8 as U+FFFD, non-finite numbers as null. Appends to `out`.
 void write_json(const json& value, std::string& out);
+
+// A JSON object written member by member: object_of({{"a", x}, {"b", y}}) for json{{"a", x},
+// {"b", y}}, object_of("a", std::move(v)) for one member moved in. nlohmann's initializer-list
+// constructor first builds a two-element array per member at every call site and then converts
+// it (about 100 bytes of WASM code per member); here each member costs one pair.
+json object_of(std::initializer_list<std::pair<const char*, json>> members);
+json object_of(const char* key, json value);
+
 inline std::string dump_json(const json& value) {
   std::string out;
   write_json(value, out);

@@ -85,7 +85,7 @@ void read_sdk(const json& o, ClientOptions& next, std::string& problems) {
       json packages = json::array();
       for (const auto& x : *p) {
         std::string name = truncate_utf8(get_string(x, "name"), 100), version = truncate_utf8(get_string(x, "version"), 50);
-        if (!name.empty() && !version.empty() && packages.size() < 16) packages.push_back(json{{"name", name}, {"version", version}});
+        if (!name.empty() && !version.empty() && packages.size() < 16) packages.push_back(object_of({{"name", name}, {"version", version}}));
       }
       next.sdk_packages = std::move(packages);
     }

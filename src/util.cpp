@@ -155,8 +155,8 @@ double wall_clock_seconds() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6;
 }
 
-json ok_result() { return json{{"ok", true}}; }
-json error_result(const std::string& why) { return json{{"ok", false}, {"error", why}}; }
+json ok_result() { return object_of("ok", true); }
+json error_result(const std::string& why) { return object_of({{"ok", false}, {"error", why}}); }
 
 std::vector<std::string> string_list(const json& v) {
   std::vector<std::string> out;
