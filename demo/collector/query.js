@@ -22,7 +22,10 @@ const KEY_CHARS = /^[\p{L}\p{N}\p{M}_.\-[\]]$/u;
 const TAG_KEY = /^[\p{L}\p{N}\p{M}_.\-]{1,64}$/u;
 const STATUS = new Set(['unresolved', 'resolved', 'ignored', 'regressed', 'archived']);
 const UNITS = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
-export const SORTS = { date: 'last_seen', new: 'first_seen', freq: 'count', user: 'users' };
+// Looked up with Object.hasOwn (sortColumn): a user-given name such as `__proto__` or `toString`
+// is an unknown sort, never a property inherited from Object.prototype.
+export const SORTS = Object.freeze(Object.assign(Object.create(null), { date: 'last_seen', new: 'first_seen', freq: 'count', user: 'users' }));
+export const sortColumn = (sort) => (typeof sort === 'string' && Object.hasOwn(SORTS, sort) ? SORTS[sort] : null);
 
 /** Splits a query into terms: {key, value(s), negate, pos} and free-text {text, pos}. */
 export function parseQuery(input) {

@@ -16,7 +16,7 @@ import { compareReleases, isObj, issuePublicId, MAX_OCCURRENCES_PER_EVENT, str, 
 // A client report's reason or category: Sentry's names are snake_case (queue_overflow, error).
 const REPORT_NAME = /^[a-z][a-z0-9_]*$/;
 import { BLOCK_EVENTS, BlockPacker, DICTS, DICT_ID, boundDepth, normalizeEventId, normalizeRecord, unpackBody } from './ingest.js';
-import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS } from './query.js';
+import { compileQuery, decodeCursor, encodeCursor, parseQuery, QueryError, SORTS, sortColumn } from './query.js';
 
 export { issueKey } from './fields.js';
 
@@ -1129,7 +1129,7 @@ export class Store {
   /** Issues matching a search query, sorted, one page. Throws QueryError on bad syntax. */
   listIssues({ query = '', sort = 'date', cursor = null, limit = 25, project = null, start = null, end = null, now = Date.now() / 1000 } = {}) {
     this.flush();
-    const col = SORTS[sort];
+    const col = sortColumn(sort);
     if (!col) throw new QueryError(`sort must be one of ${Object.keys(SORTS).join(', ')}`, 0);
     const { terms } = compileQuery(parseQuery(query), now);
     const plain = []; // conditions on the issue row itself: {sql, params}

@@ -1,0 +1,59 @@
+// Second round of defects an outside tester found in the local collector (issue 12): each test
+// names the behaviour and reproduces the report.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startCollector } from '../../demo/collector/server.js';
+
+const KEY = 'findings2-key';
+let dir;
+let c;
+let base;
+
+async function postRaw(body) {
+  const r = await fetch(`${base}/api/1/envelope/?sentry_key=${KEY}`, { method: 'POST', body });
+  const text = await r.text();
+  assert.equal(r.status, 200, text);
+  return JSON.parse(text);
+}
+function envelope(payloads, header = {}) {
+  const lines = [JSON.stringify(header)];
+  for (const p of payloads) {
+    const text = typeof p === 'string' ? p : JSON.stringify(p);
+    lines.push(JSON.stringify({ type: 'event', length: Buffer.byteLength(text) }), text);
+  }
+  return lines.join('\n') + '\n';
+}
+const post = (payloads, header) => postRaw(envelope(payloads, header));
+async function get(p) {
+  const r = await fetch(base + p);
+  return { status: r.status, body: await r.json() };
+}
+const hex = (n) => n.toString(16).padStart(32, '0');
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-findings2-'));
+  c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: KEY } } });
+  base = `http://127.0.0.1:${c.port}`;
+});
+after(async () => {
+  await c.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+
+test('a sort named like an Object.prototype property (__proto__, toString, …) is an unknown sort: 400, as sort=foo', async () => {
+  await post([{ event_id: hex(0x5011), message: 'sort me' }]);
+  for (const sort of ['foo', ...PROTO_NAMES]) {
+    const r = await get(`/api/issues?sort=${sort}`);
+    assert.equal(r.status, 400, `${sort}: ${JSON.stringify(r.body)}`);
+    assert.match(r.body.detail, /sort must be one of date, new, freq, user/);
+  }
+  const cursor = Buffer.from(JSON.stringify(['1796193571.246', 35, '__proto__'])).toString('base64url');
+  assert.equal((await get(`/api/issues?sort=__proto__&cursor=${cursor}`)).status, 400);
+  assert.equal((await get(`/api/issues?cursor=${cursor}`)).status, 400);
+  assert.equal((await get('/api/issues?sort=freq')).status, 200);
+});
