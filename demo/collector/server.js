@@ -310,7 +310,7 @@ export async function startCollector(opts = {}) {
       return send(res, 200, out.issues, linkHeader(req, url, out.next));
     }
     // Any id (not only the hex the collector issues) gets "no such issue" when unknown.
-    let r = /^\/api\/issues\/([^/]{1,200})(\/(events|stats|tags))?\/?$/.exec(p);
+    let r = /^\/api\/issues\/([^/]+)(\/(events|stats|tags))?\/?$/.exec(p);
     if (r) {
       const id = r[1];
       if (!r[2] && m === 'GET') {

@@ -57,3 +57,13 @@ test('a sort named like an Object.prototype property (__proto__, toString, …) 
   assert.equal((await get(`/api/issues?cursor=${cursor}`)).status, 400);
   assert.equal((await get('/api/issues?sort=freq')).status, 200);
 });
+
+test('an issue id of 256 characters or more is "no such issue" (404), not "no such API route"', async () => {
+  for (const n of [199, 256, 1000]) {
+    for (const tail of ['', '/events', '/tags']) {
+      const r = await get(`/api/issues/${'a'.repeat(n)}${tail}`);
+      assert.equal(r.status, 404);
+      assert.equal(r.body.detail, 'no such issue', `${n}${tail}`);
+    }
+  }
+});
