@@ -172,6 +172,16 @@ export function parseJsonItem(payload, what) {
   return v;
 }
 
+/**
+ * Adds n to counter `key` of a counts object. The key is a user-given name (an item type, a
+ * reason): set as an own data property, so `__proto__`, `constructor` or `toString` are counted
+ * like any other name, never read from or written to Object.prototype.
+ */
+export function tally(obj, key, n = 1) {
+  const was = Object.hasOwn(obj, key) ? obj[key] : 0;
+  Object.defineProperty(obj, key, { value: was + n, enumerable: true, writable: true, configurable: true });
+}
+
 const KNOWN_ITEMS = new Set(['event', 'transaction', 'client_report', 'session', 'sessions', 'span']);
 
 /**
@@ -182,7 +192,7 @@ const KNOWN_ITEMS = new Set(['event', 'transaction', 'client_report', 'session',
  */
 export function parseRequest(req, limits, budget, counts) {
   const refuse = (reason, n = 1) => {
-    counts.refused[reason] = (counts.refused[reason] || 0) + n;
+    tally(counts.refused, reason, n);
   };
   const body = decodeBody(req.body, req.encoding, limits.maxDecompressedBytes);
   const { project, received, ua } = req;
@@ -203,7 +213,7 @@ export function parseRequest(req, limits, budget, counts) {
       const type = item.header.type;
       if (!KNOWN_ITEMS.has(type)) {
         const t = type.slice(0, 40);
-        counts.ignored[t] = (counts.ignored[t] || 0) + 1;
+        tally(counts.ignored, t);
         continue;
       }
       if (item.payload.length > limits.maxEventBytes) {

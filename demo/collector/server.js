@@ -24,7 +24,7 @@ import { QueryError } from './query.js';
 import { isObj } from './fields.js';
 import { Metrics } from './metrics.js';
 import { Upstream } from './upstream.js';
-import { HttpError, parseEnvelope, parseJsonItem } from './ingest.js';
+import { HttpError, parseEnvelope, parseJsonItem, tally } from './ingest.js';
 import { IngestPipeline } from './ingest-worker.js';
 import { SourceMapStore, sourceMapRoutes, IssueDisplay } from './sourcemaps.js';
 
@@ -123,10 +123,10 @@ export async function startCollector(opts = {}) {
   const sse = new Set();
 
   const reject = (reason) => {
-    stats.rejected[reason] = (stats.rejected[reason] || 0) + 1;
+    tally(stats.rejected, reason);
   };
   const refuse = (reason, n = 1) => {
-    stats.refused[reason] = (stats.refused[reason] || 0) + n;
+    tally(stats.refused, reason, n);
   };
   const sourceMapApi = sourceMapRoutes(sourcemaps, { HttpError, readBody, send: (...a) => send(...a), refuse, projects: options.projects });
 
@@ -143,7 +143,7 @@ export async function startCollector(opts = {}) {
     worker: options.ingestWorker !== false,
     count(counts) {
       for (const [k, n] of Object.entries(counts.refused)) refuse(k, n);
-      for (const [k, n] of Object.entries(counts.ignored)) stats.ignored_items[k] = (stats.ignored_items[k] || 0) + n;
+      for (const [k, n] of Object.entries(counts.ignored)) tally(stats.ignored_items, k, n);
     },
     write(records, blocks) {
       const result = store.ingest(records, blocks);

@@ -67,3 +67,16 @@ test('an issue id of 256 characters or more is "no such issue" (404), not "no su
     }
   }
 });
+
+test('/__stats counts every ignored item under its type, types named like Object.prototype properties included', async () => {
+  const before = (await get('/__stats')).body.ignored_items;
+  const lines = [JSON.stringify({})];
+  for (const t of [...PROTO_NAMES, ...PROTO_NAMES, 'attachment']) lines.push(JSON.stringify({ type: t, length: 2 }), '{}');
+  await postRaw(lines.join('\n') + '\n');
+  const after = (await get('/__stats')).body.ignored_items;
+  for (const t of [...PROTO_NAMES, 'attachment']) {
+    const was = Object.hasOwn(before, t) ? before[t] : 0;
+    assert.equal(typeof after[t], 'number', `${t}: ${JSON.stringify(after)}`);
+    assert.equal(after[t] - was, t === 'attachment' ? 1 : 2, t);
+  }
+});
