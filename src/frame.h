@@ -26,6 +26,12 @@ struct Frame {
   // graph (reconstruct_tail_calls, grouping.h). Used for grouping only: never sent (events carry
   // the stack the engine reported), named in the grouping parts.
   bool reconstructed = false;
+  // A frame just outside a JavaScriptCore built-in's `[native code]` frame that called that
+  // built-in itself, by its file's symbol table: the table records, at the frame's position, a
+  // call of the built-in by that name (symbol_table.h `named_calls`), or the frame was put back
+  // as the function that tail-calls it. Without it, the frame may be the caller of a function a
+  // proper tail call elided (throw_site, grouping.cpp). Grouping only; never sent.
+  bool calls_builtin = false;
   // The frame's line is hand-written code by its file's own evidence: a symbol table built from
   // the code (symbol_table.h `long_lines`) says the line is not one a minifier writes. Its name is
   // then the author's, however short (`go`, `run`). Grouping only; never sent.

@@ -378,8 +378,10 @@ std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, cons
     const uint32_t line = static_cast<uint32_t>(frames[i].lineno - 1), column = static_cast<uint32_t>(frames[i].colno - 1);
     std::vector<int32_t> found;
     bool under_builtin = false;
+    bool inner_native = false;  // the frame the chain leads to is a built-in's
     if (int32_t f = call_at(*t, line, column); f >= 0) {
       const Frame& inner = frames[i + 1];
+      inner_native = inner.native;
       int32_t inner_function = i + 1 < tables.size() && tables[i + 1] == t ? functions[i + 1] : -1;
       if (inner_function == f) continue;  // the callee is on the stack: nothing was elided
       TailSearch s{*t, inner, inner_function, {}, {}, 0, 0, false};
@@ -394,6 +396,7 @@ std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, cons
       if (i + 2 >= frames.size() || !frames[i + 1].native || builtin_name(frames[i + 1].function) != t->names[static_cast<size_t>(cb->name)])
         continue;
       const Frame& inner = frames[i + 2];
+      inner_native = inner.native;
       int32_t inner_function = i + 2 < tables.size() && tables[i + 2] == t ? functions[i + 2] : -1;
       if (std::find(cb->functions.begin(), cb->functions.end(), inner_function) != cb->functions.end()) continue;
       int paths = 0;
@@ -426,6 +429,8 @@ std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, cons
       x.function = x.original_function.empty() ? "?" : x.original_function;
       x.original_file = fn.source >= 0 ? t->sources[static_cast<size_t>(fn.source)] : frames[i].original_file;
       if (fn.name < 0) lexical_anonymous(*t, g, &x);
+      // The last function of the chain tail-calls the inner frame; a built-in's, by its name.
+      x.calls_builtin = g == found.back() && inner_native;
       (under_builtin ? after_builtin : out).push_back(std::move(x));
     }
   }
@@ -459,6 +464,12 @@ void lexical_anonymous(const SymbolTable& t, int32_t i, Frame* f) {
 
 }  // namespace
 
+namespace {
+// A built-in's frame as JavaScriptCore prints it (`parse@[native code]`), which V8 (`at
+// JSON.parse (<anonymous>)`) and SpiderMonkey (none) do not.
+bool jsc_builtin(const Frame& f) { return f.native && f.filename == "[native code]"; }
+}  // namespace
+
 void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table_of, const GroupingOptions& opts) {
   std::vector<const SymbolTable*> tables(frames.size(), nullptr);
   std::vector<int32_t> functions(frames.size(), -1);
@@ -479,6 +490,20 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
       f.resolved = true;
       if (r.function_index >= 0 && t->functions[static_cast<size_t>(r.function_index)].name < 0)
         lexical_anonymous(*t, r.function_index, &f);
+    }
+    // A frame just outside a JavaScriptCore built-in called it itself when its table records a
+    // call of that built-in, by name, at its position (`JSON.parse(` as `parse`, `n.toFixed(` as
+    // `.toFixed`; see throw_site). Not from a table a frame of its file contradicts.
+    for (size_t i = 0; i + 1 < frames.size(); ++i) {
+      const SymbolTable* t = tables[i];
+      if (!t || !jsc_builtin(frames[i + 1]) || frames[i].native || frames[i].lineno < 1 || frames[i].colno < 1) continue;
+      bool stale = false;
+      for (size_t k = 0; k < frames.size() && !stale; ++k)
+        stale = tables[k] == t && !frame_in_function(*t, frames[k], functions[k]);
+      if (stale) continue;
+      sv called = named_call_at(*t, static_cast<uint32_t>(frames[i].lineno - 1), static_cast<uint32_t>(frames[i].colno - 1));
+      if (starts_with(called, ".")) called.remove_prefix(1);
+      frames[i].calls_builtin = !called.empty() && called == builtin_name(frames[i + 1].function);
     }
     if (any_calls) frames = reconstruct_tail_calls(frames, tables, functions);
   }
@@ -658,7 +683,19 @@ std::string spidermonkey_definer(sv raw) {
 struct AnonymousCaller {
   std::string key;           // "lineTotals", "emitter.js:emit<relayout"; empty: none
   bool dispatcher = false;   // called directly by an in-app function that did not define it
+  // A frame on the way (the caller, or a frame between) sits just outside a JavaScriptCore
+  // built-in and no table says it called that built-in itself (Frame::calls_builtin): a proper
+  // tail call may have elided the function that did, so the caller is not known (throw_site).
+  bool unconfirmed = false;
 };
+
+// Whether frames[lo..hi) hold a frame just outside a JavaScriptCore built-in's frame that no
+// table confirms called that built-in (Frame::calls_builtin, see throw_site).
+bool unconfirmed_builtin_caller(const std::vector<Frame>& frames, size_t lo, size_t hi) {
+  for (size_t j = lo; j < hi && j + 1 < frames.size(); ++j)
+    if (!frames[j].native && jsc_builtin(frames[j + 1]) && !frames[j].calls_builtin) return true;
+  return false;
+}
 
 // The named function that synchronously called an anonymous function, from the frames under it:
 // the built-ins between them (Array.map, forEach, new Promise: V8's "at Array.map (<anonymous>)",
@@ -681,8 +718,9 @@ struct AnonymousCaller {
 // function that passed it to `map`/`forEach`/`then`; SpiderMonkey shows none, but names the
 // callback after its definer ("lineTotals/<"), and a definer equal to the caller is the built-in
 // case (the function that defined it called `map`).
-// JavaScriptCore elides a caller that ends in `return list.map(cb)` (proper tail call): its events
-// then key on the caller's caller and form a group of their own.
+// JavaScriptCore elides a caller that ends in `return list.map(cb)` (proper tail call): a caller
+// found across a JavaScriptCore built-in is used only when a table confirms it called that
+// built-in (`unconfirmed`, see throw_site).
 template <typename Minified>
 AnonymousCaller anonymous_caller(const std::vector<Frame>& frames, size_t top, bool any_app, Minified&& unresolved_minified) {
   const std::string top_file = frame_file(frames[top]);
@@ -714,6 +752,7 @@ AnonymousCaller anonymous_caller(const std::vector<Frame>& frames, size_t top, b
   long caller = named_under(top, &via_builtin);
   if (caller < 0) return out;
   out.key = token(static_cast<size_t>(caller));
+  out.unconfirmed = unconfirmed_builtin_caller(frames, static_cast<size_t>(caller), top);
   // Both names as the engine printed them (a table may have resolved the caller's to the original).
   const std::string definer = spidermonkey_definer(frames[top].function);
   sv caller_printed = frames[static_cast<size_t>(caller)].function;
@@ -722,6 +761,7 @@ AnonymousCaller anonymous_caller(const std::vector<Frame>& frames, size_t top, b
   out.dispatcher = true;
   long outer = named_under(static_cast<size_t>(caller), nullptr);
   if (outer >= 0) out.key += "<" + token(static_cast<size_t>(outer));
+  if (outer >= 0 && unconfirmed_builtin_caller(frames, static_cast<size_t>(outer), static_cast<size_t>(caller))) out.unconfirmed = true;
   return out;
 }
 
@@ -745,7 +785,9 @@ constexpr int kMinifiedColumn = 250;
 //    (see builtin_call_kind);
 //  - an anonymous function: the file + "?" + the named function that called it synchronously
 //    ("app.js:?<lineTotals", see anonymous_caller); "file:?" alone (not confident) when none;
-//  - an unresolved minified frame: deploy_scoped().
+//  - an unresolved minified frame: deploy_scoped();
+//  - in a JavaScriptCore stack, an in-app frame just outside a built-in that no table confirms
+//    called it (a proper tail call may have elided the one that did): deploy_scoped().
 ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, std::string_view message_key,
                      std::string_view message) {
   ThrowSite site;
@@ -766,15 +808,46 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
       idx[0] + 1 == frames.size())
     idx.erase(idx.begin());
 
-  std::vector<std::string> minified_files;
-  for (const Frame& f : frames)
-    if (!f.resolved && !f.handwritten && !f.filename.empty() && (normalize_function(f.function) == "<min>" || f.colno > kMinifiedColumn))
-      minified_files.push_back(f.filename);
-  // In a minified file, a frame's name is the minifier's unless it is long enough to be a kept
-  // one (method and property names survive minification; esbuild's renamed bindings have 1-3
-  // characters). Anonymous frames there have nothing else to tell them apart.
+  // Files of this stack that hold minified code, and how sure that is. A column no hand-written
+  // line reaches (past kMinifiedColumn), or two frames with different minifier-looking names (1-2
+  // characters), is evidence of minified code. One short name alone is not: authors write short
+  // names too (a method `id` or `go`, which V8 prints as `applyGiftCard.id`).
+  std::vector<std::string> minified_files, short_named_files;
+  {
+    std::vector<std::pair<std::string, std::string>> short_names;  // file, name
+    for (const Frame& f : frames) {
+      if (f.resolved || f.handwritten || f.filename.empty()) continue;
+      if (f.colno > kMinifiedColumn) minified_files.push_back(f.filename);
+      if (normalize_function(f.function) != "<min>") continue;
+      std::string name = printed_name(f.function);
+      for (const auto& [file, other] : short_names)
+        if (file == f.filename && other != name) minified_files.push_back(f.filename);
+      short_names.emplace_back(f.filename, name);
+      short_named_files.push_back(f.filename);
+    }
+  }
+  auto in = [](const std::vector<std::string>& files, const std::string& file) {
+    return std::find(files.begin(), files.end(), file) != files.end();
+  };
+  // Every frame of a minified file that no table resolved is keyed deploy-scoped and is not
+  // confident, whatever its name. A short name is the minifier's. A long one survived because it
+  // is a property name (a method, a getter, an object's key: minifiers rename bindings, never
+  // properties), and a property name is not unique in a bundle: two classes' `validate` (V8 prints
+  // `u.validate` and `$.validate`, the class minified; SpiderMonkey and JavaScriptCore `validate`
+  // alone), two modules' `render`, a handler `onClick` in every component. Without the original
+  // names the stack cannot tell them apart, so the position in this very build does (a split on
+  // each deploy, never a merge); a table resolves them (original file and class.method).
+  // What follows from it: a recursion cycle through such frames is keyed by positions and not
+  // confident; an error class's constructor frame (minified, so not recognised by name) keeps the
+  // next frame in the key; an anonymous function's caller there is no caller (anonymous_caller);
+  // a message rule's `<min>` subject (`reading 'x'`) never merges two places, since the frame
+  // key is a position. In a file with one short name and no other evidence, only short names
+  // (up to 3 characters: esbuild's renamed bindings) and anonymous frames are, as the name
+  // itself may be the minifier's.
   auto unresolved_minified = [&](const Frame& f) {
-    if (f.resolved || f.handwritten || std::find(minified_files.begin(), minified_files.end(), f.filename) == minified_files.end()) return false;
+    if (f.resolved || f.handwritten) return false;
+    if (in(minified_files, f.filename)) return true;
+    if (!in(short_named_files, f.filename)) return false;
     std::string fn = normalize_function(f.function);
     return fn.empty() || fn == "<min>" || fn.size() <= 3;
   };
@@ -841,6 +914,27 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     site.explain = describe(top, "deploy-scoped");
     return site;
   }
+  // JavaScriptCore implements proper tail calls (strict code, modules): a function ending in
+  // `return JSON.parse(s)` is not on its stack, and the frame just outside the built-in's
+  // (`parse@[native code]`) is then its caller's: `init`, where V8 and SpiderMonkey show
+  // `parseConfig` (or `parseManifest`, which init calls too: two bugs, one JSC stack shape). So
+  // the in-app frame just outside a JavaScriptCore built-in is the throw site only when a symbol
+  // table for its file says the call at its position is a call of that built-in (`JSON.parse(`
+  // recorded as `parse`, a member call by name `.toFixed`), or it was put back as the function
+  // that tail-calls it (Frame::calls_builtin). Else (no table, or the call there is of a function
+  // of the code, a variable, another object's method) it may be an elided function's caller: the
+  // key is its position in this deploy (deploy_scoped: `init@app.js:467:29` and `:468:33` are two
+  // call sites, two groups), not confident, so the fingerprint is not sent and the backend groups.
+  // The same holds for an anonymous function's caller found across a built-in (`map@[native
+  // code]`): then the anonymous function's own position keys it. V8 and SpiderMonkey never elide
+  // a frame (their built-in frames are `<anonymous>` / none): unchanged. JavaScriptCore shows no
+  // asynchronous frames; a function resumed after an `await` is a frame like any other here (its
+  // calls can be elided ones' callers all the same).
+  if (unconfirmed_builtin_caller(frames, idx[0], idx[0] + 1)) {
+    site.token = deploy_scoped(top);
+    site.explain = describe(top, "unconfirmed-builtin-caller");
+    return site;
+  }
   std::string fn = frame_function(top);
   // An anonymous function that a source map's table placed is keyed where the source defines it
   // ("cartStore.js:CartStore.lineTotals/?0", lexical_anonymous); else "?" followed by the named
@@ -849,6 +943,11 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   const std::string lexical = fn.empty() ? top.lexical : std::string();
   AnonymousCaller anon;
   if (fn.empty() && lexical.empty()) anon = anonymous_caller(frames, idx[0], any_app, unresolved_minified);
+  if (anon.unconfirmed) {
+    site.token = deploy_scoped(top);
+    site.explain = describe(top, "anonymous-unconfirmed-caller");
+    return site;
+  }
   const std::string& caller = anon.key;
   std::string name = !fn.empty() ? fn : !lexical.empty() ? lexical : caller.empty() ? std::string("?") : "?<" + caller;
   // An anonymous function that no table placed, and whose callers do not tell it apart ("?"
@@ -869,11 +968,9 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   }
   if (builtin_call_kind(message_key)) {
     // The built-in and the function that called it. Precision first: two call sites of one
-    // built-in (JSON.parse in loadConfig and in readResponse) are two bugs and stay apart. The
-    // price: where JavaScriptCore elided that caller by a proper tail call (`return
-    // JSON.parse(s)` in strict code), its events key on the caller's caller and form a group of
-    // their own instead of joining the other engines' (a split; a merge only when that caller's
-    // caller also calls the same built-in itself, which the stack cannot tell apart).
+    // built-in (JSON.parse in loadConfig and in readResponse) are two bugs and stay apart. In a
+    // JavaScriptCore stack that function is known only with a table (above); a frame put back
+    // from it joins the other engines' group.
     site.token = frame_file(top) + ":<built-in>:" + name;
     site.confident = known && !anon.dispatcher;
     site.explain = describe(top, "built-in");

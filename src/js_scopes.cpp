@@ -875,7 +875,7 @@ class CallGraphBuilder {
     rebinding();
     g.tails.resize(scopes_.size());
     tail_calls(&g.tails);
-    call_sites(g.tails, &g.calls);
+    call_sites(g.tails, &g.calls, &g.named_calls);
     callback_sites(g.tails, &g.callbacks);
     g.scopes = std::move(scopes_);
     return g;
@@ -1725,7 +1725,8 @@ class CallGraphBuilder {
     return same[0];
   }
 
-  void call_sites(const std::vector<std::vector<CallTarget>>& tails, std::vector<CallSite>* calls) {
+  void call_sites(const std::vector<std::vector<CallTarget>>& tails, std::vector<CallSite>* calls,
+                  std::vector<NamedCallSite>* named = nullptr) {
     for (size_t i = 1; i + 1 < t_.size(); ++i) {
       // A property read that runs a getter: `x.name` not called, not assigned to.
       if (!punct(i, ".") || !ident(i + 1)) continue;
@@ -1752,18 +1753,34 @@ class CallGraphBuilder {
       if (def >= 0 && scopes_[static_cast<size_t>(def)].name_kind == FunctionScope::NameKind::Property) continue;
       if (def >= 0 && word(end, "async")) continue;
       size_t start = callee_start(end);
+      // `new RegExp(`, `new Intl.NumberFormat(`: JavaScriptCore shows the built-in constructor's
+      // frame by its name, the caller's frame just after it. Recorded by name only.
+      bool constructed = false;
+      if (start == SIZE_MAX && named) {
+        size_t k = end;
+        while (k >= 2 && punct(k - 1, ".") && ident(k - 2)) k -= 2;
+        if (k >= 1 && word(k - 1, "new") && name_token(k)) start = k, constructed = true;
+      }
       int32_t callee = -1;
+      CallTarget c;
       if (start != SIZE_MAX) {
-        callee = target(start, end, scope_of_[i]).function;
-        if (callee < 0) callee = member_method(start, end, tails);
+        c = target(start, end, scope_of_[i]);
+        callee = c.function;
+        if (callee < 0 && !constructed) callee = member_method(start, end, tails);
       } else if (end >= 2 && punct(end - 1, ".") && (punct(end - 2, ")") || punct(end - 2, "]"))) {
         callee = member_method(SIZE_MAX, end, tails);  // `f(x).p(`, `a[i].p(`
       }
-      if (callee < 0) continue;
       const Token& last = t_[end];
-      calls->push_back(CallSite{JsPosition{last.end.line, last.end.column + 1}, callee});
+      JsPosition at{last.end.line, last.end.column + 1};
+      if (callee >= 0) {
+        if (!constructed) calls->push_back(CallSite{at, callee});
+      } else if (!c.name.empty() && named) {
+        named->push_back(NamedCallSite{at, c.name});
+      }
     }
     std::stable_sort(calls->begin(), calls->end(), [](const CallSite& a, const CallSite& b) { return a.pos < b.pos; });
+    if (named)
+      std::stable_sort(named->begin(), named->end(), [](const NamedCallSite& a, const NamedCallSite& b) { return a.pos < b.pos; });
   }
 
   // The function expression that is exactly tokens [a, b] (`(s) => f(s)`, `function (v) {…}`), or -1.
@@ -1884,6 +1901,7 @@ JsCallGraph scan_call_graph(std::string_view source, ScriptKind kind, size_t max
     // Some code may read otherwise than the scanner read it: no function of it is trusted.
     for (auto& tails : g.tails)
       if (std::all_of(tails.begin(), tails.end(), [](const CallTarget& c) { return c.known(); })) tails.push_back(CallTarget{});
+    g.named_calls.clear();  // nor any call site's callee by name
     g.misread = std::move(misread);
   }
   return g;

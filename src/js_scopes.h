@@ -160,10 +160,20 @@ struct CallbackSite {
   std::string name;                // the built-in's name as JavaScriptCore names its frame (`map`, `from`)
   std::vector<int32_t> functions;  // the arguments' functions (scopes), in order
 };
+// A call site whose callee is known only by name (CallTarget::name: a global such as
+// `decodeURIComponent(`, a global object's member `JSON.parse(` as `parse`, a member call by
+// name `n.toFixed(` as `.toFixed`), at the position JavaScriptCore reports for the frame making
+// it. What grouping needs to believe that a frame just outside a built-in's `[native code]` frame
+// called that built-in itself (and is not the caller of a function a proper tail call elided).
+struct NamedCallSite {
+  JsPosition pos;
+  std::string name;
+};
 struct JsCallGraph {
   std::vector<FunctionScope> scopes;           // as scan_function_scopes
   std::vector<CallSite> calls;                 // sorted by position; only resolved callees
   std::vector<CallbackSite> callbacks;         // sorted by position
+  std::vector<NamedCallSite> named_calls;      // sorted by position; callees known by name only
   std::vector<std::vector<CallTarget>> tails;  // per scope: its tail calls' targets (distinct)
   // Empty, or where and why the scanner could not tell how the code reads (see above): then
   // every scope's tails also hold an unresolved target, so no function is trusted.

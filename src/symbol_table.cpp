@@ -173,6 +173,7 @@ void add_calls(const JsCallGraph& graph, Interner* names, SymbolTable* t) {
       t->calls.push_back({c.pos, c.callee});
   std::stable_sort(t->calls.begin(), t->calls.end(),
                    [](const SymbolTable::Call& a, const SymbolTable::Call& b) { return a.pos < b.pos; });
+  for (const NamedCallSite& c : graph.named_calls) t->named_calls.push_back({c.pos, names->add(c.name)});
   for (const CallbackSite& c : graph.callbacks) {
     SymbolTable::Callback x;
     x.pos = c.pos;
@@ -196,6 +197,18 @@ bool decode_callbacks(std::string_view text, SymbolTable* t) {
       if (!r.read(&f) || f < 0 || f >= int64_t(t->functions.size())) return false;
       c.functions.push_back(static_cast<int32_t>(f));
     }
+    return true;
+  });
+}
+
+bool decode_named_calls(std::string_view text, SymbolTable* t) {
+  int32_t name = -1;
+  return decode_records(text, &SymbolTable::NamedCall::pos, &t->named_calls, [&](VlqReader& r, SymbolTable::NamedCall& c) {
+    int64_t d;
+    if (!r.read(&d)) return false;
+    int64_t v = int64_t(name) + d;
+    if (v < 0 || v >= int64_t(t->names.size())) return false;
+    c.name = name = static_cast<int32_t>(v);
     return true;
   });
 }
@@ -282,6 +295,14 @@ const SymbolTable::Callback* callback_at(const SymbolTable& t, uint32_t line, ui
                              [](const SymbolTable::Callback& c, const JsPosition& pos) { return c.pos < pos; });
   if (it == t.callbacks.end() || it->pos.line != line || it->pos.column != column) return nullptr;
   return &*it;
+}
+
+std::string_view named_call_at(const SymbolTable& t, uint32_t line, uint32_t column) {
+  JsPosition p{line, column};
+  auto it = std::lower_bound(t.named_calls.begin(), t.named_calls.end(), p,
+                             [](const SymbolTable::NamedCall& c, const JsPosition& pos) { return c.pos < pos; });
+  if (it == t.named_calls.end() || it->pos.line != line || it->pos.column != column) return {};
+  return t.names[static_cast<size_t>(it->name)];
 }
 
 SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code) {
@@ -399,6 +420,11 @@ std::string serialize_symbol_table(const SymbolTable& t) {
     for (size_t k = 0; k < count; ++k) vlq_encode(c.functions[k], out);
     callback_name = c.name;
   });
+  int32_t called = -1;
+  std::string named_calls = encode_records(t.named_calls, &SymbolTable::NamedCall::pos, [&](const SymbolTable::NamedCall& c, std::string* out) {
+    vlq_encode(int64_t(c.name) - called, out);
+    called = c.name;
+  });
   std::string tails;
   int64_t last = -1;
   for (size_t i = 0; i < t.tails.size(); ++i) {
@@ -418,12 +444,17 @@ std::string serialize_symbol_table(const SymbolTable& t) {
   // Version 3 when a tail target is a member call by name (".map"): a core that reads only
   // versions 1 and 2 would take it for a built-in that did not run and trust its sibling tails, so
   // it must refuse the table; without such targets the table stays version 2 for those cores.
-  bool members = std::any_of(t.names.begin(), t.names.end(), [](const std::string& n) { return !n.empty() && n[0] == '.'; });
+  // (Member names of `named_calls` alone do not count: cores that do not read that field ignore it.)
+  bool members = false;
+  for (const auto& targets : t.tails)
+    for (const SymbolTable::Target& x : targets)
+      if (x.name >= 0 && !t.names[static_cast<size_t>(x.name)].empty() && t.names[static_cast<size_t>(x.name)][0] == '.') members = true;
   json out = {{"faultline_symbols", members ? 3 : 2}, {"debug_id", t.debug_id}, {"file", t.file}, {"sources", t.sources},
               {"ignore", ignore},       {"names", t.names},       {"files", files}, {"functions", functions},
               {"calls", calls},         {"tails", tails}};
   if (t.line_info) out["long_lines"] = t.long_lines;
   if (!t.callbacks.empty()) out["callbacks"] = callbacks;
+  if (!named_calls.empty()) out["named_calls"] = named_calls;
   return dump_json(out);
 }
 
@@ -457,6 +488,12 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
             decode_calls(calls ? std::string_view(calls->get_ref<const std::string&>()) : std::string_view(), out) &&
             decode_tails(tails ? std::string_view(tails->get_ref<const std::string&>()) : std::string_view(), out) &&
             decode_callbacks(callbacks ? std::string_view(callbacks->get_ref<const std::string&>()) : std::string_view(), out);
+  const json* named_calls = get_field(j, "named_calls");
+  if (named_calls && !named_calls->is_string()) {
+    *out = SymbolTable{};
+    return fail(error, "symbol table: \"named_calls\" must be a string");
+  }
+  ok = ok && (!named_calls || decode_named_calls(named_calls->get_ref<const std::string&>(), out));
   if (!ok) {
     *out = SymbolTable{};
     return fail(error, "symbol table: malformed or out-of-order ranges");

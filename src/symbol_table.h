@@ -88,6 +88,15 @@ struct SymbolTable {
     std::vector<int32_t> functions;  // the arguments' functions
   };
   std::vector<Callback> callbacks;          // sorted by position
+  // Call sites whose callee is known by name only (js_scopes.h NamedCallSite): `parse` for
+  // `JSON.parse(`, `decodeURIComponent`, `.toFixed` for a member call by name. Written as
+  // "named_calls" (optional: cores that do not know it ignore it), a sequence of triples (line
+  // delta, column, name delta) like `calls`, the name an index into `names`.
+  struct NamedCall {
+    JsPosition pos;
+    int32_t name = -1;
+  };
+  std::vector<NamedCall> named_calls;       // sorted by position
   std::vector<std::vector<Target>> tails;   // per function (empty: no tail call)
   // Tables built from the code itself: the 0-based lines longer than kLongLine UTF-16 units
   // (sorted), which hand-written code does not have and minifiers write; `line_info` says the
@@ -119,6 +128,9 @@ SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view
 int32_t call_at(const SymbolTable& table, uint32_t line, uint32_t column);
 // The built-in called back with functions of the code at this 0-based position, or nullptr.
 const SymbolTable::Callback* callback_at(const SymbolTable& table, uint32_t line, uint32_t column);
+// The name of the callee of a call at this 0-based position that the table records by name
+// (`parse`, `.toFixed`); empty when it records none there.
+std::string_view named_call_at(const SymbolTable& table, uint32_t line, uint32_t column);
 std::string serialize_symbol_table(const SymbolTable& table);
 // Parses a serialized table. False with *error on any malformed or out-of-range content.
 bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* error);

@@ -599,7 +599,10 @@ TEST(Grouping, AnonymousCallbacksAreKeyedByTheNamedFunctionThatCalledThem) {
   EXPECT_TRUE(v8.confident);
   // The same bug in every engine, and through another call path.
   EXPECT_EQ(v8.fingerprint, sm.fingerprint);
-  EXPECT_EQ(v8.fingerprint, jsc.fingerprint);
+  // JavaScriptCore without a table: the caller across its built-in is unconfirmed (a proper tail call may have elided the function that called it; GroupingPrecision).
+  EXPECT_NE(v8.fingerprint, jsc.fingerprint);
+  EXPECT_FALSE(jsc.confident);
+  EXPECT_EQ(jsc.parts["frame"]["rule"], "anonymous-unconfirmed-caller");
   EXPECT_EQ(v8.fingerprint, grp("TypeError", "Cannot read properties of undefined (reading 'amount')", kV8MapCbOtherPath).fingerprint);
   // Another anonymous callback of the same file, with the same kind of error, in another function:
   // another bug, in every engine (before, both were "app.mjs:?").
@@ -608,7 +611,7 @@ TEST(Grouping, AnonymousCallbacksAreKeyedByTheNamedFunctionThatCalledThem) {
   auto fjsc = grp("TypeError", "null is not an object (evaluating 'w.contact.email')", kJscForEachCb);
   EXPECT_EQ(f8.parts["frame"]["frame"], "app.mjs:?<notifyWatchers");
   EXPECT_EQ(f8.fingerprint, fsm.fingerprint);
-  EXPECT_EQ(f8.fingerprint, fjsc.fingerprint);
+  EXPECT_NE(f8.fingerprint, fjsc.fingerprint) << "JavaScriptCore without a table, as above";
   EXPECT_NE(f8.fingerprint, v8.fingerprint);
   EXPECT_NE(fsm.fingerprint, sm.fingerprint);
   EXPECT_NE(fjsc.fingerprint, jsc.fingerprint);
@@ -624,7 +627,8 @@ TEST(Grouping, AnonymousCallbacksAreKeyedByTheNamedFunctionThatCalledThem) {
   auto n8 = grp("TypeError", "Cannot read properties of null (reading 'w')", kV8Nested);
   EXPECT_EQ(n8.parts["frame"]["frame"], "app.mjs:?<matrix");
   EXPECT_EQ(n8.fingerprint, grp("TypeError", "c.v is null", kSmNested).fingerprint);
-  EXPECT_EQ(n8.fingerprint, grp("TypeError", "null is not an object (evaluating 'c.v.w')", kJscNested).fingerprint);
+  EXPECT_NE(n8.fingerprint, grp("TypeError", "null is not an object (evaluating 'c.v.w')", kJscNested).fingerprint)
+      << "JavaScriptCore without a table, as above";
 }
 
 namespace {
@@ -790,9 +794,10 @@ TEST(Grouping, AnonymousCallbacksPassedToTheAppsOwnDispatcherAreKeyedByItsCaller
   auto msm = grp("TypeError", "l.price is null", kDSmLineTotals);
   auto mjsc = grp("TypeError", "null is not an object (evaluating 'l.price.amount')", kDJscLineTotals);
   EXPECT_EQ(m8.fingerprint, msm.fingerprint);
-  EXPECT_EQ(m8.fingerprint, mjsc.fingerprint);
   EXPECT_TRUE(msm.confident);
-  EXPECT_TRUE(mjsc.confident);
+  // JavaScriptCore without a table: the caller across its built-in is unconfirmed (a proper tail call may have elided the function that called it; GroupingPrecision).
+  EXPECT_NE(m8.fingerprint, mjsc.fingerprint);
+  EXPECT_FALSE(mjsc.confident);
 }
 
 TEST(Grouping, AnonymousCallbacksWithNoSynchronousCallerAreKeyedByFileAndLineInEveryEngine) {
@@ -813,7 +818,8 @@ TEST(Grouping, AnonymousCallbacksWithNoSynchronousCallerAreKeyedByFileAndLineInE
   auto w8 = grp("TypeError", "Cannot read properties of null (reading 'y')", kV8AfterAwait);
   EXPECT_EQ(w8.parts["frame"]["frame"], "app.mjs:?<afterAwait");
   EXPECT_EQ(w8.fingerprint, grp("TypeError", "i.x is null", kSmAfterAwait).fingerprint);
-  EXPECT_EQ(w8.fingerprint, grp("TypeError", "null is not an object (evaluating 'i.x.y')", kJscAfterAwait).fingerprint);
+  // JavaScriptCore without a table: afterAwait, just outside `map`, is unconfirmed (GroupingPrecision).
+  EXPECT_NE(w8.fingerprint, grp("TypeError", "null is not an object (evaluating 'i.x.y')", kJscAfterAwait).fingerprint);
   // The promise reaction and the awaited arrow are two bugs with one message kind and no caller:
   // both were "app.mjs:?", one group in the page (the second counted into the first's summary)
   // and in the collector. Their lines tell them apart, in every engine.
@@ -873,7 +879,10 @@ TEST(Grouping, AnAccessorIsOneThrowSiteInEveryEngine) {
   auto v8 = grp("TypeError", "Reduce of empty array with no initial value", kV8Subtotal);
   EXPECT_EQ(v8.parts["frame"]["frame"], "probe2.mjs:<built-in>:subtotal");
   EXPECT_EQ(v8.fingerprint, grp("TypeError", "reduce of empty array with no initial value", kSmSubtotal).fingerprint);
-  EXPECT_EQ(v8.fingerprint, grp("TypeError", "reduce of empty array with no initial value", kJscSubtotal).fingerprint);
+  // JavaScriptCore without a table: subtotal, just outside `reduce`, may be the caller of an
+  // elided function that called it (GroupingPrecision): its own key, not confident.
+  EXPECT_NE(v8.fingerprint, grp("TypeError", "reduce of empty array with no initial value", kJscSubtotal).fingerprint);
+  EXPECT_FALSE(grp("TypeError", "reduce of empty array with no initial value", kJscSubtotal).confident);
   EXPECT_EQ(v8.fingerprint, grp("TypeError", "reduce of empty array with no initial value", kSmSubtotalTax).fingerprint)
       << "read from another function: the same getter, the same bug";
 
@@ -949,7 +958,9 @@ TEST(Grouping, IntlOptionErrorsAndUndeclaredAssignmentsCanonicalizeInEveryEngine
                  "NumberFormat@[native code]\nmoney@/tmp/rules10/app.mjs:40:54\n@/tmp/rules10/app.mjs:68:44\nmodule code@/tmp/rules10/app.mjs:83:42");
   EXPECT_EQ(v8.parts["frame"]["frame"], "app.mjs:<built-in>:money");
   EXPECT_EQ(v8.fingerprint, sm.fingerprint);
-  EXPECT_EQ(v8.fingerprint, jsc.fingerprint);
+  // JavaScriptCore without a table: money, just outside `NumberFormat`, is unconfirmed (GroupingPrecision).
+  EXPECT_NE(v8.fingerprint, jsc.fingerprint);
+  EXPECT_FALSE(jsc.confident);
   EXPECT_EQ(canonicalize_message("Error", "style must be either \"a\" or \"b\""), "msg:style must be either <str> or <str>")
       << "only a RangeError is read as an engine's option error";
 }

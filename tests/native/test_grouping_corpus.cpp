@@ -326,7 +326,11 @@ TEST(GroupingCorpus, SixEnginesTwoDeploysBCubedF1AtLeast098AndNoWrongMerge) {
 
   EXPECT_GE(engines.size(), 6u);
   EXPECT_GE(deploys.size(), 2u);
-  EXPECT_GE(s.f1, 0.98) << report.str();
+  // No tables here (a classic script's captures, the CLI without --source-maps): JavaScriptCore's
+  // frame just outside a built-in (`parse@[native code]`) is not confirmed as its caller (a proper
+  // tail call in strict code may have elided the one that was), so those events key by position
+  // per deploy, not confident: the 6 built-in kinds split (F1 1.000 -> 0.951, measured 2026-12-02).
+  EXPECT_GE(s.f1, 0.95) << report.str();
   EXPECT_TRUE(s.merged_pairs.empty()) << report.str();
 }
 
@@ -389,17 +393,17 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
 
   // Precision first: an error raised in a built-in (JSON.parse, toFixed, ...) or an anonymous
   // function keeps the function that called it, so two call sites in one file stay two bugs.
-  // Where JavaScriptCore elided that caller by a proper tail call, its events key on the caller's
-  // caller, which here is an anonymous function called from each of the 3 call paths: groups of
-  // their own, one per path (a split, never a merge), and not confident: that anonymous caller's
-  // key takes its line in the build, so deploy B's groups are not deploy A's. That is all the
-  // recall lost here, so without JavaScriptCore's engines the same records group at F1 >= 0.99,
-  // and no bug is in more groups than 1 + its call paths in each of the two deploys.
+  // Without a table, JavaScriptCore's frame just outside a built-in is not confirmed as that
+  // caller (a proper tail call may have elided it): those events key by the frame's position in
+  // the deploy, not confident — groups of their own per call site and deploy (a split, never a
+  // merge). That is all the recall lost here, so without JavaScriptCore's engines the same
+  // records group at F1 >= 0.99, and no bug is in more groups than 1 + its call paths x 2 deploys.
   EXPECT_TRUE(p.s.merged_pairs.empty()) << report.str();
   EXPECT_GE(pn.s.f1, 0.99) << report.str();
-  EXPECT_GE(p.s.f1, 0.88) << report.str();
+  EXPECT_GE(p.s.f1, 0.86) << report.str();
   for (const auto& [bug, keys] : pn.s.groups_per_bug) EXPECT_EQ(keys.size(), 1u) << bug << "\n" << report.str();
-  for (const auto& [bug, keys] : p.s.groups_per_bug) EXPECT_LE(keys.size(), 1u + 3u * 2u) << bug << "\n" << report.str();
+  // (m-class-without-new: 9, its JavaScriptCore frames at 4 positions per deploy.)
+  for (const auto& [bug, keys] : p.s.groups_per_bug) EXPECT_LE(keys.size(), 1u + 4u * 2u) << bug << "\n" << report.str();
   EXPECT_TRUE(mn.s.merged_pairs.empty()) << "minified code without tables must never merge two bugs\n" << report.str();
   EXPECT_TRUE(ma.s.merged_pairs.empty()) << report.str();
   EXPECT_TRUE(mb.s.merged_pairs.empty()) << report.str();

@@ -1,0 +1,235 @@
+// Precision of throw-site keys (issue 10): which keys are confident, and how frames that cannot be
+// confirmed are keyed. Every stack here is as captured on this machine (2026-12-02) by running the
+// code shown, as an ES module, in
+//   jsc -m app.mjs                                   (JavaScriptCore; `print` is the shell's)
+//   node --import 'data:text/javascript,globalThis.print=console.log' app.mjs   (V8, node 20)
+//   gjs -m app.mjs                                   (SpiderMonkey)
+// from /tmp/prec/; only the trailing node-internal frames were cut.
+#include <gtest/gtest.h>
+
+#include "grouping.h"
+#include "stack_parser.h"
+#include "symbol_table.h"
+
+using namespace faultline;
+
+namespace {
+
+struct Grouped {
+  std::string fingerprint;
+  bool confident = false;
+  json parts;
+};
+
+// Groups a stack as the CLI and the SDK do: frames resolved (and elided frames put back) with
+// `table` for frames of `file`, when given.
+Grouped group(const std::string& type, const std::string& value, const std::string& stack, const SymbolTable* table = nullptr,
+              const std::string& file = "app.mjs") {
+  ExceptionInput x;
+  x.type = type;
+  x.value = value;
+  x.frames = parse_stack(stack, value).frames;
+  resolve_and_classify(
+      x.frames, [&](const Frame& f) { return table && f.filename.find(file) != std::string::npos ? table : nullptr; },
+      GroupingOptions{});
+  GroupingResult g = compute_grouping({x}, GroupingOptions{});
+  return {g.fingerprint, g.confident, g.parts};
+}
+
+SymbolTable table_of(const std::string& file, const std::string& code) {
+  SymbolTable parsed;
+  std::string error;
+  // Through the table's text, as the page and the CLI get it.
+  EXPECT_TRUE(parse_symbol_table(serialize_symbol_table(build_symbol_table_from_code(file, code)), &parsed, &error)) << error;
+  return parsed;
+}
+
+// /tmp/prec/app.mjs: parseConfig and parseManifest end in `return JSON.parse(s)` (proper tail
+// calls in JavaScriptCore), loadPrefs calls it and keeps going, init calls all three and
+// JSON.parse itself.
+const char* kApp =
+    "'use strict';\n"
+    "function parseConfig(s) {\n"
+    "  return JSON.parse(s);\n"
+    "}\n"
+    "function parseManifest(s) {\n"
+    "  return JSON.parse(s);\n"
+    "}\n"
+    "function loadPrefs(s) {\n"
+    "  const v = JSON.parse(s);\n"
+    "  return v;\n"
+    "}\n"
+    "function init(which) {\n"
+    "  if (which === 1) { const c = parseConfig('{bad'); return c; }\n"
+    "  if (which === 2) { const m = parseManifest('<x'); return m; }\n"
+    "  if (which === 3) { const p = loadPrefs('{q'); return p; }\n"
+    "  if (which === 4) { const d = JSON.parse('{z'); return d; }\n"
+    "  if (which === 5) { const t = [1, 2].map((x) => JSON.parse('{' + x)); return t; }\n"
+    "}\n"
+    "for (const w of [1, 2, 3, 4, 5]) {\n"
+    "  try { init(w); } catch (e) { print(w + ' ' + e.name + ': ' + e.message + '\\n' + e.stack + '\\n'); }\n"
+    "}\n";
+
+const char* kJscExpected = "JSON Parse error: Expected '}'";
+const char* kV8Expected = "Expected property name or '}' in JSON at position 1";
+
+std::string v8(const std::string& message, const std::string& frames) { return "SyntaxError: " + message + "\n" + frames; }
+
+}  // namespace
+
+TEST(GroupingPrecision, AJavaScriptCoreFrameJustOutsideABuiltInIsTheThrowSiteOnlyWhenATableSaysItCallsThatBuiltIn) {
+  // jsc: parseConfig and parseManifest are elided; both stacks show `init` just outside `parse`.
+  const std::string jsc_config = "parse@[native code]\ninit@/tmp/prec/app.mjs:13:43\nmodule code@/tmp/prec/app.mjs:20:13";
+  const std::string jsc_manifest = "parse@[native code]\ninit@/tmp/prec/app.mjs:14:45\nmodule code@/tmp/prec/app.mjs:20:13";
+  const std::string jsc_prefs =
+      "parse@[native code]\nloadPrefs@/tmp/prec/app.mjs:9:23\ninit@/tmp/prec/app.mjs:15:41\nmodule code@/tmp/prec/app.mjs:20:13";
+  const std::string jsc_direct = "parse@[native code]\ninit@/tmp/prec/app.mjs:16:42\nmodule code@/tmp/prec/app.mjs:20:13";
+  Grouped config = group("SyntaxError", kJscExpected, jsc_config);
+  Grouped manifest = group("SyntaxError", "JSON Parse error: Unrecognized token '<'", jsc_manifest);
+  // Without a table the stack cannot tell parseConfig's bug from parseManifest's: not one key.
+  EXPECT_NE(config.fingerprint, manifest.fingerprint) << config.parts.dump();
+  EXPECT_FALSE(config.confident) << "the fingerprint is not sent: the backend groups";
+  EXPECT_FALSE(manifest.confident);
+  EXPECT_EQ(config.parts["frame"]["rule"], "unconfirmed-builtin-caller");
+  EXPECT_EQ(config.parts["frame"]["frame"], "@/tmp/prec/app.mjs:13:43") << "keyed by the call site in this deploy";
+  // The same call site is one key (repeats aggregate in the page).
+  EXPECT_EQ(group("SyntaxError", kJscExpected, jsc_config).fingerprint, config.fingerprint);
+  // Even a direct call is unconfirmed without a table: the stack looks the same.
+  EXPECT_FALSE(group("SyntaxError", kJscExpected, jsc_direct).confident);
+  EXPECT_FALSE(group("SyntaxError", kJscExpected, jsc_prefs).confident);
+
+  // V8 and SpiderMonkey never elide: unchanged, confident without a table.
+  Grouped v8_config = group("SyntaxError", kV8Expected,
+                            v8(kV8Expected, "    at JSON.parse (<anonymous>)\n    at parseConfig (file:///tmp/prec/app.mjs:3:15)\n"
+                                            "    at init (file:///tmp/prec/app.mjs:13:32)\n    at file:///tmp/prec/app.mjs:20:9"));
+  Grouped v8_direct = group("SyntaxError", kV8Expected,
+                            v8(kV8Expected, "    at JSON.parse (<anonymous>)\n    at init (file:///tmp/prec/app.mjs:16:37)\n"
+                                            "    at file:///tmp/prec/app.mjs:20:9"));
+  Grouped v8_prefs = group("SyntaxError", kV8Expected,
+                           v8(kV8Expected, "    at JSON.parse (<anonymous>)\n    at loadPrefs (file:///tmp/prec/app.mjs:9:18)\n"
+                                           "    at init (file:///tmp/prec/app.mjs:15:32)\n    at file:///tmp/prec/app.mjs:20:9"));
+  Grouped sm_config = group("SyntaxError", "JSON.parse: expected property name or '}' at line 1 column 2 of the JSON data",
+                            "parseConfig@file:///tmp/prec/app.mjs:3:15\ninit@file:///tmp/prec/app.mjs:13:43\n@file:///tmp/prec/app.mjs:20:13\n");
+  EXPECT_TRUE(v8_config.confident);
+  EXPECT_TRUE(v8_direct.confident);
+  EXPECT_TRUE(sm_config.confident);
+  EXPECT_EQ(v8_config.fingerprint, sm_config.fingerprint);
+  EXPECT_EQ(v8_config.parts["frame"]["frame"], "app.mjs:<built-in>:parseConfig");
+
+  // With the file's table: the call at init's position 16:42 is `JSON.parse(` (recorded by name),
+  // at loadPrefs' 9:23 too; at 13:43 it is parseConfig, put back as the function that
+  // tail-calls `parse`. Each is confirmed and joins the other engines' group.
+  SymbolTable t = table_of("app.mjs", kApp);
+  Grouped config_t = group("SyntaxError", kJscExpected, jsc_config, &t);
+  Grouped manifest_t = group("SyntaxError", "JSON Parse error: Unrecognized token '<'", jsc_manifest, &t);
+  Grouped direct_t = group("SyntaxError", kJscExpected, jsc_direct, &t);
+  Grouped prefs_t = group("SyntaxError", kJscExpected, jsc_prefs, &t);
+  EXPECT_TRUE(config_t.confident) << config_t.parts.dump();
+  EXPECT_EQ(config_t.fingerprint, v8_config.fingerprint) << config_t.parts.dump();
+  EXPECT_TRUE(manifest_t.confident);
+  EXPECT_NE(manifest_t.fingerprint, config_t.fingerprint);
+  EXPECT_TRUE(direct_t.confident) << direct_t.parts.dump();
+  EXPECT_EQ(direct_t.fingerprint, v8_direct.fingerprint) << direct_t.parts.dump();
+  EXPECT_TRUE(prefs_t.confident);
+  EXPECT_EQ(prefs_t.fingerprint, v8_prefs.fingerprint);
+  // The same stacks in V8 are unchanged by the table.
+  EXPECT_EQ(group("SyntaxError", kV8Expected,
+                  v8(kV8Expected, "    at JSON.parse (<anonymous>)\n    at init (file:///tmp/prec/app.mjs:16:37)\n"
+                                  "    at file:///tmp/prec/app.mjs:20:9"),
+                  &t)
+                .fingerprint,
+            v8_direct.fingerprint);
+
+  // jsc, case 5: `[1, 2].map((x) => JSON.parse('{' + x))`, the arrow elided between `parse` and
+  // `map`: unconfirmed without a table; with it, the arrow is put back under `map` (the table's
+  // callbacks) as the function that tail-calls `parse`, so it is confirmed.
+  const std::string jsc_map = "parse@[native code]\nmap@[native code]\ninit@/tmp/prec/app.mjs:17:42\nmodule code@/tmp/prec/app.mjs:20:13";
+  EXPECT_FALSE(group("SyntaxError", kJscExpected, jsc_map).confident);
+  Grouped map_t = group("SyntaxError", kJscExpected, jsc_map, &t);
+  EXPECT_TRUE(map_t.confident) << map_t.parts.dump();
+  EXPECT_EQ(map_t.parts["frame"].value("reconstructed", false), true) << map_t.parts.dump();
+
+  // A table whose call at the frame's position is something else confirms nothing: here the
+  // file's code differs (a redeploy under one URL), `init` at 16:42 calls `decodeText(`, a function of the code.
+  SymbolTable other = table_of("app.mjs",
+                               "'use strict';\nfunction decodeText(s) { return s; }\n\n\n\n\n\n\n\n\n\n"
+                               "function init(which) {\n\n\n\n  if (which === 4) { const d = decodeText('{z'); return d; }\n}\n");
+  Grouped direct_other = group("SyntaxError", kJscExpected, jsc_direct, &other);
+  EXPECT_FALSE(direct_other.confident) << direct_other.parts.dump();
+}
+
+TEST(GroupingPrecision, AnAnonymousCallbackIsKeyedByItsCallerAcrossAJavaScriptCoreBuiltInOnlyWhenATableConfirmsIt) {
+  // /tmp/prec/cb.mjs: two functions map with different callbacks that fail alike; JavaScriptCore
+  // elides both (`return list.map(...)`), so both callbacks show `report` across `map`.
+  const char* code =
+      "'use strict';\n"
+      "function totals(list) { return list.map((x) => x.meta.id); }\n"
+      "function taxes(list) { return list.map((x) => x.meta.id); }\n"
+      "function report(list, which) {\n"
+      "  const a = which ? totals(list) : taxes(list);\n"
+      "  return a;\n"
+      "}\n"
+      "for (const w of [true, false]) {\n"
+      "  try { report([{}], w); } catch (e) { print(e.message + '\\n' + e.stack + '\\n'); }\n"
+      "}\n";
+  const std::string msg = "undefined is not an object (evaluating 'x.meta.id')";
+  const std::string jsc_totals = "@/tmp/prec/cb.mjs:2:54\nmap@[native code]\nreport@/tmp/prec/cb.mjs:5:27\nmodule code@/tmp/prec/cb.mjs:9:15";
+  const std::string jsc_taxes = "@/tmp/prec/cb.mjs:3:53\nmap@[native code]\nreport@/tmp/prec/cb.mjs:5:41\nmodule code@/tmp/prec/cb.mjs:9:15";
+  Grouped totals = group("TypeError", msg, jsc_totals, nullptr, "cb.mjs");
+  Grouped taxes = group("TypeError", msg, jsc_taxes, nullptr, "cb.mjs");
+  EXPECT_NE(totals.fingerprint, taxes.fingerprint) << totals.parts.dump();
+  EXPECT_FALSE(totals.confident);
+  EXPECT_EQ(totals.parts["frame"]["rule"], "anonymous-unconfirmed-caller");
+  EXPECT_EQ(totals.parts["frame"]["frame"], "@/tmp/prec/cb.mjs:2:54") << "the callback's own position";
+
+  // node: the same code; V8 shows totals and taxes.
+  const std::string v8_msg = "Cannot read properties of undefined (reading 'id')";
+  Grouped v8_totals = group("TypeError", v8_msg,
+                            "TypeError: " + v8_msg +
+                                "\n    at file:///tmp/prec/cb.mjs:2:55\n    at Array.map (<anonymous>)\n"
+                                "    at totals (file:///tmp/prec/cb.mjs:2:37)\n    at report (file:///tmp/prec/cb.mjs:5:21)\n"
+                                "    at file:///tmp/prec/cb.mjs:9:9",
+                            nullptr, "cb.mjs");
+  EXPECT_TRUE(v8_totals.confident) << "V8 never elides: unchanged";
+  // With the table, totals and taxes are put back (their one tail call is `.map`): confirmed.
+  SymbolTable t = table_of("cb.mjs", code);
+  Grouped totals_t = group("TypeError", msg, jsc_totals, &t, "cb.mjs");
+  Grouped taxes_t = group("TypeError", msg, jsc_taxes, &t, "cb.mjs");
+  EXPECT_TRUE(totals_t.confident) << totals_t.parts.dump();
+  EXPECT_NE(totals_t.fingerprint, taxes_t.fingerprint);
+  EXPECT_EQ(totals_t.parts["frame"]["frame"], "cb.mjs:?<totals");
+}
+
+TEST(GroupingPrecision, EveryUnresolvedFrameOfAMinifiedFileIsDeployScopedWhateverItsName) {
+  // /tmp/prec/min.mjs: esbuild --bundle --minify of two classes whose `validate` throws the same
+  // message; the minifier keeps the method name `validate` (a property) and renames the classes.
+  // Run through `import {run} from './min.mjs'; run(print)` (node: console.log).
+  const std::string msg11 = "value out of range: 11", msg1 = "value out of range: -1";
+  Grouped v8_cart = group("RangeError", msg11,
+                          "RangeError: " + msg11 +
+                              "\n    at r.validate (file:///tmp/prec/min.mjs:1:62)\n    at file:///tmp/prec/min.mjs:1:275\n"
+                              "    at c (file:///tmp/prec/min.mjs:1:312)\n    at file:///tmp/prec/minrun-node.mjs:1:32");
+  Grouped v8_coupon = group("RangeError", msg1,
+                            "RangeError: " + msg1 +
+                                "\n    at n.validate (file:///tmp/prec/min.mjs:1:170)\n    at file:///tmp/prec/min.mjs:1:294\n"
+                                "    at c (file:///tmp/prec/min.mjs:1:312)\n    at file:///tmp/prec/minrun-node.mjs:1:32");
+  Grouped jsc_cart = group("RangeError", msg11,
+                           "validate@/tmp/prec/min.mjs:1:76\nc@/tmp/prec/min.mjs:1:313\nmodule code@/tmp/prec/minrun.mjs:1:35");
+  Grouped jsc_coupon = group("RangeError", msg1,
+                             "validate@/tmp/prec/min.mjs:1:184\nc@/tmp/prec/min.mjs:1:313\nmodule code@/tmp/prec/minrun.mjs:1:35");
+  Grouped sm_cart = group("RangeError", msg11,
+                          "validate@file:///tmp/prec/min.mjs:1:62\nc/<@file:///tmp/prec/min.mjs:1:275\n"
+                          "c@file:///tmp/prec/min.mjs:1:312\n@file:///tmp/prec/minrun.mjs:1:35\n");
+  Grouped sm_coupon = group("RangeError", msg1,
+                            "validate@file:///tmp/prec/min.mjs:1:170\nc/<@file:///tmp/prec/min.mjs:1:294\n"
+                            "c@file:///tmp/prec/min.mjs:1:312\n@file:///tmp/prec/minrun.mjs:1:35\n");
+  // Two classes' `validate`: two bugs, in every engine.
+  EXPECT_NE(v8_cart.fingerprint, v8_coupon.fingerprint) << v8_cart.parts.dump();
+  EXPECT_NE(jsc_cart.fingerprint, jsc_coupon.fingerprint);
+  EXPECT_NE(sm_cart.fingerprint, sm_coupon.fingerprint);
+  for (const Grouped* g : {&v8_cart, &v8_coupon, &jsc_cart, &jsc_coupon, &sm_cart, &sm_coupon}) {
+    EXPECT_FALSE(g->confident) << g->parts.dump();
+    EXPECT_EQ(g->parts["frame"]["rule"], "deploy-scoped") << g->parts.dump();
+  }
+  EXPECT_EQ(v8_cart.parts["frame"]["frame"], "@/tmp/prec/min.mjs:1:62");
+}
