@@ -209,6 +209,11 @@ export function parseRequest(req, limits, budget, counts) {
     firstId = typeof event.event_id === 'string' ? event.event_id : null;
   } else {
     const env = parseEnvelope(body);
+    // As Relay does (processing/utils/event.rs `finalize`: "to be defensive, we always overwrite"),
+    // the event is stored under the envelope header's event_id, the id the reply names, whether
+    // its item has no event_id or another one; an envelope carries one event, so only its first
+    // event item takes the header's id. Without a header id, the item's own id is kept.
+    let headerId = normalizeEventId(env.header.event_id) || null;
     for (const item of env.items) {
       const type = item.header.type;
       if (!KNOWN_ITEMS.has(type)) {
@@ -222,8 +227,12 @@ export function parseRequest(req, limits, budget, counts) {
       }
       const payload = parseJsonItem(item.payload, type);
       if (type === 'event' || type === 'transaction') {
+        if (headerId) {
+          payload.event_id = headerId;
+          headerId = null;
+        }
         records.push({ kind: type, project, received, ua, event: payload, raw: item.payload });
-        if (type === 'event') firstId = firstId || (typeof payload.event_id === 'string' ? payload.event_id : null);
+        if (type === 'event') firstId = firstId || normalizeEventId(payload.event_id) || null;
       } else if (type === 'client_report') records.push({ kind: 'client_report', project, received, report: payload });
       else if (type === 'session') records.push({ kind: 'session', project, received, session: payload });
       else if (type === 'sessions') records.push({ kind: 'sessions', project, received, aggregates: payload });

@@ -80,3 +80,24 @@ test('/__stats counts every ignored item under its type, types named like Object
     assert.equal(after[t] - was, t === 'attachment' ? 1 : 2, t);
   }
 });
+
+test('an event is stored under the envelope header\'s event_id (the id the reply names) when its item has none or another one; else under the item\'s', async () => {
+  const id = hex(0xe1d1);
+  const reply = await postRaw(`{"event_id":"${id}"}\n{"type":"event"}\n{"message":"header id only"}\n`);
+  assert.equal(reply.id, id);
+  const ev = await get(`/api/events/${id}`);
+  assert.equal(ev.status, 200, JSON.stringify(ev.body));
+  assert.equal(ev.body.event.message, 'header id only');
+  // Both given and different: the header's wins, as in Relay; the item's id names nothing.
+  const head = hex(0xe1d5);
+  const item = hex(0xe1d6);
+  const r3 = await postRaw(`{"event_id":"${head}"}\n{"type":"event"}\n{"event_id":"${item}","message":"two ids"}\n`);
+  assert.equal(r3.id, head);
+  assert.equal((await get(`/api/events/${head}`)).body.event.message, 'two ids');
+  assert.equal((await get(`/api/events/${item}`)).status, 404);
+  // Without a header id, the item's own id is the id the event is stored and answered under.
+  const own = hex(0xe1d3);
+  const r2 = await postRaw(`{}\n{"type":"event"}\n{"event_id":"${own}","message":"own id"}\n`);
+  assert.equal(r2.id, own);
+  assert.equal((await get(`/api/events/${own}`)).status, 200);
+});
