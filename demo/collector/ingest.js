@@ -273,6 +273,22 @@ export const MAX_FUTURE_S = 60;
 export const MAX_PAST_S = 30 * 86400;
 
 /**
+ * An event's `timestamp` → {ts: seconds, invalid}. Seconds as a number or a numeric string, or an
+ * RFC 3339 date, are read as they are; no timestamp is the arrival time; a number past 1e11 is
+ * milliseconds (invalid: stored as seconds); anything else is unreadable (invalid: arrival time).
+ */
+export function readTimestamp(v, received) {
+  if (v === undefined || v === null) return { ts: received, invalid: false };
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() && v.length < 64 ? Number(v) : NaN;
+  if (Number.isNaN(n) && typeof v === 'string' && v.length < 64) {
+    const d = Date.parse(v);
+    if (!Number.isNaN(d)) return { ts: d / 1000, invalid: false };
+  }
+  if (!Number.isFinite(n)) return { ts: received, invalid: true };
+  return n > 1e11 ? { ts: n / 1000, invalid: true } : { ts: n, invalid: false };
+}
+
+/**
  * An event or transaction record with its parsed `event` → the flat columns the store writes
  * (the parsed event is dropped; `raw` stays for the block packer). Other records pass unchanged.
  */
@@ -284,23 +300,27 @@ export function normalizeRecord(r) {
   const c = isObj(ev.contexts) ? ev.contexts : {};
   const fl = isObj(c.faultline) ? c.faultline : {};
   let raw = r.raw && tooDeep(ev) ? boundDepth(r.raw) || r.raw : r.raw;
-  let ts = toSeconds(ev.timestamp, received);
-  // Relay's timestamp rule: an event more than a minute ahead of its arrival, or older than the
-  // retention window (30 days), takes the time it arrived; the stored event keeps the original
-  // in `errors` ({type: future_timestamp | past_timestamp, name: timestamp, value}), as Sentry's
-  // processing errors show it. A transaction's start moves with it (its duration stays).
+  // A timestamp the collector cannot read as seconds (a string that is no date, true, an object)
+  // takes the arrival time, and one in milliseconds (a number past 1e11: year 5138 as seconds) is
+  // read as ms / 1000. Relay's timestamp rule: an event more than a minute ahead of its arrival,
+  // or older than the retention window (30 days), takes the time it arrived. Either way the
+  // stored event has the seconds it is indexed by, and keeps the value as sent in `errors`
+  // ({type: invalid_data | future_timestamp | past_timestamp, name: timestamp, value}), as
+  // Sentry's processing errors show it. A transaction's start moves with it (its duration stays).
+  const read = readTimestamp(ev.timestamp, received);
+  let ts = read.ts;
   const drift = ts > received + MAX_FUTURE_S ? 'future_timestamp' : ts < received - MAX_PAST_S ? 'past_timestamp' : null;
   let shift = 0;
-  if (drift) {
-    shift = received - ts;
+  if (drift || read.invalid) {
+    if (drift) shift = received - ts;
     const fixed = raw ? JSON.parse(raw.toString('utf8')) : {};
     if (isObj(fixed)) {
-      if (isTx && typeof fixed.start_timestamp === 'number') fixed.start_timestamp += shift;
-      fixed.errors = [...(Array.isArray(fixed.errors) ? fixed.errors : []), { type: drift, name: 'timestamp', value: ev.timestamp }];
-      fixed.timestamp = received;
+      if (isTx && typeof fixed.start_timestamp === 'number' && drift) fixed.start_timestamp += shift;
+      fixed.errors = [...(Array.isArray(fixed.errors) ? fixed.errors : []), { type: drift || 'invalid_data', name: 'timestamp', value: ev.timestamp }];
+      fixed.timestamp = drift ? received : ts;
       if (raw) raw = Buffer.from(JSON.stringify(fixed));
     }
-    ts = received;
+    if (drift) ts = received;
   }
   const inWindow = (t) => Number.isFinite(t) && t <= received + MAX_FUTURE_S && t >= received - MAX_PAST_S;
   const browser = browserOf(ev, r.ua);

@@ -101,3 +101,31 @@ test('an event is stored under the envelope header\'s event_id (the id the reply
   assert.equal(r2.id, own);
   assert.equal((await get(`/api/events/${own}`)).status, 200);
 });
+
+test('a timestamp in milliseconds is stored as seconds, and an unreadable one (no date, true, an object) as the arrival time, the value as sent kept in errors as invalid_data', async () => {
+  const now = Date.now() / 1000;
+  const cases = [
+    [hex(0x7501), Math.round(now * 1000) - 3600e3, now - 3600],
+    [hex(0x7502), 'notadate', now],
+    [hex(0x7503), true, now],
+    [hex(0x7504), { a: 1 }, now],
+    [hex(0x7505), [now], now],
+  ];
+  await post(cases.map(([id, ts], i) => ({ event_id: id, timestamp: ts, message: `ts case ${i}` })));
+  for (const [id, sent, want] of cases) {
+    const { body } = await get(`/api/events/${id}`);
+    assert.equal(typeof body.event.timestamp, 'number', id);
+    assert.ok(Math.abs(body.event.timestamp - want) < 60, `${id}: ${body.event.timestamp}`);
+    assert.deepEqual(body.event.errors, [{ type: 'invalid_data', name: 'timestamp', value: sent }]);
+    const issue = (await get(`/api/issues/${body.issue}`)).body;
+    assert.ok(Math.abs(issue.last_seen - want) < 60, `${id}: last_seen ${issue.last_seen}`);
+  }
+  // Seconds as a number, a numeric string or an RFC 3339 date are read as sent, with no error.
+  const ok = [[hex(0x7511), now - 60], [hex(0x7512), String(Math.round(now - 60))], [hex(0x7513), new Date((now - 60) * 1000).toISOString()]];
+  await post(ok.map(([id, ts]) => ({ event_id: id, timestamp: ts, message: 'ts fine' })));
+  for (const [id, sent] of ok) {
+    const { body } = await get(`/api/events/${id}`);
+    assert.equal(body.event.timestamp, sent);
+    assert.equal(body.event.errors, undefined);
+  }
+});
