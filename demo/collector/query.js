@@ -6,6 +6,7 @@
 //   browser:Chrome (name) or browser:"Chrome 120"   user.id:42   trace:<32 hex>   url:…   os.name:…
 //   has:user|release|environment|trace|browser|<tag>   age:-24h (first seen within)   age:+7d
 //   lastSeen:-1h   firstSeen:>2026-01-01   times_seen:>100   any other key (letters of any script): a tag
+//   tags[any key]:value (up to the closing `]`; `\]` and `\\` in the key stand for `]` and `\`)
 //   !key:value or -key:value negates (so does ! or - before a word or phrase); key:[a,b] is any of; * in a tag value is a wildcard;
 //   other words and "quoted phrases" are free text over title, message and culprit.
 
@@ -17,9 +18,12 @@ export class QueryError extends Error {
   }
 }
 
-// A key is letters (any script: a tag key may be `région`), digits, `_ . -` and `[ ]` (tags[k]).
-const KEY_CHARS = /^[\p{L}\p{N}\p{M}_.\-[\]]$/u;
-const TAG_KEY = /^[\p{L}\p{N}\p{M}_.\-]{1,64}$/u;
+// A bare key is letters (any script: a tag key may be `région`), digits, marks, emoji, `_ . -`;
+// `tags[…]` takes any tag key up to its closing `]` (`\]` and `\\` inside stand for `]` and `\`).
+const KEY_RUN = /[\p{L}\p{N}\p{M}\p{Extended_Pictographic}\u200d\ufe0f_.\-]*/uy;
+const TAG_KEY = /^[\p{L}\p{N}\p{M}\p{Extended_Pictographic}\u200d\ufe0f_.\-]+$/u;
+// Tag keys are stored cut to 64 UTF-16 units (fields.js tagsOf); a search key is cut the same.
+const MAX_TAG_KEY = 64;
 const STATUS = new Set(['unresolved', 'resolved', 'ignored', 'regressed', 'archived']);
 const UNITS = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 // Looked up with Object.hasOwn (sortColumn): a user-given name such as `__proto__` or `toString`
@@ -78,7 +82,25 @@ export function parseQuery(input) {
       k++;
     }
     let j = k;
-    while (j < q.length && KEY_CHARS.test(q[j])) j++;
+    let tagKey;
+    if (q.startsWith('tags[', k)) {
+      // tags[any key]: up to the first `]` not escaped by a backslash.
+      let m = k + 5;
+      let raw = '';
+      while (m < q.length && q[m] !== ']') {
+        if (q[m] === '\\' && (q[m + 1] === ']' || q[m + 1] === '\\')) m++;
+        raw += q[m++];
+      }
+      if (m < q.length && q[m + 1] === ':' && raw) {
+        tagKey = raw.slice(0, MAX_TAG_KEY);
+        j = m + 1;
+      }
+    }
+    if (tagKey === undefined) {
+      KEY_RUN.lastIndex = k;
+      KEY_RUN.exec(q);
+      j = KEY_RUN.lastIndex;
+    }
     if (j < q.length && q[j] === ':' && j > k) {
       const key = q.slice(k, j);
       const vpos = j + 1;
@@ -101,7 +123,7 @@ export function parseQuery(input) {
       }
       if (!values.length || values[0] === '') throw new QueryError(`missing value after "${key}:"`, vpos);
       if (next < q.length && q[next] !== ' ' && q[next] !== '\t' && q[next] !== '\n') throw new QueryError('expected a space after a value', next);
-      out.push({ key, values, negate, pos, vpos });
+      out.push(tagKey === undefined ? { key, values, negate, pos, vpos } : { key, tagKey, values, negate, pos, vpos });
       i = next;
       continue;
     }
@@ -195,7 +217,9 @@ export function compileQuery(terms, now = Date.now() / 1000) {
     const { key, values, vpos } = term;
     const k = key.toLowerCase();
     let statuses = null; // the statuses an `is:` term allows (when it names statuses only)
-    if (k === 'is') {
+    if (term.tagKey !== undefined) {
+      clause = tagClause([term.tagKey], values);
+    } else if (k === 'is') {
       const parts = [];
       statuses = [];
       for (const v of values) {
@@ -269,9 +293,8 @@ export function compileQuery(terms, now = Date.now() / 1000) {
       const p = '%' + likePattern(values.join(' ')) + '%';
       params.push(p, p);
     } else {
-      if (!TAG_KEY.test(key) && !/^tags\[[^\]]{1,64}\]$/.test(key)) throw new QueryError(`"${key}" is not a search key`, term.pos);
-      const tagKey = key.startsWith('tags[') ? key.slice(5, -1) : key;
-      clause = tagClause([tagKey], values);
+      if (!TAG_KEY.test(key)) throw new QueryError(`"${key}" is not a search key`, term.pos);
+      clause = tagClause([key.slice(0, MAX_TAG_KEY)], values);
     }
     where.push(term.negate ? `NOT ${clause}` : clause);
     const own = params.slice(first);

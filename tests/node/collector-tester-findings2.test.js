@@ -129,3 +129,21 @@ test('a timestamp in milliseconds is stored as seconds, and an unreadable one (n
     assert.equal(body.event.errors, undefined);
   }
 });
+
+test('tags[KEY]:value finds any tag key the store accepts (quotes, spaces, emoji, `]` written \\]); a bare emoji key works too', async () => {
+  const long = 'k'.repeat(70);
+  await post([{ event_id: hex(0x7a91), message: 'odd tag keys', tags: { 'k"q': 'v"w', 'emoji😀': 'x', 'a b': 'c', 'x]y': 'z', 'b\\s': 'w', [long]: 'l' } }]);
+  const issue = (await get('/api/issues?query=' + encodeURIComponent('"odd tag keys"'))).body[0].id;
+  const found = async (query) => {
+    const r = await get('/api/issues?query=' + encodeURIComponent(query));
+    assert.equal(r.status, 200, `${query}: ${JSON.stringify(r.body)}`);
+    return r.body.map((i) => i.id);
+  };
+  for (const q of ['tags[k"q]:"v\\"w"', 'tags[emoji😀]:x', 'emoji😀:x', 'tags[a b]:c', 'tags[x\\]y]:z', 'tags[b\\\\s]:w', 'tags[a b]:[c,d]', 'tags[a b]:c*', `tags[${long}]:l`, '"odd tag keys" !tags[a b]:nope']) {
+    assert.deepEqual(await found(q), [issue], q);
+  }
+  assert.deepEqual(await found('tags[a b]:d'), [], 'another value');
+  assert.deepEqual(await found('"odd tag keys" -tags[a b]:c'), [], 'negated');
+  // tags[is]:x is the tag named "is", not the is: filter.
+  assert.deepEqual(await found('tags[is]:x'), []);
+});
