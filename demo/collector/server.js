@@ -309,8 +309,17 @@ export async function startCollector(opts = {}) {
         project: sp.get('project'), start: sp.get('start'), end: sp.get('end') });
       return send(res, 200, out.issues, linkHeader(req, url, out.next));
     }
+    // One event of one issue: 404 when the event is of another issue (or not stored).
+    let r = /^\/api\/issues\/([^/]+)\/events\/([^/]+)\/?$/.exec(p);
+    if (r && m === 'GET') {
+      const out = store.issueEvent(r[1], r[2]);
+      if (!out) return send(res, 404, { detail: 'no such issue' });
+      if (!out.event) return send(res, 404, { detail: 'no such event in this issue' });
+      out.event.event = await sourcemaps.resolveEvent(out.event.event, store.findIssue(r[1])?.project);
+      return send(res, 200, out.event);
+    }
     // Any id (not only the hex the collector issues) gets "no such issue" when unknown.
-    let r = /^\/api\/issues\/([^/]+)(\/(events|stats|tags))?\/?$/.exec(p);
+    r = /^\/api\/issues\/([^/]+)(\/(events|stats|tags))?\/?$/.exec(p);
     if (r) {
       const id = r[1];
       if (!r[2] && m === 'GET') {
@@ -365,6 +374,7 @@ export async function startCollector(opts = {}) {
   // Route name for the query-time figures (EQT).
   function routeName(m, p) {
     if (p === '/api/issues') return `${m} /api/issues`;
+    if (/^\/api\/issues\/[^/]+\/events\/[^/]+\/?$/.test(p)) return `${m} /api/issues/:id/events/:eid`;
     const r = /^\/api\/issues\/[^/]+(\/(events|stats|tags))?\/?$/.exec(p);
     if (r) return `${m} /api/issues/:id${r[1] || ''}`;
     if (/^\/api\/events\/[^/]+/.test(p)) return `${m} /api/events/:id`;

@@ -1261,6 +1261,17 @@ export class Store {
     return { ...this.eventSummary(row), issue: issue ? issue.public_id : null, previous: prev ? prev.event_id : null, next: next ? next.event_id : null, event: this.decodeEvent(row) };
   }
 
+  /**
+   * One event of one issue: null when the issue is unknown, {event: null} when the event is not
+   * stored or belongs to another issue (a viewer link never shows one issue's event under another).
+   */
+  issueEvent(publicId, eventId) {
+    const issue = this.findIssue(publicId);
+    if (!issue) return null;
+    const ev = this.getEvent(eventId);
+    return { event: ev && ev.issue === issue.public_id ? ev : null };
+  }
+
   /** Latest stored events (newest last), the shape the SDK tests read. */
   recentEvents(limit = 100) {
     const rows = this.sql(`SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.type = 'error' ORDER BY e.id DESC LIMIT ?`).all(limit);

@@ -306,12 +306,15 @@ async function openIssue(id, eventId = null, push = true) {
   }
   current = r.body;
   let evData = null;
+  let notice = null;
   if (eventId) {
-    const e = await api(`/api/events/${encodeURIComponent(eventId)}`);
+    // Asked through the issue: an event of another issue is never shown under this one.
+    const e = await api(`/api/issues/${encodeURIComponent(id)}/events/${encodeURIComponent(eventId)}`);
     if (e.ok && isObj(e.body)) evData = e.body;
+    else notice = `The requested event ${text(eventId, 64)} is not a stored event of this issue; ${current.latest == null ? 'none of its events is stored' : 'its latest event is shown'}.`;
   }
   const event = evData ? evData.event : current.latest;
-  renderIssue(current, event, evData);
+  renderIssue(current, event, evData, notice);
 }
 
 // r / i / u on a list row (the focused one): its status changes in place, the row keeps focus.
@@ -361,7 +364,7 @@ function mapBars(m) {
   return entries.slice(0, 5).map(([k, n]) => `${k} ${Math.round(((num(n) || 0) / total) * 100)}%`).join(', ');
 }
 
-function renderIssue(issue, event, evData) {
+function renderIssue(issue, event, evData, notice = null) {
   const pane = $('#detail');
   const ev = isObj(event) ? event : {};
   const head = el('div', { className: 'detail-head' },
@@ -381,7 +384,7 @@ function renderIssue(issue, event, evData) {
   const tabDefs = [['event', 'Event'], ['events', 'All events'], ['tags', 'Tags']];
   const selectTab = (name) => {
     for (const b of tabs.children) b.setAttribute('aria-selected', String(b.dataset.tab === name));
-    if (name === 'event') body.replaceChildren(renderEvent(ev, evData, issue));
+    if (name === 'event') body.replaceChildren(...(notice ? [el('p', { className: 'note', id: 'd-event-notice' }, notice)] : []), renderEvent(ev, evData, issue));
     if (name === 'events') renderEventsList(issue, body);
     if (name === 'tags') renderTags(issue, body);
   };

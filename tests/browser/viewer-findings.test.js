@@ -1,6 +1,7 @@
 // Viewer defects an outside tester found as a new user (issue 12), each checked in a real browser:
 // the "Last 24 h" chip, the events tab of a one-page issue, a bad search, the empty state, a
-// reloaded page-2 URL, r/i/u on a list row, and an issue whose events all expired.
+// reloaded page-2 URL, r/i/u on a list row, an issue whose events all expired, and an event id
+// of another issue in an issue's URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -131,6 +132,27 @@ async function run(launch) {
     assert.match(goneView.head, /1 events/);
     await page.click('#tab-events');
     await page.waitFor(() => document.querySelector('#d-no-events'));
+
+    // ?issue=A&event=<an event of issue B>: A's latest event with a note, never B's event under
+    // A's header; for an issue with no stored event, its "no event stored" notice and the note.
+    const filler = await issueOf('"filler issue 3"');
+    const fillerEvent = (await (await fetch(`${c.url}/api/issues/${filler.id}/events`)).json())[0].event_id;
+    const walrusLatest = (await (await fetch(`${c.url}/api/issues/${walrus.id}`)).json()).latest.event_id;
+    await page.goto(`${c.url}/?issue=${walrus.id}&event=${fillerEvent}`);
+    await page.waitFor(() => document.querySelector('#d-event-notice'));
+    const mixed = await page.evaluate(() => ({ notice: document.querySelector('#d-event-notice').textContent, event: document.querySelector('#d-event .event-nav .sub').textContent, title: document.querySelector('#d-title').textContent }));
+    assert.match(mixed.notice, /not a stored event of this issue; its latest event is shown/);
+    assert.match(mixed.title, /walrus/);
+    assert.ok(mixed.event.includes(walrusLatest) && !mixed.event.includes(fillerEvent), mixed.event);
+    await page.goto(`${c.url}/?issue=${gone.id}&event=${fillerEvent}`);
+    await page.waitFor(() => document.querySelector('#d-no-event'));
+    assert.match(await page.evaluate(() => document.querySelector('#d-body').textContent), /not a stored event of this issue; none of its events is stored/);
+    assert.equal(await page.evaluate(() => !!document.querySelector('#d-event .raw')), false);
+    // The issue's own event by id is shown, with no note.
+    await page.goto(`${c.url}/?issue=${filler.id}&event=${fillerEvent}`);
+    await page.waitFor(() => document.querySelector('#d-event .event-nav'));
+    assert.ok((await page.evaluate(() => document.querySelector('#d-event .event-nav .sub').textContent)).includes(fillerEvent));
+    assert.equal(await page.evaluate(() => !!document.querySelector('#d-event-notice')), false);
     await page.close();
   } finally {
     await browser.close();

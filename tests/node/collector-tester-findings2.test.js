@@ -147,3 +147,21 @@ test('tags[KEY]:value finds any tag key the store accepts (quotes, spaces, emoji
   // tags[is]:x is the tag named "is", not the is: filter.
   assert.deepEqual(await found('tags[is]:x'), []);
 });
+
+test('GET /api/issues/:id/events/:eid answers an event of that issue only: an event of another issue is 404', async () => {
+  const a = hex(0x4a01);
+  const b = hex(0x4b01);
+  await post([{ event_id: a, message: 'issue of event A' }, { event_id: b, message: 'issue of event B' }]);
+  const issueA = (await get(`/api/events/${a}`)).body.issue;
+  const issueB = (await get(`/api/events/${b}`)).body.issue;
+  assert.notEqual(issueA, issueB);
+  const own = await get(`/api/issues/${issueB}/events/${b}`);
+  assert.equal(own.status, 200);
+  assert.equal(own.body.event.message, 'issue of event B');
+  assert.equal(own.body.issue, issueB);
+  const other = await get(`/api/issues/${issueA}/events/${b}`);
+  assert.equal(other.status, 404);
+  assert.equal(other.body.detail, 'no such event in this issue');
+  assert.equal((await get(`/api/issues/${issueA}/events/${hex(0x4c01)}`)).body.detail, 'no such event in this issue');
+  assert.equal((await get(`/api/issues/nosuchissue/events/${a}`)).body.detail, 'no such issue');
+});
