@@ -1769,6 +1769,10 @@ class CallGraphBuilder {
         if (callee < 0 && !constructed) callee = member_method(start, end, tails);
       } else if (end >= 2 && punct(end - 1, ".") && (punct(end - 2, ")") || punct(end - 2, "]"))) {
         callee = member_method(SIZE_MAX, end, tails);  // `f(x).p(`, `a[i].p(`
+        // `new Date(ms).toISOString(`, `list.filter(f).map(`: a built-in's member on a call's (or
+        // an element's) result is recorded by name (".toISOString") as on any other receiver, when
+        // no function of the code can be that property (member_target).
+        if (callee < 0 && named && !in_with_[i]) c = member_target(end, end - 2, false, false);
       }
       const Token& last = t_[end];
       JsPosition at{last.end.line, last.end.column + 1};

@@ -233,3 +233,36 @@ TEST(GroupingPrecision, EveryUnresolvedFrameOfAMinifiedFileIsDeployScopedWhateve
   }
   EXPECT_EQ(v8_cart.parts["frame"]["frame"], "@/tmp/prec/min.mjs:1:62");
 }
+
+// /tmp/lead-jsc/app.mjs: a built-in's method called on a call's result. JavaScriptCore shows
+// formatDay just outside toISOString (and elided report and the arrow, both tail calls).
+TEST(GroupingPrecision, ABuiltInMethodCalledOnACallsResultConfirmsItsCallerFromTheTable) {
+  const std::string code =
+      "'use strict';\n"
+      "function formatDay(ms) {\n"
+      "  const s = new Date(ms).toISOString();\n"
+      "  return s.slice(0, 10);\n"
+      "}\n"
+      "function report(xs) {\n"
+      "  return xs.map((x) => formatDay(x));\n"
+      "}\n"
+      "try { report([NaN]); } catch (e) { print(e.name + ': ' + e.message + '\\n' + e.stack + '\\n'); }\n";
+  const std::string jsc =
+      "toISOString@[native code]\nformatDay@/tmp/lead-jsc/app.mjs:3:37\nmap@[native code]\nmodule code@/tmp/lead-jsc/app.mjs:9:13";
+  const std::string node =
+      "RangeError: Invalid time value\n    at Date.toISOString (<anonymous>)\n    at formatDay (file:///tmp/lead-jsc/app.mjs:3:26)\n"
+      "    at file:///tmp/lead-jsc/app.mjs:7:24\n    at Array.map (<anonymous>)\n    at report (file:///tmp/lead-jsc/app.mjs:7:13)";
+  const SymbolTable table = table_of("app.mjs", code);
+  Grouped j = group("RangeError", "Invalid Date", jsc, &table);
+  Grouped v = group("RangeError", "Invalid time value", node);
+  EXPECT_TRUE(j.confident) << j.parts.dump();
+  EXPECT_EQ(j.parts["frame"]["rule"], "built-in") << j.parts.dump();
+  EXPECT_EQ(j.fingerprint, v.fingerprint) << j.parts.dump() << "\n" << v.parts.dump();
+  // Without the table nothing says formatDay called toISOString itself: not confident.
+  EXPECT_FALSE(group("RangeError", "Invalid Date", jsc).confident);
+  // A function of the code that can be the property `toISOString` (a class's method): the call
+  // there may be that method, so the table does not confirm the built-in.
+  const std::string own = code + "class Day { toISOString() { return 'x'; } }\n";
+  const SymbolTable owned = table_of("app.mjs", own);
+  EXPECT_FALSE(group("RangeError", "Invalid Date", jsc, &owned).confident);
+}
