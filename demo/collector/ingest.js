@@ -52,10 +52,31 @@ export const BLOCK_BYTES = 256 * 1024;
 
 // A UUID with dashes is the same id as its 32 hex digits (Sentry accepts both); anything else is
 // kept as sent (bounded).
+/** An event id as stored: 32 lower-case hex digits (a UUID's dashes dropped), or '' when `v` is none. */
 export function normalizeEventId(v) {
   const s = str(v, 64);
-  if (s.length === 36 && s[8] === '-' && s[13] === '-' && s[18] === '-' && s[23] === '-') return s.replace(/-/g, '').toLowerCase();
-  return s.length === 32 ? s.toLowerCase() : s;
+  const h = s.length === 36 && s[8] === '-' && s[13] === '-' && s[18] === '-' && s[23] === '-' ? s.replace(/-/g, '') : s;
+  return /^[0-9a-fA-F]{32}$/.test(h) ? h.toLowerCase() : '';
+}
+
+const newEventId = () => crypto.randomUUID().replace(/-/g, '');
+
+/**
+ * Gives an event (or transaction) item the id it is stored and answered under: `forced` (the
+ * envelope header's, as Relay's `finalize` always overwrites), else its own when it is one, else a
+ * new one; an id that is not one (`"zz"`, a number) is kept in `errors` as Relay's `invalid_data`.
+ * Returns the raw bytes to store: the item's own when nothing changed, else the rewritten item.
+ */
+function assignEventId(payload, raw, forced) {
+  const given = payload.event_id;
+  const own = normalizeEventId(given);
+  const id = forced || own || newEventId();
+  if (given === id) return raw;
+  if (given !== undefined && given !== null && !own) {
+    payload.errors = [...(Array.isArray(payload.errors) ? payload.errors.slice(0, 99) : []), { type: 'invalid_data', name: 'event_id', value: typeof given === 'string' ? given.slice(0, 200) : given }];
+  }
+  payload.event_id = id;
+  return Buffer.from(JSON.stringify(payload));
 }
 
 export function decodeBody(buf, encoding, maxOut) {
@@ -205,8 +226,9 @@ export function parseRequest(req, limits, budget, counts) {
       throw new HttpError(413, `event larger than ${limits.maxEventBytes} bytes`, 'event_too_large');
     }
     const event = parseJsonItem(body, 'event');
-    records.push({ kind: 'event', project, received, ua, event, raw: body });
-    firstId = typeof event.event_id === 'string' ? event.event_id : null;
+    const raw = isObj(event) ? assignEventId(event, body, '') : body;
+    records.push({ kind: 'event', project, received, ua, event, raw });
+    firstId = normalizeEventId(event.event_id) || null;
   } else {
     const env = parseEnvelope(body);
     // As Relay does (processing/utils/event.rs `finalize`: "to be defensive, we always overwrite"),
@@ -227,11 +249,9 @@ export function parseRequest(req, limits, budget, counts) {
       }
       const payload = parseJsonItem(item.payload, type);
       if (type === 'event' || type === 'transaction') {
-        if (headerId) {
-          payload.event_id = headerId;
-          headerId = null;
-        }
-        records.push({ kind: type, project, received, ua, event: payload, raw: item.payload });
+        const raw = isObj(payload) ? assignEventId(payload, item.payload, headerId || '') : item.payload;
+        headerId = null;
+        records.push({ kind: type, project, received, ua, event: payload, raw });
         if (type === 'event') firstId = firstId || normalizeEventId(payload.event_id) || null;
       } else if (type === 'client_report') records.push({ kind: 'client_report', project, received, report: payload });
       else if (type === 'session') records.push({ kind: 'session', project, received, session: payload });
@@ -241,7 +261,7 @@ export function parseRequest(req, limits, budget, counts) {
         for (const span of list) records.push({ kind: 'span', project, received, span });
       }
     }
-    firstId = firstId || (typeof env.header.event_id === 'string' ? env.header.event_id : null);
+    firstId = firstId || normalizeEventId(env.header.event_id) || null;
     envelope = true;
   }
   // Stored bytes per minute: past the budget the whole request is refused (and counted), with a

@@ -35,6 +35,10 @@ export const sortColumn = (sort) => (typeof sort === 'string' && Object.hasOwn(S
 export function parseQuery(input) {
   const q = String(input ?? '');
   if (q.length > 2000) throw new QueryError('query longer than 2000 characters', 2000);
+  // A NUL cannot be typed and cannot be matched (the full-text index refuses it as an
+  // unterminated string, and stored tag keys end at one): a clear 400, not a failed statement.
+  const nul = q.indexOf('\0');
+  if (nul >= 0) throw new QueryError('a search may not contain a NUL character', nul);
   const out = [];
   let i = 0;
   const readQuoted = (start) => {

@@ -910,10 +910,15 @@ export class Store {
     const a = r.aggregates;
     if (!isObj(a)) return;
     const attrs = isObj(a.attrs) ? a.attrs : {};
-    const n = (v) => (Number.isFinite(v) && v > 0 ? Math.min(Math.floor(v), 1e9) : 0);
+    // Each count capped as an event's count is (the sender's word: one item of 1e308 crashed
+    // sessions would make every release's crash-free rate 0); an aggregate without a readable
+    // `started` is dropped, as Relay drops it.
+    const n = (v) => (Number.isFinite(v) && v > 0 ? Math.min(Math.floor(v), MAX_OCCURRENCES_PER_EVENT) : 0);
     for (const g of Array.isArray(a.aggregates) ? a.aggregates.slice(0, 1000) : []) {
       if (!isObj(g)) continue;
-      this.q.sessionAgg.run(r.project, str(attrs.release, 200) || null, str(attrs.environment, 100) || null, toSeconds(g.started, Date.now() / 1000),
+      const started = toSeconds(g.started, NaN);
+      if (!Number.isFinite(started)) continue;
+      this.q.sessionAgg.run(r.project, str(attrs.release, 200) || null, str(attrs.environment, 100) || null, started,
         n(g.exited), n(g.errored), n(g.abnormal), n(g.crashed));
       delta.sessions += n(g.exited) + n(g.errored) + n(g.abnormal) + n(g.crashed);
     }

@@ -165,3 +165,51 @@ test('GET /api/issues/:id/events/:eid answers an event of that issue only: an ev
   assert.equal((await get(`/api/issues/${issueA}/events/${hex(0x4c01)}`)).body.detail, 'no such event in this issue');
   assert.equal((await get(`/api/issues/nosuchissue/events/${a}`)).body.detail, 'no such issue');
 });
+
+// Third round (a final outside re-check, 2026-12-02).
+test('a NUL in a search is a 400 with its position, never a failed statement (500)', async () => {
+  await post([{ event_id: hex(0x5101), message: 'nul search target' }]);
+  for (const q of ['a\0b', 'abc\0', '"a\0b"', '-a\0b', '\0\0\0', 'k:a\0', 'tags[a\0]:x']) {
+    const r = await get(`/api/issues?query=${encodeURIComponent(q)}`);
+    assert.equal(r.status, 400, `${JSON.stringify(q)}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.position, q.indexOf('\0'));
+  }
+  assert.equal((await get(`/api/issues?query=${encodeURIComponent('nul search')}`)).body.length, 1);
+});
+
+test('a sessions item cannot wreck release health: counts capped as an event count is, an aggregate without a readable start dropped', async () => {
+  const sessions = (aggregates) => {
+    const body = JSON.stringify({ attrs: { release: 'health@1.0.0', environment: 'production' }, aggregates });
+    return `{}\n${JSON.stringify({ type: 'sessions', length: Buffer.byteLength(body) })}\n${body}\n`;
+  };
+  await postRaw(sessions([{ started: new Date().toISOString(), exited: 40, crashed: 1e308 }, { started: 'x', crashed: 5, exited: -5 }]));
+  const rel = (await get('/api/sessions')).body;
+  const row = (Array.isArray(rel) ? rel : rel.releases || []).find((x) => x.release === 'health@1.0.0');
+  assert.ok(row, JSON.stringify(rel));
+  assert.ok(row.sessions <= 1e6 + 40, JSON.stringify(row));
+  assert.ok(row.crashed <= 1e6, JSON.stringify(row));
+});
+
+test('every stored event can be fetched by the id the reply names, which its stored body carries: none given, not an id, or only in the header', async () => {
+  const fetchBack = async (reply, message) => {
+    assert.match(String(reply.id), /^[0-9a-f]{32}$/, JSON.stringify(reply));
+    const ev = await get(`/api/events/${reply.id}`);
+    assert.equal(ev.status, 200, JSON.stringify(ev.body));
+    assert.equal(ev.body.event.message, message);
+    assert.equal(ev.body.event.event_id, reply.id);
+    return ev.body.event;
+  };
+  // No id anywhere: a new one, named in the reply (it was null) and written into the body.
+  await fetchBack(await postRaw(`{}\n{"type":"event"}\n{"message":"no id at all"}\n`), 'no id at all');
+  // Not an id ("zz", a number, "__proto__"): a new one, the value as sent kept in errors.
+  for (const [given, message] of [['"zz"', 'id zz'], ['12345', 'id number'], ['"__proto__"', 'id proto']]) {
+    const ev = await fetchBack(await postRaw(`{}\n{"type":"event"}\n{"event_id":${given},"message":"${message}"}\n`), message);
+    assert.deepEqual(ev.errors.at(-1), { type: 'invalid_data', name: 'event_id', value: JSON.parse(given) });
+  }
+  const legacy = await fetch(`${base}/api/1/store/?sentry_key=${KEY}`, { method: 'POST', body: JSON.stringify({ message: 'legacy no id' }) });
+  await fetchBack(await legacy.json(), 'legacy no id');
+  // Only in the header, or the header's and another: the body carries the header's.
+  const head = hex(0xe2d1);
+  const ev = await fetchBack(await postRaw(`{"event_id":"${head}"}\n{"type":"event"}\n{"event_id":"${hex(0xe2d2)}","message":"body id rewritten"}\n`), 'body id rewritten');
+  assert.equal(ev.event_id, head);
+});
