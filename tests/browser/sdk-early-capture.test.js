@@ -168,10 +168,15 @@ for (const [engine, launchIt] of [['chromium', launchChromium], ['firefox', laun
       await page.evaluate(() => window.F.flush(5000));  // (a repeat of the group leaves as a summary)
       const wire = server.events();
       for (const ev of wire) assert.deepEqual(validateEvent(ev), [], 'schema');
-      // The 500 and the 502 (not the 200, nor the 404 outside the default codes); one group (the
-      // message with its number), so the second leaves as the group's summary.
+      // The 500 and the 502 (not the 200, nor the 404 outside the default codes), each accounted
+      // for once: one group where the engine's stacks of the two requests share their key (the
+      // second then leaves as the group's summary: V8 gives these requests no frame here), two
+      // where they do not (SpiderMonkey shows them made in anonymous code on two lines, and an
+      // unsure anonymous key takes its line).
       assert.equal(wire.length, 2, `the 500 and the 502: ${JSON.stringify(wire.map((e) => e.request))}`);
-      assert.equal(wire.filter((e) => e.contexts.faultline.summary).length, 1);
+      const groups = new Set(wire.map((e) => e.contexts.faultline.fingerprint));
+      assert.equal(wire.filter((e) => e.contexts.faultline.summary).length, groups.size == 1 ? 1 : 0);
+      assert.equal(wire.reduce((n, e) => n + (e.contexts.faultline.count || 1), 0), 2);
       const seen = await page.evaluate(() => window._seen);
       for (const [kind, status, method] of [['fetch', 500, 'POST'], ['xhr', 502, 'GET']]) {
         const ev = seen.find((e) => e.message == `HTTP Client Error with status code: ${status}`);
