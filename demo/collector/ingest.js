@@ -107,7 +107,10 @@ export const MAX_DEPTH = 32;
  * JSON (it was parsed), so brackets outside strings always balance.
  */
 export function boundDepth(buf, max = MAX_DEPTH) {
+  const parts = [];
   let depth = 0;
+  let last = 0;
+  let from = -1;
   for (let i = 0, n = buf.length; i < n; i++) {
     const c = buf[i];
     if (c === 0x22) {
@@ -117,10 +120,17 @@ export function boundDepth(buf, max = MAX_DEPTH) {
         else if (d === 0x22) break;
       }
     } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) return stringifyDeep(buf, max);
-    } else if (c === 0x7d || c === 0x5d) depth--;
+      if (++depth === max + 1) from = i;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (depth-- === max + 1) {
+        parts.push(buf.subarray(last, from), Buffer.from(JSON.stringify(buf.toString('utf8', from, i + 1))));
+        last = i + 1;
+      }
+    }
   }
-  return null;
+  if (!parts.length) return null;
+  parts.push(buf.subarray(last));
+  return Buffer.concat(parts);
 }
 
 /**
@@ -143,32 +153,6 @@ export function tooDeep(v, room = MAX_DEPTH) {
     }
   }
   return false;
-}
-
-function stringifyDeep(buf, max) {
-  const parts = [];
-  let depth = 0;
-  let last = 0;
-  let from = -1;
-  for (let i = 0, n = buf.length; i < n; i++) {
-    const c = buf[i];
-    if (c === 0x22) {
-      for (i++; i < n; i++) {
-        const d = buf[i];
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth === max + 1) from = i;
-    } else if (c === 0x7d || c === 0x5d) {
-      if (depth-- === max + 1) {
-        parts.push(buf.subarray(last, from), Buffer.from(JSON.stringify(buf.toString('utf8', from, i + 1))));
-        last = i + 1;
-      }
-    }
-  }
-  parts.push(buf.subarray(last));
-  return Buffer.concat(parts);
 }
 
 // Envelopes are parsed by the module the SDK and the JS fallback core frame them with
