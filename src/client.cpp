@@ -78,12 +78,12 @@ std::string Client::add_breadcrumb(std::string_view crumb_json) {
   }
   // One crumb is at most kMaxCrumbBytes: its data goes first, then its message is shortened.
   size_t bytes = dump_json(crumb).size();
-  if (bytes > kMaxCrumbBytes && crumb.contains("data")) {
-    crumb.erase("data");
+  if (bytes > kMaxCrumbBytes && get_field(crumb, "data")) {
+    members(crumb)->erase("data");
     bytes = dump_json(crumb).size();
   }
-  if (bytes > kMaxCrumbBytes && crumb.contains("message")) {
-    crumb["message"] = truncate_utf8(crumb["message"].get_ref<const std::string&>(), kMaxCrumbBytes / 2);
+  if (json* message = get_field(crumb, "message"); message && bytes > kMaxCrumbBytes) {
+    *message = truncate_utf8(message->get_ref<const std::string&>(), kMaxCrumbBytes / 2);
     bytes = dump_json(crumb).size();
   }
   crumbs_.push(std::move(crumb), bytes);
@@ -141,7 +141,7 @@ void Client::read_input(const json& in, std::string_view oob_stacks, Input& x, b
   Signature sig;
   const json* exc = get_field(in, "exceptions");
   if (exc && exc->is_array()) {
-    for (const auto& e : *exc) {
+    for (const json& e : *items(*exc)) {
       // This entry's segment of the out-of-band stacks (consumed whatever the entry holds).
       const size_t end = std::min(oob_stacks.find('\0'), oob_stacks.size());
       const std::string_view segment = oob_stacks.substr(0, end);
@@ -360,8 +360,8 @@ std::string Client::drain(double now_ms, bool force, int max_events_per_envelope
 std::string Client::client_report(std::string_view discarded_json, double now_ms) {
   std::map<std::pair<std::string, std::string>, uint64_t> totals;
   json d = parse_json(discarded_json);
-  if (d.is_array()) {
-    for (const auto& x : d) {
+  if (const json::array_t* list = items(d)) {
+    for (const json& x : *list) {
       std::string reason = get_string(x, "reason"), category = get_string(x, "category", "error");
       double q = get_number(x, "quantity", 0);
       if (reason.empty() || !(q >= 1) || q > 1e12) continue;

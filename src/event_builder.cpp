@@ -83,16 +83,15 @@ namespace {
 json chain_mechanism(const json& given, const ExceptionInput& ex, size_t k, size_t chain_size, const json& parent) {
   json mech = given;
   if (k == 0) {
-    if (!mech.contains("type") || !mech["type"].is_string()) mech["type"] = "generic";
-    if (!mech.contains("handled") || !mech["handled"].is_boolean()) mech["handled"] = true;
+    const json* type = get_field(mech, "type");
+    if (!type || !type->is_string()) mech["type"] = "generic";
+    const json* handled = get_field(mech, "handled");
+    if (!handled || !handled->is_boolean()) mech["handled"] = true;
   } else {
-    json chained = json::object();
-    chained["type"] = "chained";
-    chained["source"] = mech.contains("source") && mech["source"].is_string() ? mech["source"] : json("cause");
-    chained["handled"] = true;
-    mech = std::move(chained);
+    const json* source = get_field(mech, "source");
+    mech = object_of({{"type", "chained"}, {"source", source && source->is_string() ? *source : json("cause")}, {"handled", true}});
   }
-  if (mech.contains("data") && !mech["data"].is_object()) mech.erase("data");
+  if (const json* data = get_field(mech, "data"); data && !data->is_object()) members(mech)->erase("data");
   if (chain_size > 1) mech["exception_id"] = k;  // as Sentry: ids only where there is a tree of exceptions
   if (k > 0) mech["parent_id"] = parent.is_number_unsigned() && parent.get<size_t>() < k ? parent.get<size_t>() : k - 1;
   if (ex.type == "AggregateError") mech["is_exception_group"] = true;
@@ -109,8 +108,8 @@ json request_interface(const json& in) {
   if (!url.empty()) req["url"] = url;
   if (const json* h = get_field(*r, "headers"); h && h->is_object()) {
     json headers = json::object();
-    for (auto it = h->begin(); it != h->end(); ++it)
-      if (it->is_string()) headers[it.key()] = truncate_utf8(it->get_ref<const std::string&>(), 1024);
+    for (const auto& [key, value] : *members(*h))
+      if (value.is_string()) headers[key] = truncate_utf8(value.get_ref<const std::string&>(), 1024);
     if (!headers.empty()) req["headers"] = std::move(headers);
   }
   return req;
@@ -138,7 +137,7 @@ json Client::breadcrumbs_until(double until) const {
   if (until <= 0) return crumbs;
   // A summary is built later than its last occurrence: only the crumbs that preceded it.
   json kept = json::array();
-  for (auto& c : crumbs)
+  for (json& c : *items(crumbs))
     if (get_number(c, "timestamp", 0) <= until) kept.push_back(std::move(c));
   return kept;
 }
@@ -169,8 +168,8 @@ json Client::faultline_context(const json& in, const Input& x, const GroupingRes
   // Bundles whose symbol table the SDK could not get in time for this event (it groups unresolved).
   if (const json* st = get_field(in, "symbols"); st && st->is_object()) {
     json states = json::object();
-    for (auto it = st->begin(); it != st->end() && states.size() < 16; ++it)
-      if (it->is_string()) states[truncate_utf8(it.key(), 2048)] = truncate_utf8(it->get_ref<const std::string&>(), 200);
+    for (auto it = members(*st)->begin(); it != members(*st)->end() && states.size() < 16; ++it)
+      if (it->second.is_string()) states[truncate_utf8(it->first, 2048)] = truncate_utf8(it->second.get_ref<const std::string&>(), 200);
     if (!states.empty()) fl["symbol_tables"] = std::move(states);
   }
   fl["grouping_mode"] = opts_.grouping_mode == GroupingMode::Client ? "client" : opts_.grouping_mode == GroupingMode::Server ? "server" : "auto";
@@ -206,10 +205,11 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
   json crumbs = breadcrumbs_until(crumbs_until);
   if (!crumbs.empty()) ev["breadcrumbs"] = std::move(crumbs);  // an array, as @sentry/browser sends them
   json contexts = scope.contexts;
-  for (auto it = contexts.begin(); it != contexts.end();) {
-    if (!it->is_object() || it.key() == "faultline" || it.key() == "error_sampling") it = contexts.erase(it);  // every context must be an object; ours are set below
-    else ++it;
-  }
+  if (json::object_t* c = members(contexts))
+    for (auto it = c->begin(); it != c->end();) {
+      if (!it->second.is_object() || it->first == "faultline" || it->first == "error_sampling") it = c->erase(it);  // every context must be an object; ours are set below
+      else ++it;
+    }
   contexts["faultline"] = faultline_context(in, x, g, fingerprint, !wire_fp.empty());
   ev["contexts"] = std::move(contexts);
   set_unless_empty(ev, "tags", scope.tags);

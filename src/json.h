@@ -45,14 +45,25 @@ inline std::string dump_json(const json& value) {
   return out;
 }
 
+// An object's members and an array's items as the DOM's own containers (std::map, std::vector),
+// or nullptr when `v` is not one. The core loops over these and looks members up in them
+// directly: nlohmann's iterators switch on the value's type at every step (begin, ++, *, key(),
+// ==), and that code was inlined into every loop and find() of the WASM module.
+inline json::object_t* members(json& v) { return v.get_ptr<json::object_t*>(); }
+inline const json::object_t* members(const json& v) { return v.get_ptr<const json::object_t*>(); }
+inline json::array_t* items(json& v) { return v.get_ptr<json::array_t*>(); }
+inline const json::array_t* items(const json& v) { return v.get_ptr<const json::array_t*>(); }
+
 // Safe accessors: the member `key` of an object (null when `obj` is no object or has no such
 // member); the value of a string, number or boolean member, or the fallback when the key is
 // missing or has another type.
 inline const json* get_field(const json& obj, const char* key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
+  const json::object_t* o = members(obj);
+  if (!o) return nullptr;
+  auto it = o->find(key);
+  return it == o->end() ? nullptr : &it->second;
 }
+inline json* get_field(json& obj, const char* key) { return const_cast<json*>(get_field(static_cast<const json&>(obj), key)); }
 inline std::string get_string(const json& obj, const char* key, std::string fallback = {}) {
   const json* v = get_field(obj, key);
   return v && v->is_string() ? v->get<std::string>() : fallback;

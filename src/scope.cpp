@@ -35,23 +35,25 @@ size_t member_bytes(const std::string& key, const json& v) { return dump_json(js
 
 void merge_object(json& target, Scope::BagBytes* size, const json& patch, bool null_removes, std::string& problems, uint64_t& cut) {
   const bool tags = size == nullptr;
+  if (!target.is_object()) target = json::object();
+  json::object_t& members_of_target = *members(target);
   if (size && size->keys != target.size()) *size = {dump_json(target).size(), target.size()};
-  for (auto it = patch.begin(); it != patch.end(); ++it) {
-    const std::string& key = it.key();
-    auto old = target.find(key);
-    if (it->is_null() && null_removes) {
-      if (old == target.end()) continue;
+  for (const auto& [key, value] : *members(patch)) {
+    auto old = members_of_target.find(key);
+    const bool absent = old == members_of_target.end();
+    if (value.is_null() && null_removes) {
+      if (absent) continue;
       if (size) {
-        size->bytes -= member_bytes(key, *old) + (target.size() > 1 ? 1 : 0);
+        size->bytes -= member_bytes(key, old->second) + (target.size() > 1 ? 1 : 0);
         --size->keys;
       }
-      target.erase(old);
+      members_of_target.erase(old);
       continue;
     }
     if (tags) {
       if (key.empty() || key.size() > 200) continue;
-      json v = it->is_string() ? json(truncate_utf8(it->get_ref<const std::string&>(), 200)) : it->is_primitive() ? *it : bounded(*it, problems, cut);
-      if (old == target.end() && target.size() >= ScopeLimits::kMaxTags) {
+      json v = value.is_string() ? json(truncate_utf8(value.get_ref<const std::string&>(), 200)) : value.is_primitive() ? value : bounded(value, problems, cut);
+      if (absent && target.size() >= ScopeLimits::kMaxTags) {
         ++cut;
         problems += "more than " + std::to_string(ScopeLimits::kMaxTags) + " tags; ";
         continue;
@@ -59,17 +61,17 @@ void merge_object(json& target, Scope::BagBytes* size, const json& patch, bool n
       target[key] = std::move(v);
     } else {
       size_t n = 0;
-      json v = bounded(*it, problems, cut, &n);
+      json v = bounded(value, problems, cut, &n);
       // The bag's exact size with this member in: an old value's member replaced, or a new member
       // (and its comma) added.
       const size_t in = dump_json(json(key)).size() + 1 + n;
-      const size_t next = old != target.end() ? size->bytes - member_bytes(key, *old) + in : size->bytes + in + (target.empty() ? 0 : 1);
+      const size_t next = !absent ? size->bytes - member_bytes(key, old->second) + in : size->bytes + in + (target.empty() ? 0 : 1);
       if (next > ScopeLimits::kMaxBagBytes) {  // the bag would be too big: refused, the old value stays
         ++cut;
         problems += "\"" + key + "\" refused: over the " + std::to_string(ScopeLimits::kMaxBagBytes) + "-byte budget; ";
         continue;
       }
-      if (old == target.end()) ++size->keys;
+      if (absent) ++size->keys;
       size->bytes = next;
       target[key] = std::move(v);
     }
@@ -82,9 +84,7 @@ std::string Scope::apply_patch(const json& patch, uint64_t* cut_count) {
   if (!patch.is_object()) return "scope patch must be an object";
   std::string problems;
   uint64_t cut = 0;
-  for (auto it = patch.begin(); it != patch.end(); ++it) {
-    const std::string& key = it.key();
-    const json& v = *it;
+  for (const auto& [key, v] : *members(patch)) {
     if (key == "user") {
       if (v.is_null()) user = json::object();
       else if (v.is_object()) {
@@ -108,7 +108,7 @@ std::string Scope::apply_patch(const json& patch, uint64_t* cut_count) {
     } else if (key == "fingerprint") {
       fingerprint.clear();
       if (v.is_array()) {
-        for (const auto& part : v)
+        for (const json& part : *items(v))
           if (part.is_string()) fingerprint.push_back(part.get<std::string>());
       } else if (!v.is_null()) {
         problems += "fingerprint must be an array of strings; ";

@@ -59,10 +59,9 @@ struct Rules {
 
 std::vector<std::string> strings_at(const json& obj, const char* key) {
   std::vector<std::string> out;
-  if (!obj.is_object()) return out;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_array()) return out;
-  for (const auto& v : *it)
+  const json* list = get_field(obj, key);
+  if (!list || !list->is_array()) return out;
+  for (const json& v : *items(*list))
     if (v.is_string()) out.push_back(v.get<std::string>());
   return out;
 }
@@ -71,15 +70,17 @@ Rules load_rules() {
   Rules r;
   json j = parse_json(kRulesText);
   if (!j.is_object()) return r;  // cannot happen: tests parse the same file
-  const json keys = j.value("keys", json::object());
+  const json none;
+  const json* k = get_field(j, "keys");
+  const json& keys = k ? *k : none;
   r.substrings = strings_at(keys, "substrings");
   r.strong_words = strings_at(keys, "strongWords");
   r.weak_words = strings_at(keys, "weakWords");
   r.weak_exact = strings_at(keys, "weakExact");
   r.query = strings_at(keys, "query");
   r.schemes = strings_at(j, "authSchemes");
-  if (auto t = j.find("tokens"); t != j.end() && t->is_array()) {
-    for (const auto& rule : *t) {
+  if (const json* t = get_field(j, "tokens"); t && t->is_array()) {
+    for (const json& rule : *items(*t)) {
       if (!rule.is_object()) continue;
       TokenRule tr;
       tr.prefixes = strings_at(rule, "prefixes");
@@ -90,11 +91,10 @@ Rules load_rules() {
       r.tokens.push_back(std::move(tr));
     }
   }
-  if (auto ib = j.find("iban"); ib != j.end() && ib->is_object()) {
-    for (auto it = ib->begin(); it != ib->end(); ++it) {
-      const std::string& cc = it.key();
-      if (cc.size() == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z' && it->is_number_unsigned())
-        r.iban[cc[0] - 'A'][cc[1] - 'A'] = static_cast<unsigned char>(it->get<unsigned>());
+  if (const json* ib = get_field(j, "iban"); ib && ib->is_object()) {
+    for (const auto& [cc, n] : *members(*ib)) {
+      if (cc.size() == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z' && n.is_number_unsigned())
+        r.iban[cc[0] - 'A'][cc[1] - 'A'] = static_cast<unsigned char>(n.get<unsigned>());
     }
   }
   return r;
@@ -986,11 +986,11 @@ void Scrubber::scrub_value(json& value, std::string_view key, int depth) const {
   if (value.is_string()) {
     const std::string& s = value.get_ref<const std::string&>();
     value = is_url_key(key) ? scrub_url(s) : scrub_text(s);
-  } else if (value.is_object()) {
-    for (auto it = value.begin(); it != value.end(); ++it) scrub_value(it.value(), it.key(), depth + 1);
+  } else if (json::object_t* o = members(value)) {
+    for (auto& [k, v] : *o) scrub_value(v, k, depth + 1);
     scrub_keys(value);
-  } else if (value.is_array()) {
-    for (auto& item : value) scrub_value(item, {}, depth + 1);
+  } else if (json::array_t* a = items(value)) {
+    for (json& item : *a) scrub_value(item, {}, depth + 1);
   } else if (value.is_number_integer()) {
     // A card number given as a number (exact integers only: 13 digits or more, at most 2^53 - 1).
     std::string s;
@@ -1009,19 +1009,21 @@ void Scrubber::scrub_value(json& value, std::string_view key, int depth) const {
 }
 
 void Scrubber::scrub_keys(json& obj) const {
-  if (!obj.is_object()) return;
+  json::object_t* o = members(obj);
+  if (!o) return;
   std::vector<std::pair<std::string, std::string>> renamed;  // in key order (std::map's)
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    std::string k = scrub_text(it.key());
-    if (k != it.key()) renamed.emplace_back(it.key(), std::move(k));
+  for (const auto& member : *o) {
+    std::string k = scrub_text(member.first);
+    if (k != member.first) renamed.emplace_back(member.first, std::move(k));
   }
   if (renamed.empty()) return;
   // (std::map<std::string, uint64_t>: an instantiation the core already has; sets cost size.)
   std::map<std::string, uint64_t> taken, next;
-  for (auto it = obj.begin(); it != obj.end(); ++it) taken[it.key()] = 1;
+  for (const auto& member : *o) taken[member.first] = 1;
   for (auto& [old_key, base] : renamed) {
-    json v = std::move(obj[old_key]);
-    obj.erase(old_key);
+    auto at = o->find(old_key);
+    json v = std::move(at->second);
+    o->erase(at);
     std::string name = base;
     if (taken.count(name)) {
       uint64_t& n = next[base];
@@ -1078,38 +1080,37 @@ bool bare_key(sv s) {
 void Scrubber::scrub_event(json& ev) const {
   if (!ev.is_object()) return;
   auto scrub_str = [&](json& obj, const char* key, bool url) {
-    auto it = obj.find(key);
-    if (it != obj.end() && it->is_string()) *it = url ? scrub_url(it->get_ref<const std::string&>()) : scrub_text(it->get_ref<const std::string&>());
+    json* it = get_field(obj, key);
+    if (it && it->is_string()) *it = url ? scrub_url(it->get_ref<const std::string&>()) : scrub_text(it->get_ref<const std::string&>());
   };
-  if (auto ex = ev.find("exception"); ex != ev.end() && ex->is_object()) {
-    if (auto vals = ex->find("values"); vals != ex->end() && vals->is_array()) {
-      for (auto& v : *vals) {
+  if (json* ex = get_field(ev, "exception")) {
+    if (json* vals = get_field(*ex, "values"); vals && vals->is_array()) {
+      for (json& v : *items(*vals)) {
         if (!v.is_object()) continue;
         scrub_str(v, "value", false);
         scrub_str(v, "type", false);
-        auto st = v.find("stacktrace");
-        if (st == v.end() || !st->is_object()) continue;
-        auto frames = st->find("frames");
-        if (frames == st->end() || !frames->is_array()) continue;
-        for (auto& f : *frames) {
+        json* st = get_field(v, "stacktrace");
+        json* frames = st ? get_field(*st, "frames") : nullptr;
+        if (!frames || !frames->is_array()) continue;
+        for (json& f : *items(*frames)) {
           if (!f.is_object()) continue;
           for (const char* k : {"filename", "abs_path"}) {
-            auto it = f.find(k);
-            if (it != f.end() && it->is_string() && it->get_ref<const std::string&>().find_first_of("?@#=%") != std::string::npos)
+            json* it = get_field(f, k);
+            if (it && it->is_string() && it->get_ref<const std::string&>().find_first_of("?@#=%") != std::string::npos)
               *it = scrub_url(it->get_ref<const std::string&>());
           }
         }
       }
     }
   }
-  if (auto le = ev.find("logentry"); le != ev.end() && le->is_object()) {
+  if (json* le = get_field(ev, "logentry")) {
     // parameterize values: each one after the template text and values before it (%s, %% = %).
-    auto params = le->find("params");
-    if (params != le->end() && params->is_array()) {
-      auto tm = le->find("message");
+    json* params = get_field(*le, "params");
+    if (params && params->is_array()) {
+      json* tm = get_field(*le, "message");
       std::string prefix, ps;
       size_t pi = 0;
-      if (tm != le->end() && tm->is_string()) {
+      if (tm && tm->is_string()) {
         const std::string& t = tm->get_ref<const std::string&>();
         for (size_t k = 0; k < t.size() && pi < params->size(); ++k) {
           if (t[k] == '%' && k + 1 < t.size() && t[k + 1] == '%') {
@@ -1137,23 +1138,20 @@ void Scrubber::scrub_event(json& ev) const {
     scrub_str(*le, "message", false);
   }
   scrub_str(ev, "message", false);
-  if (auto bc = ev.find("breadcrumbs"); bc != ev.end() && (bc->is_object() || bc->is_array())) {
+  if (json* bc = get_field(ev, "breadcrumbs")) {
     // Breadcrumbs as an array (how the SDK sends them) or as {values: [...]}.
-    json* vals = &*bc;
-    if (bc->is_object()) {
-      auto v = bc->find("values");
-      vals = v != bc->end() ? &*v : nullptr;
-    }
+    json* vals = bc->is_object() ? get_field(*bc, "values") : bc;
     if (vals && vals->is_array()) {
-      for (auto& b : *vals) {
+      for (json& b : *items(*vals)) {
         if (!b.is_object()) continue;
         scrub_str(b, "category", false);
-        json* d = b.contains("data") ? &b["data"] : nullptr;
+        json* d = get_field(b, "data");
         // Console arguments: each one also after the one before it ("password:", value), as the
         // crumb's message joins them; a bare key before a value reads as "key: value".
         std::vector<std::pair<size_t, std::string>> in_context;
-        json* args = d && d->is_object() && d->contains("arguments") ? &(*d)["arguments"] : nullptr;
-        json* msg = b.contains("message") && b["message"].is_string() ? &b["message"] : nullptr;
+        json* args = d ? get_field(*d, "arguments") : nullptr;
+        json* msg = get_field(b, "message");
+        if (msg && !msg->is_string()) msg = nullptr;
         std::string message = msg ? msg->get<std::string>() : std::string();
         if (args && args->is_array()) {
           std::string prev, cur, edited;
@@ -1204,44 +1202,46 @@ void Scrubber::scrub_event(json& ev) const {
       }
     }
   }
-  if (auto req = ev.find("request"); req != ev.end() && req->is_object()) {
+  if (json* req = get_field(ev, "request"); req && req->is_object()) {
     scrub_str(*req, "url", true);
     scrub_str(*req, "query_string", true);
-    if (!opts_.send_default_pii) req->erase("cookies");
-    if (auto h = req->find("headers"); h != req->end() && h->is_object()) {
-      if (!opts_.send_default_pii) {
-        for (auto it = h->begin(); it != h->end();) {
-          std::string k = normalize_key(it.key());
-          if (k == "cookie" || k == "authorization" || k == "setcookie" || k == "proxyauthorization") it = h->erase(it);
+    json::object_t& r = *members(*req);
+    if (!opts_.send_default_pii) r.erase("cookies");
+    if (json* h = get_field(*req, "headers")) {
+      json::object_t* hs = members(*h);
+      if (hs && !opts_.send_default_pii) {
+        for (auto it = hs->begin(); it != hs->end();) {
+          std::string k = normalize_key(it->first);
+          if (k == "cookie" || k == "authorization" || k == "setcookie" || k == "proxyauthorization") it = hs->erase(it);
           else ++it;
         }
       }
-      scrub_value(*h, {}, 1);
+      if (hs) scrub_value(*h, {}, 1);
     }
-    if (auto d = req->find("data"); d != req->end()) scrub_value(*d, {}, 1);
+    if (json* d = get_field(*req, "data")) scrub_value(*d, {}, 1);
   }
   for (const char* bag : {"extra", "tags"})
-    if (auto it = ev.find(bag); it != ev.end()) scrub_value(*it, {}, 0);
+    if (json* it = get_field(ev, bag)) scrub_value(*it, {}, 0);
   // A context's name ("session", "auth") is a section, not a key: its fields are scrubbed by key
   // (replacing the whole context would also make it invalid: contexts must be objects).
-  if (auto it = ev.find("contexts"); it != ev.end()) {
-    if (it->is_object()) {
-      for (auto c = it->begin(); c != it->end(); ++c) scrub_value(c.value(), {}, 1);
+  if (json* it = get_field(ev, "contexts")) {
+    if (json::object_t* cs = members(*it)) {
+      for (auto& c : *cs) scrub_value(c.second, {}, 1);
       scrub_keys(*it);
     } else {
       scrub_value(*it, {}, 0);
     }
   }
-  if (auto u = ev.find("user"); u != ev.end() && u->is_object()) {
+  if (json* u = get_field(ev, "user"); u && u->is_object()) {
     if (!opts_.send_default_pii) {
-      u->erase("ip_address");
-      u->erase("email");
+      members(*u)->erase("ip_address");
+      members(*u)->erase("email");
     }
     scrub_value(*u, {}, 1);
   }
   scrub_str(ev, "transaction", true);
-  if (auto fp = ev.find("fingerprint"); fp != ev.end() && fp->is_array())
-    for (auto& f : *fp)
+  if (json* fp = get_field(ev, "fingerprint"); fp && fp->is_array())
+    for (json& f : *items(*fp))
       if (f.is_string()) f = scrub_text(f.get_ref<const std::string&>());
 }
 

@@ -151,7 +151,7 @@ bool decode_functions(std::string_view text, SymbolTable* t) {
 bool read_strings(const json& j, const char* key, std::vector<std::string>* out) {
   const json* list = get_field(j, key);
   if (!list || !list->is_array()) return false;
-  for (const json& s : *list) {
+  for (const json& s : *items(*list)) {
     if (!s.is_string()) return false;
     out->push_back(s.get<std::string>());
   }
@@ -471,7 +471,7 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
   out->file = get_string(j, "file");
   out->ignored.assign(out->sources.size(), 0);
   if (const json* ignore = get_field(j, "ignore"); ignore && ignore->is_array()) {
-    for (const json& i : *ignore)
+    for (const json& i : *items(*ignore))
       if (i.is_number_unsigned() && i.get<uint64_t>() < out->sources.size()) out->ignored[i.get<size_t>()] = 1;
   }
   const json* files = get_field(j, "files");
@@ -503,7 +503,7 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
       *out = SymbolTable{};
       return fail(error, "symbol table: \"long_lines\" must be an array of line numbers");
     }
-    for (const json& v : *ll) {
+    for (const json& v : *items(*ll)) {
       if (!v.is_number_unsigned() || v.get<uint64_t>() > 0x7fffffff ||
           (!out->long_lines.empty() && v.get<uint64_t>() <= out->long_lines.back())) {
         *out = SymbolTable{};

@@ -33,17 +33,20 @@ bool normalize_json(json& value, const NormalizeLimits& limits, int depth) {
       value = value.is_object() ? "[Object]" : "[Array]";
       return true;
     }
-    if (value.size() > limits.max_breadth && value.is_array()) {
-      value.erase(value.begin() + static_cast<long>(limits.max_breadth), value.end());
-      cut = true;
-    } else if (value.size() > limits.max_breadth) {  // an object: its first keys (in sorted order)
-      json kept = json::object();
-      size_t n = 0;
-      for (auto it = value.begin(); it != value.end() && n < limits.max_breadth; ++it, ++n) kept[it.key()] = std::move(*it);
-      value = std::move(kept);
-      cut = true;
+    if (json::array_t* a = items(value)) {
+      if (a->size() > limits.max_breadth) {
+        a->erase(a->begin() + static_cast<long>(limits.max_breadth), a->end());
+        cut = true;
+      }
+      for (json& item : *a) cut |= normalize_json(item, limits, depth + 1);
+    } else {
+      json::object_t& o = *members(value);
+      if (o.size() > limits.max_breadth) {  // an object: its first keys (in sorted order)
+        o.erase(std::next(o.begin(), static_cast<long>(limits.max_breadth)), o.end());
+        cut = true;
+      }
+      for (auto& member : o) cut |= normalize_json(member.second, limits, depth + 1);
     }
-    for (auto& item : value) cut |= normalize_json(item, limits, depth + 1);
   } else if (value.is_number_float()) {
     double d = value.get<double>();
     if (!std::isfinite(d)) {  // JSON has no NaN/Infinity
@@ -161,7 +164,7 @@ json error_result(const std::string& why) { return object_of({{"ok", false}, {"e
 std::vector<std::string> string_list(const json& v) {
   std::vector<std::string> out;
   if (!v.is_array()) return out;
-  for (const auto& s : v)
+  for (const json& s : *items(v))
     if (s.is_string() && out.size() < 256) out.push_back(s.get<std::string>());
   return out;
 }
@@ -183,9 +186,9 @@ int int_field(const json& obj, const char* key) {
 
 void merge_bag(json& target, const json* patch) {
   if (!patch || !patch->is_object()) return;
-  for (auto it = patch->begin(); it != patch->end(); ++it) {
-    if (it->is_null()) target.erase(it.key());
-    else target[it.key()] = *it;
+  for (const auto& [key, value] : *members(*patch)) {
+    if (value.is_null()) target.erase(key);
+    else target[key] = value;
   }
 }
 
