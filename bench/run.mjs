@@ -214,7 +214,7 @@ async function main() {
   }
   fs.mkdirSync(outDir, { recursive: true });
   const size = {
-    faultline: await measureBundle(path.join(here, 'entries/faultline.js'), { outdir: path.join(outDir, 'faultline'), wasm: path.join(repo, 'dist/faultline.wasm'), fallbackInputs: ['js/fallback.js'] }),
+    faultline: await measureBundle(path.join(here, 'entries/faultline.js'), { outdir: path.join(outDir, 'faultline'), wasm: path.join(repo, 'dist/faultline.wasm'), fallbackInputs: ['esm/fallback.js'] }),
     sentry: await measureBundle(path.join(here, 'entries/sentry.js'), { outdir: path.join(outDir, 'sentry') }),
   };
   const srv = await startServer({ outDir });

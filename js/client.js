@@ -3,7 +3,7 @@
 // every operation (bounded). It loads the WASM core (or, when WASM cannot load, the JS fallback
 // core), replays the queue in order, decides when to drain the core into envelopes, runs
 // beforeSend on the final events, sends client reports, and implements flush/close.
-import { G, P, J, unJ, STASH, store, later, cancel, log, get, str, text, cut, norm, isErr, tagOf, matches, mergeBag } from './util.js';
+import { globalObject, platform, toJson, fromJson, STASH_PREFIX, storage, later, cancel, log, get, printable, asString, truncate, jsonSafe, isError, tagOf, matches, mergeBag } from './util.js';
 import { normalize } from './normalize.js';
 import { VERSION } from './version.js';
 import { parseEnvelope, frameEnvelope } from './envelope.js';
@@ -23,7 +23,7 @@ const SCANS_PER_CAPTURE = 4;
 function readBounded(r, max, url, stop) {
   const over = () => {
     stop();
-    return P.Pr.reject(Error(`${url}: over ${max} bytes`));
+    return platform.Promise_.reject(Error(`${url}: over ${max} bytes`));
   };
   if (+r.headers.get('content-length') > max) return over();
   const body = r.body;
@@ -71,7 +71,7 @@ const SELF = (() => { try { return String(import.meta.url || ''); } catch { retu
 export const SDK = { name: 'faultline.javascript.browser', version: VERSION };
 // A promise, or an object with a `then` of its own (not one a page put on Object.prototype).
 const own = Object.prototype.hasOwnProperty;
-const thenable = (x) => x instanceof P.Pr || (!!x && typeof x == 'object' && own.call(x, 'then') && typeof x.then == 'function');
+const thenable = (x) => x instanceof platform.Promise_ || (!!x && typeof x == 'object' && own.call(x, 'then') && typeof x.then == 'function');
 const BAGS = { tags: 1, extra: 1, contexts: 1 };
 // A breadcrumb's long texts (its message, the strings of its data and of data.arguments) cut before
 // they are copied around (kept for a restart, serialized, copied into the core), to two UTF-16
@@ -83,7 +83,7 @@ export function trimCrumb(b, max) {
   const t = (s) => (typeof s == 'string' && s.length > n ? s.slice(0, n) : s);
   const long = (v) => typeof v == 'string' && v.length > n;
   const d = b && b.data, args = d && typeof d == 'object' && !Array.isArray(d) && Array.isArray(d.arguments) ? d.arguments : null;
-  const dl = d && typeof d == 'object' && !Array.isArray(d) && (P.keys(d).some((k) => long(d[k])) || (args && args.some(long)));
+  const dl = d && typeof d == 'object' && !Array.isArray(d) && (platform.keys_(d).some((k) => long(d[k])) || (args && args.some(long)));
   if (!long(b && b.message) && !dl) return b;
   // (Written as data: no setter the page put on Object.prototype runs.)
   const put = (o, k, v) => Object.defineProperty(o, k, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true });
@@ -91,7 +91,7 @@ export function trimCrumb(b, max) {
   if (long(b.message)) put(out, 'message', t(b.message));
   if (dl) {
     const data = put(out, 'data', { ...d }).data;
-    for (const k of P.keys(d)) if (long(d[k])) put(data, k, t(d[k]));
+    for (const k of platform.keys_(d)) if (long(d[k])) put(data, k, t(d[k]));
     if (args) put(data, 'arguments', args.map(t));
   }
   return out;
@@ -112,9 +112,9 @@ const EXTENSION = /^(?:chrome-extension|moz-extension|safari(?:-web)?-extension|
  */
 function message(a) {
   const m = a.message;
-  a.message = cut(text(m), 16384);
+  a.message = truncate(asString(m), 16384);
   const t = get(m, '__sentry_template_string__');
-  if (t) a.template = { message: text(t), params: get(m, '__sentry_template_values__') };
+  if (t) a.template = { message: asString(t), params: get(m, '__sentry_template_values__') };
 }
 
 /**
@@ -139,26 +139,26 @@ export function sdkInfo(o) {
   // Integrations given as Sentry's list (or function): every one Faultline runs, named as given.
   // (installed and working, as Sentry names them; the ignored ones are not listed)
   const by = o._by;
-  if (by) return { ...SDK, integrations: [...P.keys(by).filter((n) => by[n]._h !== 0), ...P.keys(o._add || {})], packages: [{ name: 'npm:faultline', version: SDK.version }] };
+  if (by) return { ...SDK, integrations: [...platform.keys_(by).filter((n) => by[n]._h !== 0), ...platform.keys_(o._add || {})], packages: [{ name: 'npm:faultline', version: SDK.version }] };
   if (on(o, 'onerror') || on(o, 'onunhandledrejection')) list.push('GlobalHandlers');
   if (on(o, 'browserApiErrors')) list.push('BrowserApiErrors');
   if (['console', 'dom', 'fetch', 'xhr', 'history'].some((k) => on(o, k))) list.push('Breadcrumbs');
   list.push('LinkedErrors', 'HttpContext');
   if (f.scriptError !== false || f.browserExtensions !== false || o.ignoreErrors || o.denyUrls || o.allowUrls) list.push('EventFilters');
   if (on(o, 'browserSession') && o.release) list.push('BrowserSession');
-  list.push('CultureContext', ...P.keys(o._add || {}));
+  list.push('CultureContext', ...platform.keys_(o._add || {}));
   return { ...SDK, integrations: list, packages: [{ name: 'npm:faultline', version: SDK.version }] };
 }
 // A scope patch with its values normalized as Sentry normalizes an event's fields (depth 3). A null
 // tag or extra is kept (Sentry sends it); a null context removes the context.
 function patch(p) {
   const out = {};
-  for (const k of P.keys(p)) {
+  for (const k of platform.keys_(p)) {
     const v = p[k];
     out[k] = k == 'tags' || k == 'extra' || k == 'contexts'
       ? v && typeof v == 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => k != 'tags' || !/^(function|symbol)$/.test(typeof x))  // Sentry sends tags as JSON has them
         .map(([n, x]) => [n, x == null ? x : normalize(x, 3)])) : null
-      : k == 'fingerprint' && Array.isArray(v) ? v.map(text) : k == 'level' || k == 'transaction' ? (v == null ? null : text(v)) : normalize(v, 4);
+      : k == 'fingerprint' && Array.isArray(v) ? v.map(asString) : k == 'level' || k == 'transaction' ? (v == null ? null : asString(v)) : normalize(v, 4);
   }
   return out;
 }
@@ -169,7 +169,7 @@ const box = (v) => Object.assign(Object.create(null), { v });
 /** Promise.all without resolving a promise with an array: resolves with box(values). */
 function all(list) {
   const out = [];
-  return list.reduce((p, x, i) => p.then(() => x).then((v) => { out[i] = v; }), P.Pr.resolve()).then(() => box(out));
+  return list.reduce((p, x, i) => p.then(() => x).then((v) => { out[i] = v; }), platform.Promise_.resolve()).then(() => box(out));
 }
 /** A `then` on Object.prototype: the platform's promises of objects (fetch, WebAssembly) are captured by it. */
 export const polluted = () => own.call(Object.prototype, 'then');
@@ -193,11 +193,11 @@ function describe(v, rejection) {
       ctor = Object.getPrototypeOf(v).constructor.name;
     } catch {}
     const type = ev ? ctor : rejection ? 'UnhandledRejection' : 'Error';
-    if (tagOf(v) == '[object ErrorEvent]') return [type, `Event \`ErrorEvent\` captured as ${what} with message \`${str(get(v, 'message'))}\``];
-    if (ev) return [type, `Event \`${ctor}\` (type=${str(get(v, 'type'))}) captured as ${what}`];
+    if (tagOf(v) == '[object ErrorEvent]') return [type, `Event \`ErrorEvent\` captured as ${what} with message \`${printable(get(v, 'message'))}\``];
+    if (ev) return [type, `Event \`${ctor}\` (type=${printable(get(v, 'type'))}) captured as ${what}`];
     return [type, `Object captured as ${what} with keys: ${keys || '[object has no keys]'}`];
   }
-  return rejection ? ['UnhandledRejection', 'Non-Error promise rejection captured with value: ' + text(v)] : ['Error', text(v)];
+  return rejection ? ['UnhandledRejection', 'Non-Error promise rejection captured with value: ' + asString(v)] : ['Error', asString(v)];
 }
 
 // The SDK's wrappers of browser APIs (timers, listeners, fetch, XHR: hooks/wrap.js, hooks/http.js)
@@ -218,7 +218,7 @@ export function below(s) {
 }
 
 function one(e, rejection) {
-  if (!isErr(e)) {
+  if (!isError(e)) {
     const [type, value] = describe(e, rejection);
     // Objects without a prototype: a setter a page put on Object.prototype (stack, mechanism...) never runs.
     return Object.assign(Object.create(null), { type, value, synthetic: true });
@@ -227,10 +227,10 @@ function one(e, rejection) {
   if (typeof type != 'string' || !type) type = 'Error';
   const ctor = get(get(e, 'constructor'), 'name');
   if (type == 'Error' && typeof ctor == 'string' && ctor && ctor != 'Object') type = ctor;  // class X extends Error without name
-  const x = Object.assign(Object.create(null), { type, value: cut(str(get(e, 'message') ?? ''), 16384) });
+  const x = Object.assign(Object.create(null), { type, value: truncate(printable(get(e, 'message') ?? ''), 16384) });
   for (const k of ['stack', 'stacktrace']) {  // stacktrace: old Opera
     const s = get(e, k);
-    if (typeof s == 'string') x[k] = cut(unwrapped(s), 262144);
+    if (typeof s == 'string') x[k] = truncate(unwrapped(s), 262144);
   }
   const f = get(e, 'framesToPop');  // React's invariant(): frames of the helper, not of the bug
   if (f > 0) x.framesToPop = f;
@@ -252,10 +252,10 @@ export function exceptions(value, mechanism) {
     seen.push(v);
     const i = out.length;
     const x = one(v, rejection && !i);
-    const errs = isErr(v) && get(v, 'errors');
+    const errs = isError(v) && get(v, 'errors');
     if (i) { x.parent = parent; x.mechanism = { type: 'chained', source }; } else x.mechanism = Array.isArray(errs) ? { ...mechanism, is_exception_group: true } : mechanism;
     out.push(x);
-    if (!isErr(v)) return;
+    if (!isError(v)) return;
     // As Sentry's linkedErrors orders them: the cause first, then the members of an
     // AggregateError (of any class: a subclass is an exception group too).
     const c = get(v, 'cause');
@@ -263,8 +263,8 @@ export function exceptions(value, mechanism) {
     try { if (Array.isArray(errs)) for (let k = 0; k < errs.length && k < 8; k++) visit(errs[k], i, `errors[${k}]`, depth + 1); } catch {}
   };
   // A plain object holding an Error (as some libraries reject with) is described by that Error, as in Sentry.
-  if (!isErr(value) && value && typeof value == 'object' && isPlain(value)) {
-    try { for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k) && isErr(value[k])) { value = value[k]; break; } } catch {}
+  if (!isError(value) && value && typeof value == 'object' && isPlain(value)) {
+    try { for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k) && isError(value[k])) { value = value[k]; break; } } catch {}
   }
   visit(value, 0, '', 0);
   return out;
@@ -328,7 +328,7 @@ export function stackUrls(stack, out = new Set()) {
  * `_faultlineSymbolTables` names the bundle's symbol table the same way, relative to its URL.
  * Recomputed only when the number of registrations changes (bundles loaded later register later).
  */
-export function registry(g = G, cache = {}) {
+export function registry(g = globalObject, cache = {}) {
   const lists = [], n = [];
   for (const k of ['_sentryDebugIds', '_debugIds', '_faultlineSymbolTables']) {
     let v;
@@ -400,7 +400,7 @@ export function pristineFetch(f) {
   let impl = f;
   try {
     if (typeof f !== 'function' || !nativeCode.test(fnText.call(f))) {
-      const d = G.document, frame = d.createElement('iframe');
+      const d = globalObject.document, frame = d.createElement('iframe');
       frame.hidden = true;
       (d.head || d.documentElement).appendChild(frame);
       const w = frame.contentWindow;
@@ -410,7 +410,7 @@ export function pristineFetch(f) {
   } catch {
     /* keep f */
   }
-  return typeof impl === 'function' ? (url, init) => impl.call(G, url, init) : null;
+  return typeof impl === 'function' ? (url, init) => impl.call(globalObject, url, init) : null;
 }
 
 /** A capture input from a stash record (see raw() in index.js): the thrown Error rebuilt. */
@@ -436,8 +436,8 @@ function restore(hub, st) {
   try {
     for (let i = st.length; i--;) {
       const k = st.key(i);
-      if (!k || !k.startsWith(STASH)) continue;
-      const r = unJ(st.getItem(k));
+      if (!k || !k.startsWith(STASH_PREFIX)) continue;
+      const r = fromJson(st.getItem(k));
       if (!r || r.k != hub.ingest) continue;
       st.removeItem(k);
       // Captures of a page with a beforeSend (which they never went through) are replayed only
@@ -447,7 +447,7 @@ function restore(hub, st) {
         if (n) hub.drop('before_send', n);
       } else if (r.c && r.c.length) hub.rec.c.push(r.c);
       hub.rec.e.push(...(r.e || []));
-      for (const x of P.keys(r.d || {})) hub.dropped[x] = (hub.dropped[x] || 0) + r.d[x];
+      for (const x of platform.keys_(r.d || {})) hub.dropped[x] = (hub.dropped[x] || 0) + r.d[x];
     }
     hub.n.recovered = hub.rec.c.reduce((s, c) => s + c.filter((o) => o[0] == 'capture').length, 0) + hub.rec.e.length;
   } catch (e) {
@@ -459,14 +459,14 @@ export class Client {
   constructor(hub) {
     // Faultline's transport settings: `transport: {…}`, or with a Sentry transport factory as
     // `transport`, `transportOptions` (where Sentry's headers and fetchOptions are too).
-    const o = hub.o, fn = typeof o.transport == 'function', t = (fn ? o.transportOptions : o.transport) || {}, loc = G.location, dc = o.dataCollection;
+    const o = hub.o, fn = typeof o.transport == 'function', t = (fn ? o.transportOptions : o.transport) || {}, loc = globalObject.location, dc = o.dataCollection;
     this.ts = t;
     // @sentry/browser 10's dataCollection.userInfo says what sendDefaultPii says about the user (IP).
     if (o.sendDefaultPii === undefined && dc && typeof dc == 'object' && dc.userInfo !== undefined) o.sendDefaultPii = !!dc.userInfo;
     this.h = hub;
     Object.assign(hub.n, { queued: 0, aggregated: 0, fast_repeats: 0 });  // getStats(), beside the hub's
-    restore(hub, store());
-    this.fetch = pristineFetch(P.fetch);  // for the .wasm and the transport
+    restore(hub, storage());
+    this.fetch = pristineFetch(platform.fetch_);  // for the .wasm and the transport
     this.fps = new Map();  // signature(capture) -> fingerprint, learned from the core's answers
     this.rc = {};  // registry() cache
     this.tabs = new Map();  // bundle URL -> {s: 'wait'|'ok'|'failed'|'timeout', txt}: symbol tables, fetched once
@@ -478,7 +478,7 @@ export class Client {
     this.per = t.multiEvent ? t.maxEvents || 50 : 1;
     this.pend = new Set();  // beforeSend promises in flight
     // (Integrations that need a module before the first event leaves set hub.need: contextLines.)
-    const tp = import('./transport.js').then((m) => P.Pr.resolve(hub.need).then(() => m)).then((m) => {
+    const tp = import('./transport.js').then((m) => platform.Promise_.resolve(hub.need).then(() => m)).then((m) => {
       // The transport's own settings (transport: {maxAttempts, baseDelayMs, queueCap, requestTimeoutMs,
       // compress}); batching (maxEvents, maxAgeMs, multiEvent) is the client's (run, schedule, pump).
       const url = hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, to = o.transportOptions || {};
@@ -514,7 +514,7 @@ export class Client {
     // build's script): frames there are never the app's (httpClientIntegration's request stack).
     hub.own = [...sdkUrls(), ...(typeof o._self == 'string' && o._self ? [o._self] : [])];
     try { this.procs = integrations(hub); } catch (e) { hub.fail(e); }
-    const json = J({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
+    const json = toJson({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
       sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude, sdkUrls: sdkUrls(),
       firstPartyOrigins: o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []), scrub: o.scrub, aggregation: o.aggregation,
       maxValueLength: o.maxValueLength, normalizeDepth: o.normalizeDepth, maxQueue: t.queueCap, sdk: sdkInfo(o),
@@ -576,19 +576,19 @@ export class Client {
       this.aborted = 0;
       hub.mode = mode;
       for (const [u, t] of this.tabs) if (t.txt && c.addSymbolTable) c.addSymbolTable(u, t.txt);  // after a restart
-      const err = unJ(c.stats()).options_error;
+      const err = fromJson(c.stats()).options_error;
       if (err) log(o.debug, 'options:', err);
       // After a restart: the scope and the newest breadcrumbs, as the dead core had them.
       const sc = this.sc, cr = this.crumbs;
       this.sc = [{}];
       this.crumbs = [];
       sc.forEach((p, i) => { if (i) this.run('pushScope'); this.run('setScope', p); });
-      for (const t of cr) this.run('addBreadcrumb', unJ(t));
+      for (const t of cr) this.run('addBreadcrumb', fromJson(t));
       // What earlier pages stashed: each page's operations in a scope of their own, its
       // breadcrumbs cleared afterwards; then envelopes once the transport is there.
       const rec = hub.rec.c;
       hub.rec.c = [];
-      const nb = J({ maxBreadcrumbs: o.maxBreadcrumbs ?? 100 });
+      const nb = toJson({ maxBreadcrumbs: o.maxBreadcrumbs ?? 100 });
       for (const ops of rec) {
         this.run('pushScope');
         for (const [m, a] of ops) this.run(m, m == 'capture' ? unraw(a) : a ?? undefined);
@@ -633,14 +633,14 @@ export class Client {
     const h = this.h, fps = this.fps;
     if (m == 'capture') {
       if (a.api) fromApi(a);
-      if (P.own.call(a, 'message') && typeof a.message != 'string') message(a);
+      if (platform.hasOwn_.call(a, 'message') && typeof a.message != 'string') message(a);
     }
     // A response that completed before this part loaded (hooks/http.js), for httpClientIntegration;
     // one from an earlier page's stash has lost its objects and is ignored there (no status).
     if (m == 'resp') return h.resp && h.resp(...a);
     if (m == 'transaction') {  // captureEvent({ type: 'transaction' }): Sentry's breadcrumb for the next event, in order
       const [id, name] = a;
-      return h.on_('sentry') && h.crumb({ category: 'sentry.transaction', event_id: id, message: text(name || id) });
+      return h.on_('sentry') && h.crumb({ category: 'sentry.transaction', event_id: id, message: asString(name || id) });
     }
     if (this.aborted) this.restart(Error('the WASM core aborted'));
     if (!this.core) {  // restarting: waits with the early queue
@@ -665,7 +665,7 @@ export class Client {
     try {
       const c = this.core;
       // A scope fingerprint changes what a capture's texts group under: the learned ones go.
-      if (m == 'popScope' ? this.scopeFp : m == 'setScope' && P.own.call(a, 'fingerprint') && (this.scopeFp = 1)) fps.clear();
+      if (m == 'popScope' ? this.scopeFp : m == 'setScope' && platform.hasOwn_.call(a, 'fingerprint') && (this.scopeFp = 1)) fps.clear();
       if (m == 'addBreadcrumb') a = trimCrumb(a, this.o.maxValueLength);
       this.keep(m, a);
       if (a === undefined) return c[m]();
@@ -699,12 +699,12 @@ export class Client {
         if (!a.request) h.context(a);
       }
       const st = m == 'capture' && c.captureWithStacks && takeStacks(a);
-      const r = unJ(st ? c.captureWithStacks(J(a), st) : c[m](J(a)));
+      const r = fromJson(st ? c.captureWithStacks(toJson(a), st) : c[m](toJson(a)));
       this.cur = 0;
       if (m != 'capture') {
         if (r.ok === false) log(this.o.debug, m, r.error);
         // The session's distinct user: the core takes it as Sentry does and scrubs it as user.id.
-        if (m == 'setScope' && P.own.call(a, 'user') && this.sess) this.sess.did = typeof r.did == 'string' ? r.did : '';
+        if (m == 'setScope' && platform.hasOwn_.call(a, 'user') && this.sess) this.sess.did = typeof r.did == 'string' ? r.did : '';
         return;
       }
       if (key && r.fingerprint) {
@@ -745,9 +745,9 @@ export class Client {
     // The registrations are read once per task: a bundle registers as its script runs, in a task of
     // its own, and reading three globals of the page costs a capture microseconds.
     if (!this.regRead) {
-      this.reg = registry(G, this.rc);
+      this.reg = registry(globalObject, this.rc);
       this.regRead = 1;
-      P.pthen.call(P.Pr.resolve(), () => { this.regRead = 0; });
+      platform.promiseThen_.call(platform.Promise_.resolve(), () => { this.regRead = 0; });
     }
     const reg = this.reg, c = this.core;
     // The page's scan (scanSources): only in JavaScriptCore (V8 and SpiderMonkey elide no frame,
@@ -798,8 +798,8 @@ export class Client {
       this.ht = later(() => this.release(), left);
       return true;
     }
-    if (P.keys(ids).length) a.debugIds = ids;
-    if (P.keys(st).length) a.symbols = st;
+    if (platform.keys_(ids).length) a.debugIds = ids;
+    if (platform.keys_(st).length) a.symbols = st;
     return false;
   }
 
@@ -810,7 +810,7 @@ export class Client {
    * document is HTML, not the script).
    */
   scannable(u) {
-    const o = this.o, loc = G.location, h = this.h;
+    const o = this.o, loc = globalObject.location, h = this.h;
     if (!/^https?:\/\//i.test(u) || u.includes('/node_modules/')) return false;
     let origin;
     try { origin = new URL(u).origin; } catch { return false; }
@@ -822,7 +822,7 @@ export class Client {
     if (loc && path(loc.href) == path(u)) return false;
     // Only a script this page loaded (a <script src>, or a script or module the browser fetched as
     // such, by its resource timing): a URL written into a stack by the page is not fetched.
-    const doc = G.document, perf = G.performance;
+    const doc = globalObject.document, perf = globalObject.performance;
     try {
       if (doc && [].some.call(doc.scripts || [], (e) => e.src == u)) return true;
       return !!perf && perf.getEntriesByName(u, 'resource').some((e) => e.initiatorType == 'script' || e.initiatorType == 'other');
@@ -840,7 +840,7 @@ export class Client {
     this.tabs.set(url, t);
     // The scan's download is aborted at the timeout and past SCAN_MAX_BYTES (a body that never
     // ends is not downloaded on); a table's fetch is not (it still serves the next errors).
-    const ac = !file && G.AbortController ? new G.AbortController() : 0, stop = () => ac && ac.abort();
+    const ac = !file && globalObject.AbortController ? new globalObject.AbortController() : 0, stop = () => ac && ac.abort();
     // The first error of the bundle waits this long at most; a table arriving later still serves the next ones.
     const to = later(() => {
       stop();
@@ -851,8 +851,8 @@ export class Client {
     }, this.o.symbolTableTimeout ?? 3000);
     // The script as the page loaded it: the browser's cached copy first (force-cache), so a
     // redeploy under the same URL does not give the scan another version than the one running.
-    const get = (u, scan) => P.Pr.resolve(u).then((v) => this.fetch(v, { credentials: 'same-origin', ...(scan && { cache: 'force-cache', signal: ac ? ac.signal : undefined }) }))
-      .then((r) => (r.ok ? r : P.Pr.reject(Error(`${u}: HTTP ${r.status}`))));
+    const get = (u, scan) => platform.Promise_.resolve(u).then((v) => this.fetch(v, { credentials: 'same-origin', ...(scan && { cache: 'force-cache', signal: ac ? ac.signal : undefined }) }))
+      .then((r) => (r.ok ? r : platform.Promise_.reject(Error(`${u}: HTTP ${r.status}`))));
     (file ? get(file).then((r) => r.text())
       : get(url, 1).then((r) => readBounded(r, SCAN_MAX_BYTES, url, stop))
         .then((code) => this.scanner(n).then((x) => x.scan(url, code)))
@@ -867,7 +867,7 @@ export class Client {
         }))
       .then((txt) => {
         if (txt === undefined) return;
-        const c = this.core, r = c ? unJ(c.addSymbolTable(url, txt)) : { ok: true };  // no core now: start() adds it
+        const c = this.core, r = c ? fromJson(c.addSymbolTable(url, txt)) : { ok: true };  // no core now: start() adds it
         if (r.ok === false) throw Error(`${file || url}: ${r.error}`);
         t.txt = txt;
         t.s = 'ok';
@@ -939,13 +939,13 @@ export class Client {
   keep(m, a) {
     const sc = this.sc, top = sc[sc.length - 1];
     if (m == 'setScope') {
-      for (const k of P.keys(a)) if (!(BAGS[k] && a[k] && typeof a[k] == 'object' && mergeBag(top, k, a[k]))) top[k] = a[k];  // in place: O(keys set)
+      for (const k of platform.keys_(a)) if (!(BAGS[k] && a[k] && typeof a[k] == 'object' && mergeBag(top, k, a[k]))) top[k] = a[k];  // in place: O(keys set)
     } else if (m == 'pushScope') {
       sc.push({ ...top });
     } else if (m == 'popScope') {
       if (sc.length > 1) sc.pop();
     } else if (m == 'addBreadcrumb') {
-      this.crumbs.push(J(a));
+      this.crumbs.push(toJson(a));
       if (this.crumbs.length > (this.o.maxBreadcrumbs ?? 100)) this.crumbs.shift();
     }
   }
@@ -965,15 +965,15 @@ export class Client {
    */
   build(a) {
     const h = this.h, o = this.o;
-    if (P.own.call(a, 'event')) {  // captureEvent(): an event of Sentry's shape
+    if (platform.hasOwn_.call(a, 'event')) {  // captureEvent(): an event of Sentry's shape
       const ev = a.event, xs = get(get(ev, 'exception'), 'values'), le = get(ev, 'logentry');
       delete a.event;
       const x = Array.isArray(xs) && xs[xs.length - 1];  // Sentry lists the thrown exception last
-      if (x) a.exceptions = [{ type: str(get(x, 'type') ?? 'Error'), value: str(get(x, 'value') ?? ''), synthetic: true, mechanism: { type: 'generic', handled: true, ...get(x, 'mechanism') } }];
-      else a.message = cut(str(get(ev, 'message') ?? get(le, 'formatted') ?? get(le, 'message') ?? ''), 16384);
+      if (x) a.exceptions = [{ type: printable(get(x, 'type') ?? 'Error'), value: printable(get(x, 'value') ?? ''), synthetic: true, mechanism: { type: 'generic', handled: true, ...get(x, 'mechanism') } }];
+      else a.message = truncate(printable(get(ev, 'message') ?? get(le, 'formatted') ?? get(le, 'message') ?? ''), 16384);
     }
     if (a.stack) a.stack = below(a.stack);
-    if (a.stack && !P.own.call(a, 'raw')) {  // attachStacktrace: the message with the stack of its call, as a synthetic exception
+    if (a.stack && !platform.hasOwn_.call(a, 'raw')) {  // attachStacktrace: the message with the stack of its call, as a synthetic exception
       // (An empty message stays an empty capture, counted below.)
       // ("attached": the core groups it as the message it is, by its text; the stack is for display.)
       if (a.message) {
@@ -982,7 +982,7 @@ export class Client {
       }
       delete a.stack;
     }
-    if (P.own.call(a, 'raw')) {
+    if (platform.hasOwn_.call(a, 'raw')) {
       let v = a.raw;
       // captureException(errorEvent) with an error: that error, as Sentry reports it.
       try { if (typeof ErrorEvent == 'function' && v instanceof ErrorEvent && v.error != null) v = v.error; } catch {}
@@ -992,7 +992,7 @@ export class Client {
       delete a.stack;
       const cx = extraContexts(h, v);  // extraErrorDataIntegration
       if (cx) a.contexts = { ...a.contexts, ...cx };
-      if (!isErr(v) && v && typeof v == 'object') a.extra = { ...a.extra, __serialized__: normalize(v, 3) };
+      if (!isError(v) && v && typeof v == 'object') a.extra = { ...a.extra, __serialized__: normalize(v, 3) };
       delete a.raw;
       delete a.mechanism;
     }
@@ -1032,7 +1032,7 @@ export class Client {
     a[BUILT] = 1;
     // Nothing to report (captureMessage(''), captureEvent({})): the core sends it as "<empty capture>",
     // counted here so that it is never a silent stand-in for a lost error.
-    if (!x && !str(a.message ?? '')) {
+    if (!x && !printable(a.message ?? '')) {
       h.n.empty_captures = (h.n.empty_captures || 0) + 1;
       log(o.debug, 'a capture with neither an exception nor a message: sent as "<empty capture>"');
     }
@@ -1078,7 +1078,7 @@ export class Client {
     if (!tp) return this.sq.length < 20 && this.sq.push(payload);
     const head = { sent_at: new Date().toISOString(), sdk: { name: SDK.name, version: SDK.version } };
     if (this.o.tunnel) head.dsn = this.o.dsn;
-    try { tp.send([{ body: frameEnvelope(J(head), [{ type: 'session', payload }], J), occurrences: 0, category: 'session' }]); } catch (e) { this.h.fail(e); }
+    try { tp.send([{ body: frameEnvelope(toJson(head), [{ type: 'session', payload }], toJson), occurrences: 0, category: 'session' }]); } catch (e) { this.h.fail(e); }
   }
 
   schedule(ms) {
@@ -1094,7 +1094,7 @@ export class Client {
     if (!c || !tp) return;
     try {
       this.pc = 0;
-      const envs = unJ(c.drain(Date.now(), !!force, this.per)).envelopes;
+      const envs = fromJson(c.drain(Date.now(), !!force, this.per)).envelopes;
       for (const e of envs) this.inq = Math.max(0, this.inq - (e.occurrences || 0));
       const send = (l) => {
         l = l.filter(Boolean);
@@ -1146,12 +1146,12 @@ export class Client {
   before(env, bs) {
     const h = this.h;
     const head = env.body.slice(0, env.body.indexOf('\n')), items = [];
-    for (const { header: ih, payload } of parseEnvelope(env.body, P.parse).items) {
+    for (const { header: ih, payload } of parseEnvelope(env.body, platform.parse_).items) {
       if (ih.type != 'event') {
         items.push(Object.assign(Object.create(null), { ih, p: payload, n: 0 }));
         continue;
       }
-      let ev = unJ(payload);
+      let ev = fromJson(payload);
       const id = ev.event_id;
       const n = get(get(ev.contexts, 'faultline'), 'count') || 1;
       let gone = 0;
@@ -1172,7 +1172,7 @@ export class Client {
         if (gen !== this.gen) return null;  // abandoned at unload: the stash record counted it
         if (async) this.wn -= n;
         let p;
-        try { p = !threw && r && typeof r == 'object' && J(toWire(r)); } catch (e) { threw = e; }
+        try { p = !threw && r && typeof r == 'object' && toJson(toWire(r)); } catch (e) { threw = e; }
         if (p) {
           // A summary (the repeats of a group counted in its window) is an event sent: like
           // Sentry's sentry.event breadcrumb for each event its client sends, the next event shows it.
@@ -1180,7 +1180,7 @@ export class Client {
           if (get(get(r.contexts, 'faultline'), 'summary') && h.on_('sentry')) {
             const xs = get(get(r, 'exception'), 'values'), x = Array.isArray(xs) && xs[xs.length - 1];
             h.crumb({ category: 'sentry.event', event_id: get(r, 'event_id') || id, level: get(r, 'level') || 'error',
-              message: str(get(r, 'message') ?? get(get(r, 'logentry'), 'formatted') ?? '') || (x ? (x.value && x.type ? `${x.type}: ${x.value}` : x.type || x.value) : '') }, { event: r });
+              message: printable(get(r, 'message') ?? get(get(r, 'logentry'), 'formatted') ?? '') || (x ? (x.value && x.type ? `${x.type}: ${x.value}` : x.type || x.value) : '') }, { event: r });
           }
           return Object.assign(Object.create(null), { ih, p, n, id: get(r, 'event_id') || id });
         }
@@ -1199,7 +1199,7 @@ export class Client {
       const go = (e, i) => {
         for (; i < ps.length; i++) {
           const r = ps[i](e, hint);
-          if (thenable(r)) return P.Pr.resolve(r).then((x) => (x == null ? ((why = 'event_processor'), null) : go(x, i + 1)));
+          if (thenable(r)) return platform.Promise_.resolve(r).then((x) => (x == null ? ((why = 'event_processor'), null) : go(x, i + 1)));
           if (r == null) {
             why = 'event_processor';
             return null;
@@ -1218,8 +1218,8 @@ export class Client {
           // An answer that never comes is counted after BEFORE_SEND_MS (flush() says false until then).
           async = 1;
           this.wn = (this.wn || 0) + n;
-          items.push(P.Pr.race([P.Pr.resolve(r).then((x) => done(x), (e) => done(0, e || 1)),
-            new P.Pr((ok) => later(ok, this.o.beforeSendTimeout || BEFORE_SEND_MS)).then(() => {
+          items.push(platform.Promise_.race([platform.Promise_.resolve(r).then((x) => done(x), (e) => done(0, e || 1)),
+            new platform.Promise_((ok) => later(ok, this.o.beforeSendTimeout || BEFORE_SEND_MS)).then(() => {
               if (!settled) log(this.o.debug, 'beforeSend did not answer in time; event dropped');
               return done(0, 0);
             })]));
@@ -1231,7 +1231,7 @@ export class Client {
     const frame = (list) => {
       list = list.filter(Boolean);
       if (!list.length) return null;
-      const body = frameEnvelope(head, list.map((x) => ({ ...x.ih, payload: x.p })), J);
+      const body = frameEnvelope(head, list.map((x) => ({ ...x.ih, payload: x.p })), toJson);
       return Object.assign(Object.create(null), { body, event_ids: list.map((x) => x.id).filter(Boolean), occurrences: list.reduce((s, x) => s + x.n, 0) });
     };
     return items.some(thenable) ? all(items).then((b) => frame(b.v)) : frame(items);
@@ -1247,7 +1247,7 @@ export class Client {
         return { reason, category, quantity };
       });
       h.dropped = {};
-      const body = c.clientReport(J(d), Date.now());
+      const body = c.clientReport(toJson(d), Date.now());
       const env = [{ body, occurrences: 0, category: 'internal' }];
       if (body) (hiding && tp.sendOnHide ? tp.sendOnHide(env) : tp.send(env));
     } catch (e) {
@@ -1267,7 +1267,7 @@ export class Client {
     const end = Date.now() + ms, left = () => Math.max(0, end - Date.now());
     await within(this.ready, left());
     if (!this.core) return false;  // still loading (or restarting): the early queue is waiting
-    if (this.hq) await within(new P.Pr((r) => this.hw.push(r)), left());  // a capture waits for a symbol table
+    if (this.hq) await within(new platform.Promise_((r) => this.hw.push(r)), left());  // a capture waits for a symbol table
     if (this.hq) return false;
     // Until nothing is left: an async beforeSend or processor may capture again (its event is
     // queued in the core meanwhile), and that event must be handed over too.
@@ -1290,10 +1290,10 @@ export class Client {
   stats() {
     const h = this.h;
     let s = {}, tp = {};
-    try { if (this.core && !this.aborted) s = unJ(this.core.stats()); } catch {}
+    try { if (this.core && !this.aborted) s = fromJson(this.core.stats()); } catch {}
     try { if (this.tp) tp = this.tp.stats(); } catch {}
     const dropped = { ...s.dropped };
-    for (const k of P.keys(h.n.dropped)) dropped[k] = (dropped[k] || 0) + h.n.dropped[k];
+    for (const k of platform.keys_(h.n.dropped)) dropped[k] = (dropped[k] || 0) + h.n.dropped[k];
     return { ...h.n, core: h.mode, dropped, early: h.q.length, held: this.hq ? this.hq.length : 0, heap_bytes: s.heap_bytes, groups: s.groups, transport: tp };
   }
 }

@@ -10,7 +10,7 @@
 // Every event carries the tag faultline.core = "js-fallback".
 
 import { createScrubber } from './scrub.js';
-import { P, J, unJ, hex } from './util.js';
+import { platform, toJson, fromJson, randomHex } from './util.js';
 import { frameEnvelope } from './envelope.js';
 import { parseDsn } from './dsn.js';
 import { VERSION } from './version.js';
@@ -22,8 +22,8 @@ const LEVELS = ['fatal', 'error', 'warning', 'log', 'info', 'debug'];
 const obj = (v) => (v && typeof v == 'object' && !Array.isArray(v) ? v : {});
 // Own keys only, everywhere: the page may have put enumerable properties on Object.prototype (a
 // `then`, a setter), which `for…in` and `in` would see on every parsed object.
-const keys = (v) => P.keys(obj(v));
-const has = (v, k) => P.own.call(v, k);
+const keys = (v) => platform.keys_(obj(v));
+const has = (v, k) => platform.hasOwn_.call(v, k);
 // Objects the fallback builds have no prototype: counters keyed by reason see no inherited names,
 // and a field it adds never runs a setter the page put on Object.prototype (event_id, type...).
 const dict = () => Object.create(null);
@@ -32,7 +32,7 @@ const dict = () => Object.create(null);
 const put = (o, k, v) => Object.defineProperty(o, k, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true });
 
 // Event ids from the SDK's id source (util.js): distinct even when getRandomValues is broken.
-const hex32 = () => hex(16);
+const hex32 = () => randomHex(16);
 
 // Each of the first 200 lines is read through its first 1 KiB, as the core's parser reads them:
 // the lazy groups of V8 and GECKO backtrack, and on one long line that was quadratic (seconds for
@@ -81,12 +81,12 @@ export class FallbackCore {
 
   configure(json) {
     try {
-      const o = unJ(json);
+      const o = fromJson(json);
       for (const k of keys(o)) if (o[k] !== undefined && o[k] !== null) put(this.o, k, o[k]);
       this.scrubber = null;
       const dsn = this.o.dsn;
       this.error = dsn ? parseDsn(dsn).error || '' : '';
-      return J(this.error ? { ok: false, error: this.error } : { ok: true });
+      return toJson(this.error ? { ok: false, error: this.error } : { ok: true });
     } catch {
       return '{"ok":false,"error":"options must be a JSON object"}';
     }
@@ -104,7 +104,7 @@ export class FallbackCore {
   setScope(json) {
     let p;
     try {
-      p = unJ(json);
+      p = fromJson(json);
       this.patch(this.scope(), p);
     } catch {
       return '{"ok":false,"error":"scope patch is not valid JSON"}';
@@ -125,7 +125,7 @@ export class FallbackCore {
       }
       r.did = (this.scrubber ||= createScrubber(this.o)).text(did);
     }
-    return J(r);
+    return toJson(r);
   }
 
   patch(s, p) {
@@ -148,7 +148,7 @@ export class FallbackCore {
 
   addBreadcrumb(json) {
     let c;
-    try { c = unJ(json); } catch {}
+    try { c = fromJson(json); } catch {}
     if (!c || typeof c != 'object' || Array.isArray(c)) return '{"ok":false,"error":"breadcrumb must be a JSON object"}';
     const crumb = { __proto__: null, timestamp: c.timestamp > 0 ? c.timestamp : Date.now() / 1000 };
     for (const k of ['type', 'category', 'message', 'event_id']) if (has(c, k) && c[k] != null) crumb[k] = String(c[k]);
@@ -162,7 +162,7 @@ export class FallbackCore {
   capture(json) {
     this.n.captured++;
     let input;
-    try { input = unJ(json); } catch {}
+    try { input = fromJson(json); } catch {}
     if (!input || typeof input != 'object' || Array.isArray(input)) {
       this.count('invalid_input');
       return '{"status":"dropped","reason":"invalid_input"}';
@@ -190,14 +190,14 @@ export class FallbackCore {
     }
     g.sent++;
     this.count1(ev, 1, ts, ts, false);
-    return this.enqueue(ev, 1) ? J({ status: 'queued', event_id: ev.event_id }) : '{"status":"dropped","reason":"queue_overflow"}';
+    return this.enqueue(ev, 1) ? toJson({ status: 'queued', event_id: ev.event_id }) : '{"status":"dropped","reason":"queue_overflow"}';
   }
 
   /** The event for a capture input, its group key and title. */
   event(input, ts, id, crumbsUntil) {
     const o = this.o, max = o.maxValueLength;
     const chain = (Array.isArray(input.exceptions) ? input.exceptions : []).filter((x) => x && typeof x == 'object').slice(0, 8);
-    const text = (v) => (v == null ? '' : typeof v == 'string' ? v : J(v)).slice(0, max);
+    const text = (v) => (v == null ? '' : typeof v == 'string' ? v : toJson(v)).slice(0, max);
     const values = chain.map((x, k) => {
       const v = { __proto__: null, type: text(x.type).slice(0, 256) || 'Error', value: text(x.value) };
       let frames = parseFrames(x.stack);
@@ -222,7 +222,7 @@ export class FallbackCore {
     const fingerprint = Array.isArray(input.fingerprint) ? input.fingerprint.filter((x) => typeof x == 'string') : s.fingerprint;
     const top = values[0];
     const title = top ? `${top.type}: ${top.value}` : message;
-    const key = fingerprint.length ? fingerprint.join('\n') : title + '\n' + J(top && top.stacktrace ? top.stacktrace.frames.slice(-1) : '');
+    const key = fingerprint.length ? fingerprint.join('\n') : title + '\n' + toJson(top && top.stacktrace ? top.stacktrace.frames.slice(-1) : '');
 
     id = id || (/^[0-9a-f]{32}$/.test(input.event_id) ? input.event_id : hex32());
     const ev = this.base(id, ts, LEVELS.includes(input.level) ? input.level : s.level || (LEVELS.includes(input.default_level) ? input.default_level : message ? 'info' : 'error'));
@@ -287,7 +287,7 @@ export class FallbackCore {
 
   summary(g, evicted) {
     let ev;
-    try { if (g.input) ev = this.event(unJ(g.input), g.last, hex32(), g.last + 0.001).ev; } catch {}
+    try { if (g.input) ev = this.event(fromJson(g.input), g.last, hex32(), g.last + 0.001).ev; } catch {}
     if (!ev) {
       ev = this.base(hex32(), g.last, 'error');
       ev.tags['faultline.core'] = 'js-fallback';
@@ -307,7 +307,7 @@ export class FallbackCore {
     }
     this.scrub(ev);
     this.n.queued++;
-    this.queue.push({ id: ev.event_id, payload: J(ev), occurrences });
+    this.queue.push({ id: ev.event_id, payload: toJson(ev), occurrences });
     return true;
   }
 
@@ -318,10 +318,10 @@ export class FallbackCore {
       if (typeof v == 'string') return v.length > max ? v.slice(0, max) + '\u2026' : v;
       if (!v || typeof v != 'object') return v;
       if (depth > 8) return '[Object]';
-      for (const k of P.keys(v)) put(v, k, cut(v[k], depth + 1));
+      for (const k of platform.keys_(v)) put(v, k, cut(v[k], depth + 1));
       return v;
     };
-    for (const k of P.keys(ev)) if (k != 'sdk') ev[k] = cut(ev[k], 0);
+    for (const k of platform.keys_(ev)) if (k != 'sdk') ev[k] = cut(ev[k], 0);
     const sc = (this.scrubber ||= createScrubber(this.o));
     sc.event(ev);
     if (has(ev, 'message')) ev.message = sc.value(ev.message, '', 1);
@@ -331,7 +331,7 @@ export class FallbackCore {
     const h = { __proto__: null, sent_at: new Date(now).toISOString(), sdk: this.o.sdk };
     if (id) h.event_id = id;
     if (this.o.dsn && !this.error) h.dsn = this.o.dsn;
-    return J(h);
+    return toJson(h);
   }
 
   drain(now, force, per) {
@@ -342,39 +342,39 @@ export class FallbackCore {
     const envelopes = [];
     while (this.queue.length) {
       const batch = this.queue.splice(0, per);
-      const body = frameEnvelope(this.header(batch.length == 1 ? batch[0].id : '', now), batch.map((e) => ({ type: 'event', content_type: 'application/json', payload: e.payload })), J);
+      const body = frameEnvelope(this.header(batch.length == 1 ? batch[0].id : '', now), batch.map((e) => ({ type: 'event', content_type: 'application/json', payload: e.payload })), toJson);
       this.n.sent_events += batch.length;
       envelopes.push({ body, event_ids: batch.map((e) => e.id), occurrences: batch.reduce((s, e) => s + e.occurrences, 0) });
     }
-    return J({ envelopes });
+    return toJson({ envelopes });
   }
 
   clientReport(json, now) {
     now = now > 0 ? now : Date.now();
     const totals = dict();
     let list = [];
-    try { list = unJ(json); } catch {}
+    try { list = fromJson(json); } catch {}
     for (const x of Array.isArray(list) ? list : []) {
       if (x && has(x, 'reason') && x.reason && x.quantity >= 1) {
         const k = `${x.reason}\n${x.category || 'error'}`;
         totals[k] = (totals[k] || 0) + Math.floor(x.quantity);
       }
     }
-    for (const r of P.keys(this.unreported)) totals[`${r}\nerror`] = (totals[`${r}\nerror`] || 0) + this.unreported[r];
+    for (const r of platform.keys_(this.unreported)) totals[`${r}\nerror`] = (totals[`${r}\nerror`] || 0) + this.unreported[r];
     this.unreported = dict();
     const discarded_events = Object.entries(totals).map(([k, quantity]) => {
       const [reason, category] = k.split('\n');
       return { reason, category, quantity };
     });
     if (!discarded_events.length) return '';
-    const payload = J({ timestamp: now / 1000, discarded_events });
-    return frameEnvelope(this.header('', now), [{ type: 'client_report', content_type: 'application/json', payload }], J);
+    const payload = toJson({ timestamp: now / 1000, discarded_events });
+    return frameEnvelope(this.header('', now), [{ type: 'client_report', content_type: 'application/json', payload }], toJson);
   }
 
   stats() {
     let pending = 0;
     for (const g of this.groups.values()) pending += g.counted;
-    return J({ ...this.n, dropped: { ...this.dropped }, queue_length: this.queue.length, groups: this.groups.size, pending,
+    return toJson({ ...this.n, dropped: { ...this.dropped }, queue_length: this.queue.length, groups: this.groups.size, pending,
       breadcrumbs: this.crumbs.length, scope_depth: this.scopes.length, heap_bytes: 0, ...(this.error && { options_error: this.error }) });
   }
 

@@ -7,7 +7,7 @@
 // failures are counted (getStats().internal_errors) and logged with `debug: true`.
 import { VERSION } from './version.js';
 import { dsnParts, envelopeUrl } from './dsn-rule.js';
-import { G, P, J, unJ, STASH, store, listen, later, log, hex, get, norm, str, text, cut, matches, isErr, mergeBag, shared } from './util.js';
+import { globalObject, platform, toJson, fromJson, STASH_PREFIX, storage, listen, later, log, randomHex, get, jsonSafe, printable, asString, truncate, matches, isError, mergeBag, shared } from './util.js';
 import { install as errorHooks, onError, onRejection } from './hooks/errors.js';
 import { install as httpHooks } from './hooks/http.js';
 import { install as consoleHook } from './hooks/console.js';
@@ -22,9 +22,9 @@ const box = (v) => Object.assign(Object.create(null), v);  // no inherited sette
 // A capture input as JSON can keep it (to be stashed): a thrown Error becomes its name, message
 // and stack (client.js rebuilds an Error from them), any other value its normalized copy.
 function raw(a) {
-  if (!P.own.call(a, 'raw')) return a;
+  if (!platform.hasOwn_.call(a, 'raw')) return a;
   const v = a.raw;
-  return { ...a, raw: isErr(v) ? { __err: [str(get(v, 'name')), str(get(v, 'message')), str(get(v, 'stack') ?? '')] } : norm(v) };
+  return { ...a, raw: isError(v) ? { __err: [printable(get(v, 'name')), printable(get(v, 'message')), printable(get(v, 'stack') ?? '')] } : jsonSafe(v) };
 }
 
 // What the hooks and the API talk to: options, filters, the early queue, trace state.
@@ -41,8 +41,8 @@ class Hub {
     this.ip = [];  // the processors of the app's own integrations (processEvent), run first, as Sentry's client runs them
     this.seen = new WeakSet();
     this.mode = 'loading';
-    this.fetch = P.fetch;  // as it was when the SDK loaded
-    this.sk = STASH + hex(8);  // this page's stash record
+    this.fetch = platform.fetch_;  // as it was when the SDK loaded
+    this.sk = STASH_PREFIX + randomHex(8);  // this page's stash record
     this.rec = { c: [], e: [] };  // what earlier pages stashed: early operations, envelopes
     this.on_ = () => 1;  // hook switches (init sets them)
     this.newTrace();
@@ -52,7 +52,7 @@ class Hub {
       this.key = dsn.publicKey;
       this.ingest = envelopeUrl(dsn);
     }
-    try { this.tunnel = o.tunnel && new URL(o.tunnel, G.location.href).href; } catch {}
+    try { this.tunnel = o.tunnel && new URL(o.tunnel, globalObject.location.href).href; } catch {}
   }
 
   /** The event processors for an event without a capture's own (summaries): the integrations', the page's scope's. */
@@ -88,21 +88,21 @@ class Hub {
    * comes back, unsave() takes the record back and it carries on as before.
    */
   save(gone) {
-    const st = store(), cl = this.cl;
+    const st = storage(), cl = this.cl;
     try {
       const e = cl ? cl.parked() : [];
       const c = cl && cl.core ? [] : this.q.map(([m, a]) => [m, m == 'capture' ? raw(a) : a]);
       const d = this.dropped;
-      if (!c.length && !e.length && !P.keys(d).length && !(cl && cl.waiting())) return st && st.removeItem(this.sk);
+      if (!c.length && !e.length && !platform.keys_(d).length && !(cl && cl.waiting())) return st && st.removeItem(this.sk);
       const w = cl ? cl.waiting() : 0;  // events still in beforeSend: dropped unless this page carries on
       const rd = w ? { ...d, 'before_send:error': (d['before_send:error'] || 0) + w } : d;
       // b: this page has a beforeSend, which its captures c never went through (parked envelopes e
       // did): the next page replays them through its own beforeSend, or counts them (restore()).
       const b = typeof this.o.beforeSend == 'function' ? 1 : 0;
-      let n = 0, t = J({ k: this.ingest, b, c, e, d: rd });
+      let n = 0, t = toJson({ k: this.ingest, b, c, e, d: rd });
       while (t.length > STASH_MAX && (c.length || e.length)) {  // over the budget: the newest go, counted
         if (c.length) { if (c.pop()[0] == 'capture') n++; } else n += e.pop().occurrences || 0;
-        t = J({ k: this.ingest, b, c, e, d: { ...rd, 'queue_overflow:error': (rd['queue_overflow:error'] || 0) + n } });
+        t = toJson({ k: this.ingest, b, c, e, d: { ...rd, 'queue_overflow:error': (rd['queue_overflow:error'] || 0) + n } });
       }
       st.setItem(this.sk, t);
       this.saved = 1;
@@ -115,7 +115,7 @@ class Hub {
         this.nq = this.nc = 0;
         this.dropped = {};
         if (cl) { cl.unpark(1); cl.abandon(); }
-        this.sk = STASH + hex(8);
+        this.sk = STASH_PREFIX + randomHex(8);
         this.saved = 0;
       }
     } catch (x) {
@@ -142,7 +142,7 @@ class Hub {
   unsave() {
     if (!this.saved) return;
     this.saved = 0;
-    try { store().removeItem(this.sk); } catch {}
+    try { storage().removeItem(this.sk); } catch {}
     if (this.cl) this.cl.unpark();
   }
 
@@ -152,7 +152,7 @@ class Hub {
    * page's pending loads before its pagehide) leaves what waits to the stash pagehide writes.
    */
   lost() {
-    return new P.Pr((done) => later(() => { this.lostNow(); done(); }, 300));  // ready() resolves after
+    return new platform.Promise_((done) => later(() => { this.lostNow(); done(); }, 300));  // ready() resolves after
   }
 
   lostNow() {
@@ -171,13 +171,13 @@ class Hub {
    * core or transport to send it (the lazy chunk failed to load, or the page is going).
    */
   beacon() {
-    const d = this.dropped, k = P.keys(d);
+    const d = this.dropped, k = platform.keys_(d);
     if (!k.length) return;
     try {
       const ts = Date.now() / 1000;
-      const body = `{}\n{"type":"client_report"}\n` + J({ timestamp: ts, discarded_events: k.map((x) => ({ reason: x.split(':')[0], category: x.split(':')[1], quantity: d[x] })) });
+      const body = `{}\n{"type":"client_report"}\n` + toJson({ timestamp: ts, discarded_events: k.map((x) => ({ reason: x.split(':')[0], category: x.split(':')[1], quantity: d[x] })) });
       const url = this.tunnel || `${this.ingest}?sentry_key=${this.key}&sentry_version=7`;
-      if (P.beacon.call(G.navigator, url, body)) this.dropped = {};
+      if (platform.sendBeacon_.call(globalObject.navigator, url, body)) this.dropped = {};
     } catch {}
   }
 
@@ -199,26 +199,26 @@ class Hub {
   /** Is this request the SDK's own delivery? */
   ours(url) {
     try {
-      const h = new URL(url, G.location.href).href;
+      const h = new URL(url, globalObject.location.href).href;
       return h.startsWith(this.ingest) || (this.tunnel && h.startsWith(this.tunnel));
     } catch {}
   }
 
   newTrace() {
-    this.tid = hex(16);
-    this.sid = hex(8);
+    this.tid = randomHex(16);
+    this.sid = randomHex(8);
   }
 
   /** Trace headers for a request to `url`, or nothing when it is not a propagation target. */
   traceHeaders(url) {
-    const t = this.o.tracePropagationTargets, loc = G.location;
+    const t = this.o.tracePropagationTargets, loc = globalObject.location;
     const u = new URL(url, loc.href);
     if (t ? !matches(t, [url, u.href]) : u.origin != loc.origin) return;
     return this.heads();
   }
 
   heads() {
-    const o = this.o, span = hex(8);
+    const o = this.o, span = randomHex(8);
     return {
       traceparent: `00-${this.tid}-${span}-00`,
       'sentry-trace': `${this.tid}-${span}`,
@@ -232,7 +232,7 @@ class Hub {
     if (get('traceparent') != null || get('sentry-trace') != null) return;
     const b = get('baggage');
     if (b != null && /(^|,)\s*sentry-/.test(b)) delete h.baggage;
-    for (const k of P.keys(h)) set(k, h[k]);
+    for (const k of platform.keys_(h)) set(k, h[k]);
     return 1;
   }
 
@@ -245,8 +245,8 @@ class Hub {
         try { b = f(b, hint); } catch (e) { b = 0; this.fail(e); }  // a throwing filter drops the crumb
         // A promise is not a breadcrumb (Sentry's beforeBreadcrumb is synchronous): it is dropped,
         // and its rejection handled, so that it never surfaces as an unhandled rejection.
-        if (b instanceof P.Pr) {
-          try { P.pthen.call(b, null, (e) => this.fail(e)); } catch {}
+        if (b instanceof platform.Promise_) {
+          try { platform.promiseThen_.call(b, null, (e) => this.fail(e)); } catch {}
           b = 0;
         }
       }
@@ -261,12 +261,12 @@ class Hub {
    * {message}, plus scope/extra; original: the thrown value, for beforeSend's hint.
    */
   capture(input, original, ts) {
-    const o = this.o, id = hex(16);
+    const o = this.o, id = randomHex(16);
     if (this.off) return id;
     input = box(input);  // setters on Object.prototype (event_id, type, ...) never run
     const sc = input._s;  // the capture's own scope (captureContext), for its event processors
     delete input._s;
-    if (isErr(original)) {
+    if (isError(original)) {
       if (this.seen.has(original)) return id;  // captured, then rethrown to onerror: one event
       this.seen.add(original);
     }
@@ -300,9 +300,9 @@ class Hub {
 
   /** The page's URL, user agent and referrer, and the active trace, as of now. */
   context(input) {
-    const loc = G.location, nav = G.navigator;
+    const loc = globalObject.location, nav = globalObject.navigator;
     // The user agent and the referrer do not change during a page's life: read once.
-    const hd = this.hd || (this.hd = { 'User-Agent': nav && nav.userAgent, ...(G.document && G.document.referrer && { Referer: G.document.referrer }) });
+    const hd = this.hd || (this.hd = { 'User-Agent': nav && nav.userAgent, ...(globalObject.document && globalObject.document.referrer && { Referer: globalObject.document.referrer }) });
     input.request = { url: loc && loc.href, headers: { ...hd } };
     input.contexts = { ...input.contexts, trace: { trace_id: this.tid, span_id: this.sid } };
   }
@@ -346,11 +346,11 @@ const guard = (f) => ({ __faultline_api__() {
 // A per-capture scope patch, or the core's current scope (`put`), from a Scope's setters.
 const put = (p) => c && c.call('setScope', p);
 const merge = (d, p) => {
-  for (const k of P.keys(p)) {
+  for (const k of platform.keys_(p)) {
     const v = p[k];
     if (k == 'tags' || k == 'extra' || k == 'contexts') {
       if (!v) d[k] = v;
-      else if (mergeBag(d, k, v) && k == 'contexts' && typeof v == 'object') for (const n of P.keys(v)) if (v[n] == null) delete d[k][n];
+      else if (mergeBag(d, k, v) && k == 'contexts' && typeof v == 'object') for (const n of platform.keys_(v)) if (v[n] == null) delete d[k][n];
     } else d[k] = v;
   }
 };
@@ -606,7 +606,7 @@ export const init = guard((options) => {
   try { if (!(Error.stackTraceLimit >= 50)) Error.stackTraceLimit = 50; } catch {}
   const on = (h.on_ = o._on = switches(o));
   for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks, wrapHooks]) f(h, on);
-  if (P.keys(root._d).length) put(shared(root._d));
+  if (platform.keys_(root._d).length) put(shared(root._d));
   if (o.initialScope) root.update(o.initialScope);  // an object of scope fields, or a function of the scope
   // Delivery when the page goes away; registered now, so it runs before the transport's own. What
   // cannot leave is stashed for the next page; if this one comes back, it takes the stash back.
@@ -614,12 +614,12 @@ export const init = guard((options) => {
     if (h.cl) h.cl.hide();
     h.save(e.type == 'pagehide' && !e.persisted);
   };
-  const d = G.document;
-  h.on(G, 'pagehide', hide);
-  h.on(G, 'pageshow', () => h.unsave());
+  const d = globalObject.document;
+  h.on(globalObject, 'pagehide', hide);
+  h.on(globalObject, 'pageshow', () => h.unsave());
   h.on(d, 'visibilitychange', (e) => (d.visibilityState == 'hidden' ? hide(e) : h.unsave()));
   // Errors the tiny loader (js/loader.js) buffered before the SDK arrived, oldest first.
-  const L = G.__faultline_loader;
+  const L = globalObject.__faultline_loader;
   if (L && L.stop) {
     L.stop();
     for (const [e, ts] of L.q) (e.type == 'error' ? onError : onRejection)(h, e, ts);
@@ -640,23 +640,23 @@ export const init = guard((options) => {
 const trace = () => c && c.o.attachStacktrace !== false && { stack: new Error().stack };
 
 export const captureException = guard((e, ctx) => {
-  if (!c) return hex(16);  // before init: an id, as Sentry's scope gives one
+  if (!c) return randomHex(16);  // before init: an id, as Sentry's scope gives one
   // The second argument is a captureContext or Sentry's event hint ({ mechanism, captureContext, ... }).
   // (An ErrorEvent stands for its error: client.js build().)
   const h = ctx && typeof ctx == 'object' && !(ctx instanceof Scope) && ctx;
-  return c.capture({ raw: e, mechanism: { type: 'generic', handled: true, ...(h && h.mechanism) }, ...context((h && h.captureContext) || ctx), ...(!isErr(e) && trace()) }, e);
+  return c.capture({ raw: e, mechanism: { type: 'generic', handled: true, ...(h && h.mechanism) }, ...context((h && h.captureContext) || ctx), ...(!isError(e) && trace()) }, e);
 });
 
 /** A message; `parameterize` templates keep their template and values (logentry.message/params). */
 // (Its text and template are read by the lazy part, client.js message().)
-export const captureMessage = guard((msg, ctx) => (c ? c.capture({ message: msg, ...context(ctx), ...trace() }) : hex(16)));
+export const captureMessage = guard((msg, ctx) => (c ? c.capture({ message: msg, ...context(ctx), ...trace() }) : randomHex(16)));
 
 /** A whole event of Sentry's shape: its message or exception, level, tags, extra, user, contexts, fingerprint. */
 export const captureEvent = guard((ev, ctx) => {
-  if (!c) return hex(16);
+  if (!c) return randomHex(16);
   if (!ev || typeof ev != 'object') return;
   if (ev.type == 'transaction') {  // not sent (no tracing); remembered as Sentry's breadcrumb for the next event (client.js)
-    const id = ev.event_id || hex(16);
+    const id = ev.event_id || randomHex(16);
     c.call('transaction', [id, ev.transaction]);
     return id;
   }
@@ -719,7 +719,7 @@ export class BrowserClient {
     const o = c && c.o;
     if (!o) return;
     const by = { ...(o._by || Object.fromEntries(getDefaultIntegrations().map((i) => [i.name, i]))), ...o._add };
-    return P.own.call(by, n) ? by[n] : undefined;
+    return platform.hasOwn_.call(by, n) ? by[n] : undefined;
   }
   /**
    * Sentry's addIntegration after init: Faultline's integrations that are more than hook switches
@@ -762,7 +762,7 @@ export const defaultStackParser = () => [];
 export const SDK_VERSION = VERSION;
 
 // f(client) once the SDK's code has loaded, or false after ms (a chunk that never loads does not hang).
-const after = (h, f, ms) => (h ? P.Pr.race([P.Pr.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)), new P.Pr((r) => later(() => r(false), ms))]).catch(() => false) : P.Pr.resolve(false));
+const after = (h, f, ms) => (h ? platform.Promise_.race([platform.Promise_.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)), new platform.Promise_((r) => later(() => r(false), ms))]).catch(() => false) : platform.Promise_.resolve(false));
 
 /** Sends everything pending (aggregation summaries included); false if it did not finish in time. */
 export const flush = (ms = 2000) => {
@@ -810,7 +810,7 @@ export const lazyLoadIntegration = (name) => {
     contextLinesIntegration, linkedErrorsIntegration, dedupeIntegration, extraErrorDataIntegration, httpClientIntegration,
     reportingObserverIntegration, rewriteFramesIntegration, browserProfilingIntegration, moduleMetadataIntegration,
     graphqlClientIntegration, spotlightBrowserIntegration, browserTracingIntegration, featureFlagsIntegration };
-  return P.own.call(m, name) ? P.Pr.resolve(m[name]) : P.Pr.reject(new Error(`Cannot lazy load integration: ${name}`));
+  return platform.hasOwn_.call(m, name) ? platform.Promise_.resolve(m[name]) : platform.Promise_.reject(new Error(`Cannot lazy load integration: ${name}`));
 };
 
 // Tracing: Faultline sends no spans or transactions. Sentry's span API runs as it does with tracing
@@ -819,8 +819,8 @@ export const lazyLoadIntegration = (name) => {
 class Span {
   constructor(name) {
     this._n = name;
-    this._t = c ? c.tid : hex(16);
-    this._s = hex(8);
+    this._t = c ? c.tid : randomHex(16);
+    this._s = randomHex(8);
   }
   spanContext() { return { traceId: this._t, spanId: this._s, traceFlags: 0 }; }
   isRecording() { return false; }
@@ -864,12 +864,12 @@ export const spanToBaggageHeader = () => getTraceData().baggage;
 // sentry-trace header names); the page's trace is back afterwards.
 const inTrace = (tid, cb) => {
   const h = c, t = h && [h.tid, h.sid];
-  if (h && tid) { h.tid = tid; h.sid = hex(8); }
+  if (h && tid) { h.tid = tid; h.sid = randomHex(8); }
   try { return cb(); } finally { if (h) [h.tid, h.sid] = t; }
 };
-export const startNewTrace = (cb) => inTrace(hex(16), cb);
+export const startNewTrace = (cb) => inTrace(randomHex(16), cb);
 export const continueTrace = (o, cb) => {
-  const m = /^\s*([0-9a-f]{32})-[0-9a-f]{16}/i.exec(str(o && o.sentryTrace));
+  const m = /^\s*([0-9a-f]{32})-[0-9a-f]{16}/i.exec(printable(o && o.sentryTrace));
   return inTrace(m && m[1].toLowerCase(), cb);
 };
 
@@ -882,7 +882,7 @@ export const continueTrace = (o, cb) => {
 const logAt = (level) => (message, attributes) => {
   const h = c;
   if (!h || !h.o.enableLogs) return;
-  let l = { level, message: text(message), attributes: attributes || {} };
+  let l = { level, message: asString(message), attributes: attributes || {} };
   const f = h.o.beforeSendLog;
   if (typeof f == 'function') try { l = f(l); } catch (e) { l = 0; h.fail(e); }
   if (l && typeof l == 'object') h.crumb({ category: 'log', level: { trace: 'debug', warn: 'warning' }[l.level] || l.level, message: l.message, data: l.attributes });

@@ -24,7 +24,7 @@
 //   ModuleMetadata    (and ThirdPartyErrorsFilter, as in Sentry) frames of a bundle the Sentry
 //                     bundler plugins registered in _sentryModuleMetadata get its metadata as
 //                     module_metadata, for event processors and beforeSend; the wire leaves it out.
-import { G, get, str, text, isErr, log } from './util.js';
+import { globalObject, get, printable, asString, isError, log } from './util.js';
 import { normalize } from './normalize.js';
 
 const CONSOLE_LEVELS = ['debug', 'info', 'warn', 'error', 'log', 'assert', 'trace'];
@@ -44,7 +44,7 @@ const dropTop = (s, own = []) => {
 };
 const inStatus = (codes, s) => codes.some((r) => (typeof r == 'number' ? r === s : Array.isArray(r) && s >= r[0] && s <= r[1]));
 const inTargets = (ts, url) => ts.some((t) => (typeof t == 'string' ? url.includes(t) : t instanceof RegExp && t.test(url)));
-const one = (v) => (v && typeof v == 'object' ? (isErr(v) ? `${get(v, 'name')}: ${get(v, 'message')}` : Object.prototype.toString.call(v)) : String(v));
+const one = (v) => (v && typeof v == 'object' ? (isError(v) ? `${get(v, 'name')}: ${get(v, 'message')}` : Object.prototype.toString.call(v)) : String(v));
 const join = (a) => a.map((v) => { try { return one(v); } catch { return '[value cannot be serialized]'; } }).join(' ');
 
 /** Sentry's ExtraErrorData: what an Error carries beyond its name, message and stack. */
@@ -54,13 +54,13 @@ export function errorData(e, cause = true, max = 0) {
     for (const k of Object.keys(e)) {
       if (NATIVE.includes(k)) continue;
       const v = e[k];
-      out[k] = isErr(v) || typeof v == 'string' ? (max ? String(v).slice(0, max) : String(v)) : v;
+      out[k] = isError(v) || typeof v == 'string' ? (max ? String(v).slice(0, max) : String(v)) : v;
     }
     const c = get(e, 'cause');
-    if (cause && c !== undefined) out.cause = isErr(c) ? { [str(get(c, 'name') || get(get(c, 'constructor'), 'name'))]: errorData(c, false, max) } : c;
+    if (cause && c !== undefined) out.cause = isError(c) ? { [printable(get(c, 'name') || get(get(c, 'constructor'), 'name'))]: errorData(c, false, max) } : c;
     if (typeof get(e, 'toJSON') == 'function') {
       const j = e.toJSON();
-      if (j && typeof j == 'object') for (const k of Object.keys(j)) out[k] = isErr(j[k]) ? String(j[k]) : j[k];
+      if (j && typeof j == 'object') for (const k of Object.keys(j)) out[k] = isError(j[k]) ? String(j[k]) : j[k];
     }
   } catch {
     return null;
@@ -127,7 +127,7 @@ export function setup(hub, only) {
         if (kind == 'fetch') {
           r.res.headers.forEach((v, k) => { res[k] = v; });  // (a response's Set-Cookie is never exposed to the page)
           if (pii) {
-            const [i, init] = r.input, R = G.Request;
+            const [i, init] = r.input, R = globalObject.Request;
             const hs = new Headers((init && get(init, 'headers')) || (R && i instanceof R ? i.headers : undefined));
             hs.forEach((v, k) => { req[k] = v; });
           }
@@ -169,7 +169,7 @@ export function setup(hub, only) {
         a = a.slice(1);
         input = { message: `Assertion failed: ${join(a) || 'console.assert'}` };
       } else {
-        const e = a.find(isErr);
+        const e = a.find(isError);
         input = e ? { raw: e, mechanism: mech } : { message: join(a) };
       }
       if (o.attachStacktrace !== false && input.message) input.stack = new Error().stack;  // (on by default, as in Sentry 11)
@@ -185,10 +185,10 @@ export function setup(hub, only) {
 
   if (L.RewriteFrames) procs.push(rewriteFrames(L.RewriteFrames));
 
-  if (L.ReportingObserver && typeof G.ReportingObserver == 'function') {
+  if (L.ReportingObserver && typeof globalObject.ReportingObserver == 'function') {
     const types = Array.isArray(L.ReportingObserver.types) ? L.ReportingObserver.types : ['crash', 'deprecation', 'intervention'];
     try {
-      const obs = new G.ReportingObserver((reports) => {
+      const obs = new globalObject.ReportingObserver((reports) => {
         if (hub.off) return;
         for (const r of reports) {
           try {
@@ -196,9 +196,9 @@ export function setup(hub, only) {
             let details = 'No details available';
             if (b) {
               for (const k in b) body[k] = b[k];
-              details = (get(r, 'type') == 'crash' ? [body.crashId || '', body.reason || ''].join(' ').trim() : str(body.message || '')) || details;
+              details = (get(r, 'type') == 'crash' ? [body.crashId || '', body.reason || ''].join(' ').trim() : printable(body.message || '')) || details;
             }
-            hub.capture({ message: `ReportingObserver [${text(get(r, 'type'))}]: ${details}`, scope: { extra: { url: get(r, 'url'), ...(b && { body }) } } });
+            hub.capture({ message: `ReportingObserver [${asString(get(r, 'type'))}]: ${details}`, scope: { extra: { url: get(r, 'url'), ...(b && { body }) } } });
           } catch (e) { hub.fail(e); }
         }
       }, { buffered: true, types });
@@ -211,7 +211,7 @@ export function setup(hub, only) {
   if (L.CultureContext) {
     procs.push((ev) => {
       try {
-        const r = G.Intl.DateTimeFormat().resolvedOptions();
+        const r = globalObject.Intl.DateTimeFormat().resolvedOptions();
         ev.contexts = { ...ev.contexts, culture: { locale: r.locale, timezone: r.timeZone, calendar: r.calendar, ...get(ev.contexts, 'culture') } };
       } catch {}
       return ev;
@@ -258,7 +258,7 @@ export function snip(line, col) {
  * DOM has it now (documentElement.innerHTML between `<!DOCTYPE html>`, `<html>` and `</html>`,
  * as Sentry numbers them), each line cut by snip() and scrubbed.
  */
-export function contextLines(ev, n, scrub, doc = G.document, href = G.location && G.location.href) {
+export function contextLines(ev, n, scrub, doc = globalObject.document, href = globalObject.location && globalObject.location.href) {
   const page = bare(href);
   let lines;
   for (const f of framesOf(ev)) {
@@ -287,7 +287,7 @@ export function contextLines(ev, n, scrub, doc = G.document, href = G.location &
 function frameMetadata() {
   const byFile = new Map(), seen = new Set();
   return (ev) => {
-    const meta = G._sentryModuleMetadata;
+    const meta = globalObject._sentryModuleMetadata;
     if (meta && typeof meta == 'object') {
       for (const st of Object.keys(meta)) {
         if (seen.has(st)) continue;
@@ -348,10 +348,10 @@ function thirdParty(opt, own) {
 /** ExtraErrorData for a capture input being built from a thrown value (client.js build()). */
 export function extraContexts(hub, v) {
   const x = (hub.o._lazy || {}).ExtraErrorData;
-  if (!x || !isErr(v)) return;
+  if (!x || !isError(v)) return;
   const d = errorData(v, x.captureErrorCause ?? true, hub.o.maxValueLength);
   if (!d) return;
   const n = normalize(d, x.depth ?? 3);
   if (!n || typeof n != 'object' || Array.isArray(n)) return;
-  return { [str(get(v, 'name') || get(get(v, 'constructor'), 'name') || 'Error')]: n };
+  return { [printable(get(v, 'name') || get(get(v, 'constructor'), 'name') || 'Error')]: n };
 }

@@ -6,7 +6,7 @@
 // "[Circular ~]", toJSON() honoured, Errors and Events unpacked. Imported lazily (client.js): the
 // page only pays for it once the core is loading. Never throws: throwing getters and Proxies give
 // markers, and a budget over the whole value bounds the work on huge objects.
-import { G, get, isErr } from './util.js';
+import { globalObject, get, isError } from './util.js';
 import { selector } from './hooks/dom.js';
 
 const ctor = (v) => {
@@ -25,8 +25,8 @@ function mark(v) {
       case 'symbol': return `[${String(v)}]`;
       case 'bigint': return `[BigInt: ${String(v)}]`;
     }
-    if (v === G.window) return '[Window]';
-    if (v === G.document) return '[Document]';
+    if (v === globalObject.window) return '[Window]';
+    if (v === globalObject.document) return '[Document]';
     const n = ctor(v);
     if (/^HTML(\w*)Element$/.test(n) && get(v, 'nodeType') === 1) return `[HTMLElement: ${selector(v)}]`;
     return `[object ${n}]`;
@@ -37,7 +37,7 @@ function mark(v) {
 
 // Own enumerable properties, with Errors' and Events' interesting non-enumerable ones first.
 function plain(v) {
-  if (isErr(v)) return { message: get(v, 'message'), name: get(v, 'name'), stack: get(v, 'stack'), ...v };
+  if (isError(v)) return { message: get(v, 'message'), name: get(v, 'name'), stack: get(v, 'stack'), ...v };
   if (typeof Event == 'function' && v instanceof Event) {
     const d = get(v, 'detail');
     return { type: get(v, 'type'), target: get(v, 'target'), currentTarget: get(v, 'currentTarget'), ...(d ? { detail: d } : {}), ...v };

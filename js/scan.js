@@ -10,7 +10,7 @@
 // reach the page only in dist/faultline-scan-worker.mjs (js/scan-worker.js), which the client
 // imports when a JavaScriptCore stack first needs a scan and which is also the Worker's script:
 // the SDK's own bundles (the script-tag build) do not carry them.
-import { P, G, later, cancel, log } from './util.js';
+import { platform, globalObject, later, cancel, log } from './util.js';
 
 /**
  * Scripts larger than this (bytes announced or read) are not scanned: about 1.3 s of scan for
@@ -49,8 +49,8 @@ export function runningJsc() {
   return jsc;
 }
 
-const get = (url, fetchImpl) => P.Pr.resolve(url).then((u) => fetchImpl(u, { credentials: 'same-origin' }))
-  .then((r) => (r.ok ? r : P.Pr.reject(Error(`${url}: HTTP ${r.status}`))));
+const get = (url, fetchImpl) => platform.Promise_.resolve(url).then((u) => fetchImpl(u, { credentials: 'same-origin' }))
+  .then((r) => (r.ok ? r : platform.Promise_.reject(Error(`${url}: HTTP ${r.status}`))));
 
 /**
  * Runs the page's scans: in one module Worker started at the first scan (its script found as the
@@ -63,7 +63,7 @@ const get = (url, fetchImpl) => P.Pr.resolve(url).then((u) => fetchImpl(u, { cre
  */
 export class Scanner {
   constructor(wasmUrl, workerUrl, fetchImpl, n, debug) {
-    Object.assign(this, { u: wasmUrl, wu: workerUrl, f: fetchImpl, n, d: debug, jobs_: new Map(), id: 0, left_: MAIN_BUDGET, q: P.Pr.resolve() });
+    Object.assign(this, { u: wasmUrl, wu: workerUrl, f: fetchImpl, n, d: debug, jobs_: new Map(), id: 0, left_: MAIN_BUDGET, q: platform.Promise_.resolve() });
   }
 
   /** The scan module's bytes, fetched once (a failure is forgotten: a later scan retries). */
@@ -75,7 +75,7 @@ export class Scanner {
 
   /** The Worker, started once (null: none answered, scans run on the main thread). */
   worker_() {
-    const w = this.wp || (this.wp = this.wasm_().then((wasm) => new P.Pr((ok) => {
+    const w = this.wp || (this.wp = this.wasm_().then((wasm) => new platform.Promise_((ok) => {
       const main = (e) => {
         log(this.d, 'scans run on the main thread:', e);
         ok(null);
@@ -89,7 +89,7 @@ export class Scanner {
           w.terminate();
           next(e);
         };
-        try { w = new G.Worker(url, { type: 'module' }); } catch (e) { return next(e); }
+        try { w = new globalObject.Worker(url, { type: 'module' }); } catch (e) { return next(e); }
         t = later(fail, 5000);  // no answer
         w.onerror = (e) => fail(Error(e.message));
         w.onmessage = ({ data }) => {
@@ -101,12 +101,12 @@ export class Scanner {
         };
         w.postMessage(wasm.slice(0));
       };
-      if (typeof G.Worker != 'function') return main();
+      if (typeof globalObject.Worker != 'function') return main();
       start(this.wu, (e) => {
         // Another origin's script cannot start a Worker: the same script from a Blob can.
-        if (!G.Blob) return main(e);
+        if (!globalObject.Blob) return main(e);
         get(this.wu, this.f).then((r) => r.text()).then((txt) => {
-          start(G.URL.createObjectURL(new G.Blob([txt], { type: 'text/javascript' })), main);  // one small Blob kept per page
+          start(globalObject.URL.createObjectURL(new globalObject.Blob([txt], { type: 'text/javascript' })), main);  // one small Blob kept per page
         }).catch(main);
       });
     })));
@@ -116,7 +116,7 @@ export class Scanner {
 
   /** Scans one script's UTF-8 bytes (a Uint8Array of its own, transferred to the Worker). */
   scan(file, bytes) {
-    return this.worker_().then((w) => (w ? new P.Pr((ok, no) => {
+    return this.worker_().then((w) => (w ? new platform.Promise_((ok, no) => {
       const i = ++this.id;
       this.jobs_.set(i, [ok, no]);
       cancel(this.idle_);
@@ -147,11 +147,11 @@ export class Scanner {
   onMain_(file, bytes) {
     const n = this.n, size = bytes.length;
     if (size > MAIN_MAX_BYTES || size > this.left_) {
-      return P.Pr.resolve({ skipped: `${size} B on the main thread` });
+      return platform.Promise_.resolve({ skipped: `${size} B on the main thread` });
     }
     this.left_ -= size;
     n.main_thread = (n.main_thread || 0) + 1;
-    const job = this.q.then(() => new P.Pr((r) => later(r, 0)))
+    const job = this.q.then(() => new platform.Promise_((r) => later(r, 0)))
       .then(() => this.mod_ || (this.mod_ = this.wasm_().then((b) => WebAssembly.compile(b))))
       .then((m) => scanCode(m, file, new TextDecoder().decode(bytes)));
     job.catch(() => { this.mod_ = 0; });

@@ -5,7 +5,7 @@
 // if it was still 'ok'). Relay counts a session as errored when errors > 0 and as crashed when its
 // status is 'crashed'; Sentry shows crash-free sessions and users per release from these. As in
 // Sentry, there is no session without a `release`, and durations are not tracked in the browser.
-import { G, hex, J } from './util.js';
+import { globalObject, randomHex, toJson } from './util.js';
 
 const iso = (ms) => new Date(ms).toISOString();
 
@@ -15,7 +15,7 @@ export class Sessions {
     this.out = send;  // (envelope body) => void
     this.s = null;
     // The page's session starts when the page did (not when the app starts them: startSession()).
-    const p = G.performance;
+    const p = globalObject.performance;
     if (!manual) this.start(Math.round((p && p.timeOrigin) || Date.now()));
   }
 
@@ -42,7 +42,7 @@ export class Sessions {
       if (s.status == 'ok') s.status = 'exited';
       this.emit(now);
     }
-    this.s = { sid: hex(16), init: true, started: now, status: 'ok', errors: 0 };
+    this.s = { sid: randomHex(16), init: true, started: now, status: 'ok', errors: 0 };
     this.emit(now);
   }
 
@@ -57,7 +57,7 @@ export class Sessions {
   }
 
   emit(now) {
-    const s = this.s, o = this.h.o, nav = G.navigator;
+    const s = this.s, o = this.h.o, nav = globalObject.navigator;
     const attrs = { release: String(o.release) };
     if (o.environment) attrs.environment = String(o.environment);
     if (nav && nav.userAgent) attrs.user_agent = nav.userAgent;
@@ -65,6 +65,6 @@ export class Sessions {
     const payload = { sid: s.sid, init: s.init, started: iso(s.started), timestamp: iso(now), status: s.status, errors: s.errors, attrs };
     if (this.did) payload.did = this.did;
     s.init = false;
-    this.out(J(payload));
+    this.out(toJson(payload));
   }
 }

@@ -1,78 +1,85 @@
 // Small, defensive helpers shared by the SDK. Nothing here may throw: every read of a value that
 // came from the page goes through get() or a try, because it can be a Proxy, have throwing
 // getters, be cyclic, or be a Symbol/BigInt that breaks string concatenation and JSON.
-export const G = typeof window != 'undefined' ? window : globalThis;
-const C = G.console;
+export const globalObject = typeof window != 'undefined' ? window : globalThis;
+const console_ = globalObject.console;
 // The console methods as they were when the SDK loaded: debug output never becomes a breadcrumb.
-const warn = C && C.warn;
+const warn = console_ && console_.warn;
 
-export function log(on, ...a) {
-  if (on && warn) try { warn.call(C, '[faultline]', ...a); } catch {}
+export function log(enabled, ...args) {
+  if (enabled && warn) try { warn.call(console_, '[faultline]', ...args); } catch {}
 }
 
 // The platform functions the SDK relies on, as they were when it loaded, before page code can
 // replace or wrap them: a later fetch wrapper (adding the app's Authorization header, or never
 // resolving), a throwing JSON.stringify or addEventListener, a broken getRandomValues does not see
 // or break the SDK's own work. (The transport also avoids a fetch that was wrapped before load.)
-const pick = (o, k) => { try { return o && o[k]; } catch {} };
-const ET = pick(G.EventTarget, 'prototype');
-export const P = {
-  fetch: pick(G, 'fetch'), stringify: JSON.stringify, parse: JSON.parse, setTimeout: G.setTimeout, clearTimeout: G.clearTimeout,
-  crypto: pick(G, 'crypto'), grv: pick(pick(G, 'crypto'), 'getRandomValues'), on: pick(ET, 'addEventListener'), off: pick(ET, 'removeEventListener'),
-  beacon: pick(G.navigator, 'sendBeacon'), keys: Object.keys, own: Object.prototype.hasOwnProperty, Pr: Promise, pthen: Promise.prototype.then,
+const read = (object, key) => { try { return object && object[key]; } catch {} };
+const eventTarget = read(globalObject.EventTarget, 'prototype');
+export const platform = {
+  fetch_: read(globalObject, 'fetch'), stringify_: JSON.stringify, parse_: JSON.parse,
+  setTimeout_: globalObject.setTimeout, clearTimeout_: globalObject.clearTimeout,
+  crypto_: read(globalObject, 'crypto'), getRandomValues_: read(read(globalObject, 'crypto'), 'getRandomValues'),
+  addEventListener_: read(eventTarget, 'addEventListener'), removeEventListener_: read(eventTarget, 'removeEventListener'),
+  sendBeacon_: read(globalObject.navigator, 'sendBeacon'), keys_: Object.keys, hasOwn_: Object.prototype.hasOwnProperty,
+  Promise_: Promise, promiseThen_: Promise.prototype.then,
 };
 // A scope bag (tags, extra, contexts) of `owner` with the keys of `v` merged in: in place when
 // `owner` made the bag, in a copy (made once, then owned) otherwise, so a setter costs its own keys
 // and not the bag's size (a copy per call was quadratic: 4 000 setTag took 45 s). Keys are defined
 // as a spread defines them (no setter on Object.prototype runs, `__proto__` is a key). A bag handed
 // out (getScopeData, a capture's scope) is `shared` first, so later setters copy instead.
-const OWN = new WeakMap();
-export function mergeBag(owner, k, v) {
-  let b = owner[k];
-  if (!b || OWN.get(b) !== owner) OWN.set(b = owner[k] = { ...b }, owner);
-  for (const n of P.keys(v)) Object.defineProperty(b, n, { __proto__: null, value: v[n], writable: true, enumerable: true, configurable: true });
-  return b;
+const bagOwner = new WeakMap();
+export function mergeBag(owner, key, values) {
+  let bag = owner[key];
+  if (!bag || bagOwner.get(bag) !== owner) bagOwner.set(bag = owner[key] = { ...bag }, owner);
+  for (const name of platform.keys_(values)) Object.defineProperty(bag, name, { __proto__: null, value: values[name], writable: true, enumerable: true, configurable: true });
+  return bag;
 }
-export const shared = (d) => { for (const k of P.keys(d)) if (d[k] && typeof d[k] == 'object') OWN.delete(d[k]); return { ...d }; };
+export const shared = (data) => {
+  for (const key of platform.keys_(data)) if (data[key] && typeof data[key] == 'object') bagOwner.delete(data[key]);
+  return { ...data };
+};
 // A toJSON the page put on Object.prototype or Array.prototype (one that throws, or rewrites every
 // value) is not honoured for the SDK's own data: when one is there, the value is first copied into
 // prototype-less objects and arrays (own enumerable keys), so only a class's own toJSON (Date's)
 // still applies. Without one, JSON.stringify as captured at load does it all.
-const OP = Object.prototype, AP = Array.prototype, isArr = Array.isArray, setProto = Object.setPrototypeOf;
-function bare(v, up) {
-  if (!v || typeof v != 'object') return v;
-  let t;
-  try { t = v.toJSON; } catch {}
-  if (typeof t == 'function' && t !== OP.toJSON && t !== AP.toJSON) return v;
-  if (up.indexOf(v) >= 0) throw TypeError('cyclic value');
-  up.push(v);
-  let o;
-  if (isArr(v)) {
-    o = setProto([], null);  // still an array to JSON.stringify, with nothing inherited
-    for (let i = 0; i < v.length; i++) o[i] = bare(v[i], up);
+const objectProto = Object.prototype, arrayProto = Array.prototype, isArray = Array.isArray, setPrototype = Object.setPrototypeOf;
+function bare(value, ancestors) {
+  if (!value || typeof value != 'object') return value;
+  let toJSON;
+  try { toJSON = value.toJSON; } catch {}
+  if (typeof toJSON == 'function' && toJSON !== objectProto.toJSON && toJSON !== arrayProto.toJSON) return value;
+  if (ancestors.indexOf(value) >= 0) throw TypeError('cyclic value');
+  ancestors.push(value);
+  let copy;
+  if (isArray(value)) {
+    copy = setPrototype([], null);  // still an array to JSON.stringify, with nothing inherited
+    for (let i = 0; i < value.length; i++) copy[i] = bare(value[i], ancestors);
   } else {
-    o = Object.create(null);
-    for (const k of P.keys(v)) o[k] = bare(v[k], up);
+    copy = Object.create(null);
+    for (const key of platform.keys_(value)) copy[key] = bare(value[key], ancestors);
   }
-  up.pop();
-  return o;
+  ancestors.pop();
+  return copy;
 }
-export const J = (v) => P.stringify.call(JSON, P.own.call(OP, 'toJSON') || P.own.call(AP, 'toJSON') ? bare(v, []) : v);
-export const unJ = (s) => P.parse.call(JSON, s);
-export const later = (f, ms) => P.setTimeout.call(G, f, ms);
-export const cancel = (t) => P.clearTimeout.call(G, t);
+export const toJson = (value) => platform.stringify_.call(JSON,
+  platform.hasOwn_.call(objectProto, 'toJSON') || platform.hasOwn_.call(arrayProto, 'toJSON') ? bare(value, []) : value);
+export const fromJson = (s) => platform.parse_.call(JSON, s);
+export const later = (f, ms) => platform.setTimeout_.call(globalObject, f, ms);
+export const cancel = (t) => platform.clearTimeout_.call(globalObject, t);
 /** addEventListener as it was at load (a throwing or replaced one in the page does not matter). */
-export function listen(t, type, h, capture, remove) {
-  try { (remove ? P.off : P.on).call(t, type, h, capture); return 1; } catch {}
+export function listen(target, type, handler, capture, remove) {
+  try { (remove ? platform.removeEventListener_ : platform.addEventListener_).call(target, type, handler, capture); return 1; } catch {}
 }
 
-export const STASH = 'faultline:stash:';  // localStorage records of what a page could not send before it went
+export const STASH_PREFIX = 'faultline:stash:';  // localStorage records of what a page could not send before it went
 // Storage that survives the page: localStorage, because an unloading page can still write it
 // synchronously (an IndexedDB write in pagehide is only kept when the connection was opened
 // before; measured in the README). Undefined where it is unavailable (opaque origins, disabled
 // storage).
-export function store() {
-  try { const s = G.localStorage; s.length; return s; } catch {}
+export function storage() {
+  try { const s = globalObject.localStorage; s.length; return s; } catch {}
 }
 
 // Random bytes come from a pool refilled 256 at a time: getRandomValues costs microseconds per call.
@@ -82,7 +89,7 @@ export function store() {
 let pool, at = 256, prev = '', x32 = (Date.now() ^ (Math.random() * 4294967296)) | 1;
 
 /** n random bytes as 2n lowercase hex characters. */
-export function hex(n) {
+export function randomHex(n) {
   let s = '';
   while (n--) {
     if (at > 255) {
@@ -90,7 +97,7 @@ export function hex(n) {
       at = 0;
       let ok;
       try {
-        P.grv.call(P.crypto, pool);
+        platform.getRandomValues_.call(platform.crypto_, pool);
         const head = pool.slice(0, 32).join();
         ok = head != prev && new Set(pool.subarray(0, 32)).size > 8;  // 32 random bytes have ~30 distinct values
         prev = head;
@@ -116,22 +123,22 @@ export function get(o, k) {
 
 export const tagOf = (v) => { try { return Object.prototype.toString.call(v); } catch { return '[object Object]'; } };
 
-export function isErr(v) {
+export function isError(v) {
   if (!v || typeof v != 'object') return false;
   try { if (v instanceof Error) return true; } catch { return false; }
   return /^\[object (Error|DOMException|Exception)\]$/.test(tagOf(v));  // also Errors from other frames
 }
 
-export const cut = (s, n) => (s.length > n ? s.slice(0, n) + '\u2026' : s);
+export const truncate = (s, n) => (s.length > n ? s.slice(0, n) + '\u2026' : s);
 
 /**
  * A JSON-safe copy of any value: cycles become "[Circular]", depth and width are bounded, throwing
  * getters and Proxies degrade to markers, BigInt/Symbol/functions become strings.
  */
-export function norm(v, d = 3, seen = [], peek) {
+export function jsonSafe(v, d = 3, seen = [], peek) {
   try {
     switch (typeof v) {
-      case 'string': return cut(v, 2000);
+      case 'string': return truncate(v, 2000);
       case 'number': return isFinite(v) ? v : String(v);
       case 'boolean': case 'undefined': return v;
       case 'bigint': return v + 'n';
@@ -142,7 +149,7 @@ export function norm(v, d = 3, seen = [], peek) {
     if (seen.includes(v)) return '[Circular]';
     // A budget over the whole value: wide and deep objects cost at most ~500 visited values.
     if ((seen.n = (seen.n || 0) + 1) > 500) return '[\u2026]';
-    if (isErr(v)) return `${str(get(v, 'name'))}: ${str(get(v, 'message'))}`;
+    if (isError(v)) return `${printable(get(v, 'name'))}: ${printable(get(v, 'message'))}`;
     if (peek && typeof Node == 'function' && v instanceof Node) return `[${v.nodeName}]`;
     if (!peek && typeof get(v, 'nodeType') == 'number') return `[${get(v, 'nodeName')}]`;
     const arr = Array.isArray(v);
@@ -153,15 +160,15 @@ export function norm(v, d = 3, seen = [], peek) {
     const out = [];  // entries, then one object: no setter on Object.prototype runs
     // peek: what is there without running the page's code (a getter is named, not called): the
     // own names (one ownKeys trap of a Proxy) and one descriptor each, the enumerable ones kept.
-    const keys = peek ? Object.getOwnPropertyNames(v) : P.keys(v);
+    const keys = peek ? Object.getOwnPropertyNames(v) : platform.keys_(v);
     for (let i = 0; i < keys.length && out.length < 100; i++) {
       let x;
       try {
         const p = peek && Object.getOwnPropertyDescriptor(v, keys[i]);
         if (peek && !(p && p.enumerable)) continue;
-        x = !peek ? v[keys[i]] : P.own.call(p, 'value') ? p.value : '[Getter]';
+        x = !peek ? v[keys[i]] : platform.hasOwn_.call(p, 'value') ? p.value : '[Getter]';
       } catch { x = '[Throws]'; }
-      out.push([keys[i], norm(x, d - 1, seen, peek)]);
+      out.push([keys[i], jsonSafe(x, d - 1, seen, peek)]);
     }
     seen.pop();
     return arr ? out.map((e) => e[1]) : Object.fromEntries(out);
@@ -171,19 +178,19 @@ export function norm(v, d = 3, seen = [], peek) {
 }
 
 /** A readable string for any value; never throws. peek: without calling the value's getters. */
-export function str(v, peek) {
+export function printable(v, peek) {
   if (typeof v == 'string') return v;
   if (v === undefined) return 'undefined';
   try {
-    const n = norm(v, 2, [], peek);
-    return typeof n == 'string' ? n : J(n);
+    const n = jsonSafe(v, 2, [], peek);
+    return typeof n == 'string' ? n : toJson(n);
   } catch {
     return '[Unserializable]';
   }
 }
 
 /** A string for any value as String() gives it (Sentry's formatting); never throws. */
-export function text(v) {
+export function asString(v) {
   try { return typeof v == 'string' ? v : String(v); } catch { return tagOf(v); }
 }
 

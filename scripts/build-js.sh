@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
-# Builds the script-tag bundle: dist/faultline.iife.js (global `Faultline`), with faultline.wasm beside it.
+# Builds the package's JS: esm/ (the module entry, js/ with private properties renamed), the
+# script-tag bundle dist/faultline.iife.js (global `Faultline`, faultline.wasm beside it), the scan Worker.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 [ -f dist/faultline.wasm ] || bash scripts/build.sh wasm
 node scripts/gen-version.mjs  # js/version.js from package.json's version
-# Private properties: the source names them readably with a trailing underscore (hub.on_); the
-# build shortens exactly those (esbuild mangleProps), never a public, wire or stored name.
-npx --no-install esbuild js/iife.js --bundle --minify --format=iife --global-name=Faultline \
-  --target=es2019 --log-level=error --outfile=dist/faultline.iife.js \
-  --mangle-props='[^_]_$'
+# esm/ (the package's module entry), the IIFE and the scan Worker, with one property renaming
+# (scripts/build-js.mjs says how).
+node scripts/build-js.mjs
 # esbuild's module helpers (__export, __copyProps, __toCommonJS) define properties with descriptor
 # literals, which inherit from Object.prototype: a page that put `value`, `get`, `set`, `writable`...
 # there (even a setter alone) made them invalid, and the script threw at load. Its one alias of
@@ -22,10 +21,8 @@ if (!m) { console.error("build-js: esbuild'"'"'s Object.defineProperty alias not
 const def = m[0].replace("Object.defineProperty", "((D,S)=>(o,k,d)=>D(o,k,S(d,null)))(Object.defineProperty,Object.setPrototypeOf)");
 fs.writeFileSync(f, s.slice(0, m.index) + def + s.slice(m.index + m[0].length));
 '
-# The page's scan Worker (js/scan-worker.js): loaded only when a JavaScriptCore stack needs a scan,
-# from beside faultline-scan.wasm, never on the critical path.
-# An ES module: the page imports it too when no Worker can start (it has the scan's loader).
-npx --no-install esbuild js/scan-worker.js --bundle --minify --format=esm --target=es2019 \
-  --log-level=error --outfile=dist/faultline-scan-worker.mjs
+# The page's scan Worker (js/scan-worker.js, dist/faultline-scan-worker.mjs, built above): loaded
+# only when a JavaScriptCore stack needs a scan, from beside faultline-scan.wasm, never on the
+# critical path.
 echo "[build-js] dist/faultline-scan-worker.mjs $(wc -c < dist/faultline-scan-worker.mjs) bytes, gzip -9 $(gzip -9c dist/faultline-scan-worker.mjs | wc -c)"
 echo "[build-js] dist/faultline.iife.js $(wc -c < dist/faultline.iife.js) bytes, gzip -9 $(gzip -9c dist/faultline.iife.js | wc -c)"

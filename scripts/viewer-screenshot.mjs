@@ -23,7 +23,7 @@ try {
   await p.waitFor(() => document.body.dataset.ready === 'wasm', undefined, 30000);
   for (const id of ['user', 'type-error', 'rejection', 'non-error', 'with-cause', 'failed-fetch', 'console-error', 'storm']) await p.click('#' + id);
   await new Promise((r) => setTimeout(r, 1500));
-  await p.evaluate(async () => (await import('/js/index.js')).flush(5000));
+  await p.evaluate(async () => (await import('/esm/index.js')).flush(5000));
   // A fresh page load starts a fresh trace: the backend calls get one of their own.
   await p.goto(c.url + '/demo/');
   await p.waitFor(() => document.body.dataset.ready === 'wasm', undefined, 30000);
@@ -33,7 +33,7 @@ try {
   await p.waitFor(() => document.querySelector('#trace-status a[data-trace]'));
   const traceId = await p.evaluate(() => document.querySelector('#trace-status a[data-trace]').dataset.trace);
   await new Promise((r) => setTimeout(r, 2500));
-  await p.evaluate(async () => (await import('/js/index.js')).flush(5000));
+  await p.evaluate(async () => (await import('/esm/index.js')).flush(5000));
   await new Promise((r) => setTimeout(r, 1500));
   const [issue] = await (await fetch(c.url + '/api/issues?query=CheckoutError')).json();
   await p.raw.setViewportSize({ width: 1280, height: 900 });

@@ -240,13 +240,13 @@ export async function startCollector(opts = {}) {
   }
 
   // Static files: the viewer at /, the demo page and the SDK under the static root's demo/page,
-  // js/ and dist/ (nothing else of the repository is served).
+  // js/, esm/ and dist/ (nothing else of the repository is served).
   const viewerCsp = { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'" };
   const viewerFiles = new Set(['/viewer.js', '/viewer.css', '/context-line.js']);
   function serveStatic(req, res, pathname) {
     if (pathname === '/' || pathname === '/index.html') return serveFile(res, path.join(viewerDir, 'index.html'), viewerCsp);
     if (viewerFiles.has(pathname)) return serveFile(res, path.join(viewerDir, pathname.slice(1)), viewerCsp);
-    const mounts = [['/demo/', path.join(options.staticRoot, 'demo/page')], ['/js/', path.join(options.staticRoot, 'js')], ['/dist/', path.join(options.staticRoot, 'dist')]];
+    const mounts = [['/demo/', path.join(options.staticRoot, 'demo/page')], ['/js/', path.join(options.staticRoot, 'js')], ['/esm/', path.join(options.staticRoot, 'esm')], ['/dist/', path.join(options.staticRoot, 'dist')]];
     for (const [prefix, dir] of mounts) {
       if (pathname === prefix.slice(0, -1)) {
         res.writeHead(302, { location: prefix });

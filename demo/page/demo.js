@@ -1,5 +1,5 @@
 // The demo page: real faults, captured by the real SDK, sent to the local collector.
-import * as Faultline from '/js/index.js';
+import * as Faultline from '/esm/index.js';
 
 const dsn = `http://5f0c7a1e2b3d4c8e9a6b7d1f0e2c4a38@${location.host}/1`;
 // The demo backend (a Node API instrumented with @sentry/node) is on another loopback port: the

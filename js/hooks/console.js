@@ -7,29 +7,29 @@
 // A console.assert whose condition is false becomes "Assertion failed: ..."; a passing one
 // records nothing. The original method is then called with the same `this` and arguments and its
 // result returned, so the console behaves exactly as before.
-import { G, get, norm, isErr, tagOf } from '../util.js';
+import { globalObject, get, jsonSafe, isError, tagOf } from '../util.js';
 
 const LEVEL = { debug: 'debug', info: 'info', warn: 'warning', error: 'error', log: 'log', assert: 'log', trace: 'log' };
 
-const one = (v) => (v && (typeof v == 'object' || typeof v == 'function') ? (isErr(v) ? `${get(v, 'name')}: ${get(v, 'message')}` : tagOf(v)) : String(v));
+const one = (v) => (v && (typeof v == 'object' || typeof v == 'function') ? (isError(v) ? `${get(v, 'name')}: ${get(v, 'message')}` : tagOf(v)) : String(v));
 const join = (a) => a.map((v) => { try { return one(v); } catch { return '[value cannot be serialized]'; } }).join(' ');
 
-export function install(c, on) {
-  const con = G.console;
-  const crumbs = on('console'), L = c.o._lazy;
+export function install(hub, on) {
+  const con = globalObject.console;
+  const crumbs = on('console'), L = hub.o._lazy;
   if (!(crumbs || (L && L.CaptureConsole)) || !con) return;
   for (const m of Object.keys(LEVEL)) {
     // (A method named __faultline_api__, as the public entry points are: the stack a
     // captureConsoleIntegration message carries starts below it, client.js below().)
-    c.wrap(con, m, (orig) => ({ __faultline_api__() {
-      c.safe(() => {
+    hub.wrap(con, m, (orig) => ({ __faultline_api__() {
+      hub.safe(() => {
         let a = [...arguments], message = join(a);
         if (m == 'assert') {
           a = a.slice(1);
           message = arguments[0] === false ? `Assertion failed: ${join(a) || 'console.assert'}` : 0;
         }
-        if (message !== 0 && crumbs) c.crumb({ category: 'console', data: { arguments: a.map((x) => norm(x, 1, [], 1)), logger: 'console' }, level: LEVEL[m], message }, { input: [...arguments], level: m });
-        if (c.con && !c.off) c.con(m, arguments);  // captureConsoleIntegration (integrations.js)
+        if (message !== 0 && crumbs) hub.crumb({ category: 'console', data: { arguments: a.map((x) => jsonSafe(x, 1, [], 1)), logger: 'console' }, level: LEVEL[m], message }, { input: [...arguments], level: m });
+        if (hub.con && !hub.off) hub.con(m, arguments);  // captureConsoleIntegration (integrations.js)
       });
       return orig.apply(this, arguments);
     } }).__faultline_api__);

@@ -3,22 +3,22 @@
 // `data-sentry-component` / `data-sentry-element` annotation, also in `data['ui.component_name']`).
 // The typed value and the value attribute are never read. Like Sentry, a repeat of the same kind
 // of event on the same element is one breadcrumb until one second passes without such events.
-import { G, get, later, cancel } from '../util.js';
+import { globalObject, get, later, cancel } from '../util.js';
 
 const ATTRS = ['aria-label', 'type', 'name', 'title', 'alt'];
 
-const ann = (n) => { const d = n.dataset; return d && (d.sentryComponent || d.sentryElement); };
+const annotation = (node) => { const data = node.dataset; return data && (data.sentryComponent || data.sentryElement); };
 
-function one(n) {
-  if (!n || !n.tagName) return '';
-  const a = ann(n);
-  if (a) return a;
-  let s = n.tagName.toLowerCase();
-  if (n.id) s += '#' + n.id;
-  const c = n.className;
-  if (c && typeof c == 'string') for (const k of c.split(/\s+/)) s += '.' + k;
+function describeNode(node) {
+  if (!node || !node.tagName) return '';
+  const annotated = annotation(node);
+  if (annotated) return annotated;
+  let s = node.tagName.toLowerCase();
+  if (node.id) s += '#' + node.id;
+  const classes = node.className;
+  if (classes && typeof classes == 'string') for (const k of classes.split(/\s+/)) s += '.' + k;
   for (const k of ATTRS) {
-    const v = n.getAttribute(k);
+    const v = node.getAttribute(k);
     if (v) s += `[${k}="${v}"]`;
   }
   return s;
@@ -29,9 +29,9 @@ export function selector(el) {
   try {
     const out = [];
     let len = 0;
-    for (let n = el, h = 0; n && h++ < 5; n = n.parentNode) {
-      const s = one(n);
-      if (s == 'html' || (h > 1 && len + out.length * 3 + s.length >= 80)) break;
+    for (let node = el, depth = 0; node && depth++ < 5; node = node.parentNode) {
+      const s = describeNode(node);
+      if (s == 'html' || (depth > 1 && len + out.length * 3 + s.length >= 80)) break;
       out.unshift(s);
       len += s.length;
     }
@@ -43,13 +43,13 @@ export function selector(el) {
 
 function component(el) {
   try {
-    for (let n = el, i = 0; n && i < 5; n = n.parentNode, i++) { const a = ann(n); if (a) return a; }
+    for (let node = el, i = 0; node && i < 5; node = node.parentNode, i++) { const a = annotation(node); if (a) return a; }
   } catch {}
 }
 
-export function install(c, on) {
-  const d = G.document;
-  if (!on('dom') || !d) return;
+export function install(hub, on) {
+  const doc = globalObject.document;
+  if (!on('dom') || !doc) return;
   let type, target, timer;
   const handle = (e) => {
     const t = get(e, 'target');
@@ -62,8 +62,8 @@ export function install(c, on) {
     target = t;
     const message = selector(t), name = component(t);
     // (only click and input are listened to: ui.click, ui.input)
-    if (message) c.crumb({ category: 'ui.' + e.type, message, ...(name && { data: { 'ui.component_name': name } }) }, { event: e, name: e.type });
+    if (message) hub.crumb({ category: 'ui.' + e.type, message, ...(name && { data: { 'ui.component_name': name } }) }, { event: e, name: e.type });
   };
-  c.on(d, 'click', handle, true);
-  c.on(d, 'input', handle, true);
+  hub.on(doc, 'click', handle, true);
+  hub.on(doc, 'input', handle, true);
 }

@@ -6,25 +6,25 @@
 // listeners are wrapped from init(), on the critical path, by hooks/wrap.js; an XHR sent before
 // this part loads keeps its handlers unwrapped, and their errors still arrive through
 // window.onerror).
-import { G } from '../util.js';
+import { globalObject } from '../util.js';
 import { guard } from './wrap.js';
 
-export function install(c, on) {
-  const X = G.XMLHttpRequest;
+export function install(hub, on) {
+  const X = globalObject.XMLHttpRequest;
   if (!on('browserApiErrors') || !X) return;
   const ours = new WeakSet();
   // Each handler is guarded as hooks/wrap.js guards a listener: a throw is captured (client.js
   // fromApi() builds Sentry's mechanism), marked so that window.onerror does not report it again,
   // and rethrown as it was.
   // (Named send, as the http hook's wrapper is: the request's call stack starts below both, in every engine.)
-  c.wrap(X.prototype, 'send', (orig) => ({ __faultline_wrap__() {
-    if (!c.off) {
+  hub.wrap(X.prototype, 'send', (orig) => ({ __faultline_wrap__() {
+    if (!hub.off) {
       for (const p of ['onload', 'onerror', 'onprogress', 'onreadystatechange']) {
         try {
           const f = this[p];
-          if (typeof f == 'function' && !ours.has(f)) ours.add((this[p] = guard(c, f, 'xhr.' + p)));
+          if (typeof f == 'function' && !ours.has(f)) ours.add((this[p] = guard(hub, f, 'xhr.' + p)));
         } catch (e) {
-          c.fail(e);
+          hub.fail(e);
         }
       }
     }

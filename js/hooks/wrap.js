@@ -20,7 +20,7 @@
 // when the event fires, as the DOM does. close() puts the original functions back;
 // removeEventListener stays patched so that listeners registered while the SDK ran can still be
 // removed with the functions the page holds.
-import { G, later } from '../util.js';
+import { globalObject, later } from '../util.js';
 
 /**
  * `fn` (a handleEvent object's handleEvent when `obj`, called as the DOM calls it) wrapped for the
@@ -29,7 +29,7 @@ import { G, later } from '../util.js';
  */
 // A method named __faultline_wrap__ (a name bundlers and minifiers keep): client.js cuts its frame
 // from the error's stack, as Sentry cuts its sentryWrapped frame.
-export const guard = (c, fn, type, obj) => ({ __faultline_wrap__() {
+export const guard = (hub, fn, type, obj) => ({ __faultline_wrap__() {
   try {
     return obj ? fn.handleEvent(arguments[0]) : fn.apply(this, arguments);
   } catch (e) {
@@ -37,24 +37,24 @@ export const guard = (c, fn, type, obj) => ({ __faultline_wrap__() {
       // The rethrown error reaches window.onerror next (as `Script error.` if cross-origin):
       // that one report is skipped; the mark lapses at the end of the task if it never comes.
       // (After close(), capture() does nothing.)
-      const m = (c.ign = [e]);
-      later(() => c.ign == m && (c.ign = 0));
-      c.capture({ raw: e, api: [type, fn, [...arguments]] }, e);  // in Sentry's terms: client.js fromApi()
-    } catch (x) { c.fail(x); }
+      const m = (hub.ign = [e]);
+      later(() => hub.ign == m && (hub.ign = 0));
+      hub.capture({ raw: e, api: [type, fn, [...arguments]] }, e);  // in Sentry's terms: client.js fromApi()
+    } catch (x) { hub.fail(x); }
     throw e;
   }
 } }).__faultline_wrap__;
 
-export function install(c, on) {
+export function install(hub, on) {
   if (!on('browserApiErrors')) return;
   const ls = new WeakMap();  // listener -> its wrapper
 
   // Timers: Sentry's mechanism has no data; requestAnimationFrame's names the API.
   for (const t of ['setTimeout', 'setInterval', 'requestAnimationFrame']) {
     // (Also a __faultline_wrap__ method: SpiderMonkey shows it in the callback's async stack.)
-    c.wrap(G, t, (orig) => ({ __faultline_wrap__(cb) {
+    hub.wrap(globalObject, t, (orig) => ({ __faultline_wrap__(cb) {
       const a = [...arguments];
-      if (typeof cb == 'function') a[0] = guard(c, cb, t);
+      if (typeof cb == 'function') a[0] = guard(hub, cb, t);
       return orig.apply(this, a);
     } }).__faultline_wrap__, 1);
   }
@@ -62,17 +62,17 @@ export function install(c, on) {
   // Listeners: one wrapper per function or handleEvent object. Sentry names the prototype whose
   // addEventListener is wrapped (only EventTarget.prototype has its own in browsers of today), and
   // '<anonymous>' as the handler of an object.
-  const ET = G.EventTarget.prototype;
-  c.wrap(ET, 'addEventListener', (orig) => ({ __faultline_wrap__(type, fn, o) {
+  const ET = globalObject.EventTarget.prototype;
+  hub.wrap(ET, 'addEventListener', (orig) => ({ __faultline_wrap__(type, fn, o) {
     let w;
     if (fn === Object(fn)) {
       const f = typeof fn == 'function';
-      if (!(w = ls.get(fn))) ls.set(fn, (w = guard(c, fn, f ? 'addEventListener' : 'handleEvent', !f)));
+      if (!(w = ls.get(fn))) ls.set(fn, (w = guard(hub, fn, f ? 'addEventListener' : 'handleEvent', !f)));
     }
     return w ? orig.call(this, type, w, o) : orig.apply(this, arguments);
   } }).__faultline_wrap__, 1);
   // The wrapper is removed, then the listener itself (one registered before init, unwrapped).
-  c.wrap(ET, 'removeEventListener', (orig) => function (type, fn, o) {
+  hub.wrap(ET, 'removeEventListener', (orig) => function (type, fn, o) {
     const w = ls.get(fn);
     if (w) orig.call(this, type, w, o);
     return orig.apply(this, arguments);

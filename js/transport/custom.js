@@ -1,19 +1,19 @@
 // An app's own Sentry transport factory inside Faultline's transport (the lazy part): the factory
 // is called as @sentry/browser's client calls it, and its `send` takes the place of the request.
 // makeFetchTransport and makeBrowserOfflineTransport (transport/sentry.js) are known by their marks.
-import { P, unJ, log } from '../util.js';
+import { platform, fromJson, log } from '../util.js';
 import { parseEnvelope } from '../envelope.js';
 
 const isObj = (v) => !!v && typeof v == 'object';
 
 /** An envelope's text as Sentry's structure; JSON payloads parsed, item headers without `length`. */
 export function toSentryEnvelope(body) {
-  const env = parseEnvelope(body, P.parse);
+  const env = parseEnvelope(body, platform.parse_);
   const items = env.items.map(({ header, payload }) => {
     const ih = { ...header };
     delete ih.length;
     let p = payload;
-    try { p = unJ(payload); } catch {}
+    try { p = fromJson(payload); } catch {}
     return [ih, p];
   });
   return [env.header, items];
@@ -49,9 +49,9 @@ export function customTransport(o, url, recordDroppedEvent, rateLimiter, fail) {
         answer = t.send(toSentryEnvelope(body));
       } catch (e) {
         log(o.debug, 'custom transport send threw', e);
-        return P.Pr.resolve('retry');
+        return platform.Promise_.resolve('retry');
       }
-      return P.Pr.resolve(answer).then((r) => {
+      return platform.Promise_.resolve(answer).then((r) => {
         const status = isObj(r) ? r.statusCode : undefined, h = isObj(r) && isObj(r.headers) ? r.headers : {};
         // The answer as a Response for the rate limiter (Sentry's lower-case header names, or as written).
         const limited = rateLimiter.update({ status, headers: { get: (k) => h[k.toLowerCase()] ?? h[k] ?? null } });
@@ -64,9 +64,9 @@ export function customTransport(o, url, recordDroppedEvent, rateLimiter, fail) {
     },
     flush: (ms) => {
       try {
-        return P.Pr.resolve(typeof t.flush == 'function' ? t.flush(ms) : true).then((ok) => ok !== false, () => false);
+        return platform.Promise_.resolve(typeof t.flush == 'function' ? t.flush(ms) : true).then((ok) => ok !== false, () => false);
       } catch {
-        return P.Pr.resolve(false);
+        return platform.Promise_.resolve(false);
       }
     },
   };

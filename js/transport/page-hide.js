@@ -5,7 +5,7 @@
 // queue would first have to open its database, and a write waiting for that is lost with the
 // page), or sends them normally if the page comes back.
 
-import { P } from '../util.js';
+import { platform } from '../util.js';
 import { TEXT_PLAIN } from './request.js';
 import { isOffline } from './offline-store.js';
 
@@ -55,8 +55,8 @@ export function createPageHideSender({ url, fetchImpl, headers, fetchOptions, ra
   }
 
   function sendBeacon(envelope, size) {
-    if (typeof navigator === 'undefined' || !P.beacon || size > BEACON_LIMIT) return false;
-    return attempt(() => P.beacon.call(navigator, url, envelope.body));
+    if (typeof navigator === 'undefined' || !platform.sendBeacon_ || size > BEACON_LIMIT) return false;
+    return attempt(() => platform.sendBeacon_.call(navigator, url, envelope.body));
   }
 
   return function send(envelopes) {

@@ -3,7 +3,7 @@
 // Bodies of 1 KiB or more are gzipped where CompressionStream exists; a request that has not
 // answered after `timeoutMs` is aborted and retried; every response updates the rate limits.
 
-import { P, later, cancel } from '../util.js';
+import { platform, later, cancel } from '../util.js';
 
 export const TEXT_PLAIN = { 'Content-Type': 'text/plain;charset=UTF-8' };
 
@@ -30,7 +30,7 @@ export function createRequester({ url, fetchImpl, timeoutMs, compress, headers: 
       // A `then` on Object.prototype captures fetch's Response (a promise resolved with an object
       // adopts it): the beacon, which answers synchronously, is the one way out left.
       stats.bytes += body.length;
-      try { return P.beacon.call(navigator, url, body) ? 'ok' : 'retry'; } catch { return 'retry'; }
+      try { return platform.sendBeacon_.call(navigator, url, body) ? 'ok' : 'retry'; } catch { return 'retry'; }
     }
     try {
       const headers = { ...TEXT_PLAIN, ...extra };

@@ -14,7 +14,7 @@
 // This module is what an app imports (through index.js); the SDK's lazy part never imports it
 // (so that it stays off the critical path unless the app uses it): it knows makeFetchTransport and
 // the offline wrapper by the marks they carry (transport/custom.js).
-import { P, G, J, later } from '../util.js';
+import { platform, globalObject, toJson, later } from '../util.js';
 import { dsnParts, envelopeUrl } from '../dsn-rule.js';
 import { VERSION } from '../version.js';
 
@@ -23,10 +23,10 @@ const isObj = (v) => !!v && typeof v == 'object';
 /** Sentry's serializeEnvelope: header, then each item header and its payload, one line each. */
 export function serializeEnvelope(envelope) {
   const [headers, items] = Array.isArray(envelope) ? envelope : [{}, []];
-  let out = J(headers || {});
+  let out = toJson(headers || {});
   for (const item of items || []) {
     const [ih, payload] = Array.isArray(item) ? item : [{}, ''];
-    out += '\n' + J(ih || {}) + '\n' + (typeof payload == 'string' ? payload : payload instanceof Uint8Array ? new TextDecoder().decode(payload) : J(payload));
+    out += '\n' + toJson(ih || {}) + '\n' + (typeof payload == 'string' ? payload : payload instanceof Uint8Array ? new TextDecoder().decode(payload) : toJson(payload));
   }
   return out;
 }
@@ -45,9 +45,9 @@ export function createTransport(options, makeRequest) {
         try {
           for (const [ih] of envelope[1]) if (ih.type != 'client_report') o.recordDroppedEvent('queue_overflow', ih.type == 'event' ? 'error' : ih.type);
         } catch {}
-        return P.Pr.resolve({});
+        return platform.Promise_.resolve({});
       }
-      const request = P.Pr.resolve().then(() => makeRequest({ body: serializeEnvelope(envelope) }));
+      const request = platform.Promise_.resolve().then(() => makeRequest({ body: serializeEnvelope(envelope) }));
       pending.add(request);
       const done = () => pending.delete(request);
       request.then(done, done);
@@ -59,8 +59,8 @@ export function createTransport(options, makeRequest) {
 
 /** True once every promise has settled; false if `timeout` ms pass first. */
 function settled(list, timeout) {
-  const all = list.reduce((chain, p) => chain.then(() => p).catch(() => {}), P.Pr.resolve()).then(() => true);
-  return timeout ? P.Pr.race([all, new P.Pr((r) => later(() => r(false), timeout))]) : all;
+  const all = list.reduce((chain, p) => chain.then(() => p).catch(() => {}), platform.Promise_.resolve()).then(() => true);
+  return timeout ? platform.Promise_.race([all, new platform.Promise_((r) => later(() => r(false), timeout))]) : all;
 }
 
 /**
@@ -69,13 +69,13 @@ function settled(list, timeout) {
  * under the browser's 64 KiB budget. Given itself as `transport`, Faultline's own transport sends.
  */
 export function makeFetchTransport(options, nativeFetch) {
-  const o = isObj(options) ? options : {}, f = nativeFetch || P.fetch;
+  const o = isObj(options) ? options : {}, f = nativeFetch || platform.fetch_;
   let bytes = 0, n = 0;
   return createTransport(o, ({ body }) => {
     const size = body.length;
     bytes += size;
     n++;
-    return P.Pr.resolve().then(() => f.call(G, o.url, { body, method: 'POST', referrerPolicy: 'strict-origin', headers: o.headers,
+    return platform.Promise_.resolve().then(() => f.call(globalObject, o.url, { body, method: 'POST', referrerPolicy: 'strict-origin', headers: o.headers,
       keepalive: bytes <= 60000 && n < 15, ...o.fetchOptions }))
       .then((r) => ({ statusCode: r.status, headers: { 'x-sentry-rate-limits': r.headers.get('X-Sentry-Rate-Limits'), 'retry-after': r.headers.get('Retry-After') } }))
       .finally(() => { bytes -= size; n--; });
@@ -139,9 +139,9 @@ export function makeMultiplexedTransport(make, matcher) {
         const getEvent = (types) => eventOf(envelope, types && types.length ? types : ['event']);
         const to = match({ envelope, getEvent }).map((r) => (typeof r == 'string' ? route(r) : r && route(r.dsn, r.release))).filter(Boolean);
         const targets = to.length ? to : [['', fallback]];
-        return P.Pr.all(targets.map(([dsn, t]) => t.send(dsn ? [{ ...envelope[0], dsn }, envelope[1]] : envelope))).then((r) => r[0]);
+        return platform.Promise_.all(targets.map(([dsn, t]) => t.send(dsn ? [{ ...envelope[0], dsn }, envelope[1]] : envelope))).then((r) => r[0]);
       },
-      flush: (timeout) => P.Pr.all([...others.values(), fallback].map((t) => t.flush(timeout))).then((r) => r.every(Boolean)),
+      flush: (timeout) => platform.Promise_.all([...others.values(), fallback].map((t) => t.flush(timeout))).then((r) => r.every(Boolean)),
     };
   };
 }

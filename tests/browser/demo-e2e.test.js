@@ -42,7 +42,7 @@ async function runDemo(launch) {
     // Let timers (setTimeout throws, rejected fetch) fire, then flush everything, summaries included.
     await new Promise((r) => setTimeout(r, 1500));
     const sdk = await page.evaluate(async () => {
-      const m = await import('/js/index.js');
+      const m = await import('/esm/index.js');
       await m.flush(5000);
       return m.getStats();
     });

@@ -44,7 +44,7 @@ test('a WASM abort is survived: the core restarts with its scope and breadcrumbs
       // Keep the module's imports, to call its abort() as a failed memory growth would.
       const inst = WebAssembly.instantiate;
       WebAssembly.instantiate = function (m, imports) { window.wasmImports = imports; return inst.apply(this, arguments); };
-      const F = await import('/js/index.js');
+      const F = await import('/esm/index.js');
       window.F = F;
       F.init({ dsn: ${JSON.stringify('DSN')}.replace('DSN', window.dsn), aggregation: { windowMs: 0 } });
     })()`.replace('window.dsn', JSON.stringify(server.dsn)));
@@ -82,8 +82,8 @@ test('a WASM abort is survived: the core restarts with its scope and breadcrumbs
 });
 
 for (const [what, block, mode] of [
-  ['the lazy client.js chunk', /\/js\/client\.js$/, 'failed'],
-  ['both cores (.wasm and the JS fallback)', /\.wasm$|\/js\/fallback\.js$/, 'failed'],
+  ['the lazy client.js chunk', /\/esm\/client\.js$/, 'failed'],
+  ['both cores (.wasm and the JS fallback)', /\.wasm$|\/esm\/fallback\.js$/, 'failed'],
 ]) {
   test(`${what} returning 404: waiting captures are counted and reported, not left waiting`, async () => {
     await scenario({ server: { block }, core: null, init: `(F, dsn) => F.init({ dsn })` }, async ({ page, server, pageErrors }) => {
@@ -105,7 +105,7 @@ for (const [what, block, mode] of [
 test('init twice in a row: the first init\'s captures are handed over and delivered', async () => {
   await scenario({ server: { delayWasmMs: 300 }, core: null }, async ({ page, server }) => {
     await page.evaluate(`(async () => {
-      const F = await import('/js/index.js');
+      const F = await import('/esm/index.js');
       window.F = F;
       F.init({ dsn: ${JSON.stringify(server.dsn)}, release: 'one' });
       F.captureException(new Error('captured on the first hub'));
@@ -144,7 +144,7 @@ test('the SDK\'s requests never go through the page\'s fetch wrappers, and a fet
         h.set('Authorization', 'Bearer app-secret-token');
         return orig.call(this, input, { ...init, headers: h });
       };
-      const F = await import('/js/index.js');
+      const F = await import('/esm/index.js');
       window.F = F;
       F.init({ dsn: ${JSON.stringify(server.dsn)}, aggregation: { windowMs: 0 }, transport: { requestTimeoutMs: 1000 } });
       await F.ready(15000);

@@ -43,7 +43,7 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
     else page.raw.on('pageerror', (e) => pageErrors.push(String(e && e.message)));
     try {
       await page.goto(server.origin + '/pages/sdk-basic/');
-      await page.evaluate(`(async () => { window.F = await import('/js/index.js'); })()`);
+      await page.evaluate(`(async () => { window.F = await import('/esm/index.js'); })()`);
       return await fn(page, server, pageErrors);
     } finally {
       await page.close();

@@ -79,7 +79,7 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
   fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
   collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: 'scankey' } } });
   const dsn = `http://scankey@127.0.0.1:${collector.port}/1`;
-  fs.writeFileSync(path.join(page, 'app.mjs'), `import * as F from '/js/index.js';\nconst DSN = ${JSON.stringify(dsn)};\n${FAULTS}${INIT('F')}`);
+  fs.writeFileSync(path.join(page, 'app.mjs'), `import * as F from '/esm/index.js';\nconst DSN = ${JSON.stringify(dsn)};\n${FAULTS}${INIT('F')}`);
   // The classic script: strict by its directive, as JavaScriptCore needs for proper tail calls.
   fs.writeFileSync(path.join(page, 'app-classic.js'), `'use strict';\nconst DSN = ${JSON.stringify(dsn)};\n${FAULTS}${INIT('Faultline')}`);
   const html = (title, body) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>${body}</head><body></body></html>\n`;

@@ -377,7 +377,7 @@ test('the API is inert and silent before init, with enabled: false, without a DS
   try {
     await p.page.goto(server.origin + '/pages/sdk-basic/');
     const r = await p.page.evaluate(async (dsn) => {
-      const F = await import('/js/index.js');
+      const F = await import('/esm/index.js');
       const out = [];
       const use = () => {
         F.captureException(new Error('x'));

@@ -45,7 +45,7 @@ const BUNDLE = `(function () {
   g[new Error().stack] = { team: 'checkout', '_sentryBundlerPluginAppKey:my-app': true };
   window.bundleThrow = function bundleThrow() { throw new Error('from the bundle'); };
 })();`;
-const INIT = `import * as F from '/js/index.js';
+const INIT = `import * as F from '/esm/index.js';
 window.F = F;
 window.seen = [];
 const q = new URLSearchParams(location.search);

@@ -16,7 +16,7 @@ const KEY = '7e57c0de7e57c0de7e57c0de7e57c0de';
 // The page defines the transports (functions cannot travel in the query string) and picks one.
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>custom transport</title>
 <script type="module">
-import * as F from '/js/index.js';
+import * as F from '/esm/index.js';
 window.F = F;
 const q = new URLSearchParams(location.search);
 const cfg = JSON.parse(q.get('config') || '{}');

@@ -18,7 +18,7 @@ const KEY = '7e57c0de7e57c0de7e57c0de7e57c0de';
 // before init (scope data set early), `cfg` is merged into the options.
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>drop-in</title>
 <script type="module">
-import * as F from '/js/index.js';
+import * as F from '/esm/index.js';
 window.F = F;
 window.sent = [];
 window.seen = [];

@@ -16,7 +16,7 @@ const API = 'auto.browser.browserapierrors.';
 
 // Runs in the page: init, then (synchronously, the lazy part not loaded) listeners and timers.
 async function pageCode({ dsn }) {
-  const F = await import('/js/index.js');
+  const F = await import('/esm/index.js');
   window.F = F;
   const out = { pageSaw: [] };
   // The page's own error listener (registered before init: not wrapped) sees every rethrow.
@@ -96,7 +96,7 @@ for (const [engine, launchIt] of [['chromium', launchChromium], ['firefox', laun
   after(async () => { await browser?.close(); });
 
   test(`[${engine}] listeners and timers registered before the lazy part loads are wrapped: Sentry's mechanism and arguments, rethrown, reported once, page semantics kept`, async () => {
-    const server = await startServer({ slow: [/^\/js\/client\.js$/, 1500] });
+    const server = await startServer({ slow: [/^\/esm\/client\.js$/, 1500] });
     const page = await browser.newPage();
     try {
       await page.goto(server.origin + '/pages/conformance/');
@@ -148,12 +148,12 @@ for (const [engine, launchIt] of [['chromium', launchChromium], ['firefox', laun
   });
 
   test(`[${engine}] httpClientIntegration reports failed requests that completed before the lazy part loaded, with the time they failed`, async () => {
-    const server = await startServer({ slow: [/^\/js\/client\.js$/, 1500] });
+    const server = await startServer({ slow: [/^\/esm\/client\.js$/, 1500] });
     const page = await browser.newPage();
     try {
       await page.goto(server.origin + '/pages/conformance/');
       const r = await page.evaluate(async ({ dsn }) => {
-        const F = await import('/js/index.js');
+        const F = await import('/esm/index.js');
         window.F = F;
         const seen = (window._seen = []);
         F.init({ dsn, integrations: [F.httpClientIntegration()], beforeSend: (e) => { seen.push(JSON.parse(JSON.stringify(e))); return e; } });

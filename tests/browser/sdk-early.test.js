@@ -37,7 +37,7 @@ test('errors thrown before the SDK is even loaded are buffered by the loader and
 test('errors and breadcrumbs made before the core is ready are replayed in order once it is', async () => {
   await scenario({ server: { delayWasmMs: 700 }, core: null }, async ({ page, server }) => {
     const state = await page.evaluate(async (dsn) => {
-      const F = await import('/js/index.js');
+      const F = await import('/esm/index.js');
       window.F = F;
       F.init({ dsn, aggregation: { windowMs: 0 } });
       console.log('first crumb, before the core');
@@ -71,7 +71,7 @@ test('errors and breadcrumbs made before the core is ready are replayed in order
 test('the early queue is bounded: 100 errors wait for the core, the rest are counted as queue_overflow', async () => {
   await scenario({ server: { delayWasmMs: 500 }, core: null }, async ({ page, server }) => {
     await page.evaluate(async (dsn) => {
-      const F = await import('/js/index.js');
+      const F = await import('/esm/index.js');
       window.F = F;
       F.init({ dsn, aggregation: { windowMs: 0 }, transport: { queueCap: 1000 } });
       for (let i = 0; i < 130; i++) F.captureMessage(`early ${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))} happened`);

@@ -30,9 +30,9 @@ test('two failing endpoints are two groups, one captured and one unhandled, and 
     assert.equal(unreachable.exception.values.at(-1).mechanism.handled, true);
     assert.equal(orders[0].exception.values.at(-1).mechanism.handled, false);
     assert.equal(group(unreachable).confident, true);
-    // Chromium gives the failed fetch a stack through the SDK's wrapper in /js/hooks/http.js.
+    // Chromium gives the failed fetch a stack through the SDK's wrapper in /esm/hooks/http.js.
     const frames = evs.flatMap((e) => e.exception.values.flatMap((v) => v.stacktrace?.frames || []));
-    const sdk = frames.filter((f) => String(f.filename).includes('/js/hooks/http.js'));
+    const sdk = frames.filter((f) => String(f.filename).includes('/esm/hooks/http.js'));
     assert.ok(sdk.length >= 1, JSON.stringify(frames));
     assert.ok(sdk.every((f) => f.in_app === false), JSON.stringify(sdk));
   });

@@ -1,5 +1,5 @@
-// The performance budget: the JS a page must load before it can capture (js/index.js, util.js and
-// the hooks, minified, as an app importing the capture API gets them) stays within bench/budget.json; the client, the transport, the JS fallback and the
+// The performance budget: the JS a page must load before it can capture (index.js, util.js and
+// the hooks of the package's esm/ build, minified, as an app importing the capture API gets them) stays within bench/budget.json; the client, the transport, the JS fallback and the
 // WASM core are only imported lazily; the loader snippet is tiny and imports nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,12 +17,12 @@ async function bundle(entry) {
 }
 
 test('what a page loads before it can capture stays within its budget, and the rest loads lazily', async () => {
-  const { code, inputs } = await bundle('js/index.js');
+  const { code, inputs } = await bundle('esm/index.js');
   // An app importing the capture API (the bench's entry): what a bundler keeps of the package.
   const { gzip } = await bundle('bench/entries/faultline.js');
   const limit = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/budget.json'), 'utf8')).gzip['critical-path JS (bench/entries/faultline.js + static imports)'];
   assert.ok(gzip <= limit, `critical path is ${gzip} bytes gzip, budget ${limit}`);
-  assert.deepEqual(inputs.map((f) => path.relative('js', f)).sort(),
+  assert.deepEqual(inputs.map((f) => path.relative('esm', f)).sort(),
     // version.js: the version generated from package.json (SDK_VERSION, the sdk info), one line;
     // dsn-rule.js: the DSN rule as one expression, shared with js/dsn.js (the fallback, the collector);
     // hooks/wrap.js: timers and listeners are wrapped from init(), as Sentry wraps them;

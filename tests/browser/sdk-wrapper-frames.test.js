@@ -13,7 +13,7 @@ import { startRecorder } from './lib/recorder.js';
 const KEY = '7e57c0de7e57c0de7e57c0de7e57c0de';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-const APP = `import * as F from './js/index.js';
+const APP = `import * as F from './esm/index.js';
 window.__appStart = 1;
 window.seen = [];
 F.init({ dsn: 'http://${KEY}@' + location.host + '/1', wasmUrl: '/dist/faultline.wasm', transport: { compress: false },

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { startServer, wasmBuilt } from './pages/sdk-common/harness.js';
 import { launchChromium, launchFirefox, launchWebKit } from './lib/browsers.js';
 import { validateEvent } from '../node/lib/schema.js';
-import { toWire } from '../../js/wire.js';
+import { toWire } from '../../esm/wire.js';
 
 const N = { any: 'number' }, S = { any: 'string' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -329,7 +329,7 @@ const SCENARIOS = [
       // The stack of the call that made the request, without the SDK's wrapper (the inline
       // subject's own frame is <anonymous> here, so not in-app as in the peer's bundled subject).
       const fr = exc(ev).stacktrace?.frames || [];
-      assert.ok(fr.length && !/faultline|\/js\//.test(fr.at(-1).filename), `the request's call stack: ${JSON.stringify(fr)}`);
+      assert.ok(fr.length && !/faultline|\/esm\//.test(fr.at(-1).filename), `the request's call stack: ${JSON.stringify(fr)}`);
     } })),
   { name: 'httpclient/fetch/withoutSendDefaultPii', init: { integrations: '[Sentry.httpClientIntegration()]' },
     subject: `fetch(location.origin + '/failed/500', { headers: { Accept: 'application/json', Authorization: 'Bearer secret' } });`,
@@ -463,7 +463,7 @@ async function run(browser, engine, mode, sc) {
     if (sc.pre) await page.addScript(sc.pre);
     const load = mode == 'iife'
       ? `await new Promise((ok, no) => { const s = document.createElement('script'); s.src = '/dist/faultline.iife.js'; s.onload = ok; s.onerror = no; document.head.append(s); }); window.Sentry = window.Faultline;`
-      : `window.Sentry = await import('/js/index.js');`;
+      : `window.Sentry = await import('/esm/index.js');`;
     const setup = sc.init === null ? sc.build : `Sentry.init(${optionsSource(sc.init)});`;
     await page.evaluate(`(async () => { const DSN = ${JSON.stringify(server.dsn)}; window._errorCount = 0; ${RECORD} ${load} ${setup} await Sentry.ready(15000); })()`);
     assert.equal(await page.evaluate('Sentry.ready(15000)'), 'wasm');

@@ -27,7 +27,7 @@ function onBuy() { checkout(null); }
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>sentry view</title>
 <script src="/app.js"></script>
 <script type="module">
-import * as F from '/js/index.js';
+import * as F from '/esm/index.js';
 window.F = F;
 const cfg = JSON.parse(new URLSearchParams(location.search).get('config') || '{}');
 F.init({ dsn: 'http://${KEY}@' + location.host + '/1', release: '${RELEASE}', environment: 'test', ...cfg });

@@ -71,7 +71,7 @@ test('two Vite deploys of a minified app group one bug as one, with original nam
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'symtab-app', private: true, type: 'module' }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'vite@7'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300000 });
   // The SDK from this repository (its ES modules and the built WASM core), as the package exports it.
-  fs.writeFileSync(path.join(app, 'vite.config.mjs'), `export default { resolve: { alias: { faultline: ${JSON.stringify(path.join(repo, 'js/index.js'))} } }, build: { sourcemap: true, minify: 'esbuild' } };\n`);
+  fs.writeFileSync(path.join(app, 'vite.config.mjs'), `export default { resolve: { alias: { faultline: ${JSON.stringify(path.join(repo, 'esm/index.js'))} } }, build: { sourcemap: true, minify: 'esbuild' } };\n`);
 
   const deploys = { d1: '', d2: EXTRA2 };
   const bundles = {};

@@ -49,7 +49,7 @@ test('a failing backend call: browser error, backend error and backend spans in 
     const traceId = await page.evaluate(() => document.querySelector('#trace-status a[data-trace]').dataset.trace);
     assert.match(traceId, /^[0-9a-f]{32}$/);
     await new Promise((r) => setTimeout(r, 500));
-    await page.evaluate(async () => (await import('/js/index.js')).flush(5000));
+    await page.evaluate(async () => (await import('/esm/index.js')).flush(5000));
     const trace = await waitFor(async () => {
       const r = await fetch(`${collector.url}/api/traces/${traceId}`);
       if (r.status !== 200) return null;

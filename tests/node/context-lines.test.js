@@ -3,7 +3,7 @@
 // integration in Chromium and Firefox.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { snip, contextLines } from '../../js/integrations.js';
+import { snip, contextLines } from '../../esm/integrations.js';
 
 test('snip: lines up to 150 characters are kept; longer ones are cut to 140 around the column and marked', () => {
   const s150 = 'a'.repeat(150);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../js/core-node.js';
-import { FallbackCore } from '../../js/fallback.js';
+import { FallbackCore } from '../../esm/fallback.js';
 import { parseEnvelope } from './lib/schema.js';
 
 const DSN = 'http://pubkey@127.0.0.1:9/42';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../js/core-node.js';
 import { validateEvent, parseEnvelope } from './lib/schema.js';
-import { toWire } from '../../js/wire.js';
+import { toWire } from '../../esm/wire.js';
 
 const DSN = 'http://pubkey@127.0.0.1:9/42';
 const V8_STACK = `TypeError: Cannot read properties of null (reading 'includes')

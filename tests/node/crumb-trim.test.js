@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../js/core-node.js';
-import { trimCrumb } from '../../js/client.js';
+import { trimCrumb } from '../../esm/client.js';
 
 function crumbsAfter(mod, maxValueLength, crumb) {
   const core = new mod.Core(JSON.stringify({ dsn: 'http://k@127.0.0.1:9/1', release: 'a@1', aggregation: { windowMs: 0 }, ...(maxValueLength && { maxValueLength }) }));

@@ -70,7 +70,7 @@ test('the SDK starts for exactly the DSNs of the table that are valid', async ()
   // No network: the SDK's platform fetch (taken when js/util.js loads) answers here, at once.
   const realFetch = globalThis.fetch;
   globalThis.fetch = async () => new Response('{}', { status: 200 });
-  const F = await import('../../js/index.js');
+  const F = await import('../../esm/index.js');
   globalThis.fetch = realFetch;
   const warn = console.warn;
   console.warn = () => {};  // "no valid DSN; Faultline is disabled", once per invalid row

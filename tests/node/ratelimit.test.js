@@ -3,7 +3,7 @@
 // non-finite delays fall back to Sentry's 60 s default; the limit applies per category.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRateLimits, parseDelay, MAX_RETRY_MS, DEFAULT_RETRY_MS } from '../../js/transport.js';
+import { parseRateLimits, parseDelay, MAX_RETRY_MS, DEFAULT_RETRY_MS } from '../../esm/transport.js';
 
 const now = 1_700_000_000_000;
 const secs = (limits, cat) => (limits[cat] - now) / 1000;

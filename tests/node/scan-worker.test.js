@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Scanner, scanCode, MAIN_MAX_BYTES, MAIN_BUDGET } from '../../js/scan.js';
+import { Scanner, scanCode, MAIN_MAX_BYTES, MAIN_BUDGET } from '../../esm/scan.js';
+import { privateName } from './lib/private-name.js';
 
 const wasm = readFileSync(new URL('../../dist/faultline-scan.wasm', import.meta.url));
 const fetches = [];
@@ -85,7 +86,7 @@ test('a Worker refused from its URL is started from a Blob of the script; its an
     assert.equal(started.length, 2, 'a new Worker');
     await started[1].answer(started[1].jobs[0].i);
     assert.match((await d).table, /parseD/);
-    s.died_();  // end it now rather than after 10 s idle
+    s[privateName('died_')]();  // end it now rather than after 10 s idle
   } finally {
     delete globalThis.Worker;
   }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
-import { jscStack, scanCode } from '../../js/scan.js';
+import { jscStack, scanCode } from '../../esm/scan.js';
 import { loadTools } from '../../js/sourcemaps-cli.js';
 import { loadCore } from '../../js/core-node.js';
 

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { loadCore } from '../../js/core-node.js';
-import { FallbackCore } from '../../js/fallback.js';
+import { FallbackCore } from '../../esm/fallback.js';
 import { generate } from '../../scripts/gen-scrub-rules.mjs';
 import { parseEnvelope } from './lib/schema.js';
 

@@ -3,7 +3,7 @@
 // SDK and the app is never claimed as the SDK's).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sdkUrls } from '../../js/client.js';
+import { sdkUrls } from '../../esm/client.js';
 
 test('separate modules: their directory is the SDK, whatever path serves it', () => {
   assert.deepEqual(sdkUrls('http://127.0.0.1:8080/js/client.js', 'http://127.0.0.1:8080/js/hooks/http.js'), ['http://127.0.0.1:8080/js/']);

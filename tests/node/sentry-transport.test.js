@@ -4,10 +4,10 @@
 // test (tests/browser/sdk-custom-transport.test.js) runs them in Chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toSentryEnvelope, customTransport } from '../../js/transport/custom.js';
-import { serializeEnvelope, createTransport, makeFetchTransport, makeBrowserOfflineTransport } from '../../js/transport/sentry.js';
+import { toSentryEnvelope, customTransport } from '../../esm/transport/custom.js';
+import { serializeEnvelope, createTransport, makeFetchTransport, makeBrowserOfflineTransport } from '../../esm/transport/sentry.js';
 import { frameEnvelope, parseEnvelope } from '../../js/envelope.js';
-import { createRateLimiter } from '../../js/transport/rate-limits.js';
+import { createRateLimiter } from '../../esm/transport/rate-limits.js';
 
 const event = { event_id: 'c'.repeat(32), message: 'é ünïcode', tags: { a: '1' } };
 const body = frameEnvelope(JSON.stringify({ event_id: event.event_id, sent_at: 'now' }), [{ type: 'event', payload: JSON.stringify(event) }, { type: 'client_report', payload: '{"discarded_events":[]}' }]);

@@ -7,8 +7,8 @@
 // magnitude (16 KB alone took seconds there, these inputs are 1 MB).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { topUrl, stackUrls } from '../../js/client.js';
-import { parseFrames } from '../../js/fallback.js';
+import { topUrl, stackUrls } from '../../esm/client.js';
+import { parseFrames } from '../../esm/fallback.js';
 import { loadCore } from '../../js/core-node.js';
 
 const MB = 1 << 20;

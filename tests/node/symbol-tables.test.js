@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { registry, stackUrls } from '../../js/client.js';
+import { registry, stackUrls } from '../../esm/client.js';
 import { registrationSnippet, loadTools } from '../../js/sourcemaps-cli.js';
 import { loadCore } from '../../js/core-node.js';
 import { validateEvent } from './lib/schema.js';

@@ -3,7 +3,7 @@
 // asks, so it is one scan of the text with its last answer kept; these are the rules it keeps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { topUrl } from '../../js/client.js';
+import { topUrl } from '../../esm/client.js';
 
 const lines = (n, last) => [...Array.from({ length: n }, (_, i) => `line ${i}`), last].join('\n');
 

@@ -5,7 +5,7 @@
 // with no offline store (no IndexedDB in Node).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTransport } from '../../js/transport.js';
+import { createTransport } from '../../esm/transport.js';
 
 const event = (n) => ({ body: `{}\n{"type":"event"}\n{}`, occurrences: n });
 const session = () => ({ body: `{}\n{"type":"session"}\n{}`, occurrences: 0, category: 'session' });

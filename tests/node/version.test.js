@@ -36,6 +36,6 @@ test("the WASM core's default sdk.version is package.json's (generated at build 
 });
 
 test('the SDK reports it', async () => {
-  const { SDK } = await import('../../js/client.js');
+  const { SDK } = await import('../../esm/client.js');
   assert.equal(SDK.version, pkg.version);
 });

@@ -2,7 +2,7 @@
 // the form Relay stores, which validates against Sentry's published schema as sent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toWire } from '../../js/wire.js';
+import { toWire } from '../../esm/wire.js';
 import { validateEvent } from './lib/schema.js';
 
 const sdkShaped = () => ({

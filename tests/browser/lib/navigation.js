@@ -2,7 +2,7 @@
 // the basic page, waiting for a navigation the page made, and a page per scenario.
 
 /** Page code that imports the SDK as window.F and calls init with the DSN and `opts` (source text). */
-export const initSrc = (dsn, opts = '{}') => `(async () => { const F = await import('/js/index.js'); window.F = F; F.init({ dsn: ${JSON.stringify(dsn)}, ...${opts} }); })()`;
+export const initSrc = (dsn, opts = '{}') => `(async () => { const F = await import('/esm/index.js'); window.F = F; F.init({ dsn: ${JSON.stringify(dsn)}, ...${opts} }); })()`;
 
 /** Waits (up to 15 s) until the page shows `next`, fully loaded. */
 export async function arrivedAt(page, next) {

@@ -1,5 +1,5 @@
 // A loopback endpoint that records every envelope exactly as it arrived (raw bytes, gunzipped when
-// sent gzip), so tests can hand them to Sentry's own parser. It also serves the SDK (js/, dist/)
+// sent gzip), so tests can hand them to Sentry's own parser. It also serves the SDK (js/, esm/, dist/)
 // and the pages a test gives it. Listens on 127.0.0.1 only; close() stops it.
 import fs from 'node:fs';
 import http from 'node:http';
@@ -37,7 +37,7 @@ export async function startRecorder(pages = {}) {
       return res.end(text);
     }
     const rel = path.normalize(decodeURIComponent(u.pathname)).replace(/^[/\\]+/, '');
-    if (/^(js|dist)[/\\]/.test(rel)) {
+    if (/^(js|esm|dist)[/\\]/.test(rel)) {
       const file = path.join(repo, rel);
       if (file.startsWith(repo) && fs.existsSync(file) && fs.statSync(file).isFile()) {
         res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });

@@ -1,4 +1,4 @@
-// A loopback collector that also serves the SDK (js/, dist/) and the SDK test pages at /demo/.
+// A loopback collector that also serves the SDK (js/, esm/, dist/) and the SDK test pages at /demo/.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ export async function startSdkSite() {
   fs.mkdirSync(path.join(root, 'demo'));
   fs.symlinkSync(path.join(repo, 'tests/browser/pages'), path.join(root, 'demo/page'));
   fs.symlinkSync(path.join(repo, 'js'), path.join(root, 'js'));
+  fs.symlinkSync(path.join(repo, 'esm'), path.join(root, 'esm'));
   fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-site-data-'));
   const collector = await startCollector({ port: 0, dataDir, staticRoot: root, projects: { 1: { publicKey: '7e57c0de7e57c0de7e57c0de7e57c0de' } }, control: true });

@@ -1,5 +1,5 @@
 // Test page: init from the query string, expose the SDK, and (optionally) fail before the core is ready.
-import * as SDK from '/js/index.js';
+import * as SDK from '/esm/index.js';
 
 const q = new URLSearchParams(location.search);
 const config = JSON.parse(q.get('config') || '{}');

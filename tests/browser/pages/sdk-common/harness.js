@@ -42,7 +42,7 @@ export function parseEnvelope(buf) {
  *   holdWasm: .wasm requests are never answered (until the server closes);
  *   cors: answer CORS (for a "third party" origin); block: a RegExp of paths that get 404;
  *   slow: [RegExp, ms]: static files whose path matches are answered ms late (e.g. the SDK's lazy
- *   part, /js/client.js, to test what happens before it has loaded).
+ *   part, /esm/client.js, to test what happens before it has loaded).
  * Routes: /js/*, /dist/*, /pages/* (static); POST /api/<project>/envelope/ (recorded);
  *   /echo (200, JSON of the request headers); /status/<code>; /slow/<ms>; /failed/<code> (a JSON
  *   error body of 45 bytes, Content-Type text/html, with its Content-Length).
@@ -93,12 +93,12 @@ export async function startServer(opts = {}) {
       staticFile(res, url);
     });
   });
-  // The static files (/js/, /dist/, /pages/), or 404.
+  // The static files (/js/, /esm/, /dist/, /pages/), or 404.
   const staticFile = (res, url) => {
     {
       const cors = opts.cors ? { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': '*' } : {};
       let file = null;
-      if (url.pathname.startsWith('/js/') || url.pathname.startsWith('/dist/')) file = path.join(ROOT, url.pathname);
+      if (url.pathname.startsWith('/js/') || url.pathname.startsWith('/esm/') || url.pathname.startsWith('/dist/')) file = path.join(ROOT, url.pathname);
       else if (url.pathname.startsWith('/pages/')) file = path.join(PAGES, url.pathname.slice(7));
       if (file && file.endsWith('/')) file += 'index.html';
       if (!file || !file.startsWith(ROOT) || !fs.existsSync(file) || fs.statSync(file).isDirectory() || (opts.blockWasm && file.endsWith('.wasm')) ||
@@ -166,7 +166,7 @@ export async function newPage(browser) {
 export async function initSdk(page, server, options = {}, pagePath = '/pages/sdk-basic/') {
   await page.goto(server.origin + pagePath);
   await page.evaluate(async ({ dsn, options }) => {
-    const F = await import('/js/index.js');
+    const F = await import('/esm/index.js');
     window.F = F;
     F.init({ dsn, ...options });
   }, { dsn: server.dsn, options });
@@ -191,7 +191,7 @@ export async function scenario(browser, { server: serverOpts, init, pagePath = '
   try {
     if (context) await context(p.page.context(), server);
     await p.page.goto(server.origin + pagePath);
-    if (init) await p.page.evaluate(`(async () => { const F = await import('/js/index.js'); window.F = F; (${init})(F, ${JSON.stringify(server.dsn)}); })()`);
+    if (init) await p.page.evaluate(`(async () => { const F = await import('/esm/index.js'); window.F = F; (${init})(F, ${JSON.stringify(server.dsn)}); })()`);
     if (core) {
       const got = await p.page.evaluate(() => window.F.ready(15000));
       if (got !== core) throw new Error(`expected the ${core} core, got ${got}`);
