@@ -438,18 +438,18 @@ function restore(hub, st) {
       const k = st.key(i);
       if (!k || !k.startsWith(STASH_PREFIX)) continue;
       const r = fromJson(st.getItem(k));
-      if (!r || r.k != hub.ingest) continue;
+      if (!r || r.k != hub.ingestUrl_) continue;
       st.removeItem(k);
       // Captures of a page with a beforeSend (which they never went through) are replayed only
       // through this page's own; without one they are counted, never sent unscrubbed.
-      if (r.c && r.b && typeof hub.o.beforeSend != 'function') {
+      if (r.c && r.b && typeof hub.options_.beforeSend != 'function') {
         const n = r.c.filter((o) => o[0] == 'capture').length;
         if (n) hub.drop('before_send', n);
-      } else if (r.c && r.c.length) hub.rec.c.push(r.c);
-      hub.rec.e.push(...(r.e || []));
-      for (const x of platform.keys_(r.d || {})) hub.dropped[x] = (hub.dropped[x] || 0) + r.d[x];
+      } else if (r.c && r.c.length) hub.restored_.captures_.push(r.c);
+      hub.restored_.envelopes_.push(...(r.e || []));
+      for (const x of platform.keys_(r.d || {})) hub.dropped_[x] = (hub.dropped_[x] || 0) + r.d[x];
     }
-    hub.n.recovered = hub.rec.c.reduce((s, c) => s + c.filter((o) => o[0] == 'capture').length, 0) + hub.rec.e.length;
+    hub.stats_.recovered = hub.restored_.captures_.reduce((s, c) => s + c.filter((o) => o[0] == 'capture').length, 0) + hub.restored_.envelopes_.length;
   } catch (e) {
     hub.fail(e);
   }
@@ -459,12 +459,12 @@ export class Client {
   constructor(hub) {
     // Faultline's transport settings: `transport: {…}`, or with a Sentry transport factory as
     // `transport`, `transportOptions` (where Sentry's headers and fetchOptions are too).
-    const o = hub.o, fn = typeof o.transport == 'function', t = (fn ? o.transportOptions : o.transport) || {}, loc = globalObject.location, dc = o.dataCollection;
+    const o = hub.options_, fn = typeof o.transport == 'function', t = (fn ? o.transportOptions : o.transport) || {}, loc = globalObject.location, dc = o.dataCollection;
     this.ts = t;
     // @sentry/browser 10's dataCollection.userInfo says what sendDefaultPii says about the user (IP).
     if (o.sendDefaultPii === undefined && dc && typeof dc == 'object' && dc.userInfo !== undefined) o.sendDefaultPii = !!dc.userInfo;
-    this.h = hub;
-    Object.assign(hub.n, { queued: 0, aggregated: 0, fast_repeats: 0 });  // getStats(), beside the hub's
+    this.hub_ = hub;
+    Object.assign(hub.stats_, { queued: 0, aggregated: 0, fast_repeats: 0 });  // getStats(), beside the hub's
     restore(hub, storage());
     this.fetch = pristineFetch(platform.fetch_);  // for the .wasm and the transport
     this.fps = new Map();  // signature(capture) -> fingerprint, learned from the core's answers
@@ -477,11 +477,11 @@ export class Client {
     this.pc = 0;  // events queued since the last drain
     this.per = t.multiEvent ? t.maxEvents || 50 : 1;
     this.pend = new Set();  // beforeSend promises in flight
-    // (Integrations that need a module before the first event leaves set hub.need: contextLines.)
-    const tp = import('./transport.js').then((m) => platform.Promise_.resolve(hub.need).then(() => m)).then((m) => {
+    // (Integrations that need a module before the first event leaves set hub.needed_: contextLines.)
+    const tp = import('./transport.js').then((m) => platform.Promise_.resolve(hub.needed_).then(() => m)).then((m) => {
       // The transport's own settings (transport: {maxAttempts, baseDelayMs, queueCap, requestTimeoutMs,
       // compress}); batching (maxEvents, maxAgeMs, multiEvent) is the client's (run, schedule, pump).
-      const url = hub.tunnel || `${hub.ingest}?sentry_key=${hub.key}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, to = o.transportOptions || {};
+      const url = hub.tunnel_ || `${hub.ingestUrl_}?sentry_key=${hub.publicKey_}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, to = o.transportOptions || {};
       this.tp = m.createTransport({ fetchImpl: this.fetch, ...t, headers: to.headers, fetchOptions: to.fetchOptions, url,
         debug: !!o.debug,
         onDrop: (r, n, cat) => {
@@ -491,8 +491,8 @@ export class Client {
         custom: fn && ((limits) => customTransport(o, o.tunnel || url, (r, cat = 'error', n = 1) => hub.drop(r, n, cat), limits, (e) => hub.fail(e))) });
       if (this.tp.replayOffline) this.tp.replayOffline();
       // Envelopes earlier pages of this origin stashed as they went.
-      const rec = hub.rec.e;
-      hub.rec.e = [];
+      const rec = hub.restored_.envelopes_;
+      hub.restored_.envelopes_ = [];
       if (rec.length) this.tp.send(rec.map((e) => ({ body: e.body, occurrences: e.occurrences || 0, category: e.category || 'error' })));
       for (const b of this.sq.splice(0)) this.sendSession(b);
       this.schedule(0);
@@ -503,16 +503,16 @@ export class Client {
       this.sess = new Sessions(hub, (p) => this.sendSession(p));
       // Every History navigation starts a new trace (hooks/history.js), and a new session.
       const nt = hub.newTrace;
-      hub.newTrace = () => { nt.call(hub); if (!hub.off) this.sess.start(); };
+      hub.newTrace = () => { nt.call(hub); if (!hub.stopped_) this.sess.start(); };
     }
     try { xhrHandlers(hub, (k) => on(o, k)); } catch (e) { hub.fail(e); }
     this.own(o._own || []);  // the app's own integrations
-    for (const op of hub.ss || []) this.session(op);  // startSession()… before this part loaded
-    hub.ss = 0;
+    for (const op of hub.earlySessionOps_ || []) this.session(op);  // startSession()… before this part loaded
+    hub.earlySessionOps_ = 0;
     this.procs = [];  // event processors of the integrations, run before beforeSend
     // The SDK's own files, when it is served as its own (its modules' directory, the single-file
     // build's script): frames there are never the app's (httpClientIntegration's request stack).
-    hub.own = [...sdkUrls(), ...(typeof o._self == 'string' && o._self ? [o._self] : [])];
+    hub.sdkUrls_ = [...sdkUrls(), ...(typeof o._self == 'string' && o._self ? [o._self] : [])];
     try { this.procs = integrations(hub); } catch (e) { hub.fail(e); }
     const json = toJson({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
       sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude, sdkUrls: sdkUrls(),
@@ -524,7 +524,7 @@ export class Client {
     this.sc = [{}];  // the scope stack as patches, and the newest breadcrumbs: what a restart rebuilds
     this.crumbs = [];
     this.ready = this.start().catch((e) => {
-      hub.mode = 'failed';
+      hub.mode_ = 'failed';
       hub.fail(e);
       return hub.lost();  // neither core could load: what waits is counted and reported
     }).then(() => tp).catch((e) => hub.fail(e));
@@ -537,7 +537,7 @@ export class Client {
    * the operations queued while it loaded.
    */
   start() {
-    const o = this.o, hub = this.h, json = this.json, say = (s) => log(o.debug, s);
+    const o = this.o, hub = this.hub_, json = this.json, say = (s) => log(o.debug, s);
     const url = o.wasmUrl || (o.locateFile ? o.locateFile('faultline.wasm', '') : new URL('../dist/faultline.wasm', import.meta.url).href);
     const wasm = (this.restarts || 0) > 3 ? Promise.reject(Error('the WASM core aborted too often'))
       : polluted() ? Promise.reject(Error('Object.prototype.then is set: the JS fallback needs no platform promise'))
@@ -571,10 +571,10 @@ export class Client {
       return import('./fallback.js').then((m) => box(['js-fallback', new m.FallbackCore(json)]));
     }).then((b) => {
       const [mode, c] = b.v;
-      if (hub.off) return c.delete();
+      if (hub.stopped_) return c.delete();
       this.core = c;
       this.aborted = 0;
-      hub.mode = mode;
+      hub.mode_ = mode;
       for (const [u, t] of this.tabs) if (t.txt && c.addSymbolTable) c.addSymbolTable(u, t.txt);  // after a restart
       const err = fromJson(c.stats()).options_error;
       if (err) log(o.debug, 'options:', err);
@@ -586,8 +586,8 @@ export class Client {
       for (const t of cr) this.run('addBreadcrumb', fromJson(t));
       // What earlier pages stashed: each page's operations in a scope of their own, its
       // breadcrumbs cleared afterwards; then envelopes once the transport is there.
-      const rec = hub.rec.c;
-      hub.rec.c = [];
+      const rec = hub.restored_.captures_;
+      hub.restored_.captures_ = [];
       const nb = toJson({ maxBreadcrumbs: o.maxBreadcrumbs ?? 100 });
       for (const ops of rec) {
         this.run('pushScope');
@@ -598,9 +598,9 @@ export class Client {
         if (c.crumbs) c.crumbs = [];
         this.crumbs = [];
       }
-      const q = hub.q;
-      hub.q = [];
-      hub.nq = hub.nc = 0;
+      const q = hub.queue_;
+      hub.queue_ = [];
+      hub.queuedCaptures_ = hub.queuedCrumbs_ = 0;
       for (const [m, a] of q) this.run(m, a);
     });
   }
@@ -611,41 +611,41 @@ export class Client {
    * repeats not drained yet) is counted as dropped. getStats().restarts says how often.
    */
   restart(e) {
-    const h = this.h;
-    h.fail(e);
+    const hub = this.hub_;
+    hub.fail(e);
     if (!this.core) return;
     this.core = null;
     this.restarts = (this.restarts || 0) + 1;
-    h.n.restarts = this.restarts;
-    h.drop('internal_sdk_error', this.inq + (this.cur ? 1 : 0));
+    hub.stats_.restarts = this.restarts;
+    hub.drop('internal_sdk_error', this.inq + (this.cur ? 1 : 0));
     this.inq = 0;
     this.fps.clear();
-    h.mode = 'loading';
+    hub.mode_ = 'loading';
     this.start().catch((x) => {
-      h.mode = 'failed';
-      h.fail(x);
-      h.lost();
+      hub.mode_ = 'failed';
+      hub.fail(x);
+      hub.lost();
     });
   }
 
   /** Runs one core operation (JSON in, JSON out). */
   run(m, a) {
-    const h = this.h, fps = this.fps;
+    const hub = this.hub_, fps = this.fps;
     if (m == 'capture') {
       if (a.api) fromApi(a);
       if (platform.hasOwn_.call(a, 'message') && typeof a.message != 'string') message(a);
     }
     // A response that completed before this part loaded (hooks/http.js), for httpClientIntegration;
     // one from an earlier page's stash has lost its objects and is ignored there (no status).
-    if (m == 'resp') return h.resp && h.resp(...a);
+    if (m == 'resp') return hub.captureResponse_ && hub.captureResponse_(...a);
     if (m == 'transaction') {  // captureEvent({ type: 'transaction' }): Sentry's breadcrumb for the next event, in order
       const [id, name] = a;
-      return h.on_('sentry') && h.crumb({ category: 'sentry.transaction', event_id: id, message: asString(name || id) });
+      return hub.on_('sentry') && hub.crumb({ category: 'sentry.transaction', event_id: id, message: asString(name || id) });
     }
     if (this.aborted) this.restart(Error('the WASM core aborted'));
     if (!this.core) {  // restarting: waits with the early queue
-      h.q.push([m, a]);
-      if (m == 'capture') h.nq++;
+      hub.queue_.push([m, a]);
+      if (m == 'capture') hub.queuedCaptures_++;
       return;
     }
     if (this.hq) {  // after a capture that waits for a symbol table: in order, after it
@@ -681,7 +681,7 @@ export class Client {
         // The first error in a bundle with a symbol table waits for it (bounded), so that it groups
         // as its repeats will; everything after it waits too, in order.
         if (this.symbols(a)) {
-          if (!a.request) h.context(a);
+          if (!a.request) hub.context(a);
           this.hq = [[m, a]];
           return;
         }
@@ -692,11 +692,11 @@ export class Client {
         const fp = key && fps.get(key);
         this.cur = 1;  // the capture in the core: counted as lost if the core aborts now
         if (fp && c.countRepeat && c.countRepeat(fp, a.timestamp)) {
-          h.n.fast_repeats++;
+          hub.stats_.fast_repeats++;
           this.cur = 0;
           return this.counted(a);
         }
-        if (!a.request) h.context(a);
+        if (!a.request) hub.context(a);
       }
       const st = m == 'capture' && c.captureWithStacks && takeStacks(a);
       const r = fromJson(st ? c.captureWithStacks(toJson(a), st) : c[m](toJson(a)));
@@ -712,12 +712,12 @@ export class Client {
         fps.set(key, r.fingerprint);
       }
       if (r.status == 'queued') {
-        h.n.queued++;
+        hub.stats_.queued++;
         this.inq++;
         // Sentry's `sentry.event` breadcrumb: the next event shows this one.
-        if (h.on_('sentry')) {
+        if (hub.on_('sentry')) {
           const x = a.exceptions && a.exceptions[0], s = a.scope || {};
-          h.crumb({ category: 'sentry.event', timestamp: a.timestamp, event_id: r.event_id, level: a.level || s.level || (x ? 'error' : 'info'),
+          hub.crumb({ category: 'sentry.event', timestamp: a.timestamp, event_id: r.event_id, level: a.level || s.level || (x ? 'error' : 'info'),
             message: a.message || (x ? (x.value && x.type ? `${x.type}: ${x.value}` : x.type || x.value) : a.message) }, { event: a });  // Sentry's getEventDescription: the message first
         }
         const t = this.ts;
@@ -810,14 +810,14 @@ export class Client {
    * document is HTML, not the script).
    */
   scannable(u) {
-    const o = this.o, loc = globalObject.location, h = this.h;
+    const o = this.o, loc = globalObject.location, hub = this.hub_;
     if (!/^https?:\/\//i.test(u) || u.includes('/node_modules/')) return false;
     let origin;
     try { origin = new URL(u).origin; } catch { return false; }
     const first = o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []);
     if (!first.includes(origin)) return false;
     const pre = (xs) => Array.isArray(xs) && xs.some((p) => typeof p == 'string' && p && u.startsWith(p));
-    if (pre(o.inAppExclude) || pre(h.own)) return false;
+    if (pre(o.inAppExclude) || pre(hub.sdkUrls_)) return false;
     const path = (x) => String(x).replace(/[?#].*$/, '');
     if (loc && path(loc.href) == path(u)) return false;
     // Only a script this page loaded (a <script src>, or a script or module the browser fetched as
@@ -836,7 +836,7 @@ export class Client {
    * core's .wasm).
    */
   table(url, file) {
-    const h = this.h, t = { s: 'wait' }, n = h.n.symbol_tables || (h.n.symbol_tables = { fetched: 0, scanned: 0, refused: 0, failed: 0, timeouts: 0 });
+    const hub = this.hub_, t = { s: 'wait' }, n = hub.stats_.symbol_tables || (hub.stats_.symbol_tables = { fetched: 0, scanned: 0, refused: 0, failed: 0, timeouts: 0 });
     this.tabs.set(url, t);
     // The scan's download is aborted at the timeout and past SCAN_MAX_BYTES (a body that never
     // ends is not downloaded on); a table's fetch is not (it still serves the next errors).
@@ -896,7 +896,7 @@ export class Client {
 
   /** A table an event stopped waiting for: counted once in `timeouts`. */
   late(t) {
-    if (!t.to) this.h.n.symbol_tables.timeouts++;
+    if (!t.to) this.hub_.stats_.symbol_tables.timeouts++;
     t.to = 1;
   }
 
@@ -929,8 +929,8 @@ export class Client {
   broke(e, capture) {
     if (this.aborted || get(e, 'name') == 'RuntimeError') this.restart(e);
     else {
-      this.h.fail(e);
-      if (capture) this.h.drop('internal_sdk_error');
+      this.hub_.fail(e);
+      if (capture) this.hub_.drop('internal_sdk_error');
     }
     this.cur = 0;
   }
@@ -953,9 +953,9 @@ export class Client {
   /** A repeat counted in the core; its summary leaves when the group's window closes. */
   counted(a) {
     this.inq++;
-    this.h.n.aggregated++;
-    this.h.orig.delete(a.event_id);  // no event of its own: beforeSend will not ask for it
-    this.h.ep.delete(a.event_id);
+    this.hub_.stats_.aggregated++;
+    this.hub_.originals_.delete(a.event_id);  // no event of its own: beforeSend will not ask for it
+    this.hub_.eventProcessors_.delete(a.event_id);
     if (!this.wt) this.wt = later(() => { this.wt = 0; this.pump(); }, ((this.o.aggregation || {}).windowMs ?? 60000) + 50);
   }
 
@@ -964,7 +964,7 @@ export class Client {
    * denyUrls and allowUrls apply. Returns true when the event is filtered out (counted).
    */
   build(a) {
-    const h = this.h, o = this.o;
+    const hub = this.hub_, o = this.o;
     if (platform.hasOwn_.call(a, 'event')) {  // captureEvent(): an event of Sentry's shape
       const ev = a.event, xs = get(get(ev, 'exception'), 'values'), le = get(ev, 'logentry');
       delete a.event;
@@ -990,7 +990,7 @@ export class Client {
       // A thrown value that is not an Error has no stack: the capture's (attachStacktrace), as Sentry's synthetic exception.
       if (a.stack && !a.exceptions[0].stack) a.exceptions[0].stack = a.stack;
       delete a.stack;
-      const cx = extraContexts(h, v);  // extraErrorDataIntegration
+      const cx = extraContexts(hub, v);  // extraErrorDataIntegration
       if (cx) a.contexts = { ...a.contexts, ...cx };
       if (!isError(v) && v && typeof v == 'object') a.extra = { ...a.extra, __serialized__: normalize(v, 3) };
       delete a.raw;
@@ -1002,10 +1002,10 @@ export class Client {
     const kind = x && (f.scriptError !== false && SCRIPT_ERROR.test(x.value) && !x.stack && !a.loc ? 'script_error'
       : f.browserExtensions !== false && EXTENSION.test(topUrl(x.stack) || x.filename || '') ? 'browser_extension' : 0);
     if (kind) {
-      h.n.captured--;
-      h.orig.delete(a.event_id);
-      h.drop('event_processor');
-      h.n.filtered = { ...h.n.filtered, [kind]: ((h.n.filtered || {})[kind] || 0) + 1 };
+      hub.stats_.captured--;
+      hub.originals_.delete(a.event_id);
+      hub.drop('event_processor');
+      hub.stats_.filtered = { ...hub.stats_.filtered, [kind]: ((hub.stats_.filtered || {})[kind] || 0) + 1 };
       return true;
     }
     if (x && a.loc && !x.stack) {
@@ -1024,23 +1024,23 @@ export class Client {
     const url = x && (o.denyUrls || o.allowUrls) && (topUrl(x.stack) || x.filename);
     if (matches(o.ignoreErrors, x ? [`${x.type}: ${x.value}`, x.value] : [a.message]) ||
         (url && (matches(o.denyUrls, [url]) || (o.allowUrls && o.allowUrls.length && !matches(o.allowUrls, [url]))))) {
-      h.n.captured--;
-      h.orig.delete(a.event_id);
-      h.drop('event_processor');
+      hub.stats_.captured--;
+      hub.originals_.delete(a.event_id);
+      hub.drop('event_processor');
       return true;
     }
     a[BUILT] = 1;
     // Nothing to report (captureMessage(''), captureEvent({})): the core sends it as "<empty capture>",
     // counted here so that it is never a silent stand-in for a lost error.
     if (!x && !printable(a.message ?? '')) {
-      h.n.empty_captures = (h.n.empty_captures || 0) + 1;
+      hub.stats_.empty_captures = (hub.stats_.empty_captures || 0) + 1;
       log(o.debug, 'a capture with neither an exception nor a message: sent as "<empty capture>"');
     }
   }
 
   /** startSession/endSession/captureSession (index.js): 'start', 'end' or 'send'. */
   session(op) {
-    const s = this.sess || (this.sess = new Sessions(this.h, (p) => this.sendSession(p), 1));
+    const s = this.sess || (this.sess = new Sessions(this.hub_, (p) => this.sendSession(p), 1));
     if (op == 'start') s.start();
     else if (op == 'end') s.end();
     else s.send();
@@ -1054,22 +1054,22 @@ export class Client {
   own(list) {
     // getClient()'s client when there is one (the app asked for it, or init came from BrowserClient),
     // else what integrations read of a client (the whole class stays off the critical path).
-    const h = this.h, o = this.o, cl = h.bc || { getOptions: () => o, getDsn: () => o.dsn, on: () => () => {}, emit() {} };
+    const hub = this.hub_, o = this.o, cl = hub.browserClient_ || { getOptions: () => o, getDsn: () => o.dsn, on: () => () => {}, emit() {} };
     for (const i of list) {
       const f = (k) => typeof get(i, k) == 'function';
       try {
         if (f('setupOnce')) i.setupOnce();
         if (f('setup')) i.setup(cl);
-        if (f('preprocessEvent')) h.ip.push((e, x) => { i.preprocessEvent(e, x, cl); return e; });
-        if (f('processEvent')) h.ip.push((e, x) => i.processEvent(e, x, cl));
+        if (f('preprocessEvent')) hub.integrationProcessors_.push((e, x) => { i.preprocessEvent(e, x, cl); return e; });
+        if (f('processEvent')) hub.integrationProcessors_.push((e, x) => i.processEvent(e, x, cl));
         if (f('afterAllSetup')) i.afterAllSetup(cl);
-      } catch (e) { h.fail(e); }
+      } catch (e) { hub.fail(e); }
     }
   }
 
   /** Integrations added after init (addIntegration): their processors join the others. */
   add(only) {
-    try { this.procs.push(...integrations(this.h, only)); } catch (e) { this.h.fail(e); }
+    try { this.procs.push(...integrations(this.hub_, only)); } catch (e) { this.hub_.fail(e); }
   }
 
   /** A session update as its own envelope (Sentry takes sessions beside events, never inside them). */
@@ -1078,7 +1078,7 @@ export class Client {
     if (!tp) return this.sq.length < 20 && this.sq.push(payload);
     const head = { sent_at: new Date().toISOString(), sdk: { name: SDK.name, version: SDK.version } };
     if (this.o.tunnel) head.dsn = this.o.dsn;
-    try { tp.send([{ body: frameEnvelope(toJson(head), [{ type: 'session', payload }], toJson), occurrences: 0, category: 'session' }]); } catch (e) { this.h.fail(e); }
+    try { tp.send([{ body: frameEnvelope(toJson(head), [{ type: 'session', payload }], toJson), occurrences: 0, category: 'session' }]); } catch (e) { this.hub_.fail(e); }
   }
 
   schedule(ms) {
@@ -1106,7 +1106,7 @@ export class Client {
       // wire gets the form Relay stores (wire.js).
       const out = envs.map((e) => this.before(e, bs));
       if (!out.some(thenable)) return send(out);
-      const p = all(out).then((b) => send(b.v)).catch((e) => this.h.fail(e)).then(() => { this.pend.delete(p); });
+      const p = all(out).then((b) => send(b.v)).catch((e) => this.hub_.fail(e)).then(() => { this.pend.delete(p); });
       this.pend.add(p);
     } catch (e) {
       this.broke(e);
@@ -1144,7 +1144,7 @@ export class Client {
    * (The core serializes compact JSON, so an envelope is header, then item-header/payload lines.)
    */
   before(env, bs) {
-    const h = this.h;
+    const hub = this.hub_;
     const head = env.body.slice(0, env.body.indexOf('\n')), items = [];
     for (const { header: ih, payload } of parseEnvelope(env.body, platform.parse_).items) {
       if (ih.type != 'event') {
@@ -1157,10 +1157,10 @@ export class Client {
       let gone = 0;
       for (const f of this.procs) {
         // null: an integration drops the event (thirdPartyErrorFilterIntegration), counted as Sentry counts it
-        try { const r = f(ev); if (r === null) { gone = 1; break; } ev = r || ev; } catch (e) { h.fail(e); }
+        try { const r = f(ev); if (r === null) { gone = 1; break; } ev = r || ev; } catch (e) { hub.fail(e); }
       }
       if (gone) {
-        h.drop('event_processor', n);
+        hub.drop('event_processor', n);
         continue;
       }
       let settled = 0, async = 0;
@@ -1177,24 +1177,24 @@ export class Client {
           // A summary (the repeats of a group counted in its window) is an event sent: like
           // Sentry's sentry.event breadcrumb for each event its client sends, the next event shows it.
           // (A new event's crumb is added when it is queued, see run().)
-          if (get(get(r.contexts, 'faultline'), 'summary') && h.on_('sentry')) {
+          if (get(get(r.contexts, 'faultline'), 'summary') && hub.on_('sentry')) {
             const xs = get(get(r, 'exception'), 'values'), x = Array.isArray(xs) && xs[xs.length - 1];
-            h.crumb({ category: 'sentry.event', event_id: get(r, 'event_id') || id, level: get(r, 'level') || 'error',
+            hub.crumb({ category: 'sentry.event', event_id: get(r, 'event_id') || id, level: get(r, 'level') || 'error',
               message: printable(get(r, 'message') ?? get(get(r, 'logentry'), 'formatted') ?? '') || (x ? (x.value && x.type ? `${x.type}: ${x.value}` : x.type || x.value) : '') }, { event: r });
           }
           return Object.assign(Object.create(null), { ih, p, n, id: get(r, 'event_id') || id });
         }
-        if (threw && threw !== 1) h.fail(threw);  // a throwing beforeSend drops the event: it may have been meant to scrub it
-        h.drop(threw ? 'internal_sdk_error' : why || 'before_send', n);
+        if (threw && threw !== 1) hub.fail(threw);  // a throwing beforeSend drops the event: it may have been meant to scrub it
+        hub.drop(threw ? 'internal_sdk_error' : why || 'before_send', n);
         return null;
       };
-      const hint = { event_id: id, originalException: h.orig.get(id) };
-      h.orig.delete(id);
+      const hint = { event_id: id, originalException: hub.originals_.get(id) };
+      hub.originals_.delete(id);
       // The event processors of the capture's scopes (addEventProcessor), then beforeSend, as
       // Sentry chains them: each may change the event, drop it (null: counted as event_processor)
       // or answer with a promise; a throw drops it (internal_sdk_error).
-      const ps = h.ep.get(id) || h.procs();
-      h.ep.delete(id);
+      const ps = hub.eventProcessors_.get(id) || hub.processors_();
+      hub.eventProcessors_.delete(id);
       let why = 0;
       const go = (e, i) => {
         for (; i < ps.length; i++) {
@@ -1239,14 +1239,14 @@ export class Client {
 
   /** Sends the drops seen in JS (and, via the core, the core's own) as a client report. */
   report(hiding) {
-    const c = this.core, tp = this.tp, h = this.h;
+    const c = this.core, tp = this.tp, hub = this.hub_;
     if (!c || !tp || (tp.isRateLimited && tp.isRateLimited('internal'))) return;  // keep the counts until it can go
     try {
-      const d = Object.entries(h.dropped).map(([k, quantity]) => {
+      const d = Object.entries(hub.dropped_).map(([k, quantity]) => {
         const [reason, category] = k.split(':');
         return { reason, category, quantity };
       });
-      h.dropped = {};
+      hub.dropped_ = {};
       const body = c.clientReport(toJson(d), Date.now());
       const env = [{ body, occurrences: 0, category: 'internal' }];
       if (body) (hiding && tp.sendOnHide ? tp.sendOnHide(env) : tp.send(env));
@@ -1277,7 +1277,7 @@ export class Client {
     } while ((this.pend.size || this.pc) && this.core && this.tp && left() > 0);
     this.report();
     const ok = this.tp ? !!(await this.tp.flush(left())) : false;
-    return ok && !this.pend.size && !this.h.nq;
+    return ok && !this.pend.size && !this.hub_.queuedCaptures_;
   }
 
   async close(ms) {
@@ -1288,12 +1288,12 @@ export class Client {
   }
 
   stats() {
-    const h = this.h;
+    const hub = this.hub_;
     let s = {}, tp = {};
     try { if (this.core && !this.aborted) s = fromJson(this.core.stats()); } catch {}
     try { if (this.tp) tp = this.tp.stats(); } catch {}
     const dropped = { ...s.dropped };
-    for (const k of platform.keys_(h.n.dropped)) dropped[k] = (dropped[k] || 0) + h.n.dropped[k];
-    return { ...h.n, core: h.mode, dropped, early: h.q.length, held: this.hq ? this.hq.length : 0, heap_bytes: s.heap_bytes, groups: s.groups, transport: tp };
+    for (const k of platform.keys_(hub.stats_.dropped)) dropped[k] = (dropped[k] || 0) + hub.stats_.dropped[k];
+    return { ...hub.stats_, core: hub.mode_, dropped, early: hub.queue_.length, held: this.hq ? this.hq.length : 0, heap_bytes: s.heap_bytes, groups: s.groups, transport: tp };
   }
 }

@@ -30,37 +30,36 @@ function raw(a) {
 // What the hooks and the API talk to: options, filters, the early queue, trace state.
 class Hub {
   constructor(o) {
-    this.o = o;
-    this.q = [];  // [core method, argument] made before the core was ready
-    this.nq = this.nc = 0;  // captures / breadcrumbs in q
-    this.dropped = {};  // "reason:category" -> n, not yet sent in a client report
-    this.n = { captured: 0, internal_errors: 0, dropped: {} };  // getStats() (client.js adds its counters)
-    this.undo = [];
-    this.orig = new Map();  // event_id -> original exception, for beforeSend's hint
-    this.ep = new Map();  // event_id -> the event processors of its scopes (client.js runs them before beforeSend)
-    this.ip = [];  // the processors of the app's own integrations (processEvent), run first, as Sentry's client runs them
-    this.seen = new WeakSet();
-    this.mode = 'loading';
-    this.fetch = platform.fetch_;  // as it was when the SDK loaded
-    this.sk = STASH_PREFIX + randomHex(8);  // this page's stash record
-    this.rec = { c: [], e: [] };  // what earlier pages stashed: early operations, envelopes
+    this.options_ = o;
+    this.queue_ = [];  // [core method, argument] made before the core was ready
+    this.queuedCaptures_ = this.queuedCrumbs_ = 0;  // captures / breadcrumbs in q
+    this.dropped_ = {};  // "reason:category" -> n, not yet sent in a client report
+    this.stats_ = { captured: 0, internal_errors: 0, dropped: {} };  // getStats() (client.js adds its counters)
+    this.undo_ = [];
+    this.originals_ = new Map();  // event_id -> original exception, for beforeSend's hint
+    this.eventProcessors_ = new Map();  // event_id -> the event processors of its scopes (client.js runs them before beforeSend)
+    this.integrationProcessors_ = [];  // the processors of the app's own integrations (processEvent), run first, as Sentry's client runs them
+    this.seenErrors_ = new WeakSet();
+    this.mode_ = 'loading';
+    this.stashKey_ = STASH_PREFIX + randomHex(8);  // this page's stash record
+    this.restored_ = { captures_: [], envelopes_: [] };  // what earlier pages stashed: early operations, envelopes
     this.on_ = () => 1;  // hook switches (init sets them)
     this.newTrace();
     // The DSN by the core's rules (js/dsn.js, the expression form): what it rejects disables the SDK.
     const dsn = dsnParts(o.dsn);
-    if ((this.ok = !!dsn)) {
-      this.key = dsn.publicKey;
-      this.ingest = envelopeUrl(dsn);
+    if ((this.dsnValid_ = !!dsn)) {
+      this.publicKey_ = dsn.publicKey;
+      this.ingestUrl_ = envelopeUrl(dsn);
     }
-    try { this.tunnel = o.tunnel && new URL(o.tunnel, globalObject.location.href).href; } catch {}
+    try { this.tunnel_ = o.tunnel && new URL(o.tunnel, globalObject.location.href).href; } catch {}
   }
 
   /** The event processors for an event without a capture's own (summaries): the integrations', the page's scope's. */
-  procs() { return [...this.ip, ...root._p]; }
+  processors_() { return [...this.integrationProcessors_, ...root._p]; }
 
   fail(e) {
-    this.n.internal_errors++;
-    log(this.o.debug, 'internal error', e);
+    this.stats_.internal_errors++;
+    log(this.options_.debug, 'internal error', e);
   }
 
   /** fn() as the SDK's own work beside the page's: a throw is counted (fail), never the page's. */
@@ -69,15 +68,15 @@ class Hub {
   }
 
   drop(reason, n = 1, category = 'error') {
-    const k = reason + ':' + category, d = this.n.dropped;
-    this.dropped[k] = (this.dropped[k] || 0) + n;
+    const k = reason + ':' + category, d = this.stats_.dropped;
+    this.dropped_[k] = (this.dropped_[k] || 0) + n;
     if (category == 'error') d[reason] = (d[reason] || 0) + n;  // getStats().dropped: occurrences
   }
 
   on(t, type, fn, capture) {
     if (!t) return;
-    const h = (e) => this.off || this.safe(() => fn(e));
-    if (listen(t, type, h, capture)) this.undo.push(() => listen(t, type, h, capture, 1));
+    const handler = (e) => this.stopped_ || this.safe(() => fn(e));
+    if (listen(t, type, handler, capture)) this.undo_.push(() => listen(t, type, handler, capture, 1));
   }
 
   /**
@@ -88,35 +87,35 @@ class Hub {
    * comes back, unsave() takes the record back and it carries on as before.
    */
   save(gone) {
-    const st = storage(), cl = this.cl;
+    const st = storage(), cl = this.client_;
     try {
       const e = cl ? cl.parked() : [];
-      const c = cl && cl.core ? [] : this.q.map(([m, a]) => [m, m == 'capture' ? raw(a) : a]);
-      const d = this.dropped;
-      if (!c.length && !e.length && !platform.keys_(d).length && !(cl && cl.waiting())) return st && st.removeItem(this.sk);
+      const c = cl && cl.core ? [] : this.queue_.map(([m, a]) => [m, m == 'capture' ? raw(a) : a]);
+      const d = this.dropped_;
+      if (!c.length && !e.length && !platform.keys_(d).length && !(cl && cl.waiting())) return st && st.removeItem(this.stashKey_);
       const w = cl ? cl.waiting() : 0;  // events still in beforeSend: dropped unless this page carries on
       const rd = w ? { ...d, 'before_send:error': (d['before_send:error'] || 0) + w } : d;
       // b: this page has a beforeSend, which its captures c never went through (parked envelopes e
       // did): the next page replays them through its own beforeSend, or counts them (restore()).
-      const b = typeof this.o.beforeSend == 'function' ? 1 : 0;
-      let n = 0, t = toJson({ k: this.ingest, b, c, e, d: rd });
+      const b = typeof this.options_.beforeSend == 'function' ? 1 : 0;
+      let n = 0, t = toJson({ k: this.ingestUrl_, b, c, e, d: rd });
       while (t.length > STASH_MAX && (c.length || e.length)) {  // over the budget: the newest go, counted
         if (c.length) { if (c.pop()[0] == 'capture') n++; } else n += e.pop().occurrences || 0;
-        t = toJson({ k: this.ingest, b, c, e, d: { ...rd, 'queue_overflow:error': (rd['queue_overflow:error'] || 0) + n } });
+        t = toJson({ k: this.ingestUrl_, b, c, e, d: { ...rd, 'queue_overflow:error': (rd['queue_overflow:error'] || 0) + n } });
       }
-      st.setItem(this.sk, t);
-      this.saved = 1;
+      st.setItem(this.stashKey_, t);
+      this.saved_ = 1;
       // Unloaded for good (not kept in the back/forward cache): the record carries them now, and
       // the little time this page may still run must not deliver them a second time.
       // (Anything after this — a later visibilitychange, an error in an unload handler — goes to
       // a record of its own.)
       if (gone) {
-        this.q = [];
-        this.nq = this.nc = 0;
-        this.dropped = {};
+        this.queue_ = [];
+        this.queuedCaptures_ = this.queuedCrumbs_ = 0;
+        this.dropped_ = {};
         if (cl) { cl.unpark(1); cl.abandon(); }
-        this.sk = STASH_PREFIX + randomHex(8);
-        this.saved = 0;
+        this.stashKey_ = STASH_PREFIX + randomHex(8);
+        this.saved_ = 0;
       }
     } catch (x) {
       // Nowhere to keep them (storage full or refused). Only hidden: they stay in memory, still on
@@ -127,10 +126,10 @@ class Hub {
       // counted, never both).
       if (gone) {
         const w = cl ? cl.waiting() : 0;
-        this.drop('internal_sdk_error', this.nq + (cl ? cl.parked().reduce((s, x) => s + (x.occurrences || 0), 0) : 0));
+        this.drop('internal_sdk_error', this.queuedCaptures_ + (cl ? cl.parked().reduce((s, x) => s + (x.occurrences || 0), 0) : 0));
         if (w) this.drop('before_send', w);
-        this.q = [];
-        this.nq = this.nc = 0;
+        this.queue_ = [];
+        this.queuedCaptures_ = this.queuedCrumbs_ = 0;
         if (cl) { cl.unpark(1); cl.abandon(); }
         this.beacon();
       }
@@ -140,10 +139,10 @@ class Hub {
 
   /** The page is back: its record is taken back (what it holds is still in memory). */
   unsave() {
-    if (!this.saved) return;
-    this.saved = 0;
-    try { storage().removeItem(this.sk); } catch {}
-    if (this.cl) this.cl.unpark();
+    if (!this.saved_) return;
+    this.saved_ = 0;
+    try { storage().removeItem(this.stashKey_); } catch {}
+    if (this.client_) this.client_.unpark();
   }
 
   /**
@@ -152,16 +151,16 @@ class Hub {
    * page's pending loads before its pagehide) leaves what waits to the stash pagehide writes.
    */
   lost() {
-    return new platform.Promise_((done) => later(() => { this.lostNow(); done(); }, 300));  // ready() resolves after
+    return new platform.Promise_((done) => later(() => { this.countLost_(); done(); }, 300));  // ready() resolves after
   }
 
-  lostNow() {
-    let n = this.nq;
-    for (const e of this.rec.e) n += e.occurrences || 0;
-    for (const c of this.rec.c) n += c.filter((o) => o[0] == 'capture').length;
-    this.q = [];
-    this.nq = this.nc = 0;
-    this.rec = { c: [], e: [] };
+  countLost_() {
+    let n = this.queuedCaptures_;
+    for (const e of this.restored_.envelopes_) n += e.occurrences || 0;
+    for (const c of this.restored_.captures_) n += c.filter((o) => o[0] == 'capture').length;
+    this.queue_ = [];
+    this.queuedCaptures_ = this.queuedCrumbs_ = 0;
+    this.restored_ = { captures_: [], envelopes_: [] };
     if (n) this.drop('internal_sdk_error', n);
     this.beacon();
   }
@@ -171,13 +170,13 @@ class Hub {
    * core or transport to send it (the lazy chunk failed to load, or the page is going).
    */
   beacon() {
-    const d = this.dropped, k = platform.keys_(d);
+    const d = this.dropped_, k = platform.keys_(d);
     if (!k.length) return;
     try {
       const ts = Date.now() / 1000;
       const body = `{}\n{"type":"client_report"}\n` + toJson({ timestamp: ts, discarded_events: k.map((x) => ({ reason: x.split(':')[0], category: x.split(':')[1], quantity: d[x] })) });
-      const url = this.tunnel || `${this.ingest}?sentry_key=${this.key}&sentry_version=7`;
-      if (platform.sendBeacon_.call(globalObject.navigator, url, body)) this.dropped = {};
+      const url = this.tunnel_ || `${this.ingestUrl_}?sentry_key=${this.publicKey_}&sentry_version=7`;
+      if (platform.sendBeacon_.call(globalObject.navigator, url, body)) this.dropped_ = {};
     } catch {}
   }
 
@@ -190,57 +189,57 @@ class Hub {
       const w = make(f);
       try { Object.defineProperty(w, 'name', { __proto__: null, value: f.name }); } catch {}
       obj[name] = w;
-      if (undo) this.undo.push(() => { if (obj[name] === w) obj[name] = f; });
+      if (undo) this.undo_.push(() => { if (obj[name] === w) obj[name] = f; });
     } catch (e) {
       this.fail(e);
     }
   }
 
   /** Is this request the SDK's own delivery? */
-  ours(url) {
+  isOwnRequest_(url) {
     try {
-      const h = new URL(url, globalObject.location.href).href;
-      return h.startsWith(this.ingest) || (this.tunnel && h.startsWith(this.tunnel));
+      const href = new URL(url, globalObject.location.href).href;
+      return href.startsWith(this.ingestUrl_) || (this.tunnel_ && href.startsWith(this.tunnel_));
     } catch {}
   }
 
   newTrace() {
-    this.tid = randomHex(16);
-    this.sid = randomHex(8);
+    this.traceId_ = randomHex(16);
+    this.spanId_ = randomHex(8);
   }
 
   /** Trace headers for a request to `url`, or nothing when it is not a propagation target. */
   traceHeaders(url) {
-    const t = this.o.tracePropagationTargets, loc = globalObject.location;
+    const t = this.options_.tracePropagationTargets, loc = globalObject.location;
     const u = new URL(url, loc.href);
     if (t ? !matches(t, [url, u.href]) : u.origin != loc.origin) return;
-    return this.heads();
+    return this.traceData_();
   }
 
-  heads() {
-    const o = this.o, span = randomHex(8);
+  traceData_() {
+    const o = this.options_, span = randomHex(8);
     return {
-      traceparent: `00-${this.tid}-${span}-00`,
-      'sentry-trace': `${this.tid}-${span}`,
-      baggage: [['trace_id', this.tid], ['public_key', this.key], ['release', o.release], ['environment', o.environment]]
+      traceparent: `00-${this.traceId_}-${span}-00`,
+      'sentry-trace': `${this.traceId_}-${span}`,
+      baggage: [['trace_id', this.traceId_], ['public_key', this.publicKey_], ['release', o.release], ['environment', o.environment]]
         .filter((x) => x[1]).map(([k, v]) => `sentry-${k}=${encodeURIComponent(v)}`).join(','),
     };
   }
 
   /** Adds the headers the app did not set (`set` appends); a trace the app set is kept whole. */
-  addHeaders(h, get, set) {
+  addHeaders(headers, get, set) {
     if (get('traceparent') != null || get('sentry-trace') != null) return;
     const b = get('baggage');
-    if (b != null && /(^|,)\s*sentry-/.test(b)) delete h.baggage;
-    for (const k of platform.keys_(h)) set(k, h[k]);
+    if (b != null && /(^|,)\s*sentry-/.test(b)) delete headers.baggage;
+    for (const k of platform.keys_(headers)) set(k, headers[k]);
     return 1;
   }
 
   crumb(b, hint) {
-    if (this.off || this.o.maxBreadcrumbs === 0) return;
+    if (this.stopped_ || this.options_.maxBreadcrumbs === 0) return;
     try {
       b = { timestamp: Date.now() / 1000, ...b };
-      const f = this.o.beforeBreadcrumb;
+      const f = this.options_.beforeBreadcrumb;
       if (f) {
         try { b = f(b, hint); } catch (e) { b = 0; this.fail(e); }  // a throwing filter drops the crumb
         // A promise is not a breadcrumb (Sentry's beforeBreadcrumb is synchronous): it is dropped,
@@ -261,17 +260,17 @@ class Hub {
    * {message}, plus scope/extra; original: the thrown value, for beforeSend's hint.
    */
   capture(input, original, ts) {
-    const o = this.o, id = randomHex(16);
-    if (this.off) return id;
+    const o = this.options_, id = randomHex(16);
+    if (this.stopped_) return id;
     input = box(input);  // setters on Object.prototype (event_id, type, ...) never run
     const sc = input._s;  // the capture's own scope (captureContext), for its event processors
     delete input._s;
     if (isError(original)) {
-      if (this.seen.has(original)) return id;  // captured, then rethrown to onerror: one event
-      this.seen.add(original);
+      if (this.seenErrors_.has(original)) return id;  // captured, then rethrown to onerror: one event
+      this.seenErrors_.add(original);
     }
     // Sampling and rate limits are decided now; ignoreErrors/allowUrls/denyUrls when the event is built.
-    const tp = this.cl && this.cl.tp;
+    const tp = this.client_ && this.client_.tp;
     const reason = Math.random() >= (o.sampleRate ?? 1) ? 'sample_rate' : tp && tp.isRateLimited && tp.isRateLimited('error') ? 'ratelimit_backoff' : 0;
     if (reason) {
       this.drop(reason);
@@ -282,19 +281,19 @@ class Hub {
     // Page and trace context now if the capture waits for the core; otherwise client.js adds it
     // just before building a full event (a counted repeat never needs it). A capture that names
     // its request (httpClientIntegration) has its context already.
-    if (!(this.cl && this.cl.core) && !input.request) this.context(input);
+    if (!(this.client_ && this.client_.core) && !input.request) this.context(input);
     if (original !== undefined) {
-      this.orig.set(id, original);
-      if (this.orig.size > MAX_EARLY) this.orig.delete(this.orig.keys().next().value);
+      this.originals_.set(id, original);
+      if (this.originals_.size > MAX_EARLY) this.originals_.delete(this.originals_.keys().next().value);
     }
     // The event processors of this capture's scopes (global/isolation, current, its own), after
     // the integrations', as Sentry's client orders them; run on the event before beforeSend.
-    const ps = [...new Set([...this.ip, ...root._p, ...current._p, ...(sc ? sc._p : [])])];
+    const ps = [...new Set([...this.integrationProcessors_, ...root._p, ...current._p, ...(sc ? sc._p : [])])];
     if (ps.length) {
-      this.ep.set(id, ps);
-      if (this.ep.size > 1000) this.ep.delete(this.ep.keys().next().value);
+      this.eventProcessors_.set(id, ps);
+      if (this.eventProcessors_.size > 1000) this.eventProcessors_.delete(this.eventProcessors_.keys().next().value);
     }
-    if (this.call('capture', input) !== false) this.last = id;
+    if (this.call('capture', input) !== false) this.lastEventId_ = id;
     return id;
   }
 
@@ -302,30 +301,30 @@ class Hub {
   context(input) {
     const loc = globalObject.location, nav = globalObject.navigator;
     // The user agent and the referrer do not change during a page's life: read once.
-    const hd = this.hd || (this.hd = { 'User-Agent': nav && nav.userAgent, ...(globalObject.document && globalObject.document.referrer && { Referer: globalObject.document.referrer }) });
+    const hd = this.requestHeaders_ || (this.requestHeaders_ = { 'User-Agent': nav && nav.userAgent, ...(globalObject.document && globalObject.document.referrer && { Referer: globalObject.document.referrer }) });
     input.request = { url: loc && loc.href, headers: { ...hd } };
-    input.contexts = { ...input.contexts, trace: { trace_id: this.tid, span_id: this.sid } };
+    input.contexts = { ...input.contexts, trace: { trace_id: this.traceId_, span_id: this.spanId_ } };
   }
 
   /** Runs a core operation now, or queues it (bounded) until the core is ready. */
   call(m, a) {
-    if (this.off) return false;
-    const q = this.q, cl = this.cl;
+    if (this.stopped_) return false;
+    const q = this.queue_, cl = this.client_;
     if (m == 'capture') {
-      if (!(cl && cl.core) && (this.nq >= MAX_EARLY || this.mode == 'failed')) {
-        this.drop(this.nq >= MAX_EARLY ? 'queue_overflow' : 'internal_sdk_error');
-        if (this.mode == 'failed' && !this.bt) this.bt = later(() => { this.bt = 0; this.beacon(); }, 1000);
+      if (!(cl && cl.core) && (this.queuedCaptures_ >= MAX_EARLY || this.mode_ == 'failed')) {
+        this.drop(this.queuedCaptures_ >= MAX_EARLY ? 'queue_overflow' : 'internal_sdk_error');
+        if (this.mode_ == 'failed' && !this.beaconTimer_) this.beaconTimer_ = later(() => { this.beaconTimer_ = 0; this.beacon(); }, 1000);
         return false;
       }
-      this.n.captured++;
+      this.stats_.captured++;
     }
     if (cl && cl.core) return cl.run(m, a);
-    if (m == 'capture') this.nq++;
+    if (m == 'capture') this.queuedCaptures_++;
     else if (m == 'addBreadcrumb') {
       // The core keeps only the newest maxBreadcrumbs; so does the queue.
-      if (++this.nc > (this.o.maxBreadcrumbs ?? 100)) {
+      if (++this.queuedCrumbs_ > (this.options_.maxBreadcrumbs ?? 100)) {
         q.splice(q.findIndex((e) => e[0] == m), 1);
-        this.nc--;
+        this.queuedCrumbs_--;
       }
     } else if (q.length > 2000) {
       return this.fail('early queue full');
@@ -334,17 +333,17 @@ class Hub {
   }
 }
 
-let c = null;  // the hub of the current init()
+let currentHub = null;  // the hub of the current init()
 
 // Public entry points are methods named __faultline_api__ (a property key: bundlers and minifiers
 // keep it), so that the stack of a captureMessage (attachStacktrace) loses the SDK's own frames:
 // everything up to the outermost such frame (client.js build()).
 const guard = (f) => ({ __faultline_api__() {
-  try { return f.apply(this, arguments); } catch (e) { if (c) c.fail(e); }
+  try { return f.apply(this, arguments); } catch (e) { if (currentHub) currentHub.fail(e); }
 } }).__faultline_api__;
 
 // A per-capture scope patch, or the core's current scope (`put`), from a Scope's setters.
-const put = (p) => c && c.call('setScope', p);
+const put = (p) => currentHub && currentHub.call('setScope', p);
 const merge = (d, p) => {
   for (const k of platform.keys_(p)) {
     const v = p[k];
@@ -373,7 +372,7 @@ export class Scope {
     try {
       merge(this._d, p);
       if (this._live) put(p);
-    } catch (e) { if (c) c.fail(e); }
+    } catch (e) { if (currentHub) currentHub.fail(e); }
     return this;
   }
 
@@ -415,7 +414,7 @@ export class Scope {
       if (typeof x == 'function') return this.update(x(this));
       if (x instanceof Scope) return this._u(x._d);
       if (x && typeof x == 'object') this._u(pick(x));
-    } catch (e) { if (c) c.fail(e); }
+    } catch (e) { if (currentHub) currentHub.fail(e); }
     return this;
   }
 
@@ -426,7 +425,7 @@ export class Scope {
   }
   clearBreadcrumbs() {
     this._b = [];
-    if (this._live) c && c.call('clearBreadcrumbs');
+    if (this._live) currentHub && currentHub.call('clearBreadcrumbs');
     return this;
   }
   /** Forgets everything set on this scope. */
@@ -474,7 +473,7 @@ function context(ctx) {
   let s = ctx;
   if (!(ctx instanceof Scope)) {
     s = new Scope();
-    c.safe(() => s.update(typeof ctx == 'function' ? ctx(current.clone()) : ctx));
+    currentHub.safe(() => s.update(typeof ctx == 'function' ? ctx(current.clone()) : ctx));
   }
   const d = shared(s._d);
   // A capture's user replaces the current scope's and is merged over the page's, as in Sentry.
@@ -486,7 +485,7 @@ function context(ctx) {
 // Faultline does with one: 1 its options turn hooks on/off, 2 built in (always on), 3 its
 // options are init options (filters), 4 implemented in the lazy part (integrations.js) with its
 // options; 0 not supported: accepted and ignored, with a debug warning.
-const integration = (name, h) => (o) => ({ name, _h: h, _o: o || {} });
+const integration = (name, handling) => (o) => ({ name, _h: handling, _o: o || {} });
 export const breadcrumbsIntegration = /* @__PURE__ */ integration('Breadcrumbs', 1);
 export const globalHandlersIntegration = /* @__PURE__ */ integration('GlobalHandlers', 1);
 export const browserApiErrorsIntegration = /* @__PURE__ */ integration('BrowserApiErrors', 1);
@@ -579,93 +578,93 @@ function switches(o) {
 }
 
 export const init = guard((options) => {
-  const o = { ...options }, old = c;
+  const o = { ...options }, old = currentHub;
   if (old) {
     close(0);
-    old.off = 1;
+    old.stopped_ = 1;
   }
-  const h = (c = new Hub(o));
-  if (old && !old.disabled && !(old.cl && old.cl.core)) {
+  const hub = (currentHub = new Hub(o));
+  if (old && !old.disabled_ && !(old.client_ && old.client_.core)) {
     // The previous init's operations never reached a core: this one takes them over, with its drops.
-    [h.q, h.nq, h.nc, h.dropped, h.rec] = [old.q, old.nq, old.nc, old.dropped, old.rec];
-    old.q = [];
-    old.nq = 0;
-    old.dropped = {};
+    [hub.queue_, hub.queuedCaptures_, hub.queuedCrumbs_, hub.dropped_, hub.restored_] = [old.queue_, old.queuedCaptures_, old.queuedCrumbs_, old.dropped_, old.restored_];
+    old.queue_ = [];
+    old.queuedCaptures_ = 0;
+    old.dropped_ = {};
   }
   // The page's scope lives before and across init(), as Sentry's isolation scope does: what the
   // app set before (setUser, setTag… while the SDK was not initialized) goes into this client.
   current = root;
-  h.bc = client = pending;
+  hub.browserClient_ = client = pending;
   pending = 0;
-  if (o.enabled === false || !h.ok) {
-    h.off = h.disabled = 1;
-    h.mode = 'disabled';
+  if (o.enabled === false || !hub.dsnValid_) {
+    hub.stopped_ = hub.disabled_ = 1;
+    hub.mode_ = 'disabled';
     if (o.enabled !== false) log(true, 'no valid DSN; Faultline is disabled');
     return;
   }
   try { if (!(Error.stackTraceLimit >= 50)) Error.stackTraceLimit = 50; } catch {}
-  const on = (h.on_ = o._on = switches(o));
-  for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks, wrapHooks]) f(h, on);
+  const on = (hub.on_ = o._on = switches(o));
+  for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks, wrapHooks]) f(hub, on);
   if (platform.keys_(root._d).length) put(shared(root._d));
   if (o.initialScope) root.update(o.initialScope);  // an object of scope fields, or a function of the scope
   // Delivery when the page goes away; registered now, so it runs before the transport's own. What
   // cannot leave is stashed for the next page; if this one comes back, it takes the stash back.
   const hide = (e) => {
-    if (h.cl) h.cl.hide();
-    h.save(e.type == 'pagehide' && !e.persisted);
+    if (hub.client_) hub.client_.hide();
+    hub.save(e.type == 'pagehide' && !e.persisted);
   };
   const d = globalObject.document;
-  h.on(globalObject, 'pagehide', hide);
-  h.on(globalObject, 'pageshow', () => h.unsave());
-  h.on(d, 'visibilitychange', (e) => (d.visibilityState == 'hidden' ? hide(e) : h.unsave()));
+  hub.on(globalObject, 'pagehide', hide);
+  hub.on(globalObject, 'pageshow', () => hub.unsave());
+  hub.on(d, 'visibilitychange', (e) => (d.visibilityState == 'hidden' ? hide(e) : hub.unsave()));
   // Errors the tiny loader (js/loader.js) buffered before the SDK arrived, oldest first.
   const L = globalObject.__faultline_loader;
   if (L && L.stop) {
     L.stop();
-    for (const [e, ts] of L.q) (e.type == 'error' ? onError : onRejection)(h, e, ts);
-    if (L.n) h.drop('queue_overflow', L.n);
+    for (const [e, ts] of L.q) (e.type == 'error' ? onError : onRejection)(hub, e, ts);
+    if (L.n) hub.drop('queue_overflow', L.n);
   }
-  h.ready = import('./client.js').then((m) => {
-    if (!h.off) return (h.cl = new m.Client(h)).ready;
+  hub.ready_ = import('./client.js').then((m) => {
+    if (!hub.stopped_) return (hub.client_ = new m.Client(hub)).ready;
   }).catch((e) => {
     // The SDK's own code could not load: what waits is counted and reported, never left waiting.
-    h.mode = 'failed';
-    h.fail(e);
-    return h.lost();
+    hub.mode_ = 'failed';
+    hub.fail(e);
+    return hub.lost();
   });
 });
 
 // Messages and non-Error captures carry the stack of the call (Sentry's synthetic exception; its
 // attachStacktrace is true by default in version 11); client.js cuts the SDK's own frames off.
-const trace = () => c && c.o.attachStacktrace !== false && { stack: new Error().stack };
+const trace = () => currentHub && currentHub.options_.attachStacktrace !== false && { stack: new Error().stack };
 
 export const captureException = guard((e, ctx) => {
-  if (!c) return randomHex(16);  // before init: an id, as Sentry's scope gives one
+  if (!currentHub) return randomHex(16);  // before init: an id, as Sentry's scope gives one
   // The second argument is a captureContext or Sentry's event hint ({ mechanism, captureContext, ... }).
   // (An ErrorEvent stands for its error: client.js build().)
-  const h = ctx && typeof ctx == 'object' && !(ctx instanceof Scope) && ctx;
-  return c.capture({ raw: e, mechanism: { type: 'generic', handled: true, ...(h && h.mechanism) }, ...context((h && h.captureContext) || ctx), ...(!isError(e) && trace()) }, e);
+  const hint = ctx && typeof ctx == 'object' && !(ctx instanceof Scope) && ctx;
+  return currentHub.capture({ raw: e, mechanism: { type: 'generic', handled: true, ...(hint && hint.mechanism) }, ...context((hint && hint.captureContext) || ctx), ...(!isError(e) && trace()) }, e);
 });
 
 /** A message; `parameterize` templates keep their template and values (logentry.message/params). */
 // (Its text and template are read by the lazy part, client.js message().)
-export const captureMessage = guard((msg, ctx) => (c ? c.capture({ message: msg, ...context(ctx), ...trace() }) : randomHex(16)));
+export const captureMessage = guard((msg, ctx) => (currentHub ? currentHub.capture({ message: msg, ...context(ctx), ...trace() }) : randomHex(16)));
 
 /** A whole event of Sentry's shape: its message or exception, level, tags, extra, user, contexts, fingerprint. */
 export const captureEvent = guard((ev, ctx) => {
-  if (!c) return randomHex(16);
+  if (!currentHub) return randomHex(16);
   if (!ev || typeof ev != 'object') return;
   if (ev.type == 'transaction') {  // not sent (no tracing); remembered as Sentry's breadcrumb for the next event (client.js)
     const id = ev.event_id || randomHex(16);
-    c.call('transaction', [id, ev.transaction]);
+    currentHub.call('transaction', [id, ev.transaction]);
     return id;
   }
   const s = context(ctx);
   s.scope = { ...s.scope, ...pick(ev) };
-  return c.capture({ event: ev, ...s }, ev);
+  return currentHub.capture({ event: ev, ...s }, ev);
 });
 
-export const addBreadcrumb = guard((b, hint) => c && c.crumb(b && typeof b == 'object' ? b : {}, hint));
+export const addBreadcrumb = guard((b, hint) => currentHub && currentHub.crumb(b && typeof b == 'object' ? b : {}, hint));
 
 /** Sentry's addEventProcessor: on the page's scope, so it runs on every event (see Scope.addEventProcessor). */
 export const addEventProcessor = (fn) => { root.addEventProcessor(fn); };
@@ -684,16 +683,16 @@ export function withScope(a, b) {
   let pushed;
   const prev = current;
   try {
-    pushed = c && c.call('pushScope') !== false;
+    pushed = currentHub && currentHub.call('pushScope') !== false;
     current = prev.clone();
     current._live = 1;
     if (a instanceof Scope) current.update(a);
-  } catch (e) { c.fail(e); }
+  } catch (e) { currentHub.fail(e); }
   try {
     return cb(current);
   } finally {
     current = prev;
-    if (pushed) c.safe(() => c.call('popScope'));
+    if (pushed) currentHub.safe(() => currentHub.call('popScope'));
   }
 }
 export const withIsolationScope = withScope;
@@ -716,7 +715,7 @@ export class BrowserClient {
   getDsn() { return this._o.dsn; }
   /** The integration of that name that runs (Sentry's defaults too when the list was not given). */
   getIntegrationByName(n) {
-    const o = c && c.o;
+    const o = currentHub && currentHub.options_;
     if (!o) return;
     const by = { ...(o._by || Object.fromEntries(getDefaultIntegrations().map((i) => [i.name, i]))), ...o._add };
     return platform.hasOwn_.call(by, n) ? by[n] : undefined;
@@ -727,14 +726,14 @@ export class BrowserClient {
    * switches (breadcrumbs, globalHandlers…) are read at init only (debug warning).
    */
   addIntegration(i) {
-    const h = c, n = get(i, 'name');
-    if (!h || h.off || typeof n != 'string' || this.getIntegrationByName(n)) return;
-    const o = h.o, t = get(i, '_h');
+    const hub = currentHub, n = get(i, 'name');
+    if (!hub || hub.stopped_ || typeof n != 'string' || this.getIntegrationByName(n)) return;
+    const o = hub.options_, t = get(i, '_h');
     (o._add = o._add || {})[n] = i;
-    if (t === undefined) (h.cl ? h.cl.own([i]) : (o._own = [...(o._own || []), i]));
+    if (t === undefined) (hub.client_ ? hub.client_.own([i]) : (o._own = [...(o._own || []), i]));
     else if (t === 4) {
       (o._lazy = o._lazy || {})[n] = i._o;
-      if (h.cl) h.cl.add({ [n]: i._o });
+      if (hub.client_) hub.client_.add({ [n]: i._o });
     } else if (t !== 2 && t !== 3) log(o.debug, `addIntegration(${n}): ${t ? 'read at init only' : 'not supported by Faultline'}`);
   }
   // (Entry points: fields, so that nothing runs when the module loads and the class stays tree-shakable.)
@@ -747,7 +746,7 @@ export class BrowserClient {
   emit() {}
 }
 let client, pending;
-export const getClient = () => (c && !c.off ? (c.bc = client || (client = new BrowserClient(c.o))) : undefined);
+export const getClient = () => (currentHub && !currentHub.stopped_ ? (currentHub.browserClient_ = client || (client = new BrowserClient(currentHub.options_))) : undefined);
 /** Sentry's setCurrentClient(client): that client is getClient()'s (client.init() starts it). */
 export const setCurrentClient = (cl) => { client = cl; current.setClient(cl); };
 /** Sentry's addIntegration: to the current client. */
@@ -762,28 +761,28 @@ export const defaultStackParser = () => [];
 export const SDK_VERSION = VERSION;
 
 // f(client) once the SDK's code has loaded, or false after ms (a chunk that never loads does not hang).
-const after = (h, f, ms) => (h ? platform.Promise_.race([platform.Promise_.resolve(h.ready).then(() => (h.cl ? f(h.cl) : false)), new platform.Promise_((r) => later(() => r(false), ms))]).catch(() => false) : platform.Promise_.resolve(false));
+const after = (hub, f, ms) => (hub ? platform.Promise_.race([platform.Promise_.resolve(hub.ready_).then(() => (hub.client_ ? f(hub.client_) : false)), new platform.Promise_((r) => later(() => r(false), ms))]).catch(() => false) : platform.Promise_.resolve(false));
 
 /** Sends everything pending (aggregation summaries included); false if it did not finish in time. */
 export const flush = (ms = 2000) => {
-  const h = c;
-  return after(h, (cl) => !h.off && cl.flush(ms), ms + 50);
+  const hub = currentHub;
+  return after(hub, (cl) => !hub.stopped_ && cl.flush(ms), ms + 50);
 };
 
 /** Flushes, then stops the SDK: hooks detach (wrappers pass through), the core is released. */
 export const close = (ms = 2000) => {
-  const h = c;
-  const p = after(h, (cl) => cl.close(ms), ms + 50);
-  if (h) p.then(() => { h.off = 1; for (const u of h.undo) try { u(); } catch {} });
+  const hub = currentHub;
+  const p = after(hub, (cl) => cl.close(ms), ms + 50);
+  if (hub) p.then(() => { hub.stopped_ = 1; for (const u of hub.undo_) try { u(); } catch {} });
   return p;
 };
 
-export const lastEventId = () => (c ? c.last : undefined);
+export const lastEventId = () => (currentHub ? currentHub.lastEventId_ : undefined);
 
 // Release health by hand, as Sentry's: startSession() ends the current session (exited if it was
 // healthy) and starts one, sent at once (as browserSessionIntegration sends its own);
 // endSession() ends it; captureSession(end) sends its state (and ends it). Needs a `release`.
-const sess = (op) => c && !c.off && (c.cl ? c.cl.session(op) : (c.ss = c.ss || []).push(op));
+const sess = (op) => currentHub && !currentHub.stopped_ && (currentHub.client_ ? currentHub.client_.session(op) : (currentHub.earlySessionOps_ = currentHub.earlySessionOps_ || []).push(op));
 export const startSession = () => { sess('start'); };
 export const endSession = () => { sess('end'); };
 export const captureSession = (end) => { sess(end ? 'end' : 'send'); };
@@ -799,7 +798,7 @@ export const getFeedback = () => undefined;
 export const onLoad = (cb) => { if (typeof cb == 'function') cb(); };
 export const forceLoad = () => {};
 
-export const showReportDialog = () => { log(c && c.o.debug, 'showReportDialog: Faultline has no feedback dialog; nothing was shown'); };
+export const showReportDialog = () => { log(currentHub && currentHub.options_.debug, 'showReportDialog: Faultline has no feedback dialog; nothing was shown'); };
 
 /**
  * Sentry's lazyLoadIntegration(name): Faultline's factory of that name (its integrations ship with
@@ -819,7 +818,7 @@ export const lazyLoadIntegration = (name) => {
 class Span {
   constructor(name) {
     this._n = name;
-    this._t = c ? c.tid : randomHex(16);
+    this._t = currentHub ? currentHub.traceId_ : randomHex(16);
     this._s = randomHex(8);
   }
   spanContext() { return { traceId: this._t, spanId: this._s, traceFlags: 0 }; }
@@ -858,14 +857,14 @@ export const spanToJSON = (s) => {
 };
 export const spanToTraceHeader = (s) => { const x = s.spanContext(); return `${x.traceId}-${x.spanId}-0`; };
 /** The trace headers Faultline adds to requests (sentry-trace, baggage, traceparent), for an app to pass on itself. */
-export const getTraceData = () => (c && c.ok ? c.heads() : {});
+export const getTraceData = () => (currentHub && currentHub.dsnValid_ ? currentHub.traceData_() : {});
 export const spanToBaggageHeader = () => getTraceData().baggage;
 // cb runs in another trace (startNewTrace: a new one; continueTrace: the one an incoming
 // sentry-trace header names); the page's trace is back afterwards.
 const inTrace = (tid, cb) => {
-  const h = c, t = h && [h.tid, h.sid];
-  if (h && tid) { h.tid = tid; h.sid = randomHex(8); }
-  try { return cb(); } finally { if (h) [h.tid, h.sid] = t; }
+  const hub = currentHub, t = hub && [hub.traceId_, hub.spanId_];
+  if (hub && tid) { hub.traceId_ = tid; hub.spanId_ = randomHex(8); }
+  try { return cb(); } finally { if (hub) [hub.traceId_, hub.spanId_] = t; }
 };
 export const startNewTrace = (cb) => inTrace(randomHex(16), cb);
 export const continueTrace = (o, cb) => {
@@ -880,20 +879,20 @@ export const continueTrace = (o, cb) => {
  * without it, as in Sentry, nothing is recorded.
  */
 const logAt = (level) => (message, attributes) => {
-  const h = c;
-  if (!h || !h.o.enableLogs) return;
+  const hub = currentHub;
+  if (!hub || !hub.options_.enableLogs) return;
   let l = { level, message: asString(message), attributes: attributes || {} };
-  const f = h.o.beforeSendLog;
-  if (typeof f == 'function') try { l = f(l); } catch (e) { l = 0; h.fail(e); }
-  if (l && typeof l == 'object') h.crumb({ category: 'log', level: { trace: 'debug', warn: 'warning' }[l.level] || l.level, message: l.message, data: l.attributes });
+  const f = hub.options_.beforeSendLog;
+  if (typeof f == 'function') try { l = f(l); } catch (e) { l = 0; hub.fail(e); }
+  if (l && typeof l == 'object') hub.crumb({ category: 'log', level: { trace: 'debug', warn: 'warning' }[l.level] || l.level, message: l.message, data: l.attributes });
 };
 export const logger = /* @__PURE__ */ (() => ({ trace: logAt('trace'), debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error'), fatal: logAt('fatal'), fmt: parameterize }))();
 
 /** Counters for dashboards and tests (not part of Sentry's API). */
-export const getStats = () => (c ? (c.cl ? c.cl.stats() : { ...c.n, core: c.mode, early: c.q.length, transport: {} }) : {});
+export const getStats = () => (currentHub ? (currentHub.client_ ? currentHub.client_.stats() : { ...currentHub.stats_, core: currentHub.mode_, early: currentHub.queue_.length, transport: {} }) : {});
 
 /** Resolves with the core in use ('wasm', 'js-fallback', 'failed', 'loading', 'disabled'). */
 export const ready = (ms = 10000) => {
-  const h = c;
-  return after(h, () => 0, ms).then(() => (h ? h.mode : 'disabled'));
+  const hub = currentHub;
+  return after(hub, () => 0, ms).then(() => (hub ? hub.mode_ : 'disabled'));
 };

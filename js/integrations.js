@@ -1,8 +1,8 @@
 // The @sentry/browser integrations that are more than hook switches, with Sentry's options and
 // behaviour (read from getsentry/sentry-javascript; written here for Faultline's pipeline). Loaded
 // with the lazy part of the SDK (client.js): init() only records which were asked for
-// (hub.o._lazy: name -> options); the hooks on the critical path hand their raw data over through
-// hub.resp (fetch/XHR responses) and hub.con (console calls) once this module has set them.
+// (hub.options_._lazy: name -> options); the hooks on the critical path hand their raw data over through
+// hub.captureResponse_ (fetch/XHR responses) and hub.captureConsole_ (console calls) once this module has set them.
 //   HttpClient        a failed fetch/XHR response (status in failedRequestStatusCodes, default
 //                     [[500, 599]]; URL in failedRequestTargets, default all; never the SDK's own
 //                     delivery) becomes an event: "HTTP Client Error with status code: N", mechanism
@@ -93,7 +93,7 @@ export function rewriteFrames(o) {
  * client puts into a capture input as the core takes it (contexts from ExtraErrorData).
  */
 export function setup(hub, only) {
-  const o = hub.o, L = only || o._lazy || {}, procs = [];
+  const o = hub.options_, L = only || o._lazy || {}, procs = [];
   // Given as Sentry's list: inboundFilters/eventFilters options are init options (applied when an
   // event is built, so here, before the first); those Faultline does not support are named.
   // (only: integrations added after init, addIntegration.)
@@ -102,7 +102,7 @@ export function setup(hub, only) {
     if (i._h === 0) log(o.debug, `${n} is not supported by Faultline and was ignored`);
   }
   // Fields the core does not carry (request.method, logger): added to the event of that id.
-  const post = hub.post || (hub.post = new Map());
+  const post = hub.eventFinishers_ || (hub.eventFinishers_ = new Map());
   if (!only) procs.push((ev) => {
     const f = post.get(ev.event_id);
     if (f) { post.delete(ev.event_id); f(ev); }
@@ -118,8 +118,8 @@ export function setup(hub, only) {
     // kind: 'fetch' ({input: fetch's arguments, res}) or 'xhr' ({headers: set by the page, xhr});
     // both: method, url (the response's), status, stack (taken at the call). ts: when a response
     // that completed before this part loaded arrived (it waited in the early queue: client.js).
-    hub.resp = (kind, r, ts) => {
-      if (!inStatus(codes, r.status) || !inTargets(targets, r.url) || hub.ours(r.url)) return;
+    hub.captureResponse_ = (kind, r, ts) => {
+      if (!inStatus(codes, r.status) || !inTargets(targets, r.url) || hub.isOwnRequest_(r.url)) return;
       const message = `HTTP Client Error with status code: ${r.status}`;
       const res = {}, req = {};
       // (A response that waited in an earlier page's stash has lost its objects: no headers.)
@@ -146,7 +146,7 @@ export function setup(hub, only) {
         // Sentry's event has no level (so the scope's, else error as Sentry shows it); a message
         // with an exception would otherwise default to info, as a captureMessage with a stack.
         message, default_level: 'error',
-        exceptions: [{ type: 'Error', value: message, ...(r.stack && { stack: dropTop(r.stack, hub.own) }), request: `${r.method} ${r.url}`.slice(0, 2048),
+        exceptions: [{ type: 'Error', value: message, ...(r.stack && { stack: dropTop(r.stack, hub.sdkUrls_) }), request: `${r.method} ${r.url}`.slice(0, 2048),
           synthetic: !r.stack, mechanism: { type: `auto.http.client.${kind}`, handled: false } }],
         contexts: { response },
       };
@@ -159,7 +159,7 @@ export function setup(hub, only) {
 
   if (L.CaptureConsole) {
     const c = L.CaptureConsole, levels = Array.isArray(c.levels) ? c.levels : CONSOLE_LEVELS, handled = c.handled ?? true;
-    hub.con = (m, args) => {
+    hub.captureConsole_ = (m, args) => {
       if (!levels.includes(m)) return;
       const level = SEVERITY[m] || m;
       let a = [...args], input;
@@ -189,7 +189,7 @@ export function setup(hub, only) {
     const types = Array.isArray(L.ReportingObserver.types) ? L.ReportingObserver.types : ['crash', 'deprecation', 'intervention'];
     try {
       const obs = new globalObject.ReportingObserver((reports) => {
-        if (hub.off) return;
+        if (hub.stopped_) return;
         for (const r of reports) {
           try {
             const b = get(r, 'body'), body = {};
@@ -203,7 +203,7 @@ export function setup(hub, only) {
         }
       }, { buffered: true, types });
       obs.observe();
-      hub.undo.push(() => obs.disconnect());
+      hub.undo_.push(() => obs.disconnect());
     } catch (e) { log(o.debug, 'ReportingObserver unavailable', e); }
   }
 
@@ -221,16 +221,16 @@ export function setup(hub, only) {
   if (L.ContextLines) {
     const n = L.ContextLines.frameContextLines ?? 5;
     // The page's HTML may show personal data: its lines pass the scrubber the JS core uses (same
-    // rules as the WASM core's), loaded before the first event leaves (client.js waits for hub.need).
+    // rules as the WASM core's), loaded before the first event leaves (client.js waits for hub.needed_).
     if (n > 0) {
       let scrub = null;
-      hub.need = import('./scrub.js').then((m) => { scrub = m.createScrubber(o).text; }, (e) => log(o.debug, 'contextLines: no scrubber, no context lines', e));
+      hub.needed_ = import('./scrub.js').then((m) => { scrub = m.createScrubber(o).text; }, (e) => log(o.debug, 'contextLines: no scrubber, no context lines', e));
       procs.push((ev) => (scrub ? contextLines(ev, n, scrub) : ev));
     }
   }
   // Sentry applies module metadata to frames for either integration (the filter reads it there).
   if (L.ModuleMetadata || L.ThirdPartyErrorsFilter) procs.push(frameMetadata());
-  if (L.ThirdPartyErrorsFilter) procs.push(thirdParty(L.ThirdPartyErrorsFilter, hub.own || []));
+  if (L.ThirdPartyErrorsFilter) procs.push(thirdParty(L.ThirdPartyErrorsFilter, hub.sdkUrls_ || []));
   return procs;
 }
 
@@ -347,9 +347,9 @@ function thirdParty(opt, own) {
 
 /** ExtraErrorData for a capture input being built from a thrown value (client.js build()). */
 export function extraContexts(hub, v) {
-  const x = (hub.o._lazy || {}).ExtraErrorData;
+  const x = (hub.options_._lazy || {}).ExtraErrorData;
   if (!x || !isError(v)) return;
-  const d = errorData(v, x.captureErrorCause ?? true, hub.o.maxValueLength);
+  const d = errorData(v, x.captureErrorCause ?? true, hub.options_.maxValueLength);
   if (!d) return;
   const n = normalize(d, x.depth ?? 3);
   if (!n || typeof n != 'object' || Array.isArray(n)) return;

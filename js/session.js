@@ -11,7 +11,7 @@ const iso = (ms) => new Date(ms).toISOString();
 
 export class Sessions {
   constructor(hub, send, manual) {
-    this.h = hub;
+    this.hub_ = hub;
     this.out = send;  // (envelope body) => void
     this.s = null;
     // The page's session starts when the page did (not when the app starts them: startSession()).
@@ -35,7 +35,7 @@ export class Sessions {
 
   /** Ends the current session (exited if it was healthy) and starts a new one. */
   start(now = Date.now()) {
-    const o = this.h.o;
+    const o = this.hub_.options_;
     if (!o.release) return;  // as Sentry: a session without a release is discarded
     const s = this.s;
     if (s) {
@@ -57,7 +57,7 @@ export class Sessions {
   }
 
   emit(now) {
-    const s = this.s, o = this.h.o, nav = globalObject.navigator;
+    const s = this.s, o = this.hub_.options_, nav = globalObject.navigator;
     const attrs = { release: String(o.release) };
     if (o.environment) attrs.environment = String(o.environment);
     if (nav && nav.userAgent) attrs.user_agent = nav.userAgent;

@@ -16,7 +16,7 @@ const join = (a) => a.map((v) => { try { return one(v); } catch { return '[value
 
 export function install(hub, on) {
   const con = globalObject.console;
-  const crumbs = on('console'), L = hub.o._lazy;
+  const crumbs = on('console'), L = hub.options_._lazy;
   if (!(crumbs || (L && L.CaptureConsole)) || !con) return;
   for (const m of Object.keys(LEVEL)) {
     // (A method named __faultline_api__, as the public entry points are: the stack a
@@ -29,7 +29,7 @@ export function install(hub, on) {
           message = arguments[0] === false ? `Assertion failed: ${join(a) || 'console.assert'}` : 0;
         }
         if (message !== 0 && crumbs) hub.crumb({ category: 'console', data: { arguments: a.map((x) => jsonSafe(x, 1, [], 1)), logger: 'console' }, level: LEVEL[m], message }, { input: [...arguments], level: m });
-        if (hub.con && !hub.off) hub.con(m, arguments);  // captureConsoleIntegration (integrations.js)
+        if (hub.captureConsole_ && !hub.stopped_) hub.captureConsole_(m, arguments);  // captureConsoleIntegration (integrations.js)
       });
       return orig.apply(this, arguments);
     } }).__faultline_api__);

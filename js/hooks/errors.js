@@ -12,7 +12,7 @@ import { globalObject, get, printable } from '../util.js';
 const GH = 'auto.browser.global_handlers.';
 
 export function onError(hub, e, ts) {
-  if (hub.ign) return (hub.ign = 0);  // rethrown by a wrapped callback (hooks/wrap.js), captured already
+  if (hub.rethrown_) return (hub.rethrown_ = 0);  // rethrown by a wrapped callback (hooks/wrap.js), captured already
   const mechanism = { type: GH + 'onerror', handled: false };
   const err = e.error;
   // Where the engine says it happened: a frame for a value that carries no stack of its own (an
@@ -46,7 +46,7 @@ function prop(hub, name, fn) {
   try {
     const prev = globalObject[name];
     globalObject[name] = function (e) {
-      try { if (!hub.off && get(globalObject.event, 'type') != name.slice(2)) fn(arguments); } catch (x) { hub.fail(x); }
+      try { if (!hub.stopped_ && get(globalObject.event, 'type') != name.slice(2)) fn(arguments); } catch (x) { hub.fail(x); }
       // Without a previous handler, return nothing: an event handler property that returns false
       // cancels its event (except `error` on window), and a cancelled unhandledrejection is no
       // longer reported by the browser ("Uncaught (in promise)" in the console, the page's tools).

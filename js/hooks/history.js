@@ -17,7 +17,7 @@ export function install(hub, on) {
   for (const m of ['pushState', 'replaceState']) {
     hub.wrap(h, m, (orig) => function () {
       const r = orig.apply(this, arguments);
-      hub.off || hub.safe(nav);
+      hub.stopped_ || hub.safe(nav);
       return r;
     });
   }

@@ -26,14 +26,14 @@ function crumb(hub, category, method, url, started, status, error, hint) {
 }
 
 export function install(hub, on) {
-  // httpClientIntegration (integrations.js, hub.resp) needs the responses even without breadcrumbs;
+  // httpClientIntegration (integrations.js, hub.captureResponse_) needs the responses even without breadcrumbs;
   // its virtual stack is taken at the call, as Sentry's is.
-  const lazy = hub.o._lazy, failures = !!(lazy && lazy.HttpClient), fetchCrumbs = on('fetch'), xhrCrumbs = on('xhr');
+  const lazy = hub.options_._lazy, failures = !!(lazy && lazy.HttpClient), fetchCrumbs = on('fetch'), xhrCrumbs = on('xhr');
   const virtualStack = () => (failures ? new Error().stack : '');
   // A response for httpClientIntegration; one that completes before the lazy part has loaded waits
   // in the early queue, with its time, and is handed over in order (client.js run('resp')).
   // (After close(), call() and capture() do nothing.)
-  const response = (kind, details) => failures && (hub.resp ? hub.resp(kind, details) : hub.call('resp', [kind, details, Date.now() / 1000]));
+  const response = (kind, details) => failures && (hub.captureResponse_ ? hub.captureResponse_(kind, details) : hub.call('resp', [kind, details, Date.now() / 1000]));
   if ((fetchCrumbs || failures) && typeof globalObject.fetch == 'function') {
     // (The wrappers are methods named __faultline_wrap__, a name minifiers keep: client.js cuts
     // their frames from stacks, integrations.js from the request's stack.)
@@ -46,7 +46,7 @@ export function install(hub, on) {
         // ...once: fetch gets the string, so a stateful toString is not run a second time.
         if (!req && typeof input != 'string') args = [url, ...[].slice.call(arguments, 1)];
         method = String((init && get(init, 'method')) || (req ? input.method : 'GET')).toUpperCase();
-        if (hub.off || hub.ours(url)) url = 0;
+        if (hub.stopped_ || hub.isOwnRequest_(url)) url = 0;
         const trace = url && hub.traceHeaders(url);
         const plain = !init || Object.getPrototypeOf(init) == Object.prototype;
         if (trace && plain) {
@@ -111,7 +111,7 @@ export function install(hub, on) {
     hub.wrap(proto, 'send', (orig) => ({ __faultline_wrap__() {
       hub.safe(() => {
         const request = info.get(this);
-        if (request && !hub.off && !hub.ours(request.url_)) {
+        if (request && !hub.stopped_ && !hub.isOwnRequest_(request.url_)) {
           const trace = hub.traceHeaders(request.url_);
           // setRequestHeader appends to a header the app already set, as Headers.append does.
           if (trace) hub.addHeaders(trace, (k) => request.headers_[k], (k, v) => setHeader.call(this, k, v));

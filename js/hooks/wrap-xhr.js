@@ -18,7 +18,7 @@ export function install(hub, on) {
   // and rethrown as it was.
   // (Named send, as the http hook's wrapper is: the request's call stack starts below both, in every engine.)
   hub.wrap(X.prototype, 'send', (orig) => ({ __faultline_wrap__() {
-    if (!hub.off) {
+    if (!hub.stopped_) {
       for (const p of ['onload', 'onerror', 'onprogress', 'onreadystatechange']) {
         try {
           const f = this[p];

@@ -37,8 +37,8 @@ export const guard = (hub, fn, type, obj) => ({ __faultline_wrap__() {
       // The rethrown error reaches window.onerror next (as `Script error.` if cross-origin):
       // that one report is skipped; the mark lapses at the end of the task if it never comes.
       // (After close(), capture() does nothing.)
-      const m = (hub.ign = [e]);
-      later(() => hub.ign == m && (hub.ign = 0));
+      const m = (hub.rethrown_ = [e]);
+      later(() => hub.rethrown_ == m && (hub.rethrown_ = 0));
       hub.capture({ raw: e, api: [type, fn, [...arguments]] }, e);  // in Sentry's terms: client.js fromApi()
     } catch (x) { hub.fail(x); }
     throw e;
