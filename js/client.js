@@ -228,6 +228,9 @@ function one(e, rejection) {
   const ctor = get(get(e, 'constructor'), 'name');
   if (type == 'Error' && typeof ctor == 'string' && ctor && ctor != 'Object') type = ctor;  // class X extends Error without name
   const x = Object.assign(Object.create(null), { type, value: truncate(printable(get(e, 'message') ?? ''), 16384) });
+  // An Error that is no DOMException: a DOMException's name in its type (`NotFoundError`) is the
+  // app's own class, and its message the developer's (the core groups a DOMException by name).
+  if (tagOf(e) != '[object DOMException]' && !wasDom.has(e)) x.dom = false;
   for (const k of ['stack', 'stacktrace']) {  // stacktrace: old Opera
     const s = get(e, k);
     if (typeof s == 'string') x[k] = truncate(unwrapped(s), 262144);
@@ -413,6 +416,9 @@ export function pristineFetch(f) {
   return typeof impl === 'function' ? (url, init) => impl.call(globalObject, url, init) : null;
 }
 
+// Errors rebuilt from a stash record that were DOMExceptions when the earlier page captured them.
+const wasDom = new WeakSet();
+
 /** A capture input from a stash record (see raw() in index.js): the thrown Error rebuilt. */
 function unraw(a) {
   a = Object.assign(Object.create(null), a);
@@ -421,6 +427,7 @@ function unraw(a) {
     const x = Error(e[1]);
     x.name = e[0];
     x.stack = e[2];
+    if (e[3]) wasDom.add(x);
     a.raw = x;
   }
   return a;

@@ -7,7 +7,7 @@
 // failures are counted (getStats().internal_errors) and logged with `debug: true`.
 import { VERSION } from './version.js';
 import { dsnParts, envelopeUrl } from './dsn-rule.js';
-import { globalObject, platform, toJson, fromJson, STASH_PREFIX, storage, listen, later, log, randomHex, get, jsonSafe, printable, asString, truncate, matches, isError, mergeBag, shared } from './util.js';
+import { globalObject, platform, toJson, fromJson, STASH_PREFIX, storage, listen, later, log, randomHex, get, jsonSafe, printable, asString, truncate, matches, isError, tagOf, mergeBag, shared } from './util.js';
 import { install as errorHooks, onError, onRejection } from './hooks/errors.js';
 import { install as httpHooks } from './hooks/http.js';
 import { install as consoleHook } from './hooks/console.js';
@@ -24,7 +24,7 @@ const box = (v) => Object.assign(Object.create(null), v);  // no inherited sette
 function raw(a) {
   if (!platform.hasOwn_.call(a, 'raw')) return a;
   const v = a.raw;
-  return { ...a, raw: isError(v) ? { __err: [printable(get(v, 'name')), printable(get(v, 'message')), printable(get(v, 'stack') ?? '')] } : jsonSafe(v) };
+  return { ...a, raw: isError(v) ? { __err: [printable(get(v, 'name')), printable(get(v, 'message')), printable(get(v, 'stack') ?? ''), tagOf(v) == '[object DOMException]'] } : jsonSafe(v) };
 }
 
 // What the hooks and the API talk to: options, filters, the early queue, trace state.

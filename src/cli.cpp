@@ -22,6 +22,9 @@ std::string cli_fingerprint(std::string_view line_json, const SymbolTableOf& tab
   ExceptionInput x;
   x.type = text_field(in, "type", 256);
   x.value = text_field(in, "value", 8192);
+  const json* dom = get_field(in, "dom");
+  if (dom && !dom->is_boolean() && !dom->is_null()) return dump_json(json{{"error", "field \"dom\" must be true or false"}});
+  x.not_dom_exception = dom && dom->is_boolean() && !dom->get<bool>();
   if (x.type.empty() && x.value.empty() && !stack) return dump_json(json{{"error", "need at least one of \"type\", \"value\", \"stack\""}});
   if (stack && stack->is_string()) x.frames = parse_stack(stack->get_ref<const std::string&>(), x.value).frames;
   GroupingOptions opts;

@@ -631,13 +631,17 @@ std::string deploy_scoped(const Frame& f) {
 }
 
 // Error types the engines and the DOM create themselves: no constructor frame of the app's code
-// precedes their throw site.
-bool is_engine_error_type(sv t) {
-  static const sv types[] = {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "URIError", "EvalError",
-                             "AggregateError", "InternalError", "DOMException", "AbortError", "NetworkError", "DataCloneError",
-                             "NotAllowedError", "QuotaExceededError", "SecurityError", "InvalidStateError", "NotFoundError",
-                             "NotSupportedError", "TimeoutError", "UnhandledRejection", ""};
-  for (sv x : types)
+// precedes their throw site. A DOMException's name is the app's own class when the SDK saw the
+// thrown object was no DOMException (ExceptionInput::not_dom_exception).
+bool is_engine_error_type(sv t, bool not_dom_exception) {
+  static const sv native[] = {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "URIError", "EvalError",
+                              "AggregateError", "InternalError", "UnhandledRejection", ""};
+  static const sv dom[] = {"DOMException", "AbortError", "NetworkError", "DataCloneError", "NotAllowedError", "QuotaExceededError",
+                           "SecurityError", "InvalidStateError", "NotFoundError", "NotSupportedError", "TimeoutError"};
+  for (sv x : native)
+    if (t == x) return true;
+  if (not_dom_exception) return false;
+  for (sv x : dom)
     if (t == x) return true;
   return false;
 }
@@ -788,8 +792,8 @@ constexpr int kMinifiedColumn = 250;
 //  - an unresolved minified frame: deploy_scoped();
 //  - in a JavaScriptCore stack, an in-app frame just outside a built-in that no table confirms
 //    called it (a proper tail call may have elided the one that did): deploy_scoped().
-ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, std::string_view message_key,
-                     std::string_view message) {
+ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, bool not_dom_exception,
+                     std::string_view message_key, std::string_view message) {
   ThrowSite site;
   bool any_app = std::any_of(frames.begin(), frames.end(), [](const Frame& f) { return f.in_app; });
   std::vector<size_t> idx;  // usable frames, innermost first
@@ -798,8 +802,24 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     if (!f.native && !f.filename.empty() && (!any_app || f.in_app)) idx.push_back(k);
   }
   if (idx.empty()) return site;
+  // An error class of the app's own: SpiderMonkey and JavaScriptCore show its constructor's frame
+  // (`ValidationError@errors.js:8:5`), and, when it extends another class of the app's, the
+  // frames of the base constructors its super() calls ran, inner to it (`AppError@errors.js:2:5`,
+  // `BaseError@…`); V8 shows none of them (it captures from the frame under `new.target`'s). The
+  // error object is created while they run, so at that moment every frame inner to the frame of
+  // the class named like the error is a base constructor's: all of them are left out, and the
+  // throw site is the frame that said `new ValidationError` in every engine. Only the innermost
+  // few frames are looked at (a class chain is short; a frame of that name deeper in the stack is
+  // the app's own function, not the constructor running now).
   const std::string ctor = normalize_function(error_type);
-  if (idx.size() > 1 && !ctor.empty() && ctor != "<min>" && frame_function(frames[idx[0]]) == ctor) idx.erase(idx.begin());
+  if (idx.size() > 1 && !ctor.empty() && ctor != "<min>") {
+    constexpr size_t kClassChain = 8;
+    for (size_t j = 0; j < idx.size() - 1 && j < kClassChain; ++j)
+      if (frame_function(frames[idx[j]]) == ctor) {
+        idx.erase(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(j + 1));
+        break;
+      }
+  }
   // A class called without `new`: JavaScriptCore (whose wording this is) raises it in a frame of
   // the class's constructor, the innermost one (`Cart@app.js:1:25`; `Cart@` without a position
   // for a class with no constructor, not usable anyway), where V8 and SpiderMonkey raise it in
@@ -910,7 +930,7 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     // unrecognizable) constructor as the innermost frame, which every throw of that class shares.
     // The next frame is the throw site there (and the caller in V8): both are kept, so two throws
     // of one class never merge (V8 then splits by caller: precision first).
-    if (idx.size() > 1 && !is_engine_error_type(error_type)) site.token += ">" + deploy_scoped(frames[idx[1]]);
+    if (idx.size() > 1 && !is_engine_error_type(error_type, not_dom_exception)) site.token += ">" + deploy_scoped(frames[idx[1]]);
     site.explain = describe(top, "deploy-scoped");
     return site;
   }
@@ -1004,7 +1024,7 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   if (chain.empty()) return compute_message_grouping("<empty>", opts);
   const ExceptionInput& top = chain[0];
   r.canonical_type = canonical_type(top.type, top.value);
-  r.message_key = canonicalize_message(top.type, top.value);
+  r.message_key = canonicalize_message(top.type, top.value, !top.not_dom_exception);
   r.title = make_title(top.type.empty() ? sv("Error") : sv(top.type), top.value);
 
   std::vector<std::string> parts = {"exception", r.canonical_type, r.message_key};
@@ -1016,7 +1036,7 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   // A thrown non-Error value has no stack of its own; where engines say it came from differs
   // (V8 and SpiderMonkey name the script, JSC may not), so its description alone groups it.
   const bool synthetic_value = top.synthetic && r.message_key != "script-error";
-  if (!network && !synthetic_value) site = throw_site(top.frames, top.type, r.message_key, top.value);
+  if (!network && !synthetic_value) site = throw_site(top.frames, top.type, top.not_dom_exception, r.message_key, top.value);
   const std::string& token = site.token;
   std::string strategy = "stack";
   if (network) {
@@ -1040,7 +1060,7 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   }
   json causes = json::array();
   for (size_t i = 1; i < chain.size() && i < 6; ++i) {
-    std::string key = canonical_type(chain[i].type, chain[i].value) + "|" + canonicalize_message(chain[i].type, chain[i].value);
+    std::string key = canonical_type(chain[i].type, chain[i].value) + "|" + canonicalize_message(chain[i].type, chain[i].value, !chain[i].not_dom_exception);
     parts.push_back("cause:" + key);
     causes.push_back(key);
   }

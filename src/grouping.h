@@ -30,6 +30,10 @@ struct ExceptionInput {
   int colno = 0;
   bool synthetic = false;     // a non-Error value was thrown/captured
   std::string request;        // "GET https://api/x/17" when the SDK saw this error reject a fetch/XHR
+  // The SDK saw the thrown object and it is not a DOMException (input field "dom": false): a
+  // DOMException's name in its type (`NotFoundError`, `TimeoutError`) is then the app's own class,
+  // whose message is the developer's, not a browser's wording of a standard error.
+  bool not_dom_exception = false;
 };
 
 struct GroupingOptions {

@@ -198,7 +198,7 @@ const std::vector<Rule>& rules() {
 
 }  // namespace
 
-std::string canonicalize_message(std::string_view type, std::string_view message) {
+std::string canonicalize_message(std::string_view type, std::string_view message, bool dom_exception) {
   sv m = trim(message.substr(0, kMaxMessage));
   sv l1 = first_line(m);
   std::string subject;
@@ -209,7 +209,7 @@ std::string canonicalize_message(std::string_view type, std::string_view message
       section = rule.types;
       section_takes_type = types_take(section, type);
     }
-    if (!section_takes_type) continue;
+    if (!section_takes_type || (!dom_exception && rule.kind == "dom:")) continue;
     sv text = rule.first_line_only ? l1 : m;
     if (text.size() < rule.head.size() + rule.tail.size()) continue;
     if (!rule.head.empty() && (lower(text[0]) != lower(rule.head[0]) || !same(text.substr(0, rule.head.size()), rule.head, rule.icase)))

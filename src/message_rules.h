@@ -9,7 +9,9 @@
 
 namespace faultline {
 
-std::string canonicalize_message(std::string_view type, std::string_view message);
+// dom_exception false: the error is known not to be a DOMException, so the DOMException names'
+// rule (the name is the kind, the browser's wording dropped) does not apply to it.
+std::string canonicalize_message(std::string_view type, std::string_view message, bool dom_exception = true);
 // Firefox's "InternalError: too much recursion" is a RangeError elsewhere; "" is "Error".
 std::string canonical_type(std::string_view type, std::string_view message);
 std::string parameterize_message(std::string_view message);

@@ -37,3 +37,26 @@ test('two failing endpoints are two groups, one captured and one unhandled, and 
     assert.ok(sdk.every((f) => f.in_app === false), JSON.stringify(sdk));
   });
 });
+
+test('an app error class named like a DOMException keeps its message apart; a real DOMException groups by its name', async () => {
+  await scenario({ init: `(F, dsn) => F.init({ dsn, release: 'web@1.0', aggregation: { windowMs: 0 } })` }, async ({ page, server, flush }) => {
+    await page.evaluate(() => {
+      class NotFoundError extends Error { constructor(m) { super(m); this.name = 'NotFoundError'; } }
+      function find(kind, id) { throw new NotFoundError(`${kind} ${id} not found`); }
+      for (const [kind, id] of [['order', 17], ['order', 912], ['user', 3]]) {
+        try { find(kind, id); } catch (e) { F.captureException(e, { tags: { case: kind } }); }
+      }
+      // The platform's own: removing a node that is not a child.
+      try { document.body.removeChild(document.createElement('p')); } catch (e) { F.captureException(e, { tags: { case: 'dom' } }); }
+    });
+    await flush();
+    const evs = server.events().filter((e) => e.exception);
+    const by = (c) => evs.filter((e) => e.tags.case === c);
+    const group = (e) => e.contexts.faultline.grouping, fp = (e) => e.contexts.faultline.fingerprint;
+    assert.deepEqual(by('order').map((e) => group(e).message), ['msg:order <num> not found', 'msg:order <num> not found'], JSON.stringify(evs.map(group)));
+    assert.equal(fp(by('order')[0]), fp(by('order')[1]), 'one bug, two ids');
+    assert.equal(group(by('user')[0]).message, 'msg:user <num> not found');
+    assert.notEqual(fp(by('user')[0]), fp(by('order')[0]), 'two messages of the app: two bugs');
+    assert.equal(group(by('dom')[0]).message, 'dom:NotFoundError', 'the browser\'s wording is not the key');
+  });
+});

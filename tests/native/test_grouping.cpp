@@ -316,6 +316,36 @@ TEST(Grouping, ErrorSubclassConstructorFrameIsSkippedLikeV8Does) {
   EXPECT_EQ(fp(v8), fp(jsc));
 }
 
+TEST(Grouping, BaseErrorClassConstructorFramesAreSkippedSoTwoThrowersOfOneSubclassStayApart) {
+  // Captured on this machine (node 20, gjs, jsc) from ValidationError extends AppError extends
+  // BaseError extends Error, thrown with one message by two validators. SpiderMonkey and
+  // JavaScriptCore show every constructor of the chain, innermost the base's; V8 none.
+  const std::string msg = "required field missing: zip";
+  auto v8 = [&](const char* fn, int line, int col) {
+    return ex("ValidationError", msg, "ValidationError: " + msg + "\n    at " + fn + " (/tmp/chain.js:" + std::to_string(line) + ":" +
+                                          std::to_string(col) + ")\n    at run (/tmp/chain.js:6:25)\n    at Object.<anonymous> (/tmp/chain.js:7:14)");
+  };
+  auto sm = [&](const char* fn, int line, int col) {
+    return ex("ValidationError", msg, std::string("BaseError@/tmp/chain.js:1:50\nAppError@/tmp/chain.js:2:53\nValidationError@/tmp/chain.js:3:59\n") + fn +
+                                          "@/tmp/chain.js:" + std::to_string(line) + ":" + std::to_string(col) + "\nrun@/tmp/chain.js:6:26\n@/tmp/chain.js:7:14\n");
+  };
+  auto jsc = [&](const char* fn, int line, int col) {
+    return ex("ValidationError", msg, std::string("BaseError@/tmp/chain.js:1:55\nAppError@/tmp/chain.js:2:58\nValidationError@/tmp/chain.js:3:64\n") + fn +
+                                          "@/tmp/chain.js:" + std::to_string(line) + ":" + std::to_string(col) + "\nrun@/tmp/chain.js:6:26\nglobal code@/tmp/chain.js:7:17");
+  };
+  const std::string address = fp(v8("validateAddress", 4, 49)), order = fp(v8("validateOrder", 5, 47));
+  EXPECT_NE(address, order) << "two validators are two bugs";
+  EXPECT_EQ(fp(sm("validateAddress", 4, 49)), address);
+  EXPECT_EQ(fp(jsc("validateAddress", 4, 68)), address);
+  EXPECT_EQ(fp(sm("validateOrder", 5, 47)), order);
+  EXPECT_EQ(fp(jsc("validateOrder", 5, 66)), order);
+  // A frame named like the error type deeper in the stack is a function of the app, not the
+  // constructor running: a plain function `ValidationError` that a thrower calls is not skipped to.
+  auto deep = ex("ValidationError", msg, "check@/tmp/v.js:9:3\nstep1@/tmp/v.js:8:3\nstep2@/tmp/v.js:7:3\nstep3@/tmp/v.js:6:3\n"
+                                         "step4@/tmp/v.js:5:3\nstep5@/tmp/v.js:4:3\nstep6@/tmp/v.js:3:3\nstep7@/tmp/v.js:2:3\nValidationError@/tmp/v.js:1:3\nmain@/tmp/v.js:10:1");
+  EXPECT_EQ(compute_grouping({deep}, GroupingOptions{}).parts["frame"]["frame"], "v.js:check");
+}
+
 TEST(Grouping, NetworkFailuresGroupByTheFailedRequestNotByFrames) {
   // V8 gives a failed fetch's TypeError a stack; SpiderMonkey and JavaScriptCore do not.
   auto v8 = ex("TypeError", "Failed to fetch", "TypeError: Failed to fetch\n    at HTMLButtonElement.<anonymous> (http://h/demo.js:31:34)");
@@ -484,6 +514,25 @@ TEST(Grouping, StructuredCloneFailuresAreOneKindWhateverValueTheMessageNames) {
   EXPECT_EQ(canonicalize_message("DataCloneError", "() => 1 could not be cloned."), "data-clone");
   EXPECT_EQ(canonicalize_message("DataCloneError", "Failed to execute 'structuredClone' on 'Window': function () {} could not be cloned."), "data-clone");
   EXPECT_EQ(canonicalize_message("DataCloneError", "The object could not be cloned."), "data-clone");
+}
+
+TEST(Grouping, AnAppErrorClassNamedLikeADomExceptionKeepsItsMessageWhenTheSdkSawItWasNoDomException) {
+  // `class NotFoundError extends Error` thrown with two messages by one function: with the SDK's
+  // word that the object was no DOMException ("dom": false), the messages are the developer's.
+  EXPECT_EQ(canonicalize_message("NotFoundError", "order 42 not found", false), "msg:order <num> not found");
+  EXPECT_EQ(canonicalize_message("TimeoutError", "payment gateway timed out", false), "msg:payment gateway timed out");
+  EXPECT_EQ(canonicalize_message("NotFoundError", "order 42 not found"), "dom:NotFoundError") << "unknown: a browser's wording";
+  const char* stack = "NotFoundError: x\n    at loadOrder (http://h/app.js:12:11)\n    at main (http://h/app.js:30:3)";
+  auto order = ex("NotFoundError", "order 42 not found", stack), user = ex("NotFoundError", "user 7 not found", stack);
+  order.not_dom_exception = user.not_dom_exception = true;
+  EXPECT_NE(fp(order), fp(user));
+  auto order2 = ex("NotFoundError", "order 913 not found", stack);
+  order2.not_dom_exception = true;
+  EXPECT_EQ(fp(order), fp(order2));
+  // SpiderMonkey shows the class's constructor frame: skipped as any app class's.
+  auto sm = ex("NotFoundError", "order 5 not found", "NotFoundError@http://h/app.js:3:5\nloadOrder@http://h/app.js:12:11\nmain@http://h/app.js:30:3\n");
+  sm.not_dom_exception = true;
+  EXPECT_EQ(fp(sm), fp(order));
 }
 
 TEST(Grouping, DomExceptionsGroupByTheirStandardNameWhateverTheBrowsersWording) {
