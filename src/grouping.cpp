@@ -462,6 +462,56 @@ void lexical_anonymous(const SymbolTable& t, int32_t i, Frame* f) {
   f->lexical += "/?" + std::to_string(g.ordinal);
 }
 
+// A function of a table by a key that no other function of the table's source shares: its name as
+// grouping keys a resolved frame's ("init", "CartStore.validate"), followed by "~k", its ordinal in
+// source order among the functions of its source with that name, when it is not the only one; an
+// anonymous function by its definer's key and its ordinal among the anonymous functions that
+// function defines ("render/?1", "/?0" at the top level of its source: lexical_anonymous). Empty
+// when there is none (a definer in another source).
+std::string table_function_key(const SymbolTable& t, int32_t i, int depth = 0) {
+  const SymbolTable::Function& g = t.functions[static_cast<size_t>(i)];
+  if (g.name < 0) {
+    if (g.ordinal < 0 || depth > 64) return {};
+    std::string definer;
+    if (g.definer >= 0) {
+      if (t.functions[static_cast<size_t>(g.definer)].source != g.source) return {};
+      definer = table_function_key(t, g.definer, depth + 1);
+      if (definer.empty()) return {};
+    }
+    return definer + "/?" + std::to_string(g.ordinal);
+  }
+  const std::string& raw = t.names[static_cast<size_t>(g.name)];
+  std::string key = resolved_function_name(raw);
+  if (key.empty() || key == "<min>") key = raw;
+  size_t before = 0, same = 0;
+  for (size_t k = 0; k < t.functions.size(); ++k)
+    if (t.functions[k].name == g.name && t.functions[k].source == g.source) {
+      ++same;
+      before += k < static_cast<size_t>(i);
+    }
+  if (same > 1) key += "~" + std::to_string(before);
+  return key;
+}
+
+// Which call site of which function a frame is, by its file's table (Frame::call_site): the
+// function's key (table_function_key) and "#call" with the position's ordinal among the call
+// sites of that function's own body (call_site_ordinal, symbol_table.h), "init#call2". Only
+// where the table's names are the code's own: a source map's table that resolved the frame, in
+// the function's own source, or a table from hand-written code (Frame::handwritten). Empty when
+// the table cannot place it (the top level, no call recorded at the position, a table without
+// "sites").
+std::string call_site_key(const SymbolTable& t, const Frame& f, int32_t function) {
+  if (function < 0 || f.lineno < 1 || f.colno < 1) return {};
+  const SymbolTable::Function& g = t.functions[static_cast<size_t>(function)];
+  if (t.sources.empty() ? !f.handwritten
+                        : !f.resolved || g.source < 0 || t.sources[static_cast<size_t>(g.source)] != f.original_file)
+    return {};
+  int32_t n = call_site_ordinal(t, function, static_cast<uint32_t>(f.lineno - 1), static_cast<uint32_t>(f.colno - 1));
+  if (n < 0) return {};
+  std::string key = table_function_key(t, function);
+  return key.empty() ? key : key + "#call" + std::to_string(n);
+}
+
 }  // namespace
 
 namespace {
@@ -504,6 +554,7 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
       sv called = named_call_at(*t, static_cast<uint32_t>(frames[i].lineno - 1), static_cast<uint32_t>(frames[i].colno - 1));
       if (starts_with(called, ".")) called.remove_prefix(1);
       frames[i].calls_builtin = !called.empty() && called == builtin_name(frames[i + 1].function);
+      if (!frames[i].calls_builtin) frames[i].call_site = call_site_key(*t, frames[i], functions[i]);
     }
     if (any_calls) frames = reconstruct_tail_calls(frames, tables, functions);
   }
@@ -791,7 +842,9 @@ constexpr int kMinifiedColumn = 250;
 //    ("app.js:?<lineTotals", see anonymous_caller); "file:?" alone (not confident) when none;
 //  - an unresolved minified frame: deploy_scoped();
 //  - in a JavaScriptCore stack, an in-app frame just outside a built-in that no table confirms
-//    called it (a proper tail call may have elided the one that did): deploy_scoped().
+//    called it (a proper tail call may have elided the one that did): the file + its function and
+//    call site where its table places it ("app.js:init#call2", Frame::call_site), else
+//    deploy_scoped(); not confident either way.
 ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, bool not_dom_exception,
                      std::string_view message_key, std::string_view message) {
   ThrowSite site;
@@ -950,8 +1003,17 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   // a frame (their built-in frames are `<anonymous>` / none): unchanged. JavaScriptCore shows no
   // asynchronous frames; a function resumed after an `await` is a frame like any other here (its
   // calls can be elided ones' callers all the same).
+  // With a table that places the frame (Frame::call_site), the key is instead its function and
+  // which call site of that function's own body it is ("app.js:init#call2"): deploy-stable while
+  // the function keeps its calls before that one, and still one key per call site, never one for
+  // two (the function's key is its table's alone, the ordinal one per position). Not confident
+  // either: one call site through a variable can reach several functions that tail-call a
+  // built-in (a router's `W.handler(req)`), two bugs that JavaScriptCore's stack cannot tell apart.
+  // The ordinal is counted in the generated code, so it moves when a call is added or removed
+  // before it in that function, and when a minifier inlines a function into it or reorders its
+  // code differently: then the key changes with the deploy (a split, never a merge).
   if (unconfirmed_builtin_caller(frames, idx[0], idx[0] + 1)) {
-    site.token = deploy_scoped(top);
+    site.token = top.call_site.empty() ? deploy_scoped(top) : frame_file(top) + ":" + top.call_site;
     site.explain = describe(top, "unconfirmed-builtin-caller");
     return site;
   }

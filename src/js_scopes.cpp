@@ -875,7 +875,7 @@ class CallGraphBuilder {
     rebinding();
     g.tails.resize(scopes_.size());
     tail_calls(&g.tails);
-    call_sites(g.tails, &g.calls, &g.named_calls);
+    call_sites(g.tails, &g.calls, &g.named_calls, &g.call_positions);
     callback_sites(g.tails, &g.callbacks);
     g.scopes = std::move(scopes_);
     return g;
@@ -1725,8 +1725,26 @@ class CallGraphBuilder {
     return same[0];
   }
 
+  // Whether the `(` at token i opens the arguments of a call whose callee ends in a `)` or `]`
+  // (`f(x)(y)`, `(0, o.f)(x)`, `a[i](x)`), not the head of `if (…)`, `while (…)`, `for (…)`,
+  // `with (…)`, `switch (…)`, `catch (…)` followed by a parenthesized statement.
+  bool call_of_expression(size_t i) const {
+    if (i == 0 || !(punct(i - 1, ")") || punct(i - 1, "]"))) return false;
+    // A computed method name `[Symbol.iterator]() {` defines a function: its `)` is followed by `{`.
+    if (match_[i] == SIZE_MAX || punct(match_[i] + 1, "{")) return false;
+    if (punct(i - 1, "]")) return true;
+    size_t open = match_[i - 1];
+    if (open == SIZE_MAX || open == 0) return open != SIZE_MAX;
+    return !(ident(open - 1) && one_of(t_[open - 1].text, {"if", "while", "for", "with", "switch", "catch", "function"})) &&
+           !(punct(open - 1, "*") && open >= 2 && word(open - 2, "function")) &&
+           !(ident(open - 1) && open >= 2 && word(open - 2, "function"));
+  }
+
+  // `all` (optional): every call site of the code at the position JavaScriptCore reports for a
+  // frame executing it (JsCallGraph::call_positions).
   void call_sites(const std::vector<std::vector<CallTarget>>& tails, std::vector<CallSite>* calls,
-                  std::vector<NamedCallSite>* named = nullptr) {
+                  std::vector<NamedCallSite>* named = nullptr, std::vector<JsPosition>* all = nullptr) {
+    std::vector<JsPosition> getters, paren;  // in token order, so sorted
     for (size_t i = 1; i + 1 < t_.size(); ++i) {
       // A property read that runs a getter: `x.name` not called, not assigned to.
       if (!punct(i, ".") || !ident(i + 1)) continue;
@@ -1740,18 +1758,24 @@ class CallGraphBuilder {
       // "name", {get: …})`, `__defineGetter__`, defineProperties / Object.create, a Proxy), which
       // would run on the same read.
       if (same.size() == 1 && scopes_[static_cast<size_t>(same[0])].getter && !descriptor_getter(t_[i + 1].text) &&
-          !in_with_[i])
+          !in_with_[i]) {
         calls->push_back(CallSite{t_[i].start, same[0]});
+        if (all) getters.push_back(t_[i].start);
+      }
     }
     for (size_t i = 1; i < t_.size(); ++i) {
       if (!punct(i, "(")) continue;
       size_t end = i - 1;
+      if (all && call_of_expression(i)) paren.push_back(JsPosition{t_[end].end.line, t_[end].end.column + 1});
       if (!ident(end)) continue;
       // `function f(`, a method definition `f(...) {`: not calls.
       if (end >= 1 && (word(end - 1, "function") || (punct(end - 1, "*") && end >= 2 && word(end - 2, "function")))) continue;
       int32_t def = scope_starting_at(end);
       if (def >= 0 && scopes_[static_cast<size_t>(def)].name_kind == FunctionScope::NameKind::Property) continue;
       if (def >= 0 && word(end, "async")) continue;
+      // A call: a name, a member (any property name, `m.get(`), `super(`; not `if (`, `return (`.
+      if (all && def < 0 && (after_dot(end) || name_token(end) || word(end, "super")))
+        paren.push_back(JsPosition{t_[end].end.line, t_[end].end.column + 1});
       size_t start = callee_start(end);
       // `new RegExp(`, `new Intl.NumberFormat(`: JavaScriptCore shows the built-in constructor's
       // frame by its name, the caller's frame just after it. Recorded by name only.
@@ -1783,6 +1807,12 @@ class CallGraphBuilder {
       }
     }
     std::stable_sort(calls->begin(), calls->end(), [](const CallSite& a, const CallSite& b) { return a.pos < b.pos; });
+    if (all) {  // the two sorted lists merged, each position once
+      for (size_t a = 0, b = 0; a < getters.size() || b < paren.size();) {
+        const JsPosition q = b == paren.size() || (a < getters.size() && getters[a] < paren[b]) ? getters[a++] : paren[b++];
+        if (all->empty() || all->back() < q) all->push_back(q);
+      }
+    }
     if (named)
       std::stable_sort(named->begin(), named->end(), [](const NamedCallSite& a, const NamedCallSite& b) { return a.pos < b.pos; });
   }
@@ -1906,6 +1936,7 @@ JsCallGraph scan_call_graph(std::string_view source, ScriptKind kind, size_t max
     for (auto& tails : g.tails)
       if (std::all_of(tails.begin(), tails.end(), [](const CallTarget& c) { return c.known(); })) tails.push_back(CallTarget{});
     g.named_calls.clear();  // nor any call site's callee by name
+    g.call_positions.clear();  // nor which call site a position is
     g.misread = std::move(misread);
   }
   return g;

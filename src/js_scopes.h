@@ -175,6 +175,14 @@ struct JsCallGraph {
   std::vector<CallbackSite> callbacks;         // sorted by position
   std::vector<NamedCallSite> named_calls;      // sorted by position; callees known by name only
   std::vector<std::vector<CallTarget>> tails;  // per scope: its tail calls' targets (distinct)
+  // Every call site the scanner sees, resolved or not, at the position JavaScriptCore reports for
+  // a frame executing it (as CallSite::pos), sorted, distinct: `callee(` with a name or a member
+  // chain as callee (`r(`, `W.handler(`, `f.call(`, `new X(`, `super(`), a call of a call's or an
+  // element's result or of a parenthesized callee (`f(x)(`, `a[i](`, `(0, o.f)(`: just after the
+  // `)` or `]`), and a getter's read (CallSite). Not: optional calls `f?.(`, tagged templates.
+  // The symbol table keeps some of them as "sites" (symbol_table.h): grouping keys a
+  // JavaScriptCore frame no table confirms by which call site of its function it is.
+  std::vector<JsPosition> call_positions;
   // Empty, or where and why the scanner could not tell how the code reads (see above): then
   // every scope's tails also hold an unresolved target, so no function is trusted.
   std::string misread;

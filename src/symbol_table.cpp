@@ -50,6 +50,15 @@ int32_t source_at(const SourceMap& map, JsPosition p) {
   return m ? m->source : -1;
 }
 
+// The innermost function whose range holds the position, -1: none (the top level).
+int32_t function_at(const SymbolTable& t, JsPosition p) {
+  auto fn = std::upper_bound(t.functions.begin(), t.functions.end(), p,
+                             [](const JsPosition& pos, const SymbolTable::Function& f) { return pos < f.start; });
+  int32_t i = static_cast<int32_t>(fn - t.functions.begin()) - 1;
+  while (i >= 0 && t.functions[static_cast<size_t>(i)].end < p) i = t.functions[static_cast<size_t>(i)].parent;
+  return i;
+}
+
 void compute_parents(std::vector<SymbolTable::Function>* functions) {
   std::vector<int32_t> open;
   for (size_t i = 0; i < functions->size(); ++i) {
@@ -174,6 +183,18 @@ void add_calls(const JsCallGraph& graph, Interner* names, SymbolTable* t) {
   std::stable_sort(t->calls.begin(), t->calls.end(),
                    [](const SymbolTable::Call& a, const SymbolTable::Call& b) { return a.pos < b.pos; });
   for (const NamedCallSite& c : graph.named_calls) t->named_calls.push_back({c.pos, names->add(c.name)});
+  // Every other call site in a function, except calls of a function of the code without tail
+  // calls (its frame is always on the stack, so no frame at that call sits just outside a
+  // built-in) and calls at the top level (no function to key them by): symbol_table.h `sites`.
+  size_t a = 0, b = 0;  // all three sorted: walked together
+  for (const JsPosition& p : graph.call_positions) {
+    while (a < graph.calls.size() && graph.calls[a].pos < p) ++a;
+    while (b < t->named_calls.size() && t->named_calls[b].pos < p) ++b;
+    if ((a < graph.calls.size() && !(p < graph.calls[a].pos)) || (b < t->named_calls.size() && !(p < t->named_calls[b].pos)) ||
+        function_at(*t, p) < 0)
+      continue;
+    t->sites.push_back(p);
+  }
   for (const CallbackSite& c : graph.callbacks) {
     SymbolTable::Callback x;
     x.pos = c.pos;
@@ -211,6 +232,18 @@ bool decode_named_calls(std::string_view text, SymbolTable* t) {
     c.name = name = static_cast<int32_t>(v);
     return true;
   });
+}
+
+bool decode_sites(std::string_view text, SymbolTable* t) {
+  VlqReader r(text);
+  JsPosition prev;
+  while (!r.done()) {
+    JsPosition p;
+    if (!r.read_position(prev, &p) || (!t->sites.empty() && !(prev < p))) return false;  // strictly increasing
+    t->sites.push_back(p);
+    prev = p;
+  }
+  return true;
 }
 
 bool decode_calls(std::string_view text, SymbolTable* t) {
@@ -303,6 +336,24 @@ std::string_view named_call_at(const SymbolTable& t, uint32_t line, uint32_t col
                              [](const SymbolTable::NamedCall& c, const JsPosition& pos) { return c.pos < pos; });
   if (it == t.named_calls.end() || it->pos.line != line || it->pos.column != column) return {};
   return t.names[static_cast<size_t>(it->name)];
+}
+
+int32_t call_site_ordinal(const SymbolTable& t, int32_t function, uint32_t line, uint32_t column) {
+  const JsPosition p{line, column};
+  if (t.sites.empty() || function < 0 || static_cast<size_t>(function) >= t.functions.size() || function_at(t, p) != function)
+    return -1;
+  const JsPosition from = t.functions[static_cast<size_t>(function)].start;
+  int32_t n = 0;
+  bool found = false;
+  // Linear over the three lists: only a frame no table confirms asks (rare), once per capture.
+  auto count = [&](const JsPosition& q) {
+    if (!(q < p)) found = found || !(p < q);
+    else if (from <= q && function_at(t, q) == function) ++n;
+  };
+  for (const SymbolTable::Call& c : t.calls) count(c.pos);
+  for (const SymbolTable::NamedCall& c : t.named_calls) count(c.pos);
+  for (const JsPosition& q : t.sites) count(q);
+  return found ? n : -1;
 }
 
 SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code) {
@@ -425,6 +476,12 @@ std::string serialize_symbol_table(const SymbolTable& t) {
     vlq_encode(int64_t(c.name) - called, out);
     called = c.name;
   });
+  std::string sites;
+  JsPosition prev_site;
+  for (const JsPosition& p : t.sites) {
+    encode_position(p, prev_site, &sites);
+    prev_site = p;
+  }
   std::string tails;
   int64_t last = -1;
   for (size_t i = 0; i < t.tails.size(); ++i) {
@@ -455,6 +512,7 @@ std::string serialize_symbol_table(const SymbolTable& t) {
   if (t.line_info) out["long_lines"] = t.long_lines;
   if (!t.callbacks.empty()) out["callbacks"] = callbacks;
   if (!named_calls.empty()) out["named_calls"] = named_calls;
+  if (!sites.empty()) out["sites"] = sites;
   return dump_json(out);
 }
 
@@ -494,6 +552,12 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
     return fail(error, "symbol table: \"named_calls\" must be a string");
   }
   ok = ok && (!named_calls || decode_named_calls(named_calls->get_ref<const std::string&>(), out));
+  const json* sites = get_field(j, "sites");
+  if (sites && !sites->is_string()) {
+    *out = SymbolTable{};
+    return fail(error, "symbol table: \"sites\" must be a string");
+  }
+  ok = ok && (!sites || decode_sites(sites->get_ref<const std::string&>(), out));
   if (!ok) {
     *out = SymbolTable{};
     return fail(error, "symbol table: malformed or out-of-order ranges");
@@ -525,10 +589,7 @@ bool handwritten_line(const SymbolTable& t, uint32_t line) {
 SymbolLookup lookup_symbol(const SymbolTable& t, uint32_t line, uint32_t column) {
   SymbolLookup r;
   JsPosition p{line, column};
-  auto fn = std::upper_bound(t.functions.begin(), t.functions.end(), p,
-                             [](const JsPosition& pos, const SymbolTable::Function& f) { return pos < f.start; });
-  int32_t i = static_cast<int32_t>(fn - t.functions.begin()) - 1;
-  while (i >= 0 && t.functions[static_cast<size_t>(i)].end < p) i = t.functions[static_cast<size_t>(i)].parent;
+  int32_t i = function_at(t, p);
   int32_t source = -1;
   auto run = std::upper_bound(t.files.begin(), t.files.end(), p,
                               [](const JsPosition& pos, const SymbolTable::FileRun& f) { return pos < f.start; });

@@ -13,6 +13,7 @@
 //    "functions": "<VLQ>",                // function ranges of the generated code
 //    "calls": "<VLQ>",                    // call sites of functions that have tail calls
 //    "tails": "<VLQ>"}                    // those functions' tail-call targets
+// and optional fields: "callbacks", "named_calls", "sites" (the other call sites), "long_lines".
 // `files` is a sequence of triples (generated line delta, column, source delta): from that
 // position up to the next run, the code comes from `sources[source]` (-1: unmapped, e.g. an
 // injected snippet). `functions` is a sequence of 6-tuples (start line delta, start column, end
@@ -98,6 +99,16 @@ struct SymbolTable {
   };
   std::vector<NamedCall> named_calls;       // sorted by position
   std::vector<std::vector<Target>> tails;   // per function (empty: no tail call)
+  // The code's other call sites in functions (js_scopes.h JsCallGraph::call_positions), those in
+  // neither `calls` nor `named_calls`: calls of a variable or parameter (`r(`), of a member
+  // several functions can be (`W.handler(`), of a call's result (`f(x)(`, `a[i](`). Left out:
+  // calls of a function of the code without tail calls (its frame is always on the stack, so no
+  // frame there is just outside a built-in) and calls at the top level. Written as "sites"
+  // (optional: cores that do not know it ignore it), a sequence of pairs (line delta, column)
+  // like `calls`. With `calls` and `named_calls` they are every call site a frame just outside a
+  // built-in can be at, so its ordinal among its function's call sites can be counted
+  // (call_site_ordinal): a JavaScriptCore frame that no table confirms is keyed by it.
+  std::vector<JsPosition> sites;            // sorted by position
   // Tables built from the code itself: the 0-based lines longer than kLongLine UTF-16 units
   // (sorted), which hand-written code does not have and minifiers write; `line_info` says the
   // table carries the list (so a line not in it is hand-written). Written as "long_lines" (an
@@ -131,6 +142,13 @@ const SymbolTable::Callback* callback_at(const SymbolTable& table, uint32_t line
 // The name of the callee of a call at this 0-based position that the table records by name
 // (`parse`, `.toFixed`); empty when it records none there.
 std::string_view named_call_at(const SymbolTable& table, uint32_t line, uint32_t column);
+// Which call site of its function a 0-based position is: its ordinal (0 = the first) among the
+// table's call sites (`calls`, `named_calls`, `sites`: every call but those of a function of the
+// code without tail calls) in that function's own body — not in the functions nested in it —, in
+// the order of the generated code. -1 when the table records no call
+// there, none is recorded in `sites` at all (an older writer), or the position is not in that
+// function's own body (`function` is the index lookup_symbol gives).
+int32_t call_site_ordinal(const SymbolTable& table, int32_t function, uint32_t line, uint32_t column);
 std::string serialize_symbol_table(const SymbolTable& table);
 // Parses a serialized table. False with *error on any malformed or out-of-range content.
 bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* error);

@@ -4,7 +4,7 @@
 // The module runs here exactly as in the page: js/scan.js instantiates the .wasm without glue.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import { jscStack, scanCode } from '../../esm/scan.js';
 import { loadTools } from '../../js/sourcemaps-cli.js';
@@ -13,7 +13,9 @@ import { loadCore } from '../../js/core-node.js';
 const read = (p) => readFileSync(new URL(p, import.meta.url), 'utf8');
 const scanModule = () => WebAssembly.compile(readFileSync(new URL('../../dist/faultline-scan.wasm', import.meta.url)));
 const UNMIN = ['app-5c1e2d7a.js', 'app-b04f93e1.js'].map((f) => [f, read(`../fixtures/grouping/unminified/${f}`)]);
-const MIN = ['app-29faea66.min.js', 'app-e9263e9d.min.js'].map((f) => [f, read(`../fixtures/grouping/minified/${f}`)]);
+// The minified deploy pair, whatever the names the corpus capture gave them (content hashes).
+const MIN = readdirSync(new URL('../fixtures/grouping/minified/', import.meta.url)).filter((f) => f.endsWith('.min.js')).sort()
+  .map((f) => [f, read(`../fixtures/grouping/minified/${f}`)]);
 const corpus = JSON.parse(read('../fixtures/grouping/corpus-modules.json')).records;
 
 test('jscStack: JavaScriptCore stacks by their own frames, the shared name@url format by the running engine, never V8 or SpiderMonkey', () => {
