@@ -77,6 +77,7 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
   // The SDK as the repository serves it (/js/ modules, /dist/ modules and the script-tag build).
   fs.symlinkSync(path.join(repo, 'js'), path.join(root, 'js'));
   fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
+  fs.symlinkSync(path.join(repo, 'esm'), path.join(root, 'esm'));  // the package entry the page imports
   collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: 'scankey' } } });
   const dsn = `http://scankey@127.0.0.1:${collector.port}/1`;
   fs.writeFileSync(path.join(page, 'app.mjs'), `import * as F from '/esm/index.js';\nconst DSN = ${JSON.stringify(dsn)};\n${FAULTS}${INIT('F')}`);
