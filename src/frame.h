@@ -33,9 +33,10 @@ struct Frame {
   // proper tail call elided (throw_site, grouping.cpp). Grouping only; never sent.
   bool calls_builtin = false;
   // A frame just outside a JavaScriptCore built-in that no table confirms called it, placed by its
-  // file's table: its function, by a key no other function of the table shares, and which call
-  // site of that function's own body it is ("init#call2", "render/?1#call0"; call_site_key,
-  // grouping.cpp). Empty when the table cannot place it. Grouping only; never sent.
+  // file's table: its file (a map's original source, whole), its function by a key no other
+  // function of that file shares, and which call site of that function's own body it is
+  // ("src/app.js:init#call2", "app.js:render/?1#call0"; call_site_key, grouping.cpp). Empty when
+  // the table cannot place it. Grouping only; never sent.
   std::string call_site;
   // The frame's line is hand-written code by its file's own evidence: a symbol table built from
   // the code (symbol_table.h `long_lines`) says the line is not one a minifier writes. Its name is

@@ -450,6 +450,7 @@ namespace {
 // adds one before it there shifts it: a new group). Both are computed once per table
 // (symbol_table.h: definer, ordinal).
 std::string resolved_function_name(sv name);
+std::string frame_file(const Frame& f);
 
 void lexical_anonymous(const SymbolTable& t, int32_t i, Frame* f) {
   const SymbolTable::Function& g = t.functions[static_cast<size_t>(i)];
@@ -493,9 +494,9 @@ std::string table_function_key(const SymbolTable& t, int32_t i, int depth = 0) {
   return key;
 }
 
-// Which call site of which function a frame is, by its file's table (Frame::call_site): the
-// function's key (table_function_key) and "#call" with the position's ordinal among the call
-// sites of that function's own body (call_site_ordinal, symbol_table.h), "init#call2". Only
+// Which call site of which function a frame is, by its file's table (Frame::call_site): the file,
+// the function's key (table_function_key) and "#call" with the position's ordinal among the call
+// sites of that function's own body (call_site_ordinal, symbol_table.h), "app.js:init#call2". Only
 // where the table's names are the code's own: a source map's table that resolved the frame, in
 // the function's own source, or a table from hand-written code (Frame::handwritten). Empty when
 // the table cannot place it (the top level, no call recorded at the position, a table without
@@ -509,7 +510,10 @@ std::string call_site_key(const SymbolTable& t, const Frame& f, int32_t function
   int32_t n = call_site_ordinal(t, function, static_cast<uint32_t>(f.lineno - 1), static_cast<uint32_t>(f.colno - 1));
   if (n < 0) return {};
   std::string key = table_function_key(t, function);
-  return key.empty() ? key : key + "#call" + std::to_string(n);
+  if (key.empty()) return key;
+  // The file: a map's source by its whole path (two sources of one basename, each with an `init`,
+  // stay apart), else the served file as other keys name it.
+  return (t.sources.empty() ? frame_file(f) : t.sources[static_cast<size_t>(g.source)]) + ":" + key + "#call" + std::to_string(n);
 }
 
 }  // namespace
@@ -1013,7 +1017,7 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   // before it in that function, and when a minifier inlines a function into it or reorders its
   // code differently: then the key changes with the deploy (a split, never a merge).
   if (unconfirmed_builtin_caller(frames, idx[0], idx[0] + 1)) {
-    site.token = top.call_site.empty() ? deploy_scoped(top) : frame_file(top) + ":" + top.call_site;
+    site.token = top.call_site.empty() ? deploy_scoped(top) : top.call_site;
     site.explain = describe(top, "unconfirmed-builtin-caller");
     return site;
   }
