@@ -296,17 +296,43 @@ struct TailSearch {
 // The bare name an engine printed for a frame: `loadB` from `loadB`, `Cart.total`, `get total`,
 // `async loadB`, `new Cart`, `total [as sum]`; empty for an anonymous frame; "?" when the text
 // says nothing usable (SpiderMonkey's `outer/<`, other prose).
-std::string printed_name(sv fn) {
+// A printed function name without V8's " [as x]" and its async/new/get/set prefix.
+sv undecorated(sv fn) {
   fn = trim(fn);
-  if (fn.empty() || fn == "?" || fn == "<anonymous>") return {};
   size_t as = fn.find(" [as ");
   if (as != sv::npos) fn = fn.substr(0, as);
   for (sv prefix : {sv("async "), sv("new "), sv("get "), sv("set ")})
     if (starts_with(fn, prefix)) fn.remove_prefix(prefix.size());
+  return fn;
+}
+
+std::string printed_name(sv fn) {
+  fn = trim(fn);
+  if (fn.empty() || fn == "?" || fn == "<anonymous>") return {};
+  fn = undecorated(fn);
   size_t dot = fn.rfind('.');
   if (dot != sv::npos) fn = fn.substr(dot + 1);
   if (fn.empty() || fn.find_first_of(" /<>*@()") != sv::npos) return "?";
   return std::string(fn);
+}
+
+// A V8 name inferred from a property path whose every qualifier is a name of 3+ characters
+// (`scenarios.checkout.id`, `Store.go`): its short last part is a property's name, which
+// minifiers keep, so it is no evidence of minified code (a minified binding shows in the
+// qualifier: `t.id`).
+bool property_of_named_object(sv fn) {
+  fn = undecorated(fn);
+  size_t last = fn.rfind('.');
+  if (last == sv::npos || last == 0) return false;
+  for (sv rest = fn.substr(0, last); !rest.empty();) {
+    size_t dot = rest.find('.');
+    sv part = rest.substr(0, dot);
+    if (part.size() < 3) return false;
+    for (char c : part)
+      if (!is_alnum(c) && c != '_' && c != '$') return false;
+    rest = dot == sv::npos ? sv() : rest.substr(dot + 1);
+  }
+  return true;
 }
 
 // Whether the table's function at a frame's position (`function_index`, from lookup_symbol: the
@@ -895,7 +921,7 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     for (const Frame& f : frames) {
       if (f.resolved || f.handwritten || f.filename.empty()) continue;
       if (f.colno > kMinifiedColumn) minified_files.push_back(f.filename);
-      if (normalize_function(f.function) != "<min>") continue;
+      if (normalize_function(f.function) != "<min>" || property_of_named_object(f.function)) continue;
       std::string name = printed_name(f.function);
       for (const auto& [file, other] : short_names)
         if (file == f.filename && other != name) minified_files.push_back(f.filename);

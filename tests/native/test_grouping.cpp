@@ -1486,3 +1486,20 @@ TEST(Grouping, AnAnonymousFunctionsOrdinalCountsItsDefinersAnonymousFunctionsInS
   EXPECT_EQ(key(2, "b.p.q"), "a.js:/?1");
   EXPECT_EQ(key(3, "c.p.q"), "b.js:/?0");
 }
+
+TEST(Grouping, AShortPropertyNameInAVeryQualifiedV8NameIsNoEvidenceOfMinifiedCode) {
+  // Captured with node 20: an arrow assigned to `scenarios.resize.id` and called plainly, which V8
+  // names by its property path. `id` is a property's name (minifiers keep those): the file is not
+  // taken for minified code, so the anonymous listener keeps its caller key, not its position.
+  const char* stack = "TypeError: Cannot read properties of null (reading 'width')\n    at file:///tmp/inferred2.mjs:3:23\n"
+                      "    at Emitter.emit (file:///tmp/inferred2.mjs:1:107)\n    at relayout (file:///tmp/inferred2.mjs:4:27)\n"
+                      "    at scenarios.resize.id (file:///tmp/inferred2.mjs:7:29)\n    at run (file:///tmp/inferred2.mjs:8:20)\n"
+                      "    at file:///tmp/inferred2.mjs:9:7";
+  auto g = compute_grouping({ex("TypeError", "Cannot read properties of null (reading 'width')", stack)}, {});
+  EXPECT_EQ(g.parts["frame"]["frame"], "inferred2.mjs:?<emit<relayout@3");
+  // A minified binding in the qualifier still is evidence: `t.id` beside `e.go`.
+  const char* minified = "TypeError: Cannot read properties of null (reading 'width')\n    at file:///tmp/b.js:3:23\n"
+                         "    at t.id (file:///tmp/b.js:7:29)\n    at e.go (file:///tmp/b.js:8:20)";
+  auto m = compute_grouping({ex("TypeError", "Cannot read properties of null (reading 'width')", minified)}, {});
+  EXPECT_EQ(m.parts["frame"]["rule"], "deploy-scoped");
+}
