@@ -74,8 +74,9 @@ after(async () => {
 test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s tail-called JSON.parse as Chromium does, from one scan after the error', { timeout: 600000 }, async () => {
   const root = path.join(work, 'site'), page = path.join(root, 'demo', 'page', 'scan');
   fs.mkdirSync(page, { recursive: true });
-  // The SDK as the repository serves it (/js/ modules, /dist/ modules and the script-tag build).
+  // The SDK as the repository serves it (/esm/ modules, /dist/ modules and the script-tag build).
   fs.symlinkSync(path.join(repo, 'js'), path.join(root, 'js'));
+  fs.symlinkSync(path.join(repo, 'esm'), path.join(root, 'esm'));
   fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
   fs.symlinkSync(path.join(repo, 'esm'), path.join(root, 'esm'));  // the package entry the page imports
   collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: 'scankey' } } });
