@@ -467,70 +467,70 @@ export class Client {
     // Faultline's transport settings: `transport: {…}`, or with a Sentry transport factory as
     // `transport`, `transportOptions` (where Sentry's headers and fetchOptions are too).
     const o = hub.options_, fn = typeof o.transport == 'function', t = (fn ? o.transportOptions : o.transport) || {}, loc = globalObject.location, dc = o.dataCollection;
-    this.ts = t;
+    this.transportSettings_ = t;
     // @sentry/browser 10's dataCollection.userInfo says what sendDefaultPii says about the user (IP).
     if (o.sendDefaultPii === undefined && dc && typeof dc == 'object' && dc.userInfo !== undefined) o.sendDefaultPii = !!dc.userInfo;
     this.hub_ = hub;
     Object.assign(hub.stats_, { queued: 0, aggregated: 0, fast_repeats: 0 });  // getStats(), beside the hub's
     restore(hub, storage());
-    this.fetch = pristineFetch(platform.fetch_);  // for the .wasm and the transport
-    this.fps = new Map();  // signature(capture) -> fingerprint, learned from the core's answers
-    this.rc = {};  // registry() cache
-    this.tabs = new Map();  // bundle URL -> {s: 'wait'|'ok'|'failed'|'timeout', txt}: symbol tables, fetched once
-    this.hq = null;  // operations held while a capture waits for its bundle's symbol table
-    this.hw = [];  // flush() calls waiting for the hold to end
-    this.scopeFp = 0;  // a scope fingerprint was set (popScope may change it)
-    this.o = o;
-    this.pc = 0;  // events queued since the last drain
-    this.per = t.multiEvent ? t.maxEvents || 50 : 1;
-    this.pend = new Set();  // beforeSend promises in flight
+    this.fetch_ = pristineFetch(platform.fetch_);  // for the .wasm and the transport
+    this.fingerprints_ = new Map();  // signature(capture) -> fingerprint, learned from the core's answers
+    this.registryCache_ = {};  // registry() cache
+    this.symbolTables_ = new Map();  // bundle URL -> {s: 'wait'|'ok'|'failed'|'timeout', txt}: symbol tables, fetched once
+    this.held_ = null;  // operations held while a capture waits for its bundle's symbol table
+    this.holdWaiters_ = [];  // flush() calls waiting for the hold to end
+    this.scopeFingerprint_ = 0;  // a scope fingerprint was set (popScope may change it)
+    this.options_ = o;
+    this.queuedSinceDrain_ = 0;  // events queued since the last drain
+    this.eventsPerEnvelope_ = t.multiEvent ? t.maxEvents || 50 : 1;
+    this.beforeSendPending_ = new Set();  // beforeSend promises in flight
     // (Integrations that need a module before the first event leaves set hub.needed_: contextLines.)
     const tp = import('./transport.js').then((m) => platform.Promise_.resolve(hub.needed_).then(() => m)).then((m) => {
       // The transport's own settings (transport: {maxAttempts, baseDelayMs, queueCap, requestTimeoutMs,
       // compress}); batching (maxEvents, maxAgeMs, multiEvent) is the client's (run, schedule, pump).
       const url = hub.tunnel_ || `${hub.ingestUrl_}?sentry_key=${hub.publicKey_}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, to = o.transportOptions || {};
-      this.tp = m.createTransport({ fetchImpl: this.fetch, ...t, headers: to.headers, fetchOptions: to.fetchOptions, url,
+      this.transport_ = m.createTransport({ fetchImpl: this.fetch_, ...t, headers: to.headers, fetchOptions: to.fetchOptions, url,
         debug: !!o.debug,
         onDrop: (r, n, cat) => {
           if (n !== 0) hub.drop(r, n, cat);  // 0: a client report, which carries no events
         },
         // An app's own Sentry transport (a factory as `transport`), called as @sentry/browser calls it.
         custom: fn && ((limits) => customTransport(o, o.tunnel || url, (r, cat = 'error', n = 1) => hub.drop(r, n, cat), limits, (e) => hub.fail(e))) });
-      if (this.tp.replayOffline) this.tp.replayOffline();
+      if (this.transport_.replayOffline) this.transport_.replayOffline();
       // Envelopes earlier pages of this origin stashed as they went.
       const rec = hub.restored_.envelopes_;
       hub.restored_.envelopes_ = [];
-      if (rec.length) this.tp.send(rec.map((e) => ({ body: e.body, occurrences: e.occurrences || 0, category: e.category || 'error' })));
-      for (const b of this.sq.splice(0)) this.sendSession(b);
+      if (rec.length) this.transport_.send(rec.map((e) => ({ body: e.body, occurrences: e.occurrences || 0, category: e.category || 'error' })));
+      for (const b of this.sessionQueue_.splice(0)) this.sendSession(b);
       this.schedule(0);
     });
     // Release health and the wrapped XHR handlers start with this (lazily loaded) part of the SDK.
-    this.sq = [];  // session envelopes waiting for the transport
+    this.sessionQueue_ = [];  // session envelopes waiting for the transport
     if (on(o, 'browserSession')) {
-      this.sess = new Sessions(hub, (p) => this.sendSession(p));
+      this.sessions_ = new Sessions(hub, (p) => this.sendSession(p));
       // Every History navigation starts a new trace (hooks/history.js), and a new session.
       const nt = hub.newTrace;
-      hub.newTrace = () => { nt.call(hub); if (!hub.stopped_) this.sess.start(); };
+      hub.newTrace = () => { nt.call(hub); if (!hub.stopped_) this.sessions_.start(); };
     }
     try { xhrHandlers(hub, (k) => on(o, k)); } catch (e) { hub.fail(e); }
     this.own(o._own || []);  // the app's own integrations
     for (const op of hub.earlySessionOps_ || []) this.session(op);  // startSession()… before this part loaded
     hub.earlySessionOps_ = 0;
-    this.procs = [];  // event processors of the integrations, run before beforeSend
+    this.processors_ = [];  // event processors of the integrations, run before beforeSend
     // The SDK's own files, when it is served as its own (its modules' directory, the single-file
     // build's script): frames there are never the app's (httpClientIntegration's request stack).
     hub.sdkUrls_ = [...sdkUrls(), ...(typeof o._self == 'string' && o._self ? [o._self] : [])];
-    try { this.procs = integrations(hub); } catch (e) { hub.fail(e); }
+    try { this.processors_ = integrations(hub); } catch (e) { hub.fail(e); }
     const json = toJson({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
       sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude, sdkUrls: sdkUrls(),
       firstPartyOrigins: o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []), scrub: o.scrub, aggregation: o.aggregation,
       maxValueLength: o.maxValueLength, normalizeDepth: o.normalizeDepth, maxQueue: t.queueCap, sdk: sdkInfo(o),
       sampleRate: o.sampleRate, grouping: o.grouping });
-    this.json = json;
-    this.inq = 0;  // occurrences the core holds (queued or counted) that no drain has taken yet
-    this.sc = [{}];  // the scope stack as patches, and the newest breadcrumbs: what a restart rebuilds
-    this.crumbs = [];
-    this.ready = this.start().catch((e) => {
+    this.coreOptions_ = json;
+    this.coreHeld_ = 0;  // occurrences the core holds (queued or counted) that no drain has taken yet
+    this.scopeStack_ = [{}];  // the scope stack as patches, and the newest breadcrumbs: what a restart rebuilds
+    this.crumbs_ = [];
+    this.ready_ = this.start().catch((e) => {
       hub.mode_ = 'failed';
       hub.fail(e);
       return hub.lost();  // neither core could load: what waits is counted and reported
@@ -544,9 +544,9 @@ export class Client {
    * the operations queued while it loaded.
    */
   start() {
-    const o = this.o, hub = this.hub_, json = this.json, say = (s) => log(o.debug, s);
+    const o = this.options_, hub = this.hub_, json = this.coreOptions_, say = (s) => log(o.debug, s);
     const url = o.wasmUrl || (o.locateFile ? o.locateFile('faultline.wasm', '') : new URL('../dist/faultline.wasm', import.meta.url).href);
-    const wasm = (this.restarts || 0) > 3 ? Promise.reject(Error('the WASM core aborted too often'))
+    const wasm = (this.restarts_ || 0) > 3 ? Promise.reject(Error('the WASM core aborted too often'))
       : polluted() ? Promise.reject(Error('Object.prototype.then is set: the JS fallback needs no platform promise'))
       : typeof WebAssembly != 'object' ? Promise.reject(Error('no WebAssembly'))
       : import('../dist/faultline-core.mjs').then((m) => new Promise((resolve, reject) => {
@@ -559,15 +559,15 @@ export class Client {
           // Given locateFile, the glue never derives the URL from import.meta.url, which is empty
           // in the single-file script-tag build.
           locateFile: () => url,
-          onAbort: () => { this.aborted = 1; },
+          onAbort: () => { this.aborted_ = 1; },
           // The glue's own promise resolves with the module object (a `then` on Object.prototype
           // would capture it): readiness comes through this callback instead.
           onRuntimeInitialized: () => ok(box(arg)),
           instantiateWasm: (imports, done) => {
             const inst = (mod) => WebAssembly.instantiate(mod, imports).then((i) => { done(i, mod); });
-            (this.wm ? inst(this.wm) : Promise.resolve(url).then((u) => this.fetch(u, { credentials: 'same-origin' }))
+            (this.wasmModule_ ? inst(this.wasmModule_) : Promise.resolve(url).then((u) => this.fetch_(u, { credentials: 'same-origin' }))
               .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(Error(`${url}: HTTP ${r.status}`))))
-              .then((b) => WebAssembly.compile(b)).then((mod) => { this.wm = mod; return inst(mod); })).catch(no);
+              .then((b) => WebAssembly.compile(b)).then((mod) => { this.wasmModule_ = mod; return inst(mod); })).catch(no);
             return {};
           },
         };
@@ -579,16 +579,16 @@ export class Client {
     }).then((b) => {
       const [mode, c] = b.v;
       if (hub.stopped_) return c.delete();
-      this.core = c;
-      this.aborted = 0;
+      this.core_ = c;
+      this.aborted_ = 0;
       hub.mode_ = mode;
-      for (const [u, t] of this.tabs) if (t.txt && c.addSymbolTable) c.addSymbolTable(u, t.txt);  // after a restart
+      for (const [u, t] of this.symbolTables_) if (t.txt && c.addSymbolTable) c.addSymbolTable(u, t.txt);  // after a restart
       const err = fromJson(c.stats()).options_error;
       if (err) log(o.debug, 'options:', err);
       // After a restart: the scope and the newest breadcrumbs, as the dead core had them.
-      const sc = this.sc, cr = this.crumbs;
-      this.sc = [{}];
-      this.crumbs = [];
+      const sc = this.scopeStack_, cr = this.crumbs_;
+      this.scopeStack_ = [{}];
+      this.crumbs_ = [];
       sc.forEach((p, i) => { if (i) this.run('pushScope'); this.run('setScope', p); });
       for (const t of cr) this.run('addBreadcrumb', fromJson(t));
       // What earlier pages stashed: each page's operations in a scope of their own, its
@@ -603,7 +603,7 @@ export class Client {
         c.configure('{"maxBreadcrumbs":0}');
         c.configure(nb);
         if (c.crumbs) c.crumbs = [];
-        this.crumbs = [];
+        this.crumbs_ = [];
       }
       const q = hub.queue_;
       hub.queue_ = [];
@@ -620,13 +620,13 @@ export class Client {
   restart(e) {
     const hub = this.hub_;
     hub.fail(e);
-    if (!this.core) return;
-    this.core = null;
-    this.restarts = (this.restarts || 0) + 1;
-    hub.stats_.restarts = this.restarts;
-    hub.drop('internal_sdk_error', this.inq + (this.cur ? 1 : 0));
-    this.inq = 0;
-    this.fps.clear();
+    if (!this.core_) return;
+    this.core_ = null;
+    this.restarts_ = (this.restarts_ || 0) + 1;
+    hub.stats_.restarts = this.restarts_;
+    hub.drop('internal_sdk_error', this.coreHeld_ + (this.captureInCore_ ? 1 : 0));
+    this.coreHeld_ = 0;
+    this.fingerprints_.clear();
     hub.mode_ = 'loading';
     this.start().catch((x) => {
       hub.mode_ = 'failed';
@@ -637,7 +637,7 @@ export class Client {
 
   /** Runs one core operation (JSON in, JSON out). */
   run(m, a) {
-    const hub = this.hub_, fps = this.fps;
+    const hub = this.hub_, fps = this.fingerprints_;
     if (m == 'capture') {
       if (a.api) fromApi(a);
       if (platform.hasOwn_.call(a, 'message') && typeof a.message != 'string') message(a);
@@ -649,13 +649,13 @@ export class Client {
       const [id, name] = a;
       return hub.on_('sentry') && hub.crumb({ category: 'sentry.transaction', event_id: id, message: asString(name || id) });
     }
-    if (this.aborted) this.restart(Error('the WASM core aborted'));
-    if (!this.core) {  // restarting: waits with the early queue
+    if (this.aborted_) this.restart(Error('the WASM core aborted'));
+    if (!this.core_) {  // restarting: waits with the early queue
       hub.queue_.push([m, a]);
       if (m == 'capture') hub.queuedCaptures_++;
       return;
     }
-    if (this.hq) {  // after a capture that waits for a symbol table: in order, after it
+    if (this.held_) {  // after a capture that waits for a symbol table: in order, after it
       // Built now, as Sentry builds an event when it is captured (the thrown value as it is now,
       // the filters now); it reaches the core when the hold ends.
       if (m == 'capture' && !a[BUILT]) {
@@ -666,14 +666,14 @@ export class Client {
         }
       }
       if (m == 'capture') a[HELD] = Date.now();
-      this.hq.push([m, a]);
+      this.held_.push([m, a]);
       return;
     }
     try {
-      const c = this.core;
+      const c = this.core_;
       // A scope fingerprint changes what a capture's texts group under: the learned ones go.
-      if (m == 'popScope' ? this.scopeFp : m == 'setScope' && platform.hasOwn_.call(a, 'fingerprint') && (this.scopeFp = 1)) fps.clear();
-      if (m == 'addBreadcrumb') a = trimCrumb(a, this.o.maxValueLength);
+      if (m == 'popScope' ? this.scopeFingerprint_ : m == 'setScope' && platform.hasOwn_.call(a, 'fingerprint') && (this.scopeFingerprint_ = 1)) fps.clear();
+      if (m == 'addBreadcrumb') a = trimCrumb(a, this.options_.maxValueLength);
       this.keep(m, a);
       if (a === undefined) return c[m]();
       // Values are normalized now, as Sentry does when it builds an event: the page may have
@@ -689,29 +689,29 @@ export class Client {
         // as its repeats will; everything after it waits too, in order.
         if (this.symbols(a)) {
           if (!a.request) hub.context(a);
-          this.hq = [[m, a]];
+          this.held_ = [[m, a]];
           return;
         }
-        const x = this.sess && a.exceptions && a.exceptions[0];
-        if (x) this.sess.error(!x.mechanism || x.mechanism.handled !== false);
+        const x = this.sessions_ && a.exceptions && a.exceptions[0];
+        if (x) this.sessions_.error(!x.mechanism || x.mechanism.handled !== false);
         // A repeat of texts whose fingerprint the core told us: one small call, no JSON.
         key = signature(a);
         const fp = key && fps.get(key);
-        this.cur = 1;  // the capture in the core: counted as lost if the core aborts now
+        this.captureInCore_ = 1;  // the capture in the core: counted as lost if the core aborts now
         if (fp && c.countRepeat && c.countRepeat(fp, a.timestamp)) {
           hub.stats_.fast_repeats++;
-          this.cur = 0;
+          this.captureInCore_ = 0;
           return this.counted(a);
         }
         if (!a.request) hub.context(a);
       }
       const st = m == 'capture' && c.captureWithStacks && takeStacks(a);
       const r = fromJson(st ? c.captureWithStacks(toJson(a), st) : c[m](toJson(a)));
-      this.cur = 0;
+      this.captureInCore_ = 0;
       if (m != 'capture') {
-        if (r.ok === false) log(this.o.debug, m, r.error);
+        if (r.ok === false) log(this.options_.debug, m, r.error);
         // The session's distinct user: the core takes it as Sentry does and scrubs it as user.id.
-        if (m == 'setScope' && platform.hasOwn_.call(a, 'user') && this.sess) this.sess.did = typeof r.did == 'string' ? r.did : '';
+        if (m == 'setScope' && platform.hasOwn_.call(a, 'user') && this.sessions_) this.sessions_.did = typeof r.did == 'string' ? r.did : '';
         return;
       }
       if (key && r.fingerprint) {
@@ -720,22 +720,22 @@ export class Client {
       }
       if (r.status == 'queued') {
         hub.stats_.queued++;
-        this.inq++;
+        this.coreHeld_++;
         // Sentry's `sentry.event` breadcrumb: the next event shows this one.
         if (hub.on_('sentry')) {
           const x = a.exceptions && a.exceptions[0], s = a.scope || {};
           hub.crumb({ category: 'sentry.event', timestamp: a.timestamp, event_id: r.event_id, level: a.level || s.level || (x ? 'error' : 'info'),
             message: a.message || (x ? (x.value && x.type ? `${x.type}: ${x.value}` : x.type || x.value) : a.message) }, { event: a });  // Sentry's getEventDescription: the message first
         }
-        const t = this.ts;
+        const t = this.transportSettings_;
         // Many events in one task (a loop of distinct errors): drained now, not at the end of the
         // task, so the core's queue (and heap) stays small.
-        if (++this.pc >= 8 && this.pc >= this.per) this.pump();
-        else this.schedule(t.multiEvent && this.pc < this.per ? t.maxAgeMs ?? 250 : 0);
+        if (++this.queuedSinceDrain_ >= 8 && this.queuedSinceDrain_ >= this.eventsPerEnvelope_) this.pump();
+        else this.schedule(t.multiEvent && this.queuedSinceDrain_ < this.eventsPerEnvelope_ ? t.maxAgeMs ?? 250 : 0);
       } else if (r.status == 'aggregated') {
         this.counted(a);
       } else {
-        log(this.o.debug, 'event dropped by the core:', r.reason, r.error);
+        log(this.options_.debug, 'event dropped by the core:', r.reason, r.error);
       }
     } catch (e) {
       this.broke(e, m == 'capture');
@@ -751,48 +751,48 @@ export class Client {
   symbols(a) {
     // The registrations are read once per task: a bundle registers as its script runs, in a task of
     // its own, and reading three globals of the page costs a capture microseconds.
-    if (!this.regRead) {
-      this.reg = registry(globalObject, this.rc);
-      this.regRead = 1;
-      platform.promiseThen_.call(platform.Promise_.resolve(), () => { this.regRead = 0; });
+    if (!this.registryRead_) {
+      this.registry_ = registry(globalObject, this.registryCache_);
+      this.registryRead_ = 1;
+      platform.promiseThen_.call(platform.Promise_.resolve(), () => { this.registryRead_ = 0; });
     }
-    const reg = this.reg, c = this.core;
+    const reg = this.registry_, c = this.core_;
     // The page's scan (scanSources): only in JavaScriptCore (V8 and SpiderMonkey elide no frame,
     // and their pages pay nothing for it), only with the WASM core (the JS fallback does not resolve).
-    const scan = this.o.scanSources !== false && !!c.addSymbolTable && runningJsc();
+    const scan = this.options_.scanSources !== false && !!c.addSymbolTable && runningJsc();
     if ((!reg.size && !scan) || !a.exceptions) return false;
     const ids = {}, st = {}, k = a.exceptions.map((x) => x.stack).join('\0');
     // A storm repeats one stack: its URLs are read once (and whether it is JavaScriptCore's, when asked).
-    const urls = k == this.sk ? this.su : (this.su = new Set());
-    if (k != this.sk) {
+    const urls = k == this.stackKey_ ? this.stackUrls_ : (this.stackUrls_ = new Set());
+    if (k != this.stackKey_) {
       for (const x of a.exceptions) stackUrls(x.stack, urls);
-      this.sj = undefined;
+      this.stackIsJsc_ = undefined;
     }
-    this.sk = k;
+    this.stackKey_ = k;
     let wait = false, news = 0;
     // One event waits for its tables symbolTableTimeout at most in all, from its capture (also
     // when it was held behind another event, or its tables started later).
-    const now = Date.now(), left = (a[HELD] || (a[HELD] = now)) + (this.o.symbolTableTimeout ?? 3000) - now;
+    const now = Date.now(), left = (a[HELD] || (a[HELD] = now)) + (this.options_.symbolTableTimeout ?? 3000) - now;
     for (const u of urls) {
       const r = reg.get(u);
       if (r && r.id) ids[u] = r.id;
       // The chunk that holds this module is the SDK's own (its wrappers are on many stacks): its
       // frames never decide a group, its table is not fetched.
       if (!c.addSymbolTable || u == SELF) continue;
-      let t = this.tabs.get(u);
+      let t = this.symbolTables_.get(u);
       if (!t && r && r.table) t = this.table(u, r.table);
       // No table registered for it: in a JavaScriptCore stack, the app's script is scanned (js/scan.js).
       else if (!t && scan) {
-        if (this.sj === undefined) this.sj = a.exceptions.some((x) => x.stack && jscStack(x.stack));
+        if (this.stackIsJsc_ === undefined) this.stackIsJsc_ = a.exceptions.some((x) => x.stack && jscStack(x.stack));
         // At most SCANS_PER_CAPTURE new scripts per capture: a stack names few of the app's scripts.
-        if (this.sj && news < SCANS_PER_CAPTURE && this.scannable(u)) {
+        if (this.stackIsJsc_ && news < SCANS_PER_CAPTURE && this.scannable(u)) {
           t = this.table(u);
           news++;
         }
       }
       if (!t || t.s == 'refused') continue;
       if (t.s == 'wait') {
-        if (this.hurry) st[u] = 'pending';
+        if (this.hurry_) st[u] = 'pending';
         else if (left > 0) wait = true;
         else {
           st[u] = 'timeout';
@@ -801,8 +801,8 @@ export class Client {
       } else if (t.s != 'ok') st[u] = t.s;
     }
     if (wait) {
-      cancel(this.ht);
-      this.ht = later(() => this.release(), left);
+      cancel(this.holdTimer_);
+      this.holdTimer_ = later(() => this.release(), left);
       return true;
     }
     if (platform.keys_(ids).length) a.debugIds = ids;
@@ -817,7 +817,7 @@ export class Client {
    * document is HTML, not the script).
    */
   scannable(u) {
-    const o = this.o, loc = globalObject.location, hub = this.hub_;
+    const o = this.options_, loc = globalObject.location, hub = this.hub_;
     if (!/^https?:\/\//i.test(u) || u.includes('/node_modules/')) return false;
     let origin;
     try { origin = new URL(u).origin; } catch { return false; }
@@ -844,7 +844,7 @@ export class Client {
    */
   table(url, file) {
     const hub = this.hub_, t = { s: 'wait' }, n = hub.stats_.symbol_tables || (hub.stats_.symbol_tables = { fetched: 0, scanned: 0, refused: 0, failed: 0, timeouts: 0 });
-    this.tabs.set(url, t);
+    this.symbolTables_.set(url, t);
     // The scan's download is aborted at the timeout and past SCAN_MAX_BYTES (a body that never
     // ends is not downloaded on); a table's fetch is not (it still serves the next errors).
     const ac = !file && globalObject.AbortController ? new globalObject.AbortController() : 0, stop = () => ac && ac.abort();
@@ -855,10 +855,10 @@ export class Client {
       t.s = 'timeout';
       this.late(t);
       this.release();
-    }, this.o.symbolTableTimeout ?? 3000);
+    }, this.options_.symbolTableTimeout ?? 3000);
     // The script as the page loaded it: the browser's cached copy first (force-cache), so a
     // redeploy under the same URL does not give the scan another version than the one running.
-    const get = (u, scan) => platform.Promise_.resolve(u).then((v) => this.fetch(v, { credentials: 'same-origin', ...(scan && { cache: 'force-cache', signal: ac ? ac.signal : undefined }) }))
+    const get = (u, scan) => platform.Promise_.resolve(u).then((v) => this.fetch_(v, { credentials: 'same-origin', ...(scan && { cache: 'force-cache', signal: ac ? ac.signal : undefined }) }))
       .then((r) => (r.ok ? r : platform.Promise_.reject(Error(`${u}: HTTP ${r.status}`))));
     (file ? get(file).then((r) => r.text())
       : get(url, 1).then((r) => readBounded(r, SCAN_MAX_BYTES, url, stop))
@@ -870,21 +870,21 @@ export class Client {
           const k = r.refused !== undefined ? 'refused' : 'skipped';
           if (t.s == 'wait' || t.s == 'timeout') t.s = k;
           n[k] = (n[k] || 0) + 1;
-          log(this.o.debug, 'no table built from', url + ':', r[k]);
+          log(this.options_.debug, 'no table built from', url + ':', r[k]);
         }))
       .then((txt) => {
         if (txt === undefined) return;
-        const c = this.core, r = c ? fromJson(c.addSymbolTable(url, txt)) : { ok: true };  // no core now: start() adds it
+        const c = this.core_, r = c ? fromJson(c.addSymbolTable(url, txt)) : { ok: true };  // no core now: start() adds it
         if (r.ok === false) throw Error(`${file || url}: ${r.error}`);
         t.txt = txt;
         t.s = 'ok';
         n[file ? 'fetched' : 'scanned']++;
-        this.fps.clear();  // texts grouped without the table group differently with it
+        this.fingerprints_.clear();  // texts grouped without the table group differently with it
       })
       .catch((e) => {
         if (t.s == 'wait' || t.s == 'timeout') t.s = 'failed';
         n.failed++;
-        log(this.o.debug, 'symbol table unavailable:', e);
+        log(this.options_.debug, 'symbol table unavailable:', e);
       })
       .then(() => { cancel(to); this.release(); });
     return t;
@@ -895,9 +895,9 @@ export class Client {
    * module that is also the Worker's script, imported at the first scan (a failure is forgotten).
    */
   scanner(n) {
-    const w = this.scanUrl(1), s = this.sx || (this.sx = import(/* @vite-ignore */ /* webpackIgnore: true */ w)
-      .then((m) => new m.Scanner(this.scanUrl(), w, this.fetch, n, this.o.debug)));
-    s.catch(() => { this.sx = 0; });
+    const w = this.scanUrl(1), s = this.scannerModule_ || (this.scannerModule_ = import(/* @vite-ignore */ /* webpackIgnore: true */ w)
+      .then((m) => new m.Scanner(this.scanUrl(), w, this.fetch_, n, this.options_.debug)));
+    s.catch(() => { this.scannerModule_ = 0; });
     return s;
   }
 
@@ -909,24 +909,24 @@ export class Client {
 
   /** The scan module's URL (`w`: its Worker's script): beside the core's .wasm, found as start() finds it. */
   scanUrl(w) {
-    const o = this.o, f = w ? 'faultline-scan-worker.mjs' : 'faultline-scan.wasm';
+    const o = this.options_, f = w ? 'faultline-scan-worker.mjs' : 'faultline-scan.wasm';
     return o.wasmUrl ? new URL(f, o.wasmUrl).href : o.locateFile ? o.locateFile(f, '')
       : w ? new URL('../dist/faultline-scan-worker.mjs', import.meta.url).href : new URL('../dist/faultline-scan.wasm', import.meta.url).href;
   }
 
   /** Runs what the hold kept, in order, until a capture must wait again (hurry: never). */
   release(hurry) {
-    const q = this.hq;
+    const q = this.held_;
     if (!q) return;
-    this.hq = null;
-    this.hurry = hurry;
-    while (q.length && !this.hq) {
+    this.held_ = null;
+    this.hurry_ = hurry;
+    while (q.length && !this.held_) {
       const [m, a] = q.shift();
       this.run(m, a);
     }
-    this.hurry = 0;
-    if (this.hq) this.hq.push(...q);
-    else for (const w of this.hw.splice(0)) w();
+    this.hurry_ = 0;
+    if (this.held_) this.held_.push(...q);
+    else for (const w of this.holdWaiters_.splice(0)) w();
   }
 
   /**
@@ -934,17 +934,17 @@ export class Client {
    * anything else is counted as internal, and a capture it stopped as dropped.
    */
   broke(e, capture) {
-    if (this.aborted || get(e, 'name') == 'RuntimeError') this.restart(e);
+    if (this.aborted_ || get(e, 'name') == 'RuntimeError') this.restart(e);
     else {
       this.hub_.fail(e);
       if (capture) this.hub_.drop('internal_sdk_error');
     }
-    this.cur = 0;
+    this.captureInCore_ = 0;
   }
 
   /** What a restarted core must get back: the scope stack (as merged patches), the newest crumbs. */
   keep(m, a) {
-    const sc = this.sc, top = sc[sc.length - 1];
+    const sc = this.scopeStack_, top = sc[sc.length - 1];
     if (m == 'setScope') {
       for (const k of platform.keys_(a)) if (!(BAGS[k] && a[k] && typeof a[k] == 'object' && mergeBag(top, k, a[k]))) top[k] = a[k];  // in place: O(keys set)
     } else if (m == 'pushScope') {
@@ -952,18 +952,18 @@ export class Client {
     } else if (m == 'popScope') {
       if (sc.length > 1) sc.pop();
     } else if (m == 'addBreadcrumb') {
-      this.crumbs.push(toJson(a));
-      if (this.crumbs.length > (this.o.maxBreadcrumbs ?? 100)) this.crumbs.shift();
+      this.crumbs_.push(toJson(a));
+      if (this.crumbs_.length > (this.options_.maxBreadcrumbs ?? 100)) this.crumbs_.shift();
     }
   }
 
   /** A repeat counted in the core; its summary leaves when the group's window closes. */
   counted(a) {
-    this.inq++;
+    this.coreHeld_++;
     this.hub_.stats_.aggregated++;
     this.hub_.originals_.delete(a.event_id);  // no event of its own: beforeSend will not ask for it
     this.hub_.eventProcessors_.delete(a.event_id);
-    if (!this.wt) this.wt = later(() => { this.wt = 0; this.pump(); }, ((this.o.aggregation || {}).windowMs ?? 60000) + 50);
+    if (!this.windowTimer_) this.windowTimer_ = later(() => { this.windowTimer_ = 0; this.pump(); }, ((this.options_.aggregation || {}).windowMs ?? 60000) + 50);
   }
 
   /**
@@ -971,7 +971,7 @@ export class Client {
    * denyUrls and allowUrls apply. Returns true when the event is filtered out (counted).
    */
   build(a) {
-    const hub = this.hub_, o = this.o;
+    const hub = this.hub_, o = this.options_;
     if (platform.hasOwn_.call(a, 'event')) {  // captureEvent(): an event of Sentry's shape
       const ev = a.event, xs = get(get(ev, 'exception'), 'values'), le = get(ev, 'logentry');
       delete a.event;
@@ -1047,7 +1047,7 @@ export class Client {
 
   /** startSession/endSession/captureSession (index.js): 'start', 'end' or 'send'. */
   session(op) {
-    const s = this.sess || (this.sess = new Sessions(this.hub_, (p) => this.sendSession(p), 1));
+    const s = this.sessions_ || (this.sessions_ = new Sessions(this.hub_, (p) => this.sendSession(p), 1));
     if (op == 'start') s.start();
     else if (op == 'end') s.end();
     else s.send();
@@ -1061,7 +1061,7 @@ export class Client {
   own(list) {
     // getClient()'s client when there is one (the app asked for it, or init came from BrowserClient),
     // else what integrations read of a client (the whole class stays off the critical path).
-    const hub = this.hub_, o = this.o, cl = hub.browserClient_ || { getOptions: () => o, getDsn: () => o.dsn, on: () => () => {}, emit() {} };
+    const hub = this.hub_, o = this.options_, cl = hub.browserClient_ || { getOptions: () => o, getDsn: () => o.dsn, on: () => () => {}, emit() {} };
     for (const i of list) {
       const f = (k) => typeof get(i, k) == 'function';
       try {
@@ -1076,45 +1076,45 @@ export class Client {
 
   /** Integrations added after init (addIntegration): their processors join the others. */
   add(only) {
-    try { this.procs.push(...integrations(this.hub_, only)); } catch (e) { this.hub_.fail(e); }
+    try { this.processors_.push(...integrations(this.hub_, only)); } catch (e) { this.hub_.fail(e); }
   }
 
   /** A session update as its own envelope (Sentry takes sessions beside events, never inside them). */
   sendSession(payload) {
-    const tp = this.tp;
-    if (!tp) return this.sq.length < 20 && this.sq.push(payload);
+    const tp = this.transport_;
+    if (!tp) return this.sessionQueue_.length < 20 && this.sessionQueue_.push(payload);
     const head = { sent_at: new Date().toISOString(), sdk: { name: SDK.name, version: SDK.version } };
-    if (this.o.tunnel) head.dsn = this.o.dsn;
+    if (this.options_.tunnel) head.dsn = this.options_.dsn;
     try { tp.send([{ body: frameEnvelope(toJson(head), [{ type: 'session', payload }], toJson), occurrences: 0, category: 'session' }]); } catch (e) { this.hub_.fail(e); }
   }
 
   schedule(ms) {
-    if (this.st && ms) return;
-    cancel(this.st);
-    this.st = later(() => { this.st = 0; this.pump(); }, ms);
+    if (this.sendTimer_ && ms) return;
+    cancel(this.sendTimer_);
+    this.sendTimer_ = later(() => { this.sendTimer_ = 0; this.pump(); }, ms);
   }
 
   /** Drains the core's queue (force: also the pending aggregation summaries) to the transport. */
   pump(force, hiding) {
-    if (this.aborted) this.restart(Error('the WASM core aborted'));
-    const c = this.core, tp = this.tp;
+    if (this.aborted_) this.restart(Error('the WASM core aborted'));
+    const c = this.core_, tp = this.transport_;
     if (!c || !tp) return;
     try {
-      this.pc = 0;
-      const envs = fromJson(c.drain(Date.now(), !!force, this.per)).envelopes;
-      for (const e of envs) this.inq = Math.max(0, this.inq - (e.occurrences || 0));
+      this.queuedSinceDrain_ = 0;
+      const envs = fromJson(c.drain(Date.now(), !!force, this.eventsPerEnvelope_)).envelopes;
+      for (const e of envs) this.coreHeld_ = Math.max(0, this.coreHeld_ - (e.occurrences || 0));
       const send = (l) => {
         l = l.filter(Boolean);
         if (l.length) (hiding && tp.sendOnHide ? tp.sendOnHide(l) : tp.send(l));
       };
-      const bs = this.o.beforeSend;
+      const bs = this.options_.beforeSend;
       if (!envs.length) return hiding && tp.sendOnHide && tp.sendOnHide([]);  // still hands over the retries
       // Every event goes through before(): beforeSend (if any) sees @sentry/browser's shapes, the
       // wire gets the form Relay stores (wire.js).
       const out = envs.map((e) => this.before(e, bs));
       if (!out.some(thenable)) return send(out);
-      const p = all(out).then((b) => send(b.v)).catch((e) => this.hub_.fail(e)).then(() => { this.pend.delete(p); });
-      this.pend.add(p);
+      const p = all(out).then((b) => send(b.v)).catch((e) => this.hub_.fail(e)).then(() => { this.beforeSendPending_.delete(p); });
+      this.beforeSendPending_.add(p);
     } catch (e) {
       this.broke(e);
     }
@@ -1125,23 +1125,23 @@ export class Client {
    * (waiting()): a late answer neither sends nor counts them again.
    */
   abandon() {
-    this.gen = (this.gen || 0) + 1;
-    this.wn = 0;
+    this.generation_ = (this.generation_ || 0) + 1;
+    this.waitingBeforeSend_ = 0;
   }
 
   /** Occurrences whose async beforeSend has not answered yet. */
   waiting() {
-    return this.wn || 0;
+    return this.waitingBeforeSend_ || 0;
   }
 
   /** Envelopes that could not leave as the page was hidden (the transport keeps them). */
   parked() {
-    return (this.tp && this.tp.parked && this.tp.parked()) || [];
+    return (this.transport_ && this.transport_.parked && this.transport_.parked()) || [];
   }
 
   /** The page is visible again: they go the normal way (drop: they were stashed for good). */
   unpark(drop) {
-    if (this.tp && this.tp.unpark) this.tp.unpark(drop);
+    if (this.transport_ && this.transport_.unpark) this.transport_.unpark(drop);
   }
 
   /**
@@ -1162,7 +1162,7 @@ export class Client {
       const id = ev.event_id;
       const n = get(get(ev.contexts, 'faultline'), 'count') || 1;
       let gone = 0;
-      for (const f of this.procs) {
+      for (const f of this.processors_) {
         // null: an integration drops the event (thirdPartyErrorFilterIntegration), counted as Sentry counts it
         try { const r = f(ev); if (r === null) { gone = 1; break; } ev = r || ev; } catch (e) { hub.fail(e); }
       }
@@ -1171,13 +1171,13 @@ export class Client {
         continue;
       }
       let settled = 0, async = 0;
-      const gen = this.gen;
+      const gen = this.generation_;
       // Each item is a box (no prototype): promises carrying it never meet a polluted `then`.
       const done = (r, threw) => {
         if (settled) return null;  // answered after its time-out: already counted
         settled = 1;
-        if (gen !== this.gen) return null;  // abandoned at unload: the stash record counted it
-        if (async) this.wn -= n;
+        if (gen !== this.generation_) return null;  // abandoned at unload: the stash record counted it
+        if (async) this.waitingBeforeSend_ -= n;
         let p;
         try { p = !threw && r && typeof r == 'object' && toJson(toWire(r)); } catch (e) { threw = e; }
         if (p) {
@@ -1200,7 +1200,7 @@ export class Client {
       // The event processors of the capture's scopes (addEventProcessor), then beforeSend, as
       // Sentry chains them: each may change the event, drop it (null: counted as event_processor)
       // or answer with a promise; a throw drops it (internal_sdk_error).
-      const ps = hub.eventProcessors_.get(id) || hub.processors_();
+      const ps = hub.eventProcessors_.get(id) || hub.defaultProcessors_();
       hub.eventProcessors_.delete(id);
       let why = 0;
       const go = (e, i) => {
@@ -1224,10 +1224,10 @@ export class Client {
         if (thenable(r)) {
           // An answer that never comes is counted after BEFORE_SEND_MS (flush() says false until then).
           async = 1;
-          this.wn = (this.wn || 0) + n;
+          this.waitingBeforeSend_ = (this.waitingBeforeSend_ || 0) + n;
           items.push(platform.Promise_.race([platform.Promise_.resolve(r).then((x) => done(x), (e) => done(0, e || 1)),
-            new platform.Promise_((ok) => later(ok, this.o.beforeSendTimeout || BEFORE_SEND_MS)).then(() => {
-              if (!settled) log(this.o.debug, 'beforeSend did not answer in time; event dropped');
+            new platform.Promise_((ok) => later(ok, this.options_.beforeSendTimeout || BEFORE_SEND_MS)).then(() => {
+              if (!settled) log(this.options_.debug, 'beforeSend did not answer in time; event dropped');
               return done(0, 0);
             })]));
         } else items.push(done(r));
@@ -1246,7 +1246,7 @@ export class Client {
 
   /** Sends the drops seen in JS (and, via the core, the core's own) as a client report. */
   report(hiding) {
-    const c = this.core, tp = this.tp, hub = this.hub_;
+    const c = this.core_, tp = this.transport_, hub = this.hub_;
     if (!c || !tp || (tp.isRateLimited && tp.isRateLimited('internal'))) return;  // keep the counts until it can go
     try {
       const d = Object.entries(hub.dropped_).map(([k, quantity]) => {
@@ -1272,35 +1272,35 @@ export class Client {
   /** True only when everything captured so far has been delivered or counted as dropped. */
   async flush(ms = 2000) {
     const end = Date.now() + ms, left = () => Math.max(0, end - Date.now());
-    await within(this.ready, left());
-    if (!this.core) return false;  // still loading (or restarting): the early queue is waiting
-    if (this.hq) await within(new platform.Promise_((r) => this.hw.push(r)), left());  // a capture waits for a symbol table
-    if (this.hq) return false;
+    await within(this.ready_, left());
+    if (!this.core_) return false;  // still loading (or restarting): the early queue is waiting
+    if (this.held_) await within(new platform.Promise_((r) => this.holdWaiters_.push(r)), left());  // a capture waits for a symbol table
+    if (this.held_) return false;
     // Until nothing is left: an async beforeSend or processor may capture again (its event is
     // queued in the core meanwhile), and that event must be handed over too.
     do {
       this.pump(true);
-      await within(all([...this.pend]), left());
-    } while ((this.pend.size || this.pc) && this.core && this.tp && left() > 0);
+      await within(all([...this.beforeSendPending_]), left());
+    } while ((this.beforeSendPending_.size || this.queuedSinceDrain_) && this.core_ && this.transport_ && left() > 0);
     this.report();
-    const ok = this.tp ? !!(await this.tp.flush(left())) : false;
-    return ok && !this.pend.size && !this.hub_.queuedCaptures_;
+    const ok = this.transport_ ? !!(await this.transport_.flush(left())) : false;
+    return ok && !this.beforeSendPending_.size && !this.hub_.queuedCaptures_;
   }
 
   async close(ms) {
     const ok = await this.flush(ms);
-    try { if (this.core) this.core.delete(); } catch {}
-    this.core = null;
+    try { if (this.core_) this.core_.delete(); } catch {}
+    this.core_ = null;
     return ok;
   }
 
   stats() {
     const hub = this.hub_;
     let s = {}, tp = {};
-    try { if (this.core && !this.aborted) s = fromJson(this.core.stats()); } catch {}
-    try { if (this.tp) tp = this.tp.stats(); } catch {}
+    try { if (this.core_ && !this.aborted_) s = fromJson(this.core_.stats()); } catch {}
+    try { if (this.transport_) tp = this.transport_.stats(); } catch {}
     const dropped = { ...s.dropped };
     for (const k of platform.keys_(hub.stats_.dropped)) dropped[k] = (dropped[k] || 0) + hub.stats_.dropped[k];
-    return { ...hub.stats_, core: hub.mode_, dropped, early: hub.queue_.length, held: this.hq ? this.hq.length : 0, heap_bytes: s.heap_bytes, groups: s.groups, transport: tp };
+    return { ...hub.stats_, core: hub.mode_, dropped, early: hub.queue_.length, held: this.held_ ? this.held_.length : 0, heap_bytes: s.heap_bytes, groups: s.groups, transport: tp };
   }
 }

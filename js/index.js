@@ -55,7 +55,7 @@ class Hub {
   }
 
   /** The event processors for an event without a capture's own (summaries): the integrations', the page's scope's. */
-  processors_() { return [...this.integrationProcessors_, ...root._p]; }
+  defaultProcessors_() { return [...this.integrationProcessors_, ...root.processors_]; }
 
   fail(e) {
     this.stats_.internal_errors++;
@@ -90,7 +90,7 @@ class Hub {
     const st = storage(), cl = this.client_;
     try {
       const e = cl ? cl.parked() : [];
-      const c = cl && cl.core ? [] : this.queue_.map(([m, a]) => [m, m == 'capture' ? raw(a) : a]);
+      const c = cl && cl.core_ ? [] : this.queue_.map(([m, a]) => [m, m == 'capture' ? raw(a) : a]);
       const d = this.dropped_;
       if (!c.length && !e.length && !platform.keys_(d).length && !(cl && cl.waiting())) return st && st.removeItem(this.stashKey_);
       const w = cl ? cl.waiting() : 0;  // events still in beforeSend: dropped unless this page carries on
@@ -263,14 +263,14 @@ class Hub {
     const o = this.options_, id = randomHex(16);
     if (this.stopped_) return id;
     input = box(input);  // setters on Object.prototype (event_id, type, ...) never run
-    const sc = input._s;  // the capture's own scope (captureContext), for its event processors
-    delete input._s;
+    const sc = input.ownScope_;  // the capture's own scope (captureContext), for its event processors
+    delete input.ownScope_;
     if (isError(original)) {
       if (this.seenErrors_.has(original)) return id;  // captured, then rethrown to onerror: one event
       this.seenErrors_.add(original);
     }
     // Sampling and rate limits are decided now; ignoreErrors/allowUrls/denyUrls when the event is built.
-    const tp = this.client_ && this.client_.tp;
+    const tp = this.client_ && this.client_.transport_;
     const reason = Math.random() >= (o.sampleRate ?? 1) ? 'sample_rate' : tp && tp.isRateLimited && tp.isRateLimited('error') ? 'ratelimit_backoff' : 0;
     if (reason) {
       this.drop(reason);
@@ -281,14 +281,14 @@ class Hub {
     // Page and trace context now if the capture waits for the core; otherwise client.js adds it
     // just before building a full event (a counted repeat never needs it). A capture that names
     // its request (httpClientIntegration) has its context already.
-    if (!(this.client_ && this.client_.core) && !input.request) this.context(input);
+    if (!(this.client_ && this.client_.core_) && !input.request) this.context(input);
     if (original !== undefined) {
       this.originals_.set(id, original);
       if (this.originals_.size > MAX_EARLY) this.originals_.delete(this.originals_.keys().next().value);
     }
     // The event processors of this capture's scopes (global/isolation, current, its own), after
     // the integrations', as Sentry's client orders them; run on the event before beforeSend.
-    const ps = [...new Set([...this.integrationProcessors_, ...root._p, ...current._p, ...(sc ? sc._p : [])])];
+    const ps = [...new Set([...this.integrationProcessors_, ...root.processors_, ...current.processors_, ...(sc ? sc.processors_ : [])])];
     if (ps.length) {
       this.eventProcessors_.set(id, ps);
       if (this.eventProcessors_.size > 1000) this.eventProcessors_.delete(this.eventProcessors_.keys().next().value);
@@ -311,14 +311,14 @@ class Hub {
     if (this.stopped_) return false;
     const q = this.queue_, cl = this.client_;
     if (m == 'capture') {
-      if (!(cl && cl.core) && (this.queuedCaptures_ >= MAX_EARLY || this.mode_ == 'failed')) {
+      if (!(cl && cl.core_) && (this.queuedCaptures_ >= MAX_EARLY || this.mode_ == 'failed')) {
         this.drop(this.queuedCaptures_ >= MAX_EARLY ? 'queue_overflow' : 'internal_sdk_error');
         if (this.mode_ == 'failed' && !this.beaconTimer_) this.beaconTimer_ = later(() => { this.beaconTimer_ = 0; this.beacon(); }, 1000);
         return false;
       }
       this.stats_.captured++;
     }
-    if (cl && cl.core) return cl.run(m, a);
+    if (cl && cl.core_) return cl.run(m, a);
     if (m == 'capture') this.queuedCaptures_++;
     else if (m == 'addBreadcrumb') {
       // The core keeps only the newest maxBreadcrumbs; so does the queue.
@@ -363,25 +363,25 @@ const merge = (d, p) => {
  */
 export class Scope {
   constructor() {
-    this._d = {};  // only what was set: a patch over the core's scope
-    this._b = [];
-    this._p = [];  // event processors
+    this.data_ = {};  // only what was set: a patch over the core's scope
+    this.breadcrumbs_ = [];
+    this.processors_ = [];  // event processors
   }
 
-  _u(p) {
+  patch_(p) {
     try {
-      merge(this._d, p);
-      if (this._live) put(p);
+      merge(this.data_, p);
+      if (this.live_) put(p);
     } catch (e) { if (currentHub) currentHub.fail(e); }
     return this;
   }
 
-  setTag(k, v) { return this._u({ tags: { [k]: v } }); }
-  setTags(t) { return this._u({ tags: t }); }
-  setExtra(k, v) { return this._u({ extra: { [k]: v } }); }
-  setExtras(x) { return this._u({ extra: x }); }
+  setTag(k, v) { return this.patch_({ tags: { [k]: v } }); }
+  setTags(t) { return this.patch_({ tags: t }); }
+  setExtra(k, v) { return this.patch_({ extra: { [k]: v } }); }
+  setExtras(x) { return this.patch_({ extra: x }); }
   /** A context object; null removes it. */
-  setContext(k, v) { return this._u({ contexts: { [k]: v === undefined ? null : v } }); }
+  setContext(k, v) { return this.patch_({ contexts: { [k]: v === undefined ? null : v } }); }
   /**
    * null (or undefined) clears the user. As in Sentry, where the user of the isolation scope and
    * of the current scope are merged when an event is built, a withScope() scope's user is sent
@@ -389,10 +389,10 @@ export class Scope {
    */
   setUser(u) {
     const v = u && typeof u == 'object' ? u : {};
-    merge(this._d, { user: v });
-    if (this._live) {
+    merge(this.data_, { user: v });
+    if (this.live_) {
       // (Sentry's setUser(null) sets id, email, ip_address and username to undefined: they go, the page's other keys stay.)
-      const w = this === root ? v : { ...root._d.user, ...v };
+      const w = this === root ? v : { ...root.data_.user, ...v };
       if (w !== v && v !== u) for (const k of ['id', 'email', 'ip_address', 'username']) delete w[k];
       put({ user: w });
     }
@@ -400,53 +400,53 @@ export class Scope {
   }
   /** Sentry's scope.addEventProcessor: fn(event, hint) runs on each event captured with this scope, before beforeSend; it may change the event, return null to drop it (counted as event_processor), or a promise of either. */
   addEventProcessor(fn) {
-    if (typeof fn == 'function') this._p.push(fn);
+    if (typeof fn == 'function') this.processors_.push(fn);
     return this;
   }
-  setLevel(l) { return this._u({ level: l }); }
-  setFingerprint(f) { return this._u({ fingerprint: Array.isArray(f) ? f : [f] }); }
-  setTransactionName(n) { return this._u({ transaction: n }); }
-  getUser() { return this._d.user || {}; }
+  setLevel(l) { return this.patch_({ level: l }); }
+  setFingerprint(f) { return this.patch_({ fingerprint: Array.isArray(f) ? f : [f] }); }
+  setTransactionName(n) { return this.patch_({ transaction: n }); }
+  getUser() { return this.data_.user || {}; }
 
   /** Sentry's update(captureContext): a Scope, an object of fields, or a function of this scope. */
   update(x) {
     try {
       if (typeof x == 'function') return this.update(x(this));
-      if (x instanceof Scope) return this._u(x._d);
-      if (x && typeof x == 'object') this._u(pick(x));
+      if (x instanceof Scope) return this.patch_(x.data_);
+      if (x && typeof x == 'object') this.patch_(pick(x));
     } catch (e) { if (currentHub) currentHub.fail(e); }
     return this;
   }
 
   addBreadcrumb(b, max) {
-    if (this._live) addBreadcrumb(b);
-    else if (this._b.push({ timestamp: Date.now() / 1000, ...b }) > (max ?? 100)) this._b.shift();
+    if (this.live_) addBreadcrumb(b);
+    else if (this.breadcrumbs_.push({ timestamp: Date.now() / 1000, ...b }) > (max ?? 100)) this.breadcrumbs_.shift();
     return this;
   }
   clearBreadcrumbs() {
-    this._b = [];
-    if (this._live) currentHub && currentHub.call('clearBreadcrumbs');
+    this.breadcrumbs_ = [];
+    if (this.live_) currentHub && currentHub.call('clearBreadcrumbs');
     return this;
   }
   /** Forgets everything set on this scope. */
   clear() {
-    this._d = {};
-    this._b = [];
-    return this._live ? this._u({ tags: null, extra: null, contexts: null, user: null, level: null, fingerprint: null, transaction: null }) : this;
+    this.data_ = {};
+    this.breadcrumbs_ = [];
+    return this.live_ ? this.patch_({ tags: null, extra: null, contexts: null, user: null, level: null, fingerprint: null, transaction: null }) : this;
   }
   /** A copy that no longer writes through to the core. */
   clone() {
     const s = new Scope();
-    merge(s._d, this._d);
-    s._b = [...this._b];
-    s._p = [...this._p];
-    s._c = this._c;
+    merge(s.data_, this.data_);
+    s.breadcrumbs_ = [...this.breadcrumbs_];
+    s.processors_ = [...this.processors_];
+    s.client_ = this.client_;
     return s;
   }
   /** What was set on this scope (tags, extra, contexts, user, level, fingerprint, transaction) and its breadcrumbs. */
-  getScopeData() { return { tags: {}, extra: {}, contexts: {}, user: {}, fingerprint: [], ...shared(this._d), breadcrumbs: [...this._b] }; }
-  setClient(cl) { this._c = cl; }
-  getClient() { return this._c || client; }
+  getScopeData() { return { tags: {}, extra: {}, contexts: {}, user: {}, fingerprint: [], ...shared(this.data_), breadcrumbs: [...this.breadcrumbs_] }; }
+  setClient(cl) { this.client_ = cl; }
+  getClient() { return this.client_ || client; }
   captureException(e) { return captureException(e, this); }
   captureMessage(m, level) { return captureMessage(m, level ? this.clone().setLevel(level) : this); }
   captureEvent(e) { return captureEvent(e, this); }
@@ -456,7 +456,7 @@ for (const k of ['captureException', 'captureMessage', 'captureEvent']) Scope.pr
 const FIELDS = ['tags', 'extra', 'contexts', 'user', 'level', 'fingerprint'];
 const pick = (x) => { const p = {}; for (const k of FIELDS) if (x[k] !== undefined) p[k] = x[k]; return p; };
 
-const live = () => { const s = new Scope(); s._live = 1; return s; };
+const live = () => { const s = new Scope(); s.live_ = 1; return s; };
 let root = live(), current = root;
 
 export const getCurrentScope = () => current;
@@ -475,10 +475,10 @@ function context(ctx) {
     s = new Scope();
     currentHub.safe(() => s.update(typeof ctx == 'function' ? ctx(current.clone()) : ctx));
   }
-  const d = shared(s._d);
+  const d = shared(s.data_);
   // A capture's user replaces the current scope's and is merged over the page's, as in Sentry.
-  if (d.user) d.user = { ...root._d.user, ...d.user };
-  return { scope: d, _s: s };
+  if (d.user) d.user = { ...root.data_.user, ...d.user };
+  return { scope: d, ownScope_: s };
 }
 
 // Integrations: the factories return plain option objects that init() reads. `h` says what
@@ -584,7 +584,7 @@ export const init = guard((options) => {
     old.stopped_ = 1;
   }
   const hub = (currentHub = new Hub(o));
-  if (old && !old.disabled_ && !(old.client_ && old.client_.core)) {
+  if (old && !old.disabled_ && !(old.client_ && old.client_.core_)) {
     // The previous init's operations never reached a core: this one takes them over, with its drops.
     [hub.queue_, hub.queuedCaptures_, hub.queuedCrumbs_, hub.dropped_, hub.restored_] = [old.queue_, old.queuedCaptures_, old.queuedCrumbs_, old.dropped_, old.restored_];
     old.queue_ = [];
@@ -605,7 +605,7 @@ export const init = guard((options) => {
   try { if (!(Error.stackTraceLimit >= 50)) Error.stackTraceLimit = 50; } catch {}
   const on = (hub.on_ = o._on = switches(o));
   for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks, wrapHooks]) f(hub, on);
-  if (platform.keys_(root._d).length) put(shared(root._d));
+  if (platform.keys_(root.data_).length) put(shared(root.data_));
   if (o.initialScope) root.update(o.initialScope);  // an object of scope fields, or a function of the scope
   // Delivery when the page goes away; registered now, so it runs before the transport's own. What
   // cannot leave is stashed for the next page; if this one comes back, it takes the stash back.
@@ -625,7 +625,7 @@ export const init = guard((options) => {
     if (L.n) hub.drop('queue_overflow', L.n);
   }
   hub.ready_ = import('./client.js').then((m) => {
-    if (!hub.stopped_) return (hub.client_ = new m.Client(hub)).ready;
+    if (!hub.stopped_) return (hub.client_ = new m.Client(hub)).ready_;
   }).catch((e) => {
     // The SDK's own code could not load: what waits is counted and reported, never left waiting.
     hub.mode_ = 'failed';
@@ -685,7 +685,7 @@ export function withScope(a, b) {
   try {
     pushed = currentHub && currentHub.call('pushScope') !== false;
     current = prev.clone();
-    current._live = 1;
+    current.live_ = 1;
     if (a instanceof Scope) current.update(a);
   } catch (e) { currentHub.fail(e); }
   try {
@@ -709,10 +709,10 @@ export function parameterize(strings, ...values) {
 // captures). new BrowserClient(options) + client.init() (or getCurrentScope().setClient(client))
 // is init(options).
 export class BrowserClient {
-  constructor(o) { this._o = o || {}; }
-  init() { pending = this; init(this._o); }
-  getOptions() { return this._o; }
-  getDsn() { return this._o.dsn; }
+  constructor(options) { this.options_ = options || {}; }
+  init() { pending = this; init(this.options_); }
+  getOptions() { return this.options_; }
+  getDsn() { return this.options_.dsn; }
   /** The integration of that name that runs (Sentry's defaults too when the list was not given). */
   getIntegrationByName(n) {
     const o = currentHub && currentHub.options_;
@@ -817,13 +817,13 @@ export const lazyLoadIntegration = (name) => {
 // rethrown), spans are inert (not recording) and carry the page's trace id.
 class Span {
   constructor(name) {
-    this._n = name;
-    this._t = currentHub ? currentHub.traceId_ : randomHex(16);
-    this._s = randomHex(8);
+    this.name_ = name;
+    this.traceId_ = currentHub ? currentHub.traceId_ : randomHex(16);
+    this.spanId_ = randomHex(8);
   }
-  spanContext() { return { traceId: this._t, spanId: this._s, traceFlags: 0 }; }
+  spanContext() { return { traceId: this.traceId_, spanId: this.spanId_, traceFlags: 0 }; }
   isRecording() { return false; }
-  updateName(n) { this._n = n; return this; }
+  updateName(n) { this.name_ = n; return this; }
   end() {}
   setAttribute() { return this; }
   setAttributes() { return this; }
@@ -853,7 +853,7 @@ export const setMeasurement = () => {};
 export const suppressTracing = (cb) => cb();
 export const spanToJSON = (s) => {
   const x = s && typeof s.spanContext == 'function' ? s.spanContext() : {};
-  return { span_id: x.spanId, trace_id: x.traceId, description: s && s._n, data: {}, start_timestamp: 0 };
+  return { span_id: x.spanId, trace_id: x.traceId, description: s && s.name_, data: {}, start_timestamp: 0 };
 };
 export const spanToTraceHeader = (s) => { const x = s.spanContext(); return `${x.traceId}-${x.spanId}-0`; };
 /** The trace headers Faultline adds to requests (sentry-trace, baggage, traceparent), for an app to pass on itself. */
