@@ -134,19 +134,19 @@ function fromApi(a) {
 }
 
 /** What the SDK reports as `sdk` (integrations named as @sentry/browser names its equivalents). */
-export function sdkInfo(o) {
-  const f = o.inboundFilters || {}, list = [];
+export function sdkInfo(options) {
+  const f = options.inboundFilters || {}, list = [];
   // Integrations given as Sentry's list (or function): every one Faultline runs, named as given.
   // (installed and working, as Sentry names them; the ignored ones are not listed)
-  const by = o._by;
-  if (by) return { ...SDK, integrations: [...platform.keys_(by).filter((n) => by[n]._h !== 0), ...platform.keys_(o._add || {})], packages: [{ name: 'npm:faultline', version: SDK.version }] };
-  if (on(o, 'onerror') || on(o, 'onunhandledrejection')) list.push('GlobalHandlers');
-  if (on(o, 'browserApiErrors')) list.push('BrowserApiErrors');
-  if (['console', 'dom', 'fetch', 'xhr', 'history'].some((k) => on(o, k))) list.push('Breadcrumbs');
+  const by = options._by;
+  if (by) return { ...SDK, integrations: [...platform.keys_(by).filter((n) => by[n]._h !== 0), ...platform.keys_(options._add || {})], packages: [{ name: 'npm:faultline', version: SDK.version }] };
+  if (on(options, 'onerror') || on(options, 'onunhandledrejection')) list.push('GlobalHandlers');
+  if (on(options, 'browserApiErrors')) list.push('BrowserApiErrors');
+  if (['console', 'dom', 'fetch', 'xhr', 'history'].some((k) => on(options, k))) list.push('Breadcrumbs');
   list.push('LinkedErrors', 'HttpContext');
-  if (f.scriptError !== false || f.browserExtensions !== false || o.ignoreErrors || o.denyUrls || o.allowUrls) list.push('EventFilters');
-  if (on(o, 'browserSession') && o.release) list.push('BrowserSession');
-  list.push('CultureContext', ...platform.keys_(o._add || {}));
+  if (f.scriptError !== false || f.browserExtensions !== false || options.ignoreErrors || options.denyUrls || options.allowUrls) list.push('EventFilters');
+  if (on(options, 'browserSession') && options.release) list.push('BrowserSession');
+  list.push('CultureContext', ...platform.keys_(options._add || {}));
   return { ...SDK, integrations: list, packages: [{ name: 'npm:faultline', version: SDK.version }] };
 }
 // A scope patch with its values normalized as Sentry normalizes an event's fields (depth 3). A null
@@ -466,10 +466,10 @@ export class Client {
   constructor(hub) {
     // Faultline's transport settings: `transport: {…}`, or with a Sentry transport factory as
     // `transport`, `transportOptions` (where Sentry's headers and fetchOptions are too).
-    const o = hub.options_, fn = typeof o.transport == 'function', t = (fn ? o.transportOptions : o.transport) || {}, loc = globalObject.location, dc = o.dataCollection;
+    const options = hub.options_, fn = typeof options.transport == 'function', t = (fn ? options.transportOptions : options.transport) || {}, loc = globalObject.location, dc = options.dataCollection;
     this.transportSettings_ = t;
     // @sentry/browser 10's dataCollection.userInfo says what sendDefaultPii says about the user (IP).
-    if (o.sendDefaultPii === undefined && dc && typeof dc == 'object' && dc.userInfo !== undefined) o.sendDefaultPii = !!dc.userInfo;
+    if (options.sendDefaultPii === undefined && dc && typeof dc == 'object' && dc.userInfo !== undefined) options.sendDefaultPii = !!dc.userInfo;
     this.hub_ = hub;
     Object.assign(hub.stats_, { queued: 0, aggregated: 0, fast_repeats: 0 });  // getStats(), beside the hub's
     restore(hub, storage());
@@ -480,22 +480,22 @@ export class Client {
     this.held_ = null;  // operations held while a capture waits for its bundle's symbol table
     this.holdWaiters_ = [];  // flush() calls waiting for the hold to end
     this.scopeFingerprint_ = 0;  // a scope fingerprint was set (popScope may change it)
-    this.options_ = o;
+    this.options_ = options;
     this.queuedSinceDrain_ = 0;  // events queued since the last drain
     this.eventsPerEnvelope_ = t.multiEvent ? t.maxEvents || 50 : 1;
     this.beforeSendPending_ = new Set();  // beforeSend promises in flight
     // (Integrations that need a module before the first event leaves set hub.needed_: contextLines.)
-    const tp = import('./transport.js').then((m) => platform.Promise_.resolve(hub.needed_).then(() => m)).then((m) => {
+    const transportReady = import('./transport.js').then((m) => platform.Promise_.resolve(hub.needed_).then(() => m)).then((m) => {
       // The transport's own settings (transport: {maxAttempts, baseDelayMs, queueCap, requestTimeoutMs,
       // compress}); batching (maxEvents, maxAgeMs, multiEvent) is the client's (run, schedule, pump).
-      const url = hub.tunnel_ || `${hub.ingestUrl_}?sentry_key=${hub.publicKey_}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, to = o.transportOptions || {};
+      const url = hub.tunnel_ || `${hub.ingestUrl_}?sentry_key=${hub.publicKey_}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, to = options.transportOptions || {};
       this.transport_ = m.createTransport({ fetchImpl: this.fetch_, ...t, headers: to.headers, fetchOptions: to.fetchOptions, url,
-        debug: !!o.debug,
+        debug: !!options.debug,
         onDrop: (r, n, cat) => {
           if (n !== 0) hub.drop(r, n, cat);  // 0: a client report, which carries no events
         },
         // An app's own Sentry transport (a factory as `transport`), called as @sentry/browser calls it.
-        custom: fn && ((limits) => customTransport(o, o.tunnel || url, (r, cat = 'error', n = 1) => hub.drop(r, n, cat), limits, (e) => hub.fail(e))) });
+        custom: fn && ((limits) => customTransport(options, options.tunnel || url, (r, cat = 'error', n = 1) => hub.drop(r, n, cat), limits, (e) => hub.fail(e))) });
       if (this.transport_.replayOffline) this.transport_.replayOffline();
       // Envelopes earlier pages of this origin stashed as they went.
       const rec = hub.restored_.envelopes_;
@@ -506,26 +506,26 @@ export class Client {
     });
     // Release health and the wrapped XHR handlers start with this (lazily loaded) part of the SDK.
     this.sessionQueue_ = [];  // session envelopes waiting for the transport
-    if (on(o, 'browserSession')) {
+    if (on(options, 'browserSession')) {
       this.sessions_ = new Sessions(hub, (p) => this.sendSession(p));
       // Every History navigation starts a new trace (hooks/history.js), and a new session.
       const nt = hub.newTrace;
       hub.newTrace = () => { nt.call(hub); if (!hub.stopped_) this.sessions_.start(); };
     }
-    try { xhrHandlers(hub, (k) => on(o, k)); } catch (e) { hub.fail(e); }
-    this.own(o._own || []);  // the app's own integrations
+    try { xhrHandlers(hub, (k) => on(options, k)); } catch (e) { hub.fail(e); }
+    this.own(options._own || []);  // the app's own integrations
     for (const op of hub.earlySessionOps_ || []) this.session(op);  // startSession()… before this part loaded
     hub.earlySessionOps_ = 0;
     this.processors_ = [];  // event processors of the integrations, run before beforeSend
     // The SDK's own files, when it is served as its own (its modules' directory, the single-file
     // build's script): frames there are never the app's (httpClientIntegration's request stack).
-    hub.sdkUrls_ = [...sdkUrls(), ...(typeof o._self == 'string' && o._self ? [o._self] : [])];
+    hub.sdkUrls_ = [...sdkUrls(), ...(typeof options._self == 'string' && options._self ? [options._self] : [])];
     try { this.processors_ = integrations(hub); } catch (e) { hub.fail(e); }
-    const json = toJson({ dsn: o.dsn, release: o.release, environment: o.environment, dist: o.dist, maxBreadcrumbs: o.maxBreadcrumbs,
-      sendDefaultPii: !!o.sendDefaultPii, inAppInclude: o.inAppInclude, inAppExclude: o.inAppExclude, sdkUrls: sdkUrls(),
-      firstPartyOrigins: o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []), scrub: o.scrub, aggregation: o.aggregation,
-      maxValueLength: o.maxValueLength, normalizeDepth: o.normalizeDepth, maxQueue: t.queueCap, sdk: sdkInfo(o),
-      sampleRate: o.sampleRate, grouping: o.grouping });
+    const json = toJson({ dsn: options.dsn, release: options.release, environment: options.environment, dist: options.dist, maxBreadcrumbs: options.maxBreadcrumbs,
+      sendDefaultPii: !!options.sendDefaultPii, inAppInclude: options.inAppInclude, inAppExclude: options.inAppExclude, sdkUrls: sdkUrls(),
+      firstPartyOrigins: options.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []), scrub: options.scrub, aggregation: options.aggregation,
+      maxValueLength: options.maxValueLength, normalizeDepth: options.normalizeDepth, maxQueue: t.queueCap, sdk: sdkInfo(options),
+      sampleRate: options.sampleRate, grouping: options.grouping });
     this.coreOptions_ = json;
     this.coreHeld_ = 0;  // occurrences the core holds (queued or counted) that no drain has taken yet
     this.scopeStack_ = [{}];  // the scope stack as patches, and the newest breadcrumbs: what a restart rebuilds
@@ -534,7 +534,7 @@ export class Client {
       hub.mode_ = 'failed';
       hub.fail(e);
       return hub.lost();  // neither core could load: what waits is counted and reported
-    }).then(() => tp).catch((e) => hub.fail(e));
+    }).then(() => transportReady).catch((e) => hub.fail(e));
   }
 
   /**
@@ -544,13 +544,13 @@ export class Client {
    * the operations queued while it loaded.
    */
   start() {
-    const o = this.options_, hub = this.hub_, json = this.coreOptions_, say = (s) => log(o.debug, s);
-    const url = o.wasmUrl || (o.locateFile ? o.locateFile('faultline.wasm', '') : new URL('../dist/faultline.wasm', import.meta.url).href);
+    const options = this.options_, hub = this.hub_, json = this.coreOptions_, say = (s) => log(options.debug, s);
+    const url = options.wasmUrl || (options.locateFile ? options.locateFile('faultline.wasm', '') : new URL('../dist/faultline.wasm', import.meta.url).href);
     const wasm = (this.restarts_ || 0) > 3 ? Promise.reject(Error('the WASM core aborted too often'))
       : polluted() ? Promise.reject(Error('Object.prototype.then is set: the JS fallback needs no platform promise'))
       : typeof WebAssembly != 'object' ? Promise.reject(Error('no WebAssembly'))
       : import('../dist/faultline-core.mjs').then((m) => new Promise((resolve, reject) => {
-        const timer = later(() => reject(Error('WASM core load timed out')), o.wasmTimeout || 30000);
+        const timer = later(() => reject(Error('WASM core load timed out')), options.wasmTimeout || 30000);
         const ok = (v) => { cancel(timer); resolve(v); }, no = (e) => { cancel(timer); reject(e); };
         // We fetch and instantiate the .wasm ourselves, with fetch as it was when the SDK loaded
         // (no breadcrumb, no trace headers, no page wrapper), and see the failure directly.
@@ -574,7 +574,7 @@ export class Client {
         m.default(arg).catch(no);
       }));
     return wasm.then((b) => box(['wasm', new b.v.Core(json)]), (e) => {
-      log(o.debug, 'WASM core unavailable, using the JS fallback:', e);
+      log(options.debug, 'WASM core unavailable, using the JS fallback:', e);
       return import('./fallback.js').then((m) => box(['js-fallback', new m.FallbackCore(json)]));
     }).then((b) => {
       const [mode, c] = b.v;
@@ -584,18 +584,18 @@ export class Client {
       hub.mode_ = mode;
       for (const [u, t] of this.symbolTables_) if (t.txt && c.addSymbolTable) c.addSymbolTable(u, t.txt);  // after a restart
       const err = fromJson(c.stats()).options_error;
-      if (err) log(o.debug, 'options:', err);
+      if (err) log(options.debug, 'options:', err);
       // After a restart: the scope and the newest breadcrumbs, as the dead core had them.
-      const sc = this.scopeStack_, cr = this.crumbs_;
+      const scopeStack = this.scopeStack_, cr = this.crumbs_;
       this.scopeStack_ = [{}];
       this.crumbs_ = [];
-      sc.forEach((p, i) => { if (i) this.run('pushScope'); this.run('setScope', p); });
+      scopeStack.forEach((p, i) => { if (i) this.run('pushScope'); this.run('setScope', p); });
       for (const t of cr) this.run('addBreadcrumb', fromJson(t));
       // What earlier pages stashed: each page's operations in a scope of their own, its
       // breadcrumbs cleared afterwards; then envelopes once the transport is there.
       const rec = hub.restored_.captures_;
       hub.restored_.captures_ = [];
-      const nb = toJson({ maxBreadcrumbs: o.maxBreadcrumbs ?? 100 });
+      const nb = toJson({ maxBreadcrumbs: options.maxBreadcrumbs ?? 100 });
       for (const ops of rec) {
         this.run('pushScope');
         for (const [m, a] of ops) this.run(m, m == 'capture' ? unraw(a) : a ?? undefined);
@@ -670,12 +670,12 @@ export class Client {
       return;
     }
     try {
-      const c = this.core_;
+      const core = this.core_;
       // A scope fingerprint changes what a capture's texts group under: the learned ones go.
       if (m == 'popScope' ? this.scopeFingerprint_ : m == 'setScope' && platform.hasOwn_.call(a, 'fingerprint') && (this.scopeFingerprint_ = 1)) fps.clear();
       if (m == 'addBreadcrumb') a = trimCrumb(a, this.options_.maxValueLength);
       this.keep(m, a);
-      if (a === undefined) return c[m]();
+      if (a === undefined) return core[m]();
       // Values are normalized now, as Sentry does when it builds an event: the page may have
       // handed anything (cycles, DOM nodes, Proxies) and the core takes JSON.
       if (m == 'setScope') a = patch(a);
@@ -698,15 +698,15 @@ export class Client {
         key = signature(a);
         const fp = key && fps.get(key);
         this.captureInCore_ = 1;  // the capture in the core: counted as lost if the core aborts now
-        if (fp && c.countRepeat && c.countRepeat(fp, a.timestamp)) {
+        if (fp && core.countRepeat && core.countRepeat(fp, a.timestamp)) {
           hub.stats_.fast_repeats++;
           this.captureInCore_ = 0;
           return this.counted(a);
         }
         if (!a.request) hub.context(a);
       }
-      const st = m == 'capture' && c.captureWithStacks && takeStacks(a);
-      const r = fromJson(st ? c.captureWithStacks(toJson(a), st) : c[m](toJson(a)));
+      const st = m == 'capture' && core.captureWithStacks && takeStacks(a);
+      const r = fromJson(st ? core.captureWithStacks(toJson(a), st) : core[m](toJson(a)));
       this.captureInCore_ = 0;
       if (m != 'capture') {
         if (r.ok === false) log(this.options_.debug, m, r.error);
@@ -817,14 +817,14 @@ export class Client {
    * document is HTML, not the script).
    */
   scannable(u) {
-    const o = this.options_, loc = globalObject.location, hub = this.hub_;
+    const options = this.options_, loc = globalObject.location, hub = this.hub_;
     if (!/^https?:\/\//i.test(u) || u.includes('/node_modules/')) return false;
     let origin;
     try { origin = new URL(u).origin; } catch { return false; }
-    const first = o.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []);
+    const first = options.firstPartyOrigins || (loc && loc.origin != 'null' ? [loc.origin] : []);
     if (!first.includes(origin)) return false;
     const pre = (xs) => Array.isArray(xs) && xs.some((p) => typeof p == 'string' && p && u.startsWith(p));
-    if (pre(o.inAppExclude) || pre(hub.sdkUrls_)) return false;
+    if (pre(options.inAppExclude) || pre(hub.sdkUrls_)) return false;
     const path = (x) => String(x).replace(/[?#].*$/, '');
     if (loc && path(loc.href) == path(u)) return false;
     // Only a script this page loaded (a <script src>, or a script or module the browser fetched as
@@ -874,7 +874,7 @@ export class Client {
         }))
       .then((txt) => {
         if (txt === undefined) return;
-        const c = this.core_, r = c ? fromJson(c.addSymbolTable(url, txt)) : { ok: true };  // no core now: start() adds it
+        const core = this.core_, r = core ? fromJson(core.addSymbolTable(url, txt)) : { ok: true };  // no core now: start() adds it
         if (r.ok === false) throw Error(`${file || url}: ${r.error}`);
         t.txt = txt;
         t.s = 'ok';
@@ -909,8 +909,8 @@ export class Client {
 
   /** The scan module's URL (`w`: its Worker's script): beside the core's .wasm, found as start() finds it. */
   scanUrl(w) {
-    const o = this.options_, f = w ? 'faultline-scan-worker.mjs' : 'faultline-scan.wasm';
-    return o.wasmUrl ? new URL(f, o.wasmUrl).href : o.locateFile ? o.locateFile(f, '')
+    const options = this.options_, f = w ? 'faultline-scan-worker.mjs' : 'faultline-scan.wasm';
+    return options.wasmUrl ? new URL(f, options.wasmUrl).href : options.locateFile ? options.locateFile(f, '')
       : w ? new URL('../dist/faultline-scan-worker.mjs', import.meta.url).href : new URL('../dist/faultline-scan.wasm', import.meta.url).href;
   }
 
@@ -944,13 +944,13 @@ export class Client {
 
   /** What a restarted core must get back: the scope stack (as merged patches), the newest crumbs. */
   keep(m, a) {
-    const sc = this.scopeStack_, top = sc[sc.length - 1];
+    const scopeStack = this.scopeStack_, top = scopeStack[scopeStack.length - 1];
     if (m == 'setScope') {
       for (const k of platform.keys_(a)) if (!(BAGS[k] && a[k] && typeof a[k] == 'object' && mergeBag(top, k, a[k]))) top[k] = a[k];  // in place: O(keys set)
     } else if (m == 'pushScope') {
-      sc.push({ ...top });
+      scopeStack.push({ ...top });
     } else if (m == 'popScope') {
-      if (sc.length > 1) sc.pop();
+      if (scopeStack.length > 1) scopeStack.pop();
     } else if (m == 'addBreadcrumb') {
       this.crumbs_.push(toJson(a));
       if (this.crumbs_.length > (this.options_.maxBreadcrumbs ?? 100)) this.crumbs_.shift();
@@ -1081,11 +1081,11 @@ export class Client {
 
   /** A session update as its own envelope (Sentry takes sessions beside events, never inside them). */
   sendSession(payload) {
-    const tp = this.transport_;
-    if (!tp) return this.sessionQueue_.length < 20 && this.sessionQueue_.push(payload);
+    const transport = this.transport_;
+    if (!transport) return this.sessionQueue_.length < 20 && this.sessionQueue_.push(payload);
     const head = { sent_at: new Date().toISOString(), sdk: { name: SDK.name, version: SDK.version } };
     if (this.options_.tunnel) head.dsn = this.options_.dsn;
-    try { tp.send([{ body: frameEnvelope(toJson(head), [{ type: 'session', payload }], toJson), occurrences: 0, category: 'session' }]); } catch (e) { this.hub_.fail(e); }
+    try { transport.send([{ body: frameEnvelope(toJson(head), [{ type: 'session', payload }], toJson), occurrences: 0, category: 'session' }]); } catch (e) { this.hub_.fail(e); }
   }
 
   schedule(ms) {
@@ -1097,18 +1097,18 @@ export class Client {
   /** Drains the core's queue (force: also the pending aggregation summaries) to the transport. */
   pump(force, hiding) {
     if (this.aborted_) this.restart(Error('the WASM core aborted'));
-    const c = this.core_, tp = this.transport_;
-    if (!c || !tp) return;
+    const core = this.core_, transport = this.transport_;
+    if (!core || !transport) return;
     try {
       this.queuedSinceDrain_ = 0;
-      const envs = fromJson(c.drain(Date.now(), !!force, this.eventsPerEnvelope_)).envelopes;
+      const envs = fromJson(core.drain(Date.now(), !!force, this.eventsPerEnvelope_)).envelopes;
       for (const e of envs) this.coreHeld_ = Math.max(0, this.coreHeld_ - (e.occurrences || 0));
       const send = (l) => {
         l = l.filter(Boolean);
-        if (l.length) (hiding && tp.sendOnHide ? tp.sendOnHide(l) : tp.send(l));
+        if (l.length) (hiding && transport.sendOnHide ? transport.sendOnHide(l) : transport.send(l));
       };
       const bs = this.options_.beforeSend;
-      if (!envs.length) return hiding && tp.sendOnHide && tp.sendOnHide([]);  // still hands over the retries
+      if (!envs.length) return hiding && transport.sendOnHide && transport.sendOnHide([]);  // still hands over the retries
       // Every event goes through before(): beforeSend (if any) sees @sentry/browser's shapes, the
       // wire gets the form Relay stores (wire.js).
       const out = envs.map((e) => this.before(e, bs));
@@ -1246,17 +1246,17 @@ export class Client {
 
   /** Sends the drops seen in JS (and, via the core, the core's own) as a client report. */
   report(hiding) {
-    const c = this.core_, tp = this.transport_, hub = this.hub_;
-    if (!c || !tp || (tp.isRateLimited && tp.isRateLimited('internal'))) return;  // keep the counts until it can go
+    const core = this.core_, transport = this.transport_, hub = this.hub_;
+    if (!core || !transport || (transport.isRateLimited && transport.isRateLimited('internal'))) return;  // keep the counts until it can go
     try {
       const d = Object.entries(hub.dropped_).map(([k, quantity]) => {
         const [reason, category] = k.split(':');
         return { reason, category, quantity };
       });
       hub.dropped_ = {};
-      const body = c.clientReport(toJson(d), Date.now());
+      const body = core.clientReport(toJson(d), Date.now());
       const env = [{ body, occurrences: 0, category: 'internal' }];
-      if (body) (hiding && tp.sendOnHide ? tp.sendOnHide(env) : tp.send(env));
+      if (body) (hiding && transport.sendOnHide ? transport.sendOnHide(env) : transport.send(env));
     } catch (e) {
       this.broke(e);
     }

@@ -29,10 +29,10 @@ function raw(a) {
 
 // What the hooks and the API talk to: options, filters, the early queue, trace state.
 class Hub {
-  constructor(o) {
-    this.options_ = o;
+  constructor(options) {
+    this.options_ = options;
     this.queue_ = [];  // [core method, argument] made before the core was ready
-    this.queuedCaptures_ = this.queuedCrumbs_ = 0;  // captures / breadcrumbs in q
+    this.queuedCaptures_ = this.queuedCrumbs_ = 0;  // captures / breadcrumbs in queue_
     this.dropped_ = {};  // "reason:category" -> n, not yet sent in a client report
     this.stats_ = { captured: 0, internal_errors: 0, dropped: {} };  // getStats() (client.js adds its counters)
     this.undo_ = [];
@@ -46,12 +46,12 @@ class Hub {
     this.on_ = () => 1;  // hook switches (init sets them)
     this.newTrace();
     // The DSN by the core's rules (js/dsn.js, the expression form): what it rejects disables the SDK.
-    const dsn = dsnParts(o.dsn);
+    const dsn = dsnParts(options.dsn);
     if ((this.dsnValid_ = !!dsn)) {
       this.publicKey_ = dsn.publicKey;
       this.ingestUrl_ = envelopeUrl(dsn);
     }
-    try { this.tunnel_ = o.tunnel && new URL(o.tunnel, globalObject.location.href).href; } catch {}
+    try { this.tunnel_ = options.tunnel && new URL(options.tunnel, globalObject.location.href).href; } catch {}
   }
 
   /** The event processors for an event without a capture's own (summaries): the integrations', the page's scope's. */
@@ -87,23 +87,23 @@ class Hub {
    * comes back, unsave() takes the record back and it carries on as before.
    */
   save(gone) {
-    const st = storage(), cl = this.client_;
+    const store = storage(), lazyClient = this.client_;
     try {
-      const e = cl ? cl.parked() : [];
-      const c = cl && cl.core_ ? [] : this.queue_.map(([m, a]) => [m, m == 'capture' ? raw(a) : a]);
-      const d = this.dropped_;
-      if (!c.length && !e.length && !platform.keys_(d).length && !(cl && cl.waiting())) return st && st.removeItem(this.stashKey_);
-      const w = cl ? cl.waiting() : 0;  // events still in beforeSend: dropped unless this page carries on
-      const rd = w ? { ...d, 'before_send:error': (d['before_send:error'] || 0) + w } : d;
+      const envelopes = lazyClient ? lazyClient.parked() : [];
+      const captures = lazyClient && lazyClient.core_ ? [] : this.queue_.map(([m, a]) => [m, m == 'capture' ? raw(a) : a]);
+      const dropped = this.dropped_;
+      if (!captures.length && !envelopes.length && !platform.keys_(dropped).length && !(lazyClient && lazyClient.waiting())) return store && store.removeItem(this.stashKey_);
+      const waiting = lazyClient ? lazyClient.waiting() : 0;  // events still in beforeSend: dropped unless this page carries on
+      const reportedDrops = waiting ? { ...dropped, 'before_send:error': (dropped['before_send:error'] || 0) + waiting } : dropped;
       // b: this page has a beforeSend, which its captures c never went through (parked envelopes e
       // did): the next page replays them through its own beforeSend, or counts them (restore()).
-      const b = typeof this.options_.beforeSend == 'function' ? 1 : 0;
-      let n = 0, t = toJson({ k: this.ingestUrl_, b, c, e, d: rd });
-      while (t.length > STASH_MAX && (c.length || e.length)) {  // over the budget: the newest go, counted
-        if (c.length) { if (c.pop()[0] == 'capture') n++; } else n += e.pop().occurrences || 0;
-        t = toJson({ k: this.ingestUrl_, b, c, e, d: { ...rd, 'queue_overflow:error': (rd['queue_overflow:error'] || 0) + n } });
+      const replayThroughBeforeSend = typeof this.options_.beforeSend == 'function' ? 1 : 0;
+      let overflow = 0, record = toJson({ k: this.ingestUrl_, b: replayThroughBeforeSend, c: captures, e: envelopes, d: reportedDrops });
+      while (record.length > STASH_MAX && (captures.length || envelopes.length)) {  // over the budget: the newest go, counted
+        if (captures.length) { if (captures.pop()[0] == 'capture') overflow++; } else overflow += envelopes.pop().occurrences || 0;
+        record = toJson({ k: this.ingestUrl_, b: replayThroughBeforeSend, c: captures, e: envelopes, d: { ...reportedDrops, 'queue_overflow:error': (reportedDrops['queue_overflow:error'] || 0) + overflow } });
       }
-      st.setItem(this.stashKey_, t);
+      store.setItem(this.stashKey_, record);
       this.saved_ = 1;
       // Unloaded for good (not kept in the back/forward cache): the record carries them now, and
       // the little time this page may still run must not deliver them a second time.
@@ -113,7 +113,7 @@ class Hub {
         this.queue_ = [];
         this.queuedCaptures_ = this.queuedCrumbs_ = 0;
         this.dropped_ = {};
-        if (cl) { cl.unpark(1); cl.abandon(); }
+        if (lazyClient) { lazyClient.unpark(1); lazyClient.abandon(); }
         this.stashKey_ = STASH_PREFIX + randomHex(8);
         this.saved_ = 0;
       }
@@ -125,12 +125,12 @@ class Hub {
       // time this page may still run does not deliver them as well (each is either delivered or
       // counted, never both).
       if (gone) {
-        const w = cl ? cl.waiting() : 0;
-        this.drop('internal_sdk_error', this.queuedCaptures_ + (cl ? cl.parked().reduce((s, x) => s + (x.occurrences || 0), 0) : 0));
-        if (w) this.drop('before_send', w);
+        const waiting = lazyClient ? lazyClient.waiting() : 0;
+        this.drop('internal_sdk_error', this.queuedCaptures_ + (lazyClient ? lazyClient.parked().reduce((s, x) => s + (x.occurrences || 0), 0) : 0));
+        if (waiting) this.drop('before_send', waiting);
         this.queue_ = [];
         this.queuedCaptures_ = this.queuedCrumbs_ = 0;
-        if (cl) { cl.unpark(1); cl.abandon(); }
+        if (lazyClient) { lazyClient.unpark(1); lazyClient.abandon(); }
         this.beacon();
       }
       this.fail(x);
@@ -217,11 +217,11 @@ class Hub {
   }
 
   traceData_() {
-    const o = this.options_, span = randomHex(8);
+    const options = this.options_, span = randomHex(8);
     return {
       traceparent: `00-${this.traceId_}-${span}-00`,
       'sentry-trace': `${this.traceId_}-${span}`,
-      baggage: [['trace_id', this.traceId_], ['public_key', this.publicKey_], ['release', o.release], ['environment', o.environment]]
+      baggage: [['trace_id', this.traceId_], ['public_key', this.publicKey_], ['release', options.release], ['environment', options.environment]]
         .filter((x) => x[1]).map(([k, v]) => `sentry-${k}=${encodeURIComponent(v)}`).join(','),
     };
   }
@@ -260,7 +260,7 @@ class Hub {
    * {message}, plus scope/extra; original: the thrown value, for beforeSend's hint.
    */
   capture(input, original, ts) {
-    const o = this.options_, id = randomHex(16);
+    const options = this.options_, id = randomHex(16);
     if (this.stopped_) return id;
     input = box(input);  // setters on Object.prototype (event_id, type, ...) never run
     const sc = input.ownScope_;  // the capture's own scope (captureContext), for its event processors
@@ -270,8 +270,8 @@ class Hub {
       this.seenErrors_.add(original);
     }
     // Sampling and rate limits are decided now; ignoreErrors/allowUrls/denyUrls when the event is built.
-    const tp = this.client_ && this.client_.transport_;
-    const reason = Math.random() >= (o.sampleRate ?? 1) ? 'sample_rate' : tp && tp.isRateLimited && tp.isRateLimited('error') ? 'ratelimit_backoff' : 0;
+    const transport = this.client_ && this.client_.transport_;
+    const reason = Math.random() >= (options.sampleRate ?? 1) ? 'sample_rate' : transport && transport.isRateLimited && transport.isRateLimited('error') ? 'ratelimit_backoff' : 0;
     if (reason) {
       this.drop(reason);
       return id;
@@ -541,15 +541,15 @@ export const getDefaultIntegrations = () => [eventFiltersIntegration, functionTo
   cultureContextIntegration, browserSessionIntegration].map((f) => f());
 
 /** The hook switch for init's options: the integrations list of Sentry's forms, or Faultline's object form. */
-function switches(o) {
-  let l = o.integrations;
+function switches(options) {
+  let l = options.integrations;
   if (!Array.isArray(l) && typeof l != 'function') {
-    if (o.defaultIntegrations === false) return () => false;
+    if (options.defaultIntegrations === false) return () => false;
     l = l || {};
-    o._lazy = { CultureContext: {} };  // a default that is more than a hook switch
+    options._lazy = { CultureContext: {} };  // a default that is more than a hook switch
     return (k) => l[k] !== false;
   }
-  const def = o.defaultIntegrations === false ? [] : Array.isArray(o.defaultIntegrations) ? o.defaultIntegrations : getDefaultIntegrations();
+  const def = options.defaultIntegrations === false ? [] : Array.isArray(options.defaultIntegrations) ? options.defaultIntegrations : getDefaultIntegrations();
   if (typeof l == 'function') {
     try { l = l(def); } catch (e) { log(true, 'integrations() threw; using the defaults', e); l = def; }
     if (!Array.isArray(l)) l = def;
@@ -561,13 +561,13 @@ function switches(o) {
     const n = get(i, 'name');
     if (typeof n != 'string') continue;
     by[n] = i;
-    if (i._h === 4) (o._lazy = o._lazy || {})[n] = i._o;
+    if (i._h === 4) (options._lazy = options._lazy || {})[n] = i._o;
   }
   // The app's own integrations (Sentry's { name, setup, processEvent, … }), set up by init().
-  o._own = l.filter((i) => i && get(i, '_h') === undefined && typeof get(i, 'name') == 'string');
+  options._own = l.filter((i) => i && get(i, '_h') === undefined && typeof get(i, 'name') == 'string');
   // By name: the lazy part applies the filters' options, warns about the unsupported ones
   // (integrations.js) and names those that run in sdk.integrations (client.js sdkInfo).
-  o._by = by;
+  options._by = by;
   // Console breadcrumbs: @sentry/browser 11 records them in consoleIntegration, earlier versions in
   // breadcrumbsIntegration; either turns them on, and breadcrumbsIntegration({ console: false }) off.
   return (k) => {
@@ -577,13 +577,13 @@ function switches(o) {
   };
 }
 
-export const init = guard((options) => {
-  const o = { ...options }, old = currentHub;
+export const init = guard((given) => {
+  const options = { ...given }, old = currentHub;
   if (old) {
     close(0);
     old.stopped_ = 1;
   }
-  const hub = (currentHub = new Hub(o));
+  const hub = (currentHub = new Hub(options));
   if (old && !old.disabled_ && !(old.client_ && old.client_.core_)) {
     // The previous init's operations never reached a core: this one takes them over, with its drops.
     [hub.queue_, hub.queuedCaptures_, hub.queuedCrumbs_, hub.dropped_, hub.restored_] = [old.queue_, old.queuedCaptures_, old.queuedCrumbs_, old.dropped_, old.restored_];
@@ -596,17 +596,17 @@ export const init = guard((options) => {
   current = root;
   hub.browserClient_ = client = pending;
   pending = 0;
-  if (o.enabled === false || !hub.dsnValid_) {
+  if (options.enabled === false || !hub.dsnValid_) {
     hub.stopped_ = hub.disabled_ = 1;
     hub.mode_ = 'disabled';
-    if (o.enabled !== false) log(true, 'no valid DSN; Faultline is disabled');
+    if (options.enabled !== false) log(true, 'no valid DSN; Faultline is disabled');
     return;
   }
   try { if (!(Error.stackTraceLimit >= 50)) Error.stackTraceLimit = 50; } catch {}
-  const on = (hub.on_ = o._on = switches(o));
+  const on = (hub.on_ = options._on = switches(options));
   for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks, wrapHooks]) f(hub, on);
   if (platform.keys_(root.data_).length) put(shared(root.data_));
-  if (o.initialScope) root.update(o.initialScope);  // an object of scope fields, or a function of the scope
+  if (options.initialScope) root.update(options.initialScope);  // an object of scope fields, or a function of the scope
   // Delivery when the page goes away; registered now, so it runs before the transport's own. What
   // cannot leave is stashed for the next page; if this one comes back, it takes the stash back.
   const hide = (e) => {
@@ -618,11 +618,11 @@ export const init = guard((options) => {
   hub.on(globalObject, 'pageshow', () => hub.unsave());
   hub.on(d, 'visibilitychange', (e) => (d.visibilityState == 'hidden' ? hide(e) : hub.unsave()));
   // Errors the tiny loader (js/loader.js) buffered before the SDK arrived, oldest first.
-  const L = globalObject.__faultline_loader;
-  if (L && L.stop) {
-    L.stop();
-    for (const [e, ts] of L.q) (e.type == 'error' ? onError : onRejection)(hub, e, ts);
-    if (L.n) hub.drop('queue_overflow', L.n);
+  const loader = globalObject.__faultline_loader;
+  if (loader && loader.stop) {
+    loader.stop();
+    for (const [e, ts] of loader.q) (e.type == 'error' ? onError : onRejection)(hub, e, ts);
+    if (loader.n) hub.drop('queue_overflow', loader.n);
   }
   hub.ready_ = import('./client.js').then((m) => {
     if (!hub.stopped_) return (hub.client_ = new m.Client(hub)).ready_;
@@ -715,9 +715,9 @@ export class BrowserClient {
   getDsn() { return this.options_.dsn; }
   /** The integration of that name that runs (Sentry's defaults too when the list was not given). */
   getIntegrationByName(n) {
-    const o = currentHub && currentHub.options_;
-    if (!o) return;
-    const by = { ...(o._by || Object.fromEntries(getDefaultIntegrations().map((i) => [i.name, i]))), ...o._add };
+    const options = currentHub && currentHub.options_;
+    if (!options) return;
+    const by = { ...(options._by || Object.fromEntries(getDefaultIntegrations().map((i) => [i.name, i]))), ...options._add };
     return platform.hasOwn_.call(by, n) ? by[n] : undefined;
   }
   /**
@@ -728,13 +728,13 @@ export class BrowserClient {
   addIntegration(i) {
     const hub = currentHub, n = get(i, 'name');
     if (!hub || hub.stopped_ || typeof n != 'string' || this.getIntegrationByName(n)) return;
-    const o = hub.options_, t = get(i, '_h');
-    (o._add = o._add || {})[n] = i;
-    if (t === undefined) (hub.client_ ? hub.client_.own([i]) : (o._own = [...(o._own || []), i]));
+    const options = hub.options_, t = get(i, '_h');
+    (options._add = options._add || {})[n] = i;
+    if (t === undefined) (hub.client_ ? hub.client_.own([i]) : (options._own = [...(options._own || []), i]));
     else if (t === 4) {
-      (o._lazy = o._lazy || {})[n] = i._o;
+      (options._lazy = options._lazy || {})[n] = i._o;
       if (hub.client_) hub.client_.add({ [n]: i._o });
-    } else if (t !== 2 && t !== 3) log(o.debug, `addIntegration(${n}): ${t ? 'read at init only' : 'not supported by Faultline'}`);
+    } else if (t !== 2 && t !== 3) log(options.debug, `addIntegration(${n}): ${t ? 'read at init only' : 'not supported by Faultline'}`);
   }
   // (Entry points: fields, so that nothing runs when the module loads and the class stays tree-shakable.)
   captureException = guard((e, hint, scope) => captureException(e, scope));

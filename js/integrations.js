@@ -69,9 +69,9 @@ export function errorData(e, cause = true, max = 0) {
 }
 
 /** Sentry's RewriteFrames as an event processor (the event in @sentry/browser's shape). */
-export function rewriteFrames(o) {
-  const prefix = o.prefix || 'app:///', root = o.root;
-  const it = typeof o.iteratee == 'function' ? o.iteratee : (f) => {
+export function rewriteFrames(options) {
+  const prefix = options.prefix || 'app:///', root = options.root;
+  const it = typeof options.iteratee == 'function' ? options.iteratee : (f) => {
     if (root && typeof f.filename == 'string' && f.filename.indexOf(root) === 0) f.filename = f.filename.replace(root, prefix);
     return f;
   };
@@ -93,13 +93,13 @@ export function rewriteFrames(o) {
  * client puts into a capture input as the core takes it (contexts from ExtraErrorData).
  */
 export function setup(hub, only) {
-  const o = hub.options_, L = only || o._lazy || {}, procs = [];
+  const options = hub.options_, L = only || options._lazy || {}, procs = [];
   // Given as Sentry's list: inboundFilters/eventFilters options are init options (applied when an
   // event is built, so here, before the first); those Faultline does not support are named.
   // (only: integrations added after init, addIntegration.)
-  if (!only) for (const [n, i] of Object.entries(o._by || {})) {
-    if (i._h === 3) for (const k of ['ignoreErrors', 'denyUrls', 'allowUrls']) if (i._o[k]) o[k] = [...(o[k] || []), ...i._o[k]];
-    if (i._h === 0) log(o.debug, `${n} is not supported by Faultline and was ignored`);
+  if (!only) for (const [n, i] of Object.entries(options._by || {})) {
+    if (i._h === 3) for (const k of ['ignoreErrors', 'denyUrls', 'allowUrls']) if (i._o[k]) options[k] = [...(options[k] || []), ...i._o[k]];
+    if (i._h === 0) log(options.debug, `${n} is not supported by Faultline and was ignored`);
   }
   // Fields the core does not carry (request.method, logger): added to the event of that id.
   const post = hub.eventFinishers_ || (hub.eventFinishers_ = new Map());
@@ -109,12 +109,12 @@ export function setup(hub, only) {
     return ev;
   });
   const later = (id, f) => { if (post.size > 200) post.delete(post.keys().next().value); post.set(id, f); };
-  const pii = !!o.sendDefaultPii;
+  const pii = !!options.sendDefaultPii;
 
   if (L.HttpClient) {
-    const h = L.HttpClient;
-    const codes = Array.isArray(h.failedRequestStatusCodes) ? h.failedRequestStatusCodes : [[500, 599]];
-    const targets = Array.isArray(h.failedRequestTargets) ? h.failedRequestTargets : [/.*/];
+    const httpClient = L.HttpClient;
+    const codes = Array.isArray(httpClient.failedRequestStatusCodes) ? httpClient.failedRequestStatusCodes : [[500, 599]];
+    const targets = Array.isArray(httpClient.failedRequestTargets) ? httpClient.failedRequestTargets : [/.*/];
     // kind: 'fetch' ({input: fetch's arguments, res}) or 'xhr' ({headers: set by the page, xhr});
     // both: method, url (the response's), status, stack (taken at the call). ts: when a response
     // that completed before this part loaded arrived (it waited in the early queue: client.js).
@@ -158,7 +158,7 @@ export function setup(hub, only) {
   }
 
   if (L.CaptureConsole) {
-    const c = L.CaptureConsole, levels = Array.isArray(c.levels) ? c.levels : CONSOLE_LEVELS, handled = c.handled ?? true;
+    const consoleOptions = L.CaptureConsole, levels = Array.isArray(consoleOptions.levels) ? consoleOptions.levels : CONSOLE_LEVELS, handled = consoleOptions.handled ?? true;
     hub.captureConsole_ = (m, args) => {
       if (!levels.includes(m)) return;
       const level = SEVERITY[m] || m;
@@ -172,7 +172,7 @@ export function setup(hub, only) {
         const e = a.find(isError);
         input = e ? { raw: e, mechanism: mech } : { message: join(a) };
       }
-      if (o.attachStacktrace !== false && input.message) input.stack = new Error().stack;  // (on by default, as in Sentry 11)
+      if (options.attachStacktrace !== false && input.message) input.stack = new Error().stack;  // (on by default, as in Sentry 11)
       input.scope = { level, extra: { arguments: a.map((x) => normalize(x, 3)) } };
       const id = hub.capture(input, input.raw);
       later(id, (ev) => {
@@ -204,7 +204,7 @@ export function setup(hub, only) {
       }, { buffered: true, types });
       obs.observe();
       hub.undo_.push(() => obs.disconnect());
-    } catch (e) { log(o.debug, 'ReportingObserver unavailable', e); }
+    } catch (e) { log(options.debug, 'ReportingObserver unavailable', e); }
   }
 
   // Sentry 11's default cultureContextIntegration: the browser's locale, time zone and calendar.
@@ -224,7 +224,7 @@ export function setup(hub, only) {
     // rules as the WASM core's), loaded before the first event leaves (client.js waits for hub.needed_).
     if (n > 0) {
       let scrub = null;
-      hub.needed_ = import('./scrub.js').then((m) => { scrub = m.createScrubber(o).text; }, (e) => log(o.debug, 'contextLines: no scrubber, no context lines', e));
+      hub.needed_ = import('./scrub.js').then((m) => { scrub = m.createScrubber(options).text; }, (e) => log(options.debug, 'contextLines: no scrubber, no context lines', e));
       procs.push((ev) => (scrub ? contextLines(ev, n, scrub) : ev));
     }
   }

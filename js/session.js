@@ -35,8 +35,8 @@ export class Sessions {
 
   /** Ends the current session (exited if it was healthy) and starts a new one. */
   start(now = Date.now()) {
-    const o = this.hub_.options_;
-    if (!o.release) return;  // as Sentry: a session without a release is discarded
+    const options = this.hub_.options_;
+    if (!options.release) return;  // as Sentry: a session without a release is discarded
     const s = this.s;
     if (s) {
       if (s.status == 'ok') s.status = 'exited';

@@ -3,8 +3,8 @@
 import { globalObject } from '../util.js';
 
 export function install(hub, on) {
-  const h = globalObject.history, loc = globalObject.location;
-  if (!on('history') || !h || !loc) return;
+  const history = globalObject.history, loc = globalObject.location;
+  if (!on('history') || !history || !loc) return;
   const rel = (u) => (u.startsWith(loc.origin + '/') ? u.slice(loc.origin.length) : u);
   let from = loc.href;
   const nav = () => {
@@ -15,7 +15,7 @@ export function install(hub, on) {
     hub.newTrace();  // (the lazy client also starts a new session here: session.js)
   };
   for (const m of ['pushState', 'replaceState']) {
-    hub.wrap(h, m, (orig) => function () {
+    hub.wrap(history, m, (orig) => function () {
       const r = orig.apply(this, arguments);
       hub.stopped_ || hub.safe(nav);
       return r;

@@ -63,18 +63,18 @@ export function install(hub, on) {
   // addEventListener is wrapped (only EventTarget.prototype has its own in browsers of today), and
   // '<anonymous>' as the handler of an object.
   const ET = globalObject.EventTarget.prototype;
-  hub.wrap(ET, 'addEventListener', (orig) => ({ __faultline_wrap__(type, fn, o) {
+  hub.wrap(ET, 'addEventListener', (orig) => ({ __faultline_wrap__(type, fn, listenerOptions) {
     let w;
     if (fn === Object(fn)) {
       const f = typeof fn == 'function';
       if (!(w = ls.get(fn))) ls.set(fn, (w = guard(hub, fn, f ? 'addEventListener' : 'handleEvent', !f)));
     }
-    return w ? orig.call(this, type, w, o) : orig.apply(this, arguments);
+    return w ? orig.call(this, type, w, listenerOptions) : orig.apply(this, arguments);
   } }).__faultline_wrap__, 1);
   // The wrapper is removed, then the listener itself (one registered before init, unwrapped).
-  hub.wrap(ET, 'removeEventListener', (orig) => function (type, fn, o) {
+  hub.wrap(ET, 'removeEventListener', (orig) => function (type, fn, listenerOptions) {
     const w = ls.get(fn);
-    if (w) orig.call(this, type, w, o);
+    if (w) orig.call(this, type, w, listenerOptions);
     return orig.apply(this, arguments);
   });
 }

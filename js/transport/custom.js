@@ -26,19 +26,19 @@ export function toSentryEnvelope(body) {
  * { post(body) -> 'ok' | 'retry' | 'limited' | 'drop', flush(ms), offline } or null; a factory that
  * throws or gives no `send` is reported under `debug` and Faultline's own transport sends.
  */
-export function customTransport(o, url, recordDroppedEvent, rateLimiter, fail) {
-  let make = o.transport;
+export function customTransport(options, url, recordDroppedEvent, rateLimiter, fail) {
+  let make = options.transport;
   if (typeof make != 'function' || make.own_) return null;
   const offline = !!make.offline_;
   if (offline) make = make.offline_;
   if (make.own_) return null;
   let t;
   try {
-    t = make({ tunnel: o.tunnel, recordDroppedEvent, ...o.transportOptions, url });
+    t = make({ tunnel: options.tunnel, recordDroppedEvent, ...options.transportOptions, url });
     if (!t || typeof t.send != 'function') throw TypeError('the transport factory gave no send()');
   } catch (e) {
     fail(e);
-    log(o.debug, 'custom transport unavailable, sending with the built-in one:', e);
+    log(options.debug, 'custom transport unavailable, sending with the built-in one:', e);
     return null;
   }
   return {
@@ -48,7 +48,7 @@ export function customTransport(o, url, recordDroppedEvent, rateLimiter, fail) {
       try {
         answer = t.send(toSentryEnvelope(body));
       } catch (e) {
-        log(o.debug, 'custom transport send threw', e);
+        log(options.debug, 'custom transport send threw', e);
         return platform.Promise_.resolve('retry');
       }
       return platform.Promise_.resolve(answer).then((r) => {
@@ -58,7 +58,7 @@ export function customTransport(o, url, recordDroppedEvent, rateLimiter, fail) {
         if (limited) return 'limited';
         return status >= 400 ? 'drop' : 'ok';
       }, (e) => {
-        log(o.debug, 'custom transport send failed', e);
+        log(options.debug, 'custom transport send failed', e);
         return 'retry';
       });
     },
