@@ -76,7 +76,6 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
   fs.mkdirSync(page, { recursive: true });
   // The SDK as the repository serves it (/esm/ modules, /dist/ modules and the script-tag build).
   fs.symlinkSync(path.join(repo, 'js'), path.join(root, 'js'));
-  fs.symlinkSync(path.join(repo, 'esm'), path.join(root, 'esm'));
   fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
   fs.symlinkSync(path.join(repo, 'esm'), path.join(root, 'esm'));  // the package entry the page imports
   collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: 'scankey' } } });
