@@ -243,3 +243,21 @@ TEST(CallSites, FunctionsOfOneNameAreToldApartInTheKey) {
   EXPECT_EQ(gb.parts["frame"]["frame"], "app.mjs:handle~1#call0") << gb.parts.dump();
   EXPECT_NE(ga.fingerprint, gb.fingerprint);
 }
+
+TEST(CallSites, AMapsSourceIsNamedInTheKeyAsEveryResolvedFrameIsSoABuildDirectoryDoesNotSplitIt) {
+  // A map's sources name where the build read them, which may change with each build
+  // (`../build-1234/src/app.mjs` in a fresh CI directory): the key names the source as resolved
+  // frames' keys do (normalize_file), so the call site keeps its key across such deploys.
+  auto mapped = [](const char* code, const char* source) {
+    SymbolTable t = through_text(build_symbol_table_from_code("app.mjs", code));
+    t.sources = {source};
+    t.ignored = {0};
+    t.files = {SymbolTable::FileRun{{0, 0}, 0}};
+    for (auto& f : t.functions) f.source = 0;
+    return t;
+  };
+  SymbolTable a = mapped(kDeployA, "../build-a1/src/app.mjs"), b = mapped(kDeployB, "../build-b2/src/app.mjs");
+  Grouped head_a = group(kHeadA, &a), head_b = group(kHeadB, &b);
+  EXPECT_EQ(head_a.parts["frame"]["frame"], "app.mjs:dispatch#call0") << head_a.parts.dump();
+  EXPECT_EQ(head_b.fingerprint, head_a.fingerprint) << head_b.parts.dump();
+}
