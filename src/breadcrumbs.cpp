@@ -63,7 +63,7 @@ void BreadcrumbBuffer::clear() {
 }
 
 json BreadcrumbBuffer::to_json() const {
-  json arr = json::array();
+  json arr = empty_array();
   for (size_t i = 0; i < size_; ++i) arr.push_back(slots_[(head_ + i) % capacity_]);
   return arr;
 }

@@ -58,7 +58,7 @@ std::string Client::add_breadcrumb(std::string_view crumb_json) {
   }
   json c = parse_json(crumb_json);
   if (c.is_discarded() || !c.is_object()) return dump_json(error_result("breadcrumb must be a JSON object"));
-  json crumb = json::object();
+  json crumb = empty_object();
   double ts = get_number(c, "timestamp", 0);
   crumb["timestamp"] = (std::isfinite(ts) && ts > 0) ? ts : wall_clock_seconds();
   for (const char* key : {"type", "category", "message", "event_id"}) {
@@ -126,7 +126,7 @@ void Client::read_exception(const json& e, std::string_view oob_stack, Input& x,
   ex.request = text_field(e, "request", 2048);
   ex.not_dom_exception = !get_bool(e, "dom", true);
   const json* m = get_field(e, "mechanism");
-  x.mechanisms.push_back(m && m->is_object() ? *m : json::object());
+  x.mechanisms.push_back(m && m->is_object() ? *m : empty_object());
   const json* p = get_field(e, "parent");
   x.parents.push_back(p && p->is_number_unsigned() ? *p : json());
   for (std::string_view part : {std::string_view(ex.type), std::string_view(ex.value), std::string_view(stack),
@@ -331,10 +331,10 @@ std::string Client::drain(double now_ms, bool force, int max_events_per_envelope
   queue_summaries(now_ms, force);
   size_t per = max_events_per_envelope < 1 ? 1 : static_cast<size_t>(max_events_per_envelope);
   if (per > 1000) per = 1000;
-  json envelopes = json::array();
+  json envelopes = empty_array();
   while (!queue_.empty()) {
     std::vector<EnvelopeItem> items;
-    json ids = json::array();
+    json ids = empty_array();
     uint64_t occurrences = 0;
     size_t bytes = 0;
     while (!queue_.empty() && items.size() < per &&
@@ -348,7 +348,7 @@ std::string Client::drain(double now_ms, bool force, int max_events_per_envelope
       items.push_back(EnvelopeItem{"event", std::move(p.payload)});
     }
     std::string first_id = items.size() == 1 ? ids[0].get<std::string>() : std::string();
-    json e = json::object();
+    json e = empty_object();
     e["body"] = build_envelope(envelope_header(first_id, now_ms), items);
     e["event_ids"] = std::move(ids);
     e["occurrences"] = occurrences;
@@ -373,7 +373,7 @@ std::string Client::client_report(std::string_view discarded_json, double now_ms
     if (n > 0) totals[{reason, "error"}] += n;
   unreported_.clear();
   if (totals.empty()) return {};
-  json events = json::array();
+  json events = empty_array();
   for (const auto& [key, n] : totals)
     events.push_back(object_of({{"reason", key.first}, {"category", key.second}, {"quantity", n}}));
   if (!std::isfinite(now_ms) || now_ms <= 0) now_ms = wall_clock_seconds() * 1000.0;
@@ -383,7 +383,7 @@ std::string Client::client_report(std::string_view discarded_json, double now_ms
 }
 
 std::string Client::stats(size_t heap_bytes) const {
-  json dropped = json::object();
+  json dropped = empty_object();
   for (const auto& [k, v] : dropped_) dropped[k] = v;
   json s = object_of({{"captured", captured_}, {"queued", queued_}, {"aggregated", aggregated_}, {"sent_events", sent_events_},
                       {"summaries", summaries_}, {"queue_length", queue_.size()},

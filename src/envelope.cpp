@@ -6,7 +6,7 @@ std::string build_envelope(const json& header, const std::vector<EnvelopeItem>& 
   std::string out = dump_json(header);
   out += '\n';
   for (const auto& item : items) {
-    json ih = json::object();
+    json ih = empty_object();
     ih["type"] = item.type;
     ih["length"] = item.payload.size();
     if (item.type == "event" || item.type == "client_report") ih["content_type"] = "application/json";

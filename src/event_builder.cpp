@@ -18,18 +18,20 @@ void set_unless_empty(json& ev, const char* key, const T& value) {
 }  // namespace
 
 json Client::base_event(const std::string& event_id, double ts, const std::string& level) const {
-  json ev = json::object();
+  json ev = empty_object();
   ev["event_id"] = event_id;
   ev["timestamp"] = ts;
   ev["platform"] = "javascript";
   ev["level"] = level;
-  json sdk = json::object();
+  json sdk = empty_object();
   sdk["name"] = opts_.sdk_name;
   sdk["version"] = opts_.sdk_version;
   if (!opts_.sdk_integrations.empty()) sdk["integrations"] = opts_.sdk_integrations;
-  sdk["packages"] = opts_.sdk_packages.is_array() && !opts_.sdk_packages.empty()
-                        ? opts_.sdk_packages
-                        : json::array({object_of({{"name", "npm:faultline"}, {"version", opts_.sdk_version}})});
+  json& packages = sdk["packages"] = opts_.sdk_packages;
+  if (!packages.is_array() || packages.empty()) {
+    packages = empty_array();
+    packages.push_back(object_of({{"name", "npm:faultline"}, {"version", opts_.sdk_version}}));
+  }
   // As @sentry/browser: without this, Relay stores the sender's IP address as user.ip_address on
   // every `javascript` event ("legacy" inference). Only sendDefaultPii lets it infer the IP.
   sdk["settings"] = object_of("infer_ip", opts_.send_default_pii ? "auto" : "never");
@@ -55,9 +57,9 @@ std::string repeats_bucket(uint64_t n) {
 void Client::add_count(json& ev, uint64_t count, double first_seen, double last_seen, bool summary, bool evicted) const {
   if (count < 1) count = 1;
   json& contexts = ev["contexts"];
-  if (!contexts.is_object()) contexts = json::object();
+  if (!contexts.is_object()) contexts = empty_object();
   json& fl = contexts["faultline"];
-  if (!fl.is_object()) fl = json::object();
+  if (!fl.is_object()) fl = empty_object();
   fl["type"] = "faultline";
   fl["count"] = count;
   fl["first_seen"] = first_seen;
@@ -71,7 +73,7 @@ void Client::add_count(json& ev, uint64_t count, double first_seen, double last_
   if (rate < 1.0) contexts["error_sampling"] = object_of({{"type", "error_sampling"}, {"client_sample_rate", rate}});
   if (count > 1) {  // a single occurrence needs no tag: `!has:faultline.repeats` finds those
     json& tags = ev["tags"];
-    if (!tags.is_object()) tags = json::object();
+    if (!tags.is_object()) tags = empty_object();
     tags["faultline.repeats"] = repeats_bucket(count);
   }
 }
@@ -101,13 +103,13 @@ json chain_mechanism(const json& given, const ExceptionInput& ex, size_t k, size
 
 // The `request` interface from the capture's request object: url and string headers, bounded.
 json request_interface(const json& in) {
-  json req = json::object();
+  json req = empty_object();
   const json* r = get_field(in, "request");
   if (!r || !r->is_object()) return req;
   std::string url = text_field(*r, "url", 2048);
   if (!url.empty()) req["url"] = url;
   if (const json* h = get_field(*r, "headers"); h && h->is_object()) {
-    json headers = json::object();
+    json headers = empty_object();
     for (const auto& [key, value] : *members(*h))
       if (value.is_string()) headers[key] = truncate_utf8(value.get_ref<const std::string&>(), 1024);
     if (!headers.empty()) req["headers"] = std::move(headers);
@@ -118,11 +120,11 @@ json request_interface(const json& in) {
 }  // namespace
 
 json Client::exception_values(const Input& x) const {
-  json values = json::array();
+  json values = empty_array();
   // Sentry wants the thrown error last; exception_id 0 is the last value, 1 the one before, ...
   for (size_t k = x.chain.size(); k-- > 0;) {
     const ExceptionInput& ex = x.chain[k];
-    json v = json::object();
+    json v = empty_object();
     if (!ex.type.empty() || x.message.empty()) v["type"] = ex.type.empty() ? std::string("Error") : ex.type;  // a message's stack has no type
     v["value"] = ex.value;
     if (!ex.frames.empty()) v["stacktrace"] = object_of("frames", frames_to_json(ex.frames));
@@ -136,7 +138,7 @@ json Client::breadcrumbs_until(double until) const {
   json crumbs = crumbs_.to_json();
   if (until <= 0) return crumbs;
   // A summary is built later than its last occurrence: only the crumbs that preceded it.
-  json kept = json::array();
+  json kept = empty_array();
   for (json& c : *items(crumbs))
     if (get_number(c, "timestamp", 0) <= until) kept.push_back(std::move(c));
   return kept;
@@ -144,7 +146,7 @@ json Client::breadcrumbs_until(double until) const {
 
 json Client::faultline_context(const json& in, const Input& x, const GroupingResult& g, const std::string& fingerprint,
                                bool fingerprint_sent) const {
-  json fl = json::object();
+  json fl = empty_object();
   fl["type"] = "faultline";
   fl["fingerprint"] = fingerprint;
   fl["grouping"] = g.parts;
@@ -167,7 +169,7 @@ json Client::faultline_context(const json& in, const Input& x, const GroupingRes
   }
   // Bundles whose symbol table the SDK could not get in time for this event (it groups unresolved).
   if (const json* st = get_field(in, "symbols"); st && st->is_object()) {
-    json states = json::object();
+    json states = empty_object();
     for (auto it = members(*st)->begin(); it != members(*st)->end() && states.size() < 16; ++it)
       if (it->second.is_string()) states[truncate_utf8(it->first, 2048)] = truncate_utf8(it->second.get_ref<const std::string&>(), 200);
     if (!states.empty()) fl["symbol_tables"] = std::move(states);
@@ -200,7 +202,7 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
   if (const json* t = get_field(in, "template"); t && t->is_object() && !x.message.empty()) {
     std::string tm = text_field(*t, "message", opts_.limits.max_value_length);
     const json* params = get_field(*t, "params");
-    if (!tm.empty()) ev["logentry"] = object_of({{"message", tm}, {"params", params && params->is_array() ? *params : json::array()}});
+    if (!tm.empty()) ev["logentry"] = object_of({{"message", tm}, {"params", params && params->is_array() ? *params : empty_array()}});
   }
   json crumbs = breadcrumbs_until(crumbs_until);
   if (!crumbs.empty()) ev["breadcrumbs"] = std::move(crumbs);  // an array, as @sentry/browser sends them
@@ -228,7 +230,7 @@ json Client::build_event(const json& in, const Input& x, const GroupingResult& g
 void Client::add_debug_meta(json& ev, const json& in, const Input& x) const {
   const json* ids = get_field(in, "debugIds");
   if (!ids || !ids->is_object() || ids->empty()) return;
-  json images = json::array();
+  json images = empty_array();
   std::vector<std::string> seen;
   for (const auto& ex : x.chain) {
     for (const auto& f : ex.frames) {
@@ -259,7 +261,7 @@ bool Client::fit_event(json& ev, std::string& payload) {
     if (payload.size() <= opts_.max_event_bytes) break;
     if (!ev.contains(shed)) continue;
     if (shed[0] == 'c') {
-      json keep = json::object();
+      json keep = empty_object();
       for (const char* k : {"faultline", "error_sampling"})
         if (ev[shed].contains(k)) keep[k] = ev[shed][k];
       ev[shed] = std::move(keep);
@@ -311,7 +313,7 @@ json Client::build_summary_event(const GroupReport& r) {
 
 
 json Client::envelope_header(const std::string& event_id, double now_ms) const {
-  json h = json::object();
+  json h = empty_object();
   if (!event_id.empty()) h["event_id"] = event_id;
   h["sent_at"] = iso8601(now_ms / 1000.0);
   h["sdk"] = object_of({{"name", opts_.sdk_name}, {"version", opts_.sdk_version}});

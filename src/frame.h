@@ -51,7 +51,7 @@ struct Frame {
 };
 
 inline json frame_to_json(const Frame& f) {
-  json j = json::object();
+  json j = empty_object();
   const std::string& fn = f.function.empty() ? std::string("?") : f.function;
   if (f.resolved && !f.original_function.empty() && f.original_function != fn) {
     j["function"] = f.original_function;
@@ -68,7 +68,7 @@ inline json frame_to_json(const Frame& f) {
 }
 
 inline json frames_to_json(const std::vector<Frame>& frames) {
-  json arr = json::array();
+  json arr = empty_array();
   for (const auto& f : frames)
     if (!f.reconstructed) arr.push_back(frame_to_json(f));
   return arr;

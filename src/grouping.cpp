@@ -963,7 +963,7 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     return frame_file(f) + ":" + (fn.empty() ? std::string("?") : fn);
   };
   auto describe = [&](const Frame& f, const char* rule) {
-    json e = json{{"frame", site.token}, {"rule", rule}, {"function", f.function}, {"filename", f.filename}, {"in_app", f.in_app}};
+    json e = object_of({{"frame", site.token}, {"rule", rule}, {"function", f.function}, {"filename", f.filename}, {"in_app", f.in_app}});
     if (f.resolved) e["original_function"] = f.original_function, e["original_file"] = f.original_file;
     // A frame JavaScriptCore's proper tail call dropped, put back from the symbol table.
     if (f.reconstructed) e["reconstructed"] = true;
@@ -1152,14 +1152,14 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
     strategy = "message";
     r.confident = r.message_key != "script-error";
   }
-  json causes = json::array();
+  json causes = empty_array();
   for (size_t i = 1; i < chain.size() && i < 6; ++i) {
     std::string key = canonical_type(chain[i].type, chain[i].value) + "|" + canonicalize_message(chain[i].type, chain[i].value, !chain[i].not_dom_exception);
     parts.push_back("cause:" + key);
     causes.push_back(key);
   }
   r.fingerprint = hash_parts(parts);
-  if (!r.parts.is_object()) r.parts = json::object();
+  if (!r.parts.is_object()) r.parts = empty_object();
   r.parts["version"] = "fl1";
   r.parts["strategy"] = strategy;
   r.parts["type"] = r.canonical_type;
@@ -1180,7 +1180,7 @@ GroupingResult compute_message_grouping(std::string_view message, const Grouping
   if (r.title.empty()) r.title = "<empty message>";
   r.fingerprint = hash_parts({"message", r.message_key});
   r.confident = true;
-  r.parts = json{{"version", "fl1"}, {"strategy", "message"}, {"message", r.message_key}, {"confident", true}};
+  r.parts = object_of({{"version", "fl1"}, {"strategy", "message"}, {"message", r.message_key}, {"confident", true}});
   return r;
 }
 

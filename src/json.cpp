@@ -284,13 +284,13 @@ json parse_json(std::string_view text) {
 }
 
 json object_of(std::initializer_list<std::pair<const char*, json>> members) {
-  json o = json::object();
+  json o = empty_object();
   for (const auto& [key, value] : members) o[key] = value;
   return o;
 }
 
 json object_of(const char* key, json value) {
-  json o = json::object();
+  json o = empty_object();
   o[key] = std::move(value);
   return o;
 }

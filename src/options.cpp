@@ -82,7 +82,7 @@ void read_sdk(const json& o, ClientOptions& next, std::string& problems) {
       for (auto& i : next.sdk_integrations) i = truncate_utf8(i, 64);
     }
     if (const json* p = get_field(*s, "packages"); p && p->is_array()) {
-      json packages = json::array();
+      json packages = empty_array();
       for (const json& x : *items(*p)) {
         std::string name = truncate_utf8(get_string(x, "name"), 100), version = truncate_utf8(get_string(x, "version"), 50);
         if (!name.empty() && !version.empty() && packages.size() < 16) packages.push_back(object_of({{"name", name}, {"version", version}}));

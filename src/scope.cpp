@@ -35,7 +35,7 @@ size_t member_bytes(const std::string& key, const json& v) { return dump_json(js
 
 void merge_object(json& target, Scope::BagBytes* size, const json& patch, bool null_removes, std::string& problems, uint64_t& cut) {
   const bool tags = size == nullptr;
-  if (!target.is_object()) target = json::object();
+  if (!target.is_object()) target = empty_object();
   json::object_t& members_of_target = *members(target);
   if (size && size->keys != target.size()) *size = {dump_json(target).size(), target.size()};
   for (const auto& [key, value] : *members(patch)) {
@@ -86,17 +86,17 @@ std::string Scope::apply_patch(const json& patch, uint64_t* cut_count) {
   uint64_t cut = 0;
   for (const auto& [key, v] : *members(patch)) {
     if (key == "user") {
-      if (v.is_null()) user = json::object();
+      if (v.is_null()) user = empty_object();
       else if (v.is_object()) {
         user = bounded(v, problems, cut);
-        if (!user.is_object()) user = json::object();
+        if (!user.is_object()) user = empty_object();
       }
       else problems += "user must be an object; ";
     } else if (key == "tags" || key == "extra" || key == "contexts") {
       json& target = key == "tags" ? tags : key == "extra" ? extra : contexts;
       BagBytes* size = key == "tags" ? nullptr : key == "extra" ? &extra_bytes : &contexts_bytes;
       if (v.is_null()) {
-        target = json::object();
+        target = empty_object();
         if (size) *size = {};
       }
       else if (v.is_object()) merge_object(target, size, v, key == "contexts", problems, cut);  // a null context is removed; null tags/extras are kept

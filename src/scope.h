@@ -18,10 +18,10 @@ struct ScopeLimits {
 };
 
 struct Scope {
-  json user = json::object();
-  json tags = json::object();      // string -> string
-  json extra = json::object();
-  json contexts = json::object();  // name -> object
+  json user = empty_object();
+  json tags = empty_object();      // string -> string
+  json extra = empty_object();
+  json contexts = empty_object();  // name -> object
   std::string level;               // "" = default for the event kind
   std::vector<std::string> fingerprint;
   std::string transaction;

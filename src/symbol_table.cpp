@@ -495,7 +495,7 @@ std::string serialize_symbol_table(const SymbolTable& t) {
     }
     last = int64_t(i);
   }
-  json ignore = json::array();
+  json ignore = empty_array();
   for (size_t i = 0; i < t.ignored.size(); ++i)
     if (t.ignored[i]) ignore.push_back(i);
   // Version 3 when a tail target is a member call by name (".map"): a core that reads only

@@ -50,7 +50,7 @@ std::string Symbolicator::resolve_positions(const std::string& key, std::string_
   const json* frames = get_field(in, "frames");
   if (!frames || !frames->is_array()) return dump_json(json{{"error", "missing \"frames\" array"}});
   if (frames->size() > 1000) return dump_json(json{{"error", "more than 1000 frames"}});
-  json out = json::array();
+  json out = empty_array();
   for (const json& f : *frames) {
     double l = get_number(f, "lineno", 0), c = get_number(f, "colno", 0);
     if (!(l >= 1 && l <= 0x7fffffff && c >= 1 && c <= 0x7fffffff)) {
@@ -97,7 +97,7 @@ std::string Symbolicator::symbolicate_line(std::string_view line_json) const {
   const json in = parse_input_line(line_json, "stack", error);
   if (!error.empty()) return error;
   std::vector<Frame> frames = parse_stack(get_field(in, "stack")->get_ref<const std::string&>(), get_string(in, "message")).frames;
-  json out = json::array();
+  json out = empty_array();
   for (Frame& f : frames) {
     json minified = frame_to_json(f);
     const Bundle* b = find(f);
