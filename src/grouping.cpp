@@ -994,7 +994,9 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     if (p) {
       std::vector<std::string> members(seq.begin() + static_cast<std::ptrdiff_t>(start),
                                        seq.begin() + static_cast<std::ptrdiff_t>(start + p));
-      std::sort(members.begin(), members.end());
+      // (At most 16 names: sorted by insertion; std::sort's introsort was 1.4 KB of WASM code used only here.)
+      for (size_t i = 1; i < members.size(); ++i)
+        for (size_t j = i; j > 0 && members[j] < members[j - 1]; --j) members[j].swap(members[j - 1]);
       members.erase(std::unique(members.begin(), members.end()), members.end());
       site.token = "cycle:";
       bool readable = true;
