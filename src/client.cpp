@@ -359,23 +359,30 @@ std::string Client::drain(double now_ms, bool force, int max_events_per_envelope
 }
 
 std::string Client::client_report(std::string_view discarded_json, double now_ms) {
-  std::map<std::pair<std::string, std::string>, uint64_t> totals;
+  // Reason -> category -> quantity, in JSON objects: their std::map is the module's own (a
+  // std::map keyed by a pair of strings was code of its own), iterated in the same order.
+  json totals = empty_object();
+  auto add = [&totals](const std::string& reason, const std::string& category, uint64_t n) {
+    json& t = totals[reason][category];
+    t = (t.is_null() ? 0 : t.get<uint64_t>()) + n;
+  };
   json d = parse_json(discarded_json);
   if (const json::array_t* list = items(d)) {
     for (const json& x : *list) {
       std::string reason = get_string(x, "reason"), category = get_string(x, "category", "error");
       double q = get_number(x, "quantity", 0);
       if (reason.empty() || !(q >= 1) || q > 1e12) continue;
-      totals[{truncate_utf8(reason, 64), truncate_utf8(category, 32)}] += static_cast<uint64_t>(q);
+      add(truncate_utf8(reason, 64), truncate_utf8(category, 32), static_cast<uint64_t>(q));
     }
   }
   for (const auto& [reason, n] : unreported_)
-    if (n > 0) totals[{reason, "error"}] += n;
+    if (n > 0) add(reason, "error", n);
   unreported_.clear();
   if (totals.empty()) return {};
   json events = empty_array();
-  for (const auto& [key, n] : totals)
-    events.push_back(object_of({{"reason", key.first}, {"category", key.second}, {"quantity", n}}));
+  for (const auto& [reason, by_category] : *members(totals))
+    for (const auto& [category, n] : *members(by_category))
+      events.push_back(object_of({{"reason", reason}, {"category", category}, {"quantity", n}}));
   if (!std::isfinite(now_ms) || now_ms <= 0) now_ms = wall_clock_seconds() * 1000.0;
   json report = object_of("discarded_events", std::move(events));
   report["timestamp"] = now_ms / 1000.0;
