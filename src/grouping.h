@@ -9,7 +9,8 @@
 // frame token is the innermost in-app frame as "normalized-file-basename:normalized-function"
 // (never a line or a column, so a new deploy keeps the group).
 #pragma once
-#include <functional>
+#include <cstddef>
+#include <type_traits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,7 +68,21 @@ void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts);
 // the app's bundle is not in-app), then frames of ignore-listed sources are marked not in-app.
 // The one order of the page (Client, with the tables the SDK fetched) and of `faultline
 // fingerprint --source-maps` (tables built from the maps of a directory).
-using SymbolTableOf = std::function<const SymbolTable*(const Frame&)>;
+// `table_of` is a reference to the caller's callable (a lambda), valid for the call only: never
+// stored. (std::function, for this one use, was 0.3 KB of WASM code: its type erasure and copies.)
+class SymbolTableOf {
+ public:
+  SymbolTableOf(std::nullptr_t = nullptr) {}
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, SymbolTableOf>>>
+  SymbolTableOf(const F& f)
+      : callable_(&f), call_([](const void* c, const Frame& frame) -> const SymbolTable* { return (*static_cast<const F*>(c))(frame); }) {}
+  explicit operator bool() const { return call_ != nullptr; }
+  const SymbolTable* operator()(const Frame& frame) const { return call_(callable_, frame); }
+
+ private:
+  const void* callable_ = nullptr;
+  const SymbolTable* (*call_)(const void*, const Frame&) = nullptr;
+};
 void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table_of, const GroupingOptions& opts);
 // JavaScriptCore's proper tail calls (strict code, modules): a function that ends in `return
 // f(x)` leaves the stack. A caller frame there sits exactly at a call's position (just after the
