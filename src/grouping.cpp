@@ -537,11 +537,10 @@ std::string call_site_key(const SymbolTable& t, const Frame& f, int32_t function
   if (n < 0) return {};
   std::string key = table_function_key(t, function);
   if (key.empty()) return key;
-  // The file as every resolved frame's key names it (normalize_file: a map's source by its name,
-  // not its whole path, which can hold the build's own directory and change with every build;
-  // two sources of one name share it, as they do in every other key), else the served file.
-  return (t.sources.empty() ? frame_file(f) : normalize_file(t.sources[static_cast<size_t>(g.source)])) + ":" + key + "#call" +
-         std::to_string(n);
+  // The file as every other key names it (frame_file: the resolved source, checked above to be the
+  // function's, by its name, not its whole path, which can hold the build's own directory and
+  // change with every build; else the served file).
+  return frame_file(f) + ":" + key + "#call" + std::to_string(n);
 }
 
 }  // namespace
