@@ -14,22 +14,22 @@ const LEVEL = { debug: 'debug', info: 'info', warn: 'warning', error: 'error', l
 const one = (v) => (v && (typeof v == 'object' || typeof v == 'function') ? (isError(v) ? `${get(v, 'name')}: ${get(v, 'message')}` : tagOf(v)) : String(v));
 const join = (a) => a.map((v) => { try { return one(v); } catch { return '[value cannot be serialized]'; } }).join(' ');
 
-export function install(hub, on) {
+export function install(hub, enabled) {
   const con = globalObject.console;
-  const crumbs = on('console'), L = hub.options_._lazy;
-  if (!(crumbs || (L && L.CaptureConsole)) || !con) return;
-  for (const m of Object.keys(LEVEL)) {
+  const crumbs = enabled('console'), lazy = hub.options_._lazy;
+  if (!(crumbs || (lazy && lazy.CaptureConsole)) || !con) return;
+  for (const method of Object.keys(LEVEL)) {
     // (A method named __faultline_api__, as the public entry points are: the stack a
     // captureConsoleIntegration message carries starts below it, client.js below().)
-    hub.wrap(con, m, (orig) => ({ __faultline_api__() {
+    hub.wrap(con, method, (orig) => ({ __faultline_api__() {
       hub.safe(() => {
-        let a = [...arguments], message = join(a);
-        if (m == 'assert') {
-          a = a.slice(1);
-          message = arguments[0] === false ? `Assertion failed: ${join(a) || 'console.assert'}` : 0;
+        let args = [...arguments], message = join(args);
+        if (method == 'assert') {
+          args = args.slice(1);
+          message = arguments[0] === false ? `Assertion failed: ${join(args) || 'console.assert'}` : 0;
         }
-        if (message !== 0 && crumbs) hub.crumb({ category: 'console', data: { arguments: a.map((x) => jsonSafe(x, 1, [], 1)), logger: 'console' }, level: LEVEL[m], message }, { input: [...arguments], level: m });
-        if (hub.captureConsole_ && !hub.stopped_) hub.captureConsole_(m, arguments);  // captureConsoleIntegration (integrations.js)
+        if (message !== 0 && crumbs) hub.crumb({ category: 'console', data: { arguments: args.map((x) => jsonSafe(x, 1, [], 1)), logger: 'console' }, level: LEVEL[method], message }, { input: [...arguments], level: method });
+        if (hub.captureConsole_ && !hub.stopped_) hub.captureConsole_(method, arguments);  // captureConsoleIntegration (integrations.js)
       });
       return orig.apply(this, arguments);
     } }).__faultline_api__);

@@ -13,27 +13,27 @@ function describeNode(node) {
   if (!node || !node.tagName) return '';
   const annotated = annotation(node);
   if (annotated) return annotated;
-  let s = node.tagName.toLowerCase();
-  if (node.id) s += '#' + node.id;
+  let description = node.tagName.toLowerCase();
+  if (node.id) description += '#' + node.id;
   const classes = node.className;
-  if (classes && typeof classes == 'string') for (const k of classes.split(/\s+/)) s += '.' + k;
-  for (const k of ATTRS) {
-    const v = node.getAttribute(k);
-    if (v) s += `[${k}="${v}"]`;
+  if (classes && typeof classes == 'string') for (const k of classes.split(/\s+/)) description += '.' + k;
+  for (const className of ATTRS) {
+    const v = node.getAttribute(className);
+    if (v) description += `[${className}="${v}"]`;
   }
-  return s;
+  return description;
 }
 
 /** The element and up to 4 ancestors below <html>, within 80 characters (the element always). */
-export function selector(el) {
+export function selector(element) {
   try {
     const out = [];
     let len = 0;
-    for (let node = el, depth = 0; node && depth++ < 5; node = node.parentNode) {
-      const s = describeNode(node);
-      if (s == 'html' || (depth > 1 && len + out.length * 3 + s.length >= 80)) break;
-      out.unshift(s);
-      len += s.length;
+    for (let node = element, depth = 0; node && depth++ < 5; node = node.parentNode) {
+      const part = describeNode(node);
+      if (part == 'html' || (depth > 1 && len + out.length * 3 + part.length >= 80)) break;
+      out.unshift(part);
+      len += part.length;
     }
     return out.join(' > ');
   } catch {
@@ -41,28 +41,28 @@ export function selector(el) {
   }
 }
 
-function component(el) {
+function component(element) {
   try {
-    for (let node = el, i = 0; node && i < 5; node = node.parentNode, i++) { const a = annotation(node); if (a) return a; }
+    for (let node = element, i = 0; node && i < 5; node = node.parentNode, i++) { const annotated = annotation(node); if (annotated) return annotated; }
   } catch {}
 }
 
-export function install(hub, on) {
+export function install(hub, enabled) {
   const doc = globalObject.document;
-  if (!on('dom') || !doc) return;
+  if (!enabled('dom') || !doc) return;
   let type, target, timer;
-  const handle = (e) => {
-    const t = get(e, 'target');
-    if (!t) return;  // an unreadable target (a throwing getter) names nothing
-    const same = e.type == type && t == target;
+  const handle = (event) => {
+    const node = get(event, 'target');
+    if (!node) return;  // an unreadable target (a throwing getter) names nothing
+    const same = event.type == type && node == target;
     cancel(timer);
     timer = later(() => { type = target = 0; }, 1000);
     if (same) return;
-    type = e.type;
-    target = t;
-    const message = selector(t), name = component(t);
+    type = event.type;
+    target = node;
+    const message = selector(node), name = component(node);
     // (only click and input are listened to: ui.click, ui.input)
-    if (message) hub.crumb({ category: 'ui.' + e.type, message, ...(name && { data: { 'ui.component_name': name } }) }, { event: e, name: e.type });
+    if (message) hub.crumb({ category: 'ui.' + event.type, message, ...(name && { data: { 'ui.component_name': name } }) }, { event: event, name: event.type });
   };
   hub.on(doc, 'click', handle, true);
   hub.on(doc, 'input', handle, true);

@@ -9,44 +9,44 @@
 // already saw (window.event is an `error` / `unhandledrejection` event), they do not capture again.
 import { globalObject, get, printable } from '../util.js';
 
-const GH = 'auto.browser.global_handlers.';
+const GLOBAL_HANDLERS = 'auto.browser.global_handlers.';
 
-export function onError(hub, e, ts) {
+export function onError(hub, event, timestamp) {
   if (hub.rethrown_) return (hub.rethrown_ = 0);  // rethrown by a wrapped callback (hooks/wrap.js), captured already
-  const mechanism = { type: GH + 'onerror', handled: false };
-  const err = e.error;
+  const mechanism = { type: GLOBAL_HANDLERS + 'onerror', handled: false };
+  const err = event.error;
   // Where the engine says it happened: a frame for a value that carries no stack of its own (an
   // inline script has no filename: the page's URL, as in Sentry).
-  const input = { loc: e.filename || e.lineno > 0 ? [printable(e.filename || get(globalObject.location, 'href')), +e.lineno || 0, +e.colno || 0] : 0 };
+  const input = { loc: event.filename || event.lineno > 0 ? [printable(event.filename || get(globalObject.location, 'href')), +event.lineno || 0, +event.colno || 0] : 0 };
   if (err != null) {
     Object.assign(input, { raw: err, mechanism });
   } else {
     // No error object: a cross-origin script ("Script error.") or an engine that does not provide
     // one. Rebuild what we can from the message.
-    const m = /^(?:uncaught (?:exception: )?)?(?:(\w*Error): )?([\s\S]*)$/i.exec(printable(e.message || ''));
-    input.exceptions = [{ type: (m && m[1]) || 'Error', value: m ? m[2] : '', synthetic: true, mechanism }];
+    const match = /^(?:uncaught (?:exception: )?)?(?:(\w*Error): )?([\s\S]*)$/i.exec(printable(event.message || ''));
+    input.exceptions = [{ type: (match && match[1]) || 'Error', value: match ? match[2] : '', synthetic: true, mechanism }];
   }
-  hub.capture(input, err, ts);
+  hub.capture(input, err, timestamp);
 }
 
-export function onRejection(hub, e, ts) {
+export function onRejection(hub, event, timestamp) {
   // The reason; a PromiseRejectionEvent cast to a CustomEvent (some extensions do) has it in `detail`.
-  let r = e;
-  if (e && typeof e == 'object') {
-    const d = get(e, 'detail');
-    r = 'reason' in e ? get(e, 'reason') : d && typeof d == 'object' && 'reason' in d ? get(d, 'reason') : e;
+  let reason = event;
+  if (event && typeof event == 'object') {
+    const detail = get(event, 'detail');
+    reason = 'reason' in event ? get(event, 'reason') : detail && typeof detail == 'object' && 'reason' in detail ? get(detail, 'reason') : event;
   }
-  hub.capture({ raw: r, mechanism: { type: GH + 'onunhandledrejection', handled: false } }, r, ts);
+  hub.capture({ raw: reason, mechanism: { type: GLOBAL_HANDLERS + 'onunhandledrejection', handled: false } }, reason, timestamp);
 }
 
 // window.onerror(message, source, lineno, colno, error) called by hand.
 const fake = (a) => ({ message: a[0], filename: a[1], lineno: a[2], colno: a[3], error: a[4] });
 
-function prop(hub, name, fn) {
+function prop(hub, name, handle) {
   try {
     const prev = globalObject[name];
-    globalObject[name] = function (e) {
-      try { if (!hub.stopped_ && get(globalObject.event, 'type') != name.slice(2)) fn(arguments); } catch (x) { hub.fail(x); }
+    globalObject[name] = function (event) {
+      try { if (!hub.stopped_ && get(globalObject.event, 'type') != name.slice(2)) handle(arguments); } catch (x) { hub.fail(x); }
       // Without a previous handler, return nothing: an event handler property that returns false
       // cancels its event (except `error` on window), and a cancelled unhandledrejection is no
       // longer reported by the browser ("Uncaught (in promise)" in the console, the page's tools).
@@ -55,13 +55,13 @@ function prop(hub, name, fn) {
   } catch {}
 }
 
-export function install(hub, on) {
+export function install(hub, enabled) {
   // Only ErrorEvents reach window in the bubbling phase; resource load errors do not bubble.
-  if (on('onerror')) {
+  if (enabled('onerror')) {
     hub.on(globalObject, 'error', (e) => 'message' in e && onError(hub, e));
     prop(hub, 'onerror', (a) => onError(hub, typeof Event == 'function' && a[0] instanceof Event ? a[0] : fake(a)));
   }
-  if (on('onunhandledrejection')) {
+  if (enabled('onunhandledrejection')) {
     hub.on(globalObject, 'unhandledrejection', (e) => onRejection(hub, e));
     prop(hub, 'onunhandledrejection', (a) => onRejection(hub, a[0]));
   }

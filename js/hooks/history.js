@@ -2,9 +2,9 @@
 // with `from` and `to`; every navigation starts a new trace.
 import { globalObject } from '../util.js';
 
-export function install(hub, on) {
+export function install(hub, enabled) {
   const history = globalObject.history, loc = globalObject.location;
-  if (!on('history') || !history || !loc) return;
+  if (!enabled('history') || !history || !loc) return;
   const rel = (u) => (u.startsWith(loc.origin + '/') ? u.slice(loc.origin.length) : u);
   let from = loc.href;
   const nav = () => {
@@ -14,11 +14,11 @@ export function install(hub, on) {
     from = to;
     hub.newTrace();  // (the lazy client also starts a new session here: session.js)
   };
-  for (const m of ['pushState', 'replaceState']) {
-    hub.wrap(history, m, (orig) => function () {
-      const r = orig.apply(this, arguments);
+  for (const method of ['pushState', 'replaceState']) {
+    hub.wrap(history, method, (orig) => function () {
+      const result = orig.apply(this, arguments);
       hub.stopped_ || hub.safe(nav);
-      return r;
+      return result;
     });
   }
   hub.on(globalObject, 'popstate', nav);

@@ -25,10 +25,10 @@ function crumb(hub, category, method, url, started, status, error, hint) {
   hub.crumb({ type: 'http', category, level: level(status), data }, { ...hint, startTimestamp: started, endTimestamp: performance.now() });
 }
 
-export function install(hub, on) {
+export function install(hub, enabled) {
   // httpClientIntegration (integrations.js, hub.captureResponse_) needs the responses even without breadcrumbs;
   // its virtual stack is taken at the call, as Sentry's is.
-  const lazy = hub.options_._lazy, failures = !!(lazy && lazy.HttpClient), fetchCrumbs = on('fetch'), xhrCrumbs = on('xhr');
+  const lazy = hub.options_._lazy, failures = !!(lazy && lazy.HttpClient), fetchCrumbs = enabled('fetch'), xhrCrumbs = enabled('xhr');
   const virtualStack = () => (failures ? new Error().stack : '');
   // A response for httpClientIntegration; one that completes before the lazy part has loaded waits
   // in the early queue, with its time, and is handed over in order (client.js run('resp')).
@@ -55,8 +55,8 @@ export function install(hub, on) {
         }
         started = performance.now();
         stack = virtualStack();
-      } catch (e) {
-        hub.fail(e);
+      } catch (error) {
+        hub.fail(error);
         url = 0;
       }
       const promise = orig.apply(this, args);

@@ -9,20 +9,20 @@
 import { globalObject } from '../util.js';
 import { guard } from './wrap.js';
 
-export function install(hub, on) {
-  const X = globalObject.XMLHttpRequest;
-  if (!on('browserApiErrors') || !X) return;
+export function install(hub, enabled) {
+  const XHR = globalObject.XMLHttpRequest;
+  if (!enabled('browserApiErrors') || !XHR) return;
   const ours = new WeakSet();
   // Each handler is guarded as hooks/wrap.js guards a listener: a throw is captured (client.js
   // fromApi() builds Sentry's mechanism), marked so that window.onerror does not report it again,
   // and rethrown as it was.
   // (Named send, as the http hook's wrapper is: the request's call stack starts below both, in every engine.)
-  hub.wrap(X.prototype, 'send', (orig) => ({ __faultline_wrap__() {
+  hub.wrap(XHR.prototype, 'send', (orig) => ({ __faultline_wrap__() {
     if (!hub.stopped_) {
-      for (const p of ['onload', 'onerror', 'onprogress', 'onreadystatechange']) {
+      for (const handlerName of ['onload', 'onerror', 'onprogress', 'onreadystatechange']) {
         try {
-          const f = this[p];
-          if (typeof f == 'function' && !ours.has(f)) ours.add((this[p] = guard(hub, f, 'xhr.' + p)));
+          const handler = this[handlerName];
+          if (typeof handler == 'function' && !ours.has(handler)) ours.add((this[handlerName] = guard(hub, handler, 'xhr.' + handlerName)));
         } catch (e) {
           hub.fail(e);
         }

@@ -23,58 +23,58 @@
 import { globalObject, later } from '../util.js';
 
 /**
- * `fn` (a handleEvent object's handleEvent when `obj`, called as the DOM calls it) wrapped for the
- * browser to call: a throw is captured with the api's mechanism and the call's arguments, then
- * rethrown as it was.
+ * `callback` (a handleEvent object's handleEvent when `isHandlerObject`, called as the DOM calls
+ * it) wrapped for the browser to call: a throw is captured with the api's mechanism and the call's
+ * arguments, then rethrown as it was.
  */
 // A method named __faultline_wrap__ (a name bundlers and minifiers keep): client.js cuts its frame
 // from the error's stack, as Sentry cuts its sentryWrapped frame.
-export const guard = (hub, fn, type, obj) => ({ __faultline_wrap__() {
+export const guard = (hub, callback, type, isHandlerObject) => ({ __faultline_wrap__() {
   try {
-    return obj ? fn.handleEvent(arguments[0]) : fn.apply(this, arguments);
-  } catch (e) {
+    return isHandlerObject ? callback.handleEvent(arguments[0]) : callback.apply(this, arguments);
+  } catch (error) {
     try {
       // The rethrown error reaches window.onerror next (as `Script error.` if cross-origin):
       // that one report is skipped; the mark lapses at the end of the task if it never comes.
       // (After close(), capture() does nothing.)
-      const m = (hub.rethrown_ = [e]);
-      later(() => hub.rethrown_ == m && (hub.rethrown_ = 0));
-      hub.capture({ raw: e, api: [type, fn, [...arguments]] }, e);  // in Sentry's terms: client.js fromApi()
+      const mark = (hub.rethrown_ = [error]);
+      later(() => hub.rethrown_ == mark && (hub.rethrown_ = 0));
+      hub.capture({ raw: error, api: [type, callback, [...arguments]] }, error);  // in Sentry's terms: client.js fromApi()
     } catch (x) { hub.fail(x); }
-    throw e;
+    throw error;
   }
 } }).__faultline_wrap__;
 
-export function install(hub, on) {
-  if (!on('browserApiErrors')) return;
-  const ls = new WeakMap();  // listener -> its wrapper
+export function install(hub, enabled) {
+  if (!enabled('browserApiErrors')) return;
+  const wrappers = new WeakMap();  // listener -> its wrapper
 
   // Timers: Sentry's mechanism has no data; requestAnimationFrame's names the API.
-  for (const t of ['setTimeout', 'setInterval', 'requestAnimationFrame']) {
+  for (const api of ['setTimeout', 'setInterval', 'requestAnimationFrame']) {
     // (Also a __faultline_wrap__ method: SpiderMonkey shows it in the callback's async stack.)
-    hub.wrap(globalObject, t, (orig) => ({ __faultline_wrap__(cb) {
-      const a = [...arguments];
-      if (typeof cb == 'function') a[0] = guard(hub, cb, t);
-      return orig.apply(this, a);
+    hub.wrap(globalObject, api, (orig) => ({ __faultline_wrap__(callback) {
+      const args = [...arguments];
+      if (typeof callback == 'function') args[0] = guard(hub, callback, api);
+      return orig.apply(this, args);
     } }).__faultline_wrap__, 1);
   }
 
   // Listeners: one wrapper per function or handleEvent object. Sentry names the prototype whose
   // addEventListener is wrapped (only EventTarget.prototype has its own in browsers of today), and
   // '<anonymous>' as the handler of an object.
-  const ET = globalObject.EventTarget.prototype;
-  hub.wrap(ET, 'addEventListener', (orig) => ({ __faultline_wrap__(type, fn, listenerOptions) {
-    let w;
-    if (fn === Object(fn)) {
-      const f = typeof fn == 'function';
-      if (!(w = ls.get(fn))) ls.set(fn, (w = guard(hub, fn, f ? 'addEventListener' : 'handleEvent', !f)));
+  const eventTarget = globalObject.EventTarget.prototype;
+  hub.wrap(eventTarget, 'addEventListener', (orig) => ({ __faultline_wrap__(type, listener, listenerOptions) {
+    let wrapper;
+    if (listener === Object(listener)) {
+      const isFunction = typeof listener == 'function';
+      if (!(wrapper = wrappers.get(listener))) wrappers.set(listener, (wrapper = guard(hub, listener, isFunction ? 'addEventListener' : 'handleEvent', !isFunction)));
     }
-    return w ? orig.call(this, type, w, listenerOptions) : orig.apply(this, arguments);
+    return wrapper ? orig.call(this, type, wrapper, listenerOptions) : orig.apply(this, arguments);
   } }).__faultline_wrap__, 1);
   // The wrapper is removed, then the listener itself (one registered before init, unwrapped).
-  hub.wrap(ET, 'removeEventListener', (orig) => function (type, fn, listenerOptions) {
-    const w = ls.get(fn);
-    if (w) orig.call(this, type, w, listenerOptions);
+  hub.wrap(eventTarget, 'removeEventListener', (orig) => function (type, listener, listenerOptions) {
+    const wrapper = wrappers.get(listener);
+    if (wrapper) orig.call(this, type, wrapper, listenerOptions);
     return orig.apply(this, arguments);
   });
 }
