@@ -31,20 +31,20 @@ const PATH = /^[A-Za-z0-9._~/-]*$/;
 /** The same rules as a character scanner, for the error message: parseDsn's result shape. */
 export function scanDsn(text) {
   const fail = (why) => ({ ok: false, error: 'invalid DSN: ' + why });
-  const t = typeof text == 'string' ? text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '') : '';
-  if (!t) return fail('empty');
-  if (t.length > 2048) return fail('longer than 2048 characters');
-  const sep = t.indexOf('://');
+  const trimmed = typeof text == 'string' ? text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '') : '';
+  if (!trimmed) return fail('empty');
+  if (trimmed.length > 2048) return fail('longer than 2048 characters');
+  const sep = trimmed.indexOf('://');
   if (sep < 0) return fail('missing scheme (expected https://key@host/project)');
-  const scheme = t.slice(0, sep);
+  const scheme = trimmed.slice(0, sep);
   if (scheme != 'https' && scheme != 'http') return fail(`unsupported scheme '${scheme}' (use http or https)`);
-  let rest = t.slice(sep + 3);
-  const at = rest.indexOf('@'), slash0 = rest.indexOf('/');
-  if (at < 0 || (slash0 >= 0 && at > slash0)) return fail('missing public key (expected https://key@host/project)');
-  const key = rest.slice(0, at).split(':')[0];  // a legacy ":secret" part is accepted and dropped
+  let rest = trimmed.slice(sep + 3);
+  const atSign = rest.indexOf('@'), slash0 = rest.indexOf('/');
+  if (atSign < 0 || (slash0 >= 0 && atSign > slash0)) return fail('missing public key (expected https://key@host/project)');
+  const key = rest.slice(0, atSign).split(':')[0];  // a legacy ":secret" part is accepted and dropped
   if (!key) return fail('empty public key');
   if (!KEY.test(key)) return fail('public key has an invalid character');
-  rest = rest.slice(at + 1);
+  rest = rest.slice(atSign + 1);
   const slash = rest.indexOf('/');
   if (slash < 0) return fail('missing project id (expected https://key@host/project)');
   const hostport = rest.slice(0, slash);
@@ -61,10 +61,10 @@ export function scanDsn(text) {
     }
     if (!/^[A-Za-z0-9._:-]*$/.test(host.slice(1, -1))) return fail('host has an invalid character');
   } else {
-    const pc = hostport.lastIndexOf(':');
-    if (pc >= 0) {
-      host = hostport.slice(0, pc);
-      port = hostport.slice(pc + 1);
+    const portColon = hostport.lastIndexOf(':');
+    if (portColon >= 0) {
+      host = hostport.slice(0, portColon);
+      port = hostport.slice(portColon + 1);
       if (!port) return fail('empty port');
     }
     if (host && !HOST.test(host)) return fail('host has an invalid character');
@@ -79,8 +79,8 @@ export function scanDsn(text) {
     if ((scheme == 'https' && portNumber == 443) || (scheme == 'http' && portNumber == 80)) portNumber = 0;
   }
   // Drop query/fragment, then split "/prefix/.../project".
-  const q = pathpart.search(/[?#]/);
-  if (q >= 0) pathpart = pathpart.slice(0, q);
+  const queryStart = pathpart.search(/[?#]/);
+  if (queryStart >= 0) pathpart = pathpart.slice(0, queryStart);
   while (pathpart.length > 1 && pathpart.endsWith('/')) pathpart = pathpart.slice(0, -1);
   const last = pathpart.lastIndexOf('/');
   const projectId = pathpart.slice(last + 1), path = pathpart.slice(0, last);

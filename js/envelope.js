@@ -8,29 +8,29 @@
 // never a partial result.
 
 /**
- * The character at i: its UTF-8 bytes × 4 + the code units it spans (a lone surrogate is written
- * as U+FFFD, 3 bytes, as TextEncoder writes it).
+ * The character at `index`: its UTF-8 bytes × 4 + the code units it spans (a lone surrogate is
+ * written as U+FFFD, 3 bytes, as TextEncoder writes it).
  */
-function char(s, i) {
-  const c = s.charCodeAt(i);
-  if (c < 0x80) return 5;
-  if (c < 0x800) return 9;
-  if (c >= 0xd800 && c <= 0xdbff) {
-    const d = s.charCodeAt(i + 1);
-    if (d >= 0xdc00 && d <= 0xdfff) return 18;
+function char(text, index) {
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return 5;
+  if (code < 0x800) return 9;
+  if (code >= 0xd800 && code <= 0xdbff) {
+    const next = text.charCodeAt(index + 1);
+    if (next >= 0xdc00 && next <= 0xdfff) return 18;
   }
   return 13;
 }
 
 /** Bytes of a string in UTF-8, as TextEncoder would count them (without it: a page may replace it). */
-export function utf8Length(s) {
-  let n = 0;
-  for (let i = 0; i < s.length;) {
-    const v = char(s, i);
-    n += v >> 2;
-    i += v & 3;
+export function utf8Length(text) {
+  let bytes = 0;
+  for (let i = 0; i < text.length;) {
+    const packed = char(text, i);
+    bytes += packed >> 2;
+    i += packed & 3;
   }
-  return n;
+  return bytes;
 }
 
 /**
@@ -40,7 +40,7 @@ export function utf8Length(s) {
  */
 export function frameEnvelope(header, items, stringify = JSON.stringify) {
   let body = header + '\n';
-  for (const { payload, ...ih } of items) body += stringify({ ...ih, length: utf8Length(payload) }) + '\n' + payload + '\n';
+  for (const { payload, ...itemHeader } of items) body += stringify({ ...itemHeader, length: utf8Length(payload) }) + '\n' + payload + '\n';
   return body;
 }
 
@@ -65,9 +65,9 @@ function reader(input) {
       skip(from, bytes) {
         let i = from;
         while (bytes > 0 && i < input.length) {
-          const v = char(input, i);
-          bytes -= v >> 2;
-          i += v & 3;
+          const packed = char(input, i);
+          bytes -= packed >> 2;
+          i += packed & 3;
         }
         return bytes === 0 ? i : bytes < 0 ? -2 : -1;
       },
@@ -87,10 +87,10 @@ function reader(input) {
 }
 
 function json(text, what, parse) {
-  let v;
-  try { v = parse(text); } catch { throw new EnvelopeError(`${what} is not valid JSON`); }
-  if (!isObject(v)) throw new EnvelopeError(`${what} is not an object`);
-  return v;
+  let value;
+  try { value = parse(text); } catch { throw new EnvelopeError(`${what} is not valid JSON`); }
+  if (!isObject(value)) throw new EnvelopeError(`${what} is not an object`);
+  return value;
 }
 
 /**
@@ -100,35 +100,35 @@ function json(text, what, parse) {
  * JSON.parse to use (the SDK passes the one it captured at load).
  */
 export function parseEnvelope(input, parse = JSON.parse, maxItems = 10000) {
-  const r = reader(input);
-  let nl = r.newline(0);
-  const headText = r.text(0, nl < 0 ? r.size : nl);
+  const source = reader(input);
+  let newline = source.newline(0);
+  const headText = source.text(0, newline < 0 ? source.size : newline);
   const header = headText.trim() ? json(headText, 'envelope header', parse) : {};
   const items = [];
-  let pos = nl < 0 ? r.size : nl + 1;
-  while (pos < r.size) {
-    nl = r.newline(pos);
-    const end = nl < 0 ? r.size : nl;
-    const line = r.text(pos, end);
+  let pos = newline < 0 ? source.size : newline + 1;
+  while (pos < source.size) {
+    newline = source.newline(pos);
+    const end = newline < 0 ? source.size : newline;
+    const line = source.text(pos, end);
     pos = end + 1;
     if (!line.trim()) continue;
-    const ih = json(line, 'item header', parse);
-    if (typeof ih.type != 'string') throw new EnvelopeError('item header needs a type');
+    const itemHeader = json(line, 'item header', parse);
+    if (typeof itemHeader.type != 'string') throw new EnvelopeError('item header needs a type');
     let payload;
-    if (Number.isInteger(ih.length) && ih.length >= 0) {
-      const stop = r.skip(pos, ih.length);
+    if (Number.isInteger(itemHeader.length) && itemHeader.length >= 0) {
+      const stop = source.skip(pos, itemHeader.length);
       // The last payload may lack its newline; a length past the end, or inside a character, is an error.
       if (stop < 0) throw new EnvelopeError(stop == -1 ? 'item length runs past the end of the envelope' : 'item length ends inside a character');
-      payload = r.payload(pos, stop);
+      payload = source.payload(pos, stop);
       pos = stop;
-      if (r.at(pos) === '\n') pos += 1;
+      if (source.at(pos) === '\n') pos += 1;
     } else {
-      nl = r.newline(pos);
-      const e = nl < 0 ? r.size : nl;
-      payload = r.payload(pos, e);
-      pos = e + 1;
+      newline = source.newline(pos);
+      const lineEnd = newline < 0 ? source.size : newline;
+      payload = source.payload(pos, lineEnd);
+      pos = lineEnd + 1;
     }
-    items.push({ header: ih, payload });
+    items.push({ header: itemHeader, payload });
     if (items.length > maxItems) throw new EnvelopeError('too many items', 'too_many_items');
   }
   return { header, items };

@@ -9,79 +9,79 @@
 import { globalObject, get, isError } from './util.js';
 import { selector } from './hooks/dom.js';
 
-const ctor = (v) => {
+const ctor = (value) => {
   try {
-    const p = Object.getPrototypeOf(v);
-    return p && p.constructor ? p.constructor.name : 'null prototype';
+    const proto = Object.getPrototypeOf(value);
+    return proto && proto.constructor ? proto.constructor.name : 'null prototype';
   } catch { return 'Object'; }
 };
 
 /** Sentry's stringifyValue: a marker for a non-plain value, or `[object Name]` for objects to visit. */
-function mark(v) {
+function mark(value) {
   try {
-    switch (typeof v) {
-      case 'number': return `[${v}]`;
-      case 'function': return `[Function: ${get(v, 'name') || '<anonymous>'}]`;
-      case 'symbol': return `[${String(v)}]`;
-      case 'bigint': return `[BigInt: ${String(v)}]`;
+    switch (typeof value) {
+      case 'number': return `[${value}]`;
+      case 'function': return `[Function: ${get(value, 'name') || '<anonymous>'}]`;
+      case 'symbol': return `[${String(value)}]`;
+      case 'bigint': return `[BigInt: ${String(value)}]`;
     }
-    if (v === globalObject.window) return '[Window]';
-    if (v === globalObject.document) return '[Document]';
-    const n = ctor(v);
-    if (/^HTML(\w*)Element$/.test(n) && get(v, 'nodeType') === 1) return `[HTMLElement: ${selector(v)}]`;
-    return `[object ${n}]`;
+    if (value === globalObject.window) return '[Window]';
+    if (value === globalObject.document) return '[Document]';
+    const constructorName = ctor(value);
+    if (/^HTML(\w*)Element$/.test(constructorName) && get(value, 'nodeType') === 1) return `[HTMLElement: ${selector(value)}]`;
+    return `[object ${constructorName}]`;
   } catch (e) {
     return `**non-serializable** (${e})`;
   }
 }
 
 // Own enumerable properties, with Errors' and Events' interesting non-enumerable ones first.
-function plain(v) {
-  if (isError(v)) return { message: get(v, 'message'), name: get(v, 'name'), stack: get(v, 'stack'), ...v };
-  if (typeof Event == 'function' && v instanceof Event) {
-    const d = get(v, 'detail');
-    return { type: get(v, 'type'), target: get(v, 'target'), currentTarget: get(v, 'currentTarget'), ...(d ? { detail: d } : {}), ...v };
+function plain(value) {
+  if (isError(value)) return { message: get(value, 'message'), name: get(value, 'name'), stack: get(value, 'stack'), ...value };
+  if (typeof Event == 'function' && value instanceof Event) {
+    const detail = get(value, 'detail');
+    return { type: get(value, 'type'), target: get(value, 'target'), currentTarget: get(value, 'currentTarget'), ...(detail ? { detail: detail } : {}), ...value };
   }
-  return v;
+  return value;
 }
 
 /**
- * A JSON-safe copy of `v`, `depth` levels deep (Sentry's normalizeDepth default is 3). `budget`
+ * A JSON-safe copy of `value`, `depth` levels deep (Sentry's normalizeDepth default is 3). `budget`
  * bounds the values visited over the whole call.
  */
-export function normalize(v, depth = 3, seen = new WeakSet(), budget = { n: 2000 }) {
-  if (v == null || typeof v == 'boolean' || typeof v == 'string' || (typeof v == 'number' && isFinite(v))) return v;
-  const s = mark(v);
-  if (!s.startsWith('[object ')) return s;
-  if (depth <= 0) return s.replace('object ', '');
-  if (seen.has(v)) return '[Circular ~]';
+export function normalize(value, depth = 3, seen = new WeakSet(), budget = { n: 2000 }) {
+  if (value == null || typeof value == 'boolean' || typeof value == 'string' || (typeof value == 'number' && isFinite(value))) return value;
+  const marker = mark(value);
+  if (!marker.startsWith('[object ')) return marker;
+  if (depth <= 0) return marker.replace('object ', '');
+  if (seen.has(value)) return '[Circular ~]';
   if (--budget.n < 0) return '[MaxProperties ~]';
   try {
-    const j = get(v, 'toJSON');
-    if (typeof j == 'function') {
-      try { return normalize(j.call(v), depth - 1, seen, budget); } catch {}
+    const toJSON = get(value, 'toJSON');
+    if (typeof toJSON == 'function') {
+      try { return normalize(toJSON.call(value), depth - 1, seen, budget); } catch {}
     }
-    seen.add(v);
+    seen.add(value);
     // Entries, then one object: a field named like a setter the page put on Object.prototype
     // (`value`, `type`...) is written as data, never through the setter.
-    const out = [], arr = Array.isArray(v);
-    const o = plain(v);
-    for (const k of Object.keys(o)) {
-      if (arr && !/^\d+$/.test(k)) continue;  // an array's own named fields are not JSON
+    const out = [], arr = Array.isArray(value);
+    const fields = plain(value);
+    for (const key of Object.keys(fields)) {
+      if (arr && !/^\d+$/.test(key)) continue;  // an array's own named fields are not JSON
       if (--budget.n < 0) {
-        out.push([k, '[MaxProperties ~]']);
+        out.push([key, '[MaxProperties ~]']);
         break;
       }
-      let x;
-      try { x = o[k]; } catch (e) { x = `**non-serializable** (${e})`; }
-      out.push([k, normalize(x, depth - 1, seen, budget)]);
+      let item;
+      try { item = fields[key]; } catch (error) { item = `**non-serializable** (${error})`; }
+      out.push([key, normalize(item, depth - 1, seen, budget)]);
     }
-    seen.delete(v);
+    seen.delete(value);
     if (!arr) return Object.fromEntries(out);
-    const a = [];
-    for (const [k, x] of out) a[k] = x;
-    return a;
-  } catch (e) {
-    return `**non-serializable** (${e})`;
+    const array = [];
+    for (const [index, item] of out) array[index] = item;
+    return array;
+  } catch (error) {
+    return `**non-serializable** (${error})`;
   }
 }

@@ -79,54 +79,54 @@ export const STASH_PREFIX = 'faultline:stash:';  // localStorage records of what
 // before; measured in the README). Undefined where it is unavailable (opaque origins, disabled
 // storage).
 export function storage() {
-  try { const s = globalObject.localStorage; s.length; return s; } catch {}
+  try { const store = globalObject.localStorage; store.length; return store; } catch {}
 }
 
 // Random bytes come from a pool refilled 256 at a time: getRandomValues costs microseconds per call.
 // When getRandomValues throws, or returns constant bytes or the same bytes again (a broken or stubbed
 // crypto), the pool comes from a generator of our own (xorshift, seeded from the clocks and
 // Math.random) so that event ids stay distinct: a backend drops events with a repeated id.
-let pool, at = 256, prev = '', x32 = (Date.now() ^ (Math.random() * 4294967296)) | 1;
+let pool, poolIndex = 256, previousHead = '', xorshift = (Date.now() ^ (Math.random() * 4294967296)) | 1;
 
-/** n random bytes as 2n lowercase hex characters. */
-export function randomHex(n) {
-  let s = '';
-  while (n--) {
-    if (at > 255) {
+/** `byteCount` random bytes as 2 × byteCount lowercase hex characters. */
+export function randomHex(byteCount) {
+  let hex = '';
+  while (byteCount--) {
+    if (poolIndex > 255) {
       pool = new Uint8Array(256);
-      at = 0;
-      let ok;
+      poolIndex = 0;
+      let looksRandom;
       try {
         platform.getRandomValues_.call(platform.crypto_, pool);
         const head = pool.slice(0, 32).join();
-        ok = head != prev && new Set(pool.subarray(0, 32)).size > 8;  // 32 random bytes have ~30 distinct values
-        prev = head;
+        looksRandom = head != previousHead && new Set(pool.subarray(0, 32)).size > 8;  // 32 random bytes have ~30 distinct values
+        previousHead = head;
       } catch {}
-      if (!ok) {
-        x32 = (x32 ^ (typeof performance == 'object' ? performance.now() * 1000 : 0) ^ Date.now()) || 1;
+      if (!looksRandom) {
+        xorshift = (xorshift ^ (typeof performance == 'object' ? performance.now() * 1000 : 0) ^ Date.now()) || 1;
         for (let i = 0; i < 256; i++) {
-          x32 ^= x32 << 13; x32 ^= x32 >>> 17; x32 ^= x32 << 5;
-          pool[i] = (x32 ^ (Math.random() * 256)) & 255;
+          xorshift ^= xorshift << 13; xorshift ^= xorshift >>> 17; xorshift ^= xorshift << 5;
+          pool[i] = (xorshift ^ (Math.random() * 256)) & 255;
         }
       }
     }
-    const x = pool[at++];
-    s += HEX[x] || (HEX[x] = (x + 256).toString(16).slice(1));  // number-to-text once per byte value
+    const byte = pool[poolIndex++];
+    hex += HEX[byte] || (HEX[byte] = (byte + 256).toString(16).slice(1));  // number-to-text once per byte value
   }
-  return s;
+  return hex;
 }
 const HEX = [];
 
-export function get(o, k) {
-  try { return o[k]; } catch {}
+export function get(object, key) {
+  try { return object[key]; } catch {}
 }
 
 export const tagOf = (v) => { try { return Object.prototype.toString.call(v); } catch { return '[object Object]'; } };
 
-export function isError(v) {
-  if (!v || typeof v != 'object') return false;
-  try { if (v instanceof Error) return true; } catch { return false; }
-  return /^\[object (Error|DOMException|Exception)\]$/.test(tagOf(v));  // also Errors from other frames
+export function isError(value) {
+  if (!value || typeof value != 'object') return false;
+  try { if (value instanceof Error) return true; } catch { return false; }
+  return /^\[object (Error|DOMException|Exception)\]$/.test(tagOf(value));  // also Errors from other frames
 }
 
 export const truncate = (s, n) => (s.length > n ? s.slice(0, n) + '\u2026' : s);
@@ -135,40 +135,40 @@ export const truncate = (s, n) => (s.length > n ? s.slice(0, n) + '\u2026' : s);
  * A JSON-safe copy of any value: cycles become "[Circular]", depth and width are bounded, throwing
  * getters and Proxies degrade to markers, BigInt/Symbol/functions become strings.
  */
-export function jsonSafe(v, d = 3, seen = [], peek) {
+export function jsonSafe(value, depth = 3, seen = [], peek) {
   try {
-    switch (typeof v) {
-      case 'string': return truncate(v, 2000);
-      case 'number': return isFinite(v) ? v : String(v);
-      case 'boolean': case 'undefined': return v;
-      case 'bigint': return v + 'n';
-      case 'symbol': return v.toString();
-      case 'function': return `[Function: ${get(v, 'name') || '<anonymous>'}]`;
+    switch (typeof value) {
+      case 'string': return truncate(value, 2000);
+      case 'number': return isFinite(value) ? value : String(value);
+      case 'boolean': case 'undefined': return value;
+      case 'bigint': return value + 'n';
+      case 'symbol': return value.toString();
+      case 'function': return `[Function: ${get(value, 'name') || '<anonymous>'}]`;
     }
-    if (v === null) return null;
-    if (seen.includes(v)) return '[Circular]';
+    if (value === null) return null;
+    if (seen.includes(value)) return '[Circular]';
     // A budget over the whole value: wide and deep objects cost at most ~500 visited values.
     if ((seen.n = (seen.n || 0) + 1) > 500) return '[\u2026]';
-    if (isError(v)) return `${printable(get(v, 'name'))}: ${printable(get(v, 'message'))}`;
-    if (peek && typeof Node == 'function' && v instanceof Node) return `[${v.nodeName}]`;
-    if (!peek && typeof get(v, 'nodeType') == 'number') return `[${get(v, 'nodeName')}]`;
-    const arr = Array.isArray(v);
-    const t = tagOf(v);
-    if (!arr && t != '[object Object]') return t == '[object Date]' ? v.toISOString() : t;
-    if (d <= 0) return arr ? '[Array]' : '[Object]';
-    seen.push(v);
+    if (isError(value)) return `${printable(get(value, 'name'))}: ${printable(get(value, 'message'))}`;
+    if (peek && typeof Node == 'function' && value instanceof Node) return `[${value.nodeName}]`;
+    if (!peek && typeof get(value, 'nodeType') == 'number') return `[${get(value, 'nodeName')}]`;
+    const arr = Array.isArray(value);
+    const tag = tagOf(value);
+    if (!arr && tag != '[object Object]') return tag == '[object Date]' ? value.toISOString() : tag;
+    if (depth <= 0) return arr ? '[Array]' : '[Object]';
+    seen.push(value);
     const out = [];  // entries, then one object: no setter on Object.prototype runs
     // peek: what is there without running the page's code (a getter is named, not called): the
     // own names (one ownKeys trap of a Proxy) and one descriptor each, the enumerable ones kept.
-    const keys = peek ? Object.getOwnPropertyNames(v) : platform.keys_(v);
+    const keys = peek ? Object.getOwnPropertyNames(value) : platform.keys_(value);
     for (let i = 0; i < keys.length && out.length < 100; i++) {
-      let x;
+      let item;
       try {
-        const p = peek && Object.getOwnPropertyDescriptor(v, keys[i]);
-        if (peek && !(p && p.enumerable)) continue;
-        x = !peek ? v[keys[i]] : platform.hasOwn_.call(p, 'value') ? p.value : '[Getter]';
-      } catch { x = '[Throws]'; }
-      out.push([keys[i], jsonSafe(x, d - 1, seen, peek)]);
+        const descriptor = peek && Object.getOwnPropertyDescriptor(value, keys[i]);
+        if (peek && !(descriptor && descriptor.enumerable)) continue;
+        item = !peek ? value[keys[i]] : platform.hasOwn_.call(descriptor, 'value') ? descriptor.value : '[Getter]';
+      } catch { item = '[Throws]'; }
+      out.push([keys[i], jsonSafe(item, depth - 1, seen, peek)]);
     }
     seen.pop();
     return arr ? out.map((e) => e[1]) : Object.fromEntries(out);
@@ -178,28 +178,28 @@ export function jsonSafe(v, d = 3, seen = [], peek) {
 }
 
 /** A readable string for any value; never throws. peek: without calling the value's getters. */
-export function printable(v, peek) {
-  if (typeof v == 'string') return v;
-  if (v === undefined) return 'undefined';
+export function printable(value, peek) {
+  if (typeof value == 'string') return value;
+  if (value === undefined) return 'undefined';
   try {
-    const n = jsonSafe(v, 2, [], peek);
-    return typeof n == 'string' ? n : toJson(n);
+    const safe = jsonSafe(value, 2, [], peek);
+    return typeof safe == 'string' ? safe : toJson(safe);
   } catch {
     return '[Unserializable]';
   }
 }
 
 /** A string for any value as String() gives it (Sentry's formatting); never throws. */
-export function asString(v) {
-  try { return typeof v == 'string' ? v : String(v); } catch { return tagOf(v); }
+export function asString(value) {
+  try { return typeof value == 'string' ? value : String(value); } catch { return tagOf(value); }
 }
 
 /** Does any of the strings match one of the patterns (string = substring, RegExp)? */
 export function matches(list, texts) {
   if (!list) return false;
-  for (const p of list) {
-    for (const t of texts) {
-      try { if (typeof t == 'string' && (typeof p == 'string' ? t.includes(p) : t.search(p) >= 0)) return true; } catch {}
+  for (const pattern of list) {
+    for (const text of texts) {
+      try { if (typeof text == 'string' && (typeof pattern == 'string' ? text.includes(pattern) : text.search(pattern) >= 0)) return true; } catch {}
     }
   }
   return false;

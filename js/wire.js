@@ -19,20 +19,20 @@ const own = Object.prototype.hasOwnProperty;
 const isObj = (v) => !!v && typeof v == 'object' && !Array.isArray(v);
 // Writes a key the page named (a tag, a user field) as data: a setter a page put on
 // Object.prototype (`type`, `value`...) never runs. (The descriptor has no prototype either.)
-const put = (o, k, v) => Object.defineProperty(o, k, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true });
+const put = (target, key, value) => Object.defineProperty(target, key, { __proto__: null, value: value, writable: true, enumerable: true, configurable: true });
 
 /** A tag value as Relay's lenient string reads it: undefined when Relay would drop it. */
-function tagValue(v) {
-  if (v === null || typeof v == 'string') return v;
-  if (typeof v == 'number') return Number.isFinite(v) ? String(v) : undefined;
-  if (typeof v == 'boolean') return String(v);
+function tagValue(value) {
+  if (value === null || typeof value == 'string') return value;
+  if (typeof value == 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value == 'boolean') return String(value);
   return undefined;
 }
 
-function crumb(b) {
-  if (!isObj(b) || !own.call(b, 'level')) return b;
-  const out = { ...b }, l = typeof b.level == 'string' && own.call(LEVELS, b.level) ? LEVELS[b.level] : undefined;
-  if (l) out.level = l;
+function crumb(breadcrumb) {
+  if (!isObj(breadcrumb) || !own.call(breadcrumb, 'level')) return breadcrumb;
+  const out = { ...breadcrumb }, level = typeof breadcrumb.level == 'string' && own.call(LEVELS, breadcrumb.level) ? LEVELS[breadcrumb.level] : undefined;
+  if (level) out.level = level;
   else delete out.level;
   return out;
 }
@@ -40,51 +40,51 @@ function crumb(b) {
 /** The wire form of one event (a new object; the argument is not changed). */
 export function toWire(event) {
   if (!isObj(event)) return event;
-  const ev = { ...event };
-  if (typeof ev.message == 'string' || isObj(ev.message)) {
-    const m = ev.message, le = isObj(ev.logentry) ? { ...ev.logentry } : {};
-    if (typeof m == 'string') { if (le.formatted == null) le.formatted = m; }
-    else for (const k of ['formatted', 'message', 'params']) if (le[k] == null && m[k] != null) le[k] = m[k];
-    ev.logentry = le;
-    delete ev.message;
-  } else if (ev.message != null) delete ev.message;
-  if (Array.isArray(ev.breadcrumbs)) ev.breadcrumbs = { values: ev.breadcrumbs.map(crumb) };
-  else if (isObj(ev.breadcrumbs) && Array.isArray(ev.breadcrumbs.values)) ev.breadcrumbs = { ...ev.breadcrumbs, values: ev.breadcrumbs.values.map(crumb) };
-  if (typeof ev.level == 'string') {
-    if (own.call(LEVELS, ev.level)) ev.level = LEVELS[ev.level];
-    else delete ev.level;
+  const wire = { ...event };
+  if (typeof wire.message == 'string' || isObj(wire.message)) {
+    const message = wire.message, logentry = isObj(wire.logentry) ? { ...wire.logentry } : {};
+    if (typeof message == 'string') { if (logentry.formatted == null) logentry.formatted = message; }
+    else for (const field of ['formatted', 'message', 'params']) if (logentry[field] == null && message[field] != null) logentry[field] = message[field];
+    wire.logentry = logentry;
+    delete wire.message;
+  } else if (wire.message != null) delete wire.message;
+  if (Array.isArray(wire.breadcrumbs)) wire.breadcrumbs = { values: wire.breadcrumbs.map(crumb) };
+  else if (isObj(wire.breadcrumbs) && Array.isArray(wire.breadcrumbs.values)) wire.breadcrumbs = { ...wire.breadcrumbs, values: wire.breadcrumbs.values.map(crumb) };
+  if (typeof wire.level == 'string') {
+    if (own.call(LEVELS, wire.level)) wire.level = LEVELS[wire.level];
+    else delete wire.level;
   }
-  if (isObj(ev.tags)) {
+  if (isObj(wire.tags)) {
     const tags = {};
-    for (const k in ev.tags) {
-      if (!own.call(ev.tags, k)) continue;
-      const v = tagValue(ev.tags[k]);
-      if (v !== undefined) put(tags, k, v);
+    for (const key in wire.tags) {
+      if (!own.call(wire.tags, key)) continue;
+      const value = tagValue(wire.tags[key]);
+      if (value !== undefined) put(tags, key, value);
     }
-    ev.tags = tags;
+    wire.tags = tags;
   }
-  if (isObj(ev.user)) {
+  if (isObj(wire.user)) {
     const user = {}, data = {};
     let extra = 0;
-    for (const k in ev.user) {
-      if (!own.call(ev.user, k)) continue;
-      if (own.call(USER, k)) put(user, k, ev.user[k]);
-      else { put(data, k, ev.user[k]); extra = 1; }
+    for (const key in wire.user) {
+      if (!own.call(wire.user, key)) continue;
+      if (own.call(USER, key)) put(user, key, wire.user[key]);
+      else { put(data, key, wire.user[key]); extra = 1; }
     }
     if (typeof user.id == 'number' || typeof user.id == 'boolean') user.id = String(user.id);
     if (extra) user.data = isObj(user.data) ? { ...data, ...user.data } : data;
-    ev.user = user;
+    wire.user = user;
   }
-  const xs = isObj(ev.exception) && Array.isArray(ev.exception.values) ? ev.exception.values : null;
+  const exceptions = isObj(wire.exception) && Array.isArray(wire.exception.values) ? wire.exception.values : null;
   const frames = (x) => (isObj(x) && isObj(x.stacktrace) && Array.isArray(x.stacktrace.frames) ? x.stacktrace.frames : []);
   const meta = (f) => isObj(f) && own.call(f, 'module_metadata');
-  if (xs && xs.some((x) => frames(x).some(meta))) {
-    ev.exception = { ...ev.exception, values: xs.map((x) => (frames(x).some(meta) ? { ...x, stacktrace: { ...x.stacktrace, frames: x.stacktrace.frames.map((f) => {
-      if (!meta(f)) return f;
-      const g = { ...f };
-      delete g.module_metadata;
-      return g;
-    }) } } : x)) };
+  if (exceptions && exceptions.some((x) => frames(x).some(meta))) {
+    wire.exception = { ...wire.exception, values: exceptions.map((exception) => (frames(exception).some(meta) ? { ...exception, stacktrace: { ...exception.stacktrace, frames: exception.stacktrace.frames.map((frame) => {
+      if (!meta(frame)) return frame;
+      const copy = { ...frame };
+      delete copy.module_metadata;
+      return copy;
+    }) } } : exception)) };
   }
-  return ev;
+  return wire;
 }
