@@ -485,7 +485,10 @@ export class Client {
     this.eventsPerEnvelope_ = t.multiEvent ? t.maxEvents || 50 : 1;
     this.beforeSendPending_ = new Set();  // beforeSend promises in flight
     // (Integrations that need a module before the first event leaves set hub.needed_: contextLines.)
-    const transportReady = import('./transport.js').then((m) => platform.Promise_.resolve(hub.needed_).then(() => m)).then((m) => {
+    // start() waits for it: no core takes a capture before the transport that will send it is
+    // there (Firefox rejects a navigating page's pending import() as the navigation starts; a core
+    // holding events no transport can send was left out of the stash at pagehide, lost uncounted).
+    const transportReady = this.transportReady_ = import('./transport.js').then((m) => platform.Promise_.resolve(hub.needed_).then(() => m)).then((m) => {
       // The transport's own settings (transport: {maxAttempts, baseDelayMs, queueCap, requestTimeoutMs,
       // compress}); batching (maxEvents, maxAgeMs, multiEvent) is the client's (run, schedule, pump).
       const url = hub.tunnel_ || `${hub.ingestUrl_}?sentry_key=${hub.publicKey_}&sentry_version=7&sentry_client=${SDK.name}%2F${SDK.version}`, to = options.transportOptions || {};
@@ -504,6 +507,10 @@ export class Client {
       for (const b of this.sessionQueue_.splice(0)) this.sendSession(b);
       this.schedule(0);
     });
+    // Handled now, not only once a core is ready: a rejection nobody listens to reaches the page's
+    // unhandledrejection listeners, the SDK's own among them, which captured the SDK's cancelled
+    // load as an error of the page (a sixth event for five captures in Firefox).
+    transportReady.catch(() => {});
     // Release health and the wrapped XHR handlers start with this (lazily loaded) part of the SDK.
     this.sessionQueue_ = [];  // session envelopes waiting for the transport
     if (on(options, 'browserSession')) {
@@ -576,7 +583,11 @@ export class Client {
     return wasm.then((b) => box(['wasm', new b.v.Core(json)]), (e) => {
       log(options.debug, 'WASM core unavailable, using the JS fallback:', e);
       return import('./fallback.js').then((m) => box(['js-fallback', new m.FallbackCore(json)]));
-    }).then((b) => {
+    }).then((b) => this.transportReady_.then(() => b, (e) => {
+      // No transport: what waits stays in the early queue (stashed at pagehide, else counted).
+      try { b.v[1].delete(); } catch {}
+      throw e;
+    })).then((b) => {
       const [mode, c] = b.v;
       if (hub.stopped_) return c.delete();
       this.core_ = c;
