@@ -448,15 +448,18 @@ function restore(hub, st) {
       if (!r || r.k != hub.ingestUrl_) continue;
       st.removeItem(k);
       // Captures of a page with a beforeSend (which they never went through) are replayed only
-      // through this page's own; without one they are counted, never sent unscrubbed.
-      if (r.c && r.b && typeof hub.options_.beforeSend != 'function') {
-        const n = r.c.filter((o) => o[0] == 'capture').length;
-        if (n) hub.drop('before_send', n);
-      } else if (r.c && r.c.length) hub.restored_.captures_.push(r.c);
+      // through this page's own; without one they are counted, never sent unscrubbed. p: those of
+      // earlier pages that the page writing the record had taken and not sent (Hub.save).
+      for (const [b, c] of [[r.b, r.c], ...(r.p || [])]) {
+        if (c && b && typeof hub.options_.beforeSend != 'function') {
+          const n = c.filter((o) => o[0] == 'capture').length;
+          if (n) hub.drop('before_send', n);
+        } else if (c && c.length) hub.restored_.captures_.push([b, c]);
+      }
       hub.restored_.envelopes_.push(...(r.e || []));
       for (const x of platform.keys_(r.d || {})) hub.dropped_[x] = (hub.dropped_[x] || 0) + r.d[x];
     }
-    hub.stats_.recovered = hub.restored_.captures_.reduce((s, c) => s + c.filter((o) => o[0] == 'capture').length, 0) + hub.restored_.envelopes_.length;
+    hub.stats_.recovered = hub.restored_.captures_.reduce((s, x) => s + x[1].filter((o) => o[0] == 'capture').length, 0) + hub.restored_.envelopes_.length;
   } catch (e) {
     hub.fail(e);
   }
@@ -607,7 +610,7 @@ export class Client {
       const rec = hub.restored_.captures_;
       hub.restored_.captures_ = [];
       const nb = toJson({ maxBreadcrumbs: options.maxBreadcrumbs ?? 100 });
-      for (const ops of rec) {
+      for (const [, ops] of rec) {
         this.run('pushScope');
         for (const [m, a] of ops) this.run(m, m == 'capture' ? unraw(a) : a ?? undefined);
         this.run('popScope');

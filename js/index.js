@@ -27,6 +27,9 @@ function raw(a) {
   return { ...a, raw: isError(v) ? { __err: [printable(get(v, 'name')), printable(get(v, 'message')), printable(get(v, 'stack') ?? ''), tagOf(v) == '[object DOMException]'] } : jsonSafe(v) };
 }
 
+/** Occurrences in what earlier pages stashed and this page took (captures [b, operations], envelopes). */
+const earlierCount = (r) => r.captures_.reduce((n, x) => n + x[1].filter((o) => o[0] == 'capture').length, 0) + r.envelopes_.reduce((n, e) => n + (e.occurrences || 0), 0);
+
 // What the hooks and the API talk to: options, filters, the early queue, trace state.
 class Hub {
   constructor(options) {
@@ -42,7 +45,7 @@ class Hub {
     this.seenErrors_ = new WeakSet();
     this.mode_ = 'loading';
     this.stashKey_ = STASH_PREFIX + randomHex(8);  // this page's stash record
-    this.restored_ = { captures_: [], envelopes_: [] };  // what earlier pages stashed: early operations, envelopes
+    this.restored_ = { captures_: [], envelopes_: [] };  // what earlier pages stashed: [b, early operations] per page, envelopes
     this.on_ = () => 1;  // hook switches (init sets them)
     this.newTrace();
     // The DSN by the core's rules (js/dsn.js, the expression form): what it rejects disables the SDK.
@@ -87,21 +90,24 @@ class Hub {
    * comes back, unsave() takes the record back and it carries on as before.
    */
   save(gone) {
-    const store = storage(), lazyClient = this.client_;
+    const store = storage(), lazyClient = this.client_, earlier = this.restored_;
     try {
-      const envelopes = lazyClient ? lazyClient.parked() : [];
+      // Earlier pages' records this page took and has not sent yet (its core or transport still
+      // loading: a redirect chain, where this page leaves at once too) go into this record: their
+      // envelopes with its own, their captures in p, each page's with its b (restore() in client.js).
+      const envelopes = [...(lazyClient ? lazyClient.parked() : []), ...earlier.envelopes_], p = earlier.captures_;
       const captures = lazyClient && lazyClient.core_ ? [] : this.queue_.map(([m, a]) => [m, m == 'capture' ? raw(a) : a]);
       const dropped = this.dropped_;
-      if (!captures.length && !envelopes.length && !platform.keys_(dropped).length && !(lazyClient && lazyClient.waiting())) return store && store.removeItem(this.stashKey_);
+      if (!captures.length && !envelopes.length && !p.length && !platform.keys_(dropped).length && !(lazyClient && lazyClient.waiting())) return store && store.removeItem(this.stashKey_);
       const waiting = lazyClient ? lazyClient.waiting() : 0;  // events still in beforeSend: dropped unless this page carries on
       const reportedDrops = waiting ? { ...dropped, 'before_send:error': (dropped['before_send:error'] || 0) + waiting } : dropped;
       // b: this page has a beforeSend, which its captures c never went through (parked envelopes e
       // did): the next page replays them through its own beforeSend, or counts them (restore()).
       const replayThroughBeforeSend = typeof this.options_.beforeSend == 'function' ? 1 : 0;
-      let overflow = 0, record = toJson({ k: this.ingestUrl_, b: replayThroughBeforeSend, c: captures, e: envelopes, d: reportedDrops });
+      let overflow = 0, record = toJson({ k: this.ingestUrl_, b: replayThroughBeforeSend, c: captures, e: envelopes, p, d: reportedDrops });
       while (record.length > STASH_MAX && (captures.length || envelopes.length)) {  // over the budget: the newest go, counted
         if (captures.length) { if (captures.pop()[0] == 'capture') overflow++; } else overflow += envelopes.pop().occurrences || 0;
-        record = toJson({ k: this.ingestUrl_, b: replayThroughBeforeSend, c: captures, e: envelopes, d: { ...reportedDrops, 'queue_overflow:error': (reportedDrops['queue_overflow:error'] || 0) + overflow } });
+        record = toJson({ k: this.ingestUrl_, b: replayThroughBeforeSend, c: captures, e: envelopes, p, d: { ...reportedDrops, 'queue_overflow:error': (reportedDrops['queue_overflow:error'] || 0) + overflow } });
       }
       store.setItem(this.stashKey_, record);
       this.saved_ = 1;
@@ -113,6 +119,7 @@ class Hub {
         this.queue_ = [];
         this.queuedCaptures_ = this.queuedCrumbs_ = 0;
         this.dropped_ = {};
+        this.restored_ = { captures_: [], envelopes_: [] };
         if (lazyClient) { lazyClient.unpark(1); lazyClient.abandon(); }
         this.stashKey_ = STASH_PREFIX + randomHex(8);
         this.saved_ = 0;
@@ -126,10 +133,11 @@ class Hub {
       // counted, never both).
       if (gone) {
         const waiting = lazyClient ? lazyClient.waiting() : 0;
-        this.drop('internal_sdk_error', this.queuedCaptures_ + (lazyClient ? lazyClient.parked().reduce((s, x) => s + (x.occurrences || 0), 0) : 0));
+        this.drop('internal_sdk_error', this.queuedCaptures_ + (lazyClient ? lazyClient.parked().reduce((s, x) => s + (x.occurrences || 0), 0) : 0) + earlierCount(earlier));
         if (waiting) this.drop('before_send', waiting);
         this.queue_ = [];
         this.queuedCaptures_ = this.queuedCrumbs_ = 0;
+        this.restored_ = { captures_: [], envelopes_: [] };
         if (lazyClient) { lazyClient.unpark(1); lazyClient.abandon(); }
         this.beacon();
       }
@@ -155,9 +163,7 @@ class Hub {
   }
 
   countLost_() {
-    let n = this.queuedCaptures_;
-    for (const e of this.restored_.envelopes_) n += e.occurrences || 0;
-    for (const c of this.restored_.captures_) n += c.filter((o) => o[0] == 'capture').length;
+    const n = this.queuedCaptures_ + earlierCount(this.restored_);
     this.queue_ = [];
     this.queuedCaptures_ = this.queuedCrumbs_ = 0;
     this.restored_ = { captures_: [], envelopes_: [] };

@@ -115,6 +115,23 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
     });
   });
 
+  test(`${name}: a redirect chain (error, redirect, and the next page redirects again before its core is ready): the first page's captures delivered by the third`, async () => {
+    await scenario({ delayWasmMs: 1500 }, async (page, server) => {
+      await page.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
+      await leave(page, `for (let i = 0; i < 5; i++) F.captureException(new TypeError('first hop ' + (${word})(i)))`, '/pages/sdk-basic/?sso');
+      // The second page takes the first one's record (its lazy part has loaded) and leaves too.
+      await page.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
+      await page.waitFor(() => !Object.keys(localStorage).some((k) => k.startsWith('faultline:stash:')), undefined, 10000);
+      await leave(page, '', '/pages/sdk-basic/?back');
+      await page.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
+      const a = await settle(server, 5, 15000);
+      // Before: the second page took the record and left without writing it back (0 of 5).
+      assert.equal(a.total, 5, JSON.stringify(a));
+      assert.equal(a.delivered, 5, JSON.stringify(a));
+      assert.deepEqual(server.events().map((e) => e.request.url), Array(5).fill(server.origin + '/pages/sdk-basic/'), 'each with the URL of the page it happened in');
+    });
+  });
+
   for (const held of [0, 1]) test(`${name}: localStorage full, errors before the core is ready${held ? ' (the transport module still loading)' : ''}, then a redirect: each delivered or counted, never both`, async () => {
     await scenario(held ? transportHeld(3000) : { delayWasmMs: 1500 }, async (page, server) => {
       await page.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
