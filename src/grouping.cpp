@@ -546,6 +546,26 @@ std::string call_site_key(const SymbolTable& t, const Frame& f, int32_t function
 }  // namespace
 
 namespace {
+// A table built from the code itself (no sources: build_symbol_table_from_code) names the frame's
+// function as a map's table does, the original file being the frame's own: a class's method as
+// `CartStore.validate`, an anonymous function where it is defined (lexical_anonymous). Every
+// engine's frame in that function then has one key, which the engines' own names do not give
+// (SpiderMonkey and JavaScriptCore print `validate` for two classes' methods, V8 the receiver's
+// class; an anonymous callback has no name to key). Only on a hand-written line by the table's
+// own evidence (Frame::handwritten: a minifier's names are no names), inside a function, and not
+// when the frame names another function than the table does (a table of another version of the
+// script: the engine's name, the part after the last dot, must be the table's own).
+bool code_table_names(const SymbolTable& t, const Frame& f, const SymbolLookup& r) {
+  if (!t.sources.empty() || !f.handwritten || r.function_index < 0) return false;
+  std::string own = normalize_function(f.function);
+  if (own.empty() || r.function.empty()) return true;
+  sv table = r.function;
+  size_t dot = table.rfind('.');
+  if (dot != sv::npos) table.remove_prefix(dot + 1);
+  return own == table || (own == "<min>" && trim(f.function).size() >= table.size() &&
+                          ends_with(trim(f.function), table));
+}
+
 // A built-in's frame as JavaScriptCore prints it (`parse@[native code]`), which V8 (`at
 // JSON.parse (<anonymous>)`) and SpiderMonkey (none) do not.
 bool jsc_builtin(const Frame& f) { return f.native && f.filename == "[native code]"; }
@@ -565,7 +585,14 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
       functions[i] = r.function_index;
       f.handwritten = handwritten_line(*t, static_cast<uint32_t>(f.lineno - 1));
       any_calls = any_calls || !t->calls.empty();
-      if (!r.resolved) continue;
+      if (!r.resolved) {
+        if (code_table_names(*t, f, r)) {
+          f.original_function = std::move(r.function);
+          f.resolved = true;
+          if (t->functions[static_cast<size_t>(r.function_index)].name < 0) lexical_anonymous(*t, r.function_index, &f);
+        }
+        continue;
+      }
       f.original_file = std::move(r.file);
       f.original_function = std::move(r.function);
       f.resolved = true;
@@ -665,8 +692,8 @@ bool is_identifier(sv s) {
   return true;
 }
 
-// A map table's name for a class method, `CartStore.validate` (js_scopes.h: has_class; tables
-// from the code keep bare names): the class is kept, so that two classes of one module with a method of one name stay apart in every engine
+// A table's name for a class method, `CartStore.validate` (js_scopes.h: has_class; a map's table
+// and one built from the code alike): the class is kept, so that two classes of one module with a method of one name stay apart in every engine
 // (V8 prints `CartStore.validate`, SpiderMonkey and JavaScriptCore `validate`; without a table
 // the key is the bare name, see throw_site). Empty when `name` is not of that form.
 std::string class_qualified(sv name) {
@@ -1013,10 +1040,14 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   if (unresolved_minified(top)) {
     site.token = deploy_scoped(top);
     // An error class of the app's own: SpiderMonkey and JavaScriptCore show its (minified, so
-    // unrecognizable) constructor as the innermost frame, which every throw of that class shares.
-    // The next frame is the throw site there (and the caller in V8): both are kept, so two throws
-    // of one class never merge (V8 then splits by caller: precision first).
-    if (idx.size() > 1 && !is_engine_error_type(error_type, not_dom_exception)) site.token += ">" + deploy_scoped(frames[idx[1]]);
+    // unrecognizable) constructor as the innermost frame, which every throw of that class shares,
+    // and inner to it the constructors of the app's classes it extends (`AppError` under
+    // `ValidationError`), as many as the class chain is long. The frames up to kMinifiedClassChain
+    // deep are kept: the throw site is among them in those engines (and the callers in V8), so two
+    // throws of one class never merge (V8 then splits by caller: precision first).
+    constexpr size_t kMinifiedClassChain = 4;
+    if (!is_engine_error_type(error_type, not_dom_exception))
+      for (size_t j = 1; j < idx.size() && j < kMinifiedClassChain; ++j) site.token += ">" + deploy_scoped(frames[idx[j]]);
     site.explain = describe(top, "deploy-scoped");
     return site;
   }
@@ -1075,7 +1106,12 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   // different lines never share a group. A deploy that moves the line splits the group (it is not
   // sent as the event's fingerprint in `auto` mode: the server groups these events itself).
   // The recursion-cycle key above does not take the line: a cycle is its functions' set.
-  const bool known = !fn.empty() || !lexical.empty() || !caller.empty();
+  // A table built from the code (no original files: the frame's own file) counts a top-level
+  // anonymous function's ordinal over the whole file, which for a bundle is every module's top
+  // level: an edit of any module before it moves it. Kept as the key, not confident (a module
+  // served alone keeps it; a bundle splits at such a deploy, and the backend groups).
+  const bool whole_file_ordinal = starts_with(lexical, "/?") && top.original_file.empty();
+  const bool known = !fn.empty() || (!lexical.empty() && !whole_file_ordinal) || !caller.empty();
   if (fn.empty() && lexical.empty() && (caller.empty() || anon.dispatcher) && top.lineno > 0) {
     name += "@" + std::to_string(top.lineno);
     // On a minified line (a table named the file but not the function) the column is the place.

@@ -261,9 +261,16 @@ bool looks_like_date(sv t) {  // 2024-11-02, 2024-11-02T10:11:12Z, 10:11:12
 bool looks_like_hex_id(sv t) {
   if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) return all_of(t.substr(2), is_hex);
   if (t.size() < 7 || !all_of(t, is_hex)) return false;
-  bool digit = false, letter = false;
-  for (char c : t) (is_digit(c) ? digit : letter) = true;
-  return digit && letter;
+  bool digit = false, letter = false, upper = false;
+  for (char c : t) {
+    (is_digit(c) ? digit : letter) = true;
+    upper = upper || (c >= 'A' && c <= 'F');
+  }
+  // Letters alone ("deadbeef", "CAFEBABE"), 8 or more of one case: a digest or a sentinel value.
+  // No word of a message is spelt with a-f alone that long, and a value of 8 hex digits is letters
+  // alone once in about 2 600.
+  if (!digit) return t.size() >= 8 && (!upper || all_of(t, [](char c) { return c >= 'A' && c <= 'F'; }));
+  return letter;
 }
 
 // Classifies one whitespace-delimited word (punctuation at its ends is kept outside).

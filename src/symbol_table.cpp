@@ -438,9 +438,12 @@ SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view
   t.line_info = !dense && !minifier_names;
   if (t.line_info) t.long_lines = long_lines_of(code);
   add_functions(graph, &names, &t, [&](const FunctionScope& scope, SymbolTable::Function* f) {
-    // Bare names, never `Class.method`: the page's scan builds these tables for JavaScriptCore's
-    // stacks only (js/scan.js), so a qualified name there would part Safari from the others.
-    f->name = scope.has_name ? names.add(scope.name_text) : -1;
+    // A class's method is `Class.method`, as a map's table names it (function_name above): grouping
+    // keys a frame this table places by the table's name in every engine (the page scans in every
+    // engine, js/client.js), so two classes' `validate` stay apart where SpiderMonkey and
+    // JavaScriptCore print `validate` alone.
+    if (!scope.has_name) f->name = -1;
+    else f->name = names.add(scope.has_class ? scope.class_text + "." + scope.name_text : scope.name_text);
   });
   return t;
 }
@@ -601,8 +604,11 @@ SymbolLookup lookup_symbol(const SymbolTable& t, uint32_t line, uint32_t column)
     if (source < 0) source = f.source;
   }
   if (source < 0) {
+    // No original file (a table built from the code itself, or code a map leaves unmapped): not
+    // resolved, the function still named (grouping.cpp code_table_names).
     SymbolLookup none;
     none.function_index = i;
+    none.function = std::move(r.function);
     return none;
   }
   r.resolved = true;

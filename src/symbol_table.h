@@ -121,7 +121,7 @@ struct SymbolTable {
 struct SymbolLookup {
   bool resolved = false;   // the position maps to an original file
   std::string file;        // original source path
-  std::string function;    // original name of the innermost function; empty: anonymous or top level
+  std::string function;    // original name of the innermost function (also when not resolved); empty: anonymous or top level
   bool ignored = false;    // the source is in the map's ignore list (not in-app)
   int32_t function_index = -1;  // the innermost function's index in the table, -1: none
 };

@@ -104,6 +104,14 @@ TEST(Grouping, ParameterizationKeepsTheTemplate) {
   EXPECT_EQ(parameterize_message("took 1.5s, limit -3"), "took <num>s, limit <num>");
 }
 
+TEST(Grouping, AHexValueOfLettersAloneIsAValueFromEightLettersOfOneCase) {
+  EXPECT_EQ(parameterize_message("checksum: expected deadbeef, got 9c1f03ab"), "checksum: expected <hex>, got <hex>");
+  EXPECT_EQ(parameterize_message("magic CAFEBABE not found"), "magic <hex> not found");
+  // Words: shorter than 8 letters ("defaced", "accede"), or of mixed case ("DeadBeef" is a name).
+  EXPECT_EQ(parameterize_message("image defaced by accede"), "image defaced by accede");
+  EXPECT_EQ(parameterize_message("class DeadBeef missing"), "class DeadBeef missing");
+}
+
 TEST(Grouping, EngineWordingsVerifiedOnThisMachineCanonicalize) {
   // Each row: V8 (node 20), SpiderMonkey (gjs), JavaScriptCore (jsc), as printed here.
   struct Row { const char* type; const char* v8; const char* sm_type; const char* sm; const char* jsc; const char* key; } rows[] = {
@@ -344,6 +352,29 @@ TEST(Grouping, BaseErrorClassConstructorFramesAreSkippedSoTwoThrowersOfOneSubcla
   auto deep = ex("ValidationError", msg, "check@/tmp/v.js:9:3\nstep1@/tmp/v.js:8:3\nstep2@/tmp/v.js:7:3\nstep3@/tmp/v.js:6:3\n"
                                          "step4@/tmp/v.js:5:3\nstep5@/tmp/v.js:4:3\nstep6@/tmp/v.js:3:3\nstep7@/tmp/v.js:2:3\nValidationError@/tmp/v.js:1:3\nmain@/tmp/v.js:10:1");
   EXPECT_EQ(compute_grouping({deep}, GroupingOptions{}).parts["frame"]["frame"], "v.js:check");
+}
+
+TEST(Grouping, MinifiedErrorClassChainsKeepTheThrowSiteInTheDeployScopedKey) {
+  // The same chain minified by esbuild (--minify --format=iife), captured on this machine: every
+  // class and function is renamed, so no constructor frame is recognised by name; SpiderMonkey
+  // and JavaScriptCore show the three constructors (`i`, `n`, `s`) before the thrower (`t`, `o`).
+  const std::string msg = "required field missing: zip";
+  auto stack = [](const char* frames) { return std::string(frames); };
+  const std::string sm_t = stack("i@http://h/chain.min.js:1:44\nn@http://h/chain.min.js:1:109\ns@http://h/chain.min.js:1:173\n"
+                                 "t@http://h/chain.min.js:1:241\na@http://h/chain.min.js:1:368\n@http://h/chain.min.js:1:409\n");
+  const std::string sm_o = stack("i@http://h/chain.min.js:1:44\nn@http://h/chain.min.js:1:109\ns@http://h/chain.min.js:1:173\n"
+                                 "o@http://h/chain.min.js:1:308\na@http://h/chain.min.js:1:374\n@http://h/chain.min.js:1:409\n");
+  const std::string jsc_t = stack("i@http://h/chain.min.js:1:49\nn@http://h/chain.min.js:1:114\ns@http://h/chain.min.js:1:178\n"
+                                  "t@http://h/chain.min.js:1:246\na@http://h/chain.min.js:1:369\n@http://h/chain.min.js:1:409");
+  const std::string jsc_o = stack("i@http://h/chain.min.js:1:49\nn@http://h/chain.min.js:1:114\ns@http://h/chain.min.js:1:178\n"
+                                  "o@http://h/chain.min.js:1:313\na@http://h/chain.min.js:1:375\n@http://h/chain.min.js:1:409");
+  EXPECT_NE(fp(ex("ValidationError", msg, sm_t)), fp(ex("ValidationError", msg, sm_o))) << "two throw sites, two keys";
+  EXPECT_NE(fp(ex("ValidationError", msg, jsc_t)), fp(ex("ValidationError", msg, jsc_o)));
+  GroupingResult g = compute_grouping({ex("ValidationError", msg, sm_t)}, GroupingOptions{});
+  EXPECT_FALSE(g.confident) << "minified frames without a table are never confident";
+  EXPECT_EQ(g.parts["frame"]["rule"], "deploy-scoped");
+  // The same throw site repeated is one key (the page aggregates it).
+  EXPECT_EQ(fp(ex("ValidationError", msg, sm_t)), fp(ex("ValidationError", msg, sm_t)));
 }
 
 TEST(Grouping, NetworkFailuresGroupByTheFailedRequestNotByFrames) {
@@ -1194,10 +1225,10 @@ TEST(Grouping, MethodsOfTwoClassesWithOneNameAreKeyedByTheMapTablesClassQualifie
   SymbolTable built = build_symbol_table(map, kStoresModule);
   SymbolTable table;  // through the table's text, as the page and the CLI get it
   ASSERT_TRUE(parse_symbol_table(serialize_symbol_table(built), &table, &error)) << error;
-  // Tables from the code alone keep bare names: the page's scan builds them for JavaScriptCore's
-  // stacks only, so a qualified name there would part Safari's events from the other engines'.
+  // Tables from the code alone name them alike: the page scans in every engine, so every engine's
+  // frame there is keyed by the table's name.
   SymbolTable code_only = build_symbol_table_from_code("stores.mjs", kStoresModule);
-  EXPECT_EQ(std::count(code_only.names.begin(), code_only.names.end(), "CartStore.validate"), 0);
+  EXPECT_EQ(std::count(code_only.names.begin(), code_only.names.end(), "CartStore.validate"), 1);
 
   const char* v8msg = "value out of range: -1";
   auto cart8 = grp_with(&table, "RangeError", v8msg, kMV8Cart);

@@ -203,7 +203,7 @@ Measured measure_cli(const std::vector<const json*>& recs) {
 // The page's path: one core per engine and deploy, as one page is; the bundle's table given for
 // the URL its frames name, then the capture's fingerprint (the core's own group key).
 Measured measure_page(const std::vector<const json*>& recs, size_t* tables_added,
-                      const std::map<std::string, std::string>& tables = page_tables(), bool javascriptcore_only = false) {
+                      const std::map<std::string, std::string>& tables = page_tables()) {
   Measured m;
   std::vector<std::string> labels;
   struct Page {
@@ -217,10 +217,8 @@ Measured measure_page(const std::vector<const json*>& recs, size_t* tables_added
     if (!page.core) page.core = std::make_unique<Client>(R"({"aggregation":{"windowMs":0},"grouping":"auto"})");
     Client* c = page.core.get();
     ExceptionInput x = to_input(*r);
-    // The page's scan runs for JavaScriptCore's stacks only (js/scan.js jscStack).
-    const bool jsc = (*r)["browser"] == "jsc" || (*r)["browser"] == "webkit";
+    // Every engine's page gets the tables (the page's scan runs in every engine, js/client.js).
     for (const Frame& f : x.frames) {
-      if (javascriptcore_only && !jsc) break;
       const std::string& url = f.abs_path.empty() ? f.filename : f.abs_path;
       auto t = tables.find(frame_file_basename(url));
       if (t == tables.end() || !page.tables.insert(url).second) continue;
@@ -372,7 +370,7 @@ TEST(GroupingCorpus, ModulesEveryEngineAndMinifiedDeployPair) {
   size_t code_tables_added = 0;
   Measured pc = measure_page(plain, &code_tables_added, code_tables());
   size_t scan_tables_added = 0;
-  Measured ps = measure_page(plain, &scan_tables_added, scan_tables(), true);
+  Measured ps = measure_page(plain, &scan_tables_added, scan_tables());
 
   std::ostringstream report;
   report << "[grouping-corpus modules] " << corpus["records"].size() << " records, " << p.s.groups_per_bug.size() << " bugs, "

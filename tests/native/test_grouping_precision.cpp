@@ -7,6 +7,8 @@
 // from /tmp/prec/; only the trailing node-internal frames were cut.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "grouping.h"
 #include "stack_parser.h"
 #include "symbol_table.h"
@@ -197,7 +199,8 @@ TEST(GroupingPrecision, AnAnonymousCallbackIsKeyedByItsCallerAcrossAJavaScriptCo
   Grouped taxes_t = group("TypeError", msg, jsc_taxes, &t, "cb.mjs");
   EXPECT_TRUE(totals_t.confident) << totals_t.parts.dump();
   EXPECT_NE(totals_t.fingerprint, taxes_t.fingerprint);
-  EXPECT_EQ(totals_t.parts["frame"]["frame"], "cb.mjs:?<totals");
+  // The table places each callback where it is defined: the first anonymous function of totals.
+  EXPECT_EQ(totals_t.parts["frame"]["frame"], "cb.mjs:totals/?0");
 }
 
 TEST(GroupingPrecision, EveryUnresolvedFrameOfAMinifiedFileIsDeployScopedWhateverItsName) {
@@ -265,4 +268,141 @@ TEST(GroupingPrecision, ABuiltInMethodCalledOnACallsResultConfirmsItsCallerFromT
   const std::string own = code + "class Day { toISOString() { return 'x'; } }\n";
   const SymbolTable owned = table_of("app.mjs", own);
   EXPECT_FALSE(group("RangeError", "Invalid Date", jsc, &owned).confident);
+}
+
+// /tmp/prec/store.mjs (as captured above): two classes of one module, each with a `validate` that
+// reads a property of null; anonymous callbacks in a promise reaction and in `map`.
+const char* kStore =
+    "'use strict';\n"
+    "class CartStore {\n"
+    "  constructor(items) { this.items = items; }\n"
+    "  validate() {\n"
+    "    for (const it of this.items) it.sku.trim();\n"
+    "    return true;\n"
+    "  }\n"
+    "}\n"
+    "class CouponStore {\n"
+    "  constructor(coupon) { this.coupon = coupon; }\n"
+    "  validate() {\n"
+    "    const code = this.coupon.code.trim();\n"
+    "    return code;\n"
+    "  }\n"
+    "}\n"
+    "function fetchProfile(p) {\n"
+    "  return p.then((d) => d.profile.avatar.url);\n"
+    "}\n"
+    "function scheduleSync(job) {\n"
+    "  return [job].map((j) => j.payload.size);\n"
+    "}\n"
+    "function run(which) {\n"
+    "  if (which === 1) return new CartStore([{ sku: null }]).validate();\n"
+    "  if (which === 2) return new CouponStore({ code: null }).validate();\n"
+    "  if (which === 3) return scheduleSync({ payload: null });\n"
+    "}\n"
+    "for (const w of [1, 2, 3]) {\n"
+    "  try { run(w); } catch (e) { print(w + ' ' + e.name + ': ' + e.message + '\\n' + e.stack + '\\n'); }\n"
+    "}\n"
+    "fetchProfile(Promise.resolve({ profile: null })).catch((e) => print('4 ' + e.name + ': ' + e.message + '\\n' + e.stack + '\\n'));\n";
+
+TEST(GroupingPrecision, ATableBuiltFromTheCodeKeepsTwoClassesSameNamedMethodsApartAndKeysAnonymousCallbacksWhereDefinedInEveryEngine) {
+  struct Capture {
+    const char* engine;
+    std::string message, stack;
+  };
+  const std::string v8_trim = "Cannot read properties of null (reading 'trim')";
+  auto v8 = [](const std::string& message, const std::string& frames) { return "TypeError: " + message + "\n" + frames; };
+  // Case 1 (CartStore.validate) and case 2 (CouponStore.validate) in each engine.
+  const std::vector<Capture> cart = {
+      {"jsc", "null is not an object (evaluating 'it.sku.trim')", "validate@/tmp/prec/store.mjs:5:40\nmodule code@/tmp/prec/store.mjs:28:12"},
+      {"node", v8_trim,
+       v8(v8_trim, "    at CartStore.validate (file:///tmp/prec/store.mjs:5:41)\n    at run (file:///tmp/prec/store.mjs:23:58)\n"
+                   "    at file:///tmp/prec/store.mjs:28:9")},
+      {"gjs", "it.sku is null",
+       "validate@file:///tmp/prec/store.mjs:5:34\nrun@file:///tmp/prec/store.mjs:23:58\n@file:///tmp/prec/store.mjs:28:12\n"}};
+  const std::vector<Capture> coupon = {
+      {"jsc", "null is not an object (evaluating 'this.coupon.code.trim')",
+       "validate@/tmp/prec/store.mjs:12:34\nmodule code@/tmp/prec/store.mjs:28:12"},
+      {"node", v8_trim,
+       v8(v8_trim, "    at CouponStore.validate (file:///tmp/prec/store.mjs:12:35)\n    at run (file:///tmp/prec/store.mjs:24:59)\n"
+                   "    at file:///tmp/prec/store.mjs:28:9")},
+      {"gjs", "this.coupon.code is null",
+       "validate@file:///tmp/prec/store.mjs:12:18\nrun@file:///tmp/prec/store.mjs:24:59\n@file:///tmp/prec/store.mjs:28:12\n"}};
+  // Without a table SpiderMonkey and JavaScriptCore print `validate` alone for both: one key (the
+  // page scans the script in every engine to tell them apart, js/client.js).
+  EXPECT_EQ(group("TypeError", cart[2].message, cart[2].stack, nullptr, "store.mjs").fingerprint,
+            group("TypeError", coupon[2].message, coupon[2].stack, nullptr, "store.mjs").fingerprint);
+  SymbolTable t = table_of("store.mjs", kStore);
+  std::set<std::string> cart_keys, coupon_keys;
+  for (size_t i = 0; i < cart.size(); ++i) {
+    Grouped a = group("TypeError", cart[i].message, cart[i].stack, &t, "store.mjs");
+    Grouped b = group("TypeError", coupon[i].message, coupon[i].stack, &t, "store.mjs");
+    EXPECT_TRUE(a.confident) << cart[i].engine << " " << a.parts.dump();
+    EXPECT_TRUE(b.confident) << coupon[i].engine << " " << b.parts.dump();
+    EXPECT_EQ(a.parts["frame"]["frame"], "store.mjs:CartStore.validate") << cart[i].engine << " " << a.parts.dump();
+    EXPECT_EQ(b.parts["frame"]["frame"], "store.mjs:CouponStore.validate") << coupon[i].engine << " " << b.parts.dump();
+    cart_keys.insert(a.fingerprint);
+    coupon_keys.insert(b.fingerprint);
+  }
+  EXPECT_EQ(cart_keys.size(), 1u) << "one bug, one key in every engine";
+  EXPECT_EQ(coupon_keys.size(), 1u);
+  EXPECT_NE(*cart_keys.begin(), *coupon_keys.begin()) << "two bugs, two keys";
+
+  // Case 3: the callback of `map` in scheduleSync (JavaScriptCore elided scheduleSync and run:
+  // proper tail calls), and case 4: a promise reaction's callback, whose stack has no caller at all.
+  const std::vector<Capture> sync = {
+      {"jsc", "null is not an object (evaluating 'j.payload.size')",
+       "@/tmp/prec/store.mjs:20:36\nmap@[native code]\nmodule code@/tmp/prec/store.mjs:28:12"},
+      {"node", "Cannot read properties of null (reading 'size')",
+       v8("Cannot read properties of null (reading 'size')",
+          "    at file:///tmp/prec/store.mjs:20:37\n    at Array.map (<anonymous>)\n    at scheduleSync (file:///tmp/prec/store.mjs:20:16)\n"
+          "    at run (file:///tmp/prec/store.mjs:25:27)\n    at file:///tmp/prec/store.mjs:28:9")},
+      {"gjs", "j.payload is null",
+       "scheduleSync/<@file:///tmp/prec/store.mjs:20:27\nscheduleSync@file:///tmp/prec/store.mjs:20:16\n"
+       "run@file:///tmp/prec/store.mjs:25:27\n@file:///tmp/prec/store.mjs:28:12\n"}};
+  const std::vector<Capture> profile = {
+      {"jsc", "null is not an object (evaluating 'd.profile.avatar')", "@/tmp/prec/store.mjs:17:33"},
+      {"node", "Cannot read properties of null (reading 'avatar')",
+       v8("Cannot read properties of null (reading 'avatar')", "    at file:///tmp/prec/store.mjs:17:34")},
+      {"gjs", "d.profile is null", "fetchProfile/<@file:///tmp/prec/store.mjs:17:24\n"}};
+  // Without a table the promise callback has nothing to key but its line: not confident.
+  EXPECT_FALSE(group("TypeError", profile[1].message, profile[1].stack, nullptr, "store.mjs").confident);
+  std::set<std::string> sync_keys, profile_keys;
+  for (size_t i = 0; i < sync.size(); ++i) {
+    Grouped a = group("TypeError", sync[i].message, sync[i].stack, &t, "store.mjs");
+    Grouped b = group("TypeError", profile[i].message, profile[i].stack, &t, "store.mjs");
+    EXPECT_TRUE(a.confident) << sync[i].engine << " " << a.parts.dump();
+    EXPECT_TRUE(b.confident) << profile[i].engine << " " << b.parts.dump();
+    EXPECT_EQ(a.parts["frame"]["frame"], "store.mjs:scheduleSync/?0") << sync[i].engine << " " << a.parts.dump();
+    EXPECT_EQ(b.parts["frame"]["frame"], "store.mjs:fetchProfile/?0") << profile[i].engine << " " << b.parts.dump();
+    sync_keys.insert(a.fingerprint);
+    profile_keys.insert(b.fingerprint);
+  }
+  EXPECT_EQ(sync_keys.size(), 1u);
+  EXPECT_EQ(profile_keys.size(), 1u);
+
+  // A top-level anonymous function (/tmp/prec/top.mjs: a handler pushed onto a list at the top
+  // level, called through it): its ordinal counts over the whole file, which for a bundle is every
+  // module's top level, so the key is kept but not confident (the backend groups).
+  const char* top = "'use strict';\nconst handlers = [];\nhandlers.push((e) => e.detail.size);\n"
+                    "try { handlers[0]({ detail: null }); } catch (e) { print(e.name + ': ' + e.message + '\\n' + e.stack + '\\n'); }\n";
+  SymbolTable tt = table_of("top.mjs", top);
+  Grouped top_jsc = group("TypeError", "null is not an object (evaluating 'e.detail.size')",
+                          "@/tmp/prec/top.mjs:3:30\nmodule code@/tmp/prec/top.mjs:4:18", &tt, "top.mjs");
+  Grouped top_v8 = group("TypeError", "Cannot read properties of null (reading 'size')",
+                         "TypeError: Cannot read properties of null (reading 'size')\n    at Array.<anonymous> (file:///tmp/prec/top.mjs:3:31)\n"
+                         "    at file:///tmp/prec/top.mjs:4:18",
+                         &tt, "top.mjs");
+  Grouped top_sm = group("TypeError", "e.detail is null", "@file:///tmp/prec/top.mjs:3:22\n@file:///tmp/prec/top.mjs:4:18\n", &tt, "top.mjs");
+  EXPECT_EQ(top_jsc.parts["frame"]["frame"], "top.mjs:/?0") << top_jsc.parts.dump();
+  EXPECT_EQ(top_jsc.fingerprint, top_v8.fingerprint) << top_v8.parts.dump();
+  EXPECT_EQ(top_jsc.fingerprint, top_sm.fingerprint) << top_sm.parts.dump();
+  EXPECT_FALSE(top_jsc.confident);
+  EXPECT_FALSE(top_v8.confident);
+
+  // A table of another version of the script (a redeploy under one URL) that puts another
+  // function at the frame's position names nothing: the frame keeps its own name.
+  SymbolTable stale = table_of("store.mjs", std::string("'use strict';\n\n\n\nfunction checkout() {\n  return 1;\n}\n\n\n\n\n") +
+                                                "function other() {\n  return 2;\n}\n");
+  Grouped s = group("TypeError", coupon[2].message, coupon[2].stack, &stale, "store.mjs");
+  EXPECT_EQ(s.parts["frame"]["frame"], "store.mjs:validate") << s.parts.dump();
 }
