@@ -21,14 +21,14 @@ const box = (v) => Object.assign(Object.create(null), v);  // no inherited sette
 
 // A capture input as JSON can keep it (to be stashed): a thrown Error becomes its name, message
 // and stack (client.js rebuilds an Error from them), any other value its normalized copy.
-function raw(a) {
-  if (!platform.hasOwn_.call(a, 'raw')) return a;
-  const v = a.raw;
-  return { ...a, raw: isError(v) ? { __err: [printable(get(v, 'name')), printable(get(v, 'message')), printable(get(v, 'stack') ?? ''), tagOf(v) == '[object DOMException]'] } : jsonSafe(v) };
+function raw(input) {
+  if (!platform.hasOwn_.call(input, 'raw')) return input;
+  const value = input.raw;
+  return { ...input, raw: isError(value) ? { __err: [printable(get(value, 'name')), printable(get(value, 'message')), printable(get(value, 'stack') ?? ''), tagOf(value) == '[object DOMException]'] } : jsonSafe(value) };
 }
 
 /** Occurrences in what earlier pages stashed and this page took (captures [b, operations], envelopes). */
-const earlierCount = (r) => r.captures_.reduce((n, x) => n + x[1].filter((o) => o[0] == 'capture').length, 0) + r.envelopes_.reduce((n, e) => n + (e.occurrences || 0), 0);
+const earlierCount = (restored) => restored.captures_.reduce((n, x) => n + x[1].filter((o) => o[0] == 'capture').length, 0) + restored.envelopes_.reduce((n, e) => n + (e.occurrences || 0), 0);
 
 // What the hooks and the API talk to: options, filters, the early queue, trace state.
 class Hub {
@@ -60,9 +60,9 @@ class Hub {
   /** The event processors for an event without a capture's own (summaries): the integrations', the page's scope's. */
   defaultProcessors_() { return [...this.integrationProcessors_, ...root.processors_]; }
 
-  fail(e) {
+  fail(error) {
     this.stats_.internal_errors++;
-    log(this.options_.debug, 'internal error', e);
+    log(this.options_.debug, 'internal error', error);
   }
 
   /** fn() as the SDK's own work beside the page's: a throw is counted (fail), never the page's. */
@@ -70,16 +70,16 @@ class Hub {
     try { fn(); } catch (e) { this.fail(e); }
   }
 
-  drop(reason, n = 1, category = 'error') {
-    const k = reason + ':' + category, d = this.stats_.dropped;
-    this.dropped_[k] = (this.dropped_[k] || 0) + n;
-    if (category == 'error') d[reason] = (d[reason] || 0) + n;  // getStats().dropped: occurrences
+  drop(reason, count = 1, category = 'error') {
+    const key = reason + ':' + category, droppedStats = this.stats_.dropped;
+    this.dropped_[key] = (this.dropped_[key] || 0) + count;
+    if (category == 'error') droppedStats[reason] = (droppedStats[reason] || 0) + count;  // getStats().dropped: occurrences
   }
 
-  on(t, type, fn, capture) {
-    if (!t) return;
-    const handler = (e) => this.stopped_ || this.safe(() => fn(e));
-    if (listen(t, type, handler, capture)) this.undo_.push(() => listen(t, type, handler, capture, 1));
+  on(target, type, listener, capture) {
+    if (!target) return;
+    const handler = (event) => this.stopped_ || this.safe(() => listener(event));
+    if (listen(target, type, handler, capture)) this.undo_.push(() => listen(target, type, handler, capture, 1));
   }
 
   /**
@@ -95,19 +95,19 @@ class Hub {
       // Earlier pages' records this page took and has not sent yet (its core or transport still
       // loading: a redirect chain, where this page leaves at once too) go into this record: their
       // envelopes with its own, their captures in p, each page's with its b (restore() in client.js).
-      const envelopes = [...(lazyClient ? lazyClient.parked() : []), ...earlier.envelopes_], p = earlier.captures_;
+      const envelopes = [...(lazyClient ? lazyClient.parked() : []), ...earlier.envelopes_], earlierCaptures = earlier.captures_;
       const captures = lazyClient && lazyClient.core_ ? [] : this.queue_.map(([m, a]) => [m, m == 'capture' ? raw(a) : a]);
       const dropped = this.dropped_;
-      if (!captures.length && !envelopes.length && !p.length && !platform.keys_(dropped).length && !(lazyClient && lazyClient.waiting())) return store && store.removeItem(this.stashKey_);
+      if (!captures.length && !envelopes.length && !earlierCaptures.length && !platform.keys_(dropped).length && !(lazyClient && lazyClient.waiting())) return store && store.removeItem(this.stashKey_);
       const waiting = lazyClient ? lazyClient.waiting() : 0;  // events still in beforeSend: dropped unless this page carries on
       const reportedDrops = waiting ? { ...dropped, 'before_send:error': (dropped['before_send:error'] || 0) + waiting } : dropped;
       // b: this page has a beforeSend, which its captures c never went through (parked envelopes e
       // did): the next page replays them through its own beforeSend, or counts them (restore()).
       const replayThroughBeforeSend = typeof this.options_.beforeSend == 'function' ? 1 : 0;
-      let overflow = 0, record = toJson({ k: this.ingestUrl_, b: replayThroughBeforeSend, c: captures, e: envelopes, p, d: reportedDrops });
+      let overflow = 0, record = toJson({ k: this.ingestUrl_, b: replayThroughBeforeSend, c: captures, e: envelopes, p: earlierCaptures, d: reportedDrops });
       while (record.length > STASH_MAX && (captures.length || envelopes.length)) {  // over the budget: the newest go, counted
         if (captures.length) { if (captures.pop()[0] == 'capture') overflow++; } else overflow += envelopes.pop().occurrences || 0;
-        record = toJson({ k: this.ingestUrl_, b: replayThroughBeforeSend, c: captures, e: envelopes, p, d: { ...reportedDrops, 'queue_overflow:error': (reportedDrops['queue_overflow:error'] || 0) + overflow } });
+        record = toJson({ k: this.ingestUrl_, b: replayThroughBeforeSend, c: captures, e: envelopes, p: earlierCaptures, d: { ...reportedDrops, 'queue_overflow:error': (reportedDrops['queue_overflow:error'] || 0) + overflow } });
       }
       store.setItem(this.stashKey_, record);
       this.saved_ = 1;
@@ -124,7 +124,7 @@ class Hub {
         this.stashKey_ = STASH_PREFIX + randomHex(8);
         this.saved_ = 0;
       }
-    } catch (x) {
+    } catch (error) {
       // Nowhere to keep them (storage full or refused). Only hidden: they stay in memory, still on
       // their way (the page may carry on, and a pagehide tries again); counting them now as well
       // would count them twice when they are delivered. Unloaded for good: they are counted, the
@@ -141,7 +141,7 @@ class Hub {
         if (lazyClient) { lazyClient.unpark(1); lazyClient.abandon(); }
         this.beacon();
       }
-      this.fail(x);
+      this.fail(error);
     }
   }
 
@@ -163,11 +163,11 @@ class Hub {
   }
 
   countLost_() {
-    const n = this.queuedCaptures_ + earlierCount(this.restored_);
+    const lost = this.queuedCaptures_ + earlierCount(this.restored_);
     this.queue_ = [];
     this.queuedCaptures_ = this.queuedCrumbs_ = 0;
     this.restored_ = { captures_: [], envelopes_: [] };
-    if (n) this.drop('internal_sdk_error', n);
+    if (lost) this.drop('internal_sdk_error', lost);
     this.beacon();
   }
 
@@ -176,11 +176,11 @@ class Hub {
    * core or transport to send it (the lazy chunk failed to load, or the page is going).
    */
   beacon() {
-    const d = this.dropped_, k = platform.keys_(d);
-    if (!k.length) return;
+    const dropped = this.dropped_, keys = platform.keys_(dropped);
+    if (!keys.length) return;
     try {
-      const ts = Date.now() / 1000;
-      const body = `{}\n{"type":"client_report"}\n` + toJson({ timestamp: ts, discarded_events: k.map((x) => ({ reason: x.split(':')[0], category: x.split(':')[1], quantity: d[x] })) });
+      const timestamp = Date.now() / 1000;
+      const body = `{}\n{"type":"client_report"}\n` + toJson({ timestamp, discarded_events: keys.map((x) => ({ reason: x.split(':')[0], category: x.split(':')[1], quantity: dropped[x] })) });
       const url = this.tunnel_ || `${this.ingestUrl_}?sentry_key=${this.publicKey_}&sentry_version=7`;
       if (platform.sendBeacon_.call(globalObject.navigator, url, body)) this.dropped_ = {};
     } catch {}
@@ -190,12 +190,12 @@ class Hub {
   // close() puts the original back unless someone has since wrapped ours (then ours stays).
   wrap(obj, name, make, undo) {
     try {
-      const f = obj && obj[name];
-      if (typeof f != 'function') return;
-      const w = make(f);
-      try { Object.defineProperty(w, 'name', { __proto__: null, value: f.name }); } catch {}
-      obj[name] = w;
-      if (undo) this.undo_.push(() => { if (obj[name] === w) obj[name] = f; });
+      const original = obj && obj[name];
+      if (typeof original != 'function') return;
+      const wrapper = make(original);
+      try { Object.defineProperty(wrapper, 'name', { __proto__: null, value: original.name }); } catch {}
+      obj[name] = wrapper;
+      if (undo) this.undo_.push(() => { if (obj[name] === wrapper) obj[name] = original; });
     } catch (e) {
       this.fail(e);
     }
@@ -216,9 +216,9 @@ class Hub {
 
   /** Trace headers for a request to `url`, or nothing when it is not a propagation target. */
   traceHeaders(url) {
-    const t = this.options_.tracePropagationTargets, loc = globalObject.location;
-    const u = new URL(url, loc.href);
-    if (t ? !matches(t, [url, u.href]) : u.origin != loc.origin) return;
+    const targets = this.options_.tracePropagationTargets, loc = globalObject.location;
+    const resolved = new URL(url, loc.href);
+    if (targets ? !matches(targets, [url, resolved.href]) : resolved.origin != loc.origin) return;
     return this.traceData_();
   }
 
@@ -235,29 +235,29 @@ class Hub {
   /** Adds the headers the app did not set (`set` appends); a trace the app set is kept whole. */
   addHeaders(headers, get, set) {
     if (get('traceparent') != null || get('sentry-trace') != null) return;
-    const b = get('baggage');
-    if (b != null && /(^|,)\s*sentry-/.test(b)) delete headers.baggage;
+    const baggage = get('baggage');
+    if (baggage != null && /(^|,)\s*sentry-/.test(baggage)) delete headers.baggage;
     for (const k of platform.keys_(headers)) set(k, headers[k]);
     return 1;
   }
 
-  crumb(b, hint) {
+  crumb(breadcrumb, hint) {
     if (this.stopped_ || this.options_.maxBreadcrumbs === 0) return;
     try {
-      b = { timestamp: Date.now() / 1000, ...b };
-      const f = this.options_.beforeBreadcrumb;
-      if (f) {
-        try { b = f(b, hint); } catch (e) { b = 0; this.fail(e); }  // a throwing filter drops the crumb
+      breadcrumb = { timestamp: Date.now() / 1000, ...breadcrumb };
+      const beforeBreadcrumb = this.options_.beforeBreadcrumb;
+      if (beforeBreadcrumb) {
+        try { breadcrumb = beforeBreadcrumb(breadcrumb, hint); } catch (error) { breadcrumb = 0; this.fail(error); }  // a throwing filter drops the crumb
         // A promise is not a breadcrumb (Sentry's beforeBreadcrumb is synchronous): it is dropped,
         // and its rejection handled, so that it never surfaces as an unhandled rejection.
-        if (b instanceof platform.Promise_) {
-          try { platform.promiseThen_.call(b, null, (e) => this.fail(e)); } catch {}
-          b = 0;
+        if (breadcrumb instanceof platform.Promise_) {
+          try { platform.promiseThen_.call(breadcrumb, null, (error) => this.fail(error)); } catch {}
+          breadcrumb = 0;
         }
       }
-      if (b && typeof b == 'object') this.call('addBreadcrumb', b);  // normalized when the core takes it
-    } catch (e) {
-      this.fail(e);
+      if (breadcrumb && typeof breadcrumb == 'object') this.call('addBreadcrumb', breadcrumb);  // normalized when the core takes it
+    } catch (error) {
+      this.fail(error);
     }
   }
 
@@ -265,14 +265,14 @@ class Hub {
    * input: {raw, mechanism} (a thrown value; client.js builds the exceptions), {exceptions} or
    * {message}, plus scope/extra; original: the thrown value, for beforeSend's hint.
    */
-  capture(input, original, ts) {
-    const options = this.options_, id = randomHex(16);
-    if (this.stopped_) return id;
+  capture(input, original, timestamp) {
+    const options = this.options_, eventId = randomHex(16);
+    if (this.stopped_) return eventId;
     input = box(input);  // setters on Object.prototype (event_id, type, ...) never run
-    const sc = input.ownScope_;  // the capture's own scope (captureContext), for its event processors
+    const ownScope = input.ownScope_;  // the capture's own scope (captureContext), for its event processors
     delete input.ownScope_;
     if (isError(original)) {
-      if (this.seenErrors_.has(original)) return id;  // captured, then rethrown to onerror: one event
+      if (this.seenErrors_.has(original)) return eventId;  // captured, then rethrown to onerror: one event
       this.seenErrors_.add(original);
     }
     // Sampling and rate limits are decided now; ignoreErrors/allowUrls/denyUrls when the event is built.
@@ -280,62 +280,62 @@ class Hub {
     const reason = Math.random() >= (options.sampleRate ?? 1) ? 'sample_rate' : transport && transport.isRateLimited && transport.isRateLimited('error') ? 'ratelimit_backoff' : 0;
     if (reason) {
       this.drop(reason);
-      return id;
+      return eventId;
     }
-    input.event_id = id;
-    input.timestamp = ts || Date.now() / 1000;
+    input.event_id = eventId;
+    input.timestamp = timestamp || Date.now() / 1000;
     // Page and trace context now if the capture waits for the core; otherwise client.js adds it
     // just before building a full event (a counted repeat never needs it). A capture that names
     // its request (httpClientIntegration) has its context already.
     if (!(this.client_ && this.client_.core_) && !input.request) this.context(input);
     if (original !== undefined) {
-      this.originals_.set(id, original);
+      this.originals_.set(eventId, original);
       if (this.originals_.size > MAX_EARLY) this.originals_.delete(this.originals_.keys().next().value);
     }
     // The event processors of this capture's scopes (global/isolation, current, its own), after
     // the integrations', as Sentry's client orders them; run on the event before beforeSend.
-    const ps = [...new Set([...this.integrationProcessors_, ...root.processors_, ...current.processors_, ...(sc ? sc.processors_ : [])])];
-    if (ps.length) {
-      this.eventProcessors_.set(id, ps);
+    const processors = [...new Set([...this.integrationProcessors_, ...root.processors_, ...current.processors_, ...(ownScope ? ownScope.processors_ : [])])];
+    if (processors.length) {
+      this.eventProcessors_.set(eventId, processors);
       if (this.eventProcessors_.size > 1000) this.eventProcessors_.delete(this.eventProcessors_.keys().next().value);
     }
-    if (this.call('capture', input) !== false) this.lastEventId_ = id;
-    return id;
+    if (this.call('capture', input) !== false) this.lastEventId_ = eventId;
+    return eventId;
   }
 
   /** The page's URL, user agent and referrer, and the active trace, as of now. */
   context(input) {
     const loc = globalObject.location, nav = globalObject.navigator;
     // The user agent and the referrer do not change during a page's life: read once.
-    const hd = this.requestHeaders_ || (this.requestHeaders_ = { 'User-Agent': nav && nav.userAgent, ...(globalObject.document && globalObject.document.referrer && { Referer: globalObject.document.referrer }) });
-    input.request = { url: loc && loc.href, headers: { ...hd } };
+    const requestHeaders = this.requestHeaders_ || (this.requestHeaders_ = { 'User-Agent': nav && nav.userAgent, ...(globalObject.document && globalObject.document.referrer && { Referer: globalObject.document.referrer }) });
+    input.request = { url: loc && loc.href, headers: { ...requestHeaders } };
     input.contexts = { ...input.contexts, trace: { trace_id: this.traceId_, span_id: this.spanId_ } };
   }
 
   /** Runs a core operation now, or queues it (bounded) until the core is ready. */
-  call(m, a) {
+  call(method, argument) {
     if (this.stopped_) return false;
-    const q = this.queue_, cl = this.client_;
-    if (m == 'capture') {
-      if (!(cl && cl.core_) && (this.queuedCaptures_ >= MAX_EARLY || this.mode_ == 'failed')) {
+    const queue = this.queue_, lazyClient = this.client_;
+    if (method == 'capture') {
+      if (!(lazyClient && lazyClient.core_) && (this.queuedCaptures_ >= MAX_EARLY || this.mode_ == 'failed')) {
         this.drop(this.queuedCaptures_ >= MAX_EARLY ? 'queue_overflow' : 'internal_sdk_error');
         if (this.mode_ == 'failed' && !this.beaconTimer_) this.beaconTimer_ = later(() => { this.beaconTimer_ = 0; this.beacon(); }, 1000);
         return false;
       }
       this.stats_.captured++;
     }
-    if (cl && cl.core_) return cl.run(m, a);
-    if (m == 'capture') this.queuedCaptures_++;
-    else if (m == 'addBreadcrumb') {
+    if (lazyClient && lazyClient.core_) return lazyClient.run(method, argument);
+    if (method == 'capture') this.queuedCaptures_++;
+    else if (method == 'addBreadcrumb') {
       // The core keeps only the newest maxBreadcrumbs; so does the queue.
       if (++this.queuedCrumbs_ > (this.options_.maxBreadcrumbs ?? 100)) {
-        q.splice(q.findIndex((e) => e[0] == m), 1);
+        queue.splice(queue.findIndex((e) => e[0] == method), 1);
         this.queuedCrumbs_--;
       }
-    } else if (q.length > 2000) {
+    } else if (queue.length > 2000) {
       return this.fail('early queue full');
     }
-    q.push([m, a]);
+    queue.push([method, argument]);
   }
 }
 
@@ -344,19 +344,19 @@ let currentHub = null;  // the hub of the current init()
 // Public entry points are methods named __faultline_api__ (a property key: bundlers and minifiers
 // keep it), so that the stack of a captureMessage (attachStacktrace) loses the SDK's own frames:
 // everything up to the outermost such frame (client.js build()).
-const guard = (f) => ({ __faultline_api__() {
-  try { return f.apply(this, arguments); } catch (e) { if (currentHub) currentHub.fail(e); }
+const guard = (entryPoint) => ({ __faultline_api__() {
+  try { return entryPoint.apply(this, arguments); } catch (error) { if (currentHub) currentHub.fail(error); }
 } }).__faultline_api__;
 
 // A per-capture scope patch, or the core's current scope (`put`), from a Scope's setters.
-const put = (p) => currentHub && currentHub.call('setScope', p);
-const merge = (d, p) => {
-  for (const k of platform.keys_(p)) {
-    const v = p[k];
-    if (k == 'tags' || k == 'extra' || k == 'contexts') {
-      if (!v) d[k] = v;
-      else if (mergeBag(d, k, v) && k == 'contexts' && typeof v == 'object') for (const n of platform.keys_(v)) if (v[n] == null) delete d[k][n];
-    } else d[k] = v;
+const put = (patch) => currentHub && currentHub.call('setScope', patch);
+const merge = (target, patch) => {
+  for (const key of platform.keys_(patch)) {
+    const value = patch[key];
+    if (key == 'tags' || key == 'extra' || key == 'contexts') {
+      if (!value) target[key] = value;
+      else if (mergeBag(target, key, value) && key == 'contexts' && typeof value == 'object') for (const name of platform.keys_(value)) if (value[name] == null) delete target[key][name];
+    } else target[key] = value;
   }
 };
 
@@ -374,11 +374,11 @@ export class Scope {
     this.processors_ = [];  // event processors
   }
 
-  patch_(p) {
+  patch_(patch) {
     try {
-      merge(this.data_, p);
-      if (this.live_) put(p);
-    } catch (e) { if (currentHub) currentHub.fail(e); }
+      merge(this.data_, patch);
+      if (this.live_) put(patch);
+    } catch (error) { if (currentHub) currentHub.fail(error); }
     return this;
   }
 
@@ -393,20 +393,20 @@ export class Scope {
    * of the current scope are merged when an event is built, a withScope() scope's user is sent
    * over the page's (root) user: its keys win, the others stay.
    */
-  setUser(u) {
-    const v = u && typeof u == 'object' ? u : {};
-    merge(this.data_, { user: v });
+  setUser(user) {
+    const fields = user && typeof user == 'object' ? user : {};
+    merge(this.data_, { user: fields });
     if (this.live_) {
       // (Sentry's setUser(null) sets id, email, ip_address and username to undefined: they go, the page's other keys stay.)
-      const w = this === root ? v : { ...root.data_.user, ...v };
-      if (w !== v && v !== u) for (const k of ['id', 'email', 'ip_address', 'username']) delete w[k];
-      put({ user: w });
+      const merged = this === root ? fields : { ...root.data_.user, ...fields };
+      if (merged !== fields && fields !== user) for (const k of ['id', 'email', 'ip_address', 'username']) delete merged[k];
+      put({ user: merged });
     }
     return this;
   }
-  /** Sentry's scope.addEventProcessor: fn(event, hint) runs on each event captured with this scope, before beforeSend; it may change the event, return null to drop it (counted as event_processor), or a promise of either. */
-  addEventProcessor(fn) {
-    if (typeof fn == 'function') this.processors_.push(fn);
+  /** Sentry's scope.addEventProcessor: processor(event, hint) runs on each event captured with this scope, before beforeSend; it may change the event, return null to drop it (counted as event_processor), or a promise of either. */
+  addEventProcessor(processor) {
+    if (typeof processor == 'function') this.processors_.push(processor);
     return this;
   }
   setLevel(l) { return this.patch_({ level: l }); }
@@ -415,18 +415,18 @@ export class Scope {
   getUser() { return this.data_.user || {}; }
 
   /** Sentry's update(captureContext): a Scope, an object of fields, or a function of this scope. */
-  update(x) {
+  update(captureContext) {
     try {
-      if (typeof x == 'function') return this.update(x(this));
-      if (x instanceof Scope) return this.patch_(x.data_);
-      if (x && typeof x == 'object') this.patch_(pick(x));
-    } catch (e) { if (currentHub) currentHub.fail(e); }
+      if (typeof captureContext == 'function') return this.update(captureContext(this));
+      if (captureContext instanceof Scope) return this.patch_(captureContext.data_);
+      if (captureContext && typeof captureContext == 'object') this.patch_(pick(captureContext));
+    } catch (error) { if (currentHub) currentHub.fail(error); }
     return this;
   }
 
-  addBreadcrumb(b, max) {
-    if (this.live_) addBreadcrumb(b);
-    else if (this.breadcrumbs_.push({ timestamp: Date.now() / 1000, ...b }) > (max ?? 100)) this.breadcrumbs_.shift();
+  addBreadcrumb(breadcrumb, max) {
+    if (this.live_) addBreadcrumb(breadcrumb);
+    else if (this.breadcrumbs_.push({ timestamp: Date.now() / 1000, ...breadcrumb }) > (max ?? 100)) this.breadcrumbs_.shift();
     return this;
   }
   clearBreadcrumbs() {
@@ -442,12 +442,12 @@ export class Scope {
   }
   /** A copy that no longer writes through to the core. */
   clone() {
-    const s = new Scope();
-    merge(s.data_, this.data_);
-    s.breadcrumbs_ = [...this.breadcrumbs_];
-    s.processors_ = [...this.processors_];
-    s.client_ = this.client_;
-    return s;
+    const copy = new Scope();
+    merge(copy.data_, this.data_);
+    copy.breadcrumbs_ = [...this.breadcrumbs_];
+    copy.processors_ = [...this.processors_];
+    copy.client_ = this.client_;
+    return copy;
   }
   /** What was set on this scope (tags, extra, contexts, user, level, fingerprint, transaction) and its breadcrumbs. */
   getScopeData() { return { tags: {}, extra: {}, contexts: {}, user: {}, fingerprint: [], ...shared(this.data_), breadcrumbs: [...this.breadcrumbs_] }; }
@@ -476,15 +476,15 @@ export const getGlobalScope = () => root;
 function context(ctx) {
   if (typeof ctx == 'string') return { level: ctx };
   if (!ctx) return {};
-  let s = ctx;
+  let scope = ctx;
   if (!(ctx instanceof Scope)) {
-    s = new Scope();
-    currentHub.safe(() => s.update(typeof ctx == 'function' ? ctx(current.clone()) : ctx));
+    scope = new Scope();
+    currentHub.safe(() => scope.update(typeof ctx == 'function' ? ctx(current.clone()) : ctx));
   }
-  const d = shared(s.data_);
+  const data = shared(scope.data_);
   // A capture's user replaces the current scope's and is merged over the page's, as in Sentry.
-  if (d.user) d.user = { ...root.data_.user, ...d.user };
-  return { scope: d, ownScope_: s };
+  if (data.user) data.user = { ...root.data_.user, ...data.user };
+  return { scope: data, ownScope_: scope };
 }
 
 // Integrations: the factories return plain option objects that init() reads. `h` says what
@@ -548,38 +548,38 @@ export const getDefaultIntegrations = () => [eventFiltersIntegration, functionTo
 
 /** The hook switch for init's options: the integrations list of Sentry's forms, or Faultline's object form. */
 function switches(options) {
-  let l = options.integrations;
-  if (!Array.isArray(l) && typeof l != 'function') {
+  let list = options.integrations;
+  if (!Array.isArray(list) && typeof list != 'function') {
     if (options.defaultIntegrations === false) return () => false;
-    l = l || {};
+    list = list || {};
     options._lazy = { CultureContext: {} };  // a default that is more than a hook switch
-    return (k) => l[k] !== false;
+    return (k) => list[k] !== false;
   }
   const def = options.defaultIntegrations === false ? [] : Array.isArray(options.defaultIntegrations) ? options.defaultIntegrations : getDefaultIntegrations();
-  if (typeof l == 'function') {
-    try { l = l(def); } catch (e) { log(true, 'integrations() threw; using the defaults', e); l = def; }
-    if (!Array.isArray(l)) l = def;
+  if (typeof list == 'function') {
+    try { list = list(def); } catch (error) { log(true, 'integrations() threw; using the defaults', error); list = def; }
+    if (!Array.isArray(list)) list = def;
   } else {
-    l = [...def.filter((d) => !l.some((i) => get(i, 'name') == d.name)), ...l];
+    list = [...def.filter((d) => !list.some((i) => get(i, 'name') == d.name)), ...list];
   }
-  const by = {};
-  for (const i of l) {
-    const n = get(i, 'name');
-    if (typeof n != 'string') continue;
-    by[n] = i;
-    if (i._h === 4) (options._lazy = options._lazy || {})[n] = i._o;
+  const byName = {};
+  for (const integration of list) {
+    const name = get(integration, 'name');
+    if (typeof name != 'string') continue;
+    byName[name] = integration;
+    if (integration._h === 4) (options._lazy = options._lazy || {})[name] = integration._o;
   }
   // The app's own integrations (Sentry's { name, setup, processEvent, … }), set up by init().
-  options._own = l.filter((i) => i && get(i, '_h') === undefined && typeof get(i, 'name') == 'string');
+  options._own = list.filter((i) => i && get(i, '_h') === undefined && typeof get(i, 'name') == 'string');
   // By name: the lazy part applies the filters' options, warns about the unsupported ones
   // (integrations.js) and names those that run in sdk.integrations (client.js sdkInfo).
-  options._by = by;
+  options._by = byName;
   // Console breadcrumbs: @sentry/browser 11 records them in consoleIntegration, earlier versions in
   // breadcrumbsIntegration; either turns them on, and breadcrumbsIntegration({ console: false }) off.
-  return (k) => {
+  return (hook) => {
     // Which integration owns each hook switch.
-    const i = by[k == 'browserApiErrors' ? 'BrowserApiErrors' : k == 'browserSession' ? 'BrowserSession' : k[0] == 'o' ? 'GlobalHandlers' : 'Breadcrumbs'];
-    return k == 'console' ? (!!i || !!by.Console) && get(i && i._o, k) !== false : !!i && get(i._o, k) !== false;
+    const integration = byName[hook == 'browserApiErrors' ? 'BrowserApiErrors' : hook == 'browserSession' ? 'BrowserSession' : hook[0] == 'o' ? 'GlobalHandlers' : 'Breadcrumbs'];
+    return hook == 'console' ? (!!integration || !!byName.Console) && get(integration && integration._o, hook) !== false : !!integration && get(integration._o, hook) !== false;
   };
 }
 
@@ -609,33 +609,33 @@ export const init = guard((given) => {
     return;
   }
   try { if (!(Error.stackTraceLimit >= 50)) Error.stackTraceLimit = 50; } catch {}
-  const on = (hub.on_ = options._on = switches(options));
-  for (const f of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks, wrapHooks]) f(hub, on);
+  const enabled = (hub.on_ = options._on = switches(options));
+  for (const install of [errorHooks, httpHooks, consoleHook, domHooks, historyHooks, wrapHooks]) install(hub, enabled);
   if (platform.keys_(root.data_).length) put(shared(root.data_));
   if (options.initialScope) root.update(options.initialScope);  // an object of scope fields, or a function of the scope
   // Delivery when the page goes away; registered now, so it runs before the transport's own. What
   // cannot leave is stashed for the next page; if this one comes back, it takes the stash back.
-  const hide = (e) => {
+  const hide = (event) => {
     if (hub.client_) hub.client_.hide();
-    hub.save(e.type == 'pagehide' && !e.persisted);
+    hub.save(event.type == 'pagehide' && !event.persisted);
   };
-  const d = globalObject.document;
+  const doc = globalObject.document;
   hub.on(globalObject, 'pagehide', hide);
   hub.on(globalObject, 'pageshow', () => hub.unsave());
-  hub.on(d, 'visibilitychange', (e) => (d.visibilityState == 'hidden' ? hide(e) : hub.unsave()));
+  hub.on(doc, 'visibilitychange', (e) => (doc.visibilityState == 'hidden' ? hide(e) : hub.unsave()));
   // Errors the tiny loader (js/loader.js) buffered before the SDK arrived, oldest first.
   const loader = globalObject.__faultline_loader;
   if (loader && loader.stop) {
     loader.stop();
-    for (const [e, ts] of loader.q) (e.type == 'error' ? onError : onRejection)(hub, e, ts);
+    for (const [event, timestamp] of loader.q) (event.type == 'error' ? onError : onRejection)(hub, event, timestamp);
     if (loader.n) hub.drop('queue_overflow', loader.n);
   }
-  hub.ready_ = import('./client.js').then((m) => {
-    if (!hub.stopped_) return (hub.client_ = new m.Client(hub)).ready_;
-  }).catch((e) => {
+  hub.ready_ = import('./client.js').then((clientModule) => {
+    if (!hub.stopped_) return (hub.client_ = new clientModule.Client(hub)).ready_;
+  }).catch((error) => {
     // The SDK's own code could not load: what waits is counted and reported, never left waiting.
     hub.mode_ = 'failed';
-    hub.fail(e);
+    hub.fail(error);
     return hub.lost();
   });
 });
@@ -644,12 +644,12 @@ export const init = guard((given) => {
 // attachStacktrace is true by default in version 11); client.js cuts the SDK's own frames off.
 const trace = () => currentHub && currentHub.options_.attachStacktrace !== false && { stack: new Error().stack };
 
-export const captureException = guard((e, ctx) => {
+export const captureException = guard((exception, ctx) => {
   if (!currentHub) return randomHex(16);  // before init: an id, as Sentry's scope gives one
   // The second argument is a captureContext or Sentry's event hint ({ mechanism, captureContext, ... }).
   // (An ErrorEvent stands for its error: client.js build().)
   const hint = ctx && typeof ctx == 'object' && !(ctx instanceof Scope) && ctx;
-  return currentHub.capture({ raw: e, mechanism: { type: 'generic', handled: true, ...(hint && hint.mechanism) }, ...context((hint && hint.captureContext) || ctx), ...(!isError(e) && trace()) }, e);
+  return currentHub.capture({ raw: exception, mechanism: { type: 'generic', handled: true, ...(hint && hint.mechanism) }, ...context((hint && hint.captureContext) || ctx), ...(!isError(exception) && trace()) }, exception);
 });
 
 /** A message; `parameterize` templates keep their template and values (logentry.message/params). */
@@ -657,17 +657,17 @@ export const captureException = guard((e, ctx) => {
 export const captureMessage = guard((msg, ctx) => (currentHub ? currentHub.capture({ message: msg, ...context(ctx), ...trace() }) : randomHex(16)));
 
 /** A whole event of Sentry's shape: its message or exception, level, tags, extra, user, contexts, fingerprint. */
-export const captureEvent = guard((ev, ctx) => {
+export const captureEvent = guard((event, ctx) => {
   if (!currentHub) return randomHex(16);
-  if (!ev || typeof ev != 'object') return;
-  if (ev.type == 'transaction') {  // not sent (no tracing); remembered as Sentry's breadcrumb for the next event (client.js)
-    const id = ev.event_id || randomHex(16);
-    currentHub.call('transaction', [id, ev.transaction]);
+  if (!event || typeof event != 'object') return;
+  if (event.type == 'transaction') {  // not sent (no tracing); remembered as Sentry's breadcrumb for the next event (client.js)
+    const id = event.event_id || randomHex(16);
+    currentHub.call('transaction', [id, event.transaction]);
     return id;
   }
-  const s = context(ctx);
-  s.scope = { ...s.scope, ...pick(ev) };
-  return currentHub.capture({ event: ev, ...s }, ev);
+  const captureContext = context(ctx);
+  captureContext.scope = { ...captureContext.scope, ...pick(event) };
+  return currentHub.capture({ event, ...captureContext }, event);
 });
 
 export const addBreadcrumb = guard((b, hint) => currentHub && currentHub.crumb(b && typeof b == 'object' ? b : {}, hint));
@@ -682,20 +682,20 @@ export const setContext = (k, v) => { root.setContext(k, v); };
 export const setExtra = (k, v) => { root.setExtra(k, v); };
 export const setExtras = (x) => { root.setExtras(x); };
 
-/** Runs cb with a scope of its own (pushed before, popped after; the callback's own errors pass). */
-export function withScope(a, b) {
-  const cb = typeof a == 'function' ? a : b;
-  if (typeof cb != 'function') return;
+/** Runs callback with a scope of its own (pushed before, popped after; the callback's own errors pass). */
+export function withScope(scopeOrCallback, callbackAfterScope) {
+  const callback = typeof scopeOrCallback == 'function' ? scopeOrCallback : callbackAfterScope;
+  if (typeof callback != 'function') return;
   let pushed;
   const prev = current;
   try {
     pushed = currentHub && currentHub.call('pushScope') !== false;
     current = prev.clone();
     current.live_ = 1;
-    if (a instanceof Scope) current.update(a);
-  } catch (e) { currentHub.fail(e); }
+    if (scopeOrCallback instanceof Scope) current.update(scopeOrCallback);
+  } catch (error) { currentHub.fail(error); }
   try {
-    return cb(current);
+    return callback(current);
   } finally {
     current = prev;
     if (pushed) currentHub.safe(() => currentHub.call('popScope'));
@@ -705,10 +705,10 @@ export const withIsolationScope = withScope;
 
 /** Sentry's parameterize`text ${x}`: a String with the template and values, sent as logentry.message/params. */
 export function parameterize(strings, ...values) {
-  const s = new String(String.raw(strings, ...values));
-  s.__sentry_template_string__ = strings.join('\x00').replace(/%/g, '%%').replace(/\0/g, '%s');
-  s.__sentry_template_values__ = values;
-  return s;
+  const text = new String(String.raw(strings, ...values));
+  text.__sentry_template_string__ = strings.join('\x00').replace(/%/g, '%%').replace(/\0/g, '%s');
+  text.__sentry_template_values__ = values;
+  return text;
 }
 
 // The client of the current init(): what Sentry's getClient() gives apps (options, flush, close,
@@ -720,27 +720,27 @@ export class BrowserClient {
   getOptions() { return this.options_; }
   getDsn() { return this.options_.dsn; }
   /** The integration of that name that runs (Sentry's defaults too when the list was not given). */
-  getIntegrationByName(n) {
+  getIntegrationByName(name) {
     const options = currentHub && currentHub.options_;
     if (!options) return;
-    const by = { ...(options._by || Object.fromEntries(getDefaultIntegrations().map((i) => [i.name, i]))), ...options._add };
-    return platform.hasOwn_.call(by, n) ? by[n] : undefined;
+    const byName = { ...(options._by || Object.fromEntries(getDefaultIntegrations().map((i) => [i.name, i]))), ...options._add };
+    return platform.hasOwn_.call(byName, name) ? byName[name] : undefined;
   }
   /**
    * Sentry's addIntegration after init: Faultline's integrations that are more than hook switches
    * (httpClient, captureConsole, contextLines…) start now, an app's own is set up; the hook
    * switches (breadcrumbs, globalHandlers…) are read at init only (debug warning).
    */
-  addIntegration(i) {
-    const hub = currentHub, n = get(i, 'name');
-    if (!hub || hub.stopped_ || typeof n != 'string' || this.getIntegrationByName(n)) return;
-    const options = hub.options_, t = get(i, '_h');
-    (options._add = options._add || {})[n] = i;
-    if (t === undefined) (hub.client_ ? hub.client_.own([i]) : (options._own = [...(options._own || []), i]));
-    else if (t === 4) {
-      (options._lazy = options._lazy || {})[n] = i._o;
-      if (hub.client_) hub.client_.add({ [n]: i._o });
-    } else if (t !== 2 && t !== 3) log(options.debug, `addIntegration(${n}): ${t ? 'read at init only' : 'not supported by Faultline'}`);
+  addIntegration(integration) {
+    const hub = currentHub, name = get(integration, 'name');
+    if (!hub || hub.stopped_ || typeof name != 'string' || this.getIntegrationByName(name)) return;
+    const options = hub.options_, handling = get(integration, '_h');
+    (options._add = options._add || {})[name] = integration;
+    if (handling === undefined) (hub.client_ ? hub.client_.own([integration]) : (options._own = [...(options._own || []), integration]));
+    else if (handling === 4) {
+      (options._lazy = options._lazy || {})[name] = integration._o;
+      if (hub.client_) hub.client_.add({ [name]: integration._o });
+    } else if (handling !== 2 && handling !== 3) log(options.debug, `addIntegration(${name}): ${handling ? 'read at init only' : 'not supported by Faultline'}`);
   }
   // (Entry points: fields, so that nothing runs when the module loads and the class stays tree-shakable.)
   captureException = guard((e, hint, scope) => captureException(e, scope));
@@ -766,21 +766,21 @@ export { makeFetchTransport, makeBrowserOfflineTransport, createTransport, makeM
 export const defaultStackParser = () => [];
 export const SDK_VERSION = VERSION;
 
-// f(client) once the SDK's code has loaded, or false after ms (a chunk that never loads does not hang).
-const after = (hub, f, ms) => (hub ? platform.Promise_.race([platform.Promise_.resolve(hub.ready_).then(() => (hub.client_ ? f(hub.client_) : false)), new platform.Promise_((r) => later(() => r(false), ms))]).catch(() => false) : platform.Promise_.resolve(false));
+// work(client) once the SDK's code has loaded, or false after ms (a chunk that never loads does not hang).
+const after = (hub, work, ms) => (hub ? platform.Promise_.race([platform.Promise_.resolve(hub.ready_).then(() => (hub.client_ ? work(hub.client_) : false)), new platform.Promise_((resolve) => later(() => resolve(false), ms))]).catch(() => false) : platform.Promise_.resolve(false));
 
 /** Sends everything pending (aggregation summaries included); false if it did not finish in time. */
 export const flush = (ms = 2000) => {
   const hub = currentHub;
-  return after(hub, (cl) => !hub.stopped_ && cl.flush(ms), ms + 50);
+  return after(hub, (lazyClient) => !hub.stopped_ && lazyClient.flush(ms), ms + 50);
 };
 
 /** Flushes, then stops the SDK: hooks detach (wrappers pass through), the core is released. */
 export const close = (ms = 2000) => {
   const hub = currentHub;
-  const p = after(hub, (cl) => cl.close(ms), ms + 50);
-  if (hub) p.then(() => { hub.stopped_ = 1; for (const u of hub.undo_) try { u(); } catch {} });
-  return p;
+  const closed = after(hub, (lazyClient) => lazyClient.close(ms), ms + 50);
+  if (hub) closed.then(() => { hub.stopped_ = 1; for (const undo of hub.undo_) try { undo(); } catch {} });
+  return closed;
 };
 
 export const lastEventId = () => (currentHub ? currentHub.lastEventId_ : undefined);
@@ -811,11 +811,11 @@ export const showReportDialog = () => { log(currentHub && currentHub.options_.de
  * the package, nothing is fetched from a CDN); an unknown name is rejected as Sentry rejects it.
  */
 export const lazyLoadIntegration = (name) => {
-  const m = { replayIntegration, replayCanvasIntegration, feedbackIntegration, feedbackAsyncIntegration, captureConsoleIntegration,
+  const factories = { replayIntegration, replayCanvasIntegration, feedbackIntegration, feedbackAsyncIntegration, captureConsoleIntegration,
     contextLinesIntegration, linkedErrorsIntegration, dedupeIntegration, extraErrorDataIntegration, httpClientIntegration,
     reportingObserverIntegration, rewriteFramesIntegration, browserProfilingIntegration, moduleMetadataIntegration,
     graphqlClientIntegration, spotlightBrowserIntegration, browserTracingIntegration, featureFlagsIntegration };
-  return platform.hasOwn_.call(m, name) ? platform.Promise_.resolve(m[name]) : platform.Promise_.reject(new Error(`Cannot lazy load integration: ${name}`));
+  return platform.hasOwn_.call(factories, name) ? platform.Promise_.resolve(factories[name]) : platform.Promise_.reject(new Error(`Cannot lazy load integration: ${name}`));
 };
 
 // Tracing: Faultline sends no spans or transactions. Sentry's span API runs as it does with tracing
@@ -841,11 +841,11 @@ class Span {
 }
 let active;
 const spanOf = (o) => new Span(o && typeof o == 'object' ? o.name : undefined);
-/** cb(scope) with `span` as getActiveSpan()'s, for the callback's synchronous part. */
-export const withActiveSpan = (span, cb) => {
-  const p = active;
+/** callback(scope) with `span` as getActiveSpan()'s, for the callback's synchronous part. */
+export const withActiveSpan = (span, callback) => {
+  const previous = active;
   active = span || undefined;
-  try { return cb(current); } finally { active = p; }
+  try { return callback(current); } finally { active = previous; }
 };
 export const startSpan = (o, cb) => { const s = spanOf(o); return withActiveSpan(s, () => cb(s)); };
 export const startSpanManual = (o, cb) => { const s = spanOf(o); return withActiveSpan(s, () => cb(s, () => s.end())); };
@@ -857,25 +857,25 @@ export const updateSpanName = (s, n) => { if (s instanceof Span) s.updateName(n)
 export const setHttpStatus = () => {};
 export const setMeasurement = () => {};
 export const suppressTracing = (cb) => cb();
-export const spanToJSON = (s) => {
-  const x = s && typeof s.spanContext == 'function' ? s.spanContext() : {};
-  return { span_id: x.spanId, trace_id: x.traceId, description: s && s.name_, data: {}, start_timestamp: 0 };
+export const spanToJSON = (span) => {
+  const context = span && typeof span.spanContext == 'function' ? span.spanContext() : {};
+  return { span_id: context.spanId, trace_id: context.traceId, description: span && span.name_, data: {}, start_timestamp: 0 };
 };
 export const spanToTraceHeader = (s) => { const x = s.spanContext(); return `${x.traceId}-${x.spanId}-0`; };
 /** The trace headers Faultline adds to requests (sentry-trace, baggage, traceparent), for an app to pass on itself. */
 export const getTraceData = () => (currentHub && currentHub.dsnValid_ ? currentHub.traceData_() : {});
 export const spanToBaggageHeader = () => getTraceData().baggage;
-// cb runs in another trace (startNewTrace: a new one; continueTrace: the one an incoming
+// callback runs in another trace (startNewTrace: a new one; continueTrace: the one an incoming
 // sentry-trace header names); the page's trace is back afterwards.
-const inTrace = (tid, cb) => {
-  const hub = currentHub, t = hub && [hub.traceId_, hub.spanId_];
-  if (hub && tid) { hub.traceId_ = tid; hub.spanId_ = randomHex(8); }
-  try { return cb(); } finally { if (hub) [hub.traceId_, hub.spanId_] = t; }
+const inTrace = (traceId, callback) => {
+  const hub = currentHub, previous = hub && [hub.traceId_, hub.spanId_];
+  if (hub && traceId) { hub.traceId_ = traceId; hub.spanId_ = randomHex(8); }
+  try { return callback(); } finally { if (hub) [hub.traceId_, hub.spanId_] = previous; }
 };
 export const startNewTrace = (cb) => inTrace(randomHex(16), cb);
-export const continueTrace = (o, cb) => {
-  const m = /^\s*([0-9a-f]{32})-[0-9a-f]{16}/i.exec(printable(o && o.sentryTrace));
-  return inTrace(m && m[1].toLowerCase(), cb);
+export const continueTrace = (incoming, callback) => {
+  const match = /^\s*([0-9a-f]{32})-[0-9a-f]{16}/i.exec(printable(incoming && incoming.sentryTrace));
+  return inTrace(match && match[1].toLowerCase(), callback);
 };
 
 /**
@@ -887,10 +887,10 @@ export const continueTrace = (o, cb) => {
 const logAt = (level) => (message, attributes) => {
   const hub = currentHub;
   if (!hub || !hub.options_.enableLogs) return;
-  let l = { level, message: asString(message), attributes: attributes || {} };
-  const f = hub.options_.beforeSendLog;
-  if (typeof f == 'function') try { l = f(l); } catch (e) { l = 0; hub.fail(e); }
-  if (l && typeof l == 'object') hub.crumb({ category: 'log', level: { trace: 'debug', warn: 'warning' }[l.level] || l.level, message: l.message, data: l.attributes });
+  let entry = { level, message: asString(message), attributes: attributes || {} };
+  const beforeSendLog = hub.options_.beforeSendLog;
+  if (typeof beforeSendLog == 'function') try { entry = beforeSendLog(entry); } catch (error) { entry = 0; hub.fail(error); }
+  if (entry && typeof entry == 'object') hub.crumb({ category: 'log', level: { trace: 'debug', warn: 'warning' }[entry.level] || entry.level, message: entry.message, data: entry.attributes });
 };
 export const logger = /* @__PURE__ */ (() => ({ trace: logAt('trace'), debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error'), fatal: logAt('fatal'), fmt: parameterize }))();
 
