@@ -34,33 +34,33 @@ const NATIVE = ['name', 'message', 'stack', 'line', 'column', 'fileName', 'lineN
 // A stack taken inside the SDK's fetch/XHR wrappers, without their frames: the frame that took it,
 // then the wrappers' (named fetch / send, as the originals). V8 heads its stacks with the error's
 // "Error" line; SpiderMonkey and JavaScriptCore do not.
-const dropTop = (s, own = []) => {
-  const l = String(s).split('\n'), i = /^\w*Error\b/.test(l[0]) ? 1 : 0;
-  l.splice(i, 1);
+const dropTop = (stack, own = []) => {
+  const lines = String(stack).split('\n'), first = /^\w*Error\b/.test(lines[0]) ? 1 : 0;
+  lines.splice(first, 1);
   // The wrappers of fetch/send (ours, the page's): by name, or, ours, by the SDK's own files (in
   // the minified single-file build SpiderMonkey names a frame by its minified source name).
-  while (i < l.length && (l[i].includes('__faultline_wrap__') || /(?:^|[\s.])(?:fetch|send)\s*$/.test(l[i].replace(/(?:\s*\(|@).*$/, '')) || own.some((u) => l[i].includes(u)))) l.splice(i, 1);
-  return l.join('\n');
+  while (first < lines.length && (lines[first].includes('__faultline_wrap__') || /(?:^|[\s.])(?:fetch|send)\s*$/.test(lines[first].replace(/(?:\s*\(|@).*$/, '')) || own.some((u) => lines[first].includes(u)))) lines.splice(first, 1);
+  return lines.join('\n');
 };
-const inStatus = (codes, s) => codes.some((r) => (typeof r == 'number' ? r === s : Array.isArray(r) && s >= r[0] && s <= r[1]));
-const inTargets = (ts, url) => ts.some((t) => (typeof t == 'string' ? url.includes(t) : t instanceof RegExp && t.test(url)));
+const inStatus = (codes, status) => codes.some((r) => (typeof r == 'number' ? r === status : Array.isArray(r) && status >= r[0] && status <= r[1]));
+const inTargets = (targets, url) => targets.some((target) => (typeof target == 'string' ? url.includes(target) : target instanceof RegExp && target.test(url)));
 const one = (v) => (v && typeof v == 'object' ? (isError(v) ? `${get(v, 'name')}: ${get(v, 'message')}` : Object.prototype.toString.call(v)) : String(v));
-const join = (a) => a.map((v) => { try { return one(v); } catch { return '[value cannot be serialized]'; } }).join(' ');
+const join = (values) => values.map((v) => { try { return one(v); } catch { return '[value cannot be serialized]'; } }).join(' ');
 
 /** Sentry's ExtraErrorData: what an Error carries beyond its name, message and stack. */
-export function errorData(e, cause = true, max = 0) {
+export function errorData(error, includeCause = true, max = 0) {
   const out = {};
   try {
-    for (const k of Object.keys(e)) {
-      if (NATIVE.includes(k)) continue;
-      const v = e[k];
-      out[k] = isError(v) || typeof v == 'string' ? (max ? String(v).slice(0, max) : String(v)) : v;
+    for (const key of Object.keys(error)) {
+      if (NATIVE.includes(key)) continue;
+      const value = error[key];
+      out[key] = isError(value) || typeof value == 'string' ? (max ? String(value).slice(0, max) : String(value)) : value;
     }
-    const c = get(e, 'cause');
-    if (cause && c !== undefined) out.cause = isError(c) ? { [printable(get(c, 'name') || get(get(c, 'constructor'), 'name'))]: errorData(c, false, max) } : c;
-    if (typeof get(e, 'toJSON') == 'function') {
-      const j = e.toJSON();
-      if (j && typeof j == 'object') for (const k of Object.keys(j)) out[k] = isError(j[k]) ? String(j[k]) : j[k];
+    const cause = get(error, 'cause');
+    if (includeCause && cause !== undefined) out.cause = isError(cause) ? { [printable(get(cause, 'name') || get(get(cause, 'constructor'), 'name'))]: errorData(cause, false, max) } : cause;
+    if (typeof get(error, 'toJSON') == 'function') {
+      const json = error.toJSON();
+      if (json && typeof json == 'object') for (const key of Object.keys(json)) out[key] = isError(json[key]) ? String(json[key]) : json[key];
     }
   } catch {
     return null;
@@ -71,211 +71,211 @@ export function errorData(e, cause = true, max = 0) {
 /** Sentry's RewriteFrames as an event processor (the event in @sentry/browser's shape). */
 export function rewriteFrames(options) {
   const prefix = options.prefix || 'app:///', root = options.root;
-  const it = typeof options.iteratee == 'function' ? options.iteratee : (f) => {
-    if (root && typeof f.filename == 'string' && f.filename.indexOf(root) === 0) f.filename = f.filename.replace(root, prefix);
-    return f;
+  const iteratee = typeof options.iteratee == 'function' ? options.iteratee : (frame) => {
+    if (root && typeof frame.filename == 'string' && frame.filename.indexOf(root) === 0) frame.filename = frame.filename.replace(root, prefix);
+    return frame;
   };
-  return (ev) => {
-    const xs = ev.exception && ev.exception.values;
-    if (Array.isArray(xs)) {
-      for (const x of xs) {
-        const fr = x && x.stacktrace && x.stacktrace.frames;
-        if (Array.isArray(fr)) x.stacktrace.frames = fr.map((f) => it(f) || f);
+  return (event) => {
+    const exceptions = event.exception && event.exception.values;
+    if (Array.isArray(exceptions)) {
+      for (const exception of exceptions) {
+        const frames = exception && exception.stacktrace && exception.stacktrace.frames;
+        if (Array.isArray(frames)) exception.stacktrace.frames = frames.map((frame) => iteratee(frame) || frame);
       }
     }
-    return ev;
+    return event;
   };
 }
 
 /**
  * Sets up the integrations init() recorded. Returns the event processors to run on each event
- * before beforeSend (in @sentry/browser's shape), and fills `cx`: per-capture additions the
- * client puts into a capture input as the core takes it (contexts from ExtraErrorData).
+ * before beforeSend (in @sentry/browser's shape). (ExtraErrorData's per-capture contexts come from
+ * extraContexts(), which client.js calls as it builds a capture input.)
  */
 export function setup(hub, only) {
-  const options = hub.options_, L = only || options._lazy || {}, procs = [];
+  const options = hub.options_, requested = only || options._lazy || {}, processors = [];
   // Given as Sentry's list: inboundFilters/eventFilters options are init options (applied when an
   // event is built, so here, before the first); those Faultline does not support are named.
   // (only: integrations added after init, addIntegration.)
-  if (!only) for (const [n, i] of Object.entries(options._by || {})) {
-    if (i._h === 3) for (const k of ['ignoreErrors', 'denyUrls', 'allowUrls']) if (i._o[k]) options[k] = [...(options[k] || []), ...i._o[k]];
-    if (i._h === 0) log(options.debug, `${n} is not supported by Faultline and was ignored`);
+  if (!only) for (const [name, integration] of Object.entries(options._by || {})) {
+    if (integration._h === 3) for (const k of ['ignoreErrors', 'denyUrls', 'allowUrls']) if (integration._o[k]) options[k] = [...(options[k] || []), ...integration._o[k]];
+    if (integration._h === 0) log(options.debug, `${name} is not supported by Faultline and was ignored`);
   }
   // Fields the core does not carry (request.method, logger): added to the event of that id.
-  const post = hub.eventFinishers_ || (hub.eventFinishers_ = new Map());
-  if (!only) procs.push((ev) => {
-    const f = post.get(ev.event_id);
-    if (f) { post.delete(ev.event_id); f(ev); }
-    return ev;
+  const finishers = hub.eventFinishers_ || (hub.eventFinishers_ = new Map());
+  if (!only) processors.push((event) => {
+    const finish = finishers.get(event.event_id);
+    if (finish) { finishers.delete(event.event_id); finish(event); }
+    return event;
   });
-  const later = (id, f) => { if (post.size > 200) post.delete(post.keys().next().value); post.set(id, f); };
+  const finishEvent = (id, finish) => { if (finishers.size > 200) finishers.delete(finishers.keys().next().value); finishers.set(id, finish); };
   const pii = !!options.sendDefaultPii;
 
-  if (L.HttpClient) {
-    const httpClient = L.HttpClient;
+  if (requested.HttpClient) {
+    const httpClient = requested.HttpClient;
     const codes = Array.isArray(httpClient.failedRequestStatusCodes) ? httpClient.failedRequestStatusCodes : [[500, 599]];
     const targets = Array.isArray(httpClient.failedRequestTargets) ? httpClient.failedRequestTargets : [/.*/];
     // kind: 'fetch' ({input: fetch's arguments, res}) or 'xhr' ({headers: set by the page, xhr});
     // both: method, url (the response's), status, stack (taken at the call). ts: when a response
     // that completed before this part loaded arrived (it waited in the early queue: client.js).
-    hub.captureResponse_ = (kind, r, ts) => {
-      if (!inStatus(codes, r.status) || !inTargets(targets, r.url) || hub.isOwnRequest_(r.url)) return;
-      const message = `HTTP Client Error with status code: ${r.status}`;
-      const res = {}, req = {};
+    hub.captureResponse_ = (kind, details, timestamp) => {
+      if (!inStatus(codes, details.status) || !inTargets(targets, details.url) || hub.isOwnRequest_(details.url)) return;
+      const message = `HTTP Client Error with status code: ${details.status}`;
+      const responseHeaders = {}, requestHeaders = {};
       // (A response that waited in an earlier page's stash has lost its objects: no headers.)
       try {
         if (kind == 'fetch') {
-          r.res.headers.forEach((v, k) => { res[k] = v; });  // (a response's Set-Cookie is never exposed to the page)
+          details.res.headers.forEach((v, k) => { responseHeaders[k] = v; });  // (a response's Set-Cookie is never exposed to the page)
           if (pii) {
-            const [i, init] = r.input, R = globalObject.Request;
-            const hs = new Headers((init && get(init, 'headers')) || (R && i instanceof R ? i.headers : undefined));
-            hs.forEach((v, k) => { req[k] = v; });
+            const [resource, init] = details.input, RequestClass = globalObject.Request;
+            const headers = new Headers((init && get(init, 'headers')) || (RequestClass && resource instanceof RequestClass ? resource.headers : undefined));
+            headers.forEach((v, k) => { requestHeaders[k] = v; });
           }
         } else {
-          for (const l of String(r.xhr.getAllResponseHeaders() || '').split('\r\n')) {
-            const [k, v] = l.split(': ');
-            if (k && v) res[k] = v;
+          for (const line of String(details.xhr.getAllResponseHeaders() || '').split('\r\n')) {
+            const [name, value] = line.split(': ');
+            if (name && value) responseHeaders[name] = value;
           }
-          Object.assign(req, r.headers);
+          Object.assign(requestHeaders, details.headers);
         }
       } catch {}
-      for (const k in req) if (/^cookie$/i.test(k)) delete req[k];  // cookies are never sent
-      const len = res['content-length'];
-      const response = { status_code: r.status, ...(pii && { headers: res }), ...(len && { body_size: parseInt(len, 10) }) };
+      for (const k in requestHeaders) if (/^cookie$/i.test(k)) delete requestHeaders[k];  // cookies are never sent
+      const contentLength = responseHeaders['content-length'];
+      const response = { status_code: details.status, ...(pii && { headers: responseHeaders }), ...(contentLength && { body_size: parseInt(contentLength, 10) }) };
       const input = {
         // Sentry's event has no level (so the scope's, else error as Sentry shows it); a message
         // with an exception would otherwise default to info, as a captureMessage with a stack.
         message, default_level: 'error',
-        exceptions: [{ type: 'Error', value: message, ...(r.stack && { stack: dropTop(r.stack, hub.sdkUrls_) }), request: `${r.method} ${r.url}`.slice(0, 2048),
-          synthetic: !r.stack, mechanism: { type: `auto.http.client.${kind}`, handled: false } }],
+        exceptions: [{ type: 'Error', value: message, ...(details.stack && { stack: dropTop(details.stack, hub.sdkUrls_) }), request: `${details.method} ${details.url}`.slice(0, 2048),
+          synthetic: !details.stack, mechanism: { type: `auto.http.client.${kind}`, handled: false } }],
         contexts: { response },
       };
       hub.context(input);
-      input.request = { url: r.url, headers: pii ? req : {} };
-      const id = hub.capture(input, undefined, ts);
-      later(id, (ev) => { if (ev.request) ev.request.method = r.method; });
+      input.request = { url: details.url, headers: pii ? requestHeaders : {} };
+      const eventId = hub.capture(input, undefined, timestamp);
+      finishEvent(eventId, (event) => { if (event.request) event.request.method = details.method; });
     };
   }
 
-  if (L.CaptureConsole) {
-    const consoleOptions = L.CaptureConsole, levels = Array.isArray(consoleOptions.levels) ? consoleOptions.levels : CONSOLE_LEVELS, handled = consoleOptions.handled ?? true;
-    hub.captureConsole_ = (m, args) => {
-      if (!levels.includes(m)) return;
-      const level = SEVERITY[m] || m;
-      let a = [...args], input;
-      const mech = { type: 'auto.core.capture_console', handled };
-      if (m == 'assert') {
-        if (a[0]) return;
-        a = a.slice(1);
-        input = { message: `Assertion failed: ${join(a) || 'console.assert'}` };
+  if (requested.CaptureConsole) {
+    const consoleOptions = requested.CaptureConsole, levels = Array.isArray(consoleOptions.levels) ? consoleOptions.levels : CONSOLE_LEVELS, handled = consoleOptions.handled ?? true;
+    hub.captureConsole_ = (method, args) => {
+      if (!levels.includes(method)) return;
+      const level = SEVERITY[method] || method;
+      let consoleArgs = [...args], input;
+      const mechanism = { type: 'auto.core.capture_console', handled };
+      if (method == 'assert') {
+        if (consoleArgs[0]) return;
+        consoleArgs = consoleArgs.slice(1);
+        input = { message: `Assertion failed: ${join(consoleArgs) || 'console.assert'}` };
       } else {
-        const e = a.find(isError);
-        input = e ? { raw: e, mechanism: mech } : { message: join(a) };
+        const error = consoleArgs.find(isError);
+        input = error ? { raw: error, mechanism } : { message: join(consoleArgs) };
       }
       if (options.attachStacktrace !== false && input.message) input.stack = new Error().stack;  // (on by default, as in Sentry 11)
-      input.scope = { level, extra: { arguments: a.map((x) => normalize(x, 3)) } };
-      const id = hub.capture(input, input.raw);
-      later(id, (ev) => {
-        ev.logger = 'console';
-        const x = ev.exception && ev.exception.values;
-        if (x && x.length) x[x.length - 1].mechanism = { ...x[x.length - 1].mechanism, ...mech };
+      input.scope = { level, extra: { arguments: consoleArgs.map((x) => normalize(x, 3)) } };
+      const eventId = hub.capture(input, input.raw);
+      finishEvent(eventId, (event) => {
+        event.logger = 'console';
+        const exceptions = event.exception && event.exception.values;
+        if (exceptions && exceptions.length) exceptions[exceptions.length - 1].mechanism = { ...exceptions[exceptions.length - 1].mechanism, ...mechanism };
       });
     };
   }
 
-  if (L.RewriteFrames) procs.push(rewriteFrames(L.RewriteFrames));
+  if (requested.RewriteFrames) processors.push(rewriteFrames(requested.RewriteFrames));
 
-  if (L.ReportingObserver && typeof globalObject.ReportingObserver == 'function') {
-    const types = Array.isArray(L.ReportingObserver.types) ? L.ReportingObserver.types : ['crash', 'deprecation', 'intervention'];
+  if (requested.ReportingObserver && typeof globalObject.ReportingObserver == 'function') {
+    const types = Array.isArray(requested.ReportingObserver.types) ? requested.ReportingObserver.types : ['crash', 'deprecation', 'intervention'];
     try {
-      const obs = new globalObject.ReportingObserver((reports) => {
+      const observer = new globalObject.ReportingObserver((reports) => {
         if (hub.stopped_) return;
-        for (const r of reports) {
+        for (const report of reports) {
           try {
-            const b = get(r, 'body'), body = {};
+            const rawBody = get(report, 'body'), body = {};
             let details = 'No details available';
-            if (b) {
-              for (const k in b) body[k] = b[k];
-              details = (get(r, 'type') == 'crash' ? [body.crashId || '', body.reason || ''].join(' ').trim() : printable(body.message || '')) || details;
+            if (rawBody) {
+              for (const k in rawBody) body[k] = rawBody[k];
+              details = (get(report, 'type') == 'crash' ? [body.crashId || '', body.reason || ''].join(' ').trim() : printable(body.message || '')) || details;
             }
-            hub.capture({ message: `ReportingObserver [${asString(get(r, 'type'))}]: ${details}`, scope: { extra: { url: get(r, 'url'), ...(b && { body }) } } });
-          } catch (e) { hub.fail(e); }
+            hub.capture({ message: `ReportingObserver [${asString(get(report, 'type'))}]: ${details}`, scope: { extra: { url: get(report, 'url'), ...(rawBody && { body }) } } });
+          } catch (error) { hub.fail(error); }
         }
       }, { buffered: true, types });
-      obs.observe();
-      hub.undo_.push(() => obs.disconnect());
-    } catch (e) { log(options.debug, 'ReportingObserver unavailable', e); }
+      observer.observe();
+      hub.undo_.push(() => observer.disconnect());
+    } catch (error) { log(options.debug, 'ReportingObserver unavailable', error); }
   }
 
   // Sentry 11's default cultureContextIntegration: the browser's locale, time zone and calendar.
-  if (L.CultureContext) {
-    procs.push((ev) => {
+  if (requested.CultureContext) {
+    processors.push((event) => {
       try {
-        const r = globalObject.Intl.DateTimeFormat().resolvedOptions();
-        ev.contexts = { ...ev.contexts, culture: { locale: r.locale, timezone: r.timeZone, calendar: r.calendar, ...get(ev.contexts, 'culture') } };
+        const resolved = globalObject.Intl.DateTimeFormat().resolvedOptions();
+        event.contexts = { ...event.contexts, culture: { locale: resolved.locale, timezone: resolved.timeZone, calendar: resolved.calendar, ...get(event.contexts, 'culture') } };
       } catch {}
-      return ev;
+      return event;
     });
   }
 
-  if (L.ContextLines) {
-    const n = L.ContextLines.frameContextLines ?? 5;
+  if (requested.ContextLines) {
+    const lineCount = requested.ContextLines.frameContextLines ?? 5;
     // The page's HTML may show personal data: its lines pass the scrubber the JS core uses (same
     // rules as the WASM core's), loaded before the first event leaves (client.js waits for hub.needed_).
-    if (n > 0) {
+    if (lineCount > 0) {
       let scrub = null;
-      hub.needed_ = import('./scrub.js').then((m) => { scrub = m.createScrubber(options).text; }, (e) => log(options.debug, 'contextLines: no scrubber, no context lines', e));
-      procs.push((ev) => (scrub ? contextLines(ev, n, scrub) : ev));
+      hub.needed_ = import('./scrub.js').then((scrubModule) => { scrub = scrubModule.createScrubber(options).text; }, (error) => log(options.debug, 'contextLines: no scrubber, no context lines', error));
+      processors.push((event) => (scrub ? contextLines(event, lineCount, scrub) : event));
     }
   }
   // Sentry applies module metadata to frames for either integration (the filter reads it there).
-  if (L.ModuleMetadata || L.ThirdPartyErrorsFilter) procs.push(frameMetadata());
-  if (L.ThirdPartyErrorsFilter) procs.push(thirdParty(L.ThirdPartyErrorsFilter, hub.sdkUrls_ || []));
-  return procs;
+  if (requested.ModuleMetadata || requested.ThirdPartyErrorsFilter) processors.push(frameMetadata());
+  if (requested.ThirdPartyErrorsFilter) processors.push(thirdParty(requested.ThirdPartyErrorsFilter, hub.sdkUrls_ || []));
+  return processors;
 }
 
-const bare = (u) => String(u || '').replace(/[?#].*$/, '');
-const framesOf = (ev) => {
-  const xs = get(ev.exception, 'values');
-  return Array.isArray(xs) ? xs.flatMap((x) => (x && x.stacktrace && Array.isArray(x.stacktrace.frames) ? x.stacktrace.frames : [])) : [];
+const bare = (url) => String(url || '').replace(/[?#].*$/, '');
+const framesOf = (event) => {
+  const exceptions = get(event.exception, 'values');
+  return Array.isArray(exceptions) ? exceptions.flatMap((x) => (x && x.stacktrace && Array.isArray(x.stacktrace.frames) ? x.stacktrace.frames : [])) : [];
 };
 
 /** Sentry's snipLine: a line over 150 characters cut to 140 around `col`, marked `{snip}`. */
 export function snip(line, col) {
-  const n = line.length;
-  if (n <= 150) return line;
-  let a = Math.max(Math.min(col, n) - 60, 0);
-  if (a < 5) a = 0;
-  let b = Math.min(a + 140, n);
-  if (b > n - 5) b = n;
-  if (b == n) a = Math.max(b - 140, 0);
-  return (a > 0 ? "'{snip} " : '') + line.slice(a, b) + (b < n ? ' {snip}' : '');
+  const length = line.length;
+  if (length <= 150) return line;
+  let start = Math.max(Math.min(col, length) - 60, 0);
+  if (start < 5) start = 0;
+  let end = Math.min(start + 140, length);
+  if (end > length - 5) end = length;
+  if (end == length) start = Math.max(end - 140, 0);
+  return (start > 0 ? "'{snip} " : '') + line.slice(start, end) + (end < length ? ' {snip}' : '');
 }
 
 /**
  * Sentry's contextLinesIntegration: each frame of the page itself (its file is the page's URL,
- * query and fragment aside; its line past 2) gets `n` lines before and after its line from the page's HTML as the
- * DOM has it now (documentElement.innerHTML between `<!DOCTYPE html>`, `<html>` and `</html>`,
+ * query and fragment aside; its line past 2) gets `lineCount` lines before and after its line from
+ * the page's HTML as the DOM has it now (documentElement.innerHTML between `<!DOCTYPE html>`, `<html>` and `</html>`,
  * as Sentry numbers them), each line cut by snip() and scrubbed.
  */
-export function contextLines(ev, n, scrub, doc = globalObject.document, href = globalObject.location && globalObject.location.href) {
+export function contextLines(event, lineCount, scrub, doc = globalObject.document, href = globalObject.location && globalObject.location.href) {
   const page = bare(href);
   let lines;
-  for (const f of framesOf(ev)) {
+  for (const frame of framesOf(event)) {
     // Lines 1 and 2 stand for the doctype and <html> (innerHTML has neither): no code is there.
     // (SpiderMonkey numbers an inline handler attribute's frame from the attribute, at 1.)
-    if (!f || !(f.lineno > 2) || !page || bare(f.abs_path || f.filename) != page) continue;
+    if (!frame || !(frame.lineno > 2) || !page || bare(frame.abs_path || frame.filename) != page) continue;
     if (!lines) {
       const html = doc && doc.documentElement && doc.documentElement.innerHTML;
-      if (!html) return ev;
+      if (!html) return event;
       lines = ['<!DOCTYPE html>', '<html>', ...html.split('\n'), '</html>'];
     }
-    const i = Math.max(Math.min(lines.length - 1, f.lineno - 1), 0), cut = (l) => scrub(snip(l, 0));
-    f.pre_context = lines.slice(Math.max(0, i - n), i).map(cut);
-    f.context_line = scrub(snip(lines[i], f.colno || 0));
-    f.post_context = lines.slice(i + 1, i + 1 + n).map(cut);
+    const index = Math.max(Math.min(lines.length - 1, frame.lineno - 1), 0), cut = (line) => scrub(snip(line, 0));
+    frame.pre_context = lines.slice(Math.max(0, index - lineCount), index).map(cut);
+    frame.context_line = scrub(snip(lines[index], frame.colno || 0));
+    frame.post_context = lines.slice(index + 1, index + 1 + lineCount).map(cut);
   }
-  return ev;
+  return event;
 }
 
 /**
@@ -286,32 +286,32 @@ export function contextLines(ev, n, scrub, doc = globalObject.document, href = g
  */
 function frameMetadata() {
   const byFile = new Map(), seen = new Set();
-  return (ev) => {
+  return (event) => {
     const meta = globalObject._sentryModuleMetadata;
     if (meta && typeof meta == 'object') {
-      for (const st of Object.keys(meta)) {
-        if (seen.has(st)) continue;
-        seen.add(st);
-        const f = topFile(st);
-        if (f) byFile.set(f, meta[st]);
+      for (const stack of Object.keys(meta)) {
+        if (seen.has(stack)) continue;
+        seen.add(stack);
+        const file = topFile(stack);
+        if (file) byFile.set(file, meta[stack]);
       }
     }
     if (byFile.size) {
-      for (const f of framesOf(ev)) {
-        if (!f || f.module_metadata) continue;
-        const m = byFile.get(f.abs_path) || byFile.get(f.filename);
-        if (m) f.module_metadata = m;
+      for (const frame of framesOf(event)) {
+        if (!frame || frame.module_metadata) continue;
+        const metadata = byFile.get(frame.abs_path) || byFile.get(frame.filename);
+        if (metadata) frame.module_metadata = metadata;
       }
     }
-    return ev;
+    return event;
   };
 }
 
 /** The file of a stack's innermost frame that names one (V8 "at f (url:1:2)", "at url:1:2"; SpiderMonkey/JavaScriptCore "f@url:1:2"). */
 function topFile(stack) {
-  for (const l of String(stack).split('\n')) {
-    const m = /^\s*at (?:.*? \()?(.+?):\d+:\d+\)?\s*$/.exec(l) || /@(.+?):\d+:\d+\s*$/.exec(l);
-    if (m) return m[1];
+  for (const line of String(stack).split('\n')) {
+    const match = /^\s*at (?:.*? \()?(.+?):\d+:\d+\)?\s*$/.exec(line) || /@(.+?):\d+:\d+\s*$/.exec(line);
+    if (match) return match[1];
   }
 }
 
@@ -327,31 +327,31 @@ const APP_KEY = '_sentryBundlerPluginAppKey:';
  * Sentry counts it) or tagged third_party_code: true, as Sentry does. ignoreSentryInternalFrames is
  * accepted and has nothing to do: the SDK's wrapper frames are cut from every stack (client.js unwrapped).
  */
-function thirdParty(opt, own) {
-  const want = Array.isArray(opt.filterKeys) ? opt.filterKeys : [], b = String(opt.behaviour || '');
-  const some = /-if-contains-/.test(b), drop = b.startsWith('drop-');
-  return (ev) => {
-    const xs = get(ev.exception, 'values');
-    if (!Array.isArray(xs) || !xs.length || xs.some((x) => !x || !x.stacktrace || !Array.isArray(x.stacktrace.frames))) return ev;
-    const frames = framesOf(ev).filter((f) => {
-      const file = f.abs_path || f.filename;
-      return file && (f.lineno > 0 || f.colno > 0) && !own.some((u) => String(file).startsWith(u));
+function thirdParty(filterOptions, sdkUrls) {
+  const want = Array.isArray(filterOptions.filterKeys) ? filterOptions.filterKeys : [], behaviour = String(filterOptions.behaviour || '');
+  const some = /-if-contains-/.test(behaviour), drop = behaviour.startsWith('drop-');
+  return (event) => {
+    const exceptions = get(event.exception, 'values');
+    if (!Array.isArray(exceptions) || !exceptions.length || exceptions.some((x) => !x || !x.stacktrace || !Array.isArray(x.stacktrace.frames))) return event;
+    const frames = framesOf(event).filter((frame) => {
+      const file = frame.abs_path || frame.filename;
+      return file && (frame.lineno > 0 || frame.colno > 0) && !sdkUrls.some((u) => String(file).startsWith(u));
     });
     const third = (f) => !Object.keys(f.module_metadata || {}).some((k) => k.startsWith(APP_KEY) && want.includes(k.slice(APP_KEY.length)));
-    if (!(some ? frames.some(third) : frames.every(third))) return ev;
+    if (!(some ? frames.some(third) : frames.every(third))) return event;
     if (drop) return null;
-    ev.tags = { ...ev.tags, third_party_code: true };
-    return ev;
+    event.tags = { ...event.tags, third_party_code: true };
+    return event;
   };
 }
 
 /** ExtraErrorData for a capture input being built from a thrown value (client.js build()). */
-export function extraContexts(hub, v) {
-  const x = (hub.options_._lazy || {}).ExtraErrorData;
-  if (!x || !isError(v)) return;
-  const d = errorData(v, x.captureErrorCause ?? true, hub.options_.maxValueLength);
-  if (!d) return;
-  const n = normalize(d, x.depth ?? 3);
-  if (!n || typeof n != 'object' || Array.isArray(n)) return;
-  return { [printable(get(v, 'name') || get(get(v, 'constructor'), 'name') || 'Error')]: n };
+export function extraContexts(hub, thrown) {
+  const extraOptions = (hub.options_._lazy || {}).ExtraErrorData;
+  if (!extraOptions || !isError(thrown)) return;
+  const data = errorData(thrown, extraOptions.captureErrorCause ?? true, hub.options_.maxValueLength);
+  if (!data) return;
+  const normalized = normalize(data, extraOptions.depth ?? 3);
+  if (!normalized || typeof normalized != 'object' || Array.isArray(normalized)) return;
+  return { [printable(get(thrown, 'name') || get(get(thrown, 'constructor'), 'name') || 'Error')]: normalized };
 }

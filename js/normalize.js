@@ -40,7 +40,7 @@ function plain(value) {
   if (isError(value)) return { message: get(value, 'message'), name: get(value, 'name'), stack: get(value, 'stack'), ...value };
   if (typeof Event == 'function' && value instanceof Event) {
     const detail = get(value, 'detail');
-    return { type: get(value, 'type'), target: get(value, 'target'), currentTarget: get(value, 'currentTarget'), ...(detail ? { detail: detail } : {}), ...value };
+    return { type: get(value, 'type'), target: get(value, 'target'), currentTarget: get(value, 'currentTarget'), ...(detail ? { detail } : {}), ...value };
   }
   return value;
 }

@@ -56,6 +56,9 @@ function codePoints(s) {
 }
 
 // ---- detectors: each returns the end of a match at i, or NONE -------------------------------
+// The scanners name their state as src/scrubber.cpp does, so that the two read side by side: `t`
+// the text scanned, `i` the position a match may start at, `n` the text's length, `p` (or `k`) the
+// scan position, `c` a character, `m` the match found ({ start, end, rep }).
 
 function matchJwt(t, i) {
   if (!t.startsWith('eyJ', i) || (i > 0 && b64url(t[i - 1]))) return NONE;
@@ -414,157 +417,160 @@ function looksSecret(v) {
   return (d && n >= 4) || n >= 16 || (u && l && n >= 8);
 }
 
-export function createScrubber(options) {
-  const o = options && typeof options == 'object' ? options : {};
-  const pii = !o.sendDefaultPii;
-  const sc = o.scrub && typeof o.scrub == 'object' ? o.scrub : {};
+export function createScrubber(given) {
+  const options = given && typeof given == 'object' ? given : {};
+  const pii = !options.sendDefaultPii;
+  const scrubOptions = options.scrub && typeof options.scrub == 'object' ? options.scrub : {};
   const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x == 'string') : []);
-  const extraKeys = list(sc.keys).map(normalizeKey).filter(Boolean);
-  const patterns = list(sc.patterns);
-  const safeKeys = list(sc.safeKeys);
-  const K = R.keys;
+  const extraKeys = list(scrubOptions.keys).map(normalizeKey).filter(Boolean);
+  const patterns = list(scrubOptions.patterns);
+  const safeKeys = list(scrubOptions.safeKeys);
+  const keyLists = R.keys;
 
   const isSafe = (key) => safeKeys.some((s) => ieq(s, key));
   function keyStrength(key) {
     if (!key || key.length > 256 || isSafe(key)) return 0;
     const norm = normalizeKey(key);
-    if (K.substrings.some((s) => norm.includes(s)) || extraKeys.some((s) => norm.includes(s))) return 2;
+    if (keyLists.substrings.some((s) => norm.includes(s)) || extraKeys.some((s) => norm.includes(s))) return 2;
     const words = keyWords(key);
-    if (words.some((w) => K.strongWords.includes(w))) return 2;
-    if (words.some((w) => K.weakWords.includes(w)) || K.weakExact.includes(norm)) return 1;
+    if (words.some((w) => keyLists.strongWords.includes(w))) return 2;
+    if (words.some((w) => keyLists.weakWords.includes(w)) || keyLists.weakExact.includes(norm)) return 1;
     return 0;
   }
-  const queryKey = (key) => !!key && key.length <= 64 && !isSafe(key) && K.query.includes(normalizeKey(key));
+  const queryKey = (key) => !!key && key.length <= 64 && !isSafe(key) && keyLists.query.includes(normalizeKey(key));
 
+  // One function as match_kv in src/scrubber.cpp is one (the key read backwards, then the value
+  // quoted, a cookie header, an auth scheme's token or a bare value): kept whole so that the two
+  // cores' rules can be compared line by line (tests/node/scrub-parity.test.js holds them equal).
   function matchKv(t, i, done, m) {
     const n = t.length, sep = t[i];
     m.rep = FILTERED;
     if (i == 0 || i + 1 >= n) return false;
-    const nx = t[i + 1], pv = t[i - 1];
-    if (sep == ':' && (nx == ':' || pv == ':' || (nx == '/' && t[i + 2] == '/'))) return false;
-    if (sep == '=' && (nx == '=' || '=!<>'.includes(pv))) return false;
-    let k = i;
-    for (let sp = 0; k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t') && sp < 4; sp++) k--;
+    const nextChar = t[i + 1], prevChar = t[i - 1];
+    if (sep == ':' && (nextChar == ':' || prevChar == ':' || (nextChar == '/' && t[i + 2] == '/'))) return false;
+    if (sep == '=' && (nextChar == '=' || '=!<>'.includes(prevChar))) return false;
+    let keyPos = i;
+    for (let sp = 0; keyPos > 0 && (t[keyPos - 1] == ' ' || t[keyPos - 1] == '\t') && sp < 4; sp++) keyPos--;
     let quote = '', keyStart, keyEnd, escaped = false;
     const rev = [];
-    if (k > 0 && (t[k - 1] == '"' || t[k - 1] == "'")) {
-      quote = t[--k];
-      let bs = 0;
-      while (k > 0 && t[k - 1] == '\\' && bs < 8) k--, bs++;
-      keyEnd = k;
+    if (keyPos > 0 && (t[keyPos - 1] == '"' || t[keyPos - 1] == "'")) {
+      quote = t[--keyPos];
+      let keyBackslashes = 0;
+      while (keyPos > 0 && t[keyPos - 1] == '\\' && keyBackslashes < 8) keyPos--, keyBackslashes++;
+      keyEnd = keyPos;
       // Read backwards; a \uXXXX escape of an ASCII key character ("pass\u0077ord", with one more
       // backslash than the quotes at each level of escaped JSON) counts as that character.
-      while (k > 0 && rev.length <= 64) {
-        if (k >= 6 && t[k - 5] == 'u' && hex(t[k - 4]) && hex(t[k - 3]) && hex(t[k - 2]) && hex(t[k - 1])) {
-          const idx = k - 6, cp = parseInt(t.slice(k - 4, k), 16);
-          let b = 0;
-          while (b <= bs && idx >= b && t[idx - b] == '\\') b++;
-          const start = idx + 1 - b, ch = String.fromCharCode(cp);
-          if (b == bs + 1 && (start == 0 || t[start - 1] != '\\') && cp < 0x80 && keyChar(ch)) {
-            rev.push(ch);
+      while (keyPos > 0 && rev.length <= 64) {
+        if (keyPos >= 6 && t[keyPos - 5] == 'u' && hex(t[keyPos - 4]) && hex(t[keyPos - 3]) && hex(t[keyPos - 2]) && hex(t[keyPos - 1])) {
+          const idx = keyPos - 6, codePoint = parseInt(t.slice(keyPos - 4, keyPos), 16);
+          let run = 0;
+          while (run <= keyBackslashes && idx >= run && t[idx - run] == '\\') run++;
+          const start = idx + 1 - run, char = String.fromCharCode(codePoint);
+          if (run == keyBackslashes + 1 && (start == 0 || t[start - 1] != '\\') && codePoint < 0x80 && keyChar(char)) {
+            rev.push(char);
             escaped = true;
-            k = start;
+            keyPos = start;
             continue;
           }
         }
-        if (!keyChar(t[k - 1])) break;
-        rev.push(t[--k]);
+        if (!keyChar(t[keyPos - 1])) break;
+        rev.push(t[--keyPos]);
       }
-      keyStart = k;
-      if (keyEnd == keyStart || rev.length > 64 || k < bs + 1 || t[k - 1] != quote) return false;
-      for (let b = 0; b < bs; b++) if (t[k - 2 - b] != '\\') return false;
-      if (k >= bs + 2 && t[k - 2 - bs] == '\\') return false;
-      k -= bs + 1;
+      keyStart = keyPos;
+      if (keyEnd == keyStart || rev.length > 64 || keyPos < keyBackslashes + 1 || t[keyPos - 1] != quote) return false;
+      for (let b = 0; b < keyBackslashes; b++) if (t[keyPos - 2 - b] != '\\') return false;
+      if (keyPos >= keyBackslashes + 2 && t[keyPos - 2 - keyBackslashes] == '\\') return false;
+      keyPos -= keyBackslashes + 1;
     } else {
-      keyEnd = k;
-      while (k > 0 && keyChar(t[k - 1]) && keyEnd - k <= 64) k--;
-      keyStart = k;
+      keyEnd = keyPos;
+      while (keyPos > 0 && keyChar(t[keyPos - 1]) && keyEnd - keyPos <= 64) keyPos--;
+      keyStart = keyPos;
       if (keyEnd == keyStart || keyEnd - keyStart > 64) return false;
     }
-    if (k < done) return false;
+    if (keyPos < done) return false;
     const key = escaped ? rev.reverse().join('') : t.slice(keyStart, keyEnd);
     if (![...key].some(alpha)) return false;
-    const st = keyStrength(key);
+    const strength = keyStrength(key);
     let queryOnly = false;
-    if (!st) {
+    if (!strength) {
       if (sep != '=' || quote || !queryKey(key)) return false;
       queryOnly = true;
     }
-    const prose = st == 1 && sep == ':' && !quote;
-    let v = i + 1;
-    for (let sp = 0; v < n && (t[v] == ' ' || t[v] == '\t') && sp < 8; sp++) v++;
-    if (v >= n) return false;
-    let q = v, qb = 0;
-    while (q < n && t[q] == '\\' && qb < 8) q++, qb++;
-    if (!queryOnly && q < n && (t[q] == '"' || t[q] == "'")) {
-      const vq = t[q], s = q + 1;
-      let p = s, close = n;
+    const prose = strength == 1 && sep == ':' && !quote;
+    let valueStart = i + 1;
+    for (let sp = 0; valueStart < n && (t[valueStart] == ' ' || t[valueStart] == '\t') && sp < 8; sp++) valueStart++;
+    if (valueStart >= n) return false;
+    let quotePos = valueStart, quoteBackslashes = 0;
+    while (quotePos < n && t[quotePos] == '\\' && quoteBackslashes < 8) quotePos++, quoteBackslashes++;
+    if (!queryOnly && quotePos < n && (t[quotePos] == '"' || t[quotePos] == "'")) {
+      const valueQuote = t[quotePos], quotedStart = quotePos + 1;
+      let p = quotedStart, close = n;
       while (p < n) {
-        if (qb == 0 && t[p] == '\\') { p += 2; continue; }
-        if (t[p] == vq) {
-          let r = 0;
-          while (r < p - s && t[p - 1 - r] == '\\') r++;
-          if (r == qb) { close = p - qb; break; }
+        if (quoteBackslashes == 0 && t[p] == '\\') { p += 2; continue; }
+        if (t[p] == valueQuote) {
+          let escapes = 0;
+          while (escapes < p - quotedStart && t[p - 1 - escapes] == '\\') escapes++;
+          if (escapes == quoteBackslashes) { close = p - quoteBackslashes; break; }
         }
         p++;
       }
-      const val = t.slice(s, close);
+      const val = t.slice(quotedStart, close);
       if (!val || val == FILTERED || (prose && !looksSecret(val))) return false;
-      m.start = s;
+      m.start = quotedStart;
       m.end = close;
       return true;
     }
-    if (t[v] == '{' || t[v] == '[') return false;
+    if (t[valueStart] == '{' || t[valueStart] == '[') return false;
     if (sep == ':' && !quote) {
-      const nk = normalizeKey(key);
-      if (nk == 'cookie' || nk == 'cookies' || nk == 'setcookie') {
-        let e = v;
-        while (e < n && !'\n\r\\"\''.includes(t[e])) e++;
-        if (e == v || t.slice(v, e) == FILTERED) return false;
-        m.start = v;
-        m.end = e;
+      const normalizedKey = normalizeKey(key);
+      if (normalizedKey == 'cookie' || normalizedKey == 'cookies' || normalizedKey == 'setcookie') {
+        let cookieEnd = valueStart;
+        while (cookieEnd < n && !'\n\r\\"\''.includes(t[cookieEnd])) cookieEnd++;
+        if (cookieEnd == valueStart || t.slice(valueStart, cookieEnd) == FILTERED) return false;
+        m.start = valueStart;
+        m.end = cookieEnd;
         return true;
       }
     }
-    let w = v;
-    while (w < n && (alnum(t[w]) || t[w] == '-') && w - v < 24) w++;
-    if (!queryOnly && w < n && w > v && t[w] == ' ') {
+    let wordEnd = valueStart;
+    while (wordEnd < n && (alnum(t[wordEnd]) || t[wordEnd] == '-') && wordEnd - valueStart < 24) wordEnd++;
+    if (!queryOnly && wordEnd < n && wordEnd > valueStart && t[wordEnd] == ' ') {
       let word = '';
-      for (let x = v; x < w; x++) word += lc(t[x]);
+      for (let x = valueStart; x < wordEnd; x++) word += lc(t[x]);
       if (R.authSchemes.includes(word)) {
-        let s = w;
-        while (s < n && t[s] == ' ') s++;
-        let e = s;
+        let tokenStart = wordEnd;
+        while (tokenStart < n && t[tokenStart] == ' ') tokenStart++;
+        let tokenEnd = tokenStart;
         if (sep == ':') {
           const digest = word == 'digest';
-          while (e < n && t[e] != '\n' && t[e] != '\r' && t[e] != '\\' && (digest || (t[e] != '"' && t[e] != "'"))) e++;
+          while (tokenEnd < n && t[tokenEnd] != '\n' && t[tokenEnd] != '\r' && t[tokenEnd] != '\\' && (digest || (t[tokenEnd] != '"' && t[tokenEnd] != "'"))) tokenEnd++;
         } else {
-          while (e < n && !valueDelim(sep, t[e])) e++;
+          while (tokenEnd < n && !valueDelim(sep, t[tokenEnd])) tokenEnd++;
         }
-        const val = t.slice(s, e);
-        if (e == s || val == FILTERED || val == '[token]') return false;
+        const val = t.slice(tokenStart, tokenEnd);
+        if (tokenEnd == tokenStart || val == FILTERED || val == '[token]') return false;
         m.rep = '[token]';
-        m.start = s;
-        m.end = e;
+        m.start = tokenStart;
+        m.end = tokenEnd;
         return true;
       }
     }
     const inQuery = keyStart > 0 && (t[keyStart - 1] == '?' || t[keyStart - 1] == '&');
-    let e = v;
-    while (e < n && !valueDelim(sep, t[e]) && !(queryOnly && !inQuery && e - v > 256)) e++;
-    const val = t.slice(v, e);
+    let valueEnd = valueStart;
+    while (valueEnd < n && !valueDelim(sep, t[valueEnd]) && !(queryOnly && !inQuery && valueEnd - valueStart > 256)) valueEnd++;
+    const val = t.slice(valueStart, valueEnd);
     if (!val || literal(val)) return false;
-    if (queryOnly && !inQuery && !(e < n && t[e] == '&')) return false;
+    if (queryOnly && !inQuery && !(valueEnd < n && t[valueEnd] == '&')) return false;
     if (prose && !looksSecret(val)) return false;
-    m.start = v;
-    m.end = e;
+    m.start = valueStart;
+    m.end = valueEnd;
     return true;
   }
 
   function scan(t) {
-    const ed = [], n = t.length, m = {};
+    const edits = [], n = t.length, m = {};
     let i = 0, done = 0, end;
-    const add = (s, e, rep) => { ed.push([s, e, rep]); done = i = e; };
+    const add = (s, e, rep) => { edits.push([s, e, rep]); done = i = e; };
     while (i < n) {
       const c = t[i];
       if (c == '-' && matchPem(t, i, m)) { add(m.start, m.end, FILTERED); continue; }
@@ -577,8 +583,8 @@ export function createScrubber(options) {
       }
       const wordStart = i == 0 || !(alnum(t[i - 1]) || t[i - 1] == '_');
       if (wordStart && (end = matchToken(t, i)) >= 0) { add(i, end, '[token]'); continue; }
-      const cc = t.charCodeAt(i);
-      if (cc < 128 && B64T[cc] && b64RunStart(t, i)) {
+      const code = t.charCodeAt(i);
+      if (code < 128 && B64T[code] && b64RunStart(t, i)) {
         if ((end = matchDerKey(t, i)) >= 0) { add(i, end, FILTERED); continue; }
         if ((end = matchAwsSecret(t, i)) >= 0) { add(i, end, '[token]'); continue; }
       }
@@ -593,12 +599,12 @@ export function createScrubber(options) {
       if (patterns.some((p) => patternAt(p, t, i, m))) { add(i, m.end, FILTERED); continue; }
       i++;
     }
-    return ed;
+    return edits;
   }
 
-  const applyEdits = (t, ed) => {
+  const applyEdits = (t, edits) => {
     let out = '', pos = 0;
-    for (const [s, e, rep] of ed) out += t.slice(pos, s) + rep, (pos = e);
+    for (const [s, e, rep] of edits) out += t.slice(pos, s) + rep, (pos = e);
     return out + t.slice(pos);
   };
 
@@ -612,93 +618,93 @@ export function createScrubber(options) {
     return false;
   }
   function decode(t, inMap) {
-    let d = '';
+    let decoded = '';
     const map = [];
     for (let i = 0; i < t.length;) {
-      const v = pctAt(t, i);
+      const byte = pctAt(t, i);
       map.push(inMap[i]);
-      if (v >= 0) d += String.fromCharCode(v), (i += 3);
-      else d += t[i++];
+      if (byte >= 0) decoded += String.fromCharCode(byte), (i += 3);
+      else decoded += t[i++];
     }
     map.push(inMap[t.length]);
-    return [d, map];
+    return [decoded, map];
   }
 
   function text(t) {
     if (typeof t != 'string' || !t) return t;
-    const ed = scan(t);
-    if (t.length > 1 << 20 || !hasEscape(t)) return applyEdits(t, ed);
-    let [d, map] = decode(t, Array.from({ length: t.length + 1 }, (_, k) => k));
-    if (hasEscape(d)) [d, map] = decode(d, map);
-    const dd = scan(d), mapped = [];
+    const edits = scan(t);
+    if (t.length > 1 << 20 || !hasEscape(t)) return applyEdits(t, edits);
+    let [decoded, map] = decode(t, Array.from({ length: t.length + 1 }, (_, k) => k));
+    if (hasEscape(decoded)) [decoded, map] = decode(decoded, map);
+    const decodedEdits = scan(decoded), mapped = [];
     let j = 0;
-    for (const [s, e, rep] of ed) {
+    for (const [s, e, rep] of edits) {
       while (j + 1 < map.length && map[j + 1] <= s) j++;
-      let de = j;
-      while (de < d.length && map[de] < e) de++;
-      mapped.push([j, de, rep]);
+      let mapEnd = j;
+      while (mapEnd < decoded.length && map[mapEnd] < e) mapEnd++;
+      mapped.push([j, mapEnd, rep]);
     }
     let fresh = false, k = 0;
-    for (const [s, e] of dd) {
+    for (const [s, e] of decodedEdits) {
       while (k < mapped.length && mapped[k][1] <= s) k++;
       if (k >= mapped.length || mapped[k][0] > s || mapped[k][1] < e) { fresh = true; break; }
     }
-    if (!fresh) return applyEdits(t, ed);
+    if (!fresh) return applyEdits(t, edits);
     const all = [];
     let a = 0, b = 0;
-    while (a < mapped.length || b < dd.length) {
-      const x = b >= dd.length || (a < mapped.length && mapped[a][0] <= dd[b][0]) ? mapped[a++] : dd[b++];
+    while (a < mapped.length || b < decodedEdits.length) {
+      const edit = b >= decodedEdits.length || (a < mapped.length && mapped[a][0] <= decodedEdits[b][0]) ? mapped[a++] : decodedEdits[b++];
       const last = all[all.length - 1];
-      if (last && x[0] < last[1]) last[1] = Math.max(last[1], x[1]);
-      else all.push([...x]);
+      if (last && edit[0] < last[1]) last[1] = Math.max(last[1], edit[1]);
+      else all.push([...edit]);
     }
-    return applyEdits(d, all);
+    return applyEdits(decoded, all);
   }
 
-  function url(u) {
-    if (typeof u != 'string') return u;
-    const scheme = u.indexOf('://');
+  function url(address) {
+    if (typeof address != 'string') return address;
+    const scheme = address.indexOf('://');
     if (scheme >= 0) {
-      const hs = scheme + 3;
-      let path = hs;
-      while (path < u.length && !'/?#'.includes(u[path])) path++;
-      const at = u.lastIndexOf('@', path);
-      if (at >= hs && at < u.length) u = u.slice(0, hs) + FILTERED + u.slice(at);
+      const hostStart = scheme + 3;
+      let path = hostStart;
+      while (path < address.length && !'/?#'.includes(address[path])) path++;
+      const at = address.lastIndexOf('@', path);
+      if (at >= hostStart && at < address.length) address = address.slice(0, hostStart) + FILTERED + address.slice(at);
     }
-    return text(u);
+    return text(address);
   }
 
   // A value that follows `before` in one text (a console argument after the one before it, a
   // parameterize value after the template text and values before it), scrubbed with that context.
-  function after(before, v) {
+  function after(before, current) {
     const tail = before.length > 128 ? before.slice(before.length - 128) : before;
-    const sj = text(tail + v), st = text(tail);
-    if (!sj.startsWith(st)) return FILTERED;  // a finding spans both: the value is part of a secret
-    const r = sj.slice(st.length);
-    return !r && v ? FILTERED : r;
+    const joinedText = text(tail + current), beforeText = text(tail);
+    if (!joinedText.startsWith(beforeText)) return FILTERED;  // a finding spans both: the value is part of a secret
+    const r = joinedText.slice(beforeText.length);
+    return !r && current ? FILTERED : r;
   }
   // Object keys that hold a secret get their scrubbed text; " (2)", " (3)"... avoid collisions.
   // Renamed in key order (the C++ core's std::map order) so both cores name them alike.
-  function keys(o) {
+  function keys(object) {
     const renamed = [];
-    for (const k of Object.keys(o)) {
+    for (const k of Object.keys(object)) {
       const n = text(k);
       if (n !== k) renamed.push([k, n]);
     }
     if (!renamed.length) return;
     renamed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const taken = new Set(Object.keys(o)), next = new Map();
-    for (const [k, base] of renamed) {
-      const v = o[k];
-      delete o[k];
+    const taken = new Set(Object.keys(object)), next = new Map();
+    for (const [key, base] of renamed) {
+      const fieldValue = object[key];
+      delete object[key];
       let name = base;
       if (taken.has(name)) {
-        let n = Math.max(next.get(base) || 2, 2);
-        do name = `${base} (${n++})`; while (taken.has(name));
-        next.set(base, n);
+        let suffix = Math.max(next.get(base) || 2, 2);
+        do name = `${base} (${suffix++})`; while (taken.has(name));
+        next.set(base, suffix);
       }
       taken.add(name);
-      Object.defineProperty(o, name, { value: v, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(object, name, { value: fieldValue, enumerable: true, writable: true, configurable: true });
     }
   }
   // A value's text as it is joined into a message: strings and exact integers.
@@ -711,22 +717,22 @@ export function createScrubber(options) {
   }
 
   const URL_KEYS = ['url', 'href', 'from', 'to', 'src', 'referrer', 'abs_path', 'filename'];
-  function value(v, key, depth) {
+  function value(input, key, depth) {
     if (depth > 32) return '[Truncated]';
-    if (key && keyStrength(key)) return v == null || v === '' ? v : FILTERED;
-    if (typeof v == 'string') return URL_KEYS.includes(key) ? url(v) : text(v);
-    if (v && typeof v == 'object') {
-      if (Array.isArray(v)) for (let i = 0; i < v.length; i++) v[i] = value(v[i], '', depth + 1);
+    if (key && keyStrength(key)) return input == null || input === '' ? input : FILTERED;
+    if (typeof input == 'string') return URL_KEYS.includes(key) ? url(input) : text(input);
+    if (input && typeof input == 'object') {
+      if (Array.isArray(input)) for (let i = 0; i < input.length; i++) input[i] = value(input[i], '', depth + 1);
       else {
-        for (const k of Object.keys(v)) v[k] = value(v[k], k, depth + 1);
-        keys(v);
+        for (const k of Object.keys(input)) input[k] = value(input[k], k, depth + 1);
+        keys(input);
       }
-    } else if (typeof v == 'number' && Number.isSafeInteger(v) && v >= 1e12) {
+    } else if (typeof input == 'number' && Number.isSafeInteger(input) && input >= 1e12) {
       // A card number given as a number.
-      const s = String(v), r = text(s);
+      const s = String(input), r = text(s);
       if (r !== s) return r;
     }
-    return v;
+    return input;
   }
 
   const isObj = (v) => v && typeof v == 'object' && !Array.isArray(v);
@@ -737,78 +743,78 @@ export function createScrubber(options) {
   function event(ev) {
     if (!isObj(ev)) return ev;
     const get = (o, k) => (isObj(o) && has(o, k) ? o[k] : undefined);
-    const xs = get(get(ev, 'exception'), 'values');
-    for (const x of Array.isArray(xs) ? xs : []) {
-      if (!isObj(x)) continue;
-      str(x, 'value');
-      str(x, 'type');
-      const fs = get(get(x, 'stacktrace'), 'frames'), frames = Array.isArray(fs) ? fs : [];
-      for (const f of frames) {
-        if (!isObj(f)) continue;
-        for (const k of ['filename', 'abs_path']) if (has(f, k) && typeof f[k] == 'string' && [...'?@#=%'].some((c) => f[k].includes(c))) f[k] = url(f[k]);
+    const exceptions = get(get(ev, 'exception'), 'values');
+    for (const exception of Array.isArray(exceptions) ? exceptions : []) {
+      if (!isObj(exception)) continue;
+      str(exception, 'value');
+      str(exception, 'type');
+      const frameList = get(get(exception, 'stacktrace'), 'frames'), frames = Array.isArray(frameList) ? frameList : [];
+      for (const frame of frames) {
+        if (!isObj(frame)) continue;
+        for (const k of ['filename', 'abs_path']) if (has(frame, k) && typeof frame[k] == 'string' && [...'?@#=%'].some((c) => frame[k].includes(c))) frame[k] = url(frame[k]);
       }
     }
-    const le = get(ev, 'logentry');
-    if (isObj(le) && Array.isArray(get(le, 'params'))) {
+    const logentry = get(ev, 'logentry');
+    if (isObj(logentry) && Array.isArray(get(logentry, 'params'))) {
       // parameterize values: each one after the template text and values before it (%s; %% = %).
-      const ps = le.params, t = get(le, 'message');
-      let prefix = '', pi = 0;
-      if (typeof t == 'string') {
-        for (let k = 0; k < t.length && pi < ps.length; k++) {
-          if (t[k] == '%' && t[k + 1] == '%') prefix += '%', k++;
-          else if (t[k] == '%' && t[k + 1] == 's') {
-            const p = ps[pi], raw = joined(p);
+      const params = logentry.params, template = get(logentry, 'message');
+      let prefix = '', paramIndex = 0;
+      if (typeof template == 'string') {
+        for (let k = 0; k < template.length && paramIndex < params.length; k++) {
+          if (template[k] == '%' && template[k + 1] == '%') prefix += '%', k++;
+          else if (template[k] == '%' && template[k + 1] == 's') {
+            const param = params[paramIndex], raw = joined(param);
             k++;
             if (raw != null) {
-              const r = after(prefix, raw);
-              ps[pi] = typeof p == 'string' || r !== raw ? r : value(p, '', 2);
+              const scrubbed = after(prefix, raw);
+              params[paramIndex] = typeof param == 'string' || scrubbed !== raw ? scrubbed : value(param, '', 2);
               prefix += raw;
-            } else ps[pi] = value(p, '', 2);
-            pi++;
-          } else prefix += t[k];
+            } else params[paramIndex] = value(param, '', 2);
+            paramIndex++;
+          } else prefix += template[k];
         }
       }
-      for (; pi < ps.length; pi++) ps[pi] = value(ps[pi], '', 2);
+      for (; paramIndex < params.length; paramIndex++) params[paramIndex] = value(params[paramIndex], '', 2);
     }
-    if (isObj(le)) str(le, 'formatted'), str(le, 'message');
-    const bc = get(ev, 'breadcrumbs');  // an array, as @sentry/browser sends it, or { values }
-    for (const b of Array.isArray(bc) ? bc : (Array.isArray(get(bc, 'values')) && bc.values) || []) {
-      if (!isObj(b)) continue;
-      str(b, 'category');
+    if (isObj(logentry)) str(logentry, 'formatted'), str(logentry, 'message');
+    const breadcrumbs = get(ev, 'breadcrumbs');  // an array, as @sentry/browser sends it, or { values }
+    for (const crumb of Array.isArray(breadcrumbs) ? breadcrumbs : (Array.isArray(get(breadcrumbs, 'values')) && breadcrumbs.values) || []) {
+      if (!isObj(crumb)) continue;
+      str(crumb, 'category');
       // Console arguments: each one also after the one before it, as the crumb's message joins
       // them; a bare key before a value reads as "key: value". The message joins them with spaces
       // (safeJoin): it is read forwards once, each argument's text expected where the one before
       // it ended; after an argument of another kind (an object) or a mismatch, the rest is
       // scrubbed as text only.
-      const args = has(b, 'data') ? get(b.data, 'arguments') : undefined, inContext = [];
-      const hasMsg = has(b, 'message') && typeof b.message == 'string';
-      let message = hasMsg ? b.message : '';
+      const args = has(crumb, 'data') ? get(crumb.data, 'arguments') : undefined, inContext = [];
+      const hasMsg = has(crumb, 'message') && typeof crumb.message == 'string';
+      let message = hasMsg ? crumb.message : '';
       if (Array.isArray(args)) {
         let prev = null, lost = false, cursor = 0, copied = 0, edited = '';
-        args.forEach((a, k) => {
-          const cur = joined(a);
+        args.forEach((arg, index) => {
+          const cur = joined(arg);
           if (cur == null) return (prev = null), (lost = true);
-          let r = cur;
+          let scrubbed = cur;
           if (prev != null) {
-            r = after(prev + (bareKey(prev) ? ': ' : ' '), cur);
-            if (typeof a == 'string' || r !== cur) inContext.push([k, r]);
+            scrubbed = after(prev + (bareKey(prev) ? ': ' : ' '), cur);
+            if (typeof arg == 'string' || scrubbed !== cur) inContext.push([index, scrubbed]);
           }
           if (!lost) {
-            const at = cursor + (k > 0 && cursor < message.length && message[cursor] == ' ' ? 1 : 0);
-            if (at > message.length || !message.startsWith(cur, at)) lost = true;
+            const argStart = cursor + (index > 0 && cursor < message.length && message[cursor] == ' ' ? 1 : 0);
+            if (argStart > message.length || !message.startsWith(cur, argStart)) lost = true;
             else {
-              if (r !== cur) edited += message.slice(copied, at) + r, (copied = at + cur.length);
-              cursor = at + cur.length;
+              if (scrubbed !== cur) edited += message.slice(copied, argStart) + scrubbed, (copied = argStart + cur.length);
+              cursor = argStart + cur.length;
             }
           }
-          prev = typeof a == 'string' ? a : null;
+          prev = typeof arg == 'string' ? arg : null;
         });
         if (copied > 0) message = edited + message.slice(copied);
       }
-      if (hasMsg) b.message = text(message);
-      if (!has(b, 'data')) continue;
-      b.data = value(b.data, '', 1);
-      for (const [k, r] of inContext) b.data.arguments[k] = r;
+      if (hasMsg) crumb.message = text(message);
+      if (!has(crumb, 'data')) continue;
+      crumb.data = value(crumb.data, '', 1);
+      for (const [k, r] of inContext) crumb.data.arguments[k] = r;
     }
     const req = get(ev, 'request');
     if (isObj(req)) {
@@ -832,8 +838,8 @@ export function createScrubber(options) {
       ev.user = value(ev.user, '', 1);
     }
     str(ev, 'transaction', true);
-    const fp = get(ev, 'fingerprint');
-    if (Array.isArray(fp)) for (let k = 0; k < fp.length; k++) if (typeof fp[k] == 'string') fp[k] = text(fp[k]);
+    const fingerprint = get(ev, 'fingerprint');
+    if (Array.isArray(fingerprint)) for (let k = 0; k < fingerprint.length; k++) if (typeof fingerprint[k] == 'string') fingerprint[k] = text(fingerprint[k]);
     return ev;
   }
 

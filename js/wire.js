@@ -19,7 +19,7 @@ const own = Object.prototype.hasOwnProperty;
 const isObj = (v) => !!v && typeof v == 'object' && !Array.isArray(v);
 // Writes a key the page named (a tag, a user field) as data: a setter a page put on
 // Object.prototype (`type`, `value`...) never runs. (The descriptor has no prototype either.)
-const put = (target, key, value) => Object.defineProperty(target, key, { __proto__: null, value: value, writable: true, enumerable: true, configurable: true });
+const put = (target, key, value) => Object.defineProperty(target, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
 
 /** A tag value as Relay's lenient string reads it: undefined when Relay would drop it. */
 function tagValue(value) {

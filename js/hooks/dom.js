@@ -62,7 +62,7 @@ export function install(hub, enabled) {
     target = node;
     const message = selector(node), name = component(node);
     // (only click and input are listened to: ui.click, ui.input)
-    if (message) hub.crumb({ category: 'ui.' + event.type, message, ...(name && { data: { 'ui.component_name': name } }) }, { event: event, name: event.type });
+    if (message) hub.crumb({ category: 'ui.' + event.type, message, ...(name && { data: { 'ui.component_name': name } }) }, { event, name: event.type });
   };
   hub.on(doc, 'click', handle, true);
   hub.on(doc, 'input', handle, true);
