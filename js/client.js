@@ -438,12 +438,22 @@ function unraw(a) {
  * in index.js): their operations (replayed once the core is ready), envelopes (sent once the
  * transport is), and drops (reported).
  */
+/**
+ * The page is hidden and wrote its stash record (Hub.save: hidden may be the last thing it sees,
+ * a tab discarded in the background gets no pagehide), then carried on and handed over some of
+ * what the record holds (the early queue to the core, earlier pages' envelopes to the transport,
+ * drops in a client report): the record is written again with what is still pending, so that the
+ * next page does not send those events again or count those drops twice.
+ */
+const resave = (hub) => hub.saved_ && hub.save();
+
 function restore(hub, st) {
   if (!st) return;
   try {
     for (let i = st.length; i--;) {
       const k = st.key(i);
-      if (!k || !k.startsWith(STASH_PREFIX)) continue;
+      // (Not this page's own: hidden before this part loaded, it wrote one, still in memory.)
+      if (!k || !k.startsWith(STASH_PREFIX) || k == hub.stashKey_) continue;
       const r = fromJson(st.getItem(k));
       if (!r || r.k != hub.ingestUrl_) continue;
       st.removeItem(k);
@@ -507,6 +517,7 @@ export class Client {
       const rec = hub.restored_.envelopes_;
       hub.restored_.envelopes_ = [];
       if (rec.length) this.transport_.send(rec.map((e) => ({ body: e.body, occurrences: e.occurrences || 0, category: e.category || 'error' })));
+      resave(hub);
       for (const b of this.sessionQueue_.splice(0)) this.sendSession(b);
       this.schedule(0);
     });
@@ -623,6 +634,7 @@ export class Client {
       hub.queue_ = [];
       hub.queuedCaptures_ = hub.queuedCrumbs_ = 0;
       for (const [m, a] of q) this.run(m, a);
+      resave(hub);
     });
   }
 
@@ -1271,6 +1283,7 @@ export class Client {
       const body = core.clientReport(toJson(d), Date.now());
       const env = [{ body, occurrences: 0, category: 'internal' }];
       if (body) (hiding && transport.sendOnHide ? transport.sendOnHide(env) : transport.send(env));
+      resave(hub);
     } catch (e) {
       this.broke(e);
     }

@@ -132,6 +132,34 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
     });
   });
 
+  // A tab hidden (switched away from) while the SDK loads: its record is written, since hidden may
+  // be the last thing a page sees (a background tab discarded gets no pagehide); the page then
+  // carries on, the core takes what waited, and the tab is discarded later. early: hidden before
+  // the SDK's lazy part had even loaded (its module held back at the server).
+  for (const early of [0, 1]) test(`${name}: hidden before the ${early ? 'lazy part has loaded' : 'core is ready'}, delivered while hidden, then the tab discarded (no pagehide): nothing sent or counted twice`, async () => {
+    await scenario({ delayWasmMs: 1500, ...(early && { slow: [/^\/esm\/client\.js$/, 1500] }) }, async (page, server) => {
+      await page.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
+      if (!early) await transportRequested(server);  // the lazy part has loaded (it asks for the transport as it starts)
+      // 105 captures while the core loads: 100 wait in the early queue, 5 are counted (queue_overflow).
+      await page.evaluate(`for (let i = 0; i < 105; i++) F.captureException(new Error('hidden ' + (${word})(i)))`);
+      await page.evaluate(`Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+        document.dispatchEvent(new Event('visibilitychange'))`);
+      assert.equal(await page.evaluate('F.flush(15000)'), true, 'the page carries on in the background and delivers');
+      // Discarded while hidden: the storage stays as it is now, for the next page of the origin.
+      const left = await page.evaluate(`JSON.stringify(Object.entries(localStorage).filter(([k]) => k.startsWith('faultline:stash:')))`);
+      await page.goto(server.origin + '/pages/sdk-basic/?next');
+      await page.evaluate(`(() => { localStorage.clear(); for (const [k, v] of ${left}) localStorage.setItem(k, v); })()`);
+      await page.evaluate(initSrc(server.dsn));
+      await page.evaluate('F.flush(5000)');
+      const a = await settle(server, 105, 15000, 1500);
+      // Before: the record still held the 100 captures and the 5 drops the page then delivered and
+      // reported, so the next page sent the 100 again and counted 110; with the lazy part loading
+      // after the record was written, the page took its own record back: 110, every event sent twice.
+      assert.equal(a.total, 105, JSON.stringify(a));
+      assert.equal(server.events().length, a.events, 'no event sent twice');
+    });
+  });
+
   for (const held of [0, 1]) test(`${name}: localStorage full, errors before the core is ready${held ? ' (the transport module still loading)' : ''}, then a redirect: each delivered or counted, never both`, async () => {
     await scenario(held ? transportHeld(3000) : { delayWasmMs: 1500 }, async (page, server) => {
       await page.evaluate(initSrc(server.dsn, '{ aggregation: { windowMs: 0 } }'));
