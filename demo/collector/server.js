@@ -15,28 +15,25 @@
 // enabled (--control, tests) and are same-origin only. Stored bytes are limited per event and per
 // minute, and every refusal is counted (/__stats `refused`, /api/metrics).
 import http from 'node:http';
-import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { Store } from './store.js';
 import { QueryError } from './query.js';
-import { isObj } from './fields.js';
 import { Metrics } from './metrics.js';
 import { Upstream } from './upstream.js';
-import { HttpError, parseEnvelope, parseJsonItem, tally } from './ingest.js';
+import { HttpError, parseEnvelope, tally } from './ingest.js';
 import { IngestPipeline } from './ingest-worker.js';
 import { SourceMapStore, sourceMapRoutes, IssueDisplay } from './sourcemaps.js';
+import { readBody, send, corsHeaders as corsHeadersFor, crossSite } from './http-io.js';
+import { apiRoutes, routeName } from './api.js';
+import { controlRoutes } from './control.js';
+import { Faults } from './faults.js';
+import { RetentionSchedule } from './retention.js';
+import { serveStatic } from './static.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
-const viewerDir = path.resolve(here, '../viewer');
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png',
-  '.svg': 'image/svg+xml', '.map': 'application/json',
-};
 
 // Parses "Sentry sentry_key=..., sentry_version=7" and the query-string form (no regex on input).
 function authKey(req, url) {
@@ -51,34 +48,6 @@ function authKey(req, url) {
 }
 
 export { parseEnvelope };
-
-function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      reject(new HttpError(413, `body larger than ${limit} bytes`, 'too_large'));
-      req.resume();
-      return;
-    }
-    let chunks = [];
-    let size = 0;
-    req.on('data', (c) => {
-      size += c.length;
-      if (size > limit) {
-        // Answered with 413 while the rest is read and dropped (a reset would look like a network
-        // error to the sender, which retries); past 32 times the limit the connection is cut.
-        if (chunks) reject(new HttpError(413, `body larger than ${limit} bytes`, 'too_large'));
-        chunks = null;
-        if (size > limit * 32) req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => chunks && resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new HttpError(400, 'request aborted', 'aborted')));
-  });
-}
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -100,6 +69,10 @@ function defaultOriginAllowed(origin) {
   }
 }
 
+// The collector's parts, made and wired together: the store, the ingest pipeline, the API
+// (api.js), the control routes (control.js, faults.js), the static files (static.js), retention
+// (retention.js), source maps and upstream forwarding. (Kept as one function, as a composition
+// root: what is left here is the request routing and the life cycle, start to close().)
 export async function startCollector(opts = {}) {
   const options = {
     port: 8765, host: '127.0.0.1', dataDir: path.join(repoRoot, '.demo-data'), projects: { 1: { publicKey: '5f0c7a1e2b3d4c8e9a6b7d1f0e2c4a38' } },
@@ -119,8 +92,8 @@ export async function startCollector(opts = {}) {
   // Issues' title and culprit from resolved frames, resolved after ingest (never during it).
   const issueDisplay = new IssueDisplay(store, sourcemaps, { onChange: (rows) => broadcast(rows, []) });
   const stats = { requests: 0, accepted_events: 0, occurrences: 0, envelopes: 0, rejected: {}, refused: {}, ignored_items: {}, faults_applied: 0 };
-  let fault = { mode: 'none' };
-  const sse = new Set();
+  const faults = new Faults(stats, send);
+  const sse = new Set();  // the open /api/stream responses
 
   const reject = (reason) => {
     tally(stats.rejected, reason);
@@ -128,13 +101,8 @@ export async function startCollector(opts = {}) {
   const refuse = (reason, n = 1) => {
     tally(stats.refused, reason, n);
   };
-  const sourceMapApi = sourceMapRoutes(sourcemaps, { HttpError, readBody, send: (...a) => send(...a), refuse, projects: options.projects });
-
-  function send(res, status, body, headers = {}) {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', ...headers });
-    res.end(text);
-  }
+  const sourceMapApi = sourceMapRoutes(sourcemaps, { HttpError, readBody, send: (...args) => send(...args), refuse, projects: options.projects });
+  const corsHeaders = (req) => corsHeadersFor(req, options.originAllowed);
 
   // --- ingest on two threads: a worker decodes, parses, normalizes and packs (ingest-worker.js);
   // this thread writes each batch it hands over in one transaction and answers the requests after.
@@ -142,8 +110,8 @@ export async function startCollector(opts = {}) {
     limits: { maxDecompressedBytes: options.maxDecompressedBytes, maxEventBytes: options.maxEventBytes, maxBytesPerMinute: options.maxBytesPerMinute },
     worker: options.ingestWorker !== false,
     count(counts) {
-      for (const [k, n] of Object.entries(counts.refused)) refuse(k, n);
-      for (const [k, n] of Object.entries(counts.ignored)) tally(stats.ignored_items, k, n);
+      for (const [reason, n] of Object.entries(counts.refused)) refuse(reason, n);
+      for (const [type, n] of Object.entries(counts.ignored)) tally(stats.ignored_items, type, n);
     },
     write(records, blocks) {
       const result = store.ingest(records, blocks);
@@ -162,43 +130,6 @@ export async function startCollector(opts = {}) {
     for (const res of sse) res.write(msg);
   }
 
-  // Applies the configured fault, if any. Returns true when the request was answered.
-  async function applyFault(req, res) {
-    if (fault.mode === 'none') return false;
-    if (Number.isFinite(fault.count)) {
-      if (fault.count <= 0) {
-        fault = { mode: 'none' };
-        return false;
-      }
-      fault.count -= 1;
-    }
-    stats.faults_applied += 1;
-    const mode = fault.mode;
-    // The ingest worker crashes while it holds this request (the request gets a retryable 503).
-    if (mode === 'worker_crash') return 'crash';
-    if (mode === 'slow') {
-      await new Promise((r) => setTimeout(r, Math.min(fault.delayMs || 2000, 30000)));
-      return false; // then handled normally
-    }
-    req.resume();
-    if (mode === '429') {
-      const headers = {};
-      if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
-      if (fault.rateLimits) headers['x-sentry-rate-limits'] = String(fault.rateLimits);
-      send(res, 429, { detail: 'rate limited (simulated)' }, headers);
-      return true;
-    }
-    if (mode === '500') {
-      send(res, 500, { detail: 'internal error (simulated)' });
-      return true;
-    }
-    if (mode === 'drop') {
-      req.socket.destroy();
-      return true;
-    }
-    return false;
-  }
-
   async function ingest(req, res, project, url, legacyStore) {
     const conf = options.projects[project];
     if (!conf) throw new HttpError(404, 'unknown project', 'unknown_project');
@@ -206,7 +137,7 @@ export async function startCollector(opts = {}) {
     if (origin && !options.originAllowed(origin)) throw new HttpError(403, 'origin not allowed to send to this collector', 'origin_refused');
     const key = authKey(req, url);
     if (!key || key !== conf.publicKey) throw new HttpError(401, 'missing or wrong sentry_key', 'bad_auth');
-    const faulted = await applyFault(req, res);
+    const faulted = await faults.apply(req, res);
     if (faulted === true) return;
     const crash = faulted === 'crash';
     const raw = await readBody(req, options.maxBodyBytes);
@@ -221,167 +152,8 @@ export async function startCollector(opts = {}) {
     send(res, 200, { id: out.firstId }, corsHeaders(req));
   }
 
-  function corsHeaders(req) {
-    const origin = req.headers.origin;
-    if (!origin || !options.originAllowed(origin)) return {};
-    return {
-      'access-control-allow-origin': origin, vary: 'Origin', 'access-control-allow-methods': 'POST, OPTIONS',
-      'access-control-allow-headers': 'content-type, x-sentry-auth, content-encoding',
-      'access-control-expose-headers': 'retry-after, x-sentry-rate-limits', 'access-control-max-age': '600',
-    };
-  }
-
-  function serveFile(res, file, extraHeaders = {}) {
-    fs.readFile(file, (err, data) => {
-      if (err) return send(res, 404, { detail: 'not found' });
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', ...extraHeaders });
-      res.end(data);
-    });
-  }
-
-  // Static files: the viewer at /, the demo page and the SDK under the static root's demo/page,
-  // js/, esm/ and dist/ (nothing else of the repository is served).
-  const viewerCsp = { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'" };
-  const viewerFiles = new Set(['/viewer.js', '/viewer.css', '/context-line.js']);
-  function serveStatic(req, res, pathname) {
-    if (pathname === '/' || pathname === '/index.html') return serveFile(res, path.join(viewerDir, 'index.html'), viewerCsp);
-    if (viewerFiles.has(pathname)) return serveFile(res, path.join(viewerDir, pathname.slice(1)), viewerCsp);
-    const mounts = [['/demo/', path.join(options.staticRoot, 'demo/page')], ['/js/', path.join(options.staticRoot, 'js')], ['/esm/', path.join(options.staticRoot, 'esm')], ['/dist/', path.join(options.staticRoot, 'dist')]];
-    for (const [prefix, dir] of mounts) {
-      if (pathname === prefix.slice(0, -1)) {
-        res.writeHead(302, { location: prefix });
-        return res.end();
-      }
-      if (!pathname.startsWith(prefix)) continue;
-      let rel;
-      try {
-        rel = decodeURIComponent(pathname.slice(prefix.length)) || 'index.html';
-      } catch {
-        throw new HttpError(400, 'malformed percent-encoding in the path', 'bad_path');
-      }
-      if (rel.includes('\0')) throw new HttpError(400, 'the path contains a null byte', 'bad_path');
-      if (rel.endsWith('/')) rel += 'index.html';
-      const file = path.resolve(dir, rel);
-      if (!file.startsWith(dir + path.sep) && file !== dir) return send(res, 403, { detail: 'forbidden' });
-      // The demo page runs under a strict CSP: no eval, no inline script, WASM allowed.
-      const headers = prefix === '/demo/' && file.endsWith('.html')
-        ? { 'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' http://127.0.0.1:* http://localhost:*; style-src 'self'" }
-        : {};
-      return serveFile(res, file, headers);
-    }
-    return send(res, 404, { detail: 'not found' });
-  }
-
-  // A request a browser made from another site (or a page that is not ours): refused for
-  // everything but ingest. Node clients and same-origin pages pass.
-  function crossSite(req) {
-    const origin = req.headers.origin;
-    if (origin && origin !== `http://${req.headers.host}`) return true;
-    const site = req.headers['sec-fetch-site'];
-    return site !== undefined && site !== 'same-origin' && site !== 'none';
-  }
-
-  const intParam = (v, d, lo, hi) => {
-    if (v === null || v === undefined || v === '') return d;
-    const n = Number(v);
-    return Number.isFinite(n) ? Math.max(lo, Math.min(hi, Math.floor(n))) : d;
-  };
-  const DURATION = /^(\d{1,6})([smhdw])$/;
-  const UNIT = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
-  const duration = (v, d, name) => {
-    if (v === null || v === undefined || v === '') return d;
-    const m = DURATION.exec(String(v));
-    if (!m || Number(m[1]) === 0) throw new HttpError(400, `${name} must look like 1h, 30m or 7d`, 'bad_query');
-    return Number(m[1]) * UNIT[m[2]];
-  };
-  const linkHeader = (req, url, next) => {
-    if (!next) return {};
-    const u = new URL(url.pathname + url.search, `http://${req.headers.host}`);
-    u.searchParams.set('cursor', next);
-    return { link: `<${u.pathname}${u.search}>; rel="next"; results="true"; cursor="${next}"`, 'x-next-cursor': next };
-  };
-
-  async function api(req, res, url, p) {
-    const m = req.method;
-    const sp = url.searchParams;
-    if (p === '/api/issues' && m === 'GET') {
-      const out = store.listIssues({ query: sp.get('query') || '', sort: sp.get('sort') || 'date', cursor: sp.get('cursor'), limit: intParam(sp.get('limit'), 25, 1, 100),
-        project: sp.get('project'), start: sp.get('start'), end: sp.get('end') });
-      return send(res, 200, out.issues, linkHeader(req, url, out.next));
-    }
-    // One event of one issue: 404 when the event is of another issue (or not stored).
-    let r = /^\/api\/issues\/([^/]+)\/events\/([^/]+)\/?$/.exec(p);
-    if (r && m === 'GET') {
-      const out = store.issueEvent(r[1], r[2]);
-      if (!out) return send(res, 404, { detail: 'no such issue' });
-      if (!out.event) return send(res, 404, { detail: 'no such event in this issue' });
-      out.event.event = await sourcemaps.resolveEvent(out.event.event, store.findIssue(r[1])?.project);
-      return send(res, 200, out.event);
-    }
-    // Any id (not only the hex the collector issues) gets "no such issue" when unknown.
-    r = /^\/api\/issues\/([^/]+)(\/(events|stats|tags))?\/?$/.exec(p);
-    if (r) {
-      const id = r[1];
-      if (!r[2] && m === 'GET') {
-        const issue = store.getIssue(id);
-        if (issue && issue.latest) issue.latest = await sourcemaps.resolveEvent(issue.latest, issue.project);
-        return issue ? send(res, 200, issue) : send(res, 404, { detail: 'no such issue' });
-      }
-      if (!r[2] && m === 'PUT') {
-        const body = await readBody(req, 16 * 1024);
-        const change = parseJsonItem(body, 'update');
-        const out = store.setStatus(id, change.status);
-        return out ? send(res, 200, out) : send(res, 404, { detail: 'no such issue' });
-      }
-      if (m !== 'GET') throw new HttpError(405, 'method not allowed', 'bad_method');
-      let out;
-      if (r[3] === 'events') {
-        out = store.issueEvents(id, { cursor: sp.get('cursor'), limit: intParam(sp.get('limit'), 50, 1, 100) });
-        if (out) return send(res, 200, out.events, linkHeader(req, url, out.next));
-      } else if (r[3] === 'stats') {
-        const interval = duration(sp.get('interval'), 3600, 'interval');
-        const period = duration(sp.get('period') || sp.get('statsPeriod'), 86400, 'period');
-        if (period / interval > 2000) throw new HttpError(400, 'period / interval must be at most 2000 buckets', 'bad_query');
-        out = store.issueStats(id, { interval, period });
-      } else out = store.issueTags(id);
-      return out ? send(res, 200, out) : send(res, 404, { detail: 'no such issue' });
-    }
-    if (p === '/api/events' && m === 'GET') return send(res, 200, store.recentEvents(intParam(sp.get('limit'), 100, 1, 1000)));
-    r = /^\/api\/events\/([0-9a-fA-F-]{1,64})\/?$/.exec(p);
-    if (r && m === 'GET') {
-      const ev = store.getEvent(r[1]);
-      if (ev) ev.event = await sourcemaps.resolveEvent(ev.event, ev.issue ? store.findIssue(ev.issue)?.project : null);
-      return ev ? send(res, 200, ev) : send(res, 404, { detail: 'no such event' });
-    }
-    r = /^\/api\/traces\/([0-9a-fA-F]{32})\/?$/.exec(p);
-    if (r && m === 'GET') {
-      const t = store.trace(r[1]);
-      return t ? send(res, 200, t) : send(res, 404, { detail: 'no such trace' });
-    }
-    if (p === '/api/sourcemaps' || p.startsWith('/api/sourcemaps/')) return sourceMapApi(req, res, url, p);
-    if (p === '/api/sessions' && m === 'GET') return send(res, 200, store.sessionsByRelease());
-    if (p === '/api/metrics' && m === 'GET') return send(res, 200, upstream ? { ...metrics.snapshot(), upstream: upstream.stats } : metrics.snapshot());
-    if (p === '/api/stream' && m === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      res.write(': connected\n\n');
-      sse.add(res);
-      req.on('close', () => sse.delete(res));
-      return undefined;
-    }
-    return send(res, 404, { detail: 'no such API route' });
-  }
-
-  // Route name for the query-time figures (EQT).
-  function routeName(m, p) {
-    if (p === '/api/issues') return `${m} /api/issues`;
-    if (/^\/api\/issues\/[^/]+\/events\/[^/]+\/?$/.test(p)) return `${m} /api/issues/:id/events/:eid`;
-    const r = /^\/api\/issues\/[^/]+(\/(events|stats|tags))?\/?$/.exec(p);
-    if (r) return `${m} /api/issues/:id${r[1] || ''}`;
-    if (/^\/api\/events\/[^/]+/.test(p)) return `${m} /api/events/:id`;
-    if (/^\/api\/traces\//.test(p)) return `${m} /api/traces/:id`;
-    if (p === '/api/events' || p === '/api/sessions' || p === '/api/metrics' || p === '/api/sourcemaps') return `${m} ${p}`;
-    return null;
-  }
+  const api = apiRoutes({ store, sourcemaps, metrics, upstream, sse, sourceMapApi });
+  const control = controlRoutes({ options, stats, store, metrics, upstream, sourcemaps, pipeline, faults });
 
   async function handle(req, res) {
     stats.requests += 1;
@@ -393,15 +165,15 @@ export async function startCollector(opts = {}) {
     } catch {
       throw new HttpError(400, 'malformed request target', 'bad_path');
     }
-    const p = url.pathname;
-    const ing = /^\/api\/([^/]{1,64})\/(envelope|store)\/?$/.exec(p);
-    if (ing) {
+    const pathname = url.pathname;
+    const ingestRoute = /^\/api\/([^/]{1,64})\/(envelope|store)\/?$/.exec(pathname);
+    if (ingestRoute) {
       if (req.method === 'OPTIONS') {
         res.writeHead(204, corsHeaders(req));
         return res.end();
       }
       if (req.method !== 'POST') throw new HttpError(405, 'use POST', 'bad_method');
-      return ingest(req, res, ing[1], url, ing[2] === 'store');
+      return ingest(req, res, ingestRoute[1], url, ingestRoute[2] === 'store');
     }
     if (req.method === 'OPTIONS') {
       // No CORS outside ingest: a preflight gets no Access-Control-* headers.
@@ -409,49 +181,19 @@ export async function startCollector(opts = {}) {
       res.writeHead(204);
       return res.end();
     }
-    const isApi = p.startsWith('/api/') || p.startsWith('/__');
+    const isApi = pathname.startsWith('/api/') || pathname.startsWith('/__');
     if (isApi && crossSite(req)) throw new HttpError(403, 'cross-site requests are refused', 'cross_site');
-    if (p.startsWith('/api/')) {
-      const name = routeName(req.method, p);
+    if (pathname.startsWith('/api/')) {
+      const name = routeName(req.method, pathname);
       const t0 = process.hrtime.bigint();
       try {
-        return await api(req, res, url, p);
+        return await api(req, res, url, pathname);
       } finally {
         if (name) metrics.onQuery(name, Number(process.hrtime.bigint() - t0) / 1e6);
       }
     }
-    if (p === '/__echo') {
-      // Diagnostics for tests: which headers did this request carry (trace propagation checks)?
-      req.resume();
-      return send(res, 200, { method: req.method, headers: req.headers });
-    }
-    if (p === '/__stats' && req.method === 'GET') {
-      return send(res, 200, { ...stats, stored: store.totals, discarded: store.discarded, issues: store.issueCount, torn_lines: store.tornLines, fault, control: !!options.control,
-        upstream: upstream ? { url: upstream.target.url, ...upstream.stats } : null, sourcemaps: sourcemaps.statsOut(),
-        ingest: { ...pipeline.stats } });
-    }
-    if (p === '/__demo/config' && req.method === 'GET') return send(res, 200, { backend: options.demoBackend, control: !!options.control });
-    if ((p === '/__faults' || p === '/__data') && !options.control) throw new HttpError(404, 'control routes are off (start the collector with --control)', 'control_off');
-    if (p === '/__faults' && req.method === 'POST') {
-      const body = await readBody(req, 64 * 1024);
-      let f;
-      try {
-        f = JSON.parse(body.toString('utf8') || '{}');
-      } catch {
-        throw new HttpError(400, 'fault config is not valid JSON', 'bad_json');
-      }
-      if (!isObj(f) || !['none', '429', '500', 'slow', 'drop', 'worker_crash'].includes(f.mode)) throw new HttpError(400, 'mode must be none, 429, 500, slow, drop or worker_crash', 'bad_fault');
-      fault = { mode: f.mode, retryAfter: f.retryAfter, rateLimits: f.rateLimits, delayMs: f.delayMs, count: Number.isFinite(f.count) ? f.count : undefined };
-      return send(res, 200, { ok: true, fault });
-    }
-    if (p === '/__data' && req.method === 'DELETE') {
-      store.reset();
-      for (const k of ['rejected', 'refused', 'ignored_items']) for (const x of Object.keys(stats[k])) delete stats[k][x];
-      Object.assign(stats, { requests: 0, accepted_events: 0, occurrences: 0, envelopes: 0, faults_applied: 0 });
-      metrics.reset();
-      return send(res, 200, { ok: true });
-    }
-    if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res, p);
+    if (pathname.startsWith('/__') && (await control(req, res, pathname))) return undefined;
+    if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(res, pathname, options.staticRoot);
     throw new HttpError(405, 'method not allowed', 'bad_method');
   }
 
@@ -480,37 +222,13 @@ export async function startCollector(opts = {}) {
     server.listen(options.port, options.host, resolve);
   });
   const port = server.address().port;
-  // Retention runs in slices of at most 20 000 events, the next slice after a pause: the start
-  // never waits for it (after a long pause much may have expired) and ingest is never held long.
-  // A pass that deleted bodies ends with the WAL file cut back to zero bytes.
-  let retentionNext = null;
-  let passDeleted = 0;
-  const retain = () => {
-    retentionNext = null;
-    try {
-      passDeleted += store.enforceRetention(undefined, { maxRows: 20000 });
-      if (store.retentionMore) {
-        retentionNext = setTimeout(retain, 50);
-        retentionNext.unref();
-      } else if (passDeleted) {
-        passDeleted = 0;
-        store.shrinkWal();
-      }
-    } catch (err) {
-      if (!options.quiet) console.error('[collector] retention', err);
-    }
-  };
-  const retentionTimer = setInterval(() => {
-    if (!retentionNext) retain();
-  }, options.retentionIntervalMs);
-  retentionTimer.unref();
+  const retention = new RetentionSchedule(store, options.retentionIntervalMs, options.quiet);
   // --source-maps DIR: the built files of DIR and their maps, stored at startup (as an upload).
-  for (const d of options.sourceMapDirs || []) {
-    const report = await sourcemaps.importDirectory(Object.keys(options.projects)[0], d.dir, { release: d.release || '', urlPrefix: d.urlPrefix || '~/', onRefuse: refuse });
-    if (!options.quiet) for (const r of report) console.log(`[collector] source map ${r.file}: ${r.error || r.skipped || r.status}`);
+  for (const dir of options.sourceMapDirs || []) {
+    const report = await sourcemaps.importDirectory(Object.keys(options.projects)[0], dir.dir, { release: dir.release || '', urlPrefix: dir.urlPrefix || '~/', onRefuse: refuse });
+    if (!options.quiet) for (const row of report) console.log(`[collector] source map ${row.file}: ${row.error || row.skipped || row.status}`);
   }
-  retentionNext = setTimeout(retain, 0);
-  retentionNext.unref();
+  retention.start();
   return {
     url: `http://${options.host}:${port}`,
     port,
@@ -525,12 +243,11 @@ export async function startCollector(opts = {}) {
     },
     dsn: (project = Object.keys(options.projects)[0]) => `http://${options.projects[project].publicKey}@${options.host}:${port}/${project}`,
     async close() {
-      clearInterval(retentionTimer);
-      clearTimeout(retentionNext);
+      retention.stop();
       for (const res of sse) res.end();
       sse.clear();
       server.closeAllConnections?.();
-      await new Promise((r) => server.close(r));
+      await new Promise((resolve) => server.close(resolve));
       await pipeline.close();
       if (upstream) await upstream.close();
       await issueDisplay.close();
