@@ -26,12 +26,12 @@ const run = (mode = 'PASSIVE') => {
   }
 };
 const timer = setInterval(run, workerData.intervalMs || 500);
-parentPort.on('message', (m) => {
-  if (m === 'now') run();
+parentPort.on('message', (message) => {
+  if (message === 'now') run();
   // After a retention pass: copy everything back and cut the WAL file to zero bytes (writers wait
   // for it, at most the busy timeout), so the deleted bodies' pages leave the log on disk.
-  else if (m === 'truncate') run('TRUNCATE');
-  else if (m === 'stop') {
+  else if (message === 'truncate') run('TRUNCATE');
+  else if (message === 'stop') {
     clearInterval(timer);
     try {
       db.close();

@@ -10,81 +10,81 @@ export const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArra
 export const str = (v, max = MAX_FIELD) => (typeof v === 'string' ? v.slice(0, max) : typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
 const arr = (v) => (Array.isArray(v) ? v : []);
 
-// Digits starting at `from` in `s` (at most 6), or ''.
-function digitsAt(s, from) {
+// Digits starting at `from` in `text` (at most 6), or ''.
+function digitsAt(text, from) {
   let end = from;
-  while (end < s.length && end - from < 6 && s.charCodeAt(end) >= 48 && s.charCodeAt(end) <= 57) end++;
-  return s.slice(from, end);
+  while (end < text.length && end - from < 6 && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+  return text.slice(from, end);
 }
 
 // "Firefox/123.0" -> "123" for token "Firefox/"; '' when absent.
-function versionAfter(ua, token) {
-  const i = ua.indexOf(token);
-  return i < 0 ? null : digitsAt(ua, i + token.length);
+function versionAfter(userAgent, token) {
+  const at = userAgent.indexOf(token);
+  return at < 0 ? null : digitsAt(userAgent, at + token.length);
 }
 
 /** Browser name and major version from a User-Agent string, by substring search only. */
-export function parseUserAgent(uaIn) {
-  const ua = str(uaIn, MAX_FIELD);
-  if (!ua) return null;
-  let v;
-  if ((v = versionAfter(ua, 'Edg/')) !== null) return { name: 'Edge', version: v };
-  if ((v = versionAfter(ua, 'Firefox/')) !== null) return { name: 'Firefox', version: v };
-  if ((v = versionAfter(ua, 'Chrome/')) !== null) return { name: 'Chrome', version: v };
-  if ((v = versionAfter(ua, 'Chromium/')) !== null) return { name: 'Chrome', version: v };
-  if (ua.indexOf('AppleWebKit') >= 0) {
-    const safari = ua.indexOf('Safari');
-    const ver = ua.indexOf('Version/');
-    const version = ver >= 0 && safari > ver ? digitsAt(ua, ver + 8) : '';
-    return { name: safari >= 0 && ua.indexOf('Mobile') < 0 && version ? 'Safari' : 'WebKit', version };
+export function parseUserAgent(given) {
+  const userAgent = str(given, MAX_FIELD);
+  if (!userAgent) return null;
+  let major;
+  if ((major = versionAfter(userAgent, 'Edg/')) !== null) return { name: 'Edge', version: major };
+  if ((major = versionAfter(userAgent, 'Firefox/')) !== null) return { name: 'Firefox', version: major };
+  if ((major = versionAfter(userAgent, 'Chrome/')) !== null) return { name: 'Chrome', version: major };
+  if ((major = versionAfter(userAgent, 'Chromium/')) !== null) return { name: 'Chrome', version: major };
+  if (userAgent.indexOf('AppleWebKit') >= 0) {
+    const safari = userAgent.indexOf('Safari');
+    const ver = userAgent.indexOf('Version/');
+    const version = ver >= 0 && safari > ver ? digitsAt(userAgent, ver + 8) : '';
+    return { name: safari >= 0 && userAgent.indexOf('Mobile') < 0 && version ? 'Safari' : 'WebKit', version };
   }
-  if ((v = versionAfter(ua, 'node/')) !== null || (v = versionAfter(ua, 'Node/')) !== null) return { name: 'Node', version: v };
+  if ((major = versionAfter(userAgent, 'node/')) !== null || (major = versionAfter(userAgent, 'Node/')) !== null) return { name: 'Node', version: major };
   return null;
 }
 
 /** "Chrome 120" style browser tag, or '' when nothing is known. */
 export function browserOf(event, userAgent) {
-  const c = isObj(event.contexts) ? event.contexts : {};
-  const b = isObj(c.browser) ? c.browser : null;
-  if (b && str(b.name)) {
-    const ver = str(b.version);
+  const contexts = isObj(event.contexts) ? event.contexts : {};
+  const browser = isObj(contexts.browser) ? contexts.browser : null;
+  if (browser && str(browser.name)) {
+    const ver = str(browser.version);
     const dot = ver.indexOf('.');
-    return { name: str(b.name, 64), version: (dot >= 0 ? ver.slice(0, dot) : ver).slice(0, 16) };
+    return { name: str(browser.name, 64), version: (dot >= 0 ? ver.slice(0, dot) : ver).slice(0, 16) };
   }
   // Without a browser context, the User-Agent names the browser only for an event from a browser
   // (platform javascript, no runtime context): a server's event carries its client's request
   // headers and a runtime (contexts.runtime), and neither is a browser.
-  if (!isBrowserEvent(event, c)) return null;
+  if (!isBrowserEvent(event, contexts)) return null;
   const req = isObj(event.request) ? event.request : {};
-  const h = isObj(req.headers) ? req.headers : {};
-  return parseUserAgent(str(h['User-Agent']) || str(h['user-agent']) || userAgent);
+  const headers = isObj(req.headers) ? req.headers : {};
+  return parseUserAgent(str(headers['User-Agent']) || str(headers['user-agent']) || userAgent);
 }
 
-function isBrowserEvent(event, c) {
-  const p = event.platform;
-  return (p === undefined || p === null || p === '' || p === 'javascript') && !isObj(c.runtime);
+function isBrowserEvent(event, contexts) {
+  const platform = event.platform;
+  return (platform === undefined || platform === null || platform === '' || platform === 'javascript') && !isObj(contexts.runtime);
 }
 
 export function exceptionValues(event) {
-  const e = event.exception;
-  if (Array.isArray(e)) return e.filter(isObj);
-  if (isObj(e)) {
-    if (Array.isArray(e.values)) return e.values.filter(isObj);
-    if (isObj(e.values)) return Object.values(e.values).filter(isObj);
+  const exception = event.exception;
+  if (Array.isArray(exception)) return exception.filter(isObj);
+  if (isObj(exception)) {
+    if (Array.isArray(exception.values)) return exception.values.filter(isObj);
+    if (isObj(exception.values)) return Object.values(exception.values).filter(isObj);
   }
   return [];
 }
 
 export function messageOf(event) {
-  const le = event.logentry;
-  if (isObj(le)) return str(le.formatted, 2000) || str(le.message, 2000);
+  const logentry = event.logentry;
+  if (isObj(logentry)) return str(logentry.formatted, 2000) || str(logentry.message, 2000);
   if (isObj(event.message)) return str(event.message.formatted, 2000) || str(event.message.message, 2000);
   return str(event.message, 2000);
 }
 
-function firstLine(s) {
-  const i = s.indexOf('\n');
-  return i < 0 ? s : s.slice(0, i);
+function firstLine(text) {
+  const newline = text.indexOf('\n');
+  return newline < 0 ? text : text.slice(0, newline);
 }
 
 // Sentry's mechanism.synthetic: the exception was made by the SDK to carry a stack (a message
@@ -95,14 +95,14 @@ const isSynthetic = (v) => isObj(v) && isObj(v.mechanism) && v.mechanism.synthet
 // The function of the frame nearest the crash, as Sentry's title of a synthetic exception takes it
 // (sentry/eventtypes/error.py, get_crash_location): the in-app frame nearest the throw with a
 // function name, else the nearest frame with one; '' when no frame has one.
-function crashFunction(v) {
-  const frames = framesOf(v);
+function crashFunction(exception) {
+  const frames = framesOf(exception);
   let fallback = '';
   for (let i = frames.length - 1; i >= 0; i--) {
-    const fn = str(frames[i].function, 200);
-    if (!fn || fn === '<redacted>' || fn === '<unknown>') continue;
-    if (frames[i].in_app === true) return fn;
-    if (!fallback) fallback = fn;
+    const name = str(frames[i].function, 200);
+    if (!name || name === '<redacted>' || name === '<unknown>') continue;
+    if (frames[i].in_app === true) return name;
+    if (!fallback) fallback = name;
   }
   return fallback;
 }
@@ -131,16 +131,16 @@ export function titleOf(event) {
  * metadata.value for a synthetic exception titled by its function) the synthetic exception's value.
  */
 export function messageLineOf(event) {
-  const m = messageOf(event);
-  if (m) return m;
+  const message = messageOf(event);
+  if (message) return message;
   const values = exceptionValues(event);
   const last = values[values.length - 1];
   return last && isSynthetic(last) ? str(last.value, 2000) : '';
 }
 
-function framesOf(v) {
-  const st = isObj(v.stacktrace) ? v.stacktrace : {};
-  return arr(st.frames).filter(isObj);
+function framesOf(exception) {
+  const stacktrace = isObj(exception.stacktrace) ? exception.stacktrace : {};
+  return arr(stacktrace.frames).filter(isObj);
 }
 
 /** The in-app frame nearest the throw ("culprit"), as Sentry shows under the title. */
@@ -162,19 +162,19 @@ export function culpritOf(event) {
   }
   if (!pick) pick = frames[frames.length - 1];
   if (!pick) return '';
-  const fn = str(pick.function, 120);
+  const functionName = str(pick.function, 120);
   const file = str(pick.filename, 200) || str(pick.abs_path, 200) || str(pick.module, 200);
-  return `${fn || '?'}${file ? ` (${file})` : ''}`.slice(0, 300);
+  return `${functionName || '?'}${file ? ` (${file})` : ''}`.slice(0, 300);
 }
 
 export function issueKey(event) {
-  const fp = Array.isArray(event.fingerprint) ? event.fingerprint.filter((p) => typeof p === 'string').slice(0, 32) : typeof event.fingerprint === 'string' ? [event.fingerprint] : [];
+  const fingerprint = Array.isArray(event.fingerprint) ? event.fingerprint.filter((p) => typeof p === 'string').slice(0, 32) : typeof event.fingerprint === 'string' ? [event.fingerprint] : [];
   // Faultline's own group key: used when the SDK left the event to the server's grouping (its
   // `grouping` option), so no fingerprint or one with `{{ default }}` still meets its group here.
-  const fl = isObj(event.contexts) && isObj(event.contexts.faultline) && typeof event.contexts.faultline.fingerprint === 'string' ? event.contexts.faultline.fingerprint : '';
-  const serverDefault = fp.some((p) => p === '{{ default }}' || p === '{{default}}');
-  if (fp.length && !(fp.length === 1 && serverDefault) && !(fl && serverDefault)) return 'fp:' + fp.join('|').slice(0, 2000);
-  if (fl) return 'fp:' + fl.slice(0, 2000);
+  const faultlineKey = isObj(event.contexts) && isObj(event.contexts.faultline) && typeof event.contexts.faultline.fingerprint === 'string' ? event.contexts.faultline.fingerprint : '';
+  const serverDefault = fingerprint.some((p) => p === '{{ default }}' || p === '{{default}}');
+  if (fingerprint.length && !(fingerprint.length === 1 && serverDefault) && !(faultlineKey && serverDefault)) return 'fp:' + fingerprint.join('|').slice(0, 2000);
+  if (faultlineKey) return 'fp:' + faultlineKey.slice(0, 2000);
   const values = exceptionValues(event);
   const last = values[values.length - 1];
   if (last) return `ex:${str(last.type, 200)}:${str(last.value, 1000)}`;
@@ -185,13 +185,13 @@ export function issuePublicId(project, key) {
   return crypto.createHash('sha1').update(project + '\0' + key).digest('hex').slice(0, 12);
 }
 
-export function toSeconds(ts, fallback) {
-  if (typeof ts === 'number' && Number.isFinite(ts)) return ts > 1e11 ? ts / 1000 : ts;
-  if (typeof ts === 'string' && ts.length < 64) {
-    const n = Number(ts);
-    if (ts && Number.isFinite(n)) return n;
-    const d = Date.parse(ts);
-    if (!Number.isNaN(d)) return d / 1000;
+export function toSeconds(value, fallback) {
+  if (typeof value === 'number' && Number.isFinite(value)) return value > 1e11 ? value / 1000 : value;
+  if (typeof value === 'string' && value.length < 64) {
+    const number = Number(value);
+    if (value && Number.isFinite(number)) return number;
+    const millis = Date.parse(value);
+    if (!Number.isNaN(millis)) return millis / 1000;
   }
   return fallback;
 }
@@ -202,12 +202,12 @@ export function toSeconds(ts, fallback) {
  * else Faultline's contexts.faultline.count (repeats counted in the page), else 1.
  */
 export function occurrencesOf(event) {
-  const c = isObj(event.contexts) ? event.contexts : {};
-  const es = isObj(c.error_sampling) ? c.error_sampling : {};
-  const rate = es.client_sample_rate;
+  const contexts = isObj(event.contexts) ? event.contexts : {};
+  const sampling = isObj(contexts.error_sampling) ? contexts.error_sampling : {};
+  const rate = sampling.client_sample_rate;
   if (typeof rate === 'number' && rate > 0 && rate < 1) return Math.min(Math.max(1, Math.round(1 / rate)), MAX_OCCURRENCES_PER_EVENT);
-  const fl = isObj(c.faultline) ? c.faultline : {};
-  if (Number.isFinite(fl.count) && fl.count >= 1) return Math.min(Math.floor(fl.count), MAX_OCCURRENCES_PER_EVENT);
+  const faultline = isObj(contexts.faultline) ? contexts.faultline : {};
+  if (Number.isFinite(faultline.count) && faultline.count >= 1) return Math.min(Math.floor(faultline.count), MAX_OCCURRENCES_PER_EVENT);
   return 1;
 }
 
@@ -220,44 +220,44 @@ export function occurrencesOf(event) {
 export const MAX_OCCURRENCES_PER_EVENT = 1e6;
 
 export function userKeyOf(event) {
-  const u = isObj(event.user) ? event.user : null;
-  if (!u) return '';
-  const id = str(u.id, 200);
+  const user = isObj(event.user) ? event.user : null;
+  if (!user) return '';
+  const id = str(user.id, 200);
   if (id) return 'id:' + id;
-  if (str(u.email, 200)) return 'email:' + str(u.email, 200);
-  if (str(u.username, 200)) return 'username:' + str(u.username, 200);
-  if (str(u.ip_address, 64)) return 'ip:' + str(u.ip_address, 64);
+  if (str(user.email, 200)) return 'email:' + str(user.email, 200);
+  if (str(user.username, 200)) return 'username:' + str(user.username, 200);
+  if (str(user.ip_address, 64)) return 'ip:' + str(user.ip_address, 64);
   return '';
 }
 
 export function traceOf(event) {
-  const c = isObj(event.contexts) ? event.contexts : {};
-  const t = isObj(c.trace) ? c.trace : {};
-  const hex = (s, n) => {
-    const v = str(s, 64).toLowerCase();
-    if (v.length !== n) return '';
-    for (let i = 0; i < v.length; i++) {
-      const ch = v.charCodeAt(i);
-      if (!((ch >= 48 && ch <= 57) || (ch >= 97 && ch <= 102))) return '';
+  const contexts = isObj(event.contexts) ? event.contexts : {};
+  const trace = isObj(contexts.trace) ? contexts.trace : {};
+  const hex = (value, length) => {
+    const text = str(value, 64).toLowerCase();
+    if (text.length !== length) return '';
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 102))) return '';
     }
-    return v;
+    return text;
   };
-  return { trace_id: hex(t.trace_id, 32), span_id: hex(t.span_id, 16), parent_span_id: hex(t.parent_span_id, 16), op: str(t.op, 100), status: str(t.status, 50) };
+  return { trace_id: hex(trace.trace_id, 32), span_id: hex(trace.span_id, 16), parent_span_id: hex(trace.parent_span_id, 16), op: str(trace.op, 100), status: str(trace.status, 50) };
 }
 
 const LEVELS = new Set(['fatal', 'error', 'warning', 'info', 'debug', 'log']);
 export function levelOf(event) {
-  const l = str(event.level, 16).toLowerCase();
-  if (l === 'warn') return 'warning';
-  return LEVELS.has(l) ? l : 'error';
+  const level = str(event.level, 16).toLowerCase();
+  if (level === 'warn') return 'warning';
+  return LEVELS.has(level) ? level : 'error';
 }
 
 /** Tags to index for an event: Sentry's own tags plus the derived ones the search uses. */
 export function tagsOf(event, browser) {
   const out = [];
-  const add = (k, v) => {
-    const key = str(k, 64);
-    const val = str(v, 200);
+  const add = (rawKey, rawValue) => {
+    const key = str(rawKey, 64);
+    const val = str(rawValue, 200);
     if (key && val) out.push([key, val]);
   };
   if (browser) {
@@ -271,40 +271,40 @@ export function tagsOf(event, browser) {
   const req = isObj(event.request) ? event.request : null;
   if (req && str(req.url)) {
     const url = str(req.url, 500);
-    const q = url.indexOf('?');
-    add('url', q >= 0 ? url.slice(0, q) : url);
+    const query = url.indexOf('?');
+    add('url', query >= 0 ? url.slice(0, query) : url);
   }
-  const c = isObj(event.contexts) ? event.contexts : {};
-  if (isObj(c.os) && str(c.os.name)) add('os.name', c.os.name);
+  const contexts = isObj(event.contexts) ? event.contexts : {};
+  if (isObj(contexts.os) && str(contexts.os.name)) add('os.name', contexts.os.name);
   // A server's runtime, tagged as Sentry tags its context: `runtime` (name and version) and
   // `runtime.name`.
-  if (isObj(c.runtime) && str(c.runtime.name)) {
-    add('runtime', str(c.runtime.version) ? `${str(c.runtime.name, 64)} ${str(c.runtime.version, 64)}` : c.runtime.name);
-    add('runtime.name', c.runtime.name);
+  if (isObj(contexts.runtime) && str(contexts.runtime.name)) {
+    add('runtime', str(contexts.runtime.version) ? `${str(contexts.runtime.name, 64)} ${str(contexts.runtime.version, 64)}` : contexts.runtime.name);
+    add('runtime.name', contexts.runtime.name);
   }
   const tags = event.tags;
-  let n = 0;
+  let count = 0;
   if (isObj(tags)) {
-    for (const k in tags) {
-      if (n++ >= 50) break;
-      if (k === 'release' || k === 'environment' || k === 'level' || k === 'browser') continue;
-      add(k, tags[k]);
+    for (const key in tags) {
+      if (count++ >= 50) break;
+      if (key === 'release' || key === 'environment' || key === 'level' || key === 'browser') continue;
+      add(key, tags[key]);
     }
   } else if (Array.isArray(tags)) {
-    for (const t of tags.slice(0, 50)) if (Array.isArray(t)) add(t[0], t[1]);
+    for (const tag of tags.slice(0, 50)) if (Array.isArray(tag)) add(tag[0], tag[1]);
   }
   return out;
 }
 
 /** Compares two release strings: semver-ish numeric parts after the last '@', else null. */
-export function compareReleases(a, b) {
-  const parts = (r) => {
-    const s = str(r, 200);
-    const at = s.lastIndexOf('@');
-    const v = at >= 0 ? s.slice(at + 1) : s;
+export function compareReleases(releaseA, releaseB) {
+  const parts = (release) => {
+    const text = str(release, 200);
+    const at = text.lastIndexOf('@');
+    const version = at >= 0 ? text.slice(at + 1) : text;
     const out = [];
     let cur = '';
-    for (const ch of v) {
+    for (const ch of version) {
       if (ch >= '0' && ch <= '9') cur += ch;
       else if (ch === '.' || ch === '-' || ch === '+') {
         if (!cur) return null;
@@ -314,14 +314,14 @@ export function compareReleases(a, b) {
       } else return null;
     }
     if (cur) out.push(Number(cur));
-    return { pkg: at >= 0 ? s.slice(0, at) : '', nums: out };
+    return { pkg: at >= 0 ? text.slice(0, at) : '', nums: out };
   };
-  const pa = parts(a);
-  const pb = parts(b);
-  if (!pa || !pb || !pa.nums.length || !pb.nums.length || pa.pkg !== pb.pkg) return null;
-  for (let i = 0; i < Math.max(pa.nums.length, pb.nums.length); i++) {
-    const d = (pa.nums[i] || 0) - (pb.nums[i] || 0);
-    if (d) return Math.sign(d);
+  const partsA = parts(releaseA);
+  const partsB = parts(releaseB);
+  if (!partsA || !partsB || !partsA.nums.length || !partsB.nums.length || partsA.pkg !== partsB.pkg) return null;
+  for (let i = 0; i < Math.max(partsA.nums.length, partsB.nums.length); i++) {
+    const difference = (partsA.nums[i] || 0) - (partsB.nums[i] || 0);
+    if (difference) return Math.sign(difference);
   }
   return 0;
 }

@@ -20,9 +20,9 @@ const CREDITS = 2;
 const YOUNG_MB = 8;
 
 const eventsIn = (records) => {
-  let n = 0;
-  for (const r of records) if (r.kind === 'event') n += 1;
-  return n;
+  let count = 0;
+  for (const r of records) if (r.kind === 'event') count += 1;
+  return count;
 };
 
 // Names the calling thread (Linux: /proc/thread-self/comm), so per-thread CPU time can be read from
@@ -65,37 +65,37 @@ function runWorker() {
     }
   };
 
-  parentPort.on('message', (m) => {
-    if (m.type === 'limits') {
-      limits = m.limits;
+  parentPort.on('message', (message) => {
+    if (message.type === 'limits') {
+      limits = message.limits;
       return;
     }
-    if (m.type === 'ready') {
+    if (message.type === 'ready') {
       credits += 1;
       schedule();
       return;
     }
-    if (m.type !== 'request') return;
+    if (message.type !== 'request') return;
     // The control route's simulated crash (tests): an uncaught error, as a real bug would throw.
-    if (m.crash) throw new Error('simulated ingest worker crash');
+    if (message.crash) throw new Error('simulated ingest worker crash');
     const counts = { refused: {}, ignored: {} };
     let parsed;
     try {
-      parsed = parseRequest({ ...m, body: Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength) }, limits, budget, counts);
+      parsed = parseRequest({ ...message, body: Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength) }, limits, budget, counts);
     } catch (err) {
-      const e = err instanceof HttpError ? { status: err.status, detail: err.message, reason: err.reason, headers: err.headers } : { status: 500, detail: 'internal error', reason: 'internal' };
-      parentPort.postMessage({ type: 'error', id: m.id, error: e, counts });
+      const failure = err instanceof HttpError ? { status: err.status, detail: err.message, reason: err.reason, headers: err.headers } : { status: 500, detail: 'internal error', reason: 'internal' };
+      parentPort.postMessage({ type: 'error', id: message.id, error: failure, counts });
       return;
     }
-    const reply = { id: m.id, firstId: parsed.firstId, envelope: parsed.envelope, counts, body: m.wantBody ? parsed.body : undefined, events: eventsIn(parsed.records) };
+    const reply = { id: message.id, firstId: parsed.firstId, envelope: parsed.envelope, counts, body: message.wantBody ? parsed.body : undefined, events: eventsIn(parsed.records) };
     if (!parsed.records.length) {
       parentPort.postMessage({ type: 'done', reply });
       return;
     }
-    for (const r of parsed.records) {
-      const n = normalizeRecord(r);
-      packer.add(n);
-      records.push(n);
+    for (const record of parsed.records) {
+      const normalized = normalizeRecord(record);
+      packer.add(normalized);
+      records.push(normalized);
     }
     replies.push(reply);
     schedule();
@@ -140,25 +140,25 @@ export class IngestPipeline {
     // A small young generation: what the worker allocates (parsed items, normalized records) is
     // garbage by the next request, and V8's default lets it reach tens of MB of resident memory
     // between scavenges.
-    const w = new Worker(new URL(import.meta.url), { workerData: { role: 'fl-ingest' }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
-    w.unref();
-    w.postMessage({ type: 'limits', limits: this.limits });
-    w.on('message', (m) => this.onMessage(w, m));
-    w.on('error', () => {}); // 'exit' follows and does the accounting
-    w.on('exit', () => this.onExit(w));
-    this.worker = w;
-    return w;
+    const worker = new Worker(new URL(import.meta.url), { workerData: { role: 'fl-ingest' }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
+    worker.unref();
+    worker.postMessage({ type: 'limits', limits: this.limits });
+    worker.on('message', (m) => this.onMessage(worker, m));
+    worker.on('error', () => {}); // 'exit' follows and does the accounting
+    worker.on('exit', () => this.onExit(worker));
+    this.worker = worker;
+    return worker;
   }
 
-  onExit(w) {
-    if (this.worker !== w) return;
+  onExit(worker) {
+    if (this.worker !== worker) return;
     this.worker = null;
     if (this.closed) return;
     this.stats.worker_crashes += 1;
     const lost = [...this.inflight.values()];
     this.inflight.clear();
     if (lost.length) this.count({ refused: { ingest_worker_crashed: lost.length }, ignored: {} });
-    for (const p of lost) p.reject(crashed());
+    for (const pending of lost) pending.reject(crashed());
     // A worker that keeps dying (10 times in a minute) is given up: the main thread parses.
     const now = Date.now();
     this.crashes = this.crashes.filter((t) => now - t < 60000);
@@ -169,32 +169,32 @@ export class IngestPipeline {
     }
   }
 
-  onMessage(w, m) {
-    if (this.worker !== w) return;
-    if (m.type === 'error') {
-      const p = this.inflight.get(m.id);
-      this.inflight.delete(m.id);
-      this.count(m.counts);
-      if (p) p.reject(new HttpError(m.error.status, m.error.detail, m.error.reason, m.error.headers));
+  onMessage(worker, message) {
+    if (this.worker !== worker) return;
+    if (message.type === 'error') {
+      const pending = this.inflight.get(message.id);
+      this.inflight.delete(message.id);
+      this.count(message.counts);
+      if (pending) pending.reject(new HttpError(message.error.status, message.error.detail, message.error.reason, message.error.headers));
       return;
     }
-    if (m.type === 'done') {
-      const p = this.inflight.get(m.reply.id);
-      this.inflight.delete(m.reply.id);
-      this.count(m.reply.counts);
-      if (p) p.resolve({ ...m.reply, body: m.reply.body ? Buffer.from(m.reply.body.buffer, m.reply.body.byteOffset, m.reply.body.byteLength) : undefined });
+    if (message.type === 'done') {
+      const pending = this.inflight.get(message.reply.id);
+      this.inflight.delete(message.reply.id);
+      this.count(message.reply.counts);
+      if (pending) pending.resolve({ ...message.reply, body: message.reply.body ? Buffer.from(message.reply.body.buffer, message.reply.body.byteOffset, message.reply.body.byteLength) : undefined });
       return;
     }
-    if (m.type === 'batch') {
+    if (message.type === 'batch') {
       const waiters = [];
-      for (const r of m.replies) {
-        const p = this.inflight.get(r.id);
-        this.inflight.delete(r.id);
-        if (r.body) r.body = Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
-        waiters.push({ reply: r, p });
+      for (const reply of message.replies) {
+        const pending = this.inflight.get(reply.id);
+        this.inflight.delete(reply.id);
+        if (reply.body) reply.body = Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength);
+        waiters.push({ reply: reply, p: pending });
       }
-      for (const b of m.blocks) b.data = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
-      this.queue.push({ records: m.records, blocks: m.blocks, waiters, credit: w });
+      for (const b of message.blocks) b.data = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
+      this.queue.push({ records: message.records, blocks: message.blocks, waiters, credit: worker });
       this.schedule();
     }
   }
@@ -219,11 +219,11 @@ export class IngestPipeline {
     if (!taken.length) return;
     const records = [];
     const blocks = [];
-    for (const b of taken) {
+    for (const batch of taken) {
       const base = blocks.length;
-      for (const blk of b.blocks) blocks.push(blk);
-      if (base) for (const r of b.records) if (r.block !== undefined) r.block += base;
-      for (const r of b.records) records.push(r);
+      for (const blk of batch.blocks) blocks.push(blk);
+      if (base) for (const r of batch.records) if (r.block !== undefined) r.block += base;
+      for (const r of batch.records) records.push(r);
     }
     let result = null;
     let error = null;
@@ -234,20 +234,20 @@ export class IngestPipeline {
       // the batch is stored, so each request is refused as retryable and counted.
       error = new HttpError(503, 'the store could not write this batch; send again', 'store_failed', { 'retry-after': '5' });
       error.cause = err;
-      let n = 0;
-      for (const b of taken) n += b.waiters.length;
-      this.count({ refused: { store_failed: n }, ignored: {} });
+      let waiting = 0;
+      for (const b of taken) waiting += b.waiters.length;
+      this.count({ refused: { store_failed: waiting }, ignored: {} });
     }
     this.stats.batches += 1;
     this.stats.batch_records += records.length;
-    for (const b of taken) {
-      for (const { reply, p } of b.waiters) {
+    for (const batch of taken) {
+      for (const { reply, p: pending } of batch.waiters) {
         this.count(reply.counts);
-        if (!p) continue;
-        if (error) p.reject(error);
-        else p.resolve({ ...reply, result });
+        if (!pending) continue;
+        if (error) pending.reject(error);
+        else pending.resolve({ ...reply, result });
       }
-      if (b.credit && b.credit === this.worker) b.credit.postMessage({ type: 'ready' });
+      if (batch.credit && batch.credit === this.worker) batch.credit.postMessage({ type: 'ready' });
     }
   }
 
@@ -295,10 +295,10 @@ export class IngestPipeline {
     }
     if (!this.inlineOpen) this.inlineOpen = { records: [], packer: new BlockPacker(), waiters: [] };
     const open = this.inlineOpen;
-    for (const r of parsed.records) {
-      const n = normalizeRecord(r);
-      open.packer.add(n);
-      open.records.push(n);
+    for (const record of parsed.records) {
+      const normalized = normalizeRecord(record);
+      open.packer.add(normalized);
+      open.records.push(normalized);
     }
     return new Promise((resolve, reject) => {
       open.waiters.push({ reply, p: { resolve, reject } });
@@ -309,15 +309,15 @@ export class IngestPipeline {
   /** Stops the worker; requests it still held are refused (retryable) and counted. */
   async close() {
     if (this.scheduled || this.queue.length || this.inlineOpen) this.commit();
-    const w = this.worker;
-    if (!w) {
+    const worker = this.worker;
+    if (!worker) {
       this.closed = true;
       return;
     }
     // Let what the worker holds come back and be written (bounded wait).
     const until = Date.now() + 2000;
     while (this.inflight.size && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((resolve) => setTimeout(resolve, 5));
       if (this.scheduled || this.queue.length) this.commit();
     }
     this.closed = true;
@@ -326,6 +326,6 @@ export class IngestPipeline {
     this.inflight.clear();
     if (lost.length) this.count({ refused: { ingest_worker_crashed: lost.length }, ignored: {} });
     for (const p of lost) p.reject(crashed());
-    await w.terminate();
+    await worker.terminate();
   }
 }

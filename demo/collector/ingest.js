@@ -53,10 +53,10 @@ export const BLOCK_BYTES = 256 * 1024;
 // A UUID with dashes is the same id as its 32 hex digits (Sentry accepts both); anything else is
 // kept as sent (bounded).
 /** An event id as stored: 32 lower-case hex digits (a UUID's dashes dropped), or '' when `v` is none. */
-export function normalizeEventId(v) {
-  const s = str(v, 64);
-  const h = s.length === 36 && s[8] === '-' && s[13] === '-' && s[18] === '-' && s[23] === '-' ? s.replace(/-/g, '') : s;
-  return /^[0-9a-fA-F]{32}$/.test(h) ? h.toLowerCase() : '';
+export function normalizeEventId(value) {
+  const text = str(value, 64);
+  const compact = text.length === 36 && text[8] === '-' && text[13] === '-' && text[18] === '-' && text[23] === '-' ? text.replace(/-/g, '') : text;
+  return /^[0-9a-fA-F]{32}$/.test(compact) ? compact.toLowerCase() : '';
 }
 
 const newEventId = () => crypto.randomUUID().replace(/-/g, '');
@@ -70,12 +70,12 @@ const newEventId = () => crypto.randomUUID().replace(/-/g, '');
 function assignEventId(payload, raw, forced) {
   const given = payload.event_id;
   const own = normalizeEventId(given);
-  const id = forced || own || newEventId();
-  if (given === id) return raw;
+  const eventId = forced || own || newEventId();
+  if (given === eventId) return raw;
   if (given !== undefined && given !== null && !own) {
     payload.errors = [...(Array.isArray(payload.errors) ? payload.errors.slice(0, 99) : []), { type: 'invalid_data', name: 'event_id', value: typeof given === 'string' ? given.slice(0, 200) : given }];
   }
-  payload.event_id = id;
+  payload.event_id = eventId;
   return Buffer.from(JSON.stringify(payload));
 }
 
@@ -112,16 +112,16 @@ export function boundDepth(buf, max = MAX_DEPTH) {
   let last = 0;
   let from = -1;
   for (let i = 0, n = buf.length; i < n; i++) {
-    const c = buf[i];
-    if (c === 0x22) {
+    const byte = buf[i];
+    if (byte === 0x22) {
       for (i++; i < n; i++) {
-        const d = buf[i];
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
+        const stringByte = buf[i];
+        if (stringByte === 0x5c) i++;
+        else if (stringByte === 0x22) break;
       }
-    } else if (c === 0x7b || c === 0x5b) {
+    } else if (byte === 0x7b || byte === 0x5b) {
       if (++depth === max + 1) from = i;
-    } else if (c === 0x7d || c === 0x5d) {
+    } else if (byte === 0x7d || byte === 0x5d) {
       if (depth-- === max + 1) {
         parts.push(buf.subarray(last, from), Buffer.from(JSON.stringify(buf.toString('utf8', from, i + 1))));
         last = i + 1;
@@ -139,17 +139,17 @@ export function boundDepth(buf, max = MAX_DEPTH) {
  * events of 2.2 KB: ~6 µs vs ~12 µs each, against ~45 µs for JSON.parse), so ingest scans the
  * bytes only for the rare event that is too deep.
  */
-export function tooDeep(v, room = MAX_DEPTH) {
+export function tooDeep(value, room = MAX_DEPTH) {
   if (room === 0) return true;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const x = v[i];
-      if (typeof x === 'object' && x !== null && tooDeep(x, room - 1)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child = value[i];
+      if (typeof child === 'object' && child !== null && tooDeep(child, room - 1)) return true;
     }
   } else {
-    for (const k in v) {
-      const x = v[k];
-      if (typeof x === 'object' && x !== null && tooDeep(x, room - 1)) return true;
+    for (const key in value) {
+      const child = value[key];
+      if (typeof child === 'object' && child !== null && tooDeep(child, room - 1)) return true;
     }
   }
   return false;
@@ -160,21 +160,21 @@ export function tooDeep(v, room = MAX_DEPTH) {
 export function parseEnvelope(buf) {
   try {
     return parseEnvelopeBytes(buf);
-  } catch (e) {
-    if (e instanceof EnvelopeError) throw new HttpError(e.reason == 'too_many_items' ? 413 : 400, e.message, e.reason);
-    throw e;
+  } catch (error) {
+    if (error instanceof EnvelopeError) throw new HttpError(error.reason == 'too_many_items' ? 413 : 400, error.message, error.reason);
+    throw error;
   }
 }
 
 export function parseJsonItem(payload, what) {
-  let v;
+  let parsed;
   try {
-    v = JSON.parse(payload.toString('utf8'));
+    parsed = JSON.parse(payload.toString('utf8'));
   } catch {
     throw new HttpError(400, `${what} item is not valid JSON`, 'bad_json');
   }
-  if (!isObj(v)) throw new HttpError(400, `${what} item payload must be an object`, 'bad_json');
-  return v;
+  if (!isObj(parsed)) throw new HttpError(400, `${what} item payload must be an object`, 'bad_json');
+  return parsed;
 }
 
 /**
@@ -182,9 +182,9 @@ export function parseJsonItem(payload, what) {
  * reason): set as an own data property, so `__proto__`, `constructor` or `toString` are counted
  * like any other name, never read from or written to Object.prototype.
  */
-export function tally(obj, key, n = 1) {
+export function tally(obj, key, amount = 1) {
   const was = Object.hasOwn(obj, key) ? obj[key] : 0;
-  Object.defineProperty(obj, key, { value: was + n, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(obj, key, { value: was + amount, enumerable: true, writable: true, configurable: true });
 }
 
 const KNOWN_ITEMS = new Set(['event', 'transaction', 'client_report', 'session', 'sessions', 'span']);
@@ -214,17 +214,17 @@ export function parseRequest(req, limits, budget, counts) {
     records.push({ kind: 'event', project, received, ua, event, raw });
     firstId = normalizeEventId(event.event_id) || null;
   } else {
-    const env = parseEnvelope(body);
+    const parsedEnvelope = parseEnvelope(body);
     // As Relay does (processing/utils/event.rs `finalize`: "to be defensive, we always overwrite"),
     // the event is stored under the envelope header's event_id, the id the reply names, whether
     // its item has no event_id or another one; an envelope carries one event, so only its first
     // event item takes the header's id. Without a header id, the item's own id is kept.
-    let headerId = normalizeEventId(env.header.event_id) || null;
-    for (const item of env.items) {
+    let headerId = normalizeEventId(parsedEnvelope.header.event_id) || null;
+    for (const item of parsedEnvelope.items) {
       const type = item.header.type;
       if (!KNOWN_ITEMS.has(type)) {
-        const t = type.slice(0, 40);
-        tally(counts.ignored, t);
+        const name = type.slice(0, 40);
+        tally(counts.ignored, name);
         continue;
       }
       if (item.payload.length > limits.maxEventBytes) {
@@ -245,16 +245,16 @@ export function parseRequest(req, limits, budget, counts) {
         for (const span of list) records.push({ kind: 'span', project, received, span });
       }
     }
-    firstId = firstId || normalizeEventId(env.header.event_id) || null;
+    firstId = firstId || normalizeEventId(parsedEnvelope.header.event_id) || null;
     envelope = true;
   }
   // Stored bytes per minute: past the budget the whole request is refused (and counted), with a
   // Retry-After the SDK honours.
   let bytes = 0;
   let withBody = 0;
-  for (const r of records) {
-    if (!r.raw) continue;
-    bytes += r.raw.length;
+  for (const record of records) {
+    if (!record.raw) continue;
+    bytes += record.raw.length;
     withBody += 1;
   }
   const now = Date.now();
@@ -281,29 +281,29 @@ export const MAX_PAST_S = 30 * 86400;
  * RFC 3339 date, are read as they are; no timestamp is the arrival time; a number past 1e11 is
  * milliseconds (invalid: stored as seconds); anything else is unreadable (invalid: arrival time).
  */
-export function readTimestamp(v, received) {
-  if (v === undefined || v === null) return { ts: received, invalid: false };
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() && v.length < 64 ? Number(v) : NaN;
-  if (Number.isNaN(n) && typeof v === 'string' && v.length < 64) {
-    const d = Date.parse(v);
-    if (!Number.isNaN(d)) return { ts: d / 1000, invalid: false };
+export function readTimestamp(value, received) {
+  if (value === undefined || value === null) return { ts: received, invalid: false };
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' && value.trim() && value.length < 64 ? Number(value) : NaN;
+  if (Number.isNaN(seconds) && typeof value === 'string' && value.length < 64) {
+    const millis = Date.parse(value);
+    if (!Number.isNaN(millis)) return { ts: millis / 1000, invalid: false };
   }
-  if (!Number.isFinite(n)) return { ts: received, invalid: true };
-  return n > 1e11 ? { ts: n / 1000, invalid: true } : { ts: n, invalid: false };
+  if (!Number.isFinite(seconds)) return { ts: received, invalid: true };
+  return seconds > 1e11 ? { ts: seconds / 1000, invalid: true } : { ts: seconds, invalid: false };
 }
 
 /**
  * An event or transaction record with its parsed `event` → the flat columns the store writes
  * (the parsed event is dropped; `raw` stays for the block packer). Other records pass unchanged.
  */
-export function normalizeRecord(r) {
-  if (r.kind !== 'event' && r.kind !== 'transaction') return r;
-  const ev = r.event;
-  const received = Number.isFinite(r.received) ? r.received : Date.now() / 1000;
-  const isTx = r.kind === 'transaction' || ev.type === 'transaction';
-  const c = isObj(ev.contexts) ? ev.contexts : {};
-  const fl = isObj(c.faultline) ? c.faultline : {};
-  let raw = r.raw && tooDeep(ev) ? boundDepth(r.raw) || r.raw : r.raw;
+export function normalizeRecord(record) {
+  if (record.kind !== 'event' && record.kind !== 'transaction') return record;
+  const event = record.event;
+  const received = Number.isFinite(record.received) ? record.received : Date.now() / 1000;
+  const isTx = record.kind === 'transaction' || event.type === 'transaction';
+  const contexts = isObj(event.contexts) ? event.contexts : {};
+  const faultline = isObj(contexts.faultline) ? contexts.faultline : {};
+  let raw = record.raw && tooDeep(event) ? boundDepth(record.raw) || record.raw : record.raw;
   // A timestamp the collector cannot read as seconds (a string that is no date, true, an object)
   // takes the arrival time, and one in milliseconds (a number past 1e11: year 5138 as seconds) is
   // read as ms / 1000. Relay's timestamp rule: an event more than a minute ahead of its arrival,
@@ -311,43 +311,43 @@ export function normalizeRecord(r) {
   // stored event has the seconds it is indexed by, and keeps the value as sent in `errors`
   // ({type: invalid_data | future_timestamp | past_timestamp, name: timestamp, value}), as
   // Sentry's processing errors show it. A transaction's start moves with it (its duration stays).
-  const read = readTimestamp(ev.timestamp, received);
-  let ts = read.ts;
-  const drift = ts > received + MAX_FUTURE_S ? 'future_timestamp' : ts < received - MAX_PAST_S ? 'past_timestamp' : null;
+  const read = readTimestamp(event.timestamp, received);
+  let timestamp = read.ts;
+  const drift = timestamp > received + MAX_FUTURE_S ? 'future_timestamp' : timestamp < received - MAX_PAST_S ? 'past_timestamp' : null;
   let shift = 0;
   if (drift || read.invalid) {
-    if (drift) shift = received - ts;
+    if (drift) shift = received - timestamp;
     const fixed = raw ? JSON.parse(raw.toString('utf8')) : {};
     if (isObj(fixed)) {
       if (isTx && typeof fixed.start_timestamp === 'number' && drift) fixed.start_timestamp += shift;
-      fixed.errors = [...(Array.isArray(fixed.errors) ? fixed.errors : []), { type: drift || 'invalid_data', name: 'timestamp', value: ev.timestamp }];
-      fixed.timestamp = drift ? received : ts;
+      fixed.errors = [...(Array.isArray(fixed.errors) ? fixed.errors : []), { type: drift || 'invalid_data', name: 'timestamp', value: event.timestamp }];
+      fixed.timestamp = drift ? received : timestamp;
       if (raw) raw = Buffer.from(JSON.stringify(fixed));
     }
-    if (drift) ts = received;
+    if (drift) timestamp = received;
   }
   const inWindow = (t) => Number.isFinite(t) && t <= received + MAX_FUTURE_S && t >= received - MAX_PAST_S;
-  const browser = browserOf(ev, r.ua);
+  const browser = browserOf(event, record.ua);
   const out = {
-    kind: r.kind, project: r.project, received, raw, normalized: true,
-    eventId: normalizeEventId(ev.event_id) || crypto.randomUUID().replace(/-/g, ''),
-    isTx, count: isTx ? 1 : occurrencesOf(ev), summary: fl.summary === true ? 1 : 0, ts,
+    kind: record.kind, project: record.project, received, raw, normalized: true,
+    eventId: normalizeEventId(event.event_id) || crypto.randomUUID().replace(/-/g, ''),
+    isTx, count: isTx ? 1 : occurrencesOf(event), summary: faultline.summary === true ? 1 : 0, ts: timestamp,
     browserTag: browser ? (browser.version ? `${browser.name} ${browser.version}` : browser.name) : '',
-    trace: traceOf(ev), level: isTx ? 'info' : levelOf(ev), release: str(ev.release, 200) || null, environment: str(ev.environment, 100) || null,
-    userKey: userKeyOf(ev), title: titleOf(ev),
-    first: inWindow(fl.first_seen) ? fl.first_seen : ts, last: inWindow(fl.last_seen) ? fl.last_seen : ts,
+    trace: traceOf(event), level: isTx ? 'info' : levelOf(event), release: str(event.release, 200) || null, environment: str(event.environment, 100) || null,
+    userKey: userKeyOf(event), title: titleOf(event),
+    first: inWindow(faultline.first_seen) ? faultline.first_seen : timestamp, last: inWindow(faultline.last_seen) ? faultline.last_seen : timestamp,
   };
   if (isTx) {
     out.tx = {
-      service: str(isObj(c.runtime) ? c.runtime.name : '', 50) || str(ev.platform, 50), description: str(ev.transaction, 300) || null,
-      start: toSeconds(ev.start_timestamp, ts - shift) + shift, spans: Array.isArray(ev.spans) ? ev.spans.slice(0, 1000) : [],
+      service: str(isObj(contexts.runtime) ? contexts.runtime.name : '', 50) || str(event.platform, 50), description: str(event.transaction, 300) || null,
+      start: toSeconds(event.start_timestamp, timestamp - shift) + shift, spans: Array.isArray(event.spans) ? event.spans.slice(0, 1000) : [],
     };
   } else {
-    out.key = issueKey(ev);
-    out.culprit = culpritOf(ev);
-    out.message = messageLineOf(ev).slice(0, 1000);
-    out.fingerprint = Array.isArray(ev.fingerprint) ? JSON.stringify(ev.fingerprint.slice(0, 32)) : null;
-    out.tags = joinTags(tagsOf(ev, browser));
+    out.key = issueKey(event);
+    out.culprit = culpritOf(event);
+    out.message = messageLineOf(event).slice(0, 1000);
+    out.fingerprint = Array.isArray(event.fingerprint) ? JSON.stringify(event.fingerprint.slice(0, 32)) : null;
+    out.tags = joinTags(tagsOf(event, browser));
   }
   return out;
 }
@@ -360,14 +360,14 @@ export function normalizeRecord(r) {
  * whose value holds \x01, stay an array of pairs (the store takes both).
  */
 export function joinTags(tags) {
-  let s = '';
+  let joined = '';
   for (let i = 0; i < tags.length; i++) {
-    const k = tags[i][0];
-    const v = tags[i][1];
-    if (k.includes('\u0000') || k.includes('\u0001') || v.includes('\u0001')) return tags;
-    s += i ? `\u0001${k}\u0000${v}` : `${k}\u0000${v}`;
+    const key = tags[i][0];
+    const value = tags[i][1];
+    if (key.includes('\u0000') || key.includes('\u0001') || value.includes('\u0001')) return tags;
+    joined += i ? `\u0001${key}\u0000${value}` : `${key}\u0000${value}`;
   }
-  return s;
+  return joined;
 }
 
 /**
@@ -382,10 +382,10 @@ export class BlockPacker {
     this.bytes = 0;
   }
 
-  add(r) {
-    if (!r.raw) return;
-    this.chunk.push(r);
-    this.bytes += r.raw.length;
+  add(record) {
+    if (!record.raw) return;
+    this.chunk.push(record);
+    this.bytes += record.raw.length;
     if (this.chunk.length >= BLOCK_EVENTS || this.bytes >= BLOCK_BYTES) this.pack();
   }
 
@@ -397,12 +397,12 @@ export class BlockPacker {
     const block = this.blocks.length;
     this.blocks.push({ dict: DICT_ID, raw_size: raw.length, data });
     let off = 0;
-    for (const r of chunk) {
-      r.block = block;
-      r.boff = off;
-      r.blen = r.raw.length;
-      off += r.raw.length;
-      r.raw = undefined;
+    for (const record of chunk) {
+      record.block = block;
+      record.boff = off;
+      record.blen = record.raw.length;
+      off += record.raw.length;
+      record.raw = undefined;
     }
     this.chunk = [];
     this.bytes = 0;

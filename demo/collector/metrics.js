@@ -7,10 +7,10 @@
 
 const WINDOW = 60;
 
-function percentile(sorted, p) {
+function percentile(sorted, percent) {
   if (!sorted.length) return null;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((percent / 100) * sorted.length) - 1));
+  return sorted[index];
 }
 
 class Ring {
@@ -20,16 +20,16 @@ class Ring {
     this.pos = 0;
     this.total = 0;
   }
-  push(v) {
-    if (this.buf.length < this.size) this.buf.push(v);
-    else this.buf[this.pos] = v;
+  push(value) {
+    if (this.buf.length < this.size) this.buf.push(value);
+    else this.buf[this.pos] = value;
     this.pos = (this.pos + 1) % this.size;
     this.total += 1;
   }
   summary(digits = 1) {
-    const s = [...this.buf].sort((a, b) => a - b);
-    const r = (v) => (v === null ? null : Number(v.toFixed(digits)));
-    return { n: this.total, window: s.length, p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), max: r(s.length ? s[s.length - 1] : null) };
+    const sorted = [...this.buf].sort((a, b) => a - b);
+    const round = (v) => (v === null ? null : Number(v.toFixed(digits)));
+    return { n: this.total, window: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), max: round(sorted.length ? sorted[sorted.length - 1] : null) };
   }
 }
 
@@ -47,33 +47,33 @@ export class Metrics {
   }
 
   bucket(now) {
-    const t = Math.floor(now);
-    let b = this.seconds[this.seconds.length - 1];
-    if (!b || b.t !== t) {
-      b = { t, events: 0, occurrences: 0, perIssue: new Map() };
-      this.seconds.push(b);
+    const second = Math.floor(now);
+    let bucket = this.seconds[this.seconds.length - 1];
+    if (!bucket || bucket.t !== second) {
+      bucket = { t: second, events: 0, occurrences: 0, perIssue: new Map() };
+      this.seconds.push(bucket);
     }
-    while (this.seconds.length && this.seconds[0].t <= t - WINDOW) this.seconds.shift();
-    return b;
+    while (this.seconds.length && this.seconds[0].t <= second - WINDOW) this.seconds.shift();
+    return bucket;
   }
 
   onStored(stored, now = Date.now() / 1000) {
     if (!stored.length) return;
-    const b = this.bucket(now);
-    for (const s of stored) {
-      if (!s.issue) continue;
-      b.events += 1;
-      b.occurrences += s.count;
-      b.perIssue.set(s.issue, (b.perIssue.get(s.issue) || 0) + s.count);
-      const delay = s.received - s.last_seen;
+    const bucket = this.bucket(now);
+    for (const row of stored) {
+      if (!row.issue) continue;
+      bucket.events += 1;
+      bucket.occurrences += row.count;
+      bucket.perIssue.set(row.issue, (bucket.perIssue.get(row.issue) || 0) + row.count);
+      const delay = row.received - row.last_seen;
       if (Number.isFinite(delay) && delay > -3600 && delay < 86400 * 30) this.delays.push(Math.max(0, delay * 1000));
     }
   }
 
   onQuery(route, ms) {
-    let r = this.routes.get(route);
-    if (!r) this.routes.set(route, (r = new Ring(1000)));
-    r.push(ms);
+    let ring = this.routes.get(route);
+    if (!ring) this.routes.set(route, (ring = new Ring(1000)));
+    ring.push(ms);
   }
 
   snapshot(now = Date.now() / 1000) {
@@ -82,27 +82,27 @@ export class Metrics {
     let events = 0;
     let occurrences = 0;
     const perIssue = new Map();
-    for (const b of this.seconds) {
-      events += b.events;
-      occurrences += b.occurrences;
-      for (const [k, v] of b.perIssue) perIssue.set(k, (perIssue.get(k) || 0) + v);
+    for (const bucket of this.seconds) {
+      events += bucket.events;
+      occurrences += bucket.occurrences;
+      for (const [k, v] of bucket.perIssue) perIssue.set(k, (perIssue.get(k) || 0) + v);
     }
     const scale = 60 / span;
     const top = [...perIssue.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([issue, n]) => ({ issue, occurrences_per_min: Math.round(n * scale) }));
-    const t = this.store.totals;
+    const totals = this.store.totals;
     const disk = this.store.diskBytes();
-    const stored = t.events + t.transactions - t.expired_events;
+    const stored = totals.events + totals.transactions - totals.expired_events;
     const eqt = {};
     for (const [route, ring] of [...this.routes.entries()].sort()) eqt[route] = ring.summary(2);
     return {
       egr: { window_s: Math.round(span), events_per_min: Math.round(events * scale), occurrences_per_min: Math.round(occurrences * scale), top_issues: top },
       etd: { unit: 'ms', ...this.delays.summary(0) },
       est: {
-        disk_bytes: disk, stored_events: t.events + t.transactions - t.expired_events, occurrences: t.occurrences,
+        disk_bytes: disk, stored_events: totals.events + totals.transactions - totals.expired_events, occurrences: totals.occurrences,
         // Per stored event: none when retention expired them all (the disk then holds aggregates).
         bytes_per_event: stored > 0 ? Math.round(disk / stored) : null,
-        bytes_per_occurrence: t.occurrences ? Number((disk / t.occurrences).toFixed(1)) : null,
-        body_bytes_per_event: stored > 0 ? Math.round(t.body_bytes / stored) : null,
+        bytes_per_occurrence: totals.occurrences ? Number((disk / totals.occurrences).toFixed(1)) : null,
+        body_bytes_per_event: stored > 0 ? Math.round(totals.body_bytes / stored) : null,
       },
       eqt: { unit: 'ms', routes: eqt },
     };

@@ -33,109 +33,109 @@ export const sortColumn = (sort) => (typeof sort === 'string' && Object.hasOwn(S
 
 /** Splits a query into terms: {key, value(s), negate, pos} and free-text {text, pos}. */
 export function parseQuery(input) {
-  const q = String(input ?? '');
-  if (q.length > 2000) throw new QueryError('query longer than 2000 characters', 2000);
+  const query = String(input ?? '');
+  if (query.length > 2000) throw new QueryError('query longer than 2000 characters', 2000);
   // A NUL cannot be typed and cannot be matched (the full-text index refuses it as an
   // unterminated string, and stored tag keys end at one): a clear 400, not a failed statement.
-  const nul = q.indexOf('\0');
+  const nul = query.indexOf('\0');
   if (nul >= 0) throw new QueryError('a search may not contain a NUL character', nul);
   const out = [];
   let i = 0;
   const readQuoted = (start) => {
-    // q[start] is '"'; returns [value, nextIndex]
-    let v = '';
+    // query[start] is '"'; returns [value, nextIndex]
+    let value = '';
     let j = start + 1;
-    while (j < q.length) {
-      const ch = q[j];
-      if (ch === '\\' && j + 1 < q.length) {
-        v += q[j + 1];
+    while (j < query.length) {
+      const ch = query[j];
+      if (ch === '\\' && j + 1 < query.length) {
+        value += query[j + 1];
         j += 2;
         continue;
       }
-      if (ch === '"') return [v, j + 1];
-      v += ch;
+      if (ch === '"') return [value, j + 1];
+      value += ch;
       j++;
     }
     throw new QueryError('unterminated quote', start);
   };
   const readBare = (start) => {
     let j = start;
-    while (j < q.length && q[j] !== ' ' && q[j] !== '\t' && q[j] !== '\n') j++;
-    return [q.slice(start, j), j];
+    while (j < query.length && query[j] !== ' ' && query[j] !== '\t' && query[j] !== '\n') j++;
+    return [query.slice(start, j), j];
   };
-  while (i < q.length) {
-    const ch = q[i];
+  while (i < query.length) {
+    const ch = query[i];
     if (ch === ' ' || ch === '\t' || ch === '\n') {
       i++;
       continue;
     }
     const pos = i;
     // `!` or `-` before a word, a quoted phrase or a key:value negates it.
-    const neg = (ch === '!' || ch === '-') && i + 1 < q.length && q[i + 1] !== '-' && q[i + 1] !== ' ' && q[i + 1] !== '\t' && q[i + 1] !== '\n';
-    if (q[neg ? i + 1 : i] === '"') {
+    const neg = (ch === '!' || ch === '-') && i + 1 < query.length && query[i + 1] !== '-' && query[i + 1] !== ' ' && query[i + 1] !== '\t' && query[i + 1] !== '\n';
+    if (query[neg ? i + 1 : i] === '"') {
       const [text, next] = readQuoted(neg ? i + 1 : i);
-      if (next < q.length && q[next] !== ' ' && q[next] !== '\t') throw new QueryError('expected a space after a quoted phrase', next);
+      if (next < query.length && query[next] !== ' ' && query[next] !== '\t') throw new QueryError('expected a space after a quoted phrase', next);
       if (text) out.push(neg ? { text, pos, negate: true } : { text, pos });
       i = next;
       continue;
     }
     let negate = false;
-    let k = i;
-    if (neg && q[k + 1] !== '!') {
+    let keyStart = i;
+    if (neg && query[keyStart + 1] !== '!') {
       negate = true;
-      k++;
+      keyStart++;
     }
-    let j = k;
+    let keyEnd = keyStart;
     let tagKey;
-    if (q.startsWith('tags[', k)) {
+    if (query.startsWith('tags[', keyStart)) {
       // tags[any key]: up to the first `]` not escaped by a backslash.
-      let m = k + 5;
+      let scan = keyStart + 5;
       let raw = '';
-      while (m < q.length && q[m] !== ']') {
-        if (q[m] === '\\' && (q[m + 1] === ']' || q[m + 1] === '\\')) m++;
-        raw += q[m++];
+      while (scan < query.length && query[scan] !== ']') {
+        if (query[scan] === '\\' && (query[scan + 1] === ']' || query[scan + 1] === '\\')) scan++;
+        raw += query[scan++];
       }
-      if (m < q.length && q[m + 1] === ':' && raw) {
+      if (scan < query.length && query[scan + 1] === ':' && raw) {
         tagKey = raw.slice(0, MAX_TAG_KEY);
-        j = m + 1;
+        keyEnd = scan + 1;
       }
     }
     if (tagKey === undefined) {
-      KEY_RUN.lastIndex = k;
-      KEY_RUN.exec(q);
-      j = KEY_RUN.lastIndex;
+      KEY_RUN.lastIndex = keyStart;
+      KEY_RUN.exec(query);
+      keyEnd = KEY_RUN.lastIndex;
     }
-    if (j < q.length && q[j] === ':' && j > k) {
-      const key = q.slice(k, j);
-      const vpos = j + 1;
+    if (keyEnd < query.length && query[keyEnd] === ':' && keyEnd > keyStart) {
+      const key = query.slice(keyStart, keyEnd);
+      const vpos = keyEnd + 1;
       let values;
       let next;
-      if (q[vpos] === '"') {
-        const [v, n] = readQuoted(vpos);
-        values = [v];
-        next = n;
-      } else if (q[vpos] === '[') {
-        const close = q.indexOf(']', vpos);
+      if (query[vpos] === '"') {
+        const [value, after] = readQuoted(vpos);
+        values = [value];
+        next = after;
+      } else if (query[vpos] === '[') {
+        const close = query.indexOf(']', vpos);
         if (close < 0) throw new QueryError('unterminated list', vpos);
-        values = q.slice(vpos + 1, close).split(',').map((s) => s.trim());
+        values = query.slice(vpos + 1, close).split(',').map((s) => s.trim());
         if (values.some((v) => !v)) throw new QueryError('empty value in list', vpos);
         next = close + 1;
       } else {
-        const [v, n] = readBare(vpos);
-        values = [v];
-        next = n;
+        const [value, after] = readBare(vpos);
+        values = [value];
+        next = after;
       }
       if (!values.length || values[0] === '') throw new QueryError(`missing value after "${key}:"`, vpos);
-      if (next < q.length && q[next] !== ' ' && q[next] !== '\t' && q[next] !== '\n') throw new QueryError('expected a space after a value', next);
+      if (next < query.length && query[next] !== ' ' && query[next] !== '\t' && query[next] !== '\n') throw new QueryError('expected a space after a value', next);
       out.push(tagKey === undefined ? { key, values, negate, pos, vpos } : { key, tagKey, values, negate, pos, vpos });
       i = next;
       continue;
     }
-    const [text, next] = readBare(k);
+    const [text, next] = readBare(keyStart);
     // As in Sentry's issue search, boolean operators and parentheses are not part of the
     // language: said, rather than searched as words.
     if (!negate && (text === 'OR' || text === 'AND')) throw new QueryError('boolean statements containing "OR" or "AND" are not supported in this search (terms are ANDed; key:[a,b] is any of)', pos);
-    if (text[0] === '(' || (text[text.length - 1] === ')' && !text.includes('('))) throw new QueryError('parentheses are not supported in this search (quote a phrase that has them)', text[0] === '(' ? k : k + text.length - 1);
+    if (text[0] === '(' || (text[text.length - 1] === ')' && !text.includes('('))) throw new QueryError('parentheses are not supported in this search (quote a phrase that has them)', text[0] === '(' ? keyStart : keyStart + text.length - 1);
     out.push(negate ? { text, pos, negate: true } : { text, pos });
     i = next;
   }
@@ -143,19 +143,19 @@ export function parseQuery(input) {
 }
 
 // "-24h" -> {op: '>=', seconds: now - 86400}; "+7d" -> '<='; ">2026-01-01" / "<=…" / ISO -> absolute.
-function timeValue(v, now, vpos) {
-  const rel = /^([+-])(\d{1,6})([smhdw])$/.exec(v);
+function timeValue(text, now, vpos) {
+  const rel = /^([+-])(\d{1,6})([smhdw])$/.exec(text);
   if (rel) {
     const t = now - Number(rel[2]) * UNITS[rel[3]];
     return { op: rel[1] === '-' ? '>=' : '<=', t };
   }
-  const abs = /^(>=|<=|>|<)?(.{1,40})$/.exec(v);
+  const abs = /^(>=|<=|>|<)?(.{1,40})$/.exec(text);
   if (abs) {
-    const s = abs[2];
-    const t = /^\d{9,11}(\.\d+)?$/.test(s) ? Number(s) : Date.parse(s) / 1000;
+    const date = abs[2];
+    const t = /^\d{9,11}(\.\d+)?$/.test(date) ? Number(date) : Date.parse(date) / 1000;
     if (Number.isFinite(t)) return { op: abs[1] || '>=', t };
   }
-  throw new QueryError(`"${v}" is not a time (use -24h, +7d, or >2026-01-01)`, vpos);
+  throw new QueryError(`"${text}" is not a time (use -24h, +7d, or >2026-01-01)`, vpos);
 }
 
 const likePattern = (v) => v.replace(/[\\%_]/g, (c) => '\\' + c).replace(/\*/g, '%');
@@ -175,14 +175,14 @@ export function compileQuery(terms, now = Date.now() / 1000) {
   let probeParams = null;
   const tagClause = (keys, values) => {
     const parts = [];
-    for (const v of values) {
+    for (const value of values) {
       for (const key of keys) {
-        if (v.includes('*')) {
+        if (value.includes('*')) {
           parts.push("(t.key = ? AND t.value LIKE ? ESCAPE '\\')");
-          params.push(key, likePattern(v));
+          params.push(key, likePattern(value));
         } else {
           parts.push('(t.key = ? AND t.value = ?)');
-          params.push(key, v);
+          params.push(key, value);
         }
       }
     }
@@ -195,21 +195,22 @@ export function compileQuery(terms, now = Date.now() / 1000) {
     probe = null;
     probeParams = null;
     if (term.text !== undefined) {
-      const t = term.text;
-      if ([...t].length >= 3) {
+      const text = term.text;
+      if ([...text].length >= 3) {
         clause = 'i.id IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)';
-        params.push('"' + t.replace(/"/g, '""') + '"');
+        params.push('"' + text.replace(/"/g, '""') + '"');
         // The same match row by row (ASCII text only: LIKE folds ASCII case, the trigram index
         // folds all of Unicode).
-        if (/^[\x20-\x7e]*$/.test(t)) {
+        if (/^[\x20-\x7e]*$/.test(text)) {
           probe = "(i.title LIKE ? ESCAPE '\\' OR i.culprit LIKE ? ESCAPE '\\' OR i.message LIKE ? ESCAPE '\\')";
-          const p = '%' + t.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'; // literal, as in the phrase
-          probeParams = [p, p, p];
+          const pattern = '%' + text.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'; // literal, as in the phrase
+          probeParams = [pattern, pattern, pattern];
         }
       } else {
         clause = "(i.title LIKE ? ESCAPE '\\' OR i.culprit LIKE ? ESCAPE '\\' OR i.message LIKE ? ESCAPE '\\')";
-        const p = '%' + likePattern(t) + '%';
-        params.push(p, p, p);        probe = clause; // no index for fewer than 3 characters: always checked row by row
+        const pattern = '%' + likePattern(text) + '%';
+        params.push(pattern, pattern, pattern);
+        probe = clause; // no index for fewer than 3 characters: always checked row by row
       }
       // Negated (`-word`, `!"a phrase"`): issues whose title, message and culprit all lack it;
       // only checked issue by issue (an index lists what contains a word, not what lacks it).
@@ -219,83 +220,83 @@ export function compileQuery(terms, now = Date.now() / 1000) {
       continue;
     }
     const { key, values, vpos } = term;
-    const k = key.toLowerCase();
+    const keyName = key.toLowerCase();
     let statuses = null; // the statuses an `is:` term allows (when it names statuses only)
     if (term.tagKey !== undefined) {
       clause = tagClause([term.tagKey], values);
-    } else if (k === 'is') {
+    } else if (keyName === 'is') {
       const parts = [];
       statuses = [];
-      for (const v of values) {
-        const s = v.toLowerCase();
-        if (!STATUS.has(s)) throw new QueryError(`is: takes unresolved, resolved, ignored or regressed, not "${v}"`, vpos);
-        if (s === 'regressed') {
+      for (const value of values) {
+        const status = value.toLowerCase();
+        if (!STATUS.has(status)) throw new QueryError(`is: takes unresolved, resolved, ignored or regressed, not "${value}"`, vpos);
+        if (status === 'regressed') {
           parts.push("i.substatus = 'regressed'");
           statuses.push('unresolved', 'resolved', 'ignored'); // (regressed issues are unresolved; no status is assumed)
         } else {
           parts.push('i.status = ?');
-          params.push(s === 'archived' ? 'ignored' : s);
-          statuses.push(s === 'archived' ? 'ignored' : s);
+          params.push(status === 'archived' ? 'ignored' : status);
+          statuses.push(status === 'archived' ? 'ignored' : status);
         }
       }
       if (term.negate) statuses = null;
       clause = `(${parts.join(' OR ')})`;
-    } else if (k === 'has') {
+    } else if (keyName === 'has') {
       const parts = [];
-      for (const v of values) {
-        const s = v.toLowerCase();
-        if (s === 'user') parts.push('i.users > 0');
-        else if (s === 'user.id') parts.push("i.id IN (SELECT u.issue_id FROM issue_users u WHERE u.user_key >= 'id:' AND u.user_key < 'id;')");
+      for (const value of values) {
+        const field = value.toLowerCase();
+        if (field === 'user') parts.push('i.users > 0');
+        else if (field === 'user.id') parts.push("i.id IN (SELECT u.issue_id FROM issue_users u WHERE u.user_key >= 'id:' AND u.user_key < 'id;')");
         // Stops at the issue's first event with a trace (a correlated IN would read them all).
-        else if (s === 'trace') parts.push("EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id AND e.trace_id != '')");
+        else if (field === 'trace') parts.push("EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id AND e.trace_id != '')");
         else {
           parts.push('i.id IN (SELECT t.issue_id FROM issue_tags t WHERE t.key = ?)');
-          params.push(s === 'browser' ? 'browser.name' : v);
+          params.push(field === 'browser' ? 'browser.name' : value);
         }
       }
       clause = `(${parts.join(' OR ')})`;
-    } else if (k === 'age' || k === 'firstseen' || k === 'lastseen') {
+    } else if (keyName === 'age' || keyName === 'firstseen' || keyName === 'lastseen') {
       if (values.length !== 1) throw new QueryError(`${key}: takes one value`, vpos);
-      const { op, t } = timeValue(values[0], now, vpos);
-      clause = `i.${k === 'lastseen' ? 'last_seen' : 'first_seen'} ${op} ?`;
-      params.push(t);
-    } else if (k === 'times_seen' || k === 'timesseen') {
-      const m = /^(>=|<=|>|<)?(\d{1,12})$/.exec(values[0]);
-      if (!m || values.length !== 1) throw new QueryError(`times_seen: takes a number, optionally after > < >= <=`, vpos);
-      clause = `i.count ${m[1] || '='} ?`;
-      params.push(Number(m[2]));
-    } else if (k === 'trace' || k === 'trace.id' || k === 'trace_id') {
+      const { op, t: seconds } = timeValue(values[0], now, vpos);
+      clause = `i.${keyName === 'lastseen' ? 'last_seen' : 'first_seen'} ${op} ?`;
+      params.push(seconds);
+    } else if (keyName === 'times_seen' || keyName === 'timesseen') {
+      const match = /^(>=|<=|>|<)?(\d{1,12})$/.exec(values[0]);
+      if (!match || values.length !== 1) throw new QueryError(`times_seen: takes a number, optionally after > < >= <=`, vpos);
+      clause = `i.count ${match[1] || '='} ?`;
+      params.push(Number(match[2]));
+    } else if (keyName === 'trace' || keyName === 'trace.id' || keyName === 'trace_id') {
       for (const v of values) if (!/^[0-9a-fA-F]{32}$/.test(v)) throw new QueryError(`trace: takes a 32-digit hex trace id, not "${v}"`, vpos);
       // `trace_id != ''` lets SQLite use the partial index on trace ids (a bound value alone cannot).
       clause = `i.id IN (SELECT e.issue_id FROM events e WHERE e.trace_id IN (${values.map(() => '?').join(',')}) AND e.trace_id != '' AND e.issue_id IS NOT NULL)`;
       params.push(...values.map((v) => v.toLowerCase()));
-    } else if (k === 'level') {
-      const ok = ['fatal', 'error', 'warning', 'info', 'debug', 'log'];
-      for (const v of values) if (!ok.includes(v.toLowerCase())) throw new QueryError(`level: takes ${ok.join(', ')}, not "${v}"`, vpos);
+    } else if (keyName === 'level') {
+      const levels = ['fatal', 'error', 'warning', 'info', 'debug', 'log'];
+      for (const v of values) if (!levels.includes(v.toLowerCase())) throw new QueryError(`level: takes ${levels.join(', ')}, not "${v}"`, vpos);
       clause = tagClause(['level'], values.map((v) => v.toLowerCase()));
-    } else if (k === 'browser') {
+    } else if (keyName === 'browser') {
       // Browser names are matched whatever their case (browser:chrome finds Chrome, as level:ERROR
       // finds error): the spellings a name is stored in (as typed, lower, upper, Title Case) are
       // each looked up in the tag index. A wildcard (LIKE) ignores ASCII case anyway.
       clause = tagClause(['browser.name', 'browser'], [...new Set(values.flatMap((v) => (v.includes('*') ? [v] : [v, v.toLowerCase(), v.toUpperCase(), v.toLowerCase().replace(/(^|\s)\S/g, (ch) => ch.toUpperCase())])))]);
-    } else if (k === 'user' || k === 'user.id') {
+    } else if (keyName === 'user' || keyName === 'user.id') {
       // Users are kept per issue in issue_users, keyed "id:<user id>".
       const parts = [];
-      for (const v of values) {
-        if (v.includes('*')) {
+      for (const value of values) {
+        if (value.includes('*')) {
           parts.push("u.user_key LIKE ? ESCAPE '\\'");
-          params.push('id:' + likePattern(v));
+          params.push('id:' + likePattern(value));
         } else {
           parts.push('u.user_key = ?');
-          params.push('id:' + v);
+          params.push('id:' + value);
         }
       }
       clause = `i.id IN (SELECT u.issue_id FROM issue_users u WHERE ${parts.join(' OR ')})`;
       probe = `EXISTS (SELECT 1 FROM issue_users u WHERE u.issue_id = i.id AND (${parts.join(' OR ')}))`;
-    } else if (k === 'message' || k === 'title') {
+    } else if (keyName === 'message' || keyName === 'title') {
       clause = "(i.title LIKE ? ESCAPE '\\' OR i.message LIKE ? ESCAPE '\\')";
-      const p = '%' + likePattern(values.join(' ')) + '%';
-      params.push(p, p);
+      const pattern = '%' + likePattern(values.join(' ')) + '%';
+      params.push(pattern, pattern);
     } else {
       if (!TAG_KEY.test(key)) throw new QueryError(`"${key}" is not a search key`, term.pos);
       clause = tagClause([key.slice(0, MAX_TAG_KEY)], values);
@@ -315,15 +316,15 @@ export function encodeCursor(value, id, sort) {
 
 export function decodeCursor(cursor, sort) {
   if (cursor === null || cursor === undefined || cursor === '') return null;
-  let v;
+  let decoded;
   try {
-    v = JSON.parse(Buffer.from(String(cursor).slice(0, 200), 'base64url').toString('utf8'));
+    decoded = JSON.parse(Buffer.from(String(cursor).slice(0, 200), 'base64url').toString('utf8'));
   } catch {
-    v = null;
+    decoded = null;
   }
-  if (!Array.isArray(v) || v.length < 2 || v.length > 3 || !(typeof v[0] === 'number' || typeof v[0] === 'string') || !Number.isInteger(v[1])) {
+  if (!Array.isArray(decoded) || decoded.length < 2 || decoded.length > 3 || !(typeof decoded[0] === 'number' || typeof decoded[0] === 'string') || !Number.isInteger(decoded[1])) {
     throw new QueryError('cursor is not one this server issued', 0);
   }
-  if (sort && v.length === 3 && v[2] !== sort) throw new QueryError(`cursor pages sort=${String(v[2]).slice(0, 20)}, not sort=${sort}: start the list again without a cursor`, 0);
-  return v;
+  if (sort && decoded.length === 3 && decoded[2] !== sort) throw new QueryError(`cursor pages sort=${String(decoded[2]).slice(0, 20)}, not sort=${sort}: start the list again without a cursor`, 0);
+  return decoded;
 }

@@ -10,18 +10,18 @@ const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 // Mappings segments of a map (regular or index), counted without decoding: an upper bound of
 // what the decoder allocates (24 bytes each).
 export function countSegments(map) {
-  let n = 0;
-  const count = (m) => {
-    if (typeof m !== 'string') return;
-    n += 1;
-    for (let i = 0; i < m.length; i++) {
-      const c = m.charCodeAt(i);
-      if (c === 44 || c === 59) n += 1;
+  let segments = 0;
+  const count = (mappings) => {
+    if (typeof mappings !== 'string') return;
+    segments += 1;
+    for (let i = 0; i < mappings.length; i++) {
+      const code = mappings.charCodeAt(i);
+      if (code === 44 || code === 59) segments += 1;
     }
   };
-  if (Array.isArray(map.sections)) for (const s of map.sections) count(isObj(s) && isObj(s.map) ? s.map.mappings : null);
+  if (Array.isArray(map.sections)) for (const section of map.sections) count(isObj(section) && isObj(section.map) ? section.map.mappings : null);
   else count(map.mappings);
-  return n;
+  return segments;
 }
 
 /**
@@ -32,11 +32,11 @@ export function countSegments(map) {
  */
 export function splitMap(map) {
   const contents = [];
-  const take = (m) => {
-    const n = Array.isArray(m.sources) ? m.sources.length : 0;
-    const c = Array.isArray(m.sourcesContent) ? m.sourcesContent : [];
-    for (let i = 0; i < n; i++) contents.push(typeof c[i] === 'string' ? c[i] : null);
-    delete m.sourcesContent;
+  const take = (part) => {
+    const sourceCount = Array.isArray(part.sources) ? part.sources.length : 0;
+    const sourcesContent = Array.isArray(part.sourcesContent) ? part.sourcesContent : [];
+    for (let i = 0; i < sourceCount; i++) contents.push(typeof sourcesContent[i] === 'string' ? sourcesContent[i] : null);
+    delete part.sourcesContent;
   };
   if (Array.isArray(map.sections)) {
     for (const s of map.sections) if (isObj(s) && isObj(s.map)) take(s.map);
@@ -105,23 +105,23 @@ export class ToolsWorker {
     this.next = 1;
     this.waiting = new Map();
     this.ready = new Promise((resolve) => {
-      const onReady = (m) => {
-        if (!m || !m.ready) return;
+      const onReady = (message) => {
+        if (!message || !message.ready) return;
         this.worker.off('message', onReady);
-        resolve(m.unavailable ? null : this);
+        resolve(message.unavailable ? null : this);
       };
       this.worker.on('message', onReady);
       this.worker.once('error', () => resolve(null));
     });
-    this.worker.on('message', (m) => {
-      if (!m || m.id === undefined) return;
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (w) w(m.out);
+    this.worker.on('message', (message) => {
+      if (!message || message.id === undefined) return;
+      const waiter = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      if (waiter) waiter(message.out);
     });
     // A worker that dies answers every waiting call as unavailable, never leaves one hanging.
     const fail = () => {
-      for (const w of this.waiting.values()) w({ unavailable: 'source map worker stopped' });
+      for (const waiter of this.waiting.values()) waiter({ unavailable: 'source map worker stopped' });
       this.waiting.clear();
       this.dead = true;
     };

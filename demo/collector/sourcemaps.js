@@ -52,12 +52,12 @@ const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const DEBUG_ID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}([0-9a-f]{1,8})?$/;
 
 /** "abcd…" (32 hex, any case, dashes or not) -> the dashed lower-case UUID form, or '' if not one. */
-export function normalizeDebugId(v) {
-  if (typeof v !== 'string' || v.length > 48) return '';
-  const s = v.trim().toLowerCase();
-  if (!DEBUG_ID.test(s)) return '';
-  const h = s.replace(/-/g, '').slice(0, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+export function normalizeDebugId(value) {
+  if (typeof value !== 'string' || value.length > 48) return '';
+  const text = value.trim().toLowerCase();
+  if (!DEBUG_ID.test(text)) return '';
+  const hex = text.replace(/-/g, '').slice(0, 32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**
@@ -65,20 +65,20 @@ export function normalizeDebugId(v) {
  * fragment dropped ("http://127.0.0.1:8765/dist/app.js?v=2" -> "~/dist/app.js"); a value already
  * in "~/" form is kept; a bare path gets "~/" in front. '' for what is not a usable URL.
  */
-export function urlKey(v) {
-  if (typeof v !== 'string' || !v || v.length > 4096) return '';
-  let s = v;
-  const cut = s.search(/[?#]/);
-  if (cut >= 0) s = s.slice(0, cut);
-  if (s.startsWith('~/')) return s;
-  const scheme = s.indexOf('://');
+export function urlKey(value) {
+  if (typeof value !== 'string' || !value || value.length > 4096) return '';
+  let path = value;
+  const cut = path.search(/[?#]/);
+  if (cut >= 0) path = path.slice(0, cut);
+  if (path.startsWith('~/')) return path;
+  const scheme = path.indexOf('://');
   if (scheme > 0 && scheme < 32) {
-    const slash = s.indexOf('/', scheme + 3);
-    return slash < 0 ? '' : '~' + s.slice(slash);
+    const slash = path.indexOf('/', scheme + 3);
+    return slash < 0 ? '' : '~' + path.slice(slash);
   }
-  if (s.startsWith('/')) return '~' + s;
-  if (s.startsWith('./')) return '~/' + s.slice(2);
-  return '~/' + s;
+  if (path.startsWith('/')) return '~' + path;
+  if (path.startsWith('./')) return '~/' + path.slice(2);
+  return '~/' + path;
 }
 
 const basenameOf = (key) => key.slice(key.lastIndexOf('/') + 1);
@@ -94,10 +94,10 @@ function lineStarts(text) {
 /** Source context of a 1-based line: { pre_context, context_line, post_context } or null. */
 export function sourceContext(text, starts, lineno, colno, around) {
   if (!Number.isInteger(lineno) || lineno < 1 || lineno > starts.length) return null;
-  const line = (n) => {
-    const end = n < starts.length ? starts[n] - 1 : text.length;
-    const l = text.slice(starts[n - 1], end);
-    return l.endsWith('\r') ? l.slice(0, -1) : l;
+  const line = (number) => {
+    const end = number < starts.length ? starts[number] - 1 : text.length;
+    const content = text.slice(starts[number - 1], end);
+    return content.endsWith('\r') ? content.slice(0, -1) : content;
   };
   const pre = [];
   for (let n = Math.max(1, lineno - around); n < lineno; n++) pre.push(trimLine(line(n)));
@@ -163,18 +163,18 @@ export class SourceMapStore {
     this.toolsPromise = null;
     this.touched = new Map(); // bundle id -> when its last_used was written
     this.onStored = []; // called with each newly stored bundle (IssueDisplay re-resolves its issues)
-    const t = this.q.total.get();
-    this.count = t.n;
-    this.bytes = t.bytes;
+    const totals = this.q.total.get();
+    this.count = totals.n;
+    this.bytes = totals.bytes;
   }
 
   /** The worker with the tools WASM module, started on first need (a collector without maps never starts it). */
   async ready() {
     if (!this.toolsPromise) {
       this.worker = new ToolsWorker();
-      this.toolsPromise = this.worker.ready.then((t) => {
-        this.tools = t;
-        return t;
+      this.toolsPromise = this.worker.ready.then((tools) => {
+        this.tools = tools;
+        return tools;
       });
     }
     return this.toolsPromise;
@@ -198,9 +198,9 @@ export class SourceMapStore {
         const tools = await this.ready();
         if (!tools) return { unavailable: 'source map support is not built here (run `npm run build`)' };
         const { mapText, code } = await texts();
-        const d = await tools.call('decode', { key, mapText, code, maxSegments: this.opts.maxSegments });
-        if (!d.ok) return d.refusal ? d : { unavailable: d.unavailable || d.error || 'decoder failed' };
-        return { entry: this.remember(key, d), debugId: d.debug_id };
+        const decoded = await tools.call('decode', { key, mapText, code, maxSegments: this.opts.maxSegments });
+        if (!decoded.ok) return decoded.refusal ? decoded : { unavailable: decoded.unavailable || decoded.error || 'decoder failed' };
+        return { entry: this.remember(key, decoded), debugId: decoded.debug_id };
       })().finally(() => this.loading.delete(key));
       this.loading.set(key, pending);
     }
@@ -218,30 +218,30 @@ export class SourceMapStore {
    * Returns { id, status: 'stored' | 'unchanged', debug_id, url } or throws a Refusal (the caller
    * counts it).
    */
-  async put(project, release, b) {
-    const o = this.opts;
-    if (!isObj(b)) throw new Refusal('sourcemap_malformed', 'each bundle must be an object');
-    const url = urlKey(b.url);
+  async put(project, release, bundle) {
+    const options = this.opts;
+    if (!isObj(bundle)) throw new Refusal('sourcemap_malformed', 'each bundle must be an object');
+    const url = urlKey(bundle.url);
     if (!url || url === '~/') throw new Refusal('sourcemap_malformed', 'a bundle needs the "url" of its built file');
-    if (typeof b.map !== 'string' || !b.map) throw new Refusal('sourcemap_malformed', `${url}: "map" must be the source map's text`);
-    if (b.code !== undefined && b.code !== null && typeof b.code !== 'string') throw new Refusal('sourcemap_malformed', `${url}: "code" must be the built file's text`);
-    const code = typeof b.code === 'string' ? b.code : '';
-    const mapBytes = Buffer.byteLength(b.map);
+    if (typeof bundle.map !== 'string' || !bundle.map) throw new Refusal('sourcemap_malformed', `${url}: "map" must be the source map's text`);
+    if (bundle.code !== undefined && bundle.code !== null && typeof bundle.code !== 'string') throw new Refusal('sourcemap_malformed', `${url}: "code" must be the built file's text`);
+    const code = typeof bundle.code === 'string' ? bundle.code : '';
+    const mapBytes = Buffer.byteLength(bundle.map);
     const codeBytes = Buffer.byteLength(code);
-    if (mapBytes > o.maxMapBytes) throw new Refusal('sourcemap_too_large', `${url}: the map is ${mapBytes} bytes, more than ${o.maxMapBytes}`, 413);
-    if (codeBytes > o.maxCodeBytes) throw new Refusal('sourcemap_too_large', `${url}: the built file is ${codeBytes} bytes, more than ${o.maxCodeBytes}`, 413);
-    if (b.debug_id !== undefined && b.debug_id !== null && b.debug_id !== '' && !normalizeDebugId(b.debug_id))
+    if (mapBytes > options.maxMapBytes) throw new Refusal('sourcemap_too_large', `${url}: the map is ${mapBytes} bytes, more than ${options.maxMapBytes}`, 413);
+    if (codeBytes > options.maxCodeBytes) throw new Refusal('sourcemap_too_large', `${url}: the built file is ${codeBytes} bytes, more than ${options.maxCodeBytes}`, 413);
+    if (bundle.debug_id !== undefined && bundle.debug_id !== null && bundle.debug_id !== '' && !normalizeDebugId(bundle.debug_id))
       throw new Refusal('sourcemap_malformed', `${url}: "debug_id" is not a UUID`);
-    const hash = crypto.createHash('sha1').update(b.map).update('\0').update(code).digest('hex');
+    const hash = crypto.createHash('sha1').update(bundle.map).update('\0').update(code).digest('hex');
     // The decoder is the judge: a map it cannot read (or too big to decode) is refused now, not
     // at the first view. What it decoded stays in the cache for the first read.
     const key = `bundle:${hash}`;
-    const got = await this.ensure(key, async () => ({ mapText: b.map, code }));
+    const got = await this.ensure(key, async () => ({ mapText: bundle.map, code }));
     if (got.unavailable) throw new Refusal('sourcemaps_unavailable', got.unavailable, 503);
     if (got.refusal) throw new Refusal(got.refusal, `${url}: ${got.detail}`, got.refusal === 'sourcemap_too_large' ? 413 : 400);
     const loaded = { sources: got.entry.sources };
     // The debug ID: the one given with the upload, else the map's, else the //# debugId= comment.
-    let debugId = normalizeDebugId(b.debug_id) || normalizeDebugId(got.debugId);
+    let debugId = normalizeDebugId(bundle.debug_id) || normalizeDebugId(got.debugId);
     if (!debugId && code) {
       const i = code.lastIndexOf('//# debugId=');
       if (i >= 0) debugId = normalizeDebugId(code.slice(i + 12, i + 12 + 48).split(/\s/)[0]);
@@ -253,9 +253,9 @@ export class SourceMapStore {
       this.stats.unchanged += 1;
       return { id: same.id, status: 'unchanged', debug_id: debugId || null, url };
     }
-    const [codeZ, mapZ] = await Promise.all([deflateRaw(code), deflateRaw(b.map)]);
+    const [codeZ, mapZ] = await Promise.all([deflateRaw(code), deflateRaw(bundle.map)]);
     const storedBytes = codeZ.length + mapZ.length;
-    if (storedBytes > o.maxTotalBytes) throw new Refusal('sourcemaps_store_full', `${url}: larger than the whole source map store (${o.maxTotalBytes} bytes)`, 413);
+    if (storedBytes > options.maxTotalBytes) throw new Refusal('sourcemaps_store_full', `${url}: larger than the whole source map store (${options.maxTotalBytes} bytes)`, 413);
     const id = this.db.transaction(() => {
       this.q.replaceSlot.run(project, release, url);
       const info = this.q.insert.run({
@@ -273,9 +273,9 @@ export class SourceMapStore {
   }
 
   refreshTotals() {
-    const t = this.q.total.get();
-    this.count = t.n;
-    this.bytes = t.bytes;
+    const totals = this.q.total.get();
+    this.count = totals.n;
+    this.bytes = totals.bytes;
   }
 
   // Over the store's budget, the least recently used bundles go (counted), never the one just stored.
@@ -283,10 +283,10 @@ export class SourceMapStore {
     while (this.bytes > this.opts.maxTotalBytes) {
       const victims = this.q.oldest.all().filter((r) => r.id !== keep);
       if (!victims.length) break;
-      for (const v of victims) {
+      for (const victim of victims) {
         if (this.bytes <= this.opts.maxTotalBytes) break;
-        this.q.remove.run(v.id);
-        this.bytes -= v.stored_bytes;
+        this.q.remove.run(victim.id);
+        this.bytes -= victim.stored_bytes;
         this.count -= 1;
         this.stats.evicted += 1;
       }
@@ -301,17 +301,17 @@ export class SourceMapStore {
    */
   async importDirectory(project, dir, { release = '', urlPrefix = '~/', onRefuse = () => {} } = {}) {
     const report = [];
-    for (const b of collectBundles(dir, { urlPrefix })) {
-      if (b.skipped) {
-        report.push({ file: b.file, skipped: b.skipped });
+    for (const bundle of collectBundles(dir, { urlPrefix })) {
+      if (bundle.skipped) {
+        report.push({ file: bundle.file, skipped: bundle.skipped });
         continue;
       }
       try {
-        report.push({ file: b.file, ...(await this.put(project, release, b)) });
+        report.push({ file: bundle.file, ...(await this.put(project, release, bundle)) });
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
         onRefuse(err.reason);
-        report.push({ file: b.file, error: err.message });
+        report.push({ file: bundle.file, error: err.message });
       }
     }
     return report;
@@ -323,9 +323,9 @@ export class SourceMapStore {
   }
 
   remove(id) {
-    const ok = this.q.remove.run(id).changes > 0;
+    const removed = this.q.remove.run(id).changes > 0;
     this.refreshTotals();
-    return ok;
+    return removed;
   }
 
   // --- resolution -----------------------------------------------------------------------------
@@ -386,26 +386,26 @@ export class SourceMapStore {
     const entry = { memory, sources: Number(decoded.sources) || 0, contents: decoded.contents, starts: new Map() };
     this.cache.set(key, entry);
     this.cacheMemory += memory;
-    for (const [k, v] of this.cache) {
-      if (this.cacheMemory <= this.opts.cacheBytes || k === key) break;
-      this.tools.call('unload', { key: k });
-      this.cache.delete(k);
-      this.cacheMemory -= v.memory;
+    for (const [cachedKey, cached] of this.cache) {
+      if (this.cacheMemory <= this.opts.cacheBytes || cachedKey === key) break;
+      this.tools.call('unload', { key: cachedKey });
+      this.cache.delete(cachedKey);
+      this.cacheMemory -= cached.memory;
       this.stats.cache_evictions += 1;
     }
     return entry;
   }
 
   // Source context of a resolved frame from the bundle's sourcesContent (line starts cached).
-  context(entry, r) {
-    const text = Number.isInteger(r.source) ? entry.contents[r.source] : null;
+  context(entry, resolved) {
+    const text = Number.isInteger(resolved.source) ? entry.contents[resolved.source] : null;
     if (typeof text !== 'string') return null;
-    let starts = entry.starts.get(r.source);
+    let starts = entry.starts.get(resolved.source);
     if (!starts) {
       starts = lineStarts(text);
-      entry.starts.set(r.source, starts);
+      entry.starts.set(resolved.source, starts);
     }
-    return sourceContext(text, starts, r.lineno, r.colno, this.opts.contextLines);
+    return sourceContext(text, starts, resolved.lineno, resolved.colno, this.opts.contextLines);
   }
 
   /**
@@ -440,11 +440,11 @@ export class SourceMapStore {
     const images = isObj(event.debug_meta) && Array.isArray(event.debug_meta.images) ? event.debug_meta.images.slice(0, 1000) : [];
     for (const img of images) {
       if (!isObj(img) || typeof img.code_file !== 'string') continue;
-      const id = normalizeDebugId(img.debug_id);
-      if (!id) continue;
-      ids.set(img.code_file, id);
-      const k = urlKey(img.code_file);
-      if (k && !ids.has(k)) ids.set(k, id);
+      const debugId = normalizeDebugId(img.debug_id);
+      if (!debugId) continue;
+      ids.set(img.code_file, debugId);
+      const key = urlKey(img.code_file);
+      if (key && !ids.has(key)) ids.set(key, debugId);
     }
     const release = typeof event.release === 'string' ? event.release.slice(0, 200) : '';
     const found = new Map(); // frame url -> { row, via } (one lookup per file per event)
@@ -453,26 +453,26 @@ export class SourceMapStore {
     const reported = new Set();
     const out = { ...event };
     let changed = false;
-    for (const t of traces) {
-      const st = t.kind === 'exception' ? values[t.i].stacktrace : t.kind === 'event' ? event.stacktrace : threads[t.i].stacktrace;
-      const frames = Array.isArray(st.frames) ? st.frames : [];
+    for (const trace of traces) {
+      const stacktrace = trace.kind === 'exception' ? values[trace.i].stacktrace : trace.kind === 'event' ? event.stacktrace : threads[trace.i].stacktrace;
+      const frames = Array.isArray(stacktrace.frames) ? stacktrace.frames : [];
       if (!frames.length || frames.length > 1000) continue;
       // Group the frames by bundle, then resolve each bundle's frames in one call.
       const byKey = new Map();
       for (let idx = 0; idx < frames.length; idx++) {
-        const f = frames[idx];
-        if (!isObj(f)) continue;
-        const u = typeof f.abs_path === 'string' && f.abs_path ? f.abs_path : typeof f.filename === 'string' ? f.filename : '';
-        if (!u || !Number.isFinite(f.lineno) || !Number.isFinite(f.colno)) continue;
-        if (!found.has(u)) found.set(u, this.findBundle(project, release, u, ids.get(u) || ids.get(urlKey(u))));
-        const { row, via } = found.get(u);
+        const frame = frames[idx];
+        if (!isObj(frame)) continue;
+        const url = typeof frame.abs_path === 'string' && frame.abs_path ? frame.abs_path : typeof frame.filename === 'string' ? frame.filename : '';
+        if (!url || !Number.isFinite(frame.lineno) || !Number.isFinite(frame.colno)) continue;
+        if (!found.has(url)) found.set(url, this.findBundle(project, release, url, ids.get(url) || ids.get(urlKey(url))));
+        const { row, via } = found.get(url);
         if (!row) continue;
         if (!loads.has(row.id)) loads.set(row.id, await this.load(row));
         const loaded = loads.get(row.id);
         if (loaded.error) {
           if (!reported.has(row.id)) {
             reported.add(row.id);
-            errors.push({ type: 'js_invalid_source', url: u.slice(0, 2000), reason: loaded.error.slice(0, 300) });
+            errors.push({ type: 'js_invalid_source', url: url.slice(0, 2000), reason: loaded.error.slice(0, 300) });
           }
           continue;
         }
@@ -485,32 +485,32 @@ export class SourceMapStore {
       }
       const resolved = frames.slice();
       let any = false;
-      for (const [key, g] of byKey) {
-        const res = await this.tools.call('resolve', { key, frames: g.idx.map((i) => ({ lineno: frames[i].lineno, colno: frames[i].colno })) });
+      for (const [key, group] of byKey) {
+        const res = await this.tools.call('resolve', { key, frames: group.idx.map((i) => ({ lineno: frames[i].lineno, colno: frames[i].colno })) });
         if (!Array.isArray(res.frames)) continue;
-        g.idx.forEach((i, n) => {
-          const r = res.frames[n];
-          if (!isObj(r) || r.resolved !== true) return;
-          resolved[i] = originalFrame(frames[i], r, withContext ? this.context(g.entry, r) : null, g.row, g.via);
+        group.idx.forEach((frameIndex, position) => {
+          const result = res.frames[position];
+          if (!isObj(result) || result.resolved !== true) return;
+          resolved[frameIndex] = originalFrame(frames[frameIndex], result, withContext ? this.context(group.entry, result) : null, group.row, group.via);
           any = true;
         });
       }
-      const n = resolved.filter((f, i) => f !== frames[i]).length;
-      this.stats.resolved_frames += n;
-      this.stats.unresolved_frames += frames.length - n;
+      const resolvedCount = resolved.filter((f, i) => f !== frames[i]).length;
+      this.stats.resolved_frames += resolvedCount;
+      this.stats.unresolved_frames += frames.length - resolvedCount;
       if (!any) continue;
       changed = true;
-      const next = { ...st, frames: resolved };
-      if (t.kind === 'exception') {
+      const next = { ...stacktrace, frames: resolved };
+      if (trace.kind === 'exception') {
         if (!out.exception || out.exception === event.exception) out.exception = Array.isArray(exc) ? exc.slice() : { ...exc, values: exc.values.slice() };
         const list = Array.isArray(out.exception) ? out.exception : out.exception.values;
-        list[t.i] = { ...values[t.i], stacktrace: next, raw_stacktrace: st };
-      } else if (t.kind === 'event') {
+        list[trace.i] = { ...values[trace.i], stacktrace: next, raw_stacktrace: stacktrace };
+      } else if (trace.kind === 'event') {
         out.stacktrace = next;
-        out.raw_stacktrace = st;
+        out.raw_stacktrace = stacktrace;
       } else {
         if (!out.threads || out.threads === event.threads) out.threads = { ...event.threads, values: threads.slice() };
-        out.threads.values[t.i] = { ...threads[t.i], stacktrace: next, raw_stacktrace: st };
+        out.threads.values[trace.i] = { ...threads[trace.i], stacktrace: next, raw_stacktrace: stacktrace };
       }
     }
     if (errors.length) {
@@ -633,9 +633,9 @@ export class IssueDisplay {
     if (event) {
       // Most often the innermost frames decide; else the whole event is resolved.
       const part = culpritPart(event);
-      const r = part ? await this.maps.resolveEvent(part, row.project, { context: false }) : null;
-      const frames = r ? exceptionValues(r).at(-1).stacktrace.frames : [];
-      resolved = r && frames.some((f) => isObj(f) && f.in_app === true) ? r : await this.maps.resolveEvent(event, row.project, { context: false });
+      const partResolved = part ? await this.maps.resolveEvent(part, row.project, { context: false }) : null;
+      const frames = partResolved ? exceptionValues(partResolved).at(-1).stacktrace.frames : [];
+      resolved = partResolved && frames.some((f) => isObj(f) && f.in_app === true) ? partResolved : await this.maps.resolveEvent(event, row.project, { context: false });
       if (resolved === part) resolved = event;
     }
     // What resolution changed (a culprit the SDK set itself, or a title, stays as ingest stored it).
@@ -702,10 +702,10 @@ function culpritPart(event) {
   const frames = last && isObj(last.stacktrace) && Array.isArray(last.stacktrace.frames) ? last.stacktrace.frames : null;
   if (!frames || !frames.length) return null;
   const keep = new Set([frames.length - 1]);
-  for (let i = frames.length - 1, n = 0; i >= 0 && n < 3; i--) {
+  for (let i = frames.length - 1, inApp = 0; i >= 0 && inApp < 3; i--) {
     if (isObj(frames[i]) && frames[i].in_app !== false) {
       keep.add(i);
-      n += 1;
+      inApp += 1;
     }
   }
   if (keep.size >= frames.length) return null;
@@ -719,22 +719,22 @@ function culpritPart(event) {
 // function, file, line and column, source context from the map's sourcesContent, and in `data`
 // which map and how it was found. Library sources (ignore-listed, or under node_modules) are not
 // in-app.
-function originalFrame(min, r, ctx, row, via) {
-  const f = { ...min };
-  if (typeof r.function === 'string') f.function = r.function;
-  f.filename = r.filename;
-  f.abs_path = r.filename;
-  if (Number.isFinite(r.lineno)) f.lineno = r.lineno;
-  else delete f.lineno;
-  if (Number.isFinite(r.colno)) f.colno = r.colno;
-  else delete f.colno;
-  f.in_app = min.in_app !== false && r.in_app !== false && !/(^|\/)node_modules\//.test(r.filename);
-  delete f.pre_context;
-  delete f.context_line;
-  delete f.post_context;
-  if (ctx) Object.assign(f, ctx);
-  f.data = { ...(isObj(min.data) ? min.data : {}), sourcemap: `${row.url}.map`, resolved_with: via, symbolicated: true, ...(row.debug_id ? { debug_id: row.debug_id } : {}) };
-  return f;
+function originalFrame(min, resolved, context, row, via) {
+  const frame = { ...min };
+  if (typeof resolved.function === 'string') frame.function = resolved.function;
+  frame.filename = resolved.filename;
+  frame.abs_path = resolved.filename;
+  if (Number.isFinite(resolved.lineno)) frame.lineno = resolved.lineno;
+  else delete frame.lineno;
+  if (Number.isFinite(resolved.colno)) frame.colno = resolved.colno;
+  else delete frame.colno;
+  frame.in_app = min.in_app !== false && resolved.in_app !== false && !/(^|\/)node_modules\//.test(resolved.filename);
+  delete frame.pre_context;
+  delete frame.context_line;
+  delete frame.post_context;
+  if (context) Object.assign(frame, context);
+  frame.data = { ...(isObj(min.data) ? min.data : {}), sourcemap: `${row.url}.map`, resolved_with: via, symbolicated: true, ...(row.debug_id ? { debug_id: row.debug_id } : {}) };
+  return frame;
 }
 
 /**
@@ -758,14 +758,14 @@ export function sourceMapRoutes(maps, { HttpError, readBody, send, refuse, proje
       throw new HttpError(400, `body is not valid ${enc}`, 'bad_encoding');
     }
   }
-  return async function route(req, res, url, p) {
-    const m = req.method;
-    if (p === '/api/sourcemaps' || p === '/api/sourcemaps/') {
-      if (m === 'GET') {
+  return async function route(req, res, url, pathname) {
+    const method = req.method;
+    if (pathname === '/api/sourcemaps' || pathname === '/api/sourcemaps/') {
+      if (method === 'GET') {
         const limit = Number(url.searchParams.get('limit')) || 100;
         return send(res, 200, maps.list(url.searchParams.get('project'), limit));
       }
-      if (m !== 'POST') throw new HttpError(405, 'use GET or POST', 'bad_method');
+      if (method !== 'POST') throw new HttpError(405, 'use GET or POST', 'bad_method');
       // A JSON body: a cross-site form cannot send one without a preflight, which gets no CORS.
       const type = String(req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
       if (type !== 'application/json') throw new HttpError(415, 'send the upload as application/json', 'bad_content_type');
@@ -784,21 +784,21 @@ export function sourceMapRoutes(maps, { HttpError, readBody, send, refuse, proje
       if (upload.release !== undefined && upload.release !== null && typeof upload.release !== 'string') throw new HttpError(400, '"release" must be a string', 'bad_json');
       const stored = [];
       const refused = [];
-      for (const b of upload.bundles) {
+      for (const bundle of upload.bundles) {
         try {
-          stored.push(await maps.put(project, upload.release || '', b));
+          stored.push(await maps.put(project, upload.release || '', bundle));
         } catch (err) {
           if (!(err instanceof Refusal)) throw err;
           refuse(err.reason);
-          refused.push({ url: isObj(b) && typeof b.url === 'string' ? b.url.slice(0, 300) : null, reason: err.reason, detail: err.message.slice(0, 500), status: err.status });
+          refused.push({ url: isObj(bundle) && typeof bundle.url === 'string' ? bundle.url.slice(0, 300) : null, reason: err.reason, detail: err.message.slice(0, 500), status: err.status });
         }
       }
       // Something stored: 200 with the refusals listed. Nothing: the first refusal's status.
       const status = stored.length || !refused.length ? 200 : refused[0].status;
       return send(res, status, status === 200 ? { stored, refused } : { detail: refused[0].detail, stored, refused });
     }
-    const r = /^\/api\/sourcemaps\/(\d{1,15})\/?$/.exec(p);
-    if (r && m === 'DELETE') return maps.remove(Number(r[1])) ? send(res, 200, { ok: true }) : send(res, 404, { detail: 'no such bundle' });
+    const route = /^\/api\/sourcemaps\/(\d{1,15})\/?$/.exec(pathname);
+    if (route && method === 'DELETE') return maps.remove(Number(route[1])) ? send(res, 200, { ok: true }) : send(res, 404, { detail: 'no such bundle' });
     return send(res, 404, { detail: 'no such API route' });
   };
 }

@@ -138,29 +138,29 @@ const emptyPending = () => ({ tags: new Map(), users: new Map(), buckets: new Ma
 
 // Adds a batch's issues to the pending ones (the same row objects: the newest values). Its tag,
 // user and bucket counts are added to the pending maps by storeEvent directly.
-function mergePending(p, b) {
-  for (const [id, issue] of b.issues) p.issues.set(id, issue);
-  for (const id of b.fts) p.fts.add(id);
-  p.events += b.events;
+function mergePending(pending, batch) {
+  for (const [id, issue] of batch.issues) pending.issues.set(id, issue);
+  for (const id of batch.fts) pending.fts.add(id);
+  pending.events += batch.events;
 }
 
 // Adds one event's tag, user and bucket counts to aggregate maps (issue id -> key -> count).
 // `tags` is ingest.js joinTags's string ("key\0value" pairs joined by \x01) or an array of pairs.
-function addEventAggregates(p, id, count, tags, userKey, bucket) {
+function addEventAggregates(pending, id, count, tags, userKey, bucket) {
   const add = (m, k) => m.set(k, (m.get(k) || 0) + count);
-  let t = p.tags.get(id);
-  if (!t) p.tags.set(id, (t = new Map()));
+  let tagCounts = pending.tags.get(id);
+  if (!tagCounts) pending.tags.set(id, (tagCounts = new Map()));
   if (typeof tags === 'string') {
-    if (tags) for (const kv of tags.split('\u0001')) add(t, kv);
-  } else for (const [k, v] of tags) add(t, `${k}\u0000${v}`);
+    if (tags) for (const kv of tags.split('\u0001')) add(tagCounts, kv);
+  } else for (const [k, v] of tags) add(tagCounts, `${k}\u0000${v}`);
   if (userKey) {
-    let u = p.users.get(id);
-    if (!u) p.users.set(id, (u = new Map()));
-    add(u, userKey);
+    let userCounts = pending.users.get(id);
+    if (!userCounts) pending.users.set(id, (userCounts = new Map()));
+    add(userCounts, userKey);
   }
-  let b = p.buckets.get(id);
-  if (!b) p.buckets.set(id, (b = new Map()));
-  add(b, bucket);
+  let bucketCounts = pending.buckets.get(id);
+  if (!bucketCounts) pending.buckets.set(id, (bucketCounts = new Map()));
+  add(bucketCounts, bucket);
 }
 
 // A batch's journal rows: its issues' new values (title, culprit and message when they changed)
@@ -171,19 +171,19 @@ function addEventAggregates(p, id, count, tags, userKey, bucket) {
 // large-object space and stayed until a full collection: tens of MB of RSS).
 const JOURNAL_CHUNK = 400;
 const EVENT_ENTRY = 5;
-function journalRows(b) {
+function journalRows(batch) {
   const rows = [];
-  const i = [];
-  for (const [id, issue] of b.issues) {
-    const e = [id];
-    for (const c of JOURNAL_ISSUE) e.push(issue[c]);
-    if (b.fts.has(id)) e.push(issue.title, issue.culprit, issue.message);
-    i.push(e);
+  const issueEntries = [];
+  for (const [id, issue] of batch.issues) {
+    const entry = [id];
+    for (const c of JOURNAL_ISSUE) entry.push(issue[c]);
+    if (batch.fts.has(id)) entry.push(issue.title, issue.culprit, issue.message);
+    issueEntries.push(entry);
   }
-  for (let k = 0; k < i.length; k += JOURNAL_CHUNK) rows.push(`{"i":${JSON.stringify(i.slice(k, k + JOURNAL_CHUNK))}}`);
-  const e = b.entries;
+  for (let k = 0; k < issueEntries.length; k += JOURNAL_CHUNK) rows.push(`{"i":${JSON.stringify(issueEntries.slice(k, k + JOURNAL_CHUNK))}}`);
+  const eventEntries = batch.entries;
   const step = JOURNAL_CHUNK * EVENT_ENTRY;
-  for (let k = 0; k < e.length; k += step) rows.push(`{"e":${JSON.stringify(e.slice(k, k + step))}}`);
+  for (let k = 0; k < eventEntries.length; k += step) rows.push(`{"e":${JSON.stringify(eventEntries.slice(k, k + step))}}`);
   return rows;
 }
 
@@ -327,15 +327,15 @@ export class Store {
 
   /** Bytes the database takes on disk (main file + WAL). */
   diskBytes() {
-    let n = 0;
-    for (const f of [this.file, this.file + '-wal']) {
+    let bytes = 0;
+    for (const file of [this.file, this.file + '-wal']) {
       try {
-        n += fs.statSync(f).size;
+        bytes += fs.statSync(file).size;
       } catch {
         /* not there */
       }
     }
-    return n;
+    return bytes;
   }
 
   // The previous collector kept an NDJSON log (events.ndjson); it is imported once, then renamed.
@@ -364,13 +364,13 @@ export class Store {
       if (batch.length >= 1000) flush();
     };
     for (;;) {
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (!n) break;
-      let buf = Buffer.concat([rest, chunk.subarray(0, n)]);
-      let nl;
-      while ((nl = buf.indexOf(0x0a)) >= 0) {
-        line(buf.subarray(0, nl));
-        buf = buf.subarray(nl + 1);
+      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (!read) break;
+      let buf = Buffer.concat([rest, chunk.subarray(0, read)]);
+      let newline;
+      while ((newline = buf.indexOf(0x0a)) >= 0) {
+        line(buf.subarray(0, newline));
+        buf = buf.subarray(newline + 1);
       }
       rest = Buffer.from(buf);
     }
@@ -404,24 +404,24 @@ export class Store {
     this.originals.delete(issue.id);
     if (!cols.length) return;
     const key = cols.join(',');
-    let st = this.issueUpdates.get(key);
-    if (!st) {
-      st = this.db.prepare(`UPDATE issues SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
-      this.issueUpdates.set(key, st);
+    let statement = this.issueUpdates.get(key);
+    if (!statement) {
+      statement = this.db.prepare(`UPDATE issues SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
+      this.issueUpdates.set(key, statement);
     }
-    st.run(...cols.map((c) => issue[c]), issue.id);
+    statement.run(...cols.map((c) => issue[c]), issue.id);
   }
 
   // Prepared statements of the read paths, by SQL text (preparing a list query costs about as
   // much as running it). The texts are built from a small set of shapes (no values in them).
   sql(text) {
-    let st = this.stmts.get(text);
-    if (!st) {
-      st = this.db.prepare(text);
+    let statement = this.stmts.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
       if (this.stmts.size >= 512) this.stmts.delete(this.stmts.keys().next().value);
-      this.stmts.set(text, st);
+      this.stmts.set(text, statement);
     }
-    return st;
+    return statement;
   }
 
   // Upserts of the aggregate tables, many rows per statement (one statement call per row cost
@@ -430,15 +430,15 @@ export class Store {
   upsertMany(name, rows) {
     const spec = UPSERTS[name];
     const out = [];
-    let i = 0;
+    let done = 0;
     const total = rows.length / spec.width;
     for (const size of [100, 20, 5, 1]) {
-      while (total - i >= size) {
-        const st = this.upsertStatement(name, size);
-        const args = rows.slice(i * spec.width, (i + size) * spec.width);
-        if (spec.returning) for (const r of st.all(...args)) out.push(r);
-        else st.run(...args);
-        i += size;
+      while (total - done >= size) {
+        const statement = this.upsertStatement(name, size);
+        const args = rows.slice(done * spec.width, (done + size) * spec.width);
+        if (spec.returning) for (const r of statement.all(...args)) out.push(r);
+        else statement.run(...args);
+        done += size;
       }
     }
     return out;
@@ -446,15 +446,15 @@ export class Store {
 
   upsertStatement(name, size) {
     const key = `${name}:${size}`;
-    let st = this.upserts.get(key);
-    if (!st) {
+    let statement = this.upserts.get(key);
+    if (!statement) {
       const spec = UPSERTS[name];
       const row = `(${new Array(spec.width).fill('?').join(', ')})`;
-      st = this.db.prepare(`${spec.head} VALUES ${new Array(size).fill(row).join(', ')} ${spec.tail}`);
-      if (spec.returning) st = st.raw();
-      this.upserts.set(key, st);
+      statement = this.db.prepare(`${spec.head} VALUES ${new Array(size).fill(row).join(', ')} ${spec.tail}`);
+      if (spec.returning) statement = statement.raw();
+      this.upserts.set(key, statement);
     }
-    return st;
+    return statement;
   }
 
   // Stores each block and gives each of its events its share of the block's bytes (the shares add
@@ -468,33 +468,33 @@ export class Store {
     const totals = new Array(blocks.length).fill(0);
     const counts = new Array(blocks.length).fill(0);
     for (let b = 0; b < blocks.length; b++) ids[b] = Number(this.q.insertBody.run(blocks[b].dict, blocks[b].raw_size, blocks[b].data).lastInsertRowid);
-    for (const r of records) {
-      if (!r.normalized || r.block === undefined) continue;
-      totals[r.block] += r.blen;
-      counts[r.block] += 1;
+    for (const record of records) {
+      if (!record.normalized || record.block === undefined) continue;
+      totals[record.block] += record.blen;
+      counts[record.block] += 1;
     }
     const given = new Array(blocks.length).fill(0);
     const seen = new Array(blocks.length).fill(0);
-    for (const r of records) {
-      if (!r.normalized || r.block === undefined) continue;
-      const b = r.block;
-      const size = blocks[b].data.length;
-      seen[b] += 1;
-      r.blockId = ids[b];
-      r.share = seen[b] === counts[b] ? size - given[b] : Math.floor((size * r.blen) / totals[b]);
-      given[b] += r.share;
+    for (const record of records) {
+      if (!record.normalized || record.block === undefined) continue;
+      const block = record.block;
+      const size = blocks[block].data.length;
+      seen[block] += 1;
+      record.blockId = ids[block];
+      record.share = seen[block] === counts[block] ? size - given[block] : Math.floor((size * record.blen) / totals[block]);
+      given[block] += record.share;
     }
   }
 
   // The shares of events the insert found to be duplicates (`orphans`: block id -> {bytes, row,
   // entry}, row and entry being the last stored event of that block and its result entry).
   settleShares(orphans, delta) {
-    for (const [block, o] of orphans) {
-      if (!o.bytes) continue;
-      if (o.row) {
-        (this.addSizeStmt ??= this.db.prepare('UPDATE events SET size = size + ? WHERE id = ?')).run(o.bytes, o.row);
-        o.entry.stored_bytes += o.bytes;
-        delta.body_bytes += o.bytes;
+    for (const [block, orphan] of orphans) {
+      if (!orphan.bytes) continue;
+      if (orphan.row) {
+        (this.addSizeStmt ??= this.db.prepare('UPDATE events SET size = size + ? WHERE id = ?')).run(orphan.bytes, orphan.row);
+        orphan.entry.stored_bytes += orphan.bytes;
+        delta.body_bytes += orphan.bytes;
       } else (this.dropBodyStmt ??= this.db.prepare('DELETE FROM bodies WHERE id = ?')).run(block);
     }
   }
@@ -507,9 +507,9 @@ export class Store {
       this.blockCache.set(id, raw);
       return raw;
     }
-    const b = this.q.body.get(id);
-    if (!b) return null;
-    raw = zlib.inflateRawSync(b.data, { dictionary: DICTS[b.dict] });
+    const body = this.q.body.get(id);
+    if (!body) return null;
+    raw = zlib.inflateRawSync(body.data, { dictionary: DICTS[body.dict] });
     this.blockCache.set(id, raw);
     if (this.blockCache.size > BLOCK_CACHE) this.blockCache.delete(this.blockCache.keys().next().value);
     return raw;
@@ -527,10 +527,10 @@ export class Store {
   ingest(records, blocks = null) {
     if (!blocks) {
       const packer = new BlockPacker();
-      records = records.map((r) => {
-        const n = r.kind === 'event' || r.kind === 'transaction' ? normalizeRecord(r) : r;
-        packer.add(n);
-        return n;
+      records = records.map((record) => {
+        const normalized = record.kind === 'event' || record.kind === 'transaction' ? normalizeRecord(record) : record;
+        packer.add(normalized);
+        return normalized;
       });
       blocks = packer.take();
     }
@@ -548,51 +548,51 @@ export class Store {
     // (its tag, user and bucket counts go to this.pending directly, its journal entries to `entries`)
     const batch = { issues: new Map(), fts: new Set(), events: 0, entries: [] };
     if (!this.pending.issues.size) this.pending.since = Date.now();
-    const q = this.q;
+    const statements = this.q;
     let flushed = false;
     const run = () => {
       this.storeBlocks(records, blocks);
       const ctx = { delta, batch, result, orphans: new Map() };
-      for (const r of records) {
-        if (r.kind === 'client_report') {
-          const list = isObj(r.report) && Array.isArray(r.report.discarded_events) ? r.report.discarded_events : [];
-          for (const d of list.slice(0, 200)) {
-            if (!isObj(d)) continue;
+      for (const record of records) {
+        if (record.kind === 'client_report') {
+          const list = isObj(record.report) && Array.isArray(record.report.discarded_events) ? record.report.discarded_events : [];
+          for (const discarded of list.slice(0, 200)) {
+            if (!isObj(discarded)) continue;
             // Capped as an event's count is (the sender's word); reasons and categories are
             // Sentry's snake_case names: anything else ("__proto__", prose) is not stored.
-            const qty = Number(d.quantity), reason = str(d.reason, 64) || 'unknown', category = str(d.category, 64) || 'unknown';
+            const qty = Number(discarded.quantity), reason = str(discarded.reason, 64) || 'unknown', category = str(discarded.category, 64) || 'unknown';
             if (!REPORT_NAME.test(reason) || !REPORT_NAME.test(category)) continue;
-            if (Number.isFinite(qty) && qty > 0) q.discarded.run(reason, category, Math.min(Math.floor(qty), MAX_OCCURRENCES_PER_EVENT));
+            if (Number.isFinite(qty) && qty > 0) statements.discarded.run(reason, category, Math.min(Math.floor(qty), MAX_OCCURRENCES_PER_EVENT));
           }
           continue;
         }
-        if (r.kind === 'session') {
-          this.storeSession(r, delta);
+        if (record.kind === 'session') {
+          this.storeSession(record, delta);
           continue;
         }
-        if (r.kind === 'sessions') {
-          this.storeSessionAggregates(r, delta);
+        if (record.kind === 'sessions') {
+          this.storeSessionAggregates(record, delta);
           continue;
         }
-        if (r.kind === 'span') {
-          const n = this.storeSpan(r.project, r.span, null, null);
-          if (n) {
+        if (record.kind === 'span') {
+          const stored = this.storeSpan(record.project, record.span, null, null);
+          if (stored) {
             delta.spans += 1;
-            result.traces.add(n);
+            result.traces.add(stored);
           }
           continue;
         }
-        if (r.kind !== 'event' && r.kind !== 'transaction') continue;
-        this.storeEvent(r, ctx);
+        if (record.kind !== 'event' && record.kind !== 'transaction') continue;
+        this.storeEvent(record, ctx);
       }
       if (delta.duplicates) this.settleShares(ctx.orphans, delta);
-      for (const c of COUNTERS) if (delta[c]) q.counter.run(c, delta[c]);
+      for (const c of COUNTERS) if (delta[c]) statements.counter.run(c, delta[c]);
       if (!batch.issues.size) return;
       mergePending(this.pending, batch);
       if (this.pending.events >= this.flushEvents || Date.now() - this.pending.since >= this.flushMs) {
         this.applyPending(this.pending);
         flushed = true;
-      } else for (const row of journalRows(batch)) q.journalAdd.run(row);
+      } else for (const row of journalRows(batch)) statements.journalAdd.run(row);
     };
     try {
       this.db.transaction(run)();
@@ -618,30 +618,30 @@ export class Store {
 
   // Writes the aggregates held in `p` (the in-memory pending ones, or those read back from the
   // journal) to their tables and empties the journal. Runs inside a transaction.
-  applyPending(p) {
+  applyPending(pending) {
     // Users affected: an upsert per (issue, user); a row whose count equals what was added since
     // the last flush is a user the issue had not seen before.
     const userRows = [];
-    for (const [id, m] of p.users) for (const [key, n] of m) userRows.push(id, key, n);
+    for (const [id, m] of pending.users) for (const [key, n] of m) userRows.push(id, key, n);
     for (const [id, key, count] of this.upsertMany('user', userRows)) {
-      const issue = p.issues.get(id);
-      if (issue && count === p.users.get(id).get(key)) issue.users += 1;
+      const issue = pending.issues.get(id);
+      if (issue && count === pending.users.get(id).get(key)) issue.users += 1;
     }
-    for (const issue of p.issues.values()) this.writeIssue(issue);
-    for (const id of p.fts) {
-      const i = p.issues.get(id);
+    for (const issue of pending.issues.values()) this.writeIssue(issue);
+    for (const id of pending.fts) {
+      const i = pending.issues.get(id);
       if (i) this.q.ftsReplace.run(id, i.title, i.culprit, i.message);
     }
     const tagRows = [];
-    for (const [id, m] of p.tags) {
-      for (const [kv, n] of m) {
-        const sep = kv.indexOf('\u0000');
-        tagRows.push(id, kv.slice(0, sep), kv.slice(sep + 1), n);
+    for (const [id, counts] of pending.tags) {
+      for (const [tagPair, count] of counts) {
+        const sep = tagPair.indexOf('\u0000');
+        tagRows.push(id, tagPair.slice(0, sep), tagPair.slice(sep + 1), count);
       }
     }
     this.upsertMany('tag', tagRows);
     const bucketRows = [];
-    for (const [id, m] of p.buckets) for (const [b, n] of m) bucketRows.push(id, b, n);
+    for (const [id, m] of pending.buckets) for (const [b, n] of m) bucketRows.push(id, b, n);
     this.upsertMany('bucket', bucketRows);
     this.q.journalClear.run();
   }
@@ -695,7 +695,7 @@ export class Store {
     this.journalDirty = true;
     const rows = this.q.journalAll.all();
     if (rows.length) {
-      const p = emptyPending();
+      const pending = emptyPending();
       const add = (m, id, k, n) => {
         let x = m.get(id);
         if (!x) m.set(id, (x = new Map()));
@@ -703,30 +703,30 @@ export class Store {
       };
       this.db.transaction(() => {
         for (const data of rows) {
-          const j = JSON.parse(data);
-          for (const e of j.i || []) {
-            const id = e[0];
-            let row = p.issues.get(id);
+          const journal = JSON.parse(data);
+          for (const entry of journal.i || []) {
+            const id = entry[0];
+            let row = pending.issues.get(id);
             if (!row) {
               row = this.q.issueById.get(id);
               if (!row) continue;
               this.originals.set(id, snapshot(row));
-              p.issues.set(id, row);
+              pending.issues.set(id, row);
             }
-            for (let k = 0; k < JOURNAL_ISSUE.length; k++) row[JOURNAL_ISSUE[k]] = e[k + 1];
-            if (e.length > JOURNAL_ISSUE.length + 1) {
-              [row.title, row.culprit, row.message] = e.slice(JOURNAL_ISSUE.length + 1);
-              p.fts.add(id);
+            for (let k = 0; k < JOURNAL_ISSUE.length; k++) row[JOURNAL_ISSUE[k]] = entry[k + 1];
+            if (entry.length > JOURNAL_ISSUE.length + 1) {
+              [row.title, row.culprit, row.message] = entry.slice(JOURNAL_ISSUE.length + 1);
+              pending.fts.add(id);
             }
           }
-          const e = j.e || [];
-          for (let k = 0; k + EVENT_ENTRY <= e.length; k += EVENT_ENTRY) addEventAggregates(p, e[k], e[k + 1], e[k + 2], e[k + 3], e[k + 4]);
+          const entries = journal.e || [];
+          for (let k = 0; k + EVENT_ENTRY <= entries.length; k += EVENT_ENTRY) addEventAggregates(pending, entries[k], entries[k + 1], entries[k + 2], entries[k + 3], entries[k + 4]);
           // The journal of collectors before per-event entries: increments per issue and key.
-          for (const [id, kv, n] of j.t || []) add(p.tags, id, kv, n);
-          for (const [id, key, n] of j.u || []) add(p.users, id, key, n);
-          for (const [id, b, n] of j.b || []) add(p.buckets, id, b, n);
+          for (const [id, kv, n] of journal.t || []) add(pending.tags, id, kv, n);
+          for (const [id, key, n] of journal.u || []) add(pending.users, id, key, n);
+          for (const [id, b, n] of journal.b || []) add(pending.buckets, id, b, n);
         }
-        this.applyPending(p);
+        this.applyPending(pending);
       })();
       this.issueCache.clear();
       this.pending = emptyPending();
@@ -735,65 +735,65 @@ export class Store {
     this.journalDirty = this.db.inTransaction;
   }
 
-  storeEvent(r, ctx) {
+  storeEvent(record, ctx) {
     const { delta, batch, result, orphans } = ctx;
-    const q = this.q;
-    const { isTx, count, summary, ts, received, trace, eventId, level, release, userKey, title } = r;
+    const statements = this.q;
+    const { isTx, count, summary, ts, received, trace, eventId, level, release, userKey, title } = record;
     let issue = null;
     let created = false;
     if (!isTx) {
-      const key = r.key;
-      const cacheKey = `${r.project}\u0000${key}`;
+      const key = record.key;
+      const cacheKey = `${record.project}\u0000${key}`;
       issue = this.issueCache.get(cacheKey);
       if (!issue) {
-        issue = q.issueByKey.get(r.project, key);
+        issue = statements.issueByKey.get(record.project, key);
         if (!issue) {
-          const row = { public_id: issuePublicId(r.project, key), project: r.project, key, title, culprit: r.culprit, message: r.message,
-            level, first_seen: r.first, last_seen: r.first, release, fingerprint: r.fingerprint };
-          const info = q.insertIssue.run(row);
-          issue = q.issueById.get(info.lastInsertRowid);
+          const row = { public_id: issuePublicId(record.project, key), project: record.project, key, title, culprit: record.culprit, message: record.message,
+            level, first_seen: record.first, last_seen: record.first, release, fingerprint: record.fingerprint };
+          const info = statements.insertIssue.run(row);
+          issue = statements.issueById.get(info.lastInsertRowid);
           created = true;
         }
         this.issueCache.set(cacheKey, issue);
       }
     }
-    const size = r.blen;
+    const size = record.blen;
     // Positional parameters (named ones cost a property lookup each, per event).
-    const info = q.insertEvent.run(r.project, eventId, issue ? issue.id : null, isTx ? 'transaction' : 'error', ts, received, count, summary, level, release,
-      r.environment, r.browserTag || null, userKey || null, trace.trace_id, trace.span_id || null, title, r.share, r.blockId, r.boff, r.blen);
-    let o = orphans.get(r.blockId);
-    if (!o) orphans.set(r.blockId, (o = { bytes: 0, row: 0, entry: null }));
+    const info = statements.insertEvent.run(record.project, eventId, issue ? issue.id : null, isTx ? 'transaction' : 'error', ts, received, count, summary, level, release,
+      record.environment, record.browserTag || null, userKey || null, trace.trace_id, trace.span_id || null, title, record.share, record.blockId, record.boff, record.blen);
+    let orphan = orphans.get(record.blockId);
+    if (!orphan) orphans.set(record.blockId, (orphan = { bytes: 0, row: 0, entry: null }));
     if (!info.changes) {
       // Already stored (a retry) or twice in this batch: counted, not stored again.
       delta.duplicates += 1;
       result.duplicates += 1;
-      o.bytes += r.share;
+      orphan.bytes += record.share;
       if (created) {
         // Its issue was made for it: an issue with no event is not kept.
         (this.dropIssueStmt ??= this.db.prepare('DELETE FROM issues WHERE id = ?')).run(issue.id);
-        this.issueCache.delete(`${r.project}\u0000${r.key}`);
+        this.issueCache.delete(`${record.project}\u0000${record.key}`);
       }
       return;
     }
     if (created) batch.fts.add(issue.id);
     const row = info.lastInsertRowid;
-    delta.body_bytes += r.share;
+    delta.body_bytes += record.share;
     if (release) {
-      const rk = `${r.project}\u0000${release}`;
-      if (!this.knownReleases.has(rk)) {
-        q.release.run(r.project, release, received);
+      const releaseKey = `${record.project}\u0000${release}`;
+      if (!this.knownReleases.has(releaseKey)) {
+        statements.release.run(record.project, release, received);
         if (this.knownReleases.size > 10000) this.knownReleases.clear();
-        this.knownReleases.add(rk);
+        this.knownReleases.add(releaseKey);
       }
     }
-    const entry = { row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: r.share, last_seen: r.last };
+    const entry = { row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: record.share, last_seen: record.last };
     result.stored.push(entry);
-    o.row = row;
-    o.entry = entry;
+    orphan.row = row;
+    orphan.entry = entry;
     if (trace.trace_id) result.traces.add(trace.trace_id);
     if (isTx) {
       delta.transactions += 1;
-      this.storeTransactionSpans(r.project, r.tx, row, trace, ts, delta);
+      this.storeTransactionSpans(record.project, record.tx, row, trace, ts, delta);
       return;
     }
     delta.events += 1;
@@ -802,8 +802,8 @@ export class Store {
     if (summary) delta.summaries += 1;
     if (!this.originals.has(issue.id)) this.originals.set(issue.id, snapshot(issue));
     batch.issues.set(issue.id, issue);
-    const first = r.first;
-    const last = r.last;
+    const first = record.first;
+    const last = record.last;
     // A resolved issue seen again in a newer release (or with no release to compare) is a regression.
     if (issue.status === 'resolved') {
       let regressed = false;
@@ -811,7 +811,7 @@ export class Store {
       else if (release && release !== issue.resolved_release) {
         const cmp = compareReleases(release, issue.resolved_release);
         if (cmp === null) {
-          const seen = q.releaseSeen.get(r.project, release);
+          const seen = statements.releaseSeen.get(record.project, release);
           regressed = !seen || !(issue.resolved_at > 0) || seen.first_seen >= issue.resolved_at;
         } else regressed = cmp > 0;
       }
@@ -830,15 +830,15 @@ export class Store {
       issue.latest_event = row;
       if (!summary && title !== issue.title) {
         issue.title = title;
-        issue.culprit = r.culprit;
-        issue.message = r.message;
+        issue.culprit = record.culprit;
+        issue.message = record.message;
         batch.fts.add(issue.id);
       }
       issue.level = level;
     }
     const bucket = Math.floor(last / HOUR) * HOUR;
-    addEventAggregates(this.pending, issue.id, count, r.tags, userKey, bucket);
-    batch.entries.push(issue.id, count, r.tags, userKey || 0, bucket);
+    addEventAggregates(this.pending, issue.id, count, record.tags, userKey, bucket);
+    batch.entries.push(issue.id, count, record.tags, userKey || 0, bucket);
   }
 
   // tx: {service, description, start, spans} from normalizeRecord.
@@ -855,25 +855,25 @@ export class Store {
     for (const s of spans) if (isObj(s) && this.storeSpan(project, { trace_id: trace.trace_id, ...s }, row, service)) delta.spans += 1;
   }
 
-  storeSpan(project, s, eventRow, service) {
-    if (!isObj(s)) return null;
-    const t = traceOf({ contexts: { trace: s } });
-    if (!t.trace_id || !t.span_id) return null;
+  storeSpan(project, span, eventRow, service) {
+    if (!isObj(span)) return null;
+    const trace = traceOf({ contexts: { trace: span } });
+    if (!trace.trace_id || !trace.span_id) return null;
     // Span v2 (span streaming, @sentry/node 10+): attributes as {key: {value, type}}.
     const attrs = {};
-    if (isObj(s.attributes)) {
-      let k = 0;
-      for (const key in s.attributes) {
-        if (k++ >= 64) break;
-        const a = s.attributes[key];
-        const v = isObj(a) ? a.value : a;
+    if (isObj(span.attributes)) {
+      let seen = 0;
+      for (const key in span.attributes) {
+        if (seen++ >= 64) break;
+        const attribute = span.attributes[key];
+        const v = isObj(attribute) ? attribute.value : attribute;
         if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attrs[key.slice(0, 100)] = typeof v === 'string' ? v.slice(0, 300) : v;
       }
     }
-    const data = isObj(s.data) ? s.data : attrs;
-    const start = toSeconds(s.start_timestamp, NaN);
-    const end = toSeconds(s.timestamp ?? s.end_timestamp, NaN);
-    let description = str(s.description, 300) || str(s.name, 300);
+    const data = isObj(span.data) ? span.data : attrs;
+    const start = toSeconds(span.start_timestamp, NaN);
+    const end = toSeconds(span.timestamp ?? span.end_timestamp, NaN);
+    let description = str(span.description, 300) || str(span.name, 300);
     const route = str(attrs['http.route'], 200) || str(attrs['url.path'], 200) || str(attrs['http.target'], 200);
     if (route && description && description.indexOf(' ') < 0) description = `${description} ${route}`;
     let dataText = null;
@@ -883,44 +883,44 @@ export class Store {
       dataText = null;
     }
     this.q.span.run({
-      trace_id: t.trace_id, span_id: t.span_id, parent_span_id: t.parent_span_id || null, event_row: eventRow, project,
-      op: str(s.op, 100) || str(attrs['sentry.op'], 100) || null, description: description || null,
+      trace_id: trace.trace_id, span_id: trace.span_id, parent_span_id: trace.parent_span_id || null, event_row: eventRow, project,
+      op: str(span.op, 100) || str(attrs['sentry.op'], 100) || null, description: description || null,
       start: Number.isFinite(start) ? start : null, end: Number.isFinite(end) ? end : null,
-      status: str(s.status, 50) || null, segment: s.is_segment === true ? 1 : 0,
+      status: str(span.status, 50) || null, segment: span.is_segment === true ? 1 : 0,
       service: service || str(attrs['service.name'], 50) || str(attrs['sentry.sdk.name'], 50) || null, data: dataText,
     });
-    return t.trace_id;
+    return trace.trace_id;
   }
 
-  storeSession(r, delta) {
-    const s = r.session;
-    if (!isObj(s) || !str(s.sid, 64)) return;
-    const attrs = isObj(s.attrs) ? s.attrs : {};
-    const status = ['ok', 'exited', 'crashed', 'abnormal', 'errored'].includes(s.status) ? s.status : 'ok';
+  storeSession(record, delta) {
+    const session = record.session;
+    if (!isObj(session) || !str(session.sid, 64)) return;
+    const attrs = isObj(session.attrs) ? session.attrs : {};
+    const status = ['ok', 'exited', 'crashed', 'abnormal', 'errored'].includes(session.status) ? session.status : 'ok';
     const now = Date.now() / 1000;
     this.q.session.run({
-      project: r.project, sid: str(s.sid, 64), did: str(s.did, 200) || null, release: str(attrs.release, 200) || null, environment: str(attrs.environment, 100) || null,
-      status, errors: Number.isFinite(s.errors) && s.errors > 0 ? Math.floor(s.errors) : 0, started: toSeconds(s.started, now), updated: toSeconds(s.timestamp, now),
-      duration: Number.isFinite(s.duration) ? s.duration : null,
+      project: record.project, sid: str(session.sid, 64), did: str(session.did, 200) || null, release: str(attrs.release, 200) || null, environment: str(attrs.environment, 100) || null,
+      status, errors: Number.isFinite(session.errors) && session.errors > 0 ? Math.floor(session.errors) : 0, started: toSeconds(session.started, now), updated: toSeconds(session.timestamp, now),
+      duration: Number.isFinite(session.duration) ? session.duration : null,
     });
     delta.sessions += 1;
   }
 
-  storeSessionAggregates(r, delta) {
-    const a = r.aggregates;
-    if (!isObj(a)) return;
-    const attrs = isObj(a.attrs) ? a.attrs : {};
+  storeSessionAggregates(record, delta) {
+    const payload = record.aggregates;
+    if (!isObj(payload)) return;
+    const attrs = isObj(payload.attrs) ? payload.attrs : {};
     // Each count capped as an event's count is (the sender's word: one item of 1e308 crashed
     // sessions would make every release's crash-free rate 0); an aggregate without a readable
     // `started` is dropped, as Relay drops it.
     const n = (v) => (Number.isFinite(v) && v > 0 ? Math.min(Math.floor(v), MAX_OCCURRENCES_PER_EVENT) : 0);
-    for (const g of Array.isArray(a.aggregates) ? a.aggregates.slice(0, 1000) : []) {
-      if (!isObj(g)) continue;
-      const started = toSeconds(g.started, NaN);
+    for (const group of Array.isArray(payload.aggregates) ? payload.aggregates.slice(0, 1000) : []) {
+      if (!isObj(group)) continue;
+      const started = toSeconds(group.started, NaN);
       if (!Number.isFinite(started)) continue;
-      this.q.sessionAgg.run(r.project, str(attrs.release, 200) || null, str(attrs.environment, 100) || null, started,
-        n(g.exited), n(g.errored), n(g.abnormal), n(g.crashed));
-      delta.sessions += n(g.exited) + n(g.errored) + n(g.abnormal) + n(g.crashed);
+      this.q.sessionAgg.run(record.project, str(attrs.release, 200) || null, str(attrs.environment, 100) || null, started,
+        n(group.exited), n(group.errored), n(group.abnormal), n(group.crashed));
+      delta.sessions += n(group.exited) + n(group.errored) + n(group.abnormal) + n(group.crashed);
     }
   }
 
@@ -969,19 +969,19 @@ export class Store {
       for (const [id, k] of per) unstore.run(k, id);
       if (per.size) this.issueCache.clear(); // cached rows hold the old stored counts
       const spans = new Map(); // block -> [lowest, highest] deleted id
-      for (const r of rows) {
-        if (!r.block) continue;
-        const x = spans.get(r.block);
-        if (!x) spans.set(r.block, [r.id, r.id]);
+      for (const row of rows) {
+        if (!row.block) continue;
+        const range = spans.get(row.block);
+        if (!range) spans.set(row.block, [row.id, row.id]);
         else {
-          if (r.id < x[0]) x[0] = r.id;
-          if (r.id > x[1]) x[1] = r.id;
+          if (row.id < range[0]) range[0] = row.id;
+          if (row.id > range[1]) range[1] = row.id;
         }
       }
-      for (const [b, [lo, hi]] of spans) {
-        if (blockLeft.get(lo - BLOCK_EVENTS, hi + BLOCK_EVENTS, b)) continue;
-        dropBlock.run(b);
-        this.blockCache.delete(b);
+      for (const [block, [lowest, highest]] of spans) {
+        if (blockLeft.get(lowest - BLOCK_EVENTS, highest + BLOCK_EVENTS, block)) continue;
+        dropBlock.run(block);
+        this.blockCache.delete(block);
       }
       const bytes = rows.reduce((s, r) => s + r.size, 0);
       this.q.counter.run('body_bytes', -bytes);
@@ -991,9 +991,9 @@ export class Store {
       deleted += rows.length;
     });
     for (let guard = 0; guard < 10000; guard++) {
-      const o = oldest.get();
-      if (!o) break;
-      const tooOld = Number.isFinite(maxAgeDays) && maxAgeDays > 0 && o.received < now - maxAgeDays * 86400;
+      const oldestRow = oldest.get();
+      if (!oldestRow) break;
+      const tooOld = Number.isFinite(maxAgeDays) && maxAgeDays > 0 && oldestRow.received < now - maxAgeDays * 86400;
       const tooBig = Number.isFinite(maxBytes) && maxBytes > 0 && this.totals.body_bytes > maxBytes;
       if (!tooOld && !tooBig) break;
       if (deleted >= maxRows) {
@@ -1008,10 +1008,10 @@ export class Store {
       } else {
         let over = this.totals.body_bytes - maxBytes;
         const pick = [];
-        for (const r of rows) {
+        for (const row of rows) {
           if (over <= 0) break;
-          pick.push(r);
-          over -= r.size;
+          pick.push(row);
+          over -= row.size;
         }
         rows = pick;
       }
@@ -1096,13 +1096,13 @@ export class Store {
   *walkIssues(col, select, selectParams, conds, limit, statuses) {
     const its = [];
     try {
-      for (const st of statuses) {
-        const where = [`i.status = '${st}'`, ...conds.map((x) => x.sql)].join(' AND ');
+      for (const status of statuses) {
+        const where = [`i.status = '${status}'`, ...conds.map((x) => x.sql)].join(' AND ');
         const stmt = this.sql(`SELECT ${select}, i.${col} AS k_, i.id AS id_ FROM issues i WHERE ${where} ORDER BY i.${col} DESC, i.id DESC LIMIT ${limit}`).raw();
-        const it = stmt.iterate(...selectParams, ...conds.flatMap((x) => x.params));
-        const first = it.next();
+        const iterator = stmt.iterate(...selectParams, ...conds.flatMap((x) => x.params));
+        const first = iterator.next();
         if (first.done) continue;
-        its.push({ it, row: first.value });
+        its.push({ it: iterator, row: first.value });
       }
       if (its.length === 1) {
         // One status: its walk is the list.
@@ -1113,18 +1113,18 @@ export class Store {
       }
       for (let given = 0; given < limit && its.length; given++) {
         let best = 0;
-        for (let k = 1; k < its.length; k++) {
-          const a = its[k].row;
-          const b = its[best].row;
-          const ka = a[a.length - 2];
-          const kb = b[b.length - 2];
-          if (ka > kb || (ka === kb && a[a.length - 1] > b[b.length - 1])) best = k;
+        for (let candidate = 1; candidate < its.length; candidate++) {
+          const candidateRow = its[candidate].row;
+          const bestRow = its[best].row;
+          const candidateKey = candidateRow[candidateRow.length - 2];
+          const bestKey = bestRow[bestRow.length - 2];
+          if (candidateKey > bestKey || (candidateKey === bestKey && candidateRow[candidateRow.length - 1] > bestRow[bestRow.length - 1])) best = candidate;
         }
-        const h = its[best];
-        yield h.row;
-        const next = h.it.next();
+        const head = its[best];
+        yield head.row;
+        const next = head.it.next();
         if (next.done) its.splice(best, 1);
-        else h.row = next.value;
+        else head.row = next.value;
       }
     } finally {
       for (const h of its) h.it.return();
@@ -1140,19 +1140,19 @@ export class Store {
     const plain = []; // conditions on the issue row itself: {sql, params}
     const add = (sql, ...ps) => plain.push({ sql, params: ps });
     if (project) add('i.project = ?', String(project));
-    const t = (v, name) => {
+    const time = (v, name) => {
       if (v === null || v === undefined || v === '') return null;
-      const n = /^\d+(\.\d+)?$/.test(String(v)) ? Number(v) : Date.parse(String(v)) / 1000;
-      if (!Number.isFinite(n)) throw new QueryError(`${name} is not a time`, 0);
-      return n;
+      const seconds = /^\d+(\.\d+)?$/.test(String(v)) ? Number(v) : Date.parse(String(v)) / 1000;
+      if (!Number.isFinite(seconds)) throw new QueryError(`${name} is not a time`, 0);
+      return seconds;
     };
-    const s = t(start, 'start');
-    const e = t(end, 'end');
-    if (s !== null) add('i.last_seen >= ?', s);
-    if (e !== null) add('i.first_seen <= ?', e);
-    const c = decodeCursor(cursor, sort);
-    if (c) add(`(i.${col} < ? OR (i.${col} = ? AND i.id < ?))`, c[0], c[0], c[1]);
-    const n = Math.max(1, Math.min(100, Number(limit) || 25));
+    const startSeconds = time(start, 'start');
+    const endSeconds = time(end, 'end');
+    if (startSeconds !== null) add('i.last_seen >= ?', startSeconds);
+    if (endSeconds !== null) add('i.first_seen <= ?', endSeconds);
+    const position = decodeCursor(cursor, sort);
+    if (position) add(`(i.${col} < ? OR (i.${col} = ? AND i.id < ?))`, position[0], position[0], position[1]);
+    const pageSize = Math.max(1, Math.min(100, Number(limit) || 25));
     const paramsOf = (conds) => conds.flatMap((x) => x.params);
     // The statuses the query allows (an `is:` term names them); each is walked on its own index.
     let statuses = STATUSES;
@@ -1171,34 +1171,34 @@ export class Store {
       const hits = probed.map(() => 0);
       let seen = 0;
       let cut = false;
-      for (const r of this.walkIssues(col, `i.id, ${flags}`, paramsOf(probed.map((x) => x.probe)), base, PROBE_SCAN, statuses)) {
+      for (const row of this.walkIssues(col, `i.id, ${flags}`, paramsOf(probed.map((x) => x.probe)), base, PROBE_SCAN, statuses)) {
         seen += 1;
         let all = true;
         for (let k = 0; k < probed.length; k++) {
-          if (r[k + 1]) hits[k] += 1;
+          if (row[k + 1]) hits[k] += 1;
           else all = false;
         }
-        if (all) page.push(r[0]);
-        if (page.length > n) break; // the page is decided (breaking ends the walks)
+        if (all) page.push(row[0]);
+        if (page.length > pageSize) break; // the page is decided (breaking ends the walks)
         // A third of the way with under a sixth of the page (matches that rare cannot fill it
         // within PROBE_SCAN issues at this pace): the index lists answer sooner.
-        if (seen === PROBE_SCAN / 3 && page.length * 6 < n + 1) {
+        if (seen === PROBE_SCAN / 3 && page.length * 6 < pageSize + 1) {
           cut = true;
           break;
         }
       }
       ids = page;
-      if (cut || !(page.length > n || seen < PROBE_SCAN)) {
+      if (cut || !(page.length > pageSize || seen < PROBE_SCAN)) {
         let driver = -1;
         for (let k = 0; k < probed.length; k++) if (probed[k].indexed && (driver < 0 || hits[k] < hits[driver])) driver = k;
         const conds = [...base, ...probed.map((x, k) => (k === driver ? x : x.probe))];
-        ids = [...this.walkIssues(col, 'i.id', [], conds, n + 1, statuses)].map((r) => r[0]);
+        ids = [...this.walkIssues(col, 'i.id', [], conds, pageSize + 1, statuses)].map((r) => r[0]);
       }
-    } else ids = [...this.walkIssues(col, 'i.id', [], base, n + 1, statuses)].map((r) => r[0]);
+    } else ids = [...this.walkIssues(col, 'i.id', [], base, pageSize + 1, statuses)].map((r) => r[0]);
     // Ids first (the walks keep two numbers a row, not whole issues), then the page's rows.
     const byId = new Map(ids.length ? this.sql(`SELECT * FROM issues WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids).map((r) => [r.id, r]) : []);
     const rows = ids.map((id) => byId.get(id));
-    const more = rows.length > n;
+    const more = rows.length > pageSize;
     if (more) rows.pop();
     const pageIds = rows.map((r) => r.id);
     const maps = this.tagMaps(pageIds);
@@ -1210,9 +1210,9 @@ export class Store {
 
   /** An issue's row by id, with what ingest changed since the last flush (no flush needed). */
   issueRow(id) {
-    const p = this.pending.issues.get(id);
-    if (!p) return this.q.issueById.get(id);
-    return { ...p };
+    const pendingIssue = this.pending.issues.get(id);
+    if (!pendingIssue) return this.q.issueById.get(id);
+    return { ...pendingIssue };
   }
 
   findIssue(publicId) {
@@ -1245,12 +1245,12 @@ export class Store {
   issueEvents(publicId, { cursor = null, limit = 50 } = {}) {
     const issue = this.findIssue(publicId);
     if (!issue) return null;
-    const c = decodeCursor(cursor);
-    const n = Math.max(1, Math.min(100, Number(limit) || 50));
-    const rows = c
-      ? this.sql(`SELECT * FROM events WHERE issue_id = ? AND id < ? ORDER BY id DESC LIMIT ${n + 1}`).all(issue.id, c[1])
-      : this.sql(`SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT ${n + 1}`).all(issue.id);
-    const more = rows.length > n;
+    const position = decodeCursor(cursor);
+    const pageSize = Math.max(1, Math.min(100, Number(limit) || 50));
+    const rows = position
+      ? this.sql(`SELECT * FROM events WHERE issue_id = ? AND id < ? ORDER BY id DESC LIMIT ${pageSize + 1}`).all(issue.id, position[1])
+      : this.sql(`SELECT * FROM events WHERE issue_id = ? ORDER BY id DESC LIMIT ${pageSize + 1}`).all(issue.id);
+    const more = rows.length > pageSize;
     if (more) rows.pop();
     const last = rows[rows.length - 1];
     return { events: rows.map((r) => this.eventSummary(r)), next: more ? encodeCursor(0, last.id) : null };
@@ -1287,11 +1287,11 @@ export class Store {
   issueStats(publicId, { interval = 3600, period = 86400, now = Date.now() / 1000 } = {}) {
     const issue = this.findIssue(publicId);
     if (!issue) return null;
-    const n = Math.ceil(period / interval);
+    const bucketCount = Math.ceil(period / interval);
     const end = Math.floor(now / interval) * interval + interval;
-    const start = end - n * interval;
+    const start = end - bucketCount * interval;
     const out = [];
-    for (let k = 0; k < n; k++) out.push([start + k * interval, 0]);
+    for (let k = 0; k < bucketCount; k++) out.push([start + k * interval, 0]);
     let rows;
     if (interval % HOUR === 0) {
       rows = this.sql('SELECT bucket AS t, count FROM issue_buckets WHERE issue_id = ? AND bucket >= ? AND bucket < ?').all(issue.id, start, end);
@@ -1299,9 +1299,9 @@ export class Store {
       // Finer than an hour: from the stored events (true counts while they are retained).
       rows = this.sql('SELECT timestamp AS t, count FROM events WHERE issue_id = ? AND timestamp >= ? AND timestamp < ?').all(issue.id, start, end);
     }
-    for (const r of rows) {
-      const k = Math.floor((r.t - start) / interval);
-      if (k >= 0 && k < n) out[k][1] += r.count;
+    for (const row of rows) {
+      const k = Math.floor((row.t - start) / interval);
+      if (k >= 0 && k < bucketCount) out[k][1] += row.count;
     }
     return out;
   }
@@ -1310,13 +1310,13 @@ export class Store {
     const issue = this.findIssue(publicId);
     if (!issue) return null;
     const rows = this.sql('SELECT key, value, count FROM issue_tags WHERE issue_id = ? ORDER BY key, count DESC').all(issue.id);
-    const by = new Map();
-    for (const r of rows) {
-      let t = by.get(r.key);
-      if (!t) by.set(r.key, (t = { key: r.key, total: 0, unique: 0, values: [] }));
-      t.total += r.count;
-      t.unique += 1;
-      if (t.values.length < top) t.values.push({ value: r.value, count: r.count });
+    const byKey = new Map();
+    for (const row of rows) {
+      let entry = byKey.get(row.key);
+      if (!entry) byKey.set(row.key, (entry = { key: row.key, total: 0, unique: 0, values: [] }));
+      entry.total += row.count;
+      entry.unique += 1;
+      if (entry.values.length < top) entry.values.push({ value: row.value, count: row.count });
     }
     // user.id: from issue_users (users known by id; others are counted in the issue's users).
     // A popular issue has thousands: SQLite counts them and picks the top ones.
@@ -1324,9 +1324,9 @@ export class Store {
     const sum = this.sql(`SELECT count(*) AS unique_, coalesce(sum(count), 0) AS total FROM issue_users WHERE ${range}`).get(issue.id);
     if (sum.unique_) {
       const values = this.sql(`SELECT substr(user_key, 4) AS value, count FROM issue_users WHERE ${range} ORDER BY count DESC, user_key LIMIT ?`).all(issue.id, top);
-      by.set('user.id', { key: 'user.id', total: sum.total, unique: sum.unique_, values });
+      byKey.set('user.id', { key: 'user.id', total: sum.total, unique: sum.unique_, values });
     }
-    return [...by.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /**
@@ -1372,10 +1372,10 @@ export class Store {
   trace(traceId) {
     const id = str(traceId, 64).toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(id)) return null;
-    const spans = this.sql('SELECT * FROM spans WHERE trace_id = ? ORDER BY start LIMIT 2000').all(id).map((s) => ({
-      span_id: s.span_id, parent_span_id: s.parent_span_id, op: s.op, description: s.description, start_timestamp: s.start, timestamp: s.end, status: s.status,
-      is_segment: !!s.segment, service: s.service, data: s.data ? JSON.parse(s.data) : undefined,
-      transaction: s.event_row ? (this.sql('SELECT event_id FROM events WHERE id = ?').get(s.event_row) || {}).event_id : undefined,
+    const spans = this.sql('SELECT * FROM spans WHERE trace_id = ? ORDER BY start LIMIT 2000').all(id).map((span) => ({
+      span_id: span.span_id, parent_span_id: span.parent_span_id, op: span.op, description: span.description, start_timestamp: span.start, timestamp: span.end, status: span.status,
+      is_segment: !!span.segment, service: span.service, data: span.data ? JSON.parse(span.data) : undefined,
+      transaction: span.event_row ? (this.sql('SELECT event_id FROM events WHERE id = ?').get(span.event_row) || {}).event_id : undefined,
     }));
     // A page's trace can hold thousands of errors (a storm): the first 500 are listed, all counted.
     const events = this.sql('SELECT e.*, i.public_id FROM events e LEFT JOIN issues i ON i.id = e.issue_id WHERE e.trace_id = ? AND e.trace_id != \'\' ORDER BY e.id LIMIT 501').all(id);
@@ -1383,14 +1383,14 @@ export class Store {
     if (truncated) events.pop();
     const errors = [];
     const transactions = [];
-    for (const e of events) {
-      if (e.type === 'transaction') {
-        transactions.push({ ...this.eventSummary(e) });
+    for (const row of events) {
+      if (row.type === 'transaction') {
+        transactions.push({ ...this.eventSummary(row) });
         continue;
       }
-      const ev = this.decodeEvent(e);
-      const platform = str(ev.platform, 30);
-      errors.push({ ...this.eventSummary(e), issue: e.public_id, span_id: e.span_id, platform, sdk: isObj(ev.sdk) ? str(ev.sdk.name, 80) : '' });
+      const event = this.decodeEvent(row);
+      const platform = str(event.platform, 30);
+      errors.push({ ...this.eventSummary(row), issue: row.public_id, span_id: row.span_id, platform, sdk: isObj(event.sdk) ? str(event.sdk.name, 80) : '' });
     }
     if (!spans.length && !events.length) return null;
     const errorsTotal = truncated ? this.sql("SELECT count(*) AS n FROM events WHERE trace_id = ? AND trace_id != '' AND type = 'error'").get(id).n : errors.length;
@@ -1404,17 +1404,17 @@ export class Store {
       FROM sessions GROUP BY release`).all();
     const agg = this.sql(`SELECT release, sum(exited) AS exited, sum(errored) AS errored, sum(abnormal) AS abnormal, sum(crashed) AS crashed
       FROM session_aggregates GROUP BY release`).all();
-    const by = new Map();
-    for (const r of rows) by.set(r.release, { release: r.release, sessions: r.total, users: r.users, crashed: r.crashed, abnormal: r.abnormal, errored: r.errored });
-    for (const a of agg) {
-      const t = by.get(a.release) || { release: a.release, sessions: 0, users: 0, crashed: 0, abnormal: 0, errored: 0 };
-      t.sessions += a.exited + a.errored + a.abnormal + a.crashed;
-      t.crashed += a.crashed;
-      t.abnormal += a.abnormal;
-      t.errored += a.errored;
-      by.set(a.release, t);
+    const byRelease = new Map();
+    for (const r of rows) byRelease.set(r.release, { release: r.release, sessions: r.total, users: r.users, crashed: r.crashed, abnormal: r.abnormal, errored: r.errored });
+    for (const aggregate of agg) {
+      const totals = byRelease.get(aggregate.release) || { release: aggregate.release, sessions: 0, users: 0, crashed: 0, abnormal: 0, errored: 0 };
+      totals.sessions += aggregate.exited + aggregate.errored + aggregate.abnormal + aggregate.crashed;
+      totals.crashed += aggregate.crashed;
+      totals.abnormal += aggregate.abnormal;
+      totals.errored += aggregate.errored;
+      byRelease.set(aggregate.release, totals);
     }
-    return [...by.values()].map((t) => ({ ...t, healthy: t.sessions - t.crashed - t.abnormal - t.errored, crash_free_rate: t.sessions ? (t.sessions - t.crashed) / t.sessions : null }));
+    return [...byRelease.values()].map((t) => ({ ...t, healthy: t.sessions - t.crashed - t.abnormal - t.errored, crash_free_rate: t.sessions ? (t.sessions - t.crashed) / t.sessions : null }));
   }
 
   close() {

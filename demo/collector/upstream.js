@@ -10,28 +10,28 @@ import { parseDsn as parseDsnText, envelopeUrl } from '../../js/dsn.js';
 
 /** Parses a DSN (with the SDK's and the core's rules, js/dsn.js) into the envelope URL and the auth header of the upstream. */
 export function parseDsn(dsn) {
-  const r = parseDsnText(String(dsn));
-  if (!r.ok) throw new Error(`FAULTLINE_UPSTREAM_DSN: ${r.error} (expected https://KEY@host/PROJECT_ID)`);
+  const parsed = parseDsnText(String(dsn));
+  if (!parsed.ok) throw new Error(`FAULTLINE_UPSTREAM_DSN: ${parsed.error} (expected https://KEY@host/PROJECT_ID)`);
   return {
     dsn: String(dsn),
-    url: envelopeUrl(r.dsn),
-    auth: `Sentry sentry_version=7, sentry_key=${r.dsn.publicKey}, sentry_client=faultline-collector/1`,
+    url: envelopeUrl(parsed.dsn),
+    auth: `Sentry sentry_version=7, sentry_key=${parsed.dsn.publicKey}, sentry_client=faultline-collector/1`,
   };
 }
 
 // The envelope header names the DSN it was sent to; upstream it must name the upstream's.
 function rewriteHeader(body, dsn) {
-  const nl = body.indexOf(0x0a);
-  const head = body.subarray(0, nl < 0 ? body.length : nl).toString('utf8');
-  let h;
+  const newline = body.indexOf(0x0a);
+  const head = body.subarray(0, newline < 0 ? body.length : newline).toString('utf8');
+  let header;
   try {
-    h = JSON.parse(head || '{}');
+    header = JSON.parse(head || '{}');
   } catch {
     return body;
   }
-  if (!h || typeof h !== 'object' || Array.isArray(h)) return body;
-  if (h.dsn !== undefined) h.dsn = dsn;
-  return Buffer.concat([Buffer.from(JSON.stringify(h)), nl < 0 ? Buffer.alloc(0) : body.subarray(nl)]);
+  if (!header || typeof header !== 'object' || Array.isArray(header)) return body;
+  if (header.dsn !== undefined) header.dsn = dsn;
+  return Buffer.concat([Buffer.from(JSON.stringify(header)), newline < 0 ? Buffer.alloc(0) : body.subarray(newline)]);
 }
 
 export class Upstream {
@@ -52,11 +52,11 @@ export class Upstream {
     this.sending = null;
     fs.mkdirSync(dir, { recursive: true });
     // What a previous run left (tmp files are writes that never completed).
-    for (const f of fs.readdirSync(dir)) {
-      if (f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
-      else if (f.endsWith('.env')) {
+    for (const name of fs.readdirSync(dir)) {
+      if (name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
+      else if (name.endsWith('.env')) {
         this.stats.queued += 1;
-        this.stats.queued_bytes += fs.statSync(path.join(dir, f)).size;
+        this.stats.queued_bytes += fs.statSync(path.join(dir, name)).size;
       }
     }
     this.schedule(0);
@@ -83,7 +83,7 @@ export class Upstream {
     return true;
   }
 
-  schedule(ms) {
+  schedule(delayMs) {
     if (this.closed) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -91,7 +91,7 @@ export class Upstream {
       this.sending = this.pump().finally(() => {
         this.sending = null;
       });
-    }, ms);
+    }, delayMs);
     this.timer.unref?.();
   }
 
@@ -109,16 +109,16 @@ export class Upstream {
       }
       let res;
       try {
-        const ctl = new AbortController();
-        const t = setTimeout(() => ctl.abort(), this.timeoutMs);
+        const controller = new AbortController();
+        const timeout = setTimeout(() => controller.abort(), this.timeoutMs);
         try {
           res = await fetch(this.target.url, {
-            method: 'POST', body: rewriteHeader(body, this.target.dsn), signal: ctl.signal,
+            method: 'POST', body: rewriteHeader(body, this.target.dsn), signal: controller.signal,
             headers: { 'content-type': 'application/x-sentry-envelope', 'x-sentry-auth': this.target.auth },
           });
           res.detail = (await res.text().catch(() => '')).slice(0, 300);
         } finally {
-          clearTimeout(t);
+          clearTimeout(timeout);
         }
       } catch (err) {
         return this.retry(null, String(err && err.message ? err.message : err));
@@ -157,8 +157,8 @@ export class Upstream {
     this.stats.last_error = message;
     this.attempt += 1;
     let delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(this.attempt - 1, 20));
-    const ra = res && Number(res.headers.get('retry-after'));
-    if (Number.isFinite(ra) && ra > 0) delay = Math.min(this.maxDelayMs, Math.max(delay, ra * 1000));
+    const retryAfterSeconds = res && Number(res.headers.get('retry-after'));
+    if (Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0) delay = Math.min(this.maxDelayMs, Math.max(delay, retryAfterSeconds * 1000));
     this.log(`[collector] upstream: ${message}; retry in ${Math.round(delay / 1000)} s`);
     this.schedule(delay);
   }
