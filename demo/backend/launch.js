@@ -24,17 +24,17 @@ export function startDemoBackend({ dsn, port = 0, timeoutMs = 20000 }) {
       reject(new Error(`demo backend exited (${code}): ${stderr}`));
     });
     let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) {
         clearTimeout(timer);
         resolve({
-          url: m[1],
+          url: match[1],
           child,
-          stop: () => new Promise((r) => {
-            if (child.exitCode !== null) return r();
-            child.once('exit', () => r());
+          stop: () => new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
             child.kill('SIGTERM');
             setTimeout(() => child.kill('SIGKILL'), 3000).unref();
           }),

@@ -13,9 +13,9 @@ import http from 'node:http';
 import * as Sentry from '@sentry/node';
 
 const args = process.argv.slice(2);
-const arg = (name, d) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : d;
+const arg = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 && args[index + 1] ? args[index + 1] : fallback;
 };
 const port = Number(arg('port', process.env.FAULTLINE_DEMO_BACKEND_PORT || 8766));
 

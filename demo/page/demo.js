@@ -21,25 +21,25 @@ function loadProfile(id) { return fetch(`/api/profile/${id}`).then((r) => { if (
 function parseConfig(text) { return JSON.parse(text); }
 class PaymentError extends Error { constructor(message, options) { super(message, options); this.name = 'PaymentError'; } }
 
-const on = (id, fn) => document.getElementById(id).addEventListener('click', fn);
-on('type-error', () => { setTimeout(() => renderCart(null)); });
-on('rejection', () => { loadProfile(Math.floor(Math.random() * 1000)); });
-on('non-error', () => { setTimeout(() => { throw { code: 'E_DEMO', detail: 'a plain object was thrown' }; }); });
-on('with-cause', () => {
+const onClick = (id, fn) => document.getElementById(id).addEventListener('click', fn);
+onClick('type-error', () => { setTimeout(() => renderCart(null)); });
+onClick('rejection', () => { loadProfile(Math.floor(Math.random() * 1000)); });
+onClick('non-error', () => { setTimeout(() => { throw { code: 'E_DEMO', detail: 'a plain object was thrown' }; }); });
+onClick('with-cause', () => {
   try { parseConfig('{broken'); } catch (cause) {
     Faultline.captureException(new PaymentError('checkout failed: config unreadable', { cause }));
   }
 });
 // A minified, source-mapped bundle (demo/bundle, built into dist/demo by `npm run demo`): its
 // frames reach the collector minified, and the viewer shows them resolved by the uploaded map.
-on('minified', () => {
+onClick('minified', () => {
   import('/dist/demo/checkout.js').then(
     (bundle) => { setTimeout(() => bundle.checkout({ lines: [{ unitCents: 1999, quantity: 2 }], coupon: 'SUMMER50' })); },
     () => status('The minified demo bundle is not built (npm run demo builds it: node demo/bundle/build.mjs).'),
   );
 });
-on('failed-fetch', () => { fetch('http://127.0.0.1:9/unreachable').catch((err) => Faultline.captureException(err)); });
-on('console-error', () => {
+onClick('failed-fetch', () => { fetch('http://127.0.0.1:9/unreachable').catch((err) => Faultline.captureException(err)); });
+onClick('console-error', () => {
   // As with @sentry/browser's defaults, console.error is a breadcrumb, not an issue (Sentry makes
   // one only with captureConsoleIntegration); the captureMessage below is the issue, and the
   // console line shows in its breadcrumbs.
@@ -54,13 +54,13 @@ function traceLink(traceId) {
   const out = document.getElementById('trace-status');
   out.replaceChildren();
   if (!traceId) return;
-  const a = document.createElement('a');
-  a.href = `/?trace=${traceId}`;
-  a.target = '_blank';
-  a.rel = 'noopener';
-  a.textContent = `open trace ${traceId.slice(0, 8)}… in the viewer`;
-  a.dataset.trace = traceId;
-  out.append('Last backend call: ', a);
+  const link = document.createElement('a');
+  link.href = `/?trace=${traceId}`;
+  link.target = '_blank';
+  link.rel = 'noopener';
+  link.textContent = `open trace ${traceId.slice(0, 8)}… in the viewer`;
+  link.dataset.trace = traceId;
+  out.append('Last backend call: ', link);
 }
 async function callBackend(fail) {
   const base = await backend;
@@ -75,10 +75,10 @@ async function callBackend(fail) {
   if (!res.ok) throw new CheckoutError(`checkout failed: backend answered ${res.status} (${body.error || 'no detail'})`);
   status(`Backend checkout ok (total ${body.total}).`);
 }
-on('trace-ok', () => { callBackend(null); });
-on('trace-fail', () => { callBackend('error'); });
-on('trace-slow', () => { callBackend('slow'); });
-on('storm', () => {
+onClick('trace-ok', () => { callBackend(null); });
+onClick('trace-fail', () => { callBackend('error'); });
+onClick('trace-slow', () => { callBackend('slow'); });
+onClick('storm', () => {
   // 3 000 uncaught errors from three bugs, with varying ids in their messages.
   for (let i = 0; i < 3000; i++) {
     const bug = i % 3;
@@ -88,27 +88,27 @@ on('storm', () => {
     else Faultline.captureException(err);
   }
 });
-on('user', () => {
+onClick('user', () => {
   Faultline.setUser({ id: '42', username: 'ada', email: 'ada@example.com' });
   Faultline.setTags({ plan: 'pro', region: 'eu' });
   Faultline.addBreadcrumb({ category: 'auth', message: 'user signed in' });
 });
-on('offline', async () => { await fetch('/__faults', { method: 'POST', body: JSON.stringify({ mode: 'drop' }) }); status('Collector now drops connections: events retry, then wait in IndexedDB.'); });
-on('online', async () => {
+onClick('offline', async () => { await fetch('/__faults', { method: 'POST', body: JSON.stringify({ mode: 'drop' }) }); status('Collector now drops connections: events retry, then wait in IndexedDB.'); });
+onClick('online', async () => {
   await fetch('/__faults', { method: 'POST', body: JSON.stringify({ mode: 'none' }) });
   window.dispatchEvent(new Event('online'));
   status('Back online: queued events are being sent.');
 });
-on('flush', () => Faultline.flush());
+onClick('flush', () => Faultline.flush());
 
 // --- what the SDK did -------------------------------------------------------------------
 function status(text) { document.getElementById('status').textContent = text; }
 function render() {
-  const s = Faultline.getStats() || {};
-  s.transport = s.transport || {};
-  const dropped = Object.entries(s.dropped || {}).map(([k, v]) => `${k}: ${v}`).join(', ') || '0';
-  const rows = [['core', s.core], ['captured', s.captured], ['sent as full events', s.queued], ['aggregated (counted, not re-sent)', s.aggregated],
-    ['requests', s.transport.requests || 0], ['bytes sent', s.transport.bytes || 0], ['in offline queue (saved)', s.transport.offline_saved || 0], ['dropped', dropped]];
+  const stats = Faultline.getStats() || {};
+  stats.transport = stats.transport || {};
+  const dropped = Object.entries(stats.dropped || {}).map(([k, v]) => `${k}: ${v}`).join(', ') || '0';
+  const rows = [['core', stats.core], ['captured', stats.captured], ['sent as full events', stats.queued], ['aggregated (counted, not re-sent)', stats.aggregated],
+    ['requests', stats.transport.requests || 0], ['bytes sent', stats.transport.bytes || 0], ['in offline queue (saved)', stats.transport.offline_saved || 0], ['dropped', dropped]];
   const dl = document.getElementById('stats');
   dl.replaceChildren(...rows.flatMap(([k, v]) => { const dt = document.createElement('dt'); dt.textContent = k; const dd = document.createElement('dd'); dd.textContent = String(v); dd.dataset.stat = k; return [dt, dd]; }));
 }
