@@ -4,10 +4,10 @@
 import { HttpError, parseJsonItem } from './ingest.js';
 import { readBody, send } from './http-io.js';
 
-const intParam = (value, fallback, lo, hi) => {
+const intParam = (value, fallback, min, max) => {
   if (value === null || value === undefined || value === '') return fallback;
   const n = Number(value);
-  return Number.isFinite(n) ? Math.max(lo, Math.min(hi, Math.floor(n))) : fallback;
+  return Number.isFinite(n) ? Math.max(min, Math.min(max, Math.floor(n))) : fallback;
 };
 const DURATION = /^(\d{1,6})([smhdw])$/;
 const UNIT = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
@@ -62,29 +62,29 @@ export function apiRoutes({ store, sourcemaps, metrics, upstream, sse, sourceMap
     // Any id (not only the hex the collector issues) gets "no such issue" when unknown.
     route = /^\/api\/issues\/([^/]+)(\/(events|stats|tags))?\/?$/.exec(pathname);
     if (route) {
-      const id = route[1];
+      const issueId = route[1];
       if (!route[2] && method === 'GET') {
-        const issue = store.getIssue(id);
+        const issue = store.getIssue(issueId);
         if (issue && issue.latest) issue.latest = await sourcemaps.resolveEvent(issue.latest, issue.project);
         return issue ? send(res, 200, issue) : send(res, 404, { detail: 'no such issue' });
       }
       if (!route[2] && method === 'PUT') {
         const body = await readBody(req, 16 * 1024);
         const change = parseJsonItem(body, 'update');
-        const out = store.setStatus(id, change.status);
+        const out = store.setStatus(issueId, change.status);
         return out ? send(res, 200, out) : send(res, 404, { detail: 'no such issue' });
       }
       if (method !== 'GET') throw new HttpError(405, 'method not allowed', 'bad_method');
       let out;
       if (route[3] === 'events') {
-        out = store.issueEvents(id, { cursor: params.get('cursor'), limit: intParam(params.get('limit'), 50, 1, 100) });
+        out = store.issueEvents(issueId, { cursor: params.get('cursor'), limit: intParam(params.get('limit'), 50, 1, 100) });
         if (out) return send(res, 200, out.events, linkHeader(req, url, out.next));
       } else if (route[3] === 'stats') {
         const interval = duration(params.get('interval'), 3600, 'interval');
         const period = duration(params.get('period') || params.get('statsPeriod'), 86400, 'period');
         if (period / interval > 2000) throw new HttpError(400, 'period / interval must be at most 2000 buckets', 'bad_query');
-        out = store.issueStats(id, { interval, period });
-      } else out = store.issueTags(id);
+        out = store.issueStats(issueId, { interval, period });
+      } else out = store.issueTags(issueId);
       return out ? send(res, 200, out) : send(res, 404, { detail: 'no such issue' });
     }
     if (pathname === '/api/events' && method === 'GET') return send(res, 200, store.recentEvents(intParam(params.get('limit'), 100, 1, 1000)));

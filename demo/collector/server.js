@@ -38,11 +38,11 @@ const repoRoot = path.resolve(here, '../..');
 // Parses "Sentry sentry_key=..., sentry_version=7" and the query-string form (no regex on input).
 function authKey(req, url) {
   const header = String(req.headers['x-sentry-auth'] || '').slice(0, 1000);
-  const i = header.indexOf('sentry_key=');
-  if (i >= 0) {
-    let j = i + 11;
-    while (j < header.length && header[j] !== ',' && header[j] !== ' ') j++;
-    return header.slice(i + 11, j);
+  const keyStart = header.indexOf('sentry_key=');
+  if (keyStart >= 0) {
+    let keyEnd = keyStart + 11;
+    while (keyEnd < header.length && header[keyEnd] !== ',' && header[keyEnd] !== ' ') keyEnd++;
+    return header.slice(keyStart + 11, keyEnd);
   }
   return url.searchParams.get('sentry_key');
 }
@@ -200,16 +200,16 @@ export async function startCollector(opts = {}) {
   // Slow-loris guard: headers within 10 s, the whole request within 30 s, checked every second.
   const server = http.createServer({ headersTimeout: 10000, requestTimeout: 30000, connectionsCheckingInterval: 1000 }, (req, res) => {
     handle(req, res).catch((err) => {
-      let e = err;
-      if (err instanceof QueryError) e = new HttpError(400, err.message, 'bad_query');
-      const status = e instanceof HttpError ? e.status : 500;
-      reject(e instanceof HttpError ? e.reason : 'internal');
-      if (!(e instanceof HttpError) && !options.quiet) console.error('[collector]', err);
+      let failure = err;
+      if (err instanceof QueryError) failure = new HttpError(400, err.message, 'bad_query');
+      const status = failure instanceof HttpError ? failure.status : 500;
+      reject(failure instanceof HttpError ? failure.reason : 'internal');
+      if (!(failure instanceof HttpError) && !options.quiet) console.error('[collector]', err);
       // Never echo an internal message (it may hold a filesystem path).
-      const body = e instanceof HttpError ? { detail: e.message, ...(err instanceof QueryError ? { position: err.position } : {}) } : { detail: 'internal error' };
+      const body = failure instanceof HttpError ? { detail: failure.message, ...(err instanceof QueryError ? { position: err.position } : {}) } : { detail: 'internal error' };
       if (!res.headersSent && !res.destroyed) {
         const isIngest = /^\/api\/[^/]+\/(envelope|store)/.test(String(req.url));
-        send(res, status, body, { ...(e.headers || {}), ...(isIngest ? corsHeaders(req) : {}) });
+        send(res, status, body, { ...(failure.headers || {}), ...(isIngest ? corsHeaders(req) : {}) });
       }
       if (!req.complete) req.resume();
     });
@@ -260,9 +260,9 @@ export async function startCollector(opts = {}) {
 function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) continue;
-    out[a.slice(2)] = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
+    const arg = argv[i];
+    if (!arg.startsWith('--')) continue;
+    out[arg.slice(2)] = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
   }
   return out;
 }
@@ -320,9 +320,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     ...(args['max-mb-per-minute'] !== undefined ? { maxBytesPerMinute: Number(args['max-mb-per-minute']) * 1024 * 1024 } : {}),
     quiet: false,
   }).then(
-    (c) => {
-      console.log(`[collector] listening on ${c.url} (viewer ${c.url}/, demo ${c.url}/demo/, DSN ${c.dsn(project)})`);
-      const stop = () => c.close().then(() => process.exit(0));
+    (collector) => {
+      console.log(`[collector] listening on ${collector.url} (viewer ${collector.url}/, demo ${collector.url}/demo/, DSN ${collector.dsn(project)})`);
+      const stop = () => collector.close().then(() => process.exit(0));
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     },
