@@ -155,10 +155,7 @@ export class IngestPipeline {
     this.worker = null;
     if (this.closed) return;
     this.stats.worker_crashes += 1;
-    const lost = [...this.inflight.values()];
-    this.inflight.clear();
-    if (lost.length) this.count({ refused: { ingest_worker_crashed: lost.length }, ignored: {} });
-    for (const pending of lost) pending.reject(crashed());
+    this.refuseInflight();
     // A worker that keeps dying (10 times in a minute) is given up: the main thread parses.
     const now = Date.now();
     this.crashes = this.crashes.filter((t) => now - t < 60000);
@@ -167,6 +164,14 @@ export class IngestPipeline {
       this.useWorker = false;
       this.stats.inline = true;
     }
+  }
+
+  // The requests the worker held when it stopped: refused as retryable, and counted.
+  refuseInflight() {
+    const lost = [...this.inflight.values()];
+    this.inflight.clear();
+    if (lost.length) this.count({ refused: { ingest_worker_crashed: lost.length }, ignored: {} });
+    for (const pending of lost) pending.reject(crashed());
   }
 
   onMessage(worker, message) {
@@ -322,10 +327,7 @@ export class IngestPipeline {
     }
     this.closed = true;
     this.worker = null;
-    const lost = [...this.inflight.values()];
-    this.inflight.clear();
-    if (lost.length) this.count({ refused: { ingest_worker_crashed: lost.length }, ignored: {} });
-    for (const p of lost) p.reject(crashed());
+    this.refuseInflight();
     await worker.terminate();
   }
 }

@@ -599,14 +599,9 @@ export class Store {
     } catch (err) {
       // Nothing of the batch was written; the aggregates of the batches before it are in the
       // journal: the in-memory rows (which hold this batch's changes) are dropped and rebuilt.
-      this.dropPending();
       this.knownReleases.clear(); // releases inserted by the rolled-back transaction
       this.blockCache.clear();
-      try {
-        this.replayJournal();
-      } catch {
-        /* journalDirty stays set: the next write or read applies it first */
-      }
+      this.rebuildPending();
       throw err;
     }
     if (flushed) this.pending = emptyPending();
@@ -657,12 +652,7 @@ export class Store {
     try {
       this.db.transaction(() => this.applyPending(this.pending))();
     } catch (err) {
-      this.dropPending();
-      try {
-        this.replayJournal();
-      } catch {
-        /* applied by the next write or read */
-      }
+      this.rebuildPending();
       throw err;
     }
     this.pending = emptyPending();
@@ -683,6 +673,17 @@ export class Store {
   }
 
   // The in-memory rows may hold values that are not in the database nor in the journal.
+  // After a failed write: the in-memory rows are dropped and rebuilt from the journal (when that
+  // fails too, journalDirty stays set: the next write or read applies it first).
+  rebuildPending() {
+    this.dropPending();
+    try {
+      this.replayJournal();
+    } catch {
+      /* applied by the next write or read */
+    }
+  }
+
   dropPending() {
     this.pending = emptyPending();
     this.issueCache.clear();
