@@ -57,6 +57,10 @@ export function createTransport(options) {
   // unload in the middle of a request loses nothing; `handed` stops the original attempt. If both
   // arrive, the receiver drops the second by its event_id, as Sentry does.
   const live = new Set();
+  // What carries no event_id (a client report, a session update: small) cannot be deduplicated by
+  // the receiver: it leaves with keepalive, which the browser keeps going after an unload, and one
+  // in flight is not handed over (a second copy would count its drops or its session twice).
+  const noId = (envelope) => envelope.category == 'internal' || envelope.category == 'session';
 
   async function deliver(envelope) {
     if (envelope.handed) return;
@@ -68,8 +72,14 @@ export function createTransport(options) {
       await offlineStore.save(envelope);
       return;
     }
-    const outcome = await post(envelope.body);
-    if (envelope.handed) return;
+    const keep = noId(envelope) && envelope.body.length < 8192;
+    envelope.kept = keep;
+    const outcome = await post(envelope.body, keep);
+    envelope.kept = false;
+    // Away: it was on its way with keepalive as the page hid, and was left to the browser. A
+    // failure seen since (Chromium rejects the page's side of it as the page unloads, while the
+    // browser still delivers it) is not retried: a second copy would count twice.
+    if (envelope.handed || (envelope.away && outcome === 'retry')) return;
     if (outcome === 'ok') {
       stats.sent += 1;
       return;
@@ -118,10 +128,14 @@ export function createTransport(options) {
     }
     for (const wait of retryWaits) cancel(wait.timer);
     for (const envelope of live) {
+      if (envelope.kept) {  // a keepalive request on its way: it outlives the page
+        envelope.away = true;
+        continue;
+      }
       envelope.handed = true;
       envelopes.push(envelope);  // offline, also when its IndexedDB save started: that may not finish
+      live.delete(envelope);
     }
-    live.clear();
     for (const wait of retryWaits) wait.resume();
     retryWaits = [];
     parked.push(...sendBeforeUnload(envelopes));

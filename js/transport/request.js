@@ -20,10 +20,11 @@ async function gzip(body) {
 /**
  * options: { url, fetchImpl, timeoutMs, compress (false: never gzip), headers and fetchOptions (as
  * Sentry's transportOptions give them: added to each request), rateLimiter, stats, debug }.
- * Returns post(body) -> Promise<'ok' | 'retry' | 'limited' | 'drop'>.
+ * Returns post(body, keepalive) -> Promise<'ok' | 'retry' | 'limited' | 'drop'>; keepalive: the
+ * request outlives the page (the browser keeps it going after an unload; small bodies only).
  */
 export function createRequester({ url, fetchImpl, timeoutMs, compress, headers: extra, fetchOptions, rateLimiter, stats, debug }) {
-  return async function post(body) {
+  return async function post(body, keepalive) {
     if (!fetchImpl) return 'drop';
     stats.requests += 1;
     if (Object.prototype.hasOwnProperty.call(Object.prototype, 'then')) {
@@ -47,7 +48,7 @@ export function createRequester({ url, fetchImpl, timeoutMs, compress, headers: 
       const controller = typeof AbortController === 'function' ? new AbortController() : null;
       let timer;
       const response = await Promise.race([
-        fetchImpl(url, { keepalive: false, credentials: 'omit', signal: controller ? controller.signal : undefined, ...fetchOptions, method: 'POST', body: payload, headers }),
+        fetchImpl(url, { keepalive: !!keepalive, credentials: 'omit', signal: controller ? controller.signal : undefined, ...fetchOptions, method: 'POST', body: payload, headers }),
         new Promise((resolve, reject) => {
           timer = later(() => { try { controller && controller.abort(); } catch {} reject(Error('request timed out')); }, timeoutMs);
         }),

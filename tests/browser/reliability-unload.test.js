@@ -5,7 +5,9 @@
 // stash) or counted as dropped with a reason in a client report. Never lost uncounted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, wasmBuilt } from './pages/sdk-common/harness.js';
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { startServer, wasmBuilt, parseEnvelope } from './pages/sdk-common/harness.js';
 import { launchChromium, launchFirefox } from './lib/browsers.js';
 import { initSrc, arrivedAt, basicPage } from './lib/navigation.js';
 import { word, settle as settleAll } from './lib/accounting.js';
@@ -13,6 +15,37 @@ import { crumbsOf, messageOf } from './lib/events.js';
 
 const settle = (server, expected, ms = 15000) => settleAll(server, expected, ms, 500);
 
+/**
+ * A receiver (another origin, as a `tunnel` is) that records each envelope as it arrives and
+ * answers `ms` later: a request the page leaves before it is answered.
+ */
+async function slowReceiver(ms) {
+  const items = [], timers = new Set();
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      let body = Buffer.concat(chunks);
+      try {
+        if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
+        if (req.method === 'POST') items.push(...parseEnvelope(body).items);
+      } catch { /* not an envelope */ }
+      const t = setTimeout(() => { timers.delete(t); res.writeHead(200, { 'Access-Control-Allow-Origin': '*' }); res.end('{}'); }, ms);
+      timers.add(t);
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/tunnel`,
+    items,
+    close: () => new Promise((r) => { for (const t of timers) clearTimeout(t); server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+
+async function waitUntil(pred, what, ms = 10000) {
+  for (const end = Date.now() + ms; !pred(); await new Promise((r) => setTimeout(r, 25))) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+}
 
 /** Runs `body` in the page, then leaves it for `next` at once (in the same task). */
 async function leave(page, body, next) {
@@ -158,6 +191,33 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       assert.equal(a.total, 105, JSON.stringify(a));
       assert.equal(server.events().length, a.events, 'no event sent twice');
     });
+  });
+
+  // What carries no event_id (a client report, a session update) cannot be deduplicated by the
+  // receiver: one still unanswered as the page leaves must not leave a second time.
+  test(`${name}: a client report and a session update unanswered when the page leaves: each received once`, async () => {
+    const receiver = await slowReceiver(3000);
+    try {
+      await scenario({}, async (page, server) => {
+        const opts = `{ tunnel: ${JSON.stringify(receiver.url)}, sampleRate: 0, release: 'unload@1' }`;
+        await page.evaluate(initSrc(server.dsn, opts));
+        assert.equal(await page.evaluate('F.ready(15000)'), 'wasm');
+        const sessions = () => receiver.items.filter((i) => i.header.type === 'session' && i.payload.init);
+        await waitUntil(() => sessions().length === 1, 'the session update received');
+        await page.evaluate(`for (let i = 0; i < 5; i++) F.captureException(new Error('sampled out ' + (${word})(i)))`);
+        assert.equal(await page.evaluate('F.flush(300)'), false, 'the client report is still unanswered');
+        const reports = () => receiver.items.filter((i) => i.header.type === 'client_report');
+        await waitUntil(() => reports().length === 1, 'the client report received');
+        await leave(page, '', '/pages/sdk-basic/?next');
+        await new Promise((r) => setTimeout(r, 1500));
+        const dropped = reports().flatMap((r) => r.payload.discarded_events).reduce((n, d) => n + d.quantity, 0);
+        // Before: both were handed to keepalive/sendBeacon at pagehide and arrived twice (10 drops).
+        assert.equal(dropped, 5, JSON.stringify(reports().map((r) => r.payload)));
+        assert.equal(new Set(sessions().map((s) => s.payload.sid)).size, sessions().length, `each session started once: ${JSON.stringify(sessions().map((s) => s.payload.sid))}`);
+      });
+    } finally {
+      await receiver.close();
+    }
   });
 
   for (const held of [0, 1]) test(`${name}: localStorage full, errors before the core is ready${held ? ' (the transport module still loading)' : ''}, then a redirect: each delivered or counted, never both`, async () => {
