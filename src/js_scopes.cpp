@@ -877,6 +877,7 @@ class CallGraphBuilder {
     tail_calls(&g.tails);
     call_sites(g.tails, &g.calls, &g.named_calls, &g.call_positions);
     callback_sites(g.tails, &g.callbacks);
+    if (module_) module_links(&g);
     g.scopes = std::move(scopes_);
     return g;
   }
@@ -1817,6 +1818,152 @@ class CallGraphBuilder {
       std::stable_sort(named->begin(), named->end(), [](const NamedCallSite& a, const NamedCallSite& b) { return a.pos < b.pos; });
   }
 
+  // ---- ES module linking (JsCallGraph::import_calls, exports) ----------------------------------
+  // An import binding (`local` bound to the export `name` of `module`, "*" for a namespace); the
+  // clause lists below use the same record for (name, local) pairs.
+  struct Imported {
+    std::string local, module, name;
+  };
+  // A specifier or a module export name written as a string literal without escapes.
+  bool plain_string(size_t i, std::string* out) const {
+    if (i >= t_.size() || t_[i].kind != Kind::String || !literal_text(t_[i], out)) return false;
+    return out->find('\\') == std::string::npos && !out->empty();
+  }
+  // An import or export clause's name: an identifier (`default` too) or a string (`"a-b"`).
+  bool clause_name(size_t i, std::string* out) const {
+    if (ident(i) && t_[i].text[0] != '#') {
+      *out = std::string(t_[i].text);
+      return true;
+    }
+    return plain_string(i, out);
+  }
+  // `{a, b as c, default as d, "x" as e}` from token `open`: each as {local: c, name: b}; false
+  // when it reads otherwise.
+  bool clause_list(size_t open, std::vector<Imported>* out) const {
+    if (!punct(open, "{") || match_[open] == SIZE_MAX) return false;
+    size_t close = match_[open];
+    for (size_t k = open + 1; k < close;) {
+      Imported x;
+      if (!clause_name(k, &x.name)) return false;
+      x.local = x.name;
+      ++k;
+      if (word(k, "as")) {
+        if (!clause_name(k + 1, &x.local)) return false;
+        k += 2;
+      }
+      out->push_back(std::move(x));
+      if (punct(k, ",")) ++k;
+      else if (k != close) return false;
+    }
+    return true;
+  }
+  // The specifier after `from` at token k.
+  bool from_clause(size_t k, std::string* module) const { return word(k, "from") && plain_string(k + 1, module); }
+
+  void read_import(size_t i) {
+    std::vector<Imported> named;
+    size_t k = i + 1;
+    if (name_token(k) && !word(k, "from") && !punct(k + 1, "=")) {  // default binding (not `import x = …`)
+      named.push_back(Imported{std::string(t_[k].text), {}, "default"});
+      ++k;
+      if (punct(k, ",")) ++k;
+      else if (!word(k, "from")) return;
+    } else if (word(k, "from") && word(k + 1, "from")) {  // `import from from './x.js'`
+      named.push_back(Imported{"from", {}, "default"});
+      ++k;
+    }
+    if (punct(k, "*") && word(k + 1, "as") && name_token(k + 2)) {
+      named.push_back(Imported{std::string(t_[k + 2].text), {}, "*"});
+      k += 3;
+    } else if (punct(k, "{")) {
+      if (!clause_list(k, &named)) return;
+      k = match_[k] + 1;
+    }
+    std::string module;
+    if (named.empty() || !from_clause(k, &module)) return;
+    for (Imported& x : named) {
+      x.module = module;
+      imports_.push_back(std::move(x));
+    }
+  }
+
+  // The import a module-level binding `local` is, seen from token i's scope: only when the call
+  // resolves to the module's top and the name is declared there once (an import binding cannot
+  // be assigned; a direct eval that sees it still could shadow it in sloppy code, which a module
+  // is not, but is refused as for any binding).
+  const Imported* imported_binding(size_t i, std::string_view local) {
+    if (in_with_[i]) return nullptr;
+    int32_t where = 0;
+    Binding* b = resolve(scope_of_[i], local, &where);
+    if (!b || where != -1 || b->count != 1 || b->block || b->assigned || rebindable(*b, where, local)) return nullptr;
+    for (const Imported& x : imports_)
+      if (x.local == local) return &x;
+    return nullptr;
+  }
+
+  // The binding exported as `name` from the module's top: its function, or the import it is.
+  void add_export(const std::string& name, size_t at, std::string_view local, JsCallGraph* g) {
+    if (const Imported* im = imported_binding(at, local)) {
+      if (im->name != "*") g->exports.push_back(ExportedBinding{name, -1, im->module, im->name});
+      return;
+    }
+    Binding* b = resolve(-1, local);
+    if (b && b->count == 1 && b->function >= 0 && !b->assigned && !b->block) g->exports.push_back(ExportedBinding{name, b->function, {}, {}});
+  }
+
+  void read_export(size_t i, JsCallGraph* g) {
+    size_t k = i + 1;
+    if (word(k, "default")) {
+      // `export default function f() {}`, `export default (t) => …`, `export default f;`
+      int32_t s = scope_starting_at(k + 1);
+      if (s >= 0) g->exports.push_back(ExportedBinding{"default", s, {}, {}});
+      else if (name_token(k + 1) && (k + 2 >= t_.size() || punct(k + 2, ";") || t_[k + 2].newline_before))
+        add_export("default", k + 1, t_[k + 1].text, g);
+      return;
+    }
+    if (word(k, "async") && word(k + 1, "function")) ++k;
+    size_t name = SIZE_MAX;
+    if (word(k, "function")) name = punct(k + 1, "*") ? k + 2 : k + 1;
+    else if (word(k, "class")) name = k + 1;
+    else if ((word(k, "const") || word(k, "let") || word(k, "var")) && punct(k + 2, "=")) name = k + 1;  // the first declarator
+    if (name != SIZE_MAX) {
+      if (name_token(name)) add_export(std::string(t_[name].text), name, t_[name].text, g);
+      return;
+    }
+    std::vector<Imported> list;  // {local: the exported name, name: the local or imported one}
+    if (!punct(k, "{") || !clause_list(k, &list)) return;
+    std::string module;
+    const bool from = from_clause(match_[k] + 1, &module);
+    for (const Imported& x : list) {
+      if (!from) add_export(x.local, k, x.name, g);
+      else if (x.name != "*") g->exports.push_back(ExportedBinding{x.local, -1, module, x.name});
+    }
+  }
+
+  // A module's static imports and exports (its top level: a declaration inside a block or a
+  // function is a syntax error), then each call of an imported binding.
+  void module_links(JsCallGraph* g) {
+    size_t n = t_.size();
+    for (size_t i = 0; i < n; ++i)
+      if (level_[i] == 0 && word(i, "import") && !after_dot(i) && !punct(i + 1, "(") && !punct(i + 1, ".")) read_import(i);
+    for (size_t i = 0; i < n; ++i)
+      if (level_[i] == 0 && word(i, "export") && !after_dot(i) && !punct(i + 1, ":")) read_export(i, g);
+    if (imports_.empty()) return;
+    for (size_t i = 1; i < n; ++i) {
+      if (!punct(i, "(") || !ident(i - 1)) continue;
+      size_t end = i - 1, start = callee_start(end);
+      if (start == SIZE_MAX || scope_starting_at(end) >= 0) continue;  // not a call, or a method definition
+      // `f(` of an import, `ns.f(` of `import * as ns`.
+      const bool member = end == start + 2 && punct(start + 1, ".");
+      if (!name_token(start) || (end != start && !member)) continue;
+      const Imported* im = imported_binding(start, t_[start].text);
+      if (!im || (im->name == "*") != member) continue;
+      const Token& last = t_[end];
+      g->import_calls.push_back(ImportCallSite{JsPosition{last.end.line, last.end.column + 1}, im->module,
+                                               member ? std::string(last.text) : im->name});
+    }
+  }
+
   // The function expression that is exactly tokens [a, b] (`(s) => f(s)`, `function (v) {…}`), or -1.
   int32_t function_expression(size_t a, size_t b) {
     if (starts_.empty())
@@ -1894,6 +2041,7 @@ class CallGraphBuilder {
   std::vector<size_t> innermost_try_;  // per token: the opener of the innermost try/catch/finally block around it
   std::map<size_t, size_t> start_token_;  // scope -> its first token
   std::map<std::pair<int32_t, std::string>, Binding> bindings_;
+  std::vector<Imported> imports_;  // a module's import bindings
   std::vector<size_t> assigned_;
   std::set<size_t> declared_tokens_;
   bool methods_built_ = false;
@@ -1937,6 +2085,8 @@ JsCallGraph scan_call_graph(std::string_view source, ScriptKind kind, size_t max
       if (std::all_of(tails.begin(), tails.end(), [](const CallTarget& c) { return c.known(); })) tails.push_back(CallTarget{});
     g.named_calls.clear();  // nor any call site's callee by name
     g.call_positions.clear();  // nor which call site a position is
+    g.import_calls.clear();    // nor which import a call is
+    g.exports.clear();
     g.misread = std::move(misread);
   }
   return g;

@@ -169,6 +169,26 @@ struct NamedCallSite {
   JsPosition pos;
   std::string name;
 };
+// ES module linking (a module's top level only): a call of an imported binding — `f(` for
+// `import {g as f} from './x.js'` or `import f from './x.js'` (the export `default`), `ns.g(` for
+// `import * as ns from './x.js'` — at the position JavaScriptCore reports for the caller's frame
+// (as CallSite::pos). Only a binding the call resolves to at the module's top (not one a
+// function or block declares again, nor one inside `with` or visible at a direct `eval`).
+// The module is the specifier as written; resolving it to a URL is the reader's (grouping.cpp).
+struct ImportCallSite {
+  JsPosition pos;
+  std::string module;  // the specifier, `./parsers.js`
+  std::string name;    // the export it calls, `parseConfig`, `default`
+};
+// A module's export of one of its functions (`export function f`, `export default function`,
+// `export const f = () =>`, `export {f as g}`: the binding must name that function alone, never
+// assigned), or a re-export of another module's (`export {f} from './y.js'`, `export {f}` of an
+// imported `f`): then `function` is -1 and `module`/`imported` say whose.
+struct ExportedBinding {
+  std::string name;      // the exported name (`default` for a default export)
+  int32_t function = -1;  // index into the scopes
+  std::string module, imported;
+};
 struct JsCallGraph {
   std::vector<FunctionScope> scopes;           // as scan_function_scopes
   std::vector<CallSite> calls;                 // sorted by position; only resolved callees
@@ -183,6 +203,8 @@ struct JsCallGraph {
   // The symbol table keeps some of them as "sites" (symbol_table.h): grouping keys a
   // JavaScriptCore frame no table confirms by which call site of its function it is.
   std::vector<JsPosition> call_positions;
+  std::vector<ImportCallSite> import_calls;    // sorted by position (a module's calls of its imports)
+  std::vector<ExportedBinding> exports;        // in source order
   // Empty, or where and why the scanner could not tell how the code reads (see above): then
   // every scope's tails also hold an unresolved target, so no function is trusted.
   std::string misread;

@@ -195,6 +195,23 @@ void add_calls(const JsCallGraph& graph, Interner* names, SymbolTable* t) {
       continue;
     t->sites.push_back(p);
   }
+  // A module's calls of its imports and its exports (symbol_table.h "modules").
+  Interner modules(&t->modules);
+  for (const ImportCallSite& c : graph.import_calls)
+    t->import_calls.push_back({c.pos, modules.add(c.module), names->add(c.name)});
+  for (const ExportedBinding& e : graph.exports) {
+    SymbolTable::Export x;
+    x.name = names->add(e.name);
+    if (e.function >= 0) {
+      if (static_cast<size_t>(e.function) >= t->functions.size()) continue;
+      x.function = e.function;
+    } else {
+      if (e.module.empty()) continue;
+      x.module = modules.add(e.module);
+      x.imported = names->add(e.imported);
+    }
+    t->exports.push_back(x);
+  }
   for (const CallbackSite& c : graph.callbacks) {
     SymbolTable::Callback x;
     x.pos = c.pos;
@@ -242,6 +259,44 @@ bool decode_sites(std::string_view text, SymbolTable* t) {
     if (!r.read_position(prev, &p) || (!t->sites.empty() && !(prev < p))) return false;  // strictly increasing
     t->sites.push_back(p);
     prev = p;
+  }
+  return true;
+}
+
+bool decode_import_calls(std::string_view text, SymbolTable* t) {
+  int32_t module = -1, name = -1;
+  return decode_records(text, &SymbolTable::ImportCall::pos, &t->import_calls, [&](VlqReader& r, SymbolTable::ImportCall& c) {
+    int64_t dm, dn;
+    if (!r.read(&dm) || !r.read(&dn)) return false;
+    int64_t m = int64_t(module) + dm, n = int64_t(name) + dn;
+    if (m < 0 || m >= int64_t(t->modules.size()) || n < 0 || n >= int64_t(t->names.size())) return false;
+    c.module = module = static_cast<int32_t>(m);
+    c.name = name = static_cast<int32_t>(n);
+    return true;
+  });
+}
+
+bool decode_exports(std::string_view text, SymbolTable* t) {
+  VlqReader r(text);
+  int64_t name = -1;
+  while (!r.done()) {
+    int64_t d, v;
+    if (!r.read(&d) || !r.read(&v)) return false;
+    SymbolTable::Export x;
+    name += d;
+    if (name < 0 || name >= int64_t(t->names.size()) || v < 0 || v > int64_t(t->functions.size())) return false;
+    x.name = static_cast<int32_t>(name);
+    if (v > 0) {
+      x.function = static_cast<int32_t>(v - 1);
+    } else {
+      int64_t m, n;
+      if (!r.read(&m) || !r.read(&n) || m < 0 || m >= int64_t(t->modules.size()) || n < 0 || n >= int64_t(t->names.size()))
+        return false;
+      x.module = static_cast<int32_t>(m);
+      x.imported = static_cast<int32_t>(n);
+    }
+    if (t->exports.size() >= 100000) return false;
+    t->exports.push_back(x);
   }
   return true;
 }
@@ -328,6 +383,20 @@ const SymbolTable::Callback* callback_at(const SymbolTable& t, uint32_t line, ui
                              [](const SymbolTable::Callback& c, const JsPosition& pos) { return c.pos < pos; });
   if (it == t.callbacks.end() || it->pos.line != line || it->pos.column != column) return nullptr;
   return &*it;
+}
+
+const SymbolTable::ImportCall* import_call_at(const SymbolTable& t, uint32_t line, uint32_t column) {
+  JsPosition p{line, column};
+  auto it = std::lower_bound(t.import_calls.begin(), t.import_calls.end(), p,
+                             [](const SymbolTable::ImportCall& c, const JsPosition& pos) { return c.pos < pos; });
+  if (it == t.import_calls.end() || it->pos.line != line || it->pos.column != column) return nullptr;
+  return &*it;
+}
+
+const SymbolTable::Export* export_named(const SymbolTable& t, std::string_view name) {
+  for (const SymbolTable::Export& e : t.exports)
+    if (t.names[static_cast<size_t>(e.name)] == name) return &e;
+  return nullptr;
 }
 
 std::string_view named_call_at(const SymbolTable& t, uint32_t line, uint32_t column) {
@@ -485,6 +554,24 @@ std::string serialize_symbol_table(const SymbolTable& t) {
     encode_position(p, prev_site, &sites);
     prev_site = p;
   }
+  int32_t import_module = -1, import_name = -1;
+  std::string import_calls = encode_records(t.import_calls, &SymbolTable::ImportCall::pos, [&](const SymbolTable::ImportCall& c, std::string* out) {
+    vlq_encode(int64_t(c.module) - import_module, out);
+    vlq_encode(int64_t(c.name) - import_name, out);
+    import_module = c.module;
+    import_name = c.name;
+  });
+  std::string exports;
+  int64_t export_name = -1;
+  for (const SymbolTable::Export& e : t.exports) {
+    vlq_encode(int64_t(e.name) - export_name, &exports);
+    export_name = e.name;
+    vlq_encode(e.function >= 0 ? int64_t(e.function) + 1 : 0, &exports);
+    if (e.function < 0) {
+      vlq_encode(e.module, &exports);
+      vlq_encode(e.imported, &exports);
+    }
+  }
   std::string tails;
   int64_t last = -1;
   for (size_t i = 0; i < t.tails.size(); ++i) {
@@ -516,6 +603,13 @@ std::string serialize_symbol_table(const SymbolTable& t) {
   if (!t.callbacks.empty()) out["callbacks"] = callbacks;
   if (!named_calls.empty()) out["named_calls"] = named_calls;
   if (!sites.empty()) out["sites"] = sites;
+  // Module linking: optional fields, no new version (a core that ignores them keys those frames
+  // as before, symbol_table.h).
+  if (!t.import_calls.empty() || !t.exports.empty()) {
+    out["modules"] = t.modules;
+    if (!t.import_calls.empty()) out["import_calls"] = import_calls;
+    if (!t.exports.empty()) out["exports"] = exports;
+  }
   return dump_json(out);
 }
 
@@ -561,6 +655,16 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
     return fail(error, "symbol table: \"sites\" must be a string");
   }
   ok = ok && (!sites || decode_sites(sites->get_ref<const std::string&>(), out));
+  const json* modules = get_field(j, "modules");
+  const json* import_calls = get_field(j, "import_calls");
+  const json* exports = get_field(j, "exports");
+  if ((modules && !read_strings(j, "modules", &out->modules)) || (import_calls && !import_calls->is_string()) ||
+      (exports && !exports->is_string())) {
+    *out = SymbolTable{};
+    return fail(error, "symbol table: \"modules\" must be an array of strings, \"import_calls\" and \"exports\" strings");
+  }
+  ok = ok && (!import_calls || decode_import_calls(import_calls->get_ref<const std::string&>(), out)) &&
+       (!exports || decode_exports(exports->get_ref<const std::string&>(), out));
   if (!ok) {
     *out = SymbolTable{};
     return fail(error, "symbol table: malformed or out-of-order ranges");

@@ -116,6 +116,30 @@ struct SymbolTable {
   static constexpr uint32_t kLongLine = 250;
   bool line_info = false;
   std::vector<uint32_t> long_lines;
+  // ES module linking (js_scopes.h ImportCallSite, ExportedBinding): the module specifiers the
+  // code imports from, as written ("modules", an array of strings); its calls of imported
+  // bindings ("import_calls": (line delta, column, module delta, name delta) like `calls`, the
+  // name an index into `names`: the export called, `default` for a default import, `f` for
+  // `ns.f(`); and its exports ("exports": per export, (name delta, v) with v = function index + 1,
+  // or v = 0 followed by (module index, name index) for a re-export of another module's binding),
+  // in source order. All three optional: a core that does not know them ignores them and keys a
+  // frame at such a call as an unconfirmed built-in's caller (it is in `sites`), as before. A
+  // reader resolves a specifier against the table's URL (grouping.cpp) and follows the call into
+  // the table of that module, when it has one.
+  std::vector<std::string> modules;
+  struct ImportCall {
+    JsPosition pos;
+    int32_t module = -1;  // index into modules
+    int32_t name = -1;    // index into names
+  };
+  std::vector<ImportCall> import_calls;  // sorted by position
+  struct Export {
+    int32_t name = -1;      // index into names
+    int32_t function = -1;  // the exported function, else a re-export:
+    int32_t module = -1;    // index into modules
+    int32_t imported = -1;  // index into names
+  };
+  std::vector<Export> exports;
 };
 
 struct SymbolLookup {
@@ -135,6 +159,10 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
 SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view code);
 // The same from the code's call graph already scanned (code_table.h reads it first).
 SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view code, const JsCallGraph& graph);
+// The call of an imported binding at this 0-based position, or nullptr.
+const SymbolTable::ImportCall* import_call_at(const SymbolTable& table, uint32_t line, uint32_t column);
+// The export of that name, or nullptr.
+const SymbolTable::Export* export_named(const SymbolTable& table, std::string_view name);
 // The function a call at this 0-based position calls, when the table records it; else -1.
 int32_t call_at(const SymbolTable& table, uint32_t line, uint32_t column);
 // The built-in called back with functions of the code at this 0-based position, or nullptr.

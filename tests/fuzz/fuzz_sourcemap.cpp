@@ -65,6 +65,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int32_t f : c.functions)
       if (f < 0 || static_cast<size_t>(f) >= graph.scopes.size()) std::abort();
 
+  for (const ExportedBinding& e : graph.exports)
+    if (e.function >= static_cast<int32_t>(graph.scopes.size()) || (e.function < 0 && e.module.empty())) std::abort();
+  for (size_t i = 1; i < graph.import_calls.size(); ++i)
+    if (graph.import_calls[i].pos < graph.import_calls[i - 1].pos) std::abort();
+
   SymbolTable table = build_symbol_table(map, code);
   std::string text = serialize_symbol_table(table);
   SymbolTable back;
@@ -77,6 +82,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (back.callbacks.size() != table.callbacks.size()) std::abort();
   for (size_t i = 0; i < table.callbacks.size(); ++i)
     if (back.callbacks[i].functions != table.callbacks[i].functions || back.callbacks[i].name != table.callbacks[i].name)
+      std::abort();
+  // Module links (import_calls, exports) survive the round trip.
+  if (back.modules != table.modules || back.import_calls.size() != table.import_calls.size() ||
+      back.exports.size() != table.exports.size())
+    std::abort();
+  for (size_t i = 0; i < table.import_calls.size(); ++i)
+    if (back.import_calls[i].module != table.import_calls[i].module || back.import_calls[i].name != table.import_calls[i].name)
+      std::abort();
+  for (size_t i = 0; i < table.exports.size(); ++i)
+    if (back.exports[i].function != table.exports[i].function || back.exports[i].name != table.exports[i].name)
       std::abort();
   // Tail-call reconstruction over JavaScriptCore-like stacks at every recorded call site: bounded,
   // only ever adds frames marked reconstructed, keeps the engine's frames in order.
