@@ -296,6 +296,25 @@ export async function injectDirectory(dir, { tablesFromCode = false } = {}) {
  * the map named by the sourceMappingURL comment of `<dir>/X`, or the map in <dir> whose debug ID is
  * the one in `<dir>/X`'s `//# debugId=` comment.
  */
+// The file names of the modules a table imports from by a URL-like specifier (`./x.js`,
+// `../lib/y.js?v=2`, `/app/z.js`); bare specifiers are an import map's or a bundler's business.
+function importedFiles(tableText) {
+  let modules;
+  try {
+    modules = JSON.parse(tableText).modules;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(modules)) return [];
+  const out = [];
+  for (const m of modules.slice(0, 256)) {
+    if (typeof m !== 'string' || !/^(\.{1,2}\/|\/|[a-z][a-z0-9+.-]*:\/\/)/i.test(m)) continue;
+    const file = m.replace(/[?#].*$/, '').split('/').pop();
+    if (file) out.push(file);
+  }
+  return out;
+}
+
 export class MapLoader {
   constructor(tools, dir) {
     this.tools = tools;
@@ -307,18 +326,26 @@ export class MapLoader {
   /** Loads what the frames need; returns the errors met ({basename: text}). */
   prepare(frames) {
     const errors = {};
-    for (const frame of frames) {
-      if (!frame.filename) continue;
-      const base = this.tools.fileBasename(frame.filename);
-      if (!base || this.tried.has(base)) continue;
-      const error = this.load(base);
-      this.tried.set(base, error);
-      if (error) errors[base] = error;
+    const bases = [];
+    for (const frame of frames) if (frame.filename) bases.push(this.tools.fileBasename(frame.filename));
+    // The modules a table from the code imports from (its "modules") are loaded too, a few
+    // levels deep: the core follows a call of an imported function into its module's table
+    // (ES module linking) even when no frame of that module is on the stack. The directory is
+    // flat, so a module is found by its specifier's file name, as a frame's file is.
+    for (let level = 0; level < 4 && bases.length; level++) {
+      const next = [];
+      for (const base of bases) {
+        if (!base || this.tried.has(base)) continue;
+        const error = this.load(base, next);
+        this.tried.set(base, error);
+        if (error) errors[base] = error;
+      }
+      bases.splice(0, bases.length, ...next);
     }
     return errors;
   }
 
-  load(base) {
+  load(base, imported = []) {
     const bundle = path.join(this.dir, base);
     if (path.dirname(bundle) !== path.resolve(this.dir) && path.dirname(bundle) !== this.dir) return '';
     const code = existsSync(bundle) ? readFileSync(bundle, 'utf8') : '';
@@ -326,8 +353,11 @@ export class MapLoader {
     if (!mapFile && code) mapFile = this.mapByDebugId((DEBUG_ID_COMMENT.exec(code) || [])[1]);
     if (!mapFile && existsSync(bundle + SYMBOL_TABLE_SUFFIX)) {
       // No map, but the table inject wrote (`--tables-from-code`): grouping uses its call graph.
-      const result = JSON.parse(this.tools.loadSymbolTable(base, readFileSync(bundle + SYMBOL_TABLE_SUFFIX, 'utf8')));
-      return result.error ? `${base}${SYMBOL_TABLE_SUFFIX}: ${result.error}` : '';
+      const text = readFileSync(bundle + SYMBOL_TABLE_SUFFIX, 'utf8');
+      const result = JSON.parse(this.tools.loadSymbolTable(base, text));
+      if (result.error) return `${base}${SYMBOL_TABLE_SUFFIX}: ${result.error}`;
+      imported.push(...importedFiles(text));
+      return '';
     }
     if (!mapFile) return '';
     const result = JSON.parse(this.tools.loadSourceMap(base, readFileSync(mapFile, 'utf8'), code));

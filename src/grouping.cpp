@@ -376,10 +376,99 @@ bool frame_in_function(const SymbolTable& t, const Frame& f, int32_t function_in
   return false;
 }
 
+// A path with its `.` and `..` segments applied (never above its root).
+std::string remove_dot_segments(sv path) {
+  std::string out;
+  while (!path.empty()) {
+    size_t slash = path.find('/', 1);
+    sv part = path.substr(0, slash);  // "/name" (or "name" first in a relative path)
+    path.remove_prefix(part.size());
+    sv name = starts_with(part, "/") ? part.substr(1) : part;
+    if (name == "..") out.resize(out.rfind('/') == std::string::npos ? 0 : out.rfind('/'));
+    if (name == ".." || name == ".") {
+      if (path.empty()) out += '/';
+    } else {
+      out.append(part.data(), part.size());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// A module specifier resolved against the importing module's URL, as a browser resolves a
+// URL-like specifier (HTML, "resolve a module specifier": `./`, `../`, `/` are parsed against
+// the importer's URL; a full URL is taken as written): `./parsers.js` from
+// `https://shop.example/app/app.js?v=2` is `https://shop.example/app/parsers.js`. Only within
+// the importer's origin (a path is resolved against a path: JavaScriptCore's shell prints
+// files). Empty for a bare specifier (`lodash`: an import map or a bundler decides what it is),
+// another origin, or an importer that is no URL or path.
+std::string resolve_module_url(std::string_view importer, std::string_view specifier) {
+  sv base = importer, spec = specifier;
+  if (base.empty() || spec.empty() || base.find_first_of(" \n[<") != sv::npos) return {};
+  const sv origin = origin_of(base);
+  sv path = base.substr(origin.size());
+  path = path.substr(0, path.find_first_of("?#"));
+  std::string joined;
+  if (spec.find("://") != sv::npos) {
+    if (origin.empty() || origin_of(spec) != origin) return {};
+    spec.remove_prefix(origin.size());
+    if (!starts_with(spec, "/")) return {};
+    joined = std::string(spec);
+  } else if (starts_with(spec, "/") && !starts_with(spec, "//")) {
+    joined = std::string(spec);
+  } else if (starts_with(spec, "./") || starts_with(spec, "../")) {
+    size_t slash = path.rfind('/');
+    joined = std::string(slash == sv::npos ? sv() : path.substr(0, slash + 1)) + std::string(spec);
+  } else {
+    return {};
+  }
+  size_t q = joined.find_first_of("?#");
+  std::string tail = q == std::string::npos ? std::string() : joined.substr(q);
+  if (q != std::string::npos) joined.resize(q);
+  return std::string(origin) + remove_dot_segments(joined) + tail;
+}
+
+namespace {
+
+// The function a call of an imported binding reaches: the module its specifier names, resolved
+// against the importing frame's URL, and in that module's table (`table_of`, asked with a frame
+// of that URL) the function it exports under the name called, re-exports followed a few steps.
+// None (table nullptr) when a module has no table, exports no such name, or re-exports it from a
+// module without one: then nothing is linked.
+struct LinkedFunction {
+  const SymbolTable* table = nullptr;
+  int32_t function = -1;
+  std::string url;
+};
+LinkedFunction link_import(const SymbolTable& t, const SymbolTable::ImportCall& call, const std::string& importer,
+                           const SymbolTableOf& table_of) {
+  LinkedFunction out;
+  std::string url = resolve_module_url(importer, t.modules[static_cast<size_t>(call.module)]);
+  std::string name = t.names[static_cast<size_t>(call.name)];
+  for (int hop = 0; hop < 4 && !url.empty(); ++hop) {
+    Frame probe;
+    probe.filename = probe.abs_path = url;
+    probe.lineno = probe.colno = 1;
+    const SymbolTable* u = table_of(probe);
+    const SymbolTable::Export* e = u ? export_named(*u, name) : nullptr;
+    if (!e) return out;
+    if (e->function >= 0) {
+      out.table = u;
+      out.function = e->function;
+      out.url = std::move(url);
+      return out;
+    }
+    name = u->names[static_cast<size_t>(e->imported)];
+    url = resolve_module_url(url, u->modules[static_cast<size_t>(e->module)]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, const std::vector<const SymbolTable*>& tables,
-                                          const std::vector<int32_t>& functions) {
+                                          const std::vector<int32_t>& functions, const SymbolTableOf& table_of) {
   // A table that disagrees with any frame of its file in this stack (a frame named `loadB` where
   // the table has `loadC`) describes other code than the code that ran: nothing is put back
   // from it, whichever frame sits at a call site (every frame of the file is a position the
@@ -390,6 +479,7 @@ std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, cons
     if (!t || std::find(stale.begin(), stale.end(), t) != stale.end()) continue;
     if (!frame_in_function(*t, frames[k], k < functions.size() ? functions[k] : -1)) stale.push_back(t);
   }
+  auto is_stale = [&](const SymbolTable* t) { return std::find(stale.begin(), stale.end(), t) != stale.end(); };
   std::vector<Frame> out;
   out.reserve(frames.size());
   std::vector<Frame> after_builtin;  // put back under the built-in frame that follows
@@ -398,13 +488,17 @@ std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, cons
     for (Frame& x : after_builtin) out.push_back(std::move(x));
     after_builtin.clear();
     const SymbolTable* t = i < tables.size() ? tables[i] : nullptr;
-    if (!t || i + 1 >= frames.size() || (t->calls.empty() && t->callbacks.empty()) || frames[i].lineno < 1 || frames[i].colno < 1)
+    if (!t || i + 1 >= frames.size() || (t->calls.empty() && t->callbacks.empty() && t->import_calls.empty()) ||
+        frames[i].lineno < 1 || frames[i].colno < 1)
       continue;
-    if (std::find(stale.begin(), stale.end(), t) != stale.end()) continue;
+    if (is_stale(t)) continue;
     const uint32_t line = static_cast<uint32_t>(frames[i].lineno - 1), column = static_cast<uint32_t>(frames[i].colno - 1);
     std::vector<int32_t> found;
     bool under_builtin = false;
     bool inner_native = false;  // the frame the chain leads to is a built-in's
+    const SymbolTable* source = t;  // the table of the functions put back
+    std::string url;                // their file, when another module's
+    const SymbolTable::ImportCall* imported = table_of ? import_call_at(*t, line, column) : nullptr;
     if (int32_t f = call_at(*t, line, column); f >= 0) {
       const Frame& inner = frames[i + 1];
       inner_native = inner.native;
@@ -441,20 +535,40 @@ std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, cons
       }
       if (paths != 1 || unsure) continue;
       under_builtin = true;
+    } else if (imported) {
+      // A call of an imported binding (ES module linking): the callee is the function the other
+      // module's table exports under that name, and the chain is followed in that table as in
+      // this one. Nothing without that table, or from one a frame of its file contradicts.
+      LinkedFunction link = link_import(*t, *imported, frames[i].abs_path.empty() ? frames[i].filename : frames[i].abs_path, table_of);
+      if (!link.table || is_stale(link.table)) continue;
+      bool contradicted = false;
+      for (size_t k = 0; k < frames.size() && k < tables.size() && !contradicted; ++k)
+        contradicted = tables[k] == link.table && !frame_in_function(*link.table, frames[k], k < functions.size() ? functions[k] : -1);
+      if (contradicted) continue;
+      const Frame& inner = frames[i + 1];
+      inner_native = inner.native;
+      int32_t inner_function = i + 1 < tables.size() && tables[i + 1] == link.table ? functions[i + 1] : -1;
+      if (inner_function == link.function) continue;  // the callee is on the stack
+      TailSearch s{*link.table, inner, inner_function, {}, {}, 0, 0, false};
+      s.from(link.function, 0);
+      if (s.paths != 1 || s.unsure) continue;
+      found = std::move(s.found);
+      source = link.table;
+      url = std::move(link.url);
     } else {
       continue;
     }
     for (int32_t g : found) {
-      const SymbolTable::Function& fn = t->functions[static_cast<size_t>(g)];
+      const SymbolTable::Function& fn = source->functions[static_cast<size_t>(g)];
       Frame x;
-      x.filename = frames[i].filename;
-      x.abs_path = frames[i].abs_path;
+      x.filename = url.empty() ? frames[i].filename : url;
+      x.abs_path = url.empty() ? frames[i].abs_path : url;
       x.resolved = true;
       x.reconstructed = true;
-      if (fn.name >= 0) x.original_function = t->names[static_cast<size_t>(fn.name)];
+      if (fn.name >= 0) x.original_function = source->names[static_cast<size_t>(fn.name)];
       x.function = x.original_function.empty() ? "?" : x.original_function;
-      x.original_file = fn.source >= 0 ? t->sources[static_cast<size_t>(fn.source)] : frames[i].original_file;
-      if (fn.name < 0) lexical_anonymous(*t, g, &x);
+      x.original_file = fn.source >= 0 ? source->sources[static_cast<size_t>(fn.source)] : url.empty() ? frames[i].original_file : std::string();
+      if (fn.name < 0) lexical_anonymous(*source, g, &x);
       // The last function of the chain tail-calls the inner frame; a built-in's, by its name.
       x.calls_builtin = g == found.back() && inner_native;
       (under_builtin ? after_builtin : out).push_back(std::move(x));
@@ -584,7 +698,7 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
       tables[i] = t;
       functions[i] = r.function_index;
       f.handwritten = handwritten_line(*t, static_cast<uint32_t>(f.lineno - 1));
-      any_calls = any_calls || !t->calls.empty();
+      any_calls = any_calls || !t->calls.empty() || !t->import_calls.empty();
       if (!r.resolved) {
         if (code_table_names(*t, f, r)) {
           f.original_function = std::move(r.function);
@@ -614,7 +728,7 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
       frames[i].calls_builtin = !called.empty() && called == builtin_name(frames[i + 1].function);
       if (!frames[i].calls_builtin) frames[i].call_site = call_site_key(*t, frames[i], functions[i]);
     }
-    if (any_calls) frames = reconstruct_tail_calls(frames, tables, functions);
+    if (any_calls) frames = reconstruct_tail_calls(frames, tables, functions, table_of);
   }
   classify_frames(frames, opts);
   // Frames of ignore-listed sources (the map's ignoreList) are not in-app, whatever the URL says.

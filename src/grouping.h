@@ -97,8 +97,16 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
 // (of a name at all in a map's table, whose names are the original ones), JavaScriptCore's
 // `global code` / `module code` outside every function. `tables[i]` / `functions[i]`: frame i's
 // table and function index (or -1).
+// A call of an imported binding (symbol_table.h `import_calls`, ES module linking) is followed
+// the same way into the table of the module it imports from: `table_of`, asked with a frame whose
+// file is the specifier resolved against the caller's URL (resolve_module_url), gives that table,
+// whose `exports` name the callee; the functions put back get that module's URL as their file.
+// Without `table_of`, or without that table or export, nothing is linked.
 std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, const std::vector<const SymbolTable*>& tables,
-                                          const std::vector<int32_t>& functions);
+                                          const std::vector<int32_t>& functions, const SymbolTableOf& table_of = nullptr);
+// A module specifier resolved against the importing module's URL or path as a browser does for
+// `./`, `../`, `/` and same-origin full URLs; empty for a bare specifier or another origin.
+std::string resolve_module_url(std::string_view importer, std::string_view specifier);
 // chain[0] = the thrown error, chain[1..] = its causes / AggregateError members in order.
 GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const GroupingOptions& opts);
 GroupingResult compute_message_grouping(std::string_view message, const GroupingOptions& opts);

@@ -159,11 +159,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       frames[2].native = true;
       frames[2].function = direct.names[static_cast<size_t>(direct.callbacks[0].name)];
     }
+    if (!direct.import_calls.empty()) {
+      // A call of an import, linked to the same table under every URL (its own exports).
+      frames[0].filename = "https://h/a/b.js";
+      frames[0].lineno = static_cast<int>(std::min<uint32_t>(direct.import_calls[0].pos.line, 1 << 30)) + 1;
+      frames[0].colno = static_cast<int>(std::min<uint32_t>(direct.import_calls[0].pos.column, 1 << 30)) + 1;
+    }
     Frame& last = frames.back();
     last.native = true;
     last.function = direct.names.empty() ? "x" : direct.names[0];
     resolve_and_classify(frames, [&](const Frame& f) { return f.native ? nullptr : &direct; }, GroupingOptions{});
     if (frames.size() > 4 + 3 * 9) std::abort();
+    for (const std::string& m : direct.modules) (void)resolve_module_url("https://h/a/b.js?q#f", m);
   }
   return 0;
 }

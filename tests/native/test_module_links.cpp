@@ -1,6 +1,9 @@
 // ES module linking for JavaScriptCore's proper tail calls: a module's table records its calls of
 // imported bindings and its exports (js_scopes.h ImportCallSite/ExportedBinding, symbol_table.h
-// "modules"/"import_calls"/"exports").
+// "modules"/"import_calls"/"exports"), and grouping follows such a call into the table of the
+// module it imports from (reconstruct_tail_calls, resolve_module_url). The stacks are as captured
+// on this machine from `jsc -m main.js` (JavaScriptCore), node 20 (V8) and `gjs -m` (SpiderMonkey)
+// running these very modules (node's copies were named .mjs; their frames are renamed .js here).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -69,6 +72,105 @@ SymbolTable table_of_code(const std::string& file, const std::string& code) {
   return parsed;
 }
 
+struct Modules {
+  std::map<std::string, SymbolTable> by_file;  // file name -> table (as the CLI keys them)
+  Modules() {
+    by_file["app.js"] = table_of_code("app.js", kApp);
+    by_file["parsers.js"] = table_of_code("parsers.js", kParsers);
+    by_file["reexport.js"] = table_of_code("reexport.js", kReexport);
+  }
+};
+
+struct Grouped {
+  std::string fingerprint;
+  std::vector<Frame> frames;
+  json parts;
+  bool confident = false;
+};
+Grouped group(const Modules& m, const std::string& type, const std::string& value, const std::string& stack,
+              const std::vector<std::string>& without = {}) {
+  ExceptionInput x;
+  x.type = type;
+  x.value = value;
+  x.frames = parse_stack(stack, value).frames;
+  auto table_of = [&](const Frame& f) -> const SymbolTable* {
+    std::string file = f.filename.substr(f.filename.rfind('/') + 1);
+    if (std::find(without.begin(), without.end(), file) != without.end()) return nullptr;
+    auto it = m.by_file.find(file);
+    return it == m.by_file.end() ? nullptr : &it->second;
+  };
+  resolve_and_classify(x.frames, table_of, GroupingOptions{});
+  GroupingResult g = compute_grouping({x}, GroupingOptions{});
+  return {g.fingerprint, x.frames, g.parts, g.confident};
+}
+size_t reconstructed(const Grouped& g) {
+  return static_cast<size_t>(std::count_if(g.frames.begin(), g.frames.end(), [](const Frame& f) { return f.reconstructed; }));
+}
+
+// Captured stacks (jsc, node, gjs) of the six runs of main.js.
+struct Case {
+  const char* type;
+  const char* jsc_value;
+  const char* jsc;
+  const char* v8_value;
+  const char* v8;
+  const char* sm_value;
+  const char* sm;
+};
+const Case kCases[] = {
+    {"SyntaxError", "JSON Parse error: Expected '}'",
+     "parse@[native code]\ninitApp@/tmp/ml/app.js:6:29\n@/tmp/ml/main.js:3:22\nmodule code@/tmp/ml/main.js:11:10",
+     "Expected property name or '}' in JSON at position 1",
+     "SyntaxError: Expected property name or '}' in JSON at position 1\n    at JSON.parse (<anonymous>)\n"
+     "    at parseConfig (file:///tmp/ml/parsers.js:3:15)\n    at Module.initApp (file:///tmp/ml/app.js:6:18)\n"
+     "    at file:///tmp/ml/main.js:3:15\n    at file:///tmp/ml/main.js:11:9",
+     "JSON.parse: expected property name or '}' at line 1 column 2 of the JSON data",
+     "parseConfig@file:///tmp/ml/parsers.js:3:15\ninitApp@file:///tmp/ml/app.js:6:29\nruns<@file:///tmp/ml/main.js:3:15\n"
+     "@file:///tmp/ml/main.js:11:9\n"},
+    {"SyntaxError", "JSON Parse error: Expected '}'",
+     "parse@[native code]\ninitApp@/tmp/ml/app.js:7:33\n@/tmp/ml/main.js:4:22\nmodule code@/tmp/ml/main.js:11:10",
+     "Expected property name or '}' in JSON at position 1",
+     "SyntaxError: Expected property name or '}' in JSON at position 1\n    at JSON.parse (<anonymous>)\n"
+     "    at parseManifest (file:///tmp/ml/parsers.js:6:15)\n    at Module.initApp (file:///tmp/ml/app.js:7:20)\n"
+     "    at file:///tmp/ml/main.js:4:15\n    at file:///tmp/ml/main.js:11:9",
+     "JSON.parse: expected property name or '}' at line 1 column 2 of the JSON data",
+     "parseManifest@file:///tmp/ml/parsers.js:6:15\ninitApp@file:///tmp/ml/app.js:7:33\nruns<@file:///tmp/ml/main.js:4:15\n"
+     "@file:///tmp/ml/main.js:11:9\n"},
+    {"URIError", "URI error",
+     "decodeURIComponent@[native code]\nopenDocument@/tmp/ml/app.js:11:26\n@/tmp/ml/main.js:5:27\nmodule code@/tmp/ml/main.js:11:10",
+     "URI malformed",
+     "URIError: URI malformed\n    at decodeURIComponent (<anonymous>)\n    at decodePath (file:///tmp/ml/parsers.js:8:34)\n"
+     "    at Module.openDocument (file:///tmp/ml/app.js:11:16)\n    at file:///tmp/ml/main.js:5:15\n    at file:///tmp/ml/main.js:11:9",
+     "malformed URI sequence",
+     "decodePath@file:///tmp/ml/parsers.js:8:52\nopenDocument@file:///tmp/ml/app.js:11:26\nruns<@file:///tmp/ml/main.js:5:15\n"
+     "@file:///tmp/ml/main.js:11:9\n"},
+    {"SyntaxError", "Failed to parse String to BigInt",
+     "BigInt@[native code]\nimportPayment@/tmp/ml/app.js:15:29\n@/tmp/ml/main.js:6:28\nmodule code@/tmp/ml/main.js:11:10",
+     "Cannot convert 1.5 to a BigInt",
+     "SyntaxError: Cannot convert 1.5 to a BigInt\n    at BigInt (<anonymous>)\n    at parseAmount (file:///tmp/ml/parsers.js:10:10)\n"
+     "    at Module.importPayment (file:///tmp/ml/app.js:15:18)\n    at file:///tmp/ml/main.js:6:15\n    at file:///tmp/ml/main.js:11:9",
+     "invalid BigInt syntax",
+     "parseAmount@file:///tmp/ml/parsers.js:10:10\nimportPayment@file:///tmp/ml/app.js:15:29\nruns<@file:///tmp/ml/main.js:6:15\n"
+     "@file:///tmp/ml/main.js:11:9\n"},
+    {"RangeError", "Invalid Date",
+     "toISOString@[native code]\nstampOrder@/tmp/ml/app.js:19:33\n@/tmp/ml/main.js:7:25\nmodule code@/tmp/ml/main.js:11:10",
+     "Invalid time value",
+     "RangeError: Invalid time value\n    at Date.toISOString (<anonymous>)\n    at Module.stamp (file:///tmp/ml/parsers.js:13:23)\n"
+     "    at Module.stampOrder (file:///tmp/ml/app.js:19:18)\n    at file:///tmp/ml/main.js:7:15\n    at file:///tmp/ml/main.js:11:9",
+     "invalid date",
+     "stamp@file:///tmp/ml/parsers.js:13:23\nstampOrder@file:///tmp/ml/app.js:19:18\nruns<@file:///tmp/ml/main.js:7:15\n"
+     "@file:///tmp/ml/main.js:11:9\n"},
+    {"SyntaxError", "JSON Parse error: Expected '}'",
+     "parse@[native code]\nloadManifest@/tmp/ml/app.js:23:25\n@/tmp/ml/main.js:8:27\nmodule code@/tmp/ml/main.js:11:10",
+     "Expected property name or '}' in JSON at position 1",
+     "SyntaxError: Expected property name or '}' in JSON at position 1\n    at JSON.parse (<anonymous>)\n"
+     "    at parseManifest (file:///tmp/ml/parsers.js:6:15)\n    at Module.loadManifest (file:///tmp/ml/app.js:23:13)\n"
+     "    at runs (file:///tmp/ml/main.js:8:15)\n    at file:///tmp/ml/main.js:11:9",
+     "JSON.parse: expected property name or '}' at line 1 column 2 of the JSON data",
+     "parseManifest@file:///tmp/ml/parsers.js:6:15\nloadManifest@file:///tmp/ml/app.js:23:25\nruns<@file:///tmp/ml/main.js:8:15\n"
+     "@file:///tmp/ml/main.js:11:9\n"},
+};
+
 }  // namespace
 
 TEST(ModuleLinks, TheScannerRecordsImportsCallsOfThemAndExports) {
@@ -125,6 +227,87 @@ TEST(ModuleLinks, ACallOfAShadowedOrNonModuleBindingIsNotAnImportCall) {
   ASSERT_EQ(e.exports.size(), 1u);
   EXPECT_EQ(e.exports[0].name, "default");
   EXPECT_GE(e.exports[0].function, 0);
+}
+
+TEST(ModuleLinks, SpecifiersResolveAgainstTheImportersUrlAsInABrowser) {
+  EXPECT_EQ(resolve_module_url("https://shop.example/app/app.js?v=2#x", "./parsers.js"), "https://shop.example/app/parsers.js");
+  EXPECT_EQ(resolve_module_url("https://shop.example/app/app.js", "../lib/a.js?v=3"), "https://shop.example/lib/a.js?v=3");
+  EXPECT_EQ(resolve_module_url("https://shop.example/app/app.js", "../../../x.js"), "https://shop.example/x.js");
+  EXPECT_EQ(resolve_module_url("https://shop.example/app/app.js", "/static/./m.js"), "https://shop.example/static/m.js");
+  EXPECT_EQ(resolve_module_url("https://shop.example/app/app.js", "https://shop.example/a/../b.js"), "https://shop.example/b.js");
+  EXPECT_EQ(resolve_module_url("/tmp/ml/app.js", "./parsers.js"), "/tmp/ml/parsers.js") << "jsc's shell prints paths";
+  EXPECT_EQ(resolve_module_url("file:///tmp/ml/app.js", "./parsers.js"), "file:///tmp/ml/parsers.js");
+  // Not linked: bare specifiers (an import map's), another origin, a scheme-relative URL.
+  EXPECT_EQ(resolve_module_url("https://shop.example/app/app.js", "lodash"), "");
+  EXPECT_EQ(resolve_module_url("https://shop.example/app/app.js", "https://cdn.example/x.js"), "");
+  EXPECT_EQ(resolve_module_url("https://shop.example/app/app.js", "//cdn.example/x.js"), "");
+  EXPECT_EQ(resolve_module_url("[native code]", "./x.js"), "");
+}
+
+TEST(ModuleLinks, JavaScriptCoreStacksThroughAnImportedTailCallGroupWithV8AndSpiderMonkey) {
+  Modules m;
+  std::vector<std::string> keys;
+  for (const Case& c : kCases) {
+    Grouped jsc = group(m, c.type, c.jsc_value, c.jsc);
+    Grouped v8 = group(m, c.type, c.v8_value, c.v8);
+    Grouped sm = group(m, c.type, c.sm_value, c.sm);
+    EXPECT_EQ(reconstructed(jsc), 1u) << c.jsc;
+    EXPECT_EQ(jsc.fingerprint, v8.fingerprint) << jsc.parts.dump() << "\n" << v8.parts.dump();
+    EXPECT_EQ(sm.fingerprint, v8.fingerprint) << sm.parts.dump() << "\n" << v8.parts.dump();
+    EXPECT_TRUE(jsc.confident) << jsc.parts.dump();
+    EXPECT_EQ(reconstructed(v8) + reconstructed(sm), 0u);
+    // The frame put back is the callee's module's, by the URL the import resolves to.
+    for (const Frame& f : jsc.frames)
+      if (f.reconstructed) EXPECT_EQ(f.filename, "/tmp/ml/parsers.js");
+    keys.push_back(jsc.parts["frame"].dump());
+  }
+  // parseConfig and parseManifest from one initApp, and parseManifest from loadManifest through
+  // the re-export: initApp's two calls are two bugs; the third is parseManifest's, as in V8.
+  EXPECT_NE(keys[0], keys[1]);
+  EXPECT_EQ(keys[1], keys[5]);
+  // Sent stacks are the engine's: nothing put back is sent.
+  Grouped jsc = group(m, kCases[0].type, kCases[0].jsc_value, kCases[0].jsc);
+  EXPECT_EQ(frames_to_json(jsc.frames).size(), jsc.frames.size() - 1);
+}
+
+TEST(ModuleLinks, WithoutTheCalleesTableOrWithAContradictingOneNothingIsLinked) {
+  Modules m;
+  const Case& c = kCases[0];
+  Grouped before = group(m, c.type, c.jsc_value, c.jsc, {"parsers.js"});
+  EXPECT_EQ(reconstructed(before), 0u);
+  EXPECT_FALSE(before.confident);
+  EXPECT_EQ(before.parts["frame"]["rule"], "unconfirmed-builtin-caller");
+  // Without parsers.js's table the re-export leads nowhere either.
+  EXPECT_EQ(reconstructed(group(m, kCases[5].type, kCases[5].jsc_value, kCases[5].jsc, {"parsers.js"})), 0u);
+  EXPECT_EQ(reconstructed(group(m, kCases[5].type, kCases[5].jsc_value, kCases[5].jsc, {"reexport.js"})), 0u);
+
+  // parsers.js's table of other code: parseConfig exported, but it calls a function of the code
+  // (still on the stack if it ran): no chain closes at `parse`.
+  Modules other;
+  other.by_file["parsers.js"] = table_of_code("parsers.js",
+                                              "function check(t) { return t.length; }\n"
+                                              "export function parseConfig(text) {\n  return check(text);\n}\n");
+  EXPECT_EQ(reconstructed(group(other, c.type, c.jsc_value, c.jsc)), 0u);
+  // An export of that name missing: nothing.
+  other.by_file["parsers.js"] = table_of_code("parsers.js", "export function parseConfigV2(text) {\n  return JSON.parse(text);\n}\n");
+  EXPECT_EQ(reconstructed(group(other, c.type, c.jsc_value, c.jsc)), 0u);
+  // A frame of parsers.js on the stack that its table contradicts (a frame named `loadB` in no
+  // function of that name): that table describes other code, nothing is put back from it.
+  Modules stale;
+  stale.by_file["parsers.js"] = table_of_code("parsers.js",
+                                              "export function parseConfig(text) {\n  return JSON.parse(text);\n}\n"
+                                              "export function other(t) {\n  return t.x;\n}\n");
+  Grouped g = group(stale, c.type, c.jsc_value,
+                    "parse@[native code]\ninitApp@/tmp/ml/app.js:6:29\nloadB@/tmp/ml/parsers.js:5:12\n@/tmp/ml/main.js:3:22");
+  EXPECT_EQ(reconstructed(g), 0u);
+  EXPECT_EQ(reconstructed(group(stale, c.type, c.jsc_value, c.jsc)), 1u) << "the same table, no frame contradicting it";
+  // A bare specifier is never linked, even when a table of that file name exists.
+  Modules bare;
+  bare.by_file["app.js"] = table_of_code("app.js",
+                                         "import { parseConfig } from 'parsers.js';\n\n\n\n"
+                                         "export function initApp(configText, manifestText) {\n"
+                                         "  const config = parseConfig(configText);\n  return config;\n}\n");
+  EXPECT_EQ(reconstructed(group(bare, c.type, c.jsc_value, c.jsc)), 0u);
 }
 
 TEST(ModuleLinks, TablesKeepTheirLinksThroughTextAndRefuseMalformedOnes) {

@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadCore } from '../../js/core-node.js';
 
 const cli = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
@@ -277,6 +277,64 @@ test('inject --tables-from-code: an unminified script gets a call-graph table; J
   } finally {
     core.delete();
   }
+});
+
+test('fingerprint --source-maps links ES modules: a JavaScriptCore frame at a call of an imported function follows it into that module\'s table', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-modules-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}\n');
+  writeFileSync(path.join(dir, 'parsers.js'), [
+    'export function parseConfig(text) {',
+    '  return JSON.parse(text);',
+    '}',
+    'export function parseManifest(text) {',
+    '  return JSON.parse(text);',
+    '}',
+  ].join('\n') + '\n');
+  writeFileSync(path.join(dir, 'app.js'), [
+    "import { parseConfig, parseManifest } from './parsers.js';",
+    'export function initApp(configText, manifestText) {',
+    '  const config = parseConfig(configText);',
+    '  const manifest = parseManifest(manifestText);',
+    '  return { config, manifest };',
+    '}',
+  ].join('\n') + '\n');
+  const { code, lines } = run(['sourcemaps', 'inject', dir, '--tables-from-code']);
+  assert.equal(code, 0, JSON.stringify(lines));
+  const appTable = JSON.parse(readFileSync(path.join(dir, 'app.js.flsym.json'), 'utf8'));
+  assert.deepEqual(appTable.modules, ['./parsers.js']);
+  // V8 (this node) runs the injected modules; JavaScriptCore puts initApp's frame just after the
+  // callee's name (js_scopes.h; jsc -m, tests/native/test_module_links.cpp) and shows no frame of
+  // parseConfig, which tail-calls JSON.parse.
+  const appUrl = pathToFileURL(path.join(dir, 'app.js')).href;
+  const { initApp } = await import(appUrl);
+  const v8 = (a, b) => {
+    try {
+      initApp(a, b);
+    } catch (err) {
+      return { type: 'SyntaxError', value: err.message, stack: err.stack };
+    }
+    throw new Error('did not throw');
+  };
+  const appText = readFileSync(path.join(dir, 'app.js'), 'utf8').split('\n');
+  const jsc = (callee) => {
+    const line = appText.findIndex((l) => l.includes(`= ${callee}(`));
+    const col = appText[line].indexOf(`${callee}(`) + callee.length + 1;
+    return { type: 'SyntaxError', value: "JSON Parse error: Expected '}'", stack: `parse@[native code]\ninitApp@${appUrl}:${line + 1}:${col}\nmodule code@${appUrl}:9:1` };
+  };
+  const fingerprint = (inputs) => run(['fingerprint', '--source-maps', dir], inputs.map((x) => JSON.stringify(x)).join('\n') + '\n').lines;
+  const [jscConfig, v8Config, jscManifest, v8Manifest] = fingerprint([jsc('parseConfig'), v8('{bad', '{}'), jsc('parseManifest'), v8('{}', '{bad')]);
+  assert.equal(jscConfig.fingerprint, v8Config.fingerprint, JSON.stringify(jscConfig.parts));
+  assert.equal(jscManifest.fingerprint, v8Manifest.fingerprint, JSON.stringify(jscManifest.parts));
+  assert.notEqual(jscConfig.fingerprint, jscManifest.fingerprint, 'two callers of JSON.parse are two bugs');
+  assert.equal(jscConfig.parts.frame.frame, 'parsers.js:<built-in>:parseConfig');
+  assert.equal(jscConfig.parts.frame.reconstructed, true);
+  assert.equal(jscConfig.parts.confident, true);
+  // Without the callee module's table nothing is linked: the frame stays an unconfirmed caller.
+  rmSync(path.join(dir, 'parsers.js.flsym.json'));
+  const [alone] = fingerprint([jsc('parseConfig')]);
+  assert.notEqual(alone.fingerprint, v8Config.fingerprint);
+  assert.equal(alone.parts.frame.rule, 'unconfirmed-builtin-caller');
 });
 
 // A script's directive prologue must stay first: a statement before `"use strict"` makes it a plain
