@@ -50,4 +50,11 @@ for (const name of ['shop-a', 'shop-b']) {
   '{"version":3,"sections":[{"offset":{"line":0,"column":3},"map":{"version":3,"sources":["a.js"],"names":["f"],"mappings":"AAAAA;CAAC"}}]}',
   '{"version":3,"sources":["a","b"],"names":["x"],"mappings":"AAAA,KCAAA;;IAAI","ignoreList":[1],"x_google_ignoreList":[0]}',
 ].forEach((m, i) => put('fuzz_sourcemap', `hand-${i}`, m + '\0function a(b){return `${c=>{}}`/2}'));
+// ES modules: imports, calls of imported bindings, exports and re-exports (symbol_table.h
+// "modules"), and a table with those fields read directly (the text after the NUL).
+put('fuzz_sourcemap', 'modules', '{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA"}\0' +
+  "import d, { f as g } from './x.js';\nimport * as ns from '../y.js?v=1';\nexport function h(t) { return g(t) + ns.k(t) + d(t); }\n" +
+  "export const j = (t) => JSON.parse(t);\nexport { j as default, h as i };\nexport { m } from './z.js';\n");
+put('fuzz_sourcemap', 'module-table', '\0{"faultline_symbols":2,"sources":[],"names":["f","parse"],"files":"","functions":"AACAAA",' +
+  '"calls":"","tails":"CCD","modules":["./a.js","/b.js"],"import_calls":"AACCAECA","exports":"CCCAAA"}');
 console.log(`[fuzz] seeds written to ${out}`);
