@@ -109,129 +109,139 @@ export function setup(hub, only) {
     return event;
   });
   const finishEvent = (id, finish) => { if (finishers.size > 200) finishers.delete(finishers.keys().next().value); finishers.set(id, finish); };
-  const pii = !!options.sendDefaultPii;
-
-  if (requested.HttpClient) {
-    const httpClient = requested.HttpClient;
-    const codes = Array.isArray(httpClient.failedRequestStatusCodes) ? httpClient.failedRequestStatusCodes : [[500, 599]];
-    const targets = Array.isArray(httpClient.failedRequestTargets) ? httpClient.failedRequestTargets : [/.*/];
-    // kind: 'fetch' ({input: fetch's arguments, res}) or 'xhr' ({headers: set by the page, xhr});
-    // both: method, url (the response's), status, stack (taken at the call). ts: when a response
-    // that completed before this part loaded arrived (it waited in the early queue: client.js).
-    hub.captureResponse_ = (kind, details, timestamp) => {
-      if (!inStatus(codes, details.status) || !inTargets(targets, details.url) || hub.isOwnRequest_(details.url)) return;
-      const message = `HTTP Client Error with status code: ${details.status}`;
-      const responseHeaders = {}, requestHeaders = {};
-      // (A response that waited in an earlier page's stash has lost its objects: no headers.)
-      try {
-        if (kind == 'fetch') {
-          details.res.headers.forEach((v, k) => { responseHeaders[k] = v; });  // (a response's Set-Cookie is never exposed to the page)
-          if (pii) {
-            const [resource, init] = details.input, RequestClass = globalObject.Request;
-            const headers = new Headers((init && get(init, 'headers')) || (RequestClass && resource instanceof RequestClass ? resource.headers : undefined));
-            headers.forEach((v, k) => { requestHeaders[k] = v; });
-          }
-        } else {
-          for (const line of String(details.xhr.getAllResponseHeaders() || '').split('\r\n')) {
-            const [name, value] = line.split(': ');
-            if (name && value) responseHeaders[name] = value;
-          }
-          Object.assign(requestHeaders, details.headers);
-        }
-      } catch {}
-      for (const k in requestHeaders) if (/^cookie$/i.test(k)) delete requestHeaders[k];  // cookies are never sent
-      const contentLength = responseHeaders['content-length'];
-      const response = { status_code: details.status, ...(pii && { headers: responseHeaders }), ...(contentLength && { body_size: parseInt(contentLength, 10) }) };
-      const input = {
-        // Sentry's event has no level (so the scope's, else error as Sentry shows it); a message
-        // with an exception would otherwise default to info, as a captureMessage with a stack.
-        message, default_level: 'error',
-        exceptions: [{ type: 'Error', value: message, ...(details.stack && { stack: dropTop(details.stack, hub.sdkUrls_) }), request: `${details.method} ${details.url}`.slice(0, 2048),
-          synthetic: !details.stack, mechanism: { type: `auto.http.client.${kind}`, handled: false } }],
-        contexts: { response },
-      };
-      hub.context(input);
-      input.request = { url: details.url, headers: pii ? requestHeaders : {} };
-      const eventId = hub.capture(input, undefined, timestamp);
-      finishEvent(eventId, (event) => { if (event.request) event.request.method = details.method; });
-    };
-  }
-
-  if (requested.CaptureConsole) {
-    const consoleOptions = requested.CaptureConsole, levels = Array.isArray(consoleOptions.levels) ? consoleOptions.levels : CONSOLE_LEVELS, handled = consoleOptions.handled ?? true;
-    hub.captureConsole_ = (method, args) => {
-      if (!levels.includes(method)) return;
-      const level = SEVERITY[method] || method;
-      let consoleArgs = [...args], input;
-      const mechanism = { type: 'auto.core.capture_console', handled };
-      if (method == 'assert') {
-        if (consoleArgs[0]) return;
-        consoleArgs = consoleArgs.slice(1);
-        input = { message: `Assertion failed: ${join(consoleArgs) || 'console.assert'}` };
-      } else {
-        const error = consoleArgs.find(isError);
-        input = error ? { raw: error, mechanism } : { message: join(consoleArgs) };
-      }
-      if (options.attachStacktrace !== false && input.message) input.stack = new Error().stack;  // (on by default, as in Sentry 11)
-      input.scope = { level, extra: { arguments: consoleArgs.map((x) => normalize(x, 3)) } };
-      const eventId = hub.capture(input, input.raw);
-      finishEvent(eventId, (event) => {
-        event.logger = 'console';
-        const exceptions = event.exception && event.exception.values;
-        if (exceptions && exceptions.length) exceptions[exceptions.length - 1].mechanism = { ...exceptions[exceptions.length - 1].mechanism, ...mechanism };
-      });
-    };
-  }
-
+  if (requested.HttpClient) httpClient(hub, requested.HttpClient, !!options.sendDefaultPii, finishEvent);
+  if (requested.CaptureConsole) captureConsole(hub, requested.CaptureConsole, options, finishEvent);
   if (requested.RewriteFrames) processors.push(rewriteFrames(requested.RewriteFrames));
-
-  if (requested.ReportingObserver && typeof globalObject.ReportingObserver == 'function') {
-    const types = Array.isArray(requested.ReportingObserver.types) ? requested.ReportingObserver.types : ['crash', 'deprecation', 'intervention'];
-    try {
-      const observer = new globalObject.ReportingObserver((reports) => {
-        if (hub.stopped_) return;
-        for (const report of reports) {
-          try {
-            const rawBody = get(report, 'body'), body = {};
-            let details = 'No details available';
-            if (rawBody) {
-              for (const k in rawBody) body[k] = rawBody[k];
-              details = (get(report, 'type') == 'crash' ? [body.crashId || '', body.reason || ''].join(' ').trim() : printable(body.message || '')) || details;
-            }
-            hub.capture({ message: `ReportingObserver [${asString(get(report, 'type'))}]: ${details}`, scope: { extra: { url: get(report, 'url'), ...(rawBody && { body }) } } });
-          } catch (error) { hub.fail(error); }
-        }
-      }, { buffered: true, types });
-      observer.observe();
-      hub.undo_.push(() => observer.disconnect());
-    } catch (error) { log(options.debug, 'ReportingObserver unavailable', error); }
-  }
-
-  // Sentry 11's default cultureContextIntegration: the browser's locale, time zone and calendar.
-  if (requested.CultureContext) {
-    processors.push((event) => {
-      try {
-        const resolved = globalObject.Intl.DateTimeFormat().resolvedOptions();
-        event.contexts = { ...event.contexts, culture: { locale: resolved.locale, timezone: resolved.timeZone, calendar: resolved.calendar, ...get(event.contexts, 'culture') } };
-      } catch {}
-      return event;
-    });
-  }
-
+  if (requested.ReportingObserver && typeof globalObject.ReportingObserver == 'function') reportingObserver(hub, requested.ReportingObserver, options);
+  if (requested.CultureContext) processors.push(cultureContext);
   if (requested.ContextLines) {
-    const lineCount = requested.ContextLines.frameContextLines ?? 5;
-    // The page's HTML may show personal data: its lines pass the scrubber the JS core uses (same
-    // rules as the WASM core's), loaded before the first event leaves (client.js waits for hub.needed_).
-    if (lineCount > 0) {
-      let scrub = null;
-      hub.needed_ = import('./scrub.js').then((scrubModule) => { scrub = scrubModule.createScrubber(options).text; }, (error) => log(options.debug, 'contextLines: no scrubber, no context lines', error));
-      processors.push((event) => (scrub ? contextLines(event, lineCount, scrub) : event));
-    }
+    const processor = contextLinesProcessor(hub, requested.ContextLines, options);
+    if (processor) processors.push(processor);
   }
   // Sentry applies module metadata to frames for either integration (the filter reads it there).
   if (requested.ModuleMetadata || requested.ThirdPartyErrorsFilter) processors.push(frameMetadata());
   if (requested.ThirdPartyErrorsFilter) processors.push(thirdParty(requested.ThirdPartyErrorsFilter, hub.sdkUrls_ || []));
   return processors;
+}
+
+/**
+ * httpClientIntegration: hub.captureResponse_ turns a failed response the http hook hands over
+ * into an event. `pii`: sendDefaultPii (the request's and response's headers are sent only then).
+ */
+function httpClient(hub, httpOptions, pii, finishEvent) {
+  const codes = Array.isArray(httpOptions.failedRequestStatusCodes) ? httpOptions.failedRequestStatusCodes : [[500, 599]];
+  const targets = Array.isArray(httpOptions.failedRequestTargets) ? httpOptions.failedRequestTargets : [/.*/];
+  // kind: 'fetch' ({input: fetch's arguments, res}) or 'xhr' ({headers: set by the page, xhr});
+  // both: method, url (the response's), status, stack (taken at the call). timestamp: when a response
+  // that completed before this part loaded arrived (it waited in the early queue: client.js).
+  hub.captureResponse_ = (kind, details, timestamp) => {
+    if (!inStatus(codes, details.status) || !inTargets(targets, details.url) || hub.isOwnRequest_(details.url)) return;
+    const message = `HTTP Client Error with status code: ${details.status}`;
+    const responseHeaders = {}, requestHeaders = {};
+    // (A response that waited in an earlier page's stash has lost its objects: no headers.)
+    try {
+      if (kind == 'fetch') {
+        details.res.headers.forEach((v, k) => { responseHeaders[k] = v; });  // (a response's Set-Cookie is never exposed to the page)
+        if (pii) {
+          const [resource, init] = details.input, RequestClass = globalObject.Request;
+          const headers = new Headers((init && get(init, 'headers')) || (RequestClass && resource instanceof RequestClass ? resource.headers : undefined));
+          headers.forEach((v, k) => { requestHeaders[k] = v; });
+        }
+      } else {
+        for (const line of String(details.xhr.getAllResponseHeaders() || '').split('\r\n')) {
+          const [name, value] = line.split(': ');
+          if (name && value) responseHeaders[name] = value;
+        }
+        Object.assign(requestHeaders, details.headers);
+      }
+    } catch {}
+    for (const k in requestHeaders) if (/^cookie$/i.test(k)) delete requestHeaders[k];  // cookies are never sent
+    const contentLength = responseHeaders['content-length'];
+    const response = { status_code: details.status, ...(pii && { headers: responseHeaders }), ...(contentLength && { body_size: parseInt(contentLength, 10) }) };
+    const input = {
+      // Sentry's event has no level (so the scope's, else error as Sentry shows it); a message
+      // with an exception would otherwise default to info, as a captureMessage with a stack.
+      message, default_level: 'error',
+      exceptions: [{ type: 'Error', value: message, ...(details.stack && { stack: dropTop(details.stack, hub.sdkUrls_) }), request: `${details.method} ${details.url}`.slice(0, 2048),
+        synthetic: !details.stack, mechanism: { type: `auto.http.client.${kind}`, handled: false } }],
+      contexts: { response },
+    };
+    hub.context(input);
+    input.request = { url: details.url, headers: pii ? requestHeaders : {} };
+    const eventId = hub.capture(input, undefined, timestamp);
+    finishEvent(eventId, (event) => { if (event.request) event.request.method = details.method; });
+  };
+}
+
+/** captureConsoleIntegration: hub.captureConsole_ turns a console call the console hook hands over into an event. */
+function captureConsole(hub, consoleOptions, options, finishEvent) {
+  const levels = Array.isArray(consoleOptions.levels) ? consoleOptions.levels : CONSOLE_LEVELS, handled = consoleOptions.handled ?? true;
+  hub.captureConsole_ = (method, args) => {
+    if (!levels.includes(method)) return;
+    const level = SEVERITY[method] || method;
+    let consoleArgs = [...args], input;
+    const mechanism = { type: 'auto.core.capture_console', handled };
+    if (method == 'assert') {
+      if (consoleArgs[0]) return;
+      consoleArgs = consoleArgs.slice(1);
+      input = { message: `Assertion failed: ${join(consoleArgs) || 'console.assert'}` };
+    } else {
+      const error = consoleArgs.find(isError);
+      input = error ? { raw: error, mechanism } : { message: join(consoleArgs) };
+    }
+    if (options.attachStacktrace !== false && input.message) input.stack = new Error().stack;  // (on by default, as in Sentry 11)
+    input.scope = { level, extra: { arguments: consoleArgs.map((x) => normalize(x, 3)) } };
+    const eventId = hub.capture(input, input.raw);
+    finishEvent(eventId, (event) => {
+      event.logger = 'console';
+      const exceptions = event.exception && event.exception.values;
+      if (exceptions && exceptions.length) exceptions[exceptions.length - 1].mechanism = { ...exceptions[exceptions.length - 1].mechanism, ...mechanism };
+    });
+  };
+}
+
+/** reportingObserverIntegration: the browser's reports become messages. */
+function reportingObserver(hub, observerOptions, options) {
+  const types = Array.isArray(observerOptions.types) ? observerOptions.types : ['crash', 'deprecation', 'intervention'];
+  try {
+    const observer = new globalObject.ReportingObserver((reports) => {
+      if (hub.stopped_) return;
+      for (const report of reports) {
+        try {
+          const rawBody = get(report, 'body'), body = {};
+          let details = 'No details available';
+          if (rawBody) {
+            for (const k in rawBody) body[k] = rawBody[k];
+            details = (get(report, 'type') == 'crash' ? [body.crashId || '', body.reason || ''].join(' ').trim() : printable(body.message || '')) || details;
+          }
+          hub.capture({ message: `ReportingObserver [${asString(get(report, 'type'))}]: ${details}`, scope: { extra: { url: get(report, 'url'), ...(rawBody && { body }) } } });
+        } catch (error) { hub.fail(error); }
+      }
+    }, { buffered: true, types });
+    observer.observe();
+    hub.undo_.push(() => observer.disconnect());
+  } catch (error) { log(options.debug, 'ReportingObserver unavailable', error); }
+}
+
+// Sentry 11's default cultureContextIntegration: the browser's locale, time zone and calendar.
+function cultureContext(event) {
+  try {
+    const resolved = globalObject.Intl.DateTimeFormat().resolvedOptions();
+    event.contexts = { ...event.contexts, culture: { locale: resolved.locale, timezone: resolved.timeZone, calendar: resolved.calendar, ...get(event.contexts, 'culture') } };
+  } catch {}
+  return event;
+}
+
+/** contextLinesIntegration's event processor (none when frameContextLines is 0). */
+function contextLinesProcessor(hub, contextOptions, options) {
+  const lineCount = contextOptions.frameContextLines ?? 5;
+  // The page's HTML may show personal data: its lines pass the scrubber the JS core uses (same
+  // rules as the WASM core's), loaded before the first event leaves (client.js waits for hub.needed_).
+  if (lineCount > 0) {
+    let scrub = null;
+    hub.needed_ = import('./scrub.js').then((scrubModule) => { scrub = scrubModule.createScrubber(options).text; }, (error) => log(options.debug, 'contextLines: no scrubber, no context lines', error));
+    return (event) => (scrub ? contextLines(event, lineCount, scrub) : event);
+  }
 }
 
 const bare = (url) => String(url || '').replace(/[?#].*$/, '');
