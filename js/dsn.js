@@ -28,7 +28,10 @@ const KEY = /^[A-Za-z0-9._~-]+$/;  // public key, project id
 const HOST = /^[A-Za-z0-9._-]+$/;
 const PATH = /^[A-Za-z0-9._~/-]*$/;
 
-/** The same rules as a character scanner, for the error message: parseDsn's result shape. */
+/**
+ * The same rules as a character scanner, for the error message: parseDsn's result shape. (One
+ * pass, each check where parse_dsn in src/dsn.cpp makes it, so that the messages stay the core's.)
+ */
 export function scanDsn(text) {
   const fail = (why) => ({ ok: false, error: 'invalid DSN: ' + why });
   const trimmed = typeof text == 'string' ? text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '') : '';

@@ -193,7 +193,11 @@ export class FallbackCore {
     return this.enqueue(event, 1) ? toJson({ status: 'queued', event_id: event.event_id }) : '{"status":"dropped","reason":"queue_overflow"}';
   }
 
-  /** The event for a capture input, its group key and title. */
+  /**
+   * The event for a capture input, its group key and title. (One function, field after field in
+   * the order Client::build_event in src/event_builder.cpp writes them, so that the two cores can
+   * be compared side by side: tests/node/core-parity.test.js holds them equal.)
+   */
   event(input, timestamp, eventId, crumbsUntil) {
     const options = this.options_, max = options.maxValueLength;
     const chain = (Array.isArray(input.exceptions) ? input.exceptions : []).filter((x) => x && typeof x == 'object').slice(0, 8);

@@ -417,6 +417,8 @@ function looksSecret(v) {
   return (d && n >= 4) || n >= 16 || (u && l && n >= 8);
 }
 
+// One closure over the options' compiled lists (extra keys, patterns, safe keys), as the C++
+// Scrubber is one object: the scanners and the event walk below are its methods.
 export function createScrubber(given) {
   const options = given && typeof given == 'object' ? given : {};
   const pii = !options.sendDefaultPii;
@@ -739,7 +741,8 @@ export function createScrubber(given) {
   // Own fields only: what a page put on Object.prototype is not part of the event.
   const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   const str = (obj, k, asUrl) => { if (isObj(obj) && has(obj, k) && typeof obj[k] == 'string') obj[k] = asUrl ? url(obj[k]) : text(obj[k]); };
-  // The event fields src/scrubber.cpp's scrub_event covers, in the same way.
+  // The event fields src/scrubber.cpp's scrub_event covers, in the same way and the same order
+  // (one function as scrub_event is one: the parity test compares the two field by field).
   function event(ev) {
     if (!isObj(ev)) return ev;
     const get = (o, k) => (isObj(o) && has(o, k) ? o[k] : undefined);

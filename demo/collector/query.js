@@ -31,7 +31,11 @@ const UNITS = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 export const SORTS = Object.freeze(Object.assign(Object.create(null), { date: 'last_seen', new: 'first_seen', freq: 'count', user: 'users' }));
 export const sortColumn = (sort) => (typeof sort === 'string' && Object.hasOwn(SORTS, sort) ? SORTS[sort] : null);
 
-/** Splits a query into terms: {key, value(s), negate, pos} and free-text {text, pos}. */
+/**
+ * Splits a query into terms: {key, value(s), negate, pos} and free-text {text, pos}. (One scanner
+ * loop over the query, its quoted and bare readers beside it: a term's kind is known only once
+ * its text is read, so the loop decides in place.)
+ */
 export function parseQuery(input) {
   const query = String(input ?? '');
   if (query.length > 2000) throw new QueryError('query longer than 2000 characters', 2000);
@@ -167,6 +171,8 @@ const likePattern = (v) => v.replace(/[\\%_]/g, (c) => '\\' + c).replace(/\*/g, 
  * `probe` checks one issue at a time (cheap when many match and the first page fills quickly);
  * `indexed` says the `sql` form can drive a search from its index list.
  */
+// (One branch per search key in one function: each branch pushes its parameters in the order of
+// the SQL it writes, and `first` marks where the term's own parameters start.)
 export function compileQuery(terms, now = Date.now() / 1000) {
   const where = [];
   const params = [];
