@@ -697,10 +697,10 @@ export class Store {
     const rows = this.q.journalAll.all();
     if (rows.length) {
       const pending = emptyPending();
-      const add = (m, id, k, n) => {
-        let x = m.get(id);
-        if (!x) m.set(id, (x = new Map()));
-        x.set(k, (x.get(k) || 0) + n);
+      const add = (map, id, key, count) => {
+        let counts = map.get(id);
+        if (!counts) map.set(id, (counts = new Map()));
+        counts.set(key, (counts.get(key) || 0) + count);
       };
       this.db.transaction(() => {
         for (const data of rows) {
@@ -739,7 +739,7 @@ export class Store {
   storeEvent(record, ctx) {
     const { delta, batch, result, orphans } = ctx;
     const statements = this.q;
-    const { isTx, count, summary, ts, received, trace, eventId, level, release, userKey, title } = record;
+    const { isTx, count, summary, ts: timestamp, received, trace, eventId, level, release, userKey, title } = record;
     let issue = null;
     let created = false;
     if (!isTx) {
@@ -760,7 +760,7 @@ export class Store {
     }
     const size = record.blen;
     // Positional parameters (named ones cost a property lookup each, per event).
-    const info = statements.insertEvent.run(record.project, eventId, issue ? issue.id : null, isTx ? 'transaction' : 'error', ts, received, count, summary, level, release,
+    const info = statements.insertEvent.run(record.project, eventId, issue ? issue.id : null, isTx ? 'transaction' : 'error', timestamp, received, count, summary, level, release,
       record.environment, record.browserTag || null, userKey || null, trace.trace_id, trace.span_id || null, title, record.share, record.blockId, record.boff, record.blen);
     let orphan = orphans.get(record.blockId);
     if (!orphan) orphans.set(record.blockId, (orphan = { bytes: 0, row: 0, entry: null }));
@@ -787,14 +787,14 @@ export class Store {
         this.knownReleases.add(releaseKey);
       }
     }
-    const entry = { row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: ts, received, size, stored_bytes: record.share, last_seen: record.last };
+    const entry = { row, event_id: eventId, issue: issue ? issue.public_id : null, count, timestamp: timestamp, received, size, stored_bytes: record.share, last_seen: record.last };
     result.stored.push(entry);
     orphan.row = row;
     orphan.entry = entry;
     if (trace.trace_id) result.traces.add(trace.trace_id);
     if (isTx) {
       delta.transactions += 1;
-      this.storeTransactionSpans(record.project, record.tx, row, trace, ts, delta);
+      this.storeTransactionSpans(record.project, record.tx, row, trace, timestamp, delta);
       return;
     }
     delta.events += 1;
@@ -843,16 +843,16 @@ export class Store {
   }
 
   // tx: {service, description, start, spans} from normalizeRecord.
-  storeTransactionSpans(project, tx, row, trace, ts, delta) {
+  storeTransactionSpans(project, transaction, row, trace, timestamp, delta) {
     if (!trace.trace_id || !trace.span_id) return;
-    const service = tx.service;
+    const service = transaction.service;
     this.q.span.run({
       trace_id: trace.trace_id, span_id: trace.span_id, parent_span_id: trace.parent_span_id || null, event_row: row, project,
-      op: trace.op || null, description: tx.description, start: tx.start, end: ts, status: trace.status || null,
+      op: trace.op || null, description: transaction.description, start: transaction.start, end: timestamp, status: trace.status || null,
       segment: 1, service: service || null, data: null,
     });
     delta.spans += 1;
-    const spans = tx.spans;
+    const spans = transaction.spans;
     for (const s of spans) if (isObj(s) && this.storeSpan(project, { trace_id: trace.trace_id, ...s }, row, service)) delta.spans += 1;
   }
 
@@ -914,14 +914,14 @@ export class Store {
     // Each count capped as an event's count is (the sender's word: one item of 1e308 crashed
     // sessions would make every release's crash-free rate 0); an aggregate without a readable
     // `started` is dropped, as Relay drops it.
-    const n = (v) => (Number.isFinite(v) && v > 0 ? Math.min(Math.floor(v), MAX_OCCURRENCES_PER_EVENT) : 0);
+    const clamp = (v) => (Number.isFinite(v) && v > 0 ? Math.min(Math.floor(v), MAX_OCCURRENCES_PER_EVENT) : 0);
     for (const group of Array.isArray(payload.aggregates) ? payload.aggregates.slice(0, 1000) : []) {
       if (!isObj(group)) continue;
       const started = toSeconds(group.started, NaN);
       if (!Number.isFinite(started)) continue;
       this.q.sessionAgg.run(record.project, str(attrs.release, 200) || null, str(attrs.environment, 100) || null, started,
-        n(group.exited), n(group.errored), n(group.abnormal), n(group.crashed));
-      delta.sessions += n(group.exited) + n(group.errored) + n(group.abnormal) + n(group.crashed);
+        clamp(group.exited), clamp(group.errored), clamp(group.abnormal), clamp(group.crashed));
+      delta.sessions += clamp(group.exited) + clamp(group.errored) + clamp(group.abnormal) + clamp(group.crashed);
     }
   }
 
@@ -1107,9 +1107,9 @@ export class Store {
       }
       if (its.length === 1) {
         // One status: its walk is the list.
-        const { it, row } = its[0];
+        const { it: iterator, row } = its[0];
         yield row;
-        for (const r of it) yield r;
+        for (const r of iterator) yield r;
         return;
       }
       for (let given = 0; given < limit && its.length; given++) {
@@ -1141,9 +1141,9 @@ export class Store {
     const plain = []; // conditions on the issue row itself: {sql, params}
     const add = (sql, ...ps) => plain.push({ sql, params: ps });
     if (project) add('i.project = ?', String(project));
-    const time = (v, name) => {
-      if (v === null || v === undefined || v === '') return null;
-      const seconds = /^\d+(\.\d+)?$/.test(String(v)) ? Number(v) : Date.parse(String(v)) / 1000;
+    const time = (value, name) => {
+      if (value === null || value === undefined || value === '') return null;
+      const seconds = /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : Date.parse(String(value)) / 1000;
       if (!Number.isFinite(seconds)) throw new QueryError(`${name} is not a time`, 0);
       return seconds;
     };
