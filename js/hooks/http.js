@@ -34,92 +34,96 @@ export function install(hub, enabled) {
   // in the early queue, with its time, and is handed over in order (client.js run('resp')).
   // (After close(), call() and capture() do nothing.)
   const response = (kind, details) => failures && (hub.captureResponse_ ? hub.captureResponse_(kind, details) : hub.call('resp', [kind, details, Date.now() / 1000]));
-  if ((fetchCrumbs || failures) && typeof globalObject.fetch == 'function') {
-    // (The wrappers are methods named __faultline_wrap__, a name minifiers keep: client.js cuts
-    // their frames from stacks, integrations.js from the request's stack.)
-    hub.wrap(globalObject, 'fetch', (orig) => ({ __faultline_wrap__(input, init) {
-      let args = arguments;
-      let method, url, started, stack;
-      try {
-        const req = typeof Request == 'function' && input instanceof Request;
-        url = req ? input.url : String(input);  // what fetch itself does with a non-Request
-        // ...once: fetch gets the string, so a stateful toString is not run a second time.
-        if (!req && typeof input != 'string') args = [url, ...[].slice.call(arguments, 1)];
-        method = String((init && get(init, 'method')) || (req ? input.method : 'GET')).toUpperCase();
-        if (hub.stopped_ || hub.isOwnRequest_(url)) url = 0;
-        const trace = url && hub.traceHeaders(url);
-        const plain = !init || Object.getPrototypeOf(init) == Object.prototype;
-        if (trace && plain) {
-          const headers = new Headers((init && init.headers) || (req ? input.headers : undefined));
-          if (hub.addHeaders(trace, (k) => headers.get(k), (k, v) => headers.append(k, v))) args = [args[0], { ...init, headers }];
-        }
-        started = performance.now();
-        stack = virtualStack();
-      } catch (error) {
-        hub.fail(error);
-        url = 0;
-      }
-      const promise = orig.apply(this, args);
-      if (!url) return promise;
-      // The app gets a promise settling exactly like the original one: same value, same rejection
-      // (still unhandled if the app does not handle it).
-      return promise.then((res) => {
-        try {
-          if (fetchCrumbs) crumb(hub, 'fetch', method, url, started, res.status, 0, { input: [...arguments], response: res });
-          response('fetch', { method, url: res.url || url, status: res.status, input: args, res, stack });
-        } catch (e) { hub.fail(e); }
-        return res;
-      }, (err) => {
-        try {
-          if (fetchCrumbs) crumb(hub, 'fetch', method, url, started, 0, printable(get(err, 'message') ?? err), { input: [...arguments], data: err });
-          if (err && typeof err == 'object' && !failedRequests.has(err)) failedRequests.set(err, `${method} ${url}`.slice(0, 2048));
-        } catch (e) { hub.fail(e); }
-        throw err;
-      });
-    } }).__faultline_wrap__);
-  }
-
+  if ((fetchCrumbs || failures) && typeof globalObject.fetch == 'function') wrapFetch(hub, fetchCrumbs, response, virtualStack);
   const XHR = globalObject.XMLHttpRequest;
-  if ((xhrCrumbs || failures) && XHR) {
-    const proto = XHR.prototype;
-    const info = new WeakMap(), hooked = new WeakSet();
-    const setHeader = proto.setRequestHeader;
-    hub.wrap(proto, 'open', (orig) => function open(method, url) {
-      hub.safe(() => {
-        info.set(this, { method_: String(method).toUpperCase(), url_: printable(url), headers_: {} });
-        // Listening from open() on, the crumb is recorded before the readyState-4 handlers the page
-        // adds later run, so an event captured there already has its own request. An XHR object
-        // may be reused: one listener, reading the current request.
-        if (!hooked.has(this)) {
-          hooked.add(this);
-          this.addEventListener('readystatechange', () => hub.safe(() => {
-            const request = info.get(this);
-            if (this.readyState == 4 && request.started_) {
-              if (xhrCrumbs) crumb(hub, 'xhr', request.method_, request.url_, request.started_, this.status, 0, { xhr: this });
-              request.started_ = 0;
-              response('xhr', { method: request.method_, url: this.responseURL || request.url_, status: this.status, headers: request.headers_, xhr: this, stack: request.stack_ });
-            }
-          }));
-        }
-      });
-      return orig.apply(this, arguments);
+  if ((xhrCrumbs || failures) && XHR) wrapXhr(hub, XHR.prototype, xhrCrumbs, response, virtualStack);
+}
+
+// fetch: breadcrumbs (when `crumbs`), trace headers, the response for httpClientIntegration.
+function wrapFetch(hub, crumbs, response, virtualStack) {
+  // (The wrappers are methods named __faultline_wrap__, a name minifiers keep: client.js cuts
+  // their frames from stacks, integrations.js from the request's stack.)
+  hub.wrap(globalObject, 'fetch', (orig) => ({ __faultline_wrap__(input, init) {
+    let args = arguments;
+    let method, url, started, stack;
+    try {
+      const req = typeof Request == 'function' && input instanceof Request;
+      url = req ? input.url : String(input);  // what fetch itself does with a non-Request
+      // ...once: fetch gets the string, so a stateful toString is not run a second time.
+      if (!req && typeof input != 'string') args = [url, ...[].slice.call(arguments, 1)];
+      method = String((init && get(init, 'method')) || (req ? input.method : 'GET')).toUpperCase();
+      if (hub.stopped_ || hub.isOwnRequest_(url)) url = 0;
+      const trace = url && hub.traceHeaders(url);
+      const plain = !init || Object.getPrototypeOf(init) == Object.prototype;
+      if (trace && plain) {
+        const headers = new Headers((init && init.headers) || (req ? input.headers : undefined));
+        if (hub.addHeaders(trace, (k) => headers.get(k), (k, v) => headers.append(k, v))) args = [args[0], { ...init, headers }];
+      }
+      started = performance.now();
+      stack = virtualStack();
+    } catch (error) {
+      hub.fail(error);
+      url = 0;
+    }
+    const promise = orig.apply(this, args);
+    if (!url) return promise;
+    // The app gets a promise settling exactly like the original one: same value, same rejection
+    // (still unhandled if the app does not handle it).
+    return promise.then((res) => {
+      try {
+        if (crumbs) crumb(hub, 'fetch', method, url, started, res.status, 0, { input: [...arguments], response: res });
+        response('fetch', { method, url: res.url || url, status: res.status, input: args, res, stack });
+      } catch (e) { hub.fail(e); }
+      return res;
+    }, (err) => {
+      try {
+        if (crumbs) crumb(hub, 'fetch', method, url, started, 0, printable(get(err, 'message') ?? err), { input: [...arguments], data: err });
+        if (err && typeof err == 'object' && !failedRequests.has(err)) failedRequests.set(err, `${method} ${url}`.slice(0, 2048));
+      } catch (e) { hub.fail(e); }
+      throw err;
     });
-    hub.wrap(proto, 'setRequestHeader', (orig) => function setRequestHeader(name, value) {
-      hub.safe(() => { const request = info.get(this); if (request) request.headers_[String(name).toLowerCase()] = String(value); });
-      return orig.apply(this, arguments);
+  } }).__faultline_wrap__);
+}
+
+// XMLHttpRequest (`proto` its prototype): the same, from open/setRequestHeader/send.
+function wrapXhr(hub, proto, crumbs, response, virtualStack) {
+  const info = new WeakMap(), hooked = new WeakSet();
+  const setHeader = proto.setRequestHeader;
+  hub.wrap(proto, 'open', (orig) => function open(method, url) {
+    hub.safe(() => {
+      info.set(this, { method_: String(method).toUpperCase(), url_: printable(url), headers_: {} });
+      // Listening from open() on, the crumb is recorded before the readyState-4 handlers the page
+      // adds later run, so an event captured there already has its own request. An XHR object
+      // may be reused: one listener, reading the current request.
+      if (!hooked.has(this)) {
+        hooked.add(this);
+        this.addEventListener('readystatechange', () => hub.safe(() => {
+          const request = info.get(this);
+          if (this.readyState == 4 && request.started_) {
+            if (crumbs) crumb(hub, 'xhr', request.method_, request.url_, request.started_, this.status, 0, { xhr: this });
+            request.started_ = 0;
+            response('xhr', { method: request.method_, url: this.responseURL || request.url_, status: this.status, headers: request.headers_, xhr: this, stack: request.stack_ });
+          }
+        }));
+      }
     });
-    hub.wrap(proto, 'send', (orig) => ({ __faultline_wrap__() {
-      hub.safe(() => {
-        const request = info.get(this);
-        if (request && !hub.stopped_ && !hub.isOwnRequest_(request.url_)) {
-          const trace = hub.traceHeaders(request.url_);
-          // setRequestHeader appends to a header the app already set, as Headers.append does.
-          if (trace) hub.addHeaders(trace, (k) => request.headers_[k], (k, v) => setHeader.call(this, k, v));
-          request.started_ = performance.now();
-          request.stack_ = virtualStack();
-        }
-      });
-      return orig.apply(this, arguments);
-    } }).__faultline_wrap__);
-  }
+    return orig.apply(this, arguments);
+  });
+  hub.wrap(proto, 'setRequestHeader', (orig) => function setRequestHeader(name, value) {
+    hub.safe(() => { const request = info.get(this); if (request) request.headers_[String(name).toLowerCase()] = String(value); });
+    return orig.apply(this, arguments);
+  });
+  hub.wrap(proto, 'send', (orig) => ({ __faultline_wrap__() {
+    hub.safe(() => {
+      const request = info.get(this);
+      if (request && !hub.stopped_ && !hub.isOwnRequest_(request.url_)) {
+        const trace = hub.traceHeaders(request.url_);
+        // setRequestHeader appends to a header the app already set, as Headers.append does.
+        if (trace) hub.addHeaders(trace, (k) => request.headers_[k], (k, v) => setHeader.call(this, k, v));
+        request.started_ = performance.now();
+        request.stack_ = virtualStack();
+      }
+    });
+    return orig.apply(this, arguments);
+  } }).__faultline_wrap__);
 }
