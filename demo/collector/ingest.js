@@ -200,56 +200,64 @@ export function parseRequest(req, limits, budget, counts) {
     tally(counts.refused, reason, n);
   };
   const body = decodeBody(req.body, req.encoding, limits.maxDecompressedBytes);
-  const { project, received, ua } = req;
+  const { records, firstId, envelope } = req.legacy ? legacyRecords(req, body, limits, refuse) : envelopeRecords(req, body, limits, counts, refuse);
+  chargeBudget(records, limits, budget, refuse);
+  return { records, firstId, envelope, body };
+}
+
+// The store endpoint's body: one event.
+function legacyRecords({ project, received, ua }, body, limits, refuse) {
+  if (body.length > limits.maxEventBytes) {
+    refuse('event_too_large');
+    throw new HttpError(413, `event larger than ${limits.maxEventBytes} bytes`, 'event_too_large');
+  }
+  const event = parseJsonItem(body, 'event');
+  const raw = isObj(event) ? assignEventId(event, body, '') : body;
+  return { records: [{ kind: 'event', project, received, ua, event, raw }], firstId: normalizeEventId(event.event_id) || null, envelope: false };
+}
+
+// An envelope's items, each as its record (unknown item types counted in counts.ignored).
+function envelopeRecords({ project, received, ua }, body, limits, counts, refuse) {
   const records = [];
   let firstId = null;
-  let envelope = false;
-  if (req.legacy) {
-    if (body.length > limits.maxEventBytes) {
-      refuse('event_too_large');
-      throw new HttpError(413, `event larger than ${limits.maxEventBytes} bytes`, 'event_too_large');
+  const parsedEnvelope = parseEnvelope(body);
+  // As Relay does (processing/utils/event.rs `finalize`: "to be defensive, we always overwrite"),
+  // the event is stored under the envelope header's event_id, the id the reply names, whether
+  // its item has no event_id or another one; an envelope carries one event, so only its first
+  // event item takes the header's id. Without a header id, the item's own id is kept.
+  let headerId = normalizeEventId(parsedEnvelope.header.event_id) || null;
+  for (const item of parsedEnvelope.items) {
+    const type = item.header.type;
+    if (!KNOWN_ITEMS.has(type)) {
+      const name = type.slice(0, 40);
+      tally(counts.ignored, name);
+      continue;
     }
-    const event = parseJsonItem(body, 'event');
-    const raw = isObj(event) ? assignEventId(event, body, '') : body;
-    records.push({ kind: 'event', project, received, ua, event, raw });
-    firstId = normalizeEventId(event.event_id) || null;
-  } else {
-    const parsedEnvelope = parseEnvelope(body);
-    // As Relay does (processing/utils/event.rs `finalize`: "to be defensive, we always overwrite"),
-    // the event is stored under the envelope header's event_id, the id the reply names, whether
-    // its item has no event_id or another one; an envelope carries one event, so only its first
-    // event item takes the header's id. Without a header id, the item's own id is kept.
-    let headerId = normalizeEventId(parsedEnvelope.header.event_id) || null;
-    for (const item of parsedEnvelope.items) {
-      const type = item.header.type;
-      if (!KNOWN_ITEMS.has(type)) {
-        const name = type.slice(0, 40);
-        tally(counts.ignored, name);
-        continue;
-      }
-      if (item.payload.length > limits.maxEventBytes) {
-        refuse(`${type}_too_large`);
-        continue;
-      }
-      const payload = parseJsonItem(item.payload, type);
-      if (type === 'event' || type === 'transaction') {
-        const raw = isObj(payload) ? assignEventId(payload, item.payload, headerId || '') : item.payload;
-        headerId = null;
-        records.push({ kind: type, project, received, ua, event: payload, raw });
-        if (type === 'event') firstId = firstId || normalizeEventId(payload.event_id) || null;
-      } else if (type === 'client_report') records.push({ kind: 'client_report', project, received, report: payload });
-      else if (type === 'session') records.push({ kind: 'session', project, received, session: payload });
-      else if (type === 'sessions') records.push({ kind: 'sessions', project, received, aggregates: payload });
-      else {
-        const list = Array.isArray(payload.items) ? payload.items.slice(0, 1000) : [payload];
-        for (const span of list) records.push({ kind: 'span', project, received, span });
-      }
+    if (item.payload.length > limits.maxEventBytes) {
+      refuse(`${type}_too_large`);
+      continue;
     }
-    firstId = firstId || normalizeEventId(parsedEnvelope.header.event_id) || null;
-    envelope = true;
+    const payload = parseJsonItem(item.payload, type);
+    if (type === 'event' || type === 'transaction') {
+      const raw = isObj(payload) ? assignEventId(payload, item.payload, headerId || '') : item.payload;
+      headerId = null;
+      records.push({ kind: type, project, received, ua, event: payload, raw });
+      if (type === 'event') firstId = firstId || normalizeEventId(payload.event_id) || null;
+    } else if (type === 'client_report') records.push({ kind: 'client_report', project, received, report: payload });
+    else if (type === 'session') records.push({ kind: 'session', project, received, session: payload });
+    else if (type === 'sessions') records.push({ kind: 'sessions', project, received, aggregates: payload });
+    else {
+      const list = Array.isArray(payload.items) ? payload.items.slice(0, 1000) : [payload];
+      for (const span of list) records.push({ kind: 'span', project, received, span });
+    }
   }
-  // Stored bytes per minute: past the budget the whole request is refused (and counted), with a
-  // Retry-After the SDK honours.
+  firstId = firstId || normalizeEventId(parsedEnvelope.header.event_id) || null;
+  return { records, firstId, envelope: true };
+}
+
+// Stored bytes per minute: past the budget the whole request is refused (and counted), with a
+// Retry-After the SDK honours.
+function chargeBudget(records, limits, budget, refuse) {
   let bytes = 0;
   let withBody = 0;
   for (const record of records) {
@@ -268,7 +276,6 @@ export function parseRequest(req, limits, budget, counts) {
     throw new HttpError(429, 'stored-bytes budget for this minute is spent', 'bytes_per_minute', { 'retry-after': String(retry), 'x-sentry-rate-limits': `${retry}::organization` });
   }
   budget.bytes += bytes;
-  return { records, firstId, envelope, body };
 }
 
 // Timestamps further ahead of arrival or older than this are replaced by the arrival time (Relay's
