@@ -425,6 +425,8 @@ export class SourceMapStore {
     }
   }
 
+  // (One pass over the event's stack traces: the lookups it makes once per event, bundles found
+  // per file, maps loaded per bundle, errors reported per bundle, serve all of them.)
   async resolveWith(event, project, withContext = true) {
     const traces = [];
     const exc = event.exception;
