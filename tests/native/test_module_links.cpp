@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 
+#include "client.h"
 #include "grouping.h"
 #include "js_scopes.h"
 #include "stack_parser.h"
@@ -347,4 +348,39 @@ TEST(ModuleLinks, TablesKeepTheirLinksThroughTextAndRefuseMalformedOnes) {
   EXPECT_FALSE(parse_symbol_table(head + R"(,"exports":[1]})", &back, &error));
   EXPECT_FALSE(parse_symbol_table(head + R"(,"modules":["./a.js"],"import_calls":"CACCDAAA"})", &back, &error))
       << "calls out of order";
+}
+
+TEST(ModuleLinks, ThePagesCoreLinksIntoATableItHoldsForTheImportedModulesUrl) {
+  // The page's core keys its tables by URL (Client::add_symbol_table): the JavaScriptCore frame is
+  // linked once the imported module's table is there (fetched or scanned for an earlier error).
+  Client c(R"({"aggregation":{"windowMs":0}})");
+  auto fingerprint = [&](const std::string& type, const std::string& value, const std::string& stack) {
+    json in = {{"exceptions", json::array({json{{"type", type}, {"value", value}, {"stack", stack}}})}};
+    return json::parse(c.capture(in.dump()))["fingerprint"].get<std::string>();
+  };
+  auto http = [](std::string stack) {
+    for (size_t at; (at = stack.find("/tmp/ml/")) != std::string::npos;) {
+      size_t from = stack.rfind("file://", at) == at - 7 ? at - 7 : at;
+      stack.replace(from, at + 8 - from, "https://shop.example/app/");
+    }
+    return stack;
+  };
+  const Case& k = kCases[0];
+  const std::string jsc = http(k.jsc), v8 = http(k.v8);
+  ASSERT_NE(jsc.find("initApp@https://shop.example/app/app.js:6:29"), std::string::npos) << jsc;
+  ASSERT_EQ(json::parse(c.add_symbol_table("https://shop.example/app/app.js",
+                                           serialize_symbol_table(build_symbol_table_from_code("app.js", kApp))))["ok"], true);
+  const std::string unlinked = fingerprint(k.type, k.jsc_value, jsc);
+  EXPECT_NE(unlinked, fingerprint(k.type, k.v8_value, v8)) << "no table for parsers.js yet";
+  ASSERT_EQ(json::parse(c.add_symbol_table("https://shop.example/app/parsers.js",
+                                           serialize_symbol_table(build_symbol_table_from_code("parsers.js", kParsers))))["ok"], true);
+  EXPECT_EQ(fingerprint(k.type, k.jsc_value, jsc), fingerprint(k.type, k.v8_value, v8));
+  // A table under another directory's parsers.js is not this module's.
+  Client other(R"({"aggregation":{"windowMs":0}})");
+  ASSERT_EQ(json::parse(other.add_symbol_table("https://shop.example/app/app.js",
+                                               serialize_symbol_table(build_symbol_table_from_code("app.js", kApp))))["ok"], true);
+  ASSERT_EQ(json::parse(other.add_symbol_table("https://shop.example/lib/parsers.js",
+                                               serialize_symbol_table(build_symbol_table_from_code("parsers.js", kParsers))))["ok"], true);
+  json in = {{"exceptions", json::array({json{{"type", k.type}, {"value", k.jsc_value}, {"stack", jsc}}})}};
+  EXPECT_EQ(json::parse(other.capture(in.dump()))["fingerprint"], unlinked);
 }
