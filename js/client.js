@@ -11,7 +11,7 @@ import { toWire } from './wire.js';
 import { setup as integrations, extraContexts } from './integrations.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 import { customTransport } from './transport/custom.js';
-import { jscStack, runningJsc, SCAN_MAX_BYTES } from './scan.js';
+import { jscStack, SCAN_MAX_BYTES } from './scan.js';
 
 /** New scripts one capture may have scanned (the page's scan): the rest group as without a table. */
 const SCANS_PER_CAPTURE = 4;
@@ -316,10 +316,40 @@ export function topUrl(stack) {
 
 // Every URL a stack's frames point at (V8 `at f (URL:1:2)`, SpiderMonkey/JavaScriptCore `f@URL:1:2`),
 // as the core's parser writes them in abs_path: in the first 64 KiB, each line through its first 1 KiB.
-const FRAME_URL = /(?:^|[^\w+.-])[\d_+.-]*([a-z][\w+.-]*:\/\/[^\s()]+?):\d+:\d+/gi;
+const FRAME_URL = /(?:^|[^\w+.-])[\d_+.-]*([a-z][\w+.-]*:\/\/[^\s()]+?):\d+:(\d+)/gi;
 export function stackUrls(stack, out = new Set()) {
   eachLine(String(stack || '').slice(0, 65536), Infinity, (line) => {
     for (const m of line.matchAll(FRAME_URL)) out.add(m[1]);
+  });
+  return out;
+}
+
+/**
+ * The URLs whose frames in a stack show minified code, by the core's evidence (src/grouping.cpp,
+ * `minified_files`): a frame's column past 250 (no hand-written line reaches it), or two frames of
+ * one file with different names of 1 or 2 characters (a minifier's; `Store.go`, a short property of
+ * a named object, is no evidence, and one short name alone is not either). Each line's last
+ * location is its frame's; the same bounds as stackUrls.
+ */
+export function minifiedUrls(stack, out = new Set()) {
+  const short = new Map();  // url -> the first short name seen there
+  eachLine(String(stack || '').slice(0, 65536), Infinity, (line) => {
+    let m;
+    for (const x of line.matchAll(FRAME_URL)) m = x;
+    if (!m) return;
+    const u = m[1];
+    if (+m[2] > 250) return void out.add(u);
+    // The name before the location, last word: V8 `at async Cart.add [as add] (`, SpiderMonkey
+    // `add@` or `async*add@` (string operations only: a line is scanned in linear time).
+    let name = line.slice(0, m.index + m[0].indexOf(u)).trim();
+    const as = name.indexOf(' [as ');
+    if (as >= 0) name = name.slice(0, as);
+    else if (name.endsWith('(') || name.endsWith('@')) name = name.slice(0, -1).trimEnd();
+    name = name.slice(Math.max(name.lastIndexOf(' '), name.lastIndexOf('/'), name.lastIndexOf('*')) + 1);
+    const parts = name.split('.'), last = parts.pop();
+    if (!/^[\w$]{1,2}$/.test(last) || (parts.length && parts.every((p) => /^[\w$]{3,}$/.test(p)))) return;
+    if (!short.has(u)) short.set(u, last);
+    else if (short.get(u) != last) out.add(u);
   });
   return out;
 }
@@ -783,16 +813,17 @@ export class Client {
       platform.promiseThen_.call(platform.Promise_.resolve(), () => { this.registryRead_ = 0; });
     }
     const reg = this.registry_, c = this.core_;
-    // The page's scan (scanSources): only in JavaScriptCore (V8 and SpiderMonkey elide no frame,
-    // and their pages pay nothing for it), only with the WASM core (the JS fallback does not resolve).
-    const scan = this.options_.scanSources !== false && !!c.addSymbolTable && runningJsc();
+    // The page's scan (scanSources), in every engine, only with the WASM core (the JS fallback
+    // does not resolve): see scanWanted().
+    const scan = this.options_.scanSources !== false && !!c.addSymbolTable;
     if ((!reg.size && !scan) || !a.exceptions) return false;
     const ids = {}, st = {}, k = a.exceptions.map((x) => x.stack).join('\0');
-    // A storm repeats one stack: its URLs are read once (and whether it is JavaScriptCore's, when asked).
+    // A storm repeats one stack: its URLs are read once (and, when asked, whether it is
+    // JavaScriptCore's and which of its files show minified code).
     const urls = k == this.stackKey_ ? this.stackUrls_ : (this.stackUrls_ = new Set());
     if (k != this.stackKey_) {
       for (const x of a.exceptions) stackUrls(x.stack, urls);
-      this.stackIsJsc_ = undefined;
+      this.stackIsJsc_ = this.stackMinified_ = undefined;
     }
     this.stackKey_ = k;
     let wait = false, news = 0;
@@ -807,14 +838,11 @@ export class Client {
       if (!c.addSymbolTable || u == SELF) continue;
       let t = this.symbolTables_.get(u);
       if (!t && r && r.table) t = this.table(u, r.table);
-      // No table registered for it: in a JavaScriptCore stack, the app's script is scanned (js/scan.js).
-      else if (!t && scan) {
-        if (this.stackIsJsc_ === undefined) this.stackIsJsc_ = a.exceptions.some((x) => x.stack && jscStack(x.stack));
-        // At most SCANS_PER_CAPTURE new scripts per capture: a stack names few of the app's scripts.
-        if (this.stackIsJsc_ && news < SCANS_PER_CAPTURE && this.scannable(u)) {
-          t = this.table(u);
-          news++;
-        }
+      // No table registered for it: the app's script is scanned (js/scan.js), at most
+      // SCANS_PER_CAPTURE new scripts per capture (a stack names few of the app's scripts).
+      else if (!t && scan && news < SCANS_PER_CAPTURE && this.scanWanted(a, u)) {
+        t = this.table(u);
+        news++;
       }
       if (!t || t.s == 'refused') continue;
       if (t.s == 'wait') {
@@ -834,6 +862,28 @@ export class Client {
     if (platform.keys_(ids).length) a.debugIds = ids;
     if (platform.keys_(st).length) a.symbols = st;
     return false;
+  }
+
+  /**
+   * Whether capture `a`'s frames in script `u` (no table registered, none built yet) start the
+   * page's scan of it. In a JavaScriptCore stack, when scannable(u): the table puts back the frames
+   * its proper tail calls drop. In a V8 or SpiderMonkey stack (they elide no frame, the table gives
+   * the functions' names: a method's class, where an anonymous function is defined) only when
+   * the stack's frames there show no minified code (minifiedUrls: the scan would refuse it, the
+   * page pays nothing). A script judged not to be scanned is not looked at again on this page.
+   */
+  scanWanted(a, u) {
+    const no = this.noScan_ || (this.noScan_ = new Set());
+    if (no.has(u)) return false;
+    if (this.stackIsJsc_ === undefined) this.stackIsJsc_ = a.exceptions.some((x) => x.stack && jscStack(x.stack));
+    if (!this.stackIsJsc_) {
+      if (!this.stackMinified_) {
+        this.stackMinified_ = new Set();
+        for (const x of a.exceptions) minifiedUrls(x.stack, this.stackMinified_);
+      }
+      if (this.stackMinified_.has(u)) return no.add(u) && false;
+    }
+    return this.scannable(u) || (no.add(u) && false);
   }
 
   /**

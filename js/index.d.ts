@@ -294,14 +294,18 @@ export interface Options {
    */
   symbolTableTimeout?: number;
   /**
-   * In JavaScriptCore (Safari), when an error's stack has frames in a first-party script without a
-   * symbol table, fetch that script's own source once (after the error; the browser's cache
-   * normally serves it) and build its call graph in a Worker (dist/faultline-scan-worker.mjs with
-   * dist/faultline-scan.wasm), so the frames Safari's proper tail calls drop are put back before
-   * grouping. Where no Worker can start, only scripts up to 16 KiB (64 KiB per page) are scanned,
-   * on the page's thread. Minified scripts and build outputs with a source map are refused (run
-   * `faultline sourcemaps inject` for them). Waits like a fetched table (`symbolTableTimeout`).
-   * Default true; false turns it off.
+   * In every engine, when an error's stack has frames in a first-party script without a symbol
+   * table, fetch that script's own source once (after the error; the browser's cache normally
+   * serves it) and build its symbol table in a Worker (dist/faultline-scan-worker.mjs with
+   * dist/faultline-scan.wasm): the functions' names as a source map's table gives them (a class
+   * method's `Class.method`, an anonymous function by where it is defined), so every engine groups
+   * alike, and in JavaScriptCore (Safari) the call graph that puts back the frames its proper tail
+   * calls drop. In Chromium and Firefox a script whose frames in that stack show minified code (a
+   * column past 250, or two different 1–2-character function names) is not fetched. Where no
+   * Worker can start, only scripts up to 16 KiB (64 KiB per page) are scanned, on the page's
+   * thread. Minified scripts and build outputs with a source map are refused (run `faultline
+   * sourcemaps inject` for them). Waits like a fetched table (`symbolTableTimeout`). Default true;
+   * false turns it off.
    */
   scanSources?: boolean;
   /** Core options passed through: see bindings/README.md. */

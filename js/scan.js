@@ -1,14 +1,17 @@
-// The page's scan (issue 10): when a JavaScriptCore (Safari) stack has frames in a script that has
-// no symbol table, the SDK fetches that script's own source once and builds the call-graph table
-// that puts back the frames JavaScriptCore's proper tail calls dropped (see README, *Grouping*).
+// The page's scan (issue 10): when an error's stack has frames in a script that has no symbol
+// table, the SDK fetches that script's own source once and builds its table: in JavaScriptCore
+// (Safari) the call graph puts back the frames its proper tail calls dropped, in every engine the
+// table names the functions as a source map's does (a method's class, where an anonymous function
+// is defined), so that all engines group alike (see README, *Grouping*). In V8 and SpiderMonkey a
+// script whose frames show minified code is not fetched (js/client.js, scanWanted).
 // The builder is a WASM module of its own, dist/faultline-scan.wasm (bindings/faultline_scan.cpp),
 // instantiated here without Emscripten's glue: its imports are the heap's growth and a memory
 // copy, and each scan gets a fresh instance. It runs in a module Worker (Scanner below), so a scan
 // never blocks the page; only where no Worker can start (a CSP without worker-src for it, no
 // Worker at all) does it run on the main thread, within the limits below.
-// js/client.js imports jscStack, runningJsc and SCAN_MAX_BYTES from here; Scanner and scanCode
-// reach the page only in dist/faultline-scan-worker.mjs (js/scan-worker.js), which the client
-// imports when a JavaScriptCore stack first needs a scan and which is also the Worker's script:
+// js/client.js imports jscStack and SCAN_MAX_BYTES from here; Scanner and scanCode reach the page
+// only in dist/faultline-scan-worker.mjs (js/scan-worker.js), which the client imports when a
+// stack first needs a scan and which is also the Worker's script:
 // the SDK's own bundles (the script-tag build) do not carry them.
 import { platform, globalObject, later, cancel, log } from './util.js';
 

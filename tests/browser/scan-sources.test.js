@@ -2,19 +2,24 @@
 // classic script beside the script-tag build) and never runs `faultline sourcemaps inject`.
 // JavaScriptCore's proper tail calls drop `parseConfig` and `parseManifest` (each `return
 // JSON.parse(text)`, both called from `initApp`: two different bugs) and `loadSettings` (one bug,
-// reached from `fromStorage` and from `fromNetwork`) from WebKitGTK's stacks. The SDK fetches the
-// script's own source once, after the first error, builds its call-graph table with the scan
-// module and groups as Chromium and Firefox ESR do: two groups for the two parsers, one for the
-// settings bug, with Chromium's fingerprints. Chromium and Firefox never fetch anything for it.
-// A stack the page itself wrote, naming URLs it never loaded as scripts, fetches none of them.
-// With `scanSources: false`, WebKitGTK groups as before the scan (the two parsers merge, the
-// settings bug splits by path): the control that shows what the scan changes.
+// reached from `fromStorage` and from `fromNetwork`) from WebKitGTK's stacks. `CartStore.validate`
+// and `CouponStore.validate` (two classes of the module, one method name, the same TypeError) are
+// two bugs that SpiderMonkey and JavaScriptCore print alike (`validate@…`). In every engine the SDK
+// fetches the script's own source once, after the first error (a second error does not fetch it
+// again), builds its table with the scan module and groups with it: two groups for the two
+// parsers, one for the settings bug, two for the two classes' methods, and each bug one group
+// across Chromium, Firefox ESR and WebKitGTK. The same module minified is never fetched and the
+// scan module never loaded in Chromium and Firefox (its frames show minified code: the scan would
+// refuse it). A stack the page itself wrote, naming URLs it never loaded as scripts, fetches none
+// of them. With `scanSources: false`, WebKitGTK groups as before the scan (the two parsers merge,
+// the settings bug splits by path, the two methods merge): the control that shows what the scan changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
 import { startCollector } from '../../demo/collector/server.js';
 import { launchChromium, launchFirefox, launchWebKit } from './lib/browsers.js';
 import { validateEvent } from '../node/lib/schema.js';
@@ -47,12 +52,27 @@ function fromNetwork(text) {
   const settings = loadSettings(text);
   return settings;
 }
+// Two bugs: two classes' methods of one name, the same TypeError (trim of null).
+class CartStore {
+  validate(code) {
+    const trimmed = code.trim();
+    return trimmed;
+  }
+}
+class CouponStore {
+  validate(code) {
+    const trimmed = code.trim();
+    return trimmed;
+  }
+}
 const BAD = '{"theme": dark}';
 function runBug(F, kind) {
   F.setTag('bug', kind);
   if (kind === 'config') initApp('config', BAD);
   else if (kind === 'manifest') initApp('manifest', BAD);
   else if (kind === 'storage') fromStorage(BAD);
+  else if (kind === 'cart') new CartStore().validate(null);
+  else if (kind === 'coupon') new CouponStore().validate(null);
   else fromNetwork(BAD);
 }
 `;
@@ -63,7 +83,7 @@ window.faultlineStats = () => ${F}.getStats();
 window.capture = (e) => ${F}.captureException(e);
 window.appReady = true;
 `;
-const BUGS = ['config', 'manifest', 'storage', 'network'];
+const BUGS = ['config', 'manifest', 'storage', 'network', 'cart', 'coupon'];
 
 before(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-scan-')); });
 after(async () => {
@@ -81,17 +101,20 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
   collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: 'scankey' } } });
   const dsn = `http://scankey@127.0.0.1:${collector.port}/1`;
   fs.writeFileSync(path.join(page, 'app.mjs'), `import * as F from '/esm/index.js';\nconst DSN = ${JSON.stringify(dsn)};\n${FAULTS}${INIT('F')}`);
+  // The same module as a build minifies it (esbuild: one line, the module's names mangled).
+  fs.writeFileSync(path.join(page, 'app.min.mjs'), transformSync(fs.readFileSync(path.join(page, 'app.mjs'), 'utf8'), { minify: true, format: 'esm' }).code);
   // The classic script: strict by its directive, as JavaScriptCore needs for proper tail calls.
   fs.writeFileSync(path.join(page, 'app-classic.js'), `'use strict';\nconst DSN = ${JSON.stringify(dsn)};\n${FAULTS}${INIT('Faultline')}`);
   const html = (title, body) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>${body}</head><body></body></html>\n`;
   const pages = {
     module: (t) => html(t, '<script type="module" src="./app.mjs"></script>'),
+    min: (t) => html(t, '<script type="module" src="./app.min.mjs"></script>'),
     iife: (t) => html(t, '<script src="/dist/faultline.iife.js"></script><script src="./app-classic.js"></script>'),
     // A CSP that lets the core's module and the events through but not the scan's fetches.
     csp: (t) => html(t, `<meta http-equiv="Content-Security-Policy" content="connect-src ${collector.url}/dist/faultline.wasm ${collector.url}/api/"><script type="module" src="./app.mjs"></script>`),
   };
 
-  const runs = {};  // title -> { evs, stats, fetches }
+  const runs = {};  // title -> { evs, stats, fetches, loaded, scanModule }
   const visit = async (browser, kind, title) => {
     fs.writeFileSync(path.join(page, `${title}.html`), pages[kind](title));
     const p = await browser.newPage();
@@ -107,15 +130,21 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
       await p.evaluate('window.fire("config")');  // the first bug again
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(await p.evaluate(() => window.flushFaultline()), true, `${title}: flush delivered everything`);
-      const fetches = await p.evaluate((t0) => performance.getEntriesByType('resource')
-        .filter((e) => /\/(app\.mjs|app-classic\.js|faultline-scan\.wasm)$/.test(e.name) && e.startTime >= t0).map((e) => e.name.replace(/^.*\//, '')), thrownAt);
+      // The app's script and the scan module as the page fetched them: before the first error
+      // (`loaded`) and from it on (`fetches`); `scanModule`: any file of the scan's, ever.
+      const [loaded, fetches, scanModule] = await p.evaluate((t0) => {
+        const es = performance.getEntriesByType('resource').filter((e) => /\/(app\.mjs|app\.min\.mjs|app-classic\.js|faultline-scan\.wasm)$/.test(e.name));
+        const name = (e) => e.name.replace(/^.*\//, '');
+        return [es.filter((e) => e.startTime < t0).map(name), es.filter((e) => e.startTime >= t0).map(name),
+          performance.getEntriesByType('resource').some((e) => /faultline-scan/.test(e.name))];
+      }, thrownAt);
       const stats = await p.evaluate(() => window.faultlineStats());
       let evs = [];
-      for (const deadline = Date.now() + 20000; Date.now() < deadline && evs.length < 5; await new Promise((r) => setTimeout(r, 200)))
+      for (const deadline = Date.now() + 20000; Date.now() < deadline && evs.length < BUGS.length + 1; await new Promise((r) => setTimeout(r, 200)))
         evs = (await (await fetch(collector.url + '/api/events?limit=500')).json()).map((e) => e.event).filter((e) => e.release === `scan@${title}`);
-      assert.equal(evs.length, 5, `${title}: every error is an event ${JSON.stringify(evs.map((e) => e.tags))}`);
+      assert.equal(evs.length, BUGS.length + 1, `${title}: every error is an event ${JSON.stringify(evs.map((e) => e.tags))}`);
       for (const ev of evs) assert.deepEqual(validateEvent(ev), [], `${title}: valid`);
-      runs[title] = { evs, stats, fetches };
+      runs[title] = { evs, stats, fetches, loaded, scanModule };
       if (title == 'module-webkit') {
         // A stack the page wrote names URLs it never loaded as scripts (an action with a query, a
         // missing script, the page itself with a query): none is fetched, nothing more is scanned.
@@ -138,6 +167,7 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
     try {
       await visit(browser, 'module', `module-${browser.name}`);
       if (browser.name != 'firefox') await visit(browser, 'iife', `iife-${browser.name}`);
+      if (browser.name != 'webkit') await visit(browser, 'min', `min-${browser.name}`);
       if (browser.name == 'webkit') {
         await visit(browser, 'module', 'off-webkit');
         await visit(browser, 'csp', 'csp-webkit');
@@ -154,36 +184,54 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
     return m;
   };
   const one = (m, b) => [...m[b]][0];
-  for (const title of ['module-chromium', 'iife-chromium']) {
-    const reference = byBug(title);
-    assert.deepEqual(Object.keys(reference).sort(), [...BUGS].sort());
-    for (const b of BUGS) assert.equal(reference[b].size, 1, `${title}: ${b} is one group`);
-    assert.notEqual(one(reference, 'config'), one(reference, 'manifest'), `${title}: the two parsers are two bugs`);
-    assert.equal(one(reference, 'storage'), one(reference, 'network'), `${title}: the settings bug is one group whatever the path`);
-    assert.equal(runs[title].stats.symbol_tables, undefined, 'V8: no table');
-    assert.deepEqual(runs[title].fetches, [], 'V8: nothing fetched for its stacks');
-  }
-
-  for (const title of ['module-firefox', 'module-webkit', 'iife-webkit']) {
-    const m = byBug(title), { stats, fetches } = runs[title], reference = byBug(title.startsWith('iife') ? 'iife-chromium' : 'module-chromium');
-    for (const b of BUGS) assert.deepEqual([...m[b]], [one(reference, b)], `${title}: ${b} groups with Chromium's ${JSON.stringify(runs[title].evs.map((e) => [e.tags.bug, e.contexts.faultline.grouping]))}`);
-    if (title == 'module-firefox') {
-      assert.deepEqual(fetches, [], 'SpiderMonkey: nothing fetched for its stacks');
-      assert.equal(stats.symbol_tables, undefined, 'SpiderMonkey: no table');
-      continue;
-    }
-    const script = title == 'iife-webkit' ? 'app-classic.js' : 'app.mjs';
+  // Each engine builds the script's table in the page: fetched once, from the first error on (a
+  // second error of it, and the repeat of the first, fetch nothing more), with the scan module.
+  const scanned = (title, script) => {
+    const { stats, fetches, loaded } = runs[title];
+    assert.deepEqual(loaded, [script], `${title}: before the first error only the page's own load of its script`);
     assert.deepEqual(fetches.sort(), [script, 'faultline-scan.wasm'].sort(), `${title}: the script's source and the scan module, once each, after the first error`);
     assert.deepEqual(stats.symbol_tables, { fetched: 0, scanned: 1, refused: 0, failed: 0, timeouts: 0 }, `${title}: one table built in the page`);
     for (const ev of runs[title].evs) {
-      const g = ev.contexts.faultline.grouping;
       assert.equal(ev.contexts.faultline.symbol_tables, undefined, `${title}: no event went without the table`);
+      assert.deepEqual(ev.fingerprint, [fp(ev)], `${title}: confident, the fingerprint is sent ${JSON.stringify(ev.contexts.faultline.grouping)}`);
+    }
+  };
+  const groups = (title) => {
+    const m = byBug(title), all = runs[title].evs.map((e) => [e.tags.bug, e.contexts.faultline.grouping]);
+    assert.deepEqual(Object.keys(m).sort(), [...BUGS].sort());
+    for (const b of BUGS) assert.equal(m[b].size, 1, `${title}: ${b} is one group ${JSON.stringify(all)}`);
+    assert.notEqual(one(m, 'config'), one(m, 'manifest'), `${title}: the two parsers are two bugs`);
+    assert.equal(one(m, 'storage'), one(m, 'network'), `${title}: the settings bug is one group whatever the path`);
+    assert.notEqual(one(m, 'cart'), one(m, 'coupon'), `${title}: CartStore.validate and CouponStore.validate are two bugs ${JSON.stringify(all)}`);
+    return m;
+  };
+  for (const title of ['module-chromium', 'iife-chromium']) {
+    scanned(title, title.startsWith('iife') ? 'app-classic.js' : 'app.mjs');
+    groups(title);
+  }
+
+  for (const title of ['module-firefox', 'module-webkit', 'iife-webkit']) {
+    scanned(title, title == 'iife-webkit' ? 'app-classic.js' : 'app.mjs');
+    const m = groups(title), reference = byBug(title.startsWith('iife') ? 'iife-chromium' : 'module-chromium');
+    for (const b of BUGS) assert.deepEqual([...m[b]], [one(reference, b)], `${title}: ${b} groups with Chromium's ${JSON.stringify(runs[title].evs.map((e) => [e.tags.bug, e.contexts.faultline.grouping]))}`);
+    if (title == 'module-firefox') continue;
+    for (const ev of runs[title].evs.filter((e) => !['cart', 'coupon'].includes(e.tags.bug))) {
+      const g = ev.contexts.faultline.grouping;
       assert.equal(g.frame.reconstructed, true, `${title}: the throw site was put back ${JSON.stringify(g)}`);
-      assert.deepEqual(ev.fingerprint, [fp(ev)], `${title}: confident, the fingerprint is sent`);
       // The event's stack is the one the engine reported: the elided function is not in it.
       const fns = ev.exception.values.at(-1).stacktrace.frames.map((f) => f.function);
       assert.ok(!fns.includes('parseConfig') && !fns.includes('loadSettings'), `${title}: ${fns}`);
     }
+  }
+
+  // Minified, in V8 and SpiderMonkey: the stack shows it (columns past 250, the minifier's short
+  // names), so the script is not fetched again and the scan module is never loaded.
+  for (const title of ['min-chromium', 'min-firefox']) {
+    const { stats, fetches, loaded, scanModule, evs } = runs[title];
+    assert.deepEqual([loaded, fetches], [['app.min.mjs'], []], `${title}: nothing fetched after the error`);
+    assert.equal(scanModule, false, `${title}: the scan module was not loaded`);
+    assert.equal(stats.symbol_tables, undefined, `${title}: no table asked for`);
+    for (const ev of evs) assert.equal(ev.contexts.faultline.symbol_tables, undefined, `${title}: the event is not marked`);
   }
 
   // The control: without the scan, JavaScriptCore's stacks hold the caller's caller only.
@@ -200,9 +248,11 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
   }
   assert.notEqual(one(off, 'storage'), one(off, 'network'), 'without the scan the settings bug splits by path in WebKitGTK');
   assert.notEqual(one(off, 'config'), one(reference, 'config'), 'without the scan WebKitGTK\'s group is not Chromium\'s');
+  // Without a table JavaScriptCore prints `validate@…` for both classes' methods: one group.
+  assert.equal(one(off, 'cart'), one(off, 'coupon'), 'without the scan the two classes\' validate merge in WebKitGTK');
 
   // A CSP that refuses the scan's fetch: counted, every event marked and grouped as without the
-  // scan, none lost, nothing thrown into the page (the 5 errors are the page's own).
+  // scan, none lost, nothing thrown into the page (the errors are the page's own).
   const csp = byBug('csp-webkit'), { stats } = runs['csp-webkit'];
   assert.deepEqual(stats.symbol_tables, { fetched: 0, scanned: 0, refused: 0, failed: 1, timeouts: 0 }, 'csp: the refused fetch is counted');
   assert.equal(stats.core, 'wasm', 'csp: the core itself loaded');

@@ -1,13 +1,13 @@
 // Every scan of a stack on the capture path takes time linear in the stack's size, and reads each
 // line through its first 1 KiB (README, Reliability): the URL scans of js/client.js (topUrl for the
-// inbound filters, stackUrls for debug IDs), the JS fallback's parser, and the WASM core. One long
+// inbound filters, stackUrls for debug IDs, minifiedUrls for the page's scan), the JS fallback's parser, and the WASM core. One long
 // line used to freeze the page: 'at ' + 16 KB took 4 s, 64 KB over 40 s (the attack report's A1),
 // because /[a-z][\w+.-]*:\/\// retried every position of a long word and rescanned the rest of it.
 // The bounds below are generous (a loaded machine); the old code could not meet them by orders of
 // magnitude (16 KB alone took seconds there, these inputs are 1 MB).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { topUrl, stackUrls } from '../../esm/client.js';
+import { topUrl, stackUrls, minifiedUrls } from '../../esm/client.js';
 import { parseFrames } from '../../esm/fallback.js';
 import { loadCore } from '../../js/core-node.js';
 
@@ -20,14 +20,15 @@ const SHAPES = {
   'a long run of " ("': 'at ' + 'a ('.repeat(MB / 3),
   'schemes back to back': 'at ' + 'a://'.repeat(MB / 4),
   'a long word before a scheme': `at f (${'h'.repeat(MB)}://x/a.js:1:2)`,
+  'a thousand lines of blanks before a frame': ('at' + ' '.repeat(1000) + '(https://a/x.js:1:2)\n').repeat(MB / 1024),
   'a long run of digits and colons': `at f (https://a/b.js${':1'.repeat(MB / 2)})`,
 };
 
 const timed = (fn) => { const t = performance.now(); const r = fn(); return [r, performance.now() - t]; };
 
 for (const [name, stack] of Object.entries(SHAPES)) {
-  test(`1 MB stack, ${name}: topUrl, stackUrls and the fallback's parser each finish well under a second`, () => {
-    for (const [label, fn] of [['topUrl', topUrl], ['stackUrls', (s) => stackUrls(s)], ['parseFrames', parseFrames]]) {
+  test(`1 MB stack, ${name}: topUrl, stackUrls, minifiedUrls and the fallback's parser each finish well under a second`, () => {
+    for (const [label, fn] of [['topUrl', topUrl], ['stackUrls', (s) => stackUrls(s)], ['minifiedUrls', (s) => minifiedUrls(s)], ['parseFrames', parseFrames]]) {
       const [, ms] = timed(() => fn(stack));
       assert.ok(ms < 1000, `${label} took ${ms.toFixed(0)} ms`);
     }
