@@ -15,6 +15,8 @@ import { jscStack, SCAN_MAX_BYTES } from './scan.js';
 
 /** New scripts one capture may have scanned (the page's scan): the rest group as without a table. */
 const SCANS_PER_CAPTURE = 4;
+// Operations held behind a capture that waits for a symbol table, at most (see run()).
+const HOLD_MAX = 1000;
 
 /**
  * A response's bytes, read up to `max`; over that (announced or read) the request is aborted
@@ -723,6 +725,10 @@ export class Client {
       }
       if (m == 'capture') a[HELD] = Date.now();
       this.held_.push([m, a]);
+      // A storm while a capture waits (a loop of errors in one task, before any table can come):
+      // at most HOLD_MAX operations are kept, then what is held goes now, as at the timeout (its
+      // tables still on their way marked `pending`; a later table serves the next errors).
+      if (this.held_.length >= HOLD_MAX) this.release(1);
       return;
     }
     try {
