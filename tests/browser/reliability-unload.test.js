@@ -112,6 +112,30 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
     });
   });
 
+  // The engine behaviour the next tests build on, on a page without the SDK.
+  test(`${name}: a leaving page's pending fetch and import() are rejected ${name === 'firefox' ? 'before' : 'no earlier than'} its pagehide`, async () => {
+    await scenario({}, async (page) => {
+      await page.evaluate(`(() => {
+        const log = (s) => localStorage.setItem('order', JSON.stringify([...JSON.parse(localStorage.getItem('order') || '[]'), s]));
+        addEventListener('pagehide', () => log('pagehide'));
+        addEventListener('unhandledrejection', () => log('unhandledrejection'));
+        fetch('/slow/4000').catch(() => log('fetch rejected'));
+        import('/slow/4000?handled').catch(() => log('import rejected'));
+        import('/slow/4000?unhandled');
+        setTimeout(() => { location.href = '/pages/sdk-basic/?next'; }, 0);
+      })()`);
+      await arrivedAt(page, '?next');
+      const order = JSON.parse(await page.evaluate(`localStorage.getItem('order')`));
+      if (name === 'firefox') {
+        // As the navigation starts: the page still runs, its unhandledrejection listeners too.
+        assert.deepEqual(order.slice(0, 3).sort(), ['fetch rejected', 'import rejected', 'unhandledrejection'], order.join());
+        assert.equal(order.at(-1), 'pagehide', order.join());
+      } else {
+        assert.equal(order[0], 'pagehide', order.join());
+      }
+    });
+  });
+
   // Firefox rejects a navigating page's pending loads (fetch, import()) as the navigation starts,
   // before its pagehide, and fires unhandledrejection for those nobody handles; Chromium lets them
   // run until the page unloads. The SDK's lazy transport module still loading when the page leaves
