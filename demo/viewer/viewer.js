@@ -415,57 +415,13 @@ function renderEvent(event, evData, issue) {
   if (num(faultline.count) > 1) wrap.append(el('p', { className: 'note' }, `This event stands for ${fmtNum(faultline.count)} occurrences (${faultline.summary === true ? 'a summary of repeats counted in the page' : 'aggregated in the page'}).`));
   // Exception chain, outermost last as Sentry shows it: the newest (the one thrown) first.
   const values = objs(isObj(event.exception) ? event.exception.values ?? event.exception : event.exception);
-  if (values.length) {
-    const exc = el('div', { id: 'd-exception' });
-    // Frames the collector resolved with an uploaded source map come in `stacktrace`, the frames as
-    // the SDK sent them in `raw_stacktrace` (Sentry's names): a toggle shows either.
-    const drawFrames = (minified) => {
-      exc.replaceChildren();
-      [...values].reverse().forEach((exception, idx) => {
-        const synthetic = isObj(exception.mechanism) && exception.mechanism.synthetic === true;
-        const mech = isObj(exception.mechanism) ? ` (${text(exception.mechanism.type, 50)}${exception.mechanism.handled === false ? ', unhandled' : ''}${synthetic ? ', synthetic' : ''})` : '';
-        // A synthetic exception (the SDK's, to carry a stack) without a type is not given one.
-        const type = text(exception.type, 200) || (synthetic ? '' : 'Error');
-        const stacktrace = minified && isObj(exception.raw_stacktrace) ? exception.raw_stacktrace : exception.stacktrace;
-        const frames = objs(isObj(stacktrace) ? stacktrace.frames : null);
-        const frameList = el('ol', { className: 'frames' });
-        for (const f of [...frames].reverse()) frameList.append(frameItem(f));
-        exc.append(el('div', { className: 'exc' }, el('div', { className: 'exc-head' }, idx > 0 ? 'caused by ' : '', type ? el('b', {}, type) : '', type ? ': ' : '', text(exception.value, 2000), mech), frameList));
-      });
-      exc.dataset.display = minified ? 'minified' : 'original';
-    };
-    const mapped = values.some((v) => isObj(v.raw_stacktrace));
-    let toggle = null;
-    if (mapped) {
-      const pick = (minified) => {
-        for (const b of toggle.querySelectorAll('button')) b.setAttribute('aria-pressed', String((b.dataset.display === 'minified') === minified));
-        drawFrames(minified);
-      };
-      toggle = el('div', { className: 'frames-toggle', id: 'd-frames-toggle', role: 'group', 'aria-label': 'Frames to show' },
-        el('span', { className: 'sub' }, 'Resolved with uploaded source maps. Show: '),
-        el('button', { type: 'button', 'data-display': 'original', 'aria-pressed': 'true', onclick: () => pick(false) }, 'Original'),
-        el('button', { type: 'button', 'data-display': 'minified', 'aria-pressed': 'false', onclick: () => pick(true) }, 'Minified'));
-    }
-    drawFrames(false);
-    wrap.append(section('Exception', toggle, exc));
-  }
+  if (values.length) wrap.append(exceptionSection(values));
   const procErrors = objs(event.errors).slice(0, 20);
   if (procErrors.length) wrap.append(section('Processing errors', el('ul', { id: 'd-processing-errors' }, procErrors.map((e) => el('li', {}, `${text(e.type, 80)}: ${[text(e.name, 100), e.value === undefined ? '' : `was ${text(JSON.stringify(e.value), 100)}`, text(e.url, 300), text(e.reason, 300)].filter(Boolean).join(' ')}`)))));
   const msg = isObj(event.logentry) ? text(event.logentry.formatted || event.logentry.message) : isObj(event.message) ? text(event.message.formatted || event.message.message) : text(event.message);
   if (msg) wrap.append(section('Message', el('pre', { className: 'message' }, msg)));
   const crumbs = objs(isObj(event.breadcrumbs) ? event.breadcrumbs.values : event.breadcrumbs);
-  if (crumbs.length) {
-    const crumbList = el('ol', { className: 'crumbs', id: 'd-crumbs' });
-    const end = seconds(event.timestamp);
-    for (const crumb of crumbs.slice(-100)) {
-      const time = seconds(crumb.timestamp);
-      const rel = time !== null && end !== null ? `${(time - end).toFixed(2)} s` : '';
-      crumbList.append(el('li', { className: `crumb crumb-${text(crumb.level, 10) || 'info'}` },
-        el('span', { className: 'time', title: absTime(time) }, rel), el('span', { className: 'cat' }, text(crumb.category, 60) || text(crumb.type, 30) || 'default'),
-        el('span', { className: 'msg' }, text(crumb.message, 500)), isObj(crumb.data) ? el('code', {}, text(crumb.data, 400)) : null));
-    }
-    wrap.append(section(`Breadcrumbs (${crumbs.length})`, crumbList));
-  }
+  if (crumbs.length) wrap.append(breadcrumbsSection(crumbs, seconds(event.timestamp)));
   const trace = isObj(contexts.trace) ? contexts.trace : {};
   const traceId = typeof trace.trace_id === 'string' && /^[0-9a-f]{32}$/i.test(trace.trace_id) ? trace.trace_id : null;
   const req = isObj(event.request) ? event.request : {};
@@ -494,6 +450,56 @@ function renderEvent(event, evData, issue) {
   }
   wrap.append(el('details', { className: 'block raw' }, el('summary', {}, 'Raw JSON'), el('pre', {}, raw.length > 500000 ? raw.slice(0, 500000) + '\n…' : raw)));
   return wrap;
+}
+
+// The Exception section: each exception of the chain with its frames, and a toggle between the
+// original and the minified frames when source maps resolved them.
+function exceptionSection(values) {
+  const exc = el('div', { id: 'd-exception' });
+  // Frames the collector resolved with an uploaded source map come in `stacktrace`, the frames as
+  // the SDK sent them in `raw_stacktrace` (Sentry's names): a toggle shows either.
+  const drawFrames = (minified) => {
+    exc.replaceChildren();
+    [...values].reverse().forEach((exception, idx) => {
+      const synthetic = isObj(exception.mechanism) && exception.mechanism.synthetic === true;
+      const mech = isObj(exception.mechanism) ? ` (${text(exception.mechanism.type, 50)}${exception.mechanism.handled === false ? ', unhandled' : ''}${synthetic ? ', synthetic' : ''})` : '';
+      // A synthetic exception (the SDK's, to carry a stack) without a type is not given one.
+      const type = text(exception.type, 200) || (synthetic ? '' : 'Error');
+      const stacktrace = minified && isObj(exception.raw_stacktrace) ? exception.raw_stacktrace : exception.stacktrace;
+      const frames = objs(isObj(stacktrace) ? stacktrace.frames : null);
+      const frameList = el('ol', { className: 'frames' });
+      for (const f of [...frames].reverse()) frameList.append(frameItem(f));
+      exc.append(el('div', { className: 'exc' }, el('div', { className: 'exc-head' }, idx > 0 ? 'caused by ' : '', type ? el('b', {}, type) : '', type ? ': ' : '', text(exception.value, 2000), mech), frameList));
+    });
+    exc.dataset.display = minified ? 'minified' : 'original';
+  };
+  const mapped = values.some((v) => isObj(v.raw_stacktrace));
+  let toggle = null;
+  if (mapped) {
+    const pick = (minified) => {
+      for (const b of toggle.querySelectorAll('button')) b.setAttribute('aria-pressed', String((b.dataset.display === 'minified') === minified));
+      drawFrames(minified);
+    };
+    toggle = el('div', { className: 'frames-toggle', id: 'd-frames-toggle', role: 'group', 'aria-label': 'Frames to show' },
+      el('span', { className: 'sub' }, 'Resolved with uploaded source maps. Show: '),
+      el('button', { type: 'button', 'data-display': 'original', 'aria-pressed': 'true', onclick: () => pick(false) }, 'Original'),
+      el('button', { type: 'button', 'data-display': 'minified', 'aria-pressed': 'false', onclick: () => pick(true) }, 'Minified'));
+  }
+  drawFrames(false);
+  return section('Exception', toggle, exc);
+}
+
+// The event's last 100 breadcrumbs, each with its time relative to the event's (`end`, seconds).
+function breadcrumbsSection(crumbs, end) {
+  const crumbList = el('ol', { className: 'crumbs', id: 'd-crumbs' });
+  for (const crumb of crumbs.slice(-100)) {
+    const time = seconds(crumb.timestamp);
+    const rel = time !== null && end !== null ? `${(time - end).toFixed(2)} s` : '';
+    crumbList.append(el('li', { className: `crumb crumb-${text(crumb.level, 10) || 'info'}` },
+      el('span', { className: 'time', title: absTime(time) }, rel), el('span', { className: 'cat' }, text(crumb.category, 60) || text(crumb.type, 30) || 'default'),
+      el('span', { className: 'msg' }, text(crumb.message, 500)), isObj(crumb.data) ? el('code', {}, text(crumb.data, 400)) : null));
+  }
+  return section(`Breadcrumbs (${crumbs.length})`, crumbList);
 }
 
 // A long line (minified code) is shown around the column, as Sentry trims context lines.
