@@ -156,10 +156,11 @@ class Hub {
   /**
    * Nothing can deliver what waits here any more (no core could load): it is counted and reported,
    * a moment later. A load that failed because the page is going (Firefox cancels a navigating
-   * page's pending loads before its pagehide) leaves what waits to the stash pagehide writes.
+   * page's pending loads before its pagehide) leaves what waits to the stash pagehide writes: 300
+   * ms later, or 10 s after a beforeunload (the next page may take seconds to answer).
    */
   lost() {
-    return new platform.Promise_((done) => later(() => { this.countLost_(); done(); }, 300));  // ready() resolves after
+    return new platform.Promise_((done) => later(() => { this.countLost_(); done(); }, Date.now() - this.leaving_ < 5000 ? 1e4 : 300));  // ready() resolves after
   }
 
   countLost_() {
@@ -630,6 +631,10 @@ export const init = guard((given) => {
     for (const [event, timestamp] of loader.q) (event.type == 'error' ? onError : onRejection)(hub, event, timestamp);
     if (loader.n) hub.drop('queue_overflow', loader.n);
   }
+  // While the lazy part loads: beforeunload tells lost() that the page is leaving (Firefox rejects
+  // a navigating page's pending loads as the navigation starts, well before its pagehide).
+  const leaving = () => { hub.leaving_ = Date.now(); };
+  listen(globalObject, 'beforeunload', leaving);
   hub.ready_ = import('./client.js').then((clientModule) => {
     if (!hub.stopped_) return (hub.client_ = new clientModule.Client(hub)).ready_;
   }).catch((error) => {
@@ -638,6 +643,8 @@ export const init = guard((given) => {
     hub.fail(error);
     return hub.lost();
   });
+  const stop = () => listen(globalObject, 'beforeunload', leaving, 0, 1);
+  platform.promiseThen_.call(hub.ready_, stop, stop);
 });
 
 // Messages and non-Error captures carry the stack of the call (Sentry's synthetic exception; its
