@@ -233,6 +233,9 @@ function one(e, rejection) {
   // An Error that is no DOMException: a DOMException's name in its type (`NotFoundError`) is the
   // app's own class, and its message the developer's (the core groups a DOMException by name).
   if (tagOf(e) != '[object DOMException]' && !wasDom.has(e)) x.dom = false;
+  // This engine elides a function that ends in `return f(x)` (proper tail calls): the core then
+  // keys an app frame just outside a library's frame only where a table says nothing was elided.
+  if (runningJsc()) x.ptc = true;
   for (const k of ['stack', 'stacktrace']) {  // stacktrace: old Opera
     const s = get(e, k);
     if (typeof s == 'string') x[k] = truncate(unwrapped(s), 262144);

@@ -25,6 +25,9 @@ std::string cli_fingerprint(std::string_view line_json, const SymbolTableOf& tab
   const json* dom = get_field(in, "dom");
   if (dom && !dom->is_boolean() && !dom->is_null()) return dump_json(json{{"error", "field \"dom\" must be true or false"}});
   x.not_dom_exception = dom && dom->is_boolean() && !dom->get<bool>();
+  const json* ptc = get_field(in, "ptc");
+  if (ptc && !ptc->is_boolean() && !ptc->is_null()) return dump_json(json{{"error", "field \"ptc\" must be true or false"}});
+  x.proper_tail_calls = ptc && ptc->is_boolean() && ptc->get<bool>();
   if (x.type.empty() && x.value.empty() && !stack) return dump_json(json{{"error", "need at least one of \"type\", \"value\", \"stack\""}});
   if (stack && stack->is_string()) x.frames = parse_stack(stack->get_ref<const std::string&>(), x.value).frames;
   GroupingOptions opts;

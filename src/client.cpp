@@ -125,6 +125,7 @@ void Client::read_exception(const json& e, std::string_view oob_stack, Input& x,
   ex.synthetic = get_bool(e, "synthetic", false);
   ex.request = text_field(e, "request", 2048);
   ex.not_dom_exception = !get_bool(e, "dom", true);
+  ex.proper_tail_calls = get_bool(e, "ptc", false);
   const json* m = get_field(e, "mechanism");
   x.mechanisms.push_back(m && m->is_object() ? *m : empty_object());
   const json* p = get_field(e, "parent");
@@ -132,7 +133,7 @@ void Client::read_exception(const json& e, std::string_view oob_stack, Input& x,
   for (std::string_view part : {std::string_view(ex.type), std::string_view(ex.value), std::string_view(stack),
                                 std::string_view(stacktrace), std::string_view(ex.filename), std::string_view(ex.request)})
     sig.add(part);
-  sig.add(std::to_string(x.pops.back()) + (ex.synthetic ? "s" : "e") + (ex.not_dom_exception ? "n" : "") + std::to_string(ex.lineno));
+  sig.add(std::to_string(x.pops.back()) + (ex.synthetic ? "s" : "e") + (ex.not_dom_exception ? "n" : "") + (ex.proper_tail_calls ? "p" : "") + std::to_string(ex.lineno));
   x.stacks.push_back(std::move(stack));
   x.stacktraces.push_back(std::move(stacktrace));
   x.chain.push_back(std::move(ex));

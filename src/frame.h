@@ -32,6 +32,10 @@ struct Frame {
   // as the function that tail-calls it. Without it, the frame may be the caller of a function a
   // proper tail call elided (throw_site, grouping.cpp). Grouping only; never sent.
   bool calls_builtin = false;
+  // The same for a frame just outside a library's frame (code, not in-app) in a stack of an engine
+  // with proper tail calls: its table records, at its position, a call of that library function
+  // (by name, or the function itself in one bundle's table). Grouping only; never sent.
+  bool calls_library = false;
   // A frame just outside a JavaScriptCore built-in that no table confirms called it, placed by its
   // file's table: its file (a map's original source, whole), its function by a key no other
   // function of that file shares, and which call site of that function's own body it is

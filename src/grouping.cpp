@@ -660,6 +660,20 @@ std::string call_site_key(const SymbolTable& t, const Frame& f, int32_t function
 }  // namespace
 
 namespace {
+// A frame of code that is not the app's (a dependency, another origin's script): a library the
+// app called. Built-ins' frames (native) are not.
+bool library_frame(const Frame& f) { return !f.in_app && !f.native && !f.eval && !f.filename.empty() && f.lineno >= 1; }
+
+// A frame's function name as a call names it: the original name when a table resolved it, the
+// part after the last dot (`Schema.parse` and `parse` are `parse`).
+std::string last_name(const Frame& f) {
+  sv name = trim(f.resolved && !f.original_function.empty() ? sv(f.original_function) : sv(f.function));
+  std::string fn = normalize_function(name);
+  if (fn != "<min>") return fn;
+  size_t dot = name.find_last_of('.');
+  return std::string(dot == sv::npos ? name : name.substr(dot + 1));
+}
+
 // A table built from the code itself (no sources: build_symbol_table_from_code) names the frame's
 // function as a map's table does, the original file being the frame's own: a class's method as
 // `CartStore.validate`, an anonymous function where it is defined (lexical_anonymous). Every
@@ -738,6 +752,36 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
     if (!t) continue;
     for (size_t s = 0; s < t->sources.size(); ++s)
       if (t->ignored[s] && t->sources[s] == f.original_file) f.in_app = false;
+  }
+  if (!table_of) return;
+  // An in-app frame just outside a library's frame called that library function itself unless its
+  // table records, at its position, a call through which an app function could have been elided
+  // on an engine with proper tail calls (throw_site): a call of a function of the code that has
+  // tail calls, other than the library frame's own (`calls`; reconstruct_tail_calls put nothing
+  // back), a call of a variable, a parameter or a member several functions can be (`sites`), or a
+  // call by another name than the library function's (`named_calls`: `User.parse(` is `.parse`,
+  // the frame `Schema.parse`). A call the table does not record there is of a function of the code
+  // without tail calls (nothing to elide) or of a form the scanner skips (`(0, f)(x)`). The tables
+  // are looked up again: reconstruct_tail_calls may have put frames back between.
+  for (size_t i = 0; i + 1 < frames.size(); ++i) {
+    Frame& f = frames[i];
+    if (!f.in_app || f.native || f.reconstructed || !library_frame(frames[i + 1]) || f.lineno < 1 || f.colno < 1) continue;
+    const SymbolTable* t = table_of(f);
+    if (!t) continue;
+    const uint32_t line = static_cast<uint32_t>(f.lineno - 1), column = static_cast<uint32_t>(f.colno - 1);
+    const int32_t function = function_at(*t, JsPosition{line, column});
+    if (!frame_in_function(*t, f, function)) continue;  // a table of other code
+    sv called = named_call_at(*t, line, column);
+    if (starts_with(called, ".")) called.remove_prefix(1);
+    const Frame& inner = frames[i + 1];
+    const int32_t callee = call_at(*t, line, column);
+    bool same = false;
+    if (callee >= 0 && table_of(inner) == t && inner.lineno >= 1 && inner.colno >= 1)
+      same = function_at(*t, JsPosition{static_cast<uint32_t>(inner.lineno - 1), static_cast<uint32_t>(inner.colno - 1)}) == callee;
+    const bool elidable = (callee >= 0 && !same) || std::binary_search(t->sites.begin(), t->sites.end(), JsPosition{line, column}) ||
+                          (!called.empty() && called != last_name(inner));
+    f.calls_library = !elidable;
+    if (!f.calls_library && f.call_site.empty()) f.call_site = call_site_key(*t, f, function);
   }
 }
 
@@ -918,6 +962,17 @@ struct AnonymousCaller {
 
 // Whether frames[lo..hi) hold a frame just outside a JavaScriptCore built-in's frame that no
 // table confirms called that built-in (Frame::calls_builtin, see throw_site).
+// A stack that only JavaScriptCore prints: a built-in's frame `parse@[native code]`, or the top
+// level named `global code` / `module code` (SpiderMonkey prints `@url`, V8 `at url`).
+bool javascriptcore_marks(const std::vector<Frame>& frames) {
+  for (const Frame& f : frames) {
+    if (jsc_builtin(f)) return true;
+    sv fn = trim(f.function);
+    if (fn == "global code" || fn == "module code") return true;
+  }
+  return false;
+}
+
 bool unconfirmed_builtin_caller(const std::vector<Frame>& frames, size_t lo, size_t hi) {
   for (size_t j = lo; j < hi && j + 1 < frames.size(); ++j)
     if (!frames[j].native && jsc_builtin(frames[j + 1]) && !frames[j].calls_builtin) return true;
@@ -1018,7 +1073,7 @@ constexpr int kMinifiedColumn = 250;
 //    call site where its table places it ("app.js:init#call2", Frame::call_site), else
 //    deploy_scoped(); not confident either way.
 ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, bool not_dom_exception,
-                     std::string_view message_key, std::string_view message) {
+                     std::string_view message_key, std::string_view message, bool proper_tail_calls) {
   ThrowSite site;
   bool any_app = std::any_of(frames.begin(), frames.end(), [](const Frame& f) { return f.in_app; });
   std::vector<size_t> idx;  // usable frames, innermost first
@@ -1195,6 +1250,21 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
     site.explain = describe(top, "unconfirmed-builtin-caller");
     return site;
   }
+  // The same holds for an error raised in a library's code (a dependency, another origin's
+  // script: not in-app), whose innermost in-app frame is the app's call into it: on JavaScriptCore
+  // `function parseUser(d) { return UserSchema.parse(d); }` is not on the stack, so two app
+  // functions that end in calls of one library function (parseUser, parseOrder), called from
+  // one function (load), both show `load` just outside `parse` (jsc -m, 2026-12-02), where V8 and
+  // SpiderMonkey show parseUser and parseOrder. Unless the frame's table records, at its
+  // position, a call of that library function (Frame::calls_library) or the frame was put back,
+  // it is keyed by its call site, not confident. Only on an engine with proper tail calls
+  // (ExceptionInput::proper_tail_calls, or its marks on the stack); V8 and SpiderMonkey unchanged.
+  if (idx[0] + 1 < frames.size() && library_frame(frames[idx[0] + 1]) && !top.calls_library && !top.reconstructed &&
+      (proper_tail_calls || javascriptcore_marks(frames))) {
+    site.token = top.call_site.empty() ? deploy_scoped(top) : top.call_site;
+    site.explain = describe(top, "unconfirmed-library-caller");
+    return site;
+  }
   std::string fn = frame_function(top);
   // An anonymous function that a source map's table placed is keyed where the source defines it
   // ("cartStore.js:CartStore.lineTotals/?0", lexical_anonymous); else "?" followed by the named
@@ -1281,7 +1351,8 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   // A thrown non-Error value has no stack of its own; where engines say it came from differs
   // (V8 and SpiderMonkey name the script, JSC may not), so its description alone groups it.
   const bool synthetic_value = top.synthetic && r.message_key != "script-error";
-  if (!network && !synthetic_value) site = throw_site(top.frames, top.type, top.not_dom_exception, r.message_key, top.value);
+  if (!network && !synthetic_value)
+    site = throw_site(top.frames, top.type, top.not_dom_exception, r.message_key, top.value, top.proper_tail_calls);
   const std::string& token = site.token;
   std::string strategy = "stack";
   if (network) {

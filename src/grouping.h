@@ -35,6 +35,11 @@ struct ExceptionInput {
   // DOMException's name in its type (`NotFoundError`, `TimeoutError`) is then the app's own class,
   // whose message is the developer's, not a browser's wording of a standard error.
   bool not_dom_exception = false;
+  // The stack is of an engine with proper tail calls (JavaScriptCore): the SDK says so (input
+  // field "ptc": true, where the page runs on JavaScriptCore), or the stack shows JavaScriptCore's
+  // marks (`[native code]` frames, `global code` / `module code`). A function that ends in
+  // `return f(x)` is then missing from the stack (throw_site).
+  bool proper_tail_calls = false;
 };
 
 struct GroupingOptions {

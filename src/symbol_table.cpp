@@ -50,14 +50,6 @@ int32_t source_at(const SourceMap& map, JsPosition p) {
   return m ? m->source : -1;
 }
 
-// The innermost function whose range holds the position, -1: none (the top level).
-int32_t function_at(const SymbolTable& t, JsPosition p) {
-  auto fn = std::upper_bound(t.functions.begin(), t.functions.end(), p,
-                             [](const JsPosition& pos, const SymbolTable::Function& f) { return pos < f.start; });
-  int32_t i = static_cast<int32_t>(fn - t.functions.begin()) - 1;
-  while (i >= 0 && t.functions[static_cast<size_t>(i)].end < p) i = t.functions[static_cast<size_t>(i)].parent;
-  return i;
-}
 
 void compute_parents(std::vector<SymbolTable::Function>* functions) {
   std::vector<int32_t> open;
@@ -687,6 +679,14 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
   compute_parents(&out->functions);
   compute_definers(&out->functions);
   return true;
+}
+
+int32_t function_at(const SymbolTable& t, JsPosition p) {
+  auto fn = std::upper_bound(t.functions.begin(), t.functions.end(), p,
+                             [](const JsPosition& pos, const SymbolTable::Function& f) { return pos < f.start; });
+  int32_t i = static_cast<int32_t>(fn - t.functions.begin()) - 1;
+  while (i >= 0 && t.functions[static_cast<size_t>(i)].end < p) i = t.functions[static_cast<size_t>(i)].parent;
+  return i;
 }
 
 bool handwritten_line(const SymbolTable& t, uint32_t line) {

@@ -182,6 +182,8 @@ std::string serialize_symbol_table(const SymbolTable& table);
 bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* error);
 // 0-based line and column of the generated code.
 SymbolLookup lookup_symbol(const SymbolTable& table, uint32_t line, uint32_t column);
+// The index of the innermost function whose range holds the position, -1: none (the top level).
+int32_t function_at(const SymbolTable& table, JsPosition position);
 // Whether the 0-based line is hand-written code by the table's evidence (line_info, not long).
 bool handwritten_line(const SymbolTable& table, uint32_t line);
 // Resolves one frame of the table's bundle by its 1-based lineno/colno: sets original_function,

@@ -406,3 +406,83 @@ TEST(GroupingPrecision, ATableBuiltFromTheCodeKeepsTwoClassesSameNamedMethodsApa
   Grouped s = group("TypeError", coupon[2].message, coupon[2].stack, &stale, "store.mjs");
   EXPECT_EQ(s.parts["frame"]["frame"], "store.mjs:validate") << s.parts.dump();
 }
+
+// /tmp/prec/lib/app.mjs: parseUser and parseOrder end in `return X.parse(d)`, a method of a
+// library module (node_modules/zz/index.mjs) that throws; load calls both.
+const char* kLibApp =
+    "import { Schema } from './node_modules/zz/index.mjs';\n"
+    "const User = new Schema('user'), Order = new Schema('order');\n"
+    "function parseUser(d) {\n"
+    "  return User.parse(d);\n"
+    "}\n"
+    "function parseOrder(d) {\n"
+    "  return Order.parse(d);\n"
+    "}\n"
+    "function load(which, d) {\n"
+    "  const r = which ? parseUser(d) : parseOrder(d);\n"
+    "  return [r];\n"
+    "}\n"
+    "for (const w of [true, false]) {\n"
+    "  try { load(w, 'x'); } catch (e) { print(e.name + ': ' + e.message + '\\n' + e.stack + '\\n'); }\n"
+    "}\n";
+
+TEST(GroupingPrecision, OnJavaScriptCoreAnAppFrameJustOutsideALibraryFrameIsTheThrowSiteOnlyWhenATableSaysItCallsThatFunction) {
+  const std::string msg = "Expected object, received string";
+  // jsc -m: parseUser and parseOrder are elided; both stacks show `load` just outside `parse`.
+  const std::string jsc_user = "parse@/tmp/prec/lib/node_modules/zz/index.mjs:4:65\nload@/tmp/prec/lib/app.mjs:10:30\nmodule code@/tmp/prec/lib/app.mjs:14:13";
+  const std::string jsc_order = "parse@/tmp/prec/lib/node_modules/zz/index.mjs:4:65\nload@/tmp/prec/lib/app.mjs:10:46\nmodule code@/tmp/prec/lib/app.mjs:14:13";
+  const std::string v8_user = "TypeError: " + msg + "\n    at Schema.parse (file:///tmp/prec/lib/node_modules/zz/index.mjs:4:52)\n"
+                              "    at parseUser (file:///tmp/prec/lib/app.mjs:4:15)\n    at load (file:///tmp/prec/lib/app.mjs:10:21)\n"
+                              "    at file:///tmp/prec/lib/app.mjs:14:9";
+  const std::string v8_order = "TypeError: " + msg + "\n    at Schema.parse (file:///tmp/prec/lib/node_modules/zz/index.mjs:4:52)\n"
+                               "    at parseOrder (file:///tmp/prec/lib/app.mjs:7:16)\n    at load (file:///tmp/prec/lib/app.mjs:10:36)\n"
+                               "    at file:///tmp/prec/lib/app.mjs:14:9";
+  const std::string sm_user = "parse@file:///tmp/prec/lib/node_modules/zz/index.mjs:4:52\nparseUser@file:///tmp/prec/lib/app.mjs:4:15\n"
+                              "load@file:///tmp/prec/lib/app.mjs:10:21\n@file:///tmp/prec/lib/app.mjs:14:13\n";
+  Grouped user = group("TypeError", msg, jsc_user, nullptr, "app.mjs");
+  Grouped order = group("TypeError", msg, jsc_order, nullptr, "app.mjs");
+  EXPECT_NE(user.fingerprint, order.fingerprint) << "two bugs: " << user.parts.dump();
+  EXPECT_FALSE(user.confident);
+  EXPECT_EQ(user.parts["frame"]["rule"], "unconfirmed-library-caller");
+  EXPECT_EQ(user.parts["frame"]["frame"], "@/tmp/prec/lib/app.mjs:10:30");
+  // The SDK says the engine has proper tail calls when the stack shows none of JavaScriptCore's marks.
+  ExceptionInput bare;
+  bare.type = "TypeError";
+  bare.value = msg;
+  bare.frames = parse_stack("parse@http://h/node_modules/zz/index.mjs:4:65\nload@http://h/app.mjs:10:30", msg).frames;
+  classify_frames(bare.frames, GroupingOptions{});
+  EXPECT_TRUE(compute_grouping({bare}, GroupingOptions{}).confident) << "no sign of JavaScriptCore: as V8 and SpiderMonkey";
+  bare.proper_tail_calls = true;
+  EXPECT_FALSE(compute_grouping({bare}, GroupingOptions{}).confident);
+  // V8 and SpiderMonkey show the callers: confident, apart, one key across the two engines.
+  Grouped v8u = group("TypeError", msg, v8_user, nullptr, "app.mjs"), v8o = group("TypeError", msg, v8_order, nullptr, "app.mjs");
+  Grouped smu = group("TypeError", msg, sm_user, nullptr, "app.mjs");
+  EXPECT_TRUE(v8u.confident);
+  EXPECT_NE(v8u.fingerprint, v8o.fingerprint);
+  EXPECT_EQ(v8u.fingerprint, smu.fingerprint);
+  EXPECT_EQ(v8u.parts["frame"]["frame"], "app.mjs:parseUser");
+
+  // With app.mjs's table: load's call at 10:30 is parseUser, which tail-calls `.parse`.
+  SymbolTable t = table_of("app.mjs", kLibApp);
+  Grouped user_t = group("TypeError", msg, jsc_user, &t, "app.mjs");
+  Grouped order_t = group("TypeError", msg, jsc_order, &t, "app.mjs");
+  EXPECT_NE(user_t.fingerprint, order_t.fingerprint) << user_t.parts.dump();
+  // /tmp/prec/lib/app2.mjs: `const c = User.parse(d); return c;` is no tail call, and its table
+  // records the call `.parse` at the frame's position: confirmed, confident, V8's key.
+  const char* app2 =
+      "import { Schema } from './node_modules/zz/index.mjs';\n"
+      "const User = new Schema('user');\n"
+      "function parseCart(d) {\n"
+      "  const c = User.parse(d);\n"
+      "  return c;\n"
+      "}\n"
+      "try { parseCart('x'); } catch (e) { print(e.name + ': ' + e.message + '\\n' + e.stack + '\\n'); }\n";
+  SymbolTable t2 = table_of("app2.mjs", app2);
+  const std::string direct = "parse@/tmp/prec/lib/node_modules/zz/index.mjs:4:65\nparseCart@/tmp/prec/lib/app2.mjs:4:23\n"
+                             "module code@/tmp/prec/lib/app2.mjs:7:16";
+  Grouped direct_none = group("TypeError", msg, direct, nullptr, "app2.mjs");
+  EXPECT_FALSE(direct_none.confident) << "without a table the stack looks the same as an elided one";
+  Grouped direct_t = group("TypeError", msg, direct, &t2, "app2.mjs");
+  EXPECT_TRUE(direct_t.confident) << direct_t.parts.dump();
+  EXPECT_EQ(direct_t.parts["frame"]["frame"], "app2.mjs:parseCart") << direct_t.parts.dump();
+}

@@ -58,3 +58,18 @@ test('fingerprint gives one fingerprint for the same bug captured in V8, SpiderM
   assert.equal(out.length, 3);
   assert.equal(new Set(out.map((o) => o.fingerprint)).size, 1, out.map((o) => o.fingerprint).join(' '));
 });
+
+test('fingerprint reads "ptc": an app frame just outside a library frame is unconfirmed on an engine with proper tail calls', () => {
+  // JavaScriptCore's stack of `function parseUser(d) { return User.parse(d); }` called from load
+  // (jsc -m, 2026-12-02), with its `module code` frame cut: no JavaScriptCore mark is left.
+  const stack = 'parse@http://h/node_modules/zz/index.mjs:4:65\nload@http://h/app.mjs:10:30';
+  const x = { type: 'TypeError', value: 'Expected object, received string', stack };
+  const { code, lines } = run(['fingerprint'], [x, { ...x, ptc: true }, { ...x, ptc: 'yes' }].map((l) => JSON.stringify(l)).join('\n') + '\n');
+  assert.equal(code, 0);
+  assert.equal(lines[0].parts.confident, true, 'without the flag: as V8 and SpiderMonkey');
+  assert.equal(lines[0].parts.frame.frame, 'app.mjs:load');
+  assert.equal(lines[1].parts.confident, false);
+  assert.equal(lines[1].parts.frame.rule, 'unconfirmed-library-caller');
+  assert.equal(lines[1].parts.frame.frame, '@/app.mjs:10:30');
+  assert.match(lines[2].error, /"ptc" must be true or false/);
+});
