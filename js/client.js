@@ -11,7 +11,7 @@ import { toWire } from './wire.js';
 import { setup as integrations, extraContexts } from './integrations.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 import { customTransport } from './transport/custom.js';
-import { jscStack, SCAN_MAX_BYTES } from './scan.js';
+import { jscStack, runningJsc, SCAN_MAX_BYTES } from './scan.js';
 
 /** New scripts one capture may have scanned (the page's scan): the rest group as without a table. */
 const SCANS_PER_CAPTURE = 4;
@@ -730,7 +730,8 @@ export class Client {
       this.held_.push([m, a]);
       // A storm while a capture waits (a loop of errors in one task, before any table can come):
       // at most HOLD_MAX operations are kept, then what is held goes now, as at the timeout (its
-      // tables still on their way marked `pending`; a later table serves the next errors).
+      // tables still on their way marked `pending`, and so are the storm's later captures, which
+      // then group as its first ones did; a table that arrives serves the errors after it).
       if (this.held_.length >= HOLD_MAX) this.release(1);
       return;
     }
@@ -855,8 +856,12 @@ export class Client {
       }
       if (!t || t.s == 'refused') continue;
       if (t.s == 'wait') {
-        if (this.hurry_) st[u] = 'pending';
-        else if (left > 0) wait = true;
+        // A storm went out without this table (HOLD_MAX): the rest of it does too, rather than
+        // wait and group with the table, apart from its first events (one bug, one key).
+        if (this.hurry_ || t.hurried) {
+          st[u] = 'pending';
+          t.hurried = 1;
+        } else if (left > 0) wait = true;
         else {
           st[u] = 'timeout';
           this.late(t);

@@ -38,7 +38,20 @@ async function runDemo(launch) {
     const before = (await stats()).stored.occurrences;
     await page.goto(collector.url + '/demo/');
     await page.waitFor(() => document.body.dataset.ready === 'wasm', undefined, 30000);
-    for (const id of FAULTS) await page.click(`#${id}`);
+    for (const id of FAULTS) {
+      // The storm comes once the page's scan of demo.js (started by an earlier fault's error) has
+      // settled: an error grouped before its script's table arrives keys an anonymous function
+      // by its line, and with the table by where it is defined (README, Not done yet), so a storm
+      // that outran a slow engine's scan would be one issue per engine, not one across them.
+      if (id == 'storm') {
+        for (let i = 0; i < 150; i++) {
+          const t = await page.evaluate(async () => (await import('/esm/index.js')).getStats().symbol_tables || {});
+          if ((t.scanned || 0) + (t.refused || 0) + (t.failed || 0) + (t.timeouts || 0) >= 1) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      await page.click(`#${id}`);
+    }
     // Let timers (setTimeout throws, rejected fetch) fire, then flush everything, summaries included.
     await new Promise((r) => setTimeout(r, 1500));
     const sdk = await page.evaluate(async () => {
