@@ -15,6 +15,9 @@ import { jscStack, runningJsc, SCAN_MAX_BYTES } from './scan.js';
 
 /** New scripts one capture may have scanned (the page's scan): the rest group as without a table. */
 const SCANS_PER_CAPTURE = 4;
+// JavaScriptCore: the modules a capture's frames call into by an import, scanned for the core's
+// linking (symbols()), at most this many per capture.
+const LINKS_PER_CAPTURE = 2;
 // Operations held behind a capture that waits for a symbol table, at most (see run()).
 const HOLD_MAX = 1000;
 
@@ -327,6 +330,47 @@ export function stackUrls(stack, out = new Set()) {
     for (const m of line.matchAll(FRAME_URL)) out.add(m[1]);
   });
   return out;
+}
+
+// JavaScriptCore's frames (`name@URL:line:column`), each as [, URL, line, column] (1-based), within
+// the first 64 KiB as stackUrls.
+export const jscFrames = (stack) => String(stack || '').slice(0, 65536).matchAll(/@([a-z][\w+.-]*:\/\/\S+?):(\d+):(\d+)$/gim);
+
+/**
+ * A module's calls of its imported bindings, read from its symbol table's text (src/symbol_table.h
+ * "modules", "import_calls": per call (line delta, column, module delta, name delta) in Base64 VLQ,
+ * the column a delta on the same line): 'line:column' (1-based, the caller's frame there) -> the
+ * specifier. Empty for a table without them or one that does not read.
+ */
+export function importCalls(txt) {
+  const out = new Map(), v = [];
+  let j, n = 0, shift = 0, line = 0, col = 0, m = -1;
+  try { j = txt.includes('"import_calls"') && JSON.parse(txt); } catch {}
+  for (const ch of (j && j.import_calls) || '') {
+    const d = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(ch);
+    if (d < 0) return out;
+    n += (d & 31) * 2 ** shift;
+    shift = d & 32 ? shift + 5 : (v.push(n % 2 ? (1 - n) / 2 : n / 2), n = 0);
+  }
+  for (let i = 0; i + 3 < v.length; i += 4) {
+    col = v[i] ? v[i + 1] : col + v[i + 1];
+    line += v[i];
+    m += v[i + 2];
+    if (typeof j.modules[m] == 'string') out.set(line + 1 + ':' + (col + 1), j.modules[m]);
+  }
+  return out;
+}
+
+/**
+ * A module specifier resolved against the importing module's URL as the core resolves it
+ * (grouping.cpp resolve_module_url) and as the browser loaded it: `./`, `../`, `/` or a full URL,
+ * of the importer's origin; '' for a bare specifier (an import map decides) or another origin.
+ */
+export function moduleUrl(importer, spec) {
+  try {
+    const u = new URL(spec, importer);
+    return /^(\.\.?\/|\/[^/]|\w[\w+.-]*:\/\/)/.test(spec) && u.origin == new URL(importer).origin ? u.href : '';
+  } catch { return ''; }
 }
 
 /**
@@ -840,21 +884,15 @@ export class Client {
     // One event waits for its tables symbolTableTimeout at most in all, from its capture (also
     // when it was held behind another event, or its tables started later).
     const now = Date.now(), left = (a[HELD] || (a[HELD] = now)) + (this.options_.symbolTableTimeout ?? 3000) - now;
-    for (const u of urls) {
-      const r = reg.get(u);
-      if (r && r.id) ids[u] = r.id;
-      // The chunk that holds this module is the SDK's own (its wrappers are on many stacks): its
-      // frames never decide a group, its table is not fetched.
-      if (!c.addSymbolTable || u == SELF) continue;
+    // Whether script u's table is on its way (`scan`: may start the page's scan of it), and the
+    // event's mark when it cannot be had.
+    const look = (u, scan) => {
       let t = this.symbolTables_.get(u);
-      if (!t && r && r.table) t = this.table(u, r.table);
-      // No table registered for it: the app's script is scanned (js/scan.js), at most
-      // SCANS_PER_CAPTURE new scripts per capture (a stack names few of the app's scripts).
-      else if (!t && scan && news < SCANS_PER_CAPTURE && this.scanWanted(a, u)) {
+      if (!t && scan) {
         t = this.table(u);
         news++;
       }
-      if (!t || t.s == 'refused') continue;
+      if (!t || t.s == 'refused') return;
       if (t.s == 'wait') {
         // A storm went out without this table (HOLD_MAX): the rest of it does too, rather than
         // wait and group with the table, apart from its first events (one bug, one key).
@@ -867,6 +905,32 @@ export class Client {
           this.late(t);
         }
       } else if (t.s != 'ok') st[u] = t.s;
+    };
+    for (const u of urls) {
+      const r = reg.get(u);
+      if (r && r.id) ids[u] = r.id;
+      // The chunk that holds this module is the SDK's own (its wrappers are on many stacks): its
+      // frames never decide a group, its table is not fetched.
+      if (!c.addSymbolTable || u == SELF) continue;
+      // A registered table is fetched; without one the app's script is scanned (js/scan.js), at
+      // most SCANS_PER_CAPTURE new scripts per capture (a stack names few of the app's scripts).
+      if (!this.symbolTables_.get(u) && r && r.table) this.table(u, r.table);
+      look(u, !this.symbolTables_.get(u) && scan && news < SCANS_PER_CAPTURE && this.scanWanted(a, u));
+    }
+    // ES module linking: JavaScriptCore elides a function that ends in `return f(x)`, and with it
+    // the only frame of an imported module whose function that was (`parseConfig` of
+    // ./parsers.js, called from app.js). Once the frames' tables are in, the modules their frames
+    // call into by an import (the table's import_calls at the frame's position) that have no
+    // table are scanned too, in the same wait, so that the core follows the call into their table
+    // (grouping.cpp reconstruct_tail_calls): at most LINKS_PER_CAPTURE, by the scan's rules (a
+    // module's registered table, `sourcemaps inject`, is fetched instead); `linked` counts them.
+    if (!wait && scan && this.jsc(a)) {
+      for (const u of this.links(a)) {
+        const r = reg.get(u), fresh = !this.symbolTables_.get(u) && ((r && r.table) || this.scanWanted(a, u));
+        if (fresh && r && r.table) this.table(u, r.table);
+        look(u, fresh && !this.symbolTables_.get(u));
+        if (fresh) this.hub_.stats_.symbol_tables.linked = (this.hub_.stats_.symbol_tables.linked || 0) + 1;
+      }
     }
     if (wait) {
       cancel(this.holdTimer_);
@@ -876,6 +940,28 @@ export class Client {
     if (platform.keys_(ids).length) a.debugIds = ids;
     if (platform.keys_(st).length) a.symbols = st;
     return false;
+  }
+
+  /** Whether capture `a`'s stacks are JavaScriptCore's (read once per stack). */
+  jsc(a) {
+    if (this.stackIsJsc_ === undefined) this.stackIsJsc_ = a.exceptions.some((x) => x.stack && jscStack(x.stack));
+    return this.stackIsJsc_;
+  }
+
+  /**
+   * The modules capture `a`'s JavaScriptCore frames call into by an import, resolved (moduleUrl)
+   * from their tables' import_calls (read once per table), innermost first, at most
+   * LINKS_PER_CAPTURE, other than the SDK's own.
+   */
+  links(a) {
+    const out = new Set();
+    for (const x of a.exceptions) {
+      for (const [, u, line, col] of jscFrames(x.stack)) {
+        const t = this.symbolTables_.get(u), spec = t && t.s == 'ok' && (t.ic || (t.ic = importCalls(t.txt))).get(line + ':' + col), m = spec && moduleUrl(u, spec);
+        if (m && m != SELF && out.size < LINKS_PER_CAPTURE) out.add(m);
+      }
+    }
+    return out;
   }
 
   /**
@@ -889,8 +975,7 @@ export class Client {
   scanWanted(a, u) {
     const no = this.noScan_ || (this.noScan_ = new Set());
     if (no.has(u)) return false;
-    if (this.stackIsJsc_ === undefined) this.stackIsJsc_ = a.exceptions.some((x) => x.stack && jscStack(x.stack));
-    if (!this.stackIsJsc_) {
+    if (!this.jsc(a)) {
       if (!this.stackMinified_) {
         this.stackMinified_ = new Set();
         for (const x of a.exceptions) minifiedUrls(x.stack, this.stackMinified_);

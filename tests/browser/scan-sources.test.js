@@ -91,15 +91,22 @@ after(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s tail-called JSON.parse as Chromium does, from one scan after the error', { timeout: 600000 }, async () => {
+// The site both tests serve: the SDK as the repository serves it (/esm/ modules, /dist/ modules
+// and the script-tag build) and the pages under /demo/scan/, with the collector.
+async function site() {
   const root = path.join(work, 'site'), page = path.join(root, 'demo', 'page', 'scan');
-  fs.mkdirSync(page, { recursive: true });
-  // The SDK as the repository serves it (/esm/ modules, /dist/ modules and the script-tag build).
-  fs.symlinkSync(path.join(repo, 'js'), path.join(root, 'js'));
-  fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
-  fs.symlinkSync(path.join(repo, 'esm'), path.join(root, 'esm'));  // the package entry the page imports
-  collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: 'scankey' } } });
-  const dsn = `http://scankey@127.0.0.1:${collector.port}/1`;
+  if (!collector) {
+    fs.mkdirSync(page, { recursive: true });
+    fs.symlinkSync(path.join(repo, 'js'), path.join(root, 'js'));
+    fs.symlinkSync(path.join(repo, 'dist'), path.join(root, 'dist'));
+    fs.symlinkSync(path.join(repo, 'esm'), path.join(root, 'esm'));  // the package entry the page imports
+    collector = await startCollector({ port: 0, dataDir: path.join(work, 'data'), staticRoot: root, projects: { 1: { publicKey: 'scankey' } } });
+  }
+  return { page, dsn: `http://scankey@127.0.0.1:${collector.port}/1` };
+}
+
+test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s tail-called JSON.parse as Chromium does, from one scan after the error', { timeout: 600000 }, async () => {
+  const { page, dsn } = await site();
   fs.writeFileSync(path.join(page, 'app.mjs'), `import * as F from '/esm/index.js';\nconst DSN = ${JSON.stringify(dsn)};\n${FAULTS}${INIT('F')}`);
   // The same module as a build minifies it (esbuild: one line, the module's names mangled).
   fs.writeFileSync(path.join(page, 'app.min.mjs'), transformSync(fs.readFileSync(path.join(page, 'app.mjs'), 'utf8'), { minify: true, format: 'esm' }).code);
@@ -301,4 +308,89 @@ window.appReady = true;
   assert.equal(stats.core, 'wasm', 'csp: the core itself loaded');
   for (const ev of runs['csp-webkit'].evs) assert.deepEqual(Object.values(ev.contexts.faultline.symbol_tables || {}), ['failed'], 'csp: the event says its table failed');
   for (const b of BUGS) assert.deepEqual([...csp[b]], [...off[b]], `csp: ${b} groups as without the scan`);
+});
+
+// ES module linking in the page (issue 10): two unbundled modules, app.js calling `parseConfig`
+// imported from ./parsers.js, which ends in `return JSON.parse(t)`. JavaScriptCore elides
+// parseConfig: its stack is `parse@[native code]` / `initApp@app.js`, no frame of parsers.js. The
+// page scans app.js (its frame), reads in its table that the frame is at a call of an import, and
+// scans parsers.js too, in the same wait: the first error already groups with Chromium's and
+// Firefox's (`parsers.js:<built-in>:parseConfig`, confident), and parsers.js is scanned once.
+test('unbundled modules: WebKitGTK\'s first error in a function JavaScriptCore elided from an imported module groups with Chromium\'s and Firefox\'s (the imported module scanned once, after the error)', { timeout: 300000 }, async () => {
+  const { page, dsn } = await site();
+  fs.writeFileSync(path.join(page, 'parsers.js'), `export function parseConfig(text) {
+  return JSON.parse(text);
+}
+`);
+  fs.writeFileSync(path.join(page, 'app.js'), `import * as F from '/esm/index.js';
+import { parseConfig } from './parsers.js';
+function initApp(text) {
+  const config = parseConfig(text);
+  return config;
+}
+F.init({ dsn: ${JSON.stringify(dsn)}, release: 'link@' + document.title, aggregation: { windowMs: 0 } });
+window.fire = () => { setTimeout(() => { initApp('{"theme": dark}'); }, 0); };
+window.flushFaultline = () => F.flush(5000);
+window.faultlineStats = () => F.getStats();
+window.appReady = true;
+`);
+  const runs = {};
+  for (const launch of [launchChromium, launchFirefox, launchWebKit]) {
+    const browser = await launch(), title = `link-${browser.name}`;
+    try {
+      fs.writeFileSync(path.join(page, `${title}.html`), `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><script type="module" src="./app.js"></script></head><body></body></html>\n`);
+      const p = await browser.newPage();
+      try {
+        await p.goto(`${collector.url}/demo/scan/${title}.html`);
+        await p.waitFor(() => window.appReady === true);
+        await new Promise((r) => setTimeout(r, 300));
+        const thrownAt = await p.evaluate(() => performance.now());
+        for (let i = 0; i < 2; i++) {  // the error and its repeat
+          await p.evaluate('window.fire()');
+          await new Promise((r) => setTimeout(r, 400));
+        }
+        assert.equal(await p.evaluate(() => window.flushFaultline()), true, `${title}: flush delivered everything`);
+        const [loaded, fetches] = await p.evaluate((t0) => {
+          const es = performance.getEntriesByType('resource').filter((e) => /\/(app|parsers)\.js$/.test(e.name));
+          const name = (e) => e.name.replace(/^.*\//, '');
+          return [es.filter((e) => e.startTime < t0).map(name).sort(), es.filter((e) => e.startTime >= t0).map(name).sort()];
+        }, thrownAt);
+        const stats = await p.evaluate(() => window.faultlineStats());
+        let evs = [];
+        for (const deadline = Date.now() + 20000; Date.now() < deadline && evs.length < 2; await new Promise((r) => setTimeout(r, 200)))
+          evs = (await (await fetch(collector.url + '/api/events?limit=500')).json()).map((e) => e.event).filter((e) => e.release === `link@${title}`);
+        assert.equal(evs.length, 2, `${title}: both errors are events`);
+        for (const ev of evs) assert.deepEqual(validateEvent(ev), [], `${title}: valid`);
+        runs[browser.name] = { evs, stats, loaded, fetches };
+      } finally {
+        await p.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+  const fps = (name) => new Set(runs[name].evs.map((e) => e.contexts.faultline.fingerprint));
+  const chromium = [...fps('chromium')];
+  assert.equal(chromium.length, 1, 'chromium: one group');
+  for (const name of ['chromium', 'firefox', 'webkit']) {
+    const { evs, stats, loaded, fetches } = runs[name], all = JSON.stringify(evs.map((e) => e.contexts.faultline.grouping));
+    assert.deepEqual([...fps(name)], chromium, `${name}: the error and its repeat group with Chromium's ${all}`);
+    for (const ev of evs) {
+      const g = ev.contexts.faultline.grouping;
+      assert.equal(g.confident, true, `${name}: confident ${JSON.stringify(g)}`);
+      assert.deepEqual(ev.fingerprint, [ev.contexts.faultline.fingerprint], `${name}: the fingerprint is sent`);
+      assert.equal(ev.contexts.faultline.symbol_tables, undefined, `${name}: no event went without its tables`);
+      assert.match(g.frame.filename || g.frame.abs_path || '', /parsers\.js$/, `${name}: the throw site is parsers.js's ${JSON.stringify(g.frame)}`);
+      assert.equal(g.frame.function, 'parseConfig', `${name}: in parseConfig ${JSON.stringify(g.frame)}`);
+    }
+    // Both modules as the page loaded them, then each fetched once more for its scan, after the error.
+    assert.deepEqual(loaded, ['app.js', 'parsers.js'], `${name}: before the error, the page's own loads`);
+    assert.deepEqual(fetches, ['app.js', 'parsers.js'], `${name}: each module scanned once, after the error`);
+    assert.deepEqual(stats.symbol_tables, { fetched: 0, scanned: 2, refused: 0, failed: 0, timeouts: 0, ...(name == 'webkit' && { linked: 1 }) },
+      `${name}: two tables built in the page${name == 'webkit' ? ', parsers.js for the linking' : ''}`);
+  }
+  const wk = runs.webkit.evs[0];
+  const fns = wk.exception.values.at(-1).stacktrace.frames.map((f) => f.function);
+  assert.ok(!fns.includes('parseConfig'), `webkit: the engine's stack has no parseConfig (elided) ${fns}`);
+  assert.equal(wk.contexts.faultline.grouping.frame.reconstructed, true, 'webkit: the throw site was put back from parsers.js\'s table');
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import { jscStack, scanCode } from '../../esm/scan.js';
-import { minifiedUrls, stackUrls } from '../../esm/client.js';
+import { minifiedUrls, stackUrls, jscFrames, importCalls, moduleUrl } from '../../esm/client.js';
 import { loadTools } from '../../js/sourcemaps-cli.js';
 import { loadCore } from '../../js/core-node.js';
 
@@ -123,4 +123,71 @@ test('bad input never breaks the module: empty, binary, unbalanced, and over the
   }
   const big = 'function handWritten() { return 1; }\n'.repeat(250000);  // 9.5 MB, over the module's 8 MiB bound
   assert.match((await scanCode(mod, 'big.js', big)).refused, /^too large/);
+});
+
+// ES module linking in the page (js/client.js symbols()/links()): JavaScriptCore elides a function
+// that ends in `return f(x)`, and with it the only frame of the module it was imported from. The
+// page reads, in the table it built for the caller's module, that the caller's frame is at a call
+// of an import (import_calls), resolves the specifier as the core does, and scans that module too.
+// Stacks as `jsc -m` prints them on this machine for these very modules (paths made URLs).
+test('importCalls/moduleUrl: a JavaScriptCore frame at a call of an imported function names the module to scan, which the core then links', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const parsers = 'export function parseConfig(text) {\n  return JSON.parse(text);\n}\nexport function stamp(ms) {\n  return new Date(ms).toISOString();\n}\n';
+  const app = "import { parseConfig } from './parsers.js';\nimport * as p from './parsers.js';\nfunction initApp(text) {\n  const config = parseConfig(text);\n  return config;\n}\n" +
+    'function when(ms) { const a = 1, w = p.stamp(ms); return w; }\nfunction local(t) { return JSON.parse(t); }\n' +
+    "for (const f of [() => initApp('{x'), () => when(NaN), () => local('{x')]) { try { f(); } catch (e) { print(e.stack); print('--'); } }\n";
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'faultline-link-'));
+  let out;
+  try {
+    writeFileSync(path.join(dir, 'parsers.js'), parsers);
+    writeFileSync(path.join(dir, 'app.js'), app);
+    out = execFileSync('/usr/bin/jsc', ['-m', 'app.js'], { cwd: dir, encoding: 'utf8', timeout: 20000 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const base = 'https://shop.example/static/';
+  const stacks = out.split('--\n').filter(Boolean).map((s) => s.split(`${dir}/`).join(base).trim());
+  assert.equal(stacks.length, 3, out);
+  assert.match(stacks[0], /^parse@\[native code\]\ninitApp@/, 'JavaScriptCore elided parseConfig');
+  const mod = await scanModule();
+  const t = (await scanCode(mod, 'app.js', app)).table, calls = importCalls(t);
+  const at = (stack) => [...jscFrames(stack)].map(([, u, line, col]) => u == base + 'app.js' && calls.get(line + ':' + col)).filter(Boolean);
+  assert.deepEqual(at(stacks[0]), ['./parsers.js'], `initApp's frame is at its call of parseConfig ${stacks[0]}`);
+  assert.deepEqual(at(stacks[1]), ['./parsers.js'], `\`p.stamp(\` of \`import * as p\` ${stacks[1]}`);
+  assert.deepEqual(at(stacks[2]), [], `a call of the module's own function is no import call ${stacks[2]}`);
+  assert.equal(calls.size, 2);
+  assert.equal(importCalls('{"faultline_symbols":3,"import_calls":"A!","modules":["./x.js"]}').size, 0, 'a list that does not read: nothing');
+  assert.equal(importCalls('not json "import_calls"').size, 0);
+
+  // Resolved as the browser loaded it and as the core links it (grouping.cpp resolve_module_url).
+  assert.equal(moduleUrl(base + 'app.js?v=2', './parsers.js'), base + 'parsers.js');
+  assert.equal(moduleUrl(base + 'app.js', '../lib/x.js'), 'https://shop.example/lib/x.js');
+  assert.equal(moduleUrl(base + 'app.js', '/x.js?v=1'), 'https://shop.example/x.js?v=1');
+  assert.equal(moduleUrl(base + 'app.js', 'https://shop.example/y.js'), 'https://shop.example/y.js');
+  for (const bare of ['lodash', 'lodash/fp.js', '//cdn.example/x.js', 'https://cdn.example/x.js', 'parsers.js'])
+    assert.equal(moduleUrl(base + 'app.js', bare), '', `${bare}: not linked`);
+
+  // The core, given both tables under these URLs, keys JavaScriptCore's stack at parsers.js's
+  // parseConfig, confident; without parsers.js's table, at the caller's call site, not confident.
+  const { Core } = await loadCore();
+  const parsersTable = (await scanCode(mod, 'parsers.js', parsers)).table;
+  const capture = (withCallee) => {
+    const core = new Core(JSON.stringify({ dsn: 'https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/1', aggregation: { windowMs: 0 } }));
+    try {
+      assert.equal(JSON.parse(core.addSymbolTable(base + 'app.js', t)).ok, true);
+      if (withCallee) assert.equal(JSON.parse(core.addSymbolTable(moduleUrl(base + 'app.js', './parsers.js'), parsersTable)).ok, true);
+      JSON.parse(core.capture(JSON.stringify({ exceptions: [{ type: 'SyntaxError', value: 'JSON Parse error: Expected \'}\'', stack: stacks[0] }] })));
+      const body = JSON.parse(core.drain(0, true, 1)).envelopes[0].body.trim().split('\n');
+      return JSON.parse(body.at(-1)).contexts.faultline.grouping;
+    } finally {
+      core.delete();
+    }
+  };
+  const linked = capture(true), alone = capture(false);
+  assert.equal(linked.confident, true, JSON.stringify(linked));
+  assert.equal(linked.frame.function, 'parseConfig', JSON.stringify(linked));
+  assert.equal(alone.confident, false, JSON.stringify(alone));
 });
