@@ -231,15 +231,17 @@ bool decode_callbacks(std::string_view text, SymbolTable* t) {
   });
 }
 
+// The same for an index that must name an entry (never "none"), also written to *out.
+bool read_entry(VlqReader& r, int32_t* prev, size_t limit, int32_t* out) {
+  if (!read_index(r, prev, limit) || *prev < 0) return false;
+  *out = *prev;
+  return true;
+}
+
 bool decode_named_calls(std::string_view text, SymbolTable* t) {
   int32_t name = -1;
   return decode_records(text, &SymbolTable::NamedCall::pos, &t->named_calls, [&](VlqReader& r, SymbolTable::NamedCall& c) {
-    int64_t d;
-    if (!r.read(&d)) return false;
-    int64_t v = int64_t(name) + d;
-    if (v < 0 || v >= int64_t(t->names.size())) return false;
-    c.name = name = static_cast<int32_t>(v);
-    return true;
+    return read_entry(r, &name, t->names.size(), &c.name);
   });
 }
 
@@ -258,13 +260,7 @@ bool decode_sites(std::string_view text, SymbolTable* t) {
 bool decode_import_calls(std::string_view text, SymbolTable* t) {
   int32_t module = -1, name = -1;
   return decode_records(text, &SymbolTable::ImportCall::pos, &t->import_calls, [&](VlqReader& r, SymbolTable::ImportCall& c) {
-    int64_t dm, dn;
-    if (!r.read(&dm) || !r.read(&dn)) return false;
-    int64_t m = int64_t(module) + dm, n = int64_t(name) + dn;
-    if (m < 0 || m >= int64_t(t->modules.size()) || n < 0 || n >= int64_t(t->names.size())) return false;
-    c.module = module = static_cast<int32_t>(m);
-    c.name = name = static_cast<int32_t>(n);
-    return true;
+    return read_entry(r, &module, t->modules.size(), &c.module) && read_entry(r, &name, t->names.size(), &c.name);
   });
 }
 
@@ -296,12 +292,7 @@ bool decode_exports(std::string_view text, SymbolTable* t) {
 bool decode_calls(std::string_view text, SymbolTable* t) {
   int32_t callee = -1;
   return decode_records(text, &SymbolTable::Call::pos, &t->calls, [&](VlqReader& r, SymbolTable::Call& c) {
-    int64_t d;
-    if (!r.read(&d)) return false;
-    int64_t v = int64_t(callee) + d;
-    if (v < 0 || v >= int64_t(t->functions.size())) return false;
-    c.callee = callee = static_cast<int32_t>(v);
-    return true;
+    return read_entry(r, &callee, t->functions.size(), &c.callee);
   });
 }
 
@@ -361,28 +352,27 @@ bool decode_tails(std::string_view text, SymbolTable* t) {
 
 }  // namespace
 
+namespace {
+// The record of a list sorted by position that sits exactly at (line, column), null when none.
+template <class Record>
+const Record* record_at(const std::vector<Record>& records, uint32_t line, uint32_t column) {
+  auto it = std::lower_bound(records.begin(), records.end(), JsPosition{line, column},
+                             [](const Record& c, const JsPosition& pos) { return c.pos < pos; });
+  return it == records.end() || it->pos.line != line || it->pos.column != column ? nullptr : &*it;
+}
+}  // namespace
+
 int32_t call_at(const SymbolTable& t, uint32_t line, uint32_t column) {
-  JsPosition p{line, column};
-  auto it = std::lower_bound(t.calls.begin(), t.calls.end(), p,
-                             [](const SymbolTable::Call& c, const JsPosition& pos) { return c.pos < pos; });
-  if (it == t.calls.end() || it->pos.line != line || it->pos.column != column) return -1;
-  return it->callee;
+  const SymbolTable::Call* c = record_at(t.calls, line, column);
+  return c ? c->callee : -1;
 }
 
 const SymbolTable::Callback* callback_at(const SymbolTable& t, uint32_t line, uint32_t column) {
-  JsPosition p{line, column};
-  auto it = std::lower_bound(t.callbacks.begin(), t.callbacks.end(), p,
-                             [](const SymbolTable::Callback& c, const JsPosition& pos) { return c.pos < pos; });
-  if (it == t.callbacks.end() || it->pos.line != line || it->pos.column != column) return nullptr;
-  return &*it;
+  return record_at(t.callbacks, line, column);
 }
 
 const SymbolTable::ImportCall* import_call_at(const SymbolTable& t, uint32_t line, uint32_t column) {
-  JsPosition p{line, column};
-  auto it = std::lower_bound(t.import_calls.begin(), t.import_calls.end(), p,
-                             [](const SymbolTable::ImportCall& c, const JsPosition& pos) { return c.pos < pos; });
-  if (it == t.import_calls.end() || it->pos.line != line || it->pos.column != column) return nullptr;
-  return &*it;
+  return record_at(t.import_calls, line, column);
 }
 
 const SymbolTable::Export* export_named(const SymbolTable& t, std::string_view name) {
@@ -392,11 +382,8 @@ const SymbolTable::Export* export_named(const SymbolTable& t, std::string_view n
 }
 
 std::string_view named_call_at(const SymbolTable& t, uint32_t line, uint32_t column) {
-  JsPosition p{line, column};
-  auto it = std::lower_bound(t.named_calls.begin(), t.named_calls.end(), p,
-                             [](const SymbolTable::NamedCall& c, const JsPosition& pos) { return c.pos < pos; });
-  if (it == t.named_calls.end() || it->pos.line != line || it->pos.column != column) return {};
-  return t.names[static_cast<size_t>(it->name)];
+  const SymbolTable::NamedCall* c = record_at(t.named_calls, line, column);
+  return c ? std::string_view(t.names[static_cast<size_t>(c->name)]) : std::string_view();
 }
 
 int32_t call_site_ordinal(const SymbolTable& t, int32_t function, uint32_t line, uint32_t column) {
