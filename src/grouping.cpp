@@ -1057,31 +1057,18 @@ struct ThrowSite {
 // column no hand-written line reaches.
 constexpr int kMinifiedColumn = 250;
 
-// The throw site is the frame where the error object was created, because that frame is never
-// elided (it was executing) and does not depend on the call path:
-//  - the innermost in-app frame (or innermost non-native one when none is in-app), after the
-//    error class's own constructor frame (SpiderMonkey and JavaScriptCore show it, V8 hides it);
-//  - stack overflow: the set of functions in the innermost repeating cycle, since which of two
-//    mutually recursive functions hit the limit is chance;
-//  - an error raised inside a built-in: the file + "<built-in>" + the function that called it
-//    (see builtin_call_kind);
-//  - an anonymous function: the file + "?" + the named function that called it synchronously
-//    ("app.js:?<lineTotals", see anonymous_caller); "file:?" alone (not confident) when none;
-//  - an unresolved minified frame: deploy_scoped();
-//  - in a JavaScriptCore stack, an in-app frame just outside a built-in that no table confirms
-//    called it (a proper tail call may have elided the one that did): the file + its function and
-//    call site where its table places it ("app.js:init#call2", Frame::call_site), else
-//    deploy_scoped(); not confident either way.
-ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, bool not_dom_exception,
-                     std::string_view message_key, std::string_view message, bool proper_tail_calls) {
-  ThrowSite site;
-  bool any_app = std::any_of(frames.begin(), frames.end(), [](const Frame& f) { return f.in_app; });
+// The frames a throw site may be, innermost first: the in-app ones (every non-native one with a
+// file when none is in-app), without the frames of the error class's own constructor chain, nor
+// a class's constructor frame JavaScriptCore raises a call without `new` in (see throw_site).
+std::vector<size_t> throw_site_frames(const std::vector<Frame>& frames, std::string_view error_type, std::string_view message_key,
+                                      std::string_view message) {
+  const bool any_app = std::any_of(frames.begin(), frames.end(), [](const Frame& f) { return f.in_app; });
   std::vector<size_t> idx;  // usable frames, innermost first
   for (size_t k = frames.size(); k-- > 0;) {
     const Frame& f = frames[k];
     if (!f.native && !f.filename.empty() && (!any_app || f.in_app)) idx.push_back(k);
   }
-  if (idx.empty()) return site;
+  if (idx.empty()) return idx;
   // An error class of the app's own: SpiderMonkey and JavaScriptCore show its constructor's frame
   // (`ValidationError@errors.js:8:5`), and, when it extends another class of the app's, the
   // frames of the base constructors its super() calls ran, inner to it (`AppError@errors.js:2:5`,
@@ -1107,28 +1094,34 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   if (message_key == "class-call-without-new" && contains(message, "without |new|") && idx.size() > 1 &&
       idx[0] + 1 == frames.size())
     idx.erase(idx.begin());
+  return idx;
+}
 
-  // Files of this stack that hold minified code, and how sure that is. A column no hand-written
-  // line reaches (past kMinifiedColumn), or two frames with different minifier-looking names (1-2
-  // characters), is evidence of minified code. One short name alone is not: authors write short
-  // names too (a method `id` or `go`, which V8 prints as `applyGiftCard.id`).
-  std::vector<std::string> minified_files, short_named_files;
-  {
+// Files of this stack that hold minified code, and how sure that is. A column no hand-written
+// line reaches (past kMinifiedColumn), or two frames with different minifier-looking names (1-2
+// characters), is evidence of minified code. One short name alone is not: authors write short
+// names too (a method `id` or `go`, which V8 prints as `applyGiftCard.id`).
+struct MinifiedFiles {
+  std::vector<std::string> minified, short_named;
+
+  static bool in(const std::vector<std::string>& files, const std::string& file) {
+    return std::find(files.begin(), files.end(), file) != files.end();
+  }
+  static MinifiedFiles of(const std::vector<Frame>& frames) {
+    MinifiedFiles out;
     std::vector<std::pair<std::string, std::string>> short_names;  // file, name
     for (const Frame& f : frames) {
       if (f.resolved || f.handwritten || f.filename.empty()) continue;
-      if (f.colno > kMinifiedColumn) minified_files.push_back(f.filename);
+      if (f.colno > kMinifiedColumn) out.minified.push_back(f.filename);
       if (normalize_function(f.function) != "<min>" || property_of_named_object(f.function)) continue;
       std::string name = printed_name(f.function);
       for (const auto& [file, other] : short_names)
-        if (file == f.filename && other != name) minified_files.push_back(f.filename);
+        if (file == f.filename && other != name) out.minified.push_back(f.filename);
       short_names.emplace_back(f.filename, name);
-      short_named_files.push_back(f.filename);
+      out.short_named.push_back(f.filename);
     }
+    return out;
   }
-  auto in = [](const std::vector<std::string>& files, const std::string& file) {
-    return std::find(files.begin(), files.end(), file) != files.end();
-  };
   // Every frame of a minified file that no table resolved is keyed deploy-scoped and is not
   // confident, whatever its name. A short name is the minifier's. A long one survived because it
   // is a property name (a method, a getter, an object's key: minifiers rename bindings, never
@@ -1144,13 +1137,86 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   // key is a position. In a file with one short name and no other evidence, only short names
   // (up to 3 characters: esbuild's renamed bindings) and anonymous frames are, as the name
   // itself may be the minifier's.
-  auto unresolved_minified = [&](const Frame& f) {
+  bool unresolved(const Frame& f) const {
     if (f.resolved || f.handwritten) return false;
-    if (in(minified_files, f.filename)) return true;
-    if (!in(short_named_files, f.filename)) return false;
+    if (in(minified, f.filename)) return true;
+    if (!in(short_named, f.filename)) return false;
     std::string fn = normalize_function(f.function);
     return fn.empty() || fn == "<min>" || fn.size() <= 3;
-  };
+  }
+};
+
+// A stack overflow's key (see throw_site): the set of the frames' keys (`seq`, innermost first) in
+// the innermost repeating cycle, `cycle:a,b`; empty when the stack repeats none. `readable`: no
+// member is a position or an anonymous function's; `start`: the frames before the cycle.
+// The innermost frames need not belong to the cycle: the limit can be hit in a function the
+// recursion calls at every level (a helper, a built-in's callback), and a frame resolved by
+// position can land in a neighbouring function. So the cycle may start after a short prefix
+// (at most kOverflowPrefix frames), which is left out of the key; after a prefix, the cycle
+// must repeat over at least 2 periods and 4 frames.
+struct RecursionCycle {
+  std::string token;
+  bool readable = true;
+  size_t start = 0;
+};
+RecursionCycle recursion_cycle(const std::vector<std::string>& seq) {
+  RecursionCycle out;
+  constexpr size_t kOverflowPrefix = 3;
+  size_t start = 0, p = 0;
+  for (size_t s = 0; s <= kOverflowPrefix && !p; ++s) {
+    for (size_t q = 1; q <= 16 && s + 2 * q <= seq.size() && (s == 0 || s + 4 <= seq.size()); ++q) {
+      bool cycle = true;
+      for (size_t i = s; i + q < seq.size() && i < s + 4 * q && cycle; ++i) cycle = seq[i] == seq[i + q];
+      if (cycle) {
+        start = s, p = q;
+        break;
+      }
+    }
+  }
+  if (!p) return out;
+  std::vector<std::string> members(seq.begin() + static_cast<std::ptrdiff_t>(start), seq.begin() + static_cast<std::ptrdiff_t>(start + p));
+  // (At most 16 names: sorted by insertion; std::sort's introsort was 1.4 KB of WASM code used only here.)
+  for (size_t i = 1; i < members.size(); ++i)
+    for (size_t j = i; j > 0 && members[j] < members[j - 1]; --j) members[j].swap(members[j - 1]);
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  out.token = "cycle:";
+  for (size_t m = 0; m < members.size(); ++m) {
+    if (m) out.token += ",";
+    out.token += members[m];
+    if (members[m][0] == '@' || members[m].find(":?") != std::string::npos) out.readable = false;
+  }
+  out.start = start;
+  return out;
+}
+
+// The throw site is the frame where the error object was created, because that frame is never
+// elided (it was executing) and does not depend on the call path:
+//  - the innermost in-app frame (or innermost non-native one when none is in-app), after the
+//    error class's own constructor frame (SpiderMonkey and JavaScriptCore show it, V8 hides it);
+//  - stack overflow: the set of functions in the innermost repeating cycle, since which of two
+//    mutually recursive functions hit the limit is chance;
+//  - an error raised inside a built-in: the file + "<built-in>" + the function that called it
+//    (see builtin_call_kind);
+//  - an anonymous function: the file + "?" + the named function that called it synchronously
+//    ("app.js:?<lineTotals", see anonymous_caller); "file:?" alone (not confident) when none;
+//  - an unresolved minified frame: deploy_scoped();
+//  - in a JavaScriptCore stack, an in-app frame just outside a built-in that no table confirms
+//    called it (a proper tail call may have elided the one that did): the file + its function and
+//    call site where its table places it ("app.js:init#call2", Frame::call_site), else
+//    deploy_scoped(); not confident either way (the same for one just outside a library's frame).
+// Its length (about 150 lines, most of them the reasons) is the rules above tried in that order,
+// each returning its key: one function keeps the order in one place. The frames it looks at
+// (throw_site_frames), the minified files (MinifiedFiles) and a cycle's key (recursion_cycle)
+// are their own functions.
+ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_type, bool not_dom_exception,
+                     std::string_view message_key, std::string_view message, bool proper_tail_calls) {
+  ThrowSite site;
+  const bool any_app = std::any_of(frames.begin(), frames.end(), [](const Frame& f) { return f.in_app; });
+  std::vector<size_t> idx = throw_site_frames(frames, error_type, message_key, message);  // usable frames, innermost first
+  if (idx.empty()) return site;
+
+  const MinifiedFiles minified = MinifiedFiles::of(frames);
+  auto unresolved_minified = [&](const Frame& f) { return minified.unresolved(f); };
   auto plain_token = [&](const Frame& f) {
     if (unresolved_minified(f)) return deploy_scoped(f);
     std::string fn = frame_function(f);
@@ -1169,40 +1235,12 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   if (message_key == "stack-overflow" && idx.size() >= 2) {
     std::vector<std::string> seq;
     for (size_t i = 0; i < idx.size() && i < 64; ++i) seq.push_back(plain_token(frames[idx[i]]));
-    // The innermost frames need not belong to the cycle: the limit can be hit in a function the
-    // recursion calls at every level (a helper, a built-in's callback), and a frame resolved by
-    // position can land in a neighbouring function. So the cycle may start after a short prefix
-    // (at most kOverflowPrefix frames), which is left out of the key; after a prefix, the cycle
-    // must repeat over at least 2 periods and 4 frames.
-    constexpr size_t kOverflowPrefix = 3;
-    size_t start = 0, p = 0;
-    for (size_t s = 0; s <= kOverflowPrefix && !p; ++s) {
-      for (size_t q = 1; q <= 16 && s + 2 * q <= seq.size() && (s == 0 || s + 4 <= seq.size()); ++q) {
-        bool cycle = true;
-        for (size_t i = s; i + q < seq.size() && i < s + 4 * q && cycle; ++i) cycle = seq[i] == seq[i + q];
-        if (cycle) {
-          start = s, p = q;
-          break;
-        }
-      }
-    }
-    if (p) {
-      std::vector<std::string> members(seq.begin() + static_cast<std::ptrdiff_t>(start),
-                                       seq.begin() + static_cast<std::ptrdiff_t>(start + p));
-      // (At most 16 names: sorted by insertion; std::sort's introsort was 1.4 KB of WASM code used only here.)
-      for (size_t i = 1; i < members.size(); ++i)
-        for (size_t j = i; j > 0 && members[j] < members[j - 1]; --j) members[j].swap(members[j - 1]);
-      members.erase(std::unique(members.begin(), members.end()), members.end());
-      site.token = "cycle:";
-      bool readable = true;
-      for (size_t m = 0; m < members.size(); ++m) {
-        if (m) site.token += ",";
-        site.token += members[m];
-        if (members[m][0] == '@' || members[m].find(":?") != std::string::npos) readable = false;
-      }
-      site.confident = readable;
+    RecursionCycle cycle = recursion_cycle(seq);
+    if (!cycle.token.empty()) {
+      site.token = std::move(cycle.token);
+      site.confident = cycle.readable;
       site.explain = describe(top, "recursion-cycle");
-      if (start) site.explain["skipped_innermost"] = start;
+      if (cycle.start) site.explain["skipped_innermost"] = cycle.start;
       return site;
     }
   }
