@@ -39,6 +39,9 @@ std::string Dsn::to_string() const {
   return out + path + "/" + project_id;
 }
 
+// One pass over the DSN in the order of its parts (scheme, key, host, port, path, project), each
+// refusal with its own message: the JS DSN check (js/dsn.js scanDsn) follows it step by step and
+// the parity test compares their messages, so it stays one function (90 lines).
 DsnResult parse_dsn(std::string_view text) {
   text = faultline::text::trim(text);
   if (text.empty()) return fail("empty");

@@ -467,6 +467,9 @@ LinkedFunction link_import(const SymbolTable& t, const SymbolTable::ImportCall& 
 
 }  // namespace
 
+// One walk over the stack (about 110 lines): at each frame with a table, the call at its position
+// (a call of the code, or a built-in's callbacks) and the one chain of tail calls that leads to the
+// frame inside it; the search itself is TailSearch's.
 std::vector<Frame> reconstruct_tail_calls(const std::vector<Frame>& frames, const std::vector<const SymbolTable*>& tables,
                                           const std::vector<int32_t>& functions, const SymbolTableOf& table_of) {
   // A table that disagrees with any frame of its file in this stack (a frame named `loadB` where
@@ -699,6 +702,41 @@ bool code_table_names(const SymbolTable& t, const Frame& f, const SymbolLookup& 
 bool jsc_builtin(const Frame& f) { return f.native && f.filename == "[native code]"; }
 }  // namespace
 
+namespace {
+// An in-app frame just outside a library's frame called that library function itself unless its
+// table records, at its position, a call through which an app function could have been elided
+// on an engine with proper tail calls (throw_site): a call of a function of the code that has
+// tail calls, other than the library frame's own (`calls`; reconstruct_tail_calls put nothing
+// back), a call of a variable, a parameter or a member several functions can be (`sites`), or a
+// call by another name than the library function's (`named_calls`: `User.parse(` is `.parse`,
+// the frame `Schema.parse`). A call the table does not record there is of a function of the code
+// without tail calls (nothing to elide) or of a form the scanner skips (`(0, f)(x)`). The tables
+// are looked up again: reconstruct_tail_calls may have put frames back between.
+void confirm_library_callers(std::vector<Frame>& frames, const SymbolTableOf& table_of) {
+  for (size_t i = 0; i + 1 < frames.size(); ++i) {
+    Frame& f = frames[i];
+    if (!f.in_app || f.native || f.reconstructed || !library_frame(frames[i + 1]) || f.lineno < 1 || f.colno < 1) continue;
+    const SymbolTable* t = table_of(f);
+    if (!t) continue;
+    const uint32_t line = static_cast<uint32_t>(f.lineno - 1), column = static_cast<uint32_t>(f.colno - 1);
+    const int32_t function = function_at(*t, JsPosition{line, column});
+    if (!frame_in_function(*t, f, function)) continue;  // a table of other code
+    sv called = named_call_at(*t, line, column);
+    if (starts_with(called, ".")) called.remove_prefix(1);
+    const Frame& inner = frames[i + 1];
+    const int32_t callee = call_at(*t, line, column);
+    bool same = false;
+    if (callee >= 0 && table_of(inner) == t && inner.lineno >= 1 && inner.colno >= 1)
+      same = function_at(*t, JsPosition{static_cast<uint32_t>(inner.lineno - 1), static_cast<uint32_t>(inner.colno - 1)}) == callee;
+    const bool elidable = (callee >= 0 && !same) || std::binary_search(t->sites.begin(), t->sites.end(), JsPosition{line, column}) ||
+                          (!called.empty() && called != last_name(inner));
+    f.calls_library = !elidable;
+    if (!f.calls_library && f.call_site.empty()) f.call_site = call_site_key(*t, f, function);
+  }
+}
+
+}  // namespace
+
 void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table_of, const GroupingOptions& opts) {
   std::vector<const SymbolTable*> tables(frames.size(), nullptr);
   std::vector<int32_t> functions(frames.size(), -1);
@@ -753,36 +791,7 @@ void resolve_and_classify(std::vector<Frame>& frames, const SymbolTableOf& table
     for (size_t s = 0; s < t->sources.size(); ++s)
       if (t->ignored[s] && t->sources[s] == f.original_file) f.in_app = false;
   }
-  if (!table_of) return;
-  // An in-app frame just outside a library's frame called that library function itself unless its
-  // table records, at its position, a call through which an app function could have been elided
-  // on an engine with proper tail calls (throw_site): a call of a function of the code that has
-  // tail calls, other than the library frame's own (`calls`; reconstruct_tail_calls put nothing
-  // back), a call of a variable, a parameter or a member several functions can be (`sites`), or a
-  // call by another name than the library function's (`named_calls`: `User.parse(` is `.parse`,
-  // the frame `Schema.parse`). A call the table does not record there is of a function of the code
-  // without tail calls (nothing to elide) or of a form the scanner skips (`(0, f)(x)`). The tables
-  // are looked up again: reconstruct_tail_calls may have put frames back between.
-  for (size_t i = 0; i + 1 < frames.size(); ++i) {
-    Frame& f = frames[i];
-    if (!f.in_app || f.native || f.reconstructed || !library_frame(frames[i + 1]) || f.lineno < 1 || f.colno < 1) continue;
-    const SymbolTable* t = table_of(f);
-    if (!t) continue;
-    const uint32_t line = static_cast<uint32_t>(f.lineno - 1), column = static_cast<uint32_t>(f.colno - 1);
-    const int32_t function = function_at(*t, JsPosition{line, column});
-    if (!frame_in_function(*t, f, function)) continue;  // a table of other code
-    sv called = named_call_at(*t, line, column);
-    if (starts_with(called, ".")) called.remove_prefix(1);
-    const Frame& inner = frames[i + 1];
-    const int32_t callee = call_at(*t, line, column);
-    bool same = false;
-    if (callee >= 0 && table_of(inner) == t && inner.lineno >= 1 && inner.colno >= 1)
-      same = function_at(*t, JsPosition{static_cast<uint32_t>(inner.lineno - 1), static_cast<uint32_t>(inner.colno - 1)}) == callee;
-    const bool elidable = (callee >= 0 && !same) || std::binary_search(t->sites.begin(), t->sites.end(), JsPosition{line, column}) ||
-                          (!called.empty() && called != last_name(inner));
-    f.calls_library = !elidable;
-    if (!f.calls_library && f.call_site.empty()) f.call_site = call_site_key(*t, f, function);
-  }
+  if (table_of) confirm_library_callers(frames, table_of);
 }
 
 void classify_frames(std::vector<Frame>& frames, const GroupingOptions& opts) {

@@ -55,6 +55,8 @@ void write_integer(Sink& sink, const Spec& spec, char conv, uintmax_t magnitude,
 
 }  // namespace
 
+// One loop over the format, one branch per conversion the core uses (%d %u %s %x %f %g and their
+// flags): a printf is read as a whole; the number writers are functions of their own above.
 int vsnprintf_subset(char* out, size_t size, const char* format, va_list args) {
   Sink sink{out, size};
   for (const char* p = format; *p; ++p) {

@@ -196,6 +196,8 @@ void vlq_encode(int64_t value, std::string* out) {
   } while (v);
 }
 
+// One loop over the VLQ segments (the five fields relative to the previous segment, the column
+// restarting per line): the state it carries across lines is the whole of the format.
 bool decode_mappings(std::string_view mappings, size_t source_count, size_t name_count,
                      std::vector<Mapping>* out, std::string* error) {
   // Fields 2-5 are relative to the previous segment of the whole map; the column restarts per line.

@@ -205,6 +205,9 @@ sv strip_call_args(sv fn) {
   return fn;
 }
 
+// One SpiderMonkey/JavaScriptCore line (`name@url:line:col` and its variants: `@` in quoted names
+// and in URLs, anonymous and accessor names, an asynchronous frame's cause, eval chains): each
+// variant is one step of reading the line, in order (76 lines).
 bool parse_gecko_line(sv line, Frame& f) {
   line = trim(line);
   if (line.empty() || starts_with(line, "Error created at ")) return false;

@@ -496,6 +496,8 @@ SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view
   return t;
 }
 
+// Every field of the format, in the order symbol_table.h documents them; parse_symbol_table reads
+// them in the same order. One list each, so that a new field is added in one place per direction.
 std::string serialize_symbol_table(const SymbolTable& t) {
   int32_t source = -1, name = -1, callee = -1;
   std::string files = encode_records(t.files, &SymbolTable::FileRun::start, [&](const SymbolTable::FileRun& run, std::string* out) {
