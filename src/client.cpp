@@ -172,8 +172,11 @@ void Client::read_input(const json& in, std::string_view oob_stacks, Input& x, b
   x.user_fp = scope.fingerprint;
   if (const json* f = get_field(in, "fingerprint"); f && f->is_array()) x.user_fp = string_list(*f);
 
+  if (const json* st = get_field(in, "symbols"); st && st->is_object())
+    for (auto it = members(*st)->begin(); it != members(*st)->end() && x.tables_missing.size() < 16; ++it) x.tables_missing.push_back(it->first);
   sig.add(x.groups_as_message ? x.message : std::string_view("exception"));
   for (const auto& f : x.user_fp) sig.add(f);
+  for (const auto& u : x.tables_missing) sig.add(u);
   x.sig = sig.value;
 }
 
@@ -186,6 +189,20 @@ void Client::group_input(Input& x, GroupingResult& g) const {
     resolve_frames(ex.frames);
   }
   g = x.groups_as_message ? compute_message_grouping(x.message, opts_.grouping) : compute_grouping(x.chain, opts_.grouping);
+  // The throw site is in a script whose table the SDK wanted and did not get in time (a slow or
+  // failed fetch, a scan refused for its size): with the table its key could differ (a class's
+  // method `CartStore.validate` where the engine prints `validate` for two classes, an anonymous
+  // function where it is defined), so the key is not sent as the fingerprint: the server groups.
+  if (g.confident && !x.tables_missing.empty()) {
+    const json* frame = get_field(g.parts, "frame");
+    const json* file = frame ? get_field(*frame, "filename") : nullptr;
+    if (file && file->is_string() &&
+        std::find(x.tables_missing.begin(), x.tables_missing.end(), file->get_ref<const std::string&>()) != x.tables_missing.end()) {
+      g.confident = false;
+      g.parts["confident"] = false;
+      g.parts["table_missing"] = true;
+    }
+  }
 }
 
 // Frames of a bundle with a symbol table get their original function and file first, so that

@@ -118,6 +118,9 @@ class Client {
     bool groups_as_message = true;
     Scope scope;
     std::vector<std::string> user_fp;
+    // Scripts whose symbol table the SDK wanted for this capture and could not have (its input
+    // "symbols": pending, timeout, failed, skipped): a key on their frames is not confident.
+    std::vector<std::string> tables_missing;
     uint64_t sig = 0;  // over the texts that decide the grouping (the signature cache's key)
   };
   void read_input(const json& in, std::string_view oob_stacks, Input& x, bool count_drops);

@@ -192,3 +192,24 @@ TEST(Client, DefaultLevelAppliesOnlyWhenNeitherTheInputNorTheScopeSetsALevel) {
   EXPECT_EQ(level("", R"({"level":"warning"})"), "warning");
   EXPECT_EQ(level(R"(,"default_level":"bogus")"), "info") << "an invalid default_level is ignored (a message with a stack: info)";
 }
+
+TEST(Client, AThrowSiteInAScriptWhoseTableTheSdkCouldNotHaveIsNotSentAsTheFingerprint) {
+  Client c(R"({"aggregation":{"windowMs":0},"grouping":"auto"})");
+  auto event_of = [&]() {
+    std::string body = json::parse(c.drain(1.7e12, true, 1))["envelopes"][0]["body"].get<std::string>();
+    return json::parse(body.substr(body.rfind('\n', body.size() - 2) + 1));
+  };
+  capture(c, "x is null", kStack);
+  json plain = event_of();
+  EXPECT_TRUE(plain.contains("fingerprint")) << "a named function's key is confident";
+  // The SDK wanted app.js's table (the page's scan, or a bundle's registered table) and it failed:
+  // with it, `render` could have been `CartStore.render` (or another class's `render`).
+  capture(c, "x is null", kStack, json{{"symbols", json{{"https://a.example/app.js", "failed"}}}});
+  json missing = event_of();
+  EXPECT_FALSE(missing.contains("fingerprint")) << missing.dump();
+  EXPECT_EQ(missing["contexts"]["faultline"]["grouping"]["table_missing"], true);
+  EXPECT_EQ(missing["contexts"]["faultline"]["symbol_tables"]["https://a.example/app.js"], "failed");
+  // Another script's missing table changes nothing for a throw site in app.js.
+  capture(c, "x is null", kStack, json{{"symbols", json{{"https://a.example/other.js", "timeout"}}}});
+  EXPECT_TRUE(event_of().contains("fingerprint"));
+}
