@@ -19,6 +19,8 @@ const SCANS_PER_CAPTURE = 4;
 // linking (symbols()), at most this many per capture.
 const LINKS_PER_CAPTURE = 2;
 // Operations held behind a capture that waits for a symbol table, at most (see run()).
+// How long the page's scan may download a script (a server that sends it ever so slowly).
+const SCAN_MAX_MS = 20000;
 const HOLD_MAX = 1000;
 
 /**
@@ -889,7 +891,7 @@ export class Client {
     const look = (u, scan) => {
       let t = this.symbolTables_.get(u);
       if (!t && scan) {
-        t = this.table(u);
+        t = this.table(u, undefined, scan);  // scan: the URL the page loaded it from (scannable)
         news++;
       }
       if (!t || t.s == 'refused') return;
@@ -928,7 +930,7 @@ export class Client {
       for (const u of this.links(a)) {
         const r = reg.get(u), fresh = !this.symbolTables_.get(u) && ((r && r.table) || this.scanWanted(a, u));
         if (fresh && r && r.table) this.table(u, r.table);
-        look(u, fresh && !this.symbolTables_.get(u));
+        look(u, !this.symbolTables_.get(u) && fresh);
         if (fresh) this.hub_.stats_.symbol_tables.linked = (this.hub_.stats_.symbol_tables.linked || 0) + 1;
       }
     }
@@ -1003,11 +1005,20 @@ export class Client {
     const path = (x) => String(x).replace(/[?#].*$/, '');
     if (loc && path(loc.href) == path(u)) return false;
     // Only a script this page loaded (a <script src>, or a script or module the browser fetched as
-    // such, by its resource timing): a URL written into a stack by the page is not fetched.
+    // such, by its resource timing): a URL written into a stack by the page is not fetched. The
+    // URL it was loaded from is returned: JavaScriptCore's frames drop a script's query
+    // (`app.js?v=7` is `app.js` on its stack), so a stack URL without one is the loaded URL whose
+    // path it is, when the page loaded one such URL only.
     const doc = globalObject.document, perf = globalObject.performance;
+    const loaded = (e) => e.initiatorType == 'script' || e.initiatorType == 'other';
     try {
-      if (doc && [].some.call(doc.scripts || [], (e) => e.src == u)) return true;
-      return !!perf && perf.getEntriesByName(u, 'resource').some((e) => e.initiatorType == 'script' || e.initiatorType == 'other');
+      if (doc && [].some.call(doc.scripts || [], (e) => e.src == u)) return u;
+      if (perf && perf.getEntriesByName(u, 'resource').some(loaded)) return u;
+      if (/[?#]/.test(u)) return false;
+      const found = new Set();
+      for (const e of (doc && doc.scripts) || []) if (e.src && path(e.src) == u) found.add(e.src);
+      for (const e of (perf && perf.getEntriesByType('resource')) || []) if (loaded(e) && path(e.name) == u) found.add(e.name);
+      return found.size == 1 ? [...found][0] : false;
     } catch { return false; }
   }
 
@@ -1017,15 +1028,16 @@ export class Client {
    * (js/scan.js: the script fetched as the browser cached it, the scan module loaded beside the
    * core's .wasm).
    */
-  table(url, file) {
+  table(url, file, from) {
     const hub = this.hub_, t = { s: 'wait' }, n = hub.stats_.symbol_tables || (hub.stats_.symbol_tables = { fetched: 0, scanned: 0, refused: 0, failed: 0, timeouts: 0 });
     this.symbolTables_.set(url, t);
-    // The scan's download is aborted at the timeout and past SCAN_MAX_BYTES (a body that never
-    // ends is not downloaded on); a table's fetch is not (it still serves the next errors).
+    // The scan's download is aborted past SCAN_MAX_BYTES and after SCAN_MAX_MS (a body that
+    // never ends is not downloaded on), not at the first error's timeout: a slow server's script
+    // still gives the table that serves the next errors, as a table's fetch does.
     const ac = !file && globalObject.AbortController ? new globalObject.AbortController() : 0, stop = () => ac && ac.abort();
+    const hard = ac ? later(stop, SCAN_MAX_MS) : 0;
     // The first error of the bundle waits this long at most; a table arriving later still serves the next ones.
     const to = later(() => {
-      stop();
       if (t.s != 'wait') return;
       t.s = 'timeout';
       this.late(t);
@@ -1036,7 +1048,7 @@ export class Client {
     const get = (u, scan) => platform.Promise_.resolve(u).then((v) => this.fetch_(v, { credentials: 'same-origin', ...(scan && { cache: 'force-cache', signal: ac ? ac.signal : undefined }) }))
       .then((r) => (r.ok ? r : platform.Promise_.reject(Error(`${u}: HTTP ${r.status}`))));
     (file ? get(file).then((r) => r.text())
-      : get(url, 1).then((r) => readBounded(r, SCAN_MAX_BYTES, url, stop))
+      : get(from || url, 1).then((r) => readBounded(r, SCAN_MAX_BYTES, url, stop))
         .then((code) => this.scanner(n).then((x) => x.scan(url, code)))
         .then((r) => {
           if (r.table !== undefined) return r.table;
@@ -1061,7 +1073,7 @@ export class Client {
         n.failed++;
         log(this.options_.debug, 'symbol table unavailable:', e);
       })
-      .then(() => { cancel(to); this.release(); });
+      .then(() => { cancel(to); cancel(hard); this.release(); });
     return t;
   }
 

@@ -116,6 +116,8 @@ test('unminified strict code without inject: WebKitGTK groups JavaScriptCore\'s 
   const pages = {
     module: (t) => html(t, '<script type="module" src="./app.mjs"></script>'),
     min: (t) => html(t, '<script type="module" src="./app.min.mjs"></script>'),
+    // Cache-busting: JavaScriptCore's frames drop a script's query (`app.mjs`, not `app.mjs?v=7`).
+    query: (t) => html(t, '<script type="module" src="./app.mjs?v=7"></script>'),
     iife: (t) => html(t, '<script src="/dist/faultline.iife.js"></script><script src="./app-classic.js"></script>'),
     // A CSP that lets the core's module and the events through but not the scan's fetches.
     csp: (t) => html(t, `<meta http-equiv="Content-Security-Policy" content="connect-src ${collector.url}/dist/faultline.wasm ${collector.url}/api/"><script type="module" src="./app.mjs"></script>`),
@@ -219,6 +221,7 @@ window.appReady = true;
       if (browser.name != 'firefox') await visit(browser, 'iife', `iife-${browser.name}`);
       if (browser.name != 'webkit') await visit(browser, 'min', `min-${browser.name}`);
       if (browser.name == 'webkit') {
+        await visit(browser, 'query', 'query-webkit');
         await visit(browser, 'module', 'off-webkit');
         await visit(browser, 'csp', 'csp-webkit');
       }
@@ -283,6 +286,11 @@ window.appReady = true;
     assert.equal(stats.symbol_tables, undefined, `${title}: no table asked for`);
     for (const ev of evs) assert.equal(ev.contexts.faultline.symbol_tables, undefined, `${title}: the event is not marked`);
   }
+
+  // A module loaded with a query: JavaScriptCore's stack names it without, and the page scans the
+  // URL it loaded it from (the one loaded URL of that path), so its two classes stay apart.
+  assert.deepEqual(runs['query-webkit'].stats.symbol_tables, { fetched: 0, scanned: 1, refused: 0, failed: 0, timeouts: 0 }, 'query: the module loaded with ?v=7 is scanned');
+  groups('query-webkit');
 
   // The control: without the scan, JavaScriptCore's stacks hold the caller's caller only.
   const off = byBug('off-webkit'), reference = byBug('module-chromium');

@@ -197,10 +197,13 @@ test('WebKitGTK: one error through four ~1 MB first-party scripts never blocks t
   }
 });
 
-// The scan's download is aborted (its AbortController) at symbolTableTimeout and past 1 MiB: a
-// server that trickles a script's second copy (the scan's fetch) forever, slowly or fast, sees
+// The scan's download is aborted (its AbortController) after 20 s (SCAN_MAX_MS) and past 1 MiB:
+// a server that trickles a script's second copy (the scan's fetch) forever, slowly or fast, sees
 // the request closed. Before, an endless body was downloaded until the browser closed (52 MB).
-test('WebKitGTK: the scan\'s fetch of a script that never ends is aborted at symbolTableTimeout, or past 1 MiB', { timeout: 300000 }, async () => {
+// Not at symbolTableTimeout: the first error stops waiting then, but a slow server's script still
+// gives its table to the errors after it (an outside tester's slow server left every later error
+// without one, two classes' same-named method merged).
+test('WebKitGTK: the scan\'s fetch of a script that never ends is aborted after 20 s, or past 1 MiB', { timeout: 300000 }, async () => {
   const dist = path.join(repo, 'dist');
   const app = (f) => `'use strict';\nfunction parse${f}(t) {\n  return JSON.parse(t);\n}\nfunction run${f}() {\n  const v = parse${f}('{bad');\n  return v;\n}\n`;
   const setup = `Faultline.init({ dsn: 'http://k@' + location.host + '/1', release: 'abort', symbolTableTimeout: 2000 });
@@ -239,12 +242,15 @@ window.done = function () { return Faultline.flush(10000).then(function (ok) { r
       await new Promise((r) => setTimeout(r, 300));
       assert.equal((await p.evaluate(async () => window.done())).ok, true, `${f}: the event was delivered`);
     }
-    await new Promise((r) => setTimeout(r, 4000));
+    const first = (await p.evaluate(async () => window.done())).st;
+    assert.ok(first.timeouts >= 1, `the first error stopped waiting at symbolTableTimeout ${JSON.stringify(first)}`);
+    for (const deadline = Date.now() + 27000; Date.now() < deadline && !(streams.Slow && streams.Slow.end); ) await new Promise((r) => setTimeout(r, 250));
     const st = (await p.evaluate(async () => window.done())).st;
     console.log('abort', JSON.stringify({ streams, st }));
     const slow = streams.Slow, fast = streams.Fast;
     assert.ok(slow && slow.end, 'the slow copy was requested and closed by the page');
-    assert.ok(slow.end - slow.start < 2000 + 1500, `closed at the timeout (${slow.end - slow.start} ms after the request, symbolTableTimeout 2000)`);
+    assert.ok(slow.end - slow.start > 2000 + 1000, `not closed at the first error's timeout (${slow.end - slow.start} ms after the request)`);
+    assert.ok(slow.end - slow.start < 20000 + 4000, `closed by the page after 20 s, before the server's own 30 s bound (${slow.end - slow.start} ms)`);
     assert.ok(fast && fast.end && fast.end - fast.start < 20000, 'the fast copy was closed by the page');
     assert.ok(fast.bytes < 16 << 20, `past 1 MiB the reading stopped (${fast.bytes} bytes written into the socket before the close)`);
     assert.ok(st.failed >= 2 && st.timeouts >= 1, JSON.stringify(st));
