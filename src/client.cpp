@@ -193,10 +193,16 @@ void Client::group_input(Input& x, GroupingResult& g) const {
   // failed fetch, a scan refused for its size): with the table its key could differ (a class's
   // method `CartStore.validate` where the engine prints `validate` for two classes, an anonymous
   // function where it is defined), so the key is not sent as the fingerprint: the server groups.
+  // Not for a V8 frame named without a qualifier: V8 prints a class's method with its class
+  // (`CartStore.validate`), so a bare name there is a plain function, which the table names alike.
   if (g.confident && !x.tables_missing.empty()) {
     const json* frame = get_field(g.parts, "frame");
     const json* file = frame ? get_field(*frame, "filename") : nullptr;
-    if (file && file->is_string() &&
+    const std::string rule = frame ? get_string(*frame, "rule") : std::string(), printed = frame ? get_string(*frame, "function") : std::string();
+    const bool v8 = !x.stacks.empty() && (x.stacks[0].find("\n    at ") != std::string::npos || x.stacks[0].rfind("    at ", 0) == 0);
+    const bool plain_v8 = v8 && (rule == "function" || rule == "built-in") && !printed.empty() && printed != "?" &&
+                          printed.find('.') == std::string::npos && printed.find(' ') == std::string::npos;
+    if (!plain_v8 && file && file->is_string() &&
         std::find(x.tables_missing.begin(), x.tables_missing.end(), file->get_ref<const std::string&>()) != x.tables_missing.end()) {
       g.confident = false;
       g.parts["confident"] = false;

@@ -203,13 +203,21 @@ TEST(Client, AThrowSiteInAScriptWhoseTableTheSdkCouldNotHaveIsNotSentAsTheFinger
   json plain = event_of();
   EXPECT_TRUE(plain.contains("fingerprint")) << "a named function's key is confident";
   // The SDK wanted app.js's table (the page's scan, or a bundle's registered table) and it failed:
-  // with it, `render` could have been `CartStore.render` (or another class's `render`).
-  capture(c, "x is null", kStack, json{{"symbols", json{{"https://a.example/app.js", "failed"}}}});
+  // with it, SpiderMonkey's `render` could have been `CartStore.render` (or another class's).
+  const std::string sm = "render@https://a.example/app.js:10:5\nmain@https://a.example/app.js:20:1\n";
+  capture(c, "x is null", sm, json{{"symbols", json{{"https://a.example/app.js", "failed"}}}});
   json missing = event_of();
   EXPECT_FALSE(missing.contains("fingerprint")) << missing.dump();
   EXPECT_EQ(missing["contexts"]["faultline"]["grouping"]["table_missing"], true);
   EXPECT_EQ(missing["contexts"]["faultline"]["symbol_tables"]["https://a.example/app.js"], "failed");
   // Another script's missing table changes nothing for a throw site in app.js.
-  capture(c, "x is null", kStack, json{{"symbols", json{{"https://a.example/other.js", "timeout"}}}});
+  capture(c, "x is null", sm, json{{"symbols", json{{"https://a.example/other.js", "timeout"}}}});
   EXPECT_TRUE(event_of().contains("fingerprint"));
+  // V8 prints a class's method with its class: its bare `render` is a plain function, which the
+  // table names alike, so the key stays confident; `CartStore.render` would not.
+  capture(c, "x is null", kStack, json{{"symbols", json{{"https://a.example/app.js", "pending"}}}});
+  EXPECT_TRUE(event_of().contains("fingerprint"));
+  capture(c, "x is null", "TypeError: x\n    at CartStore.render (https://a.example/app.js:10:5)",
+          json{{"symbols", json{{"https://a.example/app.js", "pending"}}}});
+  EXPECT_FALSE(event_of().contains("fingerprint"));
 }
