@@ -3,7 +3,7 @@
 // `data-sentry-component` / `data-sentry-element` annotation, also in `data['ui.component_name']`).
 // The typed value and the value attribute are never read. Like Sentry, a repeat of the same kind
 // of event on the same element is one breadcrumb until one second passes without such events.
-import { globalObject, get, later, cancel } from '../util.js';
+import { globalObject, get } from '../util.js';
 
 const ATTRS = ['aria-label', 'type', 'name', 'title', 'alt'];
 
@@ -50,13 +50,16 @@ function component(element) {
 export function install(hub, enabled) {
   const doc = globalObject.document;
   if (!enabled('dom') || !doc) return;
-  let type, target, timer;
+  let type, target, lastAt = -Infinity;
   const handle = (event) => {
     const node = get(event, 'target');
     if (!node) return;  // an unreadable target (a throwing getter) names nothing
-    const same = event.type == type && node == target;
-    cancel(timer);
-    timer = later(() => { type = target = 0; }, 1000);
+    // Sentry restarts a one-second timer at every event; comparing the events' own times keeps that
+    // rule when the page is too busy to run the timer or the handler on time (a timer that fires
+    // late would fold the next burst of typing into the last one's breadcrumb).
+    const stamp = get(event, 'timeStamp'), at = typeof stamp == 'number' ? stamp : Date.now();
+    const same = event.type == type && node == target && Math.abs(at - lastAt) < 1000;
+    lastAt = at;
     if (same) return;
     type = event.type;
     target = node;

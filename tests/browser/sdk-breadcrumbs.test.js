@@ -67,6 +67,23 @@ test('clicks and typing become ui breadcrumbs with readable selectors, one per t
   });
 });
 
+test('typing after a second without events is a new breadcrumb even when the page was too busy to run its timers', async () => {
+  await scenario({ init: basic() }, async ({ page, server }) => {
+    // One task: type, keep the main thread busy for 1.2 s (no timer can run), type again, then again
+    // at once. The events' own times decide, as a user would: two bursts, not one.
+    await page.evaluate(() => {
+      const email = document.querySelector('#email');
+      const type = () => email.dispatchEvent(new Event('input', { bubbles: true }));
+      type();
+      for (const start = performance.now(); performance.now() - start < 1200;);
+      type();
+      type();
+    });
+    const crumbs = (await crumbsAt(page, server)).filter((b) => b.category === 'ui.input');
+    assert.equal(crumbs.length, 2, JSON.stringify(crumbs));
+  });
+});
+
 test('fetch and XHR become http breadcrumbs with method, url and status; failures are errors; the app sees the same results', async () => {
   await scenario({ init: basic() }, async ({ page, server }) => {
     const app = await page.evaluate(async () => {
