@@ -64,6 +64,26 @@ function merge(target, patch, tags, nullRemoves) {
   }
 }
 
+// The in-page aggregation key: which captures are counted together into one summary. This core
+// sends no fingerprint (Sentry groups its events), so the key decides only what the page counts
+// as one bug's repeats, and precision comes first: it is the title, the message and every frame
+// (file, function, line, column, in-app) of every exception of the chain with its type. An exact repeat
+// (a loop, a storm: one stack, one message) is one key; two bugs that share their innermost frame
+// (two callers of one library function, two classes' same-named method calling one helper,
+// anonymous callbacks of one file) are two. A user fingerprint replaces it, with `{{ default }}`
+// standing for it (as the WASM core expands it). Hashed (two 32-bit FNV-1a with other primes, 64
+// bits) so that a group costs a few bytes whatever its stack.
+function groupKey(title, message, values, fingerprint) {
+  let text = title + '\u0002' + message, h1 = 0x811c9dc5, h2 = 0x2545f491;
+  for (const exception of values) text += '\u0002' + exception.type + toJson(exception.stacktrace ? exception.stacktrace.frames : 0);
+  for (let i = 0; i < text.length; i++) {
+    h1 = Math.imul(h1 ^ text.charCodeAt(i), 0x01000193);
+    h2 = Math.imul(h2 ^ text.charCodeAt(i), 0x5bd1e995);
+  }
+  const own = (h1 >>> 0) + '.' + (h2 >>> 0);
+  return fingerprint.length ? fingerprint.map((f) => (/^\s*\{\{ ?default ?\}\}\s*$/.test(f) ? own : f)).join('\n') : own;
+}
+
 const newScope = () => ({ user: dict(), tags: dict(), extra: dict(), contexts: dict(), level: '', fingerprint: [], transaction: '' });
 
 export class FallbackCore {
@@ -226,7 +246,7 @@ export class FallbackCore {
     const fingerprint = Array.isArray(input.fingerprint) ? input.fingerprint.filter((x) => typeof x == 'string') : scope.fingerprint;
     const top = values[0];
     const title = top ? `${top.type}: ${top.value}` : message;
-    const key = fingerprint.length ? fingerprint.join('\n') : title + '\n' + toJson(top && top.stacktrace ? top.stacktrace.frames.slice(-1) : '');
+    const key = groupKey(title, message, values, fingerprint);
 
     eventId = eventId || (/^[0-9a-f]{32}$/.test(input.event_id) ? input.event_id : hex32());
     const event = this.base(eventId, timestamp, LEVELS.includes(input.level) ? input.level : scope.level || (LEVELS.includes(input.default_level) ? input.default_level : message ? 'info' : 'error'));

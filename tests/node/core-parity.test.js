@@ -22,8 +22,10 @@ const T0 = 1764590400;  // fixed timestamps: both cores see the same clock
 const DIFFERENCES = {
   // Grouping: the WASM core parses every engine's stack format, classifies frames (in-app, SDK,
   // native) and groups across engines (fl1 fingerprints, contexts.faultline.grouping). The JS core
-  // is a small last resort: V8 and Gecko lines only, a key from the title and the top frame, and
-  // no fingerprint of its own on the wire.
+  // is a small last resort: V8 and Gecko lines only, an in-page aggregation key from the title,
+  // the message and every frame of the chain with its type (two different stacks are never one
+  // key; it splits what the WASM core groups across lines, deploys and engines), and no
+  // fingerprint of its own on the wire.
   grouping: ['fingerprint (unless the user gave one)', 'contexts.faultline.{fingerprint,grouping,grouping_mode,fingerprint_sent}',
     'frame fields beyond filename/lineno/colno (function names, in_app, abs_path, platform)', 'frames the JS core cannot read (<anonymous>)',
     'the capture answer\'s fingerprint'],
