@@ -92,24 +92,30 @@ test('envelopes from every fault kind, a storm, client reports and offline repla
   rec.clear();
   const { page, ctx } = await open();
   await page.click('#buy');
-  await page.evaluate(() => {
+  await page.evaluate(async () => {
     const F = window.F;
     setTimeout(() => renderCart(null));                                     // uncaught, in a timer
     Promise.reject(new Error('rejected order 5'));                          // unhandled rejection
     setTimeout(() => { throw 'a plain string'; });                          // non-Error throw
     F.captureException(new Error('outer failure', { cause: new TypeError('inner cause') }));
     F.captureMessage('inventory sync degraded', 'warning');
-    fetch('http://127.0.0.1:9/unreachable').catch((e) => F.captureException(e));  // failed fetch
+    const failed = fetch('http://127.0.0.1:9/unreachable').catch((e) => F.captureException(e));  // failed fetch
     document.getElementById('other').addEventListener('click', onBuy);
     document.getElementById('other').click();                               // listener
     requestAnimationFrame(function frame() { saveOrder('raf'); });
     const x = new XMLHttpRequest();
     x.open('GET', '/app.js');
     x.onload = function loaded() { checkPrice(1000); };
+    const loadend = new Promise((r) => x.addEventListener('loadend', r));
     x.send();
     window.dispatchEvent(new ErrorEvent('error', { message: 'Script error.' }));  // cross-origin, no information
+    // Until the request, the refused fetch and the frame have run their callbacks (a fixed 800 ms
+    // was a guess a loaded machine can outrun), at most 15 s; then one more task for the timers and
+    // the rejection's report queued before it.
+    const frame = new Promise((r) => requestAnimationFrame(r));  // after frame() in the same frame
+    await Promise.race([Promise.all([failed, loadend, frame]), new Promise((r) => setTimeout(r, 15000))]);
+    await new Promise((r) => setTimeout(r, 0));
   }).catch(() => {});
-  await page.waitForTimeout(800);
   await flush(page);
   // Offline: kept in IndexedDB, replayed when the browser is back online.
   await ctx.setOffline(true);
@@ -301,9 +307,14 @@ test('wrapped browser APIs capture errors with their stack and mechanism and lea
     x.send();
     // A cross-origin script's error, thrown in its own timer callback
     const s = document.createElement('script');
+    const ran = new Promise((res) => { s.onload = s.onerror = res; });
     s.src = window.OTHER + '/cross.js';
     document.head.appendChild(s);
-    await new Promise((res) => setTimeout(res, 500));
+    // Until the request and the script have run (a fixed 500 ms was a guess a loaded machine can
+    // outrun), at most 15 s; then a 0 ms timer, which fires after the one the script set as it ran.
+    const done = new Promise((res) => x.addEventListener('loadend', res));
+    await Promise.race([Promise.all([ran, done]), new Promise((res) => setTimeout(res, 15000))]);
+    await new Promise((res) => setTimeout(res, 0));
     return out;
   }).catch((e) => ({ error: e.message }));
   await flush(page);
