@@ -153,7 +153,8 @@ test('events still queued when the page is hidden are delivered on the way out',
   assert.equal((await events()).length, 0, 'not sent yet: the batch is waiting');
   await page.close({ runBeforeUnload: true });
   const start = Date.now();
-  while ((await events()).length === 0 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 50));
+  // (page.close returns before the page is gone: up to 15 s, a bound for a loaded machine, not a margin)
+  while ((await events()).length === 0 && Date.now() - start < 15000) await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual((await events()).map((e) => top(e).value), ['sent on pagehide']);
   await ctx.close();
 });
