@@ -199,7 +199,7 @@ void Client::group_input(Input& x, GroupingResult& g) const {
     const json* frame = get_field(g.parts, "frame");
     const json* file = frame ? get_field(*frame, "filename") : nullptr;
     const std::string rule = frame ? get_string(*frame, "rule") : std::string(), printed = frame ? get_string(*frame, "function") : std::string();
-    const bool v8 = !x.stacks.empty() && (x.stacks[0].find("\n    at ") != std::string::npos || x.stacks[0].rfind("    at ", 0) == 0);
+    const bool v8 = !x.chain.empty() && std::any_of(x.chain[0].frames.begin(), x.chain[0].frames.end(), [](const Frame& f) { return f.at_form; });
     const bool plain_v8 = v8 && (rule == "function" || rule == "built-in") && !printed.empty() && printed != "?" &&
                           printed.find('.') == std::string::npos && printed.find(' ') == std::string::npos;
     if (!plain_v8 && file && file->is_string() &&

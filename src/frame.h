@@ -15,6 +15,10 @@ struct Frame {
   bool in_app = true;     // classification (grouping) may set this to false
   bool native = false;    // "[native code]", "(native)", "<anonymous>"-style internal frames
   bool eval = false;      // eval / new Function / Function code
+  // The engine printed the frame as `at name (location)`: V8 (and legacy Chakra). V8 prints a
+  // class's method with its class (`CartStore.validate`), so a bare name in this form is a plain
+  // function. Set by the parser; grouping only, never sent.
+  bool at_form = false;
   // Set by source-map / symbol-table resolution. Grouping uses them when `resolved`. On the wire a
   // resolved frame's `function` is the original name and `raw_function` the minified one (Sentry
   // shows it on click); filename, abs_path, lineno and colno stay the minified file's, so Sentry's

@@ -396,6 +396,7 @@ bool parse_any_line(sv line, Frame& f) {
   if (starts_with(line, "at ")) {
     Frame v8;
     if (parse_v8_line(line.substr(3), v8)) {
+      v8.at_form = true;
       f = std::move(v8);
       return true;
     }

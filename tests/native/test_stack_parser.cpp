@@ -53,6 +53,14 @@ TEST(StackParser, SpiderMonkeyAndJscShellStacksParse) {
   EXPECT_EQ(j.frames.back().colno, 43);
 }
 
+TEST(StackParser, FramesPrintedAsAtNameLocationAreMarkedAsV8Form) {
+  // Grouping reads it: V8 prints a class's method with its class, so a bare name in this form is
+  // a plain function; SpiderMonkey and JavaScriptCore print a method's bare name.
+  for (const Frame& f : parse_stack(kNodeStack).frames) EXPECT_TRUE(f.at_form) << f.function;
+  for (const char* other : {kGjsStack, kJscStack})
+    for (const Frame& f : parse_stack(other).frames) EXPECT_FALSE(f.at_form) << f.function;
+}
+
 TEST(StackParser, V8EvalFrameUsesTheCallSiteOfEval) {
   auto p = parse_stack("Error: x\n    at eval (eval at run (https://a.example/app.js:10:5), <anonymous>:1:7)\n"
                        "    at new Function (<anonymous>)\n    at run (https://a.example/app.js:10:5)");
