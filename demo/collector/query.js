@@ -32,7 +32,8 @@ export const SORTS = Object.freeze(Object.assign(Object.create(null), { date: 'l
 export const sortColumn = (sort) => (typeof sort === 'string' && Object.hasOwn(SORTS, sort) ? SORTS[sort] : null);
 
 /**
- * Splits a query into terms: {key, value(s), negate, pos} and free-text {text, pos}. (One scanner
+ * Splits a query into terms: {key, value(s), negate, pos, end} and free-text {text, pos, end}
+ * (`end`: the offset just after the term's text). (One scanner
  * loop over the query, its quoted and bare readers beside it: a term's kind is known only once
  * its text is read, so the loop decides in place.)
  */
@@ -79,7 +80,7 @@ export function parseQuery(input) {
     if (query[neg ? i + 1 : i] === '"') {
       const [text, next] = readQuoted(neg ? i + 1 : i);
       if (next < query.length && query[next] !== ' ' && query[next] !== '\t') throw new QueryError('expected a space after a quoted phrase', next);
-      if (text) out.push(neg ? { text, pos, negate: true } : { text, pos });
+      if (text) out.push(neg ? { text, pos, end: next, negate: true } : { text, pos, end: next });
       i = next;
       continue;
     }
@@ -131,7 +132,7 @@ export function parseQuery(input) {
       }
       if (!values.length || values[0] === '') throw new QueryError(`missing value after "${key}:"`, vpos);
       if (next < query.length && query[next] !== ' ' && query[next] !== '\t' && query[next] !== '\n') throw new QueryError('expected a space after a value', next);
-      out.push(tagKey === undefined ? { key, values, negate, pos, vpos } : { key, tagKey, values, negate, pos, vpos });
+      out.push(tagKey === undefined ? { key, values, negate, pos, vpos, end: next } : { key, tagKey, values, negate, pos, vpos, end: next });
       i = next;
       continue;
     }
@@ -140,7 +141,7 @@ export function parseQuery(input) {
     // language: said, rather than searched as words.
     if (!negate && (text === 'OR' || text === 'AND')) throw new QueryError('boolean statements containing "OR" or "AND" are not supported in this search (terms are ANDed; key:[a,b] is any of)', pos);
     if (text[0] === '(' || (text[text.length - 1] === ')' && !text.includes('('))) throw new QueryError('parentheses are not supported in this search (quote a phrase that has them)', text[0] === '(' ? keyStart : keyStart + text.length - 1);
-    out.push(negate ? { text, pos, negate: true } : { text, pos });
+    out.push(negate ? { text, pos, end: next, negate: true } : { text, pos, end: next });
     i = next;
   }
   return out;

@@ -23,7 +23,7 @@ function serveFile(res, file, extraHeaders = {}) {
 }
 
 const viewerCsp = { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'" };
-const viewerFiles = new Set(['/viewer.js', '/viewer.css', '/context-line.js']);
+const viewerFiles = new Set(['/viewer.js', '/viewer.css', '/context-line.js', '/query-terms.js']);
 
 /** Answers a GET/HEAD of `pathname` from the viewer or under `staticRoot`; throws an HttpError for a malformed path. */
 export function serveStatic(res, pathname, staticRoot) {

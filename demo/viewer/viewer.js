@@ -5,6 +5,7 @@ const $ = (sel) => document.querySelector(sel);
 const SVG = 'http://www.w3.org/2000/svg';
 
 import { trimLine } from './context-line.js';
+import { splitTerms } from './query-terms.js';
 
 // --- safe accessors for untrusted event data ----------------------------------------------
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -245,7 +246,7 @@ function renderChips() {
   const box = $('#chips');
   box.replaceChildren();
   const quick = [['Unresolved', 'is:unresolved'], ['Resolved', 'is:resolved'], ['Ignored', 'is:ignored'], ['Regressed', 'is:regressed'], ['Last 24 h', 'lastSeen:-24h'], ['Has user', 'has:user'], ['Errors', 'level:error']];
-  const terms = state.query.split(/\s+/).filter(Boolean);
+  const terms = splitTerms(state.query);
   for (const [label, term] of quick) {
     const on = terms.includes(term);
     box.append(el('button', { type: 'button', className: on ? 'chip on' : 'chip', 'aria-pressed': String(on), onclick: () => toggleTerm(term) }, label));
@@ -257,7 +258,7 @@ function renderChips() {
 }
 
 function toggleTerm(term) {
-  const terms = state.query.split(/\s+/).filter(Boolean);
+  const terms = splitTerms(state.query);
   const index = terms.indexOf(term);
   if (index >= 0) terms.splice(index, 1);
   else {

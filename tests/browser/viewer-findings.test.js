@@ -83,6 +83,15 @@ async function run(launch) {
     assert.deepEqual(bad.chips, []);
     assert.equal(bad.url, urlBefore);
 
+    // A quoted phrase is one chip (not one per word), and removing it leaves the other terms whole.
+    await search('is:unresolved "walrus old" level:error');
+    await page.waitFor(() => location.search.includes('walrus'));
+    const chipTexts = () => page.evaluate(() => [...document.querySelectorAll('#chips .chip.term')].map((b) => b.textContent));
+    assert.deepEqual(await chipTexts(), ['"walrus old" ×']);
+    await page.evaluate(() => [...document.querySelectorAll('#chips .chip.term')][0].click());
+    await page.waitFor(() => !location.search.includes('walrus'));
+    assert.equal(await page.evaluate(() => document.querySelector('#q').value), 'is:unresolved level:error');
+
     // No match among existing issues: the empty state says so (not "press a button").
     await search('nosuchwordanywhere');
     await page.waitFor(() => !document.querySelector('#empty').hidden && document.querySelector('#empty').textContent.includes('matches'));
