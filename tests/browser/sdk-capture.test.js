@@ -104,7 +104,7 @@ test('unhandled rejections keep Error types and stacks; other reasons become syn
       rejectLater(Symbol('sym'));
       rejectLater(12345678901234567890n);
     });
-    await page.waitForTimeout(200);
+    await page.waitForFunction((n) => window.F.getStats().captured >= n, 6, { timeout: 15000 });  // (the reports are tasks of their own: waited for, not a fixed pause)
     await flush();
     const evs = server.events();
     assert.equal(evs.length, 6);
@@ -260,7 +260,7 @@ test('an error captured by the app and then rethrown to onerror is one event', a
       F.captureException(err);
       throw err;
     }));
-    await page.waitForTimeout(200);
+    await page.waitForFunction((n) => window.F.getStats().captured >= n, 1, { timeout: 15000 });  // (the timer ran: its rethrow to onerror was in the same task)
     await flush();
     assert.deepEqual(server.events().map((e) => [top(e).value, top(e).mechanism.type]), [['handled then rethrown', 'generic']]);
   });

@@ -51,7 +51,7 @@ const top = (ev) => ev.exception.values[ev.exception.values.length - 1];
 test('an uncaught error becomes an onerror event with the throw site last', async () => {
   const { page, ctx } = await open();
   await page.evaluate(() => { queueMicrotask(window.explode); });  // not a wrapped API: reported through window.onerror
-  await page.waitForTimeout(200);
+  await page.waitForFunction((n) => window.SDK.getStats().captured >= n, 1, { timeout: 15000 });  // (the capture itself, not a fixed pause)
   await flush(page);
   const [ev] = await events();
   assert.equal(top(ev).type, 'TypeError');
@@ -65,7 +65,7 @@ test('an uncaught error becomes an onerror event with the throw site last', asyn
 test('an unhandled rejection with a non-Error reason becomes a synthetic onunhandledrejection event', async () => {
   const { page, ctx } = await open();
   await page.evaluate(() => { Promise.reject({ code: 42 }); });
-  await page.waitForTimeout(200);
+  await page.waitForFunction((n) => window.SDK.getStats().captured >= n, 1, { timeout: 15000 });  // (its report is a task of its own: waited for, not a fixed pause)
   await flush(page);
   const [ev] = await events();
   assert.equal(top(ev).mechanism.type, 'auto.browser.global_handlers.onunhandledrejection');
@@ -98,7 +98,7 @@ test('breadcrumbs from console, clicks, inputs, fetch and navigation arrive in o
 
 test('errors raised before the WASM core is ready are not lost', async () => {
   const { page, ctx } = await open({}, '&early=1');
-  await page.waitForTimeout(300);
+  await page.waitForFunction((n) => window.SDK.getStats().captured >= n, 2, { timeout: 15000 });  // (the timer's throw and the rejection's report: waited for, not a fixed pause)
   await flush(page);
   const values = (await events()).map((e) => top(e).value).sort();
   assert.deepEqual(values, ['early failure before the core is ready', 'early rejection']);

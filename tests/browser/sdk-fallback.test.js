@@ -19,7 +19,7 @@ test('when the .wasm cannot be downloaded, the JS fallback reports valid events 
       console.log('a crumb before the error');
       throwLater(renderCart, null);
     });
-    await page.waitForTimeout(100);
+    await page.waitForFunction((n) => window.F.getStats().captured >= n, 1, { timeout: 15000 });  // (the timer's throw: waited for, not a fixed pause)
     await page.evaluate(() => {
       try { checkout(null); } catch (e) { F.captureException(e); }
       F.captureMessage('fallback message', 'warning');

@@ -15,7 +15,8 @@ test('two failing endpoints are two groups, one captured and one unhandled, and 
       // Nothing listens on port 9: connection refused, "TypeError: Failed to fetch".
       await fetch('http://127.0.0.1:9/unreachable').catch((err) => F.captureException(err));
       fetch('http://127.0.0.1:9/orders/17');  // unhandled rejection
-      await new Promise((r) => setTimeout(r, 500));
+      // Until the second request's rejection is captured (a fixed 500 ms was a guess), up to 15 s.
+      for (const end = Date.now() + 15000; F.getStats().captured < 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 25));
     });
     await flush();
     const evs = server.events().filter((e) => e.exception);

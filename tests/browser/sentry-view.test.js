@@ -239,7 +239,7 @@ test('sessions: one per page load and navigation, errored on a handled error, cr
   rec.clear();
   ({ page, ctx } = await open());
   await page.evaluate(() => setTimeout(() => renderCart(null)));
-  await page.waitForTimeout(300);
+  await page.waitForFunction((n) => window.F.getStats().captured >= n, 1, { timeout: 15000 });  // (the timer's throw: waited for, not a fixed pause)
   await flush(page);
   await ctx.close();
   s = sessions();
