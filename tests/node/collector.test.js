@@ -174,8 +174,11 @@ test('a data directory from the NDJSON-log collector is imported once, a torn la
 });
 
 test('the live stream pushes an issue update when an event arrives', async () => {
+  let connected;
+  const open = new Promise((r) => { connected = r; });
   const got = new Promise((resolve, reject) => {
     const req = http.get(c.url + '/api/stream', (res) => {
+      connected();  // the server answers the stream's headers as it subscribes it
       let buf = '';
       res.on('data', (chunk) => {
         buf += chunk;
@@ -188,7 +191,9 @@ test('the live stream pushes an issue update when an event arrives', async () =>
     req.on('error', () => {});
     setTimeout(() => reject(new Error('no SSE update within 5s')), 5000).unref();
   });
-  await new Promise((r) => setTimeout(r, 100));
+  // The event is sent once the stream is subscribed (was: after a fixed 100 ms, a guess a loaded
+  // machine can outrun), up to the same 5 s.
+  await Promise.race([open, got]);
   await post(`/api/1/envelope/?sentry_key=${KEY}`, envelope([ev('g', 'fpG')]));
   assert.match(await got, /bug fpG/);
 });
