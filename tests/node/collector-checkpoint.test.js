@@ -23,7 +23,7 @@ test('with backgroundCheckpoint the WAL is copied into the database file by the 
   const wal = fs.statSync(s.file + '-wal').size;
   assert.ok(wal > 200 * 1024, `the batches went to the log (${wal} bytes)`);
   let after = before;
-  for (let t = 0; t < 100 && after <= before; t++) {
+  for (let t = 0; t < 400 && after <= before; t++) {  // up to 20 s (the checkpointer is a thread of its own, every 500 ms)
     await new Promise((r) => setTimeout(r, 50));
     after = fs.statSync(s.file).size;
   }
