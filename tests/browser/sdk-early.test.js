@@ -27,8 +27,9 @@ test('errors thrown before the SDK is even loaded are buffered by the loader and
     for (const ev of evs) {
       assert.deepEqual(validateEvent(ev), []);
       assert.equal(ev.release, 'early@1');
-      // Their own time, not the SDK's init (300 ms later).
-      assert.ok(Math.abs(ev.timestamp - earlyAt) < 0.25, `timestamp ${ev.timestamp} vs ${earlyAt}`);
+      // Their own time, not the SDK's init (1 s later; the rejection's report is a task of its own,
+      // which a loaded machine may run a little after the page's stamp).
+      assert.ok(Math.abs(ev.timestamp - earlyAt) < 0.5, `timestamp ${ev.timestamp} vs ${earlyAt}`);
     }
     assert.equal(pageErrors.length, 2, 'the page still sees its own errors');
   });
