@@ -1144,13 +1144,33 @@ export class Client {
     }
   }
 
-  /** A repeat counted in the core; its summary leaves when the group's window closes. */
+  /**
+   * A repeat counted in the core; its summary leaves when the group's window closes. The group's
+   * window opened no later than now, so it closes by now + windowMs: that time is kept (in order;
+   * the repeats of one second share their latest) and the window timer fires at the earliest kept
+   * time, then at the next, until none is left. (One timer, armed by the first repeat alone, fired
+   * before the windows of the groups repeated after it closed, and nothing drained their summaries
+   * until the next event, flush or pagehide: minutes or hours on an idle page.)
+   */
   counted(a) {
     this.coreHeld_++;
     this.hub_.stats_.aggregated++;
     this.hub_.originals_.delete(a.event_id);  // no event of its own: beforeSend will not ask for it
     this.hub_.eventProcessors_.delete(a.event_id);
-    if (!this.windowTimer_) this.windowTimer_ = later(() => { this.windowTimer_ = 0; this.pump(); }, ((this.options_.aggregation || {}).windowMs ?? 60000) + 50);
+    const w = ((this.options_.aggregation || {}).windowMs ?? 60000) + 50, due = Date.now() + w, dues = this.windowDues_ || (this.windowDues_ = []);
+    const last = dues[dues.length - 1];  // [first, latest] time of one second's repeats
+    if (last && due - last[0] < Math.min(1000, w / 4)) last[1] = due;
+    else dues.push([due, due]);
+    if (!this.windowTimer_) this.windowTimer_ = later(() => this.windowDue(), w);
+  }
+
+  /** The window timer: drains the summaries whose windows closed, and waits for the next kept time. */
+  windowDue() {
+    this.windowTimer_ = 0;
+    this.pump();
+    const dues = this.windowDues_, now = Date.now();
+    while (dues.length && dues[0][1] <= now) dues.shift();
+    if (dues.length) this.windowTimer_ = later(() => this.windowDue(), dues[0][1] - now);
   }
 
   /**

@@ -187,6 +187,28 @@ test('traceparent reaches same-origin calls and not third-party ones, and events
   await ctx.close();
 });
 
+test('each group\'s summary leaves when its own window closes, with no flush and nothing else happening on the page', async () => {
+  // Two groups whose repeats come while the first group's window is still open: one window timer
+  // was armed by the first repeat and fired before the second group's window closed; nothing armed
+  // it again, so that summary waited for the next event, flush or pagehide (minutes on an idle page).
+  const { page, ctx } = await open({ aggregation: { windowMs: 2000 }, integrations: { browserSession: false } });
+  const capture = (name) => page.evaluate((n) => {
+    const fail = { alpha: function alpha() { throw new Error('alpha failed'); }, beta: function beta() { throw new RangeError('beta out of range'); } }[n];
+    try { fail(); } catch (e) { window.SDK.captureException(e); }
+  }, name);
+  await capture('alpha');
+  await capture('alpha');  // counted: alpha's summary is due when its window closes (2 s)
+  await page.waitForTimeout(1000);
+  await capture('beta');
+  await capture('beta');  // counted while alpha's timer is armed: beta's window closes 1 s after alpha's
+  const summary = async (v) => (await events()).find((e) => e.contexts.faultline.summary && top(e).value === v);
+  for (const deadline = Date.now() + 15000; !(await summary('beta out of range')) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 200));
+  assert.ok(await summary('alpha failed'), 'alpha\'s summary left');
+  assert.ok(await summary('beta out of range'), 'beta\'s summary left without a flush');
+  assert.equal((await summary('beta out of range')).contexts.faultline.count, 1);
+  await ctx.close();
+});
+
 test('hostile values never throw into the page and still yield well-formed events', async () => {
   const { page, ctx, errors } = await open({ aggregation: { windowMs: 0 } });
   const threw = await page.evaluate(() => {
