@@ -116,21 +116,34 @@ export async function launchWebKit() {
   need('/usr/bin/Xvfb', 'xvfb');
   const mini = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
   need(mini, 'webkit2gtk-driver');
-  const display = `:${90 + Math.floor(Math.random() * 9)}`;
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x900x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 500));
-  const port = await freePort();
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], { stdio: 'ignore', env: { ...process.env, DISPLAY: display } });
+  // Xvfb picks a free display itself and writes its number once it accepts connections
+  // (-displayfd): a display picked at random could be another run's (several runs share this
+  // machine), and a fixed 500 ms wait for the server could run out on a loaded machine.
+  const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1280x900x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let driver;
   const killAll = () => {
     for (const p of [driver, xvfb]) {
       try {
-        p.kill('SIGKILL');
+        p?.kill('SIGKILL');
       } catch {
         /* gone */
       }
     }
   };
   try {
+    const display = await new Promise((resolve, reject) => {
+      let out = '';
+      const t = setTimeout(() => reject(new Error('Xvfb reported no display within 15 s')), 15000);
+      xvfb.stdout.on('data', (c) => {
+        out += c;
+        const m = /^(\d+)\n/.exec(out);
+        if (m) { clearTimeout(t); resolve(`:${m[1]}`); }
+      });
+      xvfb.on('error', (e) => { clearTimeout(t); reject(e); });
+      xvfb.on('exit', (code) => { clearTimeout(t); reject(new Error(`Xvfb exited (${code}) before it was ready`)); });
+    });
+    const port = await freePort();
+    driver = spawn('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], { stdio: 'ignore', env: { ...process.env, DISPLAY: display } });
     await waitForPort(port, 15000);
     const { Builder } = await import('selenium-webdriver');
     const caps = { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: mini, args: ['--automation'] } };
