@@ -144,6 +144,13 @@ function mergePending(pending, batch) {
   pending.events += batch.events;
 }
 
+// A tag's key in the pending counts: "key\0value", split at the first \0 when written. A key
+// holding \0 (it would be cut there) or starting with \x01 is written as \x01 + JSON of the pair
+// instead: no "key\0value" pair starts with \x01 (joinTags sends such keys as pairs), so the two
+// forms never meet, and one tag is always counted under one form.
+const tagPairKey = (k, v) => (k.includes('\u0000') || k[0] === '\u0001' ? '\u0001' + JSON.stringify([k, v]) : `${k}\u0000${v}`);
+const tagPairOf = (pair) => (pair[0] === '\u0001' ? JSON.parse(pair.slice(1)) : [pair.slice(0, pair.indexOf('\u0000')), pair.slice(pair.indexOf('\u0000') + 1)]);
+
 // Adds one event's tag, user and bucket counts to aggregate maps (issue id -> key -> count).
 // `tags` is ingest.js joinTags's string ("key\0value" pairs joined by \x01) or an array of pairs.
 function addEventAggregates(pending, id, count, tags, userKey, bucket) {
@@ -152,7 +159,7 @@ function addEventAggregates(pending, id, count, tags, userKey, bucket) {
   if (!tagCounts) pending.tags.set(id, (tagCounts = new Map()));
   if (typeof tags === 'string') {
     if (tags) for (const kv of tags.split('\u0001')) add(tagCounts, kv);
-  } else for (const [k, v] of tags) add(tagCounts, `${k}\u0000${v}`);
+  } else for (const [k, v] of tags) add(tagCounts, tagPairKey(k, v));
   if (userKey) {
     let userCounts = pending.users.get(id);
     if (!userCounts) pending.users.set(id, (userCounts = new Map()));
@@ -630,8 +637,8 @@ export class Store {
     const tagRows = [];
     for (const [id, counts] of pending.tags) {
       for (const [tagPair, count] of counts) {
-        const sep = tagPair.indexOf('\u0000');
-        tagRows.push(id, tagPair.slice(0, sep), tagPair.slice(sep + 1), count);
+        const [key, value] = tagPairOf(tagPair);
+        tagRows.push(id, key, value, count);
       }
     }
     this.upsertMany('tag', tagRows);

@@ -155,12 +155,12 @@ test('a batch the store cannot write is refused as retryable (503, Retry-After) 
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('tags cross from the worker joined in one string; a key or value holding the separators (\\0, \\x01) keeps its exact text and count', { timeout: 30000 }, async () => {
+test('tags cross from the worker joined in one string; a key or value holding the separators (\\0, \\x01) anywhere keeps its exact text and count', { timeout: 30000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-ingest-tags-'));
   const c = await startCollector({ port: 0, dataDir: dir, projects: { 1: { publicKey: KEY } } });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   const lines = ['{}'];
-  const tagSets = [{ plain: 'x', odd: 'a\u0001b', nul: 'c\u0000d' }, { plain: 'x', 'we\u0001ird': 'v' }, { plain: 'y', 'k\u0000ey': 'w' }];
+  const tagSets = [{ plain: 'x', odd: 'a\u0001b', nul: 'c\u0000d' }, { plain: 'x', 'we\u0001ird': 'v' }, { plain: 'y', 'k\u0000ey': 'w', '\u0001lead': 'z' }];
   tagSets.forEach((tags, i) => {
     const payload = JSON.stringify({ event_id: hex(500 + i), timestamp: 1796000000 + i, level: 'error', exception: { values: [{ type: 'Error', value: 'tagged' }] }, tags, fingerprint: ['tagged'] });
     lines.push(JSON.stringify({ type: 'event', length: Buffer.byteLength(payload) }), payload);
@@ -172,6 +172,8 @@ test('tags cross from the worker joined in one string; a key or value holding th
   assert.deepEqual(tags.odd, [{ value: 'a\u0001b', count: 1 }]);
   assert.deepEqual(tags.nul, [{ value: 'c\u0000d', count: 1 }]);
   assert.deepEqual(tags['we\u0001ird'], [{ value: 'v', count: 1 }]);
+  assert.deepEqual(tags['k\u0000ey'], [{ value: 'w', count: 1 }], 'a key holding \\0 is stored whole: ' + JSON.stringify(Object.keys(tags)));
+  assert.deepEqual(tags['\u0001lead'], [{ value: 'z', count: 1 }]);
   agent.destroy();
   await c.close();
   fs.rmSync(dir, { recursive: true, force: true });
