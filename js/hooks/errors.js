@@ -12,9 +12,13 @@ import { globalObject, get, printable } from '../util.js';
 const GLOBAL_HANDLERS = 'auto.browser.global_handlers.';
 
 export function onError(hub, event, timestamp) {
-  if (hub.rethrown_) return (hub.rethrown_ = 0);  // rethrown by a wrapped callback (hooks/wrap.js), captured already
+  const err = event.error, rethrown = hub.rethrown_;
+  // The error a wrapped callback captured and rethrew (hooks/wrap.js) is not reported again: that
+  // very error (NaN is not itself), or one the page may not read (a cross-origin "Script error."
+  // has no error object). Another error is reported: a rethrow the app caught left the mark set
+  // until its timer ran, and the next uncaught error was skipped, lost and not counted.
+  if (rethrown && ((hub.rethrown_ = 0), err == null || err === rethrown[0] || err !== err)) return;
   const mechanism = { type: GLOBAL_HANDLERS + 'onerror', handled: false };
-  const err = event.error;
   // Where the engine says it happened: a frame for a value that carries no stack of its own (an
   // inline script has no filename: the page's URL, as in Sentry).
   const input = { loc: event.filename || event.lineno > 0 ? [printable(event.filename || get(globalObject.location, 'href')), +event.lineno || 0, +event.colno || 0] : 0 };

@@ -35,7 +35,8 @@ export const guard = (hub, callback, type, isHandlerObject) => ({ __faultline_wr
   } catch (error) {
     try {
       // The rethrown error reaches window.onerror next (as `Script error.` if cross-origin):
-      // that one report is skipped; the mark lapses at the end of the task if it never comes.
+      // that one report is skipped (hooks/errors.js: that error, or one without an error object);
+      // the mark lapses at the end of the task if it never comes (the app caught it).
       // (After close(), capture() does nothing.)
       const mark = (hub.rethrown_ = [error]);
       later(() => hub.rethrown_ == mark && (hub.rethrown_ = 0));

@@ -209,6 +209,30 @@ test('each group\'s summary leaves when its own window closes, with no flush and
   await ctx.close();
 });
 
+test('an error rethrown by a wrapped handler and caught by the app does not hide the next uncaught error', async () => {
+  // The wrapper marks its rethrow so that window.onerror does not report it twice; an app that
+  // calls the wrapped handler itself and catches the rethrow left the mark set until a timer ran,
+  // and the next uncaught error (another error object) was skipped: lost, and not counted.
+  const { page, ctx } = await open({ aggregation: { windowMs: 0 } });
+  await page.evaluate(() => new Promise((done) => {
+    const x = (window.xhr = new XMLHttpRequest());
+    x.open('GET', '/__echo');
+    x.onload = function onLoaded() { throw new TypeError('handler failed'); };
+    x.send();  // the handler is wrapped at send(); the browser's own call of it is not awaited here
+    x.addEventListener('loadend', () => setTimeout(done, 0));
+  }));
+  await page.evaluate(() => queueMicrotask(() => {  // (not a wrapped API: its throw reaches window.onerror)
+    try { window.xhr.onload(); } catch (e) { /* the app handles it */ }
+    throw new RangeError('uncaught after the handled one');
+  }));
+  // The browser's call of the handler, the app's, and the uncaught error: up to 15 s.
+  for (const end = Date.now() + 15000; (await page.evaluate(() => window.SDK.getStats().captured)) < 3 && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+  await flush(page);
+  const values = (await events()).map((e) => [top(e).value, top(e).mechanism.type]);
+  assert.ok(values.some(([v, m]) => v === 'uncaught after the handled one' && m === 'auto.browser.global_handlers.onerror'), JSON.stringify(values));
+  await ctx.close();
+});
+
 test('hostile values never throw into the page and still yield well-formed events', async () => {
   const { page, ctx, errors } = await open({ aggregation: { windowMs: 0 } });
   const threw = await page.evaluate(() => {
