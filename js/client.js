@@ -439,7 +439,10 @@ export function registry(g = globalObject, cache = {}) {
 /**
  * The texts of a capture that the core's signature covers (see Client::capture in src/), as the
  * key under which the SDK remembers the fingerprint the core gave them; '' when the capture is
- * not eligible (a message, its own fingerprint, texts too long to keep as a key).
+ * not eligible (a message, its own fingerprint, texts too long to keep as a key). The capture's own
+ * scope data (a captureContext's tags, a wrapped callback's arguments, a level) are part of it: a
+ * summary shows its last repeat's, so a repeat with other data takes the full path, where the
+ * core keeps its input.
  */
 export function signature(a) {
   const xs = a.exceptions, s = a.scope;
@@ -449,6 +452,7 @@ export function signature(a) {
     k += `${x.type}\u0001${x.value}\u0001${x.stack || ''}\u0001${x.stacktrace || ''}\u0001${x.filename || ''}\u0001${x.request || ''}` +
       `\u0001${x.framesToPop || 0}\u0001${x.synthetic ? 1 : 0}\u0001${x.lineno || 0}\u0002`;
   }
+  if (s || a.level || a.tags || a.extra || a.user || a.contexts) k += toJson([s, a.level, a.tags, a.extra, a.user, a.contexts]);
   return k.length > 16384 ? '' : k;
 }
 
@@ -568,7 +572,9 @@ export class Client {
     Object.assign(hub.stats_, { queued: 0, aggregated: 0, fast_repeats: 0 });  // getStats(), beside the hub's
     restore(hub, storage());
     this.fetch_ = pristineFetch(platform.fetch_);  // for the .wasm and the transport
-    this.fingerprints_ = new Map();  // signature(capture) -> fingerprint, learned from the core's answers
+    // signature(capture) -> {f: fingerprint}, learned from the core's answers; and fingerprint -> the
+    // entry of the group's latest capture that reached the core (see run()).
+    this.fingerprints_ = new Map();
     this.registryCache_ = {};  // registry() cache
     this.symbolTables_ = new Map();  // bundle URL -> {s: 'wait'|'ok'|'failed'|'timeout', txt}: symbol tables, fetched once
     this.held_ = null;  // operations held while a capture waits for its bundle's symbol table
@@ -806,11 +812,14 @@ export class Client {
         }
         const x = this.sessions_ && a.exceptions && a.exceptions[0];
         if (x) this.sessions_.error(!x.mechanism || x.mechanism.handled !== false);
-        // A repeat of texts whose fingerprint the core told us: one small call, no JSON.
+        // A repeat of texts whose fingerprint the core told us: one small call, no JSON. Only when
+        // these texts (and capture data) were its group's latest in the core: the group's summary
+        // is that input, rebuilt with the scope of its last repeat (the core keeps a snapshot of
+        // the scope with each count).
         key = signature(a);
-        const fp = key && fps.get(key);
+        const known = key && fps.get(key);
         this.captureInCore_ = 1;  // the capture in the core: counted as lost if the core aborts now
-        if (fp && core.countRepeat && core.countRepeat(fp, a.timestamp)) {
+        if (known && fps.get(known.f) === known && core.countRepeat && core.countRepeat(known.f, a.timestamp)) {
           hub.stats_.fast_repeats++;
           this.captureInCore_ = 0;
           return this.counted(a);
@@ -826,9 +835,12 @@ export class Client {
         if (m == 'setScope' && platform.hasOwn_.call(a, 'user') && this.sessions_) this.sessions_.did = typeof r.did == 'string' ? r.did : '';
         return;
       }
-      if (key && r.fingerprint) {
-        if (fps.size >= 256) fps.clear();
-        fps.set(key, r.fingerprint);
+      if (r.fingerprint) {
+        if (fps.size >= 512) fps.clear();
+        // (Fingerprints and signatures cannot collide: a signature has \u0001 in it.)
+        const entry = { f: r.fingerprint };
+        if (key) fps.set(key, entry);
+        fps.set(r.fingerprint, key && entry);
       }
       if (r.status == 'queued') {
         hub.stats_.queued++;
@@ -1309,6 +1321,9 @@ export class Client {
     try {
       this.queuedSinceDrain_ = 0;
       const envs = fromJson(core.drain(Date.now(), !!force, this.eventsPerEnvelope_)).envelopes;
+      // The summaries took their groups' kept inputs: the next repeat of each takes the full path
+      // once, so that its group keeps an input again (else its summary would be the count alone).
+      if (force) this.fingerprints_.clear();
       for (const e of envs) this.coreHeld_ = Math.max(0, this.coreHeld_ - (e.occurrences || 0));
       const send = (l) => {
         l = l.filter(Boolean);

@@ -121,10 +121,18 @@ export class FallbackCore {
     return this.scopes[this.scopes.length - 1];
   }
 
+  // The current scope as an immutable copy, made once per change of it: a group keeps the one of
+  // its last counted occurrence, and its summary is built with it (as the WASM core's snapshots).
+  snapshot() {
+    const scope = this.scope();
+    return (scope.snapshot_ ||= { ...scope, snapshot_: 0, user: { __proto__: null, ...scope.user }, tags: { __proto__: null, ...scope.tags }, extra: { __proto__: null, ...scope.extra }, contexts: { __proto__: null, ...scope.contexts } });
+  }
+
   setScope(json) {
     let patch;
     try {
       patch = fromJson(json);
+      this.scope().snapshot_ = null;
       this.patch(this.scope(), patch);
     } catch {
       return '{"ok":false,"error":"scope patch is not valid JSON"}';
@@ -204,7 +212,7 @@ export class FallbackCore {
       if (!group.counted) group.first = timestamp;
       group.last = timestamp;
       group.counted++;
-      group.input = json.length <= 65536 ? json : group.input;
+      if (json.length <= 65536) [group.input, group.scope] = [json, this.snapshot()];
       this.counters_.aggregated++;
       return '{"status":"aggregated"}';
     }
@@ -218,7 +226,7 @@ export class FallbackCore {
    * the order Client::build_event in src/event_builder.cpp writes them, so that the two cores can
    * be compared side by side: tests/node/core-parity.test.js holds them equal.)
    */
-  event(input, timestamp, eventId, crumbsUntil) {
+  event(input, timestamp, eventId, crumbsUntil, base) {
     const options = this.options_, max = options.maxValueLength;
     const chain = (Array.isArray(input.exceptions) ? input.exceptions : []).filter((x) => x && typeof x == 'object').slice(0, 8);
     const text = (v) => (v == null ? '' : typeof v == 'string' ? v : toJson(v)).slice(0, max);
@@ -236,7 +244,7 @@ export class FallbackCore {
       return exception;
     });
     const message = text(input.message) || (chain.length ? '' : '<empty capture>');
-    const scope = { ...this.scope() };
+    const scope = { ...(base || this.scope()) };
     for (const k of ['user', 'tags', 'extra', 'contexts']) scope[k] = { __proto__: null, ...scope[k] };
     if (has(input, 'scope')) this.patch(scope, input.scope);
     merge(scope.tags, input.tags, true);
@@ -311,7 +319,7 @@ export class FallbackCore {
 
   summary(group, evicted) {
     let event;
-    try { if (group.input) event = this.event(fromJson(group.input), group.last, hex32(), group.last + 0.001).event; } catch {}
+    try { if (group.input) event = this.event(fromJson(group.input), group.last, hex32(), group.last + 0.001, group.scope).event; } catch {}
     if (!event) {
       event = this.base(hex32(), group.last, 'error');
       event.tags['faultline.core'] = 'js-fallback';
@@ -321,7 +329,7 @@ export class FallbackCore {
     this.addCount_(event, group.counted, group.first, group.last, true, evicted);
     this.enqueue(event, group.counted);
     group.counted = 0;
-    group.input = '';
+    group.input = group.scope = '';
   }
 
   enqueue(event, occurrences) {

@@ -24,6 +24,8 @@ GroupReport Aggregator::report_of(Group& g, bool evicted) {
   if (!evicted) retained_bytes_ -= g.retained_json.size() + g.retained_stacks.size();
   r.retained_json = std::move(g.retained_json);
   r.retained_stacks = std::move(g.retained_stacks);
+  r.retained_scope = std::move(g.retained_scope);
+  g.retained_scope.reset();
   g.retained_json.clear();
   g.retained_stacks.clear();
   summarized_ += g.counted;
@@ -49,7 +51,7 @@ Decision Aggregator::record(std::string_view fingerprint, std::string_view title
           // Bounded memory even when nobody drains: fold further evictions into the last report's
           // count under a shared "overflow" identity. Counts stay exact; identity is coarsened.
           if (evicted_.back().fingerprint != "fl1:overflow")
-            evicted_.push_back(GroupReport{"fl1:overflow", "Errors evicted from aggregation", {}, 0, now, now, true, {}, {}});
+            evicted_.push_back(GroupReport{"fl1:overflow", "Errors evicted from aggregation", {}, 0, now, now, true, {}, {}, {}});
           GroupReport& o = evicted_.back();
           o.count += victim.counted;
           o.last_seen_ms = now;
@@ -94,14 +96,15 @@ Decision Aggregator::record(std::string_view fingerprint, std::string_view title
   return Decision::Counted;
 }
 
-bool Aggregator::count_if_repeat(std::string_view fingerprint, double now_ms) {
+bool Aggregator::count_if_repeat(std::string_view fingerprint, double now_ms, const ScopeRef& scope) {
   auto it = groups_.find(fingerprint);
   if (it == groups_.end()) return false;
   const double now = std::isfinite(now_ms) && now_ms > clock_ ? now_ms : clock_;
   Group& g = *it->second;
   if (now - g.window_start >= opts_.window_ms || g.full_in_window < opts_.per_group_budget) return false;
-  Decision d = record(fingerprint, g.title, now_ms);  // the same bookkeeping as any repeat
-  return d == Decision::Counted;
+  if (record(fingerprint, g.title, now_ms) != Decision::Counted) return false;  // the same bookkeeping as any repeat
+  if (scope) g.retained_scope = scope;  // (g stays valid: record moves its list node, not the group)
+  return true;
 }
 
 std::vector<GroupReport> Aggregator::take_reports(double now_ms, bool force) {
@@ -116,7 +119,7 @@ std::vector<GroupReport> Aggregator::take_reports(double now_ms, bool force) {
   return out;
 }
 
-bool Aggregator::retain(std::string_view fingerprint, std::string_view input_json, std::string_view stacks) {
+bool Aggregator::retain(std::string_view fingerprint, std::string_view input_json, std::string_view stacks, const ScopeRef& scope) {
   auto it = groups_.find(fingerprint);
   if (it == groups_.end()) return false;
   Group& g = *it->second;
@@ -124,6 +127,7 @@ bool Aggregator::retain(std::string_view fingerprint, std::string_view input_jso
   if (size > opts_.max_retained_one || retained_bytes_ - old + size > opts_.max_retained_bytes) return false;
   g.retained_json.assign(input_json.data(), input_json.size());
   g.retained_stacks.assign(stacks.data(), stacks.size());
+  g.retained_scope = scope;
   retained_bytes_ = retained_bytes_ - old + size;
   return true;
 }

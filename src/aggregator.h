@@ -15,6 +15,8 @@
 #include <map>
 #include <vector>
 
+#include "scope.h"
+
 namespace faultline {
 
 struct AggregatorOptions {
@@ -39,6 +41,7 @@ struct GroupReport {
   double first_seen_ms = 0, last_seen_ms = 0;
   bool evicted = false;
   std::string retained_json, retained_stacks;  // the latest retained capture input (may be empty)
+  ScopeRef retained_scope;  // the scope at the latest counted occurrence (null: none kept)
 };
 
 class Aggregator {
@@ -51,13 +54,15 @@ class Aggregator {
   // The repeat fast path: counts one occurrence and returns true only when record() would have
   // answered Counted (a tracked group whose window is open and whose budget is spent); otherwise
   // changes nothing and returns false, and the caller takes the full path through record().
-  bool count_if_repeat(std::string_view fingerprint, double now_ms);
+  // `scope` (when not null) is the scope of this occurrence: the group's summary is built with it.
+  bool count_if_repeat(std::string_view fingerprint, double now_ms, const ScopeRef& scope = {});
   // Reports for counted repeats whose window has closed (all pending ones when force=true, e.g.
   // on flush or page unload), plus the reports produced by eviction since the last call.
   std::vector<GroupReport> take_reports(double now_ms, bool force);
-  // Keeps this capture input (JSON text and its out-of-band stacks) as the group's latest
-  // occurrence, within the byte bounds above. False when the group is unknown or it did not fit.
-  bool retain(std::string_view fingerprint, std::string_view input_json, std::string_view stacks);
+  // Keeps this capture input (JSON text and its out-of-band stacks) and the scope it was captured
+  // with as the group's latest occurrence, within the byte bounds above (the scope is shared and
+  // bounded by its owner). False when the group is unknown or it did not fit (the previous pair stays).
+  bool retain(std::string_view fingerprint, std::string_view input_json, std::string_view stacks, const ScopeRef& scope = {});
   size_t retained_bytes() const { return retained_bytes_; }
 
   size_t tracked_groups() const { return groups_.size(); }
@@ -78,6 +83,7 @@ class Aggregator {
     double first_counted = 0, last_counted = 0;
     double last_seen = 0;
     std::string retained_json, retained_stacks;
+    ScopeRef retained_scope;
   };
   using Lru = std::list<Group>;  // front = most recently seen
   GroupReport report_of(Group& g, bool evicted);

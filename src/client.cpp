@@ -90,9 +90,25 @@ std::string Client::add_breadcrumb(std::string_view crumb_json) {
   return dump_json(ok_result());
 }
 
+ScopeRef Client::scope_snapshot() {
+  ScopeRef& kept = scopes_.snapshot();
+  if (kept) return kept;
+  const Scope& scope = static_cast<const ScopeStack&>(scopes_).current();
+  auto bag = [](const json& b, const Scope::BagBytes& size) { return size.keys == b.size() ? size.bytes : dump_json(b).size(); };
+  size_t bytes = sizeof(ScopeSnapshot) + dump_json(scope.tags).size() + dump_json(scope.user).size() + bag(scope.extra, scope.extra_bytes) +
+                 bag(scope.contexts, scope.contexts_bytes) + scope.transaction.size() + scope.level.size();
+  for (const auto& f : scope.fingerprint) bytes += f.size() + sizeof(std::string);
+  if (snapshot_bytes_ + bytes > kMaxSnapshotBytes) return {};
+  auto* made = new ScopeSnapshot{scope, bytes, &snapshot_bytes_};
+  snapshot_bytes_ += bytes;
+  return kept = ScopeRef(made);
+}
+
 bool Client::count_repeat(std::string_view fingerprint, double ts) {
   if (!std::isfinite(ts) || ts <= 0 || ts > 253402300799.0) ts = wall_clock_seconds();
-  if (!aggregator_.count_if_repeat(fingerprint, ts * 1000.0)) return false;
+  // The scope of this repeat goes with its count: the group's summary shows it (a shared
+  // snapshot, made only when the scope changed since the last one).
+  if (!aggregator_.count_if_repeat(fingerprint, ts * 1000.0, scope_snapshot())) return false;
   last_timestamp_ = ts;
   ++captured_;
   ++aggregated_;
@@ -139,7 +155,7 @@ void Client::read_exception(const json& e, std::string_view oob_stack, Input& x,
   x.chain.push_back(std::move(ex));
 }
 
-void Client::read_input(const json& in, std::string_view oob_stacks, Input& x, bool count_drops) {
+void Client::read_input(const json& in, std::string_view oob_stacks, Input& x, bool count_drops, const Scope* base) {
   Signature sig;
   const json* exc = get_field(in, "exceptions");
   if (exc && exc->is_array()) {
@@ -162,7 +178,7 @@ void Client::read_input(const json& in, std::string_view oob_stacks, Input& x, b
   if (x.is_message && x.message.empty()) x.message = "<empty capture>";
   x.groups_as_message = x.is_message || (!x.message.empty() && get_bool(in, "attached", false));
 
-  x.scope = scopes_.current();  // copy: per-call data must not leak into the scope
+  x.scope = base ? *base : static_cast<const ScopeStack&>(scopes_).current();  // copy: per-call data must not leak into the scope
   Scope& scope = x.scope;
   if (const json* s = get_field(in, "scope"); s && s->is_object()) scope.apply_patch(*s);
   if (const json* t = get_field(in, "tags"); t && t->is_object()) scope.apply_patch(object_of("tags", *t));  // stringifies
@@ -294,10 +310,10 @@ std::string Client::capture(std::string_view input_json, std::string_view oob_st
   GroupingResult g;
   bool grouped = false;
   const Grouped key = grouping_key(x, g, grouped);
-  // Repeats inside the window are counted, not built. The latest input is kept (bounded) so the
-  // group's summary can show this occurrence in full.
+  // Repeats inside the window are counted, not built. The latest input is kept (bounded), with the
+  // scope as it is now, so the group's summary can show this occurrence in full as it was.
   const bool counted = aggregator_.record(key.fingerprint, key.title, ts * 1000.0, key.event_fingerprint) == Decision::Counted;
-  aggregator_.retain(key.fingerprint, input_json, oob_stacks);
+  aggregator_.retain(key.fingerprint, input_json, oob_stacks, scope_snapshot());
   if (counted) {
     ++aggregated_;
     return "{\"status\":\"aggregated\",\"fingerprint\":\"" + key.fingerprint + "\"}";
@@ -418,7 +434,7 @@ std::string Client::stats(size_t heap_bytes) const {
   for (const auto& [k, v] : dropped_) dropped[k] = v;
   json s = object_of({{"captured", captured_}, {"queued", queued_}, {"aggregated", aggregated_}, {"sent_events", sent_events_},
                       {"summaries", summaries_}, {"queue_length", queue_.size()},
-                      {"groups", aggregator_.tracked_groups()}, {"aggregator_bytes", aggregator_.approx_memory_bytes()},
+                      {"groups", aggregator_.tracked_groups()}, {"aggregator_bytes", aggregator_.approx_memory_bytes() + snapshot_bytes_},
                       {"breadcrumbs", crumbs_.size()}, {"breadcrumb_bytes", crumbs_.bytes()}, {"queue_bytes", queue_bytes_},
                       {"scope_values_cut", scope_cut_}, {"events_trimmed", trimmed_events_}, {"scope_depth", scopes_.depth()},
                       {"symbol_tables", tables_.size()}, {"heap_bytes", static_cast<double>(heap_bytes)},

@@ -61,6 +61,8 @@ class Client {
  public:
   // `seed` initializes the id generator; the platform layer supplies it (bindings/ in WASM).
   explicit Client(std::string_view options_json = "{}", uint64_t seed = platform_seed());
+  Client(const Client&) = delete;  // its scope snapshots count their bytes in it
+  Client& operator=(const Client&) = delete;
 
   std::string configure(std::string_view options_json);
   std::string set_scope(std::string_view patch_json);
@@ -123,7 +125,12 @@ class Client {
     std::vector<std::string> tables_missing;
     uint64_t sig = 0;  // over the texts that decide the grouping (the signature cache's key)
   };
-  void read_input(const json& in, std::string_view oob_stacks, Input& x, bool count_drops);
+  // `base`: the scope the input's own scope data is merged over (a summary's, kept from its last
+  // counted occurrence); null: the current scope.
+  void read_input(const json& in, std::string_view oob_stacks, Input& x, bool count_drops, const Scope* base = nullptr);
+  // The current scope as a shared immutable snapshot (made once per change of the scope), for the
+  // aggregation groups; null when the snapshots alive would hold more than kMaxSnapshotBytes.
+  ScopeRef scope_snapshot();
   struct Signature;  // of a capture's texts (client.cpp)
   void read_exception(const json& e, std::string_view oob_stack, Input& x, Signature& sig) const;
   void group_input(Input& x, GroupingResult& g) const;  // parses the stacks, computes the grouping
@@ -151,6 +158,10 @@ class Client {
 
   ClientOptions opts_;
   std::string options_error_;
+  // What the live scope snapshots hold (ScopeSnapshot::total points here: declared before the
+  // scope stack and the aggregator that keep snapshots, so it outlives them).
+  size_t snapshot_bytes_ = 0;
+  static constexpr size_t kMaxSnapshotBytes = 2 * 1024 * 1024;
   ScopeStack scopes_;
   BreadcrumbBuffer crumbs_;
   Aggregator aggregator_;

@@ -282,9 +282,10 @@ json Client::build_summary_event(const GroupReport& r) {
   json ev;
   json in = r.retained_json.empty() ? json() : parse_json(r.retained_json);
   if (in.is_object()) {
-    // The latest occurrence that reached the core as text, built like any event, at its time.
+    // The latest occurrence that reached the core as text, built like any event, at its time, with
+    // the scope of the group's last counted occurrence (the current one if none could be kept).
     Input x;
-    read_input(in, r.retained_stacks, x, false);
+    read_input(in, r.retained_stacks, x, false, r.retained_scope ? &r.retained_scope->scope : nullptr);
     GroupingResult g;
     group_input(x, g);
     ev = build_event(in, x, g, r.fingerprint, r.event_fingerprint, event_id, last, last + 0.001);

@@ -122,14 +122,24 @@ std::string Scope::apply_patch(const json& patch, uint64_t* cut_count) {
   return problems;
 }
 
+void ScopeRef::reset() {
+  if (p_ && --p_->refs == 0) {
+    if (p_->total) *p_->total -= p_->bytes;
+    delete p_;
+  }
+  p_ = nullptr;
+}
+
 bool ScopeStack::push() {
   if (stack_.size() >= kMaxDepth) return false;
   stack_.push_back(stack_.back());
+  snapshots_[stack_.size() - 1] = snapshots_[stack_.size() - 2];
   return true;
 }
 
 bool ScopeStack::pop() {
   if (stack_.size() <= 1) return false;
+  snapshot().reset();
   stack_.pop_back();
   return true;
 }

@@ -253,6 +253,56 @@ test('repeats of a known error are counted without re-sending their texts, count
   });
 });
 
+test('a summary carries the scope of the last repeat it counts, not the scope at flush: scope changed between repeats, the fast path, per-call data, withScope', async () => {
+  const init = `(F, dsn) => F.init({ dsn, aggregation: { windowMs: 60000 } })`;
+  await scenario({ init }, async ({ page, server, flush }) => {
+    const stats = await page.evaluate(() => {
+      const fail = (kind) => { try { throw new TypeError(`${kind} failed`); } catch (e) { return e; } };
+      F.setTag('plan', 'free');
+      for (let i = 0; i < 5; i++) { F.setTag('attempt', String(i)); F.captureException(fail('a')); }  // the scope changes before each repeat
+      F.setUser({ id: 'u-1' });
+      F.setContext('order', { id: 'o-1' });
+      window.bErrors = Array.from({ length: 8 }, () => fail('b'));  // one stack: 5 now, 3 after the flush below
+      for (const e of bErrors.slice(0, 5)) F.captureException(e);  // a steady scope: the fast path
+      for (let i = 0; i < 5; i++) F.captureException(fail('c'), { tags: { step: String(i) } });  // the capture's own data
+      F.withScope((scope) => { scope.setTag('inner', 'yes'); for (let i = 0; i < 3; i++) F.captureException(fail('d')); });
+      F.setTag('attempt', 'after');
+      F.setTag('plan', 'pro');
+      F.setUser({ id: 'later' });
+      F.setContext('order', { id: 'later' });
+      return F.getStats();
+    });
+    await flush();
+    assert.ok(stats.fast_repeats >= 4, `repeats under a steady scope took the fast path: ${stats.fast_repeats}`);
+    const summary = (kind) => {
+      const found = server.events().filter((e) => e.contexts.faultline.summary && top(e).value === `${kind} failed`);
+      assert.equal(found.length, 1, `one summary of ${kind}`);
+      assert.deepEqual(validateEvent(found[0]), []);
+      return found[0];
+    };
+    const a = summary('a'), b = summary('b'), c = summary('c'), d = summary('d');
+    assert.deepEqual([a.contexts.faultline.count, b.contexts.faultline.count, c.contexts.faultline.count, d.contexts.faultline.count], [4, 4, 4, 2]);
+    assert.deepEqual([a.tags.attempt, a.tags.plan, a.user], ['4', 'free', undefined], 'a: the scope of its last repeat');
+    assert.deepEqual([b.tags.attempt, b.tags.plan, b.user, b.contexts.order], ['4', 'free', { id: 'u-1' }, { id: 'o-1' }], 'b: counted on the fast path');
+    assert.equal(c.tags.step, '4', 'c: its last repeat\'s own tags');
+    assert.equal(d.tags.inner, 'yes', 'd: counted inside withScope');
+    // The scope at flush is the page's now: a new capture shows it. Repeats after the flush, in the
+    // same window, get a summary in full again (the flush took the kept input with its summary).
+    const before = server.events().length;
+    await page.evaluate(() => {
+      F.captureException(new Error('after all'));
+      for (const e of bErrors.slice(5)) F.captureException(e);
+    });
+    await flush();
+    const later = server.events().slice(before);
+    assert.equal(later.find((e) => e.exception && top(e).value === 'after all').tags.plan, 'pro');
+    const again = later.find((e) => e.contexts.faultline.summary);
+    assert.equal(again.contexts.faultline.count, 3);
+    assert.equal(top(again).value, 'b failed', 'the summary is the last repeat in full, not the count alone');
+    assert.equal(again.tags.plan, 'pro');
+  });
+});
+
 test('an error captured by the app and then rethrown to onerror is one event', async () => {
   await scenario({ init: basic() }, async ({ page, server, flush }) => {
     await page.evaluate(() => setTimeout(() => {

@@ -92,6 +92,30 @@ test('the fallback counts repeats instead of sending each one, and the counts ad
   });
 });
 
+test('the fallback\'s summaries carry the scope of their last repeat, not the scope at flush; two bugs through one function are two groups', async () => {
+  await scenario({ server: { blockWasm: true }, init, core: 'js-fallback' }, async ({ page, server, flush }) => {
+    await page.evaluate(() => {
+      const fail = (kind) => { try { throw new TypeError(`${kind} failed`); } catch (e) { return e; } };
+      for (let i = 0; i < 5; i++) { F.setTag('attempt', String(i)); F.captureException(fail('a')); }
+      for (let i = 0; i < 3; i++) F.captureException(fail('c'), { tags: { step: String(i) } });
+      F.setTag('attempt', 'after');
+      // One helper throwing for two callers (the old key, title + innermost frame, merged them).
+      const check = (v) => { if (!v) throw new TypeError('invalid input'); };
+      const checkOrder = (v) => check(v), checkUser = (v) => check(v);
+      for (let i = 0; i < 3; i++) { try { checkOrder(0); } catch (e) { F.captureException(e); } try { checkUser(0); } catch (e) { F.captureException(e); } }
+    });
+    await flush();
+    const evs = server.events(), summaries = evs.filter((e) => e.contexts.faultline.summary);
+    const of = (value) => summaries.filter((e) => top(e).value === value);
+    assert.equal(of('a failed')[0].tags.attempt, '4');
+    assert.equal(of('c failed')[0].tags.step, '2');
+    assert.deepEqual(of('invalid input').map((e) => e.contexts.faultline.count), [2, 2], 'checkOrder\'s and checkUser\'s repeats apart');
+    const callers = of('invalid input').map((e) => top(e).stacktrace.frames.at(-2).function).sort();
+    assert.deepEqual(callers, ['checkOrder', 'checkUser']);
+    assert.equal(evs.reduce((s, e) => s + e.contexts.faultline.count, 0), 14);
+  });
+});
+
 test('the fallback filters secrets and, by default, e-mail and IP addresses', async () => {
   await scenario({ server: { blockWasm: true }, init, core: 'js-fallback' }, async ({ page, server, flush }) => {
     await page.evaluate(() => {

@@ -126,3 +126,38 @@ TEST(Aggregator, RepeatFastPathCountsOnlyWhatRecordWouldCountAndOtherwiseChanges
   EXPECT_EQ(rs[0].first_seen_ms, 3);
   EXPECT_EQ(rs[0].last_seen_ms, 7);
 }
+
+TEST(Aggregator, ReportCarriesTheScopeOfTheLastCountedRepeatAndLetsEarlierSnapshotsGo) {
+  size_t live = 0;
+  auto snapshot = [&live](const char* plan) {
+    auto* s = new ScopeSnapshot{};
+    s->scope.tags["plan"] = plan;
+    s->bytes = 100;
+    s->total = &live;
+    live += 100;
+    return ScopeRef(s);
+  };
+  {
+    Aggregator a({60000, 1, 10});
+    EXPECT_EQ(a.record("fp", "T", 0), Decision::SendFull);
+    EXPECT_TRUE(a.retain("fp", "{}", "", snapshot("first")));
+    EXPECT_EQ(live, 100u) << "held by the group only";
+    EXPECT_EQ(a.record("fp", "T", 1), Decision::Counted);
+    EXPECT_TRUE(a.retain("fp", "{\"n\":2}", "", snapshot("second")));
+    EXPECT_EQ(live, 100u) << "the first snapshot was let go";
+    ScopeRef third = snapshot("third");
+    EXPECT_TRUE(a.count_if_repeat("fp", 2, third));  // the fast path: the scope changes, the input stays
+    ScopeRef unused = snapshot("not counted");
+    EXPECT_FALSE(a.count_if_repeat("other", 3, unused)) << "unknown group: nothing kept";
+    unused.reset();
+    auto rs = a.take_reports(3, true);
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].count, 2u);
+    EXPECT_EQ(rs[0].retained_json, "{\"n\":2}");
+    ASSERT_TRUE(static_cast<bool>(rs[0].retained_scope));
+    EXPECT_EQ(rs[0].retained_scope->scope.tags["plan"], "third");
+    third.reset();
+    EXPECT_EQ(live, 100u) << "the report holds the last one";
+  }
+  EXPECT_EQ(live, 0u) << "every snapshot deleted once nothing holds it";
+}
