@@ -1078,7 +1078,7 @@ export class Client {
         t.txt = txt;
         t.s = 'ok';
         n[file ? 'fetched' : 'scanned']++;
-        this.fingerprints_.clear();  // texts grouped without the table group differently with it
+        this.forget();  // texts grouped without the table group differently with it
       })
       .catch((e) => {
         if (t.s == 'wait' || t.s == 'timeout') t.s = 'failed';
@@ -1313,6 +1313,11 @@ export class Client {
     this.sendTimer_ = later(() => { this.sendTimer_ = 0; this.pump(); }, ms);
   }
 
+  /** Forgets the fingerprints learned from the core's answers: the next capture of each text takes the full path. */
+  forget() {
+    this.fingerprints_.clear();
+  }
+
   /** Drains the core's queue (force: also the pending aggregation summaries) to the transport. */
   pump(force, hiding) {
     if (this.aborted_) this.restart(Error('the WASM core aborted'));
@@ -1323,7 +1328,7 @@ export class Client {
       const envs = fromJson(core.drain(Date.now(), !!force, this.eventsPerEnvelope_)).envelopes;
       // The summaries took their groups' kept inputs: the next repeat of each takes the full path
       // once, so that its group keeps an input again (else its summary would be the count alone).
-      if (force) this.fingerprints_.clear();
+      if (force) this.forget();
       for (const e of envs) this.coreHeld_ = Math.max(0, this.coreHeld_ - (e.occurrences || 0));
       const send = (l) => {
         l = l.filter(Boolean);

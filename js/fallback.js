@@ -125,14 +125,14 @@ export class FallbackCore {
   // its last counted occurrence, and its summary is built with it (as the WASM core's snapshots).
   snapshot() {
     const scope = this.scope();
-    return (scope.snapshot_ ||= { ...scope, snapshot_: 0, user: { __proto__: null, ...scope.user }, tags: { __proto__: null, ...scope.tags }, extra: { __proto__: null, ...scope.extra }, contexts: { __proto__: null, ...scope.contexts } });
+    return (scope.snap ||= { ...scope, snap: 0, user: { __proto__: null, ...scope.user }, tags: { __proto__: null, ...scope.tags }, extra: { __proto__: null, ...scope.extra }, contexts: { __proto__: null, ...scope.contexts } });
   }
 
   setScope(json) {
     let patch;
     try {
       patch = fromJson(json);
-      this.scope().snapshot_ = null;
+      this.scope().snap = null;
       this.patch(this.scope(), patch);
     } catch {
       return '{"ok":false,"error":"scope patch is not valid JSON"}';
