@@ -225,8 +225,10 @@ class Hub {
 
   traceData_() {
     const options = this.options_, span = randomHex(8);
+    // W3C traceparent only with `propagateTraceparent: true`, as in Sentry (its default is false: a
+    // header a server's CORS rules do not allow makes the browser block the request).
     return {
-      traceparent: `00-${this.traceId_}-${span}-00`,
+      ...(options.propagateTraceparent && { traceparent: `00-${this.traceId_}-${span}-00` }),
       'sentry-trace': `${this.traceId_}-${span}`,
       baggage: [['trace_id', this.traceId_], ['public_key', this.publicKey_], ['release', options.release], ['environment', options.environment]]
         .filter((x) => x[1]).map(([k, v]) => `sentry-${k}=${encodeURIComponent(v)}`).join(','),
@@ -869,7 +871,7 @@ export const spanToJSON = (span) => {
   return { span_id: context.spanId, trace_id: context.traceId, description: span && span.name_, data: {}, start_timestamp: 0 };
 };
 export const spanToTraceHeader = (s) => { const x = s.spanContext(); return `${x.traceId}-${x.spanId}-0`; };
-/** The trace headers Faultline adds to requests (sentry-trace, baggage, traceparent), for an app to pass on itself. */
+/** The trace headers Faultline adds to requests (sentry-trace, baggage; traceparent with propagateTraceparent), for an app to pass on itself. */
 export const getTraceData = () => (currentHub && currentHub.dsnValid_ ? currentHub.traceData_() : {});
 export const spanToBaggageHeader = () => getTraceData().baggage;
 // callback runs in another trace (startNewTrace: a new one; continueTrace: the one an incoming

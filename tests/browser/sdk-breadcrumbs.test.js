@@ -141,7 +141,7 @@ test('a failed fetch the app does not handle is still an unhandled rejection, re
 test('history navigation becomes navigation breadcrumbs and every navigation starts a new trace', async () => {
   await scenario({ init: basic() }, async ({ page, server, flush }) => {
     const traces = await page.evaluate(async () => {
-      const trace = async () => (await (await fetch('/echo')).json()).traceparent.split('-')[1];
+      const trace = async () => (await (await fetch('/echo')).json())['sentry-trace'].split('-')[0];
       const t = [await trace()];
       history.pushState({ step: 2 }, '', '/pages/sdk-basic/step-2');
       t.push(await trace());

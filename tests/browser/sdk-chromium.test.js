@@ -159,8 +159,8 @@ test('events still queued when the page is hidden are delivered on the way out',
   await ctx.close();
 });
 
-test('traceparent reaches same-origin calls and not third-party ones, and events carry the trace', async () => {
-  const { page, ctx } = await open();
+test('traceparent (with propagateTraceparent) reaches same-origin calls and not third-party ones, and events carry the trace', async () => {
+  const { page, ctx } = await open({ propagateTraceparent: true });
   const third = `http://127.0.0.1:${thirdParty.address().port}/x`;
   const same = await page.evaluate(async (url) => {
     const mine = await (await fetch('/__echo')).json();

@@ -1,5 +1,5 @@
-// Trace propagation in real headless Chromium: same-origin fetch/XHR carry W3C traceparent,
-// sentry-trace and baggage of the page's trace (a fresh span per request); third-party calls get
+// Trace propagation in real headless Chromium: same-origin fetch/XHR carry sentry-trace and
+// baggage (and W3C traceparent with propagateTraceparent, off by default as in Sentry) of the page's trace (a fresh span per request); third-party calls get
 // nothing (so no CORS preflight is ever added) unless listed in tracePropagationTargets; headers
 // the app set are kept; events carry the trace. The "third party" is a second loopback server.
 import { test, before, after } from 'node:test';
@@ -19,7 +19,8 @@ after(async () => {
 });
 
 const scenario = (opts, fn) => run(browser, opts, fn);
-const init = (extra = '') => `(F, dsn) => F.init({ dsn, release: 'web@1.0 beta', environment: 'prod' ${extra} })`;
+// propagateTraceparent: W3C traceparent too (Sentry's option; off by default, tested below).
+const init = (extra = '', traceparent = true) => `(F, dsn) => F.init({ dsn, release: 'web@1.0 beta', environment: 'prod', propagateTraceparent: ${traceparent} ${extra} })`;
 const TRACE_HEADERS = ['traceparent', 'sentry-trace', 'baggage'];
 
 test('same-origin fetch and XHR carry the page trace with a fresh span each, and events carry the trace', async () => {
@@ -53,6 +54,26 @@ test('same-origin fetch and XHR carry the page trace with a fresh span each, and
     const posts = server.requests.filter((r) => r.path.includes('/envelope'));
     assert.ok(posts.length >= 1);
     assert.ok(posts.every((r) => TRACE_HEADERS.every((h) => r.headers[h] === undefined)), 'the SDK\'s own delivery is not traced');
+  });
+});
+
+test('by default (as in Sentry) requests carry sentry-trace and baggage but no traceparent, which a server\'s CORS rules may not allow', async () => {
+  await scenario({ init: init('', false) }, async ({ page }) => {
+    const r = await page.evaluate(async () => ({
+      fetch: await (await fetch('/echo')).json(),
+      xhr: await new Promise((resolve) => {
+        const x = new XMLHttpRequest();
+        x.open('GET', '/echo');
+        x.onload = () => resolve(JSON.parse(x.responseText));
+        x.send();
+      }),
+      data: F.getTraceData(),
+    }));
+    for (const h of [r.fetch, r.xhr, r.data]) {
+      assert.equal(h.traceparent, undefined);
+      assert.match(h['sentry-trace'], /^[0-9a-f]{32}-[0-9a-f]{16}$/);
+      assert.match(h.baggage, /^sentry-trace_id=[0-9a-f]{32},/);
+    }
   });
 });
 
