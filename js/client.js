@@ -616,9 +616,14 @@ export class Client {
     this.sessionQueue_ = [];  // session envelopes waiting for the transport
     if (on(options, 'browserSession')) {
       this.sessions_ = new Sessions(hub, (p) => this.sendSession(p));
-      // Every History navigation starts a new trace (hooks/history.js), and a new session.
-      const nt = hub.newTrace;
-      hub.newTrace = () => { nt.call(hub); if (!hub.stopped_) this.sessions_.start(); };
+      // Every History navigation starts a new trace (hooks/history.js), and a new session with
+      // browserSessionIntegration({ lifecycle: 'route' }); Sentry's default, 'page', keeps the
+      // page load's session across navigations (crash-free rates as Sentry's for the same app).
+      const session = (options._by || {}).BrowserSession;
+      if (session && session._o.lifecycle == 'route') {
+        const nt = hub.newTrace;
+        hub.newTrace = () => { nt.call(hub); if (!hub.stopped_) this.sessions_.start(); };
+      }
     }
     try { xhrHandlers(hub, (k) => on(options, k)); } catch (e) { hub.fail(e); }
     this.own(options._own || []);  // the app's own integrations

@@ -1,5 +1,6 @@
 // Release health, as @sentry/browser's browserSessionIntegration: a session starts when the page
-// loads (init) and again on each History API navigation; it is sent as a Sentry `session`
+// loads (init), and again on each History API navigation with `lifecycle: 'route'` (Sentry's
+// default is 'page': one session per page load); it is sent as a Sentry `session`
 // envelope item when it starts (init: true), when its first error happens (errors: 1), when it
 // crashes (an unhandled error: status 'crashed'), and when a navigation ends it (status 'exited'
 // if it was still 'ok'). Relay counts a session as errored when errors > 0 and as crashed when its

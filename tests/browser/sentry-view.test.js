@@ -30,7 +30,9 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>sentry vie
 import * as F from '/esm/index.js';
 window.F = F;
 const cfg = JSON.parse(new URLSearchParams(location.search).get('config') || '{}');
-F.init({ dsn: 'http://${KEY}@' + location.host + '/1', release: '${RELEASE}', environment: 'test', ...cfg });
+const { sessionLifecycle, ...rest } = cfg;
+F.init({ dsn: 'http://${KEY}@' + location.host + '/1', release: '${RELEASE}', environment: 'test', ...rest,
+  ...(sessionLifecycle && { integrations: [F.browserSessionIntegration({ lifecycle: sessionLifecycle })] }) });
 F.ready().then((c) => { document.body.dataset.ready = c; });
 </script></head><body><button id="buy">Buy</button><button id="other">Other</button></body></html>`;
 
@@ -211,11 +213,20 @@ test('a storm of 3 000 errors from 3 bugs is 3 issues of 1 000 each as Sentry co
   }
 });
 
-test('sessions: one per page load and navigation, errored on a handled error, crashed on an unhandled one, none without a release', async () => {
+test('sessions: one per page load (and per navigation with lifecycle: route), errored on a handled error, crashed on an unhandled one, none without a release', async () => {
   const sessions = () => ofType(parsed(), 'session');
-  // A handled error, then a navigation.
+  // Sentry's default lifecycle, 'page': a navigation keeps the page load's session.
   rec.clear();
   let { page, ctx } = await open();
+  await page.evaluate(() => { try { checkPrice(500); } catch (e) { window.F.captureException(e); } });
+  await flush(page);
+  await page.evaluate(() => history.pushState({}, '', '/page.html?step=2'));
+  await flush(page);
+  await ctx.close();
+  assert.deepEqual(sessions().map((x) => [x.init, x.status, x.errors]), [[true, 'ok', 0], [false, 'ok', 1]], 'one session for the page load, errored');
+  // lifecycle: 'route': a handled error, then a navigation.
+  rec.clear();
+  ({ page, ctx } = await open({ sessionLifecycle: 'route' }));
   await page.evaluate(() => { try { checkPrice(500); } catch (e) { window.F.captureException(e); } });
   await flush(page);
   await page.evaluate(() => history.pushState({}, '', '/page.html?step=2'));
