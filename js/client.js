@@ -1232,13 +1232,15 @@ export class Client {
     const f = o.inboundFilters || {};
     const kind = x && (f.scriptError !== false && SCRIPT_ERROR.test(x.value) && !x.stack && !a.loc ? 'script_error'
       : f.browserExtensions !== false && EXTENSION.test(topUrl(x.stack) || x.filename || '') ? 'browser_extension' : 0);
-    if (kind) {
-      hub.stats_.captured--;
+    // A filtered capture stays in `captured` (captured = delivered + dropped) and is counted as
+    // dropped (event_processor, as Sentry's eventFilters reports it) and in `filtered` by rule.
+    const filtered = (rule) => {
       hub.originals_.delete(a.event_id);
       hub.drop('event_processor');
-      hub.stats_.filtered = { ...hub.stats_.filtered, [kind]: ((hub.stats_.filtered || {})[kind] || 0) + 1 };
+      hub.stats_.filtered = { ...hub.stats_.filtered, [rule]: ((hub.stats_.filtered || {})[rule] || 0) + 1 };
       return true;
-    }
+    };
+    if (kind) return filtered(kind);
     if (x && a.loc && !x.stack) {
       // One frame where the engine says it happened, written as a V8 stack line for the core's parser.
       // A data: URL (a worker or script the page built) is named as Sentry names it:
@@ -1253,13 +1255,9 @@ export class Client {
     }
     delete a.loc;
     const url = x && (o.denyUrls || o.allowUrls) && (topUrl(x.stack) || x.filename);
-    if (matches(o.ignoreErrors, x ? [`${x.type}: ${x.value}`, x.value] : [a.message]) ||
-        (url && (matches(o.denyUrls, [url]) || (o.allowUrls && o.allowUrls.length && !matches(o.allowUrls, [url]))))) {
-      hub.stats_.captured--;
-      hub.originals_.delete(a.event_id);
-      hub.drop('event_processor');
-      return true;
-    }
+    if (matches(o.ignoreErrors, x ? [`${x.type}: ${x.value}`, x.value] : [a.message])) return filtered('ignore_errors');
+    if (url && matches(o.denyUrls, [url])) return filtered('deny_urls');
+    if (url && o.allowUrls && o.allowUrls.length && !matches(o.allowUrls, [url])) return filtered('allow_urls');
     a[BUILT] = 1;
     // Nothing to report (captureMessage(''), captureEvent({})): the core sends it as "<empty capture>",
     // counted here so that it is never a silent stand-in for a lost error.

@@ -366,6 +366,11 @@ test('ignoreErrors, denyUrls and sampleRate filter events before they are built,
     assert.deepEqual(server.events().map(msg), ['this one is sent']);
     const discarded = server.reports().flatMap((r) => r.discarded_events);
     assert.deepEqual(discarded, [{ reason: 'event_processor', category: 'error', quantity: 3 }]);
+    // getStats() adds up: every capture is delivered or dropped, the filtered ones by their rule.
+    const stats = await page.evaluate(() => F.getStats());
+    assert.equal(stats.captured, 4);
+    assert.deepEqual(stats.dropped, { event_processor: 3 });
+    assert.deepEqual(stats.filtered, { ignore_errors: 2, deny_urls: 1 });
   });
   await scenario({ init: `(F, dsn) => F.init({ dsn, sampleRate: 0 })` }, async ({ page, server, flush }) => {
     await page.evaluate(() => { for (let i = 0; i < 5; i++) F.captureMessage(`sampled out ${i}`); });
