@@ -663,7 +663,8 @@ export const captureException = guard((exception, ctx) => {
 
 /** A message; `parameterize` templates keep their template and values (logentry.message/params). */
 // (Its text and template are read by the lazy part, client.js message().)
-export const captureMessage = guard((msg, ctx) => (currentHub ? currentHub.capture({ message: msg, ...context(ctx), ...trace() }) : randomHex(16)));
+// (The message is the hint's originalException for beforeSend, as Sentry gives it.)
+export const captureMessage = guard((msg, ctx) => (currentHub ? currentHub.capture({ message: msg, ...context(ctx), ...trace() }, msg) : randomHex(16)));
 
 /** A whole event of Sentry's shape: its message or exception, level, tags, extra, user, contexts, fingerprint. */
 export const captureEvent = guard((event, ctx) => {

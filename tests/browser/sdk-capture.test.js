@@ -322,6 +322,7 @@ test('beforeSend can change, drop or delay events; a throwing beforeSend drops i
       const m = event.message ? event.message : event.exception.values.at(-1).value;  // beforeSend: @sentry/browser's shape
       if (m === 'drop me') return null;
       if (m === 'explode') throw new Error('bug in beforeSend');
+      if (event.message) event.tags = { ...event.tags, hint: String(hint.originalException) };  // Sentry's hint for a message: its text
       if (m === 'later') return new Promise((resolve) => setTimeout(() => resolve({ ...event, tags: { ...event.tags, async: 'yes' } }), 50));
       event.tags = { ...event.tags, original: String(hint.originalException && hint.originalException.name), id_in_hint: String(hint.event_id === event.event_id) };
       return event;
@@ -346,6 +347,7 @@ test('beforeSend can change, drop or delay events; a throwing beforeSend drops i
     assert.equal(kept.tags.original, 'RangeError');
     assert.equal(kept.tags.id_in_hint, 'true');
     assert.equal(evs.find((e) => msg(e) === 'later').tags.async, 'yes');
+    assert.equal(evs.find((e) => msg(e) === 'later').tags.hint, 'later');
     for (const ev of evs) assert.deepEqual(validateEvent(ev), []);
     const discarded = server.reports().flatMap((r) => r.discarded_events);
     assert.deepEqual(discarded.filter((d) => d.category === 'error').map((d) => [d.reason, d.quantity]).sort(), [['before_send', 1], ['internal_sdk_error', 1]]);
