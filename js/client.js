@@ -22,6 +22,8 @@ const LINKS_PER_CAPTURE = 2;
 // How long the page's scan may download a script (a server that sends it ever so slowly).
 const SCAN_MAX_MS = 20000;
 const HOLD_MAX = 1000;
+// Counted repeats kept with their thrown value and event processors until their summary is judged (see counted()).
+const REPEATS_KEPT = 1000;
 
 /**
  * A response's bytes, read up to `max`; over that (announced or read) the request is aborted
@@ -180,7 +182,20 @@ function all(list) {
 }
 /** A `then` on Object.prototype: the platform's promises of objects (fetch, WebAssembly) are captured by it. */
 export const polluted = () => own.call(Object.prototype, 'then');
-const BEFORE_SEND_MS = 10000;  // an event whose async beforeSend has not answered by then is counted
+const BEFORE_SEND_MS = 10000;
+const res = (o) => Object.assign(Object.create(null), o);  // a result handed through promises (no prototype)
+// As the core's add_count (src/event_builder.cpp): a summary standing for k occurrences.
+function recount(ev, k, rate) {
+  const c = get(ev, 'contexts'), fl = get(c, 'faultline');
+  if (!fl || typeof fl != 'object') return;
+  fl.count = k;
+  const x = (rate > 0 && rate <= 1 ? rate : 1) / k;
+  if (x < 1) c.error_sampling = { type: 'error_sampling', client_sample_rate: x };
+  else delete c.error_sampling;
+  const lo = 10 ** Math.min(5, Math.floor(Math.log10(k)));
+  if (k > 1) ev.tags = { ...get(ev, 'tags'), 'faultline.repeats': lo < 10 ? '2-9' : lo >= 100000 ? '100000+' : `${lo}-${lo * 10 - 1}` };
+  else if (ev.tags && typeof ev.tags == 'object') delete ev.tags['faultline.repeats'];
+}  // an event whose async beforeSend has not answered by then is counted
 
 const isEvent = (v) => { try { return typeof Event == 'function' && v instanceof Event; } catch {} };
 const isPlain = (v) => tagOf(v) == '[object Object]';
@@ -575,6 +590,8 @@ export class Client {
     // signature(capture) -> {f: fingerprint}, learned from the core's answers; and fingerprint -> the
     // entry of the group's latest capture that reached the core (see run()).
     this.fingerprints_ = new Map();
+    this.repeats_ = new Map();  // fingerprint -> {l: the counted repeats to judge, over: those past REPEATS_KEPT}
+    this.repeatsKept_ = 0;
     this.registryCache_ = {};  // registry() cache
     this.symbolTables_ = new Map();  // bundle URL -> {s: 'wait'|'ok'|'failed'|'timeout', txt}: symbol tables, fetched once
     this.held_ = null;  // operations held while a capture waits for its bundle's symbol table
@@ -745,6 +762,8 @@ export class Client {
     hub.drop('internal_sdk_error', this.coreHeld_ + (this.captureInCore_ ? 1 : 0));
     this.coreHeld_ = 0;
     this.fingerprints_.clear();
+    this.repeats_.clear();  // their counts were lost with the core (counted above)
+    this.repeatsKept_ = 0;
     hub.mode_ = 'loading';
     this.start().catch((x) => {
       hub.mode_ = 'failed';
@@ -827,7 +846,7 @@ export class Client {
         if (known && fps.get(known.f) === known && core.countRepeat && core.countRepeat(known.f, a.timestamp)) {
           hub.stats_.fast_repeats++;
           this.captureInCore_ = 0;
-          return this.counted(a);
+          return this.counted(a, known.f);
         }
         if (!a.request) hub.context(a);
       }
@@ -862,7 +881,7 @@ export class Client {
         if (++this.queuedSinceDrain_ >= 8 && this.queuedSinceDrain_ >= this.eventsPerEnvelope_) this.pump();
         else this.schedule(t.multiEvent && this.queuedSinceDrain_ < this.eventsPerEnvelope_ ? t.maxAgeMs ?? 250 : 0);
       } else if (r.status == 'aggregated') {
-        this.counted(a);
+        this.counted(a, r.fingerprint);
       } else {
         log(this.options_.debug, 'event dropped by the core:', r.reason, r.error);
       }
@@ -1169,11 +1188,23 @@ export class Client {
    * before the windows of the groups repeated after it closed, and nothing drained their summaries
    * until the next event, flush or pagehide: minutes or hours on an idle page.)
    */
-  counted(a) {
+  counted(a, f) {
+    const hub = this.hub_, id = a.event_id;
     this.coreHeld_++;
-    this.hub_.stats_.aggregated++;
-    this.hub_.originals_.delete(a.event_id);  // no event of its own: beforeSend will not ask for it
-    this.hub_.eventProcessors_.delete(a.event_id);
+    hub.stats_.aggregated++;
+    // With beforeSend or event processors, each repeat is judged by them when its group's summary
+    // leaves (before()): its thrown value and processors are kept with the group until then, for
+    // at most REPEATS_KEPT repeats of the page in all (past that a repeat shares the decision on
+    // the last one kept of its group).
+    if (f && (typeof this.options_.beforeSend == 'function' || hub.eventProcessors_.has(id) || hub.defaultProcessors_().length)) {
+      const g = this.repeats_.get(f) || (this.repeats_.set(f, { l: [], over: 0 }), this.repeats_.get(f));
+      if (this.repeatsKept_ < REPEATS_KEPT) {
+        g.l.push({ id, o: hub.originals_.get(id), ps: hub.eventProcessors_.get(id) || hub.defaultProcessors_() });
+        this.repeatsKept_++;
+      } else g.over++;
+    }
+    hub.originals_.delete(id);
+    hub.eventProcessors_.delete(id);
     const w = ((this.options_.aggregation || {}).windowMs ?? 60000) + 50, due = Date.now() + w, dues = this.windowDues_ || (this.windowDues_ = []);
     const last = dues[dues.length - 1];  // [first, latest] time of one second's repeats
     if (last && due - last[0] < Math.min(1000, w / 4)) last[1] = due;
@@ -1391,6 +1422,12 @@ export class Client {
       let ev = fromJson(payload);
       const id = ev.event_id;
       const n = get(get(ev.contexts, 'faultline'), 'count') || 1;
+      // A summary's repeats kept for judging (counted()), taken whatever becomes of the summary.
+      const fl = get(ev.contexts, 'faultline'), fp = get(fl, 'summary') && get(fl, 'fingerprint'), g = fp && this.repeats_.get(fp);
+      if (g) {
+        this.repeats_.delete(fp);
+        this.repeatsKept_ -= g.l.length;
+      }
       let gone = 0;
       for (const f of this.processors_) {
         // null: an integration drops the event (thirdPartyErrorFilterIntegration), counted as Sentry counts it
@@ -1402,68 +1439,108 @@ export class Client {
       }
       let settled = 0, async = 0;
       const gen = this.generation_;
+      // The occurrences the processors and beforeSend judge, each [hint, processors, how many it
+      // stands for]: the event's, standing for its n; or, for a summary whose repeats were kept
+      // (counted()), each repeat with its own thrown value and processors, on a copy of the
+      // summary (past REPEATS_KEPT, a repeat shares the decision on the last one kept).
+      let judged;
+      if (g && g.l.length) {
+        const l = g.l.slice(-n);
+        judged = l.map((x) => [{ event_id: x.id, originalException: x.o }, x.ps, 1]);
+        judged[judged.length - 1][2] += Math.max(0, n - l.length);
+      } else judged = [[{ event_id: id, originalException: hub.originals_.get(id) }, hub.eventProcessors_.get(id) || hub.defaultProcessors_(), n]];
+      hub.originals_.delete(id);
+      hub.eventProcessors_.delete(id);
+      // What the judgements came to: the last event kept, how many occurrences were kept, and the
+      // drops by reason (a processor's null: event_processor; beforeSend's: before_send; a throw:
+      // internal_sdk_error, reported).
+      const decide = (list) => {
+        const d = res({ r: null, kept: 0, drops: {} });
+        list.forEach((x, i) => {
+          const w = judged[i][2];
+          if (!x.threw && x.r && typeof x.r == 'object') {
+            d.r = x.r;
+            d.kept += w;
+            return;
+          }
+          if (x.threw && x.threw !== 1) hub.fail(x.threw);  // a throwing beforeSend drops the event: it may have been meant to scrub it
+          const k = x.threw ? 'internal_sdk_error' : x.why || 'before_send';
+          d.drops[k] = (d.drops[k] || 0) + w;
+        });
+        return d;
+      };
       // Each item is a box (no prototype): promises carrying it never meet a polluted `then`.
-      const done = (r, threw) => {
+      const done = (d) => {  // d: decide()'s answer; 0 when an async answer did not come in time
         if (settled) return null;  // answered after its time-out: already counted
         settled = 1;
         if (gen !== this.generation_) return null;  // abandoned at unload: the stash record counted it
         if (async) this.waitingBeforeSend_ -= n;
-        let p;
-        try { p = !threw && r && typeof r == 'object' && toJson(toWire(r)); } catch (e) { threw = e; }
-        if (p) {
-          // A summary (the repeats of a group counted in its window) is an event sent: like
-          // Sentry's sentry.event breadcrumb for each event its client sends, the next event shows it.
-          // (A new event's crumb is added when it is queued, see run().)
-          if (get(get(r.contexts, 'faultline'), 'summary') && hub.on_('sentry')) {
-            const xs = get(get(r, 'exception'), 'values'), x = Array.isArray(xs) && xs[xs.length - 1];
-            hub.crumb({ category: 'sentry.event', event_id: get(r, 'event_id') || id, level: get(r, 'level') || 'error',
-              message: printable(get(r, 'message') ?? get(get(r, 'logentry'), 'formatted') ?? '') || (x ? (x.value && x.type ? `${x.type}: ${x.value}` : x.type || x.value) : '') }, { event: r });
-          }
-          return Object.assign(Object.create(null), { ih, p, n, id: get(r, 'event_id') || id });
+        if (!d) {
+          hub.drop('before_send', n);
+          return null;
         }
-        if (threw && threw !== 1) hub.fail(threw);  // a throwing beforeSend drops the event: it may have been meant to scrub it
-        hub.drop(threw ? 'internal_sdk_error' : why || 'before_send', n);
-        return null;
+        for (const k of platform.keys_(d.drops)) hub.drop(k, d.drops[k]);
+        const r = d.r;
+        if (!r) return null;
+        let p;
+        try {
+          if (d.kept != n) recount(r, d.kept, this.options_.sampleRate);  // the summary stands for the repeats kept
+          p = toJson(toWire(r));
+        } catch (e) {
+          hub.fail(e);
+          hub.drop('internal_sdk_error', d.kept);
+          return null;
+        }
+        // A summary (the repeats of a group counted in its window) is an event sent: like
+        // Sentry's sentry.event breadcrumb for each event its client sends, the next event shows it.
+        // (A new event's crumb is added when it is queued, see run().)
+        if (get(get(r.contexts, 'faultline'), 'summary') && hub.on_('sentry')) {
+          const xs = get(get(r, 'exception'), 'values'), x = Array.isArray(xs) && xs[xs.length - 1];
+          hub.crumb({ category: 'sentry.event', event_id: get(r, 'event_id') || id, level: get(r, 'level') || 'error',
+            message: printable(get(r, 'message') ?? get(get(r, 'logentry'), 'formatted') ?? '') || (x ? (x.value && x.type ? `${x.type}: ${x.value}` : x.type || x.value) : '') }, { event: r });
+        }
+        return Object.assign(Object.create(null), { ih, p, n: d.kept, id: get(r, 'event_id') || id });
       };
-      const hint = { event_id: id, originalException: hub.originals_.get(id) };
-      hub.originals_.delete(id);
+      if (!bs && judged.every((j) => !j[1].length)) {
+        items.push(done(res({ r: ev, kept: n, drops: {} })));
+        continue;
+      }
       // The event processors of the capture's scopes (addEventProcessor), then beforeSend, as
       // Sentry chains them: each may change the event, drop it (null: counted as event_processor)
       // or answer with a promise; a throw drops it (internal_sdk_error).
-      const ps = hub.eventProcessors_.get(id) || hub.defaultProcessors_();
-      hub.eventProcessors_.delete(id);
-      let why = 0;
-      const go = (e, i) => {
-        for (; i < ps.length; i++) {
-          const r = ps[i](e, hint);
-          if (thenable(r)) return platform.Promise_.resolve(r).then((x) => (x == null ? ((why = 'event_processor'), null) : go(x, i + 1)));
-          if (r == null) {
-            why = 'event_processor';
-            return null;
+      const chain = (e, hint, ps) => {
+        let why = 0;
+        const go = (e, i) => {
+          for (; i < ps.length; i++) {
+            const r = ps[i](e, hint);
+            if (thenable(r)) return platform.Promise_.resolve(r).then((x) => (x == null ? ((why = 'event_processor'), null) : go(x, i + 1)));
+            if (r == null) {
+              why = 'event_processor';
+              return null;
+            }
+            e = r;
           }
-          e = r;
+          return bs ? bs(e, hint) : e;
+        };
+        try {
+          const r = go(e, 0);
+          return thenable(r) ? platform.Promise_.resolve(r).then((x) => res({ r: x, why }), (x) => res({ threw: x || 1 })) : res({ r, why });
+        } catch (x) {
+          return res({ threw: x || 1 });
         }
-        return bs ? bs(e, hint) : e;
       };
-      if (!bs && !ps.length) {
-        items.push(done(ev));
-        continue;
-      }
-      try {
-        const r = go(ev, 0);
-        if (thenable(r)) {
-          // An answer that never comes is counted after BEFORE_SEND_MS (flush() says false until then).
-          async = 1;
-          this.waitingBeforeSend_ = (this.waitingBeforeSend_ || 0) + n;
-          items.push(platform.Promise_.race([platform.Promise_.resolve(r).then((x) => done(x), (e) => done(0, e || 1)),
-            new platform.Promise_((ok) => later(ok, this.options_.beforeSendTimeout || BEFORE_SEND_MS)).then(() => {
-              if (!settled) log(this.options_.debug, 'beforeSend did not answer in time; event dropped');
-              return done(0, 0);
-            })]));
-        } else items.push(done(r));
-      } catch (e) {
-        items.push(done(0, e || 1));
-      }
+      const copy = judged.length > 1 && toJson(ev);
+      const list = judged.map(([hint, ps], i) => chain(i < judged.length - 1 ? fromJson(copy) : ev, hint, ps));
+      if (list.some(thenable)) {
+        // An answer that never comes is counted after BEFORE_SEND_MS (flush() says false until then).
+        async = 1;
+        this.waitingBeforeSend_ = (this.waitingBeforeSend_ || 0) + n;
+        items.push(platform.Promise_.race([all(list).then((b) => done(decide(b.v))),
+          new platform.Promise_((ok) => later(ok, this.options_.beforeSendTimeout || BEFORE_SEND_MS)).then(() => {
+            if (!settled) log(this.options_.debug, 'beforeSend did not answer in time; event dropped');
+            return done(0);
+          })]));
+      } else items.push(done(decide(list)));
     }
     const frame = (list) => {
       list = list.filter(Boolean);

@@ -205,7 +205,7 @@ export class FallbackCore {
     let group = this.groups.get(key);
     if (!group) {
       if (this.groups.size >= (agg.maxGroups || 1000)) this.evict();
-      this.groups.set(key, (group = { title: title.slice(0, 200), start: now, sent: 0, counted: 0 }));
+      this.groups.set(key, (group = { key, title: title.slice(0, 200), start: now, sent: 0, counted: 0 }));
     }
     if (now - group.start >= windowMs) Object.assign(group, { start: now, sent: 0 });
     if (group.sent >= (agg.perGroupBudget || 1)) {
@@ -214,7 +214,7 @@ export class FallbackCore {
       group.counted++;
       if (json.length <= 65536) [group.input, group.scope] = [json, this.snapshot()];
       this.counters_.aggregated++;
-      return '{"status":"aggregated"}';
+      return toJson({ status: 'aggregated', fingerprint: key });  // the page keeps the repeat for its summary's judging
     }
     group.sent++;
     this.addCount_(event, 1, timestamp, timestamp, false);
@@ -327,6 +327,7 @@ export class FallbackCore {
       event.contexts = dict();
     }
     this.addCount_(event, group.counted, group.first, group.last, true, evicted);
+    event.contexts.faultline.fingerprint = group.key;  // the page's key of the group (whose repeats it judges), as the WASM core's
     this.enqueue(event, group.counted);
     group.counted = 0;
     group.input = group.scope = '';

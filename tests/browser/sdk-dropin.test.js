@@ -281,3 +281,57 @@ test('flush() resolves only after an event captured inside an async beforeSend h
   assert.deepEqual(pageErrors, []);
   await ctx.close();
 });
+
+// Repeats aggregate before beforeSend; what Sentry gets must still be what the app's filters keep:
+// each counted repeat is judged with its own thrown value (the hint's originalException) and
+// processors when its group's summary leaves, and every occurrence dropped is counted.
+test('beforeSend and event processors judge every repeat of a storm: a dropped occurrence is counted as dropped, never into a summary', async () => {
+  const { page, ctx, pageErrors } = await open();
+  const r = await page.evaluate(async () => {
+    const hints = [];
+    start({ aggregation: { windowMs: 60000 }, beforeSend: (e, hint) => {
+      hints.push({ summary: !!(e.contexts.faultline || {}).summary, orig: hint.originalException ? hint.originalException.message + (hint.originalException.dropMe ? ' (dropMe)' : '') : null });
+      return hint.originalException && hint.originalException.dropMe ? null : e;
+    } });
+    const site = (msg, flag) => { const e = new Error(msg); if (flag) e.dropMe = true; throw e; };
+    const out = {};
+    // All ten flagged: nothing is sent, ten counted as before_send.
+    for (let i = 0; i < 10; i++) { try { site('expected abort', true); } catch (e) { F.captureException(e); } }
+    await F.flush(3000);
+    out.all = { events: events(), dropped: { ...F.getStats().dropped } };
+    sent.length = 0;
+    hints.length = 0;
+    // Every other one flagged: five kept (the first in full, a summary of four), five dropped.
+    for (let i = 0; i < 10; i++) { try { site('sometimes expected', i % 2 == 1); } catch (e) { F.captureException(e); } }
+    await F.flush(3000);
+    out.mixed = { events: events(), dropped: { ...F.getStats().dropped }, hints: hints.slice() };
+    sent.length = 0;
+    // An event processor that drops the flagged ones: counted as event_processor.
+    F.addEventProcessor((e, hint) => (hint.originalException && hint.originalException.skip ? null : e));
+    for (let i = 0; i < 6; i++) { try { const e = new Error('processor judged'); e.skip = i >= 2; throw e; } catch (e) { F.captureException(e); } }
+    await F.flush(3000);
+    out.proc = { events: events(), dropped: { ...F.getStats().dropped } };
+    return out;
+  });
+  assert.deepEqual(r.all.events, [], 'no occurrence of the dropped error reaches Sentry');
+  assert.equal(r.all.dropped.before_send, 10, 'each of the ten counted as before_send');
+  const m = r.mixed.events;
+  assert.equal(m.length, 2, 'the first occurrence and a summary');
+  assert.equal(m[0].contexts.faultline.count, 1);
+  assert.equal(m[1].contexts.faultline.summary, true);
+  assert.equal(m[1].contexts.faultline.count, 4, 'the summary counts only the four repeats beforeSend kept');
+  assert.equal(m[1].tags['faultline.repeats'], '2-9');
+  assert.equal(r.mixed.dropped.before_send, 15, 'the five flagged ones counted as dropped');
+  for (const e of m) assert.deepEqual(validateEvent(e), []);
+  const sh = r.mixed.hints.filter((h) => h.summary);
+  assert.equal(sh.length, 9, 'beforeSend judged each of the nine repeats on the summary');
+  assert.ok(sh.every((h) => h.orig && h.orig.startsWith('sometimes expected')), 'each with its own thrown value as originalException: ' + JSON.stringify(sh));
+  assert.equal(sh.filter((h) => h.orig.endsWith('(dropMe)')).length, 5);
+  const p = r.proc.events;
+  assert.equal(p.length, 2);
+  assert.equal(p[1].contexts.faultline.count, 1, 'one repeat kept (the second), four dropped by the processor');
+  assert.equal(p[1].tags['faultline.repeats'], undefined, 'a count of one has no repeats tag');
+  assert.equal(r.proc.dropped.event_processor, 4);
+  assert.deepEqual(pageErrors, []);
+  await ctx.close();
+});
