@@ -490,7 +490,10 @@ export function createScrubber(given) {
       if (keyEnd == keyStart || keyEnd - keyStart > 64) return false;
     }
     if (keyPos < done) return false;
-    const key = escaped ? rev.reverse().join('') : t.slice(keyStart, keyEnd);
+    let key = escaped ? rev.reverse().join('') : t.slice(keyStart, keyEnd);
+    // An attribute selector (`input#pw[type="password"]`): an open `[` makes the attribute's name the key (src/scrubber.cpp).
+    const open = key.lastIndexOf('[');
+    if (open >= 0 && key.indexOf(']', open) < 0) key = key.slice(open + 1);
     if (![...key].some(alpha)) return false;
     const strength = keyStrength(key);
     let queryOnly = false;

@@ -652,6 +652,10 @@ bool match_kv(const Scrubber& S, sv t, size_t i, size_t done, size_t& vs, size_t
   if (k < done) return false;
   const std::string key_dec(key_rev.rbegin(), key_rev.rend());
   sv key = escaped ? sv(key_dec) : t.substr(key_start, key_end - key_start);
+  // An attribute selector (`input#pw[type="password"]`, a click breadcrumb's element): a `[` left
+  // open before the separator makes the attribute's name the key, not the element before it
+  // (a form field's `user[password]=` keeps its whole key).
+  if (const size_t open = key.rfind('['); open != sv::npos && key.find(']', open) == sv::npos) key = key.substr(open + 1);
   bool letter = false;
   for (char c : key) letter |= is_alpha(c);
   if (!letter) return false;
