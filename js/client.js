@@ -590,6 +590,7 @@ export class Client {
     // signature(capture) -> {f: fingerprint}, learned from the core's answers; and fingerprint -> the
     // entry of the group's latest capture that reached the core (see run()).
     this.fingerprints_ = new Map();
+    this.unsent_ = new Set();  // events not sent after all, whose sentry.event breadcrumbs are taken out (unsent())
     this.repeats_ = new Map();  // fingerprint -> {l: the counted repeats to judge, over: those past REPEATS_KEPT}
     this.repeatsKept_ = 0;
     this.registryCache_ = {};  // registry() cache
@@ -869,7 +870,7 @@ export class Client {
       if (r.status == 'queued') {
         hub.stats_.queued++;
         this.coreHeld_++;
-        // Sentry's `sentry.event` breadcrumb: the next event shows this one.
+        // Sentry's `sentry.event` breadcrumb: the next event shows this one (taken out again if it is not sent: unsent()).
         if (hub.on_('sentry')) {
           const x = a.exceptions && a.exceptions[0], s = a.scope || {};
           hub.crumb({ category: 'sentry.event', timestamp: a.timestamp, event_id: r.event_id, level: a.level || s.level || (x ? 'error' : 'info'),
@@ -1421,6 +1422,7 @@ export class Client {
       }
       let ev = fromJson(payload);
       const id = ev.event_id;
+      this.strip(ev);
       const n = get(get(ev.contexts, 'faultline'), 'count') || 1;
       // A summary's repeats kept for judging (counted()), taken whatever becomes of the summary.
       const fl = get(ev.contexts, 'faultline'), fp = get(fl, 'summary') && get(fl, 'fingerprint'), g = fp && this.repeats_.get(fp);
@@ -1435,6 +1437,7 @@ export class Client {
       }
       if (gone) {
         hub.drop('event_processor', n);
+        this.unsent(id, fl);
         continue;
       }
       let settled = 0, async = 0;
@@ -1477,19 +1480,20 @@ export class Client {
         if (async) this.waitingBeforeSend_ -= n;
         if (!d) {
           hub.drop('before_send', n);
-          return null;
+          return this.unsent(id, fl);
         }
         for (const k of platform.keys_(d.drops)) hub.drop(k, d.drops[k]);
         const r = d.r;
-        if (!r) return null;
+        if (!r) return this.unsent(id, fl);
         let p;
         try {
           if (d.kept != n) recount(r, d.kept, this.options_.sampleRate);  // the summary stands for the repeats kept
+          this.strip(r);
           p = toJson(toWire(r));
         } catch (e) {
           hub.fail(e);
           hub.drop('internal_sdk_error', d.kept);
-          return null;
+          return this.unsent(id, fl);
         }
         // A summary (the repeats of a group counted in its window) is an event sent: like
         // Sentry's sentry.event breadcrumb for each event its client sends, the next event shows it.
@@ -1549,6 +1553,27 @@ export class Client {
       return Object.assign(Object.create(null), { body, event_ids: list.map((x) => x.id).filter(Boolean), occurrences: list.reduce((s, x) => s + x.n, 0) });
     };
     return items.some(thenable) ? all(items).then((b) => frame(b.v)) : frame(items);
+  }
+
+  /**
+   * An event not sent after all (beforeSend, a processor or an integration dropped it, or it timed
+   * out): its `sentry.event` breadcrumb, added when it was queued, is taken out of every event sent
+   * after (strip()), as Sentry adds one only for an event it sends. The ids of the last
+   * max(100, maxBreadcrumbs) such events are kept: an older one's crumb has left the ring. Null.
+   */
+  unsent(id, fl) {
+    const u = this.unsent_;
+    if (id && !get(fl, 'summary')) {
+      u.add(id);
+      if (u.size > Math.max(100, this.options_.maxBreadcrumbs || 0)) u.delete(u.values().next().value);
+    }
+    return null;
+  }
+
+  /** Takes the breadcrumbs of events not sent out of an event (see unsent()). */
+  strip(ev) {
+    const u = this.unsent_, b = u.size && get(ev, 'breadcrumbs'), gone = (x) => !!x && get(x, 'category') == 'sentry.event' && u.has(get(x, 'event_id'));
+    if (Array.isArray(b) && b.some(gone)) ev.breadcrumbs = b.filter((x) => !gone(x));
   }
 
   /** Sends the drops seen in JS (and, via the core, the core's own) as a client report. */

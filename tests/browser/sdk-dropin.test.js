@@ -335,3 +335,35 @@ test('beforeSend and event processors judge every repeat of a storm: a dropped o
   assert.deepEqual(pageErrors, []);
   await ctx.close();
 });
+
+// Sentry adds its sentry.event breadcrumb only for an event its client sends: an event beforeSend
+// or a processor dropped (here an internal message the app must not report) never shows on a
+// later event, neither its id nor its text.
+test('an event beforeSend or a processor dropped leaves no sentry.event breadcrumb on later events; a sent one does', async () => {
+  const { page, ctx, pageErrors } = await open();
+  const r = await page.evaluate(async () => {
+    start({ beforeSend: (e) => (e.tags && e.tags.drop == 'me' ? null : e) });
+    F.addEventProcessor((e) => (e.tags && e.tags.proc == 'drop' ? null : e));
+    const dropped = F.captureException(new Error('internal: customer 8812 has overdue invoice, do not report'), { tags: { drop: 'me' } });
+    const byProc = F.captureMessage('processor drops this one', { tags: { proc: 'drop' } });
+    const kept = F.captureMessage('kept and sent');
+    F.captureException(new Error('later unrelated error'));
+    await F.flush(3000);
+    F.captureException(new Error('after the flush'));
+    await F.flush(3000);
+    return { ids: { dropped, byProc, kept }, events: events(), stats: F.getStats() };
+  });
+  assert.equal(r.events.length, 3);
+  for (const e of r.events) {
+    assert.deepEqual(validateEvent(e), []);
+    const crumbs = (e.breadcrumbs && e.breadcrumbs.values) || [];
+    assert.ok(!JSON.stringify(crumbs).includes('8812'), 'the dropped event\'s text is on no event sent');
+    assert.ok(!crumbs.some((b) => b.event_id == r.ids.dropped || b.event_id == r.ids.byProc), 'nor its id');
+  }
+  const last = r.events.find((e) => e.exception && e.exception.values.at(-1).value == 'after the flush');
+  assert.ok(last.breadcrumbs.values.some((b) => b.category == 'sentry.event' && b.event_id == r.ids.kept), 'the event sent is there as a breadcrumb');
+  assert.equal(r.stats.dropped.before_send, 1);
+  assert.equal(r.stats.dropped.event_processor, 1);
+  assert.deepEqual(pageErrors, []);
+  await ctx.close();
+});
