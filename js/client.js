@@ -7,7 +7,7 @@ import { globalObject, platform, toJson, fromJson, STASH_PREFIX, storage, later,
 import { normalize } from './normalize.js';
 import { VERSION } from './version.js';
 import { parseEnvelope, frameEnvelope } from './envelope.js';
-import { toWire } from './wire.js';
+import { toWire, wellFormed, fitted, EVENT_BYTES } from './wire.js';
 import { setup as integrations, extraContexts } from './integrations.js';
 import { failedRequests, moduleUrl as hookUrl } from './hooks/http.js';
 import { customTransport } from './transport/custom.js';
@@ -1489,10 +1489,15 @@ export class Client {
         try {
           if (d.kept != n) recount(r, d.kept, this.options_.sampleRate);  // the summary stands for the repeats kept
           this.strip(r);
-          p = toJson(toWire(r));
+          p = d.raw ? toJson(toWire(r)) : this.wire(r);  // raw: as the core built it, no callback ran
         } catch (e) {
           hub.fail(e);
           hub.drop('internal_sdk_error', d.kept);
+          return this.unsent(id, fl);
+        }
+        if (!p) {  // over the per-event limit even with breadcrumbs, extra and contexts shed
+          log(this.options_.debug, 'the event beforeSend returned is over', EVENT_BYTES, 'bytes: dropped');
+          hub.drop('oversized_input', d.kept);
           return this.unsent(id, fl);
         }
         // A summary (the repeats of a group counted in its window) is an event sent: like
@@ -1506,7 +1511,7 @@ export class Client {
         return Object.assign(Object.create(null), { ih, p, n: d.kept, id: get(r, 'event_id') || id });
       };
       if (!bs && judged.every((j) => !j[1].length)) {
-        items.push(done(res({ r: ev, kept: n, drops: {} })));
+        items.push(done(res({ r: ev, kept: n, drops: {}, raw: 1 })));
         continue;
       }
       // The event processors of the capture's scopes (addEventProcessor), then beforeSend, as
@@ -1574,6 +1579,27 @@ export class Client {
   strip(ev) {
     const u = this.unsent_, b = u.size && get(ev, 'breadcrumbs'), gone = (x) => !!x && get(x, 'category') == 'sentry.event' && u.has(get(x, 'event_id'));
     if (Array.isArray(b) && b.some(gone)) ev.breadcrumbs = b.filter((x) => !gone(x));
+  }
+
+  /**
+   * The JSON an event returned by beforeSend or the processors is sent as: well-formed and within
+   * the budgets of the events the core builds (wire.js wellFormed, fitted), in the wire form; a
+   * value JSON cannot take (a BigInt, a cycle) normalized as Sentry's serializer does then
+   * (`[BigInt: 10]`, `[Circular ~]`). Each field changed is counted in
+   * getStats().before_send_fixes (and said under `debug`). '' when it is still too large.
+   */
+  wire(r) {
+    const hub = this.hub_, fix = (what) => {
+      hub.stats_.before_send_fixes = (hub.stats_.before_send_fixes || 0) + 1;
+      log(this.options_.debug, 'beforeSend returned a malformed or oversized field, fixed:', what);
+    };
+    const make = (e) => fitted(toWire(wellFormed(e, fix)), toJson, fix);
+    try {
+      return make(r);
+    } catch {
+      fix('normalized');
+      return make(normalize(r, 100, new WeakSet(), { n: 100000 }));
+    }
   }
 
   /** Sends the drops seen in JS (and, via the core, the core's own) as a client report. */

@@ -88,3 +88,143 @@ export function toWire(event) {
   }
   return wire;
 }
+
+// What beforeSend (or an event processor) returns is made as well-formed and as bounded as the
+// events the SDK builds itself, before it takes the wire form: a field of the wrong type is
+// converted where the conversion is plain (a number or boolean where a string belongs) and left
+// out otherwise; the values of extra, contexts and user are held to the core's budgets (16 KiB
+// each, replaced by a note beyond; 64 KiB per bag; 200 tags), the event to 256 KiB (breadcrumbs,
+// then extra, then contexts shed first). `fix(what)` is called for each field changed, so that
+// nothing changes unseen (getStats().before_send_fixes). Returns the event (a copy where changed).
+const VALUE_BYTES = 16384, BAG_BYTES = 65536, MAX_TAGS = 200;
+export const EVENT_BYTES = 262144;
+const STRINGS = ['release', 'environment', 'dist', 'transaction', 'server_name', 'logger', 'platform', 'culprit', 'type'];
+const isNum = (v) => typeof v == 'number' && Number.isFinite(v);
+/** UTF-8 bytes of a string (its length when that already decides `limit`). */
+export function utf8(s, limit) {
+  if (s.length > limit || s.length * 3 <= limit) return s.length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
+  }
+  return n;
+}
+// A string field: kept, converted from a number or boolean, or left out (false).
+function str(o, k, fix, path) {
+  const v = o[k];
+  if (v == null || typeof v == 'string') return;
+  if (isNum(v) || typeof v == 'boolean') o[k] = String(v);
+  else delete o[k];
+  fix(path + k);
+}
+function frame(f, fix) {
+  if (!isObj(f)) return fix('frame'), null;
+  f = { ...f };
+  for (const k of ['filename', 'function', 'module', 'abs_path', 'context_line', 'platform', 'package', 'instruction_addr', 'raw_function']) str(f, k, fix, 'frame.');
+  for (const k of ['lineno', 'colno']) if (f[k] != null && !(isNum(f[k]) && f[k] >= 0)) { const n = +f[k]; if (isNum(n) && n >= 0) f[k] = Math.floor(n); else delete f[k]; fix('frame.' + k); }
+  if (f.in_app != null && typeof f.in_app != 'boolean') { f.in_app = !!f.in_app; fix('frame.in_app'); }
+  for (const k of ['pre_context', 'post_context']) if (f[k] != null && !(Array.isArray(f[k]) && f[k].every((x) => typeof x == 'string'))) { delete f[k]; fix('frame.' + k); }
+  if (f.vars != null && !isObj(f.vars)) { delete f.vars; fix('frame.vars'); }
+  return f;
+}
+function exception(x, fix) {
+  if (!isObj(x)) return fix('exception'), null;
+  x = { ...x };
+  str(x, 'type', fix, 'exception.');
+  str(x, 'value', fix, 'exception.');
+  str(x, 'module', fix, 'exception.');
+  if (x.stacktrace != null) {
+    const st = x.stacktrace;
+    if (!isObj(st) || !Array.isArray(st.frames)) { delete x.stacktrace; fix('exception.stacktrace'); }
+    else x.stacktrace = { ...st, frames: st.frames.map((f) => frame(f, fix)).filter(Boolean) };
+  }
+  if (x.mechanism != null) {
+    if (!isObj(x.mechanism)) { delete x.mechanism; fix('exception.mechanism'); }
+    else {
+      const m = x.mechanism = { ...x.mechanism };
+      str(m, 'type', fix, 'mechanism.');
+      if (typeof m.type != 'string') m.type = 'generic';
+      if (m.handled != null && typeof m.handled != 'boolean') { m.handled = !!m.handled; fix('mechanism.handled'); }
+      if (m.data != null && !isObj(m.data)) { delete m.data; fix('mechanism.data'); }
+    }
+  }
+  if (x.type == null && x.value == null) return fix('exception'), null;  // Relay wants one of them
+  return x;
+}
+/** A bag (extra, contexts, user) held to the value and bag budgets. */
+function bag(o, name, fix, ctx) {
+  const out = {};
+  let total = 2;
+  for (const k of Object.keys(o)) {
+    let v = o[k];
+    if (ctx && !isObj(v)) { fix(name + '.' + k); continue; }  // a context is an object
+    let j = toJsonText(v), n = utf8(j, VALUE_BYTES);
+    if (n > VALUE_BYTES && !(ctx && (k == 'faultline' || k == 'error_sampling'))) {
+      v = `[Filtered: ${utf8(j, Infinity)} bytes, over the ${VALUE_BYTES}-byte limit]`;
+      j = JSON.stringify(v);
+      n = j.length;
+      fix(name + '.' + k);
+    }
+    if (total + n + k.length + 4 > BAG_BYTES) { fix(name + '.' + k); continue; }
+    total += n + k.length + 4;
+    put(out, k, v);
+  }
+  return out;
+}
+const toJsonText = (v) => JSON.stringify(v) ?? 'null';
+export function wellFormed(event, fix) {
+  const ev = { ...event };
+  for (const k of STRINGS) str(ev, k, fix, '');
+  if (ev.event_id != null && !(typeof ev.event_id == 'string' && /^[0-9a-f]{32}$/.test(ev.event_id.replace(/-/g, '').toLowerCase()))) { delete ev.event_id; fix('event_id'); }
+  if (ev.timestamp != null && !isNum(ev.timestamp) && typeof ev.timestamp != 'string') { delete ev.timestamp; fix('timestamp'); }
+  if (ev.fingerprint != null) {
+    if (!Array.isArray(ev.fingerprint)) { delete ev.fingerprint; fix('fingerprint'); }
+    else if (!ev.fingerprint.every((x) => typeof x == 'string')) { ev.fingerprint = ev.fingerprint.filter((x) => x != null && typeof x != 'object').map(String); fix('fingerprint'); }
+  }
+  if (ev.exception != null) {
+    const xs = isObj(ev.exception) && Array.isArray(ev.exception.values) ? ev.exception.values : null;
+    if (!xs) { delete ev.exception; fix('exception'); }
+    else ev.exception = { ...ev.exception, values: xs.map((x) => exception(x, fix)).filter(Boolean) };
+  }
+  const crumbs = Array.isArray(ev.breadcrumbs) ? ev.breadcrumbs : isObj(ev.breadcrumbs) && Array.isArray(ev.breadcrumbs.values) ? ev.breadcrumbs.values : null;
+  if (ev.breadcrumbs != null && !crumbs) { delete ev.breadcrumbs; fix('breadcrumbs'); }
+  else if (crumbs) {
+    const l = crumbs.filter((b) => isObj(b) || (fix('breadcrumb'), false)).map((b) => {
+      b = { ...b };
+      for (const k of ['type', 'category', 'message', 'event_id']) str(b, k, fix, 'breadcrumb.');
+      if (b.data != null && !isObj(b.data)) { delete b.data; fix('breadcrumb.data'); }
+      if (b.timestamp != null && !isNum(b.timestamp) && typeof b.timestamp != 'string') { delete b.timestamp; fix('breadcrumb.timestamp'); }
+      return b;
+    });
+    ev.breadcrumbs = Array.isArray(ev.breadcrumbs) ? l : { ...ev.breadcrumbs, values: l };
+  }
+  for (const k of ['extra', 'contexts', 'user', 'request', 'sdk', 'tags', 'debug_meta', 'logentry']) if (ev[k] != null && !isObj(ev[k])) { delete ev[k]; fix(k); }
+  if (ev.message != null && typeof ev.message != 'string' && !isObj(ev.message)) str(ev, 'message', fix, '');
+  for (const k of ['extra', 'contexts', 'user']) if (ev[k]) ev[k] = bag(ev[k], k, fix, k == 'contexts');
+  if (ev.tags) {
+    const keys = Object.keys(ev.tags);
+    if (keys.length > MAX_TAGS) { const t = {}; for (const k of keys.slice(0, MAX_TAGS)) put(t, k, ev.tags[k]); ev.tags = t; fix('tags'); }
+  }
+  return ev;
+}
+
+/**
+ * The event's JSON within EVENT_BYTES: breadcrumbs, then extra, then contexts (but Faultline's
+ * counts) shed, as the core sheds them (fit_event); '' when it is still too large.
+ */
+export function fitted(ev, stringify, fix) {
+  let p = stringify(ev);
+  for (const k of ['breadcrumbs', 'extra', 'contexts']) {
+    if (utf8(p, EVENT_BYTES) <= EVENT_BYTES) return p;
+    if (ev[k] == null) continue;
+    if (k == 'contexts') {
+      const keep = {};
+      for (const c of ['faultline', 'error_sampling']) if (isObj(ev.contexts) && ev.contexts[c]) keep[c] = ev.contexts[c];
+      ev.contexts = keep;
+    } else delete ev[k];
+    fix(k);
+    p = stringify(ev);
+  }
+  return utf8(p, EVENT_BYTES) <= EVENT_BYTES ? p : '';
+}

@@ -367,3 +367,44 @@ test('an event beforeSend or a processor dropped leaves no sentry.event breadcru
   assert.deepEqual(pageErrors, []);
   await ctx.close();
 });
+
+// What beforeSend returns is sent as @sentry/browser sends it where JSON cannot take it (a BigInt,
+// a cycle: normalized, `[BigInt: 10]`, `[Circular ~]`), and held to the bounds and the shape of the
+// events the SDK builds itself: a 2 MB extra value becomes the 16 KiB note, a number where the
+// exception's type belongs its text, frames that are not a list are left out; each fix counted.
+test('an event beforeSend changed is normalized, bounded and well-formed before it is sent (BigInt, cycle, 2 MB extra, wrong types)', async () => {
+  const { page, ctx, pageErrors } = await open();
+  const r = await page.evaluate(async () => {
+    start({ beforeSend: (e) => {
+      const m = e.exception ? e.exception.values.at(-1).value : e.message;
+      if (m == 'bigint and cycle') { const o = { name: 'loop' }; o.self = o; e.extra = { ...e.extra, big: 10n, loop: o }; }
+      if (m == 'huge extra') e.extra = { ...e.extra, blob: 'x'.repeat(2 * 1024 * 1024), small: 'kept' };
+      if (m == 'wrong types') { const x = e.exception.values.at(-1); x.type = 42; x.stacktrace = { frames: 'nope' }; e.release = 7; e.contexts = { ...e.contexts, bad: 'not an object' }; }
+      return e;
+    } });
+    F.captureException(new Error('bigint and cycle'));
+    F.captureException(new Error('huge extra'));
+    F.captureException(new Error('wrong types'));
+    await F.flush(3000);
+    return { events: events(), stats: F.getStats(), bytes: sent.map((x) => JSON.stringify(x).length) };
+  });
+  const by = (v) => r.events.find((e) => e.exception.values.at(-1).value == v);
+  assert.equal(r.events.length, 3, 'all three sent, none dropped: ' + JSON.stringify(r.stats.dropped));
+  for (const e of r.events) assert.deepEqual(validateEvent(e), [], 'validates: ' + e.exception.values.at(-1).value);
+  const a = by('bigint and cycle');
+  assert.equal(a.extra.big, '[BigInt: 10]');
+  assert.equal(a.extra.loop.self, '[Circular ~]');
+  const b = by('huge extra');
+  assert.match(b.extra.blob, /^\[Filtered: 2097154 bytes, over the 16384-byte limit\]$/);
+  assert.equal(b.extra.small, 'kept');
+  assert.ok(Math.max(...r.bytes) < 300000, 'no envelope carries the 2 MB');
+  const c = by('wrong types');
+  assert.equal(c.exception.values.at(-1).type, '42');
+  assert.equal(c.exception.values.at(-1).stacktrace, undefined);
+  assert.equal(c.release, '7');
+  assert.equal(c.contexts.bad, undefined);
+  assert.ok(r.stats.before_send_fixes >= 5, 'each fix counted: ' + r.stats.before_send_fixes);
+  assert.equal(r.stats.internal_errors || 0, 0);
+  assert.deepEqual(pageErrors, []);
+  await ctx.close();
+});
