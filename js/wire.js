@@ -144,7 +144,7 @@ function exception(x, fix) {
     else {
       const m = x.mechanism = { ...x.mechanism };
       str(m, 'type', fix, 'mechanism.');
-      if (typeof m.type != 'string') m.type = 'generic';
+      if (typeof m.type != 'string') put(m, 'type', 'generic');
       if (m.handled != null && typeof m.handled != 'boolean') { m.handled = !!m.handled; fix('mechanism.handled'); }
       if (m.data != null && !isObj(m.data)) { delete m.data; fix('mechanism.data'); }
     }
