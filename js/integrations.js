@@ -31,15 +31,14 @@ const CONSOLE_LEVELS = ['debug', 'info', 'warn', 'error', 'log', 'assert', 'trac
 const SEVERITY = { warn: 'warning', assert: 'error', trace: 'log' };
 const NATIVE = ['name', 'message', 'stack', 'line', 'column', 'fileName', 'lineNumber', 'columnNumber', 'toJSON'];
 
-// A stack taken inside the SDK's fetch/XHR wrappers, without their frames: the frame that took it,
-// then the wrappers' (named fetch / send, as the originals). V8 heads its stacks with the error's
-// "Error" line; SpiderMonkey and JavaScriptCore do not.
-const dropTop = (stack, own = []) => {
-  const lines = String(stack).split('\n'), first = /^\w*Error\b/.test(lines[0]) ? 1 : 0;
-  lines.splice(first, 1);
-  // The wrappers of fetch/send (ours, the page's): by name, or, ours, by the SDK's own files (in
-  // the minified single-file build SpiderMonkey names a frame by its minified source name).
-  while (first < lines.length && (lines[first].includes('__faultline_wrap__') || /(?:^|[\s.])(?:fetch|send)\s*$/.test(lines[first].replace(/(?:\s*\(|@).*$/, '')) || own.some((u) => lines[first].includes(u)))) lines.splice(first, 1);
+// The stack of the app's call into one of the SDK's wrappers (fetch, XMLHttpRequest.send, a console
+// method), taken by `new Error()` in the wrapper's own body: without its top frame, that wrapper's,
+// exactly one whatever the engine and the bundle (no name or file to recognise). V8 heads a stack
+// with the error's line ("Error"); SpiderMonkey's and JavaScriptCore's lines are all frames
+// (`fn@url:line:col`).
+export const callerStack = (stack) => {
+  const lines = String(stack).split('\n');
+  lines.splice(/^\s*at |@/.test(lines[0]) ? 0 : 1, 1);
   return lines.join('\n');
 };
 const inStatus = (codes, status) => codes.some((r) => (typeof r == 'number' ? r === status : Array.isArray(r) && status >= r[0] && status <= r[1]));
@@ -162,7 +161,7 @@ function httpClient(hub, httpOptions, pii, finishEvent) {
       // Sentry's event has no level (so the scope's, else error as Sentry shows it); a message
       // with an exception would otherwise default to info, as a captureMessage with a stack.
       message, default_level: 'error',
-      exceptions: [{ type: 'Error', value: message, ...(details.stack && { stack: dropTop(details.stack, hub.sdkUrls_) }), request: `${details.method} ${details.url}`.slice(0, 2048),
+      exceptions: [{ type: 'Error', value: message, ...(details.stack && { stack: callerStack(details.stack) }), request: `${details.method} ${details.url}`.slice(0, 2048),
         synthetic: !details.stack, mechanism: { type: `auto.http.client.${kind}`, handled: false } }],
       contexts: { response },
     };
@@ -176,7 +175,7 @@ function httpClient(hub, httpOptions, pii, finishEvent) {
 /** captureConsoleIntegration: hub.captureConsole_ turns a console call the console hook hands over into an event. */
 function captureConsole(hub, consoleOptions, options, finishEvent) {
   const levels = Array.isArray(consoleOptions.levels) ? consoleOptions.levels : CONSOLE_LEVELS, handled = consoleOptions.handled ?? true;
-  hub.captureConsole_ = (method, args) => {
+  hub.captureConsole_ = (method, args, call) => {
     if (!levels.includes(method)) return;
     const level = SEVERITY[method] || method;
     let consoleArgs = [...args], input;
@@ -189,7 +188,8 @@ function captureConsole(hub, consoleOptions, options, finishEvent) {
       const error = consoleArgs.find(isError);
       input = error ? { raw: error, mechanism } : { message: join(consoleArgs) };
     }
-    if (options.attachStacktrace !== false && input.message) input.stack = new Error().stack;  // (on by default, as in Sentry 11)
+    // (On by default, as in Sentry 11: the stack of the app's console call, taken in the console hook's wrapper.)
+    if (options.attachStacktrace !== false && input.message && call) input.stack = callerStack(call.stack);
     input.scope = { level, extra: { arguments: consoleArgs.map((x) => normalize(x, 3)) } };
     const eventId = hub.capture(input, input.raw);
     finishEvent(eventId, (event) => {

@@ -19,9 +19,10 @@ export function install(hub, enabled) {
   const crumbs = enabled('console'), lazy = hub.options_._lazy;
   if (!(crumbs || (lazy && lazy.CaptureConsole)) || !con) return;
   for (const method of Object.keys(LEVEL)) {
-    // (A method named __faultline_api__, as the public entry points are: the stack a
-    // captureConsoleIntegration message carries starts below it, client.js below().)
+    // captureConsoleIntegration's message carries the stack of the app's call, taken here in the
+    // wrapper's own body: its top frame is this one, the next the app's (integrations.js callerStack).
     hub.wrap(con, method, (orig) => ({ __faultline_api__() {
+      const call = hub.captureConsole_ && new Error();
       hub.safe(() => {
         let args = [...arguments], message = join(args);
         if (method == 'assert') {
@@ -29,7 +30,7 @@ export function install(hub, enabled) {
           message = arguments[0] === false ? `Assertion failed: ${join(args) || 'console.assert'}` : 0;
         }
         if (message !== 0 && crumbs) hub.crumb({ category: 'console', data: { arguments: args.map((x) => jsonSafe(x, 1, [], 1)), logger: 'console' }, level: LEVEL[method], message }, { input: [...arguments], level: method });
-        if (hub.captureConsole_ && !hub.stopped_) hub.captureConsole_(method, arguments);  // captureConsoleIntegration (integrations.js)
+        if (hub.captureConsole_ && !hub.stopped_) hub.captureConsole_(method, arguments, call);  // captureConsoleIntegration (integrations.js)
       });
       return orig.apply(this, arguments);
     } }).__faultline_api__);

@@ -26,23 +26,24 @@ function crumb(hub, category, method, url, started, status, error, hint) {
 }
 
 export function install(hub, enabled) {
-  // httpClientIntegration (integrations.js, hub.captureResponse_) needs the responses even without breadcrumbs;
-  // its virtual stack is taken at the call, as Sentry's is.
+  // httpClientIntegration (integrations.js, hub.captureResponse_) needs the responses even without breadcrumbs,
+  // and the stack of the app's call (`stack`): taken by `new Error()` in the body of the wrapper the app
+  // called, so its top frame is that wrapper's and the next one the app's, in every engine (no SDK
+  // frame between them that a tail call could elide) and wherever a bundler puts the SDK's code.
   const lazy = hub.options_._lazy, failures = !!(lazy && lazy.HttpClient), fetchCrumbs = enabled('fetch'), xhrCrumbs = enabled('xhr');
-  const virtualStack = () => (failures ? new Error().stack : '');
   // A response for httpClientIntegration; one that completes before the lazy part has loaded waits
   // in the early queue, with its time, and is handed over in order (client.js run('resp')).
   // (After close(), call() and capture() do nothing.)
   const response = (kind, details) => failures && (hub.captureResponse_ ? hub.captureResponse_(kind, details) : hub.call('resp', [kind, details, Date.now() / 1000]));
-  if ((fetchCrumbs || failures) && typeof globalObject.fetch == 'function') wrapFetch(hub, fetchCrumbs, response, virtualStack);
+  if ((fetchCrumbs || failures) && typeof globalObject.fetch == 'function') wrapFetch(hub, fetchCrumbs, response, failures);
   const XHR = globalObject.XMLHttpRequest;
-  if ((xhrCrumbs || failures) && XHR) wrapXhr(hub, XHR.prototype, xhrCrumbs, response, virtualStack);
+  if ((xhrCrumbs || failures) && XHR) wrapXhr(hub, XHR.prototype, xhrCrumbs, response, failures);
 }
 
 // fetch: breadcrumbs (when `crumbs`), trace headers, the response for httpClientIntegration.
-function wrapFetch(hub, crumbs, response, virtualStack) {
+function wrapFetch(hub, crumbs, response, failures) {
   // (The wrappers are methods named __faultline_wrap__, a name minifiers keep: client.js cuts
-  // their frames from stacks, integrations.js from the request's stack.)
+  // their frames from the stacks of errors thrown through them.)
   hub.wrap(globalObject, 'fetch', (orig) => ({ __faultline_wrap__(input, init) {
     let args = arguments;
     let method, url, started, stack;
@@ -60,7 +61,7 @@ function wrapFetch(hub, crumbs, response, virtualStack) {
         if (hub.addHeaders(trace, (k) => headers.get(k), (k, v) => headers.append(k, v))) args = [args[0], { ...init, headers }];
       }
       started = performance.now();
-      stack = virtualStack();
+      stack = failures && new Error().stack;
     } catch (error) {
       hub.fail(error);
       url = 0;
@@ -86,7 +87,7 @@ function wrapFetch(hub, crumbs, response, virtualStack) {
 }
 
 // XMLHttpRequest (`proto` its prototype): the same, from open/setRequestHeader/send.
-function wrapXhr(hub, proto, crumbs, response, virtualStack) {
+function wrapXhr(hub, proto, crumbs, response, failures) {
   const info = new WeakMap(), hooked = new WeakSet();
   const setHeader = proto.setRequestHeader;
   hub.wrap(proto, 'open', (orig) => function open(method, url) {
@@ -113,7 +114,11 @@ function wrapXhr(hub, proto, crumbs, response, virtualStack) {
     hub.safe(() => { const request = info.get(this); if (request) request.headers_[String(name).toLowerCase()] = String(value); });
     return orig.apply(this, arguments);
   });
+  // The one SDK wrapper of send: the lazy part's handler wrapping (hooks/wrap-xhr.js) runs in it
+  // (hub.xhrSend_), so no other SDK frame is between this one and the app's call.
+  hub.xhrSend_ = 0;
   hub.wrap(proto, 'send', (orig) => ({ __faultline_wrap__() {
+    const stack = failures && new Error().stack;
     hub.safe(() => {
       const request = info.get(this);
       if (request && !hub.stopped_ && !hub.isOwnRequest_(request.url_)) {
@@ -121,8 +126,9 @@ function wrapXhr(hub, proto, crumbs, response, virtualStack) {
         // setRequestHeader appends to a header the app already set, as Headers.append does.
         if (trace) hub.addHeaders(trace, (k) => request.headers_[k], (k, v) => setHeader.call(this, k, v));
         request.started_ = performance.now();
-        request.stack_ = virtualStack();
+        request.stack_ = stack;
       }
+      if (hub.xhrSend_) hub.xhrSend_(this);
     });
     return orig.apply(this, arguments);
   } }).__faultline_wrap__);

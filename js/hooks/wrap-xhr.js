@@ -16,18 +16,27 @@ export function install(hub, enabled) {
   // Each handler is guarded as hooks/wrap.js guards a listener: a throw is captured (client.js
   // fromApi() builds Sentry's mechanism), marked so that window.onerror does not report it again,
   // and rethrown as it was.
-  // (Named send, as the http hook's wrapper is: the request's call stack starts below both, in every engine.)
-  hub.wrap(XHR.prototype, 'send', (orig) => ({ __faultline_wrap__() {
+  const guardHandlers = (xhr) => {
     if (!hub.stopped_) {
       for (const handlerName of ['onload', 'onerror', 'onprogress', 'onreadystatechange']) {
         try {
-          const handler = this[handlerName];
-          if (typeof handler == 'function' && !ours.has(handler)) ours.add((this[handlerName] = guard(hub, handler, 'xhr.' + handlerName)));
+          const handler = xhr[handlerName];
+          if (typeof handler == 'function' && !ours.has(handler)) ours.add((xhr[handlerName] = guard(hub, handler, 'xhr.' + handlerName)));
         } catch (e) {
           hub.fail(e);
         }
       }
     }
-    return orig.apply(this, arguments);
-  } }).__faultline_wrap__, 1);
+  };
+  // Inside the http hook's wrapper of send when there is one (it takes the request's stack: no
+  // second SDK frame between it and the app's call); else a wrapper of its own.
+  if (hub.xhrSend_ === 0) {
+    hub.xhrSend_ = guardHandlers;
+    hub.undo_.push(() => { hub.xhrSend_ = 0; });
+  } else {
+    hub.wrap(XHR.prototype, 'send', (orig) => ({ __faultline_wrap__() {
+      guardHandlers(this);
+      return orig.apply(this, arguments);
+    } }).__faultline_wrap__, 1);
+  }
 }

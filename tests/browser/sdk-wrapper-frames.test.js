@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { launchChromium, launchFirefox } from './lib/browsers.js';
+import { launchChromium, launchFirefox, launchWebKit } from './lib/browsers.js';
 import { startRecorder } from './lib/recorder.js';
 
 const KEY = '7e57c0de7e57c0de7e57c0de7e57c0de';
@@ -17,11 +17,18 @@ const APP = `import * as F from './esm/index.js';
 window.__appStart = 1;
 window.seen = [];
 F.init({ dsn: 'http://${KEY}@' + location.host + '/1', wasmUrl: '/dist/faultline.wasm', transport: { compress: false },
-  integrations: [F.httpClientIntegration({ failedRequestStatusCodes: [404] })], aggregation: { windowMs: 0 },
+  integrations: [F.httpClientIntegration({ failedRequestStatusCodes: [404] }), F.captureConsoleIntegration({ levels: ['error'] })], aggregation: { windowMs: 0 },
   beforeSend(ev) { window.seen.push(JSON.parse(JSON.stringify(ev))); return ev; } });
 window.timerCase = () => setTimeout(function appTimer() { throw new Error('timer boom'); });
 window.fetchCase = () => fetch('/missing-endpoint').then((r) => r.status);
 window.msgCase = () => F.captureMessage('app message');
+// Two app functions whose XHRs fail (as the outside tester's loadUsers/loadCart), each request sent
+// by an expression the bundle keeps as written ('users-body', 'cart-body': the top frame's place).
+const done = (x) => new Promise((r) => x.addEventListener('loadend', r));
+function loadUsers() { const x = new XMLHttpRequest(); x.open('GET', '/missing-users'); x.send('users-body'); return done(x); }
+function loadCart() { const x = new XMLHttpRequest(); x.open('POST', '/missing-cart'); x.send('cart-body'); return done(x); }
+window.xhrCase = () => Promise.all([loadUsers(), loadCart()]);
+window.consoleCase = () => { console.error('app console message'); };
 F.ready().then((c) => { window.__ready = c; });`;
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/app/app.js"></script></head><body></body></html>`;
 
@@ -34,6 +41,7 @@ before(async () => {
   rec = await startRecorder({ '/page.html': PAGE, '/app/app.js': ['text/javascript', bundle] });
   engines.chromium = await launchChromium();
   engines.firefox = await launchFirefox();
+  engines.webkit = await launchWebKit();
 });
 after(async () => {
   for (const e of Object.values(engines)) await e.close().catch(() => {});
@@ -87,6 +95,35 @@ for (const engine of ['chromium', 'firefox']) {
     topIsApp(timer, 'timer boom');
     topIsApp(http, '/missing-endpoint');
     topIsApp(msg, 'app message');
+    await page.close();
+  });
+}
+
+// The stack of httpClientIntegration's XHR event and of captureConsoleIntegration's message is the
+// app's call: taken in the body of the SDK's wrapper the app called, without exactly that one frame
+// (no name or file to recognise: here the SDK is bundled into the app's file, and JavaScriptCore's
+// tail calls may elide frames between wrappers). Before, both carried the SDK's frames on top (the
+// hooks' safe() and its callback, V8 naming the wrappers by the API's name), so the failures of two
+// app functions were one group.
+for (const engine of ['chromium', 'firefox', 'webkit']) {
+  test(`${engine}: XHR failures from two app functions are two groups whose top frame is the app's send call; a captureConsole message's top frame is the app's console call`, async () => {
+    const page = await engines[engine].newPage();
+    await page.goto(`${rec.url}/page.html`);
+    await page.waitFor(() => window.__ready);
+    await page.evaluate(async () => { window.seen.length = 0; await window.xhrCase(); window.consoleCase(); });
+    await page.waitFor(() => window.seen.length >= 3);
+    const seen = await page.evaluate(() => window.seen);
+    const value = (e) => e.message || (e.exception && e.exception.values.at(-1).value) || '';
+    const xhr = seen.filter((e) => /HTTP Client Error/.test(value(e)));
+    const users = xhr.find((e) => /missing-users/.test(e.request.url)), cart = xhr.find((e) => /missing-cart/.test(e.request.url));
+    const con = seen.find((e) => value(e) == 'app console message');
+    assert.ok(users && cart && con, JSON.stringify(seen.map(value)));
+    assert.equal(users.exception.values.at(-1).mechanism.type, 'auto.http.client.xhr');
+    topIsApp(users, 'users-body');
+    topIsApp(cart, 'cart-body');
+    topIsApp(con, 'app console message');
+    const fp = (e) => JSON.stringify(e.contexts.faultline.fingerprint);
+    assert.notEqual(fp(users), fp(cart), 'the two failing XHRs are two groups');
     await page.close();
   });
 }
