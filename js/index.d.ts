@@ -546,6 +546,8 @@ export interface Stats {
   fast_repeats: number;
   internal_errors: number;
   dropped: Record<string, number>;
+  /** Fields of events returned by beforeSend or event processors that were fixed (normalized, converted, left out, over a budget) before sending. */
+  before_send_fixes?: number;
   /** Events dropped by the inbound filters, by filter. */
   filtered?: { script_error?: number; browser_extension?: number };
   /** Operations waiting for the core. */
