@@ -215,11 +215,15 @@ class Hub {
     this.spanId_ = randomHex(8);
   }
 
-  /** Trace headers for a request to `url`, or nothing when it is not a propagation target. */
+  /**
+   * Trace headers for a request to `url`, or nothing when it is not a propagation target. Sentry's
+   * rule, whatever the form of fetch's input (a string, a Request, a URL: all end up as `url`): the
+   * targets are tested against the absolute URL and, for a same-origin request, its path.
+   */
   traceHeaders(url) {
     const targets = this.options_.tracePropagationTargets, loc = globalObject.location;
-    const resolved = new URL(url, loc.href);
-    if (targets ? !matches(targets, [url, resolved.href]) : resolved.origin != loc.origin) return;
+    const resolved = new URL(url, loc.href), same = resolved.origin == loc.origin;
+    if (targets ? !matches(targets, [resolved.href, same && resolved.pathname]) : !same) return;
     return this.traceData_();
   }
 

@@ -16,6 +16,9 @@ export const moduleUrl = (() => { try { return String(import.meta.url || ''); } 
 // three wordings ("Failed to fetch", "NetworkError when…", "Load failed") name no URL.
 export const failedRequests = new WeakMap();
 
+// The call of the SDK's fetch wrapper running now (a fetch polyfill sending an XHR from it).
+let fetchCall = 0;
+
 const level = (status) => (!status || status >= 500 ? 'error' : status >= 400 ? 'warning' : undefined);
 
 function crumb(hub, category, method, url, started, status, error, hint) {
@@ -46,7 +49,8 @@ function wrapFetch(hub, crumbs, response, failures) {
   // their frames from the stacks of errors thrown through them.)
   hub.wrap(globalObject, 'fetch', (orig) => ({ __faultline_wrap__(input, init) {
     let args = arguments;
-    let method, url, started, stack;
+    let method, url, started;
+    const call = {}, outer = fetchCall;
     try {
       const req = typeof Request == 'function' && input instanceof Request;
       url = req ? input.url : String(input);  // what fetch itself does with a non-Request
@@ -61,24 +65,33 @@ function wrapFetch(hub, crumbs, response, failures) {
         if (hub.addHeaders(trace, (k) => headers.get(k), (k, v) => headers.append(k, v))) args = [args[0], { ...init, headers }];
       }
       started = performance.now();
-      stack = failures && new Error().stack;
+      call.stack_ = failures && new Error().stack;
     } catch (error) {
       hub.fail(error);
       url = 0;
     }
-    const promise = orig.apply(this, args);
+    // A fetch implemented over XHR (a polyfill, installed before the SDK or wrapping it) sends its
+    // request from here: the XHR hook sees fetchCall, records that request once (as @sentry/browser,
+    // an `xhr` breadcrumb and event) with this call's stack, and marks the call (xhr_) so that
+    // the fetch adds no second breadcrumb and event. (A polyfill that sends later, after an await,
+    // is not recognised: two of each.)
+    let promise;
+    fetchCall = call;
+    try { promise = orig.apply(this, args); } finally { fetchCall = outer; }
     if (!url) return promise;
     // The app gets a promise settling exactly like the original one: same value, same rejection
     // (still unhandled if the app does not handle it).
     return promise.then((res) => {
       try {
-        if (crumbs) crumb(hub, 'fetch', method, url, started, res.status, 0, { input: [...arguments], response: res });
-        response('fetch', { method, url: res.url || url, status: res.status, input: args, res, stack });
+        if (!call.xhr_) {
+          if (crumbs) crumb(hub, 'fetch', method, url, started, res.status, 0, { input: [...arguments], response: res });
+          response('fetch', { method, url: res.url || url, status: res.status, input: args, res, stack: call.stack_ });
+        }
       } catch (e) { hub.fail(e); }
       return res;
     }, (err) => {
       try {
-        if (crumbs) crumb(hub, 'fetch', method, url, started, 0, printable(get(err, 'message') ?? err), { input: [...arguments], data: err });
+        if (crumbs && !call.xhr_) crumb(hub, 'fetch', method, url, started, 0, printable(get(err, 'message') ?? err), { input: [...arguments], data: err });
         if (err && typeof err == 'object' && !failedRequests.has(err)) failedRequests.set(err, `${method} ${url}`.slice(0, 2048));
       } catch (e) { hub.fail(e); }
       throw err;
@@ -92,7 +105,9 @@ function wrapXhr(hub, proto, crumbs, response, failures) {
   const setHeader = proto.setRequestHeader;
   hub.wrap(proto, 'open', (orig) => function open(method, url) {
     hub.safe(() => {
-      info.set(this, { method_: String(method).toUpperCase(), url_: printable(url), headers_: {} });
+      // (A URL object as XHR reads it, once: open() gets the string.)
+      if (typeof url != 'string') arguments[1] = url = String(url);
+      info.set(this, { method_: String(method).toUpperCase(), url_: url, headers_: {} });
       // Listening from open() on, the crumb is recorded before the readyState-4 handlers the page
       // adds later run, so an event captured there already has its own request. An XHR object
       // may be reused: one listener, reading the current request.
@@ -118,10 +133,11 @@ function wrapXhr(hub, proto, crumbs, response, failures) {
   // (hub.xhrSend_), so no other SDK frame is between this one and the app's call.
   hub.xhrSend_ = 0;
   hub.wrap(proto, 'send', (orig) => ({ __faultline_wrap__() {
-    const stack = failures && new Error().stack;
+    const within = fetchCall, stack = within ? within.stack_ : failures && new Error().stack;
     hub.safe(() => {
       const request = info.get(this);
       if (request && !hub.stopped_ && !hub.isOwnRequest_(request.url_)) {
+        if (within) within.xhr_ = 1;
         const trace = hub.traceHeaders(request.url_);
         // setRequestHeader appends to a header the app already set, as Headers.append does.
         if (trace) hub.addHeaders(trace, (k) => request.headers_[k], (k, v) => setHeader.call(this, k, v));

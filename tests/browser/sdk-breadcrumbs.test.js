@@ -138,6 +138,37 @@ test('a failed fetch the app does not handle is still an unhandled rejection, re
   });
 });
 
+// A fetch polyfill built on XHR (as hostile pages and old polyfills have), installed before the SDK
+// (the SDK wraps it) or after it (it replaces the SDK's wrapper): one failed request is one
+// httpClientIntegration event and one breadcrumb, the XHR's, as @sentry/browser sends. Before, the
+// polyfill installed first gave two of each (auto.http.client.fetch and .xhr).
+const POLYFILL = `window.fetch = function polyFetch(url, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest(); x.open(opts.method || 'GET', String(url));
+    x.onload = () => resolve({ ok: x.status < 400, status: x.status, url: String(url), headers: { get: () => null }, text: async () => x.responseText });
+    x.onerror = () => reject(new TypeError('Network request failed'));
+    x.send(opts.body || null);
+  });
+};`;
+for (const order of ['before', 'after']) {
+  test(`a fetch polyfill over XHR installed ${order} the SDK: one failed request is one event and one breadcrumb`, async () => {
+    const init = `(F, dsn) => { ${order == 'before' ? POLYFILL : ''} F.init({ dsn, aggregation: { windowMs: 0 }, integrations: [F.httpClientIntegration()] }); ${order == 'after' ? POLYFILL : ''} }`;
+    await scenario({ init }, async ({ page, server }) => {
+      const status = await page.evaluate(async () => {
+        if (/native code/.test(String(window.fetch))) return 'the polyfill is not installed';
+        const res = await window.fetch('/failed/503', { method: 'POST', body: 'x' });
+        return res.status;
+      });
+      assert.equal(status, 503);
+      const crumbs = await crumbsAt(page, server);
+      const http = crumbs.filter((c) => c.type == 'http' && /\/failed\/503/.test(c.data.url));
+      assert.deepEqual(http.map((c) => [c.category, c.data.method, c.data.status_code]), [['xhr', 'POST', 503]], JSON.stringify(http));
+      const evs = server.events().filter((e) => e.exception && /HTTP Client Error/.test(e.exception.values.at(-1).value));
+      assert.deepEqual(evs.map((e) => [e.exception.values.at(-1).mechanism.type, e.request.method]), [['auto.http.client.xhr', 'POST']]);
+    });
+  });
+}
+
 test('history navigation becomes navigation breadcrumbs and every navigation starts a new trace', async () => {
   await scenario({ init: basic() }, async ({ page, server, flush }) => {
     const traces = await page.evaluate(async () => {

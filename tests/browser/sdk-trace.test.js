@@ -114,6 +114,35 @@ test('tracePropagationTargets opts third parties in, and then only what it lists
   });
 });
 
+// As @sentry/browser decides (the targets tested against the absolute URL and, same origin, its
+// path): a same-origin Request or URL object is traced by a path target as the string is. Before,
+// the targets were tested against the string the app passed, so /^\/api\// missed the absolute URL
+// of `new Request('/api/…')` and `new URL('/api/…', location.href)`.
+test('a path target traces a same-origin fetch whatever its input: string, Request, URL; XHR too; a path target does not match another origin', async () => {
+  third.requests.length = 0;
+  await scenario({ init: init(`, tracePropagationTargets: [/^\\/api\\//]`) }, async ({ page, server }) => {
+    await page.evaluate(async (origin) => {
+      await fetch('/api/orders/1');
+      await fetch(new Request('/api/orders/2'));
+      await fetch(new URL('/api/orders/3', location.href));
+      await fetch(new Request('/api/orders/4', { method: 'POST', body: 'x' }), { headers: { 'X-App': 'init' } });
+      await new Promise((resolve) => { const x = new XMLHttpRequest(); x.open('GET', new URL('/api/orders/5', location.href)); x.onloadend = resolve; x.send(); });
+      await fetch(origin + '/api/orders/6').catch(() => {});
+      await fetch('/echo');
+    }, third.origin);
+    for (const n of [1, 2, 3, 4, 5]) {
+      const q = server.requests.find((x) => x.path === `/api/orders/${n}`);
+      assert.ok(q, `request ${n} arrived`);
+      assert.match(q.headers['sentry-trace'] || '', /^[0-9a-f]{32}-[0-9a-f]{16}$/, `request ${n} is traced`);
+      assert.match(q.headers.baggage || '', /sentry-trace_id=/);
+    }
+    assert.equal(server.requests.find((x) => x.path === '/api/orders/4').headers['x-app'], 'init', 'the init headers still win over the Request\'s');
+    assert.equal(server.requests.find((x) => x.path === '/echo').headers['sentry-trace'], undefined, 'a same-origin path the targets do not list is not traced');
+    const other = third.requests.find((x) => x.path === '/api/orders/6' && x.method !== 'OPTIONS');
+    assert.ok(!third.requests.some((x) => x.method === 'OPTIONS') && other && other.headers['sentry-trace'] === undefined, 'another origin\'s /api/ path is not a target of a path rule');
+  });
+});
+
 test('trace headers the app set are kept, and its baggage is extended rather than replaced', async () => {
   await scenario({ init: init() }, async ({ page }) => {
     const appTrace = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
