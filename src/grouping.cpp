@@ -595,6 +595,36 @@ namespace {
 std::string resolved_function_name(sv name);
 std::string frame_file(const Frame& f);
 
+// Which anonymous function of its definer: "/?" and its text hash in 9 hex digits
+// ("/?03fa9c01b"; "~k" after it among siblings with that text) when the table has
+// its text, else "/?" and its ordinal ("/?1"). The text keeps the key when the deploy adds or
+// removes another anonymous function before it (the ordinal moved it onto its neighbour's old
+// key: a merge across that deploy); an edit of the function itself changes it (a split at that
+// deploy). The whole function is hashed, not its head: heads such as `.then((res) => {` repeat
+// within one function, and telling those apart would take the ordinal again.
+// Siblings (one definer; at the top level, one source) with one text are counted here, when a
+// frame is keyed, by one pass over the table's functions: nothing per table is kept for the rare
+// case, and the browser core has no sort or hash table to find them at load.
+std::string anonymous_suffix(const SymbolTable& t, int32_t i) {
+  const SymbolTable::Function& g = t.functions[static_cast<size_t>(i)];
+  if (g.text == 0) return "/?" + std::to_string(g.ordinal);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "/?";
+  for (int k = static_cast<int>(kTextHashBits / 4) - 1; k >= 0; --k) out += kHex[(g.text >> (4 * k)) & 15];
+  int32_t before = 0;
+  bool twins = false;
+  for (size_t k = 0; k < t.functions.size(); ++k) {
+    const SymbolTable::Function& h = t.functions[k];
+    if (static_cast<int32_t>(k) == i || h.name >= 0 || h.text != g.text || h.definer != g.definer ||
+        (g.definer < 0 && h.source != g.source))
+      continue;
+    twins = true;
+    before += static_cast<int32_t>(k) < i;
+  }
+  if (twins) out += "~" + std::to_string(before);
+  return out;
+}
+
 void lexical_anonymous(const SymbolTable& t, int32_t i, Frame* f) {
   const SymbolTable::Function& g = t.functions[static_cast<size_t>(i)];
   if (g.ordinal < 0) return;
@@ -603,7 +633,7 @@ void lexical_anonymous(const SymbolTable& t, int32_t i, Frame* f) {
     f->lexical = resolved_function_name(name);
     if (f->lexical.empty()) f->lexical = name;  // never the top level's key
   }
-  f->lexical += "/?" + std::to_string(g.ordinal);
+  f->lexical += anonymous_suffix(t, i);
 }
 
 // A function of a table by a key that no other function of the table's source shares: its name as
@@ -622,7 +652,7 @@ std::string table_function_key(const SymbolTable& t, int32_t i, int depth = 0) {
       definer = table_function_key(t, g.definer, depth + 1);
       if (definer.empty()) return {};
     }
-    return definer + "/?" + std::to_string(g.ordinal);
+    return definer + anonymous_suffix(t, i);
   }
   const std::string& raw = t.names[static_cast<size_t>(g.name)];
   std::string key = resolved_function_name(raw);
@@ -1341,7 +1371,11 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   // anonymous function's ordinal over the whole file, which for a bundle is every module's top
   // level: an edit of any module before it moves it. Kept as the key, not confident (a module
   // served alone keeps it; a bundle splits at such a deploy, and the backend groups).
-  const bool whole_file_ordinal = starts_with(lexical, "/?") && top.original_file.empty();
+  // A top-level key from the function's text alone ("/?" and 9 hex digits, anonymous_suffix) does
+  // not move with other modules' edits: confident. Its ordinal, or its ordinal among copies of its
+  // text ("~k"), does.
+  const bool whole_file_ordinal = starts_with(lexical, "/?") && top.original_file.empty() &&
+                                  (lexical.size() != 2 + kTextHashBits / 4 || lexical.find('~') != std::string::npos);
   const bool known = !fn.empty() || (!lexical.empty() && !whole_file_ordinal) || !caller.empty();
   if (fn.empty() && lexical.empty() && (caller.empty() || anon.dispatcher) && top.lineno > 0) {
     name += "@" + std::to_string(top.lineno);

@@ -454,6 +454,7 @@ class Scanner {
     FunctionScope s;
     s.start = start;
     s.end = start;
+    s.body = start;
     scopes_.push_back(s);
     flags_.push_back(0);
     return static_cast<int>(scopes_.size() - 1);
@@ -594,6 +595,8 @@ class Scanner {
     bool method = method_name_pending_;
     expect_body_ = expect_arrow_body_ = -1;
     method_name_pending_ = false;
+    if (function_body >= 0) scopes_[static_cast<size_t>(function_body)].body = t.start;
+    if (arrow_body >= 0) scopes_[static_cast<size_t>(arrow_body)].body = t.start;
     if (t.newline_before && t.kind == Kind::Ident && statement_keyword(t.text)) close_arrows(stack_.size(), last_end_);
     bool opens_block = t.kind == Kind::Punct && t.text == "{";
     // An arrow whose body is not a block: its scope runs to the end of the expression.
@@ -2052,6 +2055,54 @@ class CallGraphBuilder {
 
 }  // namespace
 
+namespace {
+// The text hash of every scope (js_scopes.h kTextHashBits): each token's text is hashed (FNV-1a),
+// and a scope's hash is a polynomial hash over its tokens' hashes, from the prefix sums of the
+// whole token list (so that nested scopes cost O(1) each, not their length again), mixed with the
+// token count and cut to 36 bits. Tokens belong to a scope when they start within its range.
+std::vector<uint64_t> scope_text_hashes(const std::vector<Token>& tokens, const std::vector<FunctionScope>& scopes) {
+  constexpr uint64_t kBase = 0x9E3779B97F4A7C15ull;
+  std::vector<uint64_t> prefix(tokens.size() + 1, 0), power(tokens.size() + 1, 1);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (char c : tokens[i].text) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    prefix[i + 1] = prefix[i] * kBase + h;
+    power[i + 1] = power[i] * kBase;
+  }
+  std::vector<uint64_t> out;
+  out.reserve(scopes.size());
+  auto starts_before = [](const Token& t, const JsPosition& p) { return t.start < p; };
+  for (const FunctionScope& s : scopes) {
+    size_t a = static_cast<size_t>(std::lower_bound(tokens.begin(), tokens.end(), s.start, starts_before) - tokens.begin());
+    size_t b = static_cast<size_t>(
+        std::upper_bound(tokens.begin(), tokens.end(), s.end, [](const JsPosition& p, const Token& t) { return p < t.start; }) -
+        tokens.begin());
+    if (b < a) b = a;
+    uint64_t h = prefix[b] - prefix[a] * power[b - a];
+    h ^= uint64_t(b - a) * 0xff51afd7ed558ccdull;  // splitmix64's finalizer
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    h &= (uint64_t(1) << kTextHashBits) - 1;
+    out.push_back(h ? h : 1);
+  }
+  return out;
+}
+}  // namespace
+
+ScopeTexts scan_scope_texts(std::string_view source, size_t max_scopes) {
+  std::vector<Token> tokens;
+  Scanner scanner(source, max_scopes, &tokens);
+  ScopeTexts out;
+  out.scopes = scanner.run();
+  if (scanner.reread_as_module()) {
+    tokens.clear();
+    out.scopes = Scanner(source, max_scopes, &tokens, ScriptKind::Module).run();
+  }
+  out.text_hashes = scope_text_hashes(tokens, out.scopes);
+  return out;
+}
+
 std::vector<FunctionScope> scan_function_scopes(std::string_view source, size_t max_scopes) {
   return Scanner(source, max_scopes).run();
 }
@@ -2073,7 +2124,9 @@ JsCallGraph scan_call_graph(std::string_view source, ScriptKind kind, size_t max
     misread = module.doubt();
   }
   uint32_t declared = scanner.declared_names(), short_declared = scanner.short_declared_names();
+  std::vector<uint64_t> hashes = scope_text_hashes(tokens, scopes);
   JsCallGraph g = CallGraphBuilder(std::move(tokens), std::move(scopes)).run();
+  g.text_hashes = std::move(hashes);
   g.declared_names = declared;
   g.short_declared_names = short_declared;
   g.nested_names = scanner.nested_names();

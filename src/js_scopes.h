@@ -66,6 +66,7 @@ inline bool operator<=(const JsPosition& a, const JsPosition& b) { return !(b < 
 struct FunctionScope {
   JsPosition start;       // first token of the function (`function`, `async`, parameters, method name)
   JsPosition end;         // last character of its body (the closing `}` or the expression's last token)
+  JsPosition body;        // first token of its body (`{` or the expression's first token); start until known
   bool has_name = false;  // name_pos / name_text are set
   JsPosition name_pos;    // the name token (own name or binding), in the generated code
   std::string name_text;  // that token as written in the generated code
@@ -215,7 +216,16 @@ struct JsCallGraph {
   // Those declared inside functions (parameters, locals, nested functions' names), and how many
   // distinct short ones (counted up to 8).
   uint32_t nested_names = 0, short_nested_names = 0, distinct_short_nested_names = 0;
+  // Per scope: a hash of the function's own text (scope_text_hash below).
+  std::vector<uint64_t> text_hashes;
 };
+
+// A function's text as grouping keys an anonymous function by it (symbol_table.h "texts"): a hash
+// of its tokens from `start` to `end` — whitespace, line breaks and comments are not tokens, so a
+// re-indented or commented copy hashes the same; any other edit of the function (its body too)
+// changes it. 36 bits, never 0 (0 means "no text"). The tokens are the lexer's, the same for the
+// served code (tables from the code) and a source map's original sources (`sourcesContent`).
+constexpr uint64_t kTextHashBits = 36;
 
 // Classic scripts and modules read `<!--` (and top-level `await`) differently.
 enum class ScriptKind : uint8_t { Unknown, Classic, Module };
@@ -224,5 +234,12 @@ enum class ScriptKind : uint8_t { Unknown, Classic, Module };
 std::vector<FunctionScope> scan_function_scopes(std::string_view source, size_t max_scopes = 1000000);
 JsCallGraph scan_call_graph(std::string_view source, size_t max_scopes = 1000000);
 JsCallGraph scan_call_graph(std::string_view source, ScriptKind kind, size_t max_scopes = 1000000);
+// Only the scopes and their text hashes (JsCallGraph::text_hashes), without the call graph: what a
+// source map's table needs of an original source.
+struct ScopeTexts {
+  std::vector<FunctionScope> scopes;
+  std::vector<uint64_t> text_hashes;
+};
+ScopeTexts scan_scope_texts(std::string_view source, size_t max_scopes = 1000000);
 
 }  // namespace faultline

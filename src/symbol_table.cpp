@@ -61,8 +61,7 @@ void compute_parents(std::vector<SymbolTable::Function>* functions) {
   }
 }
 
-// Each anonymous function's definer and ordinal (symbol_table.h), after compute_parents. Only
-// tables with original files need them (grouping keys anonymous functions of resolved frames).
+// Each anonymous function's definer and ordinal (symbol_table.h), after compute_parents.
 void compute_definers(std::vector<SymbolTable::Function>* functions) {
   std::vector<int32_t> anonymous(functions->size() + 1, 0);  // per named function, then per source + 1 at the top level
   for (auto& f : *functions) {
@@ -75,6 +74,36 @@ void compute_definers(std::vector<SymbolTable::Function>* functions) {
     if (k >= anonymous.size()) anonymous.resize(k + 1, 0);
     f.ordinal = anonymous[k]++;
   }
+}
+
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr size_t kTextChars = 6;  // 36 bits
+
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+bool decode_texts(std::string_view text, SymbolTable* t) {
+  size_t anonymous = 0;
+  for (const auto& f : t->functions) anonymous += f.name < 0;
+  if (text.size() != anonymous * kTextChars) return false;
+  size_t at = 0;
+  for (auto& f : t->functions) {
+    if (f.name >= 0) continue;
+    uint64_t v = 0;
+    for (size_t k = 0; k < kTextChars; ++k) {
+      int d = base64_value(text[at++]);
+      if (d < 0) return false;
+      v = (v << 6) | uint64_t(d);
+    }
+    f.text = v;
+  }
+  return true;
 }
 
 // (line, column) against the previous position: absolute column on a new line, else a delta.
@@ -404,7 +433,45 @@ int32_t call_site_ordinal(const SymbolTable& t, int32_t function, uint32_t line,
   return found ? n : -1;
 }
 
-SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code) {
+std::vector<std::string> source_contents(std::string_view map_text, const SourceMap& map) {
+  std::vector<std::string> out(map.sources.size());
+  std::vector<uint8_t> conflict(map.sources.size(), 0);
+  json j = parse_json(map_text);
+  if (j.is_discarded() || !j.is_object()) return out;
+  // The `sourcesContent` entries in document order, as source_order lists the `sources` entries.
+  std::vector<const json*> entries;
+  auto add = [&](const json& m) {
+    const json* sources = get_field(m, "sources");
+    if (!sources || !sources->is_array()) return;
+    const json* contents = get_field(m, "sourcesContent");
+    size_t n = items(*sources)->size();
+    for (size_t i = 0; i < n; ++i)
+      entries.push_back(contents && contents->is_array() && i < items(*contents)->size() ? &(*items(*contents))[i] : nullptr);
+  };
+  if (const json* sections = get_field(j, "sections"); sections && sections->is_array()) {
+    for (const json& section : *items(*sections))
+      if (const json* m = get_field(section, "map"); m && m->is_object()) add(*m);
+  } else {
+    add(j);
+  }
+  if (entries.size() != map.source_order.size()) return std::vector<std::string>(map.sources.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    int32_t s = map.source_order[i];
+    if (s < 0 || static_cast<size_t>(s) >= out.size() || conflict[static_cast<size_t>(s)]) continue;
+    std::string text = entries[i] && entries[i]->is_string() ? entries[i]->get<std::string>() : std::string();
+    std::string& slot = out[static_cast<size_t>(s)];
+    if (text.empty()) continue;
+    if (!slot.empty() && slot != text) {
+      slot.clear();
+      conflict[static_cast<size_t>(s)] = 1;
+      continue;
+    }
+    slot = std::move(text);
+  }
+  return out;
+}
+
+SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code, const std::vector<std::string>* contents) {
   SymbolTable t;
   t.debug_id = map.debug_id;
   t.file = map.file;
@@ -422,12 +489,51 @@ SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_
     if (!t.files.empty() && t.files.back().source == s) continue;
     t.files.push_back({JsPosition{m.gen_line, m.gen_col}, s});
   }
+  // An anonymous function's text is its original text, from `sourcesContent`: the generated
+  // code's would change at deploys of unchanged code (a minifier renames locals by what else the
+  // bundle holds, inlines and reorders differently), which would split every such group at every
+  // deploy. The original function is the original source's scope (scanned with the same lexer as
+  // tables from the code, so one function's key is the same from both) whose head holds the
+  // position where the map puts the generated function's first token, and whose range holds the
+  // one where it puts the generated function's last mapped token: else (no content, a position
+  // the map does not place, a source the scanner reads otherwise, e.g. JSX or types that move a
+  // range) no text, and the function keeps its ordinal key.
+  std::unordered_map<int32_t, ScopeTexts> originals;  // per map source, scanned on first use
+  auto original_text = [&](const FunctionScope& scope) -> uint64_t {
+    if (!contents) return 0;
+    const Mapping* m = find_exact_mapping(map, scope.start.line, scope.start.column);
+    if (!m || m->source < 0 || static_cast<size_t>(m->source) >= contents->size() ||
+        (*contents)[static_cast<size_t>(m->source)].empty())
+      return 0;
+    auto it = originals.find(m->source);
+    if (it == originals.end()) it = originals.emplace(m->source, scan_scope_texts((*contents)[static_cast<size_t>(m->source)])).first;
+    const ScopeTexts& o = it->second;
+    const JsPosition start{m->orig_line, m->orig_col};
+    // The original function whose head (from its first token to its body's) holds that position:
+    // esbuild maps `t=>{` to the parameter of `(e) => {`, `function(t){` to `function`. Heads
+    // nest only through default parameters (`(f = () => 0) => …`): the few latest-starting
+    // scopes are looked at, innermost first.
+    auto s = std::upper_bound(o.scopes.begin(), o.scopes.end(), start,
+                              [](const JsPosition& p, const FunctionScope& f) { return p < f.start; });
+    bool found = false;
+    for (int k = 0; k < 4 && s != o.scopes.begin() && !found; ++k) {
+      --s;
+      found = !(start < s->start) && (!(s->start < start) || start < s->body);
+    }
+    if (!found) return 0;
+    const Mapping* e = find_mapping(map, scope.end.line, scope.end.column);
+    if (!e || e->source != m->source) return 0;
+    const JsPosition last{e->orig_line, e->orig_col};
+    if (last < s->start || s->end < last) return 0;
+    return o.text_hashes[static_cast<size_t>(s - o.scopes.begin())];
+  };
   add_functions(scan_call_graph(generated_code), &names, &t, [&](const FunctionScope& scope, SymbolTable::Function* f) {
     std::string name = function_name(map, scope);
     f->name = name.empty() ? -1 : names.add(name);
     int32_t s = source_at(map, scope.has_name ? scope.name_pos : scope.start);
     if (s < 0) s = source_at(map, scope.start);
     f->source = table_source(s);
+    if (f->name < 0) f->text = original_text(scope);
   });
   compute_definers(&t.functions);
   t.ignored.assign(t.sources.size(), 0);
@@ -493,6 +599,9 @@ SymbolTable build_symbol_table_from_code(std::string_view file, std::string_view
     if (!scope.has_name) f->name = -1;
     else f->name = names.add(scope.has_class ? scope.class_text + "." + scope.name_text : scope.name_text);
   });
+  // The served text is the code's own: every anonymous function gets its text hash.
+  for (size_t i = 0; i < t.functions.size() && i < graph.text_hashes.size(); ++i)
+    if (t.functions[i].name < 0) t.functions[i].text = graph.text_hashes[i];
   return t;
 }
 
@@ -566,6 +675,13 @@ std::string serialize_symbol_table(const SymbolTable& t) {
     }
     last = int64_t(i);
   }
+  std::string texts;
+  bool any_text = false;
+  for (const SymbolTable::Function& f : t.functions) {
+    if (f.name >= 0) continue;
+    any_text = any_text || f.text != 0;
+    for (size_t k = kTextChars; k-- > 0;) texts += kBase64[(f.text >> (6 * k)) & 63];
+  }
   json ignore = empty_array();
   for (size_t i = 0; i < t.ignored.size(); ++i)
     if (t.ignored[i]) ignore.push_back(i);
@@ -584,6 +700,8 @@ std::string serialize_symbol_table(const SymbolTable& t) {
   if (!t.callbacks.empty()) out["callbacks"] = callbacks;
   if (!named_calls.empty()) out["named_calls"] = named_calls;
   if (!sites.empty()) out["sites"] = sites;
+  // Optional, no new version: a core that does not know it keys anonymous functions by ordinal.
+  if (any_text) out["texts"] = texts;
   // Module linking: optional fields, no new version (a core that ignores them keys those frames
   // as before, symbol_table.h).
   if (!t.import_calls.empty() || !t.exports.empty()) {
@@ -636,6 +754,12 @@ bool parse_symbol_table(std::string_view text, SymbolTable* out, std::string* er
     return fail(error, "symbol table: \"sites\" must be a string");
   }
   ok = ok && (!sites || decode_sites(sites->get_ref<const std::string&>(), out));
+  const json* texts = get_field(j, "texts");
+  if (texts && !texts->is_string()) {
+    *out = SymbolTable{};
+    return fail(error, "symbol table: \"texts\" must be a string");
+  }
+  ok = ok && (!texts || decode_texts(texts->get_ref<const std::string&>(), out));
   const json* modules = get_field(j, "modules");
   const json* import_calls = get_field(j, "import_calls");
   const json* exports = get_field(j, "exports");

@@ -13,7 +13,10 @@
 //    "functions": "<VLQ>",                // function ranges of the generated code
 //    "calls": "<VLQ>",                    // call sites of functions that have tail calls
 //    "tails": "<VLQ>"}                    // those functions' tail-call targets
-// and optional fields: "callbacks", "named_calls", "sites" (the other call sites), "long_lines".
+// and optional fields: "callbacks", "named_calls", "sites" (the other call sites), "long_lines",
+// "texts" (anonymous functions' text hashes: Function::text).
+// `texts` is, for each anonymous function (name 0) in the order of `functions`, 6 characters of
+// the Base64 alphabet: its 36-bit text hash, most significant 6 bits first, "AAAAAA" for none.
 // `files` is a sequence of triples (generated line delta, column, source delta): from that
 // position up to the next run, the code comes from `sources[source]` (-1: unmapped, e.g. an
 // injected snippet). `functions` is a sequence of 6-tuples (start line delta, start column, end
@@ -65,6 +68,11 @@ struct SymbolTable {
     // level: among those of its source). Computed, not stored; -1 for a named function.
     int32_t definer = -1;
     int32_t ordinal = -1;
+    // An anonymous function's text hash (js_scopes.h kTextHashBits; 0: the table has no text for
+    // it), written as "texts". Grouping keys it by its definer and this hash instead of the
+    // ordinal, so that a deploy that adds an anonymous function before it does not move it
+    // (siblings with one hash: grouping.cpp anonymous_suffix).
+    uint64_t text = 0;
   };
   std::string debug_id, file;
   std::vector<std::string> sources, names;
@@ -150,8 +158,15 @@ struct SymbolLookup {
   int32_t function_index = -1;  // the innermost function's index in the table, -1: none
 };
 
-// Derives the table from a decoded map and the generated code the map describes.
-SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code);
+// Derives the table from a decoded map and the generated code the map describes. `contents`, when
+// given, holds each map source's original text (its `sourcesContent` entry, source_contents below;
+// empty: none): anonymous functions found in it get their text hash.
+SymbolTable build_symbol_table(const SourceMap& map, std::string_view generated_code,
+                               const std::vector<std::string>* contents = nullptr);
+// Each source's `sourcesContent` entry of the map's JSON text (index maps: each section's, paired
+// by SourceMap::source_order), "" when absent or null, or when two sections give one merged source
+// different texts.
+std::vector<std::string> source_contents(std::string_view map_text, const SourceMap& map);
 // A table for code without a map (unminified, served as written): only what JavaScriptCore's
 // tail calls need — function ranges with their own names, `calls` and `tails` — and no sources,
 // so frames are not "resolved" by it (they keep the engine's names and the served file); only

@@ -16,7 +16,8 @@ std::string Symbolicator::load(const std::string& key, std::string_view map_text
   Bundle b;
   std::string error;
   if (!parse_source_map(map_text, &b.map, &error)) return dump_json(json{{"error", "source map: " + error}});
-  b.table = build_symbol_table(b.map, generated_code);
+  const std::vector<std::string> contents = source_contents(map_text, b.map);
+  b.table = build_symbol_table(b.map, generated_code, &contents);
   b.has_code = !generated_code.empty();
   size_t memory = b.map.mappings.size() * sizeof(Mapping) + b.table.functions.size() * sizeof(SymbolTable::Function) +
                   b.table.files.size() * sizeof(SymbolTable::FileRun) + b.map.source_order.size() * sizeof(int32_t);
@@ -129,7 +130,8 @@ std::string build_symbol_table_json(std::string_view map_text, std::string_view 
   SourceMap map;
   std::string error;
   if (!parse_source_map(map_text, &map, &error)) return dump_json(json{{"error", "source map: " + error}});
-  SymbolTable table = build_symbol_table(map, generated_code);
+  const std::vector<std::string> contents = source_contents(map_text, map);
+  SymbolTable table = build_symbol_table(map, generated_code, &contents);
   return dump_json(json{{"table", serialize_symbol_table(table)}, {"debug_id", map.debug_id}});
 }
 

@@ -1518,6 +1518,156 @@ TEST(Grouping, AnAnonymousFunctionsOrdinalCountsItsDefinersAnonymousFunctionsInS
   EXPECT_EQ(key(3, "c.p.q"), "b.js:/?0");
 }
 
+namespace {
+// A map that maps every character of `code` to the same position of src/<name>, with the code as
+// its `sourcesContent` (or without it): what a bundler writes for a module it copies unchanged.
+std::string identity_map_with_content(const std::string& code, const std::string& name, bool content) {
+  std::string mappings;
+  int64_t prev_col = 0;
+  size_t line_start = 0;
+  for (size_t line = 0;; ++line) {
+    size_t end = code.find('\n', line_start);
+    size_t len = (end == std::string::npos ? code.size() : end) - line_start;
+    if (line > 0) mappings += ';';
+    for (size_t c = 0; c < len; ++c) {
+      if (c > 0) mappings += ',';
+      vlq_encode(c == 0 ? 0 : 1, &mappings);             // generated column
+      vlq_encode(0, &mappings);                           // source
+      vlq_encode(c == 0 && line > 0 ? 1 : 0, &mappings);  // original line
+      vlq_encode(int64_t(c) - prev_col, &mappings);       // original column
+      prev_col = int64_t(c);
+    }
+    if (end == std::string::npos) break;
+    line_start = end + 1;
+  }
+  json map = {{"version", 3}, {"sources", {"src/" + name}}, {"names", json::array()}, {"mappings", mappings}};
+  if (content) map["sourcesContent"] = {code};
+  return map.dump();
+}
+
+// Both kinds of table for one deploy of `code`: a source map's (its text from sourcesContent) and
+// one built from the code as served.
+struct DeployTables {
+  SymbolTable map_table, code_table;
+};
+DeployTables deploy_tables(const std::string& code, bool content = true) {
+  DeployTables d;
+  SourceMap map;
+  std::string error;
+  const std::string map_text = identity_map_with_content(code, "bus.js", content);
+  EXPECT_TRUE(parse_source_map(map_text, &map, &error)) << error;
+  const std::vector<std::string> contents = source_contents(map_text, map);
+  EXPECT_TRUE(parse_symbol_table(serialize_symbol_table(build_symbol_table(map, code, &contents)), &d.map_table, &error)) << error;
+  EXPECT_TRUE(parse_symbol_table(serialize_symbol_table(build_symbol_table_from_code("bus.js", code)), &d.code_table, &error)) << error;
+  return d;
+}
+
+// The grouping key of a V8 frame at the first occurrence of `at` in `code`.
+std::string anonymous_key(const SymbolTable& table, const std::string& code, const std::string& at) {
+  size_t pos = code.find(at);
+  EXPECT_NE(pos, std::string::npos) << at;
+  size_t line = static_cast<size_t>(std::count(code.begin(), code.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+  size_t col = pos - (code.rfind('\n', pos) == std::string::npos ? 0 : code.rfind('\n', pos) + 1);
+  std::string stack = "TypeError: x is undefined\n    at https://a.example/bus.js:" + std::to_string(line + 1) + ":" + std::to_string(col + 1);
+  GroupingResult g = grp_with(&table, "TypeError", "Cannot read properties of undefined (reading 'w')", stack.c_str());
+  return g.parts["frame"]["frame"].get<std::string>();
+}
+}  // namespace
+
+TEST(Grouping, AnAnonymousFunctionKeepsItsKeyWhenADeployAddsAnotherBeforeItInItsDefiner) {
+  // Deploy A: two listeners of one function; deploy B adds a third before them (issue 10: keyed by
+  // their ordinal, the scroll listener took the resize listener's key, and its events joined that
+  // group across the deploy).
+  const std::string a =
+      "function setup(bus, layout) {\n"
+      "  bus.on('resize', (e) => { layout.width = e.detail.width; });\n"
+      "  bus.on('scroll', (e) => { layout.top = e.target.scrollTop; });\n"
+      "}\n"
+      "bus.on('load', (e) => e.detail.ready);\n"
+      "bus.on('unload', (e) => e.detail.saved);\n";
+  const std::string b =
+      "function setup(bus, layout) {\n"
+      "  bus.on('focus', (e) => { layout.focus = e.target.id; });\n"
+      "  bus.on('resize', (e) => { layout.width = e.detail.width; });\n"
+      "  bus.on('scroll', (e) => { layout.top = e.target.scrollTop; });\n"
+      "}\n"
+      "bus.on('init', (e) => e.detail.first);\n"
+      "bus.on('load', (e) => e.detail.ready);\n"
+      "bus.on('unload', (e) => e.detail.saved);\n";
+  DeployTables ta = deploy_tables(a), tb = deploy_tables(b);
+  for (bool from_code : {false, true}) {
+    const SymbolTable& x = from_code ? ta.code_table : ta.map_table;
+    const SymbolTable& y = from_code ? tb.code_table : tb.map_table;
+    const std::string where = from_code ? "table from the code" : "source map's table";
+    const std::string resize_a = anonymous_key(x, a, "e.detail.width"), scroll_a = anonymous_key(x, a, "e.target.scrollTop");
+    const std::string load_a = anonymous_key(x, a, "e.detail.ready"), unload_a = anonymous_key(x, a, "e.detail.saved");
+    EXPECT_EQ(resize_a.rfind("bus.js:setup/?", 0), 0u) << where << " " << resize_a;
+    EXPECT_EQ(load_a.rfind("bus.js:/?", 0), 0u) << where << " " << load_a;
+    // Two different anonymous functions stay apart.
+    EXPECT_NE(resize_a, scroll_a) << where;
+    EXPECT_NE(load_a, unload_a) << where;
+    // Across the deploy each keeps its key, and the new ones take none of the old keys.
+    EXPECT_EQ(anonymous_key(y, b, "e.detail.width"), resize_a) << where;
+    EXPECT_EQ(anonymous_key(y, b, "e.target.scrollTop"), scroll_a) << where;
+    EXPECT_EQ(anonymous_key(y, b, "e.detail.ready"), load_a) << where;
+    EXPECT_EQ(anonymous_key(y, b, "e.detail.saved"), unload_a) << where;
+    for (const std::string& old : {resize_a, scroll_a, load_a, unload_a}) {
+      EXPECT_NE(anonymous_key(y, b, "e.target.id"), old) << where;
+      EXPECT_NE(anonymous_key(y, b, "e.detail.first"), old) << where;
+    }
+  }
+  // Both builders key one function alike (one lexer, one hash): the page's scan and
+  // `sourcemaps inject` agree for a module served as written.
+  EXPECT_EQ(anonymous_key(ta.map_table, a, "e.target.scrollTop"), anonymous_key(ta.code_table, a, "e.target.scrollTop"));
+  // Without `sourcesContent` a map's table has no text: the ordinal, as before.
+  DeployTables bare = deploy_tables(a, false);
+  EXPECT_EQ(anonymous_key(bare.map_table, a, "e.target.scrollTop"), "bus.js:setup/?1");
+}
+
+TEST(Grouping, AReindentedAndCommentedAnonymousFunctionKeepsItsKey) {
+  const std::string a =
+      "function setup(bus, layout) {\n"
+      "  bus.on('resize', (e) => { layout.width = e.detail.width; });\n"
+      "}\n";
+  const std::string c =
+      "// Layout listeners.\n"
+      "function setup(bus, layout) {\n"
+      "    bus.on('resize', (e) => {\n"
+      "        /* the new width */ layout.width =\n"
+      "            e.detail.width; // from the event\n"
+      "    });\n"
+      "}\n";
+  const std::string d =  // the body edited: another function, another key (a split at that deploy)
+      "function setup(bus, layout) {\n"
+      "  bus.on('resize', (e) => { layout.width = e.detail.width + 1; });\n"
+      "}\n";
+  DeployTables ta = deploy_tables(a), tc = deploy_tables(c), td = deploy_tables(d);
+  EXPECT_EQ(anonymous_key(tc.map_table, c, "e.detail.width"), anonymous_key(ta.map_table, a, "e.detail.width"));
+  EXPECT_EQ(anonymous_key(tc.code_table, c, "e.detail.width"), anonymous_key(ta.code_table, a, "e.detail.width"));
+  EXPECT_NE(anonymous_key(td.map_table, d, "e.detail.width"), anonymous_key(ta.map_table, a, "e.detail.width"));
+  EXPECT_NE(anonymous_key(td.code_table, d, "e.detail.width"), anonymous_key(ta.code_table, a, "e.detail.width"));
+}
+
+TEST(Grouping, IdenticalAnonymousSiblingsAreToldApartByTheirOrdinalAmongThemselves) {
+  const std::string code =
+      "function setup(bus, layout) {\n"
+      "  bus.on('resize', (e) => { layout.width = e.detail.width; });\n"
+      "  bus.on('zoom', (e) => { layout.width = e.detail.width; });\n"
+      "  bus.on('scroll', (e) => { layout.top = e.target.scrollTop; });\n"
+      "}\n";
+  DeployTables t = deploy_tables(code);
+  const size_t second = code.find("e.detail.width", code.find("zoom"));
+  for (const SymbolTable* table : {&t.map_table, &t.code_table}) {
+    const std::string first_key = anonymous_key(*table, code, "e.detail.width");
+    const std::string second_key = anonymous_key(*table, code.substr(0, second) + "#" + code.substr(second + 1), "#.detail.width");
+    EXPECT_NE(first_key, second_key);
+    EXPECT_EQ(first_key.substr(first_key.size() - 2), "~0") << first_key;
+    EXPECT_EQ(second_key.substr(second_key.size() - 2), "~1") << second_key;
+    // The one with a text of its own has no ordinal.
+    EXPECT_EQ(anonymous_key(*table, code, "e.target.scrollTop").find('~'), std::string::npos);
+  }
+}
+
 TEST(Grouping, AShortPropertyNameInAVeryQualifiedV8NameIsNoEvidenceOfMinifiedCode) {
   // Captured with node 20: an arrow assigned to `scenarios.resize.id` and called plainly, which V8
   // names by its property path. `id` is a property's name (minifiers keep those): the file is not
