@@ -283,7 +283,7 @@ export class FallbackCore {
     const req = obj(input.request);
     if (typeof req.url == 'string' || req.headers) {
       event.request = dict();
-      if (typeof req.url == 'string') event.request.url = req.url.slice(0, 2048);
+      for (const k of ['url', 'method']) if (typeof req[k] == 'string' && req[k]) event.request[k] = req[k].slice(0, 2048);
       const headers = dict();
       for (const k of keys(req.headers)) if (typeof req.headers[k] == 'string') put(headers, k, req.headers[k]);
       if (Object.keys(headers).length) event.request.headers = headers;

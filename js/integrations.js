@@ -100,7 +100,7 @@ export function setup(hub, only) {
     if (integration._h === 3) for (const k of ['ignoreErrors', 'denyUrls', 'allowUrls']) if (integration._o[k]) options[k] = [...(options[k] || []), ...integration._o[k]];
     if (integration._h === 0) log(options.debug, `${name} is not supported by Faultline and was ignored`);
   }
-  // Fields the core does not carry (request.method, logger): added to the event of that id.
+  // Fields the core does not carry (logger): added to the event of that id.
   const finishers = hub.eventFinishers_ || (hub.eventFinishers_ = new Map());
   if (!only) processors.push((event) => {
     const finish = finishers.get(event.event_id);
@@ -108,7 +108,7 @@ export function setup(hub, only) {
     return event;
   });
   const finishEvent = (id, finish) => { if (finishers.size > 200) finishers.delete(finishers.keys().next().value); finishers.set(id, finish); };
-  if (requested.HttpClient) httpClient(hub, requested.HttpClient, !!options.sendDefaultPii, finishEvent);
+  if (requested.HttpClient) httpClient(hub, requested.HttpClient, !!options.sendDefaultPii);
   if (requested.CaptureConsole) captureConsole(hub, requested.CaptureConsole, options, finishEvent);
   if (requested.RewriteFrames) processors.push(rewriteFrames(requested.RewriteFrames));
   if (requested.ReportingObserver && typeof globalObject.ReportingObserver == 'function') reportingObserver(hub, requested.ReportingObserver, options);
@@ -127,7 +127,7 @@ export function setup(hub, only) {
  * httpClientIntegration: hub.captureResponse_ turns a failed response the http hook hands over
  * into an event. `pii`: sendDefaultPii (the request's and response's headers are sent only then).
  */
-function httpClient(hub, httpOptions, pii, finishEvent) {
+function httpClient(hub, httpOptions, pii) {
   const codes = Array.isArray(httpOptions.failedRequestStatusCodes) ? httpOptions.failedRequestStatusCodes : [[500, 599]];
   const targets = Array.isArray(httpOptions.failedRequestTargets) ? httpOptions.failedRequestTargets : [/.*/];
   // kind: 'fetch' ({input: fetch's arguments, res}) or 'xhr' ({headers: set by the page, xhr});
@@ -166,9 +166,9 @@ function httpClient(hub, httpOptions, pii, finishEvent) {
       contexts: { response },
     };
     hub.context(input);
-    input.request = { url: details.url, headers: pii ? requestHeaders : {} };
-    const eventId = hub.capture(input, undefined, timestamp);
-    finishEvent(eventId, (event) => { if (event.request) event.request.method = details.method; });
+    // (The method with the input, in the core's request: a group's summary has it too.)
+    input.request = { url: details.url, method: details.method, headers: pii ? requestHeaders : {} };
+    hub.capture(input, undefined, timestamp);
   };
 }
 

@@ -101,13 +101,14 @@ json chain_mechanism(const json& given, const ExceptionInput& ex, size_t k, size
   return mech;
 }
 
-// The `request` interface from the capture's request object: url and string headers, bounded.
+// The `request` interface from the capture's request object: url, method and string headers,
+// bounded. (The method is kept here, with the input, so that a group's summary has it too.)
 json request_interface(const json& in) {
   json req = empty_object();
   const json* r = get_field(in, "request");
   if (!r || !r->is_object()) return req;
-  std::string url = text_field(*r, "url", 2048);
-  if (!url.empty()) req["url"] = url;
+  for (const char* key : {"url", "method"})
+    if (std::string v = text_field(*r, key, 2048); !v.empty()) req[key] = v;
   if (const json* h = get_field(*r, "headers"); h && h->is_object()) {
     json headers = empty_object();
     for (const auto& [key, value] : *members(*h))

@@ -61,3 +61,32 @@ test('an app error class named like a DOMException keeps its message apart; a re
     assert.equal(group(by('dom')[0]).message, 'dom:NotFoundError', 'the browser\'s wording is not the key');
   });
 });
+
+// A failed request's summary (the repeats of its group counted in the aggregation window) carries
+// request.method as its first event does, in both cores, for fetch and XHR. Before, the method was
+// added to the first event only, by the lazy client after the core had built it, so the summary
+// had `{url}` alone.
+for (const core of ['wasm', 'js-fallback']) {
+  for (const kind of ['fetch', 'xhr']) {
+    test(`${core}: an httpClient ${kind} failure's summary keeps request.method, as its first event`, async () => {
+      const init = `(F, dsn) => F.init({ dsn, integrations: [F.httpClientIntegration()], aggregation: { windowMs: 60000 } })`;
+      await scenario({ server: core == 'wasm' ? {} : { blockWasm: true }, core, init }, async ({ page, server, flush }) => {
+        await page.evaluate(async (kind) => {
+          const x = new XMLHttpRequest();
+          for (let i = 0; i < 3; i++) {
+            if (kind == 'fetch') await fetch('/failed/503', { method: 'POST', body: 'x' });
+            else await new Promise((r) => { x.open('PUT', '/failed/503'); x.onloadend = r; x.send('y'); });
+          }
+          for (const end = Date.now() + 15000; F.getStats().captured < 3 && Date.now() < end;) await new Promise((r) => setTimeout(r, 25));
+        }, kind);
+        await flush();
+        const evs = server.events().filter((e) => e.exception && /HTTP Client Error/.test(e.exception.values.at(-1).value));
+        const method = kind == 'fetch' ? 'POST' : 'PUT';
+        const shown = JSON.stringify(evs.map((e) => [e.request, e.contexts.faultline.summary, e.contexts.faultline.count]));
+        // (The cores differ in how many full events precede the summary: the WASM core one, the JS fallback two.)
+        assert.ok(evs.length >= 2 && !evs[0].contexts.faultline.summary && evs.at(-1).contexts.faultline.summary, `a first event, then a summary: ${shown}`);
+        assert.deepEqual(evs.map((e) => [e.request.method, new URL(e.request.url).pathname]), evs.map(() => [method, '/failed/503']), shown);
+      });
+    });
+  }
+}
