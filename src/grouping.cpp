@@ -1446,6 +1446,10 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   } else if (!token.empty()) {
     parts.push_back(token);
     r.confident = site.confident;
+  } else if (!top.request.empty()) {
+    // A failed response (httpClientIntegration) with no app frame: the endpoint it failed on is
+    // the problem's place, not a message whose status code is a number like any other.
+    strategy = "request";
   } else if (!top.filename.empty() && !synthetic_value) {
     // No stack (e.g. an ErrorEvent without an error object): where it happened is all we have.
     strategy = "location";
@@ -1454,6 +1458,14 @@ GroupingResult compute_grouping(const std::vector<ExceptionInput>& chain, const 
   } else {
     strategy = "message";
     r.confident = r.message_key != "script-error";
+  }
+  // The request an exception names (a failed response's method, origin and parameterized path)
+  // is part of its key with or without a throw site: one app helper (`api(path)`) that raises
+  // every endpoint's failure is one throw site for different problems.
+  if (!network && !top.request.empty()) {
+    parts.push_back("request:" + parameterize_request(top.request));
+    r.parts["request"] = parts.back();
+    if (strategy == "request") r.confident = true;
   }
   json causes = empty_array();
   for (size_t i = 1; i < chain.size() && i < 6; ++i) {

@@ -392,6 +392,24 @@ TEST(Grouping, NetworkFailuresGroupByTheFailedRequestNotByFrames) {
   EXPECT_EQ(parameterize_request("GET https://a.example/v2/items/0b6f8a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b/x?q=1"), "GET https://a.example/v<num>/items/<uuid>/x");
 }
 
+TEST(Grouping, FailedResponsesOfDifferentEndpointsAreDifferentGroupsWithOrWithoutAnAppFrame) {
+  // httpClientIntegration's events: "HTTP Client Error with status code: N", the request named.
+  auto failed = [](const std::string& status, const std::string& request, const std::string& stack) {
+    auto x = ex("Error", "HTTP Client Error with status code: " + status, stack);
+    x.synthetic = stack.empty();
+    x.request = request;
+    return x;
+  };
+  // No app frame (a request made by code the stack does not show as the app's).
+  EXPECT_NE(fp(failed("503", "POST https://h/failed/503", "")), fp(failed("502", "PUT https://h/failed/502", "")));
+  EXPECT_EQ(fp(failed("500", "GET https://h/users/17", "")), fp(failed("500", "GET https://h/users/912", "")))
+      << "one endpoint, ids in the path: one group";
+  // One app helper that makes every request: one throw site, two endpoints, two problems.
+  const std::string api = "Error\n    at api (https://h/app.js:3:9)\n    at loadUsers (https://h/app.js:9:3)";
+  EXPECT_NE(fp(failed("500", "GET https://h/users", api)), fp(failed("500", "POST https://h/cart", api)));
+  EXPECT_EQ(fp(failed("500", "GET https://h/users?page=1", api)), fp(failed("500", "GET https://h/users?page=2", api)));
+}
+
 TEST(Grouping, ThrownNonErrorValuesGroupByDescriptionWhateverLocationTheEngineReports) {
   ExceptionInput chrome, webkit;
   chrome.synthetic = webkit.synthetic = true;
