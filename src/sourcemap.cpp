@@ -8,17 +8,6 @@
 namespace faultline {
 namespace {
 
-constexpr const char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
 bool fail(std::string* error, std::string message) {
   if (error) *error = std::move(message);
   return false;
@@ -166,6 +155,17 @@ bool position_less(const Mapping& m, uint32_t line, uint32_t column) {
 
 }  // namespace
 
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+char base64_digit(int value) { return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[value & 63]; }
+
 bool vlq_decode(std::string_view text, size_t* pos, int64_t* value) {
   uint64_t result = 0;
   int shift = 0;
@@ -192,7 +192,7 @@ void vlq_encode(int64_t value, std::string* out) {
     int digit = static_cast<int>(v & 31);
     v >>= 5;
     if (v) digit |= 32;
-    out->push_back(kBase64[digit]);
+    out->push_back(base64_digit(digit));
   } while (v);
 }
 

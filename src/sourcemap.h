@@ -50,6 +50,10 @@ bool decode_mappings(std::string_view mappings, size_t source_count, size_t name
 
 // Base64 VLQ: one signed value. Returns false on a bad character, a truncated value or a value
 // beyond 31 bits. *pos advances past the value.
+// Base64 (RFC 4648, as source maps' VLQ and the symbol tables' fields use it): a character's
+// 6-bit value (-1 for another character), and the character of a value in 0..63.
+int base64_value(char c);
+char base64_digit(int value);
 bool vlq_decode(std::string_view text, size_t* pos, int64_t* value);
 void vlq_encode(int64_t value, std::string* out);
 

@@ -76,17 +76,7 @@ void compute_definers(std::vector<SymbolTable::Function>* functions) {
   }
 }
 
-constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr size_t kTextChars = 6;  // 36 bits
-
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
 
 bool decode_texts(std::string_view text, SymbolTable* t) {
   size_t anonymous = 0;
@@ -680,7 +670,7 @@ std::string serialize_symbol_table(const SymbolTable& t) {
   for (const SymbolTable::Function& f : t.functions) {
     if (f.name >= 0) continue;
     any_text = any_text || f.text != 0;
-    for (size_t k = kTextChars; k-- > 0;) texts += kBase64[(f.text >> (6 * k)) & 63];
+    for (size_t k = kTextChars; k-- > 0;) texts += base64_digit(static_cast<int>((f.text >> (6 * k)) & 63));
   }
   json ignore = empty_array();
   for (size_t i = 0; i < t.ignored.size(); ++i)
