@@ -182,7 +182,7 @@ function all(list) {
 }
 /** A `then` on Object.prototype: the platform's promises of objects (fetch, WebAssembly) are captured by it. */
 export const polluted = () => own.call(Object.prototype, 'then');
-const BEFORE_SEND_MS = 10000;
+const BEFORE_SEND_MS = 10000;  // an event whose async beforeSend has not answered by then is counted
 const res = (o) => Object.assign(Object.create(null), o);  // a result handed through promises (no prototype)
 // As the core's add_count (src/event_builder.cpp): a summary standing for k occurrences.
 function recount(ev, k, rate) {
@@ -195,7 +195,7 @@ function recount(ev, k, rate) {
   const lo = 10 ** Math.min(5, Math.floor(Math.log10(k)));
   if (k > 1) ev.tags = { ...get(ev, 'tags'), 'faultline.repeats': lo < 10 ? '2-9' : lo >= 100000 ? '100000+' : `${lo}-${lo * 10 - 1}` };
   else if (ev.tags && typeof ev.tags == 'object') delete ev.tags['faultline.repeats'];
-}  // an event whose async beforeSend has not answered by then is counted
+}
 
 const isEvent = (v) => { try { return typeof Event == 'function' && v instanceof Event; } catch {} };
 const isPlain = (v) => tagOf(v) == '[object Object]';
@@ -1197,10 +1197,11 @@ export class Client {
     // leaves (before()): its thrown value and processors are kept with the group until then, for
     // at most REPEATS_KEPT repeats of the page in all (past that a repeat shares the decision on
     // the last one kept of its group).
-    if (f && (typeof this.options_.beforeSend == 'function' || hub.eventProcessors_.has(id) || hub.defaultProcessors_().length)) {
+    const ps = f && (hub.eventProcessors_.get(id) || hub.defaultProcessors_());
+    if (f && (typeof this.options_.beforeSend == 'function' || ps.length)) {
       const g = this.repeats_.get(f) || (this.repeats_.set(f, { l: [], over: 0 }), this.repeats_.get(f));
       if (this.repeatsKept_ < REPEATS_KEPT) {
-        g.l.push({ id, o: hub.originals_.get(id), ps: hub.eventProcessors_.get(id) || hub.defaultProcessors_() });
+        g.l.push({ id, o: hub.originals_.get(id), ps });
         this.repeatsKept_++;
       } else g.over++;
     }

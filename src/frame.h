@@ -56,6 +56,9 @@ struct Frame {
   // anonymous functions: "CartStore.lineTotals/?0", "/?1" (lexical_anonymous, grouping.cpp).
   // Grouping only; never sent.
   std::string lexical;
+  // The last step of `lexical` is the function's own text alone (its hash, no sibling shares it),
+  // not an ordinal: other functions' edits do not move it. Grouping only; never sent.
+  bool lexical_by_text = false;
 };
 
 inline json frame_to_json(const Frame& f) {

@@ -605,8 +605,10 @@ std::string frame_file(const Frame& f);
 // Siblings (one definer; at the top level, one source) with one text are counted here, when a
 // frame is keyed, by one pass over the table's functions: nothing per table is kept for the rare
 // case, and the browser core has no sort or hash table to find them at load.
-std::string anonymous_suffix(const SymbolTable& t, int32_t i) {
+// `by_text` (when given) says whether the key is the text alone (no ordinal, no "~k").
+std::string anonymous_suffix(const SymbolTable& t, int32_t i, bool* by_text = nullptr) {
   const SymbolTable::Function& g = t.functions[static_cast<size_t>(i)];
+  if (by_text) *by_text = false;
   if (g.text == 0) return "/?" + std::to_string(g.ordinal);
   static const char kHex[] = "0123456789abcdef";
   std::string out = "/?";
@@ -622,6 +624,7 @@ std::string anonymous_suffix(const SymbolTable& t, int32_t i) {
     before += static_cast<int32_t>(k) < i;
   }
   if (twins) out += "~" + std::to_string(before);
+  if (by_text) *by_text = !twins;
   return out;
 }
 
@@ -633,7 +636,7 @@ void lexical_anonymous(const SymbolTable& t, int32_t i, Frame* f) {
     f->lexical = resolved_function_name(name);
     if (f->lexical.empty()) f->lexical = name;  // never the top level's key
   }
-  f->lexical += anonymous_suffix(t, i);
+  f->lexical += anonymous_suffix(t, i, &f->lexical_by_text);
 }
 
 // A function of a table by a key that no other function of the table's source shares: its name as
@@ -1374,8 +1377,7 @@ ThrowSite throw_site(const std::vector<Frame>& frames, std::string_view error_ty
   // A top-level key from the function's text alone ("/?" and 9 hex digits, anonymous_suffix) does
   // not move with other modules' edits: confident. Its ordinal, or its ordinal among copies of its
   // text ("~k"), does.
-  const bool whole_file_ordinal = starts_with(lexical, "/?") && top.original_file.empty() &&
-                                  (lexical.size() != 2 + kTextHashBits / 4 || lexical.find('~') != std::string::npos);
+  const bool whole_file_ordinal = starts_with(lexical, "/?") && top.original_file.empty() && !top.lexical_by_text;
   const bool known = !fn.empty() || (!lexical.empty() && !whole_file_ordinal) || !caller.empty();
   if (fn.empty() && lexical.empty() && (caller.empty() || anon.dispatcher) && top.lineno > 0) {
     name += "@" + std::to_string(top.lineno);
